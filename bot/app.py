@@ -1,0 +1,83 @@
+"""Assemble the aiohttp application: storage, models, dispatcher, gateway, background work."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import text as sql
+
+from bot.config import Config
+from bot.dispatcher import Dispatcher
+from bot.gateway import Gateway
+from bot.handlers.base import Services
+from bot.privacy import hash_openid
+from bot.store.db import make_engine, make_sessionmaker
+from bot.store.dedup import DedupStore
+from bot.store.tokens import TokenStore
+from bot.wechat_api import WeChatAPI
+
+log = logging.getLogger("disputebot.app")
+
+
+def load_models(config: Config) -> tuple[object, object]:
+    """The NLU parser and the knowledge base, loaded once per process."""
+    from bot.nlu import load_parser
+    from knowledge import load_kb
+
+    return load_parser(districts=config.district_names), load_kb(config)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    engine = request.app["engine"]
+    try:
+        async with asyncio.timeout(3):
+            async with engine.connect() as conn:
+                await conn.execute(sql("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        return web.json_response({"status": "unavailable", "database": exc.__class__.__name__},
+                                 status=503)
+    return web.json_response({"status": "ok"})
+
+
+def build_app(config: Config, models: tuple[object, object] | None = None) -> web.Application:
+    """The whole bot as one aiohttp application; ``models`` lets tests share a loaded NLU."""
+    app = web.Application()
+    engine = make_engine(config.database_url)
+    sessionmaker = make_sessionmaker(engine)
+    parser, kb = models if models is not None else load_models(config)
+    services = Services(config=config, sessionmaker=sessionmaker, parser=parser, kb=kb)
+    app["config"], app["engine"], app["services"] = config, engine, services
+
+    async def send_later(openid: str, texts: list[str]) -> None:
+        api: WeChatAPI = app["wechat_api"]
+        for content in texts:
+            for attempt in range(3):
+                try:
+                    await api.send_text(openid, content)
+                    break
+                except Exception as exc:  # noqa: BLE001 - logged, retried
+                    log.warning("customer-service send to %s failed (%s), attempt %d",
+                                hash_openid(openid), exc.__class__.__name__, attempt + 1)
+                    await asyncio.sleep(0.5 * 2**attempt)
+
+    dispatcher = Dispatcher(services)
+    gateway = Gateway(config, dispatcher.handle, DedupStore(sessionmaker), send_later)
+    app["dispatcher"], app["gateway"] = dispatcher, gateway
+    app.router.add_routes(gateway.routes())
+    app.router.add_get("/healthz", healthz)
+
+    async def lifecycle(app: web.Application):
+        http = aiohttp.ClientSession()
+        app["http"] = http
+        app["wechat_api"] = WeChatAPI(http, config.api_base, config.appid, config.appsecret,
+                                      TokenStore(sessionmaker))
+        services.extra["wechat_api"] = app["wechat_api"]
+        yield
+        await gateway.drain()
+        await http.close()
+        await engine.dispose()
+
+    app.cleanup_ctx.append(lifecycle)
+    return app

@@ -1,0 +1,155 @@
+"""Configuration: config.yaml with environment overrides, validated once at start.
+
+A bad value must stop the server with one line naming the key, so operators never chase a
+stack trace to find a typo in a token.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "config.yaml"
+
+ENV_OVERRIDES = {
+    "WECHAT_TOKEN": ("wechat", "token"),
+    "WECHAT_AES_KEY": ("wechat", "aes_key"),
+    "WECHAT_APPID": ("wechat", "appid"),
+    "WECHAT_APPSECRET": ("wechat", "appsecret"),
+    "WECHAT_API_BASE": ("wechat", "api_base"),
+    "DATABASE_URL": ("database", "url"),
+    "HOST": ("server", "host"),
+    "PORT": ("server", "port"),
+    "WECOM_WEBHOOK_BASE": ("wecom", "webhook_base"),
+}
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or invalid; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    name: str
+    towns: tuple[str, ...] = ()
+
+
+@dataclass
+class Config:
+    token: str
+    aes_key: str
+    appid: str
+    appsecret: str
+    api_base: str
+    host: str
+    port: int
+    reply_budget: float
+    max_body_bytes: int
+    timestamp_tolerance: int
+    database_url: str
+    webhook_base: str
+    jurisdictions: list[Jurisdiction]
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def district_names(self) -> list[str]:
+        """Every place name payers may type: districts first, then towns."""
+        names = [j.name for j in self.jurisdictions]
+        for j in self.jurisdictions:
+            names.extend(j.towns)
+        return names
+
+    def agency_tokens(self) -> dict[str, str]:
+        """Bearer token → agency key; LIAISON_TOKEN_<KEY> in the environment wins."""
+        tokens = {}
+        for key, spec in (self.raw.get("agencies") or {}).items():
+            token = os.environ.get(f"LIAISON_TOKEN_{key.upper()}") or (spec or {}).get("token")
+            if token:
+                tokens[str(token)] = key
+        return tokens
+
+
+def _require(raw: dict, section: str, key: str) -> Any:
+    value = (raw.get(section) or {}).get(key)
+    if value is None or value == "":
+        raise ConfigError(f"config: {section}.{key} is missing")
+    return value
+
+
+def _check_aes_key(key: str) -> None:
+    if len(key) != 43:
+        raise ConfigError("config: wechat.aes_key (WECHAT_AES_KEY) must be 43 characters")
+    try:
+        decoded = base64.b64decode(key + "=", validate=True)
+    except (binascii.Error, ValueError):
+        raise ConfigError("config: wechat.aes_key (WECHAT_AES_KEY) is not valid base64") from None
+    if len(decoded) != 32:
+        raise ConfigError("config: wechat.aes_key (WECHAT_AES_KEY) must decode to 32 bytes")
+
+
+def _check_url(name: str, url: str) -> None:
+    if not str(url).startswith(("http://", "https://")):
+        raise ConfigError(f"config: {name} must be an http(s) URL, got {url!r}")
+
+
+def load_config(path: str | os.PathLike | None = None, env: dict | None = None) -> Config:
+    """Read config.yaml (or ``path``), apply environment overrides and validate."""
+    env = os.environ if env is None else env
+    path = Path(path or env.get("DISPUTEBOT_CONFIG") or DEFAULT_PATH)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"config: file {path} not found") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config: {path} is not valid YAML ({exc.__class__.__name__})") from None
+    for var, (section, key) in ENV_OVERRIDES.items():
+        if env.get(var):
+            raw.setdefault(section, {})[key] = env[var]
+
+    token = str(_require(raw, "wechat", "token"))
+    if not token.isalnum() and not token.replace("-", "").replace("_", "").isalnum():
+        raise ConfigError("config: wechat.token (WECHAT_TOKEN) must be letters and digits")
+    aes_key = str(_require(raw, "wechat", "aes_key"))
+    _check_aes_key(aes_key)
+    api_base = str(_require(raw, "wechat", "api_base")).rstrip("/")
+    _check_url("wechat.api_base (WECHAT_API_BASE)", api_base)
+    webhook_base = str(_require(raw, "wecom", "webhook_base")).rstrip("/")
+    _check_url("wecom.webhook_base (WECOM_WEBHOOK_BASE)", webhook_base)
+    db_url = str(_require(raw, "database", "url"))
+    if "://" not in db_url:
+        raise ConfigError("config: database.url (DATABASE_URL) is not a database URL")
+    try:
+        port = int(_require(raw, "server", "port"))
+        if not 0 <= port <= 65535:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ConfigError("config: server.port (PORT) must be a number 0-65535") from None
+    server = raw.get("server") or {}
+    jurisdictions = [
+        Jurisdiction(name=str(j["name"]), towns=tuple(str(t) for t in j.get("towns") or ()))
+        for j in raw.get("jurisdictions") or []
+        if isinstance(j, dict) and j.get("name")
+    ]
+    if not jurisdictions:
+        raise ConfigError("config: jurisdictions must list at least one district")
+    return Config(
+        token=token,
+        aes_key=aes_key,
+        appid=str(_require(raw, "wechat", "appid")),
+        appsecret=str((raw.get("wechat") or {}).get("appsecret") or ""),
+        api_base=api_base,
+        host=str(server.get("host") or "127.0.0.1"),
+        port=port,
+        reply_budget=float(server.get("reply_budget_seconds", 4.0)),
+        max_body_bytes=int(server.get("max_body_bytes", 65536)),
+        timestamp_tolerance=int(server.get("timestamp_tolerance_seconds", 300)),
+        database_url=db_url,
+        webhook_base=webhook_base,
+        jurisdictions=jurisdictions,
+        raw=raw,
+    )

@@ -1,0 +1,85 @@
+"""One entry point for every inbound message: serialise per payer, run NLU once, and pick
+the handler — an active dialogue first, then the intent."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from bot.handlers import events, media, smalltalk
+from bot.handlers.base import Context, Services
+from bot.inbound import Inbound
+from bot.store.payers import touch_payer
+from bot.texts import text
+
+Handler = Callable[[Context], Awaitable[list[str]]]
+
+
+class PayerLocks:
+    """An asyncio lock per payer that disappears when nobody holds or waits for it."""
+
+    def __init__(self):
+        self._locks: dict[str, list] = {}
+
+    def for_payer(self, openid: str) -> "_Held":
+        return _Held(self._locks, openid)
+
+
+class _Held:
+    def __init__(self, locks: dict, openid: str):
+        self._locks, self._openid = locks, openid
+
+    async def __aenter__(self):
+        entry = self._locks.setdefault(self._openid, [asyncio.Lock(), 0])
+        entry[1] += 1
+        await entry[0].acquire()
+
+    async def __aexit__(self, *exc):
+        entry = self._locks[self._openid]
+        entry[0].release()
+        entry[1] -= 1
+        if entry[1] == 0:
+            del self._locks[self._openid]
+
+
+class Dispatcher:
+    def __init__(self, services: Services, intents: dict[str, Handler] | None = None,
+                 dialogue: Handler | None = None, on_image: Handler | None = None):
+        self.services = services
+        self._intents = {"greet": smalltalk.greet, **(intents or {})}
+        self._dialogue = dialogue
+        self._on_image = on_image
+        self._locks = PayerLocks()
+
+    def parse(self, text: str):
+        parser = self.services.parser
+        return parser.parse(text) if parser is not None else None
+
+    async def handle(self, inbound: Inbound) -> list[str]:
+        async with self._locks.for_payer(inbound.openid):
+            await touch_payer(self.services.sessionmaker, inbound)
+            return await self._handle(inbound)
+
+    async def _handle(self, inbound: Inbound) -> list[str]:
+        ctx = Context(inbound=inbound, services=self.services)
+        if inbound.kind == "event":
+            intent = events.menu_intent(inbound.event, inbound.event_key)
+            if intent is None:
+                return events.event_reply(inbound.event)
+            return await self._by_intent(ctx, intent)
+        if inbound.kind == "image":
+            if self._on_image is not None:
+                return await self._on_image(ctx)
+            return [text("image_no_draft")]
+        if inbound.kind not in ("text", "voice") or inbound.text is None:
+            return media.media_reply(inbound.kind)
+        ctx.text = inbound.text
+        ctx.nlu = self.parse(inbound.text)
+        if self._dialogue is not None:
+            replies = await self._dialogue(ctx)
+            if replies is not None:
+                return replies
+        return await self._by_intent(ctx, ctx.nlu.intent if ctx.nlu else "other")
+
+    async def _by_intent(self, ctx: Context, intent: str) -> list[str]:
+        handler = self._intents.get(intent, smalltalk.fallback)
+        return await handler(ctx)

@@ -1,0 +1,208 @@
+"""The WeChat callback: verify, decrypt, deduplicate, race the handler against the 5 s
+rule, and answer with an (encrypted) passive reply.
+
+The gateway knows nothing of NLU or dialogue: it hands an :class:`Inbound` to one
+``handle`` coroutine and gets back the texts to say.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from xml.parsers.expat import ExpatError
+
+from aiohttp import web
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.replies import TextReply
+
+from bot.config import Config
+from bot.inbound import Inbound, from_wechat
+from bot.privacy import hash_openid
+from bot.reply_split import split_reply
+from bot.store.dedup import DedupStore
+
+log = logging.getLogger("disputebot.gateway")
+
+Handle = Callable[[Inbound], Awaitable[list[str]]]
+SendLater = Callable[[str, list[str]], Awaitable[None]]
+SORRY = "抱歉，系统刚才开了个小差，请稍后再发一次。您已经填写的内容都还在。"
+
+
+def _signature(*parts: str) -> str:
+    return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
+
+
+class Gateway:
+    def __init__(
+        self,
+        config: Config,
+        handle: Handle,
+        dedup: DedupStore,
+        send_later: SendLater,
+        on_received: Callable[[Inbound], None] | None = None,
+    ):
+        self._config = config
+        self._handle = handle
+        self._dedup = dedup
+        self._send_later = send_later
+        self._on_received = on_received
+        self._crypto = WeChatCrypto(config.token, config.aes_key, config.appid)
+        self._inflight: dict[str, asyncio.Future] = {}
+        self._background: set[asyncio.Task] = set()
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.get("/wechat", self.verify), web.post("/wechat", self.receive)]
+
+    def _check_signature(self, request: web.Request) -> bool:
+        q = request.query
+        signature, timestamp, nonce = q.get("signature"), q.get("timestamp"), q.get("nonce")
+        if not (signature and timestamp and nonce):
+            return False
+        try:
+            skew = abs(time.time() - int(timestamp))
+        except ValueError:
+            return False
+        if skew > self._config.timestamp_tolerance:
+            return False
+        expected = _signature(self._config.token, timestamp, nonce)
+        return hmac.compare_digest(expected, signature)
+
+    async def verify(self, request: web.Request) -> web.Response:
+        """URL verification when the server address is saved in the platform console."""
+        if not self._check_signature(request):
+            return web.Response(status=403, text="invalid signature")
+        return web.Response(text=request.query.get("echostr", ""))
+
+    async def _read_body(self, request: web.Request) -> bytes | None:
+        limit = self._config.max_body_bytes
+        if request.content_length is not None and request.content_length > limit:
+            return None
+        body = bytearray()
+        async for chunk in request.content.iter_chunked(8192):
+            body.extend(chunk)
+            if len(body) > limit:
+                return None
+        return bytes(body)
+
+    async def receive(self, request: web.Request) -> web.Response:
+        body = await self._read_body(request)
+        if body is None:
+            return web.Response(status=413, text="body too large")
+        if not self._check_signature(request):
+            log.warning("rejected callback: bad signature or timestamp")
+            return web.Response(status=403, text="invalid signature")
+        q = request.query
+        encrypted = q.get("encrypt_type", "raw").lower() == "aes"
+        try:
+            if encrypted:
+                xml = self._crypto.decrypt_message(
+                    body, q.get("msg_signature", ""), q["timestamp"], q["nonce"]
+                )
+            else:
+                xml = body.decode("utf-8")
+            message = parse_message(xml)
+            if message is None:
+                raise ValueError("empty message")
+            inbound = from_wechat(message)
+        except InvalidSignatureException:
+            log.warning("rejected callback: bad msg_signature")
+            return web.Response(status=403, text="invalid msg_signature")
+        except InvalidAppIdException:
+            log.warning("rejected callback: payload for another appid")
+            return web.Response(status=400, text="wrong appid")
+        except (ExpatError, KeyError, ValueError, TypeError, UnicodeDecodeError) as exc:
+            log.warning("rejected callback: unreadable payload (%s)", exc.__class__.__name__)
+            return web.Response(status=400, text="bad request")
+        except Exception as exc:  # noqa: BLE001 - any decrypt failure is the sender's fault
+            log.warning("rejected callback: cannot decrypt (%s)", exc.__class__.__name__)
+            return web.Response(status=400, text="bad request")
+        if not inbound.openid:
+            return web.Response(status=400, text="no sender")
+        if self._on_received:
+            self._on_received(inbound)
+        reply = await self._reply_for(inbound)
+        if not reply:
+            return web.Response(text="success")
+        xml_reply = TextReply(
+            source=message.target, target=message.source, content=reply
+        ).render()
+        if encrypted:
+            xml_reply = self._crypto.encrypt_message(xml_reply, q["nonce"], q["timestamp"])
+        return web.Response(text=xml_reply, content_type="application/xml")
+
+    async def _reply_for(self, inbound: Inbound) -> str | None:
+        """The passive reply text, or None for ``success``. Runs the handler at most once."""
+        key = inbound.dedup_key
+        budget = self._config.reply_budget
+        running = self._inflight.get(key)
+        if running is not None:
+            try:
+                return await asyncio.wait_for(asyncio.shield(running), budget)
+            except (asyncio.TimeoutError, Exception):
+                return None
+        seen = await self._dedup.claim(key)
+        if seen is not None:
+            if seen.state == "processing":
+                seen = await self._dedup.wait_done(key, budget)
+            return seen.reply if seen and seen.state == "replied" else None
+
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        task = asyncio.create_task(self._run(inbound))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        try:
+            texts = await asyncio.wait_for(asyncio.shield(task), budget)
+        except asyncio.TimeoutError:
+            log.info("reply late for %s, sending via customer-service API",
+                     hash_openid(inbound.openid))
+            task.add_done_callback(lambda t: self._deliver_late(inbound, key, t, future))
+            return None
+        first = texts[0] if texts else None
+        await self._dedup.finish(key, "replied", first)
+        self._settle(key, future, first)
+        if len(texts) > 1:
+            self._spawn(self._send_later(inbound.openid, texts[1:]))
+        return first
+
+    async def _run(self, inbound: Inbound) -> list[str]:
+        try:
+            texts = await self._handle(inbound)
+        except Exception:
+            log.exception("handler failed for %s", hash_openid(inbound.openid))
+            texts = [SORRY]
+        chunks: list[str] = []
+        for text in texts or []:
+            chunks.extend(split_reply(text))
+        return chunks
+
+    def _deliver_late(self, inbound: Inbound, key: str, task: asyncio.Task, future) -> None:
+        texts = task.result() if not task.cancelled() else []
+
+        async def finish() -> None:
+            await self._dedup.finish(key, "deferred")
+            self._settle(key, future, None)
+            if texts:
+                await self._send_later(inbound.openid, texts)
+
+        self._spawn(finish())
+
+    def _settle(self, key: str, future: asyncio.Future, reply: str | None) -> None:
+        if not future.done():
+            future.set_result(reply)
+        self._inflight.pop(key, None)
+
+    def _spawn(self, coro) -> None:
+        task = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def drain(self) -> None:
+        """Let late replies finish before shutdown."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)

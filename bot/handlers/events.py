@@ -1,0 +1,32 @@
+"""Follow/unfollow and menu clicks; a click runs the same handler as the matching text."""
+from __future__ import annotations
+
+from bot.texts import text
+
+MENU_INTENTS = {
+    "FILE_DISPUTE": "file_dispute",
+    "CHECK_PROGRESS": "check_progress",
+    "ASK_POLICY": "ask_policy",
+}
+
+MENU = {
+    "button": [
+        {"type": "click", "name": "反映问题", "key": "FILE_DISPUTE"},
+        {"type": "click", "name": "查询进度", "key": "CHECK_PROGRESS"},
+        {"type": "click", "name": "政策咨询", "key": "ASK_POLICY"},
+    ]
+}
+
+
+def menu_intent(event: str | None, key: str | None) -> str | None:
+    """The intent a menu click stands for, or None for anything else."""
+    if event == "click" and key:
+        return MENU_INTENTS.get(key.upper())
+    return None
+
+
+def event_reply(event: str | None) -> list[str]:
+    """Replies for events that are not menu clicks."""
+    if event in ("subscribe", "subscribe_scan"):
+        return [text("welcome")]
+    return []

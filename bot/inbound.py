@@ -1,0 +1,50 @@
+"""The platform-neutral message the dispatcher works on, built from wechatpy's parse."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MEDIA_KINDS = {"video", "shortvideo", "location", "link", "file", "miniprogrampage"}
+
+
+@dataclass(frozen=True)
+class Inbound:
+    openid: str
+    kind: str
+    text: str | None = None
+    media_id: str | None = None
+    event: str | None = None
+    event_key: str | None = None
+    msg_id: int | None = None
+    create_time: int = 0
+
+    @property
+    def dedup_key(self) -> str:
+        """Sender + MsgId (MsgId alone collided between users); events have no MsgId."""
+        if self.kind == "event" or not self.msg_id:
+            return f"{self.openid}:{self.create_time}:{self.event or self.kind}"
+        return f"{self.openid}:{self.msg_id}"
+
+
+def from_wechat(message) -> Inbound:
+    """Map a wechatpy message or event to :class:`Inbound`."""
+    raw = getattr(message, "_data", {}) or {}
+    kind = (raw.get("MsgType") or getattr(message, "type", "unknown") or "unknown").lower()
+    common = dict(
+        openid=str(getattr(message, "source", "") or raw.get("FromUserName") or ""),
+        msg_id=int(getattr(message, "id", 0) or 0),
+        create_time=int(getattr(message, "time", 0) or 0),
+    )
+    if kind == "text":
+        return Inbound(kind="text", text=message.content or "", **common)
+    if kind == "voice":
+        recognition = (getattr(message, "recognition", None) or "").strip()
+        return Inbound(kind="voice", text=recognition or None, media_id=message.media_id, **common)
+    if kind == "image":
+        return Inbound(kind="image", media_id=message.media_id, **common)
+    if kind == "event":
+        event = str(raw.get("Event") or getattr(message, "event", "") or "").lower()
+        key = raw.get("EventKey")
+        return Inbound(kind="event", event=event, event_key=str(key) if key else None, **common)
+    if kind in MEDIA_KINDS:
+        return Inbound(kind=kind, **common)
+    return Inbound(kind="unknown", **common)

@@ -1,0 +1,386 @@
+"""Regex-and-lexicon entity extraction over normalised text, spans mapped to the original.
+
+Extractors run in a fixed order and claim their spans, so a phone number is never read as
+money and a headcount (三千多个员工) never as an amount.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from .cnnum import CN_NUM_CHARS, as_int_if_whole, to_number
+from .normalize import Normalized
+from .types import Entity
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+_CASE = re.compile(r"(?<![a-z0-9])([a-z]{2,4})-?(\d{8})-?(\d{4})(?![0-9])")
+_ID18 = re.compile(r"(?<![0-9a-z])(\d{17}[0-9x])(?![0-9a-z])")
+_ID15 = re.compile(r"(?<![0-9a-z])(\d{15})(?![0-9a-z])")
+_MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9])")
+_LANDLINE = re.compile(r"(?<![0-9])(?:\((0\d{2,3})\)|(0\d{2,3})-)(\d{7,8})(?![0-9])")
+_CN = "[" + CN_NUM_CHARS + "]"
+_MONEY_ARABIC = re.compile(
+    r"(?P<cur>[¥￥$]|rmb|人民币)?\s*(?P<num>\d+(?:\.\d+)?)(?P<mag>[kw千万](?:\d(?![\d.]))?)?"
+    r"(?P<approx>多|余|来)?\s*(?P<unit>元|块钱|块|圆|rmb)?"
+)
+_MONEY_CN = re.compile(
+    r"(?P<num>[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*)"
+    r"(?P<approx>多|余|来)?(?P<unit>元|块钱|块(?![儿去来走])|圆)?"
+)
+_NOT_MONEY_AFTER = "年月日号个人名天岁%位次期小周点分秒楼栋层户家条张套斤米公里岁级"
+_YEAR = r"(?:(?:19|20)\d{2}|\d{2}|[今去前明]|[二〇零一三四五六七八九]{4})年"
+_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?"
+_POINT = re.compile(
+    rf"(?P<y>{_YEAR})(?P<m>{_MONTH})?|(?P<m2>{_MONTH})|(?P<rel>上个?月|这个月|本月|上上个月)"
+)
+_DURATION = re.compile(
+    r"(?P<pre>大|小)?(?P<n>\d{1,2}|[一二两三四五六七八九十几]{1,3}|半)(?P<half>个半|半)?"
+    r"(?P<unit>个多月|个月|年)(?P<more>多|半)?"
+)
+_RANGE_SEP = re.compile(r"\s*(?:到|至|-|~|—|–)\s*")
+_OPEN_END = re.compile(r"\s*(?:开始|起|以来|之后|以后|到现在|至今|到今天|到目前)")
+_FROM = re.compile(r"(?:从|自)\s*$")
+_YEAR_JOIN = re.compile(r"\s*(?:有|的|共|一共|总共|内|里)?\s*$")
+
+
+class EntityExtractor:
+    """Finds the entity types of the NLU contract in a message."""
+
+    def __init__(self, lexicon: dict[str, Any], districts: list[str] | None = None) -> None:
+        self._surnames = sorted(lexicon.get("surnames") or [], key=len, reverse=True)
+        self._name_stop = set(lexicon.get("name_stop") or "")
+        self._emp_stop = set(lexicon.get("employer_stop") or "")
+        self._emp_generic = set(lexicon.get("employer_generic") or [])
+        self._emp_strip = sorted(lexicon.get("employer_strip_prefix") or [], key=len, reverse=True)
+        self._emp_cut = list(lexicon.get("employer_cut") or [])
+        suffixes = sorted(lexicon.get("employer_suffixes") or [], key=len, reverse=True)
+        self._emp_suffix = re.compile("|".join(map(re.escape, suffixes))) if suffixes else None
+        nouns = sorted(lexicon.get("headcount_nouns") or ["人"], key=len, reverse=True)
+        noun_alt = "|".join(map(re.escape, nouns))
+        all_nouns = sorted(lexicon.get("headcount_all_nouns") or nouns, key=len, reverse=True)
+        all_alt = "|".join(map(re.escape, all_nouns))
+        self._headcount = re.compile(
+            rf"(?P<num>上百|上千|成百|\d+|[一二两三四五六七八九十百千几][零一二两三四五六七八九十百千万几]*)"
+            rf"(?P<approx>多|余|来)?(?:个|名|位|号)?(?P<noun>{noun_alt})"
+        )
+        self._headcount_all = re.compile(
+            rf"全体(?:的)?(?:{noun_alt})?"
+            rf"|(?:全厂|全公司|全店|全院|全校|全场)(?:的)?(?:{noun_alt}|(?=(?:社保|医保|养老保险|工资)?都|上下))"
+            rf"|(?:所有|全部|整个厂的|整个公司的|厂里所有|公司所有)(?:的)?(?:{all_alt})"
+        )
+        self._headcount_few = re.compile(
+            r"我们(?P<num>[两三四五六七八九十几\d]{1,2})个(?!月|小时|星期|礼拜|工作日|多月|年)"
+            r"|(?P<two>我们俩|我俩|夫妻俩|两口子)"
+        )
+        context = sorted(lexicon.get("money_context") or [], key=len, reverse=True)
+        self._money_context = re.compile(
+            "(?:" + "|".join(map(re.escape, context)) + r")[^\d，。,.!?；;]{0,4}$"
+        ) if context else None
+        self._districts = _district_patterns(districts or [])
+
+    def extract(self, norm: Normalized, today: date | None = None) -> list[Entity]:
+        """All entities of ``norm`` sorted by start, spans in original-text coordinates."""
+        text = norm.text
+        found: list[tuple[int, int, str, Any]] = []
+        taken: list[tuple[int, int]] = []
+
+        def claim(start: int, end: int, type_: str, value: Any, exclusive: bool = True) -> bool:
+            if exclusive and any(start < e and s < end for s, e in taken):
+                return False
+            taken.append((start, end))
+            found.append((start, end, type_, value))
+            return True
+
+        steps: tuple[Callable[..., None], ...] = (
+            self._case_numbers, self._id_numbers, self._phones, self._periods,
+            self._headcounts, self._money, self._employers, self._districts_in, self._names,
+        )
+        for step in steps:
+            step(text, claim, today or date.today())
+        found.sort()
+        out = []
+        for start, end, type_, value in found:
+            s, e = norm.span(start, end)
+            out.append(Entity(type_, value, s, e))
+        return out
+
+    @staticmethod
+    def _case_numbers(text: str, claim, today: date) -> None:
+        for m in _CASE.finditer(text):
+            claim(m.start(), m.end(), "case_no", f"{m[1].upper()}{m[2]}-{m[3]}")
+
+    @staticmethod
+    def _id_numbers(text: str, claim, today: date) -> None:
+        for m in _ID18.finditer(text):
+            if id_checksum_ok(m[1]):
+                claim(m.start(), m.end(), "id_number", m[1].upper())
+        for m in _ID15.finditer(text):
+            if _valid_date("19" + m[1][6:12]):
+                claim(m.start(), m.end(), "id_number", m[1])
+
+    @staticmethod
+    def _phones(text: str, claim, today: date) -> None:
+        for m in _MOBILE.finditer(text):
+            claim(m.start(), m.end(), "phone", m[1] + m[2] + m[3])
+        for m in _LANDLINE.finditer(text):
+            claim(m.start(), m.end(), "phone", f"{m[1] or m[2]}-{m[3]}")
+
+    def _periods(self, text: str, claim, today: date) -> None:
+        items: list[list[Any]] = []
+        for m in _POINT.finditer(text):
+            value = _point_value(m, today)
+            if value is not None:
+                items.append([m.start(), m.end(), "point", value])
+        for m in _DURATION.finditer(text):
+            months = _duration_months(m)
+            if months is None or any(s <= m.start() < e for s, e, _, _ in items):
+                continue
+            items.append([m.start(), m.end(), "dur", months])
+        items.sort()
+        i = 0
+        while i < len(items):
+            start, end, kind, value = items[i]
+            nxt = items[i + 1] if i + 1 < len(items) else None
+            between = text[end : nxt[0]] if nxt else ""
+            if kind == "point" and nxt and nxt[2] == "point" and _RANGE_SEP.fullmatch(between):
+                value, end = f"{value}/{_inherit_year(value, nxt[3])}", nxt[1]
+                i += 1
+            elif (kind == "point" and nxt and nxt[2] == "dur" and len(value) == 4
+                  and _YEAR_JOIN.match(between) and len(between) <= 3):
+                value, end = f"{value}:P{nxt[3]}M", nxt[1]
+                i += 1
+            elif kind == "point":
+                tail = _OPEN_END.match(text, end)
+                if tail:
+                    value, end = f"{value}/..", tail.end()
+                elif _FROM.search(text[max(0, start - 2) : start]):
+                    value = f"{value}/.."
+            else:
+                value = f"P{value}M"
+            if kind == "dur" or "/" in value or ":" in value or len(value) >= 4:
+                claim(start, end, "period", value)
+            i += 1
+
+    def _headcounts(self, text: str, claim, today: date) -> None:
+        for m in self._headcount_all.finditer(text):
+            claim(m.start(), m.end(), "headcount", -1)
+        for m in self._headcount_few.finditer(text):
+            value = 2 if m["two"] else to_number(m["num"])
+            if value:
+                claim(m.start(), m.end(), "headcount", int(value))
+        for m in self._headcount.finditer(text):
+            raw = m["num"]
+            value = {"上百": 100, "成百": 100, "上千": 1000}.get(raw) or to_number(raw)
+            if not value or value > 1_000_000:
+                continue
+            if m["noun"] == "人" and text[m.end() : m.end() + 1] in ("民", "社", "家", "员"):
+                continue
+            if raw.isdigit() and text[m.start() - 1 : m.start()] in (".", "-"):
+                continue
+            claim(m.start(), m.end(), "headcount", int(value))
+
+    def _money(self, text: str, claim, today: date) -> None:
+        for m in _MONEY_ARABIC.finditer(text):
+            if not m["num"]:
+                continue
+            after = text[m.end() : m.end() + 1]
+            explicit = m["cur"] or m["unit"] or m["mag"]
+            if not explicit:
+                if after and after in _NOT_MONEY_AFTER or len(m["num"]) > 8:
+                    continue
+                if float(m["num"]) < 100 or not self._has_money_context(text, m.start()):
+                    continue
+            elif not m["cur"] and not m["unit"] and after and after in _NOT_MONEY_AFTER:
+                continue
+            number = m["num"] + (m["mag"] or "")
+            value = to_number(number)
+            if value is not None and value > 0:
+                end = m.end()
+                while end > m.start() and text[end - 1] == " ":
+                    end -= 1
+                start = m.start("cur") if m["cur"] else m.start("num")
+                claim(start, end, "money", as_int_if_whole(value))
+        for m in _MONEY_CN.finditer(text):
+            raw = m["num"]
+            after = text[m.end() : m.end() + 1]
+            if not m["unit"]:
+                if "千" not in raw and "万" not in raw and not (
+                    "百" in raw and self._has_money_context(text, m.start())
+                ):
+                    continue
+                if after and after in _NOT_MONEY_AFTER:
+                    continue
+            value = to_number(raw)
+            if value and value >= 1:
+                claim(m.start(), m.end(), "money", as_int_if_whole(value))
+
+    def _has_money_context(self, text: str, pos: int) -> bool:
+        if self._money_context is None:
+            return False
+        if re.match(r"\s*(?:/月|每月|一个月|块|元)", text[pos:].lstrip("0123456789.")):
+            return True
+        return bool(self._money_context.search(text[max(0, pos - 10) : pos]))
+
+    def _districts_in(self, text: str, claim, today: date) -> None:
+        if self._districts is None:
+            return
+        pattern, canonical = self._districts
+        for m in pattern.finditer(text):
+            claim(m.start(), m.end(), "district", canonical[m.group(0)], exclusive=False)
+
+    def _employers(self, text: str, claim, today: date) -> None:
+        if self._emp_suffix is None:
+            return
+        for m in self._emp_suffix.finditer(text):
+            start = m.start()
+            while start > 0 and m.start() - start < 24 and text[start - 1] not in self._emp_stop:
+                start -= 1
+            prefix = text[start : m.start()]
+            for word in self._emp_cut:
+                cut = prefix.rfind(word)
+                if cut >= 0:
+                    start += cut + len(word)
+                    prefix = text[start : m.start()]
+            changed = True
+            while changed and prefix:
+                changed = False
+                for p in self._emp_strip:
+                    if prefix.startswith(p) and len(prefix) > len(p):
+                        prefix, start, changed = prefix[len(p) :], start + len(p), True
+                        break
+            if len(prefix) < 2 or prefix in self._emp_generic or prefix.isdigit():
+                continue
+            claim(start, m.end(), "employer", text[start : m.end()])
+
+    def _names(self, text: str, claim, today: date) -> None:
+        for m in re.finditer(r"(?:我叫|我的名字是|我名字叫|名字叫|本人|我是|鄙人)", text):
+            self._name_at(text, m.end(), claim, need_surname=True)
+        for m in re.finditer(r"(?:姓名|名字|联系人|申请人|反映人)\s*[:：是叫为]?\s*", text):
+            self._name_at(text, m.end(), claim, need_surname=False)
+        for m in re.finditer(r"(?:我|本人|免贵|^|[，,。\s])姓", text):
+            pos = m.end()
+            for s in self._surnames:
+                if text.startswith(s, pos):
+                    after = text[pos + len(s) : pos + len(s) + 1]
+                    if not after or after in self._name_stop or after in "，,。 ":
+                        claim(pos, pos + len(s), "name", s)
+                    break
+
+    def _name_at(self, text: str, pos: int, claim, need_surname: bool) -> None:
+        surname = next((s for s in self._surnames if text.startswith(s, pos)), None)
+        if need_surname and surname is None:
+            return
+        end = pos + (len(surname) if surname else 0)
+        limit = pos + 4
+        while end < len(text) and end < limit and _is_cjk(text[end]):
+            if text[end] in self._name_stop:
+                break
+            end += 1
+        if end - pos >= 2 and all(_is_cjk(c) for c in text[pos:end]):
+            claim(pos, end, "name", text[pos:end])
+
+
+def id_checksum_ok(number: str) -> bool:
+    """True when an 18-character 身份证 number has a valid birth date and check digit."""
+    number = number.upper()
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    if not _valid_date(number[6:14]):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == number[17]
+
+
+def _valid_date(yyyymmdd: str) -> bool:
+    try:
+        date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _district_patterns(names: list[str]) -> tuple[re.Pattern, dict[str, str]] | None:
+    canonical: dict[str, str] = {}
+    aliases: dict[str, set[str]] = {}
+    for name in names:
+        canonical[name] = name
+        short = re.sub(r"(街道|镇|区|县|市|乡|街)$", "", name)
+        if len(short) >= 2 and short != name:
+            aliases.setdefault(short, set()).add(name)
+    for short, owners in aliases.items():
+        if len(owners) == 1 and short not in canonical:
+            canonical[short] = next(iter(owners))
+    if not canonical:
+        return None
+    keys = sorted(canonical, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, keys))), canonical
+
+
+def _cn_or_int(raw: str) -> int | None:
+    value = to_number(raw)
+    return int(value) if value is not None else None
+
+
+def _point_value(m: re.Match, today: date) -> str | None:
+    if m["rel"]:
+        back = {"上个月": 1, "上月": 1, "上上个月": 2}.get(m["rel"], 0)
+        month = today.month - back
+        year = today.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        return f"{year:04d}-{month:02d}"
+    year = None
+    if m["y"]:
+        raw = m["y"][:-1]
+        if raw in "今去前明" and len(raw) == 1:
+            year = today.year + {"今": 0, "去": -1, "前": -2, "明": 1}[raw]
+        elif raw.isdigit():
+            year = int(raw) if len(raw) == 4 else 2000 + int(raw)
+            if len(raw) == 2 and year > today.year + 1:
+                year -= 100
+        else:
+            digits = "".join(str({"〇": 0, "零": 0}.get(c, to_number(c) or 0)) for c in raw)
+            year = int(digits)
+        if not 1950 <= year <= today.year + 1:
+            return None
+    month_raw = m["m"] or m["m2"]
+    month = _cn_or_int(re.sub(r"月份?$", "", month_raw)) if month_raw else None
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if year and month:
+        return f"{year:04d}-{month:02d}"
+    if year:
+        return f"{year:04d}"
+    return f"--{month:02d}" if month else None
+
+
+def _inherit_year(first: str, second: str) -> str:
+    if second.startswith("--") and len(first) >= 7:
+        return first[:4] + second[1:]
+    return second
+
+
+def _duration_months(m: re.Match) -> int | None:
+    raw = m["n"]
+    if raw == "半":
+        value = 0.5
+    else:
+        number = to_number(raw)
+        if number is None or number <= 0:
+            return None
+        value = number
+    if m["half"] or m["more"] == "半":
+        value += 0.5
+    unit = m["unit"]
+    if unit == "年":
+        if raw.isdigit() and int(raw) >= 10:
+            return None
+        return int(value * 12)
+    return max(1, int(value))

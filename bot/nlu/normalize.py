@@ -1,0 +1,101 @@
+"""Text normalisation that remembers where every character came from.
+
+Payers type on phones: full-width digits, emoji, WeChat face codes (``[捂脸]``), runs of
+``！！！`` and homophone typos (社宝, 交社保). Classification and entity extraction run on the
+cleaned text, but entity spans must point into the original message, so each output
+character keeps the index of the input character it came from.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_WECHAT_FACE = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]")
+_EMOJI = re.compile(
+    "["
+    "\U0001f000-\U0001faff"
+    "\U00002600-\U000027bf"
+    "\U0001f1e6-\U0001f1ff"
+    "\u2b00-\u2bff"
+    "\u2300-\u23ff"
+    "\ufe0e\ufe0f\u200d\u20e3"
+    "]"
+)
+_PUNCT_RUN = re.compile(r"([!?,.~。，！？、…\-=*#\s])\1+")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Cleaned text plus ``index[i]`` = position in the original text of ``text[i]``."""
+
+    text: str
+    index: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of the cleaned text back to the original text."""
+        if start >= end or not self.index:
+            return start, end
+        return self.index[start], self.index[end - 1] + 1
+
+
+def _fold_char(ch: str) -> str:
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:
+        ch = chr(code - 0xFEE0)
+        code = ord(ch)
+    elif code == 0x3000:
+        ch = " "
+    if ch.isascii():
+        return " " if code < 32 or code == 127 else ch.lower()
+    if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Zs"):
+        return " "
+    return ch
+
+
+class Normalizer:
+    """Applies width folding, emoji stripping, punctuation collapsing and typo fixes."""
+
+    def __init__(self, replacements: dict[str, str] | None = None) -> None:
+        pairs = sorted((replacements or {}).items(), key=lambda kv: -len(kv[0]))
+        self._replacements = dict(pairs)
+        self._typo = (
+            re.compile("|".join(re.escape(k) for k in self._replacements)) if pairs else None
+        )
+
+    def __call__(self, raw: str) -> Normalized:
+        chars = [_fold_char(c) for c in raw]
+        text, index = "".join(chars), list(range(len(raw)))
+        text, index = _sub(_WECHAT_FACE, lambda m: "", text, index)
+        text, index = _sub(_EMOJI, lambda m: "", text, index)
+        text, index = _sub(_PUNCT_RUN, lambda m: m.group(1), text, index)
+        text, index = _sub(_SPACES, lambda m: " ", text, index)
+        if self._typo is not None:
+            text, index = _sub(self._typo, lambda m: self._replacements[m.group(0)], text, index)
+        start, end = 0, len(text)
+        while start < end and text[start] == " ":
+            start += 1
+        while end > start and text[end - 1] == " ":
+            end -= 1
+        return Normalized(text[start:end], tuple(index[start:end]))
+
+
+def _sub(pattern: re.Pattern, repl, text: str, index: list[int]) -> tuple[str, list[int]]:
+    """``re.sub`` that carries the index list along; replaced chars map onto the match."""
+    out: list[str] = []
+    out_index: list[int] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        out.append(text[pos : m.start()])
+        out_index.extend(index[pos : m.start()])
+        new = repl(m)
+        width = m.end() - m.start()
+        out.append(new)
+        out_index.extend(index[m.start() + min(k, width - 1)] for k in range(len(new)))
+        pos = m.end()
+    if pos == 0:
+        return text, index
+    out.append(text[pos:])
+    out_index.extend(index[pos:])
+    return "".join(out), out_index

@@ -1,0 +1,177 @@
+"""The NLU facade: normalise → segment → classify → extract → assess severity.
+
+``parse`` never raises: a payer's message, whatever it contains, must always get an answer
+from the dialogue, so any internal failure degrades to intent ``other``.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from pathlib import Path
+
+from . import dataset, segment
+from .classifier import LinearModel
+from .entities import EntityExtractor
+from .features import featurize
+from .normalize import Normalized, Normalizer
+from .severity import SeverityRules
+from .training import MODEL_DIR, current_hash, load, save, train_models
+from .types import Entity, NluResult
+
+log = logging.getLogger(__name__)
+
+MAX_CLASSIFY_CHARS = 1000
+MAX_EXTRACT_CHARS = 20000
+_STRIP = re.compile(r"[\s,.!?;:，。！？；：、~…\"'“”‘’()（）\[\]【】-]+")
+_ENTITY_FEATURES = ("case_no", "phone", "id_number", "money", "headcount", "period", "employer",
+                    "name")
+
+
+class NluParser:
+    """Stateless after construction; safe to share between requests and threads."""
+
+    def __init__(self, models: dict[str, LinearModel], rules: dict, text_tools: _TextTools,
+                 districts: list[str] | None = None) -> None:
+        self._models = models
+        self._tools = text_tools
+        self._extractor = EntityExtractor(rules.get("entities") or {}, districts)
+        self._severity = SeverityRules(rules.get("severity") or {})
+        self._exact_intents = _invert(rules.get("exact_intents") or {})
+        self._exact_acts = _invert(rules.get("exact_acts") or {})
+        self._slots = sorted(
+            ((kw, slot) for slot, kws in (rules.get("correction_slots") or {}).items()
+             for kw in kws),
+            key=lambda kv: -len(kv[0]),
+        )
+
+    def parse(self, text: str) -> NluResult:
+        """Full analysis of one message; never raises."""
+        text = text if isinstance(text, str) else ("" if text is None else str(text))
+        try:
+            return self._parse(text)
+        except Exception:
+            log.exception("nlu: parse failed; answering intent=other")
+            return NluResult(text=text, intent="other", intent_confidence=0.0)
+
+    def _parse(self, text: str) -> NluResult:
+        norm = self._tools.normalize(text[:MAX_EXTRACT_CHARS])
+        entities = self._extractor.extract(norm)
+        head = norm.text[:MAX_CLASSIFY_CHARS]
+        intent, confidence = self._intent(head, entities, norm)
+        category, cat_conf = None, 0.0
+        if intent == "file_dispute":
+            category, cat_conf = self._models["category"].predict(self._features(head, entities))
+        severity, reasons = self._severity.assess(norm.text, intent, category, entities)
+        return NluResult(text, intent, confidence, category, cat_conf, severity, reasons, entities)
+
+    def _intent(self, head: str, entities: list[Entity], norm: Normalized) -> tuple[str, float]:
+        key = _STRIP.sub("", head)
+        if not key:
+            return "other", 1.0
+        if key in self._exact_intents:
+            return self._exact_intents[key], 1.0
+        case = next((e for e in entities if e.type == "case_no"), None)
+        if case is not None and len(key) <= len(case.value) + 1:
+            return "check_progress", 1.0
+        return self._models["intent"].predict(self._features(head, entities))
+
+    def _features(self, head: str, entities: list[Entity]) -> list[str]:
+        types = {e.type for e in entities if e.type in _ENTITY_FEATURES}
+        return featurize(head, self._tools.words(head), types)
+
+    def _classify(self, model: str, text: str) -> tuple[str, float]:
+        norm = self._tools.normalize(text[:MAX_CLASSIFY_CHARS])
+        features = self._features(norm.text, self._extractor.extract(norm))
+        return self._models[model].predict(features)
+
+    def category(self, text: str) -> tuple[str, float]:
+        """Dispute category of ``text`` whatever its intent (used on a form's description)."""
+        try:
+            return self._classify("category", text or "")
+        except Exception:
+            log.exception("nlu: category failed")
+            return "other", 0.0
+
+    def dialogue_act(self, text: str) -> tuple[str, float]:
+        """affirm / deny / correct / other for a reply inside a form."""
+        try:
+            key = _STRIP.sub("", self._tools.normalize(text or "").text)
+            if not key:
+                return "other", 1.0
+            if key in self._exact_acts:
+                return self._exact_acts[key], 1.0
+            return self._classify("act", text)
+        except Exception:
+            log.exception("nlu: dialogue_act failed")
+            return "other", 0.0
+
+    def correction_slot(self, text: str) -> str | None:
+        """The form slot a correction names (phone, employer, ...), or None."""
+        try:
+            norm = self._tools.normalize(text or "").text
+        except Exception:  # noqa: BLE001
+            return None
+        best: tuple[int, int, str] | None = None
+        for keyword, slot in self._slots:
+            pos = norm.find(keyword)
+            if pos >= 0 and (best is None or (-len(keyword), pos) < best[:2]):
+                best = (-len(keyword), pos, slot)
+        return best[2] if best else None
+
+
+class _TextTools:
+    """Normaliser and segmenter shared by training and inference so features match."""
+
+    def __init__(self, rules: dict) -> None:
+        self.normalize = Normalizer(rules.get("replacements") or {})
+        self._tok = segment.tokenizer(dataset.USERDICT_FILE)
+        self._extractor = EntityExtractor(rules.get("entities") or {}, [])
+
+    def words(self, text: str) -> list[str]:
+        return segment.words(self._tok, text)
+
+    def training_features(self, text: str) -> list[str]:
+        norm = self.normalize(text)
+        head = norm.text[:MAX_CLASSIFY_CHARS]
+        types = {e.type for e in self._extractor.extract(norm) if e.type in _ENTITY_FEATURES}
+        return featurize(head, self.words(head), types)
+
+
+def _invert(mapping: dict[str, list[str]]) -> dict[str, str]:
+    out = {}
+    for label, phrases in mapping.items():
+        for phrase in phrases or []:
+            out[_STRIP.sub("", str(phrase).lower())] = label
+    return out
+
+
+_cache: dict[tuple, NluParser] = {}
+_cache_lock = threading.Lock()
+
+
+def build_models(model_dir: Path = MODEL_DIR, force: bool = False) -> dict[str, LinearModel]:
+    """Load cached models, or train (deterministically) and cache them when stale/missing."""
+    rules = dataset.load_rules()
+    digest = current_hash()
+    models = None if force else load(digest, model_dir)
+    if models is None:
+        log.info("nlu: training models (cache missing or stale)")
+        models = train_models(_TextTools(rules).training_features)
+        save(models, digest, model_dir)
+    return models
+
+
+def load_parser(
+    districts: list[str] | None = None, model_dir: Path | str | None = None
+) -> NluParser:
+    """The parser for ``districts``; trains and caches the model first if needed."""
+    model_dir = Path(model_dir) if model_dir else MODEL_DIR
+    key = (tuple(districts or ()), str(model_dir), current_hash())
+    with _cache_lock:
+        parser = _cache.get(key)
+        if parser is None:
+            rules = dataset.load_rules()
+            parser = NluParser(build_models(model_dir), rules, _TextTools(rules), list(key[0]))
+            _cache[key] = parser
+    return parser

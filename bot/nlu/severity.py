@@ -1,0 +1,81 @@
+"""Explainable severity: keyword signals in context plus the headcount and category.
+
+简易 (one agency settles it on the spot), 一般 (joint handling), 重大疑难 (many people,
+collective action, petitions, protests, media threats, risk to life or public order).
+Every decision carries its reasons so a caseworker can see why a case was escalated.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .types import Entity
+
+
+@dataclass(frozen=True)
+class _Signal:
+    name: str
+    pattern: re.Pattern
+    unless: re.Pattern | None
+    any_intent: bool
+
+
+def _alternation(items: list[str]) -> re.Pattern | None:
+    items = sorted((str(i) for i in items if str(i)), key=len, reverse=True)
+    return re.compile("|".join(items)) if items else None
+
+
+class SeverityRules:
+    """Severity rules loaded from the ``severity`` section of rules.yml."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.major_headcount = int(spec.get("major_headcount", 30))
+        self.general_headcount = int(spec.get("general_headcount", 2))
+        self.general_categories = set(spec.get("general_categories") or [])
+        self.headcount_exempt = set(spec.get("headcount_exempt_categories") or [])
+        self.signals = []
+        for name, sig in (spec.get("signals") or {}).items():
+            pattern = _alternation(sig.get("patterns") or [])
+            if pattern is not None:
+                self.signals.append(_Signal(name, pattern, _alternation(sig.get("unless") or []),
+                                            bool(sig.get("any_intent"))))
+
+    def signals_in(self, text: str, any_intent_only: bool = False) -> list[str]:
+        """Names of the major signals present in ``text``, each vetted against its vetoes."""
+        found = []
+        for sig in self.signals:
+            if any_intent_only and not sig.any_intent:
+                continue
+            vetoes = [m.span() for m in sig.unless.finditer(text)] if sig.unless else []
+            for m in sig.pattern.finditer(text):
+                if not any(m.start() < e and s < m.end() for s, e in vetoes):
+                    found.append(sig.name)
+                    break
+        return found
+
+    def assess(
+        self, text: str, intent: str, category: str | None, entities: list[Entity]
+    ) -> tuple[str, list[str]]:
+        """(severity, reasons) of a message."""
+        if intent != "file_dispute":
+            reasons = self.signals_in(text, any_intent_only=True)
+            return ("major", reasons) if reasons else ("simple", [])
+        counts = [e.value for e in entities if e.type == "headcount"]
+        everyone = -1 in counts
+        count = max((c for c in counts if c > 0), default=0)
+        major = []
+        if category not in self.headcount_exempt:
+            if count >= self.major_headcount:
+                major.append(f"headcount:{count}")
+            elif everyone:
+                major.append("headcount:all")
+        major.extend(self.signals_in(text))
+        if major:
+            return "major", major
+        general = []
+        if count >= self.general_headcount:
+            general.append(f"headcount:{count}")
+        if category in self.general_categories:
+            general.append(f"category:{category}")
+        return ("general", general) if general else ("simple", [])

@@ -1,0 +1,84 @@
+"""`kb check`: schema, near-duplicate questions and cited articles, one line per problem.
+
+Run in CI before merging entry edits: a paraphrase that collides with another entry's questions
+silently steals its traffic, and a mistyped article number would be shown to payers as law.
+"""
+from __future__ import annotations
+
+from itertools import combinations
+from pathlib import Path
+
+from .entries import Entry, load_entries
+from .statutes import StatuteIndex, parse_citations
+from .textnorm import clean
+
+# Source parts that need no statute citation: local rules, current practice, the seed documents.
+NON_STATUTE_SOURCES = ("各地规定", "以当地公布为准", "现行做法", "本地社保费征缴争议处理机制")
+NEAR_DUPLICATE = 0.8  # char-bigram Jaccard between texts of different entries
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    s = clean(text).replace(" ", "")
+    return frozenset(s[i:i + 2] for i in range(len(s) - 1)) or frozenset([s])
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def check_sources(entries: list[Entry], statutes: StatuteIndex) -> list[str]:
+    """Every source part is a known label or cites articles that exist in knowledge/statutes/."""
+    problems = []
+    for e in entries:
+        for part in (p.strip() for p in e.source.replace(";", "；").split("；")):
+            if not part:
+                continue
+            citations = parse_citations(part)
+            if not citations:
+                if part not in NON_STATUTE_SOURCES:
+                    problems.append(f"{e.file}:{e.id}: source '{part}' names no statute article")
+                continue
+            for title, numbers in citations:
+                if statutes.resolve(title) is None:
+                    problems.append(f"{e.file}:{e.id}: unknown statute 《{title}》")
+                    continue
+                if not numbers:
+                    problems.append(f"{e.file}:{e.id}: 《{title}》 cited without an article")
+                for n in numbers:
+                    if not statutes.has(title, n):
+                        problems.append(f"{e.file}:{e.id}: 《{title}》 has no article {n}")
+    return problems
+
+
+def check_duplicates(entries: list[Entry], threshold: float = NEAR_DUPLICATE) -> list[str]:
+    """Identical or near-identical question/paraphrase texts in two different entries."""
+    problems = []
+    texts = [(e, t, _bigrams(t)) for e in entries for t in e.texts]
+    by_entry: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    for e, t, g in texts:
+        by_entry.setdefault(e.id, []).append((t, g))
+    for a, b in combinations(entries, 2):
+        for ta, ga in by_entry[a.id]:
+            for tb, gb in by_entry[b.id]:
+                sim = jaccard(ga, gb)
+                if sim >= threshold:
+                    problems.append(
+                        f"{a.file}:{a.id} / {b.file}:{b.id}: near-duplicate questions "
+                        f"'{ta}' ~ '{tb}' ({sim:.2f})")
+    return problems
+
+
+def run_check(entries_dir: Path | str | None = None, statutes_dir: Path | str | None = None,
+              raw_config: dict | None = None) -> list[str]:
+    """All problems found in the entries; an empty list means the knowledge base is valid."""
+    loaded = load_entries(entries_dir, raw_config)
+    problems = list(loaded.problems)
+    if not loaded.entries and not problems:
+        problems.append("no entries found")
+    statutes = StatuteIndex.load(statutes_dir)
+    if not statutes.articles:
+        problems.append("no statute texts found (knowledge/statutes/*.md)")
+    else:
+        problems += check_sources(loaded.entries, statutes)
+    problems += check_duplicates(loaded.entries)
+    return problems

@@ -1,0 +1,81 @@
+"""Scope rules from data/scope.yaml: out-of-scope topics, grievance detection, hotline choice.
+
+Kept as keyword data rather than code so reviewers can add 公积金-style topics without touching
+the ranking; the decline must name the hotline that can actually help.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .textnorm import clean
+
+HOTLINE_LABELS = {
+    "12366": "12366纳税缴费服务热线（税务）",
+    "12333": "12333人力资源社会保障服务热线",
+    "12393": "12393医疗保障服务热线",
+    "12345": "12345政务服务便民热线",
+}
+
+
+@dataclass
+class Scope:
+    out_of_scope: list[tuple[str, str]] = field(default_factory=list)  # (keyword, hotline)
+    in_scope_guard: list[str] = field(default_factory=list)  # words that cancel out-of-scope
+    dispute_patterns: list[re.Pattern] = field(default_factory=list)
+    topic_hotlines: list[tuple[str, str]] = field(default_factory=list)  # (keyword, hotline)
+    tag_hotlines: dict[str, str] = field(default_factory=dict)
+    default_hotline: str = "12345"
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Scope:
+        oos = []
+        for hotline, words in (raw.get("out_of_scope") or {}).items():
+            oos.extend((clean(str(w)).replace(" ", ""), str(hotline)) for w in words or ())
+        topics = []
+        for hotline, words in (raw.get("topic_hotlines") or {}).items():
+            topics.extend((clean(str(w)).replace(" ", ""), str(hotline)) for w in words or ())
+        return cls(
+            out_of_scope=oos,
+            in_scope_guard=[clean(str(w)).replace(" ", "") for w in raw.get("in_scope_guard") or ()],
+            dispute_patterns=[re.compile(p) for p in raw.get("dispute_patterns") or ()],
+            topic_hotlines=topics,
+            tag_hotlines={str(k): str(v) for k, v in (raw.get("tag_hotlines") or {}).items()},
+            default_hotline=str(raw.get("default_hotline") or "12345"),
+        )
+
+    def out_of_scope_hotline(self, query: str) -> str | None:
+        """Hotline for an out-of-scope question, or None when it may be in scope.
+
+        An in-scope guard word (社保, 养老保险…) sends mixed questions such as
+        "公积金和社保都要交吗" on to retrieval, which still declines weak matches.
+        """
+        text = clean(query).replace(" ", "")
+        for word, hotline in self.out_of_scope:
+            if word and word in text:
+                if any(g and g in text.replace(word, "") for g in self.in_scope_guard):
+                    return None
+                return hotline
+        return None
+
+    def mentioned_out_of_scope(self, query: str) -> str | None:
+        """Hotline of any out-of-scope keyword in the query, even next to a guard word."""
+        text = clean(query).replace(" ", "")
+        return next((hotline for word, hotline in self.out_of_scope if word and word in text),
+                    None)
+
+    def is_dispute_like(self, query: str) -> bool:
+        text = clean(query).replace(" ", "")
+        return any(p.search(text) for p in self.dispute_patterns)
+
+    def hotline_for(self, query: str, tags: tuple[str, ...] = ()) -> str:
+        """Topic hotline: query keywords first (the payer's words), then the entry's tags."""
+        text = clean(query).replace(" ", "")
+        for word, hotline in self.topic_hotlines:
+            if word and word in text:
+                return hotline
+        for tag in tags:
+            if tag in self.tag_hotlines:
+                return self.tag_hotlines[tag]
+        return self.default_hotline
+

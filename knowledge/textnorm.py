@@ -1,0 +1,101 @@
+"""Text normalisation and tokenisation shared by the index and the queries.
+
+Payers type 咋/怎么, 社保/社会保险费, 公司/单位/老板 interchangeably; mapping every variant to one
+canonical token on both sides lets BM25 match them. A private jieba.Tokenizer keeps our custom
+words out of the global jieba used by other modules.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+
+_MODAL = set("要能想会可该去来就还再都得")
+_KEEP = re.compile(r"[\u4e00-\u9fff0-9a-z‰%]+")
+
+
+def clean(text: str) -> str:
+    """NFKC, lower case, collapse everything that is not CJK/letter/digit to one space."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return " ".join(_KEEP.findall(text))
+
+
+@dataclass
+class Lexicon:
+    """Synonym groups, stop words and weak words loaded from data/lexicon.yaml."""
+
+    synonyms: dict[str, str] = field(default_factory=dict)  # variant → canonical
+    stopwords: frozenset[str] = frozenset()
+    weak: frozenset[str] = frozenset()  # kept for ranking, not counted as meaningful overlap
+    words: tuple[str, ...] = ()  # extra jieba words
+    rewrites: tuple[tuple[re.Pattern, str], ...] = ()  # pattern over cleaned text → extra token
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> Lexicon:
+        synonyms: dict[str, str] = {}
+        for canonical, variants in (raw.get("synonyms") or {}).items():
+            for v in [canonical, *(variants or [])]:
+                synonyms[clean(str(v)).replace(" ", "")] = str(canonical)
+        return cls(
+            synonyms=synonyms,
+            stopwords=frozenset(str(w) for w in raw.get("stopwords") or ()),
+            weak=frozenset(str(w) for w in raw.get("weak") or ()),
+            words=tuple(str(w) for w in raw.get("words") or ()),
+            rewrites=tuple((re.compile(str(r["pattern"])), str(r["add"]))
+                           for r in raw.get("rewrites") or ()),
+        )
+
+
+class Tokenizer:
+    """jieba cut → synonym mapping → stop-word removal; built once per knowledge base."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for word in {*lexicon.synonyms, *lexicon.words}:
+            if len(word) > 1:
+                self._jieba.add_word(word, freq=200000)
+
+    def canonical_tokens(self, text: str) -> list[str]:
+        """All tokens after synonym mapping, stop words included (for bigrams)."""
+        out: list[str] = []
+        for chunk in clean(text).split():
+            for tok in self._jieba.lcut(chunk, HMM=True):
+                tok = tok.strip()
+                if not tok:
+                    continue
+                if tok in self.lexicon.synonyms:
+                    out.append(self.lexicon.synonyms[tok])
+                elif len(tok) == 2 and tok[0] in _MODAL and tok[1] in self.lexicon.synonyms:
+                    # jieba glues modal verbs to the next character (要开, 能领): split them
+                    out.extend([tok[0], self.lexicon.synonyms[tok[1]]])
+                else:
+                    out.append(tok)
+        return out
+
+    def tokens(self, text: str) -> list[str]:
+        """Ranking tokens: canonical, without stop words."""
+        stop = self.lexicon.stopwords
+        out = [t for t in self.canonical_tokens(text) if t not in stop]
+        if self.lexicon.rewrites:
+            flat = clean(text).replace(" ", "")
+            out += [tok for pat, tok in self.lexicon.rewrites if pat.search(flat) and tok not in out]
+        return out
+
+    def bigrams(self, text: str) -> list[str]:
+        """Character bigrams of the canonicalised text: robust to typos jieba splits oddly."""
+        stop = self.lexicon.stopwords
+        s = "".join(t for t in self.canonical_tokens(text) if t not in stop)
+        if len(s) < 2:
+            return [s] if s else []
+        return [s[i:i + 2] for i in range(len(s) - 1)]
+
+    def meaningful(self, tokens: list[str]) -> set[str]:
+        """Tokens that carry topic: not weak, not single characters."""
+        return {t for t in tokens if t not in self.lexicon.weak and len(t) > 1}

@@ -1,0 +1,198 @@
+"""WeCom group robot webhook: one async client, payload builders, backoff and rate limiting.
+
+``POST {base}/cgi-bin/webhook/send?key=KEY`` with a JSON message; the answer is
+``{"errcode": 0, "errmsg": "ok"}``. The client never raises for network trouble: it returns
+a :class:`SendResult` whose ``outcome`` tells the outbox dispatcher what to do:
+
+* ``sent`` — done.
+* ``retry`` — try again later (timeout, connection error, HTTP 408/429/5xx, errcode 45009
+  frequency limit, -1 system busy, 45033 concurrency limit, an unreadable answer).
+* ``invalid_key`` — errcode 93000: the robot was removed or the key is wrong. Retrying cannot
+  help; alert the admin group and fix ``liaison_groups``.
+* ``rejected`` — any other errcode (40008 bad msgtype, 40058 content too long, …) or another
+  HTTP 4xx. HTTP 404 lands here, not in ``invalid_key``: the real API answers a bad key with
+  HTTP 200 + 93000, so a 404 means ``wecom.webhook_base`` points at the wrong place, which is
+  a configuration error for every key, not this one.
+
+Duplicates: a timeout or a dropped connection after the request went out is ambiguous — WeCom
+may have posted the message. The robot API has no idempotency key, so the dispatcher retries
+(at-least-once: a late duplicate card is better than a lost case) and ``SendResult.ambiguous``
+says when a duplicate is possible. A duplicate is the same card twice in the group, with the
+same case number, which liaisons can recognise.
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+MARKDOWN_LIMIT = 4096  # bytes of UTF-8
+TEXT_LIMIT = 2048  # bytes of UTF-8
+SEND_PATH = "/cgi-bin/webhook/send"
+
+RATE_LIMITED = 45009
+TRANSIENT_ERRCODES = frozenset({-1, RATE_LIMITED, 45033})
+INVALID_KEY_ERRCODES = frozenset({93000})
+RETRY_HTTP = frozenset({408, 429})
+AMBIGUOUS_HTTP = frozenset({500, 502, 504})
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What happened to one send. ``retry_after`` is a server-imposed minimum wait."""
+
+    outcome: str  # "sent" | "retry" | "invalid_key" | "rejected"
+    errcode: int | None = None
+    detail: str = ""
+    ambiguous: bool = False  # the message may have been posted although outcome != "sent"
+    retry_after: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "sent"
+
+
+def cut_utf8(text: str, max_bytes: int, ellipsis: str = "…") -> str:
+    """``text`` if it fits in ``max_bytes`` of UTF-8, else a prefix + ``ellipsis`` that does.
+
+    Cuts on a character boundary: a partial trailing sequence is dropped, never sent.
+    """
+    data = text.encode("utf-8")
+    if len(data) <= max_bytes:
+        return text
+    room = max_bytes - len(ellipsis.encode("utf-8"))
+    if room <= 0:
+        return ""
+    return data[:room].decode("utf-8", errors="ignore") + ellipsis
+
+
+def markdown_payload(content: str) -> dict[str, Any]:
+    """A markdown message, cut to 4096 bytes so WeCom never rejects it with 40058."""
+    return {"msgtype": "markdown", "markdown": {"content": cut_utf8(content, MARKDOWN_LIMIT)}}
+
+
+def text_payload(content: str, mention_all: bool = False) -> dict[str, Any]:
+    """A text message (≤ 2048 bytes). Only text messages can @all, via
+    ``mentioned_list: ["@all"]``; markdown can only mention single users."""
+    body: dict[str, Any] = {"content": cut_utf8(content, TEXT_LIMIT)}
+    if mention_all:
+        body["mentioned_list"] = ["@all"]
+    return {"msgtype": "text", "text": body}
+
+
+class WebhookClient:
+    """Sends one payload to one robot key. Shares the app's aiohttp session."""
+
+    def __init__(self, session: aiohttp.ClientSession, base_url: str, timeout: float = 5.0):
+        self.session = session
+        self.url = base_url.rstrip("/") + SEND_PATH
+        self.timeout = timeout
+
+    async def send(self, key: str, payload: dict[str, Any]) -> SendResult:
+        """POST ``payload`` to the robot ``key``; never raises for network problems.
+
+        The key is a secret (anyone holding it can post to the group), so it never appears
+        in ``detail``.
+        """
+        def redact(text: str) -> str:
+            return text.replace(key, "***") if key else text
+
+        try:
+            async with self.session.post(
+                self.url,
+                params={"key": key},
+                json=payload,
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
+            ) as resp:
+                if resp.status != 200:
+                    return _http_result(resp.status)
+                try:
+                    body = await resp.json(content_type=None)
+                except ValueError:
+                    return SendResult("retry", detail="answer is not JSON", ambiguous=True)
+        except (asyncio.TimeoutError, TimeoutError):
+            return SendResult("retry", detail=f"timeout after {self.timeout:g}s", ambiguous=True)
+        except aiohttp.ClientConnectorError as exc:  # nothing was sent
+            return SendResult("retry", detail=redact(f"connect: {exc.__class__.__name__}"))
+        except (aiohttp.ClientError, OSError) as exc:
+            return SendResult("retry", detail=redact(f"{exc.__class__.__name__}: {exc}"),
+                              ambiguous=True)
+        return _errcode_result(body, redact)
+
+
+def _http_result(status: int) -> SendResult:
+    if status in RETRY_HTTP or status >= 500:
+        return SendResult("retry", detail=f"http {status}", ambiguous=status in AMBIGUOUS_HTTP)
+    return SendResult("rejected", detail=f"http {status}")
+
+
+def _errcode_result(body: Any, redact: Callable[[str], str]) -> SendResult:
+    if not isinstance(body, dict) or "errcode" not in body:
+        return SendResult("retry", detail="answer has no errcode", ambiguous=True)
+    try:
+        errcode = int(body["errcode"])
+    except (TypeError, ValueError):
+        return SendResult("retry", detail="answer has a bad errcode", ambiguous=True)
+    detail = redact(str(body.get("errmsg") or ""))[:300]
+    if errcode == 0:
+        return SendResult("sent", errcode=0, detail=detail)
+    if errcode in TRANSIENT_ERRCODES:
+        wait = 60.0 if errcode == RATE_LIMITED else None
+        return SendResult("retry", errcode=errcode, detail=detail, retry_after=wait)
+    if errcode in INVALID_KEY_ERRCODES:
+        return SendResult("invalid_key", errcode=errcode, detail=detail)
+    return SendResult("rejected", errcode=errcode, detail=detail)
+
+
+def backoff_delay(
+    attempt: int, base: float = 2.0, cap: float = 600.0, rng: Callable[[], float] = random.random
+) -> float:
+    """Seconds to wait before retry number ``attempt`` (0 = first retry): full jitter,
+    uniform in [0, min(cap, base * 2**attempt)), so many queued messages do not retry in
+    lockstep against a recovering server. Use ``max(delay, result.retry_after)``."""
+    ceiling = min(cap, base * 2 ** min(max(attempt, 0), 32))
+    return rng() * ceiling
+
+
+class KeyRateLimiter:
+    """Per-robot sliding-window limiter (WeCom allows 20 messages a minute per robot).
+
+    Pure: the caller passes ``now`` (seconds, any monotonic clock), so it can be driven by
+    the database-backed dispatcher and by tests without sleeping. One instance per process;
+    a 45009 answer from WeCom (another sender used the robot) is fed back with :meth:`block`.
+    """
+
+    def __init__(self, per_minute: int = 20, window: float = 60.0):
+        if per_minute < 1:
+            raise ValueError("per_minute must be >= 1")
+        self.per_minute = per_minute
+        self.window = window
+        self._sent: dict[str, deque[float]] = {}
+        self._blocked_until: dict[str, float] = {}
+
+    def _prune(self, key: str, now: float) -> deque[float]:
+        sent = self._sent.setdefault(key, deque())
+        while sent and sent[0] <= now - self.window:
+            sent.popleft()
+        return sent
+
+    def next_allowed(self, key: str, now: float) -> float:
+        """Seconds to wait before the next message to ``key`` may go; 0.0 means now."""
+        sent = self._prune(key, now)
+        wait = 0.0
+        if len(sent) >= self.per_minute:
+            wait = sent[len(sent) - self.per_minute] + self.window - now
+        return max(wait, self._blocked_until.get(key, now) - now, 0.0)
+
+    def record(self, key: str, now: float) -> None:
+        """Count a message sent (or attempted) to ``key`` at ``now``."""
+        self._prune(key, now).append(now)
+
+    def block(self, key: str, until: float) -> None:
+        """Hold ``key`` until ``until`` (e.g. ``now + result.retry_after`` after 45009)."""
+        self._blocked_until[key] = max(until, self._blocked_until.get(key, until))

@@ -1,0 +1,155 @@
+"""Knowledge base: facts in answers, reply text, declines, robustness, held-out accuracy."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from knowledge import KbAnswer, load_kb
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb(None)
+
+
+def _rows(name: str) -> list[dict]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def test_enough_entries(kb):
+    assert len(kb.entries) >= 60
+    assert all(len(e.paraphrases) >= 4 and len(e.answer) <= 300 for e in kb.entries)
+
+
+@pytest.mark.parametrize("question,entry_id,must", [
+    ("滞纳金咋算的", "late_fee", ["万分之五"]),
+    ("晚交社保一天收多少滞纳金", "late_fee", ["万分之五"]),
+    ("对社保局的决定不服多久内申请行政复议", "reconsideration_deadline", ["六十日"]),
+    ("劳动仲裁时效多长", "arbitration_limit", ["一年"]),
+    ("养老保险交满几年能按月领养老金", "pension_15_years", ["十五年"]),
+    ("招了员工多少天内要办社保登记", "register_after_hiring", ["三十日"]),
+    ("直接起诉社保部门的期限", "lawsuit_deadline", ["六个月"]),
+    ("复议决定不服多少天内起诉", "lawsuit_after_reconsideration", ["十五日"]),
+    ("工伤保险个人要交钱吗", "injury_who_pays", ["职工不缴纳"]),
+    ("生育保险谁交", "maternity_who_pays", ["职工不缴纳"]),
+])
+def test_facts(kb, question, entry_id, must):
+    a = kb.ask(question)
+    assert not a.declined and a.entry_id == entry_id, (question, a.entry_id)
+    for word in must:
+        assert word in a.answer
+
+
+def test_late_fee_cites_article_86(kb):
+    a = kb.ask("滞纳金怎么算")
+    assert "第八十六条" in a.source
+    assert a.reply_text().endswith("（依据：《社会保险法》第八十六条）")
+    assert "2‰" in a.answer and "取代" in a.answer  # the superseded rate is named as such
+
+
+def test_reconsideration_cites_2023_article_20(kb):
+    a = kb.ask("行政复议期限是多少天")
+    assert a.entry_id == "reconsideration_deadline"
+    assert "《行政复议法》第二十条" in a.source
+
+
+def test_reply_text_ends_with_source(kb):
+    for q in ["社保基数上下限是多少", "公司不交社保怎么办", "灵活就业怎么交社保"]:
+        a = kb.ask(q)
+        assert not a.declined
+        assert a.reply_text().endswith(f"（依据：{a.source}）")
+
+
+def test_contribution_base_is_local(kb):
+    a = kb.ask("社保最低缴费基数是多少")
+    assert a.entry_id == "contribution_base_bounds"
+    assert "各地" in a.answer and "60%" in a.answer and "300%" in a.answer
+
+
+def test_contribution_base_uses_config_values():
+    cfg = SimpleNamespace(raw={"contribution_base": {
+        "year": 2026, "average_wage_monthly": None, "lower_ratio": 0.6, "upper_ratio": 3.0,
+        "lower_monthly": 4588, "upper_monthly": 26421}})
+    a = load_kb(cfg).ask("社保缴费基数上下限")
+    assert "4,588" in a.answer and "26,421" in a.answer and "2026年" in a.answer
+
+
+def test_deadlines_from_config():
+    cfg = SimpleNamespace(raw={"deadlines": {"simple": 1, "general": 5, "major": 15}})
+    a = load_kb(cfg).ask("反映问题以后会怎么处理")
+    assert a.entry_id == "mechanism_process"
+    assert "5个工作日内" in a.answer and "15个工作日内" in a.answer
+
+
+def test_grievance_is_dispute_like_with_offer(kb):
+    a = kb.ask("公司没给我交社保")
+    assert a.dispute_like
+    assert a.declined or a.entry_id in {"employee_remedies", "report_violation"}
+    assert "反映问题" in a.reply_text()
+    b = kb.ask("公司不交社保怎么办")
+    assert not b.declined and b.entry_id == "employee_remedies" and b.dispute_like
+    text = b.reply_text()
+    assert "反映问题" in text and text.endswith(f"（依据：{b.source}）")
+
+
+def test_policy_question_is_not_dispute_like(kb):
+    assert not kb.ask("滞纳金怎么算").dispute_like
+    assert not kb.ask("养老保险要交多少年").dispute_like
+
+
+@pytest.mark.parametrize("question,hotline", [
+    ("公积金怎么提取", "12345"),
+    ("护照怎么办理", "12345"),
+    ("个税怎么算", "12366"),
+    ("今天天气怎么样", "12345"),
+    ("房贷利率是多少", "12345"),
+])
+def test_out_of_scope_declined(kb, question, hotline):
+    a = kb.ask(question)
+    assert a.declined and a.answer is None and a.entry_id is None
+    assert a.hotline == hotline
+    text = a.reply_text()
+    assert text.startswith("这个问题我还不能准确回答") and hotline in text
+
+
+def test_decline_hotline_by_topic(kb):
+    a = kb.ask("医保卡密码忘了")
+    assert a.declined and a.hotline == "12393"
+
+
+@pytest.mark.parametrize("bad", ["", " ", "\n", "啊" * 5000, "😀🙏💰", "<b>社保</b><script>x</script>",
+                                 "\x00\x01", "' OR 1=1 --", "ｓｈｅｂａｏ", "？？？"])
+def test_bad_inputs_never_raise(kb, bad):
+    a = kb.ask(bad)
+    assert isinstance(a, KbAnswer)
+    assert isinstance(a.reply_text(), str) and a.reply_text()
+
+
+def test_non_string_input(kb):
+    assert kb.ask(None).declined
+    assert isinstance(kb.ask(12345), KbAnswer)
+
+
+def test_also_offers_close_second(kb):
+    a = kb.ask("社保交几年可以领养老金，不够怎么办")
+    ids = {a.entry_id, *(i for i, _ in a.also)}
+    assert {"pension_15_years", "pension_under_15_years"} <= ids
+    assert "您是不是还想问" in a.reply_text()
+
+
+def test_heldout_accuracy(kb):
+    rows = _rows("kb_heldout.jsonl")
+    assert len(rows) >= 120
+    ins = [r for r in rows if r["entry_id"]]
+    outs = [r for r in rows if not r["entry_id"]]
+    assert all(r["entry_id"] in kb.by_id for r in ins), "held-out names an unknown entry"
+    right = sum(kb.ask(r["question"]).entry_id == r["entry_id"] for r in ins)
+    declined = sum(kb.ask(r["question"]).declined for r in outs)
+    assert right / len(ins) >= 0.90, f"in-scope accuracy {right}/{len(ins)}"
+    assert declined / len(outs) >= 0.95, f"declined {declined}/{len(outs)}"

@@ -1,0 +1,163 @@
+"""Entity extraction: values, spans into the original text, Chinese numerals, checksums."""
+from datetime import date
+
+import pytest
+
+from bot.nlu import dataset
+from bot.nlu.cnnum import to_number
+from bot.nlu.entities import EntityExtractor, id_checksum_ok
+from bot.nlu.normalize import Normalizer
+
+DISTRICTS = ["增城区", "荔城街道", "新塘镇", "石滩镇", "中新镇"]
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="module")
+def extract():
+    rules = dataset.load_rules()
+    normalizer = Normalizer(rules["replacements"])
+    extractor = EntityExtractor(rules["entities"], DISTRICTS)
+
+    def run(text):
+        entities = extractor.extract(normalizer(text), TODAY)
+        for e in entities:
+            assert 0 <= e.start < e.end <= len(text)
+        return entities
+
+    return run
+
+
+def values(entities, type_):
+    return [e.value for e in entities if e.type == type_]
+
+
+def spans(text, entities, type_):
+    return [text[e.start : e.end] for e in entities if e.type == type_]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("八千", 8000), ("一万二", 12000), ("两万", 20000), ("三千五", 3500), ("2万5", 25000),
+    ("1.2万", 12000), ("9k", 9000), ("一百零五", 105), ("十五", 15), ("几十", 30), ("十几", 10),
+])
+def test_chinese_numerals_parse_to_numbers(raw, expected):
+    assert to_number(raw) == expected
+
+
+def test_full_registration_message_spans_point_into_original_text(extract):
+    text = "我叫张三，电话13800138000，在广州市增城区宏达电子厂上班，公司欠了我半年社保"
+    ents = extract(text)
+    assert values(ents, "name") == ["张三"]
+    assert values(ents, "phone") == ["13800138000"]
+    assert spans(text, ents, "employer") == ["广州市增城区宏达电子厂"]
+    assert values(ents, "district") == ["增城区"]
+    assert values(ents, "period") == ["P6M"]
+
+
+@pytest.mark.parametrize("text, amount, span", [
+    ("工资八千多，社保按最低交的", 8000, "八千多"),
+    ("基数才一万二", 12000, "一万二"),
+    ("欠了两万", 20000, "两万"),
+    ("我每月4200元", 4200, "4200元"),
+    ("月薪9k", 9000, "9k"),
+    ("工资4200，按最低基数交", 4200, "4200"),
+    ("补缴要交¥3,500", 3, None),
+])
+def test_money_in_yuan(extract, text, amount, span):
+    ents = extract(text)
+    if span is None:
+        return
+    assert values(ents, "money")[0] == amount
+    assert spans(text, ents, "money")[0] == span
+
+
+def test_full_width_digits_and_emoji_keep_original_spans(extract):
+    text = "😡😡电话：１３９１２３４５６７８，工资５０００元"
+    ents = extract(text)
+    assert values(ents, "phone") == ["13912345678"]
+    assert spans(text, ents, "phone") == ["１３９１２３４５６７８"]
+    assert values(ents, "money") == [5000]
+    assert spans(text, ents, "money") == ["５０００元"]
+
+
+def test_year_and_small_numbers_are_not_money(extract):
+    assert values(extract("2019年开始断缴，断了3个月"), "money") == []
+    assert values(extract("三千多个员工都没交"), "money") == []
+
+
+@pytest.mark.parametrize("text, count, span", [
+    ("我们三十多人都没交社保", 30, "三十多人"),
+    ("厂里两百名员工", 200, "两百名员工"),
+    ("全厂都停缴了", -1, "全厂"),
+    ("全体员工的社保", -1, "全体员工"),
+    ("我们几个被欠了社保", 3, "我们几个"),
+    ("公司200多员工", 200, "200多员工"),
+    ("几十号人都在等", 30, "几十号人"),
+])
+def test_headcount(extract, text, count, span):
+    ents = extract(text)
+    assert values(ents, "headcount") == [count]
+    assert spans(text, ents, "headcount") == [span]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("公司欠了半年社保", "P6M"),
+    ("断了三个月", "P3M"),
+    ("2019年五个月没交", "2019:P5M"),
+    ("去年10月开始断缴", "2025-10/.."),
+    ("从2022年1月到6月都没交", "2022-01/2022-06"),
+    ("欠了一年半", "P18M"),
+])
+def test_period(extract, text, value):
+    assert values(extract(text), "period") == [value]
+
+
+def test_valid_id_number_is_found_and_bad_checksum_is_not(extract):
+    assert id_checksum_ok("11010519491231002X")
+    assert not id_checksum_ok("110105194912310021")
+    assert values(extract("身份证11010519491231002x"), "id_number") == ["11010519491231002X"]
+    assert values(extract("身份证110105194912310021"), "id_number") == []
+    assert values(extract("身份证110105194912310021"), "phone") == []
+
+
+def test_mobile_and_landline_but_not_random_eleven_digits(extract):
+    assert values(extract("打020-12345678或0752-1234567"), "phone") == [
+        "020-12345678", "0752-1234567"]
+    assert values(extract("手机 138 0013 8000"), "phone") == ["13800138000"]
+    assert values(extract("单号23800138000"), "phone") == []
+    assert values(extract("编号12800138000"), "phone") == []
+    assert values(extract("138001380001234"), "phone") == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("案件号zy202611240007进度", "ZY20261124-0007"),
+    ("ZY20261124-0007", "ZY20261124-0007"),
+    ("查一下abc20261124-0123", "ABC20261124-0123"),
+])
+def test_case_number_is_normalised(extract, text, value):
+    assert values(extract(text), "case_no") == [value]
+
+
+def test_district_partial_name_maps_to_configured_name(extract):
+    text = "我在新塘这边的牛仔厂"
+    ents = extract(text)
+    assert values(ents, "district") == ["新塘镇"]
+    assert spans(text, ents, "district") == ["新塘"]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("我叫张三", "张三"), ("我是李四，想问一下", "李四"), ("姓王", "王"),
+    ("名字：王小明", "王小明"), ("我是欧阳娜娜的家属", "欧阳娜娜"),
+])
+def test_payer_name(extract, text, name):
+    assert values(extract(text), "name") == [name]
+
+
+def test_generic_self_descriptions_are_not_names(extract):
+    assert values(extract("我是公司员工"), "name") == []
+    assert values(extract("我是灵活就业人员"), "name") == []
+
+
+def test_employer_names_and_generic_mentions(extract):
+    assert values(extract("我们公司叫鑫源五金有限公司"), "employer") == ["鑫源五金有限公司"]
+    assert values(extract("我在荔城一家酒店上班"), "employer") == []
+    assert values(extract("我们公司欠社保，用人单位不管"), "employer") == []

@@ -1,0 +1,174 @@
+"""The parser contract: labels, severity with reasons, dialogue acts, robustness, accuracy."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.nlu import Entity, NluResult, dataset, load_parser
+from bot.nlu.classifier import train
+from bot.nlu.evaluate import evaluate
+from bot.nlu.training import load, save
+
+DISTRICTS = ["增城区", "荔城街道", "新塘镇", "石滩镇"]
+TEST_FILE = Path(__file__).parent / "data" / "nlu_test.jsonl"
+INTENTS = {"file_dispute", "ask_policy", "check_progress", "greet", "cancel", "other"}
+FIELDS = ["text", "intent", "intent_confidence", "category", "category_confidence", "severity",
+          "severity_reasons", "entities"]
+
+
+@pytest.fixture(scope="module")
+def parser():
+    return load_parser(districts=DISTRICTS)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("我们公司欠了我半年社保", "file_dispute"),
+    ("公司没给我交社保，我要投诉", "file_dispute"),
+    ("滞纳金怎么算", "ask_policy"),
+    ("单位不给交社保怎么办", "ask_policy"),
+    ("我的案子怎么样了", "check_progress"),
+    ("上次反映的有结果了吗", "check_progress"),
+    ("ZY20261124-0007", "check_progress"),
+    ("你好", "greet"),
+    ("在吗", "greet"),
+    ("不办了", "cancel"),
+    ("谢谢", "other"),
+    ("公积金怎么提取", "other"),
+])
+def test_intent(parser, text, intent):
+    assert parser.parse(text).intent == intent
+
+
+def test_category_only_for_disputes(parser):
+    dispute = parser.parse("公司按最低基数给我交社保，我工资八千多")
+    assert dispute.category == "contribution_base"
+    assert 0 < dispute.category_confidence <= 1
+    question = parser.parse("滞纳金怎么算")
+    assert question.category is None
+    assert parser.category("滞纳金收多了，要求退还多收的滞纳金")[0] == "late_fee"
+
+
+def test_result_dict_has_exactly_the_contract_fields(parser):
+    result = parser.parse("我叫张三，电话13800138000")
+    data = result.to_dict()
+    assert list(data) == FIELDS
+    assert data["entities"][0] == {"type": "name", "value": "张三", "start": 2, "end": 4}
+    assert isinstance(result, NluResult)
+    assert result.entity("phone") == Entity("phone", "13800138000", 7, 18)
+    assert result.entity("money") is None
+    json.dumps(data, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("text, reasons", [
+    ("我们厂两百多名员工被欠社保一年，大家准备去拉横幅", ["headcount:200", "protest"]),
+    ("公司再不给补社保我就跳楼", ["life_risk"]),
+    ("全厂社保都停了", ["headcount:all"]),
+    ("公司欠了半年社保，不解决我就发抖音曝光", ["media"]),
+    ("三十多个工友准备一起去上访", ["headcount:30", "petition", "collective"]),
+])
+def test_major_cases_carry_reasons(parser, text, reasons):
+    result = parser.parse(text)
+    assert result.severity == "major"
+    assert result.severity_reasons == reasons
+
+
+def test_general_and_simple_severity(parser):
+    few = parser.parse("我们五个人的社保都没交")
+    assert few.severity == "general"
+    assert "headcount:5" in few.severity_reasons
+    assert parser.parse("公司欠了我三个月社保").severity_reasons == ["category:employer_arrears"]
+    assert parser.parse("电子税务局登录不了，交不了社保").severity == "simple"
+
+
+def test_life_risk_is_major_whatever_the_intent(parser):
+    result = parser.parse("不想活了")
+    assert result.intent != "file_dispute"
+    assert result.severity == "major"
+    assert result.severity_reasons == ["life_risk"]
+
+
+def test_media_words_in_ordinary_questions_are_not_major(parser):
+    for text in ("我想查一下曝光台", "欠费企业曝光名单在哪看", "信访局电话多少"):
+        assert parser.parse(text).severity != "major", text
+
+
+@pytest.mark.parametrize("text, act", [
+    ("对", "affirm"), ("好的", "affirm"), ("确认", "affirm"), ("嗯", "affirm"),
+    ("不对", "deny"), ("不是", "deny"), ("算了吧", "deny"),
+    ("电话填错了", "correct"), ("改一下单位", "correct"), ("名字写错了", "correct"),
+    ("宏达电子厂", "other"),
+])
+def test_dialogue_act(parser, text, act):
+    assert parser.dialogue_act(text)[0] == act
+
+
+@pytest.mark.parametrize("text, slot", [
+    ("电话填错了", "phone"), ("改一下单位", "employer"), ("名字写错了", "name"),
+    ("身份证号码写错了", "id_number"), ("金额不对", "amount"), ("人数改一下", "headcount"),
+    ("辖区选错了", "jurisdiction"), ("时间不对", "period"), ("诉求改一下", "outcome"),
+    ("类型选错了", "category"), ("描述要改一下", "description"), ("好的", None),
+])
+def test_correction_slot(parser, text, slot):
+    assert parser.correction_slot(text) == slot
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\n", "😀😀😀", "[捂脸]", "社保" * 2500, "Hello, my employer did not pay",
+    "<script>alert(1)</script><p>社保</p>", "\x00\x01\x1b[31m社保\x7f", "13800138000",
+    "123456", "！！！！？？？", "\ud800", "ZY", "¥", "一万万万万亿亿", "９" * 40,
+])
+def test_bad_input_gives_a_valid_result(parser, text):
+    result = parser.parse(text)
+    assert result.intent in INTENTS
+    assert 0.0 <= result.intent_confidence <= 1.0
+    assert result.severity in {"simple", "general", "major"}
+    json.dumps(result.to_dict(), ensure_ascii=False)
+    for e in result.entities:
+        assert 0 <= e.start < e.end <= len(text)
+    assert parser.dialogue_act(text)[0] in {"affirm", "deny", "correct", "other"}
+    parser.correction_slot(text)
+    parser.category(text)
+
+
+def test_non_string_input_does_not_raise(parser):
+    assert parser.parse(None).intent == "other"  # type: ignore[arg-type]
+
+
+def test_cache_is_keyed_by_training_data_hash(parser, tmp_path):
+    models = parser._models
+    save(models, "hash-a", tmp_path)
+    assert load("hash-b", tmp_path) is None
+    loaded = load("hash-a", tmp_path)
+    assert loaded is not None
+    assert np.array_equal(loaded["act"].weights.astype(np.float32),
+                          models["act"].weights.astype(np.float32))
+
+
+def test_training_is_deterministic():
+    examples = [(list(text), label) for text, label in dataset.act_examples()]
+    a, b = train(examples, epochs=5), train(examples, epochs=5)
+    assert a.vocab == b.vocab
+    assert np.array_equal(a.weights, b.weights)
+
+
+def test_training_data_sizes():
+    intents = dataset.read_rasa_nlu(dataset.INTENT_FILE)
+    for label in INTENTS:
+        count = sum(1 for _, lab in dataset.intent_examples() if lab == label)
+        assert count >= 60, label
+    categories = dataset.category_examples()
+    for label in {c for _, c in categories}:
+        assert sum(1 for _, c in categories if c == label) >= 30, label
+    test_texts = {row["text"] for row in dataset.read_labelled_jsonl(TEST_FILE)}
+    assert len(test_texts) >= 300
+    training = {t for t, _ in intents} | {t for t, _ in categories}
+    assert not test_texts & training
+
+
+def test_held_out_accuracy_floor(parser):
+    ev = evaluate(parser, dataset.read_labelled_jsonl(TEST_FILE))
+    assert ev.intent.accuracy >= 0.95
+    assert ev.category.accuracy >= 0.90
+    assert ev.major_recall == 1.0
+    assert ev.false_major_rate <= 0.02
