@@ -12,11 +12,17 @@ from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.gateway import Gateway
 from bot.handlers.base import Services
+from bot.handlers.followup import followup
+from bot.handlers.intake import IntakeDialogue
+from bot.handlers.policy import ask_policy
+from bot.handlers.progress import progress
+from bot.handlers.smalltalk import nothing_to_cancel
 from bot.privacy import hash_openid
 from bot.store.db import make_engine, make_sessionmaker
 from bot.store.dedup import DedupStore
 from bot.store.tokens import TokenStore
 from bot.wechat_api import WeChatAPI
+from routing.rules import load_rules
 
 log = logging.getLogger("disputebot.app")
 
@@ -62,7 +68,18 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
                                 hash_openid(openid), exc.__class__.__name__, attempt + 1)
                     await asyncio.sleep(0.5 * 2**attempt)
 
-    dispatcher = Dispatcher(services)
+    intake = IntakeDialogue(services, load_rules(config_raw=config.raw))
+
+    async def file_dispute(ctx):
+        return await intake.on_text(ctx, start=True)
+
+    dispatcher = Dispatcher(
+        services,
+        intents={"file_dispute": file_dispute, "ask_policy": ask_policy,
+                 "check_progress": progress, "cancel": nothing_to_cancel},
+        dialogues=[followup, intake.on_text],
+        on_image=intake.on_image,
+    )
     gateway = Gateway(config, dispatcher.handle, DedupStore(sessionmaker), send_later)
     app["dispatcher"], app["gateway"] = dispatcher, gateway
     app.router.add_routes(gateway.routes())

@@ -43,10 +43,10 @@ class _Held:
 
 class Dispatcher:
     def __init__(self, services: Services, intents: dict[str, Handler] | None = None,
-                 dialogue: Handler | None = None, on_image: Handler | None = None):
+                 dialogues: list[Handler] = (), on_image: Handler | None = None):
         self.services = services
         self._intents = {"greet": smalltalk.greet, **(intents or {})}
-        self._dialogue = dialogue
+        self._dialogues = list(dialogues)
         self._on_image = on_image
         self._locks = PayerLocks()
 
@@ -67,15 +67,14 @@ class Dispatcher:
                 return events.event_reply(inbound.event)
             return await self._by_intent(ctx, intent)
         if inbound.kind == "image":
-            if self._on_image is not None:
-                return await self._on_image(ctx)
-            return [text("image_no_draft")]
+            replies = await self._on_image(ctx) if self._on_image is not None else None
+            return replies if replies is not None else [text("image_no_draft")]
         if inbound.kind not in ("text", "voice") or inbound.text is None:
             return media.media_reply(inbound.kind)
         ctx.text = inbound.text
         ctx.nlu = self.parse(inbound.text)
-        if self._dialogue is not None:
-            replies = await self._dialogue(ctx)
+        for dialogue in self._dialogues if ctx.nlu is not None else ():
+            replies = await dialogue(ctx)
             if replies is not None:
                 return replies
         return await self._by_intent(ctx, ctx.nlu.intent if ctx.nlu else "other")

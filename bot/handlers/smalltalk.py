@@ -11,3 +11,7 @@ async def greet(ctx: Context) -> list[str]:
 
 async def fallback(ctx: Context) -> list[str]:
     return [text("fallback")]
+
+
+async def nothing_to_cancel(ctx: Context) -> list[str]:
+    return [text("nothing_to_cancel")]

@@ -1,0 +1,353 @@
+"""The intake dialogue loop: keeps the form's state in the database, handles interruptions
+(policy questions, cancel, corrections, 转人工, idle drafts) and registers the case.
+
+The form logic itself lives in :mod:`bot.handlers.intake_form` (rasa-sdk); this module
+decides *when* to run it and what to say around it. Diagram: ``intake.mmd``.
+"""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from bot.handlers.base import Context, Services
+from bot.handlers.intake_form import (
+    CATEGORY_KEYS,
+    SPEC,
+    ValidateDisputeForm,
+    numbered,
+    pick_number,
+    places_of,
+    run_form,
+)
+from bot.handlers.period_text import period_text
+from bot.privacy import mask_phone, scrub
+from bot.store.dialogue import clear_form, load_state, set_pending, start_form, touch
+from bot.store.models import utcnow
+from bot.texts import text
+from routing.cases import add_supplement, find_open_case, register_case
+from routing.deadlines import to_local
+
+CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
+YES_WORDS = {"是", "是的", "确定", "对", "嗯", "好", "好的", "确认", "取消吧", "1"}
+HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|真人)")
+TRIGGERS = re.compile(r"^(我要)?(反映问题|反映|投诉|登记|举报|我要投诉|我要反映|有问题要反映)[!！。.]*$")
+SEVERITY_RANK = {"simple": 0, "general": 1, "major": 2}
+MAJOR_HEADCOUNT = 30
+
+
+def _message(ctx: Context) -> dict:
+    """The latest message in rasa's tracker format, carrying our NLU result."""
+    nlu = ctx.nlu
+    message = {"text": ctx.text, "intent": {"name": "other", "confidence": 0.0}, "entities": []}
+    if nlu is None:
+        return message
+    message["intent"] = {"name": nlu.intent, "confidence": nlu.intent_confidence}
+    message["entities"] = [{"entity": e.type, "value": e.value, "start": e.start, "end": e.end}
+                           for e in nlu.entities]
+    parser = ctx.services.parser
+    if parser is not None:
+        name, confidence = parser.category(ctx.text)
+        message["category"] = {"name": name, "confidence": confidence}
+    return message
+
+
+class IntakeDialogue:
+    def __init__(self, services: Services, rules):
+        self.services = services
+        self.rules = rules
+        self.action = ValidateDisputeForm(places_of(services.config.jurisdictions))
+        cases = services.config.raw.get("cases") or {}
+        self.idle = timedelta(minutes=int(cases.get("draft_idle_minutes", 30)))
+        self.max_age = timedelta(days=int(cases.get("draft_max_age_days", 7)))
+
+    # --- entry points ----------------------------------------------------------------
+
+    async def on_text(self, ctx: Context, start: bool = False) -> list[str] | None:
+        """Handle a text inside (or starting) a form; None lets the intent handlers answer."""
+        async with self.services.sessionmaker() as session:
+            state = await load_state(session, ctx.inbound.openid)
+            replies = await self._step(session, state, ctx, start)
+            if replies is not None:
+                touch(state)
+            await session.commit()
+        if replies is not None:
+            self._wake_outbox()
+        return replies
+
+    async def on_image(self, ctx: Context) -> list[str] | None:
+        """An image during a form becomes evidence; otherwise None."""
+        async with self.services.sessionmaker() as session:
+            state = await load_state(session, ctx.inbound.openid)
+            if not state.form:
+                await session.rollback()
+                return None
+            slots = dict(state.slots)
+            slots["evidence"] = list(slots.get("evidence") or []) + [ctx.inbound.media_id]
+            state.slots = slots
+            touch(state)
+            await session.commit()
+        return [text("evidence_added", count=len(slots["evidence"])) + "\n"
+                + self._question(state.requested_slot, slots)]
+
+    def _wake_outbox(self) -> None:
+        outbox = self.services.extra.get("outbox")
+        if outbox is not None:
+            outbox.notify()
+
+    # --- the state machine -----------------------------------------------------------
+
+    async def _step(self, session, state, ctx: Context, start: bool) -> list[str] | None:
+        now = utcnow()
+        if state.form and state.started_at and now - state.started_at > self.max_age:
+            clear_form(state)
+        intent = ctx.nlu.intent if ctx.nlu else "other"
+        if not state.form:
+            if not (start or intent == "file_dispute"):
+                return None
+            start_form(state, SPEC["form"])
+            if TRIGGERS.match(ctx.text.strip()) or not ctx.text.strip():
+                state.requested_slot = "description"
+                state.slots = {"requested_slot": "description"}
+                return [text("intake_start")]
+            return await self._fill(session, state, ctx)
+
+        pending = dict(state.pending or {})
+        reply = ctx.text.strip()
+        if state.updated_at and now - state.updated_at > self.idle and "idle" not in pending:
+            set_pending(state, "idle", True)
+            return [text("idle_resume", summary=self._short(state.slots))]
+        if pending.get("idle"):
+            set_pending(state, "idle", None)
+            if reply in ("2", "重新开始", "重新", "重来"):
+                clear_form(state)
+                start_form(state, SPEC["form"])
+                state.slots = {"requested_slot": "description"}
+                return [text("draft_restart") + text("intake_start")]
+            if reply in ("1", "继续", "继续填写"):
+                return [self._question(state.requested_slot, state.slots)]
+        if pending.get("cancel"):
+            set_pending(state, "cancel", None)
+            if reply in YES_WORDS or reply in CANCEL_WORDS:
+                clear_form(state)
+                return [text("cancelled")]
+            return [text("cancel_kept") + "\n" + self._question(state.requested_slot, state.slots)]
+        if reply in CANCEL_WORDS or (intent == "cancel" and len(reply) <= 8):
+            set_pending(state, "cancel", True)
+            return [text("cancel_confirm")]
+        if pending.get("duplicate"):
+            return await self._duplicate_answer(session, state, reply)
+        if pending.get("which"):
+            choices = pending["which"]
+            picked = pick_number(reply, len(choices))
+            set_pending(state, "which", None)
+            if picked is not None:
+                return self._reask(state, choices[picked])
+        if HUMAN.search(reply):
+            state.slots = {**state.slots, "needs_callback": True}
+            if not state.slots.get("description"):
+                state.slots = {**state.slots, "description": reply}
+            if not state.slots.get("phone"):
+                state.slots = {**state.slots, "requested_slot": "phone"}
+                state.requested_slot = "phone"
+                return [text("handoff_need_phone")]
+            return await self._finish(session, state, ctx.inbound.openid)
+
+        parser = self.services.parser
+        act, act_confidence = parser.dialogue_act(reply) if parser else ("other", 0.0)
+        if pending.get("confirm"):
+            if act == "affirm" or reply in ("确认", "确定", "提交", "确认提交", "对", "没问题"):
+                set_pending(state, "confirm", None)
+                return await self._finish(session, state, ctx.inbound.openid)
+            if act == "deny" and act_confidence >= 0.8:
+                fields = [s for s in self.action.ask_order(_SlotView(state.slots))
+                          if s != "extras"]
+                set_pending(state, "which", fields)
+                names = [SPEC["field_names"][f] for f in fields]
+                return [text("which_field", choices=numbered(names))]
+        interruption = self._interruption(ctx, state, act, act_confidence)
+        if interruption is not None:
+            return interruption
+        if act == "correct" and act_confidence >= 0.8 and parser is not None:
+            slot = parser.correction_slot(reply)
+            if slot in SPEC["field_names"]:
+                replies = self._reask(state, slot)
+                filled = await self._fill(session, state, ctx)
+                return filled if state.slots.get(slot) is not None else replies
+        return await self._fill(session, state, ctx)
+
+    def _interruption(self, ctx: Context, state, act: str, confidence: float) -> list[str] | None:
+        """A policy question or progress check in the middle of the form: answer, re-ask."""
+        nlu = ctx.nlu
+        if nlu is None or act in ("affirm", "deny", "correct") and confidence >= 0.8:
+            return None
+        if nlu.entities and state.requested_slot not in ("description", "desired_outcome"):
+            return None
+        again = text("resume_question") + self._question(state.requested_slot, state.slots)
+        if nlu.intent == "ask_policy" and nlu.intent_confidence >= 0.8 and self.services.kb:
+            answer = self.services.kb.ask(ctx.text)
+            if not answer.declined:
+                return [answer.reply_text() + "\n\n" + again]
+        return None
+
+    def _reask(self, state, slot: str) -> list[str]:
+        slots = dict(state.slots)
+        slots[slot] = None
+        if slot == "jurisdiction":
+            slots["jurisdiction_choices"] = None
+        slots["requested_slot"] = slot
+        set_pending(state, "confirm", None)
+        state.slots, state.requested_slot = slots, slot
+        return [self._question(slot, slots)]
+
+    async def _fill(self, session, state, ctx: Context) -> list[str]:
+        slots = dict(state.slots)
+        slots["requested_slot"] = state.requested_slot
+        slots, said = await run_form(self.action, ctx.inbound.openid, slots, _message(ctx))
+        self._merge_severity(slots, ctx.nlu)
+        state.slots, state.requested_slot = slots, slots.get("requested_slot")
+        if state.requested_slot is None:
+            if slots.get("needs_callback"):
+                return await self._finish(session, state, ctx.inbound.openid)
+            set_pending(state, "confirm", True)
+            return said + [self._summary(slots)]
+        return ["\n".join(said + [self._question(state.requested_slot, slots)])]
+
+    @staticmethod
+    def _merge_severity(slots: dict, nlu) -> None:
+        severity = slots.get("severity") or "simple"
+        reasons = list(slots.get("severity_reasons") or [])
+        if nlu is not None and nlu.intent in ("file_dispute", "other", "ask_policy"):
+            if SEVERITY_RANK.get(nlu.severity, 0) > SEVERITY_RANK[severity]:
+                severity = nlu.severity
+            reasons += [r for r in nlu.severity_reasons if r not in reasons]
+        headcount = slots.get("headcount")
+        if isinstance(headcount, int) and headcount >= MAJOR_HEADCOUNT:
+            severity = "major"
+            reason = f"headcount:{headcount}"
+            if not any(r.startswith("headcount:") for r in reasons):
+                reasons.append(reason)
+        elif isinstance(headcount, int) and headcount > 1 and severity == "simple":
+            severity = "general"
+        slots["severity"], slots["severity_reasons"] = severity, reasons
+
+    # --- texts -------------------------------------------------------------------------
+
+    def _question(self, slot: str | None, slots: dict) -> str:
+        if slot is None:
+            return text("confirm_hint")
+        if slot == "category":
+            return text("ask_category", choices=numbered(list(SPEC["category_choices"].values())))
+        if slot == "jurisdiction":
+            if slots.get("jurisdiction_choices"):
+                return text("jurisdiction_choices",
+                            choices=numbered(slots["jurisdiction_choices"]))
+            return text("ask_jurisdiction", example=self.action._example())
+        if slot == "extras":
+            return text("ask_optional")
+        return text(f"ask_{slot}")
+
+    def _value(self, slot: str, slots: dict) -> str | None:
+        value = slots.get(slot)
+        if value in (None, ""):
+            return None
+        if slot == "phone":
+            return mask_phone(value)
+        if slot == "category":
+            return SPEC["category_choices"].get(value, value)
+        if slot == "evidence":
+            return f"{len(value)}张"
+        if slot == "id_number":
+            return str(value)[:3] + "*" * 11 + str(value)[-4:]
+        if slot == "amount":
+            return f"{value:g}元" if isinstance(value, (int, float)) else str(value)
+        if slot == "period":
+            return period_text(value)
+        if slot == "description":
+            value = scrub(str(value))
+            return value[:120] + "…" if len(value) > 120 else value
+        return str(value)
+
+    def _summary(self, slots: dict) -> str:
+        lines = []
+        for slot, label in SPEC["field_names"].items():
+            value = self._value(slot, slots)
+            if value is not None:
+                lines.append(f"{label}：{value}")
+        return text("summary", lines="\n".join(lines))
+
+    def _short(self, slots: dict) -> str:
+        description = str(slots.get("description") or "尚未填写问题描述")
+        return description[:20] + ("…" if len(description) > 20 else "")
+
+    # --- registration ------------------------------------------------------------------
+
+    async def _finish(self, session, state, openid: str) -> list[str]:
+        slots = state.slots
+        if not state.pending.get("duplicate_checked") and slots.get("category"):
+            existing = await find_open_case(session, openid, slots["category"])
+            if existing is not None:
+                set_pending(state, "duplicate", existing.case_no)
+                status = SPEC["statuses"].get(existing.status, existing.status)
+                return [text("duplicate_question", case_no=existing.case_no, status=status)]
+        return await self._register(session, state, openid)
+
+    async def _duplicate_answer(self, session, state, reply: str) -> list[str]:
+        case_no = state.pending["duplicate"]
+        if reply.startswith("1") or reply in YES_WORDS or "同一" in reply:
+            existing = await find_open_case(session, state.openid, state.slots.get("category"))
+            if existing is not None and existing.case_no == case_no:
+                note = self._summary_for_case(state.slots)
+                await add_supplement(session, existing, note, actor="payer")
+                clear_form(state)
+                return [text("supplement_added", case_no=case_no)]
+        if reply.startswith("2") or "不是" in reply or "另" in reply or "新" in reply:
+            set_pending(state, "duplicate", None)
+            set_pending(state, "duplicate_checked", True)
+            return await self._register(session, state, state.openid)
+        return [text("choose_number")]
+
+    @staticmethod
+    def _summary_for_case(slots: dict) -> str:
+        parts = [str(slots.get("description") or "")]
+        for key in ("desired_outcome", "period"):
+            if slots.get(key):
+                parts.append(f"{SPEC['field_names'][key]}：{slots[key]}")
+        return "\n".join(parts)
+
+    async def _register(self, session, state, openid: str) -> list[str]:
+        slots = state.slots
+        fields = {key: slots.get(key) for key in (
+            "name", "phone", "id_number", "jurisdiction", "employer", "period",
+            "description", "desired_outcome")}
+        fields.update(
+            category=slots.get("category") or "other",
+            severity=slots.get("severity") or "simple",
+            severity_reasons=list(slots.get("severity_reasons") or []),
+            amount=slots.get("amount") if isinstance(slots.get("amount"), (int, float)) else None,
+            headcount=slots.get("headcount") if isinstance(slots.get("headcount"), int) else 1,
+            evidence=list(slots.get("evidence") or []),
+            channel="wechat",
+            needs_callback=bool(slots.get("needs_callback")),
+        )
+        if fields["employer"] == "无":
+            fields["employer"] = None
+        case = await register_case(session, openid=openid, fields=fields,
+                                   config=self.services.config, rules=self.rules)
+        clear_form(state)
+        agencies = self.services.config.raw.get("agencies") or {}
+        lead = (agencies.get(case.lead_agency) or {}).get("name", case.lead_agency)
+        if fields["needs_callback"]:
+            return [text("registered_callback", case_no=case.case_no, lead=lead,
+                         phone=mask_phone(fields["phone"]))]
+        deadline = to_local(case.deadline).strftime("%Y-%m-%d") if case.deadline else "—"
+        return [text("registered", case_no=case.case_no, lead=lead, deadline=deadline)]
+
+
+class _SlotView:
+    """Just enough of a tracker for ``ValidateDisputeForm.ask_order``."""
+
+    def __init__(self, slots: dict):
+        self._slots = slots
+
+    def get_slot(self, name: str):
+        return self._slots.get(name)

@@ -1,0 +1,344 @@
+"""The dispute intake form as a rasa-sdk ``FormValidationAction``.
+
+It is stateless: everything it knows comes from the tracker (slots + the latest message
+with its NLU result), and it answers with ``SlotSet`` events and utterances. Our dialogue
+loop runs it in-process; a Rasa deployment can serve the same class with
+``python -m rasa_sdk --actions bot.handlers.intake_form``.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.texts import text
+
+SPEC = yaml.safe_load((Path(__file__).resolve().parent / "intake.yaml").read_text("utf-8"))
+FORM = SPEC["form"]
+CATEGORY_KEYS = list(SPEC["category_choices"])
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+PLACE_SUFFIX = re.compile(r"(省|市|区|县|镇|乡|街道|街|村|开发区|园区)$")
+GENERIC_EMPLOYERS = {"单位", "公司", "工厂", "厂", "老板", "企业"}
+ALL_PEOPLE = 100
+OUTCOME = re.compile(r"(要求|希望|想要|请求|诉求是?|想让|要他们|让他们|请帮我)[^，。！？,.!?]{2,40}")
+
+
+@lru_cache(maxsize=1)
+def configured_places() -> tuple[tuple[str, str], ...]:
+    """(place, district) pairs from config.yaml, for a Rasa action server run standalone."""
+    from bot.config import load_config
+
+    config = load_config()
+    return places_of(config.jurisdictions)
+
+
+def places_of(jurisdictions) -> tuple[tuple[str, str], ...]:
+    pairs = []
+    for j in jurisdictions:
+        pairs.append((j.name, j.name))
+        pairs.extend((town, j.name) for town in j.towns)
+    return tuple(pairs)
+
+
+def numbered(options: list[str]) -> str:
+    return "\n".join(f"{i}. {o}" for i, o in enumerate(options, 1))
+
+
+def pick_number(reply: str, count: int) -> int | None:
+    """The 0-based choice in a reply like "2" or "第2个", or None."""
+    match = re.fullmatch(r"\s*(?:第|选)?\s*([1-9]\d?)\s*(?:个|项|号|\.|。)?\s*", reply)
+    if match and 1 <= int(match.group(1)) <= count:
+        return int(match.group(1)) - 1
+    return None
+
+
+def phone_problem(raw: str) -> tuple[str | None, str | None]:
+    """(normalised number, None) when valid, else (None, why) in words a payer understands."""
+    digits = re.sub(r"[\s\-－—()（）]", "", raw or "")
+    digits = digits.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if MOBILE.match(digits):
+        return digits, None
+    if LANDLINE.match(digits):
+        area_len = 3 if digits[:3] in ("010", "020", "021", "022", "023", "024", "025", "027",
+                                       "028", "029") else 4
+        return f"{digits[:area_len]}-{digits[area_len:]}", None
+    if not digits.isdigit():
+        return None, "里面有不是数字的字符"
+    if digits.startswith("1") and len(digits) != 11:
+        return None, f"手机号应为11位，您输入的是{len(digits)}位"
+    if digits.startswith("1"):
+        return None, "手机号第二位应是3到9"
+    return None, "座机请带区号，例如020-12345678"
+
+
+class ValidateDisputeForm(FormValidationAction):
+    """Fills the intake slots from whatever the payer says, in any order."""
+
+    def __init__(self, places: tuple[tuple[str, str], ...] | None = None):
+        self._places = places
+
+    def name(self) -> str:
+        return f"validate_{FORM}"
+
+    @property
+    def places(self) -> tuple[tuple[str, str], ...]:
+        return self._places if self._places is not None else configured_places()
+
+    @staticmethod
+    def ask_order(tracker: Tracker) -> list[str]:
+        """The slots to ask for, in order; optional ones are only taken when offered."""
+        if tracker.get_slot("needs_callback"):
+            return list(SPEC["callback_slots"])
+        slots = [s for s in SPEC["slots"] if s != "employer"
+                 or tracker.get_slot("category") in SPEC["employer_categories"]]
+        if tracker.get_slot("period") is None and tracker.get_slot("amount") is None:
+            slots.append("extras")
+        return slots
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        """Every slot may be extracted from any message, whatever is asked next."""
+        return SPEC["slots"] + SPEC["optional_slots"] + ["extras"]
+
+    async def next_requested_slot(self, dispatcher, tracker, domain):
+        missing = (s for s in self.ask_order(tracker) if tracker.get_slot(s) is None)
+        return SlotSet("requested_slot", next(missing, None))
+
+    # --- extraction: every message may fill several slots -------------------------------
+
+    @staticmethod
+    def _entity(tracker: Tracker, kind: str):
+        for entity in tracker.latest_message.get("entities") or []:
+            if entity.get("entity") == kind:
+                return entity.get("value")
+        return None
+
+    @staticmethod
+    def _asked(tracker: Tracker, slot: str) -> bool:
+        return tracker.get_slot("requested_slot") == slot
+
+    @staticmethod
+    def _text(tracker: Tracker) -> str:
+        return (tracker.latest_message.get("text") or "").strip()
+
+    def _fill(self, tracker: Tracker, slot: str, entity_kind: str | None = None) -> dict:
+        """Entity value for an empty slot; the raw reply when this slot was asked for."""
+        if tracker.get_slot(slot) is not None and not self._asked(tracker, slot):
+            return {}
+        value = self._entity(tracker, entity_kind or slot)
+        if value is not None:
+            return {slot: value}
+        if self._asked(tracker, slot) and self._text(tracker):
+            return {slot: self._text(tracker)}
+        return {}
+
+    async def extract_description(self, dispatcher, tracker, domain) -> dict:
+        if tracker.get_slot("description") is not None:
+            return {}
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if self._asked(tracker, "description") or intent == "file_dispute":
+            return {"description": self._text(tracker)}
+        return {}
+
+    async def extract_category(self, dispatcher, tracker, domain) -> dict:
+        if tracker.get_slot("category") is not None:
+            return {}
+        reply = self._text(tracker)
+        if self._asked(tracker, "category"):
+            choice = pick_number(reply, len(CATEGORY_KEYS))
+            if choice is not None:
+                return {"category": CATEGORY_KEYS[choice]}
+        guess = tracker.latest_message.get("category") or {}
+        floor = SPEC["category_min_confidence"] * (0.8 if self._asked(tracker, "category") else 1)
+        if guess.get("name") and guess.get("confidence", 0) >= floor:
+            return {"category": guess["name"]}
+        if self._asked(tracker, "category"):
+            return {"category": reply}
+        return {}
+
+    async def extract_employer(self, dispatcher, tracker, domain) -> dict:
+        return self._fill(tracker, "employer")
+
+    async def extract_jurisdiction(self, dispatcher, tracker, domain) -> dict:
+        return self._fill(tracker, "jurisdiction", "district")
+
+    async def extract_name(self, dispatcher, tracker, domain) -> dict:
+        return self._fill(tracker, "name")
+
+    async def extract_phone(self, dispatcher, tracker, domain) -> dict:
+        return self._fill(tracker, "phone")
+
+    async def extract_headcount(self, dispatcher, tracker, domain) -> dict:
+        return self._fill(tracker, "headcount")
+
+    async def extract_desired_outcome(self, dispatcher, tracker, domain) -> dict:
+        if tracker.get_slot("desired_outcome") is not None:
+            return {}
+        if self._asked(tracker, "desired_outcome"):
+            return {"desired_outcome": self._text(tracker)}
+        wish = OUTCOME.search(self._text(tracker))
+        return {"desired_outcome": wish.group(0)} if wish else {}
+
+    async def extract_period(self, dispatcher, tracker, domain) -> dict:
+        value = self._entity(tracker, "period")
+        return {"period": str(value)} if value and tracker.get_slot("period") is None else {}
+
+    async def extract_amount(self, dispatcher, tracker, domain) -> dict:
+        value = self._entity(tracker, "money")
+        return {"amount": value} if value and tracker.get_slot("amount") is None else {}
+
+    async def extract_id_number(self, dispatcher, tracker, domain) -> dict:
+        value = self._entity(tracker, "id_number")
+        return {"id_number": value} if value and tracker.get_slot("id_number") is None else {}
+
+    async def extract_extras(self, dispatcher, tracker, domain) -> dict:
+        """The answer to the optional question: period/amount entities, 跳过, or free text."""
+        reply = self._text(tracker)
+        if not (self._asked(tracker, "extras") and reply):
+            return {}
+        found = {"extras": reply}
+        has_value = self._entity(tracker, "period") or self._entity(tracker, "money")
+        if not has_value and reply not in SPEC["skip_words"]:
+            found["period"] = reply[:100]
+        return found
+
+    # --- validation: say why and ask again, never lose what was captured ----------------
+
+    def validate_description(self, value, dispatcher, tracker, domain) -> dict:
+        value = str(value).strip()
+        if len(value) < 4:
+            dispatcher.utter_message(text=text("description_too_short"))
+            return {"description": None}
+        return {"description": value}
+
+    def validate_category(self, value, dispatcher, tracker, domain) -> dict:
+        if value in CATEGORY_KEYS:
+            return {"category": value}
+        if self._asked(tracker, "category"):
+            dispatcher.utter_message(text=text("category_invalid"))
+        return {"category": None}
+
+    def validate_employer(self, value, dispatcher, tracker, domain) -> dict:
+        value = str(value).strip()
+        if value in SPEC["none_words"]:
+            return {"employer": "无"}
+        if value in GENERIC_EMPLOYERS or len(value) < 2 or value.startswith("改"):
+            return {"employer": None}
+        return {"employer": value[:200]}
+
+    def validate_jurisdiction(self, value, dispatcher, tracker, domain) -> dict:
+        value = re.sub(r"\s", "", str(value))
+        choices = tracker.get_slot("jurisdiction_choices") or []
+        if choices:
+            picked = pick_number(value, len(choices))
+            if picked is not None:
+                return {"jurisdiction": choices[picked], "jurisdiction_choices": None}
+        names = [p for p, _ in self.places]
+        if value in names:
+            return {"jurisdiction": value, "jurisdiction_choices": None}
+        matches = [p for p in names if value and (value in p or p in value)]
+        if not matches:
+            matches = difflib.get_close_matches(value, names, n=3, cutoff=0.6)
+        towns = [m for m in matches if m not in {d for _, d in self.places if _ == d}]
+        if len(matches) > 1 and len(towns) == 1 and towns[0] in value:
+            matches = towns
+        if len(matches) == 1:
+            return {"jurisdiction": matches[0], "jurisdiction_choices": None}
+        if len(matches) > 1:
+            dispatcher.utter_message(text=text("jurisdiction_choices", choices=numbered(matches)))
+            return {"jurisdiction": None, "jurisdiction_choices": matches}
+        if PLACE_SUFFIX.search(value) and len(value) >= 2:
+            return {"jurisdiction": value[:64], "jurisdiction_choices": None}
+        if self._asked(tracker, "jurisdiction"):
+            area = "、".join(d for p, d in self.places if p == d)
+            dispatcher.utter_message(text=text("jurisdiction_unknown", value=value[:20],
+                                               area=area, example=self._example()))
+        return {"jurisdiction": None}
+
+    def _example(self) -> str:
+        towns = [p for p, d in self.places if p != d]
+        return towns[0] if towns else self.places[0][0]
+
+    def validate_name(self, value, dispatcher, tracker, domain) -> dict:
+        value = re.sub(r"^(我叫|我是|姓名[:：]?|名字[:：]?|叫)", "", str(value).strip())
+        if 1 <= len(value) <= 20 and not re.search(r"\d", value):
+            return {"name": value}
+        if self._asked(tracker, "name"):
+            dispatcher.utter_message(text=text("name_invalid"))
+        return {"name": None}
+
+    def validate_phone(self, value, dispatcher, tracker, domain) -> dict:
+        phone, why = phone_problem(str(value))
+        if phone:
+            return {"phone": phone}
+        if self._asked(tracker, "phone"):
+            dispatcher.utter_message(text=text("phone_invalid", why=why))
+        return {"phone": None}
+
+    def validate_headcount(self, value, dispatcher, tracker, domain) -> dict:
+        if isinstance(value, (int, float)):
+            count = int(value)
+            return {"headcount": ALL_PEOPLE if count < 0 else max(count, 1)}
+        match = re.search(r"\d+", str(value))
+        if match:
+            return {"headcount": max(int(match.group()), 1)}
+        if re.search(r"(就我|我自己|本人|一个人|我一个|只有我)", str(value)):
+            return {"headcount": 1}
+        if self._asked(tracker, "headcount"):
+            dispatcher.utter_message(text=text("headcount_invalid"))
+        return {"headcount": None}
+
+    def validate_desired_outcome(self, value, dispatcher, tracker, domain) -> dict:
+        value = str(value).strip()
+        return {"desired_outcome": value[:500] if len(value) >= 2 else None}
+
+    def validate_period(self, value, dispatcher, tracker, domain) -> dict:
+        return {"period": str(value)[:100] if value else None}
+
+    def validate_amount(self, value, dispatcher, tracker, domain) -> dict:
+        try:
+            return {"amount": float(value)}
+        except (TypeError, ValueError):
+            return {"amount": None}
+
+    def validate_id_number(self, value, dispatcher, tracker, domain) -> dict:
+        return {"id_number": str(value).upper() if value else None}
+
+
+def tracker_for(openid: str, slots: dict[str, Any], message: dict) -> Tracker:
+    """A rasa-sdk tracker holding our stored slots and the latest message's NLU result."""
+    return Tracker(openid, dict(slots), message, [], False, None,
+                   {"name": FORM}, "action_listen")
+
+
+def domain() -> dict:
+    slot_names = SPEC["slots"] + SPEC["optional_slots"] + [
+        "extras", "needs_callback", "jurisdiction_choices", "requested_slot"]
+    return {
+        "forms": {FORM: {"required_slots": SPEC["slots"]}},
+        "slots": {name: {"type": "any", "mappings": [{"type": "custom"}]} for name in slot_names},
+    }
+
+
+async def run_form(action: ValidateDisputeForm, openid: str, slots: dict, message: dict
+                   ) -> tuple[dict, list[str]]:
+    """Run the action; return the updated slots and the utterances it produced."""
+    dispatcher = CollectingDispatcher()
+    tracker = tracker_for(openid, slots, message)
+    events = await action.run(dispatcher, tracker, domain())
+    updated = dict(slots)
+    for event in events:
+        if event.get("event") == "slot":
+            updated[event["name"]] = event["value"]
+    return updated, [m["text"] for m in dispatcher.messages if m.get("text")]

@@ -1,0 +1,61 @@
+"""进度: the payer's own cases, or one case's timeline. A number that is not the payer's
+gets the same answer as one that does not exist, so nothing leaks about other payers."""
+from __future__ import annotations
+
+from bot.handlers.base import Context
+from bot.handlers.intake_form import SPEC
+from bot.texts import text
+from routing.cases import case_for_payer, cases_of, events_of
+from routing.deadlines import to_local
+
+EVENT_NAMES = {
+    "registered": "已登记", "assigned": "已转交{agency}", "accepted": "{agency}已受理",
+    "note": "{agency}处理中", "info_requested": "办理人员请您补充材料",
+    "supplement": "您补充了材料", "transferred": "已转交{agency}办理",
+    "resolved": "已办结", "reopened": "已重新办理", "feedback": "您已评价",
+}
+
+
+def _date(value, fmt: str = "%m-%d") -> str:
+    return to_local(value).strftime(fmt) if value else "—"
+
+
+def _category(case) -> str:
+    return SPEC["category_choices"].get(case.category, case.category).split("、")[0]
+
+
+async def progress(ctx: Context) -> list[str]:
+    nlu = ctx.nlu
+    entity = nlu.entity("case_no") if nlu is not None else None
+    async with ctx.services.sessionmaker() as session:
+        if entity is not None:
+            case = await case_for_payer(session, ctx.inbound.openid, entity.value)
+            if case is None:
+                return [text("progress_not_found", case_no=entity.value)]
+            return [await _timeline(session, ctx, case)]
+        cases = await cases_of(session, ctx.inbound.openid)
+    if not cases:
+        return [text("progress_none")]
+    lines = [text("progress_list_header")]
+    for case in cases[:10]:
+        lines.append(text("progress_item", case_no=case.case_no, category=_category(case),
+                          status=SPEC["statuses"].get(case.status, case.status),
+                          updated=_date(case.updated_at), deadline=_date(case.deadline)))
+    lines.append(text("progress_footer"))
+    return ["\n".join(lines)]
+
+
+async def _timeline(session, ctx: Context, case) -> str:
+    agencies = ctx.services.config.raw.get("agencies") or {}
+    lines = [text("progress_timeline_header", case_no=case.case_no, category=_category(case),
+                  status=SPEC["statuses"].get(case.status, case.status),
+                  deadline=_date(case.deadline, "%Y-%m-%d"))]
+    for event in await events_of(session, case):
+        if event.kind not in EVENT_NAMES:
+            continue
+        detail = event.detail or {}
+        agency_key = detail.get("agency") or detail.get("to") or case.lead_agency
+        agency = (agencies.get(agency_key) or {}).get("name", "办理部门")
+        lines.append(f"{_date(event.at, '%m-%d %H:%M')} "
+                     + EVENT_NAMES[event.kind].format(agency=agency))
+    return "\n".join(lines)

@@ -1,0 +1,293 @@
+"""Registering a case and reading it back, inside the caller's transaction.
+
+Everything a registration causes — the case row, its history, one outbox row per group
+message and the payer's "accepted" notice — is written in the caller's session, so either
+all of it commits or none of it does (the transactional outbox; see routing/outbox.py).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.privacy import scrub
+from bot.store.models import Case, CaseCounter, CaseEvent, OutboxItem, utcnow
+from routing.cards import messages_for, render_card
+from routing.deadlines import deadline_for, to_local
+from routing.notices import agency_names, enqueue_notice
+from routing.outbox import dialect_name, enqueue_alert, group_text, webhook_item
+from routing.rules import GroupTarget, Route, Rules, load_rules
+from routing.webhook import markdown_payload
+
+CLOSED_STATUSES = ("resolved", "closed")
+_NEUTRAL = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "`": "｀"})
+
+
+@lru_cache(maxsize=1)
+def default_rules() -> Rules:
+    """rules.yaml, for group look-ups outside registration (special groups only)."""
+    return load_rules()
+
+
+def safe_group_text(text: str | None, cap: int = 500) -> str:
+    """Payer text fit for a group: phone/ID numbers masked, markup neutralised, capped."""
+    out = scrub(str(text or "")).translate(_NEUTRAL).strip()
+    return out if len(out) <= cap else out[: cap - 1] + "…"
+
+
+def _amount(value: Any) -> str | None:
+    if value is None:
+        return None
+    if float(value).is_integer():
+        return f"{int(value)}元"
+    return f"{float(value):.2f}元"
+
+
+def case_dict(case: Case) -> dict[str, Any]:
+    """The case as a mapping for rendering (cards, reminders, API); amounts read "3000元"."""
+    return {
+        "case_no": case.case_no,
+        "openid": case.openid,
+        "name": case.name,
+        "phone": case.phone,
+        "id_number": case.id_number,
+        "jurisdiction": case.jurisdiction,
+        "district": case.district,
+        "category": case.category,
+        "severity": case.severity,
+        "severity_reasons": list(case.severity_reasons or []),
+        "employer": case.employer,
+        "period": case.period,
+        "amount": _amount(case.amount),
+        "headcount": case.headcount,
+        "description": case.description,
+        "desired_outcome": case.desired_outcome,
+        "evidence": list(case.evidence or []),
+        "channel": case.channel,
+        "status": case.status,
+        "needs_callback": case.needs_callback,
+        "lead_agency": case.lead_agency,
+        "co_agencies": list(case.co_agencies or []),
+        "deadline": case.deadline,
+        "awaiting_info": case.awaiting_info,
+        "rating": case.rating,
+        "solved": case.solved,
+        "first_action_at": case.first_action_at,
+        "resolved_at": case.resolved_at,
+        "created_at": case.created_at,
+    }
+
+
+async def next_case_no(session: AsyncSession, prefix: str, now: datetime) -> str:
+    """``{prefix}{YYYYMMDD}-{NNNN}`` with the day in Beijing time.
+
+    Update-then-read in the caller's transaction: the UPDATE takes the write lock (SQLite)
+    or the row lock (PostgreSQL) until commit, so a concurrent registration waits and then
+    reads the next number. The day's row is created with ``ON CONFLICT DO NOTHING`` so two
+    first registrations of a day do not collide.
+    """
+    day = to_local(now).strftime("%Y%m%d")
+    if await dialect_name(session) == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    await session.execute(
+        insert(CaseCounter).values(day=day, last=0).on_conflict_do_nothing(
+            index_elements=["day"]))
+    await session.execute(
+        update(CaseCounter).where(CaseCounter.day == day)
+        .values(last=CaseCounter.last + 1).execution_options(synchronize_session=False))
+    number = await session.scalar(select(CaseCounter.last).where(CaseCounter.day == day))
+    return f"{prefix}{day}-{int(number):04d}"
+
+
+def group_for(rules: Rules, agency: str, district: str | None,
+              config_raw: Mapping[str, Any]) -> GroupTarget | None:
+    """The robot of ``agency`` for ``district`` (the transfer group outside the area)."""
+    groups = config_raw.get("liaison_groups") or {}
+    district_keys = groups.get(district) if district else None
+    return rules._target(agency, district, district_keys, groups)  # one lookup rule for all
+
+
+def add_event(session: AsyncSession, case: Case, kind: str, actor: str,
+              detail: Mapping[str, Any] | None = None,
+              now: datetime | None = None) -> CaseEvent:
+    """Append to the case history (the caller's transaction)."""
+    event = CaseEvent(case_id=case.id, kind=kind, actor=actor, detail=dict(detail or {}),
+                      at=now or utcnow())
+    session.add(event)
+    return event
+
+
+def enqueue_cards(session: AsyncSession, case: Case, route: Route,
+                  targets: Iterable[GroupTarget], config_raw: Mapping[str, Any],
+                  now: datetime | None = None) -> list[OutboxItem]:
+    """One outbox row per message to each group (card, then @all text for major cases)."""
+    data = case_dict(case)
+    card = render_card(data, route, agency_names(config_raw))
+    rows = []
+    for target in targets:
+        for body in messages_for(target, card, data):
+            row = webhook_item(target.key, body, kind="card", agency=target.agency,
+                               district=case.district, case_id=case.id,
+                               case_no=case.case_no, now=now)
+            session.add(row)
+            rows.append(row)
+    return rows
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _int(value: Any, default: int = 1) -> int:
+    try:
+        return int(value) if value not in (None, "") else default
+    except (TypeError, ValueError):
+        return default
+
+
+async def register_case(
+    session: AsyncSession,
+    *,
+    openid: str,
+    fields: Mapping[str, Any],
+    config: Any,
+    rules: Rules,
+    now: datetime | None = None,
+) -> Case:
+    """Create, number, route and announce a case in the caller's transaction (it commits).
+
+    Writes events ``registered`` then ``assigned`` (actor "system"), one outbox row per group
+    message, an admin alert when an agency has no group for the district, and the payer's
+    "accepted" notice. After committing, call ``app["outbox"].notify()``.
+    """
+    now = now or utcnow()
+    raw = config.raw
+    prefix = str((raw.get("cases") or {}).get("number_prefix") or "ZY")
+    category = str(fields.get("category") or "other")
+    severity = str(fields.get("severity") or "general")
+    reasons = [str(r) for r in fields.get("severity_reasons") or ()]
+    text = "\n".join(str(fields.get(k) or "") for k in ("description", "desired_outcome"))
+    route = rules.route(category, severity, reasons, fields.get("jurisdiction"), text=text,
+                        groups_config=raw)
+    case = Case(
+        case_no=await next_case_no(session, prefix, now),
+        openid=openid,
+        name=fields.get("name"),
+        phone=fields.get("phone"),
+        id_number=fields.get("id_number"),
+        jurisdiction=fields.get("jurisdiction"),
+        district=route.district,
+        category=category,
+        severity=severity,
+        severity_reasons=reasons,
+        employer=fields.get("employer"),
+        period=fields.get("period"),
+        amount=_float(fields.get("amount")),
+        headcount=_int(fields.get("headcount")),
+        description=str(fields.get("description") or ""),
+        desired_outcome=fields.get("desired_outcome"),
+        evidence=list(fields.get("evidence") or []),
+        channel=str(fields.get("channel") or "wechat"),
+        status="registered",
+        needs_callback=bool(fields.get("needs_callback")),
+        lead_agency=route.lead,
+        co_agencies=list(route.co),
+        deadline=deadline_for(severity, now, raw),
+        awaiting_info=False,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(case)
+    await session.flush()
+    add_event(session, case, "registered", "system",
+              {"channel": case.channel, "category": category, "severity": severity}, now)
+    case.status = "assigned"
+    add_event(session, case, "assigned", "system", {
+        "lead": route.lead, "co": list(route.co), "district": route.district,
+        "in_area": route.in_area, "groups": [t.agency for t in route.groups],
+        "missing": list(route.missing)}, now)
+    enqueue_cards(session, case, route, route.groups, raw, now)
+    if route.missing:
+        names = agency_names(raw)
+        await enqueue_alert(session, raw, group_text(
+            "alert_missing_group", case_no=case.case_no, district=route.district or "辖区外",
+            agencies="、".join(names.get(a, a) for a in route.missing)),
+            case_id=case.id, now=now)
+    await enqueue_notice(session, case, "accepted", config=config, now=now)
+    return case
+
+
+async def add_supplement(
+    session: AsyncSession,
+    case: Case,
+    text: str,
+    actor: str,
+    *,
+    media_ids: Iterable[str] = (),
+    config: Any = None,
+    now: datetime | None = None,
+) -> CaseEvent:
+    """Record what the payer added (event "supplement") and clear ``awaiting_info``.
+
+    ``media_ids`` join the case's evidence. With ``config`` the lead group gets a short,
+    masked message, so the liaison learns that the information they asked for arrived.
+    """
+    now = now or utcnow()
+    media = [str(m) for m in media_ids]
+    detail: dict[str, Any] = {"text": str(text or "")}
+    if media:
+        detail["media_ids"] = media
+        case.evidence = [*(case.evidence or []), *media]
+    event = add_event(session, case, "supplement", actor, detail, now)
+    case.awaiting_info = False
+    case.updated_at = now
+    if config is not None and case.lead_agency:
+        target = group_for(default_rules(), case.lead_agency, case.district, config.raw)
+        if target is not None:
+            shown = safe_group_text(text) or f"（{len(media)} 张图片）"
+            body = markdown_payload(group_text("supplement", case_no=case.case_no, text=shown))
+            session.add(webhook_item(target.key, body, kind="supplement", agency=target.agency,
+                                     district=case.district, case_id=case.id,
+                                     case_no=case.case_no, now=now))
+    await session.flush()
+    return event
+
+
+async def find_open_case(session: AsyncSession, openid: str, category: str | None
+                         ) -> Case | None:
+    """The payer's newest unresolved case of ``category`` (a likely duplicate)."""
+    return await session.scalar(
+        select(Case).where(Case.openid == openid, Case.category == category,
+                           Case.status.not_in(CLOSED_STATUSES))
+        .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
+
+
+async def cases_of(session: AsyncSession, openid: str) -> list[Case]:
+    """The payer's cases, newest first."""
+    rows = await session.execute(
+        select(Case).where(Case.openid == openid)
+        .order_by(Case.created_at.desc(), Case.id.desc()))
+    return list(rows.scalars())
+
+
+async def case_for_payer(session: AsyncSession, openid: str, case_no: str) -> Case | None:
+    """The case numbered ``case_no`` if it belongs to ``openid``; None for anyone else's."""
+    return await session.scalar(
+        select(Case).where(Case.case_no == str(case_no).strip().upper(), Case.openid == openid))
+
+
+async def events_of(session: AsyncSession, case: Case) -> list[CaseEvent]:
+    """The case history, oldest first."""
+    rows = await session.execute(
+        select(CaseEvent).where(CaseEvent.case_id == case.id)
+        .order_by(CaseEvent.at, CaseEvent.id))
+    return list(rows.scalars())

@@ -1,0 +1,115 @@
+"""Payer notices about their case, queued in the outbox of the caller's transaction.
+
+A notice carries both forms the platform may need, because only the dispatcher knows at send
+time which one is allowed: a customer-service text (the payer wrote within 48 hours) or a
+template message (status + short detail). Texts live in ``notices.yaml``.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.models import Case, OutboxItem, utcnow
+from routing.deadlines import to_local
+
+NOTICES_PATH = Path(__file__).resolve().parent / "notices.yaml"
+KINDS = ("accepted", "transferred", "info_requested", "resolved", "reopened",
+         "feedback_request")
+DETAIL_CAP = 300  # characters of liaison text quoted to the payer
+
+
+@lru_cache(maxsize=2)
+def load_notices(path: str | None = None) -> dict[str, Any]:
+    """notices.yaml as a dict (cached)."""
+    return yaml.safe_load(Path(path or NOTICES_PATH).read_text(encoding="utf-8")) or {}
+
+
+def status_label(status: str | None) -> str:
+    """The payer-facing name of a case status (已分派, 已办结, …)."""
+    return (load_notices().get("statuses") or {}).get(status or "", status or "")
+
+
+def agency_names(config_raw: Mapping[str, Any] | None) -> dict[str, str]:
+    """Agency key → display name from config.yaml ``agencies``."""
+    return {key: str((spec or {}).get("name") or key)
+            for key, spec in ((config_raw or {}).get("agencies") or {}).items()}
+
+
+def local_day(moment: datetime | None) -> str:
+    """A date as payers write it: 2026年11月26日."""
+    if moment is None:
+        return "—"
+    day = to_local(moment)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _cap(text: str, limit: int) -> str:
+    text = str(text or "").strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def render_notice(case: Case, kind: str, detail: str = "",
+                  names: Mapping[str, str] | None = None,
+                  now: datetime | None = None) -> dict[str, Any]:
+    """The outbox payload of a notice: customer-service text and template values."""
+    spec = (load_notices().get("notices") or {}).get(kind)
+    if spec is None:
+        raise ValueError(f"unknown notice kind {kind!r}")
+    lead = (names or {}).get(case.lead_agency or "") or load_notices().get("lead_fallback", "")
+    values = {
+        "case_no": case.case_no,
+        "lead": lead,
+        "deadline": local_day(case.deadline),
+        "detail": _cap(detail, DETAIL_CAP),
+    }
+    moment = to_local(now or utcnow())
+    return {
+        "kind": "notice",
+        "notice": kind,
+        "case_no": case.case_no,
+        "text": spec["text"].format(**values),
+        "template": {
+            "case_no": case.case_no,
+            "status": spec["status"],
+            "detail": spec["detail"].format(**values),
+            "time": moment.strftime("%Y-%m-%d %H:%M"),
+        },
+    }
+
+
+async def enqueue_notice(
+    session: AsyncSession,
+    case: Case,
+    kind: str,
+    detail: str = "",
+    *,
+    config: Any = None,
+    now: datetime | None = None,
+) -> OutboxItem:
+    """Queue notice ``kind`` for the payer of ``case`` in the caller's transaction.
+
+    Pass ``config`` so the text names the lead agency by its display name; without it the
+    notice says 承办单位. The row is sent after the caller commits (and calls
+    ``app["outbox"].notify()`` to skip the poll delay).
+    """
+    now = now or utcnow()
+    names = agency_names(getattr(config, "raw", None))
+    item = OutboxItem(
+        channel="wechat",
+        target=case.openid,
+        payload=render_notice(case, kind, detail, names, now),
+        case_id=case.id,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(item)
+    await session.flush()
+    return item
