@@ -183,3 +183,51 @@ async def test_handoff_to_human_registers_a_callback_case(platform, config):
     assert CASE_NO.search(reply)
     [case] = await fetch(config.database_url, Case, openid=openid)
     assert case.needs_callback is True
+
+
+async def _age_draft(db_url: str, openid: str, **delta) -> None:
+    from datetime import timedelta
+
+    from bot.store.models import utcnow
+
+    engine = make_engine(db_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            state = await session.get(DialogueState, openid)
+            moment = utcnow() - timedelta(**delta)
+            state.updated_at = moment
+            state.started_at = moment
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def test_correction_with_the_new_value_in_the_same_message(platform, config):
+    openid = "o-correct-inline"
+    await say(platform, openid, "单位按最低基数给我交社保，我工资八千五")
+    await say(platform, openid, "永宁")
+    reply = await say(platform, openid, "不对，是荔城")
+    assert "取消" not in reply
+    [state] = await fetch(config.database_url, DialogueState, openid=openid)
+    assert state.slots["jurisdiction"] == "荔城街道"
+
+
+async def test_idle_draft_asks_to_continue_or_restart(platform, config):
+    openid = "o-idle"
+    await say(platform, openid, "公司欠缴我的社保，我叫孙八")
+    await _age_draft(config.database_url, openid, minutes=31)
+    question = await say(platform, openid, "在吗")
+    assert "还没提交" in question and "1" in question and "2" in question
+    restart = await say(platform, openid, "2")
+    assert "重新开始" in restart
+    [state] = await fetch(config.database_url, DialogueState, openid=openid)
+    assert state.form and state.slots.get("name") is None
+
+
+async def test_draft_older_than_seven_days_is_dropped(platform, config):
+    openid = "o-stale"
+    await say(platform, openid, "公司欠缴我的社保，我叫周九")
+    await _age_draft(config.database_url, openid, days=8)
+    await say(platform, openid, "你好")
+    [state] = await fetch(config.database_url, DialogueState, openid=openid)
+    assert state.form is None and not state.slots

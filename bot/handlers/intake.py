@@ -31,6 +31,11 @@ CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "�
 YES_WORDS = {"是", "是的", "确定", "对", "嗯", "好", "好的", "确认", "取消吧", "1"}
 HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|真人)")
 TRIGGERS = re.compile(r"^(我要)?(反映问题|反映|投诉|登记|举报|我要投诉|我要反映|有问题要反映)[!！。.]*$")
+CORRECTION_CUE = re.compile(r"(不对|不是|错了|改成|改为|应该是|更正|换成|写错)")
+ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
+                "employer": "employer", "headcount": "headcount", "money": "amount",
+                "period": "period", "id_number": "id_number"}
+NOTED = ("employer", "jurisdiction", "name", "phone", "headcount")
 SEVERITY_RANK = {"simple": 0, "general": 1, "major": 2}
 MAJOR_HEADCOUNT = 30
 
@@ -131,7 +136,11 @@ class IntakeDialogue:
                 clear_form(state)
                 return [text("cancelled")]
             return [text("cancel_kept") + "\n" + self._question(state.requested_slot, state.slots)]
-        if reply in CANCEL_WORDS or (intent == "cancel" and len(reply) <= 8):
+        parser = self.services.parser
+        act, act_confidence = parser.dialogue_act(reply) if parser else ("other", 0.0)
+        corrected = self._correct_by_entities(state, ctx)
+        if not corrected and (reply in CANCEL_WORDS or (
+                intent == "cancel" and len(reply) <= 8 and act not in ("deny", "correct"))):
             set_pending(state, "cancel", True)
             return [text("cancel_confirm")]
         if pending.get("duplicate"):
@@ -152,9 +161,7 @@ class IntakeDialogue:
                 return [text("handoff_need_phone")]
             return await self._finish(session, state, ctx.inbound.openid)
 
-        parser = self.services.parser
-        act, act_confidence = parser.dialogue_act(reply) if parser else ("other", 0.0)
-        if pending.get("confirm"):
+        if pending.get("confirm") and not corrected:
             if act == "affirm" or reply in ("确认", "确定", "提交", "确认提交", "对", "没问题"):
                 set_pending(state, "confirm", None)
                 return await self._finish(session, state, ctx.inbound.openid)
@@ -167,13 +174,33 @@ class IntakeDialogue:
         interruption = self._interruption(ctx, state, act, act_confidence)
         if interruption is not None:
             return interruption
-        if act == "correct" and act_confidence >= 0.8 and parser is not None:
+        if act == "correct" and act_confidence >= 0.8 and parser is not None and not corrected:
             slot = parser.correction_slot(reply)
             if slot in SPEC["field_names"]:
                 replies = self._reask(state, slot)
                 filled = await self._fill(session, state, ctx)
                 return filled if state.slots.get(slot) is not None else replies
-        return await self._fill(session, state, ctx)
+        before = dict(state.slots)
+        replies = await self._fill(session, state, ctx)
+        if pending.get("confirm") and state.slots == {**before, "requested_slot": None}:
+            return [text("confirm_hint")]
+        return replies
+
+    @staticmethod
+    def _correct_by_entities(state, ctx: Context) -> bool:
+        """"不对，是荔城" / "电话改成139…": drop the filled slots the new values replace, so the
+        form takes them again from this message."""
+        if ctx.nlu is None or not CORRECTION_CUE.search(ctx.text):
+            return False
+        slots, changed = dict(state.slots), False
+        for entity in ctx.nlu.entities:
+            slot = ENTITY_SLOTS.get(entity.type)
+            if slot and slots.get(slot) not in (None, entity.value):
+                slots[slot] = None
+                changed = True
+        if changed:
+            state.slots = slots
+        return changed
 
     def _interruption(self, ctx: Context, state, act: str, confidence: float) -> list[str] | None:
         """A policy question or progress check in the middle of the form: answer, re-ask."""
@@ -202,9 +229,14 @@ class IntakeDialogue:
     async def _fill(self, session, state, ctx: Context) -> list[str]:
         slots = dict(state.slots)
         slots["requested_slot"] = state.requested_slot
+        asked, before = state.requested_slot, dict(slots)
         slots, said = await run_form(self.action, ctx.inbound.openid, slots, _message(ctx))
         self._merge_severity(slots, ctx.nlu)
         state.slots, state.requested_slot = slots, slots.get("requested_slot")
+        noted = [f"{SPEC['field_names'][k]}：{self._value(k, slots)}" for k in NOTED
+                 if k != asked and before.get(k) is None and slots.get(k) is not None]
+        if noted and state.requested_slot is not None and before.get("description"):
+            said = [text("noted", items="；".join(noted))] + said
         if state.requested_slot is None:
             if slots.get("needs_callback"):
                 return await self._finish(session, state, ctx.inbound.openid)

@@ -112,7 +112,12 @@ class ValidateDisputeForm(FormValidationAction):
         return SPEC["slots"] + SPEC["optional_slots"] + ["extras"]
 
     async def next_requested_slot(self, dispatcher, tracker, domain):
-        missing = (s for s in self.ask_order(tracker) if tracker.get_slot(s) is None)
+        """Keep asking the slot just asked (a failed answer or a correction) before moving on."""
+        order = self.ask_order(tracker)
+        current = tracker.get_slot("requested_slot")
+        if current in order and tracker.get_slot(current) is None:
+            return SlotSet("requested_slot", current)
+        missing = (s for s in order if tracker.get_slot(s) is None)
         return SlotSet("requested_slot", next(missing, None))
 
     # --- extraction: every message may fill several slots -------------------------------
@@ -133,15 +138,23 @@ class ValidateDisputeForm(FormValidationAction):
         return (tracker.latest_message.get("text") or "").strip()
 
     def _fill(self, tracker: Tracker, slot: str, entity_kind: str | None = None) -> dict:
-        """Entity value for an empty slot; the raw reply when this slot was asked for."""
+        """Entity value for an empty slot; the raw reply when this slot was asked for and
+        the reply is not plainly an answer to something else (e.g. "我姓陈" when asked for a
+        phone number fills the name, not a wrong phone)."""
         if tracker.get_slot(slot) is not None and not self._asked(tracker, slot):
             return {}
         value = self._entity(tracker, entity_kind or slot)
         if value is not None:
             return {slot: value}
-        if self._asked(tracker, slot) and self._text(tracker):
-            return {slot: self._text(tracker)}
-        return {}
+        reply = self._text(tracker)
+        if not (self._asked(tracker, slot) and reply):
+            return {}
+        other = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+        if other - {"money", "period"} and slot != "headcount":
+            return {}
+        if slot == "phone" and len(re.findall(r"\d", reply)) < 3:
+            return {"phone": reply} if not other else {}
+        return {slot: reply}
 
     async def extract_description(self, dispatcher, tracker, domain) -> dict:
         if tracker.get_slot("description") is not None:
@@ -233,7 +246,11 @@ class ValidateDisputeForm(FormValidationAction):
         value = str(value).strip()
         if value in SPEC["none_words"]:
             return {"employer": "无"}
-        if value in GENERIC_EMPLOYERS or len(value) < 2 or value.startswith("改"):
+        places = {p for p, _ in self.places}
+        is_place = value in places or any(value in p for p in places if len(value) >= 2)
+        if value in GENERIC_EMPLOYERS or len(value) < 2 or value.startswith("改") or is_place:
+            if self._asked(tracker, "employer") and is_place:
+                dispatcher.utter_message(text=text("employer_is_place"))
             return {"employer": None}
         return {"employer": value[:200]}
 
