@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.handlers.base import Context, Services
 from bot.handlers.intake_form import (
     CATEGORY_KEYS,
@@ -69,12 +71,18 @@ class IntakeDialogue:
 
     async def on_text(self, ctx: Context, start: bool = False) -> list[str] | None:
         """Handle a text inside (or starting) a form; None lets the intent handlers answer."""
-        async with self.services.sessionmaker() as session:
-            state = await load_state(session, ctx.inbound.openid)
-            replies = await self._step(session, state, ctx, start)
-            if replies is not None:
-                touch(state)
-            await session.commit()
+        for attempt in range(2):
+            try:
+                async with self.services.sessionmaker() as session:
+                    state = await load_state(session, ctx.inbound.openid)
+                    replies = await self._step(session, state, ctx, start)
+                    if replies is not None:
+                        touch(state)
+                    await session.commit()
+                break
+            except IntegrityError:
+                if attempt:
+                    raise
         if replies is not None:
             self._wake_outbox()
         return replies

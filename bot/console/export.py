@@ -1,0 +1,94 @@
+"""CSV export of cases for 案卷归档: UTF-8 with BOM so Excel opens the Chinese columns.
+
+Personal data is masked (name, phone, ID number, numbers inside free text) unless the
+leadership office asks for the full file; the caller records that as an audit event on
+every exported case. Cells that Excel would read as a formula (=, +, -, @) get a leading
+apostrophe, so payer text can never run as a formula on the archivist's machine.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from bot.privacy import mask_id_number, mask_name, mask_phone, scrub
+from bot.store.models import Case
+from routing.deadlines import SHANGHAI, to_local
+from routing.notices import status_label
+
+BOM = "\ufeff"
+COLUMNS = ("编号", "登记时间", "状态", "问题类别", "事项等级", "辖区", "镇街/所在地", "牵头单位",
+           "协办单位", "办理时限", "是否逾期", "首次办理时间", "办结时间", "姓名", "联系电话",
+           "身份证号", "用人单位", "所属期", "金额（元）", "涉及人数", "问题描述", "诉求",
+           "证据（媒体ID）", "满意度评分", "是否解决", "渠道")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+class BadPeriod(ValueError):
+    """``from``/``to`` are not YYYY-MM-DD, or ``from`` is after ``to``."""
+
+
+def parse_period(start: str | None, end: str | None) -> tuple[datetime | None, datetime | None]:
+    """Beijing calendar days → [start, end) in UTC-aware datetimes; either may be open."""
+    def day(value: str | None) -> date | None:
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise BadPeriod(value) from None
+
+    first, last = day(start), day(end)
+    if first and last and first > last:
+        raise BadPeriod(f"{first} > {last}")
+    lower = datetime.combine(first, time(), SHANGHAI) if first else None
+    upper = datetime.combine(last + timedelta(days=1), time(), SHANGHAI) if last else None
+    return lower, upper
+
+
+def _safe(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def _when(value: datetime | None) -> str:
+    return to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("是" if value else "否")
+
+
+def row(case: Case, full: bool, names: Mapping[str, str], labels: Mapping[str, Mapping],
+        late: bool) -> list[str]:
+    text = (lambda v: v or "") if full else scrub
+    amount = "" if case.amount is None else f"{case.amount:g}"
+    cells = [
+        case.case_no, _when(case.created_at), status_label(case.status),
+        labels["categories"].get(case.category, case.category),
+        labels["severities"].get(case.severity, case.severity),
+        case.district or "辖区外", case.jurisdiction,
+        names.get(case.lead_agency or "", case.lead_agency),
+        "、".join(names.get(a, a) for a in case.co_agencies or []),
+        _when(case.deadline), _yes_no(late), _when(case.first_action_at),
+        _when(case.resolved_at),
+        case.name if full else mask_name(case.name),
+        case.phone if full else mask_phone(case.phone),
+        case.id_number if full else mask_id_number(case.id_number),
+        case.employer, case.period, amount, case.headcount,
+        text(case.description), text(case.desired_outcome),
+        " ".join(str(m) for m in case.evidence or []),
+        case.rating, _yes_no(case.solved), case.channel,
+    ]
+    return [_safe(c) for c in cells]
+
+
+def to_csv(rows: Sequence[Sequence[str]]) -> str:
+    """The file's text: BOM, header, rows; CRLF line ends as Excel writes them."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    return BOM + out.getvalue()

@@ -1,0 +1,106 @@
+"""The case list: filters from the query string, deadline order, pages of 20.
+
+Visibility is the actions module's own SQL filter (``routing.actions._visible``) plus its
+:func:`~routing.actions.can_see` on every row, so the console never shows a case the REST
+API would hide. Unknown filter values are ignored rather than refused: a list page should
+always render.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.store.models import Case
+from routing import actions
+from routing.cases import CLOSED_STATUSES
+
+PAGE_SIZE = 20
+FILTERS = ("status", "category", "severity", "jurisdiction", "overdue")
+
+
+@dataclass
+class Filters:
+    status: str = ""
+    category: str = ""
+    severity: str = ""
+    jurisdiction: str = ""
+    overdue: str = ""  # "1" overdue only, "0" not overdue, "" all
+    sort: str = "deadline"  # "deadline" (earliest first) or "-deadline"
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, str], choices: Mapping[str, Any]) -> Filters:
+        def pick(name: str) -> str:
+            value = (query.get(name) or "").strip()
+            return value if value in choices.get(name, ()) else ""
+
+        try:
+            page = max(1, min(int(query.get("page") or 1), 100_000))
+        except ValueError:
+            page = 1
+        sort = query.get("sort") if query.get("sort") in ("deadline", "-deadline") else "deadline"
+        overdue = query.get("overdue") if query.get("overdue") in ("1", "0") else ""
+        return cls(status=pick("status"), category=pick("category"),
+                   severity=pick("severity"), jurisdiction=pick("jurisdiction"),
+                   overdue=overdue, sort=sort, page=page)
+
+    def query(self, **changes: Any) -> dict[str, str]:
+        """These filters as query parameters (for links to other pages or orders)."""
+        values = {name: getattr(self, name) for name in FILTERS}
+        values.update(sort=self.sort, page=str(self.page))
+        values.update({k: str(v) for k, v in changes.items()})
+        return {k: v for k, v in values.items() if v and not (k == "page" and v == "1")}
+
+
+@dataclass
+class Page:
+    cases: list[Case]
+    total: int
+    page: int
+    pages: int
+    filters: Filters
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def overdue_clause(now: datetime):
+    return and_(Case.status.not_in(CLOSED_STATUSES), Case.deadline.is_not(None),
+                Case.deadline <= now)
+
+
+def _where(agency: str, f: Filters, now: datetime) -> list:
+    where = [actions._visible(agency)]
+    if f.status:
+        where.append(Case.status == f.status)
+    if f.category:
+        where.append(Case.category == f.category)
+    if f.severity:
+        where.append(Case.severity == f.severity)
+    if f.jurisdiction:  # a district covers its towns; a town matches what the payer named
+        where.append(or_(Case.district == f.jurisdiction, Case.jurisdiction == f.jurisdiction))
+    if f.overdue == "1":
+        where.append(overdue_clause(now))
+    elif f.overdue == "0":
+        where.append(or_(Case.status.in_(CLOSED_STATUSES), Case.deadline.is_(None),
+                         Case.deadline > now))
+    return where
+
+
+async def list_page(session: AsyncSession, agency: str, f: Filters, now: datetime,
+                    page_size: int = PAGE_SIZE) -> Page:
+    """One page of the agency's cases matching ``f``, by deadline (cases without one last)."""
+    where = _where(agency, f, now)
+    total = await session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+    pages = max(1, -(-total // page_size))
+    page = min(f.page, pages)
+    deadline = Case.deadline.desc() if f.sort == "-deadline" else Case.deadline.asc()
+    rows = await session.execute(
+        select(Case).where(*where)
+        .order_by(Case.deadline.is_(None), deadline, Case.created_at.desc(), Case.id.desc())
+        .offset((page - 1) * page_size).limit(page_size))
+    cases = [c for c in rows.scalars() if actions.can_see(c, agency)]
+    return Page(cases=cases, total=total, page=page, pages=pages, filters=f)

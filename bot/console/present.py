@@ -1,0 +1,65 @@
+"""Shaping data for the templates: case history entries and list rows with display names.
+
+Kept out of the templates so they stay markup only, and out of the views so the views stay
+request handling only.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from bot.console.render import labels
+from bot.store.models import Case
+from routing import actions
+
+_AGENCY_FIELDS = {"from", "to", "lead", "agency", "group"}
+
+
+def _shown(key: str, value: Any, names: Mapping[str, str]) -> str:
+    lab = labels()
+    if key in _AGENCY_FIELDS and isinstance(value, str):
+        return names.get(value, value)
+    if key == "co" and isinstance(value, list):
+        return "、".join(names.get(a, a) for a in value) or "—"
+    if key == "category":
+        return lab["categories"].get(value, value)
+    if key == "severity":
+        return lab["severities"].get(value, value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value) or "—"
+    return "—" if value in (None, "") else str(value)
+
+
+def timeline(events: list[Mapping[str, Any]], names: Mapping[str, str]) -> list[dict]:
+    """The events of :func:`routing.actions.detail_view` with Chinese labels."""
+    lab = labels()
+    shown_fields = lab["event_fields"]
+    out = []
+    for event in events:
+        detail = event.get("detail") or {}
+        out.append({
+            "at": event.get("at"),
+            "actor": "系统" if event.get("actor") == "system" else names.get(
+                event.get("actor"), event.get("actor")),
+            "kind": event.get("kind"),
+            "label": lab["events"].get(event.get("kind"), event.get("kind")),
+            "fields": [(shown_fields[k], _shown(k, v, names))
+                       for k, v in detail.items() if k in shown_fields],
+        })
+    return out
+
+
+def list_row(case: Case, now: datetime, names: Mapping[str, str]) -> dict[str, Any]:
+    """A case in the list: :func:`routing.actions.summary` plus the marks the page needs."""
+    row = actions.summary(case, now, names)
+    row["major"] = case.severity == "major"
+    row["jurisdiction"] = case.jurisdiction
+    return row
+
+
+def can_steer(detail: Mapping[str, Any], agency: str) -> bool:
+    """Mirror of :func:`routing.actions.can_steer` for a detail dict (which forms to show)."""
+    return agency == actions.LEADERSHIP or detail.get("lead_agency") == agency

@@ -1,0 +1,170 @@
+"""Statistics for 综合分析: counts per week/month, response and resolution times, overdue
+rate and payer satisfaction, computed in Python over the agency's visible cases.
+
+Pure functions over plain case rows, so the numbers can be checked by hand on a small set.
+Conventions (shown on the page too):
+
+* weeks are ISO weeks and months calendar months, both in Beijing time, by registration;
+* percentiles interpolate linearly between ranks (the median of 1 h and 3 h is 2 h);
+* a case counts as overdue when it was resolved after its deadline or is still open past
+  it; the rate is over cases that have a deadline;
+* satisfaction is the average rating (1–5) of rated cases and the share answering
+  "solved" among cases whose payer answered that question.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.store.models import Case
+from routing.cases import CLOSED_STATUSES
+from routing.deadlines import to_local
+
+DIMENSIONS = ("category", "lead_agency", "district", "severity")
+OUTSIDE = "辖区外"
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """The ``q`` quantile (0–1) with linear interpolation; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * q
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def period_key(moment: datetime, by: str) -> str:
+    """"2026-W48" (ISO week) or "2026-11" (month), in Beijing time."""
+    local = to_local(moment)
+    if by == "week":
+        year, week, _ = local.isocalendar()
+        return f"{year}-W{week:02d}"
+    return f"{local.year}-{local.month:02d}"
+
+
+def _hours(start: datetime | None, end: datetime | None) -> float | None:
+    if start is None or end is None:
+        return None
+    return max(0.0, (end - start).total_seconds() / 3600)
+
+
+def is_late(case: Case, now: datetime) -> bool:
+    if case.deadline is None:
+        return False
+    if case.status in CLOSED_STATUSES:
+        return case.resolved_at is not None and case.resolved_at > case.deadline
+    return case.deadline <= now
+
+
+@dataclass
+class Durations:
+    count: int
+    median: float | None
+    p90: float | None
+
+    @classmethod
+    def of(cls, hours: Iterable[float | None]) -> Durations:
+        values = [h for h in hours if h is not None]
+        return cls(len(values), percentile(values, 0.5), percentile(values, 0.9))
+
+
+@dataclass
+class Breakdown:
+    """Counts of one dimension: per value in total, and per period × value."""
+
+    dimension: str
+    totals: list[tuple[str, int]]  # (value, count), largest first
+    periods: list[str]
+    table: dict[str, dict[str, int]] = field(default_factory=dict)  # period → value → n
+
+
+@dataclass
+class Stats:
+    total: int
+    by: str
+    periods: list[tuple[str, int]]
+    breakdowns: dict[str, Breakdown]
+    first_action: Durations
+    resolution: Durations
+    with_deadline: int
+    late: int
+    rated: int
+    rating_average: float | None
+    answered_solved: int
+    solved: int
+
+    @property
+    def overdue_rate(self) -> float | None:
+        return self.late / self.with_deadline if self.with_deadline else None
+
+    @property
+    def solved_share(self) -> float | None:
+        return self.solved / self.answered_solved if self.answered_solved else None
+
+
+def _value(case: Case, dimension: str) -> str:
+    value = getattr(case, dimension, None)
+    if dimension == "district" and not value:
+        return OUTSIDE
+    return str(value or "—")
+
+
+def breakdown(cases: Sequence[Case], dimension: str, by: str,
+              key: Callable[[Case], str] | None = None) -> Breakdown:
+    key = key or (lambda c: period_key(c.created_at, by))
+    totals = Counter(_value(c, dimension) for c in cases)
+    table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for case in cases:
+        table[key(case)][_value(case, dimension)] += 1
+    periods = sorted(table)
+    return Breakdown(dimension=dimension,
+                     totals=sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])),
+                     periods=periods,
+                     table={p: dict(table[p]) for p in periods})
+
+
+def compute(cases: Sequence[Case], now: datetime, by: str = "week") -> Stats:
+    """Every figure of the statistics page for ``cases``."""
+    by = "month" if by == "month" else "week"
+    per_period = Counter(period_key(c.created_at, by) for c in cases)
+    ratings = [c.rating for c in cases if c.rating is not None]
+    answered = [c.solved for c in cases if c.solved is not None]
+    with_deadline = [c for c in cases if c.deadline is not None]
+    return Stats(
+        total=len(cases),
+        by=by,
+        periods=sorted(per_period.items()),
+        breakdowns={d: breakdown(cases, d, by) for d in DIMENSIONS},
+        first_action=Durations.of(_hours(c.created_at, c.first_action_at) for c in cases),
+        resolution=Durations.of(_hours(c.created_at, c.resolved_at) for c in cases),
+        with_deadline=len(with_deadline),
+        late=sum(is_late(c, now) for c in with_deadline),
+        rated=len(ratings),
+        rating_average=sum(ratings) / len(ratings) if ratings else None,
+        answered_solved=len(answered),
+        solved=sum(1 for s in answered if s),
+    )
+
+
+def label_totals(b: Breakdown, names: Mapping[str, str]) -> list[tuple[str, int]]:
+    """The totals with display names (category 缴费基数争议, agency 区税务局, …)."""
+    return [(names.get(value, value), n) for value, n in b.totals]
+
+
+def as_dict(stats: Stats) -> dict[str, Any]:
+    """The headline figures (tests and a future JSON view)."""
+    return {
+        "total": stats.total,
+        "first_action_median_h": stats.first_action.median,
+        "first_action_p90_h": stats.first_action.p90,
+        "resolution_median_h": stats.resolution.median,
+        "resolution_p90_h": stats.resolution.p90,
+        "overdue_rate": stats.overdue_rate,
+        "rating_average": stats.rating_average,
+        "solved_share": stats.solved_share,
+    }

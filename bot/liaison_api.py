@@ -1,0 +1,144 @@
+"""REST JSON API for agency liaisons (联络员): list, read and act on their cases.
+
+Thin on purpose: authentication, JSON in and out, and the mapping of action errors to HTTP
+statuses. Visibility and every rule live in :mod:`routing.actions`, shared with the CLI.
+
+* ``Authorization: Bearer <token>``; the token names the agency (config ``agencies`` /
+  ``LIAISON_TOKEN_<KEY>``). Missing or unknown → 401.
+* A case of another agency → 404, the same answer as a case that does not exist.
+* Bad JSON or a missing field → 400 with ``{"error": "..."}``; never a 500 for bad input.
+"""
+from __future__ import annotations
+
+import functools
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from routing import actions
+from routing.notices import agency_names
+
+log = logging.getLogger("disputebot.liaison_api")
+
+_dumps = functools.partial(json.dumps, ensure_ascii=False)
+_TRUE, _FALSE = {"1", "true", "yes"}, {"0", "false", "no"}
+
+
+def _error(status: int, message: str) -> web.Response:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return web.json_response({"error": message}, status=status, headers=headers, dumps=_dumps)
+
+
+def _flag(value: str | None, name: str) -> bool | None:
+    if value is None or value == "":
+        return None
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise actions.BadRequest(f"`{name}` must be 1 or 0")
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    try:
+        data = json.loads(await request.text() or "{}")
+    except (ValueError, UnicodeDecodeError):
+        raise actions.BadRequest("body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise actions.BadRequest("body must be a JSON object")
+    return data
+
+
+def liaison_routes(
+    sessionmaker: async_sessionmaker,
+    config: Any,
+    notify: Callable[[], None] | None = None,
+) -> list[web.RouteDef]:
+    """The ``/api/`` routes. ``notify`` is called after a commit that queued messages
+    (``lambda: app["outbox"].notify()``; see :func:`routing.runtime.outbox_notifier`)."""
+    tokens = config.agency_tokens()
+    names = agency_names(config.raw)
+
+    def agency_of(request: web.Request) -> str | None:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            return None
+        found = None
+        for known, agency in tokens.items():  # compare all: no timing hint of a near match
+            if hmac.compare_digest(known.encode("utf-8"), token.encode("utf-8")):
+                found = agency
+        return found
+
+    Handler = Callable[[web.Request, Any, str], Awaitable[Any]]
+
+    def endpoint(handler: Handler, write: bool = False):
+        async def view(request: web.Request) -> web.Response:
+            agency = agency_of(request)
+            if agency is None:
+                return _error(401, "missing or unknown bearer token")
+            try:
+                async with sessionmaker() as session:
+                    result = await handler(request, session, agency)
+                    await session.commit()
+            except actions.ActionError as exc:
+                return _error(exc.status, str(exc))
+            if write and notify is not None:
+                notify()
+            return web.json_response(result, dumps=_dumps)
+
+        return view
+
+    async def list_view(request, session, agency):
+        q = request.query
+        cases = await actions.list_cases(session, agency, status=q.get("status") or None,
+                                         overdue=_flag(q.get("overdue"), "overdue"),
+                                         category=q.get("category") or None)
+        return {"agency": agency, "count": len(cases),
+                "cases": [actions.summary(c, names=names) for c in cases]}
+
+    async def show_view(request, session, agency):
+        reveal = bool(_flag(request.query.get("contact"), "contact"))
+        return await actions.get_case(session, agency, request.match_info["case_no"],
+                                      reveal_contact=reveal, config=config)
+
+    def acting(run: Callable[..., Awaitable[Any]]) -> Handler:
+        async def handler(request, session, agency):
+            body = await _body(request)
+            case = await run(session, agency, request.match_info["case_no"], body)
+            return actions.summary(case, names=names)
+        return handler
+
+    async def do_accept(session, agency, case_no, body):
+        return await actions.accept(session, agency, case_no, config=config)
+
+    async def do_note(session, agency, case_no, body):
+        return await actions.add_note(session, agency, case_no, body.get("text"), config=config)
+
+    async def do_request_info(session, agency, case_no, body):
+        return await actions.request_info(session, agency, case_no, body.get("text"),
+                                          config=config)
+
+    async def do_transfer(session, agency, case_no, body):
+        return await actions.transfer(session, agency, case_no, body.get("agency"),
+                                      body.get("reason"), config=config)
+
+    async def do_resolve(session, agency, case_no, body):
+        return await actions.resolve(session, agency, case_no, body.get("result"),
+                                     config=config)
+
+    case = "/api/cases/{case_no}"
+    return [
+        web.get("/api/cases", endpoint(list_view)),
+        web.get(case, endpoint(show_view, write=False)),
+        web.post(case + "/accept", endpoint(acting(do_accept), write=True)),
+        web.post(case + "/note", endpoint(acting(do_note), write=True)),
+        web.post(case + "/request-info", endpoint(acting(do_request_info), write=True)),
+        web.post(case + "/transfer", endpoint(acting(do_transfer), write=True)),
+        web.post(case + "/resolve", endpoint(acting(do_resolve), write=True)),
+    ]
