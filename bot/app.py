@@ -22,7 +22,9 @@ from bot.store.db import make_engine, make_sessionmaker
 from bot.store.dedup import DedupStore
 from bot.store.tokens import TokenStore
 from bot.wechat_api import WeChatAPI
+from bot.liaison_api import liaison_routes
 from routing.rules import load_rules
+from routing.runtime import outbox_notifier, routing_context
 
 log = logging.getLogger("disputebot.app")
 
@@ -97,4 +99,6 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         await engine.dispose()
 
     app.cleanup_ctx.append(lifecycle)
+    app.cleanup_ctx.append(routing_context)
+    app.router.add_routes(liaison_routes(sessionmaker, config, outbox_notifier(app)))
     return app

@@ -100,9 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from bot.nlu.cli import register as register_nlu
     from knowledge.cli import register as register_kb
+    from routing.cli import register as register_case_cli
 
     register_nlu(sub)
     register_kb(sub)
+    register_case_cli(sub)
     return parser
 
 

@@ -189,7 +189,7 @@ class FakeWeChatAPI:
             await asyncio.sleep(recorder.delay)
         if recorder.fail_next:
             failure = recorder.fail_next.pop(0)
-            if isinstance(failure, int) and failure >= 400:
+            if isinstance(failure, int) and 400 <= failure < 600:
                 return web.Response(status=failure)
             return web.json_response({"errcode": failure, "errmsg": "fake failure"})
         if request.query.get("access_token") != self.current_token:
@@ -231,7 +231,7 @@ class FakeWebhook:
             await asyncio.sleep(self.posts.delay)
         if self.posts.fail_next:
             failure = self.posts.fail_next.pop(0)
-            if isinstance(failure, int) and failure >= 400:
+            if isinstance(failure, int) and 400 <= failure < 600:
                 return web.Response(status=failure)
             return web.json_response({"errcode": failure, "errmsg": "fake failure"})
         self.posts.record({"key": request.query.get("key"), "body": body})

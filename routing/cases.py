@@ -222,7 +222,6 @@ async def register_case(
             "alert_missing_group", case_no=case.case_no, district=route.district or "辖区外",
             agencies="、".join(names.get(a, a) for a in route.missing)),
             case_id=case.id, now=now)
-    await enqueue_notice(session, case, "accepted", config=config, now=now)
     return case
 
 
@@ -260,6 +259,41 @@ async def add_supplement(
                                      case_no=case.case_no, now=now))
     await session.flush()
     return event
+
+
+async def reopen_case(
+    session: AsyncSession,
+    case: Case,
+    reason: str,
+    *,
+    config: Any,
+    actor: str = "payer",
+    now: datetime | None = None,
+) -> Case:
+    """The payer says the resolved case is not solved and asks to 重新办理 (跟踪回访).
+
+    The case gets status ``reopened`` and a fresh deadline (a new time limit from now: the
+    old one has usually passed), the lead group a note, the payer the "reopened" notice.
+    The scheduler keys reminders by deadline, so the new deadline is reminded again.
+    """
+    now = now or utcnow()
+    case.status = "reopened"
+    case.resolved_at = None
+    case.awaiting_info = False
+    case.deadline = deadline_for(case.severity, now, config.raw)
+    case.updated_at = now
+    add_event(session, case, "reopened", actor, {"reason": str(reason or ""),
+                                                 "deadline": case.deadline.isoformat()}, now)
+    target = group_for(default_rules(), case.lead_agency or "", case.district, config.raw)
+    if target is not None:
+        local = to_local(case.deadline).strftime("%Y-%m-%d %H:%M")
+        note = group_text("reopened", case_no=case.case_no, deadline=local,
+                          reason=safe_group_text(reason, 200) or "未说明")
+        session.add(webhook_item(target.key, markdown_payload(note), kind="reopened",
+                                 agency=target.agency, district=case.district,
+                                 case_id=case.id, case_no=case.case_no, now=now))
+    await enqueue_notice(session, case, "reopened", config=config, now=now)
+    return case
 
 
 async def find_open_case(session: AsyncSession, openid: str, category: str | None

@@ -10,8 +10,7 @@ from sqlalchemy import select
 from bot.handlers.base import Context
 from bot.store.models import Case, CaseEvent, DialogueState, utcnow
 from bot.texts import text
-from routing.cases import add_supplement
-from routing.notices import enqueue_notice
+from routing.cases import add_supplement, reopen_case
 
 FEEDBACK_WINDOW = timedelta(days=14)
 NOT_SOLVED = re.compile(r"(没解决|未解决|没有解决|不解决|还没解决|不满意|没用|没处理)")
@@ -40,8 +39,8 @@ async def followup(ctx: Context) -> list[str] | None:
             return None
         waiting = await _latest(session, openid, Case.awaiting_info.is_(True))
         if waiting is not None and intent != "greet":
-            await add_supplement(session, waiting, reply, actor="payer")
-            waiting.awaiting_info = False
+            await add_supplement(session, waiting, reply, actor="payer",
+                                 config=ctx.services.config)
             await session.commit()
             return [text("info_attached", case_no=waiting.case_no)]
         resolved = await _latest(session, openid, Case.status == "resolved",
@@ -49,11 +48,7 @@ async def followup(ctx: Context) -> list[str] | None:
         if resolved is None or (intent == "file_dispute" and not REOPEN.match(reply)):
             return None
         if REOPEN.match(reply) and resolved.solved is False:
-            resolved.status, resolved.resolved_at = "in_progress", None
-            resolved.updated_at = utcnow()
-            session.add(CaseEvent(case_id=resolved.id, actor="payer", kind="reopened",
-                                  detail={"reason": "payer not satisfied"}))
-            await enqueue_notice(session, resolved, "reopened", config=ctx.services.config)
+            await reopen_case(session, resolved, reply, config=ctx.services.config)
             await session.commit()
             return [text("feedback_reopened", case_no=resolved.case_no)]
         if resolved.rating is not None and resolved.solved is not None:

@@ -1,0 +1,143 @@
+"""Structured logs: one JSON object per line, safe to ship to a shared log store.
+
+Log records name events, not people. Pass context as ``extra``::
+
+    log.info("case registered", extra={"case_no": case.case_no, "openid": inbound.openid,
+                                       "category": case.category})
+
+and the line comes out as
+``{"ts": "...", "level": "info", "logger": "disputebot.intake", "event": "case registered",
+"case_no": "ZY20261124-0007", "payer": "3f9a0c1d2e4b", "category": "unpaid"}``.
+
+Privacy rules (the seeds: "不得泄露缴费人信息"):
+
+* an ``openid`` is never written: :class:`PrivacyFilter` replaces it by
+  :func:`bot.privacy.hash_openid` as ``payer``;
+* fields that hold personal data or what a payer typed (phone, ID number, name, message
+  text, ...) are dropped, whatever a caller passes;
+* as a safety net, the message and every string field go through :func:`bot.privacy.scrub`,
+  which masks phone, ID and card numbers that slipped into a format string or an
+  exception.
+
+The filter sits on the handler, so it protects every logger, the libraries' included.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from datetime import datetime, timezone
+from typing import Any, TextIO
+
+from bot.privacy import hash_openid, scrub
+
+# Fields a caller may add with ``extra=``; anything else is left out of the JSON line.
+ALLOWED_FIELDS = frozenset({
+    "case_no", "payer", "intent", "kind", "event_type", "category", "severity", "agency",
+    "channel", "status", "state", "attempt", "attempts", "duration_ms", "count", "error",
+    "route", "method", "http_status", "worker", "outbox_id", "template",
+})
+# Never written, even if allowed by mistake: personal data and payer-typed text.
+FORBIDDEN_FIELDS = frozenset({
+    "openid", "phone", "mobile", "id_number", "idcard", "name", "text", "content",
+    "message", "description", "address", "employer", "body", "xml",
+})
+_RESERVED = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
+    "message", "asctime", "taskName",
+}
+_HANDLER_MARK = "_disputebot_handler"
+
+
+class PrivacyFilter(logging.Filter):
+    """Hash openids, drop personal fields and scrub numbers out of every record.
+
+    Mutates the record (message rendered and scrubbed, ``args`` cleared) so any formatter
+    downstream sees only safe values.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "_disputebot_clean", False):
+            return True
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad format string must not lose the event
+            message = str(record.msg)
+        record.msg, record.args = scrub(message), None
+        openid = record.__dict__.pop("openid", None)
+        if openid is not None and not getattr(record, "payer", None):
+            record.payer = hash_openid(openid)
+        for key in list(record.__dict__):
+            if key in _RESERVED:
+                continue
+            if key in FORBIDDEN_FIELDS:
+                del record.__dict__[key]
+            elif isinstance(record.__dict__[key], str):
+                record.__dict__[key] = scrub(record.__dict__[key])
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        record.exc_info = None if record.exc_text else record.exc_info
+        record._disputebot_clean = True
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: ts, level, logger, event, then the allowed fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        doc: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, timezone.utc)
+            .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        for key, value in record.__dict__.items():
+            if key in ALLOWED_FIELDS and key not in FORBIDDEN_FIELDS and value is not None:
+                doc[key] = value if isinstance(value, (int, float, bool)) else str(value)
+        if record.exc_text:
+            doc["exc"] = record.exc_text
+        elif record.exc_info:
+            doc["exc"] = scrub(self.formatException(record.exc_info))
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+class TextFormatter(logging.Formatter):
+    """Human-readable line for a terminal (``LOG_FORMAT=text``), same filtering."""
+
+    def __init__(self):
+        super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s%(fields)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        fields = " ".join(f"{k}={v}" for k, v in record.__dict__.items()
+                          if k in ALLOWED_FIELDS and k not in FORBIDDEN_FIELDS
+                          and v is not None)
+        record.fields = f" [{fields}]" if fields else ""
+        return super().format(record)
+
+
+def setup_logging(level: str | int | None = None, fmt: str | None = None,
+                  stream: TextIO | None = None) -> logging.Handler:
+    """Install one privacy-filtered handler on the root logger (idempotent).
+
+    ``level`` defaults to ``LOG_LEVEL`` (INFO), ``fmt`` to ``LOG_FORMAT`` (``json``;
+    ``text`` for a terminal), ``stream`` to stderr — stdout stays clean for the JSONL
+    commands.
+    """
+    level = level or os.environ.get("LOG_LEVEL", "INFO")
+    fmt = (fmt or os.environ.get("LOG_FORMAT") or "json").lower()
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
+        root.removeHandler(old)
+    handler = logging.StreamHandler(stream or sys.stderr)
+    setattr(handler, _HANDLER_MARK, True)
+    handler.addFilter(PrivacyFilter())
+    handler.setFormatter(TextFormatter() if fmt == "text" else JsonFormatter())
+    root.addHandler(handler)
+    root.setLevel(level.upper() if isinstance(level, str) else level)
+    return handler
+
+
+__all__ = ["JsonFormatter", "PrivacyFilter", "TextFormatter", "setup_logging"]

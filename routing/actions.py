@@ -1,0 +1,346 @@
+"""What a liaison can do with a case: plain async functions over the caller's session.
+
+The REST API, the CLI and a later web console all call these, so visibility lives here and
+nowhere else: an agency sees only the cases it leads or co-handles (the leadership group
+office sees every case), and anything else is :class:`NotFound` — a foreign case is not
+even confirmed to exist. Changing a case's course (accept, ask the payer, transfer,
+resolve) is for the lead agency or the leadership office; co-handlers may read and add
+notes. Every action appends a :class:`CaseEvent` with the agency as actor; the first one
+sets ``first_action_at`` (the seeds' response time). Callers commit, then wake the outbox.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Text, cast, or_, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.privacy import mask_id_number, mask_name, mask_phone, scrub
+from bot.store.models import Case, CaseEvent, utcnow
+from routing.cases import (
+    CLOSED_STATUSES,
+    add_event,
+    default_rules,
+    enqueue_cards,
+    events_of,
+    group_for,
+)
+from routing.deadlines import to_local
+from routing.notices import agency_names, enqueue_notice, status_label
+from routing.outbox import enqueue_alert, group_text, webhook_item
+from routing.rules import Route, Rules
+from routing.webhook import markdown_payload
+
+LEADERSHIP = "leadership_office"
+TEXT_CAP = 2000
+OPERATOR = LEADERSHIP  # who the CLI acts as when no agency is given
+
+
+class ActionError(Exception):
+    """Base of the errors an action reports to its caller (API status in ``status``)."""
+
+    status = 400
+
+
+class BadRequest(ActionError):
+    """Missing or invalid input."""
+
+
+class NotFound(ActionError):
+    """No such case for this agency (also: the case belongs to other agencies)."""
+
+    status = 404
+
+
+class Forbidden(ActionError):
+    """The agency sees the case but may not do this (co-handlers cannot resolve)."""
+
+    status = 403
+
+
+class Conflict(ActionError):
+    """The case's status does not allow this (resolving a resolved case)."""
+
+    status = 409
+
+
+# --- visibility -------------------------------------------------------------------------
+
+
+def can_see(case: Case, agency: str) -> bool:
+    return agency == LEADERSHIP or case.lead_agency == agency or agency in (
+        case.co_agencies or ())
+
+
+def can_steer(case: Case, agency: str) -> bool:
+    return agency == LEADERSHIP or case.lead_agency == agency
+
+
+def _visible(agency: str):
+    """SQL filter matching :func:`can_see` (co-handlers matched in the JSON text)."""
+    if agency == LEADERSHIP:
+        return true()
+    pattern = '%"' + agency.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + '"%'
+    return or_(Case.lead_agency == agency,
+               cast(Case.co_agencies, Text).like(pattern, escape="\\"))
+
+
+async def _load(session: AsyncSession, agency: str, case_no: str) -> Case:
+    case = await session.scalar(select(Case).where(Case.case_no == str(case_no).strip()))
+    if case is None or not can_see(case, agency):
+        raise NotFound(f"case {case_no} not found")
+    return case
+
+
+async def _steer(session: AsyncSession, agency: str, case_no: str) -> Case:
+    case = await _load(session, agency, case_no)
+    if not can_steer(case, agency):
+        raise Forbidden("only the lead agency or the leadership office may do this")
+    if case.status in CLOSED_STATUSES:
+        raise Conflict(f"case {case.case_no} is {case.status}")
+    return case
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BadRequest(f"`{name}` must be a non-empty string")
+    if len(value) > TEXT_CAP:
+        raise BadRequest(f"`{name}` is longer than {TEXT_CAP} characters")
+    return value.strip()
+
+
+def _acted(session: AsyncSession, case: Case, agency: str, kind: str,
+           detail: Mapping[str, Any], now: datetime) -> CaseEvent:
+    if case.first_action_at is None:
+        case.first_action_at = now
+    case.updated_at = now
+    return add_event(session, case, kind, agency, detail, now)
+
+
+# --- views ------------------------------------------------------------------------------
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return to_local(moment).isoformat() if moment else None
+
+
+def is_overdue(case: Case, now: datetime) -> bool:
+    return case.status not in CLOSED_STATUSES and case.deadline is not None and (
+        case.deadline <= now)
+
+
+def summary(case: Case, now: datetime | None = None,
+            names: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A case in a list: no personal data."""
+    names = names or {}
+    return {
+        "case_no": case.case_no,
+        "status": case.status,
+        "status_label": status_label(case.status),
+        "category": case.category,
+        "severity": case.severity,
+        "district": case.district,
+        "lead_agency": case.lead_agency,
+        "lead_name": names.get(case.lead_agency or "", case.lead_agency),
+        "co_agencies": list(case.co_agencies or []),
+        "deadline": _iso(case.deadline),
+        "overdue": is_overdue(case, now or utcnow()),
+        "awaiting_info": bool(case.awaiting_info),
+        "created_at": _iso(case.created_at),
+        "resolved_at": _iso(case.resolved_at),
+    }
+
+
+def _masked_detail(detail: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: scrub(v) if isinstance(v, str) else v for k, v in (detail or {}).items()}
+
+
+def detail_view(case: Case, events: list[CaseEvent], reveal: bool,
+                names: Mapping[str, str] | None = None,
+                now: datetime | None = None) -> dict[str, Any]:
+    """One case for a liaison; contact data and free text masked unless ``reveal``."""
+    view = summary(case, now, names)
+    show = (lambda v: v) if reveal else scrub
+    view.update({
+        "jurisdiction": case.jurisdiction,
+        "severity_reasons": list(case.severity_reasons or []),
+        "employer": case.employer,
+        "period": case.period,
+        "amount": case.amount,
+        "headcount": case.headcount,
+        "description": show(case.description or ""),
+        "desired_outcome": show(case.desired_outcome or "") or None,
+        "evidence": list(case.evidence or []),
+        "channel": case.channel,
+        "needs_callback": bool(case.needs_callback),
+        "rating": case.rating,
+        "solved": case.solved,
+        "first_action_at": _iso(case.first_action_at),
+        "contact": {
+            "name": case.name if reveal else mask_name(case.name),
+            "phone": case.phone if reveal else mask_phone(case.phone),
+            "id_number": case.id_number if reveal else mask_id_number(case.id_number),
+            "revealed": reveal,
+        },
+        "events": [{"at": _iso(e.at), "actor": e.actor, "kind": e.kind,
+                    "detail": dict(e.detail or {}) if reveal else _masked_detail(e.detail)}
+                   for e in events],
+    })
+    return view
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+async def list_cases(
+    session: AsyncSession,
+    agency: str,
+    status: str | None = None,
+    overdue: bool | None = None,
+    category: str | None = None,
+    *,
+    now: datetime | None = None,
+    limit: int = 500,
+) -> list[Case]:
+    """The agency's cases, newest first, optionally filtered."""
+    now = now or utcnow()
+    query = select(Case).where(_visible(agency))
+    if status:
+        query = query.where(Case.status == status)
+    if category:
+        query = query.where(Case.category == category)
+    open_late = (Case.status.not_in(CLOSED_STATUSES), Case.deadline.is_not(None),
+                 Case.deadline <= now)
+    if overdue is True:
+        query = query.where(*open_late)
+    rows = await session.execute(query.order_by(Case.created_at.desc(), Case.id.desc())
+                                 .limit(limit))
+    cases = [c for c in rows.scalars() if can_see(c, agency)]
+    if overdue is False:
+        cases = [c for c in cases if not is_overdue(c, now)]
+    return cases
+
+
+async def get_case(
+    session: AsyncSession,
+    agency: str,
+    case_no: str,
+    reveal_contact: bool = False,
+    actor: str | None = None,
+    *,
+    config: Any = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The case as a dict; revealing contact data writes the audit event "contact_viewed"
+    (not an action: it does not set ``first_action_at``)."""
+    now = now or utcnow()
+    case = await _load(session, agency, case_no)
+    if reveal_contact:
+        add_event(session, case, "contact_viewed", actor or agency, {"agency": agency}, now)
+        await session.flush()
+    events = await events_of(session, case)
+    return detail_view(case, events, reveal_contact, agency_names(getattr(config, "raw", {})),
+                       now)
+
+
+# --- acting -----------------------------------------------------------------------------
+
+
+async def accept(session: AsyncSession, agency: str, case_no: str, *,
+                 config: Any = None, now: datetime | None = None) -> Case:
+    """The lead agency takes the case on (受理)."""
+    now = now or utcnow()
+    case = await _steer(session, agency, case_no)
+    if case.status == "accepted":
+        raise Conflict(f"case {case.case_no} is already accepted")
+    case.status = "accepted"
+    _acted(session, case, agency, "accepted", {}, now)
+    await enqueue_notice(session, case, "accepted", config=config, now=now)
+    await session.flush()
+    return case
+
+
+async def add_note(session: AsyncSession, agency: str, case_no: str, text: Any, *,
+                   config: Any = None, now: datetime | None = None) -> Case:
+    """An internal note (progress, a phone call made); lead and co-handlers alike."""
+    now = now or utcnow()
+    note = _text(text, "text")
+    case = await _load(session, agency, case_no)
+    _acted(session, case, agency, "note", {"text": note}, now)
+    await session.flush()
+    return case
+
+
+async def request_info(session: AsyncSession, agency: str, case_no: str, text: Any, *,
+                       config: Any = None, now: datetime | None = None) -> Case:
+    """Ask the payer for more information; their next message becomes a supplement
+    (the intake dialogue calls :func:`routing.cases.add_supplement`)."""
+    now = now or utcnow()
+    question = _text(text, "text")
+    case = await _steer(session, agency, case_no)
+    case.awaiting_info = True
+    _acted(session, case, agency, "info_requested", {"text": question}, now)
+    await enqueue_notice(session, case, "info_requested", question, config=config, now=now)
+    return case
+
+
+async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: Any,
+                   reason: Any, *, config: Any, rules: Rules | None = None,
+                   now: datetime | None = None) -> Case:
+    """Hand the case to another lead agency: its group gets the card, the payer a notice.
+
+    The deadline stays: the payer's clock does not restart because of an internal hand-over.
+    """
+    now = now or utcnow()
+    raw = config.raw
+    names = agency_names(raw)
+    why = _text(reason, "reason")
+    if not isinstance(to_agency, str) or to_agency not in names:
+        raise BadRequest(f"`agency` must be one of: {', '.join(sorted(names))}")
+    case = await _steer(session, agency, case_no)
+    if to_agency == case.lead_agency:
+        raise Conflict(f"{to_agency} already leads case {case.case_no}")
+    old = case.lead_agency
+    case.status = "transferred"
+    _acted(session, case, agency, "transferred", {"from": old, "to": to_agency, "reason": why},
+           now)
+    case.lead_agency = to_agency
+    case.co_agencies = [a for a in case.co_agencies or [] if a != to_agency]
+    case.status = "assigned"
+    add_event(session, case, "assigned", agency, {"lead": to_agency, "by": "transfer"}, now)
+    await session.flush()
+    target = group_for(rules or default_rules(), to_agency, case.district, raw)
+    if target is None:
+        await enqueue_alert(session, raw, group_text(
+            "alert_missing_group", case_no=case.case_no, district=case.district or "辖区外",
+            agencies=names.get(to_agency, to_agency)), case_id=case.id, now=now)
+    else:
+        route = Route(lead=to_agency, co=list(case.co_agencies or []), groups=[target],
+                      district=case.district, in_area=case.district is not None)
+        enqueue_cards(session, case, route, [target], raw, now)
+        note = group_text("transferred_in", case_no=case.case_no,
+                          from_agency=names.get(old or "", old or "—"),
+                          reason=scrub(why).replace("<", "＜").replace(">", "＞"))
+        session.add(webhook_item(target.key, markdown_payload(note), kind="transfer",
+                                 agency=to_agency, district=case.district, case_id=case.id,
+                                 case_no=case.case_no, now=now))
+    await enqueue_notice(session, case, "transferred", why, config=config, now=now)
+    return case
+
+
+async def resolve(session: AsyncSession, agency: str, case_no: str, result_text: Any, *,
+                  config: Any = None, now: datetime | None = None) -> Case:
+    """Close the case with its result (办结): the payer is told the result, then asked to
+    rate it 1–5 and say whether it is solved (the dialogue records the answer)."""
+    now = now or utcnow()
+    result = _text(result_text, "result")
+    case = await _steer(session, agency, case_no)
+    case.status = "resolved"
+    case.resolved_at = now
+    case.awaiting_info = False
+    _acted(session, case, agency, "resolved", {"result": result}, now)
+    await enqueue_notice(session, case, "resolved", result, config=config, now=now)
+    await enqueue_notice(session, case, "feedback_request", config=config, now=now)
+    return case

@@ -1,0 +1,109 @@
+"""``disputebot case list|show|resolve``: the liaison actions for operators at a terminal.
+
+Same functions as the REST API (routing/actions.py), so the same visibility: with
+``--agency`` the command sees what that agency sees; without it the operator acts as the
+leadership group office, which sees every case. Messages a command queues (the payer's
+notices) are sent by the running server's outbox dispatcher.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from typing import Any
+
+from routing import actions
+from routing.notices import agency_names
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``case`` command to the ``disputebot`` parser."""
+    case = subparsers.add_parser("case", help="liaison actions on cases").add_subparsers(
+        dest="case", required=True)
+
+    listing = case.add_parser("list", help="list cases (newest first)")
+    listing.add_argument("--agency", help="act as this agency (default: leadership office)")
+    listing.add_argument("--status", help="only cases in this status (assigned, resolved, …)")
+    listing.add_argument("--overdue", action="store_true", help="only overdue cases")
+    listing.set_defaults(func=_list)
+
+    show = case.add_parser("show", help="one case with its history (contact data masked)")
+    show.add_argument("case_no")
+    show.add_argument("--agency")
+    show.add_argument("--contact", action="store_true",
+                      help="reveal full contact data (recorded as contact_viewed)")
+    show.set_defaults(func=_show)
+
+    resolve = case.add_parser("resolve", help="resolve a case and notify the payer")
+    resolve.add_argument("case_no")
+    resolve.add_argument("--result", required=True, help="the result told to the payer")
+    resolve.add_argument("--agency")
+    resolve.set_defaults(func=_resolve)
+
+
+async def _with_session(config, work) -> Any:
+    from bot.store.db import is_sqlite, make_engine, make_sessionmaker
+
+    if is_sqlite(config.database_url):
+        from bot.store.migrate import upgrade
+
+        await asyncio.to_thread(upgrade, config.database_url)
+    engine = make_engine(config.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            result = await work(session)
+            await session.commit()
+            return result
+    finally:
+        await engine.dispose()
+
+
+def _agency(args, config) -> str:
+    agency = args.agency or actions.OPERATOR
+    if agency not in agency_names(config.raw):
+        raise actions.BadRequest(f"unknown agency {agency!r}")
+    return agency
+
+
+def _run(args, config, work) -> int:
+    try:
+        agency = _agency(args, config)
+        return asyncio.run(_with_session(config, lambda session: work(session, agency)))
+    except actions.ActionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1 if exc.status != 404 else 3
+
+
+def _list(args, config) -> int:
+    async def work(session, agency):
+        cases = await actions.list_cases(session, agency, status=args.status,
+                                         overdue=True if args.overdue else None)
+        names = agency_names(config.raw)
+        for case in cases:
+            view = actions.summary(case, names=names)
+            print("\t".join([view["case_no"], view["status_label"] or view["status"],
+                             view["category"], view["lead_name"] or "—",
+                             (view["deadline"] or "—")[:16].replace("T", " "),
+                             "逾期" if view["overdue"] else ""]).rstrip())
+        print(f"{len(cases)} case(s)", file=sys.stderr)
+        return 0
+    return _run(args, config, work)
+
+
+def _show(args, config) -> int:
+    async def work(session, agency):
+        view = await actions.get_case(session, agency, args.case_no,
+                                      reveal_contact=args.contact, actor=f"cli:{agency}",
+                                      config=config)
+        print(json.dumps(view, ensure_ascii=False, indent=2))
+        return 0
+    return _run(args, config, work)
+
+
+def _resolve(args, config) -> int:
+    async def work(session, agency):
+        case = await actions.resolve(session, agency, args.case_no, args.result, config=config)
+        print(f"{case.case_no} resolved; the payer's notices are queued")
+        return 0
+    return _run(args, config, work)

@@ -1,0 +1,501 @@
+"""Transactional outbox: messages are rows written with the change that caused them, and one
+dispatcher per process sends them until each one succeeds or is known to be undeliverable.
+
+Why a table and not a direct send: a case must never be registered without its card reaching
+the liaison group, and a card must never go out for a case whose transaction rolled back.
+Writing the row in the same transaction gives both; the dispatcher gives at-least-once
+delivery across timeouts, WeCom outages and restarts.
+
+Rules the dispatcher keeps:
+
+* **Order per destination.** Rows form a lane per (channel, target) — a robot key or a
+  payer's openid. Only a lane's oldest pending row (its *head*) may be sent; if it waits for
+  a retry, the rows behind it wait too. So a group sees cards in case order and a payer gets
+  "resolved" before "please rate".
+* **Several workers.** A row is *claimed* before sending: ``claimed_until`` is set with a
+  conditional UPDATE (SQLite; rowcount 1 means we won) or ``SELECT … FOR UPDATE SKIP
+  LOCKED`` (PostgreSQL). A claim lasts ``claim_seconds`` (60 s, far above the 5 s HTTP
+  timeout), so a crashed worker's rows are taken over after a minute and a restart resumes
+  every pending row.
+* **20 messages a minute per robot key**, counted in the database (rows sent in the last 60 s)
+  so that all workers and a restarted process share the budget, plus the in-process
+  :class:`~routing.webhook.KeyRateLimiter`, which also honours a 45009 answer. Rows beyond the
+  budget simply stay pending.
+* **Retry** (HTTP errors, timeouts, 45009): ``attempts + 1`` and ``next_attempt_at = now +
+  max(backoff_delay(attempts), retry_after, 1 s)``. Group messages are retried forever (a
+  lost case is worse than a late one) with an admin alert after 10 attempts; payer notices
+  give up after 20.
+* **93000 (invalid key) / other rejections**: the row fails at once and an alert goes to the
+  admin group naming the agency, district and case — never the key, which is a secret.
+
+Duplicates. The robot API has no idempotency key. When a POST times out (or the connection
+drops, or WeCom answers 500/502/504) after the request went out, WeCom may have posted the
+message; the dispatcher cannot know and sends it again after the backoff. The group then sees
+the same card twice — identical text, same case number — and ``last_error`` of the row says
+"may have been delivered". This stays rare because: the timeout (5 s) is far above WeCom's
+normal answer time; a claim outlives the timeout, so two workers never hold the same row at
+the same time; a graceful shutdown (:meth:`OutboxDispatcher.stop`) lets the send in flight
+finish instead of abandoning it; a connection that was refused (nothing sent) is not
+ambiguous. A payer notice can be duplicated the same way (the payer reads the same notice
+twice). Without a timeout, a duplicate needs a worker that sent but could not record the
+result (it crashed, or the database failed in that instant): its claim expires after 60 s
+and another worker sends the row again.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiohttp
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.store.models import OutboxItem, Payer, utcnow
+from bot.wechat_api import WeChatAPIError
+from routing.cards import render_alert
+from routing.notices import agency_names, load_notices
+from routing.webhook import KeyRateLimiter, WebhookClient, backoff_delay, markdown_payload
+
+log = logging.getLogger("disputebot.outbox")
+
+CLAIM_SECONDS = 60.0
+POLL_SECONDS = 0.5
+MIN_RETRY_SECONDS = 1.0
+RATE_WINDOW = timedelta(seconds=60)
+CS_WINDOW = timedelta(hours=48)  # customer-service messages allowed after the payer wrote
+CS_LIMIT = 5  # customer-service notices per payer message window
+ALERT_AFTER_ATTEMPTS = 10
+NOTICE_MAX_ATTEMPTS = 20
+MAX_LANES = 16  # destinations served at once (bounds open connections and DB sessions)
+# WeChat errcodes no retry can fix: bad openid, bad template, unsubscribed, refused.
+PERMANENT_WECHAT = frozenset({40003, 40036, 40037, 43004, 43101, 47003})
+# Customer-service message refused (48 h window over, quota used): a template still works.
+CS_REFUSED = frozenset({45015, 45047})
+OPEN_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, OSError)
+
+
+# --- writing rows (inside the caller's transaction) -----------------------------------
+
+
+async def dialect_name(session: AsyncSession) -> str:
+    """"sqlite", "postgresql", … of the session's connection."""
+    return (await session.connection()).dialect.name
+
+
+async def insert_ignore(session: AsyncSession, values: Mapping[str, Any]) -> bool:
+    """Insert an outbox row unless one with the same ``dedup_key`` exists; True if inserted.
+
+    ``ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL (no aborted PostgreSQL transaction);
+    a savepoint + IntegrityError elsewhere.
+    """
+    row = {"status": "pending", "attempts": 0, **values}
+    name = await dialect_name(session)
+    if name in ("sqlite", "postgresql"):
+        if name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        stmt = insert(OutboxItem).values(**row).on_conflict_do_nothing(
+            index_elements=["dedup_key"])
+        result = await session.execute(stmt)
+        return result.rowcount == 1
+    try:
+        async with session.begin_nested():
+            session.add(OutboxItem(**row))
+        return True
+    except IntegrityError:
+        return False
+
+
+def webhook_item(
+    key: str,
+    body: dict[str, Any],
+    *,
+    kind: str,
+    agency: str | None = None,
+    district: str | None = None,
+    case_id: int | None = None,
+    case_no: str | None = None,
+    now: datetime | None = None,
+) -> OutboxItem:
+    """An unsaved outbox row for one robot message. ``agency``/``district``/``case_no`` are
+    kept so a failure alert can name them without naming the key."""
+    now = now or utcnow()
+    return OutboxItem(
+        channel="webhook",
+        target=key,
+        payload={"kind": kind, "body": body, "agency": agency, "district": district,
+                 "case_no": case_no},
+        case_id=case_id,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+
+
+def admin_key(config_raw: Mapping[str, Any] | None) -> str | None:
+    return ((config_raw or {}).get("liaison_groups") or {}).get("admin") or None
+
+
+async def enqueue_alert(
+    session: AsyncSession,
+    config_raw: Mapping[str, Any] | None,
+    text: str,
+    *,
+    case_id: int | None = None,
+    dedup_key: str | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Queue a markdown alert for the admin group; False when none is configured or the
+    ``dedup_key`` was already used."""
+    key = admin_key(config_raw)
+    if not key:
+        log.error("admin alert not sent, liaison_groups.admin is not configured: %s", text)
+        return False
+    item = webhook_item(key, markdown_payload(render_alert(text)), kind="alert",
+                        agency="admin", case_id=case_id, now=now)
+    if dedup_key is None:
+        session.add(item)
+        return True
+    return await enqueue_once(session, item, dedup_key)
+
+
+async def enqueue_once(session: AsyncSession, item: OutboxItem, dedup_key: str) -> bool:
+    """Queue ``item`` unless a row with ``dedup_key`` was ever queued (by any worker, before
+    any restart); True if this call queued it."""
+    values = {c: getattr(item, c) for c in ("channel", "target", "payload", "case_id", "status",
+                                             "attempts", "next_attempt_at", "created_at")}
+    return await insert_ignore(session, {**values, "dedup_key": dedup_key})
+
+
+def group_text(name: str, **values: Any) -> str:
+    """A group/alert text from notices.yaml ``group``."""
+    return str((load_notices().get("group") or {})[name]).format(**values)
+
+
+# --- sending ----------------------------------------------------------------------------
+
+
+def _cap(value: Any, limit: int) -> str:
+    text = str(value if value is not None else "")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class OutboxDispatcher:
+    """Sends pending outbox rows: robot messages and payer notices. One per process."""
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker,
+        webhook: WebhookClient,
+        wechat_api: Any,
+        config: Any,
+        *,
+        claim_seconds: float = CLAIM_SECONDS,
+        poll_interval: float = POLL_SECONDS,
+        limiter: KeyRateLimiter | None = None,
+        rng: Callable[[], float] = random.random,
+        max_lanes: int = MAX_LANES,
+    ):
+        self._sm = sessionmaker
+        self.webhook = webhook
+        self.wechat_api = wechat_api
+        self.config = config
+        self.raw = getattr(config, "raw", {}) or {}
+        self.per_minute = int((self.raw.get("wecom") or {}).get("rate_limit_per_minute", 20))
+        self.limiter = limiter or KeyRateLimiter(self.per_minute)
+        self.claim = timedelta(seconds=claim_seconds)
+        self.poll_interval = poll_interval
+        self.rng = rng
+        self.names = agency_names(self.raw)
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._lanes = asyncio.Semaphore(max_lanes)
+
+    # -- loop ------------------------------------------------------------------------
+
+    def notify(self) -> None:
+        """Wake the loop now (call after committing rows) instead of at the next poll."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Finish the sends in flight, start no new ones, and let :meth:`run` return."""
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send what is due, then sleep until notified or ``poll_interval`` passed."""
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # a bad pass (database down) must not end the loop
+                log.exception("outbox pass failed")
+            if self._stopping:
+                break
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+            except asyncio.TimeoutError:
+                pass
+
+    async def run_once(self, now: datetime | None = None) -> int:
+        """Send every row that is due at ``now``; returns the number of send attempts.
+
+        Lanes (one per destination) run concurrently, each strictly in row order. Each row
+        is attempted at most once per call, so a failing destination cannot spin.
+        """
+        now = now or utcnow()
+        attempted: set[int] = set()
+        total = 0
+        while not self._stopping:
+            heads = [row for row in await self._heads() if self._ready(row, now)
+                     and row.id not in attempted]
+            if not heads:
+                break
+            results = await asyncio.gather(*(self._lane(row, now, attempted) for row in heads),
+                                           return_exceptions=True)
+            done = 0
+            for result in results:
+                if isinstance(result, BaseException):
+                    log.error("outbox lane failed: %r", result)
+                else:
+                    done += result
+            total += done
+            if not done:
+                break
+        return total
+
+    # -- lanes -----------------------------------------------------------------------
+
+    def _ready(self, row: OutboxItem, now: datetime) -> bool:
+        if row.channel == "wechat" and self.wechat_api is None:
+            return False
+        return row.next_attempt_at <= now and (row.claimed_until is None
+                                               or row.claimed_until < now)
+
+    async def _heads(self) -> list[OutboxItem]:
+        """The oldest pending row of every (channel, target) lane."""
+        firsts = (select(func.min(OutboxItem.id)).where(OutboxItem.status == "pending")
+                  .group_by(OutboxItem.channel, OutboxItem.target))
+        async with self._sm() as session:
+            rows = await session.execute(
+                select(OutboxItem).where(OutboxItem.id.in_(firsts)).order_by(OutboxItem.id))
+            return list(rows.scalars())
+
+    async def _head_of(self, channel: str, target: str) -> OutboxItem | None:
+        async with self._sm() as session:
+            return await session.scalar(
+                select(OutboxItem)
+                .where(OutboxItem.status == "pending", OutboxItem.channel == channel,
+                       OutboxItem.target == target)
+                .order_by(OutboxItem.id).limit(1))
+
+    async def _lane(self, row: OutboxItem | None, now: datetime, attempted: set[int]) -> int:
+        async with self._lanes:
+            return await self._serve_lane(row, now, attempted)
+
+    async def _serve_lane(self, row: OutboxItem | None, now: datetime,
+                          attempted: set[int]) -> int:
+        """Send the lane's rows in order until one must wait (backoff, claim, rate)."""
+        sent = 0
+        while row is not None and row.id not in attempted and not self._stopping:
+            if not self._ready(row, now):
+                break
+            if row.channel == "webhook" and not await self._rate_ok(row.target, now):
+                break
+            claimed = await self._claim(row.id, now)
+            if claimed is None:
+                break
+            attempted.add(claimed.id)
+            outcome = await self._deliver(claimed, now)
+            sent += 1
+            if outcome == "retry":
+                break
+            row = await self._head_of(row.channel, row.target)
+        return sent
+
+    async def _rate_ok(self, key: str, now: datetime) -> bool:
+        if self.limiter.next_allowed(key, now.timestamp()) > 0:
+            return False
+        async with self._sm() as session:
+            recent = await session.scalar(
+                select(func.count()).select_from(OutboxItem).where(
+                    OutboxItem.channel == "webhook", OutboxItem.target == key,
+                    OutboxItem.status == "sent", OutboxItem.sent_at > now - RATE_WINDOW))
+        return (recent or 0) < self.per_minute
+
+    async def _claim(self, row_id: int, now: datetime) -> OutboxItem | None:
+        """Take the row for ``claim`` seconds; None if another worker has it or it is done."""
+        free = (OutboxItem.id == row_id, OutboxItem.status == "pending",
+                OutboxItem.next_attempt_at <= now,
+                or_(OutboxItem.claimed_until.is_(None), OutboxItem.claimed_until < now))
+        async with self._sm() as session:
+            if await dialect_name(session) == "postgresql":
+                row = await session.scalar(
+                    select(OutboxItem).where(*free).with_for_update(skip_locked=True))
+                if row is None:
+                    await session.rollback()
+                    return None
+                row.claimed_until = now + self.claim
+                await session.commit()
+                return row
+            result = await session.execute(
+                update(OutboxItem).where(*free).values(claimed_until=now + self.claim)
+                .execution_options(synchronize_session=False))
+            await session.commit()
+            if result.rowcount != 1:
+                return None
+            return await session.get(OutboxItem, row_id, populate_existing=True)
+
+    # -- recording results -------------------------------------------------------------
+
+    async def _finish(self, row: OutboxItem, values: dict[str, Any],
+                      alert: tuple[str, str] | None = None, now: datetime | None = None) -> None:
+        """Record a result and release the claim; queue ``alert`` (text, dedup key) with it."""
+        async with self._sm() as session:
+            await session.execute(
+                update(OutboxItem).where(OutboxItem.id == row.id)
+                .values(claimed_until=None, attempts=OutboxItem.attempts + 1, **values)
+                .execution_options(synchronize_session=False))
+            if alert is not None:
+                await enqueue_alert(session, self.raw, alert[0], case_id=row.case_id,
+                                    dedup_key=alert[1], now=now)
+            await session.commit()
+        if alert is not None:
+            self._wake.set()
+
+    async def _sent(self, row: OutboxItem, now: datetime, payload: dict | None = None) -> str:
+        values: dict[str, Any] = {"status": "sent", "sent_at": now, "last_error": None}
+        if payload is not None:
+            values["payload"] = payload
+        await self._finish(row, values)
+        return "sent"
+
+    async def _retry(self, row: OutboxItem, now: datetime, error: str,
+                     retry_after: float | None = None, alert: str | None = None) -> str:
+        delay = max(backoff_delay(row.attempts, rng=self.rng), retry_after or 0.0,
+                    MIN_RETRY_SECONDS)
+        await self._finish(row, {"next_attempt_at": now + timedelta(seconds=delay),
+                                 "last_error": error[:500]},
+                           (alert, f"stuck:{row.id}") if alert else None, now)
+        return "retry"
+
+    async def _failed(self, row: OutboxItem, now: datetime, error: str,
+                      alert: str | None = None) -> str:
+        log.warning("outbox row %s failed: %s", row.id, error)
+        await self._finish(row, {"status": "failed", "last_error": error[:500]},
+                           (alert, f"failed:{row.id}") if alert else None, now)
+        return "failed"
+
+    # -- delivery --------------------------------------------------------------------
+
+    async def _deliver(self, row: OutboxItem, now: datetime) -> str:
+        if row.channel == "webhook":
+            return await self._send_webhook(row, now)
+        if row.channel == "wechat":
+            return await self._send_wechat(row, now)
+        return await self._failed(row, now, f"unknown channel {row.channel!r}")
+
+    def _alert_text(self, name: str, row: OutboxItem, **extra: Any) -> str | None:
+        """Alert about a robot row, or None for an alert row (never alert about alerts)."""
+        payload = row.payload or {}
+        if payload.get("kind") == "alert":
+            log.error("admin group unreachable: %s", extra.get("detail", name))
+            return None
+        agency = payload.get("agency") or ""
+        return group_text(name, agency=self.names.get(agency, agency or "未知单位"),
+                          district=payload.get("district") or "未知辖区",
+                          case_no=payload.get("case_no") or "—", **extra)
+
+    async def _send_webhook(self, row: OutboxItem, now: datetime) -> str:
+        key = row.target
+        self.limiter.record(key, now.timestamp())
+        result = await self.webhook.send(key, (row.payload or {}).get("body") or {})
+        if result.ok:
+            return await self._sent(row, now)
+        detail = result.detail or result.outcome
+        if result.outcome == "retry":
+            if result.retry_after:
+                self.limiter.block(key, now.timestamp() + result.retry_after)
+            if result.ambiguous:
+                detail += " (may have been delivered)"
+            alert = None
+            if row.attempts + 1 == ALERT_AFTER_ATTEMPTS:
+                alert = self._alert_text("alert_stuck", row, attempts=row.attempts + 1,
+                                         detail=detail)
+            return await self._retry(row, now, detail, result.retry_after, alert)
+        name = "alert_invalid_key" if result.outcome == "invalid_key" else "alert_rejected"
+        return await self._failed(row, now, f"{result.outcome}: {detail}",
+                                  self._alert_text(name, row, detail=detail))
+
+    async def _customer_service_allowed(self, openid: str, now: datetime) -> bool | None:
+        """True: send a customer-service message; False: use the template; None: the payer
+        unsubscribed, send nothing."""
+        async with self._sm() as session:
+            payer = await session.get(Payer, openid)
+            if payer is not None and payer.subscribed is False:
+                return None
+            if payer is None or payer.last_message_at is None:
+                return False
+            since = payer.last_message_at
+            if now - since >= CS_WINDOW:
+                return False
+            payloads = (await session.execute(
+                select(OutboxItem.payload).where(
+                    OutboxItem.channel == "wechat", OutboxItem.target == openid,
+                    OutboxItem.status == "sent", OutboxItem.sent_at >= since))).scalars()
+            used = sum(1 for p in payloads if (p or {}).get("sent_via") == "custom")
+        return used < CS_LIMIT
+
+    def _template(self, payload: Mapping[str, Any]) -> tuple[str, dict[str, str]] | None:
+        spec = self.raw.get("notice_template") or {}
+        template_id, fields = spec.get("template_id"), spec.get("fields") or {}
+        if not template_id or not fields:
+            return None
+        limit = int(spec.get("max_len", 20))  # "thing" fields take 20 characters
+        values = payload.get("template") or {}
+        return str(template_id), {str(field): _cap(values.get(name, ""), limit)
+                                  for name, field in fields.items()}
+
+    async def _send_wechat(self, row: OutboxItem, now: datetime) -> str:
+        openid, payload = row.target, dict(row.payload or {})
+        allowed = await self._customer_service_allowed(openid, now)
+        if allowed is None:
+            return await self._failed(row, now, "payer unsubscribed")
+        via = None
+        try:
+            if allowed:
+                try:
+                    await self.wechat_api.send_text(openid, payload.get("text") or "")
+                    via = "custom"
+                except WeChatAPIError as exc:
+                    if exc.errcode not in CS_REFUSED:
+                        raise
+            if via is None:
+                template = self._template(payload)
+                if template is None:
+                    raise WeChatAPIError(-2, "no notice_template configured")
+                await self.wechat_api.send_template(openid, *template)
+                via = "template"
+        except WeChatAPIError as exc:
+            if exc.errcode in PERMANENT_WECHAT:
+                return await self._failed(row, now, f"errcode {exc.errcode}")
+            return await self._notice_retry(row, now, f"errcode {exc.errcode}")
+        except OPEN_ERRORS as exc:
+            ambiguous = not isinstance(exc, aiohttp.ClientConnectorError)
+            detail = exc.__class__.__name__ + (" (may have been delivered)" if ambiguous else "")
+            return await self._notice_retry(row, now, detail)
+        return await self._sent(row, now, {**payload, "sent_via": via})
+
+    async def _notice_retry(self, row: OutboxItem, now: datetime, error: str) -> str:
+        if row.attempts + 1 >= NOTICE_MAX_ATTEMPTS:
+            return await self._failed(row, now, f"gave up: {error}")
+        return await self._retry(row, now, error)

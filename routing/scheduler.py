@@ -1,0 +1,118 @@
+"""Deadline reminders (限时办结): a reminder to the lead group one working day before the
+deadline (not for cases whose whole limit is one working day: their card is the reminder),
+and an escalation to the leadership group office — with a copy to the lead group — once a
+case is overdue and unresolved.
+
+Each reminder is an outbox row with a fixed ``dedup_key`` (``due_soon:{case_no}:{deadline}``,
+``overdue:{case_no}:{deadline}``, ``overdue_lead:…``; the deadline as UTC YYYYMMDDHHMM)
+inserted with ``ON CONFLICT DO NOTHING``: the unique key, not memory, decides, so it is sent
+once however many workers run the scheduler and however often they restart. The deadline in
+the key gives a reopened case (new deadline) its own reminders.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from bot.store.models import Case, utcnow
+from routing.cards import render_reminder
+from routing.cases import CLOSED_STATUSES, add_event, case_dict, default_rules, group_for
+from routing.deadlines import calendar_from_config, is_due_soon, is_overdue
+from routing.notices import agency_names
+from routing.outbox import enqueue_once, webhook_item
+from routing.rules import Rules
+from routing.webhook import markdown_payload
+
+log = logging.getLogger("disputebot.scheduler")
+
+INTERVAL_SECONDS = 30.0
+# A deadline further away than this cannot be "due within one working day", even across the
+# longest holiday run; bounds the scan.
+HORIZON = timedelta(days=30)
+LEADERSHIP = "leadership_office"
+
+
+class Scheduler:
+    """Finds cases due soon or overdue and queues their reminders."""
+
+    def __init__(self, sessionmaker: async_sessionmaker, config: Any, *,
+                 interval: float = INTERVAL_SECONDS, notify: Callable[[], None] | None = None,
+                 rules: Rules | None = None):
+        self._sm = sessionmaker
+        self.config = config
+        self.raw = getattr(config, "raw", {}) or {}
+        self.interval = interval
+        self.notify = notify
+        self.rules = rules or default_rules()
+        self.names = agency_names(self.raw)
+        self._stop = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    async def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # keep reminding after a database hiccup
+                log.exception("scheduler pass failed")
+            try:
+                await asyncio.wait_for(self._stop.wait(), self.interval)
+            except asyncio.TimeoutError:
+                pass
+
+    def _wanted(self, case: Case, now: datetime, holidays, workdays) -> list[tuple[str, str, str]]:
+        """(dedup key, reminder kind, agency whose group gets it) for ``case`` at ``now``."""
+        stamp = case.deadline.astimezone(timezone.utc).strftime("%Y%m%d%H%M")
+        if is_overdue(case.deadline, now):
+            wanted = [(f"overdue:{case.case_no}:{stamp}", "overdue", LEADERSHIP)]
+            if case.lead_agency and case.lead_agency != LEADERSHIP:
+                wanted.append((f"overdue_lead:{case.case_no}:{stamp}", "overdue",
+                               case.lead_agency))
+            return wanted
+        start = case.created_at if case.status != "reopened" else case.updated_at
+        if (case.lead_agency and is_due_soon(case.deadline, now, holidays, workdays)
+                and not is_due_soon(case.deadline, start, holidays, workdays)):
+            # A case whose whole time limit is one working day (simple) would be reminded
+            # together with its card; its card already shows the deadline.
+            return [(f"due_soon:{case.case_no}:{stamp}", "due_soon", case.lead_agency)]
+        return []
+
+    async def run_once(self, now: datetime | None = None) -> int:
+        """Queue the reminders due at ``now``; returns how many this call queued."""
+        now = now or utcnow()
+        holidays, workdays = calendar_from_config(self.raw)
+        queued = 0
+        async with self._sm() as session:
+            cases = (await session.execute(
+                select(Case).where(Case.status.not_in(CLOSED_STATUSES),
+                                   Case.deadline.is_not(None), Case.deadline <= now + HORIZON)
+                .order_by(Case.deadline, Case.id))).scalars().all()
+            for case in cases:
+                for dedup_key, kind, agency in self._wanted(case, now, holidays, workdays):
+                    target = group_for(self.rules, agency, case.district, self.raw)
+                    if target is None:
+                        log.warning("no group for %s reminder of %s", agency, case.case_no)
+                        continue
+                    body = markdown_payload(render_reminder(case_dict(case), kind, self.names))
+                    item = webhook_item(target.key, body, kind=kind, agency=agency,
+                                        district=case.district, case_id=case.id,
+                                        case_no=case.case_no, now=now)
+                    if await enqueue_once(session, item, dedup_key):
+                        queued += 1
+                        event = "escalated" if kind == "overdue" else "reminded"
+                        if dedup_key.startswith(("overdue:", "due_soon:")):
+                            add_event(session, case, event, "system",
+                                      {"kind": kind, "group": agency}, now)
+            await session.commit()
+        if queued and self.notify is not None:
+            self.notify()
+        return queued

@@ -1,0 +1,62 @@
+"""``disputebot case list|show|resolve`` run as the command would, against the test database."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+
+from sqlalchemy import select
+
+from bot.store.models import Case, OutboxItem
+from routing.cli import register as register_cli
+from tests import test_cases as base
+from tests.test_cases import PHONE, register
+
+# Fixtures shared with test_cases.py (assigned, not imported, so linters see them used).
+engine, rules, sm = base.engine, base.rules, base.sm
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="disputebot")
+    register_cli(parser.add_subparsers(dest="command", required=True))
+    return parser.parse_args(argv)
+
+
+async def run(config, *argv: str) -> int:
+    args = parse(*argv)
+    return await asyncio.to_thread(args.func, args, config)  # the handler runs its own loop
+
+
+async def test_operator_lists_every_case_and_an_agency_only_its_own(
+        sm, config, rules, capsys):
+    tax_case = await register(sm, config, rules)
+    hrss_case = await register(sm, config, rules, category="payment_record")  # hrss + tax
+    court_case = await register(sm, config, rules, category="service_complaint",
+                                description="社保局窗口态度差")  # tax only
+    assert await run(config, "case", "list") == 0
+    out = capsys.readouterr().out
+    assert all(c.case_no in out for c in (tax_case, hrss_case, court_case))
+    assert await run(config, "case", "list", "--agency", "hrss") == 0
+    out = capsys.readouterr().out
+    assert hrss_case.case_no in out and tax_case.case_no not in out
+    assert await run(config, "case", "list", "--status", "resolved") == 0
+    assert capsys.readouterr().out == ""
+
+
+async def test_show_masks_contact_and_resolve_queues_the_payer_notices(
+        sm, config, rules, capsys):
+    case = await register(sm, config, rules)
+    assert await run(config, "case", "show", case.case_no) == 0
+    view = json.loads(capsys.readouterr().out)
+    assert view["case_no"] == case.case_no and PHONE not in json.dumps(view)
+    assert await run(config, "case", "show", case.case_no, "--agency", "court") == 3
+    assert await run(config, "case", "resolve", case.case_no, "--result", "已减免") == 0
+    async with sm() as session:
+        stored = await session.get(Case, case.id)
+        notices = (await session.execute(
+            select(OutboxItem.payload).where(OutboxItem.channel == "wechat")
+            .order_by(OutboxItem.id))).scalars()
+        kinds = [p["notice"] for p in notices]
+    assert stored.status == "resolved"
+    assert kinds == ["resolved", "feedback_request"]
+    assert await run(config, "case", "resolve", case.case_no, "--result", "again") == 1

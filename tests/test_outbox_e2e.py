@@ -1,0 +1,51 @@
+"""End to end: a payer files through the encrypted WeChat gateway, the outbox running inside
+the app delivers the card to the liaison group, and the payer hears "已受理" once the lead
+agency accepts it."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.liaison_api import liaison_routes
+from routing.runtime import outbox_notifier, routing_context
+from tests.conftest import make_platform
+from tests.test_dialogue import ANSWERS, finish_form, say
+
+CASE_NO = re.compile(r"[A-Z]{2,4}\d{8}-\d{4}")
+
+
+@pytest.fixture
+async def routed_server(aiohttp_server, config, models):
+    from bot.app import build_app
+
+    app = build_app(config, models=models)
+    if routing_context not in app.cleanup_ctx:  # until bot/app.py wires it in
+        app.cleanup_ctx.append(routing_context)
+    if not any(r.resource and r.resource.canonical == "/api/cases" for r in app.router.routes()):
+        app.router.add_routes(liaison_routes(app["services"].sessionmaker, config,
+                                             outbox_notifier(app)))
+    return await aiohttp_server(app)
+
+
+async def test_a_case_filed_in_the_dialogue_reaches_its_group_and_the_payer(
+        routed_server, http, config, fake_webhook, fake_api):
+    platform = make_platform(http, routed_server, config)
+    openid = "o-e2e"
+    reply = await say(platform, openid,
+                      "我叫张三电话13812345678，新塘镇宏达电子厂欠了我半年社保，要求补缴")
+    await finish_form(platform, openid, reply, ANSWERS)
+    case_no = CASE_NO.search(await say(platform, openid, "确认")).group()
+
+    await fake_webhook.posts.wait_for(2)
+    tax = str(fake_webhook.to_key("dev-key-zc-tax"))
+    assert case_no in tax and "13812345678" not in tax and "138****5678" in tax
+    assert case_no in str(fake_webhook.to_key("dev-key-zc-hrss"))
+    assert not fake_api.texts_to(openid)
+
+    headers = {"Authorization": "Bearer dev-token-tax"}
+    async with http.post(routed_server.make_url(f"/api/cases/{case_no}/accept"),
+                         headers=headers) as resp:
+        assert resp.status == 200
+    await fake_api.messages.wait_for(1)
+    assert any(case_no in text and "已受理" in text for text in fake_api.texts_to(openid))
