@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from bot.periods import period_text
 from bot.privacy import mask_name, mask_phone, scrub
 from routing.deadlines import SHANGHAI
 from routing.rules import GroupTarget, Route
@@ -133,9 +134,10 @@ def render_card(
         f"> 协办单位：{co}",
         f"> 办理时限：{_day(case.get('deadline'))}",
     ]
+    shown = {**case, "period": period_text(case["period"]) if case.get("period") else None}
     for label, key in (("用人单位", "employer"), ("所属期", "period"), ("涉及金额", "amount")):
-        if case.get(key):
-            lines.append(f"> {label}：{_plain(case.get(key), _FIELD_CAP[key])}")
+        if shown.get(key):
+            lines.append(f"> {label}：{_plain(shown.get(key), _FIELD_CAP[key])}")
     if case.get("headcount"):
         lines.append(f"> 涉及人数：{_plain(case.get('headcount'))}")
     lines.append(f"> 证据材料：{len(case.get('evidence') or ())} 份")

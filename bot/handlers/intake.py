@@ -21,7 +21,7 @@ from bot.handlers.intake_form import (
     places_of,
     run_form,
 )
-from bot.handlers.period_text import period_text
+from bot.periods import period_text
 from bot.privacy import mask_phone, scrub
 from bot.store.dialogue import clear_form, load_state, set_pending, start_form, touch
 from bot.store.models import utcnow
