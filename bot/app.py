@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy import text as sql
 
 from bot.config import Config
+from bot.console import console_routes
 from bot.dispatcher import Dispatcher
 from bot.gateway import Gateway
 from bot.handlers.base import Services
@@ -86,6 +87,7 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
     app["dispatcher"], app["gateway"] = dispatcher, gateway
     app.router.add_routes(gateway.routes())
     app.router.add_get("/healthz", healthz)
+    app.router.add_routes(console_routes(sessionmaker, config, outbox_notifier(app)))
 
     async def lifecycle(app: web.Application):
         http = aiohttp.ClientSession()

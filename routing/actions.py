@@ -78,7 +78,7 @@ def can_steer(case: Case, agency: str) -> bool:
     return agency == LEADERSHIP or case.lead_agency == agency
 
 
-def _visible(agency: str):
+def visible_filter(agency: str):
     """SQL filter matching :func:`can_see` (co-handlers matched in the JSON text)."""
     if agency == LEADERSHIP:
         return true()
@@ -206,7 +206,7 @@ async def list_cases(
 ) -> list[Case]:
     """The agency's cases, newest first, optionally filtered."""
     now = now or utcnow()
-    query = select(Case).where(_visible(agency))
+    query = select(Case).where(visible_filter(agency))
     if status:
         query = query.where(Case.status == status)
     if category:

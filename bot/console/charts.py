@@ -41,7 +41,7 @@ def bar_chart(title: str, items: Sequence[tuple[str, float]], unit: str = "",
     bars = []
     for i, (label, value) in enumerate(items):
         shown = f"{value:g}{unit}" if isinstance(value, float) else f"{value}{unit}"
-        width = int(round(BAR_WIDTH * max(0.0, float(value)) / top))
+        width = round(BAR_WIDTH * max(0.0, float(value)) / top)
         bars.append(Bar(label=str(label), value=value, shown=shown, y=i * ROW,
                         width=max(width, 1 if value else 0)))
     return BarChart(title=title, bars=bars, width=LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH,

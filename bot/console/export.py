@@ -82,7 +82,7 @@ def row(case: Case, full: bool, names: Mapping[str, str], labels: Mapping[str, M
         " ".join(str(m) for m in case.evidence or []),
         case.rating, _yes_no(case.solved), case.channel,
     ]
-    return [_safe(c) for c in cells]
+    return ["" if c is None else str(c) for c in cells]
 
 
 def to_csv(rows: Sequence[Sequence[str]]) -> str:
@@ -90,5 +90,5 @@ def to_csv(rows: Sequence[Sequence[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    writer.writerows(rows)
+    writer.writerows([_safe(cell) for cell in r] for r in rows)
     return BOM + out.getvalue()

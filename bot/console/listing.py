@@ -1,6 +1,6 @@
 """The case list: filters from the query string, deadline order, pages of 20.
 
-Visibility is the actions module's own SQL filter (``routing.actions._visible``) plus its
+Visibility is the actions module's own SQL filter (``routing.actions.visible_filter``) plus its
 :func:`~routing.actions.can_see` on every row, so the console never shows a case the REST
 API would hide. Unknown filter values are ignored rather than refused: a list page should
 always render.
@@ -73,7 +73,7 @@ def overdue_clause(now: datetime):
 
 
 def _where(agency: str, f: Filters, now: datetime) -> list:
-    where = [actions._visible(agency)]
+    where = [actions.visible_filter(agency)]
     if f.status:
         where.append(Case.status == f.status)
     if f.category:

@@ -9,11 +9,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.console.render import labels
+from bot.console.render import labels, local_time
 from bot.store.models import Case
 from routing import actions
 
 _AGENCY_FIELDS = {"from", "to", "lead", "agency", "group"}
+_ACTORS = {"system": "系统", "payer": "缴费人"}
 
 
 def _shown(key: str, value: Any, names: Mapping[str, str]) -> str:
@@ -22,6 +23,8 @@ def _shown(key: str, value: Any, names: Mapping[str, str]) -> str:
         return names.get(value, value)
     if key == "co" and isinstance(value, list):
         return "、".join(names.get(a, a) for a in value) or "—"
+    if key == "deadline" and isinstance(value, str):
+        return local_time(value)
     if key == "category":
         return lab["categories"].get(value, value)
     if key == "severity":
@@ -42,8 +45,8 @@ def timeline(events: list[Mapping[str, Any]], names: Mapping[str, str]) -> list[
         detail = event.get("detail") or {}
         out.append({
             "at": event.get("at"),
-            "actor": "系统" if event.get("actor") == "system" else names.get(
-                event.get("actor"), event.get("actor")),
+            "actor": _ACTORS.get(event.get("actor"))
+            or names.get(event.get("actor"), event.get("actor")),
             "kind": event.get("kind"),
             "label": lab["events"].get(event.get("kind"), event.get("kind")),
             "fields": [(shown_fields[k], _shown(k, v, names))

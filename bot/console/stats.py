@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.store.models import Case
@@ -45,6 +45,30 @@ def period_key(moment: datetime, by: str) -> str:
         year, week, _ = local.isocalendar()
         return f"{year}-W{week:02d}"
     return f"{local.year}-{local.month:02d}"
+
+
+def period_range(keys: Iterable[str], by: str) -> list[str]:
+    """Every period from the first to the last of ``keys``, so quiet weeks show as 0."""
+    keys = sorted(set(keys))
+    if not keys:
+        return []
+    out, current = [], keys[0]
+    for _ in range(1000):  # bound: about 19 years of weeks
+        out.append(current)
+        if current >= keys[-1]:
+            break
+        current = _next_period(current, by)
+    return out
+
+
+def _next_period(key: str, by: str) -> str:
+    if by == "week":
+        year, week = key.split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1) + timedelta(days=7)
+        y, w, _ = monday.isocalendar()
+        return f"{y}-W{w:02d}"
+    year, month = (int(part) for part in key.split("-"))
+    return f"{year + month // 12}-{month % 12 + 1:02d}"
 
 
 def _hours(start: datetime | None, end: datetime | None) -> float | None:
@@ -121,24 +145,25 @@ def breakdown(cases: Sequence[Case], dimension: str, by: str,
     table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for case in cases:
         table[key(case)][_value(case, dimension)] += 1
-    periods = sorted(table)
+    periods = period_range(table, by)
     return Breakdown(dimension=dimension,
                      totals=sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])),
                      periods=periods,
-                     table={p: dict(table[p]) for p in periods})
+                     table={p: dict(table.get(p, {})) for p in periods})
 
 
 def compute(cases: Sequence[Case], now: datetime, by: str = "week") -> Stats:
     """Every figure of the statistics page for ``cases``."""
     by = "month" if by == "month" else "week"
     per_period = Counter(period_key(c.created_at, by) for c in cases)
+    periods = [(p, per_period.get(p, 0)) for p in period_range(per_period, by)]
     ratings = [c.rating for c in cases if c.rating is not None]
     answered = [c.solved for c in cases if c.solved is not None]
     with_deadline = [c for c in cases if c.deadline is not None]
     return Stats(
         total=len(cases),
         by=by,
-        periods=sorted(per_period.items()),
+        periods=periods,
         breakdowns={d: breakdown(cases, d, by) for d in DIMENSIONS},
         first_action=Durations.of(_hours(c.created_at, c.first_action_at) for c in cases),
         resolution=Durations.of(_hours(c.created_at, c.resolved_at) for c in cases),

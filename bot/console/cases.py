@@ -1,0 +1,111 @@
+"""The case list, the case page and the action forms, all over :mod:`routing.actions`.
+
+Every change goes through the same action functions as the REST API and the CLI, inside
+one session per request: commit, then ``notify()`` so the outbox sends the payer's notice
+at once. After a change the browser is redirected to the case page (post/redirect/get), so
+a reload never repeats an action. Revealing the contact data is a POST too: it writes the
+audit event "contact_viewed" and must not happen by following a link.
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from aiohttp import web
+
+from bot.console import present
+from bot.console.core import PREFIX, Console, redirect
+from bot.console.listing import Filters, list_page
+from bot.console.render import error_text, render, texts
+from bot.console.session import Session
+from bot.store.models import utcnow
+from routing import actions
+from routing.cards import load_labels, reason_label
+
+ACTIONS = ("accept", "note", "request-info", "transfer", "resolve")
+
+
+def case_url(case_no: str, **query: str) -> str:
+    base = f"{PREFIX}/cases/{quote(case_no, safe='')}"
+    return f"{base}?{urlencode(query)}" if query else base
+
+
+async def case_list(request: web.Request, console: Console,
+                    session: Session) -> web.StreamResponse:
+    choices = console.choices()
+    filters = Filters.from_query(request.query, choices)
+    now = utcnow()
+    async with console.sessionmaker() as db:
+        found = await list_page(db, session.agency, filters, now)
+    rows = [present.list_row(c, now, console.names) for c in found.cases]
+    return render("cases.html", **console.context(
+        session, page=found, rows=rows, filters=filters, choices=choices,
+        link=lambda **changes: f"{PREFIX}/cases?" + urlencode(filters.query(**changes))))
+
+
+async def case_page(request: web.Request, console: Console, session: Session, *,
+                    reveal: bool = False, error: str | None = None,
+                    status: int = 200) -> web.StreamResponse:
+    """Render one case (``reveal``: with full contact data, logged as an audit event)."""
+    case_no = request.match_info["case_no"]
+    async with console.sessionmaker() as db:
+        detail = await actions.get_case(db, session.agency, case_no, reveal_contact=reveal,
+                                        actor=session.agency, config=console.config)
+        if reveal:
+            await db.commit()
+    done = (texts().get("done") or {}).get(request.query.get("done") or "")
+    steer = present.can_steer(detail, session.agency)
+    open_case = detail["status"] not in ("resolved", "closed")
+    targets = {k: v for k, v in console.names.items()
+               if k != detail.get("lead_agency") and k != actions.LEADERSHIP}
+    return render("case.html", status=status, **console.context(
+        session, case=detail, timeline=present.timeline(detail["events"], console.names),
+        reasons=[reason_label(r, load_labels().get("reasons") or {})
+                 for r in detail.get("severity_reasons") or []],
+        can_steer=steer and open_case, open_case=open_case, done=done, error=error,
+        transfer_targets=targets, names=console.names))
+
+
+async def show_case(request: web.Request, console: Console,
+                    session: Session) -> web.StreamResponse:
+    return await case_page(request, console, session)
+
+
+async def reveal_contact(request: web.Request, console: Console,
+                         session: Session) -> web.StreamResponse:
+    return await case_page(request, console, session, reveal=True)
+
+
+async def _run(action: str, db: Any, console: Console, agency: str, case_no: str,
+               form: Any) -> None:
+    text = form.get("text")
+    config = console.config
+    if action == "accept":
+        await actions.accept(db, agency, case_no, config=config)
+    elif action == "note":
+        await actions.add_note(db, agency, case_no, text, config=config)
+    elif action == "request-info":
+        await actions.request_info(db, agency, case_no, text, config=config)
+    elif action == "transfer":
+        await actions.transfer(db, agency, case_no, form.get("agency") or None,
+                               form.get("reason"), config=config)
+    elif action == "resolve":
+        await actions.resolve(db, agency, case_no, form.get("result"), config=config)
+    else:
+        raise actions.NotFound(action)
+
+
+async def act(request: web.Request, console: Console, session: Session) -> web.StreamResponse:
+    action = request.match_info["action"]
+    case_no = request.match_info["case_no"]
+    form = await request.post()
+    try:
+        async with console.sessionmaker() as db:
+            await _run(action, db, console, session.agency, case_no, form)
+            await db.commit()
+    except (actions.BadRequest, actions.Forbidden, actions.Conflict) as exc:
+        key = {400: "bad_request", 403: "forbidden", 409: "conflict"}[exc.status]
+        return await case_page(request, console, session, error=error_text(key),
+                               status=exc.status)
+    console.notify()
+    raise redirect(case_url(case_no, done=action))

@@ -1,0 +1,104 @@
+"""综合分析 (statistics with SVG bar charts) and the CSV export for 案卷归档.
+
+Both read only the cases the signed-in agency may see; the leadership office sees all.
+A full (unmasked) export is for the leadership office only and writes the audit event
+"contact_exported" on every case in the file, in the same transaction as the read.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import quote
+
+from aiohttp import web
+from sqlalchemy import select
+
+from bot.console import stats as figures
+from bot.console.charts import bar_chart
+from bot.console.core import Console
+from bot.console.export import BadPeriod, parse_period, row, to_csv
+from bot.console.render import SECURITY_HEADERS, labels, render
+from bot.console.session import Session
+from bot.store.models import Case, utcnow
+from routing import actions
+from routing.cases import add_event
+
+DIMENSION_TITLES = {"category": "按问题类别", "lead_agency": "按牵头单位",
+                    "district": "按辖区", "severity": "按事项等级"}
+EXPORT_LIMIT = 50_000
+
+
+async def _cases(db, agency: str, start: datetime | None, end: datetime | None) -> list[Case]:
+    query = select(Case).where(actions.visible_filter(agency))
+    if start is not None:
+        query = query.where(Case.created_at >= start)
+    if end is not None:
+        query = query.where(Case.created_at < end)
+    rows = await db.execute(query.order_by(Case.created_at, Case.id).limit(EXPORT_LIMIT))
+    return [c for c in rows.scalars() if actions.can_see(c, agency)]
+
+
+def _dimension_names(console: Console) -> dict[str, dict[str, str]]:
+    lab = labels()
+    return {"category": lab["categories"], "lead_agency": console.names,
+            "district": {}, "severity": lab["severities"]}
+
+
+async def stats_page(request: web.Request, console: Console,
+                     session: Session) -> web.StreamResponse:
+    q = request.query
+    by = "month" if q.get("by") == "month" else "week"
+    try:
+        start, end = parse_period(q.get("from"), q.get("to"))
+    except BadPeriod:
+        return console.error_page(session, 400, "bad_date")
+    now = utcnow()
+    async with console.sessionmaker() as db:
+        cases = await _cases(db, session.agency, start, end)
+    result = figures.compute(cases, now, by)
+    names = _dimension_names(console)
+    unit = "周" if by == "week" else "月"
+    charts = [bar_chart(f"每{unit}登记案件数", result.periods)]
+    tables = []
+    for dim, title in DIMENSION_TITLES.items():
+        part = result.breakdowns[dim]
+        charts.append(bar_chart(title, figures.label_totals(part, names[dim])))
+        columns = [value for value, _ in part.totals]
+        tables.append({"title": f"{title}（每{unit}）", "periods": part.periods,
+                       "columns": [(c, names[dim].get(c, c)) for c in columns],
+                       "table": part.table})
+    return render("stats.html", **console.context(
+        session, stats=result, charts=charts, tables=tables, by=by,
+        period={"from": q.get("from") or "", "to": q.get("to") or ""}))
+
+
+async def export_page(request: web.Request, console: Console,
+                      session: Session) -> web.StreamResponse:
+    return render("export.html", **console.context(session))
+
+
+async def export_csv(request: web.Request, console: Console,
+                     session: Session) -> web.StreamResponse:
+    q = request.query
+    full = q.get("full") == "1"
+    if full and session.agency != actions.LEADERSHIP:
+        return console.error_page(session, 403, "full_export_forbidden")
+    try:
+        start, end = parse_period(q.get("from"), q.get("to"))
+    except BadPeriod:
+        return console.error_page(session, 400, "bad_date")
+    now = utcnow()
+    period = f"{q.get('from') or '…'}~{q.get('to') or '…'}"
+    async with console.sessionmaker() as db:
+        cases = await _cases(db, session.agency, start, end)
+        rows = [row(c, full, console.names, labels(), figures.is_late(c, now)) for c in cases]
+        if full:
+            for case in cases:
+                add_event(db, case, "contact_exported", session.agency,
+                          {"agency": session.agency, "period": period}, now)
+            await db.commit()
+    name = "征缴争议案件{}_{}_{}{}.csv".format(q.get("from") or "起", q.get("to") or "今",
+                                          session.agency, "_完整" if full else "")
+    headers = dict(SECURITY_HEADERS)
+    headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return web.Response(body=to_csv(rows).encode("utf-8"), headers=headers,
+                        content_type="text/csv", charset="utf-8")
