@@ -177,7 +177,8 @@ class EntityExtractor:
             value = {"上百": 100, "成百": 100, "上千": 1000}.get(raw) or to_number(raw)
             if not value or value > 1_000_000:
                 continue
-            if m["noun"] == "人" and text[m.end() : m.end() + 1] in ("民", "社", "家", "员"):
+            after = text[m.end() : m.end() + 2]
+            if m["noun"] == "人" and after[:1] in ("民", "社", "家", "员") and after != "社保":
                 continue
             if raw.isdigit() and text[m.start() - 1 : m.start()] in (".", "-"):
                 continue

@@ -39,6 +39,10 @@ class NluParser:
         self._severity = SeverityRules(rules.get("severity") or {})
         self._exact_intents = _invert(rules.get("exact_intents") or {})
         self._exact_acts = _invert(rules.get("exact_acts") or {})
+        grievance = rules.get("statement_grievance") or {}
+        self._question = re.compile(grievance.get("question", "$^"))
+        self._first_person = re.compile(grievance.get("first_person", "$^"))
+        self._harm = re.compile(grievance.get("harm", "$^"))
         self._slots = sorted(
             ((kw, slot) for slot, kws in (rules.get("correction_slots") or {}).items()
              for kw in kws),
@@ -74,7 +78,17 @@ class NluParser:
         case = next((e for e in entities if e.type == "case_no"), None)
         if case is not None and len(key) <= len(case.value) + 1:
             return "check_progress", 1.0
-        return self._models["intent"].predict(self._features(head, entities))
+        intent, confidence = self._models["intent"].predict(self._features(head, entities))
+        if intent == "ask_policy" and self._statement_grievance(head, entities):
+            return "file_dispute", confidence
+        return intent, confidence
+
+    def _statement_grievance(self, head: str, entities: list[Entity]) -> bool:
+        """"两百多名员工社保断了": no question asked, people harmed — a complaint, not a query."""
+        if self._question.search(head):
+            return False
+        harmed = any(e.type == "headcount" for e in entities) or self._first_person.search(head)
+        return bool(harmed and self._harm.search(head))
 
     def _features(self, head: str, entities: list[Entity]) -> list[str]:
         types = {e.type for e in entities if e.type in _ENTITY_FEATURES}
