@@ -18,12 +18,12 @@ from bot.handlers.intake import IntakeDialogue
 from bot.handlers.policy import ask_policy
 from bot.handlers.progress import progress
 from bot.handlers.smalltalk import nothing_to_cancel
+from bot.liaison_api import liaison_routes
 from bot.privacy import hash_openid
 from bot.store.db import make_engine, make_sessionmaker
 from bot.store.dedup import DedupStore
 from bot.store.tokens import TokenStore
 from bot.wechat_api import WeChatAPI
-from bot.liaison_api import liaison_routes
 from routing.rules import load_rules
 from routing.runtime import outbox_notifier, routing_context
 

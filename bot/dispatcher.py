@@ -20,7 +20,7 @@ class PayerLocks:
     def __init__(self):
         self._locks: dict[str, list] = {}
 
-    def for_payer(self, openid: str) -> "_Held":
+    def for_payer(self, openid: str) -> _Held:
         return _Held(self._locks, openid)
 
 

@@ -1,7 +1,7 @@
 """Reply texts the payer reads, kept in YAML so they are reviewed like code."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -9,7 +9,7 @@ import yaml
 TEXTS_FILE = Path(__file__).resolve().parent / "handlers" / "texts.yaml"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: str) -> dict[str, str]:
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 

@@ -13,10 +13,108 @@ from bot.config import load_config
 from bot.simulator import FakeWebhook, FakeWeChatAPI, Platform
 from bot.store.migrate import upgrade
 
+# --- Database selection: SQLite always, PostgreSQL when TEST_DATABASE_URL names a server. ---
+
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+def require_pg() -> bool:
+    """CI (CI=true, as the runner sets it) or DISPUTEBOT_REQUIRE_PG=1: no silent PG skip."""
+    ci = os.environ.get("CI", "").strip().lower()
+    return ci not in ("", "0", "false", "no") or os.environ.get("DISPUTEBOT_REQUIRE_PG") == "1"
+
+
+def pg_missing_reason() -> str:
+    return ("PostgreSQL variant needs TEST_DATABASE_URL="
+            "postgresql+asyncpg://USER:PW@127.0.0.1:5432/DB (.ci/run starts one)")
+
+
+def _asyncpg_dsn(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _reset_pg(url: str) -> None:
+    """Empty the test schema: drop and recreate it (the owner's fast path), else drop every
+    table in it. Leftover pooled connections hold no locks; lock_timeout turns a stuck
+    session into a clear error instead of a hang."""
+    import asyncpg
+
+    conn = await asyncpg.connect(_asyncpg_dsn(url), timeout=10)
+    try:
+        await conn.execute("SET lock_timeout = '10s'")
+        schema = await conn.fetchval("SELECT current_schema()") or "public"
+        quoted = '"' + schema.replace('"', '""') + '"'
+        try:
+            async with conn.transaction():
+                await conn.execute(f"DROP SCHEMA IF EXISTS {quoted} CASCADE")
+                await conn.execute(f"CREATE SCHEMA {quoted}")
+        except asyncpg.InsufficientPrivilegeError:
+            tables = await conn.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = $1", schema)
+            if tables:
+                names = ", ".join(f'{quoted}."' + t[0].replace('"', '""') + '"'
+                                  for t in tables)
+                await conn.execute(f"DROP TABLE IF EXISTS {names} CASCADE")
+    finally:
+        await conn.close()
+
+
+def reset_pg_database(url: str) -> None:
+    """Blocking: run :func:`_reset_pg` on a private loop (fixtures may sit inside a loop)."""
+    import time
+    import warnings
+    from concurrent.futures import ThreadPoolExecutor
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, _reset_pg(url)).result()
+    took = time.monotonic() - started
+    if took > 3:
+        warnings.warn(f"emptying the PostgreSQL test schema took {took:.1f} s", stacklevel=2)
+
+
+class exclusive_database:
+    """A file lock per database URL, so two pytest runs on this machine never share one
+    PostgreSQL database at the same time (each test empties it)."""
+
+    def __init__(self, url: str, wait: float = 900.0):
+        import hashlib
+        import tempfile
+
+        digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+        self.path = os.path.join(tempfile.gettempdir(), f"disputebot-pgtest-{digest}.lock")
+        self.wait = wait
+        self._fh = None
+
+    def __enter__(self):
+        import fcntl
+        import sys
+        import time
+
+        self._fh = open(self.path, "w")
+        end = time.monotonic() + self.wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() > end:
+                    raise RuntimeError(f"another test run holds {self.path}") from None
+                if not told:
+                    print(f"\nwaiting for another test run on the same PostgreSQL database "
+                          f"({self.path})", file=sys.__stderr__)
+                    told = True
+                time.sleep(0.5)
+
+    def __exit__(self, *exc):
+        self._fh.close()
+
+
 def database_urls() -> list[str]:
+    """The backends this run can use: SQLite always, PostgreSQL when TEST_DATABASE_URL is set."""
     urls = ["sqlite"]
     if PG_URL:
         urls.append("postgresql")
@@ -49,9 +147,30 @@ async def fake_webhook(aiohttp_server):
     return fake
 
 
-@pytest.fixture
-def db_url(tmp_path):
-    return f"sqlite+aiosqlite:///{tmp_path}/bot.db"
+@pytest.fixture(scope="session")
+def _pg_session():
+    """One PostgreSQL test run at a time per database on this machine (a file lock)."""
+    with exclusive_database(PG_URL):
+        yield PG_URL
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """Every test that uses the database runs on SQLite and on PostgreSQL.
+
+    The PostgreSQL variant gets an empty schema (the ``config`` fixture then runs the
+    migrations). Without TEST_DATABASE_URL it is skipped, or fails when CI or
+    DISPUTEBOT_REQUIRE_PG=1 is set: CI must never pass without PostgreSQL.
+    """
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path}/bot.db"
+    if not PG_URL:
+        if require_pg():
+            pytest.fail(pg_missing_reason(), pytrace=False)
+        pytest.skip(pg_missing_reason())
+    url = request.getfixturevalue("_pg_session")
+    reset_pg_database(url)
+    return url
 
 
 @pytest.fixture

@@ -13,12 +13,10 @@ import pytest
 from sqlalchemy import select
 from yarl import URL
 
-from bot.console import console_routes
 from bot.store.models import Case, CaseEvent, utcnow
 from routing.actions import can_see
 from routing.cases import register_case
 from routing.rules import load_rules
-from routing.runtime import outbox_notifier, routing_context
 from tests.test_cases import ID_NUMBER, PHONE, T0, fields_for, set_last_message
 
 TOKENS = {"tax": "dev-token-tax", "hrss": "dev-token-hrss", "court": "dev-token-court",
@@ -31,23 +29,9 @@ def rules(base_config):
     return load_rules(config_raw=base_config.raw)
 
 
-def add_console(app, config) -> None:
-    """What bot/app.py will do: the outbox running, the console's routes added."""
-    if routing_context not in app.cleanup_ctx:
-        app.cleanup_ctx.append(routing_context)
-    if not any(r.resource and r.resource.canonical == "/console/login"
-               for r in app.router.routes()):
-        app.router.add_routes(console_routes(app["services"].sessionmaker, config,
-                                             outbox_notifier(app)))
-
-
 @pytest.fixture
-async def server(aiohttp_server, config, models):
-    from bot.app import build_app
-
-    app = build_app(config, models=models)
-    add_console(app, config)
-    return await aiohttp_server(app)
+def server(bot_server):
+    return bot_server
 
 
 @pytest.fixture

@@ -255,7 +255,7 @@ async def test_duplicate_seen_by_another_worker_runs_handler_once(gateway_with):
 
 async def test_handler_past_budget_answers_success_then_customer_service(gateway_with, fake_api):
     handler = CountingHandler(delay=0.6, reply="迟到的回复")
-    platform, gateway = await gateway_with(handler, budget=0.2)
+    platform, _ = await gateway_with(handler, budget=0.2)
     delivery = await platform.post(text_xml(OPENID, "slow"))
     assert delivery.status == 200 and delivery.body == "success"
     await fake_api.messages.wait_for(1)

@@ -7,10 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.liaison_api import liaison_routes
 from bot.store.models import Case, CaseEvent, utcnow
 from routing.cases import register_case
-from routing.runtime import outbox_notifier, routing_context
 from tests import test_cases as base
 from tests.test_cases import PHONE, fields_for, set_last_message
 
@@ -24,16 +22,8 @@ LEADERSHIP = {"Authorization": "Bearer dev-token-leadership"}
 
 
 @pytest.fixture
-async def server(aiohttp_server, config, models):
-    from bot.app import build_app
-
-    app = build_app(config, models=models)
-    if routing_context not in app.cleanup_ctx:  # until bot/app.py wires it in
-        app.cleanup_ctx.append(routing_context)
-    if not any(r.resource and r.resource.canonical == "/api/cases" for r in app.router.routes()):
-        app.router.add_routes(liaison_routes(app["services"].sessionmaker, config,
-                                             outbox_notifier(app)))
-    return await aiohttp_server(app)
+def server(bot_server):
+    return bot_server
 
 
 @pytest.fixture

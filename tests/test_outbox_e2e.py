@@ -7,8 +7,6 @@ import re
 
 import pytest
 
-from bot.liaison_api import liaison_routes
-from routing.runtime import outbox_notifier, routing_context
 from tests.conftest import make_platform
 from tests.test_dialogue import ANSWERS, finish_form, say
 
@@ -16,16 +14,8 @@ CASE_NO = re.compile(r"[A-Z]{2,4}\d{8}-\d{4}")
 
 
 @pytest.fixture
-async def routed_server(aiohttp_server, config, models):
-    from bot.app import build_app
-
-    app = build_app(config, models=models)
-    if routing_context not in app.cleanup_ctx:  # until bot/app.py wires it in
-        app.cleanup_ctx.append(routing_context)
-    if not any(r.resource and r.resource.canonical == "/api/cases" for r in app.router.routes()):
-        app.router.add_routes(liaison_routes(app["services"].sessionmaker, config,
-                                             outbox_notifier(app)))
-    return await aiohttp_server(app)
+def routed_server(bot_server):
+    return bot_server
 
 
 async def test_a_case_filed_in_the_dialogue_reaches_its_group_and_the_payer(

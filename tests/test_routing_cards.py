@@ -110,7 +110,7 @@ def test_id_number_cut_by_the_limit_is_masked_before_cutting(rules):
     # The cut falls inside the ID number; scrubbing first means no partial ID leaks.
     case = make_case(description="")
     base = render_card(case, route_for(rules, case), AGENCY_NAMES)
-    room = MARKDOWN_LIMIT - len(base.encode("utf-8")) + len("（无）".encode("utf-8"))
+    room = MARKDOWN_LIMIT - len(base.encode("utf-8")) + len("（无）".encode())
     case["description"] = "x" * (room - 10) + ID_NUMBER
     card = render_card(case, route_for(rules, case), AGENCY_NAMES)
     assert "440****…" in card  # cut inside the (masked) ID

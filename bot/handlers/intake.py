@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.handlers.base import Context, Services
 from bot.handlers.intake_form import (
-    CATEGORY_KEYS,
     SPEC,
     ValidateDisputeForm,
     numbered,

@@ -71,13 +71,12 @@ class TokenStore:
                     self._cached = (row.token, row.expires_at)
                     return row.token
                 if await self._take_lease():
-                    token, expires_in = await self._fetch_and_store(fetch)
-                    return token
+                    return await self._fetch_and_store(fetch)
                 if loop.time() >= end:
                     raise TimeoutError("access token refresh did not finish in time")
                 await asyncio.sleep(0.2)
 
-    async def _fetch_and_store(self, fetch: Fetcher) -> tuple[str, int]:
+    async def _fetch_and_store(self, fetch: Fetcher) -> str:
         try:
             token, expires_in = await fetch()
         except BaseException:
@@ -96,4 +95,4 @@ class TokenStore:
             )
             await session.commit()
         self._cached = (token, expires_at)
-        return token, expires_in
+        return token

@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from bot.store.models import Case
 from tests.conftest import make_platform
-from tests.test_console import add_console
 from tests.test_dialogue import ANSWERS, CASE_NO, fetch, finish_form, say
 
 CHROMIUM = "/usr/bin/chromium"
@@ -51,9 +50,7 @@ def browser_ready():
 async def server(browser_ready, aiohttp_server, config, models):
     from bot.app import build_app
 
-    app = build_app(config, models=models)
-    add_console(app, config)
-    return await aiohttp_server(app, host="127.0.0.1")
+    return await aiohttp_server(build_app(config, models=models), host="127.0.0.1")
 
 
 @pytest.fixture
