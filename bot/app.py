@@ -50,6 +50,16 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
+async def purge_seen_messages(dedup: DedupStore, every: float = 3600.0) -> None:
+    """The platform resends within seconds; remembering message ids for two days is plenty."""
+    while True:
+        try:
+            await dedup.purge()
+        except Exception as exc:  # noqa: BLE001 - retried at the next round
+            log.warning("purging processed messages failed (%s)", exc.__class__.__name__)
+        await asyncio.sleep(every)
+
+
 def build_app(config: Config, models: tuple[object, object] | None = None) -> web.Application:
     """The whole bot as one aiohttp application; ``models`` lets tests share a loaded NLU."""
     app = web.Application()
@@ -76,6 +86,7 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
     async def file_dispute(ctx):
         return await intake.on_text(ctx, start=True)
 
+    gateway_dedup = DedupStore(sessionmaker)
     dispatcher = Dispatcher(
         services,
         intents={"file_dispute": file_dispute, "ask_policy": ask_policy,
@@ -83,7 +94,7 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         dialogues=[followup, intake.on_text],
         on_image=intake.on_image,
     )
-    gateway = Gateway(config, dispatcher.handle, DedupStore(sessionmaker), send_later)
+    gateway = Gateway(config, dispatcher.handle, gateway_dedup, send_later)
     app["dispatcher"], app["gateway"] = dispatcher, gateway
     app.router.add_routes(gateway.routes())
     app.router.add_get("/healthz", healthz)
@@ -95,7 +106,9 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         app["wechat_api"] = WeChatAPI(http, config.api_base, config.appid, config.appsecret,
                                       TokenStore(sessionmaker))
         services.extra["wechat_api"] = app["wechat_api"]
+        purger = asyncio.create_task(purge_seen_messages(gateway_dedup))
         yield
+        purger.cancel()
         await gateway.drain()
         await http.close()
         await engine.dispose()

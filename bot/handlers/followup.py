@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from bot.handlers.base import Context
 from bot.store.models import Case, CaseEvent, DialogueState, utcnow
@@ -26,6 +26,16 @@ async def _latest(session, openid: str, *conditions):
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def _has_pending_case(sessionmaker, openid: str) -> bool:
+    """One cheap query on every message: is any case waiting for this payer's answer?"""
+    query = select(Case.id).where(Case.openid == openid, or_(
+        Case.awaiting_info.is_(True),
+        and_(Case.status == "resolved", Case.resolved_at > utcnow() - FEEDBACK_WINDOW),
+    )).limit(1)
+    async with sessionmaker.kw["bind"].connect() as conn:
+        return (await conn.execute(query)).first() is not None
+
+
 async def followup(ctx: Context) -> list[str] | None:
     """Answers that belong to an existing case; None when the message is about something else."""
     intent = ctx.nlu.intent if ctx.nlu else "other"
@@ -33,6 +43,8 @@ async def followup(ctx: Context) -> list[str] | None:
     if intent in SKIP_INTENTS:
         return None
     openid = ctx.inbound.openid
+    if not await _has_pending_case(ctx.services.sessionmaker, openid):
+        return None
     async with ctx.services.sessionmaker() as session:
         state = await session.get(DialogueState, openid)
         if state is not None and state.form:

@@ -320,6 +320,9 @@ class ValidateDisputeForm(FormValidationAction):
         value = str(value).strip()
         return {"desired_outcome": value[:500] if len(value) >= 2 else None}
 
+    def validate_extras(self, value, dispatcher, tracker, domain) -> dict:
+        return {"extras": value}
+
     def validate_period(self, value, dispatcher, tracker, domain) -> dict:
         return {"period": str(value)[:100] if value else None}
 
