@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 
 import aiohttp
 from aiohttp import web
@@ -19,6 +20,7 @@ from bot.handlers.policy import ask_policy
 from bot.handlers.progress import progress
 from bot.handlers.smalltalk import nothing_to_cancel
 from bot.liaison_api import liaison_routes
+from bot.metrics import latency_middleware, metrics_route
 from bot.privacy import hash_openid
 from bot.store.db import make_engine, make_sessionmaker
 from bot.store.dedup import DedupStore
@@ -62,7 +64,7 @@ async def purge_seen_messages(dedup: DedupStore, every: float = 3600.0) -> None:
 
 def build_app(config: Config, models: tuple[object, object] | None = None) -> web.Application:
     """The whole bot as one aiohttp application; ``models`` lets tests share a loaded NLU."""
-    app = web.Application()
+    app = web.Application(middlewares=[latency_middleware])
     engine = make_engine(config.database_url)
     sessionmaker = make_sessionmaker(engine)
     parser, kb = models if models is not None else load_models(config)
@@ -98,6 +100,7 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
     app["dispatcher"], app["gateway"] = dispatcher, gateway
     app.router.add_routes(gateway.routes())
     app.router.add_get("/healthz", healthz)
+    app.router.add_routes([metrics_route(token=os.environ.get("METRICS_TOKEN"))])
     app.router.add_routes(console_routes(sessionmaker, config, outbox_notifier(app)))
 
     async def lifecycle(app: web.Application):

@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import logging
 import sys
 
 from bot.config import Config, ConfigError, load_config
+from bot.logging_setup import setup_logging
 from bot.store.db import is_sqlite
 
 
@@ -109,9 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = build_parser().parse_args(argv)
+    setup_logging(fmt="text" if args.command == "chat" else None)
     try:
         config = load_config(args.config)
     except ConfigError as exc:

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from bot.handlers import events, media, smalltalk
 from bot.handlers.base import Context, Services
 from bot.inbound import Inbound
+from bot.metrics import observe_message
 from bot.store.payers import touch_payer
 from bot.texts import text
 
@@ -63,9 +64,12 @@ class Dispatcher:
         ctx = Context(inbound=inbound, services=self.services)
         if inbound.kind == "event":
             intent = events.menu_intent(inbound.event, inbound.event_key)
+            observe_message(inbound.kind, intent or inbound.event)
             if intent is None:
                 return events.event_reply(inbound.event)
             return await self._by_intent(ctx, intent)
+        if inbound.kind not in ("text", "voice") or inbound.text is None:
+            observe_message(inbound.kind)
         if inbound.kind == "image":
             replies = await self._on_image(ctx) if self._on_image is not None else None
             return replies if replies is not None else [text("image_no_draft")]
@@ -73,6 +77,7 @@ class Dispatcher:
             return media.media_reply(inbound.kind)
         ctx.text = inbound.text
         ctx.nlu = self.parse(inbound.text)
+        observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
         for dialogue in self._dialogues if ctx.nlu is not None else ():
             replies = await dialogue(ctx)
             if replies is not None:

@@ -22,6 +22,7 @@ from wechatpy.replies import TextReply
 
 from bot.config import Config
 from bot.inbound import Inbound, from_wechat
+from bot.metrics import observe_handler_error, observe_late_reply
 from bot.privacy import hash_openid
 from bot.reply_split import split_reply
 from bot.store.dedup import DedupStore
@@ -159,6 +160,7 @@ class Gateway:
         try:
             texts = await asyncio.wait_for(asyncio.shield(task), budget)
         except asyncio.TimeoutError:
+            observe_late_reply()
             log.info("reply late for %s, sending via customer-service API",
                      hash_openid(inbound.openid))
             task.add_done_callback(lambda t: self._deliver_late(inbound, key, t, future))
@@ -175,6 +177,7 @@ class Gateway:
             texts = await self._handle(inbound)
         except Exception:
             log.exception("handler failed for %s", hash_openid(inbound.openid))
+            observe_handler_error()
             texts = [SORRY]
         chunks: list[str] = []
         for text in texts or []:

@@ -20,6 +20,7 @@ from bot.handlers.intake_form import (
     places_of,
     run_form,
 )
+from bot.metrics import observe_case
 from bot.periods import period_text
 from bot.privacy import mask_phone, scrub
 from bot.store.dialogue import clear_form, load_state, set_pending, start_form, touch
@@ -373,6 +374,7 @@ class IntakeDialogue:
         case = await register_case(session, openid=openid, fields=fields,
                                    config=self.services.config, rules=self.rules)
         clear_form(state)
+        observe_case(case.category, case.severity)
         agencies = self.services.config.raw.get("agencies") or {}
         lead = (agencies.get(case.lead_agency) or {}).get("name", case.lead_agency)
         if fields["needs_callback"]:

@@ -28,6 +28,7 @@ LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 PLACE_SUFFIX = re.compile(r"(省|市|区|县|镇|乡|街道|街|村|开发区|园区)$")
 GENERIC_EMPLOYERS = {"单位", "公司", "工厂", "厂", "老板", "企业"}
 ALL_PEOPLE = 100
+MAX_HEADCOUNT = 100_000  # cases.headcount is INTEGER (int4 on PostgreSQL); a phone is no count
 OUTCOME = re.compile(r"(要求|希望|想要|请求|诉求是?|想让|要他们|让他们|请帮我)[^，。！？,.!?]{2,40}")
 
 
@@ -304,11 +305,11 @@ class ValidateDisputeForm(FormValidationAction):
         return {"phone": None}
 
     def validate_headcount(self, value, dispatcher, tracker, domain) -> dict:
-        if isinstance(value, (int, float)):
+        if isinstance(value, (int, float)) and value <= MAX_HEADCOUNT:
             count = int(value)
             return {"headcount": ALL_PEOPLE if count < 0 else max(count, 1)}
         match = re.search(r"\d+", str(value))
-        if match:
+        if match and int(match.group()) <= MAX_HEADCOUNT:
             return {"headcount": max(int(match.group()), 1)}
         if re.search(r"(就我|我自己|本人|一个人|我一个|只有我)", str(value)):
             return {"headcount": 1}

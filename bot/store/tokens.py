@@ -40,13 +40,20 @@ class TokenStore:
                 except IntegrityError:
                     await session.rollback()
 
-    async def _take_lease(self) -> bool:
+    async def _take_lease(self, stale: str | None = None) -> bool:
+        """Lease the refresh, but only while the stored token still needs one: a worker
+        that read the row just before another stored a new token must not fetch again."""
         now = utcnow()
+        needs_refresh = [AccessToken.token.is_(None), AccessToken.expires_at.is_(None),
+                         AccessToken.expires_at <= now + MARGIN]
+        if stale is not None:
+            needs_refresh.append(AccessToken.token == stale)
         async with self._sm() as session:
             result = await session.execute(
                 update(AccessToken)
                 .where(AccessToken.name == self._name)
                 .where(or_(AccessToken.lease_until.is_(None), AccessToken.lease_until < now))
+                .where(or_(*needs_refresh))
                 .values(lease_until=now + LEASE)
             )
             await session.commit()
@@ -70,7 +77,7 @@ class TokenStore:
                 if fresh:
                     self._cached = (row.token, row.expires_at)
                     return row.token
-                if await self._take_lease():
+                if await self._take_lease(stale):
                     return await self._fetch_and_store(fetch)
                 if loop.time() >= end:
                     raise TimeoutError("access token refresh did not finish in time")
