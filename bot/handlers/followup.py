@@ -40,7 +40,7 @@ async def followup(ctx: Context) -> list[str] | None:
     """Answers that belong to an existing case; None when the message is about something else."""
     intent = ctx.nlu.intent if ctx.nlu else "other"
     reply = ctx.text.strip()
-    if intent in SKIP_INTENTS:
+    if intent in SKIP_INTENTS and not REOPEN.match(reply):
         return None
     openid = ctx.inbound.openid
     if not await _has_pending_case(ctx.services.sessionmaker, openid):
