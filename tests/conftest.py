@@ -198,6 +198,17 @@ async def bot_server(aiohttp_server, config, models):
     return await aiohttp_server(build_app(config, models=models))
 
 
+@pytest.fixture
+def server(bot_server):
+    """The fully wired bot under the name the liaison-side tests use."""
+    return bot_server
+
+
+@pytest.fixture
+def sm(server):
+    return server.app["services"].sessionmaker
+
+
 def make_platform(http, server, config, mode="aes") -> Platform:
     return Platform(http, str(server.make_url("/wechat")), config.token, config.aes_key,
                     config.appid, mode)

@@ -30,16 +30,6 @@ def rules(base_config):
 
 
 @pytest.fixture
-def server(bot_server):
-    return bot_server
-
-
-@pytest.fixture
-def sm(server):
-    return server.app["services"].sessionmaker
-
-
-@pytest.fixture
 async def anon(aiohttp_client, server):
     return await aiohttp_client(server)
 

@@ -22,16 +22,6 @@ LEADERSHIP = {"Authorization": "Bearer dev-token-leadership"}
 
 
 @pytest.fixture
-def server(bot_server):
-    return bot_server
-
-
-@pytest.fixture
-def sm(server):
-    return server.app["services"].sessionmaker
-
-
-@pytest.fixture
 async def client(server, http):
     class Client:
         async def call(self, method: str, path: str, headers=None, **kw):
