@@ -18,6 +18,21 @@ class Services:
     extra: dict = field(default_factory=dict)
 
 
+def queued_messages(session) -> bool:
+    """Did this session write outbox rows (cards, notices)? Only then is the dispatcher worth
+    waking; otherwise it would query the outbox after every message for nothing."""
+    from bot.store.models import OutboxItem
+
+    objects = list(session.new) + list(session.identity_map.values())
+    return any(isinstance(obj, OutboxItem) for obj in objects)
+
+
+def wake_outbox(services: Services) -> None:
+    outbox = services.extra.get("outbox")
+    if outbox is not None:
+        outbox.notify()
+
+
 @dataclass
 class Context:
     inbound: Inbound

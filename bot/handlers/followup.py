@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import and_, or_, select
 
-from bot.handlers.base import Context
+from bot.handlers.base import Context, wake_outbox
 from bot.store.models import Case, CaseEvent, DialogueState, utcnow
 from bot.texts import text
 from routing.cases import add_supplement, reopen_case
@@ -54,6 +54,7 @@ async def followup(ctx: Context) -> list[str] | None:
             await add_supplement(session, waiting, reply, actor="payer",
                                  config=ctx.services.config)
             await session.commit()
+            wake_outbox(ctx.services)
             return [text("info_attached", case_no=waiting.case_no)]
         resolved = await _latest(session, openid, Case.status == "resolved",
                                  Case.resolved_at > utcnow() - FEEDBACK_WINDOW)
@@ -62,6 +63,7 @@ async def followup(ctx: Context) -> list[str] | None:
         if REOPEN.match(reply) and resolved.solved is False:
             await reopen_case(session, resolved, reply, config=ctx.services.config)
             await session.commit()
+            wake_outbox(ctx.services)
             return [text("feedback_reopened", case_no=resolved.case_no)]
         if resolved.rating is not None and resolved.solved is not None:
             return None

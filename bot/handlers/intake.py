@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.handlers.base import Context, Services
+from bot.handlers.base import Context, Services, queued_messages, wake_outbox
 from bot.handlers.intake_form import (
     SPEC,
     ValidateDisputeForm,
@@ -78,13 +78,14 @@ class IntakeDialogue:
                     replies = await self._step(session, state, ctx, start)
                     if replies is not None:
                         touch(state)
+                    queued = queued_messages(session)
                     await session.commit()
                 break
             except IntegrityError:
                 if attempt:
                     raise
-        if replies is not None:
-            self._wake_outbox()
+        if queued:
+            wake_outbox(self.services)
         return replies
 
     async def on_image(self, ctx: Context) -> list[str] | None:
@@ -101,11 +102,6 @@ class IntakeDialogue:
             await session.commit()
         return [text("evidence_added", count=len(slots["evidence"])) + "\n"
                 + self._question(state.requested_slot, slots)]
-
-    def _wake_outbox(self) -> None:
-        outbox = self.services.extra.get("outbox")
-        if outbox is not None:
-            outbox.notify()
 
     # --- the state machine -----------------------------------------------------------
 
