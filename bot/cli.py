@@ -11,21 +11,48 @@ from bot.logging_setup import setup_logging
 from bot.store.db import is_sqlite
 
 
-def _serve(args, config: Config) -> int:
+def _run_worker(config: Config, reuse_port: bool) -> None:
     from aiohttp import web
 
     from bot.app import build_app
+
+    web.run_app(build_app(config), host=config.host, port=config.port, access_log=None,
+                reuse_port=reuse_port,
+                print=lambda msg: print(f"disputebot listening on "
+                                        f"http://{config.host}:{config.port}/wechat"))
+
+
+def _serve(args, config: Config) -> int:
+    """One process, or ``--workers N`` processes sharing the port (SO_REUSEPORT) and all
+    state through the database."""
     from bot.store.migrate import upgrade
 
     if args.port is not None:
         config.port = args.port
     if is_sqlite(config.database_url):
         upgrade(config.database_url)
-    app = build_app(config)
-    web.run_app(app, host=config.host, port=config.port, access_log=None,
-                print=lambda msg: print(f"disputebot listening on "
-                                        f"http://{config.host}:{config.port}/wechat"))
-    return 0
+    if args.workers <= 1:
+        _run_worker(config, reuse_port=False)
+        return 0
+    import multiprocessing
+    import signal
+
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_run_worker, args=(config, True), daemon=False)
+               for _ in range(args.workers)]
+    for worker in workers:
+        worker.start()
+
+    def stop(signum, _frame):
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for worker in workers:
+        worker.join()
+    return max((w.exitcode or 0) for w in workers)
 
 
 def _db_upgrade(args, config: Config) -> int:
@@ -82,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the WeChat callback server")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="processes sharing the port and the database (default 1)")
     serve.set_defaults(func=_serve)
 
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)

@@ -34,13 +34,13 @@ def _free_port() -> int:
 class Worker:
     """One ``disputebot serve`` subprocess; its output goes to a file for failure reports."""
 
-    def __init__(self, name: str, env: dict, tmp_path: Path):
+    def __init__(self, name: str, env: dict, tmp_path: Path, extra: tuple[str, ...] = ()):
         self.name = name
         self.port = _free_port()
         self.log_path = tmp_path / f"{name}.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "bot.cli", "serve", "--port", str(self.port), *extra],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
         self.url = f"http://127.0.0.1:{self.port}"
@@ -77,14 +77,13 @@ class Worker:
         self._log.close()
 
 
-@pytest.fixture
-async def workers(config, http, tmp_path):
-    """Two serve processes on one database; replies always late (budget ~0)."""
+def _late_reply_env(config, tmp_path: Path) -> dict:
+    """Environment for serve processes whose replies are always late (budget ~0)."""
     raw = yaml.safe_load(Path(DEFAULT_PATH).read_text(encoding="utf-8"))
     raw.setdefault("server", {})["reply_budget_seconds"] = 0.001
     cfg_path = tmp_path / "config.yaml"
     cfg_path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    env = {
+    return {
         **os.environ,
         "DISPUTEBOT_CONFIG": str(cfg_path),
         "DATABASE_URL": config.database_url,
@@ -92,6 +91,12 @@ async def workers(config, http, tmp_path):
         "WECOM_WEBHOOK_BASE": config.webhook_base,
         "PYTHONUNBUFFERED": "1",
     }
+
+
+@pytest.fixture
+async def workers(config, http, tmp_path):
+    """Two serve processes on one database; replies always late (budget ~0)."""
+    env = _late_reply_env(config, tmp_path)
     started = [Worker(f"worker{i}", env, tmp_path) for i in (1, 2)]
     try:
         await asyncio.gather(*(w.ready(http) for w in started))
@@ -136,3 +141,21 @@ async def test_two_workers_fetch_one_token_and_handle_a_resend_once(workers, fak
     assert len(texts) == len(set(texts)), f"handled more than once: {texts}"
 
     assert len(fake_api.tokens.requests) == 1
+
+
+async def test_serve_with_two_workers_on_one_port_handles_each_message_once(
+        config, http, tmp_path, fake_api):
+    server = Worker("pool", _late_reply_env(config, tmp_path), tmp_path, ("--workers", "2"))
+    try:
+        await server.ready(http)
+        platform = Platform(http, server.url + "/wechat", config.token, config.aes_key,
+                            config.appid)
+        xml = text_xml("o-pool-dup", "你好", msg_id=990001)
+        others = [platform.post(text_xml(f"o-pool-{i}", "你好")) for i in range(6)]
+        deliveries = await asyncio.gather(*(platform.post(xml) for _ in range(3)), *others)
+        assert [d.status for d in deliveries] == [200] * 9
+        await _settle(fake_api, 7)
+        assert len(fake_api.texts_to("o-pool-dup")) == 1
+        assert all(len(fake_api.texts_to(f"o-pool-{i}")) == 1 for i in range(6))
+    finally:
+        await server.stop()
