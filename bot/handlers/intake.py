@@ -29,6 +29,7 @@ from bot.texts import text
 from routing.cases import add_supplement, find_open_case, register_case
 from routing.deadlines import to_local
 
+CANCEL_CUE = re.compile(r"(取消|不办|算了|不要了|不弄|撤销|不用了|不登记|不反映|放弃)")
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
 YES_WORDS = {"是", "是的", "确定", "对", "嗯", "好", "好的", "确认", "取消吧", "1"}
 HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|真人)")
@@ -144,7 +145,8 @@ class IntakeDialogue:
         act, act_confidence = parser.dialogue_act(reply) if parser else ("other", 0.0)
         corrected = self._correct_by_entities(state, ctx)
         if not corrected and (reply in CANCEL_WORDS or (
-                intent == "cancel" and len(reply) <= 8 and act not in ("deny", "correct"))):
+                intent == "cancel" and CANCEL_CUE.search(reply)
+                and act not in ("deny", "correct"))):
             set_pending(state, "cancel", True)
             return [text("cancel_confirm")]
         if pending.get("duplicate"):

@@ -26,6 +26,9 @@ CATEGORY_KEYS = list(SPEC["category_choices"])
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 PLACE_SUFFIX = re.compile(r"(省|市|区|县|镇|乡|街道|街|村|开发区|园区)$")
+PRONOUN = re.compile(r"[我你他她俺咱]")
+ORG_SUFFIX = re.compile(r"(公司|厂|店|中心|医院|学校|集团|银行|酒店|超市|餐厅|工作室|合作社|事务所|"
+                        r"商行|门市|研究院|幼儿园|物业|车队|工地|项目部)")
 GENERIC_EMPLOYERS = {"单位", "公司", "工厂", "厂", "老板", "企业"}
 ALL_PEOPLE = 100
 MAX_HEADCOUNT = 100_000  # cases.headcount is INTEGER (int4 on PostgreSQL); a phone is no count
@@ -249,9 +252,12 @@ class ValidateDisputeForm(FormValidationAction):
             return {"employer": "无"}
         places = {p for p, _ in self.places}
         is_place = value in places or any(value in p for p in places if len(value) >= 2)
-        if value in GENERIC_EMPLOYERS or len(value) < 2 or value.startswith("改") or is_place:
-            if self._asked(tracker, "employer") and is_place:
-                dispatcher.utter_message(text=text("employer_is_place"))
+        not_a_name = bool(PRONOUN.search(value)) and not ORG_SUFFIX.search(value)
+        if (value in GENERIC_EMPLOYERS or len(value) < 2 or value.startswith("改") or is_place
+                or not_a_name):
+            if self._asked(tracker, "employer"):
+                dispatcher.utter_message(text=text(
+                    "employer_is_place" if is_place else "employer_invalid"))
             return {"employer": None}
         return {"employer": value[:200]}
 
@@ -311,7 +317,8 @@ class ValidateDisputeForm(FormValidationAction):
         match = re.search(r"\d+", str(value))
         if match and int(match.group()) <= MAX_HEADCOUNT:
             return {"headcount": max(int(match.group()), 1)}
-        if re.search(r"(就我|我自己|本人|一个人|我一个|只有我)", str(value)):
+        if re.search(r"(就我|我自己|本人|一个人|我一个|只有我)", str(value)) or (
+                self._asked(tracker, "headcount") and not re.search(r"\d", str(value))):
             return {"headcount": 1}
         if self._asked(tracker, "headcount"):
             dispatcher.utter_message(text=text("headcount_invalid"))
