@@ -231,3 +231,16 @@ async def test_draft_older_than_seven_days_is_dropped(platform, config):
     await say(platform, openid, "你好")
     [state] = await fetch(config.database_url, DialogueState, openid=openid)
     assert state.form is None and not state.slots
+
+
+async def test_filler_replies_fill_nothing_and_a_short_give_up_asks_to_cancel(platform, config):
+    openid = "o-filler"
+    assert "说说" in await say(platform, openid, "我要投诉单位")
+    asked = await say(platform, openid, "公司不交社保，已经三个月了")
+    assert "单位" in asked
+    again = await say(platform, openid, "不对")
+    assert "单位的名称" in again
+    [state] = await fetch(config.database_url, DialogueState, openid=openid)
+    assert state.slots.get("employer") is None
+    assert "确定要取消" in await say(platform, openid, "算了不投诉了")
+    assert "继续登记" in await say(platform, openid, "否")

@@ -33,7 +33,8 @@ CANCEL_CUE = re.compile(r"(取消|不办|算了|不要了|不弄|撤销|不用�
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
 YES_WORDS = {"是", "是的", "确定", "对", "嗯", "好", "好的", "确认", "取消吧", "1"}
 HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|真人)")
-TRIGGERS = re.compile(r"^(我要)?(反映问题|反映|投诉|登记|举报|我要投诉|我要反映|有问题要反映)[!！。.]*$")
+TRIGGERS = re.compile(r"^(我|我要|我想|想|要)?(反映|投诉|登记|举报|申诉|维权)(一下)?"
+                      r"(问题|单位|公司|老板|厂里|情况|事情|一件事)?[!！。.~～]*$")
 CORRECTION_CUE = re.compile(r"(不对|不是|错了|改成|改为|应该是|更正|换成|写错)")
 ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
                 "employer": "employer", "headcount": "headcount", "money": "amount",
@@ -145,8 +146,8 @@ class IntakeDialogue:
         act, act_confidence = parser.dialogue_act(reply) if parser else ("other", 0.0)
         corrected = self._correct_by_entities(state, ctx)
         if not corrected and (reply in CANCEL_WORDS or (
-                intent == "cancel" and CANCEL_CUE.search(reply)
-                and act not in ("deny", "correct"))):
+                CANCEL_CUE.search(reply) and (intent == "cancel" or len(reply) <= 10)
+                and act != "correct")):
             set_pending(state, "cancel", True)
             return [text("cancel_confirm")]
         if pending.get("duplicate"):

@@ -52,6 +52,10 @@ def places_of(jurisdictions) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def _filler(value: str) -> bool:
+    return re.sub(r"[\s，。！？,.!?~～]", "", value) in SPEC["filler_words"]
+
+
 def numbered(options: list[str]) -> str:
     return "\n".join(f"{i}. {o}" for i, o in enumerate(options, 1))
 
@@ -252,7 +256,8 @@ class ValidateDisputeForm(FormValidationAction):
             return {"employer": "无"}
         places = {p for p, _ in self.places}
         is_place = value in places or any(value in p for p in places if len(value) >= 2)
-        not_a_name = bool(PRONOUN.search(value)) and not ORG_SUFFIX.search(value)
+        not_a_name = (bool(PRONOUN.search(value)) and not ORG_SUFFIX.search(value)
+                      or _filler(value))
         if (value in GENERIC_EMPLOYERS or len(value) < 2 or value.startswith("改") or is_place
                 or not_a_name):
             if self._asked(tracker, "employer"):
@@ -296,7 +301,7 @@ class ValidateDisputeForm(FormValidationAction):
 
     def validate_name(self, value, dispatcher, tracker, domain) -> dict:
         value = re.sub(r"^(我叫|我是|姓名[:：]?|名字[:：]?|叫)", "", str(value).strip())
-        if 1 <= len(value) <= 20 and not re.search(r"\d", value):
+        if 1 <= len(value) <= 20 and not re.search(r"\d", value) and not _filler(value):
             return {"name": value}
         if self._asked(tracker, "name"):
             dispatcher.utter_message(text=text("name_invalid"))
@@ -326,7 +331,7 @@ class ValidateDisputeForm(FormValidationAction):
 
     def validate_desired_outcome(self, value, dispatcher, tracker, domain) -> dict:
         value = str(value).strip()
-        return {"desired_outcome": value[:500] if len(value) >= 2 else None}
+        return {"desired_outcome": value[:500] if len(value) >= 2 and not _filler(value) else None}
 
     def validate_extras(self, value, dispatcher, tracker, domain) -> dict:
         return {"extras": value}
