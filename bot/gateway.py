@@ -34,6 +34,10 @@ SendLater = Callable[[str, list[str]], Awaitable[None]]
 SORRY = "抱歉，系统刚才开了个小差，请稍后再发一次。您已经填写的内容都还在。"
 
 
+class StoreUnavailable(Exception):
+    """The database cannot record the message: answer 503 so the platform resends it."""
+
+
 def _signature(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
 
@@ -126,7 +130,12 @@ class Gateway:
             return web.Response(status=400, text="no sender")
         if self._on_received:
             self._on_received(inbound)
-        reply = await self._reply_for(inbound)
+        try:
+            reply = await self._reply_for(inbound)
+        except StoreUnavailable as exc:
+            log.warning("database unavailable (%s): asking the platform to resend",
+                        exc.__cause__.__class__.__name__)
+            return web.Response(status=503, text="retry later")
         if not reply:
             return web.Response(text="success")
         xml_reply = TextReply(
@@ -146,7 +155,10 @@ class Gateway:
                 return await asyncio.wait_for(asyncio.shield(running), budget)
             except Exception:  # noqa: BLE001 - timeout or failure: the first copy answers
                 return None
-        seen = await self._dedup.claim(key)
+        try:
+            seen = await self._dedup.claim(key)
+        except Exception as exc:
+            raise StoreUnavailable from exc
         if seen is not None:
             if seen.state == "processing":
                 seen = await self._dedup.wait_done(key, budget)
@@ -166,7 +178,7 @@ class Gateway:
             task.add_done_callback(lambda t: self._deliver_late(inbound, key, t, future))
             return None
         first = texts[0] if texts else None
-        await self._dedup.finish(key, "replied", first)
+        await self._record(key, "replied", first)
         self._settle(key, future, first)
         if len(texts) > 1:
             self._spawn(self._send_later(inbound.openid, texts[1:]))
@@ -188,12 +200,20 @@ class Gateway:
         texts = task.result() if not task.cancelled() else []
 
         async def finish() -> None:
-            await self._dedup.finish(key, "deferred")
+            await self._record(key, "deferred")
             self._settle(key, future, None)
             if texts:
                 await self._send_later(inbound.openid, texts)
 
         self._spawn(finish())
+
+    async def _record(self, key: str, state: str, reply: str | None = None) -> None:
+        """Remember the outcome for resends; if the database fails now, the reply still goes
+        out and the in-process record still stops a resend to this worker."""
+        try:
+            await self._dedup.finish(key, state, reply)
+        except Exception as exc:  # noqa: BLE001 - logged; the payer's reply matters more
+            log.warning("recording message outcome failed (%s)", exc.__class__.__name__)
 
     def _settle(self, key: str, future: asyncio.Future, reply: str | None) -> None:
         if not future.done():

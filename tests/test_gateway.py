@@ -288,3 +288,15 @@ async def test_failed_handler_gets_apology_not_500(gateway_with):
 def test_signature_helper_matches_platform_rule():
     assert sign("t", "1", "n") == sign("t", "1", "n")
     assert sign("t", "1", "n") != sign("t", "2", "n")
+
+
+async def test_database_down_asks_the_platform_to_resend(aiohttp_server, http, config):
+    """No 500 and no lost message: the platform gets 503 and retries."""
+    import dataclasses
+
+    from bot.app import build_app
+
+    broken = dataclasses.replace(config, database_url="postgresql+asyncpg://u:p@127.0.0.1:9/db")
+    server = await aiohttp_server(build_app(broken, models=(None, None)))
+    delivery = await make_platform(http, server, config).post(text_xml(OPENID, "你好"))
+    assert delivery.status == 503
