@@ -22,7 +22,10 @@ def ensure_sqlite_dir(url: str) -> None:
 def make_engine(url: str) -> AsyncEngine:
     if is_sqlite(url):
         ensure_sqlite_dir(url)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        # One connection per process: SQLite writes one at a time anyway, and a single
+        # aiosqlite thread avoids lock waits between this process's own connections.
+        engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=1,
+                                     max_overflow=0, pool_timeout=60)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn, _record):
