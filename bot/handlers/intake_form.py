@@ -26,6 +26,8 @@ CATEGORY_KEYS = list(SPEC["category_choices"])
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 PLACE_SUFFIX = re.compile(r"(省|市|区|县|镇|乡|街道|街|村|开发区|园区)$")
+NOT_A_NAME = re.compile(r"(社保|医保|缴|费|公司|单位|厂|补|退|投诉|反映|确认|跳过|没有|不知道|"
+                        r"处理|要求|希望|问题|工资|保险)")
 PRONOUN = re.compile(r"[我你他她俺咱]")
 ORG_SUFFIX = re.compile(r"(公司|厂|店|中心|医院|学校|集团|银行|酒店|超市|餐厅|工作室|合作社|事务所|"
                         r"商行|门市|研究院|幼儿园|物业|车队|工地|项目部)")
@@ -50,6 +52,16 @@ def places_of(jurisdictions) -> tuple[tuple[str, str], ...]:
         pairs.append((j.name, j.name))
         pairs.extend((town, j.name) for town in j.towns)
     return tuple(pairs)
+
+
+def _without_spans(text: str, entities: list[dict]) -> str:
+    """The reply minus its recognised values: "李雷 020-87654321" → "李雷"."""
+    kept = list(text)
+    for entity in entities:
+        start, end = entity.get("start"), entity.get("end")
+        if isinstance(start, int) and isinstance(end, int):
+            kept[start:end] = [" "] * (end - start)
+    return re.sub(r"[\s，。,.!！?？:：;；、]|电话|手机|号码|是", "", "".join(kept))
 
 
 def _filler(value: str) -> bool:
@@ -157,7 +169,11 @@ class ValidateDisputeForm(FormValidationAction):
         reply = self._text(tracker)
         if not (self._asked(tracker, slot) and reply):
             return {}
-        other = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+        entities = tracker.latest_message.get("entities") or []
+        other = {e.get("entity") for e in entities}
+        if slot == "name" and other:
+            rest = _without_spans(reply, entities)
+            return {"name": rest} if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", rest) else {}
         if other - {"money", "period"} and slot != "headcount":
             return {}
         if slot == "phone" and len(re.findall(r"\d", reply)) < 3:
@@ -301,7 +317,8 @@ class ValidateDisputeForm(FormValidationAction):
 
     def validate_name(self, value, dispatcher, tracker, domain) -> dict:
         value = re.sub(r"^(我叫|我是|姓名[:：]?|名字[:：]?|叫)", "", str(value).strip())
-        if 1 <= len(value) <= 20 and not re.search(r"\d", value) and not _filler(value):
+        if (1 <= len(value) <= 20 and not re.search(r"\d", value) and not _filler(value)
+                and not NOT_A_NAME.search(value)):
             return {"name": value}
         if self._asked(tracker, "name"):
             dispatcher.utter_message(text=text("name_invalid"))
