@@ -244,3 +244,16 @@ async def test_filler_replies_fill_nothing_and_a_short_give_up_asks_to_cancel(pl
     assert state.slots.get("employer") is None
     assert "确定要取消" in await say(platform, openid, "算了不投诉了")
     assert "继续登记" in await say(platform, openid, "否")
+
+
+async def test_name_beside_a_phone_number_and_outside_the_area(platform, config):
+    openid = "o-outside"
+    await say(platform, openid, "我在天河区一家物流公司上班，公司三个月没交社保了")
+    await say(platform, openid, "天河区")
+    await say(platform, openid, "李雷 020-87654321")
+    [state] = await fetch(config.database_url, DialogueState, openid=openid)
+    assert state.slots["name"] == "李雷" and state.slots["phone"] == "020-87654321"
+    assert state.slots["jurisdiction"] == "天河区"
+    await say(platform, openid, "补缴")
+    [state] = await fetch(config.database_url, DialogueState, openid=openid)
+    assert state.slots["name"] == "李雷"
