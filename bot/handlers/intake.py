@@ -81,7 +81,11 @@ class IntakeDialogue:
                     if replies is not None:
                         touch(state)
                     queued = queued_messages(session)
-                    await session.commit()
+                    if replies is None and (state in session.new
+                                            or not session.is_modified(state)):
+                        await session.rollback()  # nothing to keep: no write, no commit
+                    else:
+                        await session.commit()
                 break
             except IntegrityError:
                 if attempt:
