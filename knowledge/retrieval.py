@@ -73,6 +73,7 @@ class Retriever:
             for t in toks:
                 df[t] = df.get(t, 0) + 1
         self.idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+        self._term_cache: dict[tuple, np.ndarray] = {}
         # a word no entry uses: as informative as a typical word, not maximally (fillers like
         # 哪家/影响 are common in real questions; off-topic words are caught by scope.yaml)
         self.unknown_idf = (float(np.percentile(list(self.idf.values()), unknown_idf_percentile))
@@ -89,12 +90,25 @@ class Retriever:
         toks = [t for t in toks if t in self.vocab_w]
         bis = [b for b in bis if b in self.vocab_b]
         total = np.zeros(len(self.entries))
-        for owner, bm25_w, bm25_b in self.indexes:
+        for n, (owner, bm25_w, bm25_b) in enumerate(self.indexes):
             if toks:
-                total += self._per_entry(owner, bm25_w.get_scores(toks))
+                total += self._per_entry(owner, self._term_scores(n, "w", bm25_w, toks))
             if bis and self.bigram_weight:
-                total += self.bigram_weight * self._per_entry(owner, bm25_b.get_scores(bis))
+                total += self.bigram_weight * self._per_entry(
+                    owner, self._term_scores(n, "b", bm25_b, bis))
         return total / len(self.indexes)
+
+    def _term_scores(self, n: int, kind: str, bm25, terms: list[str]) -> np.ndarray:
+        """BM25 is a sum over query terms of per-term document scores, so each term's vector
+        is computed once (rank_bm25 loops over every document in Python) and then reused."""
+        total = None
+        for term in terms:
+            key = (n, kind, term)
+            vector = self._term_cache.get(key)
+            if vector is None:
+                vector = self._term_cache[key] = bm25.get_scores([term])
+            total = vector.copy() if total is None else total + vector
+        return total
 
     def search(self, query: str, k: int = 3) -> tuple[list[Hit], list[str]]:
         """Top-k entries for `query` and the query's meaningful tokens."""
