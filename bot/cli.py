@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import sys
 
 from bot.config import Config, ConfigError, load_config
@@ -146,10 +145,6 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     return int(args.func(args, config) or 0)
-
-
-def replace_config(config: Config, **changes) -> Config:
-    return dataclasses.replace(config, **changes)
 
 
 if __name__ == "__main__":
