@@ -102,6 +102,23 @@ async def set_last_message(sm, openid: str, at: datetime | None) -> None:
         await session.commit()
 
 
+async def new_case(server, rules, openid="o-payer", now=None, **changes) -> Case:
+    """A case registered in the running app; the outbox is woken so its cards go out."""
+    async with server.app["services"].sessionmaker() as session:
+        case = await register_case(session, openid=openid, fields=fields_for(**changes),
+                                   config=server.app["config"], rules=rules, now=now)
+        await session.commit()
+    server.app["outbox"].notify()
+    return case
+
+
+async def events(sm, case: Case) -> list[CaseEvent]:
+    async with sm() as session:
+        rows = await session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id)
+                                     .order_by(CaseEvent.id))
+        return list(rows.scalars())
+
+
 def card_texts(fake_webhook, key: str) -> list[str]:
     out = []
     for body in fake_webhook.to_key(key):

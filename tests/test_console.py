@@ -10,14 +10,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 from yarl import URL
 
-from bot.store.models import Case, CaseEvent, utcnow
+from bot.store.models import Case, utcnow
 from routing.actions import can_see
-from routing.cases import register_case
 from routing.rules import load_rules
-from tests.test_cases import ID_NUMBER, PHONE, T0, fields_for, set_last_message
+from tests.test_cases import ID_NUMBER, PHONE, T0, events, new_case, set_last_message
 
 TOKENS = {"tax": "dev-token-tax", "hrss": "dev-token-hrss", "court": "dev-token-court",
           "leadership": "dev-token-leadership"}
@@ -57,21 +55,6 @@ async def signed_in(aiohttp_client, server):
         client = await aiohttp_client(server)
         return client, await sign_in(client, who)
     return make
-
-
-async def new_case(server, rules, openid="o-payer", now=None, **changes) -> Case:
-    async with server.app["services"].sessionmaker() as session:
-        case = await register_case(session, openid=openid, fields=fields_for(**changes),
-                                   config=server.app["config"], rules=rules, now=now)
-        await session.commit()
-    return case
-
-
-async def events(sm, case: Case) -> list[CaseEvent]:
-    async with sm() as session:
-        rows = await session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id)
-                                     .order_by(CaseEvent.id))
-        return list(rows.scalars())
 
 
 async def stored(sm, case: Case) -> Case:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
-from bot.store.models import Case, CaseEvent, utcnow
-from routing.cases import register_case
+from bot.store.models import Case, utcnow
 from tests import test_cases as base
-from tests.test_cases import PHONE, fields_for, set_last_message
+from tests.test_cases import PHONE, events, new_case, set_last_message
 
 # Fixtures shared with test_cases.py (assigned, not imported, so linters see them used).
 rules = base.rules
@@ -28,22 +26,6 @@ async def client(server, http):
             async with http.request(method, server.make_url(path), headers=headers, **kw) as r:
                 return r.status, await r.json(content_type=None)
     return Client()
-
-
-async def new_case(server, rules, openid="o-payer", **changes) -> Case:
-    async with server.app["services"].sessionmaker() as session:
-        case = await register_case(session, openid=openid, fields=fields_for(**changes),
-                                   config=server.app["config"], rules=rules)
-        await session.commit()
-    server.app["outbox"].notify()
-    return case
-
-
-async def events(sm, case: Case) -> list[CaseEvent]:
-    async with sm() as session:
-        rows = await session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id)
-                                     .order_by(CaseEvent.id))
-        return list(rows.scalars())
 
 
 async def test_without_a_valid_token_the_api_answers_401(server, client):
