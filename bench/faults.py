@@ -75,6 +75,14 @@ def report(status: str, name: str, detail: str) -> None:
     print(f"{status} {name}: {detail}", flush=True)
 
 
+def verdict(name: str, problems: list[str], detail: str) -> None:
+    """PASS with the detail, or FAIL naming every problem before it."""
+    if problems:
+        report("FAIL", name, "; ".join(problems) + " | " + detail)
+    else:
+        report("PASS", name, detail)
+
+
 # --- processes ------------------------------------------------------------------------
 
 def stop_all() -> None:
@@ -381,8 +389,7 @@ async def load_3000(env: Env, cfg, http, total: int = 3000, payers: int = 500,
     detail += (f", handler runs {handled:.0f}, dedup rows {states}, {len(cases)}/{filers} "
                f"filings got a case number "
                f"({len(cards)} group cards, all posted once), duplicate CS texts {dup_cs}")
-    report("FAIL" if problems else "PASS", name,
-           "; ".join(problems) + " | " + detail if problems else detail)
+    verdict(name, problems, detail)
 
 
 # --- 2. same_message_3x ---------------------------------------------------------------
@@ -419,8 +426,7 @@ async def same_message_3x(env: Env, cfg, http) -> None:
     detail = (f"3x200, handler ran {handled:.0f}x, {len(replies)} copies got the same passive "
               f"reply ({len(set(replies))} distinct), {len(cs)} CS messages; opening "
               f"{(opening or '')[:12]!r}…")
-    report("FAIL" if problems else "PASS", name,
-           "; ".join(problems) + " | " + detail if problems else detail)
+    verdict(name, problems, detail)
 
 
 # --- 3. kill9_mid_dialogue ------------------------------------------------------------
@@ -469,8 +475,7 @@ async def kill9_mid_dialogue(env: Env, cfg, http) -> None:
     graceful_stop(server)
     detail = (f"{answered} answers, kill -9, restart: pending {pending[:18]!r}… → next "
               f"{(after or '')[:18]!r}…, case {case_no}")
-    report("FAIL" if problems else "PASS", name,
-           "; ".join(problems) + " | " + detail if problems else detail)
+    verdict(name, problems, detail)
 
 
 # --- 4/5. deliveries --------------------------------------------------------------------
@@ -570,8 +575,7 @@ async def kill9_mid_delivery(env: Env, cfg, http, n_cases: int = 6) -> None:
               f"after the kill), {len(expected_at_kill) - posted_before} pending; all delivered "
               f"{took:.0f} s after the kill (60 s claim of the dead process), duplicates "
               f"{dups} (≤ {inflight} in flight), order per key kept")
-    report("FAIL" if problems else "PASS", name,
-           "; ".join(problems) + " | " + detail if problems else detail)
+    verdict(name, problems, detail)
 
 
 async def webhook_outage(env: Env, cfg, http, n_cases: int = 6, down_for: float = 8.0) -> None:
@@ -609,8 +613,7 @@ async def webhook_outage(env: Env, cfg, http, n_cases: int = 6, down_for: float 
     detail = (f"{len(cases)} cases, {len(expected)} cards to {keys} keys; webhook down "
               f"{down_for:.0f} s ({refused} refused attempts), all delivered {took:.1f} s "
               f"after it came back, in row order per key, {dups} duplicates")
-    report("FAIL" if problems else "PASS", name,
-           "; ".join(problems) + " | " + detail if problems else detail)
+    verdict(name, problems, detail)
 
 
 # --- 6. db_locked -----------------------------------------------------------------------
@@ -692,8 +695,7 @@ async def db_locked(env: Env, cfg, http, hold: float = 3.0, name: str = "db_lock
               f" ({'passive reply' if final[1] else 'success + CS message' if late else '—'}),"
               f" handler ran {handled:.0f}x; /healthz while locked {dict(health_codes)}, after "
               f"{health_after}; {len(errors_logged)} error lines in the server log")
-    report("FAIL" if problems else "PASS", name,
-           "; ".join(problems) + " | " + detail if problems else detail)
+    verdict(name, problems, detail)
 
 
 # --- main ------------------------------------------------------------------------------

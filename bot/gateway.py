@@ -49,13 +49,11 @@ class Gateway:
         handle: Handle,
         dedup: DedupStore,
         send_later: SendLater,
-        on_received: Callable[[Inbound], None] | None = None,
     ):
         self._config = config
         self._handle = handle
         self._dedup = dedup
         self._send_later = send_later
-        self._on_received = on_received
         self._crypto = WeChatCrypto(config.token, config.aes_key, config.appid)
         self._inflight: dict[str, asyncio.Future] = {}
         self._background: set[asyncio.Task] = set()
@@ -128,8 +126,6 @@ class Gateway:
             return web.Response(status=400, text="bad request")
         if not inbound.openid:
             return web.Response(status=400, text="no sender")
-        if self._on_received:
-            self._on_received(inbound)
         try:
             reply = await self._reply_for(inbound)
         except StoreUnavailable as exc:

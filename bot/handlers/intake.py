@@ -214,7 +214,7 @@ class IntakeDialogue:
         return changed
 
     def _interruption(self, ctx: Context, state, act: str, confidence: float) -> list[str] | None:
-        """A policy question or progress check in the middle of the form: answer, re-ask."""
+        """A policy question in the middle of the form: answer it, then ask again."""
         nlu = ctx.nlu
         if nlu is None or act in ("affirm", "deny", "correct") and confidence >= 0.8:
             return None
