@@ -19,6 +19,7 @@ from bot.handlers.intake_form import (
     pick_number,
     places_of,
     run_form,
+    tracker_for,
 )
 from bot.metrics import observe_case
 from bot.periods import period_text
@@ -28,6 +29,7 @@ from bot.store.models import utcnow
 from bot.texts import text
 from routing.cases import add_supplement, find_open_case, register_case
 from routing.deadlines import to_local
+from routing.notices import status_label
 
 CANCEL_CUE = re.compile(r"(取消|不办|算了|不要了|不弄|撤销|不用了|不登记|不反映|放弃)")
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
@@ -177,7 +179,7 @@ class IntakeDialogue:
                 set_pending(state, "confirm", None)
                 return await self._finish(session, state, ctx.inbound.openid)
             if act == "deny" and act_confidence >= 0.8:
-                fields = [s for s in self.action.ask_order(_SlotView(state.slots))
+                fields = [s for s in self.action.ask_order(tracker_for(state.openid, state.slots, {}))
                           if s != "extras"]
                 set_pending(state, "which", fields)
                 names = [SPEC["field_names"][f] for f in fields]
@@ -330,7 +332,7 @@ class IntakeDialogue:
             existing = await find_open_case(session, openid, slots["category"])
             if existing is not None:
                 set_pending(state, "duplicate", existing.case_no)
-                status = SPEC["statuses"].get(existing.status, existing.status)
+                status = status_label(existing.status)
                 return [text("duplicate_question", case_no=existing.case_no, status=status)]
         return await self._register(session, state, openid)
 
@@ -385,13 +387,3 @@ class IntakeDialogue:
                          phone=mask_phone(fields["phone"]))]
         deadline = to_local(case.deadline).strftime("%Y-%m-%d") if case.deadline else "—"
         return [text("registered", case_no=case.case_no, lead=lead, deadline=deadline)]
-
-
-class _SlotView:
-    """Just enough of a tracker for ``ValidateDisputeForm.ask_order``."""
-
-    def __init__(self, slots: dict):
-        self._slots = slots
-
-    def get_slot(self, name: str):
-        return self._slots.get(name)

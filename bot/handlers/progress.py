@@ -7,6 +7,7 @@ from bot.handlers.intake_form import SPEC
 from bot.texts import text
 from routing.cases import case_for_payer, cases_of, events_of
 from routing.deadlines import to_local
+from routing.notices import status_label
 
 EVENT_NAMES = {
     "registered": "已登记", "assigned": "已转交{agency}", "accepted": "{agency}已受理",
@@ -39,7 +40,7 @@ async def progress(ctx: Context) -> list[str]:
     lines = [text("progress_list_header")]
     for case in cases[:10]:
         lines.append(text("progress_item", case_no=case.case_no, category=_category(case),
-                          status=SPEC["statuses"].get(case.status, case.status),
+                          status=status_label(case.status),
                           updated=_date(case.updated_at), deadline=_date(case.deadline)))
     lines.append(text("progress_footer"))
     return ["\n".join(lines)]
@@ -48,7 +49,7 @@ async def progress(ctx: Context) -> list[str]:
 async def _timeline(session, ctx: Context, case) -> str:
     agencies = ctx.services.config.raw.get("agencies") or {}
     lines = [text("progress_timeline_header", case_no=case.case_no, category=_category(case),
-                  status=SPEC["statuses"].get(case.status, case.status),
+                  status=status_label(case.status),
                   deadline=_date(case.deadline, "%Y-%m-%d"))]
     for event in await events_of(session, case):
         if event.kind not in EVENT_NAMES:
