@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.inbound import Inbound
+from bot.store.models import OutboxItem
 
 
 @dataclass
@@ -21,8 +22,6 @@ class Services:
 def queued_messages(session) -> bool:
     """Did this session write outbox rows (cards, notices)? Only then is the dispatcher worth
     waking; otherwise it would query the outbox after every message for nothing."""
-    from bot.store.models import OutboxItem
-
     objects = list(session.new) + list(session.identity_map.values())
     return any(isinstance(obj, OutboxItem) for obj in objects)
 
