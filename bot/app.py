@@ -23,6 +23,7 @@ from bot.liaison_api import liaison_routes
 from bot.metrics import latency_middleware, metrics_route
 from bot.privacy import hash_openid
 from bot.store.db import make_engine, make_sessionmaker
+from bot.store.batch import GroupCommit
 from bot.store.dedup import DedupStore
 from bot.store.tokens import TokenStore
 from bot.wechat_api import WeChatAPI
@@ -68,7 +69,9 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
     engine = make_engine(config.database_url)
     sessionmaker = make_sessionmaker(engine)
     parser, kb = models if models is not None else load_models(config)
-    services = Services(config=config, sessionmaker=sessionmaker, parser=parser, kb=kb)
+    writes = GroupCommit(engine)
+    services = Services(config=config, sessionmaker=sessionmaker, writes=writes,
+                        parser=parser, kb=kb)
     app["config"], app["engine"], app["services"] = config, engine, services
 
     async def send_later(openid: str, texts: list[str]) -> None:
@@ -88,7 +91,7 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
     async def file_dispute(ctx):
         return await intake.on_text(ctx, start=True)
 
-    gateway_dedup = DedupStore(sessionmaker)
+    gateway_dedup = DedupStore(sessionmaker, writes)
     dispatcher = Dispatcher(
         services,
         intents={"file_dispute": file_dispute, "ask_policy": ask_policy,
@@ -113,6 +116,7 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         yield
         purger.cancel()
         await gateway.drain()
+        await writes.flush()
         await http.close()
         await engine.dispose()
 

@@ -11,12 +11,16 @@ from bot.store.db import is_sqlite
 
 
 def _run_worker(config: Config, reuse_port: bool) -> None:
+    """uvloop: its cross-thread wake-ups are what every aiosqlite query pays for."""
+    import uvloop
     from aiohttp import web
 
     from bot.app import build_app
 
+    loop = uvloop.new_event_loop()
+    asyncio.set_event_loop(loop)
     web.run_app(build_app(config), host=config.host, port=config.port, access_log=None,
-                reuse_port=reuse_port,
+                reuse_port=reuse_port, loop=loop,
                 print=lambda msg: print(f"disputebot listening on "
                                         f"http://{config.host}:{config.port}/wechat"))
 

@@ -57,7 +57,7 @@ class Dispatcher:
 
     async def handle(self, inbound: Inbound) -> list[str]:
         async with self._locks.for_payer(inbound.openid):
-            await touch_payer(self.services.sessionmaker, inbound)
+            touch_payer(self.services.writes, inbound)
             return await self._handle(inbound)
 
     async def _handle(self, inbound: Inbound) -> list[str]:

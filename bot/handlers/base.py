@@ -14,6 +14,7 @@ class Services:
 
     config: Any
     sessionmaker: Any
+    writes: Any = None
     parser: Any = None
     kb: Any = None
     extra: dict = field(default_factory=dict)

@@ -1,17 +1,20 @@
 """Message deduplication in the database, so a platform resend is recognised by any worker
-and after a restart. Plain Core statements: this runs twice for every message."""
+and after a restart. Claims and outcomes of concurrent messages are written together
+(:mod:`bot.store.batch`): this runs twice for every message."""
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
+from bot.store.batch import GroupCommit
 from bot.store.models import ProcessedMessage, utcnow
 
 TABLE = ProcessedMessage.__table__
+INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
 @dataclass
@@ -22,19 +25,54 @@ class Seen:
     reply: str | None
 
 
+class _Claims:
+    """Insert every key of the batch at once; the keys that were already there are resends.
+    Sorted, so two PostgreSQL workers lock keys in one order and cannot deadlock."""
+
+    async def run(self, conn, keys):
+        unique = sorted(set(keys))
+        now = utcnow()
+        statement = (INSERT[conn.dialect.name](TABLE)
+                     .values([{"key": k, "state": "processing", "created_at": now}
+                              for k in unique])
+                     .on_conflict_do_nothing(index_elements=[TABLE.c.key])
+                     .returning(TABLE.c.key))
+        won = set((await conn.execute(statement)).scalars())
+        earlier = {}
+        if len(won) < len(unique):
+            rows = await conn.execute(select(TABLE.c.key, TABLE.c.state, TABLE.c.reply)
+                                      .where(TABLE.c.key.in_(set(unique) - won)))
+            earlier = {row.key: Seen(row.state, row.reply) for row in rows}
+        results = []
+        for key in keys:
+            if key in won:
+                won.discard(key)  # a second copy in the same batch is a resend
+                results.append(None)
+            else:
+                results.append(earlier.get(key, Seen("processing", None)))
+        return results
+
+
+class _Outcomes:
+    async def run(self, conn, items):
+        await conn.execute(
+            update(TABLE).where(TABLE.c.key == bindparam("k"))
+            .values(state=bindparam("s"), reply=bindparam("r")),
+            [{"k": key, "s": state, "r": reply} for key, state, reply in sorted(items, key=lambda item: item[0])])
+        return [None] * len(items)
+
+
+CLAIMS, OUTCOMES = _Claims(), _Outcomes()
+
+
 class DedupStore:
-    def __init__(self, sessionmaker):
+    def __init__(self, sessionmaker, writes: GroupCommit | None = None):
         self._engine = sessionmaker.kw["bind"]
+        self._writes = writes or GroupCommit(self._engine)
 
     async def claim(self, key: str) -> Seen | None:
         """Record ``key`` as being handled; return the earlier record if it was seen before."""
-        try:
-            async with self._engine.begin() as conn:
-                await conn.execute(TABLE.insert().values(
-                    key=key, state="processing", created_at=utcnow()))
-            return None
-        except IntegrityError:
-            return await self.get(key)
+        return await self._writes.write(CLAIMS, key)
 
     async def get(self, key: str) -> Seen | None:
         async with self._engine.connect() as conn:
@@ -44,9 +82,7 @@ class DedupStore:
 
     async def finish(self, key: str, state: str, reply: str | None = None) -> None:
         """``state`` is ``replied`` (passive reply, kept for a resend) or ``deferred``."""
-        async with self._engine.begin() as conn:
-            await conn.execute(update(TABLE).where(TABLE.c.key == key)
-                               .values(state=state, reply=reply))
+        await self._writes.write(OUTCOMES, (key, state, reply))
 
     async def wait_done(self, key: str, timeout: float, interval: float = 0.1) -> Seen | None:
         """Poll for the outcome of a copy being handled by another worker."""

@@ -4,22 +4,39 @@ from __future__ import annotations
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.inbound import Inbound
+from bot.store.batch import GroupCommit
 from bot.store.models import Payer, utcnow
 
 TABLE = Payer.__table__
 UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
-async def touch_payer(sessionmaker, inbound: Inbound) -> None:
-    """Record contact in one upsert (every message pays for it, and two workers may see a
-    payer's first message at once); an unsubscribe marks the payer as gone."""
-    engine = sessionmaker.kw["bind"]
-    gone = inbound.kind == "event" and inbound.event == "unsubscribe"
-    values = {"subscribed": not gone}
-    if not gone:
-        values["last_message_at"] = utcnow()
-    statement = UPSERT[engine.dialect.name](TABLE).values(openid=inbound.openid, **values)
-    statement = statement.on_conflict_do_update(index_elements=[TABLE.c.openid], set_=values)
-    async with engine.begin() as conn:
-        await conn.execute(statement)
+class _Contacts:
+    """One upsert per batch for the payers who wrote (another for those who unsubscribed);
+    each payer once, their latest message deciding, in a fixed order against deadlocks."""
 
+    async def run(self, conn, items):
+        latest = {openid: row for openid, row in items}
+        for gone in (False, True):
+            rows = [{"openid": openid, **row} for openid, row in sorted(latest.items())
+                    if row["subscribed"] is not gone]
+            if not rows:
+                continue
+            statement = UPSERT[conn.dialect.name](TABLE).values(rows)
+            columns = ["subscribed"] if gone else ["subscribed", "last_message_at"]
+            await conn.execute(statement.on_conflict_do_update(
+                index_elements=[TABLE.c.openid],
+                set_={c: statement.excluded[c] for c in columns}))
+        return [None] * len(items)
+
+
+CONTACTS = _Contacts()
+
+
+def touch_payer(writes: GroupCommit, inbound: Inbound) -> None:
+    """Record contact without holding up the reply (every message pays for it, and two
+    workers may see a payer's first message at once); an unsubscribe marks the payer gone."""
+    gone = inbound.kind == "event" and inbound.event == "unsubscribe"
+    row = {"subscribed": False} if gone else {"subscribed": True,
+                                              "last_message_at": utcnow()}
+    writes.write_soon(CONTACTS, (inbound.openid, row), "payer contact")
