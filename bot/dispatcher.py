@@ -10,6 +10,7 @@ from bot.handlers.base import Context, Services
 from bot.inbound import Inbound
 from bot.metrics import observe_message
 from bot.store.payers import touch_payer
+from bot.store.snapshot import payer_snapshot
 from bot.texts import text
 
 Handler = Callable[[Context], Awaitable[list[str]]]
@@ -77,6 +78,7 @@ class Dispatcher:
             return media.media_reply(inbound.kind)
         ctx.text = inbound.text
         ctx.nlu = self.parse(inbound.text)
+        ctx.snapshot = await payer_snapshot(self.services.writes, inbound.openid)
         observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
         for dialogue in self._dialogues if ctx.nlu is not None else ():
             replies = await dialogue(ctx)

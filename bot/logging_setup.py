@@ -137,6 +137,9 @@ def setup_logging(level: str | int | None = None, fmt: str | None = None,
     handler.setFormatter(TextFormatter() if fmt == "text" else JsonFormatter())
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
+    # rasa-sdk logs "Tried to access non existent slot" at INFO for every optional slot the
+    # form looks at: several lines per message that say nothing about our service.
+    logging.getLogger("rasa_sdk").setLevel(logging.WARNING)
     return handler
 
 

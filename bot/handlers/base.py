@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.inbound import Inbound
 from bot.store.models import OutboxItem
+from bot.store.snapshot import PayerSnapshot
 
 
 @dataclass
@@ -39,3 +40,5 @@ class Context:
     services: Services
     text: str = ""
     nlu: Any = None
+    snapshot: PayerSnapshot | None = None
+    """Read before text messages are dispatched; None for events."""

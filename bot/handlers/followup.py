@@ -3,16 +3,15 @@ resolved case (not solved → legal options, or 重新办理 reopens it)."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from bot.handlers.base import Context, wake_outbox
-from bot.store.models import Case, CaseEvent, DialogueState, utcnow
+from bot.store.models import Case, CaseEvent, utcnow
+from bot.store.snapshot import FEEDBACK_WINDOW
 from bot.texts import text
 from routing.cases import add_supplement, reopen_case
 
-FEEDBACK_WINDOW = timedelta(days=14)
 NOT_SOLVED = re.compile(r"(没解决|未解决|没有解决|不解决|还没解决|不满意|没用|没处理)")
 SOLVED = re.compile(r"(已解决|解决了|满意|处理好了|搞定)")
 REOPEN = re.compile(r"^(重新办理|重新处理|重办|再办)")
@@ -26,29 +25,17 @@ async def _latest(session, openid: str, *conditions):
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def _has_pending_case(sessionmaker, openid: str) -> bool:
-    """One cheap query on every message: is any case waiting for this payer's answer?"""
-    query = select(Case.id).where(Case.openid == openid, or_(
-        Case.awaiting_info.is_(True),
-        and_(Case.status == "resolved", Case.resolved_at > utcnow() - FEEDBACK_WINDOW),
-    )).limit(1)
-    async with sessionmaker.kw["bind"].connect() as conn:
-        return (await conn.execute(query)).first() is not None
-
-
 async def followup(ctx: Context) -> list[str] | None:
     """Answers that belong to an existing case; None when the message is about something else."""
     intent = ctx.nlu.intent if ctx.nlu else "other"
     reply = ctx.text.strip()
     if intent in SKIP_INTENTS and not REOPEN.match(reply):
         return None
-    openid = ctx.inbound.openid
-    if not await _has_pending_case(ctx.services.sessionmaker, openid):
+    snapshot = ctx.snapshot
+    if snapshot is None or not snapshot.case_waiting or snapshot.in_form:
         return None
+    openid = ctx.inbound.openid
     async with ctx.services.sessionmaker() as session:
-        state = await session.get(DialogueState, openid)
-        if state is not None and state.form:
-            return None
         waiting = await _latest(session, openid, Case.awaiting_info.is_(True))
         if waiting is not None and intent != "greet":
             await add_supplement(session, waiting, reply, actor="payer",

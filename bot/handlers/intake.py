@@ -6,6 +6,7 @@ decides *when* to run it and what to say around it. Diagram: ``intake.mmd``.
 """
 from __future__ import annotations
 
+import copy
 import re
 from datetime import timedelta
 
@@ -24,7 +25,16 @@ from bot.handlers.intake_form import (
 from bot.metrics import observe_case
 from bot.periods import period_text
 from bot.privacy import mask_phone, scrub
-from bot.store.dialogue import clear_form, load_state, set_pending, start_form, touch
+from bot.store.dialogue import (
+    clear_form,
+    columns_of,
+    detached_state,
+    load_state,
+    save_state,
+    set_pending,
+    start_form,
+    touch,
+)
 from bot.store.models import utcnow
 from bot.texts import text
 from routing.cases import add_supplement, find_open_case, register_case
@@ -44,6 +54,19 @@ ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
 NOTED = ("employer", "jurisdiction", "name", "phone", "headcount")
 SEVERITY_RANK = {"simple": 0, "general": 1, "major": 2}
 MAJOR_HEADCOUNT = 30
+
+
+class NeedsSession(Exception):
+    """The step reads or writes cases, so it runs inside a database session."""
+
+
+class _NoSession:
+    def __getattr__(self, name):
+        raise NeedsSession(name)
+
+
+NO_SESSION = _NoSession()
+RETRY_LOCKED = object()
 
 
 def _message(ctx: Context) -> dict:
@@ -75,6 +98,15 @@ class IntakeDialogue:
 
     async def on_text(self, ctx: Context, start: bool = False) -> list[str] | None:
         """Handle a text inside (or starting) a form; None lets the intent handlers answer."""
+        snapshot = ctx.snapshot
+        if snapshot is not None:
+            filing = ctx.nlu is not None and ctx.nlu.intent == "file_dispute"
+            if not (start or snapshot.in_form or filing):
+                return None
+            if snapshot.state is not None:
+                replies = await self._step_on_snapshot(ctx, snapshot.state, start)
+                if replies is not RETRY_LOCKED:
+                    return replies
         for attempt in range(2):
             try:
                 async with self.services.sessionmaker() as session:
@@ -87,6 +119,8 @@ class IntakeDialogue:
                                             or not session.is_modified(state)):
                         await session.rollback()  # nothing to keep: no write, no commit
                     else:
+                        if replies is None:
+                            state.version = (state.version or 0) + 1
                         await session.commit()
                 break
             except IntegrityError:
@@ -94,6 +128,26 @@ class IntakeDialogue:
                     raise
         if queued:
             wake_outbox(self.services)
+        return replies
+
+    async def _step_on_snapshot(self, ctx: Context, row: dict, start: bool):
+        """The common step, which only changes the form: run on the state already read with
+        the snapshot and saved in the next batch, with no session of its own. Steps that
+        touch cases, and saves that lose a race with another worker, return RETRY_LOCKED."""
+        state = detached_state(row)
+        read_version, before = state.version, copy.deepcopy(columns_of(state))
+        try:
+            replies = await self._step(NO_SESSION, state, ctx, start)
+        except NeedsSession:
+            return RETRY_LOCKED
+        if replies is not None:
+            touch(state)
+        elif columns_of(state) == before:
+            return None
+        else:
+            state.version = (read_version or 0) + 1
+        if not await save_state(self.services.writes, state, read_version):
+            return RETRY_LOCKED
         return replies
 
     async def on_image(self, ctx: Context) -> list[str] | None:

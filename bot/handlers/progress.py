@@ -28,6 +28,8 @@ def _category(case) -> str:
 async def progress(ctx: Context) -> list[str]:
     nlu = ctx.nlu
     entity = nlu.entity("case_no") if nlu is not None else None
+    if entity is None and ctx.snapshot is not None and not ctx.snapshot.cases:
+        return [text("progress_none")]
     async with ctx.services.sessionmaker() as session:
         if entity is not None:
             case = await case_for_payer(session, ctx.inbound.openid, entity.value)

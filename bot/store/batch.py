@@ -40,7 +40,8 @@ class GroupCommit:
             self._writer = asyncio.create_task(self._write_all())
         return future
 
-    async def write(self, kind: BatchKind, item: Any) -> Any:
+    async def run(self, kind: BatchKind, item: Any) -> Any:
+        """``item``'s result, from the next batch."""
         return await self.submit(kind, item)
 
     def write_soon(self, kind: BatchKind, item: Any, what: str) -> None:

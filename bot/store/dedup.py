@@ -53,11 +53,14 @@ class _Claims:
         return results
 
 
+_OUTCOME = (update(TABLE).where(TABLE.c.key == bindparam("k"))
+            .values(state=bindparam("s"), reply=bindparam("r")))
+
+
 class _Outcomes:
     async def run(self, conn, items):
         await conn.execute(
-            update(TABLE).where(TABLE.c.key == bindparam("k"))
-            .values(state=bindparam("s"), reply=bindparam("r")),
+            _OUTCOME,
             [{"k": key, "s": state, "r": reply} for key, state, reply in sorted(items, key=lambda item: item[0])])
         return [None] * len(items)
 
@@ -72,7 +75,7 @@ class DedupStore:
 
     async def claim(self, key: str) -> Seen | None:
         """Record ``key`` as being handled; return the earlier record if it was seen before."""
-        return await self._writes.write(CLAIMS, key)
+        return await self._writes.run(CLAIMS, key)
 
     async def get(self, key: str) -> Seen | None:
         async with self._engine.connect() as conn:
@@ -82,7 +85,7 @@ class DedupStore:
 
     async def finish(self, key: str, state: str, reply: str | None = None) -> None:
         """``state`` is ``replied`` (passive reply, kept for a resend) or ``deferred``."""
-        await self._writes.write(OUTCOMES, (key, state, reply))
+        await self._writes.run(OUTCOMES, (key, state, reply))
 
     async def wait_done(self, key: str, timeout: float, interval: float = 0.1) -> Seen | None:
         """Poll for the outcome of a copy being handled by another worker."""

@@ -3,10 +3,14 @@ every worker. The row is locked for the length of one message (FOR UPDATE on Pos
 SQLite serialises writers itself)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store.batch import GroupCommit
 from bot.store.models import DialogueState, utcnow
+
+TABLE = DialogueState.__table__
+SAVED = ("form", "requested_slot", "slots", "pending", "version", "started_at", "updated_at")
 
 
 async def load_state(session: AsyncSession, openid: str) -> DialogueState:
@@ -50,3 +54,38 @@ def set_pending(state: DialogueState, key: str, value) -> None:
 def touch(state: DialogueState) -> None:
     state.version = (state.version or 0) + 1
     state.updated_at = utcnow()
+
+
+def detached_state(row: dict) -> DialogueState:
+    """A state read in a batch (:mod:`bot.store.snapshot`), to change and :func:`save_state`."""
+    return DialogueState(**row)
+
+
+def columns_of(state: DialogueState) -> tuple:
+    return tuple(getattr(state, column) for column in SAVED)
+
+
+_SAVE = (update(TABLE)
+         .where(TABLE.c.openid == bindparam("key"), TABLE.c.version == bindparam("read"))
+         .values({column: bindparam(f"new_{column}") for column in SAVED}))
+
+
+class _Saves:
+    """Each save is a compare-and-set on ``version``: it fails if another worker changed the
+    row since it was read, and the step is then run again on the locked row."""
+
+    async def run(self, conn, items):
+        results = []
+        for openid, read_version, values in items:
+            result = await conn.execute(_SAVE, {"key": openid, "read": read_version, **{
+                f"new_{column}": value for column, value in values.items()}})
+            results.append(result.rowcount == 1)
+        return results
+
+
+SAVES = _Saves()
+
+
+async def save_state(batch: GroupCommit, state: DialogueState, read_version: int) -> bool:
+    values = dict(zip(SAVED, columns_of(state)))
+    return await batch.run(SAVES, (state.openid, read_version, values))
