@@ -5,6 +5,7 @@ from the dialogue, so any internal failure degrades to intent ``other``.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -48,6 +49,13 @@ class NluParser:
              for kw in kws),
             key=lambda kv: -len(kv[0]),
         )
+        # One message is analysed up to three times (intent, then the form's dialogue act
+        # and category): remember the recent analyses instead of re-segmenting.
+        self._analysis = functools.lru_cache(maxsize=1024)(self._analyse)
+
+    def _analyse(self, text: str) -> tuple[Normalized, tuple[Entity, ...]]:
+        norm = self._tools.normalize(text)
+        return norm, tuple(self._extractor.extract(norm))
 
     def parse(self, text: str) -> NluResult:
         """Full analysis of one message; never raises."""
@@ -59,8 +67,8 @@ class NluParser:
             return NluResult(text=text, intent="other", intent_confidence=0.0)
 
     def _parse(self, text: str) -> NluResult:
-        norm = self._tools.normalize(text[:MAX_EXTRACT_CHARS])
-        entities = self._extractor.extract(norm)
+        norm, found = self._analysis(text[:MAX_EXTRACT_CHARS])
+        entities = list(found)
         head = norm.text[:MAX_CLASSIFY_CHARS]
         intent, confidence = self._intent(head, entities, norm)
         category, cat_conf = None, 0.0
@@ -90,14 +98,17 @@ class NluParser:
         harmed = any(e.type == "headcount" for e in entities) or self._first_person.search(head)
         return bool(harmed and self._harm.search(head))
 
-    def _features(self, head: str, entities: list[Entity]) -> list[str]:
-        types = {e.type for e in entities if e.type in _ENTITY_FEATURES}
-        return featurize(head, self._tools.words(head), types)
+    def _features(self, head: str, entities) -> list[str]:
+        types = frozenset(e.type for e in entities if e.type in _ENTITY_FEATURES)
+        return self._featurized(head, types)
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 - one parser per process, kept for life
+    def _featurized(self, head: str, types: frozenset) -> tuple[str, ...]:
+        return tuple(featurize(head, self._tools.words(head), types))
 
     def _classify(self, model: str, text: str) -> tuple[str, float]:
-        norm = self._tools.normalize(text[:MAX_CLASSIFY_CHARS])
-        features = self._features(norm.text, self._extractor.extract(norm))
-        return self._models[model].predict(features)
+        norm, entities = self._analysis(text[:MAX_CLASSIFY_CHARS])
+        return self._models[model].predict(self._features(norm.text, entities))
 
     def category(self, text: str) -> tuple[str, float]:
         """Dispute category of ``text`` whatever its intent (used on a form's description)."""
@@ -110,7 +121,7 @@ class NluParser:
     def dialogue_act(self, text: str) -> tuple[str, float]:
         """affirm / deny / correct / other for a reply inside a form."""
         try:
-            key = _STRIP.sub("", self._tools.normalize(text or "").text)
+            key = _STRIP.sub("", self._analysis((text or "")[:MAX_CLASSIFY_CHARS])[0].text)
             if not key:
                 return "other", 1.0
             if key in self._exact_acts:
