@@ -82,6 +82,9 @@ FILINGS = [
     "单位{employer}按最低基数给我交社保，实际工资八千多，想反映一下",
 ]
 PROGRESS = ["进度", "查询进度", "我的案件办到哪了"]
+# Endings payers add, so that repeated messages are rarely identical (the NLU keeps the
+# last few analyses; a fixed pool of texts would measure that cache, not the parser).
+ENDINGS = ["", "。", "？", "，谢谢", "啊", "～", "，麻烦了", "!", "。。", " 请问一下"]
 # Share of conversations started by each kind (a filing is several messages).
 SESSION_WEIGHTS = {"greeting": 25, "policy": 40, "filing": 15, "progress": 20}
 
@@ -295,17 +298,20 @@ class Payer:
         while time.monotonic() < deadline:
             kind = self.rng.choices(kinds, weights)[0]
             if kind == "greeting":
-                await self.say(self.rng.choice(GREETINGS), kind)
+                await self.say(self.varied(GREETINGS), kind)
             elif kind == "policy":
-                await self.say(self.rng.choice(self.questions), kind)
+                await self.say(self.varied(self.questions), kind)
             elif kind == "progress":
-                await self.say(self.rng.choice(PROGRESS), kind)
+                await self.say(self.varied(PROGRESS), kind)
             else:
                 await self.file(deadline)
 
+    def varied(self, texts: list[str]) -> str:
+        return self.rng.choice(texts) + self.rng.choice(ENDINGS)
+
     async def file(self, deadline: float) -> None:
-        first = self.rng.choice(FILINGS).format(name="张三", phone=self.phone,
-                                                 employer=self.employer)
+        first = self.varied(FILINGS).format(name="张三", phone=self.phone,
+                                            employer=self.employer)
         reply = await self.say(first, "filing")
         if not self.conversational:
             return

@@ -212,6 +212,18 @@ async def test_correction_with_the_new_value_in_the_same_message(platform, confi
     assert state.slots["jurisdiction"] == "荔城街道"
 
 
+async def test_correcting_an_optional_field_asks_the_optional_question_again(platform, config):
+    openid = "o-correct-amount"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    reply = await finish_form(platform, openid, reply, {**ANSWERS, "时间段或金额": "每月800元"})
+    again = await say(platform, openid, "金额写错了")
+    assert "时间段或金额" in again
+    reply = await say(platform, openid, "每月900元")
+    assert "请核对登记内容" in reply and "900" in reply
+    [state] = await fetch(config.database_url, DialogueState, openid=openid)
+    assert state.slots["amount"] == 900
+
+
 async def test_idle_draft_asks_to_continue_or_restart(platform, config):
     openid = "o-idle"
     await say(platform, openid, "公司欠缴我的社保，我叫孙八")

@@ -284,8 +284,12 @@ class IntakeDialogue:
         return None
 
     def _reask(self, state, slot: str) -> list[str]:
+        """Clear ``slot`` and ask for it again; the optional fields (period, amount, ID number)
+        are asked for together, by the optional question."""
         slots = dict(state.slots)
         slots[slot] = None
+        if slot in SPEC["optional_slots"]:
+            slots["extras"], slot = None, "extras"
         if slot == "jurisdiction":
             slots["jurisdiction_choices"] = None
         slots["requested_slot"] = slot

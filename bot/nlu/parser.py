@@ -50,8 +50,8 @@ class NluParser:
             key=lambda kv: -len(kv[0]),
         )
         # One message is analysed up to three times (intent, then the form's dialogue act
-        # and category): remember the recent analyses instead of re-segmenting.
-        self._analysis = functools.lru_cache(maxsize=1024)(self._analyse)
+        # and category): remember the messages in flight instead of re-segmenting.
+        self._analysis = functools.lru_cache(maxsize=64)(self._analyse)
 
     def _analyse(self, text: str) -> tuple[Normalized, tuple[Entity, ...]]:
         norm = self._tools.normalize(text)
@@ -102,7 +102,7 @@ class NluParser:
         types = frozenset(e.type for e in entities if e.type in _ENTITY_FEATURES)
         return self._featurized(head, types)
 
-    @functools.lru_cache(maxsize=1024)  # noqa: B019 - one parser per process, kept for life
+    @functools.lru_cache(maxsize=64)  # noqa: B019 - one parser per process, kept for life
     def _featurized(self, head: str, types: frozenset) -> tuple[str, ...]:
         return tuple(featurize(head, self._tools.words(head), types))
 
