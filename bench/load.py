@@ -399,7 +399,7 @@ async def drive(server: Server, cfg, payers: int, seconds: float, warmup: float,
 # --- targets --------------------------------------------------------------------------
 
 def our_server(workdir: Path, database_url: str | None, api_base: str, webhook_base: str,
-               profile: Path | None, profile_gil: bool = True) -> Server:
+               profile: Path | None, profile_gil: bool = True, workers: int = 1) -> Server:
     raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
     cfg_path = workdir / "config.yaml"
     cfg_path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
@@ -411,7 +411,8 @@ def our_server(workdir: Path, database_url: str | None, api_base: str, webhook_b
         subprocess.run([sys.executable, "-m", "bot.cli", "db", "upgrade"], cwd=ROOT, env=env,
                        check=True, capture_output=True)
     port = free_port()
-    argv = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)]
+    argv = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port),
+            "--workers", str(workers)]
     if profile is not None:
         argv = ["py-spy", "record", "--rate", "100", "--format", "raw", "-o", str(profile),
                 *(["--gil"] if profile_gil else []), "--", *argv]
@@ -634,7 +635,8 @@ async def main_async(args) -> int:
         for name in targets:
             if name == "ours":
                 server = our_server(workdir, args.database_url, api_base, hook_base, profile,
-                                    profile_gil=args.profile_mode == "gil")
+                                    profile_gil=args.profile_mode == "gil",
+                                    workers=args.workers)
             elif name == "bare":
                 server = bare_server(workdir)
             elif name == "werobot":
@@ -733,6 +735,8 @@ def main() -> int:
                     help="--count-statements: payers, one conversation of each kind each")
     ap.add_argument("--cprofile", help="--count-statements: write cProfile stats here")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (server logs)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="ours: disputebot serve --workers N (SO_REUSEPORT)")
     ap.add_argument("--no-components", action="store_true",
                     help="skip the in-process NLU/KB timing")
     args = ap.parse_args()

@@ -184,7 +184,7 @@ class CountingHandler:
 
 @pytest.fixture
 async def gateway_with(aiohttp_server, http, config, fake_api):
-    engines = []
+    engines, gateways = [], []
 
     async def build(handler, budget=0.5):
         import dataclasses
@@ -203,12 +203,15 @@ async def gateway_with(aiohttp_server, http, config, fake_api):
                 await api.send_text(openid, t)
 
         gateway = Gateway(cfg, handler, DedupStore(sm), send_later)
+        gateways.append(gateway)
         app = web.Application()
         app.router.add_routes(gateway.routes())
         server = await aiohttp_server(app)
         return make_platform(http, server, cfg), gateway
 
     yield build
+    for gateway in gateways:
+        await gateway.drain()
     for engine in engines:
         await engine.dispose()
 
