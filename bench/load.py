@@ -396,6 +396,16 @@ async def drive(server: Server, cfg, payers: int, seconds: float, warmup: float,
     }
 
 
+async def mean_batch(port: int) -> float | None:
+    """Mean group-commit batch size, from ``disputebot_db_batch_items`` in /metrics."""
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"http://127.0.0.1:{port}/metrics") as response:
+            body = await response.text()
+    found = dict(re.findall(r"^disputebot_db_batch_items_(sum|count) (\S+)$", body, re.M))
+    count = float(found.get("count", 0))
+    return round(float(found["sum"]) / count, 1) if count else None
+
+
 # --- targets --------------------------------------------------------------------------
 
 def our_server(workdir: Path, database_url: str | None, api_base: str, webhook_base: str,
@@ -650,6 +660,8 @@ async def main_async(args) -> int:
                 result = await drive(server, cfg, args.payers, args.seconds, args.warmup,
                                      conversational=name == "ours", seed=args.seed,
                                      fake_api=fake_api if name == "ours" else None)
+                if name == "ours":
+                    result["db_batch_mean"] = await mean_batch(server.port)
             finally:
                 server.stop()
             if name == "ours":
@@ -685,7 +697,9 @@ async def main_async(args) -> int:
               f"{ours['filings_abandoned']} filings "
               f"abandoned, {ours['webhook_posts']} group-robot posts, "
               f"{ours['token_fetches']} token fetch(es), "
-              f"{ours['server_log_warnings']} warning/error log lines")
+              f"{ours['server_log_warnings']} warning/error log lines; "
+              f"{ours['db_batch_mean']} message reads/writes per database transaction "
+              f"(mean, one worker's /metrics)")
         print()
         print("| conversation step | n | p50 ms | p95 ms |")
         print("|---|---:|---:|---:|")

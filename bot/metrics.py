@@ -62,6 +62,11 @@ OLDEST_PENDING = Gauge(
     "Age of the oldest pending outbox item (0 when none), read at scrape time.",
     registry=REGISTRY,
 )
+DB_BATCHES = Histogram(
+    "disputebot_db_batch_items", "Message reads and writes done together in one group-commit "
+    "transaction (claims, payer contact, snapshots, form saves, outcomes).",
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 200), registry=REGISTRY,
+)
 SCRAPE_ERRORS = Counter(
     "disputebot_metrics_database_errors", "Scrapes whose database figures could not be read.",
     registry=REGISTRY,
@@ -92,6 +97,10 @@ def observe_message(kind: str | None, intent: str | None = None) -> None:
     """One inbound message: ``kind`` text/voice/image/event/..., ``intent`` from NLU or the
     menu (``none`` when the message is not classified, e.g. an image)."""
     MESSAGES.labels(kind=_label(kind, "unknown"), intent=_label(intent)).inc()
+
+
+def observe_batch(items: int) -> None:
+    DB_BATCHES.observe(items)
 
 
 def observe_late_reply() -> None:

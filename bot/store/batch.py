@@ -14,6 +14,8 @@ import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from bot.metrics import observe_batch
+
 log = logging.getLogger("disputebot.store")
 
 MAX_BATCH = 200
@@ -63,6 +65,7 @@ class GroupCommit:
         while self._queue:
             await asyncio.sleep(0)  # let requests that are ready to run join this batch
             batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
+            observe_batch(len(batch))
             try:
                 results = await self._write(batch)
             except Exception as exc:  # noqa: BLE001 - every waiter gets the failure
