@@ -5,12 +5,15 @@ silently steals its traffic, and a mistyped article number would be shown to pay
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
 from .entries import Entry, load_entries
+from .kb import load_lexicon
+from .retrieval import Requirement
 from .statutes import StatuteIndex, parse_citations
-from .textnorm import clean
+from .textnorm import Tokenizer, clean
 
 # Source parts that need no statute citation: local rules, current practice, the seed documents.
 NON_STATUTE_SOURCES = ("各地规定", "以当地公布为准", "现行做法", "本地社保费征缴争议处理机制")
@@ -68,6 +71,28 @@ def check_duplicates(entries: list[Entry], threshold: float = NEAR_DUPLICATE) ->
     return problems
 
 
+def check_requires(entries: list[Entry]) -> list[str]:
+    """An entry's own question and paraphrases must name one of its `requires` words: otherwise
+    the rule would rank down the very phrasings the entry was written for."""
+    if not any(e.requires for e in entries):
+        return []
+    tokenizer = _tokenizer()
+    problems = []
+    for e in entries:
+        need = Requirement.of(e.requires, tokenizer.lexicon.synonyms)
+        for text in e.texts if e.requires else ():
+            if not need.met(tokenizer.tokens(text), clean(text).replace(" ", "")):
+                problems.append(f"{e.file}:{e.id}: '{text}' names none of requires "
+                                f"{list(e.requires)}")
+    return problems
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Tokenizer:
+    """jieba is loaded once per process, and only when some entry has `requires`."""
+    return Tokenizer(load_lexicon())
+
+
 def run_check(entries_dir: Path | str | None = None, statutes_dir: Path | str | None = None,
               raw_config: dict | None = None) -> list[str]:
     """All problems found in the entries; an empty list means the knowledge base is valid."""
@@ -81,4 +106,5 @@ def run_check(entries_dir: Path | str | None = None, statutes_dir: Path | str | 
     else:
         problems += check_sources(loaded.entries, statutes)
     problems += check_duplicates(loaded.entries)
+    problems += check_requires(loaded.entries)
     return problems

@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .answer import KbAnswer
-from .entries import Entry, load_entries
-from .retrieval import Retriever
+from .entries import Entry, load_entries, load_yaml
+from .retrieval import Hit, Retriever
 from .scope import Scope
 from .textnorm import Lexicon, Tokenizer
 
@@ -35,6 +33,8 @@ class Settings:
     doc_mode: str = "both"
     coverage_weight: float = 0.5
     unknown_idf_percentile: float = 50.0
+    facet_penalty: float = 1.0
+    requires_penalty: float = 1.0
 
     @classmethod
     def from_dict(cls, raw: dict) -> Settings:
@@ -42,8 +42,20 @@ class Settings:
         return cls(**known)
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """A question's scope verdicts and ranked hits, before any threshold is applied."""
+
+    question: str
+    hits: list[Hit]
+    oos_hotline: str | None = None  # out of scope outright (公积金怎么提取)
+    in_domain: bool = True  # names something of social insurance or this service
+    mixed: str | None = None  # hotline of an off-topic word beside an in-scope one
+    dispute: bool = False  # sounds like a grievance the payer may want to register
+
+
 def _read_yaml(name: str) -> dict:
-    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8")) or {}
+    return load_yaml((DATA_DIR / name).read_text(encoding="utf-8")) or {}
 
 
 class KnowledgeBase:
@@ -57,7 +69,11 @@ class KnowledgeBase:
         self.retriever = Retriever(
             entries, self.tokenizer, bigram_weight=settings.bigram_weight,
             doc_mode=settings.doc_mode, coverage_weight=settings.coverage_weight,
-            unknown_idf_percentile=settings.unknown_idf_percentile)
+            unknown_idf_percentile=settings.unknown_idf_percentile,
+            facet_penalty=settings.facet_penalty, requires_penalty=settings.requires_penalty)
+        # one question through every path (jieba's HMM, numpy, the regexes) so that the first
+        # payer's lookup costs what every later one does
+        self.ask("社保滞纳金咋算的，公积金呢？2‰ abc")
 
     def ask(self, question: Any) -> KbAnswer:
         """Best entry for `question`, or a decline naming the right hotline. Never raises."""
@@ -68,33 +84,57 @@ class KnowledgeBase:
             return KbAnswer(question=str(question)[:100], hotline=self.scope.default_hotline)
 
     def _ask(self, q: str) -> KbAnswer:
-        dispute = self.scope.is_dispute_like(q)
+        return self.decide(self.candidates(q))
+
+    def candidates(self, q: str) -> Candidates:
+        """Everything the decision needs that does not depend on the thresholds."""
         oos_hotline = self.scope.out_of_scope_hotline(q)
         if oos_hotline:
-            return KbAnswer(question=q, dispute_like=False, hotline=oos_hotline,
-                            out_of_scope=True)
-        hits, _ = self.retriever.search(q, k=1 + self.settings.also_max)
-        s = self.settings
-        top = hits[0] if hits else None
-        # "公积金和社保有什么区别": an off-topic word next to 社保 needs a much clearer match
-        mixed = self.scope.mentioned_out_of_scope(q)
-        min_score = s.min_score * (1.5 if mixed else 1.0)
-        min_cov = max(s.min_coverage, 0.6) if mixed else s.min_coverage
-        if top is None or top.score < min_score or top.coverage < min_cov or top.overlap < 1:
-            hotline = mixed or self.scope.hotline_for(q)
-            return KbAnswer(question=q, score=round(top.score, 3) if top else 0.0, dispute_like=dispute,
-                            hotline=hotline)
+            return Candidates(q, [], oos_hotline=oos_hotline)
+        hits, tokens = self.retriever.search(q, k=1 + self.settings.also_max)
+        return Candidates(q, hits, in_domain=self.scope.in_domain(q, tokens),
+                          mixed=self.scope.mentioned_out_of_scope(q),
+                          dispute=self.scope.is_dispute_like(q))
+
+    def decide(self, c: Candidates, s: Settings | None = None) -> KbAnswer:
+        """Answer with the best hit that is about the question's topic, or decline.
+
+        A hit must reach `min_score` and cover `min_coverage` of the question's topic words; a
+        top hit that matches only filler ("…是公司交还是个人交") gives way to the next one that
+        passes. An off-topic word next to 社保 ("公积金和社保有什么区别") needs a clearer match.
+        """
+        s = s or self.settings
+        q = c.question
+        if c.oos_hotline:
+            return KbAnswer(question=q, hotline=c.oos_hotline, out_of_scope=True)
+        best_score = round(c.hits[0].score, 3) if c.hits else 0.0
+        if not c.in_domain:
+            return KbAnswer(question=q, score=best_score, dispute_like=c.dispute,
+                            hotline=self.scope.hotline_for(q), out_of_scope=True)
+        min_score = s.min_score * (1.5 if c.mixed else 1.0)
+        min_cov = max(s.min_coverage, 0.6) if c.mixed else s.min_coverage
+        passing = [h for h in c.hits
+                   if h.score >= min_score and h.coverage >= min_cov and h.overlap >= 1]
+        if not passing:
+            return KbAnswer(question=q, score=best_score, dispute_like=c.dispute,
+                            hotline=c.mixed or self.scope.hotline_for(q))
+        top = passing[0]
         entry = self.entries[top.index]
-        also = [
-            (self.entries[h.index].id, self.entries[h.index].question)
-            for h in hits[1:]
-            if h.score >= s.also_ratio * top.score and h.coverage >= s.min_coverage
-        ]
+        also = [(self.entries[h.index].id, self.entries[h.index].question)
+                for h in c.hits
+                if h is not top and h.score >= s.also_ratio * top.score
+                and h.coverage >= s.min_coverage]
         return KbAnswer(
             question=q, answer=entry.answer, source=entry.source, entry_id=entry.id,
-            score=round(top.score, 3), also=also, declined=False, dispute_like=dispute,
+            score=round(top.score, 3), also=also[: s.also_max], declined=False,
+            dispute_like=c.dispute,
             hotline=entry.hotline or self.scope.hotline_for("", entry.tags),
         )
+
+
+def load_lexicon() -> Lexicon:
+    """Synonyms, stop/weak words, rewrites and facets from data/lexicon.yaml."""
+    return Lexicon.from_dict(_read_yaml("lexicon.yaml"))
 
 
 def load_kb(config: Any = None, *, entries_dir: Path | str | None = None,
@@ -109,7 +149,7 @@ def load_kb(config: Any = None, *, entries_dir: Path | str | None = None,
     merged = {**_read_yaml("settings.yaml"), **(settings or {})}
     return KnowledgeBase(
         loaded.entries,
-        Lexicon.from_dict(_read_yaml("lexicon.yaml")),
+        load_lexicon(),
         Scope.from_dict(_read_yaml("scope.yaml")),
         Settings.from_dict(merged),
     )

@@ -3,6 +3,14 @@
 Two views of each entry, averaged ("both", measured in bench/kb_bench.py --calibrate): every
 question/paraphrase as its own document (best one counts: exact colloquial hits win) and all of
 them concatenated (broad topical matches). Bigrams rescue typos and words jieba cuts oddly.
+
+BM25 alone prefers the entry whose paraphrase shares the most filler, so the shortlist is
+re-ranked by coverage: how much of the question's topic words the entry knows. An entry that is
+about one insurance type other than those the question names (养老 for a 医保 question) is
+scaled down by `facet_penalty`: the type is the one word that must not be wrong. Entries that
+name several types (rates, transfer, hotlines) are general and never penalised. Likewise an
+entry with `requires` words (a special case of a sibling entry) ranks lower by
+`requires_penalty` when the question contains none of them.
 """
 from __future__ import annotations
 
@@ -13,7 +21,60 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from .entries import Entry
-from .textnorm import Tokenizer
+from .textnorm import Tokenizer, clean
+
+
+class Postings:
+    """Every term's BM25 scores over one rank_bm25 index, computed once at load time.
+
+    BM25 is a sum over query terms of per-term document scores, and rank_bm25 computes a term's
+    scores with a Python loop over every document. Doing that for the whole vocabulary up front
+    (only for the documents that contain the term, through `get_batch_scores`) keeps the first
+    lookup of a word as fast as the hundredth: no cold path at query time.
+    """
+
+    def __init__(self, bm25: BM25Okapi) -> None:
+        self.size = bm25.corpus_size
+        docs: dict[str, list[int]] = {}
+        for d, freqs in enumerate(bm25.doc_freqs):
+            for term in freqs:
+                docs.setdefault(term, []).append(d)
+        self.terms = {
+            term: (np.array(ids, dtype=np.intp), np.array(bm25.get_batch_scores([term], ids)))
+            for term, ids in docs.items()
+        }
+
+    def __contains__(self, term: str) -> bool:
+        return term in self.terms
+
+    def scores(self, terms: list[str]) -> np.ndarray:
+        """BM25 score of every document for `terms` (distinct; unknown terms add nothing)."""
+        total = np.zeros(self.size)
+        for term in terms:
+            posting = self.terms.get(term)
+            if posting is not None:
+                total[posting[0]] += posting[1]  # a document appears once per term
+        return total
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """An entry's `requires` words: surface substrings, and their canonical tokens so that a
+    synonym the lexicon maps (破产 → 倒闭) also counts."""
+
+    tokens: frozenset[str]
+    words: tuple[str, ...]
+
+    @classmethod
+    def of(cls, words: tuple[str, ...], synonyms: dict[str, str]) -> Requirement:
+        surface = tuple(w for w in (clean(w).replace(" ", "") for w in words) if w)
+        return cls(frozenset(synonyms.get(w, w) for w in surface), surface)
+
+    def met(self, tokens: list[str] | set[str], text: str) -> bool:
+        """Whether a question (its ranking tokens, its cleaned text) names one of the words."""
+        if not self.words:
+            return True
+        return any(t in self.tokens for t in tokens) or any(w in text for w in self.words)
 
 
 @dataclass(frozen=True)
@@ -29,13 +90,18 @@ class Retriever:
 
     def __init__(self, entries: list[Entry], tokenizer: Tokenizer, *, bigram_weight: float = 0.3,
                  doc_mode: str = "both", coverage_weight: float = 0.5,
-                 unknown_idf_percentile: float = 50.0) -> None:
+                 unknown_idf_percentile: float = 50.0, facet_penalty: float = 1.0,
+                 requires_penalty: float = 1.0) -> None:
         """doc_mode: "max" (each text its own doc, best per entry), "concat" (one doc per
         entry) or "both" (mean of the two: exact paraphrase hits and broad topical matches)."""
         self.entries = entries
         self.tok = tokenizer
         self.bigram_weight = bigram_weight
         self.coverage_weight = coverage_weight
+        self.facet_penalty = facet_penalty
+        self.requires_penalty = requires_penalty
+        self.entry_requires = [Requirement.of(e.requires, tokenizer.lexicon.synonyms)
+                               for e in entries]
         self.entry_tokens: list[set[str]] = []
         self.entry_bigrams: list[set[str]] = []
         per_text: list[tuple[int, list[str], list[str]]] = []
@@ -43,37 +109,38 @@ class Retriever:
             toks_all: set[str] = set()
             bis_all: set[str] = set()
             for text in e.texts:
-                toks, bis = tokenizer.tokens(text), tokenizer.bigrams(text)
+                toks, bis, _ = tokenizer.analyse(text)
                 per_text.append((i, toks, bis))
                 toks_all.update(toks)
                 bis_all.update(bis)
             self.entry_tokens.append(toks_all)
             self.entry_bigrams.append(bis_all)
-        self.vocab_w = set().union(*self.entry_tokens) if entries else set()
-        self.vocab_b = set().union(*self.entry_bigrams) if entries else set()
-        self.indexes: list[tuple[np.ndarray, BM25Okapi, BM25Okapi]] = []
+        self.entry_facets = [f if len(f) == 1 else set()
+                             for f in map(tokenizer.lexicon.facets_of, self.entry_tokens)]
+        self.indexes: list[tuple[np.ndarray, Postings, Postings]] = []
+        if doc_mode not in ("max", "concat", "both"):
+            raise ValueError(f"unknown doc_mode {doc_mode!r}")
+        if not entries:  # an empty or broken entries directory: decline everything
+            doc_mode = ""
         if doc_mode in ("max", "both"):
-            owner = np.array([i for i, _, _ in per_text])
-            self.indexes.append((owner, BM25Okapi([t or ["∅"] for _, t, _ in per_text]),
-                                 BM25Okapi([b or ["∅"] for _, _, b in per_text])))
+            owner = np.array([i for i, _, _ in per_text], dtype=np.intp)
+            self.indexes.append((owner, Postings(BM25Okapi([t or ["∅"] for _, t, _ in per_text])),
+                                 Postings(BM25Okapi([b or ["∅"] for _, _, b in per_text]))))
         if doc_mode in ("concat", "both"):
             docs_w: list[list[str]] = [[] for _ in entries]
             docs_b: list[list[str]] = [[] for _ in entries]
             for i, toks, bis in per_text:
                 docs_w[i] += toks
                 docs_b[i] += bis
-            self.indexes.append((np.arange(len(entries)),
-                                 BM25Okapi([d or ["∅"] for d in docs_w]),
-                                 BM25Okapi([d or ["∅"] for d in docs_b])))
-        if not self.indexes:
-            raise ValueError(f"unknown doc_mode {doc_mode!r}")
+            self.indexes.append((np.arange(len(entries), dtype=np.intp),
+                                 Postings(BM25Okapi([d or ["∅"] for d in docs_w])),
+                                 Postings(BM25Okapi([d or ["∅"] for d in docs_b]))))
         n = len(entries)
         df: dict[str, int] = {}
         for toks in self.entry_tokens:
             for t in toks:
                 df[t] = df.get(t, 0) + 1
         self.idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
-        self._term_cache: dict[tuple, np.ndarray] = {}
         # a word no entry uses: as informative as a typical word, not maximally (fillers like
         # 哪家/影响 are common in real questions; off-topic words are caught by scope.yaml)
         self.unknown_idf = (float(np.percentile(list(self.idf.values()), unknown_idf_percentile))
@@ -85,67 +152,46 @@ class Retriever:
         return best
 
     def _scores(self, toks: list[str], bis: list[str]) -> np.ndarray:
-        # terms no document contains score 0 but still cost a pass over every document in
-        # rank_bm25: drop them (lossless) so long messages stay within the latency budget
-        toks = [t for t in toks if t in self.vocab_w]
-        bis = [b for b in bis if b in self.vocab_b]
         total = np.zeros(len(self.entries))
-        for n, (owner, bm25_w, bm25_b) in enumerate(self.indexes):
+        for owner, words, bigrams in self.indexes:
             if toks:
-                total += self._per_entry(owner, self._term_scores(n, "w", bm25_w, toks))
+                total += self._per_entry(owner, words.scores(toks))
             if bis and self.bigram_weight:
-                total += self.bigram_weight * self._per_entry(
-                    owner, self._term_scores(n, "b", bm25_b, bis))
+                total += self.bigram_weight * self._per_entry(owner, bigrams.scores(bis))
         return total / len(self.indexes)
 
-    def _term_scores(self, n: int, kind: str, bm25, terms: list[str]) -> np.ndarray:
-        """BM25 is a sum over query terms of per-term document scores, so each term's vector
-        is computed once (rank_bm25 loops over every document in Python) and then reused."""
-        total = None
-        for term in terms:
-            key = (n, kind, term)
-            vector = self._term_cache.get(key)
-            if vector is None:
-                vector = self._term_cache[key] = bm25.get_scores([term])
-            total = vector.copy() if total is None else total + vector
-        return total
+    def _weight(self, tokens: set[str]) -> float:
+        return sum(self.idf.get(t, self.unknown_idf) for t in tokens)
 
     def search(self, query: str, k: int = 3) -> tuple[list[Hit], list[str]]:
-        """Top-k entries for `query` and the query's meaningful tokens."""
-        toks = list(dict.fromkeys(self.tok.tokens(query)))  # repeats add cost, not meaning
-        bis = list(dict.fromkeys(self.tok.bigrams(query)))
+        """Top-k entries for `query` and the query's ranking tokens (after synonyms/rewrites)."""
+        toks, bis, topic_bis = self.tok.analyse(query)
+        toks, bis = list(dict.fromkeys(toks)), list(dict.fromkeys(bis))  # repeats add no meaning
+        topic_bis = list(dict.fromkeys(topic_bis))
         meaningful = self.tok.meaningful(toks)
-        if not toks and not bis:
+        if not self.indexes or not toks and not bis:
             return [], []
         scores = self._scores(toks, bis)
         # re-rank the BM25 shortlist by how much of the query's topic words each entry covers:
         # "医保单位和个人都要交吗" must prefer the entry that mentions 医保 over one that only
         # matches the generic 单位/个人/交
         shortlist = [int(i) for i in np.argsort(-scores)[: max(8, k)] if scores[i] > 0]
-        weak_chars = _weak_chars(self.tok.lexicon.weak)
-        strong_bis = [b for b in bis if not set(b) <= weak_chars]
-        total = sum(self.idf.get(t, self.unknown_idf) for t in meaningful)
+        total = self._weight(meaningful)
+        facets = self.tok.lexicon.facets_of(toks)
+        text = clean(query).replace(" ", "")
         hits = []
         for i in shortlist:
             found = meaningful & self.entry_tokens[i]
-            got = sum(self.idf.get(t, self.unknown_idf) for t in found)
-            word_cov = got / total if total else 0.0
-            bi_found = sum(1 for b in strong_bis if b in self.entry_bigrams[i])
-            bi_cov = bi_found / len(strong_bis) if strong_bis else 0.0
+            word_cov = self._weight(found) / total if total else 0.0
+            bi_found = sum(1 for b in topic_bis if b in self.entry_bigrams[i])
+            bi_cov = bi_found / len(topic_bis) if topic_bis else 0.0
             coverage = max(word_cov, bi_cov * 0.9)
             w = self.coverage_weight
             final = float(scores[i]) * ((1 - w) + w * coverage) if meaningful else float(scores[i])
+            if facets and self.entry_facets[i] and not facets & self.entry_facets[i]:
+                final *= self.facet_penalty
+            if not self.entry_requires[i].met(toks, text):
+                final *= self.requires_penalty
             hits.append(Hit(i, final, coverage, len(found) or (1 if bi_found >= 2 else 0)))
         hits.sort(key=lambda h: -h.score)
-        return hits[:k], sorted(meaningful)
-
-
-_WEAK_CHARS_CACHE: dict[int, frozenset[str]] = {}
-
-
-def _weak_chars(weak: frozenset[str]) -> frozenset[str]:
-    """Characters of single-character weak words (怎, 么, 交…): bigrams made only of them."""
-    key = id(weak)
-    if key not in _WEAK_CHARS_CACHE:
-        _WEAK_CHARS_CACHE[key] = frozenset("".join(w for w in weak))
-    return _WEAK_CHARS_CACHE[key]
+        return hits[:k], toks

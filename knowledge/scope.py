@@ -22,6 +22,8 @@ HOTLINE_LABELS = {
 class Scope:
     out_of_scope: list[tuple[str, str]] = field(default_factory=list)  # (keyword, hotline)
     in_scope_guard: list[str] = field(default_factory=list)  # words that cancel out-of-scope
+    domain_words: list[str] = field(default_factory=list)  # one must occur for an answer
+    domain_tokens: frozenset[str] = frozenset()  # canonical tokens that count as domain words
     dispute_patterns: list[re.Pattern] = field(default_factory=list)
     topic_hotlines: list[tuple[str, str]] = field(default_factory=list)  # (keyword, hotline)
     tag_hotlines: dict[str, str] = field(default_factory=dict)
@@ -38,6 +40,8 @@ class Scope:
         return cls(
             out_of_scope=oos,
             in_scope_guard=[clean(str(w)).replace(" ", "") for w in raw.get("in_scope_guard") or ()],
+            domain_words=[clean(str(w)).replace(" ", "") for w in raw.get("domain_words") or ()],
+            domain_tokens=frozenset(str(w) for w in raw.get("domain_tokens") or ()),
             dispute_patterns=[re.compile(p) for p in raw.get("dispute_patterns") or ()],
             topic_hotlines=topics,
             tag_hotlines={str(k): str(v) for k, v in (raw.get("tag_hotlines") or {}).items()},
@@ -57,6 +61,19 @@ class Scope:
                     return None
                 return hotline
         return None
+
+    def in_domain(self, query: str, tokens: list[str] | tuple[str, ...] = ()) -> bool:
+        """Whether the question names anything of social insurance or this dispute service.
+
+        Retrieval alone answers "结婚登记要带什么" with the dispute-materials entry (登记, 材料);
+        a question that mentions no domain word at all is declined before ranking. Canonical
+        tokens catch typos and variants the lexicon maps (社宝, 社bao → 社保费).
+        """
+        if not self.domain_words and not self.domain_tokens:
+            return True
+        text = clean(query).replace(" ", "")
+        return (any(w and w in text for w in self.domain_words)
+                or any(t in self.domain_tokens for t in tokens))
 
     def mentioned_out_of_scope(self, query: str) -> str | None:
         """Hotline of any out-of-scope keyword in the query, even next to a guard word."""

@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import jieba
 
@@ -25,6 +27,24 @@ def clean(text: str) -> str:
     return " ".join(_KEEP.findall(text))
 
 
+def _bigrams(s: str) -> list[str]:
+    return [s[i:i + 2] for i in range(len(s) - 1)] if len(s) >= 2 else ([s] if s else [])
+
+
+class Analysis(NamedTuple):
+    """What the ranking needs from one text.
+
+    tokens: canonical, without stop words, plus the tokens the regex rewrites add.
+    bigrams: character bigrams of the canonicalised text (robust to typos jieba splits oddly).
+    topic_bigrams: the same over the text without weak words, so "…是公司交还是个人交" shared
+    with another entry does not count as covering the question's topic.
+    """
+
+    tokens: list[str]
+    bigrams: list[str]
+    topic_bigrams: list[str]
+
+
 @dataclass
 class Lexicon:
     """Synonym groups, stop words and weak words loaded from data/lexicon.yaml."""
@@ -34,6 +54,7 @@ class Lexicon:
     weak: frozenset[str] = frozenset()  # kept for ranking, not counted as meaningful overlap
     words: tuple[str, ...] = ()  # extra jieba words
     rewrites: tuple[tuple[re.Pattern, str], ...] = ()  # pattern over cleaned text → extra token
+    facets: dict[str, str] = field(default_factory=dict)  # canonical token → insurance type
 
     @classmethod
     def from_dict(cls, raw: dict) -> Lexicon:
@@ -48,7 +69,13 @@ class Lexicon:
             words=tuple(str(w) for w in raw.get("words") or ()),
             rewrites=tuple((re.compile(str(r["pattern"])), str(r["add"]))
                            for r in raw.get("rewrites") or ()),
+            facets={str(t): str(name) for name, toks in (raw.get("facets") or {}).items()
+                    for t in toks or ()},
         )
+
+    def facets_of(self, tokens: Iterable[str]) -> set[str]:
+        """Insurance types (养老, 医疗…) that these canonical tokens name."""
+        return {self.facets[t] for t in tokens if t in self.facets}
 
 
 class Tokenizer:
@@ -79,22 +106,20 @@ class Tokenizer:
                     out.append(tok)
         return out
 
-    def tokens(self, text: str) -> list[str]:
-        """Ranking tokens: canonical, without stop words."""
-        stop = self.lexicon.stopwords
-        out = [t for t in self.canonical_tokens(text) if t not in stop]
+    def analyse(self, text: str) -> Analysis:
+        """Tokens, bigrams and topic bigrams of `text` from one jieba pass."""
+        stop, weak = self.lexicon.stopwords, self.lexicon.weak
+        kept = [t for t in self.canonical_tokens(text) if t not in stop]
+        toks = list(kept)
         if self.lexicon.rewrites:
             flat = clean(text).replace(" ", "")
-            out += [tok for pat, tok in self.lexicon.rewrites if pat.search(flat) and tok not in out]
-        return out
+            toks += [tok for pat, tok in self.lexicon.rewrites if pat.search(flat) and tok not in toks]
+        return Analysis(toks, _bigrams("".join(kept)),
+                        _bigrams("".join(t for t in kept if t not in weak)))
 
-    def bigrams(self, text: str) -> list[str]:
-        """Character bigrams of the canonicalised text: robust to typos jieba splits oddly."""
-        stop = self.lexicon.stopwords
-        s = "".join(t for t in self.canonical_tokens(text) if t not in stop)
-        if len(s) < 2:
-            return [s] if s else []
-        return [s[i:i + 2] for i in range(len(s) - 1)]
+    def tokens(self, text: str) -> list[str]:
+        """Ranking tokens: canonical, without stop words, plus rewrite tokens."""
+        return self.analyse(text).tokens
 
     def meaningful(self, tokens: list[str]) -> set[str]:
         """Tokens that carry topic: not weak, not single characters."""

@@ -108,3 +108,22 @@ def test_copy_tree_still_checks(tmp_path):
     shutil.copytree(src / "entries", tmp_path / "entries")
     shutil.copytree(src / "statutes", tmp_path / "statutes")
     assert run_check(tmp_path / "entries", tmp_path / "statutes") == []
+
+
+def test_requires_met_by_every_own_text_passes(tmp_path):
+    ok = GOOD.replace("  tags: [滞纳金]\n", "  requires: [滞纳金, 晚交, 利息, 比例]\n  tags: [滞纳金]\n")
+    assert run_check(_write(tmp_path, ok)) == []
+
+
+def test_requires_not_met_by_a_paraphrase_is_reported(tmp_path):
+    """A `requires` rule would rank down the entry's own phrasing: kb check names it."""
+    bad = GOOD.replace("  tags: [滞纳金]\n", "  requires: [算]\n  tags: [滞纳金]\n")
+    problems = run_check(_write(tmp_path, bad))
+    assert any("晚交社保罚多少" in p and "requires" in p for p in problems)
+    assert any("欠费利息多少" in p for p in problems)
+    assert not any("滞纳金咋算" in p or "滞纳金怎么算" in p for p in problems)
+
+
+def test_requires_must_be_a_list_of_words(tmp_path):
+    bad = GOOD.replace("  tags: [滞纳金]\n", "  requires: 滞纳金\n  tags: [滞纳金]\n")
+    assert any("requires must be a list" in p for p in run_check(_write(tmp_path, bad)))

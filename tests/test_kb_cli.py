@@ -63,3 +63,24 @@ def test_ask_subprocess_stdout_is_pure_jsonl():
                          capture_output=True, check=True, cwd=root)
     lines = out.stdout.splitlines()
     assert len(lines) == 2 and all(json.loads(line) for line in lines)
+
+
+def test_ask_contract_types_and_order():
+    """Answered: answer/source/entry_id strings; declined: all three null; score a number;
+    one output line per non-empty input line, in input order."""
+    questions = ["护照怎么办理", "灵活就业人员怎么交社保", "社保断缴了以前交的还算吗", "今天天气怎么样"]
+    args = _parse(["kb", "ask"])
+    args.stdin = io.StringIO("\n".join(questions) + "\n")
+    args.stdout = io.StringIO()
+    args.func(args, None)
+    records = [json.loads(line) for line in args.stdout.getvalue().splitlines()]
+    assert [r["question"] for r in records] == questions
+    for r in records:
+        assert isinstance(r["score"], (int, float))
+        if r["answer"] is None:
+            assert r["source"] is None and r["entry_id"] is None
+        else:
+            assert isinstance(r["source"], str) and r["source"]
+            assert isinstance(r["entry_id"], str) and r["entry_id"]
+    assert records[0]["answer"] is None and records[3]["answer"] is None
+    assert records[1]["answer"] and records[2]["answer"]

@@ -1,0 +1,158 @@
+"""Ranking rules: domain gate, insurance-type facets, `requires`, lexicon splits, postings.
+
+Each test names the failure it guards against; answers are looked up through `kb.ask`, never
+hard-coded scores, so a change of the YAML data that breaks a rule makes a test fail.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from knowledge import load_kb
+from knowledge.retrieval import Postings, Requirement
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb(None)
+
+
+@pytest.mark.parametrize("question", [
+    "结婚登记要带什么材料",      # shares 登记/材料 with the dispute-materials entry
+    "公司注册需要多少钱",        # shares 注册 (成立) with employer_registration
+    "营业执照怎么年检",
+    "你叫什么名字",              # shares 名字 with the privacy entry
+    "孩子上小学要办什么手续",
+    "交通罚款滞纳金怎么算",      # 滞纳金, but not a social-insurance fee
+    "商业医疗险怎么报销",
+])
+def test_questions_outside_the_domain_are_declined(kb, question):
+    a = kb.ask(question)
+    assert a.declined and a.answer is None and a.entry_id is None, (question, a.entry_id)
+    assert a.reply_text().startswith("这个问题我还不能准确回答")
+
+
+def test_domain_gate_accepts_typos_the_lexicon_maps(kb):
+    """社宝 is no domain word, but the lexicon maps it to 社保费: still in the domain."""
+    assert kb.scope.in_domain("社宝怎么交", ["社保费", "怎么", "缴费"])
+    assert not kb.scope.in_domain("怎么交", ["怎么", "缴费"])
+    a = kb.ask("社宝晚交了滞纳斤咋算")
+    assert not a.declined and "万分之五" in a.answer
+
+
+@pytest.mark.parametrize("insurance,entry_id", [
+    ("养老保险", "pension_who_pays"),
+    ("医保", "medical_who_pays"),
+    ("工伤险", "injury_who_pays"),
+    ("失业险", "unemployment_who_pays"),
+    ("生育险", "maternity_who_pays"),
+])
+def test_same_sentence_different_insurance_type(kb, insurance, entry_id):
+    """Only the insurance type differs, so it alone must pick the entry (the filler
+    '…是公司交还是个人交' exists verbatim in one sibling's paraphrases)."""
+    for template in ("{}是公司交还是个人交", "{}个人要不要出钱", "{}谁来交"):
+        a = kb.ask(template.format(insurance))
+        assert a.entry_id == entry_id, (template.format(insurance), a.entry_id)
+
+
+def test_facet_penalty_ranks_other_type_lower(kb):
+    """A 医保 question must not get the 养老-only 'under 15 years' entry."""
+    a = kb.ask("退休以后医保还要继续交钱吗")
+    assert a.entry_id == "medical_after_retirement"
+    off = load_kb(None, settings={"facet_penalty": 1.0})
+    on_hits, _ = kb.retriever.search("退休以后医保还要继续交钱吗", k=8)
+    off_hits, _ = off.retriever.search("退休以后医保还要继续交钱吗", k=8)
+    pension = next(i for i, e in enumerate(kb.entries) if e.id == "pension_under_15_years")
+    score_on = next(h.score for h in on_hits if h.index == pension)
+    score_off = next(h.score for h in off_hits if h.index == pension)
+    assert score_on == pytest.approx(score_off * kb.settings.facet_penalty)
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("不给员工交社保的公司会被罚款吗", "penalty_not_paying"),
+    ("单位不给员工办参保登记罚多少", "penalty_not_registering"),
+    ("养老保险交够几年能按月领钱", "pension_15_years"),
+    ("到了退休年龄养老保险还差三年没满怎么办", "pension_under_15_years"),
+    ("以前断了几年的社保现在想补上", "back_payment"),
+    ("公司倒闭了欠的社保谁来补", "company_closed"),
+])
+def test_requires_separates_special_case_from_sibling(kb, question, entry_id):
+    assert kb.ask(question).entry_id == entry_id, question
+
+
+def test_requirement_matches_surface_words_and_synonyms(kb):
+    need = Requirement.of(("倒闭", "跑路"), kb.tokenizer.lexicon.synonyms)
+    text = "单位破产了"  # 破产 is a synonym of 倒闭: met through the canonical token
+    assert "倒闭" not in text and need.met(kb.tokenizer.tokens(text), text)
+    assert need.met([], "老板跑路了")
+    assert not need.met(["补缴"], "以前的社保能补吗")
+    assert Requirement.of((), {}).met([], "anything")
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("社保交重复了能退吗", "duplicate_refund"),
+    ("养老保险不交了能退保把钱取出来吗", "pension_account"),
+    ("医保关系能转到外地吗", "transfer_pension"),
+    ("在外地看病医保能直接结算吗", "medical_offsite"),
+    ("小孩的医保在哪里交", "resident_medical"),
+    ("养老保险单位交16%个人交8%对吗", "contribution_rates"),
+])
+def test_lexicon_keeps_different_concepts_apart(kb, question, entry_id):
+    """退费 (a duplicate) vs 取出 (the pension account); 转移 vs 异地 (treatment elsewhere)."""
+    assert kb.ask(question).entry_id == entry_id, question
+
+
+def test_postings_equal_rank_bm25_scores():
+    """The precomputed per-term vectors are exactly what rank_bm25 computes on demand."""
+    corpus = [["社保", "滞纳金", "怎么", "算"], ["养老", "十五年"], ["社保", "社保", "转移"], ["∅"]]
+    bm25 = BM25Okapi(corpus)
+    postings = Postings(bm25)
+    for terms in (["社保"], ["社保", "转移"], ["滞纳金", "十五年", "没有的词"], []):
+        np.testing.assert_allclose(postings.scores(terms), bm25.get_scores(terms))
+
+
+def test_answers_do_not_depend_on_what_was_asked_before():
+    """No per-query cache state: a fresh knowledge base and a used one answer alike."""
+    questions = ["滞纳金咋算的", "灵活就业怎么交社保", "公积金怎么提取", "不服能复议吗，多久"]
+    used = load_kb(None)
+    for q in questions * 2:
+        used.ask(q)
+    fresh = load_kb(None)
+    for q in reversed(questions):
+        assert fresh.ask(q).entry_id == used.ask(q).entry_id
+
+
+def test_decide_applies_thresholds_to_candidates(kb):
+    """`ask` is `decide(candidates(q))`; stricter thresholds only ever turn answers into
+    declines (the calibration relies on this)."""
+    q = "滞纳金咋算的"
+    c = kb.candidates(q)
+    assert kb.decide(c).entry_id == kb.ask(q).entry_id == "late_fee"
+    strict = replace(kb.settings, min_score=c.hits[0].score * 10)
+    assert kb.decide(c, strict).declined
+
+
+def test_top_hit_without_topic_gives_way_to_next(kb):
+    """A question whose best BM25 hit covers too little of its topic falls to the next hit
+    that passes, instead of being declined."""
+    c = kb.candidates("工伤险是公司交还是个人交")
+    loose = replace(kb.settings, min_coverage=0.0)
+    strict = replace(kb.settings, min_coverage=0.99)
+    chosen = kb.decide(c, strict)
+    full = [h for h in c.hits if h.coverage >= 0.99]
+    if full:
+        assert chosen.entry_id == kb.entries[full[0].index].id
+    assert kb.decide(c, loose).entry_id == kb.entries[c.hits[0].index].id
+
+
+def test_empty_entries_directory_declines_everything(tmp_path):
+    """A broken deployment (no entries) must still answer every payer, with a decline."""
+    kb = load_kb(None, entries_dir=tmp_path)
+    a = kb.ask("滞纳金咋算的")
+    assert a.declined and a.reply_text().startswith("这个问题我还不能准确回答")
