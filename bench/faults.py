@@ -573,7 +573,7 @@ async def kill9_mid_delivery(env: Env, cfg, http, n_cases: int = 6) -> None:
     detail = (f"{len(cases)} cases, {len(expected)} cards; at kill -9: {posted_before} posted, "
               f"{inflight} in flight (WeCom recorded {posted_at_kill - posted_before} of them "
               f"after the kill), {len(expected_at_kill) - posted_before} pending; all delivered "
-              f"{took:.0f} s after the kill (60 s claim of the dead process), duplicates "
+              f"{took:.0f} s after the kill (15 s claim of the dead process), duplicates "
               f"{dups} (≤ {inflight} in flight), order per key kept")
     verdict(name, problems, detail)
 

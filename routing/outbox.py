@@ -14,9 +14,9 @@ Rules the dispatcher keeps:
   "resolved" before "please rate".
 * **Several workers.** A row is *claimed* before sending: ``claimed_until`` is set with a
   conditional UPDATE (SQLite; rowcount 1 means we won) or ``SELECT … FOR UPDATE SKIP
-  LOCKED`` (PostgreSQL). A claim lasts ``claim_seconds`` (60 s, far above the 5 s HTTP
-  timeout), so a crashed worker's rows are taken over after a minute and a restart resumes
-  every pending row.
+  LOCKED`` (PostgreSQL). A claim lasts ``claim_seconds`` (15 s: three times the 5 s HTTP
+  timeout, so a live worker always records its result first), and a crashed worker's rows
+  are taken over 15 s later; a restart resumes every pending row.
 * **20 messages a minute per robot key**, counted in the database (rows sent in the last 60 s)
   so that all workers and a restarted process share the budget, plus the in-process
   :class:`~routing.webhook.KeyRateLimiter`, which also honours a 45009 answer. Rows beyond the
@@ -38,7 +38,7 @@ the same time; a graceful shutdown (:meth:`OutboxDispatcher.stop`) lets the send
 finish instead of abandoning it; a connection that was refused (nothing sent) is not
 ambiguous. A payer notice can be duplicated the same way (the payer reads the same notice
 twice). Without a timeout, a duplicate needs a worker that sent but could not record the
-result (it crashed, or the database failed in that instant): its claim expires after 60 s
+result (it crashed, or the database failed in that instant): its claim expires after 15 s
 and another worker sends the row again.
 """
 from __future__ import annotations
@@ -63,7 +63,7 @@ from routing.webhook import KeyRateLimiter, WebhookClient, backoff_delay, markdo
 
 log = logging.getLogger("disputebot.outbox")
 
-CLAIM_SECONDS = 60.0
+CLAIM_SECONDS = 15.0
 POLL_SECONDS = 0.5
 MIN_RETRY_SECONDS = 1.0
 RATE_WINDOW = timedelta(seconds=60)
