@@ -22,8 +22,10 @@ MAX_BATCH = 200
 
 
 class BatchKind(Protocol):
-    """One kind of write; ``run`` gets every queued item of this kind in a batch and returns
-    one result per item, in order."""
+    """One kind of read or write; ``run`` gets every queued item of this kind in a batch and
+    returns one result per item, in order."""
+
+    writes: bool
 
     async def run(self, conn, items: Sequence[Any]) -> list[Any]: ...
 
@@ -82,8 +84,13 @@ class GroupCommit:
         for index, (kind, _, _) in enumerate(batch):
             by_kind.setdefault(kind, []).append(index)
         results: list[Any] = [None] * len(batch)
+        # Writes first: a SQLite transaction that starts with a read and then writes fails at
+        # once (no busy wait) if another worker wrote in between; one that starts with a
+        # write waits its turn for the lock.
+        kinds = sorted(by_kind, key=lambda kind: not kind.writes)
         async with self._engine.begin() as conn:
-            for kind, indexes in by_kind.items():
+            for kind in kinds:
+                indexes = by_kind[kind]
                 outcome = await kind.run(conn, [batch[i][1] for i in indexes])
                 for i, result in zip(indexes, outcome):
                     results[i] = result

@@ -28,6 +28,8 @@ class Seen:
 class _Claims:
     """Insert every key of the batch at once; the keys that were already there are resends.
     Sorted, so two PostgreSQL workers lock keys in one order and cannot deadlock."""
+    writes = True
+
 
     async def run(self, conn, keys):
         unique = sorted(set(keys))
@@ -58,6 +60,8 @@ _OUTCOME = (update(TABLE).where(TABLE.c.key == bindparam("k"))
 
 
 class _Outcomes:
+    writes = True
+
     async def run(self, conn, items):
         await conn.execute(
             _OUTCOME,

@@ -73,6 +73,8 @@ _SAVE = (update(TABLE)
 class _Saves:
     """Each save is a compare-and-set on ``version``: it fails if another worker changed the
     row since it was read, and the step is then run again on the locked row."""
+    writes = True
+
 
     async def run(self, conn, items):
         results = []

@@ -14,6 +14,8 @@ UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 class _Contacts:
     """One upsert per batch for the payers who wrote (another for those who unsubscribed);
     each payer once, their latest message deciding, in a fixed order against deadlocks."""
+    writes = True
+
 
     async def run(self, conn, items):
         latest = {openid: row for openid, row in items}

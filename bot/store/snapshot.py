@@ -45,6 +45,8 @@ _CASE_COUNTS = (select(Case.openid, func.count().label("n"),
 
 class _Snapshots:
     """Built once: composing SQLAlchemy expressions per batch showed up in profiles."""
+    writes = False
+
 
     async def run(self, conn, openids):
         wanted = sorted(set(openids))
