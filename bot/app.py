@@ -100,7 +100,7 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         on_image=intake.on_image,
     )
     gateway = Gateway(config, dispatcher.handle, gateway_dedup, send_later)
-    app["dispatcher"], app["gateway"] = dispatcher, gateway
+    app["dispatcher"], app["gateway"], app["intake"] = dispatcher, gateway, intake
     app.router.add_routes(gateway.routes())
     app.router.add_get("/healthz", healthz)
     app.router.add_routes([metrics_route(token=os.environ.get("METRICS_TOKEN"))])

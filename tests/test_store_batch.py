@@ -1,0 +1,104 @@
+"""The per-message database work done together for all messages in flight (group commit),
+and the form steps that run on a snapshot and save with a version check."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import event, select
+
+from bot.handlers.base import Context
+from bot.inbound import Inbound
+from bot.store.batch import GroupCommit
+from bot.store.db import make_engine, make_sessionmaker
+from bot.store.dedup import DedupStore
+from bot.store.dialogue import detached_state, save_state
+from bot.store.models import DialogueState, Payer
+from bot.store.payers import touch_payer
+from bot.store.snapshot import payer_snapshot
+from tests.test_dialogue import say
+
+
+@pytest.fixture
+async def store(config):
+    engine = make_engine(config.database_url)
+    commits: list[int] = []
+    event.listen(engine.sync_engine, "commit", lambda conn: commits.append(1))
+    yield engine, GroupCommit(engine), commits
+    await engine.dispose()
+
+
+class Boom:
+    writes = True
+
+    async def run(self, conn, items):
+        raise RuntimeError("disk full")
+
+
+async def test_concurrent_claims_share_a_transaction_and_one_copy_wins(store):
+    engine, batch, commits = store
+    dedup = DedupStore(make_sessionmaker(engine), batch)
+    keys = [f"o-{i}:1" for i in range(40)] + ["o-7:1"] * 3
+    results = await asyncio.gather(*(dedup.claim(key) for key in keys))
+    assert [r is None for r in results].count(True) == 40
+    copies = [results[7]] + results[40:]
+    assert sum(r is None for r in copies) == 1
+    assert all(r.state == "processing" for r in copies if r is not None)
+    assert len(commits) < 5  # 43 claims, not 43 transactions
+
+
+async def test_a_failing_batch_fails_every_waiter_and_writes_nothing(store):
+    engine, batch, _ = store
+    dedup = DedupStore(make_sessionmaker(engine), batch)
+    outcomes = await asyncio.gather(batch.run(Boom(), None), dedup.claim("o-boom:1"),
+                                    return_exceptions=True)
+    assert all(isinstance(o, RuntimeError) for o in outcomes)
+    assert await dedup.claim("o-boom:1") is None  # rolled back, so the resend is handled
+
+
+async def test_payer_contact_keeps_each_payers_latest_message(store):
+    engine, batch, _ = store
+    touch_payer(batch, Inbound(openid="o-left", kind="text", text="你好"))
+    touch_payer(batch, Inbound(openid="o-left", kind="event", event="unsubscribe"))
+    touch_payer(batch, Inbound(openid="o-stays", kind="text", text="你好"))
+    await batch.flush()
+    async with make_sessionmaker(engine)() as session:
+        rows = {p.openid: p for p in (await session.execute(select(Payer))).scalars()}
+    assert rows["o-left"].subscribed is False
+    assert rows["o-stays"].subscribed is True and rows["o-stays"].last_message_at is not None
+
+
+async def test_save_with_a_stale_version_is_refused(store):
+    engine, batch, _ = store
+    async with make_sessionmaker(engine)() as session:
+        session.add(DialogueState(openid="o-v", form="dispute_form", slots={}, pending={},
+                                  version=3))
+        await session.commit()
+    snapshot = await payer_snapshot(batch, "o-v")
+    assert snapshot.in_form and snapshot.cases == 0
+    first, second = detached_state(snapshot.state), detached_state(snapshot.state)
+    first.version, first.slots = 4, {"name": "甲"}
+    second.version, second.slots = 4, {"name": "乙"}
+    assert await save_state(batch, first, read_version=3) is True
+    assert await save_state(batch, second, read_version=3) is False
+    async with make_sessionmaker(engine)() as session:
+        assert (await session.get(DialogueState, "o-v")).slots == {"name": "甲"}
+
+
+async def test_a_step_on_a_stale_snapshot_reruns_on_the_current_row(platform, server):
+    """Another worker answered in between: its answer is kept, not overwritten."""
+    openid = "o-stale-snapshot"
+    services = server.app["services"]
+    await say(platform, openid, "我要投诉单位")
+    stale = await payer_snapshot(services.writes, openid)
+    await say(platform, openid, "公司一直没给我交社保，已经半年了")
+    ctx = Context(inbound=Inbound(openid=openid, kind="text", text="我叫王五"),
+                  services=services, text="我叫王五", nlu=services.parser.parse("我叫王五"),
+                  snapshot=stale)
+    replies = await server.app["intake"].on_text(ctx)
+    assert replies
+    async with services.sessionmaker() as session:
+        state = await session.get(DialogueState, openid)
+    assert state.slots.get("description", "").startswith("公司一直没给我交社保")
+    assert state.slots.get("name") == "王五"
+    assert state.version == stale.state["version"] + 2
