@@ -1,6 +1,8 @@
 """When each payer last wrote: the platform allows customer-service messages for 48 h."""
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.inbound import Inbound
@@ -9,6 +11,16 @@ from bot.store.models import Payer, utcnow
 
 TABLE = Payer.__table__
 UPSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+@functools.cache
+def _upsert(dialect: str, gone: bool):
+    """Built once per dialect and kind, then run with many parameter sets: a fresh
+    multi-row statement per batch cost ~0.9 ms to build and compile."""
+    statement = UPSERT[dialect](TABLE)
+    columns = ["subscribed"] if gone else ["subscribed", "last_message_at"]
+    return statement.on_conflict_do_update(index_elements=[TABLE.c.openid],
+                                           set_={c: statement.excluded[c] for c in columns})
 
 
 class _Contacts:
@@ -22,13 +34,8 @@ class _Contacts:
         for gone in (False, True):
             rows = [{"openid": openid, **row} for openid, row in sorted(latest.items())
                     if row["subscribed"] is not gone]
-            if not rows:
-                continue
-            statement = UPSERT[conn.dialect.name](TABLE).values(rows)
-            columns = ["subscribed"] if gone else ["subscribed", "last_message_at"]
-            await conn.execute(statement.on_conflict_do_update(
-                index_elements=[TABLE.c.openid],
-                set_={c: statement.excluded[c] for c in columns}))
+            if rows:
+                await conn.execute(_upsert(conn.dialect.name, gone), rows)
         return [None] * len(items)
 
 
