@@ -13,7 +13,7 @@ from bot.config import Config
 from bot.console import console_routes
 from bot.dispatcher import Dispatcher
 from bot.gateway import Gateway
-from bot.handlers.base import Services
+from bot.handlers.base import Services, wake_outbox
 from bot.handlers.followup import followup
 from bot.handlers.intake import IntakeDialogue
 from bot.handlers.policy import ask_policy
@@ -22,11 +22,12 @@ from bot.handlers.smalltalk import nothing_to_cancel
 from bot.liaison_api import liaison_routes
 from bot.metrics import latency_middleware, metrics_route
 from bot.privacy import hash_openid
-from bot.store.db import make_engine, make_sessionmaker
 from bot.store.batch import GroupCommit
+from bot.store.db import make_engine, make_sessionmaker
 from bot.store.dedup import DedupStore
 from bot.store.tokens import TokenStore
 from bot.wechat_api import WeChatAPI
+from routing.outbox import reply_items
 from routing.rules import load_rules
 from routing.runtime import outbox_notifier, routing_context
 
@@ -75,6 +76,17 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
     app["config"], app["engine"], app["services"] = config, engine, services
 
     async def send_later(openid: str, texts: list[str]) -> None:
+        """Through the outbox, so the texts survive a restart; straight to the API only when
+        the database cannot take them."""
+        try:
+            async with sessionmaker() as session:
+                session.add_all(reply_items(openid, texts))
+                await session.commit()
+            wake_outbox(services)
+            return
+        except Exception as exc:  # noqa: BLE001 - the payer's reply matters more
+            log.warning("queueing a reply failed (%s); sending it directly",
+                        exc.__class__.__name__)
         api: WeChatAPI = app["wechat_api"]
         for content in texts:
             for attempt in range(3):

@@ -139,6 +139,16 @@ def webhook_item(
     )
 
 
+def reply_items(openid: str, texts: list[str], now: datetime | None = None) -> list[OutboxItem]:
+    """Unsaved rows for the parts of a reply that could not go back in the passive answer
+    (late, or past 2,048 bytes): kept in the database, so a crash or a WeChat hiccup does
+    not lose them, and sent in order with the payer's notices."""
+    now = now or utcnow()
+    return [OutboxItem(channel="wechat", target=openid, payload={"kind": "reply", "text": text},
+                       status="pending", attempts=0, next_attempt_at=now, created_at=now)
+            for text in texts]
+
+
 def admin_key(config_raw: Mapping[str, Any] | None) -> str | None:
     return ((config_raw or {}).get("liaison_groups") or {}).get("admin") or None
 
@@ -470,6 +480,8 @@ class OutboxDispatcher:
         allowed = await self._customer_service_allowed(openid, now)
         if allowed is None:
             return await self._failed(row, now, "payer unsubscribed")
+        if payload.get("kind") == "reply":
+            return await self._send_reply(row, now)
         via = None
         try:
             if allowed:
@@ -494,6 +506,20 @@ class OutboxDispatcher:
             detail = exc.__class__.__name__ + (" (may have been delivered)" if ambiguous else "")
             return await self._notice_retry(row, now, detail)
         return await self._sent(row, now, {**payload, "sent_via": via})
+
+    async def _send_reply(self, row: OutboxItem, now: datetime) -> str:
+        """The rest of an answer to the payer's own message: always a customer-service
+        message (the payer just wrote, and a template cannot carry it), outside the notices'
+        budget."""
+        try:
+            await self.wechat_api.send_text(row.target, (row.payload or {}).get("text") or "")
+        except WeChatAPIError as exc:
+            if exc.errcode in PERMANENT_WECHAT or exc.errcode in CS_REFUSED:
+                return await self._failed(row, now, f"errcode {exc.errcode}")
+            return await self._notice_retry(row, now, f"errcode {exc.errcode}")
+        except OPEN_ERRORS as exc:
+            return await self._notice_retry(row, now, exc.__class__.__name__)
+        return await self._sent(row, now)
 
     async def _notice_retry(self, row: OutboxItem, now: datetime, error: str) -> str:
         if row.attempts + 1 >= NOTICE_MAX_ATTEMPTS:
