@@ -164,3 +164,6 @@ class OutboxItem(Base):
 
 
 Index("ix_outbox_due", OutboxItem.status, OutboxItem.next_attempt_at)
+# One lane per destination: its pending head, and a payer's sent notices (the 48 h budget),
+# are found without scanning every row ever sent.
+Index("ix_outbox_lane", OutboxItem.channel, OutboxItem.target, OutboxItem.status)
