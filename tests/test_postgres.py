@@ -210,3 +210,30 @@ async def test_headcount_beyond_a_database_integer_is_not_a_crash(platform):
     if "请核对" in reply:
         reply = (await platform.post(text_xml(openid, "确认"))).reply or ""
     assert reply and reply != SORRY
+
+
+async def test_messages_right_after_the_database_dropped_its_connections_are_answered(
+        platform, config):
+    """A PostgreSQL restart (here: every backend terminated) leaves the pool's connections
+    dead; with no pre-ping, the next message's first statement finds out, and it is still
+    answered — not a 503, not the apology."""
+    if not config.database_url.startswith("postgresql"):
+        pytest.skip("terminating server connections is a PostgreSQL fault")
+    import asyncpg
+
+    from bot.gateway import SORRY
+    from tests.conftest import _asyncpg_dsn
+
+    openid = "o-pg-restart"
+    assert (await platform.post(text_xml(openid, "我要查进度"))).reply
+    admin = await asyncpg.connect(_asyncpg_dsn(config.database_url))
+    try:
+        killed = await admin.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    finally:
+        await admin.close()
+    assert killed >= 1
+    for text in ("滞纳金怎么算", "进度", "我要反映公司不交社保的问题"):
+        delivery = await platform.post(text_xml(openid, text))
+        assert delivery.status == 200 and delivery.reply and delivery.reply != SORRY, text

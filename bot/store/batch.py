@@ -14,6 +14,8 @@ import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from sqlalchemy.exc import DBAPIError
+
 from bot.metrics import observe_batch
 
 log = logging.getLogger("disputebot.store")
@@ -69,7 +71,7 @@ class GroupCommit:
             batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
             observe_batch(len(batch))
             try:
-                results = await self._write(batch)
+                results = await self._write_retrying(batch)
             except Exception as exc:  # noqa: BLE001 - every waiter gets the failure
                 for _, _, future in batch:
                     if not future.done():
@@ -78,6 +80,16 @@ class GroupCommit:
             for (_, _, future), result in zip(batch, results):
                 if not future.done():
                     future.set_result(result)
+
+    async def _write_retrying(self, batch) -> list[Any]:
+        """Once more on a new connection when the database dropped the old one (restart)."""
+        try:
+            return await self._write(batch)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            log.warning("database connection lost, retrying the batch on a new one")
+            return await self._write(batch)
 
     async def _write(self, batch) -> list[Any]:
         by_kind: dict[BatchKind, list[int]] = {}
