@@ -2,12 +2,14 @@
 
     python bench/kb_bench.py                 # the report below (held-out + fresh sets)
     python bench/kb_bench.py --calibrate     # grid-search thresholds on kb_calib + kb_dev
+    python bench/kb_bench.py --calibrate --wrong-cost 0   # … counting a wrong answer as a decline
     python bench/kb_bench.py --compare       # doc modes (max/concat/both) x bigram weight
     python bench/kb_bench.py --errors        # also list the misses of the reported sets
     python bench/kb_bench.py --file X.jsonl  # report on another labelled set instead
 
-Calibration and paraphrase work use kb_calib.jsonl + kb_dev.jsonl; kb_heldout.jsonl and
-kb_fresh.jsonl are for reporting only, never for tuning. Timing lives here, not in the unit tests.
+Calibration and paraphrase work use kb_calib.jsonl + kb_dev.jsonl; kb_heldout.jsonl,
+kb_fresh.jsonl and kb_fresh2.jsonl are for reporting only, never for tuning. Timing lives
+here, not in the unit tests.
 """
 from __future__ import annotations
 
@@ -61,12 +63,16 @@ def timing(kb: KnowledgeBase, questions: list[str], rounds: int = 5) -> tuple[fl
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
-def calibrate(rows: list[dict]) -> None:
-    """Grid search on the calibration questions: maximise the number of right decisions.
+def calibrate(rows: list[dict], wrong_cost: float = 1.0) -> None:
+    """Grid search on the calibration questions: maximise the right decisions minus the wrong
+    answers.
 
     Every in-scope question answered with its entry and every other one declined counts one:
     the graders' criterion, and it does not let a handful of hard negatives outweigh hundreds of
-    payers' real questions the way a sum of two rates would.
+    payers' real questions the way a sum of two rates would. A wrong answer (another entry for an
+    in-scope question, any entry for one no entry answers) is worse than a decline: it costs
+    `wrong_cost` on top of the right decision it missed; a decline of an in-scope question
+    costs only the missed point.
 
     Ranking parameters need a rebuilt index; thresholds are applied offline through
     `KnowledgeBase.decide` to each question's candidates (the same code path as `ask`). Among
@@ -81,22 +87,25 @@ def calibrate(rows: list[dict]) -> None:
         for min_score, min_cov in product([x / 2 for x in range(4, 25)],
                                           [0.2, 0.3, 0.4, 0.5, 0.6]):
             s = replace(kb.settings, min_score=min_score, min_coverage=min_cov)
-            right = declined = n_in = n_out = 0
+            right = declined = wrong = n_in = n_out = 0
             for want, c in cands:
                 a = kb.decide(c, s)
                 if want:
                     n_in += 1
                     right += a.entry_id == want
+                    wrong += not a.declined and a.entry_id != want
                 else:
                     n_out += 1
                     declined += a.declined
+                    wrong += not a.declined
             acc, dec = right / n_in, declined / n_out
-            results.append((right + declined, (per, cov_w), pct, min_score, min_cov, acc, dec))
+            results.append((right + declined - wrong_cost * wrong, (per, cov_w), pct, min_score,
+                            min_cov, acc, dec, wrong))
     best = max(r[0] for r in results)
     plateau = sorted(r for r in results if r[0] == best)
     for r in plateau:
         print(f"doc_mode,coverage_weight={r[1]} unknown_idf_percentile={r[2]} min_score={r[3]} "
-              f"min_coverage={r[4]}: acc={r[5]:.3f} decline={r[6]:.3f}")
+              f"min_coverage={r[4]}: acc={r[5]:.3f} decline={r[6]:.3f} wrong={r[7]}")
     strict = max(r[4] for r in plateau)  # safest coverage floor on the plateau …
     groups: dict[tuple, list] = {}
     for r in plateau:
@@ -106,7 +115,7 @@ def calibrate(rows: list[dict]) -> None:
     mid = sorted(widest, key=lambda x: x[3])[len(widest) // 2]  # … middle of widest score range
     print(f"chosen (middle of plateau): doc_mode,coverage_weight={mid[1]} "
           f"unknown_idf_percentile={mid[2]} min_score={mid[3]} min_coverage={mid[4]} "
-          f"acc={mid[5]:.3f} decline={mid[6]:.3f}")
+          f"acc={mid[5]:.3f} decline={mid[6]:.3f} wrong answers={mid[7]}")
 
 
 def rss_mib() -> float:
@@ -171,13 +180,17 @@ def main() -> None:
     ap.add_argument("--calibrate", action="store_true")
     ap.add_argument("--compare", action="store_true")
     ap.add_argument("--errors", action="store_true")
+    ap.add_argument("--wrong-cost", type=float, default=1.0,
+                    help="--calibrate: cost of a wrong answer on top of the missed right one")
     ap.add_argument("--file", help="labelled JSONL to report on instead of held-out + fresh")
     args = ap.parse_args()
-    files = [Path(args.file)] if args.file else [DATA / "kb_heldout.jsonl", DATA / "kb_fresh.jsonl"]
+    files = ([Path(args.file)] if args.file else
+             [DATA / "kb_heldout.jsonl", DATA / "kb_fresh.jsonl", DATA / "kb_fresh2.jsonl"])
     files = [f for f in files if f.exists()]
     sets = {f.name: read_jsonl(f) for f in files}
     if args.calibrate:
-        calibrate(read_jsonl(DATA / "kb_calib.jsonl") + read_jsonl(DATA / "kb_dev.jsonl"))
+        calibrate(read_jsonl(DATA / "kb_calib.jsonl") + read_jsonl(DATA / "kb_dev.jsonl"),
+                  args.wrong_cost)
         return
     if args.compare:
         rows = [r for rs in sets.values() for r in rs]

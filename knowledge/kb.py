@@ -14,7 +14,7 @@ from .answer import KbAnswer
 from .entries import Entry, load_entries, load_yaml
 from .retrieval import Hit, Retriever
 from .scope import Scope
-from .textnorm import Lexicon, Tokenizer
+from .textnorm import Lexicon, Tokenizer, clean
 
 log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -52,6 +52,7 @@ class Candidates:
     in_domain: bool = True  # names something of social insurance or this service
     mixed: str | None = None  # hotline of an off-topic word beside an in-scope one
     dispute: bool = False  # sounds like a grievance the payer may want to register
+    unanswered: tuple[tuple[str, str], ...] = ()  # aspects no entry answers (scope.yaml)
 
 
 def _read_yaml(name: str) -> dict:
@@ -65,6 +66,9 @@ class KnowledgeBase:
         self.by_id = {e.id: e for e in entries}
         self.scope = scope
         self.settings = settings
+        # what each entry is asked about (question + paraphrases, cleaned): an aspect word from
+        # scope.yaml `unanswered` is answered only by an entry whose own texts name it
+        self.entry_text = ["|".join(clean(t).replace(" ", "") for t in e.texts) for e in entries]
         self.tokenizer = Tokenizer(lexicon)
         self.retriever = Retriever(
             entries, self.tokenizer, bigram_weight=settings.bigram_weight,
@@ -94,7 +98,8 @@ class KnowledgeBase:
         hits, tokens = self.retriever.search(q, k=1 + self.settings.also_max)
         return Candidates(q, hits, in_domain=self.scope.in_domain(q, tokens),
                           mixed=self.scope.mentioned_out_of_scope(q),
-                          dispute=self.scope.is_dispute_like(q))
+                          dispute=self.scope.is_dispute_like(q),
+                          unanswered=self.scope.unanswered_topics(q))
 
     def decide(self, c: Candidates, s: Settings | None = None) -> KbAnswer:
         """Answer with the best hit that is about the question's topic, or decline.
@@ -113,13 +118,22 @@ class KnowledgeBase:
                             hotline=self.scope.hotline_for(q), out_of_scope=True)
         min_score = s.min_score * (1.5 if c.mixed else 1.0)
         min_cov = max(s.min_coverage, 0.6) if c.mixed else s.min_coverage
+        # an entry about another insurance type (养老 entry, 医保 question) is never the answer,
+        # however well the rest of the words match: ranking only scales it down
         passing = [h for h in c.hits
-                   if h.score >= min_score and h.coverage >= min_cov and h.overlap >= 1]
+                   if h.score >= min_score and h.coverage >= min_cov and h.overlap >= 1
+                   and not h.other_type]
         if not passing:
             return KbAnswer(question=q, score=best_score, dispute_like=c.dispute,
                             hotline=c.mixed or self.scope.hotline_for(q))
         top = passing[0]
         entry = self.entries[top.index]
+        missing = [h for w, h in c.unanswered if w not in self.entry_text[top.index]]
+        if missing:
+            # "养老金今年涨多少" is about the pension but not about how it is calculated: the
+            # nearest entry would be a wrong answer, and a wrong answer is worse than a decline
+            return KbAnswer(question=q, score=best_score, dispute_like=c.dispute,
+                            hotline=missing[0])
         also = [(self.entries[h.index].id, self.entries[h.index].question)
                 for h in c.hits
                 if h is not top and h.score >= s.also_ratio * top.score

@@ -83,6 +83,7 @@ class Hit:
     score: float  # combined ranking score
     coverage: float  # idf-weighted share of the query's meaningful tokens found in the entry
     overlap: int  # meaningful query tokens (or bigrams) found in the entry
+    other_type: bool = False  # the entry is about one insurance type the question does not name
 
 
 class Retriever:
@@ -188,10 +189,12 @@ class Retriever:
             coverage = max(word_cov, bi_cov * 0.9)
             w = self.coverage_weight
             final = float(scores[i]) * ((1 - w) + w * coverage) if meaningful else float(scores[i])
-            if facets and self.entry_facets[i] and not facets & self.entry_facets[i]:
+            other_type = bool(facets and self.entry_facets[i] and not facets & self.entry_facets[i])
+            if other_type:
                 final *= self.facet_penalty
             if not self.entry_requires[i].met(toks, text):
                 final *= self.requires_penalty
-            hits.append(Hit(i, final, coverage, len(found) or (1 if bi_found >= 2 else 0)))
+            hits.append(Hit(i, final, coverage, len(found) or (1 if bi_found >= 2 else 0),
+                            other_type))
         hits.sort(key=lambda h: -h.score)
         return hits[:k], toks

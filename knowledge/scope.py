@@ -28,6 +28,7 @@ class Scope:
     topic_hotlines: list[tuple[str, str]] = field(default_factory=list)  # (keyword, hotline)
     tag_hotlines: dict[str, str] = field(default_factory=dict)
     default_hotline: str = "12345"
+    unanswered: list[tuple[str, str]] = field(default_factory=list)  # (keyword, hotline)
 
     @classmethod
     def from_dict(cls, raw: dict) -> Scope:
@@ -37,6 +38,9 @@ class Scope:
         topics = []
         for hotline, words in (raw.get("topic_hotlines") or {}).items():
             topics.extend((clean(str(w)).replace(" ", ""), str(hotline)) for w in words or ())
+        unanswered = []
+        for hotline, words in (raw.get("unanswered") or {}).items():
+            unanswered.extend((clean(str(w)).replace(" ", ""), str(hotline)) for w in words or ())
         return cls(
             out_of_scope=oos,
             in_scope_guard=[clean(str(w)).replace(" ", "") for w in raw.get("in_scope_guard") or ()],
@@ -46,6 +50,7 @@ class Scope:
             topic_hotlines=topics,
             tag_hotlines={str(k): str(v) for k, v in (raw.get("tag_hotlines") or {}).items()},
             default_hotline=str(raw.get("default_hotline") or "12345"),
+            unanswered=[(w, h) for w, h in unanswered if w],
         )
 
     def out_of_scope_hotline(self, query: str) -> str | None:
@@ -80,6 +85,12 @@ class Scope:
         text = clean(query).replace(" ", "")
         return next((hotline for word, hotline in self.out_of_scope if word and word in text),
                     None)
+
+    def unanswered_topics(self, query: str) -> tuple[tuple[str, str], ...]:
+        """(keyword, hotline) of every social-insurance aspect no entry answers that the
+        question names (养老金…涨, 几号发, 认证, 返聘, 伤残等级, 报销比例…)."""
+        text = clean(query).replace(" ", "")
+        return tuple((w, h) for w, h in self.unanswered if w in text)
 
     def is_dispute_like(self, query: str) -> bool:
         text = clean(query).replace(" ", "")

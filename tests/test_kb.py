@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -143,27 +144,74 @@ def test_also_offers_close_second(kb):
     assert "您是不是还想问" in a.reply_text()
 
 
-def test_heldout_accuracy(kb):
-    rows = _rows("kb_heldout.jsonl")
-    assert len(rows) >= 120
+@pytest.mark.parametrize("question,hotline", [
+    ("今年退休金涨了多少", "12333"),
+    ("养老金是每月几号发到卡里", "12333"),
+    ("退休了被公司返聘社保还交不交", "12333"),
+    ("工伤评了九级伤残能拿多少补助", "12333"),
+    ("职工医保门诊看病能报吗", "12393"),
+    ("医保家庭共济怎么开通", "12393"),
+])
+def test_unanswered_aspect_declined(kb, question, hotline):
+    """A social-insurance question no entry answers gets the decline, not the nearest entry
+    (pension calculation, medical insurance after retirement…): a wrong answer is worse."""
+    a = kb.ask(question)
+    assert a.declined and a.answer is None and a.entry_id is None, (question, a.entry_id)
+    assert a.hotline == hotline
+    assert a.reply_text().startswith("这个问题我还不能准确回答") and hotline in a.reply_text()
+
+
+def test_unanswered_aspect_answered_by_entry_that_names_it(kb):
+    """An aspect word is declined only when the chosen entry's own texts do not name it."""
+    c = kb.candidates("单位地址变更社保登记期限")
+    assert kb.decide(c).entry_id == "registration_change"
+    named = replace(c, unanswered=(("地址变更", "12333"),))
+    assert kb.decide(named).entry_id == "registration_change"
+    other = replace(c, unanswered=(("返聘", "12333"),))
+    a = kb.decide(other)
+    assert a.declined and a.hotline == "12333"
+
+
+def test_entry_about_another_insurance_type_is_never_the_answer(kb):
+    c = kb.candidates("工伤保险费由谁交")
+    assert kb.decide(c).entry_id == "injury_who_pays"
+    hits = [replace(h, other_type=True) if kb.entries[h.index].id == "injury_who_pays" else h
+            for h in c.hits]
+    assert kb.decide(replace(c, hits=hits)).entry_id != "injury_who_pays"
+
+
+def _score(kb, name: str, at_least: int) -> tuple[float, float, int]:
+    """(in-scope accuracy, share of out-of-scope declined, wrong answers) on a labelled set.
+    A wrong answer — another entry, or any entry for a question none answers — is worse than a
+    decline, so it is counted on its own."""
+    rows = _rows(name)
+    assert len(rows) >= at_least
     ins = [r for r in rows if r["entry_id"]]
     outs = [r for r in rows if not r["entry_id"]]
-    assert all(r["entry_id"] in kb.by_id for r in ins), "held-out names an unknown entry"
-    right = sum(kb.ask(r["question"]).entry_id == r["entry_id"] for r in ins)
-    declined = sum(kb.ask(r["question"]).declined for r in outs)
-    assert right / len(ins) >= 0.90, f"in-scope accuracy {right}/{len(ins)}"
-    assert declined / len(outs) >= 0.95, f"declined {declined}/{len(outs)}"
+    assert all(r["entry_id"] in kb.by_id for r in ins), f"{name} names an unknown entry"
+    answers = [(r, kb.ask(r["question"])) for r in rows]
+    right = sum(a.entry_id == r["entry_id"] for r, a in answers if r["entry_id"])
+    declined = sum(a.declined for r, a in answers if not r["entry_id"])
+    wrong = sum(not a.declined and a.entry_id != r["entry_id"] for r, a in answers)
+    return right / len(ins), declined / len(outs), wrong
+
+
+def test_heldout_accuracy(kb):
+    right, declined, _ = _score(kb, "kb_heldout.jsonl", 120)
+    assert right >= 0.90 and declined >= 0.95, (right, declined)
 
 
 def test_fresh_set_accuracy(kb):
     """kb_fresh.jsonl was written after tuning and never tuned on (see knowledge/README.md);
     floors fixed before its first run."""
-    rows = _rows("kb_fresh.jsonl")
-    assert len(rows) >= 60
-    ins = [r for r in rows if r["entry_id"]]
-    outs = [r for r in rows if not r["entry_id"]]
-    assert all(r["entry_id"] in kb.by_id for r in ins), "fresh set names an unknown entry"
-    right = sum(kb.ask(r["question"]).entry_id == r["entry_id"] for r in ins)
-    declined = sum(kb.ask(r["question"]).declined for r in outs)
-    assert right / len(ins) >= 0.85, f"in-scope accuracy {right}/{len(ins)}"
-    assert declined / len(outs) >= 0.90, f"declined {declined}/{len(outs)}"
+    right, declined, _ = _score(kb, "kb_fresh.jsonl", 60)
+    assert right >= 0.85 and declined >= 0.90, (right, declined)
+
+
+def test_fresh2_set_accuracy(kb):
+    """kb_fresh2.jsonl: a second held-apart set written before the decline work on questions no
+    entry answers (59 in-scope, 25 social-insurance questions without an entry, 15 off-topic).
+    Never tuned on. Floors fixed right after its first run (59/59 right, 26/40 declined, 14 wrong
+    answers), before any change they were meant to measure."""
+    right, declined, wrong = _score(kb, "kb_fresh2.jsonl", 80)
+    assert right >= 0.94 and declined >= 0.62 and wrong <= 15, (right, declined, wrong)
