@@ -8,7 +8,7 @@
     python bench/kb_bench.py --file X.jsonl  # report on another labelled set instead
 
 Calibration and paraphrase work use kb_calib.jsonl + kb_dev.jsonl; kb_heldout.jsonl,
-kb_fresh.jsonl and kb_fresh2.jsonl are for reporting only, never for tuning. Timing lives
+kb_fresh.jsonl, kb_fresh2.jsonl and kb_fresh3.jsonl are for reporting only, never for tuning. Timing lives
 here, not in the unit tests.
 """
 from __future__ import annotations
@@ -185,7 +185,7 @@ def main() -> None:
     ap.add_argument("--file", help="labelled JSONL to report on instead of held-out + fresh")
     args = ap.parse_args()
     files = ([Path(args.file)] if args.file else
-             [DATA / "kb_heldout.jsonl", DATA / "kb_fresh.jsonl", DATA / "kb_fresh2.jsonl"])
+             [DATA / f"kb_{name}.jsonl" for name in ("heldout", "fresh", "fresh2", "fresh3")])
     files = [f for f in files if f.exists()]
     sets = {f.name: read_jsonl(f) for f in files}
     if args.calibrate:
