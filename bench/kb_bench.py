@@ -7,9 +7,9 @@
     python bench/kb_bench.py --errors        # also list the misses of the reported sets
     python bench/kb_bench.py --file X.jsonl  # report on another labelled set instead
 
-Calibration and paraphrase work use kb_calib.jsonl + kb_dev.jsonl; kb_heldout.jsonl,
-kb_fresh.jsonl, kb_fresh2.jsonl and kb_fresh3.jsonl are for reporting only, never for tuning. Timing lives
-here, not in the unit tests.
+Calibration and paraphrase work use kb_calib.jsonl + kb_dev.jsonl; kb_heldout.jsonl and
+kb_fresh*.jsonl are for reporting only, never for tuning. Timing lives here, not in the
+unit tests.
 """
 from __future__ import annotations
 

@@ -212,13 +212,12 @@ async def test_headcount_beyond_a_database_integer_is_not_a_crash(platform):
     assert reply and reply != SORRY
 
 
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
 async def test_messages_right_after_the_database_dropped_its_connections_are_answered(
         platform, config):
     """A PostgreSQL restart (here: every backend terminated) leaves the pool's connections
     dead; with no pre-ping, the next message's first statement finds out, and it is still
     answered — not a 503, not the apology."""
-    if not config.database_url.startswith("postgresql"):
-        pytest.skip("terminating server connections is a PostgreSQL fault")
     import asyncpg
 
     from bot.gateway import SORRY
