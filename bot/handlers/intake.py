@@ -7,6 +7,7 @@ decides *when* to run it and what to say around it. Diagram: ``intake.mmd``.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -15,13 +16,16 @@ from bot.handlers.base import Context, Services, queued_messages, wake_outbox
 from bot.handlers.intake_form import (
     SPEC,
     ValidateDisputeForm,
+    is_filler,
     numbered,
     pick_number,
     places_of,
     run_form,
     tracker_for,
 )
+from bot.handlers.progress import progress
 from bot.metrics import observe_case
+from bot.nlu.cnnum import as_int_if_whole, to_number
 from bot.periods import period_text
 from bot.privacy import mask_phone, scrub
 from bot.store.dialogue import (
@@ -46,7 +50,22 @@ YES_WORDS = {"是", "是的", "确定", "对", "嗯", "好", "好的", "确认",
 HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|真人)")
 TRIGGERS = re.compile(r"^(我|我要|我想|想|要)?(反映|投诉|登记|举报|申诉|维权)(一下)?"
                       r"(问题|单位|公司|老板|厂里|情况|事情|一件事)?[!！。.~～]*$")
-CORRECTION_CUE = re.compile(r"(不对|不是|错了|改成|改为|应该是|更正|换成|写错)")
+CORRECTION_CUE = re.compile(r"(不对|不是|不叫|不在|错了|写错|填错|打错|选错|搞错|弄错|改成|改为|"
+                            r"改一下|改下|修改|应该是|更正|换成|重新写|重新填)")
+# The new value after a correction: "…，是荔城", "…应该是900", "改成139…".
+NEW_VALUE = re.compile(r"(?:应该是|应为|改成|改为|换成|写成|更正为|是)[:：\s]*"
+                       r"(?P<value>[^，,。！!？?；;\s][^，,。！!？?；;]*?)[。！!~～\s]*$")
+NEGATED = re.compile(r"(不是|不叫|不在|而非|并非)\s*$")
+RESTART = re.compile(r"^(我要|我想|请|帮我)?(重新开始|重来|重新来|从头开始|从头来|重新填写?|"
+                     r"重新登记)(吧|一下|一遍|一次)?[!！。.~～]*$")
+CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff０-９Ａ-Ｚａ-ｚ]")
+SLOT_ALIASES = {"outcome": "desired_outcome"}
+DUPLICATE_SAME = re.compile(r"(同一|一件事|一回事|补充|是的|对的|就是)")
+DUPLICATE_NEW = re.compile(r"(不是|另|新的|新事|不同|两回事|别的|不一样)")
+CORRECTION_VERB = re.compile(r"(写错|填错|打错|选错|搞错|弄错|改成|改为|改一下|改下|修改|更正|换成|重新写|"
+                             r"重新填|不叫)")
+MODIFY = re.compile(r"(修改|改一下|改下|更正|要改|改改|改个)")
+NEAR = 6  # at most this many characters between the field word and 写错/不对
 ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
                 "employer": "employer", "headcount": "headcount", "money": "amount",
                 "period": "period", "id_number": "id_number"}
@@ -205,17 +224,27 @@ class IntakeDialogue:
             return [text("cancel_kept") + "\n" + self._question(state.requested_slot, state.slots)]
         parser = self.services.parser
         act, act_confidence = parser.dialogue_act(reply) if parser else ("other", 0.0)
-        corrected = self._correct_by_entities(state, ctx)
-        if not corrected and (reply in CANCEL_WORDS or (
+        correction = self._find_correction(state, ctx, act, act_confidence)
+        if correction is None and RESTART.match(reply):
+            clear_form(state)
+            start_form(state, SPEC["form"])
+            state.requested_slot = "description"
+            state.slots = {"requested_slot": "description"}
+            return [text("draft_restart") + text("intake_start")]
+        if correction is None and (reply in CANCEL_WORDS or (
                 CANCEL_CUE.search(reply) and (intent == "cancel" or len(reply) <= 10)
                 and act != "correct")):
             set_pending(state, "cancel", True)
             return [text("cancel_confirm")]
-        if pending.get("duplicate"):
+        if pending.get("duplicate") and correction is None:
             return await self._duplicate_answer(session, state, reply)
         if pending.get("which"):
             choices = pending["which"]
             picked = pick_number(reply, len(choices))
+            if picked is None and parser is not None:
+                named = SLOT_ALIASES.get(parser.correction_slot(reply) or "",
+                                         parser.correction_slot(reply))
+                picked = choices.index(named) if named in choices else None
             set_pending(state, "which", None)
             if picked is not None:
                 return self._reask(state, choices[picked])
@@ -228,8 +257,18 @@ class IntakeDialogue:
                 state.requested_slot = "phone"
                 return [text("handoff_need_phone")]
             return await self._finish(session, state, ctx.inbound.openid)
+        if correction is not None and not correction[0]:
+            fields = [s for s in self.action.ask_order(tracker_for(state.openid, state.slots, {}))
+                      if s != "extras" and state.slots.get(s) is not None]
+            if fields:
+                set_pending(state, "which", fields)
+                names = [SPEC["field_names"][f] for f in fields]
+                return [text("which_field", choices=numbered(names))]
+            correction = None
+        if correction is not None:
+            return await self._apply_correction(session, state, ctx, *correction)
 
-        if pending.get("confirm") and not corrected:
+        if pending.get("confirm"):
             if act == "affirm" or reply in ("确认", "确定", "提交", "确认提交", "对", "没问题"):
                 set_pending(state, "confirm", None)
                 return await self._finish(session, state, ctx.inbound.openid)
@@ -239,44 +278,123 @@ class IntakeDialogue:
                 set_pending(state, "which", fields)
                 names = [SPEC["field_names"][f] for f in fields]
                 return [text("which_field", choices=numbered(names))]
-        interruption = self._interruption(ctx, state, act, act_confidence)
+        interruption = await self._interruption(ctx, state, act, act_confidence)
         if interruption is not None:
             return interruption
-        if act == "correct" and act_confidence >= 0.8 and parser is not None and not corrected:
-            slot = parser.correction_slot(reply)
-            if slot in SPEC["field_names"]:
-                replies = self._reask(state, slot)
-                filled = await self._fill(session, state, ctx)
-                return filled if state.slots.get(slot) is not None else replies
+        if self._not_an_answer(ctx, act):
+            return [text("resume_question") + self._question(state.requested_slot, state.slots)]
         before = dict(state.slots)
         replies = await self._fill(session, state, ctx)
         if pending.get("confirm") and state.slots == {**before, "requested_slot": None}:
             return [text("confirm_hint")]
         return replies
 
-    @staticmethod
-    def _correct_by_entities(state, ctx: Context) -> bool:
-        """"不对，是荔城" / "电话改成139…": drop the filled slots the new values replace, so the
-        form takes them again from this message."""
-        if ctx.nlu is None or not CORRECTION_CUE.search(ctx.text):
-            return False
-        slots, changed = dict(state.slots), False
+    # --- corrections -------------------------------------------------------------------
+
+    def _find_correction(self, state, ctx: Context, act: str, confidence: float
+                         ) -> tuple[str, Context | None] | None:
+        """Is this message a correction of a field ("电话写错了", "不是新塘是荔城", "金额不对，
+        应该是900", "我叫王五不叫张三")? Then (slot, the new value as a message of its own, or
+        None when the payer only named the field). A correction says what is wrong next to
+        the field it names, or brings a new value for a filled field; a story that merely
+        contains 不对 somewhere is not one. Never changes the state."""
+        reply = ctx.text
+        parser = self.services.parser
+        cues = [m.span() for m in CORRECTION_CUE.finditer(reply)]
+        if parser is None or ctx.nlu is None or not cues:
+            return None
+        span = parser.correction_span(reply)
+        named = None
+        if span is not None:
+            slot, start, end = span
+            slot = SLOT_ALIASES.get(slot, slot)
+            near = any(s - end <= NEAR and start - e <= NEAR for s, e in cues)
+            if slot in SPEC["field_names"] and near:
+                named = slot
+        fresh = {}
         for entity in ctx.nlu.entities:
             slot = ENTITY_SLOTS.get(entity.type)
-            if slot and slots.get(slot) not in (None, entity.value):
-                slots[slot] = None
-                changed = True
-        if changed:
-            state.slots = slots
-        return changed
+            if slot is None or slot in fresh or any(
+                    entity.start < e and s < entity.end for s, e in cues):
+                continue
+            if NEGATED.search(reply[max(0, entity.start - 4):entity.start]):
+                continue  # "不是新塘": the old value
+            if state.slots.get(slot) not in (None, entity.value) or slot == named:
+                fresh[slot] = reply[entity.start:entity.end]
+        if named is None and len(fresh) == 1:
+            named = next(iter(fresh))
+        if named is None:
+            if MODIFY.search(reply) and len(reply) <= 12:
+                return "", None
+            return None
+        if named not in fresh and (len(reply) > 40 or act not in ("correct", "deny")
+                                   and not CORRECTION_VERB.search(reply)):
+            return None
+        value = fresh.get(named)
+        if value is None:
+            last = max(e for _, e in cues)
+            tail = NEW_VALUE.search(reply[last:]) or NEW_VALUE.search(reply[cues[0][1]:])
+            value = tail.group("value").strip() if tail else None
+            if value is not None and parser.correction_slot(value) == parser.correction_slot(
+                    reply) and span is not None and value.find(reply[span[1]:span[2]]) >= 0:
+                value = None  # "…是名字写错了": the tail names the field again, no value
+        if value is None:
+            return named, None
+        return named, replace(ctx, text=value, nlu=parser.parse(value))
 
-    def _interruption(self, ctx: Context, state, act: str, confidence: float) -> list[str] | None:
-        """A policy question in the middle of the form: answer it, then ask again."""
+    async def _apply_correction(self, session, state, ctx: Context, slot: str,
+                                value: Context | None) -> list[str]:
+        """Clear ``slot`` and ask it again; with the new value in the message, take it at once.
+        The other fields are kept; a new value the form rejects leaves the question asked."""
+        asked = self._reask(state, slot)
+        if value is None:
+            return asked
+        kept = (dict(state.slots), state.requested_slot, dict(state.pending or {}))
+        if slot == "amount" and value.nlu.entity("money") is None:
+            number = to_number(re.sub(r"(元|块钱|块)$", "", value.text))
+            if number is not None and number > 0:
+                state.slots = {**state.slots, "amount": as_int_if_whole(number)}
+                value = replace(value, text="", nlu=value.nlu)
+        filled = await self._fill(session, state, value)
+        taken = [s for s in ([slot] if slot not in SPEC["optional_slots"]
+                             else SPEC["optional_slots"]) if state.slots.get(s) is not None]
+        if not taken:
+            state.slots, state.requested_slot, state.pending = kept
+            return filled
+        items = "；".join(f"{SPEC['field_names'][s]}：{self._value(s, state.slots)}" for s in taken)
+        return [text("corrected", items=items) + "\n" + filled[0]] + filled[1:]
+
+    def _not_an_answer(self, ctx: Context, act: str) -> bool:
+        """Greetings, thanks, "好的", "哈哈" or only punctuation/emoji answer no question of
+        the form; they must never be stored as a name, employer or wish. ("跳过", "无" and
+        "不对" are answers: the form takes or explains them.)"""
+        parser = self.services.parser
+        reply = ctx.text.strip()
+        if ctx.nlu is not None and ctx.nlu.entities:
+            return False
+        if reply in SPEC["skip_words"] or reply in SPEC["none_words"] or act == "deny":
+            return False
+        exact = parser.exact_intent(reply) if parser is not None else None
+        return exact in ("greet", "other") or not CONTENT.search(reply) or is_filler(reply)
+
+    async def _interruption(self, ctx: Context, state, act: str, confidence: float
+                            ) -> list[str] | None:
+        """A policy or progress question in the middle of the form: answer it, then ask
+        again."""
         nlu = ctx.nlu
         if nlu is None or act in ("affirm", "deny", "correct") and confidence >= 0.8:
             return None
+        if (nlu.intent == "check_progress" and nlu.intent_confidence >= 0.9
+                and all(e.type == "case_no" for e in nlu.entities)):
+            again = text("resume_question") + self._question(state.requested_slot, state.slots)
+            answer = await progress(ctx)
+            return ["\n\n".join(answer + [again])]
         if nlu.entities and state.requested_slot not in ("description", "desired_outcome"):
             return None
+        parser = self.services.parser
+        if (state.requested_slot in ("description", "desired_outcome") and parser is not None
+                and not parser.is_question(ctx.text)):
+            return None  # "要求补交社保" answers "您希望怎么处理", it asks nothing
         again = text("resume_question") + self._question(state.requested_slot, state.slots)
         if nlu.intent == "ask_policy" and nlu.intent_confidence >= 0.8 and self.services.kb:
             answer = self.services.kb.ask(ctx.text)
@@ -295,6 +413,7 @@ class IntakeDialogue:
             slots["jurisdiction_choices"] = None
         slots["requested_slot"] = slot
         set_pending(state, "confirm", None)
+        set_pending(state, "duplicate", None)
         state.slots, state.requested_slot = slots, slot
         return [self._question(slot, slots)]
 
@@ -397,18 +516,26 @@ class IntakeDialogue:
 
     async def _duplicate_answer(self, session, state, reply: str) -> list[str]:
         case_no = state.pending["duplicate"]
-        if reply.startswith("1") or reply in YES_WORDS or "同一" in reply:
+        choice = pick_number(reply, 2)
+        if choice is None and DUPLICATE_NEW.search(reply):
+            choice = 1
+        elif choice is None and (reply in YES_WORDS or DUPLICATE_SAME.search(reply)):
+            choice = 0
+        if choice == 0:
             existing = await find_open_case(session, state.openid, state.slots.get("category"))
             if existing is not None and existing.case_no == case_no:
                 note = self._summary_for_case(state.slots)
                 await add_supplement(session, existing, note, actor="payer")
                 clear_form(state)
                 return [text("supplement_added", case_no=case_no)]
-        if reply.startswith("2") or "不是" in reply or "另" in reply or "新" in reply:
+        if choice == 1:
             set_pending(state, "duplicate", None)
             set_pending(state, "duplicate_checked", True)
             return await self._register(session, state, state.openid)
-        return [text("choose_number")]
+        existing = await find_open_case(session, state.openid, state.slots.get("category"))
+        status = status_label(existing.status) if existing is not None else ""
+        return [text("choose_number") + "\n"
+                + text("duplicate_question", case_no=case_no, status=status)]
 
     @staticmethod
     def _summary_for_case(slots: dict) -> str:

@@ -27,11 +27,21 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 PLACE_SUFFIX = re.compile(r"(省|市|区|县|镇|乡|街道|街|村|开发区|园区)$")
 NOT_A_NAME = re.compile(r"(社保|医保|缴|费|公司|单位|厂|补|退|投诉|反映|确认|跳过|没有|不知道|"
-                        r"处理|要求|希望|问题|工资|保险|进度|查询|取消|咨询|人工)")
-PRONOUN = re.compile(r"[我你他她俺咱]")
-ORG_SUFFIX = re.compile(r"(公司|厂|店|中心|医院|学校|集团|银行|酒店|超市|餐厅|工作室|合作社|事务所|"
-                        r"商行|门市|研究院|幼儿园|物业|车队|工地|项目部)")
-GENERIC_EMPLOYERS = {"单位", "公司", "工厂", "厂", "老板", "企业"}
+                        r"处理|要求|希望|问题|工资|保险|进度|查询|取消|咨询|人工|基数|金额|电话|手机|"
+                        r"号码|地址|不对|不是|错了|写错|填错|^[零〇一幺二两三四五六七八九十]+$)")
+PRONOUN = re.compile(r"[我你他她俺咱]|\b(?:i|me|my|we|our|you|your|he|she|they|their)\b", re.IGNORECASE)
+ORG_SUFFIX = re.compile(r"(\b(?:ltd|co|inc|corp|llc|limited)\b\.?|公司|厂|店|中心|医院|学校|集团|银行|酒店|超市|餐厅|工作室|合作社|事务所|"
+                        r"商行|门市|研究院|幼儿园|物业|车队|工地|项目部)", re.IGNORECASE)
+NO_EMPLOYER = re.compile(r"(我自己|自己交|自己缴|个人交|个人缴|灵活就业|没有单位|没单位|无单位|个体户|"
+                         r"没上班|没有上班|没工作|没有工作|自由职业|退休了)")
+CORRECTION_WORDS = re.compile(r"(不对|错了|写错|填错|不是|改成|改一下)")
+ORG_END = re.compile(ORG_SUFFIX.pattern.replace("(", "(?:", 1) + "$", re.IGNORECASE)
+ORG_TAIL = re.compile(r"[。！!~～\s]*(?:啊|呀|吧|的|哦|呢|嘛)?[。！!~～\s]*$")
+# "我们/我在…" before a name that ends with its kind: "我在宏达电子厂" still names the employer.
+EMPLOYER_LEAD = re.compile(r"^(?:(?:就是|是|叫做|叫|那个|这个|那家|这家|一家|公司|单位|厂名|厂子|名字|"
+                           r"全称|名称)[:：\s]?)+")
+NAME_LEAD = re.compile(r"^(我们|我在|我是|就是|叫|在)")
+GENERIC_EMPLOYERS = {"单位", "公司", "工厂", "厂", "老板", "企业", "厂里", "公司里", "单位里", "厂子"}
 ALL_PEOPLE = 100
 MAX_HEADCOUNT = 100_000  # cases.headcount is INTEGER (int4 on PostgreSQL); a phone is no count
 OUTCOME = re.compile(r"(要求|希望|想要|请求|诉求是?|想让|要他们|让他们|请帮我)[^，。！？,.!?]{2,40}")
@@ -64,8 +74,22 @@ def _without_spans(text: str, entities: list[dict]) -> str:
     return re.sub(r"[\s，。,.!！?？:：;；、]|电话|手机|号码|是", "", "".join(kept))
 
 
-def _filler(value: str) -> bool:
-    return re.sub(r"[\s，。！？,.!?~～]", "", value) in SPEC["filler_words"]
+FACES = re.compile(r"\[[^\[\]]{1,6}\]")  # WeChat faces: [捂脸], [OK]
+LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+NAME_PREFIX = re.compile(r"^(我的名字是|我的名字叫|我名字叫|名字叫|我叫|我是|叫我|我姓|免贵姓|本人|"
+                         r"姓名[:：是]?|名字[:：是]?|叫)")
+NAME_SUFFIX = re.compile(r"(就行了?|就好了?|就可以了?|吧|啊|呀|哈|哦|嘛)$")
+CLAUSE = re.compile(r"[，,。！!？?；;\n]")
+
+
+def is_filler(value: str) -> bool:
+    """A reply that answers nothing: "好的", "嗯嗯嗯", "哈哈", only punctuation, emoji or faces."""
+    bare = re.sub(r"[\s，。！？,.!?~～…、:：;；\"'“”]", "", FACES.sub("", value)).lower()
+    if not LETTERS.search(bare):
+        return True
+    once = re.sub(r"(.)\1+", r"\1", bare)
+    twice = re.sub(r"(.)\1+", r"\1\1", bare)
+    return bool({bare, once, twice} & set(SPEC["filler_words"]))
 
 
 def numbered(options: list[str]) -> str:
@@ -83,7 +107,8 @@ def pick_number(reply: str, count: int) -> int | None:
 def phone_problem(raw: str) -> tuple[str | None, str | None]:
     """(normalised number, None) when valid, else (None, why) in words a payer understands."""
     digits = re.sub(r"[\s\-－—()（）]", "", raw or "")
-    digits = digits.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    digits = digits.translate(str.maketrans("０１２３４５６７８９零〇一幺二两三四五六七八九",
+                                            "01234567890011223456789"))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("86") and len(digits) == 13:
@@ -174,6 +199,9 @@ class ValidateDisputeForm(FormValidationAction):
         if slot == "name" and other:
             rest = _without_spans(reply, entities)
             return {"name": rest} if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", rest) else {}
+        if slot == "employer" and other <= {"district", "money", "period"} and (
+                ORG_SUFFIX.search(reply)):
+            return {"employer": reply}  # "荔城好又多超市": the place is part of the name
         if other - {"money", "period"} and slot != "headcount":
             return {}
         if slot == "phone" and len(re.findall(r"\d", reply)) < 3:
@@ -254,7 +282,7 @@ class ValidateDisputeForm(FormValidationAction):
 
     def validate_description(self, value, dispatcher, tracker, domain) -> dict:
         value = str(value).strip()
-        if len(value) < 4:
+        if len(value) < 4 or not re.search(r"[A-Za-z\u4e00-\u9fff]", value):
             dispatcher.utter_message(text=text("description_too_short"))
             return {"description": None}
         return {"description": value}
@@ -268,14 +296,24 @@ class ValidateDisputeForm(FormValidationAction):
 
     def validate_employer(self, value, dispatcher, tracker, domain) -> dict:
         value = str(value).strip()
-        if value in SPEC["none_words"]:
+        if value in SPEC["none_words"] or NO_EMPLOYER.search(value) and not ORG_SUFFIX.search(value):
             return {"employer": "无"}
         places = {p for p, _ in self.places}
         is_place = value in places or any(value in p for p in places if len(value) >= 2)
-        not_a_name = (bool(PRONOUN.search(value)) and not ORG_SUFFIX.search(value)
-                      or _filler(value))
+        # A name either ends with its kind (…电子厂, …有限公司, … Co. Ltd) or is a short bare
+        # name (宏达); a sentence that merely mentions 公司 is not one.
+        clauses = [ORG_TAIL.sub("", c).strip() for c in CLAUSE.split(value)]
+        named = [c for c in clauses if ORG_END.search(c) and 2 <= len(c) <= 40]
+        if named:
+            value = EMPLOYER_LEAD.sub("", named[0]) or named[0]
+            not_a_name = len(named) > 1 or bool(PRONOUN.search(value)) and not NAME_LEAD.search(
+                value)
+        else:
+            value = ORG_TAIL.sub("", value).strip()
+            not_a_name = (len(clauses) > 1 or len(value) > 15 or bool(PRONOUN.search(value))
+                          or bool(CORRECTION_WORDS.search(value)) or is_filler(value))
         if (value in GENERIC_EMPLOYERS or len(value) < 2 or value.startswith("改") or is_place
-                or not_a_name):
+                or not_a_name or not re.search(r"[A-Za-z\u4e00-\u9fff]", value)):
             if self._asked(tracker, "employer"):
                 dispatcher.utter_message(text=text(
                     "employer_is_place" if is_place else "employer_invalid"))
@@ -316,9 +354,10 @@ class ValidateDisputeForm(FormValidationAction):
         return towns[0] if towns else self.places[0][0]
 
     def validate_name(self, value, dispatcher, tracker, domain) -> dict:
-        value = re.sub(r"^(我叫|我是|姓名[:：]?|名字[:：]?|叫)", "", str(value).strip())
-        if (1 <= len(value) <= 20 and not re.search(r"\d", value) and not _filler(value)
-                and not NOT_A_NAME.search(value)):
+        value = str(value).strip().strip("。！!~～，,. ")
+        value = NAME_SUFFIX.sub("", NAME_PREFIX.sub("", value)).strip("。！!~～，,. ")
+        if (1 <= len(value) <= 20 and not re.search(r"\d", value) and not is_filler(value)
+                and not NOT_A_NAME.search(value) and not CLAUSE.search(value)):
             return {"name": value}
         if self._asked(tracker, "name"):
             dispatcher.utter_message(text=text("name_invalid"))
@@ -340,7 +379,8 @@ class ValidateDisputeForm(FormValidationAction):
         if match and int(match.group()) <= MAX_HEADCOUNT:
             return {"headcount": max(int(match.group()), 1)}
         if re.search(r"(就我|我自己|本人|一个人|我一个|只有我)", str(value)) or (
-                self._asked(tracker, "headcount") and not re.search(r"\d", str(value))):
+                self._asked(tracker, "headcount") and not re.search(r"\d", str(value))
+                and not is_filler(str(value))):
             return {"headcount": 1}
         if self._asked(tracker, "headcount"):
             dispatcher.utter_message(text=text("headcount_invalid"))
@@ -348,7 +388,8 @@ class ValidateDisputeForm(FormValidationAction):
 
     def validate_desired_outcome(self, value, dispatcher, tracker, domain) -> dict:
         value = str(value).strip()
-        return {"desired_outcome": value[:500] if len(value) >= 2 and not _filler(value) else None}
+        wish = len(value) >= 2 and not is_filler(value) and re.search(r"[A-Za-z\u4e00-\u9fff]", value)
+        return {"desired_outcome": value[:500] if wish else None}
 
     def validate_extras(self, value, dispatcher, tracker, domain) -> dict:
         return {"extras": value}

@@ -21,6 +21,11 @@ _CASE = re.compile(r"(?<![a-z0-9])([a-z]{2,4})-?(\d{8})-?(\d{4})(?![0-9])")
 _ID18 = re.compile(r"(?<![0-9a-z])(\d{17}[0-9x])(?![0-9a-z])")
 _ID15 = re.compile(r"(?<![0-9a-z])(\d{15})(?![0-9a-z])")
 _MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9])")
+_CORRECTION_START = set("写填错改打弄搞选有要")
+_SPOKEN_DIGITS = str.maketrans("零〇一幺二两三四五六七八九", "0011223456789")
+_SPOKEN_MOBILE = re.compile(r"(?<![零〇一幺二两三四五六七八九十百千万\d])[一幺][三四五六七八九]"
+                            r"(?:[\s-]?[零〇一幺二两三四五六七八九]){9}"
+                            r"(?![零〇一幺二两三四五六七八九十百千万\d])")
 _LANDLINE = re.compile(r"(?<![0-9])(?:\((0\d{2,3})\)|(0\d{2,3})-)(\d{7,8})(?![0-9])")
 _CN = "[" + CN_NUM_CHARS + "]"
 _MONEY_ARABIC = re.compile(
@@ -126,6 +131,10 @@ class EntityExtractor:
     def _phones(text: str, claim, today: date) -> None:
         for m in _MOBILE.finditer(text):
             claim(m.start(), m.end(), "phone", m[1] + m[2] + m[3])
+        for m in _SPOKEN_MOBILE.finditer(text):  # voice input: 幺三八一二三四五六七八
+            digits = re.sub(r"[\s-]", "", m.group(0)).translate(_SPOKEN_DIGITS)
+            if len(digits) == 11 and _MOBILE.fullmatch(digits):
+                claim(m.start(), m.end(), "phone", digits)
         for m in _LANDLINE.finditer(text):
             claim(m.start(), m.end(), "phone", f"{m[1] or m[2]}-{m[3]}")
 
@@ -275,6 +284,8 @@ class EntityExtractor:
         surname = next((s for s in self._surnames if text.startswith(s, pos)), None)
         if need_surname and surname is None:
             return
+        if surname is None and text[pos : pos + 1] in _CORRECTION_START:
+            return  # "名字写错了" names no one
         end = pos + (len(surname) if surname else 0)
         limit = pos + 4
         while end < len(text) and end < limit and _is_cjk(text[end]):

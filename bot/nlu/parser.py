@@ -131,18 +131,45 @@ class NluParser:
             log.exception("nlu: dialogue_act failed")
             return "other", 0.0
 
+    def is_question(self, text: str) -> bool:
+        """Does the message ask something (吗, 怎么, 多少, ？…)? "要求补缴" does not."""
+        try:
+            norm = self._analysis((text or "")[:MAX_CLASSIFY_CHARS])[0].text
+        except Exception:  # noqa: BLE001
+            return False
+        return bool(self._question.search(norm))
+
+    def exact_intent(self, text: str) -> str | None:
+        """The intent of a whole-message lexicon reply (你好, 谢谢, 好的, 取消), or None.
+        A message with nothing but punctuation, emoji or WeChat faces is "other"."""
+        try:
+            key = _STRIP.sub("", self._analysis((text or "")[:MAX_CLASSIFY_CHARS])[0].text)
+        except Exception:  # noqa: BLE001
+            return None
+        if not key:
+            return "other"
+        return self._exact_intents.get(key)
+
     def correction_slot(self, text: str) -> str | None:
         """The form slot a correction names (phone, employer, ...), or None."""
+        found = self.correction_span(text)
+        return found[0] if found else None
+
+    def correction_span(self, text: str) -> tuple[str, int, int] | None:
+        """(slot, start, end) of the field word a correction names, positions in ``text``."""
         try:
-            norm = self._tools.normalize(text or "").text
+            norm = self._tools.normalize(text or "")
         except Exception:  # noqa: BLE001
             return None
         best: tuple[int, int, str] | None = None
         for keyword, slot in self._slots:
-            pos = norm.find(keyword)
+            pos = norm.text.find(keyword)
             if pos >= 0 and (best is None or (-len(keyword), pos) < best[:2]):
                 best = (-len(keyword), pos, slot)
-        return best[2] if best else None
+        if best is None:
+            return None
+        start, end = norm.span(best[1], best[1] - best[0])
+        return best[2], start, end
 
 
 class _TextTools:

@@ -1,0 +1,237 @@
+"""Payers who do not follow the form: corrections, noise, wrong answers, interruptions.
+
+Each test is a bug found by driving randomised conversations through the real gateway.
+"""
+from __future__ import annotations
+
+from bot.store.models import DialogueState
+from tests.test_dialogue import ANSWERS, CASE_NO, fetch, finish_form, say
+
+
+async def slots_of(config, openid: str) -> dict:
+    [state] = await fetch(config.database_url, DialogueState, openid=openid)
+    return dict(state.slots or {})
+
+
+async def to_summary(platform, openid: str, first: str = "公司一直没给我交社保",
+                     answers: dict | None = None) -> str:
+    reply = await say(platform, openid, first)
+    return await finish_form(platform, openid, reply, {**ANSWERS, **(answers or {})})
+
+
+async def ask_until(platform, openid: str, reply: str, cue: str) -> str:
+    """Answer the form's questions until it asks the one containing ``cue``."""
+    for _ in range(10):
+        if cue in reply:
+            return reply
+        reply = await say(platform, openid, next(a for c, a in ANSWERS.items() if c in reply))
+    raise AssertionError(f"never asked {cue}: {reply}")
+
+
+# --- corrections -------------------------------------------------------------------------
+
+async def test_naming_a_wrong_optional_field_stores_nothing_in_it(platform, config):
+    openid = "r-amount-wrong"
+    await to_summary(platform, openid)
+    again = await say(platform, openid, "金额写错了")
+    assert "时间段或金额" in again
+    slots = await slots_of(config, openid)
+    assert slots.get("period") is None and slots.get("extras") is None
+
+
+async def test_naming_a_wrong_field_does_not_store_the_complaint_as_its_value(platform, config):
+    openid = "r-name-wrong"
+    await to_summary(platform, openid)
+    again = await say(platform, openid, "姓名错了")
+    assert "称呼" in again
+    slots = await slots_of(config, openid)
+    assert slots.get("name") is None and slots["phone"] == "13912345678"
+
+
+async def test_not_this_place_but_that_one_takes_the_new_place(platform, config):
+    openid = "r-not-xintang"
+    await to_summary(platform, openid)
+    reply = await say(platform, openid, "不是新塘是荔城")
+    assert "请核对登记内容" in reply and "荔城街道" in reply
+    assert (await slots_of(config, openid))["jurisdiction"] == "荔城街道"
+
+
+async def test_correction_with_the_value_after_shi_takes_the_value(platform, config):
+    openid = "r-name-value"
+    await to_summary(platform, openid)
+    reply = await say(platform, openid, "名字不对，是李雷")
+    assert "李雷" in reply and "请核对登记内容" in reply
+    assert (await slots_of(config, openid))["name"] == "李雷"
+
+
+async def test_amount_corrected_to_a_bare_number(platform, config):
+    openid = "r-amount-900"
+    await to_summary(platform, openid, answers={"时间段或金额": "每月800元"})
+    reply = await say(platform, openid, "金额写错了应该是900")
+    assert "900" in reply
+    assert (await slots_of(config, openid))["amount"] == 900
+
+
+async def test_correcting_another_field_while_asked_something_else(platform, config):
+    openid = "r-phone-while-outcome"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    reply = await ask_until(platform, openid, reply, "希望怎么处理")
+    reply = await say(platform, openid, "电话写错了，是13900001111")
+    assert "希望怎么处理" in reply
+    slots = await slots_of(config, openid)
+    assert slots["phone"] == "13900001111" and slots.get("desired_outcome") is None
+    assert slots["name"] == "李四" and slots["employer"] == "广州宏达电子厂"
+
+
+async def test_wish_correction_asks_the_wish_again(platform, config):
+    openid = "r-outcome"
+    await to_summary(platform, openid)
+    again = await say(platform, openid, "诉求改一下")
+    assert "希望怎么处理" in again
+    reply = await say(platform, openid, "退钱")
+    assert "请核对登记内容" in reply and "退钱" in reply
+
+
+async def test_i_want_to_change_something_lists_the_fields(platform):
+    openid = "r-modify"
+    await to_summary(platform, openid)
+    reply = await say(platform, openid, "我要修改")
+    assert "要修改哪一项" in reply
+    assert "电话" in await say(platform, openid, "联系电话")
+
+
+async def test_a_new_description_mid_form_is_not_a_correction(platform, config):
+    """The act classifier takes some complaints for corrections ("…跟工资不符"): the filled
+    employer must not be dropped for it."""
+    openid = "r-story"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, "电话")
+    await say(platform, openid, "公司社保基数报低了，跟工资不符")
+    slots = await slots_of(config, openid)
+    assert slots["employer"] == "广州宏达电子厂" and slots["name"] == "李四"
+
+
+async def test_name_called_differently(platform, config):
+    openid = "r-not-called"
+    await to_summary(platform, openid, answers={"称呼": "张三"})
+    reply = await say(platform, openid, "我叫王五不叫张三")
+    assert "王五" in reply
+    assert (await slots_of(config, openid))["name"] == "王五"
+
+
+# --- noise and wrong answers --------------------------------------------------------------
+
+async def test_emoji_faces_and_laughter_are_no_name(platform, config):
+    openid = "r-noise-name"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    reply = await ask_until(platform, openid, reply, "称呼")
+    for noise in ("[捂脸]", "😂😂", "哈哈哈", "。。。", "喂喂喂", "emmm"):
+        reply = await say(platform, openid, noise)
+        assert "称呼" in reply, noise
+    assert (await slots_of(config, openid)).get("name") is None
+
+
+async def test_ok_is_no_headcount_and_no_employer(platform, config):
+    openid = "r-ok"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    assert "单位" in reply
+    assert "单位" in await say(platform, openid, "ok")
+    assert (await slots_of(config, openid)).get("employer") is None
+    reply = await ask_until(platform, openid, reply, "几个人")
+    assert "几个人" in await say(platform, openid, "好的")
+    assert (await slots_of(config, openid)).get("headcount") is None
+
+
+async def test_progress_question_mid_form_is_answered_and_not_stored(platform, config):
+    openid = "r-progress"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    assert "单位" in reply
+    reply = await say(platform, openid, "查进度")
+    assert "接着登记" in reply and "单位" in reply
+    assert (await slots_of(config, openid)).get("employer") is None
+
+
+async def test_a_wish_that_sounds_like_a_policy_topic_is_taken_as_the_wish(platform, config):
+    openid = "r-wish"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, "希望怎么处理")
+    reply = await say(platform, openid, "要求补交社保")
+    assert "希望怎么处理" not in reply
+    assert (await slots_of(config, openid))["desired_outcome"] == "要求补交社保"
+
+
+async def test_digits_only_are_no_description(platform, config):
+    openid = "r-digits"
+    await say(platform, openid, "反映问题")
+    await say(platform, openid, "1234")
+    assert (await slots_of(config, openid)).get("description") is None
+
+
+async def test_employer_sentences_and_wrong_answers(platform, config):
+    openid = "r-employer"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    assert "单位" in reply
+    for wrong in ("基数不对", "I want to complain my company", "我们公司说试用期不用交社保，我觉得不对"):
+        await say(platform, openid, wrong)
+        assert (await slots_of(config, openid)).get("employer") is None, wrong
+    await say(platform, openid, "荔城好又多超市")
+    assert (await slots_of(config, openid))["employer"] == "荔城好又多超市"
+
+
+async def test_paying_by_oneself_means_no_employer(platform, config):
+    openid = "r-self"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    assert "单位" in reply
+    reply = await say(platform, openid, "我自己交的")
+    assert "单位的名称" not in reply
+    assert (await slots_of(config, openid))["employer"] == "无"
+
+
+async def test_spoken_phone_number_from_voice_recognition(platform, config):
+    openid = "r-voice-phone"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, "电话")
+    await say(platform, openid, "幺三八一二三四五六七八")
+    assert (await slots_of(config, openid))["phone"] == "13812345678"
+
+
+async def test_name_with_politeness_around_it(platform, config):
+    openid = "r-name-polite"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, "称呼")
+    await say(platform, openid, "叫我刘芳就行")
+    assert (await slots_of(config, openid))["name"] == "刘芳"
+
+
+async def test_continue_after_a_kept_cancel_is_no_wish(platform, config):
+    openid = "r-continue"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, "希望怎么处理")
+    assert "确定要取消" in await say(platform, openid, "不弄了")
+    assert "继续登记" in await say(platform, openid, "继续")
+    assert "希望怎么处理" in await say(platform, openid, "继续")
+    assert (await slots_of(config, openid)).get("desired_outcome") is None
+
+
+# --- restart and the duplicate question ---------------------------------------------------
+
+async def test_start_over_mid_form(platform, config):
+    openid = "r-restart"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, "电话")
+    reply = await say(platform, openid, "重新开始")
+    assert "重新开始" in reply and "说说" in reply
+    slots = await slots_of(config, openid)
+    assert slots.get("name") is None and slots.get("description") is None
+
+
+async def test_unclear_answer_to_the_duplicate_question_repeats_it(platform, config):
+    openid = "r-duplicate"
+    await to_summary(platform, openid)
+    case_no = CASE_NO.search(await say(platform, openid, "确认")).group()
+    await to_summary(platform, openid, first="公司还是没给我交社保，已经八个月了")
+    assert case_no in await say(platform, openid, "确认")
+    again = await say(platform, openid, "啥意思")
+    assert case_no in again and "同一件事" in again
+    done = await say(platform, openid, "不是同一件，另外登记")
+    assert CASE_NO.search(done) and case_no not in done
