@@ -5,6 +5,7 @@
     python bench/kb_bench.py --calibrate --wrong-cost 0   # … counting a wrong answer as a decline
     python bench/kb_bench.py --compare       # doc modes (max/concat/both) x bigram weight
     python bench/kb_bench.py --errors        # also list the misses of the reported sets
+    python bench/kb_bench.py --robustness    # answers' stability when entries are removed/added
     python bench/kb_bench.py --file X.jsonl  # report on another labelled set instead
 
 Calibration and paraphrase work use kb_calib.jsonl + kb_dev.jsonl; kb_heldout.jsonl and
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from knowledge import load_kb
+from knowledge.entries import Entry
 from knowledge.kb import KnowledgeBase
 
 DATA = ROOT / "tests" / "data"
@@ -63,7 +65,8 @@ def timing(kb: KnowledgeBase, questions: list[str], rounds: int = 5) -> tuple[fl
     return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
-def calibrate(rows: list[dict], wrong_cost: float = 1.0) -> None:
+def calibrate(rows: list[dict], wrong_cost: float = 1.0, base: dict | None = None,
+              score_grid: list[float] | None = None) -> dict:
     """Grid search on the calibration questions: maximise the right decisions minus the wrong
     answers.
 
@@ -81,10 +84,10 @@ def calibrate(rows: list[dict], wrong_cost: float = 1.0) -> None:
     """
     results = []
     for per, cov_w, pct in product(["max", "concat", "both"], [0.3, 0.5, 0.7], [25.0, 50.0]):
-        kb = load_kb(None, settings={"coverage_weight": cov_w, "unknown_idf_percentile": pct,
-                                     "doc_mode": per})
+        kb = load_kb(None, settings={**(base or {}), "coverage_weight": cov_w,
+                                     "unknown_idf_percentile": pct, "doc_mode": per})
         cands = [(r["entry_id"], kb.candidates(r["question"])) for r in rows]
-        for min_score, min_cov in product([x / 2 for x in range(4, 25)],
+        for min_score, min_cov in product(score_grid or [x / 2 for x in range(4, 25)],
                                           [0.2, 0.3, 0.4, 0.5, 0.6]):
             s = replace(kb.settings, min_score=min_score, min_coverage=min_cov)
             right = declined = wrong = n_in = n_out = 0
@@ -116,6 +119,78 @@ def calibrate(rows: list[dict], wrong_cost: float = 1.0) -> None:
     print(f"chosen (middle of plateau): doc_mode,coverage_weight={mid[1]} "
           f"unknown_idf_percentile={mid[2]} min_score={mid[3]} min_coverage={mid[4]} "
           f"acc={mid[5]:.3f} decline={mid[6]:.3f} wrong answers={mid[7]}")
+    return {**(base or {}), "doc_mode": mid[1][0], "coverage_weight": mid[1][1],
+            "unknown_idf_percentile": mid[2], "min_score": mid[3], "min_coverage": mid[4]}
+
+
+def build_kb(entries: list[Entry], settings: dict | None = None) -> KnowledgeBase:
+    """A knowledge base over `entries` (a subset or superset of the real ones), with the real
+    lexicon, scope and settings.yaml overridden by `settings`."""
+    from knowledge.kb import Settings, _read_yaml, load_lexicon
+    from knowledge.scope import Scope
+    merged = {**_read_yaml("settings.yaml"), **(settings or {})}
+    return KnowledgeBase(list(entries), load_lexicon(), Scope.from_dict(_read_yaml("scope.yaml")),
+                         Settings.from_dict(merged))
+
+
+def dummy_entries(questions: list[str]) -> list[Entry]:
+    """One entry per question (as its own question and only text), like a topic added later."""
+    return [Entry(id=f"dummy_{i}", question=q, paraphrases=(), answer="-", source="各地规定",
+                  tags=("dummy",), reviewed="2026-11-27") for i, q in enumerate(questions)]
+
+
+def robustness(rows: list[dict], settings: dict | None = None, seeds: int = 10,
+               drop: float = 0.1) -> dict:
+    """How much the answers to `rows` move when the KB shrinks or grows by unrelated entries.
+
+    drop: a random `drop` share of the entries removed (per seed); a question whose full-KB
+    answer survives must keep it ("changed" counts those that moved to another entry or to a
+    decline); a question the full KB declined must stay declined ("declined→answered"); a
+    question whose entry was removed may be declined or get another entry (reported only).
+    grow: the calibration questions that no entry answers added as one-text dummy entries
+    (about 140, the KB more than doubles); every question answered by a real entry before
+    must keep its answer, declines may only turn into dummy answers.
+    """
+    base = build_kb(load_kb(None).entries, settings)
+    entries = base.entries
+    before = {r["question"]: base.ask(r["question"]).entry_id for r in rows}
+    out = {"questions": len(before), "drop_kept": 0, "drop_changed": 0, "drop_to_decline": 0,
+           "drop_new_answer": 0, "drop_removed": 0, "drop_removed_declined": 0}
+    changed_examples: list[str] = []
+    for seed in range(seeds):
+        rng = random.Random(seed)
+        removed = set(rng.sample([e.id for e in entries], round(drop * len(entries))))
+        kb = build_kb([e for e in entries if e.id not in removed], settings)
+        for q, was in before.items():
+            now = kb.ask(q).entry_id
+            if was in removed:
+                out["drop_removed"] += 1
+                out["drop_removed_declined"] += now is None
+            elif was is None:
+                out["drop_new_answer"] += now is not None
+            else:
+                out["drop_kept"] += 1
+                if now != was:
+                    out["drop_changed"] += 1
+                    out["drop_to_decline"] += now is None
+                    if len(changed_examples) < 8:
+                        changed_examples.append(f"{q} {was}→{now}")
+    extra = [r["question"] for r in read_jsonl(DATA / "kb_calib.jsonl") +
+             read_jsonl(DATA / "kb_dev.jsonl") if not r["entry_id"]]
+    grown = build_kb(entries + dummy_entries(extra), settings)
+    out["grow_entries"] = len(grown.entries)
+    grow_changed = grow_to_decline = grow_real = 0
+    for q, was in before.items():
+        now = grown.ask(q).entry_id
+        if was is not None:
+            grow_changed += now != was
+            grow_to_decline += now is None
+        else:
+            grow_real += now is not None and not now.startswith("dummy_")
+    out.update(grow_answered=sum(w is not None for w in before.values()),
+               grow_changed=grow_changed, grow_to_decline=grow_to_decline,
+               grow_declined_to_real=grow_real, examples=changed_examples)
+    return out
 
 
 def rss_mib() -> float:
@@ -180,6 +255,8 @@ def main() -> None:
     ap.add_argument("--calibrate", action="store_true")
     ap.add_argument("--compare", action="store_true")
     ap.add_argument("--errors", action="store_true")
+    ap.add_argument("--robustness", action="store_true",
+                    help="answers' stability when 10%% of the entries are removed or ~140 added")
     ap.add_argument("--wrong-cost", type=float, default=1.0,
                     help="--calibrate: cost of a wrong answer on top of the missed right one")
     ap.add_argument("--file", help="labelled JSONL to report on instead of held-out + fresh")
@@ -191,6 +268,21 @@ def main() -> None:
     if args.calibrate:
         calibrate(read_jsonl(DATA / "kb_calib.jsonl") + read_jsonl(DATA / "kb_dev.jsonl"),
                   args.wrong_cost)
+        return
+    if args.robustness:
+        tuning = read_jsonl(DATA / "kb_calib.jsonl") + read_jsonl(DATA / "kb_dev.jsonl")
+        for name, rows in {"kb_calib+kb_dev": tuning, **sets}.items():
+            r = robustness(rows)
+            print(f"{name}: {r['questions']} questions; 10% of entries removed x10 seeds: "
+                  f"{r['drop_changed']}/{r['drop_kept']} answers of kept entries changed "
+                  f"({r['drop_to_decline']} to a decline), {r['drop_new_answer']} declines "
+                  f"answered, {r['drop_removed_declined']}/{r['drop_removed']} questions of "
+                  f"removed entries declined; {r['grow_entries']} entries (dummies added): "
+                  f"{r['grow_changed']}/{r['grow_answered']} answers changed "
+                  f"({r['grow_to_decline']} to a decline), {r['grow_declined_to_real']} declines "
+                  f"answered by a real entry")
+            for line in r["examples"]:
+                print("  ", line)
         return
     if args.compare:
         rows = [r for rs in sets.values() for r in rs]

@@ -35,6 +35,7 @@ class Settings:
     unknown_idf_percentile: float = 50.0
     facet_penalty: float = 1.0
     requires_penalty: float = 1.0
+    bm25: str = "lucene"
 
     @classmethod
     def from_dict(cls, raw: dict) -> Settings:
@@ -74,7 +75,8 @@ class KnowledgeBase:
             entries, self.tokenizer, bigram_weight=settings.bigram_weight,
             doc_mode=settings.doc_mode, coverage_weight=settings.coverage_weight,
             unknown_idf_percentile=settings.unknown_idf_percentile,
-            facet_penalty=settings.facet_penalty, requires_penalty=settings.requires_penalty)
+            facet_penalty=settings.facet_penalty, requires_penalty=settings.requires_penalty,
+            bm25=settings.bm25)
         # one question through every path (jieba's HMM, numpy, the regexes) so that the first
         # payer's lookup costs what every later one does
         self.ask("社保滞纳金咋算的，公积金呢？2‰ abc")

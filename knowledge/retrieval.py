@@ -1,5 +1,8 @@
 """BM25 ranking of entries (rank-bm25) over jieba word tokens plus character bigrams.
 
+BM25Okapi scoring with Lucene's idf (`BM25Lucene`): never negative, so a word crossing half of
+the entries does not jump in weight as entries are added (settings.yaml `bm25`).
+
 Two views of each entry, averaged ("both", measured in bench/kb_bench.py --calibrate): every
 question/paraphrase as its own document (best one counts: exact colloquial hits win) and all of
 them concatenated (broad topical matches). Bigrams rescue typos and words jieba cuts oddly.
@@ -18,10 +21,29 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from rank_bm25 import BM25Okapi
+from rank_bm25 import BM25L, BM25Okapi, BM25Plus
 
 from .entries import Entry
 from .textnorm import Tokenizer, clean
+
+
+class BM25Lucene(BM25Okapi):
+    """BM25Okapi with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)), which is never negative.
+
+    rank_bm25's Okapi idf, log((N - n + 0.5) / (n + 0.5)), goes negative for a term in more than
+    half of the documents, and the library then floors it to epsilon x the average idf: a word
+    such as 缴费 crossing 50 % of the entries jumps from a small positive weight to a floor that
+    depends on every other word's idf. Lucene's form decreases smoothly with n instead.
+    """
+
+    def _calc_idf(self, nd: dict[str, int]) -> None:
+        n_docs = self.corpus_size
+        for word, freq in nd.items():
+            self.idf[word] = math.log(1 + (n_docs - freq + 0.5) / (freq + 0.5))
+        self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
+
+
+BM25_VARIANTS = {"okapi": BM25Okapi, "lucene": BM25Lucene, "bm25l": BM25L, "bm25plus": BM25Plus}
 
 
 class Postings:
@@ -33,7 +55,7 @@ class Postings:
     lookup of a word as fast as the hundredth: no cold path at query time.
     """
 
-    def __init__(self, bm25: BM25Okapi) -> None:
+    def __init__(self, bm25: BM25Okapi | BM25L | BM25Plus) -> None:
         self.size = bm25.corpus_size
         docs: dict[str, list[int]] = {}
         for d, freqs in enumerate(bm25.doc_freqs):
@@ -92,7 +114,7 @@ class Retriever:
     def __init__(self, entries: list[Entry], tokenizer: Tokenizer, *, bigram_weight: float = 0.3,
                  doc_mode: str = "both", coverage_weight: float = 0.5,
                  unknown_idf_percentile: float = 50.0, facet_penalty: float = 1.0,
-                 requires_penalty: float = 1.0) -> None:
+                 requires_penalty: float = 1.0, bm25: str = "lucene") -> None:
         """doc_mode: "max" (each text its own doc, best per entry), "concat" (one doc per
         entry) or "both" (mean of the two: exact paraphrase hits and broad topical matches)."""
         self.entries = entries
@@ -121,12 +143,19 @@ class Retriever:
         self.indexes: list[tuple[np.ndarray, Postings, Postings]] = []
         if doc_mode not in ("max", "concat", "both"):
             raise ValueError(f"unknown doc_mode {doc_mode!r}")
+        if bm25 not in BM25_VARIANTS:
+            raise ValueError(f"unknown bm25 variant {bm25!r}")
+        variant = BM25_VARIANTS[bm25]
+
+        def index(docs: list[list[str]]) -> Postings:
+            return Postings(variant(docs))
+
         if not entries:  # an empty or broken entries directory: decline everything
             doc_mode = ""
         if doc_mode in ("max", "both"):
             owner = np.array([i for i, _, _ in per_text], dtype=np.intp)
-            self.indexes.append((owner, Postings(BM25Okapi([t or ["∅"] for _, t, _ in per_text])),
-                                 Postings(BM25Okapi([b or ["∅"] for _, _, b in per_text]))))
+            self.indexes.append((owner, index([t or ["∅"] for _, t, _ in per_text]),
+                                 index([b or ["∅"] for _, _, b in per_text])))
         if doc_mode in ("concat", "both"):
             docs_w: list[list[str]] = [[] for _ in entries]
             docs_b: list[list[str]] = [[] for _ in entries]
@@ -134,8 +163,8 @@ class Retriever:
                 docs_w[i] += toks
                 docs_b[i] += bis
             self.indexes.append((np.arange(len(entries), dtype=np.intp),
-                                 Postings(BM25Okapi([d or ["∅"] for d in docs_w])),
-                                 Postings(BM25Okapi([d or ["∅"] for d in docs_b]))))
+                                 index([d or ["∅"] for d in docs_w]),
+                                 index([d or ["∅"] for d in docs_b])))
         n = len(entries)
         df: dict[str, int] = {}
         for toks in self.entry_tokens:
