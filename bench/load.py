@@ -398,10 +398,11 @@ async def drive(server: Server, cfg, payers: int, seconds: float, warmup: float,
 
 async def mean_batch(port: int) -> float | None:
     """Mean group-commit batch size, from ``disputebot_db_batch_items`` in /metrics."""
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"http://127.0.0.1:{port}/metrics") as response:
-            body = await response.text()
-    found = dict(re.findall(r"^disputebot_db_batch_items_(sum|count) (\S+)$", body, re.M))
+    async with aiohttp.ClientSession() as http, \
+            http.get(f"http://127.0.0.1:{port}/metrics") as response:
+        body = await response.text()
+    found = dict(re.findall(r"^disputebot_db_batch_items_(sum|count) (\S+)$", body,
+                            re.MULTILINE))
     count = float(found.get("count", 0))
     return round(float(found["sum"]) / count, 1) if count else None
 

@@ -10,7 +10,6 @@ statuses. Visibility and every rule live in :mod:`routing.actions`, shared with 
 """
 from __future__ import annotations
 
-import functools
 import hmac
 import json
 import logging
@@ -25,7 +24,18 @@ from routing.notices import agency_names
 
 log = logging.getLogger("disputebot.liaison_api")
 
-_dumps = functools.partial(json.dumps, ensure_ascii=False)
+
+def _dumps(data: Any) -> str:
+    """JSON with Chinese as is; falls back to \\u escapes when a stored string cannot be
+    encoded as UTF-8 (a lone surrogate), so one bad value never turns a read into a 500."""
+    out = json.dumps(data, ensure_ascii=False)
+    try:
+        out.encode("utf-8")
+    except UnicodeEncodeError:
+        out = json.dumps(data, ensure_ascii=True)
+    return out
+
+
 _TRUE, _FALSE = {"1", "true", "yes"}, {"0", "false", "no"}
 
 
@@ -47,7 +57,7 @@ def _flag(value: str | None, name: str) -> bool | None:
 async def _body(request: web.Request) -> dict[str, Any]:
     try:
         data = json.loads(await request.text() or "{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # [[[[…: too deep to parse
         raise actions.BadRequest("body is not valid JSON") from None
     if not isinstance(data, dict):
         raise actions.BadRequest("body must be a JSON object")
@@ -88,6 +98,11 @@ def liaison_routes(
                     await session.commit()
             except actions.ActionError as exc:
                 return _error(exc.status, str(exc))
+            except web.HTTPException:
+                raise  # 413 body too large and the like: already a proper status
+            except Exception:  # logged (scrubbed); the client gets a retryable status
+                log.exception("liaison API %s %s failed", request.method, request.path)
+                return _error(503, "temporarily unavailable, please retry")
             if write and notify is not None:
                 notify()
             return web.json_response(result, dumps=_dumps)

@@ -10,6 +10,7 @@ sets ``first_action_at`` (the seeds' response time). Callers commit, then wake t
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,8 @@ from routing.cases import (
     enqueue_cards,
     events_of,
     group_for,
+    normalize_case_no,
+    safe_group_text,
 )
 from routing.deadlines import to_local
 from routing.notices import agency_names, enqueue_notice, status_label
@@ -35,6 +38,9 @@ from routing.webhook import markdown_payload
 
 LEADERSHIP = "leadership_office"
 TEXT_CAP = 2000
+CASE_NO_CAP = 40  # a case number is ~15 characters; anything longer cannot exist
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 OPERATOR = LEADERSHIP  # who the CLI acts as when no agency is given
 
 
@@ -88,7 +94,10 @@ def visible_filter(agency: str):
 
 
 async def _load(session: AsyncSession, agency: str, case_no: str) -> Case:
-    case = await session.scalar(select(Case).where(Case.case_no == str(case_no).strip()))
+    wanted = normalize_case_no(case_no)
+    if not wanted or len(wanted) > CASE_NO_CAP:
+        raise NotFound(f"case {str(case_no)[:CASE_NO_CAP]} not found")
+    case = await session.scalar(select(Case).where(Case.case_no == wanted))
     if case is None or not can_see(case, agency):
         raise NotFound(f"case {case_no} not found")
     return case
@@ -104,7 +113,18 @@ async def _steer(session: AsyncSession, agency: str, case_no: str) -> Case:
 
 
 def _text(value: Any, name: str) -> str:
-    if not isinstance(value, str) or not value.strip():
+    """A liaison's free text: a non-empty string of at most TEXT_CAP characters.
+
+    NUL and other control characters are dropped (PostgreSQL refuses NUL in text and JSON,
+    and they mean nothing to a reader); a lone surrogate (``"\\ud800"`` in JSON) cannot be
+    encoded as UTF-8, so stored it would make every later read of the case fail.
+    """
+    if not isinstance(value, str):
+        raise BadRequest(f"`{name}` must be a non-empty string")
+    if _SURROGATE.search(value):
+        raise BadRequest(f"`{name}` is not valid Unicode text")
+    value = _CONTROL.sub("", value)
+    if not value.strip():
         raise BadRequest(f"`{name}` must be a non-empty string")
     if len(value) > TEXT_CAP:
         raise BadRequest(f"`{name}` is longer than {TEXT_CAP} characters")
@@ -297,8 +317,11 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
     raw = config.raw
     names = agency_names(raw)
     why = _text(reason, "reason")
-    if not isinstance(to_agency, str) or to_agency not in names:
-        raise BadRequest(f"`agency` must be one of: {', '.join(sorted(names))}")
+    targets = sorted(a for a in names if a != LEADERSHIP)
+    if not isinstance(to_agency, str) or to_agency not in targets:
+        # The leadership office oversees every case but never leads one: a case
+        # "transferred" to it would vanish from every handling agency's list.
+        raise BadRequest(f"`agency` must be one of: {', '.join(targets)}")
     case = await _steer(session, agency, case_no)
     if to_agency == case.lead_agency:
         raise Conflict(f"{to_agency} already leads case {case.case_no}")
@@ -322,7 +345,7 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
         enqueue_cards(session, case, route, [target], raw, now)
         note = group_text("transferred_in", case_no=case.case_no,
                           from_agency=names.get(old or "", old or "—"),
-                          reason=scrub(why).replace("<", "＜").replace(">", "＞"))
+                          reason=safe_group_text(why, 200))
         session.add(webhook_item(target.key, markdown_payload(note), kind="transfer",
                                  agency=to_agency, district=case.district, case_id=case.id,
                                  case_no=case.case_no, now=now))

@@ -6,6 +6,8 @@ all of it commits or none of it does (the transactional outbox; see routing/outb
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
@@ -313,10 +315,23 @@ async def cases_of(session: AsyncSession, openid: str) -> list[Case]:
     return list(rows.scalars())
 
 
+_CASE_PARTS = re.compile(r"([A-Z]{2,4})-*(\d{8})-*(\d{4})")
+_DASHES = str.maketrans({c: "-" for c in "—–－‐‑‒―_﹣"})
+
+
+def normalize_case_no(case_no: Any) -> str:
+    """``" zy20261126－0001 "`` → ``"ZY20261126-0001"``: full-width folded, spaces dropped,
+    any dash made "-", upper case. Numbers are stored in this form only."""
+    text = unicodedata.normalize("NFKC", str(case_no or "")).translate(_DASHES)
+    text = "".join(text.split()).upper()
+    parts = _CASE_PARTS.fullmatch(text)
+    return f"{parts[1]}{parts[2]}-{parts[3]}" if parts else text
+
+
 async def case_for_payer(session: AsyncSession, openid: str, case_no: str) -> Case | None:
     """The case numbered ``case_no`` if it belongs to ``openid``; None for anyone else's."""
     return await session.scalar(
-        select(Case).where(Case.case_no == str(case_no).strip().upper(), Case.openid == openid))
+        select(Case).where(Case.case_no == normalize_case_no(case_no), Case.openid == openid))
 
 
 async def events_of(session: AsyncSession, case: Case) -> list[CaseEvent]:

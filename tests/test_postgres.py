@@ -233,6 +233,6 @@ async def test_messages_right_after_the_database_dropped_its_connections_are_ans
     finally:
         await admin.close()
     assert killed >= 1
-    for text in ("滞纳金怎么算", "进度", "我要反映公司不交社保的问题"):
-        delivery = await platform.post(text_xml(openid, text))
-        assert delivery.status == 200 and delivery.reply and delivery.reply != SORRY, text
+    for message in ("滞纳金怎么算", "进度", "我要反映公司不交社保的问题"):
+        delivery = await platform.post(text_xml(openid, message))
+        assert delivery.status == 200 and delivery.reply and delivery.reply != SORRY, message

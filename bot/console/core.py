@@ -98,7 +98,13 @@ def page(console: Console, handler: Handler, *, anonymous: bool = False) -> Call
             target = request.rel_url.path_qs
             raise redirect(f"{LOGIN}?next={quote(target, safe='')}")
         if request.method == "POST":
-            form = await request.post()
+            try:
+                form = await request.post()
+            except web.HTTPException:
+                raise  # 413: the body is over the size limit
+            except Exception:  # noqa: BLE001 - not UTF-8, broken multipart: the client's fault
+                return console.error_page(session if session and session.signed_in else None,
+                                          400, "bad_request")
             if not console.codec.csrf_ok(session, form.get("csrf")):
                 return console.error_page(session if session and session.signed_in else None,
                                           403, "csrf")

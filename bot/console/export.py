@@ -26,6 +26,9 @@ COLUMNS = ("编号", "登记时间", "状态", "问题类别", "事项等级", "
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
 class BadPeriod(ValueError):
     """``from``/``to`` are not YYYY-MM-DD, or ``from`` is after ``to``."""
 
@@ -43,6 +46,9 @@ def parse_period(start: str | None, end: str | None) -> tuple[datetime | None, d
     first, last = day(start), day(end)
     if first and last and first > last:
         raise BadPeriod(f"{first} > {last}")
+    for value in (first, last):  # 0001-01-01 / 9999-12-31 overflow once shifted to UTC
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise BadPeriod(str(value))
     lower = datetime.combine(first, time(), SHANGHAI) if first else None
     upper = datetime.combine(last + timedelta(days=1), time(), SHANGHAI) if last else None
     return lower, upper

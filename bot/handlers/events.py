@@ -21,12 +21,19 @@ MENU = {
 def menu_intent(event: str | None, key: str | None) -> str | None:
     """The intent a menu click stands for, or None for anything else."""
     if event == "click" and key:
-        return MENU_INTENTS.get(key.upper())
+        return MENU_INTENTS.get(key.strip().upper())
     return None
 
 
 def event_reply(event: str | None) -> list[str]:
-    """Replies for events that are not menu clicks."""
+    """Replies for events that are not menu clicks we know.
+
+    A click whose key we do not know (an old menu still cached in the app, a key renamed
+    in the admin panel) gets the help text: the payer pressed a button and must see an
+    answer. Unsubscribe, view, location reports and the like get nothing (no one to tell).
+    """
     if event in ("subscribe", "subscribe_scan"):
         return [text("welcome")]
+    if event == "click":
+        return [text("help")]
     return []

@@ -2,10 +2,13 @@
 gets the same answer as one that does not exist, so nothing leaks about other payers."""
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from bot.handlers.base import Context
 from bot.handlers.intake_form import SPEC
 from bot.texts import text
-from routing.cases import case_for_payer, cases_of, events_of
+from routing.cases import case_for_payer, cases_of, events_of, normalize_case_no
 from routing.deadlines import to_local
 from routing.notices import status_label
 
@@ -15,6 +18,30 @@ EVENT_NAMES = {
     "supplement": "您补充了材料", "transferred": "已转交{agency}办理",
     "resolved": "已办结", "reopened": "已重新办理", "feedback": "您已评价",
 }
+
+
+_DASHES = str.maketrans({c: "-" for c in "—–－‐‑‒―_﹣"})
+_LOOSE_CASE = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,4})-*(\d{8})-*(\d{4})(?!\d)")
+_NUMBERISH = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,4}-*\d{4,}|\d{10,}")
+EXAMPLE = "ZY20261126-0001"
+
+
+def _folded(message: str) -> str:
+    """Full-width folded, every dash "-", spaces removed: "ＺＹ 2026 1126—0001" reads as a
+    number once the payer's spacing and input method are taken out."""
+    folded = unicodedata.normalize("NFKC", message or "").translate(_DASHES)
+    return "".join(folded.split())
+
+
+def loose_case_no(message: str) -> str | None:
+    """A case number in ``message`` written with spaces, odd dashes or full-width digits."""
+    found = _LOOSE_CASE.search(_folded(message))
+    return normalize_case_no(found.group(0)) if found else None
+
+
+def looks_like_case_no(message: str) -> bool:
+    """Letters and digits that were probably meant as a case number (a digit too few)."""
+    return _NUMBERISH.search(_folded(message)) is not None
 
 
 def _date(value, fmt: str = "%m-%d") -> str:
@@ -28,18 +55,21 @@ def _category(case) -> str:
 async def progress(ctx: Context) -> list[str]:
     nlu = ctx.nlu
     entity = nlu.entity("case_no") if nlu is not None else None
-    if entity is None and ctx.snapshot is not None and not ctx.snapshot.cases:
+    case_no = entity.value if entity is not None else loose_case_no(ctx.text)
+    unclear = case_no is None and looks_like_case_no(ctx.text)
+    if case_no is None and ctx.snapshot is not None and not ctx.snapshot.cases:
         return [text("progress_none")]
     async with ctx.services.sessionmaker() as session:
-        if entity is not None:
-            case = await case_for_payer(session, ctx.inbound.openid, entity.value)
+        if case_no is not None:
+            case = await case_for_payer(session, ctx.inbound.openid, case_no)
             if case is None:
-                return [text("progress_not_found", case_no=entity.value)]
+                return [text("progress_not_found", case_no=case_no)]
             return [await _timeline(session, ctx, case)]
         cases = await cases_of(session, ctx.inbound.openid)
     if not cases:
         return [text("progress_none")]
-    lines = [text("progress_list_header")]
+    lines = [text("progress_number_unclear", example=cases[0].case_no)] if unclear else []
+    lines.append(text("progress_list_header"))
     for case in cases[:10]:
         lines.append(text("progress_item", case_no=case.case_no, category=_category(case),
                           status=status_label(case.status),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import ClassVar
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -30,8 +31,9 @@ class _Claims:
     Sorted, so two PostgreSQL workers lock keys in one order and cannot deadlock."""
 
     writes = True
-    statements = {dialect: insert(TABLE).on_conflict_do_nothing(index_elements=[TABLE.c.key])
-                  .returning(TABLE.c.key) for dialect, insert in INSERT.items()}
+    statements: ClassVar[dict] = {
+        dialect: insert(TABLE).on_conflict_do_nothing(index_elements=[TABLE.c.key])
+        .returning(TABLE.c.key) for dialect, insert in INSERT.items()}
 
     async def run(self, conn, keys):
         unique = sorted(set(keys))
