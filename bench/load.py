@@ -140,12 +140,14 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / CLK_TCK
 
 
-def memory_mb(pids: list[int]) -> tuple[float, float]:
-    """(current RSS, peak RSS) summed over ``pids``, in MiB."""
-    rss = hwm = 0
+def memory_mb(pids: list[int]) -> tuple[float, float, float]:
+    """(current RSS, peak RSS, PSS) summed over ``pids``, in MiB. RSS counts pages that
+    forked workers share once per process; PSS splits them, so it is the memory really used."""
+    rss = hwm = pss = 0
     for pid in pids:
         try:
             status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
         except OSError:
             continue
         for line in status.splitlines():
@@ -153,7 +155,9 @@ def memory_mb(pids: list[int]) -> tuple[float, float]:
                 rss += int(line.split()[1])
             elif line.startswith("VmHWM:"):
                 hwm += int(line.split()[1])
-    return rss / 1024, hwm / 1024
+        pss += sum(int(line.split()[1]) for line in rollup.splitlines()
+                   if line.startswith("Pss:"))
+    return rss / 1024, hwm / 1024, pss / 1024
 
 
 @dataclass
@@ -385,6 +389,7 @@ async def drive(server: Server, cfg, payers: int, seconds: float, warmup: float,
         "errors": sum(stats.errors.values()), "error_kinds": dict(stats.errors),
         "late": late, "unanswered": lost,
         "rss_mb": round(mem[0], 1), "peak_rss_mb": round(mem[1], 1),
+        "pss_mb": round(mem[2], 1),
         "cpu_ms_per_msg": (cpu * 1000 / n) if n else None,
         "cpu_util": cpu / wall if wall else None,
         "client_cpu_util": client_cpu / wall if wall else None,
@@ -612,14 +617,14 @@ def summarise_profile(path: Path, top: int = 30) -> str:
 
 def table(results: list[dict]) -> str:
     rows = [("| target | msgs/s | p50 ms | p95 ms | p99 ms | errors | unanswered | late "
-             "| RSS MiB | CPU ms/msg |"),
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| RSS MiB | PSS MiB | CPU ms/msg |"),
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         rows.append(
             f"| {r['target']} | {r['throughput']:.0f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
             f"| {r['p99_ms']:.1f} | {r['errors']} "
             f"| {'n/a' if r['target'] == 'bare' else r['unanswered']} | {r['late']} "
-            f"| {r['rss_mb']:.0f} | {r['cpu_ms_per_msg']:.2f} |")
+            f"| {r['rss_mb']:.0f} | {r['pss_mb']:.0f} | {r['cpu_ms_per_msg']:.2f} |")
     return "\n".join(rows)
 
 

@@ -10,7 +10,7 @@ from bot.logging_setup import setup_logging
 from bot.store.db import is_sqlite
 
 
-def _run_worker(config: Config, reuse_port: bool) -> None:
+def _run_worker(config: Config, reuse_port: bool, models=None) -> None:
     """uvloop: its cross-thread wake-ups are what every aiosqlite query pays for."""
     import uvloop
     from aiohttp import web
@@ -19,7 +19,7 @@ def _run_worker(config: Config, reuse_port: bool) -> None:
 
     loop = uvloop.new_event_loop()
     asyncio.set_event_loop(loop)
-    web.run_app(build_app(config), host=config.host, port=config.port, access_log=None,
+    web.run_app(build_app(config, models=models), host=config.host, port=config.port, access_log=None,
                 reuse_port=reuse_port, loop=loop,
                 print=lambda msg: print(f"disputebot listening on "
                                         f"http://{config.host}:{config.port}/wechat"))
@@ -37,11 +37,18 @@ def _serve(args, config: Config) -> int:
     if args.workers <= 1:
         _run_worker(config, reuse_port=False)
         return 0
+    import gc
     import multiprocessing
     import signal
 
+    from bot.app import load_models
+
+    # Loaded once before forking: the workers share the dictionaries and model arrays
+    # copy-on-write; freezing keeps the collector from touching (and so copying) them.
+    models = load_models(config)
+    gc.freeze()
     context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_run_worker, args=(config, True), daemon=False)
+    workers = [context.Process(target=_run_worker, args=(config, True, models), daemon=False)
                for _ in range(args.workers)]
     for worker in workers:
         worker.start()
