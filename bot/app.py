@@ -14,7 +14,7 @@ from bot.console import console_routes
 from bot.dispatcher import Dispatcher
 from bot.gateway import Gateway
 from bot.handlers.base import Services, wake_outbox
-from bot.handlers.followup import followup
+from bot.handlers.followup import followup, image_for_case
 from bot.handlers.intake import IntakeDialogue
 from bot.handlers.policy import ask_policy
 from bot.handlers.progress import progress
@@ -103,13 +103,17 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
     async def file_dispute(ctx):
         return await intake.on_text(ctx, start=True)
 
+    async def on_image(ctx):
+        """Evidence for the draft being filled, else material a liaison asked for."""
+        return await intake.on_image(ctx) or await image_for_case(ctx)
+
     gateway_dedup = DedupStore(sessionmaker, writes)
     dispatcher = Dispatcher(
         services,
         intents={"file_dispute": file_dispute, "ask_policy": ask_policy,
                  "check_progress": progress, "cancel": nothing_to_cancel},
         dialogues=[followup, intake.on_text],
-        on_image=intake.on_image,
+        on_image=on_image,
     )
     gateway = Gateway(config, dispatcher.handle, gateway_dedup, send_later)
     app["dispatcher"], app["gateway"], app["intake"] = dispatcher, gateway, intake

@@ -19,9 +19,11 @@ class Inbound:
 
     @property
     def dedup_key(self) -> str:
-        """Sender + MsgId (MsgId alone collided between users); events have no MsgId."""
+        """Sender + MsgId (MsgId alone collided between users); events have no MsgId, and two
+        menu clicks in the same second differ only by their key."""
         if self.kind == "event" or not self.msg_id:
-            return f"{self.openid}:{self.create_time}:{self.event or self.kind}"
+            key = f":{self.event_key}" if self.event_key else ""
+            return f"{self.openid}:{self.create_time}:{self.event or self.kind}{key}"
         return f"{self.openid}:{self.msg_id}"
 
 

@@ -67,3 +67,26 @@ async def test_good_rating_is_recorded(platform, http, bot_server, config):
     assert "感谢" in await say(platform, openid, "5 已解决")
     [case] = await fetch(config.database_url, Case, case_no=case_no)
     assert (case.rating, case.solved) == (5, True)
+
+
+async def test_a_photo_sent_for_requested_information_joins_the_case(
+        platform, http, bot_server, config):
+    from bot.simulator import image_xml
+
+    openid = "o-info-photo"
+    case_no = await file_case(platform, openid)
+    assert await act(http, bot_server, case_no, "request-info", {"text": "请拍工资条"}) == 200
+    reply = (await platform.post(image_xml(openid, "media-payslip-1"))).reply
+    assert case_no in reply and "图片" in reply
+    [case] = await fetch(config.database_url, Case, case_no=case_no)
+    assert case.awaiting_info is False and "media-payslip-1" in case.evidence
+
+
+async def test_two_menu_clicks_in_one_second_are_both_answered(platform):
+    """Events have no MsgId: the click's key tells two taps in the same second apart."""
+    openid = "o-two-clicks"
+    first = (await platform.post(event_xml(openid, "CLICK", "CHECK_PROGRESS",
+                                           create_time=1764000000))).reply
+    second = (await platform.post(event_xml(openid, "CLICK", "FILE_DISPUTE",
+                                            create_time=1764000000))).reply
+    assert first and second and first != second

@@ -163,3 +163,18 @@ async def _record(session, case: Case, feedback: Feedback) -> list[str]:
     if case.rating is None:
         return [text("feedback_thanks") + text("feedback_ask_rating")]
     return [text("feedback_thanks")]
+
+
+async def image_for_case(ctx: Context) -> list[str] | None:
+    """A photo sent while a liaison waits for information (工资条, 劳动合同): it joins that
+    case's evidence instead of being refused for lack of a form."""
+    openid = ctx.inbound.openid
+    async with ctx.services.sessionmaker() as session:
+        waiting = await _latest(session, openid, Case.awaiting_info.is_(True))
+        if waiting is None:
+            return None
+        await add_supplement(session, waiting, text("image_supplement_note"), actor="payer",
+                             media_ids=[ctx.inbound.media_id], config=ctx.services.config)
+        await session.commit()
+    wake_outbox(ctx.services)
+    return [text("info_image_attached", case_no=waiting.case_no)]
