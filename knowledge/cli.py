@@ -19,14 +19,13 @@ def _raw(config: Any) -> dict | None:
 
 
 def cmd_ask(args: argparse.Namespace, config: Any) -> int:
-    """One question per stdin line → one JSON object per stdout line (pure JSONL)."""
+    """One question per stdin line → one JSON object per stdout line (pure JSONL); a blank
+    line gets a declined record too, so output line N always answers input line N."""
     kb = load_kb(config, entries_dir=getattr(args, "entries", None))
     stdin = getattr(args, "stdin", None) or sys.stdin
     stdout = getattr(args, "stdout", None) or sys.stdout
     for line in stdin:
         question = line.rstrip("\r\n")
-        if not question.strip():
-            continue
         a = kb.ask(question)
         record = {"question": question, "answer": a.answer, "source": a.source,
                   "entry_id": a.entry_id, "score": a.score}

@@ -23,12 +23,12 @@ def test_ask_outputs_one_json_per_line():
     args.stdout = io.StringIO()
     assert args.func(args, None) == 0
     lines = args.stdout.getvalue().splitlines()
-    assert len(lines) == 3
+    assert len(lines) == 4  # line for line, the blank one declined
     records = [json.loads(line) for line in lines]
     for r in records:
         assert set(r) == {"question", "answer", "source", "entry_id", "score"}
     assert records[0]["entry_id"] == "late_fee" and "万分之五" in records[0]["answer"]
-    assert records[1]["answer"] is None and records[1]["entry_id"] is None
+    assert all(r["answer"] is None and r["entry_id"] is None for r in records[1:])
     assert "滞纳金" in lines[0]  # ensure_ascii=False
 
 
@@ -67,8 +67,8 @@ def test_ask_subprocess_stdout_is_pure_jsonl():
 
 def test_ask_contract_types_and_order():
     """Answered: answer/source/entry_id strings; declined: all three null; score a number;
-    one output line per non-empty input line, in input order."""
-    questions = ["护照怎么办理", "灵活就业人员怎么交社保", "社保断缴了以前交的还算吗", "今天天气怎么样"]
+    one output line per input line (a blank one is declined), in input order."""
+    questions = ["护照怎么办理", "灵活就业人员怎么交社保", "社保断缴了以前交的还算吗", "今天天气怎么样", ""]
     args = _parse(["kb", "ask"])
     args.stdin = io.StringIO("\n".join(questions) + "\n")
     args.stdout = io.StringIO()
@@ -82,5 +82,5 @@ def test_ask_contract_types_and_order():
         else:
             assert isinstance(r["source"], str) and r["source"]
             assert isinstance(r["entry_id"], str) and r["entry_id"]
-    assert records[0]["answer"] is None and records[3]["answer"] is None
+    assert all(records[i]["answer"] is None for i in (0, 3, 4))
     assert records[1]["answer"] and records[2]["answer"]
