@@ -4,6 +4,8 @@ Each test is a bug found by driving randomised conversations through the real ga
 """
 from __future__ import annotations
 
+import pytest
+
 from bot.store.models import DialogueState
 from tests.test_dialogue import ANSWERS, CASE_NO, fetch, finish_form, say
 
@@ -187,20 +189,16 @@ async def test_paying_by_oneself_means_no_employer(platform, config):
     assert (await slots_of(config, openid))["employer"] == "无"
 
 
-async def test_spoken_phone_number_from_voice_recognition(platform, config):
-    openid = "r-voice-phone"
+@pytest.mark.parametrize("cue,answer,slot,stored", [
+    ("电话", "幺三八一二三四五六七八", "phone", "13812345678"),  # voice recognition
+    ("称呼", "叫我刘芳就行", "name", "刘芳"),
+])
+async def test_answer_is_cleaned_before_it_is_stored(platform, config, cue, answer, slot, stored):
+    openid = f"r-clean-{slot}"
     reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, "电话")
-    await say(platform, openid, "幺三八一二三四五六七八")
-    assert (await slots_of(config, openid))["phone"] == "13812345678"
-
-
-async def test_name_with_politeness_around_it(platform, config):
-    openid = "r-name-polite"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, "称呼")
-    await say(platform, openid, "叫我刘芳就行")
-    assert (await slots_of(config, openid))["name"] == "刘芳"
+    await ask_until(platform, openid, reply, cue)
+    await say(platform, openid, answer)
+    assert (await slots_of(config, openid))[slot] == stored
 
 
 async def test_continue_after_a_kept_cancel_is_no_wish(platform, config):
