@@ -24,6 +24,7 @@ from bot.handlers.intake_form import (
     tracker_for,
 )
 from bot.handlers.progress import progress
+from bot.handlers.smalltalk import BOT_QUESTION
 from bot.metrics import observe_case
 from bot.nlu.cnnum import as_int_if_whole, to_number
 from bot.periods import period_text
@@ -47,9 +48,12 @@ from routing.notices import status_label
 CANCEL_CUE = re.compile(r"(取消|不办|算了|不要了|不弄|撤销|不用了|不登记|不反映|放弃)")
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
 YES_WORDS = {"是", "是的", "确定", "对", "嗯", "好", "好的", "确认", "取消吧", "1"}
-HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|真人)")
-TRIGGERS = re.compile(r"^(我|我要|我想|想|要)?(反映|投诉|登记|举报|申诉|维权)(一下)?"
-                      r"(问题|单位|公司|老板|厂里|情况|事情|一件事)?[!！。.~～]*$")
+HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|要人工|真人)")
+HUMAN_MAX_CHARS = 15
+# Asking to file without saying what happened yet: "我要投诉", "还是办吧", "那就登记吧".
+TRIGGERS = re.compile(r"^(还是|那|那就|那我|那我还是|我还是|算了还是|继续)?(我|我要|我想|想|要)?(还是)?"
+                      r"(反映|投诉|登记|举报|申诉|维权|办理?)(一下)?"
+                      r"(问题|单位|公司|老板|厂里|情况|事情|一件事)?(吧|啦)?[!！。.~～]*$")
 CORRECTION_CUE = re.compile(r"(不对|不是|不叫|不在|错了|写错|填错|打错|选错|搞错|弄错|改成|改为|"
                             r"改一下|改下|修改|应该是|更正|换成|重新写|重新填)")
 # The new value after a correction: "…，是荔城", "…应该是900", "改成139…".
@@ -115,11 +119,16 @@ class IntakeDialogue:
     # --- entry points ----------------------------------------------------------------
 
     async def on_text(self, ctx: Context, start: bool = False) -> list[str] | None:
-        """Handle a text inside (or starting) a form; None lets the intent handlers answer."""
+        """Handle a text inside (or starting) a form; None lets the intent handlers answer.
+
+        Traditional characters are folded to simplified ones first (in ``ctx``, so the
+        handlers after this one see the same text): "跳過" skips, "確認" confirms."""
+        if self.services.parser is not None and ctx.text:
+            ctx.text = self.services.parser.simplified(ctx.text)
         snapshot = ctx.snapshot
         if snapshot is not None:
             filing = ctx.nlu is not None and ctx.nlu.intent == "file_dispute"
-            if not (start or snapshot.in_form or filing):
+            if not (start or snapshot.in_form or filing or self._wants_human(ctx.text)):
                 return None
             if snapshot.state is not None:
                 replies = await self._step_on_snapshot(ctx, snapshot.state, start)
@@ -193,6 +202,13 @@ class IntakeDialogue:
             clear_form(state)
         intent = ctx.nlu.intent if ctx.nlu else "other"
         if not state.form:
+            if self._wants_human(ctx.text):
+                # 找人工 outside a form: the same call-back registration as inside one.
+                start_form(state, SPEC["form"])
+                state.slots = {"needs_callback": True, "description": ctx.text.strip(),
+                               "requested_slot": "phone"}
+                state.requested_slot = "phone"
+                return [text("handoff_need_phone")]
             if not (start or intent == "file_dispute"):
                 return None
             start_form(state, SPEC["form"])
@@ -288,6 +304,16 @@ class IntakeDialogue:
         if pending.get("confirm") and state.slots == {**before, "requested_slot": None}:
             return [text("confirm_hint")]
         return replies
+
+    @staticmethod
+    def _wants_human(message: str) -> bool:
+        """转人工 / 找人工 / 我要人工客服: a short request for a person, not a story that
+        mentions one ("人工服务态度很差" is a complaint)."""
+        message = (message or "").strip()
+        found = HUMAN.search(message)
+        if found is None or len(message) > HUMAN_MAX_CHARS:
+            return False
+        return not (found.group() == "真人" and BOT_QUESTION.search(message))  # 你是真人吗
 
     # --- corrections -------------------------------------------------------------------
 
@@ -392,9 +418,8 @@ class IntakeDialogue:
         if nlu.entities and state.requested_slot not in ("description", "desired_outcome"):
             return None
         parser = self.services.parser
-        if (state.requested_slot in ("description", "desired_outcome") and parser is not None
-                and not parser.is_question(ctx.text)):
-            return None  # "要求补交社保" answers "您希望怎么处理", it asks nothing
+        if parser is not None and not parser.is_question(ctx.text):
+            return None  # "要求补缴社保" states a wish, whatever was asked; it asks nothing
         again = text("resume_question") + self._question(state.requested_slot, state.slots)
         if nlu.intent == "ask_policy" and nlu.intent_confidence >= 0.8 and self.services.kb:
             answer = self.services.kb.ask(ctx.text)

@@ -24,6 +24,9 @@ SPEC = yaml.safe_load((Path(__file__).resolve().parent / "intake.yaml").read_tex
 FORM = SPEC["form"]
 CATEGORY_KEYS = list(SPEC["category_choices"])
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Words around a number typed as an answer: "座机020 8765 4321", "手机号是138…", "电话：…".
+PHONE_CUE = re.compile(r"(我的|联系方式|联系电话|电话号码|手机号码|手机号|电话|手机|座机|号码|"
+                       r"打这个|打|就是|是|为|[:：,，。.!！]+$|[:：])")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 PLACE_SUFFIX = re.compile(r"(省|市|区|县|镇|乡|街道|街|村|开发区|园区)$")
 NOT_A_NAME = re.compile(r"(社保|医保|缴|费|公司|单位|厂|补|退|投诉|反映|确认|跳过|没有|不知道|"
@@ -106,7 +109,7 @@ def pick_number(reply: str, count: int) -> int | None:
 
 def phone_problem(raw: str) -> tuple[str | None, str | None]:
     """(normalised number, None) when valid, else (None, why) in words a payer understands."""
-    digits = re.sub(r"[\s\-－—()（）]", "", raw or "")
+    digits = re.sub(r"[\s\-－—()（）]", "", PHONE_CUE.sub("", raw or ""))
     digits = digits.translate(str.maketrans("０１２３４５６７８９零〇一幺二两三四五六七八九",
                                             "01234567890011223456789"))
     if digits.startswith("+86"):
@@ -204,6 +207,8 @@ class ValidateDisputeForm(FormValidationAction):
             return {"employer": reply}  # "荔城好又多超市": the place is part of the name
         if other - {"money", "period"} and slot != "headcount":
             return {}
+        if slot == "headcount" and other & {"phone", "id_number", "case_no"}:
+            return {}  # "020-82345678" answers no count: its area code is not 20 people
         if slot == "phone" and len(re.findall(r"\d", reply)) < 3:
             return {"phone": reply} if not other else {}
         return {slot: reply}

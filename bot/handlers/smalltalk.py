@@ -12,6 +12,9 @@ from bot.texts import text
 
 THANKS = re.compile(r"^(谢谢|多谢|感谢|谢了|辛苦了|好的谢谢|谢谢你|谢谢您|thanks?|thank you)"
                     r"[!！。.~～啦了哈呀]*$", re.IGNORECASE)
+# "你是机器人吗", "是真人吗", "你是AI吧": the payer asks who answers.
+BOT_QUESTION = re.compile(r"(机器人|是真人|是不是人|是人吗|是人工吗|人工智能|自动回复|\bai\b)",
+                          re.IGNORECASE)
 REOPEN = re.compile(r"^(重新办理|重新处理|重办|再办|重新受理|重新打开)")
 
 
@@ -25,6 +28,8 @@ async def fallback(ctx: Context) -> list[str]:
         return await progress(ctx)  # "Z Y 2026 1126 0001": a number is a progress check
     if THANKS.match(message):
         return [text("thanks")]
+    if BOT_QUESTION.search(message) and len(message) <= 15:
+        return [text("bot_identity")]
     return [text("fallback")]
 
 

@@ -26,7 +26,7 @@ _SPOKEN_DIGITS = str.maketrans("零〇一幺二两三四五六七八九", "00112
 _SPOKEN_MOBILE = re.compile(r"(?<![零〇一幺二两三四五六七八九十百千万\d])[一幺][三四五六七八九]"
                             r"(?:[\s-]?[零〇一幺二两三四五六七八九]){9}"
                             r"(?![零〇一幺二两三四五六七八九十百千万\d])")
-_LANDLINE = re.compile(r"(?<![0-9])(?:\((0\d{2,3})\)|(0\d{2,3})-)(\d{7,8})(?![0-9])")
+_LANDLINE = re.compile(r"(?<![0-9])(?:\((0\d{2,3})\)|(0\d{2,3})[- ])(\d{7,8}|\d{3,4} \d{4})(?![0-9])")
 _CN = "[" + CN_NUM_CHARS + "]"
 _MONEY_ARABIC = re.compile(
     r"(?P<cur>[¥￥$]|rmb|人民币)?\s*(?P<num>\d+(?:\.\d+)?)(?P<mag>[kw千万](?:\d(?![\d.]))?)?"
@@ -136,7 +136,7 @@ class EntityExtractor:
             if len(digits) == 11 and _MOBILE.fullmatch(digits):
                 claim(m.start(), m.end(), "phone", digits)
         for m in _LANDLINE.finditer(text):
-            claim(m.start(), m.end(), "phone", f"{m[1] or m[2]}-{m[3]}")
+            claim(m.start(), m.end(), "phone", f"{m[1] or m[2]}-{m[3].replace(' ', '')}")
 
     def _periods(self, text: str, claim, today: date) -> None:
         items: list[list[Any]] = []
@@ -271,11 +271,15 @@ class EntityExtractor:
             self._name_at(text, m.end(), claim, need_surname=True)
         for m in re.finditer(r"(?:姓名|名字|联系人|申请人|反映人)\s*[:：是叫为]?\s*", text):
             self._name_at(text, m.end(), claim, need_surname=False)
+        for m in re.finditer(r"姓[\u4e00-\u9fff]{1,2}[，,\s]?叫(?=[\u4e00-\u9fff])", text):
+            self._name_at(text, m.end(), claim, need_surname=True)  # 我姓黄叫黄丽
         for m in re.finditer(r"(?:我|本人|免贵|^|[，,。\s])姓", text):
             pos = m.end()
             for s in self._surnames:
                 if text.startswith(s, pos):
                     after = text[pos + len(s) : pos + len(s) + 1]
+                    if re.match(r"[，,\s]?叫", text[pos + len(s) :]):
+                        break  # 我姓黄，叫黄丽: the full name follows
                     if not after or after in self._name_stop or after in "，,。 ":
                         claim(pos, pos + len(s), "name", s)
                     break
@@ -358,7 +362,9 @@ def _point_value(m: re.Match, today: date) -> str | None:
             if len(raw) == 2 and year > today.year + 1:
                 year -= 100
         else:
-            digits = "".join(str({"〇": 0, "零": 0}.get(c, to_number(c) or 0)) for c in raw)
+            digits = raw.translate(_SPOKEN_DIGITS)  # 二零二三 → 2023, digit by digit
+            if not digits.isdigit():
+                return None
             year = int(digits)
         if not 1950 <= year <= today.year + 1:
             return None

@@ -54,10 +54,25 @@ def _fold_char(ch: str) -> str:
     return ch
 
 
-class Normalizer:
-    """Applies width folding, emoji stripping, punctuation collapsing and typo fixes."""
+def variant_table(pairs: str | None) -> dict[int, str]:
+    """``str.translate`` table from rules.yml's ``traditional`` list ("這这 們们 …"): one
+    character for one, so positions in the message stay valid."""
+    table: dict[int, str] = {}
+    for pair in (pairs or "").split():
+        if len(pair) != 2:
+            raise ValueError(f"rules.yml traditional: {pair!r} is not two characters")
+        if pair[0] != pair[1]:
+            table[ord(pair[0])] = pair[1]
+    return table
 
-    def __init__(self, replacements: dict[str, str] | None = None) -> None:
+
+class Normalizer:
+    """Applies width folding, traditional → simplified characters, emoji stripping,
+    punctuation collapsing and typo fixes."""
+
+    def __init__(self, replacements: dict[str, str] | None = None,
+                 variants: dict[int, str] | None = None) -> None:
+        self.variants = dict(variants or {})
         pairs = sorted((replacements or {}).items(), key=lambda kv: -len(kv[0]))
         self._replacements = dict(pairs)
         self._typo = (
@@ -65,7 +80,7 @@ class Normalizer:
         )
 
     def __call__(self, raw: str) -> Normalized:
-        chars = [_fold_char(c) for c in raw]
+        chars = [_fold_char(c) for c in raw.translate(self.variants)]
         text, index = "".join(chars), list(range(len(raw)))
         text, index = _sub(_WECHAT_FACE, lambda m: "", text, index)
         text, index = _sub(_EMOJI, lambda m: "", text, index)

@@ -15,7 +15,7 @@ from . import dataset, segment
 from .classifier import LinearModel
 from .entities import EntityExtractor
 from .features import featurize
-from .normalize import Normalized, Normalizer
+from .normalize import Normalized, Normalizer, variant_table
 from .severity import SeverityRules
 from .training import MODEL_DIR, current_hash, load, save, train_models
 from .types import Entity, NluResult
@@ -150,6 +150,12 @@ class NluParser:
             return "other"
         return self._exact_intents.get(key)
 
+    def simplified(self, text: str) -> str:
+        """``text`` with traditional characters folded to simplified ones, character for
+        character (so the NLU's entity positions apply to it): what the form stores and
+        compares against its word lists ("跳過" is "跳过")."""
+        return (text or "").translate(self._tools.normalize.variants)
+
     def correction_slot(self, text: str) -> str | None:
         """The form slot a correction names (phone, employer, ...), or None."""
         found = self.correction_span(text)
@@ -176,7 +182,8 @@ class _TextTools:
     """Normaliser and segmenter shared by training and inference so features match."""
 
     def __init__(self, rules: dict) -> None:
-        self.normalize = Normalizer(rules.get("replacements") or {})
+        self.normalize = Normalizer(rules.get("replacements") or {},
+                                    variant_table(rules.get("traditional")))
         self._tok = segment.tokenizer(dataset.USERDICT_FILE)
         self._extractor = EntityExtractor(rules.get("entities") or {}, [])
 

@@ -1,0 +1,208 @@
+"""Whole conversations the way payers have them (greetings, policy questions, changing their
+mind, voice recognition with spoken numbers, traditional characters, landlines, 找人工),
+driven in-process through the dispatcher with the fake platform and group robots. Each test
+pins a bug found by a second round of such conversations."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.inbound import Inbound
+from bot.store.models import Case, DialogueState
+from tests.test_dialogue import CASE_NO, fetch
+
+APOLOGY = "开了个小差"
+NOT_UNDERSTOOD = "我没太明白"
+
+
+class Payer:
+    """One payer talking to the in-process dispatcher; every reply is checked for the
+    basics (never empty, never the crash apology) as it arrives."""
+
+    def __init__(self, server, openid: str):
+        self.dispatcher = server.app["dispatcher"]
+        self.openid = openid
+        self._ids = iter(range(1, 10_000))
+
+    async def say(self, message: str, kind: str = "text") -> str:
+        replies = await self.dispatcher.handle(Inbound(
+            openid=self.openid, kind=kind, text=message, media_id="m" if kind == "voice" else None,
+            msg_id=next(self._ids)))
+        reply = "\n".join(replies)
+        assert reply.strip(), f"empty reply to {message!r}"
+        assert APOLOGY not in reply, reply
+        return reply
+
+    async def voice(self, recognition: str) -> str:
+        return await self.say(recognition, kind="voice")
+
+
+async def slots_of(config, openid: str) -> dict:
+    [state] = await fetch(config.database_url, DialogueState, openid=openid)
+    return dict(state.slots or {})
+
+
+async def the_case(config, reply: str) -> Case:
+    [case] = await fetch(config.database_url, Case, case_no=CASE_NO.search(reply).group())
+    return case
+
+
+@pytest.fixture
+def errors(caplog):
+    caplog.set_level(logging.WARNING)
+    yield caplog
+    bad = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not bad, [r.getMessage() for r in bad]
+
+
+async def test_voice_with_a_spoken_year_is_parsed_not_crashed(bot_server, config, errors):
+    """二零二三年 (voice recognition writes years digit by digit) made the period extractor
+    raise, so the whole message fell back to "我没太明白" with an error in the log."""
+    payer = Payer(bot_server, "v-spoken-year")
+    reply = await payer.voice("我在增江街道的华新建材厂上班，厂里从二零二三年一月开始就停交了我的"
+                              "社保，我姓黄叫黄丽，电话一三八零零一三八零零零")
+    assert NOT_UNDERSTOOD not in reply
+    slots = await slots_of(config, payer.openid)
+    assert slots["period"] == "2023-01/.."
+    assert slots["phone"] == "13800138000" and slots["name"] == "黄丽"
+    assert "华新建材厂" in slots["employer"]
+    assert slots["jurisdiction"] == "增江街道"
+
+
+@pytest.mark.parametrize("message", ["我姓黄，叫黄丽", "我姓黄叫黄丽"])
+async def test_surname_then_full_name_takes_the_full_name(bot_server, message):
+    parser = bot_server.app["services"].parser
+    names = [e.value for e in parser.parse(message).entities if e.type == "name"]
+    assert names == ["黄丽"]
+
+
+async def test_changing_ones_mind_back_after_cancelling_starts_the_form(bot_server, config):
+    """"算了不办了" → 是 → "还是办吧" got "我没太明白" instead of the form."""
+    payer = Payer(bot_server, "v-mind-back")
+    await payer.say("我要反映问题")
+    await payer.say("公司欠了我去年三月到今年五月的社保，新塘镇宏达电子厂")
+    assert "确定要取消" in await payer.say("算了不办了")
+    assert "已取消" in await payer.say("是")
+    reply = await payer.say("还是办吧")
+    assert "我来帮您登记" in reply and NOT_UNDERSTOOD not in reply
+    slots = await slots_of(config, payer.openid)
+    assert slots.get("description") is None  # "还是办吧" is no description
+    reply = await payer.say("公司欠了我去年三月到今年五月的社保，新塘镇宏达电子厂")
+    assert "称呼" in reply
+    slots = await slots_of(config, payer.openid)
+    assert slots["employer"] == "新塘镇宏达电子厂" and slots["period"].endswith("/2026-05")
+
+
+async def test_asking_for_a_human_outside_a_form_registers_a_callback(bot_server, config):
+    """"找人工" with no form open got the greeting; the phone number after it got
+    "我没太明白". It now asks for a number and registers a call-back case, as mid-form."""
+    payer = Payer(bot_server, "v-human")
+    reply = await payer.say("你是机器人吗")
+    assert NOT_UNDERSTOOD not in reply and "转人工" in reply
+    assert "联系电话" in await payer.say("找人工")
+    done = await payer.say("13700001111")
+    assert "需要人工回电" in done and "137****1111" in done
+    case = await the_case(config, done)
+    assert case.needs_callback and case.phone == "13700001111"
+
+
+async def test_a_complaint_about_the_human_service_is_not_a_handoff(bot_server, config):
+    payer = Payer(bot_server, "v-human-story")
+    reply = await payer.say("你好")
+    reply = await payer.say("上次打电话人工服务态度很差，说话很冲，社保中心窗口也不理人")
+    assert "转人工需要一个联系电话" not in reply
+
+
+async def test_traditional_characters_are_read_as_simplified(bot_server, config):
+    """"跳過" was stored as the payer's name and "確認" as the headcount: the form compared
+    the raw text with its simplified word lists."""
+    payer = Payer(bot_server, "v-traditional")
+    reply = await payer.say("我們公司從去年開始就沒有給我繳社保，我在荔城街道華美服裝廠")
+    assert "称呼" in reply
+    assert "称呼" in await payer.say("跳過")
+    slots = await slots_of(config, payer.openid)
+    assert slots.get("name") is None
+    assert slots["employer"] == "荔城街道华美服装厂" and slots["jurisdiction"] == "荔城街道"
+    await payer.say("陳小紅")
+    await payer.say("13912345678")
+    reply = await payer.say("確認")
+    assert (await slots_of(config, payer.openid)).get("headcount") is None, reply
+    await payer.say("1")
+    summary = await payer.say("要求補繳")
+    assert "请核对登记内容" in summary and "陈小红" in summary
+    done = await payer.say("確認")
+    case = await the_case(config, done)
+    assert case.name == "陈小红" and case.desired_outcome == "要求补缴"
+    assert case.category == "employer_arrears"
+
+
+@pytest.mark.parametrize(("answer", "stored"), [
+    ("座机020 8765 4321", "020-87654321"),
+    ("手机号是13812345678", "13812345678"),
+    ("电话：0752-1234567", "0752-1234567"),
+])
+async def test_phone_answers_with_a_cue_word_or_spaces(bot_server, config, answer, stored):
+    """"座机020 8765 4321" was refused as "里面有不是数字的字符"."""
+    payer = Payer(bot_server, f"v-phone-{abs(hash(answer)) % 10**6}")
+    await payer.say("我的社保基数按最低三千五交的，实际工资八千，在朱村街道美佳超市")
+    await payer.say("小王")
+    reply = await payer.say(answer)
+    assert "号码好像不对" not in reply and "几个人" in reply
+    assert (await slots_of(config, payer.openid))["phone"] == stored
+
+
+async def test_a_landline_given_as_the_headcount_is_not_twenty_people(bot_server, config):
+    """"020-82345678" answering "涉及几个人" stored 20 people (the area code)."""
+    payer = Payer(bot_server, "v-landline-count")
+    await payer.say("老板不给俺交养老宝险，俺在石滩镇兴旺纸箱厂干了三年")
+    await payer.say("张大牛")
+    assert "几个人" in await payer.say("020-31234567")
+    reply = await payer.say("020-82345678")
+    assert "几个人" in reply
+    slots = await slots_of(config, payer.openid)
+    assert slots.get("headcount") is None and slots["phone"] == "020-31234567"
+
+
+async def test_a_stated_wish_mid_form_is_not_answered_as_a_policy_question(bot_server, config):
+    """"要求补缴社保" while the name was asked got a knowledge-base answer about arrears;
+    it asks nothing, so the wish is kept and the name asked again."""
+    payer = Payer(bot_server, "v-wish")
+    reply = await payer.say("厂里从去年一月开始就停交了我的社保，在增江街道华新建材厂")
+    assert "称呼" in reply
+    reply = await payer.say("要求补缴社保")
+    assert "依据" not in reply and "姓名" in reply
+    assert (await slots_of(config, payer.openid))["desired_outcome"] == "要求补缴社保"
+
+
+async def test_whole_conversation_with_major_case_and_a_second_filing(
+        bot_server, config, fake_webhook):
+    """Greeting, two policy questions, a question that is a complaint, a major case with
+    everything in one message, progress right after, then a second employer."""
+    payer = Payer(bot_server, "v-whole")
+    assert "您好" in await payer.say("你好")
+    assert "依据" in await payer.say("滞纳金怎么算")
+    reply = await payer.say("我们公司不给交社保怎么办")
+    assert "反映问题" in reply  # answered, and told how to register
+    reply = await payer.say("我们厂几十个工人的社保都被欠了一年多，大家说再不解决就集体去上访，"
+                            "有人说要跳楼，中新镇鑫达五金厂，我叫刘强，电话13566667777")
+    for answer in ("要求马上补缴", "跳过"):
+        if "请核对登记内容" not in reply:
+            reply = await payer.say(answer)
+    assert "请核对登记内容" in reply and "135****7777" in reply
+    done = await payer.say("确认")
+    case = await the_case(config, done)
+    assert case.severity == "major" and case.headcount >= 30
+    assert {"life_risk", "petition", "collective"} <= set(case.severity_reasons)
+    assert case.jurisdiction == "中新镇" and case.employer == "中新镇鑫达五金厂"
+    assert "leadership_office" in case.co_agencies
+    assert case.case_no in await payer.say("进度")
+    posts = await fake_webhook.posts.wait_for(len(case.co_agencies) + 2)
+    leadership = fake_webhook.to_key("dev-key-leadership")
+    assert any("@all" in str(p) for p in leadership)
+    cards = [str(post["body"]) for post in posts]
+    assert cards and not [c for c in cards if "13566667777" in c]
+    assert all("刘*（135****7777）" in c for c in cards if "markdown" in c)
+
+    second = await payer.say("我还要反映另一个单位，派潭镇的绿源农庄也没给我交社保")
+    assert NOT_UNDERSTOOD not in second
