@@ -92,14 +92,18 @@ def mask_name(name: str | None) -> str:
     return text[0] + "*" * (len(text) - 1)
 
 
-def scrub(text: str | None) -> str:
-    """Mask every ID number, card number and phone number found in free text.
+def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
+    """Mask every ID number, card number and phone number found in free text, and the
+    payer's own ``names`` wherever they wrote them ("我叫刘强…" → "我叫刘*…").
 
     IDs go first: an 18-digit ID contains 11-digit runs that would look like mobiles.
     """
     if not text:
         return ""
     out = str(text)
+    for name in names:
+        if name and len(str(name).strip()) >= 2:
+            out = out.replace(str(name).strip(), mask_name(name))
     out = _mask_matches(_ID_RE, out, mask_id_number)
     out = _mask_matches(_LONG_DIGITS_RE, out, mask_id_number)
     out = _mask_matches(_MOBILE_RE, out, mask_phone)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.privacy import mask_id_number, mask_name, mask_phone, scrub
 from bot.store.models import Case, CaseEvent, utcnow
+from routing.cards import safe_group_text
 from routing.cases import (
     CLOSED_STATUSES,
     add_event,
@@ -28,7 +29,6 @@ from routing.cases import (
     events_of,
     group_for,
     normalize_case_no,
-    safe_group_text,
 )
 from routing.deadlines import to_local
 from routing.notices import agency_names, enqueue_notice, status_label

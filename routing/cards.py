@@ -44,11 +44,12 @@ def load_labels(path: str | None = None) -> dict[str, Any]:
     return yaml.safe_load(Path(path or LABELS_PATH).read_text(encoding="utf-8")) or {}
 
 
-def _plain(value: Any, cap: int | None = None) -> str:
-    """User-supplied text made safe for a group: IDs/phones masked, markup neutralised."""
+def safe_group_text(value: Any, cap: int | None = None, names: tuple[str, ...] = ()) -> str:
+    """User-supplied text made safe for a group: IDs/phones and the payer's ``names`` masked,
+    markup neutralised, capped at ``cap`` characters."""
     if value is None:
         return ""
-    text = scrub(str(value)).translate(_NEUTRAL).strip()
+    text = scrub(str(value), names).translate(_NEUTRAL).strip()
     if cap is not None and len(text) > cap:
         text = text[: cap - 1] + "…"
     return text
@@ -77,7 +78,7 @@ def reason_label(reason: str, reason_names: Mapping[str, str]) -> str:
     name, _, value = str(reason).partition(":")
     label = reason_names.get(name.strip())
     if label is None:
-        return _plain(reason)
+        return safe_group_text(reason)
     if "{n}" in label:
         return label.format(n=value.strip()) if value.strip().isdigit() else "涉及多人"
     return label
@@ -115,7 +116,7 @@ def render_card(
     if major:
         marker = f'<font color="warning">{texts.get("major_marker", "【重大疑难】")}</font>'
     co = "、".join(agency(a) for a in route.co) or "无"
-    jurisdiction = _plain(case.get("jurisdiction"), _FIELD_CAP["jurisdiction"]) or "未说明"
+    jurisdiction = safe_group_text(case.get("jurisdiction"), _FIELD_CAP["jurisdiction"]) or "未说明"
     if route.district and route.district != jurisdiction:
         jurisdiction += f"（{route.district}）"
     if not route.in_area:
@@ -126,7 +127,7 @@ def render_card(
 
     title = texts.get("card_title", "社保费征缴争议事项")
     lines = [
-        f"## {marker}{title} {_plain(case.get('case_no'))}",
+        f"## {marker}{title} {safe_group_text(case.get('case_no'))}",
         f"> 类别：**{category_names.get(category, category)}**",
         f"> 等级：{severity_text}",
         f"> 辖区：{jurisdiction}",
@@ -137,17 +138,18 @@ def render_card(
     shown = {**case, "period": period_text(case["period"]) if case.get("period") else None}
     for label, key in (("用人单位", "employer"), ("所属期", "period"), ("涉及金额", "amount")):
         if shown.get(key):
-            lines.append(f"> {label}：{_plain(shown.get(key), _FIELD_CAP[key])}")
+            lines.append(f"> {label}：{safe_group_text(shown.get(key), _FIELD_CAP[key])}")
     if case.get("headcount"):
-        lines.append(f"> 涉及人数：{_plain(case.get('headcount'))}")
+        lines.append(f"> 涉及人数：{safe_group_text(case.get('headcount'))}")
     lines.append(f"> 证据材料：{len(case.get('evidence') or ())} 份")
     lines.append(f"> 缴费人：{payer}")
     if case.get("desired_outcome"):
-        outcome = _plain(case.get("desired_outcome"), _FIELD_CAP["desired_outcome"])
+        outcome = safe_group_text(case.get("desired_outcome"), _FIELD_CAP["desired_outcome"])
         lines.append(f"> 诉求：{outcome}")
     head = "\n".join(lines) + "\n\n**反映内容**\n"
     tail = f"\n\n<font color=\"comment\">{texts.get('privacy_footer', '')}</font>"
-    summary = _plain(case.get("description")) or "（无）"
+    names = (case.get("name"),) if case.get("name") else ()
+    summary = safe_group_text(case.get("description"), names=names) or "（无）"
     budget = limit - len(head.encode("utf-8")) - len(tail.encode("utf-8"))
     card = head + cut_utf8(summary, max(budget, 0), texts.get("truncated", "…")) + tail
     return cut_utf8(card, limit)  # last resort; header caps keep this a no-op
@@ -156,7 +158,7 @@ def render_card(
 def render_mention(case: Mapping[str, Any]) -> str:
     """Text for the separate @all message that follows a major case's card."""
     template = (load_labels().get("texts") or {}).get("mention_all", "{case_no}")
-    return cut_utf8(template.format(case_no=_plain(case.get("case_no"))), TEXT_LIMIT)
+    return cut_utf8(template.format(case_no=safe_group_text(case.get("case_no"))), TEXT_LIMIT)
 
 
 def messages_for(target: GroupTarget, card: str, case: Mapping[str, Any]) -> list[dict]:
@@ -185,7 +187,7 @@ def render_reminder(
     category = str(case.get("category") or "other")
     template = (labels.get("texts") or {})[f"reminder_{kind}"]
     text = template.format(
-        case_no=_plain(case.get("case_no")),
+        case_no=safe_group_text(case.get("case_no")),
         category=category_names.get(category, category),
         deadline=_minute(case.get("deadline")),
         lead=(agency_names or {}).get(lead) or lead or "未定",
@@ -198,4 +200,4 @@ def render_alert(text: str) -> str:
     title = (load_labels().get("texts") or {}).get("alert_title", "disputebot 告警")
     head = f'**<font color="warning">{title}</font>**\n'
     budget = MARKDOWN_LIMIT - len(head.encode("utf-8"))
-    return head + cut_utf8(_plain(text), budget)
+    return head + cut_utf8(safe_group_text(text), budget)

@@ -16,9 +16,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.privacy import scrub
 from bot.store.models import Case, CaseCounter, CaseEvent, OutboxItem, utcnow
-from routing.cards import messages_for, render_card
+from routing.cards import messages_for, render_card, safe_group_text
 from routing.deadlines import deadline_for, to_local
 from routing.notices import agency_names, enqueue_notice
 from routing.outbox import dialect_name, enqueue_alert, group_text, webhook_item
@@ -26,19 +25,12 @@ from routing.rules import GroupTarget, Route, Rules, load_rules
 from routing.webhook import markdown_payload
 
 CLOSED_STATUSES = ("resolved", "closed")
-_NEUTRAL = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "`": "｀"})
 
 
 @lru_cache(maxsize=1)
 def default_rules() -> Rules:
     """rules.yaml, for group look-ups outside registration (special groups only)."""
     return load_rules()
-
-
-def safe_group_text(text: str | None, cap: int = 500) -> str:
-    """Payer text fit for a group: phone/ID numbers masked, markup neutralised, capped."""
-    out = scrub(str(text or "")).translate(_NEUTRAL).strip()
-    return out if len(out) <= cap else out[: cap - 1] + "…"
 
 
 def _amount(value: Any) -> str | None:
@@ -254,7 +246,8 @@ async def add_supplement(
     if config is not None and case.lead_agency:
         target = group_for(default_rules(), case.lead_agency, case.district, config.raw)
         if target is not None:
-            shown = safe_group_text(text) or f"（{len(media)} 张图片）"
+            shown = (safe_group_text(text, 500, (case.name,) if case.name else ())
+                     or f"（{len(media)} 张图片）")
             body = markdown_payload(group_text("supplement", case_no=case.case_no, text=shown))
             session.add(webhook_item(target.key, body, kind="supplement", agency=target.agency,
                                      district=case.district, case_id=case.id,

@@ -71,6 +71,13 @@ def test_card_never_contains_full_phone_id_or_name_even_from_description(rules):
     assert "440***********123X" in card
 
 
+def test_payer_name_typed_into_the_description_is_masked(rules):
+    case = make_case(name="刘强", description="我叫刘强，公司欠缴我两年社保，刘强的工友也是")
+    card = render_card(case, route_for(rules, case), AGENCY_NAMES)
+    assert "刘强" not in card
+    assert "我叫刘*，公司欠缴我两年社保，刘*的工友也是" in card
+
+
 def test_major_card_has_red_marker_and_translated_reasons(rules):
     case = make_case(severity="major", severity_reasons=["headcount:200", "protest", "media"])
     card = render_card(case, route_for(rules, case), AGENCY_NAMES)
