@@ -102,3 +102,22 @@ async def test_a_step_on_a_stale_snapshot_reruns_on_the_current_row(platform, se
     assert state.slots.get("description", "").startswith("公司一直没给我交社保")
     assert state.slots.get("name") == "王五"
     assert state.version == stale.state["version"] + 2
+
+
+async def test_progress_asked_mid_form_on_the_locked_row_does_not_wait_for_a_connection(
+        platform, server):
+    """The locked rerun holds SQLite's only pooled connection: the progress answer inside it
+    must use that session, not wait (60 s) for a second one."""
+    from tests.test_followup import file_case
+
+    openid = "o-stale-progress"
+    services = server.app["services"]
+    case_no = await file_case(platform, openid)
+    await say(platform, openid, "我要投诉另一个单位")
+    stale = await payer_snapshot(services.writes, openid)
+    await say(platform, openid, "公司一直没给我交社保，已经半年了")
+    ctx = Context(inbound=Inbound(openid=openid, kind="text", text="进度"),
+                  services=services, text="进度", nlu=services.parser.parse("进度"),
+                  snapshot=stale)
+    replies = await asyncio.wait_for(server.app["intake"].on_text(ctx), 10)
+    assert replies and case_no in replies[0]

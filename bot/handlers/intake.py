@@ -294,7 +294,7 @@ class IntakeDialogue:
                 set_pending(state, "which", fields)
                 names = [SPEC["field_names"][f] for f in fields]
                 return [text("which_field", choices=numbered(names))]
-        interruption = await self._interruption(ctx, state, act, act_confidence)
+        interruption = await self._interruption(session, ctx, state, act, act_confidence)
         if interruption is not None:
             return interruption
         if self._not_an_answer(ctx, act):
@@ -403,7 +403,7 @@ class IntakeDialogue:
         exact = parser.exact_intent(reply) if parser is not None else None
         return exact in ("greet", "other") or not CONTENT.search(reply) or is_filler(reply)
 
-    async def _interruption(self, ctx: Context, state, act: str, confidence: float
+    async def _interruption(self, session, ctx: Context, state, act: str, confidence: float
                             ) -> list[str] | None:
         """A policy or progress question in the middle of the form: answer it, then ask
         again."""
@@ -413,7 +413,7 @@ class IntakeDialogue:
         if (nlu.intent == "check_progress" and nlu.intent_confidence >= 0.9
                 and all(e.type == "case_no" for e in nlu.entities)):
             again = text("resume_question") + self._question(state.requested_slot, state.slots)
-            answer = await progress(ctx)
+            answer = await progress(ctx, None if session is NO_SESSION else session)
             return ["\n\n".join(answer + [again])]
         if nlu.entities and state.requested_slot not in ("description", "desired_outcome"):
             return None

@@ -52,20 +52,28 @@ def _category(case) -> str:
     return SPEC["category_choices"].get(case.category, case.category).split("、")[0]
 
 
-async def progress(ctx: Context) -> list[str]:
+async def progress(ctx: Context, session=None) -> list[str]:
+    """``session``: the caller's open one (a form step holding SQLite's only pooled
+    connection must not wait for a second)."""
     nlu = ctx.nlu
     entity = nlu.entity("case_no") if nlu is not None else None
     case_no = entity.value if entity is not None else loose_case_no(ctx.text)
     unclear = case_no is None and looks_like_case_no(ctx.text)
     if case_no is None and ctx.snapshot is not None and not ctx.snapshot.cases:
         return [text("progress_none")]
-    async with ctx.services.sessionmaker() as session:
-        if case_no is not None:
-            case = await case_for_payer(session, ctx.inbound.openid, case_no)
-            if case is None:
-                return [text("progress_not_found", case_no=case_no)]
-            return [await _timeline(session, ctx, case)]
-        cases = await cases_of(session, ctx.inbound.openid)
+    if session is None:
+        async with ctx.services.sessionmaker() as own:
+            return await _answer(own, ctx, case_no, unclear)
+    return await _answer(session, ctx, case_no, unclear)
+
+
+async def _answer(session, ctx: Context, case_no: str | None, unclear: bool) -> list[str]:
+    if case_no is not None:
+        case = await case_for_payer(session, ctx.inbound.openid, case_no)
+        if case is None:
+            return [text("progress_not_found", case_no=case_no)]
+        return [await _timeline(session, ctx, case)]
+    cases = await cases_of(session, ctx.inbound.openid)
     if not cases:
         return [text("progress_none")]
     lines = [text("progress_number_unclear", example=cases[0].case_no)] if unclear else []
