@@ -50,28 +50,20 @@ async def test_naming_a_wrong_field_does_not_store_the_complaint_as_its_value(pl
     assert slots.get("name") is None and slots["phone"] == "13912345678"
 
 
-async def test_not_this_place_but_that_one_takes_the_new_place(platform, config):
-    openid = "r-not-xintang"
-    await to_summary(platform, openid)
-    reply = await say(platform, openid, "不是新塘是荔城")
-    assert "请核对登记内容" in reply and "荔城街道" in reply
-    assert (await slots_of(config, openid))["jurisdiction"] == "荔城街道"
-
-
-async def test_correction_with_the_value_after_shi_takes_the_value(platform, config):
-    openid = "r-name-value"
-    await to_summary(platform, openid)
-    reply = await say(platform, openid, "名字不对，是李雷")
-    assert "李雷" in reply and "请核对登记内容" in reply
-    assert (await slots_of(config, openid))["name"] == "李雷"
-
-
-async def test_amount_corrected_to_a_bare_number(platform, config):
-    openid = "r-amount-900"
-    await to_summary(platform, openid, answers={"时间段或金额": "每月800元"})
-    reply = await say(platform, openid, "金额写错了应该是900")
-    assert "900" in reply
-    assert (await slots_of(config, openid))["amount"] == 900
+@pytest.mark.parametrize("answers,message,slot,stored,shown", [
+    ({}, "不是新塘是荔城", "jurisdiction", "荔城街道", ("请核对登记内容", "荔城街道")),
+    ({}, "名字不对，是李雷", "name", "李雷", ("请核对登记内容", "李雷")),
+    ({"时间段或金额": "每月800元"}, "金额写错了应该是900", "amount", 900, ("900",)),
+])
+async def test_correction_with_the_new_value_takes_it(platform, config, answers, message, slot,
+                                                      stored, shown):
+    """"不是新塘是荔城": the old value after 不是; "名字不对，是李雷": the value after 是;
+    "应该是900": a bare number for the amount."""
+    openid = f"r-correct-{slot}"
+    await to_summary(platform, openid, answers=answers)
+    reply = await say(platform, openid, message)
+    assert all(part in reply for part in shown), reply
+    assert (await slots_of(config, openid))[slot] == stored
 
 
 async def test_correcting_another_field_while_asked_something_else(platform, config):
