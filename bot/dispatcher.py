@@ -76,7 +76,9 @@ class Dispatcher:
             return replies if replies is not None else [text("image_no_draft")]
         if inbound.kind not in ("text", "voice") or inbound.text is None:
             return media.media_reply(inbound.kind)
-        ctx.text = inbound.text
+        # Traditional characters folded once, for every handler: "跳過" skips, "確認" confirms.
+        parser = self.services.parser
+        ctx.text = parser.simplified(inbound.text) if parser is not None else inbound.text
         ctx.nlu = self.parse(inbound.text)
         ctx.snapshot = await payer_snapshot(self.services.writes, inbound.openid)
         observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)

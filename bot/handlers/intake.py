@@ -119,12 +119,7 @@ class IntakeDialogue:
     # --- entry points ----------------------------------------------------------------
 
     async def on_text(self, ctx: Context, start: bool = False) -> list[str] | None:
-        """Handle a text inside (or starting) a form; None lets the intent handlers answer.
-
-        Traditional characters are folded to simplified ones first (in ``ctx``, so the
-        handlers after this one see the same text): "跳過" skips, "確認" confirms."""
-        if self.services.parser is not None and ctx.text:
-            ctx.text = self.services.parser.simplified(ctx.text)
+        """Handle a text inside (or starting) a form; None lets the intent handlers answer."""
         snapshot = ctx.snapshot
         if snapshot is not None:
             filing = ctx.nlu is not None and ctx.nlu.intent == "file_dispute"
