@@ -70,8 +70,8 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
     engine = make_engine(config.database_url)
     sessionmaker = make_sessionmaker(engine)
     parser, kb = models if models is not None else load_models(config)
-    writes = GroupCommit(engine)
-    services = Services(config=config, sessionmaker=sessionmaker, writes=writes,
+    batch = GroupCommit(engine)
+    services = Services(config=config, sessionmaker=sessionmaker, batch=batch,
                         parser=parser, kb=kb)
     app["config"], app["engine"], app["services"] = config, engine, services
 
@@ -107,7 +107,7 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         """Evidence for the draft being filled, else material a liaison asked for."""
         return await intake.on_image(ctx) or await image_for_case(ctx)
 
-    gateway_dedup = DedupStore(sessionmaker, writes)
+    gateway_dedup = DedupStore(sessionmaker, batch)
     dispatcher = Dispatcher(
         services,
         intents={"file_dispute": file_dispute, "ask_policy": ask_policy,
@@ -132,7 +132,7 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         yield
         purger.cancel()
         await gateway.drain()
-        await writes.flush()
+        await batch.flush()
         await http.close()
         await engine.dispose()
 

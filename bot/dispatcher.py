@@ -58,7 +58,7 @@ class Dispatcher:
 
     async def handle(self, inbound: Inbound) -> list[str]:
         async with self._locks.for_payer(inbound.openid):
-            touch_payer(self.services.writes, inbound)
+            touch_payer(self.services.batch, inbound)
             return await self._handle(inbound)
 
     async def _handle(self, inbound: Inbound) -> list[str]:
@@ -80,7 +80,7 @@ class Dispatcher:
         parser = self.services.parser
         ctx.text = parser.simplified(inbound.text) if parser is not None else inbound.text
         ctx.nlu = self.parse(inbound.text)
-        ctx.snapshot = await payer_snapshot(self.services.writes, inbound.openid)
+        ctx.snapshot = await payer_snapshot(self.services.batch, inbound.openid)
         observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
         for dialogue in self._dialogues if ctx.nlu is not None else ():
             replies = await dialogue(ctx)

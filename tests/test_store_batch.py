@@ -90,7 +90,7 @@ async def test_a_step_on_a_stale_snapshot_reruns_on_the_current_row(platform, se
     openid = "o-stale-snapshot"
     services = server.app["services"]
     await say(platform, openid, "我要投诉单位")
-    stale = await payer_snapshot(services.writes, openid)
+    stale = await payer_snapshot(services.batch, openid)
     await say(platform, openid, "公司一直没给我交社保，已经半年了")
     ctx = Context(inbound=Inbound(openid=openid, kind="text", text="我叫王五"),
                   services=services, text="我叫王五", nlu=services.parser.parse("我叫王五"),
@@ -114,7 +114,7 @@ async def test_progress_asked_mid_form_on_the_locked_row_does_not_wait_for_a_con
     services = server.app["services"]
     case_no = await file_case(platform, openid)
     await say(platform, openid, "我要投诉另一个单位")
-    stale = await payer_snapshot(services.writes, openid)
+    stale = await payer_snapshot(services.batch, openid)
     await say(platform, openid, "公司一直没给我交社保，已经半年了")
     ctx = Context(inbound=Inbound(openid=openid, kind="text", text="进度"),
                   services=services, text="进度", nlu=services.parser.parse("进度"),

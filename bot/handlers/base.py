@@ -15,7 +15,9 @@ class Services:
 
     config: Any
     sessionmaker: Any
-    writes: Any = None
+    batch: Any = None
+    """The group commit (bot.store.batch): per-message reads and writes of all messages in
+    flight, one transaction for them all."""
     parser: Any = None
     kb: Any = None
     extra: dict = field(default_factory=dict)

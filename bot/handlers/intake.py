@@ -170,7 +170,7 @@ class IntakeDialogue:
             return None
         else:
             state.version = (read_version or 0) + 1
-        if not await save_state(self.services.writes, state, read_version):
+        if not await save_state(self.services.batch, state, read_version):
             return RETRY_LOCKED
         return replies
 
