@@ -132,7 +132,7 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         yield
         purger.cancel()
         await gateway.drain()
-        await batch.flush()
+        await batch.close()
         await http.close()
         await engine.dispose()
 

@@ -18,6 +18,7 @@ from bot.simulator import (
     text_xml,
     voice_xml,
 )
+from bot.store.batch import GroupCommit
 from bot.store.db import make_engine, make_sessionmaker
 from bot.store.dedup import DedupStore
 from bot.store.models import ProcessedMessage
@@ -184,7 +185,7 @@ class CountingHandler:
 
 @pytest.fixture
 async def gateway_with(aiohttp_server, http, config, fake_api):
-    engines, gateways = [], []
+    engines, gateways, batches = [], [], []
 
     async def build(handler, budget=0.5):
         import dataclasses
@@ -202,7 +203,9 @@ async def gateway_with(aiohttp_server, http, config, fake_api):
             for t in texts:
                 await api.send_text(openid, t)
 
-        gateway = Gateway(cfg, handler, DedupStore(sm), send_later)
+        batch = GroupCommit(engine)
+        batches.append(batch)
+        gateway = Gateway(cfg, handler, DedupStore(sm, batch), send_later)
         gateways.append(gateway)
         app = web.Application()
         app.router.add_routes(gateway.routes())
@@ -212,6 +215,8 @@ async def gateway_with(aiohttp_server, http, config, fake_api):
     yield build
     for gateway in gateways:
         await gateway.drain()
+    for batch in batches:
+        await batch.close()
     for engine in engines:
         await engine.dispose()
 

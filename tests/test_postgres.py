@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from bot.simulator import text_xml
+from bot.store.batch import GroupCommit
 from bot.store.db import make_engine, make_sessionmaker
 from bot.store.dedup import DedupStore
 from bot.store.migrate import upgrade
@@ -148,15 +149,17 @@ async def test_datetimes_come_back_timezone_aware_in_utc(config):
 async def test_dedup_claim_is_exclusive_across_engines(config):
     """Two workers (two engines) claiming one key at once: exactly one wins."""
     engines = [make_engine(config.database_url) for _ in range(2)]
+    batches = [GroupCommit(e) for e in engines]
     try:
-        stores = [DedupStore(make_sessionmaker(e)) for e in engines]
+        stores = [DedupStore(make_sessionmaker(e), b) for e, b in zip(engines, batches)]
         results = await asyncio.gather(*(stores[i % 2].claim("o-x:1") for i in range(6)))
         assert sum(r is None for r in results) == 1
         assert all(r.state == "processing" for r in results if r is not None)
         await stores[0].finish("o-x:1", "replied", "好的")
         assert (await stores[1].get("o-x:1")).reply == "好的"
     finally:
-        for engine in engines:
+        for batch, engine in zip(batches, engines):
+            await batch.close()
             await engine.dispose()
 
 

@@ -23,15 +23,17 @@ from tests.test_dialogue import say
 async def store(config):
     engine = make_engine(config.database_url)
     commits: list[int] = []
-    event.listen(engine.sync_engine, "commit", lambda conn: commits.append(1))
-    yield engine, GroupCommit(engine), commits
+    batch = GroupCommit(engine)
+    event.listen(batch.sync_engine, "commit", lambda conn: commits.append(1))
+    yield engine, batch, commits
+    await batch.close()
     await engine.dispose()
 
 
 class Boom:
     writes = True
 
-    async def run(self, conn, items):
+    def run(self, conn, items):
         raise RuntimeError("disk full")
 
 

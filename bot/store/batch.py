@@ -6,17 +6,25 @@ Why: through aiosqlite each statement costs several thread hops and each transac
 commit; done per message they were most of the CPU a message took. Batches form by
 themselves: whatever queued while the previous batch was being written goes in the next,
 so a quiet server writes each message at once and a busy one writes dozens together.
+
+The kinds are plain synchronous code on a :class:`~sqlalchemy.engine.Connection`. On SQLite
+a whole batch runs on a thread of its own with its own connection (one hand-off instead of
+one per statement); on PostgreSQL it runs through ``run_sync`` on the async connection.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.metrics import observe_batch
+from bot.store.db import make_thread_engine
 
 log = logging.getLogger("disputebot.store")
 
@@ -29,14 +37,22 @@ class BatchKind(Protocol):
 
     writes: bool
 
-    async def run(self, conn, items: Sequence[Any]) -> list[Any]: ...
+    def run(self, conn: Connection, items: Sequence[Any]) -> list[Any]: ...
 
 
 class GroupCommit:
-    def __init__(self, engine):
+    def __init__(self, engine: AsyncEngine):
         self._engine = engine
+        self._thread_engine = make_thread_engine(engine)
+        self._thread = (ThreadPoolExecutor(1, thread_name_prefix="group-commit")
+                        if self._thread_engine is not None else None)
         self._queue: list[tuple[BatchKind, Any, asyncio.Future]] = []
         self._writer: asyncio.Task | None = None
+
+    @property
+    def sync_engine(self) -> Engine:
+        """The engine whose connections the batches commit on."""
+        return self._thread_engine or self._engine.sync_engine
 
     def submit(self, kind: BatchKind, item: Any) -> asyncio.Future:
         """Queue ``item``; the future resolves once its batch is committed."""
@@ -65,6 +81,12 @@ class GroupCommit:
         while self._writer is not None and not self._writer.done():
             await asyncio.shield(self._writer)
 
+    async def close(self) -> None:
+        await self.flush()
+        if self._thread is not None:
+            self._thread.shutdown()
+            self._thread_engine.dispose()
+
     async def _write_all(self) -> None:
         while self._queue:
             await asyncio.sleep(0)  # let requests that are ready to run join this batch
@@ -92,18 +114,32 @@ class GroupCommit:
             return await self._write(batch)
 
     async def _write(self, batch) -> list[Any]:
-        by_kind: dict[BatchKind, list[int]] = {}
-        for index, (kind, _, _) in enumerate(batch):
-            by_kind.setdefault(kind, []).append(index)
-        results: list[Any] = [None] * len(batch)
-        # Writes first: a SQLite transaction that starts with a read and then writes fails at
-        # once (no busy wait) if another worker wrote in between; one that starts with a
-        # write waits its turn for the lock.
-        kinds = sorted(by_kind, key=lambda kind: not kind.writes)
+        if self._thread is not None:
+            # Holding the process's only pooled SQLite connection keeps this process's
+            # other sessions from writing meanwhile: two of its connections contending for
+            # the lock would wait in SQLite's busy handler, which sleeps up to 100 ms.
+            async with self._engine.connect():
+                return await asyncio.get_running_loop().run_in_executor(
+                    self._thread, self._write_on_thread, batch)
         async with self._engine.begin() as conn:
-            for kind in kinds:
-                indexes = by_kind[kind]
-                outcome = await kind.run(conn, [batch[i][1] for i in indexes])
-                for i, result in zip(indexes, outcome):
-                    results[i] = result
-        return results
+            return await conn.run_sync(_run_kinds, batch)
+
+    def _write_on_thread(self, batch) -> list[Any]:
+        with self._thread_engine.begin() as conn:
+            return _run_kinds(conn, batch)
+
+
+def _run_kinds(conn: Connection, batch) -> list[Any]:
+    by_kind: dict[BatchKind, list[int]] = {}
+    for index, (kind, _, _) in enumerate(batch):
+        by_kind.setdefault(kind, []).append(index)
+    results: list[Any] = [None] * len(batch)
+    # Writes first: a SQLite transaction that starts with a read and then writes fails at
+    # once (no busy wait) if another worker wrote in between; one that starts with a write
+    # waits its turn for the lock.
+    for kind in sorted(by_kind, key=lambda kind: not kind.writes):
+        indexes = by_kind[kind]
+        outcome = kind.run(conn, [batch[i][1] for i in indexes])
+        for i, result in zip(indexes, outcome):
+            results[i] = result
+    return results

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
@@ -26,21 +26,35 @@ def make_engine(url: str) -> AsyncEngine:
         # aiosqlite thread avoids lock waits between this process's own connections.
         engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=1,
                                      max_overflow=0, pool_timeout=60)
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _pragmas(dbapi_conn, _record):
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=30000")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
-
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     # No pre-ping: a round trip on every checkout cost a quarter of the throughput. After a
     # database restart the first statement finds its connection dead, the pool drops all
     # its connections, and the group commit (every message's first statement) retries once.
     return create_async_engine(url, pool_size=10, max_overflow=10)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_thread_engine(engine: AsyncEngine) -> Engine | None:
+    """For SQLite, a plain engine on the same file for work run whole on one thread of its
+    own (:mod:`bot.store.batch`): through aiosqlite every statement is several hand-offs
+    between threads, which cost more than the statement. None for other databases, whose
+    async drivers make no hand-offs."""
+    if engine.dialect.name != "sqlite":
+        return None
+    url = engine.url.set(drivername="sqlite")
+    thread_engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                                  pool_size=1, max_overflow=0)
+    event.listen(thread_engine, "connect", _sqlite_pragmas)
+    return thread_engine
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:

@@ -35,18 +35,18 @@ class _Claims:
         dialect: insert(TABLE).on_conflict_do_nothing(index_elements=[TABLE.c.key])
         .returning(TABLE.c.key) for dialect, insert in INSERT.items()}
 
-    async def run(self, conn, keys):
+    def run(self, conn, keys):
         unique = sorted(set(keys))
         now = utcnow()
         # One prepared statement with many parameter sets (SQLAlchemy renders them as one
         # multi-row INSERT): building a fresh multi-row statement per batch cost ~0.8 ms.
-        won = set((await conn.execute(
+        won = set(conn.execute(
             self.statements[conn.dialect.name],
-            [{"key": k, "state": "processing", "created_at": now} for k in unique])).scalars())
+            [{"key": k, "state": "processing", "created_at": now} for k in unique]).scalars())
         earlier = {}
         if len(won) < len(unique):
-            rows = await conn.execute(select(TABLE.c.key, TABLE.c.state, TABLE.c.reply)
-                                      .where(TABLE.c.key.in_(set(unique) - won)))
+            rows = conn.execute(select(TABLE.c.key, TABLE.c.state, TABLE.c.reply)
+                                .where(TABLE.c.key.in_(set(unique) - won)))
             earlier = {row.key: Seen(row.state, row.reply) for row in rows}
         results = []
         for key in keys:
@@ -65,8 +65,8 @@ _OUTCOME = (update(TABLE).where(TABLE.c.key == bindparam("k"))
 class _Outcomes:
     writes = True
 
-    async def run(self, conn, items):
-        await conn.execute(
+    def run(self, conn, items):
+        conn.execute(
             _OUTCOME,
             [{"k": key, "s": state, "r": reply} for key, state, reply in sorted(items, key=lambda item: item[0])])
         return [None] * len(items)
@@ -76,9 +76,9 @@ CLAIMS, OUTCOMES = _Claims(), _Outcomes()
 
 
 class DedupStore:
-    def __init__(self, sessionmaker, writes: GroupCommit | None = None):
+    def __init__(self, sessionmaker, writes: GroupCommit):
         self._engine = sessionmaker.kw["bind"]
-        self._writes = writes or GroupCommit(self._engine)
+        self._writes = writes
 
     async def claim(self, key: str) -> Seen | None:
         """Record ``key`` as being handled; return the earlier record if it was seen before."""

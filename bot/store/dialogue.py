@@ -76,10 +76,10 @@ class _Saves:
     writes = True
 
 
-    async def run(self, conn, items):
+    def run(self, conn, items):
         results = []
         for openid, read_version, values in items:
-            result = await conn.execute(_SAVE, {"key": openid, "read": read_version, **{
+            result = conn.execute(_SAVE, {"key": openid, "read": read_version, **{
                 f"new_{column}": value for column, value in values.items()}})
             results.append(result.rowcount == 1)
         return results

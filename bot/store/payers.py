@@ -29,13 +29,13 @@ class _Contacts:
     writes = True
 
 
-    async def run(self, conn, items):
+    def run(self, conn, items):
         latest = {openid: row for openid, row in items}
         for gone in (False, True):
             rows = [{"openid": openid, **row} for openid, row in sorted(latest.items())
                     if row["subscribed"] is not gone]
             if rows:
-                await conn.execute(_upsert(conn.dialect.name, gone), rows)
+                conn.execute(_upsert(conn.dialect.name, gone), rows)
         return [None] * len(items)
 
 

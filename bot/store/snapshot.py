@@ -48,11 +48,11 @@ class _Snapshots:
     writes = False
 
 
-    async def run(self, conn, openids):
+    def run(self, conn, openids):
         wanted = sorted(set(openids))
-        states = {row["openid"]: dict(row) for row in (await conn.execute(
-            _STATE_ROWS, {"ids": wanted})).mappings()}
-        counts = {row.openid: row for row in await conn.execute(
+        states = {row["openid"]: dict(row) for row in conn.execute(
+            _STATE_ROWS, {"ids": wanted}).mappings()}
+        counts = {row.openid: row for row in conn.execute(
             _CASE_COUNTS, {"ids": wanted, "since": utcnow() - FEEDBACK_WINDOW})}
         return [PayerSnapshot(state=states.get(openid),
                               cases=counts[openid].n if openid in counts else 0,
