@@ -517,8 +517,10 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
     def on_commit(*_args, **_kw):
         counts["commits"] += 1
 
-    event.listen(app["engine"].sync_engine, "before_cursor_execute", on_execute)
-    event.listen(app["engine"].sync_engine, "commit", on_commit)
+    # The group commit may run on an engine of its own (SQLite): count both.
+    for engine in {app["engine"].sync_engine, app["services"].batch.sync_engine}:
+        event.listen(engine, "before_cursor_execute", on_execute)
+        event.listen(engine, "commit", on_commit)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     port = free_port()
