@@ -31,9 +31,9 @@ from routing.cases import (
     normalize_case_no,
 )
 from routing.deadlines import to_local
-from routing.notices import agency_names, enqueue_notice, status_label
+from routing.notices import agency_names, enqueue_notice, load_notices, status_label
 from routing.outbox import enqueue_alert, group_text, webhook_item
-from routing.rules import Route, Rules
+from routing.rules import CATEGORIES, Route, Rules
 from routing.webhook import markdown_payload
 
 LEADERSHIP = "leadership_office"
@@ -224,7 +224,13 @@ async def list_cases(
     now: datetime | None = None,
     limit: int = 500,
 ) -> list[Case]:
-    """The agency's cases, newest first, optionally filtered."""
+    """The agency's cases, newest first, optionally filtered. An unknown status or category
+    is refused rather than answered with an empty list, which would read as "no cases"."""
+    known_statuses = load_notices().get("statuses") or {}
+    if status and status not in known_statuses:
+        raise BadRequest(f"unknown status {status[:40]!r}; one of: {', '.join(known_statuses)}")
+    if category and category not in CATEGORIES:
+        raise BadRequest(f"unknown category {category[:40]!r}; one of: {', '.join(CATEGORIES)}")
     now = now or utcnow()
     query = select(Case).where(visible_filter(agency))
     if status:

@@ -172,3 +172,12 @@ async def test_filters_by_status_category_and_overdue(server, client, rules):
     assert status == 200 and body["cases"] == []
     status, body = await client.call("GET", "/api/cases?overdue=0", TAX)
     assert body["count"] == 2
+
+
+@pytest.mark.parametrize("query", ["status=bogus", "status=已受理", "category=pension"])
+async def test_an_unknown_filter_value_is_refused_not_answered_with_no_cases(
+        server, client, rules, query):
+    await new_case(server, rules)
+    status, body = await client.call("GET", f"/api/cases?{query}", TAX)
+    assert status == 400
+    assert "unknown" in body["error"] and "one of" in body["error"]
