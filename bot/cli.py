@@ -34,19 +34,21 @@ def _serve(args, config: Config) -> int:
         config.port = args.port
     if is_sqlite(config.database_url):
         upgrade(config.database_url)
-    if args.workers <= 1:
-        _run_worker(config, reuse_port=False)
-        return 0
     import gc
-    import multiprocessing
-    import signal
 
     from bot.app import load_models
 
-    # Loaded once before forking: the workers share the dictionaries and model arrays
-    # copy-on-write; freezing keeps the collector from touching (and so copying) them.
+    # Loaded before serving (and before forking: workers share the dictionaries and model
+    # arrays copy-on-write). Frozen, the collector no longer walks their millions of
+    # objects: a full collection of them paused the server for tens of milliseconds.
     models = load_models(config)
     gc.freeze()
+    if args.workers <= 1:
+        _run_worker(config, reuse_port=False, models=models)
+        return 0
+    import multiprocessing
+    import signal
+
     context = multiprocessing.get_context("fork")
     workers = [context.Process(target=_run_worker, args=(config, True, models), daemon=False)
                for _ in range(args.workers)]
