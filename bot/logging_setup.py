@@ -140,6 +140,8 @@ def setup_logging(level: str | int | None = None, fmt: str | None = None,
     # rasa-sdk logs "Tried to access non existent slot" at INFO for every optional slot the
     # form looks at: several lines per message that say nothing about our service.
     logging.getLogger("rasa_sdk").setLevel(logging.WARNING)
+    # Alembic announces each of its autogenerate plugins at INFO on every ``db upgrade``.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     return handler
 
 
