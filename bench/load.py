@@ -511,14 +511,18 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
     app = build_app(config)
     counts = Counter()
 
-    def on_execute(*_args, **_kw):
+    sessions_engine, batch_engine = app["engine"].sync_engine, app["services"].batch.sync_engine
+
+    def on_execute(conn, *_args, **_kw):
         counts["statements"] += 1
+        if conn.engine is sessions_engine and batch_engine is not sessions_engine:
+            counts["session_statements"] += 1
 
     def on_commit(*_args, **_kw):
         counts["commits"] += 1
 
     # The group commit may run on an engine of its own (SQLite): count both.
-    for engine in {app["engine"].sync_engine, app["services"].batch.sync_engine}:
+    for engine in {sessions_engine, batch_engine}:
         event.listen(engine, "before_cursor_execute", on_execute)
         event.listen(engine, "commit", on_commit)
     runner = web.AppRunner(app, access_log=None)
@@ -546,10 +550,10 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
 
                 async def say(text, kind, _orig=original):
                     await asyncio.sleep(0.05)  # let background work of the last one finish
-                    before = (counts["statements"], counts["commits"])
+                    before = dict(counts)
                     reply = await _orig(text, kind)
-                    per_kind[kind].append((counts["statements"] - before[0],
-                                            counts["commits"] - before[1]))
+                    per_kind[kind].append(tuple(counts[k] - before.get(k, 0) for k in (
+                        "statements", "commits", "session_statements")))
                     return reply
 
                 payer.say = say
@@ -566,8 +570,9 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
         await hook_runner.cleanup()
         shutil.rmtree(workdir, ignore_errors=True)
     return {kind: {"messages": len(v),
-                   "statements_per_msg": sum(s for s, _ in v) / len(v),
-                   "commits_per_msg": sum(c for _, c in v) / len(v)}
+                   "statements_per_msg": sum(s for s, _, _ in v) / len(v),
+                   "commits_per_msg": sum(c for _, c, _ in v) / len(v),
+                   "session_statements_per_msg": sum(a for _, _, a in v) / len(v)}
             for kind, v in sorted(per_kind.items())}
 
 
@@ -635,11 +640,12 @@ async def main_async(args) -> int:
     if args.count_statements:
         counted = await count_statements(cfg, args.database_url, repeat=args.repeat,
                                          cprofile=args.cprofile)
-        print("| conversation step | messages | SQL statements / msg | commits / msg |")
-        print("|---|---:|---:|---:|")
+        print("| conversation step | messages | SQL statements / msg | of them outside the "
+              "group commit | commits / msg |")
+        print("|---|---:|---:|---:|---:|")
         for kind, v in counted.items():
             print(f"| {kind} | {v['messages']} | {v['statements_per_msg']:.1f} "
-                  f"| {v['commits_per_msg']:.1f} |")
+                  f"| {v['session_statements_per_msg']:.1f} | {v['commits_per_msg']:.1f} |")
         return 0
     load_before = os.getloadavg()
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]

@@ -27,7 +27,7 @@ from bot.store.db import make_engine, make_sessionmaker
 from bot.store.dedup import DedupStore
 from bot.store.tokens import TokenStore
 from bot.wechat_api import WeChatAPI
-from routing.outbox import reply_items
+from routing.outbox import REPLIES
 from routing.rules import load_rules
 from routing.runtime import outbox_notifier, routing_context
 
@@ -79,9 +79,7 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         """Through the outbox, so the texts survive a restart; straight to the API only when
         the database cannot take them."""
         try:
-            async with sessionmaker() as session:
-                session.add_all(reply_items(openid, texts))
-                await session.commit()
+            await batch.run(REPLIES, (openid, texts))
             wake_outbox(services)
             return
         except Exception as exc:  # noqa: BLE001 - the payer's reply matters more

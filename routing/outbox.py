@@ -51,7 +51,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -139,14 +139,25 @@ def webhook_item(
     )
 
 
-def reply_items(openid: str, texts: list[str], now: datetime | None = None) -> list[OutboxItem]:
-    """Unsaved rows for the parts of a reply that could not go back in the passive answer
-    (late, or past 2,048 bytes): kept in the database, so a crash or a WeChat hiccup does
-    not lose them, and sent in order with the payer's notices."""
-    now = now or utcnow()
-    return [OutboxItem(channel="wechat", target=openid, payload={"kind": "reply", "text": text},
-                       status="pending", attempts=0, next_attempt_at=now, created_at=now)
-            for text in texts]
+class _Replies:
+    """The parts of a reply that could not go back in the passive answer (late, or past
+    2,048 bytes), as outbox rows: kept in the database, so a crash or a WeChat hiccup does
+    not lose them, and sent in order with the payer's notices. Written with the other
+    per-message work of the messages in flight (:mod:`bot.store.batch`), in order."""
+
+    writes = True
+
+    def run(self, conn, items):
+        now = utcnow()
+        rows = [{"channel": "wechat", "target": openid, "payload": {"kind": "reply", "text": text},
+                 "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+                for openid, texts in items for text in texts]
+        if rows:
+            conn.execute(insert(OutboxItem.__table__), rows)
+        return [None] * len(items)
+
+
+REPLIES = _Replies()
 
 
 def admin_key(config_raw: Mapping[str, Any] | None) -> str | None:
