@@ -368,13 +368,11 @@ class OutboxDispatcher:
                 row.claimed_until = now + self.claim
                 await session.commit()
                 return row
-            result = await session.execute(
+            row = await session.scalar(
                 update(OutboxItem).where(*free).values(claimed_until=now + self.claim)
-                .execution_options(synchronize_session=False))
+                .returning(OutboxItem).execution_options(synchronize_session=False))
             await session.commit()
-            if result.rowcount != 1:
-                return None
-            return await session.get(OutboxItem, row_id, populate_existing=True)
+            return row
 
     # -- recording results -------------------------------------------------------------
 
