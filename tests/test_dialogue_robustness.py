@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.store.models import DialogueState
+from bot.store.models import Case, DialogueState
 from tests.test_dialogue import ANSWERS, CASE_NO, fetch, finish_form, say
 
 
@@ -225,3 +225,134 @@ async def test_unclear_answer_to_the_duplicate_question_repeats_it(platform, con
     assert case_no in again and "同一件事" in again
     done = await say(platform, openid, "不是同一件，另外登记")
     assert CASE_NO.search(done) and case_no not in done
+
+
+# --- answers to a different question than the one asked -----------------------------------
+
+async def to_category_question(platform, openid: str) -> str:
+    await say(platform, openid, "反映问题")
+    reply = await say(platform, openid, "我的社保有些问题想反映一下")
+    assert "问题类型" in reply, reply
+    return reply
+
+
+@pytest.mark.parametrize("person", ["张伟", "欧阳娜娜", "王老板", "李总", "老板叫张伟", "王老版"])
+async def test_a_persons_name_is_no_employer(platform, config, person):
+    """A boss or a bare personal name does not let the agency find the company: the company
+    name is asked again politely, and a real one is then taken."""
+    openid = f"r-person-{person}"
+    assert "单位" in await say(platform, openid, "公司一直没给我交社保")
+    reply = await say(platform, openid, person)
+    assert "名称" in reply and "单位" in reply and "哪个区" not in reply, reply
+    assert (await slots_of(config, openid)).get("employer") is None
+    await say(platform, openid, "伟业建材店")
+    assert (await slots_of(config, openid))["employer"] == "伟业建材店"
+
+
+@pytest.mark.parametrize("answer,stored", [
+    ("张记餐馆", "张记餐馆"), ("伟业建材店", "伟业建材店"), ("个体户", "无"), ("无", "无"),
+    ("不清楚", "无"),
+])
+async def test_real_employer_answers_are_still_taken(platform, config, answer, stored):
+    openid = f"r-employer-ok-{answer}"
+    await say(platform, openid, "公司一直没给我交社保")
+    assert "哪个区" in await say(platform, openid, answer)
+    assert (await slots_of(config, openid))["employer"] == stored
+
+
+async def test_a_bare_name_sent_twice_is_taken_as_the_trade_name(platform, config):
+    """Trade names can look like personal names (金龙): the payer who repeats one is heard."""
+    openid = "r-trade-name"
+    await say(platform, openid, "公司一直没给我交社保")
+    assert "再发一次" in await say(platform, openid, "金龙")
+    assert "哪个区" in await say(platform, openid, "金龙")
+    assert (await slots_of(config, openid))["employer"] == "金龙"
+
+
+async def test_a_second_grievance_at_the_category_question_reaches_the_case(platform, config):
+    openid = "r-second-grievance"
+    await to_category_question(platform, openid)
+    reply = await say(platform, openid, "还有一个事，公司也没给我交医保")
+    assert "补充到问题描述" in reply
+    slots = await slots_of(config, openid)
+    assert slots["category"] == "employer_arrears"
+    assert "想反映一下" in slots["description"] and "也没给我交医保" in slots["description"]
+    await finish_form(platform, openid, reply, ANSWERS)
+    done = await say(platform, openid, "确认")
+    [case] = await fetch(config.database_url, Case, case_no=CASE_NO.search(done).group())
+    assert "也没给我交医保" in case.description
+
+
+@pytest.mark.parametrize("message,category,kept,dropped", [
+    ("2，另外从去年开始基数就报低了", "contribution_base", "另外从去年开始基数就报低了", "2，"),
+    ("还有医保也没交", None, "还有医保也没交", None),
+])
+async def test_details_at_the_category_question_keep_the_category_they_give(
+        platform, config, message, category, kept, dropped):
+    """The number in front is the category; a grievance that names none asks it again."""
+    openid = f"r-details-{category}"
+    await to_category_question(platform, openid)
+    reply = await say(platform, openid, message)
+    slots = await slots_of(config, openid)
+    assert slots.get("category") == category
+    assert slots["description"].endswith(kept)
+    assert dropped is None or dropped not in slots["description"]
+    assert ("问题类型" in reply) == (category is None) and "列表里的数字" not in reply
+
+
+@pytest.mark.parametrize("message", ["就我一个", "就俺一个", "只有我自己", "我一个人"])
+async def test_only_me_at_the_category_question_is_the_headcount(platform, config, message):
+    openid = f"r-only-me-{message}"
+    await to_category_question(platform, openid)
+    reply = await say(platform, openid, message)
+    assert "问题类型" in reply and "涉及人数：1" in reply, reply
+    slots = await slots_of(config, openid)
+    assert slots.get("category") is None and slots["headcount"] == 1
+    without_headcount = {cue: a for cue, a in ANSWERS.items() if cue != "几个人"}
+    await finish_form(platform, openid, await say(platform, openid, "1"), without_headcount)
+
+
+async def test_only_me_at_another_question_is_no_answer_to_it(platform, config):
+    openid = "r-only-me-name"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, "称呼")
+    assert "称呼" in await say(platform, openid, "就我一个")
+    slots = await slots_of(config, openid)
+    assert slots.get("name") is None and slots["headcount"] == 1
+
+
+@pytest.mark.parametrize("message", ["我没有电话", "没有手机", "手机丢了", "没有"])
+async def test_no_phone_is_told_why_a_number_is_needed(platform, config, message):
+    openid = f"r-no-phone-{message}"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, "电话")
+    reply = await say(platform, openid, message)
+    assert "家人" in reply and "座机" in reply and "不是数字" not in reply, reply
+    assert (await slots_of(config, openid)).get("phone") is None
+    await say(platform, openid, "020-87654321")
+    assert (await slots_of(config, openid))["phone"] == "020-87654321"
+
+
+async def test_a_wish_at_the_place_question_is_kept_and_the_places_listed(platform, config):
+    openid = "r-wish-at-place"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, "哪个区")
+    reply = await say(platform, openid, "要求补交")
+    assert "没找到" not in reply and "1. 荔城街道" in reply and "新塘镇" in reply, reply
+    slots = await slots_of(config, openid)
+    assert slots.get("jurisdiction") is None and slots["desired_outcome"] == "要求补交"
+    reply = await say(platform, openid, "希望把滞纳金也免了")
+    assert "新塘镇" in reply
+    assert (await slots_of(config, openid))["desired_outcome"] == "要求补交；希望把滞纳金也免了"
+    await say(platform, openid, "7")
+    assert (await slots_of(config, openid))["jurisdiction"] == "新塘镇"
+
+
+@pytest.mark.parametrize("message", ["不知道", "社保一直没交"])
+async def test_no_place_at_the_place_question_lists_the_places(platform, config, message):
+    openid = f"r-no-place-{message}"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, "哪个区")
+    reply = await say(platform, openid, message)
+    assert "没找到" not in reply and "1. 荔城街道" in reply, reply
+    assert (await slots_of(config, openid)).get("jurisdiction") is None

@@ -73,7 +73,7 @@ NEAR = 6  # at most this many characters between the field word and 写错/不�
 ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
                 "employer": "employer", "headcount": "headcount", "money": "amount",
                 "period": "period", "id_number": "id_number"}
-NOTED = ("employer", "jurisdiction", "name", "phone", "headcount")
+NOTED = ("employer", "jurisdiction", "name", "phone", "headcount", "desired_outcome")
 SEVERITY_RANK = {"simple": 0, "general": 1, "major": 2}
 MAJOR_HEADCOUNT = 30
 
@@ -445,7 +445,8 @@ class IntakeDialogue:
         self._merge_severity(slots, ctx.nlu)
         state.slots, state.requested_slot = slots, slots.get("requested_slot")
         noted = [f"{SPEC['field_names'][k]}：{self._value(k, slots)}" for k in NOTED
-                 if k != asked and before.get(k) is None and slots.get(k) is not None]
+                 if k != asked and slots.get(k) is not None and (
+                     before.get(k) is None or k == "desired_outcome" and before[k] != slots[k])]
         if noted and state.requested_slot is not None and before.get("description"):
             said = [text("noted", items="；".join(noted))] + said
         if state.requested_slot is None:
@@ -481,9 +482,12 @@ class IntakeDialogue:
         if slot == "category":
             return text("ask_category", choices=numbered(list(SPEC["category_choices"].values())))
         if slot == "jurisdiction":
-            if slots.get("jurisdiction_choices"):
-                return text("jurisdiction_choices",
-                            choices=numbered(slots["jurisdiction_choices"]))
+            choices = slots.get("jurisdiction_choices")
+            if choices and choices == self.action.place_list():
+                return text("ask_jurisdiction_list", choices=numbered(choices),
+                            area=self.action.area())
+            if choices:
+                return text("jurisdiction_choices", choices=numbered(choices))
             return text("ask_jurisdiction", example=self.action._example())
         if slot == "extras":
             return text("ask_optional")

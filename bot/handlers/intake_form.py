@@ -18,6 +18,7 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.nlu.cnnum import CN_NUM_CHARS, to_number
 from bot.texts import text
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parent / "intake.yaml").read_text("utf-8"))
@@ -47,7 +48,38 @@ NAME_LEAD = re.compile(r"^(我们|我在|我是|就是|叫|在)")
 GENERIC_EMPLOYERS = {"单位", "公司", "工厂", "厂", "老板", "企业", "厂里", "公司里", "单位里", "厂子"}
 ALL_PEOPLE = 100
 MAX_HEADCOUNT = 100_000  # cases.headcount is INTEGER (int4 on PostgreSQL); a phone is no count
-OUTCOME = re.compile(r"(要求|希望|想要|请求|诉求是?|想让|要他们|让他们|请帮我)[^，。！？,.!?]{2,40}")
+
+
+def _alternatives(key: str) -> str:
+    """The word list ``key`` of intake.yaml as a regex alternation, longest words first."""
+    return "|".join(re.escape(w) for w in sorted(SPEC[key], key=len, reverse=True))
+
+
+OUTCOME = re.compile(rf"(?:{_alternatives('wish_words')})[^，。！？,.!?]{{2,40}}")
+SURNAME = rf"(?:{_alternatives('compound_surnames')}|[{SPEC['surnames']}])"
+BARE_PERSON = re.compile(
+    rf"^{SURNAME}(?:(?![{''.join(SPEC['trade_marks'])}])[\u4e00-\u9fff]){{1,2}}$")
+TITLED_PERSON = re.compile(
+    rf"^(?:(?:{_alternatives('person_prefixes')})?{SURNAME}[\u4e00-\u9fff]{{0,2}}?"
+    rf"(?:{_alternatives('person_titles')})|(?:{_alternatives('person_prefixes')}){SURNAME}|"
+    rf"(?:{_alternatives('person_leads')})[\u4e00-\u9fff]{{1,4}}|"
+    rf"[\u4e00-\u9fff]{{1,4}}(?:{_alternatives('person_tails')}))$")
+SOLO = re.compile(
+    rf"^(?:(?:{_alternatives('headcount_only')})(?:{_alternatives('headcount_self')})"
+    rf"(?:{_alternatives('headcount_one')})?|(?:{_alternatives('headcount_only')})?"
+    rf"(?:{_alternatives('headcount_self')})(?:{_alternatives('headcount_one')}))"
+    rf"(?:{_alternatives('headcount_tails')})*$")
+COUNT = re.compile(
+    rf"^(?:{_alternatives('headcount_leads')})*(?P<count>[0-9{CN_NUM_CHARS}]+)(?:多|来|几)?"
+    rf"(?:{_alternatives('headcount_units')})(?:{_alternatives('headcount_tails')})*$")
+DETAILS_CUE = re.compile(_alternatives("details_cues"))
+NOT_A_PLACE = re.compile(_alternatives("not_place_words"))
+UNSURE = re.compile(_alternatives("unsure_words"))
+META = re.compile(_alternatives("meta_words"))
+NO_PHONE = re.compile(rf"({_alternatives('no_phone_words')}).{{0,4}}({_alternatives('phone_words')})|"
+                      rf"({_alternatives('phone_words')}).{{0,4}}({_alternatives('no_phone_words')})")
+PUNCTUATION = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
+CONTACT_ENTITIES = {"phone", "id_number", "name", "case_no"}
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +125,13 @@ def is_filler(value: str) -> bool:
     once = re.sub(r"(.)\1+", r"\1", bare)
     twice = re.sub(r"(.)\1+", r"\1\1", bare)
     return bool({bare, once, twice} & set(SPEC["filler_words"]))
+
+
+def only_wish(reply: str) -> bool:
+    """The reply is a wish and nothing else: "要求补交", "希望他们给我补上"."""
+    bare = PUNCTUATION.sub("", reply)
+    wish = OUTCOME.match(bare)
+    return wish is not None and wish.end() == len(bare)
 
 
 def numbered(options: list[str]) -> str:
@@ -185,6 +224,75 @@ class ValidateDisputeForm(FormValidationAction):
     def _text(tracker: Tracker) -> str:
         return (tracker.latest_message.get("text") or "").strip()
 
+    @staticmethod
+    def _headcount_only(tracker: Tracker) -> int | None:
+        """The count when the reply says nothing but how many people are concerned ("就我一个",
+        "我们厂30多个人"): it answers no other question, least of all the category."""
+        reply = PUNCTUATION.sub("", (tracker.latest_message.get("text") or ""))
+        if not reply or pick_number(reply, 99) is not None:
+            return None  # "3个" picks from a list
+        if SOLO.match(reply):
+            return 1
+        found = COUNT.match(reply)
+        count = to_number(found.group("count")) if found else None
+        if count is None or not 1 <= count <= MAX_HEADCOUNT:
+            return None
+        return int(count)
+
+    @staticmethod
+    def _choice_and_rest(reply: str) -> tuple[int | None, str]:
+        """"2，还有医保也没交": the list number in front and the words after it."""
+        found = re.match(r"^\s*(?:第|选)?\s*([1-9]\d?)\s*(?:个|项|号)?\s*[，,。.、:：\s]+(.+)$", reply)
+        if found and int(found.group(1)) <= len(CATEGORY_KEYS):
+            return int(found.group(1)) - 1, found.group(2).strip()
+        return pick_number(reply, len(CATEGORY_KEYS)), ""
+
+    def _new_details(self, tracker: Tracker) -> str | None:
+        """A further grievance typed at another question ("还有一个事，公司也没给我交医保"),
+        which belongs in the description rather than being lost; None for a plain answer.
+        At the category question anything beyond a number or a copied category is one; at
+        the others only a message the classifiers clearly read as a complaint."""
+        asked = tracker.get_slot("requested_slot")
+        if asked in (None, "description", "desired_outcome", "extras"):
+            return None
+        reply = self._text(tracker)
+        kinds = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
+        if (kinds & CONTACT_ENTITIES or is_filler(reply) or only_wish(reply)
+                or UNSURE.search(reply) or META.search(reply)
+                or self._headcount_only(tracker) is not None):
+            return None
+        intent = tracker.latest_message.get("intent") or {}
+        complaint = intent.get("name") == "file_dispute"
+        sure = complaint and intent.get("confidence", 0) >= SPEC["details_min_confidence"]
+        guess = tracker.latest_message.get("category") or {}
+        classified = (guess.get("name") not in (None, "other")
+                      and guess.get("confidence", 0) >= SPEC["category_min_confidence"])
+        if asked == "category":
+            choice, rest = self._choice_and_rest(reply)
+            if choice is not None:
+                reply = rest
+            content = len(LETTERS.findall(reply))
+            if content < SPEC["details_min_chars"] or self._is_category_label(reply):
+                return None
+            long = content >= SPEC["details_long_chars"]
+            return reply if (sure or DETAILS_CUE.search(reply) or long and (
+                complaint or classified or CLAUSE.search(reply))) else None
+        if (sure and classified
+                and len(LETTERS.findall(reply)) >= SPEC["details_long_chars"]
+                and not ORG_END.search(ORG_TAIL.sub("", reply))):
+            return reply
+        return None
+
+    @staticmethod
+    def _is_category_label(reply: str) -> bool:
+        """A category copied or retyped from the list ("缴费基数和工资对不上")."""
+        bare = PUNCTUATION.sub("", reply)
+        for label in SPEC["category_choices"].values():
+            label = PUNCTUATION.sub("", label)
+            if bare in label or difflib.SequenceMatcher(None, bare, label).ratio() >= 0.5:
+                return True
+        return False
+
     def _fill(self, tracker: Tracker, slot: str, entity_kind: str | None = None) -> dict:
         """Entity value for an empty slot; the raw reply when this slot was asked for and
         the reply is not plainly an answer to something else (e.g. "我姓陈" when asked for a
@@ -197,6 +305,13 @@ class ValidateDisputeForm(FormValidationAction):
         reply = self._text(tracker)
         if not (self._asked(tracker, slot) and reply):
             return {}
+        if slot != "headcount" and self._headcount_only(tracker) is not None and not (
+                slot == "employer" and NO_EMPLOYER.search(reply)):
+            return {}
+        if only_wish(reply) and slot != "jurisdiction":
+            return {}  # "要求补交" is kept as the wish; the place question lists the places
+        if self._new_details(tracker):
+            return {}  # a further grievance goes to the description, it answers nothing here
         entities = tracker.latest_message.get("entities") or []
         other = {e.get("entity") for e in entities}
         if slot == "name" and other:
@@ -214,7 +329,14 @@ class ValidateDisputeForm(FormValidationAction):
         return {slot: reply}
 
     async def extract_description(self, dispatcher, tracker, domain) -> dict:
-        if tracker.get_slot("description") is not None:
+        current = tracker.get_slot("description")
+        if current is not None:
+            details = self._new_details(tracker)
+            if not details or details in current:
+                return {}
+            dispatcher.utter_message(text=text("details_added"))
+            return {"description": f"{current.rstrip('。；;，, ')}；{details}"}
+        if self._headcount_only(tracker) is not None:
             return {}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if self._asked(tracker, "description") or intent == "file_dispute":
@@ -225,15 +347,19 @@ class ValidateDisputeForm(FormValidationAction):
         if tracker.get_slot("category") is not None:
             return {}
         reply = self._text(tracker)
+        if self._headcount_only(tracker) is not None:
+            return {}
         if self._asked(tracker, "category"):
-            choice = pick_number(reply, len(CATEGORY_KEYS))
+            choice, _ = self._choice_and_rest(reply)
             if choice is not None:
                 return {"category": CATEGORY_KEYS[choice]}
         guess = tracker.latest_message.get("category") or {}
         floor = SPEC["category_min_confidence"] * (0.8 if self._asked(tracker, "category") else 1)
-        if guess.get("name") and guess.get("confidence", 0) >= floor:
+        details = self._asked(tracker, "category") and self._new_details(tracker)
+        if (guess.get("name") and guess.get("confidence", 0) >= floor
+                and not (details and guess["name"] == "other")):
             return {"category": guess["name"]}
-        if self._asked(tracker, "category"):
+        if self._asked(tracker, "category") and not details:
             return {"category": reply}
         return {}
 
@@ -250,15 +376,28 @@ class ValidateDisputeForm(FormValidationAction):
         return self._fill(tracker, "phone")
 
     async def extract_headcount(self, dispatcher, tracker, domain) -> dict:
-        return self._fill(tracker, "headcount")
+        found = self._fill(tracker, "headcount")
+        if not found and tracker.get_slot("headcount") is None:
+            count = self._headcount_only(tracker)
+            return {} if count is None else {"headcount": count}
+        return found
 
     async def extract_desired_outcome(self, dispatcher, tracker, domain) -> dict:
-        if tracker.get_slot("desired_outcome") is not None:
-            return {}
-        if self._asked(tracker, "desired_outcome"):
+        """The answer to the wish question, or a wish said along the way ("要求补交" where the
+        place was asked); a later wish is added to the first, never dropped."""
+        current = tracker.get_slot("desired_outcome")
+        if current is None and self._asked(tracker, "desired_outcome"):
+            if self._headcount_only(tracker) is not None:
+                return {}
             return {"desired_outcome": self._text(tracker)}
         wish = OUTCOME.search(self._text(tracker))
-        return {"desired_outcome": wish.group(0)} if wish else {}
+        if wish is None:
+            return {}
+        if current is None:
+            return {"desired_outcome": wish.group(0)}
+        if wish.group(0) in current:
+            return {}
+        return {"desired_outcome": f"{current}；{wish.group(0)}"}
 
     async def extract_period(self, dispatcher, tracker, domain) -> dict:
         value = self._entity(tracker, "period")
@@ -275,7 +414,7 @@ class ValidateDisputeForm(FormValidationAction):
     async def extract_extras(self, dispatcher, tracker, domain) -> dict:
         """The answer to the optional question: period/amount entities, 跳过, or free text."""
         reply = self._text(tracker)
-        if not (self._asked(tracker, "extras") and reply):
+        if not (self._asked(tracker, "extras") and reply) or self._headcount_only(tracker):
             return {}
         found = {"extras": reply}
         has_value = self._entity(tracker, "period") or self._entity(tracker, "money")
@@ -323,7 +462,27 @@ class ValidateDisputeForm(FormValidationAction):
                 dispatcher.utter_message(text=text(
                     "employer_is_place" if is_place else "employer_invalid"))
             return {"employer": None}
-        return {"employer": value[:200]}
+        if not named:
+            bare = EMPLOYER_LEAD.sub("", value) or value
+            person = self._person(bare, tracker)
+            if person:
+                if self._asked(tracker, "employer"):
+                    dispatcher.utter_message(text=text(person, value=bare))
+                doubt = {"employer_doubt": bare} if person == "employer_person" else {}
+                return {"employer": None, **doubt}
+        doubt = {"employer_doubt": None} if tracker.get_slot("employer_doubt") else {}
+        return {"employer": value[:200], **doubt}
+
+    @staticmethod
+    def _person(value: str, tracker: Tracker) -> str | None:
+        """The text to ask again with when a person is named for the employer: a boss
+        (王老板, 李总, 老板叫张伟) never identifies the company; a bare personal name (张伟)
+        may be a trade name, so the same answer a second time is taken."""
+        if TITLED_PERSON.match(value):
+            return "employer_boss"
+        if BARE_PERSON.match(value) and tracker.get_slot("employer_doubt") != value:
+            return "employer_person"
+        return None
 
     def validate_jurisdiction(self, value, dispatcher, tracker, domain) -> dict:
         value = re.sub(r"\s", "", str(value))
@@ -346,13 +505,33 @@ class ValidateDisputeForm(FormValidationAction):
         if len(matches) > 1:
             dispatcher.utter_message(text=text("jurisdiction_choices", choices=numbered(matches)))
             return {"jurisdiction": None, "jurisdiction_choices": matches}
+        if self._asked(tracker, "jurisdiction") and self._not_a_place(value, tracker):
+            return {"jurisdiction": None, "jurisdiction_choices": self.place_list()}
         if PLACE_SUFFIX.search(value) and len(value) >= 2:
             return {"jurisdiction": value[:64], "jurisdiction_choices": None}
         if self._asked(tracker, "jurisdiction"):
-            area = "、".join(d for p, d in self.places if p == d)
             dispatcher.utter_message(text=text("jurisdiction_unknown", value=value[:20],
-                                               area=area, example=self._example()))
+                                               area=self.area(), example=self._example()))
         return {"jurisdiction": None}
+
+    @staticmethod
+    def _not_a_place(value: str, tracker: Tracker) -> bool:
+        """A wish, a complaint or 不知道 where the place is asked: answered with the list of
+        places (a wish is kept by ``extract_desired_outcome``), not with "没找到…"."""
+        intent = tracker.latest_message.get("intent") or {}
+        complaint = (intent.get("name") == "file_dispute"
+                     and intent.get("confidence", 0) >= SPEC["details_min_confidence"])
+        return bool(UNSURE.search(value) or OUTCOME.search(value)
+                    or value in SPEC["none_words"] or value in SPEC["skip_words"]
+                    or not PLACE_SUFFIX.search(value) and (NOT_A_PLACE.search(value) or complaint))
+
+    def place_list(self) -> list[str]:
+        """The places offered by number when the payer's reply named none."""
+        towns = [p for p, d in self.places if p != d]
+        return towns or [p for p, _ in self.places]
+
+    def area(self) -> str:
+        return "、".join(d for p, d in self.places if p == d)
 
     def _example(self) -> str:
         towns = [p for p, d in self.places if p != d]
@@ -373,7 +552,12 @@ class ValidateDisputeForm(FormValidationAction):
         if phone:
             return {"phone": phone}
         if self._asked(tracker, "phone"):
-            dispatcher.utter_message(text=text("phone_invalid", why=why))
+            reply = PUNCTUATION.sub("", str(value))
+            no_phone = not re.search(r"\d", reply) and (
+                NO_PHONE.search(reply) or reply in SPEC["none_words"]
+                or reply in SPEC["skip_words"])
+            dispatcher.utter_message(text=text("phone_needed") if no_phone
+                                     else text("phone_invalid", why=why))
         return {"phone": None}
 
     def validate_headcount(self, value, dispatcher, tracker, domain) -> dict:
@@ -420,7 +604,7 @@ def tracker_for(openid: str, slots: dict[str, Any], message: dict) -> Tracker:
 
 def domain() -> dict:
     slot_names = SPEC["slots"] + SPEC["optional_slots"] + [
-        "extras", "needs_callback", "jurisdiction_choices", "requested_slot"]
+        "extras", "needs_callback", "jurisdiction_choices", "employer_doubt", "requested_slot"]
     return {
         "forms": {FORM: {"required_slots": SPEC["slots"]}},
         "slots": {name: {"type": "any", "mappings": [{"type": "custom"}]} for name in slot_names},
