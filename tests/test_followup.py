@@ -2,8 +2,10 @@
 information, rates a resolved case, and can have it reopened."""
 from __future__ import annotations
 
+import pytest
+
 from bot.simulator import event_xml
-from bot.store.models import Case, CaseEvent
+from bot.store.models import Case, CaseEvent, DialogueState
 from tests.test_dialogue import ANSWERS, CASE_NO, fetch, finish_form, say
 
 TAX = {"Authorization": "Bearer dev-token-tax"}
@@ -90,3 +92,149 @@ async def test_two_menu_clicks_in_one_second_are_both_answered(platform):
     second = (await platform.post(event_xml(openid, "CLICK", "FILE_DISPUTE",
                                             create_time=1764000000))).reply
     assert first and second and first != second
+
+
+# --- information sent in several messages; questions while information is awaited ----------
+
+
+async def supplements(config, case_no: str) -> list[CaseEvent]:
+    [case] = await fetch(config.database_url, Case, case_no=case_no)
+    events = await fetch(config.database_url, CaseEvent, case_id=case.id)
+    return [e for e in events if e.kind == "supplement"]
+
+
+async def close_window(db_url: str, openid: str) -> None:
+    """Move the payer's supplement window into the past, as if 10 minutes had gone by."""
+    from datetime import timedelta
+
+    from bot.store.db import make_engine, make_sessionmaker
+    from bot.store.models import DialogueState, utcnow
+
+    engine = make_engine(db_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            state = await session.get(DialogueState, openid)
+            marker = dict(state.pending["supplement"])
+            marker["until"] = (utcnow() - timedelta(seconds=1)).isoformat()
+            state.pending = {**state.pending, "supplement": marker}
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def test_information_sent_in_several_messages_all_joins_the_case(
+        platform, http, bot_server, config):
+    from bot.simulator import image_xml
+
+    openid = "o-info-several"
+    case_no = await file_case(platform, openid)
+    assert await act(http, bot_server, case_no, "request-info",
+                     {"text": "请提供工资条和欠缴的月份"}) == 200
+    first = await say(platform, openid, "工资条有的")
+    assert case_no in first and "10分钟" in first
+    second = await say(platform, openid, "2023年3月到8月都没交")
+    assert case_no in second and "共收到2条" in second
+    photo = (await platform.post(image_xml(openid, "media-payslip-2"))).reply
+    assert case_no in photo and "图片" in photo and "共收到3条" in photo
+    added = await supplements(config, case_no)
+    assert [e.detail["text"] for e in added[:2]] == ["工资条有的", "2023年3月到8月都没交"]
+    assert added[2].detail["media_ids"] == ["media-payslip-2"]
+    assert len(await fetch(config.database_url, Case, openid=openid)) == 1
+    [state] = await fetch(config.database_url, DialogueState, openid=openid)
+    assert state.form is None  # not taken for a new complaint
+
+
+@pytest.mark.parametrize("answer", ["您好，工资条有的", "有的"])
+async def test_a_short_answer_that_looks_like_a_greeting_is_attached(
+        platform, http, bot_server, config, answer):
+    openid = f"o-info-short-{len(answer)}"
+    case_no = await file_case(platform, openid)
+    assert await act(http, bot_server, case_no, "request-info", {"text": "请提供工资条"}) == 200
+    assert "已把您补充的信息" in await say(platform, openid, answer)
+    assert [e.detail["text"] for e in await supplements(config, case_no)] == [answer]
+
+
+async def test_a_progress_check_or_a_new_matter_after_the_answer_goes_to_its_own_handler(
+        platform, http, bot_server, config):
+    openid = "o-info-then-else"
+    case_no = await file_case(platform, openid)
+    assert await act(http, bot_server, case_no, "request-info", {"text": "请提供工资条"}) == 200
+    await say(platform, openid, "工资条有的，每个月九千")
+    progress = await say(platform, openid, "啥时候能办好啊")
+    assert case_no in progress and "已补充" not in progress
+    thanks = await say(platform, openid, "好的谢谢")
+    assert case_no in thanks and "1条" in thanks
+    new = await say(platform, openid, "另外还有个事，我老婆的公司也不给她交社保")
+    assert "已补充" not in new
+    assert len(await supplements(config, case_no)) == 1
+    [state] = await fetch(config.database_url, DialogueState, openid=openid)
+    assert state.form  # the new complaint is being registered
+
+
+async def test_a_message_after_the_window_is_not_added_to_the_case(
+        platform, http, bot_server, config):
+    from bot.simulator import image_xml
+
+    openid = "o-info-late"
+    case_no = await file_case(platform, openid)
+    assert await act(http, bot_server, case_no, "request-info", {"text": "请提供工资条"}) == 200
+    await say(platform, openid, "工资条有的")
+    await close_window(config.database_url, openid)
+    late = await say(platform, openid, "2023年3月到8月都没交")
+    assert "已补充" not in late
+    photo = (await platform.post(image_xml(openid, "media-late"))).reply
+    assert case_no not in photo
+    assert len(await supplements(config, case_no)) == 1
+
+
+@pytest.mark.parametrize("question", [
+    "断缴会影响医保报销吗？",
+    "断缴了3个月，会不会影响医保报销啊",
+    "滞纳金是按天算的吗",
+])
+async def test_a_policy_question_while_information_is_awaited_is_answered_not_stored(
+        platform, http, bot_server, config, question):
+    openid = f"o-info-question-{abs(hash(question)) % 10**8}"
+    case_no = await file_case(platform, openid)
+    assert await act(http, bot_server, case_no, "request-info", {"text": "请提供工资条"}) == 200
+    reply = await say(platform, openid, question)
+    assert "依据" in reply  # the knowledge base's answer, with its source
+    assert case_no in reply and "还在等您补充" in reply and "请提供工资条" in reply
+    [case] = await fetch(config.database_url, Case, case_no=case_no)
+    assert case.awaiting_info is True
+    assert not await supplements(config, case_no)
+    assert "补充" in await say(platform, openid, "工资条有的")
+    assert len(await supplements(config, case_no)) == 1
+
+
+async def test_a_question_about_the_requested_item_still_reaches_the_liaison(
+        platform, http, bot_server, config):
+    openid = "o-info-ask-item"
+    case_no = await file_case(platform, openid)
+    assert await act(http, bot_server, case_no, "request-info", {"text": "请提供工资条"}) == 200
+    reply = await say(platform, openid, "工资条可以拍照发吗？")
+    assert case_no in reply and "补充" in reply
+    [added] = await supplements(config, case_no)
+    assert "拍照" in added.detail["text"]
+
+
+async def test_a_policy_question_after_the_answer_is_answered_not_added(
+        platform, http, bot_server, config):
+    openid = "o-info-then-policy"
+    case_no = await file_case(platform, openid)
+    assert await act(http, bot_server, case_no, "request-info", {"text": "请提供工资条"}) == 200
+    await say(platform, openid, "工资条有的")
+    reply = await say(platform, openid, "断缴会影响医保报销吗？")
+    assert "依据" in reply and "已补充" not in reply
+    assert len(await supplements(config, case_no)) == 1
+
+
+async def test_a_polite_reopen_request_reopens_the_resolved_case(
+        platform, http, bot_server, config):
+    openid = "o-reopen-polite"
+    case_no = await file_case(platform, openid)
+    assert await act(http, bot_server, case_no, "resolve", {"result": "已补缴"}) == 200
+    reply = await say(platform, openid, "麻烦重新办理一下")
+    assert case_no in reply and "重新打开" in reply
+    [case] = await fetch(config.database_url, Case, case_no=case_no)
+    assert case.status == "reopened"

@@ -161,3 +161,26 @@ def test_employer_names_and_generic_mentions(extract):
     assert values(extract("我们公司叫鑫源五金有限公司"), "employer") == ["鑫源五金有限公司"]
     assert values(extract("我在荔城一家酒店上班"), "employer") == []
     assert values(extract("我们公司欠社保，用人单位不管"), "employer") == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("我在深圳市宏有电子有限公司上班", "深圳市宏有电子有限公司"),
+    ("广州又一村餐饮有限公司", "广州又一村餐饮有限公司"),
+    ("我在好又多超市上班，超市没给我交社保", "好又多超市"),
+    ("万有引力科技有限公司欠我三个月社保", "万有引力科技有限公司"),
+])
+def test_employer_names_containing_you_or_again_are_whole(extract, text, name):
+    ents = extract(text)
+    assert values(ents, "employer") == [name]
+    assert spans(text, ents, "employer") == [name]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("还有宏达电子厂也没交", "宏达电子厂"),
+    ("没有宏达公司的劳动合同", "宏达公司"),
+    ("我们镇上有家宏达电子厂不给交社保", "宏达电子厂"),
+    ("新塘有宏达电子厂欠社保", "宏达电子厂"),
+    ("他们又被宏达公司辞退了", "宏达公司"),
+])
+def test_you_and_again_as_words_still_end_an_employer_name(extract, text, name):
+    assert values(extract(text), "employer") == [name]

@@ -172,3 +172,37 @@ def test_held_out_accuracy_floor(parser):
     assert ev.category.accuracy >= 0.90
     assert ev.major_recall == 1.0
     assert ev.false_major_rate <= 0.02
+
+
+@pytest.mark.parametrize("text", [
+    "啥时候能办好啊", "什么时候有结果", "办到哪一步了", "咋还没消息",
+    "啥时候能搞好", "咋还没人理我", "我的事办的咋样啦", "几时有结果", "现在到哪步了啊",
+])
+def test_colloquial_progress_checks(parser, text):
+    assert parser.parse(text).intent == "check_progress"
+
+
+@pytest.mark.parametrize("text", ["已解决", "问题解决了", "问题已经解决啦", "解决了", "都搞定了谢谢"])
+def test_saying_it_is_solved_is_not_a_cancel(parser, text):
+    assert parser.parse(text).intent == "other"
+
+
+@pytest.mark.parametrize("text", ["重新办理", "麻烦重新办理一下", "我要求重新办理"])
+def test_asking_to_reopen_is_about_the_case_not_a_cancel(parser, text):
+    assert parser.parse(text).intent == "check_progress"
+
+
+def test_spoken_question_words_read_like_written_ones(parser):
+    assert parser.parse("社保断了咋办").intent == parser.parse("社保断了怎么办").intent
+    assert parser.is_question("断缴了3个月，会不会影响医保报销啊")
+    assert not parser.is_question("2023年3月到8月都没交")
+
+
+@pytest.mark.parametrize("text, new", [
+    ("另外还有个事，我老婆公司也没交社保", True), ("我还想投诉一下物业公司", True),
+    ("再反映一个问题", True), ("我要举报鑫源五金厂", True), ("工资条有的", False),
+    ("还有劳动合同也拍了", False), ("单位说我要投诉就开除我", False),
+    ("2023年3月到8月都没交", False),
+])
+def test_opens_new_matter(parser, text, new):
+    assert parser.opens_new_matter(text) is new

@@ -1,15 +1,20 @@
-"""After registration: the payer answers a liaison's request for information, and rates a
-resolved case (not solved → legal options, or 重新办理 reopens it)."""
+"""After registration: the payer answers a liaison's request for information (often in
+several messages and photos), and rates a resolved case (not solved → legal options, or
+重新办理 reopens it)."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
 from bot.handlers.base import Context, wake_outbox
 from bot.handlers.intake import TRIGGERS
-from bot.store.models import Case, CaseEvent, utcnow
+from bot.handlers.policy import ask_policy
+from bot.handlers.progress import REOPEN
+from bot.store.dialogue import load_state, set_pending, touch
+from bot.store.models import Case, CaseEvent, DialogueState, utcnow
 from bot.store.snapshot import FEEDBACK_WINDOW
 from bot.texts import text
 from routing.cases import add_supplement, reopen_case
@@ -21,7 +26,6 @@ QUESTION = re.compile(r"((吗|么|嘛|没有|没)[?？!！。.~～]*|[?？])$")
 NOT_SOLVED = re.compile(r"((不|没|未|别|无)[^，,。.!！?？、；;\s]{0,3}(解决|满意|处理好|办好|搞定)"
                         r"|解决不了|没用|没效果|差评|很差|太差)")
 SOLVED = re.compile(r"(已解决|解决了|满意|处理好了|办好了|搞定|好评|没问题了|👍)")
-REOPEN = re.compile(r"^(重新办理|重新处理|重办|再办|重新受理|重新打开)")
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 # "5分", "五星", "5 颗星", "打4分"; not "十五分", "五分钟", "一分钱", "2.5分".
 EXPLICIT_RATING = re.compile(r"(?<![\d.十百])([1-5一二两三四五])\s*(?:分|颗?星)(?![钟钱])")
@@ -32,6 +36,21 @@ SHORT = 15
 """A message this short that mentions 解决/满意 or a score is an answer to "please rate";
 a longer one is more likely a new question and is left to the other handlers."""
 SKIP_INTENTS = {"check_progress", "cancel"}
+SUPPLEMENT_WINDOW = timedelta(minutes=10)
+"""After the payer answers a liaison's request, what else they send within this time (the
+next line, a photo of the payslip) joins the same case; each addition restarts it. Typing a
+few lines or finding and photographing a document takes minutes, while a longer window
+would start catching messages about other things."""
+WINDOW_KEY = "supplement"
+"""Key of the open window in the dialogue state's ``pending``: {case_no, until, count}. The
+state is read with every message anyway, so no query is needed to see the window."""
+FACTS = {"money", "period", "id_number", "phone", "employer", "name", "headcount"}
+"""Entity types that make a message carry information for the case even if it also asks."""
+GREET_SURE = 0.9
+GREET_CHARS = 10
+"""Greetings are short ("早上好，请问有人吗") and the model is sure of them (held-out ones
+score above 0.97)."""
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _NOISE = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]|[^\w\u4e00-\u9fff]", re.UNICODE)
 FILLERS = {"好", "好的", "好滴", "嗯", "嗯嗯", "哦", "噢", "ok", "okay", "收到", "知道了", "明白了",
            "明白", "了解", "谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "好的谢谢", "谢了", "辛苦了",
@@ -70,10 +89,20 @@ def read_feedback(reply: str) -> Feedback:
     return Feedback(rating, solved, out_of_range)
 
 
-def _filler(reply: str, intent: str) -> bool:
-    """Acknowledgements, greetings, emoji and stickers: not the information asked for."""
+def _filler(ctx: Context, reply: str, intent: str, asked: str) -> bool:
+    """Acknowledgements, greetings, emoji and stickers: not the information asked for. The
+    model's "greet" counts only for a short message it is sure of that names nothing: short
+    answers ("有的") and answers after a greeting ("您好，工资条有的") look like greetings too."""
     core = _NOISE.sub("", reply).lower()
-    return not core or core in FILLERS or (intent == "greet" and len(core) <= 10)
+    if not core or core in FILLERS:
+        return True
+    parser = ctx.services.parser
+    if parser is not None and parser.exact_intent(reply) in ("greet", "other"):
+        return True
+    nlu = ctx.nlu
+    return (intent == "greet" and nlu is not None and nlu.intent_confidence >= GREET_SURE
+            and len(core) <= GREET_CHARS and not nlu.entities
+            and not _shared_bigrams(reply, asked))
 
 
 async def _latest(session, openid: str, *conditions):
@@ -94,7 +123,10 @@ async def _question(session, case: Case) -> str:
 async def followup(ctx: Context) -> list[str] | None:
     """Answers that belong to an existing case; None when the message is about something else."""
     snapshot = ctx.snapshot
-    if snapshot is None or not snapshot.case_waiting or snapshot.in_form:
+    if snapshot is None or snapshot.in_form:
+        return None
+    window = _open_window((snapshot.state or {}).get("pending"))
+    if not snapshot.case_waiting and window is None:
         return None
     intent = ctx.nlu.intent if ctx.nlu else "other"
     reply = ctx.text.strip()
@@ -105,22 +137,20 @@ async def followup(ctx: Context) -> list[str] | None:
     openid = ctx.inbound.openid
     async with ctx.services.sessionmaker() as session:
         resolved = await _latest(session, openid, Case.status == "resolved",
-                                 Case.resolved_at > utcnow() - FEEDBACK_WINDOW)
+                                 Case.resolved_at > utcnow() - FEEDBACK_WINDOW
+                                 ) if snapshot.case_waiting else None
         rating_first = resolved is not None and (reopen or (
             len(reply) <= SHORT and not (feedback.empty and not feedback.out_of_range)))
-        waiting = None if rating_first else await _latest(
+        waiting = None if rating_first or not snapshot.case_waiting else await _latest(
             session, openid, Case.awaiting_info.is_(True))
         if waiting is not None:
-            if intent in SKIP_INTENTS or TRIGGERS.match(reply):
-                return None  # 进度 / 取消 / 反映问题: the payer wants something else
-            if _filler(reply, intent):
-                return [text("info_waiting", case_no=waiting.case_no,
-                             question=await _question(session, waiting))]
-            await add_supplement(session, waiting, reply, actor="payer",
-                                 config=ctx.services.config)
-            await session.commit()
-            wake_outbox(ctx.services)
-            return [text("info_attached", case_no=waiting.case_no)]
+            return await _answer_request(ctx, session, waiting, intent, reply)
+        if window is not None and not rating_first:
+            case = await _window_case(session, openid, window)
+            if case is not None:
+                replies = await _more_information(ctx, session, case, window, intent, reply)
+                if replies is not None:
+                    return replies
         if resolved is None:
             return None
         if reopen:
@@ -132,6 +162,122 @@ async def followup(ctx: Context) -> list[str] | None:
         if feedback.empty:
             return [text("feedback_rating_range")]
         return await _record(session, resolved, feedback)
+
+
+def _elsewhere(ctx: Context, intent: str, reply: str) -> bool:
+    """进度 / 取消 / 反映问题 / "另外还有个事": the payer wants something else than to add to
+    the case."""
+    parser = ctx.services.parser
+    return (intent in SKIP_INTENTS or bool(TRIGGERS.match(reply))
+            or (parser is not None and parser.opens_new_matter(reply)))
+
+
+def _asks_instead(ctx: Context, intent: str, asked: str) -> bool:
+    """A question that carries nothing for the case ("断缴会影响医保报销吗？"): it is answered
+    by its own handler, not stored as the information asked for. A question that describes
+    the dispute, names facts or the requested item ("工资条可以拍照吗") still goes to the
+    liaison."""
+    parser = ctx.services.parser
+    if parser is None or not parser.is_question(ctx.text) or intent == "file_dispute":
+        return False
+    if _shared_bigrams(ctx.text, asked) >= 2:
+        return False
+    facts = {e.type for e in ctx.nlu.entities} & FACTS if ctx.nlu is not None else set()
+    return not facts or intent == "ask_policy"
+
+
+def _shared_bigrams(message: str, asked: str) -> int:
+    """Two shared character pairs are about one shared term (工资条, 身份证, 劳动合同)."""
+    def pairs(value: str) -> set[str]:
+        return {run[i : i + 2] for run in _HAN_RUN.findall(value or "")
+                for i in range(len(run) - 1)}
+    return len(pairs(message) & pairs(asked))
+
+
+async def _answer_request(ctx: Context, session, case: Case, intent: str,
+                          reply: str) -> list[str] | None:
+    """The first reply to a liaison's request: stored, unless it is about something else."""
+    if _elsewhere(ctx, intent, reply):
+        return None
+    asked = await _question(session, case)
+    if _filler(ctx, reply, intent, asked):
+        return [text("info_waiting", case_no=case.case_no, question=asked)]
+    if _asks_instead(ctx, intent, asked):
+        answer = await ask_policy(ctx)
+        reminder = text("info_still_waiting", case_no=case.case_no, question=asked)
+        return ["\n\n".join([*answer, reminder])]
+    await _attach(ctx, session, case, reply)
+    return [text("info_attached", case_no=case.case_no) + "\n"
+            + text("info_more_hint", minutes=_minutes())]
+
+
+async def _more_information(ctx: Context, session, case: Case, window: dict, intent: str,
+                            reply: str) -> list[str] | None:
+    """A message soon after the payer answered: more of the same answer, unless it is a
+    question, a progress check or a new matter (those go to their own handlers)."""
+    if _elsewhere(ctx, intent, reply):
+        return None
+    asked = await _question(session, case)
+    if _filler(ctx, reply, intent, asked):
+        return [text("info_window_ack", case_no=case.case_no, count=max(_count(window), 1))]
+    if _asks_instead(ctx, intent, asked):
+        return None
+    count = await _attach(ctx, session, case, reply)
+    return [text("info_added", case_no=case.case_no, count=count, minutes=_minutes())]
+
+
+def _minutes() -> int:
+    return int(SUPPLEMENT_WINDOW.total_seconds() // 60)
+
+
+def _count(window: dict) -> int:
+    """Messages the window has collected; 0 if the stored count is unreadable."""
+    try:
+        return max(int(window.get("count") or 0), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _open_window(pending, now: datetime | None = None) -> dict | None:
+    """The supplement window in a dialogue state's ``pending`` if it is still open. A
+    malformed entry counts as closed."""
+    marker = pending.get(WINDOW_KEY) if isinstance(pending, dict) else None
+    if not isinstance(marker, dict) or not marker.get("case_no"):
+        return None
+    try:
+        until = datetime.fromisoformat(str(marker.get("until")))
+    except ValueError:
+        return None
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=timezone.utc)
+    return marker if until > (now or utcnow()) else None
+
+
+async def _window_case(session, openid: str, window: dict) -> Case | None:
+    """The payer's case the window is for, unless it was resolved meanwhile (then replies
+    are ratings)."""
+    case = await session.scalar(select(Case).where(
+        Case.openid == openid, Case.case_no == str(window.get("case_no"))))
+    return case if case is not None and case.status != "resolved" else None
+
+
+async def _attach(ctx: Context, session, case: Case, content: str,
+                  media_ids: tuple[str, ...] = ()) -> int:
+    """Store ``content`` as a supplement and open (or extend) the window, in one transaction;
+    returns how many messages the window has collected."""
+    await add_supplement(session, case, content, actor="payer", media_ids=media_ids,
+                         config=ctx.services.config)
+    now = utcnow()
+    state = await load_state(session, ctx.inbound.openid)
+    open_ = _open_window(state.pending, now)
+    count = (_count(open_) + 1
+             if open_ is not None and open_.get("case_no") == case.case_no else 1)
+    set_pending(state, WINDOW_KEY, {"case_no": case.case_no, "count": count,
+                                    "until": (now + SUPPLEMENT_WINDOW).isoformat()})
+    touch(state)
+    await session.commit()
+    wake_outbox(ctx.services)
+    return count
 
 
 async def _reopen(ctx: Context, session, case: Case, reply: str) -> list[str]:
@@ -166,15 +312,22 @@ async def _record(session, case: Case, feedback: Feedback) -> list[str]:
 
 
 async def image_for_case(ctx: Context) -> list[str] | None:
-    """A photo sent while a liaison waits for information (工资条, 劳动合同): it joins that
-    case's evidence instead of being refused for lack of a form."""
+    """A photo sent while a liaison waits for information (工资条, 劳动合同), or soon after
+    the payer answered: it joins that case's evidence instead of being refused for lack of
+    a form."""
     openid = ctx.inbound.openid
     async with ctx.services.sessionmaker() as session:
-        waiting = await _latest(session, openid, Case.awaiting_info.is_(True))
-        if waiting is None:
+        case = await _latest(session, openid, Case.awaiting_info.is_(True))
+        first = case is not None
+        if case is None:
+            state = await session.get(DialogueState, openid)
+            window = _open_window(state.pending) if state is not None else None
+            case = await _window_case(session, openid, window) if window else None
+        if case is None:
             return None
-        await add_supplement(session, waiting, text("image_supplement_note"), actor="payer",
-                             media_ids=[ctx.inbound.media_id], config=ctx.services.config)
-        await session.commit()
-    wake_outbox(ctx.services)
-    return [text("info_image_attached", case_no=waiting.case_no)]
+        count = await _attach(ctx, session, case, text("image_supplement_note"),
+                              media_ids=(ctx.inbound.media_id,))
+    if first:
+        return [text("info_image_attached", case_no=case.case_no) + "\n"
+                + text("info_more_hint", minutes=_minutes())]
+    return [text("info_image_added", case_no=case.case_no, count=count, minutes=_minutes())]

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from sqlalchemy import select
+
 from bot.handlers.base import Context
 from bot.handlers.intake_form import SPEC
+from bot.store.models import Case
 from bot.texts import text
 from routing.cases import case_for_payer, cases_of, events_of, normalize_case_no
 from routing.deadlines import to_local
@@ -24,6 +27,10 @@ _DASHES = str.maketrans({c: "-" for c in "—–－‐‑‒―_﹣"})
 _LOOSE_CASE = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,4})-*(\d{8})-*(\d{4})(?!\d)")
 _NUMBERISH = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,4}-*\d{4,}|\d{10,}")
 EXAMPLE = "ZY20261126-0001"
+REOPEN = re.compile(r"^(我要|我想|请|麻烦|申请|要求|帮我)*(重新办理|重新处理|重办|再办|重新受理|"
+                    r"重新打开|重新办)")
+"""重新办理 and its polite forms. The NLU files them under progress checks (they are about a
+case); the follow-up handler reopens a recently resolved case before they get here."""
 
 
 def _folded(message: str) -> str:
@@ -58,6 +65,8 @@ async def progress(ctx: Context, session=None) -> list[str]:
     nlu = ctx.nlu
     entity = nlu.entity("case_no") if nlu is not None else None
     case_no = entity.value if entity is not None else loose_case_no(ctx.text)
+    if case_no is None and REOPEN.match((ctx.text or "").strip()):
+        return await nothing_to_reopen(ctx, session)
     unclear = case_no is None and looks_like_case_no(ctx.text)
     if case_no is None and ctx.snapshot is not None and not ctx.snapshot.cases:
         return [text("progress_none")]
@@ -65,6 +74,20 @@ async def progress(ctx: Context, session=None) -> list[str]:
         async with ctx.services.sessionmaker() as own:
             return await _answer(own, ctx, case_no, unclear)
     return await _answer(session, ctx, case_no, unclear)
+
+
+async def nothing_to_reopen(ctx: Context, session=None) -> list[str]:
+    """重新办理 with no case resolved in the last 14 days: say whether one is already being
+    handled again, or why none can be."""
+    if session is None:
+        async with ctx.services.sessionmaker() as own:
+            return await nothing_to_reopen(ctx, own)
+    case = await session.scalar(
+        select(Case).where(Case.openid == ctx.inbound.openid, Case.status == "reopened")
+        .order_by(Case.updated_at.desc()).limit(1))
+    if case is not None:
+        return [text("reopen_already", case_no=case.case_no)]
+    return [text("reopen_none")]
 
 
 async def _answer(session, ctx: Context, case_no: str | None, unclear: bool) -> list[str]:

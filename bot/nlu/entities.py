@@ -255,6 +255,10 @@ class EntityExtractor:
                 if cut >= 0:
                     start += cut + len(word)
                     prefix = text[start : m.start()]
+            place = self._place_there_is(prefix)
+            if place:
+                start += place
+                prefix = text[start : m.start()]
             changed = True
             while changed and prefix:
                 changed = False
@@ -265,6 +269,17 @@ class EntityExtractor:
             if len(prefix) < 2 or prefix in self._emp_generic or prefix.isdigit():
                 continue
             claim(start, m.end(), "employer", text[start : m.end()])
+
+    def _place_there_is(self, prefix: str) -> int:
+        """Where the name starts in ``prefix``: after the last known place followed by 有
+        ("新塘有宏达厂": 有 as "there is"), else 0. 有 inside a name (宏有电子) stays."""
+        if self._districts is None:
+            return 0
+        end = 0
+        for m in self._districts[0].finditer(prefix):
+            if prefix.startswith("有", m.end()):
+                end = m.end() + 1
+        return end
 
     def _names(self, text: str, claim, today: date) -> None:
         for m in re.finditer(r"(?:我叫|我的名字是|我名字叫|名字叫|本人|我是|鄙人)", text):

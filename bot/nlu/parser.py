@@ -44,6 +44,7 @@ class NluParser:
         self._question = re.compile(grievance.get("question", "$^"))
         self._first_person = re.compile(grievance.get("first_person", "$^"))
         self._harm = re.compile(grievance.get("harm", "$^"))
+        self._new_matter = re.compile(rules.get("new_matter") or "$^")
         self._slots = sorted(
             ((kw, slot) for slot, kws in (rules.get("correction_slots") or {}).items()
              for kw in kws),
@@ -138,6 +139,15 @@ class NluParser:
         except Exception:  # noqa: BLE001
             return False
         return bool(self._question.search(norm))
+
+    def opens_new_matter(self, text: str) -> bool:
+        """Does the message bring up something else ("另外还有个问题", "我还想投诉…")? Then it
+        is not more information for the case the payer was just talking about."""
+        try:
+            norm = self._analysis((text or "")[:MAX_CLASSIFY_CHARS])[0].text
+        except Exception:  # noqa: BLE001
+            return False
+        return bool(self._new_matter.search(norm))
 
     def exact_intent(self, text: str) -> str | None:
         """The intent of a whole-message lexicon reply (你好, 谢谢, 好的, 取消), or None.
