@@ -69,6 +69,7 @@ FORM_ANSWERS = {
     "时间段或金额": "跳过",
     "问题类型": "1",
     "哪个区": "新塘镇",
+    "哪个镇": "新塘镇",  # the place question again, with the list of places
     "单位": None,  # per payer: its employer
     "称呼": "李四",
     "电话": None,  # per payer: its phone
