@@ -24,11 +24,16 @@ async def act(http, bot_server, case_no: str, action: str, body: dict | None = N
         return resp.status
 
 
+async def waiting_for_payslip(platform, http, bot_server, openid: str) -> str:
+    """A case filed by ``openid`` for which the liaison asked for the payslip."""
+    case_no = await file_case(platform, openid)
+    assert await act(http, bot_server, case_no, "request-info", {"text": "请提供工资条"}) == 200
+    return case_no
+
+
 async def test_requested_information_is_attached_to_the_case(platform, http, bot_server, config):
     openid = "o-info-reply"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "request-info",
-                     {"text": "请提供工资条"}) == 200
+    case_no = await waiting_for_payslip(platform, http, bot_server, openid)
     reply = await say(platform, openid, "工资条上每个月九千，单位按四千二申报")
     assert case_no in reply and "补充" in reply
     [case] = await fetch(config.database_url, Case, case_no=case_no)
@@ -148,8 +153,7 @@ async def test_information_sent_in_several_messages_all_joins_the_case(
 async def test_a_short_answer_that_looks_like_a_greeting_is_attached(
         platform, http, bot_server, config, answer):
     openid = f"o-info-short-{len(answer)}"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "request-info", {"text": "请提供工资条"}) == 200
+    case_no = await waiting_for_payslip(platform, http, bot_server, openid)
     assert "已把您补充的信息" in await say(platform, openid, answer)
     assert [e.detail["text"] for e in await supplements(config, case_no)] == [answer]
 
@@ -157,8 +161,7 @@ async def test_a_short_answer_that_looks_like_a_greeting_is_attached(
 async def test_a_progress_check_or_a_new_matter_after_the_answer_goes_to_its_own_handler(
         platform, http, bot_server, config):
     openid = "o-info-then-else"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "request-info", {"text": "请提供工资条"}) == 200
+    case_no = await waiting_for_payslip(platform, http, bot_server, openid)
     await say(platform, openid, "工资条有的，每个月九千")
     progress = await say(platform, openid, "啥时候能办好啊")
     assert case_no in progress and "已补充" not in progress
@@ -176,8 +179,7 @@ async def test_a_message_after_the_window_is_not_added_to_the_case(
     from bot.simulator import image_xml
 
     openid = "o-info-late"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "request-info", {"text": "请提供工资条"}) == 200
+    case_no = await waiting_for_payslip(platform, http, bot_server, openid)
     await say(platform, openid, "工资条有的")
     await close_window(config.database_url, openid)
     late = await say(platform, openid, "2023年3月到8月都没交")
@@ -195,8 +197,7 @@ async def test_a_message_after_the_window_is_not_added_to_the_case(
 async def test_a_policy_question_while_information_is_awaited_is_answered_not_stored(
         platform, http, bot_server, config, question):
     openid = f"o-info-question-{abs(hash(question)) % 10**8}"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "request-info", {"text": "请提供工资条"}) == 200
+    case_no = await waiting_for_payslip(platform, http, bot_server, openid)
     reply = await say(platform, openid, question)
     assert "依据" in reply  # the knowledge base's answer, with its source
     assert case_no in reply and "还在等您补充" in reply and "请提供工资条" in reply
@@ -210,8 +211,7 @@ async def test_a_policy_question_while_information_is_awaited_is_answered_not_st
 async def test_a_question_about_the_requested_item_still_reaches_the_liaison(
         platform, http, bot_server, config):
     openid = "o-info-ask-item"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "request-info", {"text": "请提供工资条"}) == 200
+    case_no = await waiting_for_payslip(platform, http, bot_server, openid)
     reply = await say(platform, openid, "工资条可以拍照发吗？")
     assert case_no in reply and "补充" in reply
     [added] = await supplements(config, case_no)
@@ -221,8 +221,7 @@ async def test_a_question_about_the_requested_item_still_reaches_the_liaison(
 async def test_a_policy_question_after_the_answer_is_answered_not_added(
         platform, http, bot_server, config):
     openid = "o-info-then-policy"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "request-info", {"text": "请提供工资条"}) == 200
+    case_no = await waiting_for_payslip(platform, http, bot_server, openid)
     await say(platform, openid, "工资条有的")
     reply = await say(platform, openid, "断缴会影响医保报销吗？")
     assert "依据" in reply and "已补充" not in reply
