@@ -74,6 +74,8 @@ class Dispatcher:
         if inbound.kind == "image":
             replies = await self._on_image(ctx) if self._on_image is not None else None
             return replies if replies is not None else [text("image_no_draft")]
+        if inbound.kind == "voice" and inbound.text is None:
+            return await self._unheard_voice(ctx)
         if inbound.kind not in ("text", "voice") or inbound.text is None:
             return media.media_reply(inbound.kind)
         # Traditional characters folded once, for every handler: "跳過" skips, "確認" confirms.
@@ -82,11 +84,39 @@ class Dispatcher:
         ctx.nlu = self.parse(inbound.text)
         ctx.snapshot = await payer_snapshot(self.services.batch, inbound.openid)
         observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
+        return self._calm(ctx, await self._answer(ctx))
+
+    async def _answer(self, ctx: Context) -> list[str]:
         for dialogue in self._dialogues if ctx.nlu is not None else ():
             replies = await dialogue(ctx)
             if replies is not None:
                 return replies
+        if smalltalk.only_anger(ctx):
+            return [text("anger_calm")]
         return await self._by_intent(ctx, ctx.nlu.intent if ctx.nlu else "other")
+
+    async def _unheard_voice(self, ctx: Context) -> list[str]:
+        """A voice message WeChat could not turn into text: the dialogue it falls into (a
+        liaison waiting for information, a form) keeps it or repeats its question, so the
+        payer knows what to do next; otherwise the payer is asked to type."""
+        ctx.text, ctx.nlu = "", self.parse("")
+        ctx.snapshot = await payer_snapshot(self.services.batch, ctx.inbound.openid)
+        for dialogue in self._dialogues if ctx.nlu is not None else ():
+            replies = await dialogue(ctx)
+            if replies is not None:
+                return replies
+        return media.media_reply("voice")
+
+    @staticmethod
+    def _calm(ctx: Context, replies: list[str]) -> list[str]:
+        """An angry payer hears an apology first, whatever else the reply does."""
+        if not replies or not smalltalk.angry(ctx.text):
+            return replies
+        first = replies[0]
+        if any(first.startswith(text(key).splitlines()[0][:8])
+               for key in ("anger_ack", "anger_calm", "anger_in_form")):
+            return replies
+        return [text("anger_ack") + "\n" + first, *replies[1:]]
 
     async def _by_intent(self, ctx: Context, intent: str) -> list[str]:
         handler = self._intents.get(intent, smalltalk.fallback)

@@ -206,3 +206,139 @@ async def test_whole_conversation_with_major_case_and_a_second_filing(
 
     second = await payer.say("我还要反映另一个单位，派潭镇的绿源农庄也没给我交社保")
     assert NOT_UNDERSTOOD not in second
+
+
+@pytest.mark.parametrize(("place", "town"), [("新糖", "新塘镇"), ("在新汤镇", "新塘镇"),
+                                             ("荔成街道", "荔城街道"), ("石摊", "石滩镇"),
+                                             ("增城新塘", "新塘镇")])
+async def test_a_misspelt_place_at_the_place_question_is_the_configured_town(
+        bot_server, config, place, town):
+    """"新糖" got "没找到", "在新汤镇" was stored as a place outside the area (its case would
+    go to the transfer group), "荔成街道" offered the same choice list twice and "增城新塘"
+    kept only the district."""
+    payer = Payer(bot_server, f"v-place-{abs(hash(place)) % 10**6}")
+    assert "哪个区" in await payer.say("公司一直没给我交社保，单位是广州宏达电子厂")
+    reply = await payer.say(place)
+    assert "称呼" in reply and "没找到" not in reply
+    assert (await slots_of(config, payer.openid))["jurisdiction"] == town
+
+
+async def test_a_misspelt_town_in_the_story_is_matched(bot_server, config):
+    """"新糖镇" in the first message was not recognised, so the place was asked again."""
+    payer = Payer(bot_server, "v-place-story")
+    reply = await payer.say("我在新糖镇宏达电子厂上班，公司欠了我半年社宝")
+    assert "哪个区" not in reply and "称呼" in reply
+    assert (await slots_of(config, payer.openid))["jurisdiction"] == "新塘镇"
+
+
+@pytest.mark.parametrize("insult", ["妈的", "傻逼机器人"])
+async def test_an_insult_at_a_question_is_not_stored_and_gets_a_calm_reply(
+        bot_server, config, insult):
+    """"妈的" where the name was asked was stored as the payer's name and the form moved on."""
+    payer = Payer(bot_server, f"v-insult-{abs(hash(insult)) % 10**6}")
+    await payer.say("公司一直没给我交社保，单位是广州宏达电子厂，在新塘镇")
+    reply = await payer.say(insult)
+    assert "抱歉" in reply and "称呼" in reply
+    assert (await slots_of(config, payer.openid)).get("name") is None
+    assert "联系电话" in await payer.say("李四")
+
+
+@pytest.mark.parametrize("message", ["你们这些当官的都是吃干饭的！", "去你妈的", "😡😡😡"])
+async def test_anger_outside_a_form_is_acknowledged_and_moves_on(bot_server, message):
+    """Anger got "抱歉，我没太明白" and the menu, as if the payer had typed nonsense."""
+    payer = Payer(bot_server, f"v-anger-{abs(hash(message)) % 10**6}")
+    reply = await payer.say(message)
+    assert NOT_UNDERSTOOD not in reply and "抱歉" in reply and "说说" in reply
+
+
+async def test_anger_with_a_progress_check_gets_an_apology_and_the_progress(
+        bot_server, config):
+    """"怎么还没人联系我，你们是干什么吃的" got the case list with no word for the anger."""
+    payer = Payer(bot_server, "v-anger-progress")
+    reply = await payer.say("我叫吴十电话13812345678，新塘镇宏达电子厂欠了我半年社保，要求补缴")
+    for answer in ("1", "跳过"):
+        if "请核对登记内容" not in reply:
+            reply = await payer.say(answer)
+    case = await the_case(config, await payer.say("确认"))
+    reply = await payer.say("怎么还没人联系我，你们是干什么吃的")
+    assert reply.startswith("非常抱歉") and case.case_no in reply
+
+
+async def test_employer_and_place_typed_after_the_greeting_start_the_form(bot_server, config):
+    """"新塘镇宏达电子厂" after "请直接说说您遇到的社保费问题" got "我没太明白"; the grievance
+    after it then started a form that asked for the employer and the place again."""
+    payer = Payer(bot_server, "v-facts-first")
+    await payer.say("你好")
+    reply = await payer.say("新塘镇宏达电子厂")
+    assert NOT_UNDERSTOOD not in reply and "说说" in reply
+    reply = await payer.say("欠我社保")
+    assert "单位" not in reply and "哪个区" not in reply and "称呼" in reply
+    slots = await slots_of(config, payer.openid)
+    assert slots["employer"] == "新塘镇宏达电子厂" and slots["jurisdiction"] == "新塘镇"
+    assert slots["description"] == "欠我社保" and slots["category"] == "employer_arrears"
+
+
+async def test_contact_details_where_the_story_is_asked_are_kept_not_the_story(
+        bot_server, config):
+    """"我叫李四，电话…" after "请说说遇到了什么问题" became the description (category 对办事
+    服务不满意), and the real grievance typed next was lost at the place question."""
+    payer = Payer(bot_server, "v-facts-description")
+    await payer.say("我要反映问题")
+    reply = await payer.say("我叫李四，电话13912345678")
+    assert "李四" in reply and "说说" in reply
+    await payer.say("公司欠我社保")
+    slots = await slots_of(config, payer.openid)
+    assert slots["description"] == "公司欠我社保" and slots["category"] == "employer_arrears"
+    assert slots["name"] == "李四" and slots["phone"] == "13912345678"
+
+
+async def test_unrecognised_voice_while_information_is_awaited_joins_the_case(
+        bot_server, config, http):
+    """A voice message without recognised text, sent to answer a liaison's request, got only
+    "请打字" and the recording was dropped."""
+    payer = Payer(bot_server, "v-voice-info")
+    reply = await payer.say("我叫吴十电话13812345678，新塘镇宏达电子厂欠了我半年社保，要求补缴")
+    for answer in ("1", "跳过"):
+        if "请核对登记内容" not in reply:
+            reply = await payer.say(answer)
+    case = await the_case(config, await payer.say("确认"))
+    async with http.post(bot_server.make_url(f"/api/cases/{case.case_no}/request-info"),
+                         headers={"Authorization": "Bearer dev-token-tax"},
+                         json={"text": "请提供工资条"}) as resp:
+        assert resp.status == 200
+    replies = await payer.dispatcher.handle(Inbound(
+        openid=payer.openid, kind="voice", text=None, media_id="voice-1", msg_id=900))
+    reply = "\n".join(replies)
+    assert case.case_no in reply and "打字" in reply
+    [after] = await fetch(config.database_url, Case, case_no=case.case_no)
+    assert "voice-1" in (after.evidence or []) and after.awaiting_info is False
+
+
+async def test_unrecognised_voice_in_a_form_repeats_the_question(bot_server, config):
+    payer = Payer(bot_server, "v-voice-form")
+    await payer.say("公司一直没给我交社保，单位是广州宏达电子厂，在新塘镇")
+    replies = await payer.dispatcher.handle(Inbound(
+        openid=payer.openid, kind="voice", text=None, media_id="voice-2", msg_id=901))
+    assert "称呼" in "\n".join(replies)
+
+
+@pytest.mark.parametrize("message", ["人工", "找客服"])
+async def test_a_bare_request_for_a_person_is_a_handoff(bot_server, config, message):
+    """"人工" got the greeting outside a form and "请告诉我您的姓名" inside one."""
+    payer = Payer(bot_server, f"v-bare-human-{abs(hash(message)) % 10**6}")
+    assert "转人工需要一个联系电话" in await payer.say(message)
+    other = Payer(bot_server, f"v-bare-human-form-{abs(hash(message)) % 10**6}")
+    await other.say("公司一直没给我交社保，单位是广州宏达电子厂，在新塘镇")
+    assert "转人工需要一个联系电话" in await other.say(message)
+    done = await other.say("13912345678")
+    case = await the_case(config, done)
+    assert case.needs_callback and case.employer == "广州宏达电子厂"
+
+
+@pytest.mark.parametrize("message", ["那我要反映", "重新开始"])
+async def test_asking_to_file_outside_a_form_starts_one(bot_server, message):
+    """"那我要反映" after a policy answer and "重新开始" after cancelling were told
+    "目前没有正在填写的登记"."""
+    payer = Payer(bot_server, f"v-start-{abs(hash(message)) % 10**6}")
+    reply = await payer.say(message)
+    assert "我来帮您登记" in reply and "没有正在填写" not in reply

@@ -13,6 +13,7 @@ from bot.handlers.base import Context, wake_outbox
 from bot.handlers.intake import TRIGGERS
 from bot.handlers.policy import ask_policy
 from bot.handlers.progress import REOPEN
+from bot.handlers.smalltalk import only_anger
 from bot.store.dialogue import load_state, set_pending, touch
 from bot.store.models import Case, CaseEvent, DialogueState, utcnow
 from bot.store.snapshot import FEEDBACK_WINDOW
@@ -125,6 +126,9 @@ async def followup(ctx: Context) -> list[str] | None:
     snapshot = ctx.snapshot
     if snapshot is None or snapshot.in_form:
         return None
+    if ctx.inbound.kind == "voice" and not ctx.text:
+        return await voice_for_case(ctx) if snapshot.case_waiting or _open_window(
+            (snapshot.state or {}).get("pending")) else None
     window = _open_window((snapshot.state or {}).get("pending"))
     if not snapshot.case_waiting and window is None:
         return None
@@ -200,6 +204,9 @@ async def _answer_request(ctx: Context, session, case: Case, intent: str,
     if _elsewhere(ctx, intent, reply):
         return None
     asked = await _question(session, case)
+    if only_anger(ctx):
+        return [text("anger_ack") + "\n" + text("info_waiting", case_no=case.case_no,
+                                                 question=asked)]
     if _filler(ctx, reply, intent, asked):
         return [text("info_waiting", case_no=case.case_no, question=asked)]
     if _asks_instead(ctx, intent, asked):
@@ -215,7 +222,7 @@ async def _more_information(ctx: Context, session, case: Case, window: dict, int
                             reply: str) -> list[str] | None:
     """A message soon after the payer answered: more of the same answer, unless it is a
     question, a progress check or a new matter (those go to their own handlers)."""
-    if _elsewhere(ctx, intent, reply):
+    if _elsewhere(ctx, intent, reply) or only_anger(ctx):
         return None
     asked = await _question(session, case)
     if _filler(ctx, reply, intent, asked):
@@ -309,6 +316,24 @@ async def _record(session, case: Case, feedback: Feedback) -> list[str]:
     if case.rating is None:
         return [text("feedback_thanks") + text("feedback_ask_rating")]
     return [text("feedback_thanks")]
+
+
+async def voice_for_case(ctx: Context) -> list[str] | None:
+    """A voice message WeChat could not turn into text while a liaison waits for
+    information: the recording itself joins the case (the payer has said what was asked),
+    and the payer is asked to type the gist too; None when no case is waiting."""
+    openid = ctx.inbound.openid
+    async with ctx.services.sessionmaker() as session:
+        case = await _latest(session, openid, Case.awaiting_info.is_(True))
+        if case is None:
+            state = await session.get(DialogueState, openid)
+            window = _open_window(state.pending) if state is not None else None
+            case = await _window_case(session, openid, window) if window else None
+        if case is None:
+            return None
+        await _attach(ctx, session, case, text("voice_supplement_note"),
+                      media_ids=(ctx.inbound.media_id,) if ctx.inbound.media_id else ())
+    return [text("info_voice_attached", case_no=case.case_no)]
 
 
 async def image_for_case(ctx: Context) -> list[str] | None:

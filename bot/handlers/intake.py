@@ -16,6 +16,7 @@ from bot.handlers.base import Context, Services, queued_messages, wake_outbox
 from bot.handlers.intake_form import (
     SPEC,
     ValidateDisputeForm,
+    facts_only,
     is_filler,
     numbered,
     pick_number,
@@ -24,7 +25,7 @@ from bot.handlers.intake_form import (
     tracker_for,
 )
 from bot.handlers.progress import progress
-from bot.handlers.smalltalk import BOT_QUESTION
+from bot.handlers.smalltalk import BOT_QUESTION, only_anger
 from bot.metrics import observe_case
 from bot.nlu.cnnum import as_int_if_whole, to_number
 from bot.periods import period_text
@@ -121,8 +122,14 @@ class IntakeDialogue:
     async def on_text(self, ctx: Context, start: bool = False) -> list[str] | None:
         """Handle a text inside (or starting) a form; None lets the intent handlers answer."""
         snapshot = ctx.snapshot
+        if ctx.inbound.kind == "voice" and not ctx.text:
+            return self._unheard(snapshot)
         if snapshot is not None:
             filing = ctx.nlu is not None and ctx.nlu.intent == "file_dispute"
+            reply = ctx.text.strip()
+            start = start or (not snapshot.in_form and (
+                bool(TRIGGERS.match(reply) or RESTART.match(reply))
+                or self._opens_with_facts(ctx)))
             if not (start or snapshot.in_form or filing or self._wants_human(ctx.text)):
                 return None
             if snapshot.state is not None:
@@ -151,6 +158,15 @@ class IntakeDialogue:
         if queued:
             wake_outbox(self.services)
         return replies
+
+    def _unheard(self, snapshot) -> list[str] | None:
+        """A voice message without recognised text during a form: nothing is stored and the
+        question is asked again, so the payer knows what to type."""
+        row = snapshot.state if snapshot is not None and snapshot.in_form else None
+        if row is None:
+            return None
+        question = self._question(row.get("requested_slot"), dict(row.get("slots") or {}))
+        return [text("voice_unrecognised") + "\n" + text("resume_question") + question]
 
     async def _step_on_snapshot(self, ctx: Context, row: dict, start: bool):
         """The common step, which only changes the form: run on the state already read with
@@ -207,7 +223,8 @@ class IntakeDialogue:
             if not (start or intent == "file_dispute"):
                 return None
             start_form(state, SPEC["form"])
-            if TRIGGERS.match(ctx.text.strip()) or not ctx.text.strip():
+            if (TRIGGERS.match(ctx.text.strip()) or RESTART.match(ctx.text.strip())
+                    or not ctx.text.strip()):
                 state.requested_slot = "description"
                 state.slots = {"requested_slot": "description"}
                 return [text("intake_start")]
@@ -259,7 +276,7 @@ class IntakeDialogue:
             set_pending(state, "which", None)
             if picked is not None:
                 return self._reask(state, choices[picked])
-        if HUMAN.search(reply):
+        if HUMAN.search(reply) or self._human_word(reply):
             state.slots = {**state.slots, "needs_callback": True}
             if not state.slots.get("description"):
                 state.slots = {**state.slots, "description": reply}
@@ -289,6 +306,9 @@ class IntakeDialogue:
                 set_pending(state, "which", fields)
                 names = [SPEC["field_names"][f] for f in fields]
                 return [text("which_field", choices=numbered(names))]
+        if only_anger(ctx):
+            return [text("anger_in_form") + "\n" + text("resume_question")
+                    + self._question(state.requested_slot, state.slots)]
         interruption = await self._interruption(session, ctx, state, act, act_confidence)
         if interruption is not None:
             return interruption
@@ -305,10 +325,30 @@ class IntakeDialogue:
         """转人工 / 找人工 / 我要人工客服: a short request for a person, not a story that
         mentions one ("人工服务态度很差" is a complaint)."""
         message = (message or "").strip()
+        if IntakeDialogue._human_word(message):
+            return True
         found = HUMAN.search(message)
         if found is None or len(message) > HUMAN_MAX_CHARS:
             return False
         return not (found.group() == "真人" and BOT_QUESTION.search(message))  # 你是真人吗
+
+    def _opens_with_facts(self, ctx: Context) -> bool:
+        """"新塘镇宏达电子厂" typed after "请直接说说您遇到的问题": the start of a report. The
+        form starts with the employer and place kept, instead of "没太明白" and the same
+        questions later."""
+        nlu, parser = ctx.nlu, self.services.parser
+        if nlu is None or nlu.intent in ("check_progress", "ask_policy") or (
+                parser is not None and parser.is_question(ctx.text)):
+            return False
+        kinds = {e.type for e in nlu.entities}
+        return bool(kinds & {"employer", "district"}) and "case_no" not in kinds and facts_only(
+            ctx.text, _message(ctx)["entities"])
+
+    @staticmethod
+    def _human_word(message: str) -> bool:
+        """"人工", "找客服!": the whole message asks for a person."""
+        bare = re.sub(r"[\s，。！？,.!?~～…吧啊呀请]", "", message or "")
+        return bare in SPEC["human_words"]
 
     # --- corrections -------------------------------------------------------------------
 
@@ -447,7 +487,8 @@ class IntakeDialogue:
         noted = [f"{SPEC['field_names'][k]}：{self._value(k, slots)}" for k in NOTED
                  if k != asked and slots.get(k) is not None and (
                      before.get(k) is None or k == "desired_outcome" and before[k] != slots[k])]
-        if noted and state.requested_slot is not None and before.get("description"):
+        if noted and state.requested_slot is not None and (
+                before.get("description") or not slots.get("description")):
             said = [text("noted", items="；".join(noted))] + said
         if state.requested_slot is None:
             if slots.get("needs_callback"):

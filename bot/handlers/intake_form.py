@@ -19,9 +19,12 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.nlu.cnnum import CN_NUM_CHARS, to_number
+from bot.nlu.dataset import load_rules
+from bot.nlu.entities import homophone_table
 from bot.texts import text
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parent / "intake.yaml").read_text("utf-8"))
+PLACE_FOLD = homophone_table((load_rules().get("entities") or {}).get("place_homophones") or [])
 FORM = SPEC["form"]
 CATEGORY_KEYS = list(SPEC["category_choices"])
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -78,6 +81,8 @@ UNSURE = re.compile(_alternatives("unsure_words"))
 META = re.compile(_alternatives("meta_words"))
 NO_PHONE = re.compile(rf"({_alternatives('no_phone_words')}).{{0,4}}({_alternatives('phone_words')})|"
                       rf"({_alternatives('phone_words')}).{{0,4}}({_alternatives('no_phone_words')})")
+FACT_LINKS = re.compile(_alternatives("fact_links"))
+FACT_ENTITIES = {"phone", "name", "district", "employer", "id_number", "headcount"}
 PUNCTUATION = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
 CONTACT_ENTITIES = {"phone", "id_number", "name", "case_no"}
 
@@ -107,6 +112,15 @@ def _without_spans(text: str, entities: list[dict]) -> str:
         if isinstance(start, int) and isinstance(end, int):
             kept[start:end] = [" "] * (end - start)
     return re.sub(r"[\s，。,.!！?？:：;；、]|电话|手机|号码|是", "", "".join(kept))
+
+
+def facts_only(reply: str, entities: list[dict]) -> bool:
+    """Who, where and which employer, but not what happened ("我叫李四，电话138…，在新塘镇",
+    "新塘镇宏达电子厂"): the facts fill their slots, and the description is still to ask."""
+    if not any(e.get("entity") in FACT_ENTITIES for e in entities):
+        return False
+    rest = FACT_LINKS.sub("", _without_spans(reply, entities))
+    return len(LETTERS.findall(rest)) <= 1
 
 
 FACES = re.compile(r"\[[^\[\]]{1,6}\]")  # WeChat faces: [捂脸], [OK]
@@ -336,7 +350,8 @@ class ValidateDisputeForm(FormValidationAction):
                 return {}
             dispatcher.utter_message(text=text("details_added"))
             return {"description": f"{current.rstrip('。；;，, ')}；{details}"}
-        if self._headcount_only(tracker) is not None:
+        if self._headcount_only(tracker) is not None or facts_only(
+                self._text(tracker), tracker.latest_message.get("entities") or []):
             return {}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if self._asked(tracker, "description") or intent == "file_dispute":
@@ -347,7 +362,8 @@ class ValidateDisputeForm(FormValidationAction):
         if tracker.get_slot("category") is not None:
             return {}
         reply = self._text(tracker)
-        if self._headcount_only(tracker) is not None:
+        if self._headcount_only(tracker) is not None or facts_only(
+                reply, tracker.latest_message.get("entities") or []):
             return {}
         if self._asked(tracker, "category"):
             choice, _ = self._choice_and_rest(reply)
@@ -367,7 +383,15 @@ class ValidateDisputeForm(FormValidationAction):
         return self._fill(tracker, "employer")
 
     async def extract_jurisdiction(self, dispatcher, tracker, domain) -> dict:
-        return self._fill(tracker, "jurisdiction", "district")
+        """"增城新塘" names the district and the town: the town is the more precise place."""
+        found = self._fill(tracker, "jurisdiction", "district")
+        districts = {d for p, d in self.places if p == d}
+        named = [e.get("value") for e in tracker.latest_message.get("entities") or []
+                 if e.get("entity") == "district"]
+        towns = [v for v in named if v not in districts]
+        if found.get("jurisdiction") in districts and towns:
+            return {"jurisdiction": towns[0]}
+        return found
 
     async def extract_name(self, dispatcher, tracker, domain) -> dict:
         return self._fill(tracker, "name")
@@ -495,6 +519,10 @@ class ValidateDisputeForm(FormValidationAction):
         if value in names:
             return {"jurisdiction": value, "jurisdiction_choices": None}
         matches = [p for p in names if value and (value in p or p in value)]
+        folded = value.translate(PLACE_FOLD)
+        if not matches and len(folded) >= 2:
+            matches = [p for p in names
+                       if folded in p.translate(PLACE_FOLD) or p.translate(PLACE_FOLD) in folded]
         if not matches:
             matches = difflib.get_close_matches(value, names, n=3, cutoff=0.6)
         towns = [m for m in matches if m not in {d for _, d in self.places if _ == d}]
@@ -503,7 +531,6 @@ class ValidateDisputeForm(FormValidationAction):
         if len(matches) == 1:
             return {"jurisdiction": matches[0], "jurisdiction_choices": None}
         if len(matches) > 1:
-            dispatcher.utter_message(text=text("jurisdiction_choices", choices=numbered(matches)))
             return {"jurisdiction": None, "jurisdiction_choices": matches}
         if self._asked(tracker, "jurisdiction") and self._not_a_place(value, tracker):
             return {"jurisdiction": None, "jurisdiction_choices": self.place_list()}

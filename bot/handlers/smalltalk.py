@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from bot.handlers.base import Context
+from bot.handlers.intake_form import SPEC
 from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, progress
 from bot.texts import text
 
@@ -12,6 +13,31 @@ THANKS = re.compile(r"^(谢谢|多谢|感谢|谢了|辛苦了|好的谢谢|谢�
 # "你是机器人吗", "是真人吗", "你是AI吧": the payer asks who answers.
 BOT_QUESTION = re.compile(r"(机器人|是真人|是不是人|是人吗|是人工吗|人工智能|自动回复|\bai\b)",
                           re.IGNORECASE)
+
+ANGER = re.compile("|".join(re.escape(w) for w in sorted(SPEC["anger_words"], key=len,
+                                                          reverse=True)), re.IGNORECASE)
+_LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+_FACTS = {"phone", "name", "employer", "district", "money", "period", "headcount", "id_number",
+          "case_no"}
+
+
+def angry(message: str) -> bool:
+    return bool(ANGER.search(message or ""))
+
+
+def only_anger(ctx: Context) -> bool:
+    """Anger or an insult and hardly anything else ("妈的", "你们是干什么吃的", "有完没完"):
+    it answers no question and asks for nothing, so it is met with a calm reply rather than
+    stored, lectured or misunderstood. Anger that also tells what happened is not this."""
+    message = (ctx.text or "").strip()
+    if not angry(message):
+        return False
+    nlu = ctx.nlu
+    if nlu is not None and any(e.type in _FACTS for e in nlu.entities):
+        return False
+    rest = _LETTERS.findall(ANGER.sub("", message))
+    intent = nlu.intent if nlu is not None else "other"
+    return len(rest) < SPEC["anger_content_chars"] or intent in ("other", "greet", "cancel")
 
 
 async def greet(ctx: Context) -> list[str]:

@@ -85,7 +85,9 @@ class EntityExtractor:
         self._money_context = re.compile(
             "(?:" + "|".join(map(re.escape, context)) + r")[^\d，。,.!?；;]{0,4}$"
         ) if context else None
+        self._fold = homophone_table(lexicon.get("place_homophones") or [])
         self._districts = _district_patterns(districts or [])
+        self._folded_districts = _folded_patterns(districts or [], self._fold)
 
     def extract(self, norm: Normalized, today: date | None = None) -> list[Entity]:
         """All entities of ``norm`` sorted by start, spans in original-text coordinates."""
@@ -239,8 +241,16 @@ class EntityExtractor:
         if self._districts is None:
             return
         pattern, canonical = self._districts
+        exact = []
         for m in pattern.finditer(text):
             claim(m.start(), m.end(), "district", canonical[m.group(0)], exclusive=False)
+            exact.append(m.span())
+        if self._folded_districts is None:
+            return
+        pattern, canonical = self._folded_districts
+        for m in pattern.finditer(text.translate(self._fold)):
+            if not any(m.start() < e and s < m.end() for s, e in exact):
+                claim(m.start(), m.end(), "district", canonical[m.group(0)], exclusive=False)
 
     def _employers(self, text: str, claim, today: date) -> None:
         if self._emp_suffix is None:
@@ -336,6 +346,27 @@ def _valid_date(yyyymmdd: str) -> bool:
 
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+
+
+def homophone_table(groups: list[str]) -> dict[int, str]:
+    """``str.translate`` table folding each character of a homophone group onto the group's
+    first one; folding keeps the length, so spans stay valid."""
+    table = {}
+    for group in groups:
+        for ch in str(group)[1:]:
+            table[ord(ch)] = str(group)[0]
+    return table
+
+
+def _folded_patterns(names: list[str], fold: dict[int, str]
+                     ) -> tuple[re.Pattern, dict[str, str]] | None:
+    """Full place names (with 镇/街道…) as typed with homophones ("新糖镇" → 新塘镇). Short
+    forms are left out: folded, they hide in everyday words (中心 reads as 中新)."""
+    canonical = {name.translate(fold): name for name in names if fold and len(name) >= 3}
+    if not canonical:
+        return None
+    keys = sorted(canonical, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, keys))), canonical
 
 
 def _district_patterns(names: list[str]) -> tuple[re.Pattern, dict[str, str]] | None:
