@@ -72,6 +72,14 @@ class Conflict(ActionError):
     status = 409
 
 
+class TransferBack(Conflict):
+    """The case would go back to an agency that already transferred it away: the seeds
+    forbid passing a case around (有权处理部门应当及时处理，不得推诿); the leadership office
+    decides who leads a disputed case. ``key`` names the console's message."""
+
+    key = "transfer_back"
+
+
 # --- visibility -------------------------------------------------------------------------
 
 
@@ -93,13 +101,21 @@ def visible_filter(agency: str):
                cast(Case.co_agencies, Text).like(pattern, escape="\\"))
 
 
+def shown_case_no(case_no: Any) -> str:
+    """The number as echoed in an error: normalised, printable, capped — a URL may carry
+    anything (NUL, newlines, kilobytes of padding) and the message must stay one short line."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in normalize_case_no(case_no))
+    return text if len(text) <= CASE_NO_CAP else text[: CASE_NO_CAP - 1] + "…"
+
+
 async def _load(session: AsyncSession, agency: str, case_no: str) -> Case:
     wanted = normalize_case_no(case_no)
-    if not wanted or len(wanted) > CASE_NO_CAP:
-        raise NotFound(f"case {str(case_no)[:CASE_NO_CAP]} not found")
+    # A NUL or a control character is in no case number, and PostgreSQL refuses NUL outright.
+    if not wanted or len(wanted) > CASE_NO_CAP or not wanted.isprintable():
+        raise NotFound(f"case {shown_case_no(case_no)} not found")
     case = await session.scalar(select(Case).where(Case.case_no == wanted))
     if case is None or not can_see(case, agency):
-        raise NotFound(f"case {case_no} not found")
+        raise NotFound(f"case {shown_case_no(case_no)} not found")
     return case
 
 
@@ -173,8 +189,8 @@ def summary(case: Case, now: datetime | None = None,
     }
 
 
-def _masked_detail(detail: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: scrub(v) if isinstance(v, str) else v for k, v in (detail or {}).items()}
+def _masked_detail(detail: Mapping[str, Any], names: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {k: scrub(v, names) if isinstance(v, str) else v for k, v in (detail or {}).items()}
 
 
 def detail_view(case: Case, events: list[CaseEvent], reveal: bool,
@@ -182,7 +198,10 @@ def detail_view(case: Case, events: list[CaseEvent], reveal: bool,
                 now: datetime | None = None) -> dict[str, Any]:
     """One case for a liaison; contact data and free text masked unless ``reveal``."""
     view = summary(case, now, names)
-    show = (lambda v: v) if reveal else scrub
+    # The masked view hides the payer's name wherever they typed it ("我叫张三"), like the
+    # group card does; otherwise contact.name "张*" would sit next to the full name.
+    own = (case.name,) if case.name else ()
+    show = (lambda v: v) if reveal else (lambda v: scrub(v, own))
     view.update({
         "jurisdiction": case.jurisdiction,
         "severity_reasons": list(case.severity_reasons or []),
@@ -205,7 +224,7 @@ def detail_view(case: Case, events: list[CaseEvent], reveal: bool,
             "revealed": reveal,
         },
         "events": [{"at": _iso(e.at), "actor": e.actor, "kind": e.kind,
-                    "detail": dict(e.detail or {}) if reveal else _masked_detail(e.detail)}
+                    "detail": dict(e.detail or {}) if reveal else _masked_detail(e.detail, own)}
                    for e in events],
     })
     return view
@@ -318,6 +337,8 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
     """Hand the case to another lead agency: its group gets the card, the payer a notice.
 
     The deadline stays: the payer's clock does not restart because of an internal hand-over.
+    A lead may not hand the case back to an agency that transferred it away before
+    (:class:`TransferBack`); only the leadership office may.
     """
     now = now or utcnow()
     raw = config.raw
@@ -331,6 +352,11 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
     case = await _steer(session, agency, case_no)
     if to_agency == case.lead_agency:
         raise Conflict(f"{to_agency} already leads case {case.case_no}")
+    if agency != LEADERSHIP and any(
+            e.kind == "transferred" and (e.detail or {}).get("from") == to_agency
+            for e in await events_of(session, case)):
+        raise TransferBack(f"{to_agency} already transferred case {case.case_no} away; "
+                           f"ask the leadership office ({LEADERSHIP}) to decide who leads it")
     old = case.lead_agency
     case.status = "transferred"
     _acted(session, case, agency, "transferred", {"from": old, "to": to_agency, "reason": why},
@@ -351,7 +377,7 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
         enqueue_cards(session, case, route, [target], raw, now)
         note = group_text("transferred_in", case_no=case.case_no,
                           from_agency=names.get(old or "", old or "—"),
-                          reason=safe_group_text(why, 200))
+                          reason=safe_group_text(why, 200, single_line=True))
         session.add(webhook_item(target.key, markdown_payload(note), kind="transfer",
                                  agency=to_agency, district=case.district, case_id=case.id,
                                  case_no=case.case_no, now=now))

@@ -5,11 +5,19 @@ A card is read by every member of a group, so it carries only masked personal da
 full contact details through the authenticated API. User text is neutralised so a payer
 cannot inject ``<@userid>`` mentions, links or colours into an official group.
 
+Payer text is also made inert as markdown: ``# * > ` < [ ]`` become their full-width twins,
+so a description cannot add headings, bold or quotes, and header fields are folded onto one
+line, so a newline in the employer's name cannot end the quote block. Control, zero-width
+and bidi characters are dropped (they could hide or reorder what a liaison reads).
+
 A WeCom markdown message may not exceed 4096 bytes of UTF-8: only the description is cut
-(with "…", never inside a character), so the header fields always arrive.
+(with "…", never inside a character), so the header fields and the footer always arrive.
+
+Texts and labels added after labels.yaml live in ``notices.yaml`` under ``card``.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
@@ -21,6 +29,7 @@ import yaml
 from bot.periods import period_text
 from bot.privacy import mask_name, mask_phone, scrub
 from routing.deadlines import SHANGHAI
+from routing.notices import load_notices, status_label
 from routing.rules import GroupTarget, Route
 from routing.webhook import (
     MARKDOWN_LIMIT,
@@ -32,10 +41,28 @@ from routing.webhook import (
 
 LABELS_PATH = Path(__file__).resolve().parent / "labels.yaml"
 
-# Caps for free-text header fields (characters), so the header can never crowd out the card.
+# Caps for free-text header fields (characters), so the header can never crowd out the card:
+# even all at their cap in 4-byte characters, header + action line + footer stay under
+# ~3,700 bytes and the description keeps room.
 _FIELD_CAP = {"employer": 100, "jurisdiction": 60, "period": 60, "amount": 60,
-              "desired_outcome": 300}
-_NEUTRAL = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "`": "｀"})
+              "desired_outcome": 200}
+_REASON_CAP = 40
+_REASONS_SHOWN = 8
+_REASONS_CAP = 120  # all reasons together
+# Payer-typed markup characters → full-width twins. Applied before masking, so the masks'
+# own "*" (138****5678) stay as the liaisons know them.
+_NEUTRAL = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "`": "｀", "*": "＊",
+                          "#": "＃"})
+# Line breaks of every kind become "\n"; tabs a space.
+_BREAKS = str.maketrans({"\r": "\n", "\v": "\n", "\f": "\n", "\x85": "\n",
+                         "\u2028": "\n", "\u2029": "\n", "\t": " "})
+# Other control characters, zero-width and bidi controls: invisible, or they reorder text.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                        r"\u2066-\u2069\ufeff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# A line of only ---, === or ___ turns the line above into a heading or draws a rule.
+_RULE_LINE = re.compile(r"^([-=_])\1{2,}$")
+_RULE_TWIN = str.maketrans({"-": "－", "=": "＝", "_": "＿"})
 
 
 @lru_cache(maxsize=4)
@@ -44,15 +71,44 @@ def load_labels(path: str | None = None) -> dict[str, Any]:
     return yaml.safe_load(Path(path or LABELS_PATH).read_text(encoding="utf-8")) or {}
 
 
-def safe_group_text(value: Any, cap: int | None = None, names: tuple[str, ...] = ()) -> str:
+def safe_group_text(value: Any, cap: int | None = None, names: tuple[str, ...] = (),
+                    single_line: bool = False) -> str:
     """User-supplied text made safe for a group: IDs/phones and the payer's ``names`` masked,
-    markup neutralised, capped at ``cap`` characters."""
+    markup neutralised, capped at ``cap`` characters.
+
+    ``single_line`` folds every line break into a space (header fields, quotes: a newline
+    there would end the quote and start free markdown); otherwise lines are trimmed and runs
+    of blank lines shortened to one.
+    """
     if value is None:
         return ""
-    text = scrub(str(value), names).translate(_NEUTRAL).strip()
+    text = _SURROGATE.sub("\ufffd", str(value).replace("\r\n", "\n")).translate(_BREAKS)
+    text = scrub(_INVISIBLE.sub("", text).translate(_NEUTRAL), names)
+    if single_line:
+        text = " ".join(text.split())
+    else:
+        lines = [_RULE_LINE.sub(lambda m: m[0].translate(_RULE_TWIN), line.strip())
+                 for line in text.split("\n")]
+        text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
     if cap is not None and len(text) > cap:
         text = text[: cap - 1] + "…"
     return text
+
+
+def quoted(text: str) -> str:
+    """Multi-line ``text`` kept inside a markdown quote: each line continues it."""
+    return text.replace("\n", "\n> ")
+
+
+def card_texts() -> dict[str, Any]:
+    """The ``card`` section of notices.yaml (labels and sentences added to the cards)."""
+    return load_notices().get("card") or {}
+
+
+def act_link(case_no: Any) -> str:
+    """"办理：联络员工作台 /console/cases/…" — where a liaison acts on the case."""
+    return str(card_texts().get("act_link", "")).format(
+        case_no=safe_group_text(case_no, 40, single_line=True))
 
 
 def _day(value: Any) -> str:
@@ -78,7 +134,7 @@ def reason_label(reason: str, reason_names: Mapping[str, str]) -> str:
     name, _, value = str(reason).partition(":")
     label = reason_names.get(name.strip())
     if label is None:
-        return safe_group_text(reason)
+        return safe_group_text(reason, _REASON_CAP, single_line=True)
     if "{n}" in label:
         return label.format(n=value.strip()) if value.strip().isdigit() else "涉及多人"
     return label
@@ -107,16 +163,22 @@ def render_card(
     major = severity == "major"
     category = str(case.get("category") or "other")
     reasons = [reason_label(r, reason_names) for r in case.get("severity_reasons") or ()]
+    if len(reasons) > _REASONS_SHOWN:  # the header must leave room for the description
+        reasons = [*reasons[:_REASONS_SHOWN], "…"]
     severity_text = severity_names.get(severity, severity)
     if major:
         severity_text = f'<font color="warning">{severity_text}</font>'
     if reasons:
-        severity_text += f"（{'、'.join(reasons)}）"
+        joined = "、".join(reasons)
+        if len(joined) > _REASONS_CAP:
+            joined = joined[: _REASONS_CAP - 1] + "…"
+        severity_text += f"（{joined}）"
     marker = ""
     if major:
         marker = f'<font color="warning">{texts.get("major_marker", "【重大疑难】")}</font>'
     co = "、".join(agency(a) for a in route.co) or "无"
-    jurisdiction = safe_group_text(case.get("jurisdiction"), _FIELD_CAP["jurisdiction"]) or "未说明"
+    jurisdiction = safe_group_text(case.get("jurisdiction"), _FIELD_CAP["jurisdiction"],
+                                   single_line=True) or "未说明"
     if route.district and route.district != jurisdiction:
         jurisdiction += f"（{route.district}）"
     if not route.in_area:
@@ -125,29 +187,48 @@ def render_card(
     if case.get("phone"):
         payer += f"（{mask_phone(case.get('phone'))}）"
 
+    extra = card_texts()
+    fields = extra.get("fields") or {}
+    unknown = extra.get("unknown", "未说明")
+
+    def one_line(key: str) -> str:
+        return safe_group_text(shown.get(key), _FIELD_CAP.get(key), single_line=True)
+
+    shown = {**case, "period": period_text(case["period"]) if case.get("period") else None}
     title = texts.get("card_title", "社保费征缴争议事项")
     lines = [
-        f"## {marker}{title} {safe_group_text(case.get('case_no'))}",
+        f"## {marker}{title} {safe_group_text(case.get('case_no'), 40, single_line=True)}",
         f"> 类别：**{category_names.get(category, category)}**",
         f"> 等级：{severity_text}",
         f"> 辖区：{jurisdiction}",
         f"> 牵头单位：**{agency(route.lead)}**",
         f"> 协办单位：{co}",
-        f"> 办理时限：{_day(case.get('deadline'))}",
+        # To the minute: the deadline keeps the time of day and escalation fires then.
+        f"> 办理时限：{_minute(case.get('deadline'))}",
     ]
-    shown = {**case, "period": period_text(case["period"]) if case.get("period") else None}
-    for label, key in (("用人单位", "employer"), ("所属期", "period"), ("涉及金额", "amount")):
+    if case.get("created_at"):
+        channel = str(case.get("channel") or "")
+        channel = (extra.get("channels") or {}).get(channel) or safe_group_text(
+            channel, 20, single_line=True) or unknown
+        lines.append(f"> {fields.get('registered_at', '登记时间')}："
+                     f"{_minute(case.get('created_at'))}（{channel}）")
+    lines.append(f"> 用人单位：{one_line('employer') or unknown}")
+    for label, key in (("所属期", "period"), ("涉及金额", "amount")):
         if shown.get(key):
-            lines.append(f"> {label}：{safe_group_text(shown.get(key), _FIELD_CAP[key])}")
+            lines.append(f"> {label}：{one_line(key)}")
     if case.get("headcount"):
-        lines.append(f"> 涉及人数：{safe_group_text(case.get('headcount'))}")
+        lines.append(f"> 涉及人数：{safe_group_text(case.get('headcount'), 12, single_line=True)}")
     lines.append(f"> 证据材料：{len(case.get('evidence') or ())} 份")
     lines.append(f"> 缴费人：{payer}")
-    if case.get("desired_outcome"):
-        outcome = safe_group_text(case.get("desired_outcome"), _FIELD_CAP["desired_outcome"])
-        lines.append(f"> 诉求：{outcome}")
+    lines.append(f"> 诉求：{one_line('desired_outcome') or unknown}")
+    if case.get("needs_callback"):
+        lines.append(f"> {fields.get('reply', '回复方式')}："
+                     f"<font color=\"warning\">{extra.get('callback', '')}</font>")
     head = "\n".join(lines) + "\n\n**反映内容**\n"
-    tail = f"\n\n<font color=\"comment\">{texts.get('privacy_footer', '')}</font>"
+    how = str(extra.get("how_to_act", "")).format(
+        case_no=safe_group_text(case.get("case_no"), 40, single_line=True))
+    tail = (f"\n\n{how}" if how else "") + (
+        f"\n<font color=\"comment\">{texts.get('privacy_footer', '')}</font>")
     names = (case.get("name"),) if case.get("name") else ()
     summary = safe_group_text(case.get("description"), names=names) or "（无）"
     budget = limit - len(head.encode("utf-8")) - len(tail.encode("utf-8"))
@@ -158,7 +239,8 @@ def render_card(
 def render_mention(case: Mapping[str, Any]) -> str:
     """Text for the separate @all message that follows a major case's card."""
     template = (load_labels().get("texts") or {}).get("mention_all", "{case_no}")
-    return cut_utf8(template.format(case_no=safe_group_text(case.get("case_no"))), TEXT_LIMIT)
+    case_no = safe_group_text(case.get("case_no"), 40, single_line=True)
+    return cut_utf8(template.format(case_no=case_no), TEXT_LIMIT)
 
 
 def messages_for(target: GroupTarget, card: str, case: Mapping[str, Any]) -> list[dict]:
@@ -178,7 +260,12 @@ def render_reminder(
     category_names: Mapping[str, str] | None = None,
 ) -> str:
     """Markdown reminder: ``kind`` is "due_soon" (due within a working day) or "overdue"
-    (deadline passed, escalated to the leadership group office)."""
+    (deadline passed, escalated to the leadership group office).
+
+    A second part says what the overseeing office needs to judge the delay without opening
+    the case — severity, place, where the case stands (still unaccepted? waiting for the
+    payer's material?) — and where to act.
+    """
     if kind not in ("due_soon", "overdue"):
         raise ValueError(f"unknown reminder kind {kind!r}")
     labels = load_labels()
@@ -187,12 +274,26 @@ def render_reminder(
     category = str(case.get("category") or "other")
     template = (labels.get("texts") or {})[f"reminder_{kind}"]
     text = template.format(
-        case_no=safe_group_text(case.get("case_no")),
+        case_no=safe_group_text(case.get("case_no"), 40, single_line=True),
         category=category_names.get(category, category),
         deadline=_minute(case.get("deadline")),
         lead=(agency_names or {}).get(lead) or lead or "未定",
     )
-    return cut_utf8(text, MARKDOWN_LIMIT)
+    extra = card_texts()
+    severity = str(case.get("severity") or "general")
+    place = safe_group_text(case.get("jurisdiction"), _FIELD_CAP["jurisdiction"],
+                            single_line=True)
+    district = safe_group_text(case.get("district"), 20, single_line=True)
+    if district and district != place:
+        place = f"{place}（{district}）" if place else district
+    status = status_label(str(case.get("status") or "")) or extra.get("unknown", "未说明")
+    if case.get("awaiting_info"):
+        status += extra.get("awaiting_info", "")
+    detail = str(extra.get("reminder_detail", "")).format(
+        severity=(labels.get("severities") or {}).get(severity, severity),
+        place=place or extra.get("unknown", "未说明"), status=status,
+        link=act_link(case.get("case_no")))
+    return cut_utf8(f"{text}\n{detail}" if detail else text, MARKDOWN_LIMIT)
 
 
 def render_alert(text: str) -> str:

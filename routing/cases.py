@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import Case, CaseCounter, CaseEvent, OutboxItem, utcnow
-from routing.cards import messages_for, render_card, safe_group_text
+from routing.cards import act_link, messages_for, quoted, render_card, safe_group_text
 from routing.deadlines import deadline_for, to_local
 from routing.notices import agency_names, enqueue_notice
 from routing.outbox import dialect_name, enqueue_alert, group_text, webhook_item
@@ -246,9 +246,15 @@ async def add_supplement(
     if config is not None and case.lead_agency:
         target = group_for(default_rules(), case.lead_agency, case.district, config.raw)
         if target is not None:
-            shown = (safe_group_text(text, 500, (case.name,) if case.name else ())
-                     or f"（{len(media)} 张图片）")
-            body = markdown_payload(group_text("supplement", case_no=case.case_no, text=shown))
+            # Kept inside the quote line by line: a payer's newline must not end the quote
+            # and let the rest render as free markdown.
+            shown = safe_group_text(text, 500, (case.name,) if case.name else ())
+            if media:
+                shown = f"{shown}（另附 {len(media)} 张图片）" if shown else (
+                    f"（{len(media)} 张图片）")
+            body = markdown_payload(group_text(
+                "supplement", case_no=case.case_no, text=quoted(shown or "（无）"),
+                link=act_link(case.case_no)))
             session.add(webhook_item(target.key, body, kind="supplement", agency=target.agency,
                                      district=case.district, case_id=case.id,
                                      case_no=case.case_no, now=now))
@@ -283,7 +289,9 @@ async def reopen_case(
     if target is not None:
         local = to_local(case.deadline).strftime("%Y-%m-%d %H:%M")
         note = group_text("reopened", case_no=case.case_no, deadline=local,
-                          reason=safe_group_text(reason, 200) or "未说明")
+                          reason=safe_group_text(reason, 200, (case.name,) if case.name else (),
+                                                 single_line=True) or "未说明",
+                          link=act_link(case.case_no))
         session.add(webhook_item(target.key, markdown_payload(note), kind="reopened",
                                  agency=target.agency, district=case.district,
                                  case_id=case.id, case_no=case.case_no, now=now))

@@ -250,3 +250,26 @@ async def test_supplement_is_recorded_clears_awaiting_info_and_tells_the_lead_gr
     await drain(dispatcher, T0)
     texts = card_texts(fake_webhook, "dev-key-zc-tax")
     assert "缴费人补充材料" in texts[-1] and PHONE not in texts[-1]
+
+
+async def test_supplement_and_reopen_notes_keep_payer_text_inside_their_quote(
+        sm, config, rules, dispatcher, fake_webhook):
+    """Regression: a multi-line supplement ended the quote after its first line, so the
+    rest ("# …", "**…**") rendered as free markdown; the notes now also say where to act."""
+    from routing.cases import reopen_case
+
+    case = await register(sm, config, rules)
+    async with sm() as session:
+        case = await session.get(Case, case.id)
+        await add_supplement(session, case, "第一行\n# 标题\n**加粗**\n\n\n> 引用",
+                             actor="payer", media_ids=["media-9"], config=config, now=T0)
+        await reopen_case(session, case, "还是没退\n# 没解决", config=config, now=T0)
+        await session.commit()
+    await drain(dispatcher, T0)
+    supplement, reopened = card_texts(fake_webhook, "dev-key-zc-tax")[-2:]
+    quote = supplement.split("\n\n")[0].splitlines()[1:]
+    assert quote[0] == "> 第一行" and all(line.startswith("> ") for line in quote)
+    assert "> ＃ 标题" in quote and "> ＊＊加粗＊＊" in quote and "> ＞ 引用（另附 1 张图片）" in quote
+    assert f"/console/cases/{case.case_no}" in supplement
+    assert "\n" not in reopened.split("（", 1)[1].split("）", 1)[0]  # reason on one line
+    assert "还是没退 ＃ 没解决" in reopened and f"/console/cases/{case.case_no}" in reopened

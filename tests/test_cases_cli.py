@@ -60,3 +60,16 @@ async def test_show_masks_contact_and_resolve_queues_the_payer_notices(
     assert stored.status == "resolved"
     assert kinds == ["resolved", "feedback_request"]
     assert await run(config, "case", "resolve", case.case_no, "--result", "again") == 1
+
+
+async def test_odd_case_numbers_find_the_case_or_give_one_short_error_line(
+        sm, config, rules, capsys):
+    """Regression: an unknown number was echoed raw — control characters, newlines and any
+    amount of padding — into the error line."""
+    case = await register(sm, config, rules)
+    assert await run(config, "case", "show", " " + case.case_no.lower() + " ") == 0
+    assert json.loads(capsys.readouterr().out)["case_no"] == case.case_no
+    for typed in ("ZY\x1b[2J\n0001", " " * 500 + "ZY1", "x" * 500):
+        assert await run(config, "case", "show", typed) == 3
+        err = capsys.readouterr().err.strip().splitlines()[-1]
+        assert err.startswith("error: case ") and err.isprintable() and len(err) < 80

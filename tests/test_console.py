@@ -451,3 +451,51 @@ async def test_an_unexpected_failure_is_a_friendly_page_not_a_500(signed_in, mon
         page = await resp.text()
         assert resp.status == 503
     assert "系统暂时无法处理该请求" in page and "database went away" not in page
+
+
+async def test_transfer_back_is_not_offered_and_is_explained_when_forced(server, signed_in,
+                                                                          rules):
+    """Regression: the console offered the agency that had just passed the case on, and a
+    refused hand-back read like a status problem. Now it is not offered to the lead, and a
+    forced POST names the reason and the leadership office."""
+    case = await new_case(server, rules)
+    tax, tax_csrf = await signed_in("tax")
+    async with tax.post(f"/console/cases/{case.case_no}/transfer",
+                        data={"csrf": tax_csrf, "agency": "hrss", "reason": "应由人社局牵头"},
+                        allow_redirects=False) as resp:
+        assert resp.status == 303
+    hrss, csrf = await signed_in("hrss")
+    async with hrss.get(f"/console/cases/{case.case_no}") as resp:
+        page = await resp.text()
+    assert '<option value="tax">' not in page and '<option value="healthcare">' in page
+    async with hrss.post(f"/console/cases/{case.case_no}/transfer",
+                         data={"csrf": csrf, "agency": "tax", "reason": "退回"}) as resp:
+        assert resp.status == 409
+        page = await resp.text()
+    assert "不能再转回" in page and "领导小组办公室" in page
+    boss, _ = await signed_in("leadership")
+    async with boss.get(f"/console/cases/{case.case_no}") as resp:
+        assert '<option value="tax">' in await resp.text()
+
+
+async def test_masked_csv_hides_the_payers_name_typed_into_their_text(server, signed_in,
+                                                                       rules):
+    """Regression: the masked export showed 姓名 "张*" but 问题描述 "我叫张三…"."""
+    await new_case(server, rules, now=T0, description="我叫张三，滞纳金太多",
+                   desired_outcome="张三要求减免")
+    tax, _ = await signed_in("tax")
+    async with tax.get("/console/export.csv?from=2026-11-23&to=2026-11-30") as resp:
+        header, *cases = await read_csv(resp)
+    by_name = dict(zip(header, cases[0]))
+    assert "张三" not in str(cases)
+    assert by_name["问题描述"] == "我叫张*，滞纳金太多" and by_name["诉求"] == "张*要求减免"
+
+
+async def test_case_page_shows_period_and_channel_in_words(server, signed_in, rules):
+    """Regression: the page showed the NLU's period code and the channel key ("wechat")."""
+    case = await new_case(server, rules, period="2025-01/2025-06")
+    tax, _ = await signed_in("tax")
+    async with tax.get(f"/console/cases/{case.case_no}") as resp:
+        page = await resp.text()
+    assert "2025年1月至2025年6月" in page and "2025-01/2025-06" not in page
+    assert "微信公众号" in page

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.store.models import Case, utcnow
+from routing.cases import add_supplement
 from tests import test_cases as base
 from tests.test_cases import PHONE, events, new_case, set_last_message
 
@@ -181,3 +182,58 @@ async def test_an_unknown_filter_value_is_refused_not_answered_with_no_cases(
     status, body = await client.call("GET", f"/api/cases?{query}", TAX)
     assert status == 400
     assert "unknown" in body["error"] and "one of" in body["error"]
+
+
+async def test_a_case_cannot_be_passed_back_to_an_agency_that_transferred_it_away(
+        server, client, rules, sm):
+    """Regression: tax → hrss → tax → hrss … was accepted without end, each hop a new card
+    and a new "已转办" notice to the payer. Handing back is now a 409 naming the leadership
+    office, which may still decide the lead."""
+    case = await new_case(server, rules)
+    url = f"/api/cases/{case.case_no}/transfer"
+    assert (await client.call("POST", url, TAX, json={"agency": "hrss", "reason": "基数核定"}))[0] == 200
+    status, body = await client.call("POST", url, HRSS, json={"agency": "tax", "reason": "退回"})
+    assert status == 409 and "leadership" in body["error"]
+    assert (await client.call("POST", url, HRSS,
+                              json={"agency": "healthcare", "reason": "医保核定"}))[0] == 200
+    status, _ = await client.call("POST", url, {"Authorization": "Bearer dev-token-healthcare"},
+                                  json={"agency": "tax", "reason": "又转回"})
+    assert status == 409  # a longer loop is refused too
+    status, body = await client.call("POST", url, LEADERSHIP,
+                                     json={"agency": "tax", "reason": "领导小组确定由税务牵头"})
+    assert status == 200 and body["lead_agency"] == "tax"
+    kinds = [e.kind for e in await events(sm, case)]
+    assert kinds.count("transferred") == 3
+
+
+@pytest.mark.parametrize("raw", ["%00", "ZY20261123-0001%0A", "%E2%80%AE" + "9" * 30,
+                                 "%20" * 900 + "ZY1", "..%2F..%2Fetc", "%F0%9F%98%80"])
+async def test_odd_case_numbers_are_a_short_one_line_404(server, client, rules, raw):
+    await new_case(server, rules)
+    status, body = await client.call("GET", f"/api/cases/{raw}", TAX)
+    assert status == 404
+    assert body["error"].isprintable() and len(body["error"]) < 70
+
+
+async def test_case_numbers_as_liaisons_type_them_find_the_case(server, client, rules):
+    case = await new_case(server, rules)
+    for typed in (case.case_no.lower(), case.case_no.replace("-", "－"),
+                  "%20" + case.case_no + "%20"):
+        status, body = await client.call("GET", f"/api/cases/{typed}", TAX)
+        assert status == 200 and body["case_no"] == case.case_no
+
+
+async def test_masked_view_hides_the_payers_name_typed_into_their_text(server, client, rules,
+                                                                       sm):
+    """Regression: contact.name read "张*" while the description beside it said "我叫张三"."""
+    case = await new_case(server, rules, description="我叫张三，滞纳金太多",
+                          desired_outcome="张三要求减免")
+    async with sm() as session:
+        stored = await session.get(Case, case.id)
+        await add_supplement(session, stored, "张三补充：工资条", actor="payer")
+        await session.commit()
+    status, body = await client.call("GET", f"/api/cases/{case.case_no}", TAX)
+    assert status == 200 and "张三" not in str(body)
+    assert body["description"] == "我叫张*，滞纳金太多"
+    status, body = await client.call("GET", f"/api/cases/{case.case_no}?contact=1", TAX)
+    assert "我叫张三" in body["description"]

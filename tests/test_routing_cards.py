@@ -157,3 +157,78 @@ def test_alert_is_scrubbed_and_bounded():
     alert = render_alert(f"案件通知失败，缴费人{PHONE}" + "错" * 5000)
     assert PHONE not in alert
     assert len(alert.encode("utf-8")) <= MARKDOWN_LIMIT
+
+
+# --- regressions: markdown safety, the 报送单 fields, how to act ----------------------------
+
+HOSTILE = ("# 标题\n> 引用\n**粗体** `code` <font color=\"info\">绿</font>\n标题\n---\n"
+           "___\r\n\r\n\r\n\r\n## 二级\u2028第二行")
+
+
+def _payer_lines(card: str) -> list[str]:
+    """Card lines between the header and the action line: what payer text produced."""
+    lines = card.splitlines()
+    return lines[lines.index("**反映内容**") + 1:]
+
+
+def test_payer_markdown_and_newlines_cannot_break_the_card(rules):
+    case = make_case(description=HOSTILE, employer="**某厂**\n# 第二行",
+                     desired_outcome="补缴\n## 全部", jurisdiction="新塘镇\n> x",
+                     amount="*8万*", period="2024\n#")
+    card = render_card(case, route_for(rules, case), AGENCY_NAMES)
+    lines = card.splitlines()
+    assert lines[0].startswith("## ") and not any(
+        line.startswith("#") for line in lines[1:])           # no payer heading
+    header = lines[1:lines.index("")]
+    assert all(line.startswith("> ") for line in header)       # newlines stayed in the quote
+    assert "> 用人单位：＊＊某厂＊＊ ＃ 第二行" in header
+    assert "> 诉求：补缴 ＃＃ 全部" in header
+    body = "\n".join(_payer_lines(card))
+    assert "**粗体**" not in body and "`" not in body and "<font color=\"info\">" not in body
+    assert not any(line.startswith((">", "---", "___")) for line in _payer_lines(card))
+    assert "\r" not in card and "\u2028" not in card and "\n\n\n" not in card
+    assert card.count("<font") == card.count("</font>") == 1  # only the footer's
+
+
+def test_card_carries_the_registration_form_fields_and_says_how_to_act(rules):
+    created = datetime(2026, 3, 6, 9, 30, tzinfo=SHANGHAI)
+    case = make_case(created_at=created, channel="wechat", employer=None,
+                     desired_outcome=None, needs_callback=True)
+    card = render_card(case, route_for(rules, case), AGENCY_NAMES)
+    assert "> 办理时限：2026-03-13 10:00" in card           # to the minute, like escalation
+    assert "> 登记时间：2026-03-06 09:30（微信公众号）" in card  # 报送单 受理时间
+    assert "> 用人单位：未说明" in card and "> 诉求：未说明" in card  # missing, said so
+    assert "转人工" in card and "回电" in card                # the payer waits for a call
+    assert "/console/cases/ZY20260306-0007" in card
+    assert "/api/cases/ZY20260306-0007/accept" in card
+    assert card.rstrip().endswith("</font>")
+    plain = render_card(make_case(), route_for(rules, make_case()), AGENCY_NAMES)
+    assert "转人工" not in plain
+
+
+def test_card_with_every_field_at_its_cap_and_invisible_characters_fits_and_keeps_footer(
+        rules):
+    emoji = "😀"
+    case = make_case(
+        description=("\u202e反向\u200b\x00" + emoji * 3000 + "\ud800"),
+        employer=emoji * 500, desired_outcome=emoji * 2000, jurisdiction=emoji * 300,
+        period=emoji * 300, amount=emoji * 300, headcount=10**30,
+        severity="major", severity_reasons=[f"custom{i}:{emoji * 100}" for i in range(60)],
+        created_at=datetime(2026, 3, 6, 9, 30, tzinfo=SHANGHAI), channel=emoji * 100)
+    card = render_card(case, route_for(rules, case), AGENCY_NAMES)
+    data = card.encode("utf-8")  # a lone surrogate would raise here
+    assert len(data) <= MARKDOWN_LIMIT
+    assert "\u202e" not in card and "\u200b" not in card and "\x00" not in card
+    assert "/console/cases/ZY20260306-0007" in card and card.rstrip().endswith("</font>")
+    assert "…" in card
+
+
+def test_reminders_say_severity_place_status_and_where_to_act():
+    case = make_case(status="accepted", awaiting_info=True, district="增城区",
+                     severity="major", jurisdiction="新塘镇\n# x")
+    for kind in ("due_soon", "overdue"):
+        text = render_reminder(case, kind, AGENCY_NAMES)
+        assert "重大疑难事项" in text and "新塘镇 ＃ x（增城区）" in text
+        assert "办理中" in text and "待缴费人补充材料" in text
+        assert "/console/cases/ZY20260306-0007" in text
+        assert not any(line.startswith("#") for line in text.splitlines())

@@ -18,9 +18,10 @@ from bot.console.core import PREFIX, Console, redirect
 from bot.console.listing import Filters, list_page
 from bot.console.render import error_text, render, texts
 from bot.console.session import Session
+from bot.periods import period_text
 from bot.store.models import utcnow
 from routing import actions
-from routing.cards import load_labels, reason_label
+from routing.cards import card_texts, load_labels, reason_label
 
 ACTIONS = ("accept", "note", "request-info", "transfer", "resolve")
 
@@ -53,11 +54,22 @@ async def case_page(request: web.Request, console: Console, session: Session, *,
                                         actor=session.agency, config=console.config)
         if reveal:
             await db.commit()
+    # As the group card shows them: the NLU's period code (2025-01/2025-06) and the channel
+    # key (wechat) mean nothing to a liaison.
+    if detail.get("period"):
+        detail["period"] = period_text(detail["period"])
+    channel = detail.get("channel") or ""
+    detail["channel"] = (card_texts().get("channels") or {}).get(channel, channel)
     done = (texts().get("done") or {}).get(request.query.get("done") or "")
     steer = present.can_steer(detail, session.agency)
     open_case = detail["status"] not in ("resolved", "closed")
+    # Agencies that already passed the case on are not offered to a lead: handing it back
+    # is refused (actions.TransferBack); the leadership office may still choose them.
+    passed = set() if session.agency == actions.LEADERSHIP else {
+        (e.get("detail") or {}).get("from") for e in detail["events"]
+        if e.get("kind") == "transferred"}
     targets = {k: v for k, v in console.names.items()
-               if k != detail.get("lead_agency") and k != actions.LEADERSHIP}
+               if k != detail.get("lead_agency") and k != actions.LEADERSHIP and k not in passed}
     return render("case.html", status=status, **console.context(
         session, case=detail, timeline=present.timeline(detail["events"], console.names),
         reasons=[reason_label(r, load_labels().get("reasons") or {})
@@ -104,7 +116,9 @@ async def act(request: web.Request, console: Console, session: Session) -> web.S
             await _run(action, db, console, session.agency, case_no, form)
             await db.commit()
     except (actions.BadRequest, actions.Forbidden, actions.Conflict) as exc:
-        key = {400: "bad_request", 403: "forbidden", 409: "conflict"}[exc.status]
+        # A specific reason (e.g. a transfer back) has its own message; else by status.
+        key = getattr(exc, "key", None) or {400: "bad_request", 403: "forbidden",
+                                            409: "conflict"}[exc.status]
         return await case_page(request, console, session, error=error_text(key),
                                status=exc.status)
     console.notify()

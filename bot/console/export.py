@@ -69,7 +69,8 @@ def _yes_no(value: bool | None) -> str:
 
 def row(case: Case, full: bool, names: Mapping[str, str], labels: Mapping[str, Mapping],
         late: bool) -> list[str]:
-    text = (lambda v: v or "") if full else scrub
+    own = (case.name,) if case.name else ()  # the name typed into the text is masked too
+    text = (lambda v: v or "") if full else (lambda v: scrub(v, own))
     amount = "" if case.amount is None else f"{case.amount:g}"
     cells = [
         case.case_no, _when(case.created_at), status_label(case.status),
