@@ -262,7 +262,8 @@ def main() -> None:
     ap.add_argument("--file", help="labelled JSONL to report on instead of held-out + fresh")
     args = ap.parse_args()
     files = ([Path(args.file)] if args.file else
-             [DATA / f"kb_{name}.jsonl" for name in ("heldout", "fresh", "fresh2", "fresh3")])
+             [DATA / f"kb_{name}.jsonl"
+              for name in ("heldout", "fresh", "fresh2", "fresh3", "fresh4")])
     files = [f for f in files if f.exists()]
     sets = {f.name: read_jsonl(f) for f in files}
     if args.calibrate:

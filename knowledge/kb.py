@@ -54,6 +54,7 @@ class Candidates:
     mixed: str | None = None  # hotline of an off-topic word beside an in-scope one
     dispute: bool = False  # sounds like a grievance the payer may want to register
     unanswered: tuple[tuple[str, str], ...] = ()  # aspects no entry answers (scope.yaml)
+    text: str = ""  # the question with known misspellings corrected (lexicon.yaml typos)
 
 
 def _read_yaml(name: str) -> dict:
@@ -94,14 +95,15 @@ class KnowledgeBase:
 
     def candidates(self, q: str) -> Candidates:
         """Everything the decision needs that does not depend on the thresholds."""
-        oos_hotline = self.scope.out_of_scope_hotline(q)
+        text = self.tokenizer.lexicon.correct(q)  # every rule below reads 社保 for 社包
+        oos_hotline = self.scope.out_of_scope_hotline(text)
         if oos_hotline:
-            return Candidates(q, [], oos_hotline=oos_hotline)
-        hits, tokens = self.retriever.search(q, k=1 + self.settings.also_max)
-        return Candidates(q, hits, in_domain=self.scope.in_domain(q, tokens),
-                          mixed=self.scope.mentioned_out_of_scope(q),
-                          dispute=self.scope.is_dispute_like(q),
-                          unanswered=self.scope.unanswered_topics(q))
+            return Candidates(q, [], oos_hotline=oos_hotline, text=text)
+        hits, tokens = self.retriever.search(text, k=1 + self.settings.also_max)
+        return Candidates(q, hits, in_domain=self.scope.in_domain(text, tokens),
+                          mixed=self.scope.mentioned_out_of_scope(text),
+                          dispute=self.scope.is_dispute_like(text),
+                          unanswered=self.scope.unanswered_topics(text, tokens), text=text)
 
     def decide(self, c: Candidates, s: Settings | None = None) -> KbAnswer:
         """Answer with the best hit that is about the question's topic, or decline.
@@ -112,12 +114,13 @@ class KnowledgeBase:
         """
         s = s or self.settings
         q = c.question
+        text = c.text or q
         if c.oos_hotline:
             return KbAnswer(question=q, hotline=c.oos_hotline, out_of_scope=True)
         best_score = round(c.hits[0].score, 3) if c.hits else 0.0
         if not c.in_domain:
             return KbAnswer(question=q, score=best_score, dispute_like=c.dispute,
-                            hotline=self.scope.hotline_for(q), out_of_scope=True)
+                            hotline=self.scope.hotline_for(text), out_of_scope=True)
         min_score = s.min_score * (1.5 if c.mixed else 1.0)
         min_cov = max(s.min_coverage, 0.6) if c.mixed else s.min_coverage
         # an entry about another insurance type (养老 entry, 医保 question) is never the answer,
@@ -127,7 +130,7 @@ class KnowledgeBase:
                    and not h.other_type]
         if not passing:
             return KbAnswer(question=q, score=best_score, dispute_like=c.dispute,
-                            hotline=c.mixed or self.scope.hotline_for(q))
+                            hotline=c.mixed or self.scope.hotline_for(text, aspects=c.unanswered))
         top = passing[0]
         entry = self.entries[top.index]
         missing = [h for w, h in c.unanswered if w not in self.entry_text[top.index]]

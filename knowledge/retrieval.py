@@ -18,6 +18,7 @@ entry with `requires` words (a special case of a sibling entry) ranks lower by
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,10 @@ class BM25Lucene(BM25Okapi):
             self.idf[word] = math.log(1 + (n_docs - freq + 0.5) / (freq + 0.5))
         self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
 
+
+# a clause that asks something: a question word or particle, or 不 at its end (合法不, 算工伤不)
+_ASKS = re.compile(r"[吗呢么嘛怎咋啥哪几谁]|什么|多少|多久|多长|如何|能不能|可不可以|是不是|会不会|"
+                   r"要不要|有没有|行不行|对不对|算不算|还是|不$")
 
 BM25_VARIANTS = {"okapi": BM25Okapi, "lucene": BM25Lucene, "bm25l": BM25L, "bm25plus": BM25Plus}
 
@@ -138,6 +143,7 @@ class Retriever:
                 bis_all.update(bis)
             self.entry_tokens.append(toks_all)
             self.entry_bigrams.append(bis_all)
+        self.vocabulary: set[str] = set().union(*self.entry_tokens)
         self.entry_facets = [f if len(f) == 1 else set()
                              for f in map(tokenizer.lexicon.facets_of, self.entry_tokens)]
         self.indexes: list[tuple[np.ndarray, Postings, Postings]] = []
@@ -193,6 +199,28 @@ class Retriever:
     def _weight(self, tokens: set[str]) -> float:
         return sum(self.idf.get(t, self.unknown_idf) for t in tokens)
 
+    def story_tokens(self, query: str) -> set[str]:
+        """Topic words that occur only in the story around a question, not in the question.
+
+        Payers tell what happened before they ask ("去年从架子上掉下来摔断了腿，…，公司也没给俺交过
+        工伤保险，这个该找谁赔"). A clause that names nothing any entry knows and asks nothing is
+        story: its words are left out of the coverage (how much of the question an entry knows),
+        which they would otherwise dilute until no entry covers enough. A clause that asks
+        something keeps its unknown words (企业年金怎么领 must still count 年金).
+        """
+        clauses = clean(query).split()
+        if len(clauses) < 2:
+            return set()
+        kept: set[str] = set()
+        story: set[str] = set()
+        for clause in clauses:
+            words = self.tok.meaningful(self.tok.tokens(clause))
+            if words & self.vocabulary or _ASKS.search(clause):
+                kept |= words
+            else:
+                story |= words
+        return story - kept
+
     def search(self, query: str, k: int = 3) -> tuple[list[Hit], list[str]]:
         """Top-k entries for `query` and the query's ranking tokens (after synonyms/rewrites)."""
         toks, bis, topic_bis = self.tok.analyse(query)
@@ -201,6 +229,9 @@ class Retriever:
         meaningful = self.tok.meaningful(toks)
         if not self.indexes or not toks and not bis:
             return [], []
+        story = self.story_tokens(query)
+        if meaningful - story:
+            meaningful -= story
         scores = self._scores(toks, bis)
         # re-rank the BM25 shortlist by how much of the query's topic words each entry covers:
         # "医保单位和个人都要交吗" must prefer the entry that mentions 医保 over one that only

@@ -6,6 +6,7 @@ the ranking; the decline must name the hotline that can actually help.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .textnorm import clean
@@ -29,6 +30,9 @@ class Scope:
     tag_hotlines: dict[str, str] = field(default_factory=dict)
     default_hotline: str = "12345"
     unanswered: list[tuple[str, str]] = field(default_factory=list)  # (keyword, hotline)
+    # out-of-scope words in these describe the payer's situation (农村户口, 交警认定)
+    context_patterns: list[re.Pattern] = field(default_factory=list)
+    topic_fallback: str = "12333"  # unanswered aspect under `topic` when no topic word is named
 
     @classmethod
     def from_dict(cls, raw: dict) -> Scope:
@@ -51,7 +55,17 @@ class Scope:
             tag_hotlines={str(k): str(v) for k, v in (raw.get("tag_hotlines") or {}).items()},
             default_hotline=str(raw.get("default_hotline") or "12345"),
             unanswered=[(w, h) for w, h in unanswered if w],
+            context_patterns=[re.compile(p) for p in raw.get("context_patterns") or ()],
+            topic_fallback=str(raw.get("topic_fallback") or "12333"),
         )
+
+    def _flat(self, query: str) -> str:
+        """Cleaned text without the situational phrases of `context_patterns`: the text the
+        out-of-scope keywords are looked for in."""
+        text = clean(query).replace(" ", "")
+        for pattern in self.context_patterns:
+            text = pattern.sub("", text)
+        return text
 
     def out_of_scope_hotline(self, query: str) -> str | None:
         """Hotline for an out-of-scope question, or None when it may be in scope.
@@ -59,7 +73,7 @@ class Scope:
         An in-scope guard word (社保, 养老保险…) sends mixed questions such as
         "公积金和社保都要交吗" on to retrieval, which still declines weak matches.
         """
-        text = clean(query).replace(" ", "")
+        text = self._flat(query)
         for word, hotline in self.out_of_scope:
             if word and word in text:
                 if any(g and g in text.replace(word, "") for g in self.in_scope_guard):
@@ -82,26 +96,42 @@ class Scope:
 
     def mentioned_out_of_scope(self, query: str) -> str | None:
         """Hotline of any out-of-scope keyword in the query, even next to a guard word."""
-        text = clean(query).replace(" ", "")
+        text = self._flat(query)
         return next((hotline for word, hotline in self.out_of_scope if word and word in text),
                     None)
 
-    def unanswered_topics(self, query: str) -> tuple[tuple[str, str], ...]:
+    def unanswered_topics(self, query: str, tokens: Iterable[str] = ()
+                          ) -> tuple[tuple[str, str], ...]:
         """(keyword, hotline) of every social-insurance aspect no entry answers that the
-        question names (养老金…涨, 几号发, 认证, 返聘, 伤残等级, 报销比例…)."""
+        question names (养老金…涨, 几号发, 认证, 返聘, 伤残等级, 报销比例…), in its words or
+        in a token the lexicon gives it (a rewrite reads 退了休还在超市打工 as 返聘)."""
         text = clean(query).replace(" ", "")
-        return tuple((w, h) for w, h in self.unanswered if w in text)
+        toks = set(tokens)
+        return tuple((w, self._aspect_hotline(h, text)) for w, h in self.unanswered
+                     if w in text or w in toks)
+
+    def _aspect_hotline(self, hotline: str, text: str) -> str:
+        """An aspect under `topic` (几号发, 几点上班, 到账) goes to the office of what the
+        question is about: the first topic_hotlines word, else `topic_fallback`."""
+        if hotline != "topic":
+            return hotline
+        return next((h for w, h in self.topic_hotlines if w and w in text), self.topic_fallback)
 
     def is_dispute_like(self, query: str) -> bool:
         text = clean(query).replace(" ", "")
         return any(p.search(text) for p in self.dispute_patterns)
 
-    def hotline_for(self, query: str, tags: tuple[str, ...] = ()) -> str:
-        """Topic hotline: query keywords first (the payer's words), then the entry's tags."""
+    def hotline_for(self, query: str, tags: tuple[str, ...] = (),
+                    aspects: Iterable[tuple[str, str]] = ()) -> str:
+        """Topic hotline: query keywords first (the payer's words), then the hotline of an
+        unanswered aspect the social-insurance question names (几点上班 at the 社保局 is for
+        12333, not 12345), then the entry's tags."""
         text = clean(query).replace(" ", "")
         for word, hotline in self.topic_hotlines:
             if word and word in text:
                 return hotline
+        for _, hotline in aspects:
+            return hotline
         for tag in tags:
             if tag in self.tag_hotlines:
                 return self.tag_hotlines[tag]

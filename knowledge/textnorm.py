@@ -18,6 +18,9 @@ import jieba
 jieba.setLogLevel(logging.WARNING)
 
 _MODAL = set("要能想会可该去来就还再都得")
+# jieba also glues a question word or a pronoun to the next verb (咋查, 我交, 俺交): split those
+# the same way, so 咋查 counts as 怎么 + 查询 and 我交了 as 缴费 like 交了 does
+_GLUED = _MODAL | set("咋啥我俺你他她")
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9a-z‰%]+")
 
 
@@ -55,6 +58,7 @@ class Lexicon:
     words: tuple[str, ...] = ()  # extra jieba words
     rewrites: tuple[tuple[re.Pattern, str], ...] = ()  # pattern over cleaned text → extra token
     facets: dict[str, str] = field(default_factory=dict)  # canonical token → insurance type
+    typos: tuple[tuple[str, str], ...] = ()  # (misspelling, correction) on the raw text
 
     @classmethod
     def from_dict(cls, raw: dict) -> Lexicon:
@@ -62,6 +66,11 @@ class Lexicon:
         for canonical, variants in (raw.get("synonyms") or {}).items():
             for v in [canonical, *(variants or [])]:
                 synonyms[clean(str(v)).replace(" ", "")] = str(canonical)
+        typos = {clean(str(k)).replace(" ", ""): str(v)
+                 for k, v in (raw.get("typos") or {}).items()}
+        looping = [k for k, v in typos.items() if not k or k in v]
+        if looping:
+            raise ValueError(f"typos whose correction contains the misspelling: {looping}")
         return cls(
             synonyms=synonyms,
             stopwords=frozenset(str(w) for w in raw.get("stopwords") or ()),
@@ -71,7 +80,24 @@ class Lexicon:
                            for r in raw.get("rewrites") or ()),
             facets={str(t): str(name) for name, toks in (raw.get("facets") or {}).items()
                     for t in toks or ()},
+            typos=tuple(sorted(typos.items(), key=lambda kv: -len(kv[0]))),
         )
+
+    def correct(self, text: str) -> str:
+        """`text` with the known misspellings of domain words fixed (社包 → 社保, 公伤 → 工伤).
+
+        Done on the surface, before anything reads the question, so that the rewrites, the
+        domain gate, the out-of-scope and unanswered words all see the word a synonym alone
+        would only fix for ranking ("不给俺上社包" must still read as 欠缴). Longest first; a
+        correction never contains its misspelling, so correcting twice changes nothing.
+        """
+        if not self.typos or not text:
+            return text
+        text = unicodedata.normalize("NFKC", text).lower()
+        for wrong, right in self.typos:
+            if wrong in text:
+                text = text.replace(wrong, right)
+        return text
 
     def facets_of(self, tokens: Iterable[str]) -> set[str]:
         """Insurance types (养老, 医疗…) that these canonical tokens name."""
@@ -99,9 +125,11 @@ class Tokenizer:
                     continue
                 if tok in self.lexicon.synonyms:
                     out.append(self.lexicon.synonyms[tok])
-                elif len(tok) == 2 and tok[0] in _MODAL and tok[1] in self.lexicon.synonyms:
-                    # jieba glues modal verbs to the next character (要开, 能领): split them
-                    out.extend([tok[0], self.lexicon.synonyms[tok[1]]])
+                elif len(tok) == 2 and tok[0] in _GLUED and tok[1] in self.lexicon.synonyms:
+                    # jieba glues modal verbs, question words and pronouns to the next
+                    # character (要开, 能领, 咋查, 我交): split them
+                    out.extend([self.lexicon.synonyms.get(tok[0], tok[0]),
+                                self.lexicon.synonyms[tok[1]]])
                 else:
                     out.append(tok)
         return out
@@ -109,6 +137,7 @@ class Tokenizer:
     def analyse(self, text: str) -> Analysis:
         """Tokens, bigrams and topic bigrams of `text` from one jieba pass."""
         stop, weak = self.lexicon.stopwords, self.lexicon.weak
+        text = self.lexicon.correct(text)
         kept = [t for t in self.canonical_tokens(text) if t not in stop]
         toks = list(kept)
         if self.lexicon.rewrites:

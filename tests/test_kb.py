@@ -239,3 +239,13 @@ def test_fresh3_set_accuracy(kb):
     the after-result minus a margin (2 questions right, 1 decline, 2 wrong answers)."""
     right, declined, wrong = _score(kb, "kb_fresh3.jsonl", 50)
     assert right >= 0.89 and declined >= 0.92 and wrong <= 3, (right, declined, wrong)
+
+
+def test_fresh4_set_accuracy(kb):
+    """kb_fresh4.jsonl: 82 colloquial phone questions (dialect, typos, long stories, one-liners):
+    52 in-scope, 20 social-insurance questions no entry answers, 10 off-topic. Written before
+    its first run. Baseline: 40/52 right, 26/30 declined, 5 wrong answers; its misses were then
+    used to find the causes (typos, glued words, story clauses, context words, hotlines), so it
+    is no longer blind. After: 50/52, 30/30, 1 wrong. Floors: the after-result minus a margin."""
+    right, declined, wrong = _score(kb, "kb_fresh4.jsonl", 80)
+    assert right >= 0.92 and declined >= 0.93 and wrong <= 3, (right, declined, wrong)

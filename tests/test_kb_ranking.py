@@ -218,3 +218,120 @@ def test_adding_unrelated_entries_keeps_answers(kb):
     moved = [(q, was, grown.ask(q).entry_id) for q, was in answered
              if grown.ask(q).entry_id != was]
     assert not moved, moved
+
+
+# --- colloquial phone questions (kb_fresh4): typos, glued words, stories, context, hotlines ---
+
+@pytest.mark.parametrize("variant,standard", [
+    ("公伤认定要准备啥材料", "工伤认定要准备啥材料"),      # pinyin typo 公伤 for 工伤
+    ("公司不给俺上社包咋整", "公司不给我上社保怎么办"),    # 社包, 俺, 咋整
+    ("社宝交几年才能领养老金", "社保交几年才能领养老金"),
+    ("养老保嫌咋转到老家", "养老保险怎么转到老家"),
+    ("咋查社保交了几年", "怎么查社保交了几年"),            # jieba cuts 咋查 as one word
+    ("社保断了咋整", "社保断了怎么办"),
+    ("俺交了十年社保到龄了咋办", "交了十年社保到了退休年龄怎么办"),
+])
+def test_dialect_and_typo_variant_ranks_like_the_standard_question(kb, variant, standard):
+    want = kb.ask(standard)
+    got = kb.ask(variant)
+    assert not want.declined, standard
+    assert got.entry_id == want.entry_id and not got.declined, (variant, got.entry_id)
+
+
+def test_typos_are_corrected_before_rewrites_and_scope_read_the_question(kb):
+    """A misspelling fixed only as a synonym would still hide 社保 from the regex rewrites and
+    the scope words: 不给俺上社包 must read as 欠缴 like 不给俺上社保."""
+    lexicon = kb.tokenizer.lexicon
+    assert lexicon.correct("不给俺上社包") == "不给俺上社保"
+    assert lexicon.correct(lexicon.correct("公伤只纳金")) == "工伤滞纳金"  # idempotent
+    assert "欠缴" in kb.tokenizer.tokens("不给俺上社包")
+    assert kb.candidates("公伤怎么认定").text == "工伤怎么认定"
+    assert kb.ask("公伤怎么认定").question == "公伤怎么认定"  # the payer's words are kept
+
+
+def test_a_typo_whose_correction_contains_it_is_rejected():
+    from knowledge.textnorm import Lexicon
+    with pytest.raises(ValueError):
+        Lexicon.from_dict({"typos": {"社保": "社保费"}})
+
+
+def test_glued_question_word_and_pronoun_are_split(kb):
+    """jieba returns 咋查 and 我交 as single words; split like 要开/能领 so 查询 and 缴费 count."""
+    assert {"怎么", "查询"} <= set(kb.tokenizer.tokens("咋查社保"))
+    assert "缴费" in kb.tokenizer.tokens("我交了7年")
+
+
+LONG_STORY = ("师傅们问一下，俺在工地上干活，去年从架子上掉下来摔断了腿，包工头给垫了点医药费就"
+              "不管了，公司也没给俺交过工伤保险，现在腿还没好利索，这个该找谁赔")
+
+
+def test_story_clauses_do_not_dilute_the_question(kb):
+    """Clauses that name nothing an entry knows and ask nothing are story: their words leave
+    the coverage, so a long account gets the entry its question clause asks for."""
+    story = kb.retriever.story_tokens(LONG_STORY)
+    assert {"架子", "利索"} <= story and "工伤保险" not in story
+    assert kb.ask(LONG_STORY).entry_id == kb.ask("公司没给交工伤保险，受伤了该找谁赔").entry_id \
+        == "injury_without_insurance"
+    assert kb.retriever.story_tokens("企业年金怎么领") == set()  # one clause: nothing is story
+    # a clause that asks keeps its unknown words: 年金 still counts, and is still declined
+    assert "年金" not in kb.retriever.story_tokens("我在单位上班，企业年金怎么领")
+    assert kb.ask("我在单位上班，企业年金怎么领").declined
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("老板说农村户口不用交社保，对吗", "migrant_workers"),
+    ("交警认定对方全责，下班路上被撞了算工伤吗", "injury_what_counts"),
+    ("办居住证要社保缴费证明，在哪开", "payment_certificate"),
+])
+def test_out_of_scope_word_describing_the_situation_is_no_second_topic(kb, question, entry_id):
+    """scope.yaml context_patterns: 农村户口, 交警认定, 办居住证要…证明 describe the payer's
+    situation; without them the 户口/交警/居住证 keyword raised the bar as for 公积金和社保."""
+    assert kb.scope.mentioned_out_of_scope(question) is None
+    a = kb.ask(question)
+    assert a.entry_id == entry_id and not a.declined, (question, a.entry_id)
+
+
+@pytest.mark.parametrize("question,hotline", [
+    ("户口迁到外地要带什么", "12345"),        # 户口 itself is still out of scope
+    ("落户要交几年社保", "12345"),            # a second topic next to 社保: still declined
+    ("社保和公积金能同时交吗", "12345"),
+])
+def test_out_of_scope_topics_are_still_declined(kb, question, hotline):
+    a = kb.ask(question)
+    assert a.declined and a.hotline == hotline, (question, a.entry_id, a.hotline)
+
+
+@pytest.mark.parametrize("question,hotline", [
+    ("医保报销的钱多久能到账", "12393"),
+    ("养老金几号到账", "12333"),
+    ("税务局几点上班", "12366"),
+    ("社保局周六上班不", "12333"),
+    ("职工医保和居民医保能同时交吗", "12393"),
+])
+def test_service_aspects_are_declined_with_the_office_of_the_topic(kb, question, hotline):
+    """Payment days, office hours, two schemes at once (scope.yaml unanswered `topic`): no entry
+    answers them, and the hotline is that of what the question is about, not always 12333."""
+    a = kb.ask(question)
+    assert a.declined and a.hotline == hotline, (question, a.entry_id, a.hotline)
+
+
+@pytest.mark.parametrize("question,hotline", [
+    ("高血压能办慢性病门特不", "12393"),
+    ("企业年金是个啥，单位必须给交吗", "12333"),
+    ("身体不好能办病退不", "12333"),
+    ("婚假能休几天", "12333"),
+])
+def test_decline_names_the_office_of_an_aspect_word(kb, question, hotline):
+    """Questions with no domain word were declined to 12345 even when they name a topic of one
+    office (慢性病 → 12393, 年金/病退 → 12333, 婚假 like 年假 → 12333)."""
+    a = kb.ask(question)
+    assert a.declined and a.hotline == hotline, (question, a.entry_id, a.hotline)
+
+
+def test_work_after_retirement_is_recognised_through_a_rewrite(kb):
+    """退了休在超市打工 never says 返聘; the rewrite adds the token and the unanswered aspect is
+    matched on tokens too, so the medical-insurance-after-retirement entry is not given."""
+    assert "返聘" in kb.tokenizer.tokens("退了休在超市打工，老板要给我交社保不")
+    a = kb.ask("退了休在超市打工，老板要给我交社保不")
+    assert a.declined and a.hotline == "12333", a.entry_id
+    assert kb.ask("退休以后还要交医保吗").entry_id == "medical_after_retirement"
