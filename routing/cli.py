@@ -1,4 +1,5 @@
-"""``disputebot case list|show|resolve``: the liaison actions for operators at a terminal.
+"""``disputebot case list|show|accept|note|request-info|transfer|resolve``: the liaison
+actions for operators at a terminal.
 
 Same functions as the REST API (routing/actions.py), so the same visibility: with
 ``--agency`` the command sees what that agency sees; without it the operator acts as the
@@ -12,6 +13,8 @@ import asyncio
 import json
 import sys
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from routing import actions
 from routing.notices import agency_names
@@ -35,11 +38,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="reveal full contact data (recorded as contact_viewed)")
     show.set_defaults(func=_show)
 
-    resolve = case.add_parser("resolve", help="resolve a case and notify the payer")
-    resolve.add_argument("case_no")
-    resolve.add_argument("--result", required=True, help="the result told to the payer")
-    resolve.add_argument("--agency")
-    resolve.set_defaults(func=_resolve)
+    for name, helptext, option, option_help, run in (
+        ("accept", "accept a case as its lead agency (the payer is told)", None, None,
+         lambda s, a, args, config: actions.accept(s, a, args.case_no, config=config)),
+        ("note", "add an internal note to the case history", "--text", "the note",
+         lambda s, a, args, config: actions.add_note(s, a, args.case_no, args.text,
+                                                     config=config)),
+        ("request-info", "ask the payer for more information", "--text",
+         "what the payer should send",
+         lambda s, a, args, config: actions.request_info(s, a, args.case_no, args.text,
+                                                         config=config)),
+        ("resolve", "resolve a case and notify the payer", "--result",
+         "the result told to the payer",
+         lambda s, a, args, config: actions.resolve(s, a, args.case_no, args.result,
+                                                    config=config)),
+    ):
+        command = case.add_parser(name, help=helptext)
+        command.add_argument("case_no")
+        if option:
+            command.add_argument(option, required=True, help=option_help)
+        command.add_argument("--agency")
+        command.set_defaults(func=_acting(name, run))
+
+    transfer = case.add_parser("transfer", help="hand the case to another lead agency")
+    transfer.add_argument("case_no")
+    transfer.add_argument("--to", required=True, help="the agency key (see config.yaml)")
+    transfer.add_argument("--reason", required=True)
+    transfer.add_argument("--agency")
+    transfer.set_defaults(func=_acting("transfer", lambda s, a, args, config: actions.transfer(
+        s, a, args.case_no, args.to, args.reason, config=config)))
 
 
 async def _with_session(config, work) -> Any:
@@ -73,6 +100,10 @@ def _run(args, config, work) -> int:
     except actions.ActionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1 if exc.status != 404 else 3
+    except (SQLAlchemyError, OSError) as exc:
+        print(f"error: the database cannot be reached ({exc.__class__.__name__}); "
+              "check DATABASE_URL and try again", file=sys.stderr)
+        return 1
 
 
 def _list(args, config) -> int:
@@ -101,9 +132,13 @@ def _show(args, config) -> int:
     return _run(args, config, work)
 
 
-def _resolve(args, config) -> int:
-    async def work(session, agency):
-        case = await actions.resolve(session, agency, args.case_no, args.result, config=config)
-        print(f"{case.case_no} resolved; the payer's notices are queued")
-        return 0
-    return _run(args, config, work)
+def _acting(name: str, run):
+    """A command that changes one case, like the API's POST /api/cases/{no}/{name}."""
+    def command(args, config) -> int:
+        async def work(session, agency):
+            case = await run(session, agency, args, config)
+            print(f"{case.case_no}: {name} done (status {case.status}); "
+                  "any notices to the payer or groups are queued")
+            return 0
+        return _run(args, config, work)
+    return command

@@ -1,4 +1,4 @@
-"""``disputebot case list|show|resolve`` run as the command would, against the test database."""
+"""``disputebot case …`` run as the command would, against the test database."""
 from __future__ import annotations
 
 import argparse
@@ -73,3 +73,32 @@ async def test_odd_case_numbers_find_the_case_or_give_one_short_error_line(
         assert await run(config, "case", "show", typed) == 3
         err = capsys.readouterr().err.strip().splitlines()[-1]
         assert err.startswith("error: case ") and err.isprintable() and len(err) < 80
+
+
+async def test_accept_request_info_note_and_transfer_work_like_the_api(
+        sm, config, rules, capsys):
+    case = await register(sm, config, rules)  # tax leads
+    assert await run(config, "case", "accept", case.case_no, "--agency", "tax") == 0
+    assert await run(config, "case", "accept", case.case_no, "--agency", "tax") == 1
+    assert await run(config, "case", "request-info", case.case_no, "--agency", "tax",
+                     "--text", "请提供工资条") == 0
+    assert await run(config, "case", "note", case.case_no, "--agency", "tax",
+                     "--text", "已电话联系单位") == 0
+    assert await run(config, "case", "transfer", case.case_no, "--agency", "court",
+                     "--to", "hrss", "--reason", "x") == 3  # court cannot see it
+    assert await run(config, "case", "transfer", case.case_no, "--agency", "tax",
+                     "--to", "hrss", "--reason", "属于基数核定") == 0
+    assert "transfer done" in capsys.readouterr().out
+    async with sm() as session:
+        stored = await session.get(Case, case.id)
+    assert stored.lead_agency == "hrss" and stored.awaiting_info is True
+
+
+async def test_an_unreachable_database_is_one_error_line_not_a_traceback(config, capsys):
+    import dataclasses
+
+    broken = dataclasses.replace(
+        config, database_url="postgresql+asyncpg://nobody:x@127.0.0.1:1/none")
+    assert await run(broken, "case", "list") == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "database cannot be reached" in err[0]
