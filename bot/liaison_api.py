@@ -54,6 +54,14 @@ def _flag(value: str | None, name: str) -> bool | None:
     raise actions.BadRequest(f"`{name}` must be 1 or 0")
 
 
+def _int(value: str | None, name: str, default: int) -> int:
+    if value is None or value == "":
+        return default
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise actions.BadRequest(f"`{name}` must be a whole number")
+    return int(value)
+
+
 async def _body(request: web.Request) -> dict[str, Any]:
     try:
         data = json.loads(await request.text() or "{}")
@@ -111,11 +119,14 @@ def liaison_routes(
 
     async def list_view(request, session, agency):
         q = request.query
-        cases = await actions.list_cases(session, agency, status=q.get("status") or None,
-                                         overdue=_flag(q.get("overdue"), "overdue"),
-                                         category=q.get("category") or None)
-        return {"agency": agency, "count": len(cases),
-                "cases": [actions.summary(c, names=names) for c in cases]}
+        page = await actions.list_cases(session, agency, status=q.get("status") or None,
+                                        overdue=_flag(q.get("overdue"), "overdue"),
+                                        category=q.get("category") or None,
+                                        limit=_int(q.get("limit"), "limit", 500),
+                                        offset=_int(q.get("offset"), "offset", 0))
+        return {"agency": agency, "count": len(page.cases), "total": page.total,
+                "offset": page.offset, "limit": page.limit,
+                "cases": [actions.summary(c, names=names) for c in page.cases]}
 
     async def show_view(request, session, agency):
         reveal = bool(_flag(request.query.get("contact"), "contact"))

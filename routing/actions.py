@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, or_, select, true
+from sqlalchemy import Text, and_, cast, func, not_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.privacy import mask_id_number, mask_name, mask_phone, scrub
@@ -233,6 +234,20 @@ def detail_view(case: Case, events: list[CaseEvent], reveal: bool,
 # --- reading ----------------------------------------------------------------------------
 
 
+@dataclass
+class CaseList:
+    """One page of an agency's cases and how many match in all, so a long list is never
+    mistaken for the whole."""
+
+    cases: list[Case]
+    total: int
+    offset: int
+    limit: int
+
+
+MAX_PAGE = 2000
+
+
 async def list_cases(
     session: AsyncSession,
     agency: str,
@@ -242,7 +257,8 @@ async def list_cases(
     *,
     now: datetime | None = None,
     limit: int = 500,
-) -> list[Case]:
+    offset: int = 0,
+) -> CaseList:
     """The agency's cases, newest first, optionally filtered. An unknown status or category
     is refused rather than answered with an empty list, which would read as "no cases"."""
     known_statuses = load_notices().get("statuses") or {}
@@ -250,22 +266,24 @@ async def list_cases(
         raise BadRequest(f"unknown status {status[:40]!r}; one of: {', '.join(known_statuses)}")
     if category and category not in CATEGORIES:
         raise BadRequest(f"unknown category {category[:40]!r}; one of: {', '.join(CATEGORIES)}")
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise BadRequest(f"limit must be 1–{MAX_PAGE} and offset 0 or more")
     now = now or utcnow()
-    query = select(Case).where(visible_filter(agency))
+    where = [visible_filter(agency)]
     if status:
-        query = query.where(Case.status == status)
+        where.append(Case.status == status)
     if category:
-        query = query.where(Case.category == category)
-    open_late = (Case.status.not_in(CLOSED_STATUSES), Case.deadline.is_not(None),
-                 Case.deadline <= now)
-    if overdue is True:
-        query = query.where(*open_late)
-    rows = await session.execute(query.order_by(Case.created_at.desc(), Case.id.desc())
-                                 .limit(limit))
-    cases = [c for c in rows.scalars() if can_see(c, agency)]
-    if overdue is False:
-        cases = [c for c in cases if not is_overdue(c, now)]
-    return cases
+        where.append(Case.category == category)
+    open_late = and_(Case.status.not_in(CLOSED_STATUSES), Case.deadline.is_not(None),
+                     Case.deadline <= now)
+    if overdue is not None:
+        where.append(open_late if overdue else not_(open_late))
+    total = await session.scalar(select(func.count()).select_from(Case).where(*where))
+    rows = await session.execute(select(Case).where(*where)
+                                 .order_by(Case.created_at.desc(), Case.id.desc())
+                                 .limit(limit).offset(offset))
+    return CaseList([c for c in rows.scalars() if can_see(c, agency)], total or 0, offset,
+                    limit)
 
 
 async def get_case(

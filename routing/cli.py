@@ -29,6 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--agency", help="act as this agency (default: leadership office)")
     listing.add_argument("--status", help="only cases in this status (assigned, resolved, …)")
     listing.add_argument("--overdue", action="store_true", help="only overdue cases")
+    listing.add_argument("--limit", type=int, default=500, help="at most this many (≤ 2000)")
+    listing.add_argument("--offset", type=int, default=0, help="skip this many first")
     listing.set_defaults(func=_list)
 
     show = case.add_parser("show", help="one case with its history (contact data masked)")
@@ -108,16 +110,18 @@ def _run(args, config, work) -> int:
 
 def _list(args, config) -> int:
     async def work(session, agency):
-        cases = await actions.list_cases(session, agency, status=args.status,
-                                         overdue=True if args.overdue else None)
+        page = await actions.list_cases(session, agency, status=args.status,
+                                        overdue=True if args.overdue else None,
+                                        limit=args.limit, offset=args.offset)
         names = agency_names(config.raw)
-        for case in cases:
+        for case in page.cases:
             view = actions.summary(case, names=names)
             print("\t".join([view["case_no"], view["status_label"] or view["status"],
                              view["category"], view["lead_name"] or "—",
                              (view["deadline"] or "—")[:16].replace("T", " "),
                              "逾期" if view["overdue"] else ""]).rstrip())
-        print(f"{len(cases)} case(s)", file=sys.stderr)
+        shown = f"{page.offset + 1}–{page.offset + len(page.cases)} of " if page.cases else ""
+        print(f"{shown}{page.total} case(s)", file=sys.stderr)
         return 0
     return _run(args, config, work)
 

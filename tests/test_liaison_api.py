@@ -175,6 +175,21 @@ async def test_filters_by_status_category_and_overdue(server, client, rules):
     assert body["count"] == 2
 
 
+async def test_a_long_list_says_how_many_match_in_all_and_pages(server, client, rules):
+    made = [await new_case(server, rules) for _ in range(5)]
+    status, body = await client.call("GET", "/api/cases?limit=2", TAX)
+    assert status == 200 and body["count"] == 2 and body["total"] == 5
+    status, rest = await client.call("GET", "/api/cases?limit=2&offset=4", TAX)
+    seen = [c["case_no"] for c in body["cases"]] + [c["case_no"] for c in rest["cases"]]
+    assert rest["count"] == 1 and len(set(seen)) == 3
+    assert {c.case_no for c in made} >= set(seen)
+    status, body = await client.call("GET", "/api/cases?overdue=0&limit=1", TAX)
+    assert body["total"] == 5
+    for bad in ("limit=0", "limit=abc", "offset=-1", "limit=99999"):
+        status, body = await client.call("GET", f"/api/cases?{bad}", TAX)
+        assert status == 400, bad
+
+
 @pytest.mark.parametrize("query", ["status=bogus", "status=已受理", "category=pension"])
 async def test_an_unknown_filter_value_is_refused_not_answered_with_no_cases(
         server, client, rules, query):
