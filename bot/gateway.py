@@ -174,7 +174,7 @@ class Gateway:
             task.add_done_callback(lambda t: self._deliver_late(inbound, key, t, future))
             return None
         first = texts[0] if texts else None
-        self._spawn(self._record(key, "replied", first))
+        self._dedup.finish_soon(key, "replied", first)
         self._settle(key, future, first)
         if len(texts) > 1:
             self._spawn(self._send_later(inbound.openid, texts[1:]))

@@ -94,6 +94,11 @@ class DedupStore:
         """``state`` is ``replied`` (passive reply, kept for a resend) or ``deferred``."""
         await self._writes.run(OUTCOMES, (key, state, reply))
 
+    def finish_soon(self, key: str, state: str, reply: str | None = None) -> None:
+        """:meth:`finish` without waiting: the reply need not wait for its own record (a
+        resend to this worker is answered from memory meanwhile); a failure is logged."""
+        self._writes.write_soon(OUTCOMES, (key, state, reply), "message outcome")
+
     async def wait_done(self, key: str, timeout: float, interval: float = 0.1) -> Seen | None:
         """Poll for the outcome of a copy being handled by another worker."""
         loop = asyncio.get_running_loop()
