@@ -87,12 +87,17 @@ class Dispatcher:
         return self._calm(ctx, await self._answer(ctx))
 
     async def _answer(self, ctx: Context) -> list[str]:
+        in_form = ctx.snapshot is not None and ctx.snapshot.in_form
+        if not in_form and smalltalk.junk(ctx):
+            return [text("junk") + "\n" + text("junk_hint")]  # a form repeats its question
         for dialogue in self._dialogues if ctx.nlu is not None else ():
             replies = await dialogue(ctx)
             if replies is not None:
                 return replies
         if smalltalk.only_anger(ctx):
             return [text("anger_calm")]
+        if smalltalk.announces(ctx):
+            return [text("more_to_say")]
         return await self._by_intent(ctx, ctx.nlu.intent if ctx.nlu else "other")
 
     async def _unheard_voice(self, ctx: Context) -> list[str]:

@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from bot.inbound import Inbound
-from bot.store.models import Case, DialogueState
+from bot.store.models import Case, CaseEvent, DialogueState
 from tests.test_dialogue import CASE_NO, fetch
 
 APOLOGY = "开了个小差"
@@ -342,3 +342,141 @@ async def test_asking_to_file_outside_a_form_starts_one(bot_server, message):
     payer = Payer(bot_server, f"v-start-{abs(hash(message)) % 10**6}")
     reply = await payer.say(message)
     assert "我来帮您登记" in reply and "没有正在填写" not in reply
+
+
+async def _register(payer: Payer, config) -> Case:
+    reply = await payer.say("我叫吴十电话13812345678，新塘镇宏达电子厂欠了我半年社保，要求补缴")
+    for answer in ("1", "跳过"):
+        if "请核对登记内容" not in reply:
+            reply = await payer.say(answer)
+    return await the_case(config, await payer.say("确认"))
+
+
+async def test_a_complaint_right_after_registering_reuses_the_case(bot_server, config):
+    """"对了，他们也没给我交医保" right after registering started a form that asked for the
+    employer again, and the next message "还有一件事" was stored as the employer. The new
+    form now starts with what the case knows and says so; chatter is no answer; "补充"
+    adds the complaint to the case instead."""
+    payer = Payer(bot_server, "v-related")
+    case = await _register(payer, config)
+    reply = await payer.say("对了，他们也没给我交医保")
+    assert case.case_no in reply and "补充" in reply and "全称" not in reply
+    slots = await slots_of(config, payer.openid)
+    assert (slots["employer"], slots["jurisdiction"], slots["name"], slots["phone"]) == (
+        case.employer, case.jurisdiction, case.name, case.phone)
+    reply = await payer.say("还有一件事")
+    assert "请说" in reply
+    reply = await payer.say("公积金也一直没给我交过")
+    slots = await slots_of(config, payer.openid)
+    assert slots["employer"] == case.employer and "公积金" in slots["description"]
+    added = await payer.say("补充")
+    assert case.case_no in added and "补充内容" in added
+    cases = await fetch(config.database_url, Case, openid=payer.openid)
+    assert len(cases) == 1
+    [event] = [e for e in await fetch(config.database_url, CaseEvent, case_id=case.id)
+               if e.kind == "supplement"]
+    assert "医保" in event.detail["text"] and "公积金" in event.detail["text"]
+
+
+@pytest.mark.parametrize("chatter", ["还有一件事", "对了，我还想说", "等一下"])
+async def test_chatter_at_the_employer_question_is_no_employer(bot_server, config, chatter):
+    payer = Payer(bot_server, f"v-chatter-{abs(hash(chatter)) % 10**6}")
+    assert "全称" in await payer.say("公司一直没给我交社保，在新塘镇")
+    reply = await payer.say(chatter)
+    assert "请说" in reply
+    assert (await slots_of(config, payer.openid)).get("employer") is None
+    assert "称呼" in await payer.say("宏达电子厂")
+    assert (await slots_of(config, payer.openid))["employer"] == "宏达电子厂"
+
+
+@pytest.mark.parametrize(("answer", "name"), [("俺叫赵大", "赵大"), ("俺是赵大", "赵大"),
+                                              ("我系陈大文", "陈大文"), ("我係陈大文", "陈大文"),
+                                              ("俺叫阿强", "阿强")])
+async def test_dialect_self_introductions_yield_the_bare_name(bot_server, config, answer, name):
+    """"俺叫赵大" was stored as the name with 俺叫 on it."""
+    payer = Payer(bot_server, f"v-dialect-name-{abs(hash(answer)) % 10**6}")
+    assert "称呼" in await payer.say("公司一直没给我交社保，单位是广州宏达电子厂，在新塘镇")
+    assert "联系电话" in await payer.say(answer)
+    assert (await slots_of(config, payer.openid))["name"] == name
+
+
+async def test_cantonese_function_words_are_no_employer(bot_server, config):
+    """In "老细冇帮我买社保啊，喺新塘嗰间厂" the employer was stored as "喺新塘嗰间厂" ("at that
+    factory in Xintang"). The dialect words are read as Mandarin; the place is kept and the
+    factory's name is asked for."""
+    parser = bot_server.app["services"].parser
+    message = "老细冇帮我买社保啊，喺新塘嗰间厂"
+    assert not [e for e in parser.parse(message).entities if e.type == "employer"]
+    payer = Payer(bot_server, "v-cantonese")
+    reply = await payer.say(message)
+    assert "全称" in reply
+    slots = await slots_of(config, payer.openid)
+    assert slots.get("employer") is None and slots["jurisdiction"] == "新塘镇"
+    assert slots["category"] == "employer_arrears"
+    assert "名称" in await payer.say("喺新塘嗰间厂")
+    assert (await slots_of(config, payer.openid)).get("employer") is None
+    assert "称呼" in await payer.say("佢哋间厂叫宏达电子厂")
+    assert (await slots_of(config, payer.openid))["employer"] == "宏达电子厂"
+
+
+@pytest.mark.parametrize(("question", "answer", "why"), [
+    ("称呼", "你们有完没完，问这么多干嘛", "打电话"),
+    ("称呼", "要我名字干嘛", "打电话"),
+    ("联系电话", "为什么要留电话", "核实"),
+    ("全称", "问这个干什么", "单位名称"),
+])
+async def test_asking_why_we_ask_gets_the_reason(bot_server, config, question, answer, why):
+    """"你们有完没完，问这么多干嘛" at the name question got an apology and "请告诉我您的姓名，
+    例如张三": the payer asked why, and is now told (the agency calls back)."""
+    payer = Payer(bot_server, f"v-why-{abs(hash(answer + question)) % 10**6}")
+    first = {"称呼": "公司一直没给我交社保，单位是广州宏达电子厂，在新塘镇",
+             "联系电话": "公司一直没给我交社保，单位是广州宏达电子厂，在新塘镇，我叫李四",
+             "全称": "公司一直没给我交社保，在新塘镇"}[question]
+    assert question in await payer.say(first)
+    reply = await payer.say(answer)
+    assert why in reply and question in reply and "例如“张三”" not in reply
+    slots = await slots_of(config, payer.openid)
+    assert answer not in {slots.get("name"), slots.get("employer"), slots.get("phone")}
+
+
+async def test_anger_at_the_description_question_invites_the_story(bot_server, config):
+    """"垃圾政府，什么都不管" where the story is asked got "问这些是为了…"; an angry complaint
+    that says what happened is the story."""
+    payer = Payer(bot_server, "v-anger-story")
+    await payer.say("我要反映问题")
+    reply = await payer.say("垃圾政府，什么都不管")
+    assert "问这些是为了" not in reply and "抱歉" in reply and "说说" in reply
+    assert (await slots_of(config, payer.openid)).get("description") is None
+    reply = await payer.say("垃圾公司，半年没给我交社保了")
+    assert "抱歉" in reply and "问这些是为了" not in reply
+    slots = await slots_of(config, payer.openid)
+    assert slots["description"] == "垃圾公司，半年没给我交社保了"
+    assert slots["category"] == "employer_arrears"
+
+
+@pytest.mark.parametrize("message", ["我想问下社保的事", "社保", "医保", "咨询一下养老保险"])
+async def test_a_bare_topic_gets_an_invitation_to_ask(bot_server, message):
+    """"社保", "医保" or "我想问下社保的事" got "不能准确回答，建议拨打12345"."""
+    payer = Payer(bot_server, f"v-topic-{abs(hash(message)) % 10**6}")
+    reply = await payer.say(message)
+    assert "不能准确回答" not in reply and "1234" not in reply
+    assert "哪方面" in reply and "滞纳金怎么算" in reply
+    assert "依据" in await payer.say("滞纳金怎么算")
+
+
+@pytest.mark.parametrize("message", ["[捂脸]", "[微笑]", "👍", "[强][强]"])
+async def test_faces_and_emoji_get_a_friendly_acknowledgement(bot_server, message):
+    payer = Payer(bot_server, f"v-face-{abs(hash(message)) % 10**6}")
+    reply = await payer.say(message)
+    assert NOT_UNDERSTOOD not in reply and "收到" in reply
+
+
+async def test_a_long_junk_message_is_not_understood_not_greeted(bot_server, config):
+    """3,000 × "a" got the greeting; inside a form it is no answer either."""
+    payer = Payer(bot_server, "v-junk")
+    reply = await payer.say("a" * 3000)
+    assert "没能看懂" in reply and "您好" not in reply
+    await payer.say("我要反映问题")
+    reply = await payer.say("啊" * 500)
+    assert "没能看懂" in reply and "说说" in reply
+    assert (await slots_of(config, payer.openid)).get("description") is None

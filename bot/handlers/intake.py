@@ -10,14 +10,21 @@ import re
 from dataclasses import replace
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.handlers.base import Context, Services, queued_messages, wake_outbox
 from bot.handlers.intake_form import (
+    LETTERS,
+    MANDARIN,
+    PUNCTUATION,
     SPEC,
     ValidateDisputeForm,
+    asks_why,
     facts_only,
+    is_announcement,
     is_filler,
+    is_junk,
     numbered,
     pick_number,
     places_of,
@@ -25,7 +32,7 @@ from bot.handlers.intake_form import (
     tracker_for,
 )
 from bot.handlers.progress import progress
-from bot.handlers.smalltalk import BOT_QUESTION, only_anger
+from bot.handlers.smalltalk import ANGER, BOT_QUESTION, only_anger
 from bot.metrics import observe_case
 from bot.nlu.cnnum import as_int_if_whole, to_number
 from bot.periods import period_text
@@ -40,9 +47,9 @@ from bot.store.dialogue import (
     start_form,
     touch,
 )
-from bot.store.models import utcnow
+from bot.store.models import Case, utcnow
 from bot.texts import text
-from routing.cases import add_supplement, find_open_case, register_case
+from routing.cases import CLOSED_STATUSES, add_supplement, find_open_case, register_case
 from routing.deadlines import to_local
 from routing.notices import status_label
 
@@ -76,6 +83,9 @@ ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
                 "period": "period", "id_number": "id_number"}
 NOTED = ("employer", "jurisdiction", "name", "phone", "headcount", "desired_outcome")
 SEVERITY_RANK = {"simple": 0, "general": 1, "major": 2}
+STORY = re.compile("|".join(re.escape(w) for w in SPEC["story_words"]))
+OTHER_EMPLOYER = re.compile("|".join(re.escape(w) for w in SPEC["other_employer_words"]))
+SUPPLEMENT_CHOICE = re.compile(SPEC["supplement_choice"])
 MAJOR_HEADCOUNT = 30
 
 
@@ -228,6 +238,9 @@ class IntakeDialogue:
                 state.requested_slot = "description"
                 state.slots = {"requested_slot": "description"}
                 return [text("intake_start")]
+            related = await self._related_case(session, ctx)
+            if related is not None:
+                return await self._offer_related(session, state, ctx, related)
             return await self._fill(session, state, ctx)
 
         pending = dict(state.pending or {})
@@ -266,6 +279,11 @@ class IntakeDialogue:
             return [text("cancel_confirm")]
         if pending.get("duplicate") and correction is None:
             return await self._duplicate_answer(session, state, reply)
+        if pending.get("related") and correction is None and SUPPLEMENT_CHOICE.match(
+                PUNCTUATION.sub("", MANDARIN(reply))):
+            added = await self._add_to_related(session, state, pending["related"])
+            if added is not None:
+                return added
         if pending.get("which"):
             choices = pending["which"]
             picked = pick_number(reply, len(choices))
@@ -306,14 +324,30 @@ class IntakeDialogue:
                 set_pending(state, "which", fields)
                 names = [SPEC["field_names"][f] for f in fields]
                 return [text("which_field", choices=numbered(names))]
+        asked = state.requested_slot
+        if asked not in (None, "description", "desired_outcome") and asks_why(reply):
+            return [self._why(asked) + "\n" + self._question(asked, state.slots)]
         if only_anger(ctx):
-            return [text("anger_in_form") + "\n" + text("resume_question")
-                    + self._question(state.requested_slot, state.slots)]
+            if asked == "description" and not self._angry_story(reply):
+                return [text("anger_description")]
+            if asked != "description":
+                return [text("anger_in_form") + "\n" + text("resume_question")
+                        + self._question(asked, state.slots)]
         interruption = await self._interruption(session, ctx, state, act, act_confidence)
         if interruption is not None:
             return interruption
+        if is_junk(reply):
+            return [text("junk") + "\n" + text("resume_question")
+                    + self._question(asked, state.slots)]
+        if pending.get("more"):
+            set_pending(state, "more", None)
+            if self._tells_more(ctx, act):
+                return self._add_details(state, reply)
+        if is_announcement(reply):
+            set_pending(state, "more", True)
+            return [text("more_to_say")]
         if self._not_an_answer(ctx, act):
-            return [text("resume_question") + self._question(state.requested_slot, state.slots)]
+            return [text("resume_question") + self._question(asked, state.slots)]
         before = dict(state.slots)
         replies = await self._fill(session, state, ctx)
         if pending.get("confirm") and state.slots == {**before, "requested_slot": None}:
@@ -349,6 +383,99 @@ class IntakeDialogue:
         """"人工", "找客服!": the whole message asks for a person."""
         bare = re.sub(r"[\s，。！？,.!?~～…吧啊呀请]", "", message or "")
         return bare in SPEC["human_words"]
+
+    @staticmethod
+    def _angry_story(reply: str) -> bool:
+        """Anger that still says what went wrong ("垃圾公司，社保一直不给交"), beyond the anger
+        words; "垃圾政府，什么都不管" says nothing to register."""
+        rest = ANGER.sub("", MANDARIN(reply))
+        return bool(STORY.search(rest)) and len(LETTERS.findall(rest)) >= SPEC[
+            "anger_content_chars"]
+
+    @staticmethod
+    def _why(slot: str) -> str:
+        """Why the question is asked, for a payer who wonders (or is annoyed) about it."""
+        try:
+            return text(f"why_{slot}")
+        except KeyError:
+            return text("anger_in_form")
+
+    def _tells_more(self, ctx: Context, act: str) -> bool:
+        """After "还有一件事": the next message with something to tell belongs in the
+        description. One with facts the form takes (who, where, how many), a question or a
+        reply like 好的 goes the usual way; an amount or a period stays in the words."""
+        reply = ctx.text.strip()
+        kinds = {e.type for e in ctx.nlu.entities} if ctx.nlu is not None else set()
+        parser = self.services.parser
+        return (len(LETTERS.findall(reply)) >= SPEC["details_min_chars"]
+                and not kinds - {"money", "period"}
+                and not self._not_an_answer(ctx, act) and not is_announcement(reply)
+                and not (parser is not None and parser.is_question(reply)))
+
+    def _add_details(self, state, reply: str) -> list[str]:
+        """Add ``reply`` to the description and ask the question again."""
+        slots = dict(state.slots)
+        current = str(slots.get("description") or "").rstrip("。；;，, ")
+        slots["description"] = f"{current}；{reply}" if current else reply
+        state.slots = slots
+        return [text("details_added") + "\n" + self._question(state.requested_slot, slots)]
+
+    # --- a complaint right after registering a case ------------------------------------
+
+    async def _related_case(self, session, ctx: Context) -> Case | None:
+        """The case just registered, when this complaint seems to continue it: same payer,
+        within ``related_case_minutes`` of registration, no other employer or place named
+        ("对了，他们也没给我交医保"). None for a payer without cases, without a query."""
+        if ctx.snapshot is not None and not ctx.snapshot.cases:
+            return None
+        nlu = ctx.nlu
+        if nlu is None or self._wants_human(ctx.text) or OTHER_EMPLOYER.search(
+                MANDARIN(ctx.text)) or any(e.type == "employer" for e in nlu.entities):
+            return None
+        since = utcnow() - timedelta(minutes=int(SPEC["related_case_minutes"]))
+        case = await session.scalar(
+            select(Case).where(Case.openid == ctx.inbound.openid, Case.created_at >= since,
+                               Case.status.not_in(CLOSED_STATUSES))
+            .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
+        if case is None:
+            return None
+        places = {e.value for e in nlu.entities if e.type == "district"}
+        if places and case.jurisdiction not in places:
+            return None
+        return case
+
+    async def _offer_related(self, session, state, ctx: Context, case: Case) -> list[str]:
+        """A new form that starts with what the case knows (employer, place, name, phone)
+        and says so; the payer may instead reply 补充 to add the complaint to that case.
+        The form goes on meanwhile, so a payer who means a new case answers as usual."""
+        known = {f: getattr(case, f) for f in SPEC["related_case_fields"] if getattr(case, f)}
+        state.slots = dict(known)
+        replies = await self._fill(session, state, ctx)
+        if not (known and state.slots.get("description")):
+            return replies
+        category = state.slots.get("category")
+        if "employer" in known and category and category not in SPEC["employer_categories"]:
+            state.slots = {**state.slots, "employer": None}  # "窗口态度差" has no employer
+            del known["employer"]
+        if not known:
+            return replies
+        set_pending(state, "related", case.case_no)
+        values = "，".join(self._value(f, state.slots) for f in known)
+        note = text("related_note", case_no=case.case_no, values=values)
+        return [note + "\n" + replies[0], *replies[1:]]
+
+    async def _add_to_related(self, session, state, case_no: str) -> list[str] | None:
+        """补充: the complaint joins the case just registered instead of becoming a new one;
+        None if that case is gone or closed meanwhile (the form goes on)."""
+        case = await session.scalar(select(Case).where(
+            Case.openid == state.openid, Case.case_no == case_no))
+        set_pending(state, "related", None)
+        if case is None or case.status in CLOSED_STATUSES:
+            return None
+        await add_supplement(session, case, self._summary_for_case(state.slots),
+                             actor="payer", config=self.services.config)
+        clear_form(state)
+        return [text("supplement_added", case_no=case.case_no)]
 
     # --- corrections -------------------------------------------------------------------
 

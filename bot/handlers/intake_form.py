@@ -21,10 +21,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.nlu.cnnum import CN_NUM_CHARS, to_number
 from bot.nlu.dataset import load_rules
 from bot.nlu.entities import homophone_table
+from bot.nlu.normalize import word_map
 from bot.texts import text
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parent / "intake.yaml").read_text("utf-8"))
-PLACE_FOLD = homophone_table((load_rules().get("entities") or {}).get("place_homophones") or [])
+RULES = load_rules()
+PLACE_FOLD = homophone_table((RULES.get("entities") or {}).get("place_homophones") or [])
+MANDARIN = word_map(RULES.get("dialect"))
 FORM = SPEC["form"]
 CATEGORY_KEYS = list(SPEC["category_choices"])
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -82,6 +85,13 @@ META = re.compile(_alternatives("meta_words"))
 NO_PHONE = re.compile(rf"({_alternatives('no_phone_words')}).{{0,4}}({_alternatives('phone_words')})|"
                       rf"({_alternatives('phone_words')}).{{0,4}}({_alternatives('no_phone_words')})")
 FACT_LINKS = re.compile(_alternatives("fact_links"))
+POINTER = re.compile(rf"(?:{_alternatives('employer_pointers')})$")
+ANNOUNCE_CUE = re.compile(_alternatives("announce_cues"))
+ANNOUNCE_WORDS = re.compile(_alternatives("announce_words"))
+WHY_ASK = re.compile(
+    rf"(?:{_alternatives('why_words')})[^，,。！!？?]{{0,4}}(?:{_alternatives('ask_words')})|"
+    rf"(?:{_alternatives('ask_words')})[^，,。！!？?]{{0,6}}(?:{_alternatives('why_words')})|"
+    rf"{_alternatives('why_phrases')}")
 FACT_ENTITIES = {"phone", "name", "district", "employer", "id_number", "headcount"}
 PUNCTUATION = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
 CONTACT_ENTITIES = {"phone", "id_number", "name", "case_no"}
@@ -125,8 +135,7 @@ def facts_only(reply: str, entities: list[dict]) -> bool:
 
 FACES = re.compile(r"\[[^\[\]]{1,6}\]")  # WeChat faces: [捂脸], [OK]
 LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
-NAME_PREFIX = re.compile(r"^(我的名字是|我的名字叫|我名字叫|名字叫|我叫|我是|叫我|我姓|免贵姓|本人|"
-                         r"姓名[:：是]?|名字[:：是]?|叫)")
+NAME_PREFIX = re.compile(rf"^(?:{_alternatives('name_leads')})[:：\s]*")
 NAME_SUFFIX = re.compile(r"(就行了?|就好了?|就可以了?|吧|啊|呀|哈|哦|嘛)$")
 CLAUSE = re.compile(r"[，,。！!？?；;\n]")
 
@@ -139,6 +148,25 @@ def is_filler(value: str) -> bool:
     once = re.sub(r"(.)\1+", r"\1", bare)
     twice = re.sub(r"(.)\1+", r"\1\1", bare)
     return bool({bare, once, twice} & set(SPEC["filler_words"]))
+
+
+def is_announcement(value: str) -> bool:
+    """"还有一件事", "对了，我还想说": more is coming, nothing is said yet. Never an answer."""
+    plain = PUNCTUATION.sub("", MANDARIN(FACES.sub("", value or "")))
+    return bool(ANNOUNCE_CUE.search(plain)) and not ANNOUNCE_WORDS.sub("", plain)
+
+
+def asks_why(value: str) -> bool:
+    """"问这么多干嘛", "为什么要留电话": the payer questions the question."""
+    plain = MANDARIN(value or "")
+    return len(LETTERS.findall(plain)) <= SPEC["why_max_chars"] and bool(WHY_ASK.search(plain))
+
+
+def is_junk(value: str) -> bool:
+    """A long run of a few characters over and over ("aaaa…"): no message at all."""
+    letters = LETTERS.findall(FACES.sub("", value or "").lower())
+    return (len(letters) >= SPEC["junk_min_chars"]
+            and len(set(letters)) <= len(letters) * SPEC["junk_max_distinct_share"])
 
 
 def only_wish(reply: str) -> bool:
@@ -463,7 +491,9 @@ class ValidateDisputeForm(FormValidationAction):
         return {"category": None}
 
     def validate_employer(self, value, dispatcher, tracker, domain) -> dict:
-        value = str(value).strip()
+        value = MANDARIN(str(value).strip())
+        if is_announcement(value):
+            return {"employer": None}
         if value in SPEC["none_words"] or NO_EMPLOYER.search(value) and not ORG_SUFFIX.search(value):
             return {"employer": "无"}
         places = {p for p, _ in self.places}
@@ -475,7 +505,7 @@ class ValidateDisputeForm(FormValidationAction):
         if named:
             value = EMPLOYER_LEAD.sub("", named[0]) or named[0]
             not_a_name = len(named) > 1 or bool(PRONOUN.search(value)) and not NAME_LEAD.search(
-                value)
+                value) or bool(POINTER.search(ORG_END.sub("", value)))
         else:
             value = ORG_TAIL.sub("", value).strip()
             not_a_name = (len(clauses) > 1 or len(value) > 15 or bool(PRONOUN.search(value))
@@ -565,7 +595,7 @@ class ValidateDisputeForm(FormValidationAction):
         return towns[0] if towns else self.places[0][0]
 
     def validate_name(self, value, dispatcher, tracker, domain) -> dict:
-        value = str(value).strip().strip("。！!~～，,. ")
+        value = MANDARIN(str(value)).strip().strip("。！!~～，,. ")
         value = NAME_SUFFIX.sub("", NAME_PREFIX.sub("", value)).strip("。！!~～，,. ")
         if (1 <= len(value) <= 20 and not re.search(r"\d", value) and not is_filler(value)
                 and not NOT_A_NAME.search(value) and not CLAUSE.search(value)):

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.handlers.base import Context
-from bot.handlers.intake_form import SPEC
+from bot.handlers.intake_form import FACES, SPEC, is_announcement, is_junk
 from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, progress
 from bot.texts import text
 
@@ -40,6 +41,27 @@ def only_anger(ctx: Context) -> bool:
     return len(rest) < SPEC["anger_content_chars"] or intent in ("other", "greet", "cancel")
 
 
+def only_faces(message: str) -> bool:
+    """WeChat faces ([微笑], [捂脸]) or emoji (👍) and nothing else: a friendly nod, not a
+    message the bot failed to understand."""
+    rest = FACES.sub("", message or "")
+    if _LETTERS.search(rest):
+        return False
+    return bool(FACES.search(message or "")) or any(
+        unicodedata.category(ch) in ("So", "Sk") for ch in rest)
+
+
+def junk(ctx: Context) -> bool:
+    """"aaaa…" thousands of times: answered with "not understood", never as a greeting, a
+    story or information for a case."""
+    return is_junk(ctx.text)
+
+
+def announces(ctx: Context) -> bool:
+    """"还有一件事": the payer is about to say more."""
+    return is_announcement(ctx.text)
+
+
 async def greet(ctx: Context) -> list[str]:
     return [text("greet")]
 
@@ -52,6 +74,8 @@ async def fallback(ctx: Context) -> list[str]:
         return [text("thanks")]
     if BOT_QUESTION.search(message) and len(message) <= 15:
         return [text("bot_identity")]
+    if only_faces(message):
+        return [text("face_ack")]
     return [text("fallback")]
 
 

@@ -54,6 +54,18 @@ def _fold_char(ch: str) -> str:
     return ch
 
 
+def word_map(mapping: dict[str, str] | None):
+    """A function replacing whole words of ``mapping`` (longest first) in a text, for code
+    that reads a payer's words without the full normalisation: the form checks a name or an
+    employer on the Mandarin reading of dialect words (rules.yml ``dialect``)."""
+    words = sorted((mapping or {}).items(), key=lambda kv: -len(kv[0]))
+    if not words:
+        return lambda text: text
+    table = dict(words)
+    pattern = re.compile("|".join(re.escape(k) for k, _ in words))
+    return lambda text: pattern.sub(lambda m: table[m.group(0)], text or "")
+
+
 def variant_table(pairs: str | None) -> dict[int, str]:
     """``str.translate`` table from rules.yml's ``traditional`` list ("這这 們们 …"): one
     character for one, so positions in the message stay valid."""

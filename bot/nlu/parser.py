@@ -192,7 +192,8 @@ class _TextTools:
     """Normaliser and segmenter shared by training and inference so features match."""
 
     def __init__(self, rules: dict) -> None:
-        self.normalize = Normalizer(rules.get("replacements") or {},
+        self.normalize = Normalizer({**(rules.get("replacements") or {}),
+                                     **(rules.get("dialect") or {})},
                                     variant_table(rules.get("traditional")))
         self._tok = segment.tokenizer(dataset.USERDICT_FILE)
         self._extractor = EntityExtractor(rules.get("entities") or {}, [])
