@@ -162,7 +162,9 @@ def render_card(
     severity = str(case.get("severity") or "general")
     major = severity == "major"
     category = str(case.get("category") or "other")
-    reasons = [reason_label(r, reason_names) for r in case.get("severity_reasons") or ()]
+    # Reasons from the NLU and from the routing rules can name the same thing twice.
+    reasons = list(dict.fromkeys(reason_label(r, reason_names)
+                                 for r in case.get("severity_reasons") or ()))
     if len(reasons) > _REASONS_SHOWN:  # the header must leave room for the description
         reasons = [*reasons[:_REASONS_SHOWN], "…"]
     severity_text = severity_names.get(severity, severity)

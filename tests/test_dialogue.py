@@ -133,7 +133,7 @@ async def test_restart_mid_form_continues_where_it_was(aiohttp_server, http, con
     assert reply != asked
 
 
-async def test_duplicate_filing_adds_to_the_open_case(platform, config):
+async def test_duplicate_filing_adds_to_the_open_case(platform, config, fake_webhook):
     openid = "o-duplicate"
     reply = await say(platform, openid, "我叫赵六，电话13512345678，新塘镇宏达电子厂欠我社保")
     await finish_form(platform, openid, reply, ANSWERS)
@@ -148,6 +148,12 @@ async def test_duplicate_filing_adds_to_the_open_case(platform, config):
     assert len(cases) == 1
     events = await fetch(config.database_url, CaseEvent, case_id=cases[0].id)
     assert any(e.kind == "supplement" for e in events)
+    # The lead group hears of the supplement, as for any other one (regression: it did not).
+    posts = await fake_webhook.posts.wait_for(3)  # the card to tax and hrss, then this
+    assert any(case_no in str(p) and "八个月" in str(p) for p in posts[2:])
+    card = posts[0]["body"]["markdown"]["content"]
+    level = next(line for line in card.splitlines() if "等级" in line)
+    assert level.count("需多部门联合办理") <= 1  # regression: each reason label once
 
 
 async def test_progress_shows_own_cases_and_hides_foreign_ones(platform, config):

@@ -717,7 +717,8 @@ class IntakeDialogue:
             existing = await find_open_case(session, state.openid, state.slots.get("category"))
             if existing is not None and existing.case_no == case_no:
                 note = self._summary_for_case(state.slots)
-                await add_supplement(session, existing, note, actor="payer")
+                await add_supplement(session, existing, note, actor="payer",
+                                     config=self.services.config)
                 clear_form(state)
                 return [text("supplement_added", case_no=case_no)]
         if choice == 1:
