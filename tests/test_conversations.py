@@ -480,3 +480,20 @@ async def test_a_long_junk_message_is_not_understood_not_greeted(bot_server, con
     reply = await payer.say("啊" * 500)
     assert "没能看懂" in reply and "说说" in reply
     assert (await slots_of(config, payer.openid)).get("description") is None
+
+
+@pytest.mark.parametrize("message,hotline", [
+    ("我的社保卡丢了怎么办", "12333"),
+    ("社保卡密码忘了", "12333"),
+])
+async def test_a_question_the_classifier_cannot_place_still_gets_the_right_office(
+        bot_server, message, hotline):
+    """Regression: classified "other" or a weak "cancel", these got "我没太明白" or "没有正在
+    填写的登记" although the knowledge base knows which office answers them."""
+    reply = await Payer(bot_server, f"o-unplaced-{len(message)}").say(message)
+    assert hotline in reply and NOT_UNDERSTOOD not in reply
+
+
+async def test_chit_chat_the_classifier_cannot_place_is_still_not_understood(bot_server):
+    reply = await Payer(bot_server, "o-unplaced-chat").say("今天天气怎么样呀")
+    assert "12345" not in reply and "12333" not in reply

@@ -307,6 +307,8 @@ def test_out_of_scope_topics_are_still_declined(kb, question, hotline):
     ("税务局几点上班", "12366"),
     ("社保局周六上班不", "12333"),
     ("职工医保和居民医保能同时交吗", "12393"),
+    ("养老金什么时候发", "12333"),  # was answered with the entry on when unemployment pay stops
+    ("失业金啥时候发", "12333"),
 ])
 def test_service_aspects_are_declined_with_the_office_of_the_topic(kb, question, hotline):
     """Payment days, office hours, two schemes at once (scope.yaml unanswered `topic`): no entry

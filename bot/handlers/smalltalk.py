@@ -76,10 +76,24 @@ async def fallback(ctx: Context) -> list[str]:
         return [text("bot_identity")]
     if only_faces(message):
         return [text("face_ack")]
-    return [text("fallback")]
+    return _known_to_the_kb(ctx) or [text("fallback")]
 
 
 async def nothing_to_cancel(ctx: Context) -> list[str]:
     if REOPEN.match((ctx.text or "").strip()):
         return await nothing_to_reopen(ctx)
-    return [text("nothing_to_cancel")]
+    return _known_to_the_kb(ctx) or [text("nothing_to_cancel")]
+
+
+def _known_to_the_kb(ctx: Context) -> list[str] | None:
+    """A message the classifier could not place ("我的社保卡丢了怎么办", "社保卡密码忘了") may
+    still be one the knowledge base answers, or knows the office for: better than "我没太明白".
+    Only a decline to the general 12345 line (weather, chit-chat) is left to the caller."""
+    kb = ctx.services.kb
+    message = (ctx.text or "").strip()
+    if kb is None or len(message) < 4:
+        return None
+    answer = kb.ask(message)
+    if answer.declined and answer.hotline in (None, kb.scope.default_hotline):
+        return None
+    return [answer.reply_text()]
