@@ -497,3 +497,25 @@ async def test_a_question_the_classifier_cannot_place_still_gets_the_right_offic
 async def test_chit_chat_the_classifier_cannot_place_is_still_not_understood(bot_server):
     reply = await Payer(bot_server, "o-unplaced-chat").say("今天天气怎么样呀")
     assert "12345" not in reply and "12333" not in reply
+
+
+@pytest.mark.parametrize("question", ["今天气温多少度", "个人所得税汇算清缴怎么操作～",
+                                      "劳动仲裁时效1年从什么时候算起？"])
+async def test_a_question_mid_form_is_answered_or_declined_never_stored(
+        bot_server, config, question):
+    """Regression (found under load): a question the knowledge base declines, typed while the
+    form asked for the headcount, the wish or the confirmation, was stored as that answer
+    and the form moved on."""
+    payer = Payer(bot_server, f"o-midform-q-{len(question)}")
+    reply = await payer.say("我叫李四，电话13912345678，新塘镇宏达电子厂一直没给我交社保")
+    for _ in range(8):
+        if "涉及几个人" in reply:
+            break
+        reply = await payer.say("新塘镇" if "哪个" in reply else "1")
+    assert "涉及几个人" in reply
+    before = await slots_of(config, payer.openid)
+    reply = await payer.say(question)
+    assert "涉及几个人" in reply  # asked again after the answer or the decline
+    after = await slots_of(config, payer.openid)
+    assert after.get("headcount") == before.get("headcount") is None
+    assert after.get("description") == before.get("description")

@@ -577,17 +577,26 @@ class IntakeDialogue:
             again = text("resume_question") + self._question(state.requested_slot, state.slots)
             answer = await progress(ctx, None if session is NO_SESSION else session)
             return ["\n\n".join(answer + [again])]
-        if nlu.entities and state.requested_slot not in ("description", "desired_outcome"):
+        kinds = {e.type for e in nlu.entities}
+        if state.requested_slot != "extras":
+            kinds -= {"period", "money"}  # "仲裁时效1年从什么时候算起" names no headcount
+        if kinds and state.requested_slot not in ("description", "desired_outcome"):
             return None
         parser = self.services.parser
         if parser is not None and not parser.is_question(ctx.text):
             return None  # "要求补缴社保" states a wish, whatever was asked; it asks nothing
         again = text("resume_question") + self._question(state.requested_slot, state.slots)
-        if nlu.intent == "ask_policy" and nlu.intent_confidence >= 0.8 and self.services.kb:
-            answer = self.services.kb.ask(ctx.text)
-            if not answer.declined:
-                return [answer.reply_text() + "\n\n" + again]
-        return None
+        surely_policy = nlu.intent == "ask_policy" and nlu.intent_confidence >= 0.8
+        # At the story and wish questions a question may be the answer ("为什么公司不给我交？");
+        # at the others (and at the summary) a question is never the name, phone or headcount.
+        story = state.requested_slot in ("description", "desired_outcome")
+        if not self.services.kb or not (surely_policy or not story and nlu.intent in (
+                "ask_policy", "other", "greet", "check_progress")):
+            return None
+        answer = self.services.kb.ask(ctx.text)
+        if answer.declined and story and not surely_policy:
+            return None
+        return [answer.reply_text() + "\n\n" + again]
 
     def _reask(self, state, slot: str) -> list[str]:
         """Clear ``slot`` and ask for it again; the optional fields (period, amount, ID number)
