@@ -259,6 +259,7 @@ class Stats:
     cases: int = 0
     filings_abandoned: int = 0
     unknown_questions: Counter = field(default_factory=Counter)
+    abandoned_at: Counter = field(default_factory=Counter)  # the bot's last words, to debug
     sent: int = 0
 
 
@@ -337,6 +338,7 @@ class Payer:
             answer = FORM_ANSWERS[cue] or (self.employer if cue == "单位" else self.phone)
             reply = await self.say(answer, "filing")
         self.stats.filings_abandoned += 1
+        self.stats.abandoned_at[(reply or "")[:80]] += 1
         await self.say("取消", "filing")
         await self.say("是", "filing")
 
@@ -396,6 +398,7 @@ async def drive(server: Server, cfg, payers: int, seconds: float, warmup: float,
         "client_cpu_util": client_cpu / wall if wall else None,
         "filings_completed": stats.cases, "filings_abandoned": stats.filings_abandoned,
         "unknown_questions": dict(stats.unknown_questions.most_common(5)),
+        "abandoned_at": dict(stats.abandoned_at.most_common(5)),
         "by_kind": {k: {"n": len(v), "p50_ms": percentile(sorted(v), 50) * 1000,
                         "p95_ms": percentile(sorted(v), 95) * 1000}
                     for k, v in sorted(stats.by_kind.items())},
