@@ -519,3 +519,28 @@ async def test_a_question_mid_form_is_answered_or_declined_never_stored(
     after = await slots_of(config, payer.openid)
     assert after.get("headcount") == before.get("headcount") is None
     assert after.get("description") == before.get("description")
+
+
+@pytest.mark.parametrize("question", [
+    "上个月刚辞职，新工作还没找着，社保就这么断了，之前交的六年会不会清零啊，心里没底",
+    "换了工作两个单位同一个月都给我交了社保，多的能退不",
+])
+async def test_a_question_the_classifier_files_as_a_complaint_is_answered_with_the_offer(
+        bot_server, config, question):
+    """Regression (found under load): these questions started a form; the payer asked
+    something the knowledge base answers, so they get the answer and how to register."""
+    payer = Payer(bot_server, f"o-ask-not-file-{len(question)}")
+    reply = await payer.say(question)
+    assert "依据" in reply and "反映问题" in reply
+    assert await fetch(config.database_url, DialogueState, openid=payer.openid) == [] or not (
+        await fetch(config.database_url, DialogueState, openid=payer.openid))[0].form
+
+
+@pytest.mark.parametrize("message", [
+    "公司一直没给我交社保，我要投诉",
+    "我们厂三十多个工人的社保被欠了一年，宏达电子厂，怎么办？",
+])
+async def test_a_complaint_that_asks_for_action_or_gives_facts_still_starts_the_form(
+        bot_server, message):
+    reply = await Payer(bot_server, f"o-file-not-ask-{len(message)}").say(message)
+    assert "依据" not in reply and "？" in reply  # the form's next question

@@ -31,6 +31,7 @@ from bot.handlers.intake_form import (
     run_form,
     tracker_for,
 )
+from bot.handlers.policy import answer_instead_of_filing
 from bot.handlers.progress import progress
 from bot.handlers.smalltalk import ANGER, BOT_QUESTION, only_anger
 from bot.metrics import observe_case
@@ -142,6 +143,10 @@ class IntakeDialogue:
                 or self._opens_with_facts(ctx)))
             if not (start or snapshot.in_form or filing or self._wants_human(ctx.text)):
                 return None
+            if filing and not (start or snapshot.in_form):
+                answered = answer_instead_of_filing(ctx)
+                if answered is not None:
+                    return answered
             if snapshot.state is not None:
                 replies = await self._step_on_snapshot(ctx, snapshot.state, start)
                 if replies is not RETRY_LOCKED:

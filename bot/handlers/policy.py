@@ -19,6 +19,8 @@ def _alternation(key: str) -> re.Pattern:
 
 TOPICS = _alternation("policy_topics")
 ASKING = _alternation("policy_ask_words")
+FILING_CUES = _alternation("filing_cues")
+CASE_FACTS = {"employer", "name", "phone", "id_number", "district", "headcount"}
 _NOISE = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
 
 
@@ -40,3 +42,22 @@ async def ask_policy(ctx: Context) -> list[str]:
     if topic is not None:
         return [text("ask_policy_topic", topic=topic)]
     return [ctx.services.kb.ask(question).reply_text()]
+
+
+def answer_instead_of_filing(ctx: Context) -> list[str] | None:
+    """The knowledge base's answer, with the offer to register, for a question the classifier
+    took for a complaint; None when the payer asks for action or no entry answers it."""
+    kb, parser, nlu = ctx.services.kb, ctx.services.parser, ctx.nlu
+    question = (ctx.text or "").strip()
+    if kb is None or parser is None or FILING_CUES.search(question):
+        return None
+    if nlu is not None and (nlu.severity == "major"
+                            or any(e.type in CASE_FACTS for e in nlu.entities)):
+        return None  # an employer, a name, a phone, a headcount: the payer is filing
+    if not parser.is_question(question):
+        return None
+    answer = kb.ask(question)
+    if answer.declined:
+        return None
+    reply = answer.reply_text()
+    return [reply if "反映问题" in reply else reply + "\n" + text("policy_can_file")]
