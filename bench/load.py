@@ -64,6 +64,7 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 # What a payer answers to each question of the intake form (cue in the bot's question).
 FORM_ANSWERS = {
+    "“确认”提交": "确认",  # the summary's reminder (it also mentions 单位: checked first)
     "同一件事": "1",  # a second filing about the same employer: add it to the open case
     "希望怎么处理": "要求单位补缴",
     "时间段或金额": "跳过",
