@@ -356,3 +356,61 @@ async def test_no_place_at_the_place_question_lists_the_places(platform, config,
     reply = await say(platform, openid, message)
     assert "没找到" not in reply and "1. 荔城街道" in reply, reply
     assert (await slots_of(config, openid)).get("jurisdiction") is None
+
+
+# --- chatter and questions typed into an open form ---------------------------------------
+
+@pytest.mark.parametrize("message", ["厂子裁员把我裁了，失业金能领几个月，我交了7年", "我交了3个月",
+                                     "欠了我5000块", "我今年45岁", "几个人算多少钱"])
+async def test_a_duration_amount_or_question_is_no_headcount(platform, config, message):
+    """"…我交了7年" at the headcount question stored 7 people: any number in the reply was
+    taken. Only a people count (7个人, 七名工人, 就我一个) is a headcount."""
+    openid = f"r-no-count-{message}"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, "几个人")
+    assert "几个人" in await say(platform, openid, message)
+    assert (await slots_of(config, openid)).get("headcount") is None
+    await say(platform, openid, "七名工人")
+    assert (await slots_of(config, openid))["headcount"] == 7
+
+
+@pytest.mark.parametrize("cue,slot", [("单位", "employer"), ("哪个区", "jurisdiction"),
+                                      ("称呼", "name"), ("电话", "phone"), ("几个人", "headcount"),
+                                      ("希望怎么处理", "desired_outcome"),
+                                      ("时间段或金额", "extras")])
+@pytest.mark.parametrize("greeting", ["早上好，麻烦了", "你好，谢谢", "hello啊"])
+async def test_a_greeting_fills_no_slot_and_the_question_is_asked_again(platform, config, cue,
+                                                                       slot, greeting):
+    """"早上好，麻烦了" at the headcount question stored 1 person (any wordy reply did)."""
+    openid = f"r-greet-{slot}-{greeting}"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, cue)
+    before = await slots_of(config, openid)
+    reply = await say(platform, openid, greeting)
+    assert cue in reply and "没找到" not in reply and "号码好像不对" not in reply, reply
+    after = await slots_of(config, openid)
+    assert after.get(slot) is None and after["requested_slot"] == before["requested_slot"]
+    assert after.get("period") is None and after.get("amount") is None
+
+
+@pytest.mark.parametrize("message", ["宽带坏了咋报修", "明天下雨不 请问一下",
+                                     "退了休在超市打工，老板要给我交社保不", "宽带坏了"])
+async def test_an_off_topic_question_at_the_wish_question_is_no_wish(platform, config, message):
+    """Questions about something else were stored as the payer's wish."""
+    openid = f"r-wish-question-{message}"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, "希望怎么处理")
+    assert "希望怎么处理" in await say(platform, openid, message)
+    assert (await slots_of(config, openid)).get("desired_outcome") is None
+    await say(platform, openid, "能不能帮我把钱要回来")
+    assert (await slots_of(config, openid))["desired_outcome"] == "能不能帮我把钱要回来"
+
+
+@pytest.mark.parametrize("message", ["宽带坏了咋报修", "失业金能领几个月啊"])
+async def test_a_question_at_the_extras_question_is_no_period(platform, config, message):
+    openid = f"r-extras-question-{message}"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await ask_until(platform, openid, reply, "时间段或金额")
+    assert "时间段或金额" in await say(platform, openid, message)
+    slots = await slots_of(config, openid)
+    assert slots.get("extras") is None and slots.get("period") is None

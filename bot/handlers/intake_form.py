@@ -95,6 +95,23 @@ WHY_ASK = re.compile(
 FACT_ENTITIES = {"phone", "name", "district", "employer", "id_number", "headcount"}
 PUNCTUATION = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
 CONTACT_ENTITIES = {"phone", "id_number", "name", "case_no"}
+COURTESY = re.compile(_alternatives("courtesy_words"), re.IGNORECASE)
+QUESTION = re.compile(
+    rf"{(RULES.get('statement_grievance') or {}).get('question') or '$^'}|"
+    rf"(?<=[\u4e00-\u9fff])(?:{_alternatives('question_tails')})(?=[\s，,。.！!？?~～…]|$)|{_alternatives('question_cues')}")
+WISH_VERB = re.compile(rf"{_alternatives('wish_verbs')}|{_alternatives('wish_words')}")
+WISH_TOPIC = re.compile(_alternatives("wish_topics"))
+EXTRAS_TOPIC = re.compile(rf"{_alternatives('extras_topics')}|{_alternatives('story_words')}")
+NUMBER = rf"(?:\d+|[{CN_NUM_CHARS}]+)"
+# A number is a people count only with a people unit after it ("7个人", "30多个", "七名"), and
+# never when a duration, a date, an age or an amount follows it ("7年", "3个月", "45岁").
+PEOPLE = re.compile(
+    rf"(?P<count>{NUMBER})(?:多|来|余)?(?!{_alternatives('not_headcount_units')})"
+    rf"(?:{_alternatives('headcount_units')})(?!{_alternatives('not_headcount_units')})")
+BARE_COUNT = re.compile(
+    rf"^(?:{_alternatives('headcount_leads')})*(?P<count>{NUMBER})(?:多|来|余)?"
+    rf"(?:{_alternatives('headcount_tails')})*$")
+SELF_ONLY = re.compile(_alternatives("headcount_self_words"))
 
 
 @lru_cache(maxsize=1)
@@ -167,6 +184,59 @@ def is_junk(value: str) -> bool:
     letters = LETTERS.findall(FACES.sub("", value or "").lower())
     return (len(letters) >= SPEC["junk_min_chars"]
             and len(set(letters)) <= len(letters) * SPEC["junk_max_distinct_share"])
+
+
+def is_courtesy(value: str) -> bool:
+    """Only a greeting, thanks or a polite tail ("早上好，麻烦了", "你好，谢谢", "hello啊"):
+    it answers no question, so it must never fill a slot; the question is asked again."""
+    plain = PUNCTUATION.sub("", MANDARIN(FACES.sub("", value or ""))).lower()
+    return bool(plain) and not COURTESY.sub("", plain)
+
+
+def is_question(value: str) -> bool:
+    """Asks something: the parser's question words (吗, 怎么, 多少…) over the text as typed and
+    as read in Mandarin, or a clause ending like a question mark in speech ("明天下雨不")."""
+    raw = FACES.sub("", value or "")
+    return bool(QUESTION.search(raw) or QUESTION.search(MANDARIN(raw)))
+
+
+def is_chatter(value: str) -> bool:
+    """A greeting, or a question that wants nothing done about the dispute ("宽带坏了咋报修",
+    "老板要给我交社保不"): no answer to any form question. A question with a wish verb
+    ("能不能帮我把钱要回来") is still a wish."""
+    return is_courtesy(value) or is_question(value) and not WISH_VERB.search(value or "")
+
+
+def is_wish(value: str) -> bool:
+    """Says what the payer wants done about the dispute, or that nothing in particular is
+    wanted ("没有"); off-topic talk ("宽带坏了") and questions about other things are no wish."""
+    value = (value or "").strip()
+    if is_courtesy(value) or is_filler(value):
+        return False
+    if WISH_VERB.search(value):
+        return True
+    if is_question(value):
+        return False
+    plain = PUNCTUATION.sub("", value)
+    return (plain in SPEC["none_words"] or plain in SPEC["skip_words"]
+            or bool(WISH_TOPIC.search(MANDARIN(value))))
+
+
+def people_count(reply: str, entities: list[dict] | None = None) -> int | None:
+    """The number of people a headcount answer names, or None. Numbers inside a recognised
+    period or amount, or followed by 年/个月/岁/元…, count no one ("我交了7年")."""
+    text = list(reply or "")
+    for entity in entities or []:
+        start, end = entity.get("start"), entity.get("end")
+        if entity.get("entity") in ("period", "money") and isinstance(start, int) and isinstance(
+                end, int):
+            text[start:end] = [" "] * (end - start)
+    plain = PUNCTUATION.sub("", "".join(text))
+    found = BARE_COUNT.match(plain) or PEOPLE.search(plain)
+    count = to_number(found.group("count")) if found else None
+    if count is None or not 1 <= count <= MAX_HEADCOUNT:
+        return None
+    return int(count)
 
 
 def only_wish(reply: str) -> bool:
@@ -270,9 +340,10 @@ class ValidateDisputeForm(FormValidationAction):
     def _headcount_only(tracker: Tracker) -> int | None:
         """The count when the reply says nothing but how many people are concerned ("就我一个",
         "我们厂30多个人"): it answers no other question, least of all the category."""
-        reply = PUNCTUATION.sub("", (tracker.latest_message.get("text") or ""))
-        if not reply or pick_number(reply, 99) is not None:
-            return None  # "3个" picks from a list
+        text_ = tracker.latest_message.get("text") or ""
+        reply = PUNCTUATION.sub("", text_)
+        if not reply or pick_number(reply, 99) is not None or is_question(text_):
+            return None  # "3个" picks from a list; "几个人算多少钱" asks
         if SOLO.match(reply):
             return 1
         found = COUNT.match(reply)
@@ -341,11 +412,13 @@ class ValidateDisputeForm(FormValidationAction):
         phone number fills the name, not a wrong phone)."""
         if tracker.get_slot(slot) is not None and not self._asked(tracker, slot):
             return {}
-        value = self._entity(tracker, entity_kind or slot)
-        if value is not None:
-            return {slot: value}
         reply = self._text(tracker)
-        if not (self._asked(tracker, slot) and reply):
+        if is_courtesy(reply):
+            return {}  # "早上好，麻烦了": the question is asked again
+        value = self._entity(tracker, entity_kind or slot)
+        if value is not None and not (slot == "headcount" and self._asked_count(tracker)):
+            return {slot: value}  # a name or number in a question is kept; "几个人" is no count
+        if not (self._asked(tracker, slot) and reply) or is_chatter(reply):
             return {}
         if slot != "headcount" and self._headcount_only(tracker) is not None and not (
                 slot == "employer" and NO_EMPLOYER.search(reply)):
@@ -370,7 +443,18 @@ class ValidateDisputeForm(FormValidationAction):
             return {"phone": reply} if not other else {}
         return {slot: reply}
 
+    def _asked_count(self, tracker: Tracker, kind: str = "headcount") -> bool:
+        """"几个人算多少钱", "失业金能领几个月": the number in a question is what is asked."""
+        reply = self._text(tracker)
+        if not is_question(reply):
+            return False
+        spans = [reply[e["start"]:e["end"]] for e in tracker.latest_message.get("entities") or []
+                 if e.get("entity") == kind and isinstance(e.get("start"), int)]
+        return any(re.match(r"几(?![十百千万])", span) for span in spans)
+
     async def extract_description(self, dispatcher, tracker, domain) -> dict:
+        if is_courtesy(self._text(tracker)):
+            return {}
         current = tracker.get_slot("description")
         if current is not None:
             details = self._new_details(tracker)
@@ -390,6 +474,8 @@ class ValidateDisputeForm(FormValidationAction):
         if tracker.get_slot("category") is not None:
             return {}
         reply = self._text(tracker)
+        if is_courtesy(reply):
+            return {}
         if self._headcount_only(tracker) is not None or facts_only(
                 reply, tracker.latest_message.get("entities") or []):
             return {}
@@ -439,8 +525,8 @@ class ValidateDisputeForm(FormValidationAction):
         place was asked); a later wish is added to the first, never dropped."""
         current = tracker.get_slot("desired_outcome")
         if current is None and self._asked(tracker, "desired_outcome"):
-            if self._headcount_only(tracker) is not None:
-                return {}
+            if self._headcount_only(tracker) is not None or not is_wish(self._text(tracker)):
+                return {}  # a greeting, an off-topic question: the wish is asked again
             return {"desired_outcome": self._text(tracker)}
         wish = OUTCOME.search(self._text(tracker))
         if wish is None:
@@ -451,11 +537,23 @@ class ValidateDisputeForm(FormValidationAction):
             return {}
         return {"desired_outcome": f"{current}；{wish.group(0)}"}
 
+    def _asks_only(self, tracker: Tracker) -> bool:
+        """A question or greeting outside the story question: its numbers ("失业金能领几个月")
+        are asked about, not facts of the dispute."""
+        asked = tracker.get_slot("requested_slot")
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        return (asked not in (None, "description") and intent != "file_dispute"
+                and is_chatter(self._text(tracker)))
+
     async def extract_period(self, dispatcher, tracker, domain) -> dict:
+        if self._asks_only(tracker) or self._asked_count(tracker, "period"):
+            return {}
         value = self._entity(tracker, "period")
         return {"period": str(value)} if value and tracker.get_slot("period") is None else {}
 
     async def extract_amount(self, dispatcher, tracker, domain) -> dict:
+        if self._asks_only(tracker):
+            return {}
         value = self._entity(tracker, "money")
         return {"amount": value} if value and tracker.get_slot("amount") is None else {}
 
@@ -468,8 +566,11 @@ class ValidateDisputeForm(FormValidationAction):
         reply = self._text(tracker)
         if not (self._asked(tracker, "extras") and reply) or self._headcount_only(tracker):
             return {}
-        found = {"extras": reply}
         has_value = self._entity(tracker, "period") or self._entity(tracker, "money")
+        if is_chatter(reply) or not (has_value or reply in SPEC["skip_words"]
+                                     or EXTRAS_TOPIC.search(MANDARIN(reply))):
+            return {}  # a greeting, a question or off-topic talk: the question is asked again
+        found = {"extras": reply}
         if not has_value and reply not in SPEC["skip_words"]:
             found["period"] = reply[:100]
         return found
@@ -621,12 +722,13 @@ class ValidateDisputeForm(FormValidationAction):
         if isinstance(value, (int, float)) and value <= MAX_HEADCOUNT:
             count = int(value)
             return {"headcount": ALL_PEOPLE if count < 0 else max(count, 1)}
-        match = re.search(r"\d+", str(value))
-        if match and int(match.group()) <= MAX_HEADCOUNT:
-            return {"headcount": max(int(match.group()), 1)}
-        if re.search(r"(就我|我自己|本人|一个人|我一个|只有我)", str(value)) or (
-                self._asked(tracker, "headcount") and not re.search(r"\d", str(value))
-                and not is_filler(str(value))):
+        value = str(value)
+        entities = (tracker.latest_message.get("entities") or []
+                    if value == self._text(tracker) else [])
+        count = people_count(value, entities)
+        if count is not None:
+            return {"headcount": count}
+        if SELF_ONLY.search(MANDARIN(value)) and not is_chatter(value):
             return {"headcount": 1}
         if self._asked(tracker, "headcount"):
             dispatcher.utter_message(text=text("headcount_invalid"))
@@ -634,7 +736,8 @@ class ValidateDisputeForm(FormValidationAction):
 
     def validate_desired_outcome(self, value, dispatcher, tracker, domain) -> dict:
         value = str(value).strip()
-        wish = len(value) >= 2 and not is_filler(value) and re.search(r"[A-Za-z\u4e00-\u9fff]", value)
+        wish = (len(value) >= 2 and is_wish(value)
+                and re.search(r"[A-Za-z\u4e00-\u9fff]", value))
         return {"desired_outcome": value[:500] if wish else None}
 
     def validate_extras(self, value, dispatcher, tracker, domain) -> dict:
