@@ -14,6 +14,7 @@ from bot.store.snapshot import payer_snapshot
 from bot.texts import text
 
 Handler = Callable[[Context], Awaitable[list[str]]]
+MIN_INTENT_CONFIDENCE = 0.4
 
 
 class PayerLocks:
@@ -98,7 +99,7 @@ class Dispatcher:
             return [text("anger_calm")]
         if smalltalk.announces(ctx):
             return [text("more_to_say")]
-        return await self._by_intent(ctx, ctx.nlu.intent if ctx.nlu else "other")
+        return await self._by_intent(ctx, self._confident_intent(ctx))
 
     async def _unheard_voice(self, ctx: Context) -> list[str]:
         """A voice message WeChat could not turn into text: the dialogue it falls into (a
@@ -122,6 +123,15 @@ class Dispatcher:
                for key in ("anger_ack", "anger_calm", "anger_in_form")):
             return replies
         return [text("anger_ack") + "\n" + first, *replies[1:]]
+
+    @staticmethod
+    def _confident_intent(ctx: Context) -> str:
+        """A guess the classifier hardly believes ("老婆生孩子我能休几天陪产假啊" as a progress
+        check at 0.29) goes to the catch-all, which asks the knowledge base before giving up."""
+        nlu = ctx.nlu
+        if nlu is None or nlu.intent_confidence < MIN_INTENT_CONFIDENCE:
+            return "other"
+        return nlu.intent
 
     async def _by_intent(self, ctx: Context, intent: str) -> list[str]:
         handler = self._intents.get(intent, smalltalk.fallback)

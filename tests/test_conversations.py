@@ -544,3 +544,37 @@ async def test_a_complaint_that_asks_for_action_or_gives_facts_still_starts_the_
         bot_server, message):
     reply = await Payer(bot_server, f"o-file-not-ask-{len(message)}").say(message)
     assert "依据" not in reply and "？" in reply  # the form's next question
+
+
+@pytest.mark.parametrize("message,expected", [
+    ("医保个人账户每个月给划进去多少钱啊", "12393"),        # a weak complaint reading
+    ("老婆生孩子我能休几天陪产假啊", "12333"),              # a weak progress reading
+    ("受伤都半年了公司一直不给报工伤，我自己能去申请不，有没有期限", "依据"),  # 申请 asks, not us
+    ("你好，谢谢", "您好"),
+    ("hello 请问一下", "您好"),
+])
+async def test_messages_the_classifier_misreads_get_a_fitting_answer(bot_server, config,
+                                                                     message, expected):
+    """Regression (found under load): these started a form, answered "您还没有登记过事项" or
+    "我没太明白"."""
+    payer = Payer(bot_server, f"o-misread-{abs(hash(message)) % 10**6}")
+    reply = await payer.say(message)
+    assert expected in reply and NOT_UNDERSTOOD not in reply and "还没有登记过" not in reply
+    states = await fetch(config.database_url, DialogueState, openid=payer.openid)
+    assert not states or not states[0].form
+
+
+async def test_a_policy_question_at_the_place_question_is_answered_not_added(bot_server,
+                                                                             config):
+    payer = Payer(bot_server, "o-q-at-place")
+    reply = await payer.say("公司一直没给我交社保，我要投诉")
+    for _ in range(6):
+        if "哪个区" in reply:
+            break
+        reply = await payer.say("宏达电子厂" if "单位" in reply else "1")
+    assert "哪个区" in reply
+    before = await slots_of(config, payer.openid)
+    reply = await payer.say("我自己开了个小卖部，请了两个帮工，要给他们交社保不啊")
+    assert "依据" in reply and "哪个区" in reply
+    after = await slots_of(config, payer.openid)
+    assert after.get("description") == before.get("description")

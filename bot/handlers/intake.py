@@ -595,12 +595,10 @@ class IntakeDialogue:
         # At the story and wish questions a question may be the answer ("为什么公司不给我交？");
         # at the others (and at the summary) a question is never the name, phone or headcount.
         story = state.requested_slot in ("description", "desired_outcome")
-        if not self.services.kb or not (surely_policy or not story and nlu.intent in (
-                "ask_policy", "other", "greet", "check_progress")):
+        if not self.services.kb or nlu.intent in ("greet", "cancel") or (
+                story and not surely_policy):
             return None
         answer = self.services.kb.ask(ctx.text)
-        if answer.declined and story and not surely_policy:
-            return None
         return [answer.reply_text() + "\n\n" + again]
 
     def _reask(self, state, slot: str) -> list[str]:

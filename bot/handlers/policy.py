@@ -21,6 +21,9 @@ TOPICS = _alternation("policy_topics")
 ASKING = _alternation("policy_ask_words")
 FILING_CUES = _alternation("filing_cues")
 CASE_FACTS = {"employer", "name", "phone", "id_number", "district", "headcount"}
+WEAK_FILING = 0.8
+"""Below this the classifier is unsure the message is a complaint: a question the knowledge
+base declines to a named office ("医保个人账户每个月划多少钱啊", 12393) gets that decline."""
 _NOISE = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
 
 
@@ -46,7 +49,8 @@ async def ask_policy(ctx: Context) -> list[str]:
 
 def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     """The knowledge base's answer, with the offer to register, for a question the classifier
-    took for a complaint; None when the payer asks for action or no entry answers it."""
+    took for a complaint; None when the payer asks for action, gives facts of a case, or no
+    entry answers it (unless the classifier was unsure and the office is known)."""
     kb, parser, nlu = ctx.services.kb, ctx.services.parser, ctx.nlu
     question = (ctx.text or "").strip()
     if kb is None or parser is None or FILING_CUES.search(question):
@@ -57,7 +61,9 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     if not parser.is_question(question):
         return None
     answer = kb.ask(question)
-    if answer.declined:
+    unsure = nlu is not None and nlu.intent_confidence < WEAK_FILING
+    if answer.declined and not (unsure and answer.hotline not in (None,
+                                                                  kb.scope.default_hotline)):
         return None
     reply = answer.reply_text()
     return [reply if "反映问题" in reply else reply + "\n" + text("policy_can_file")]

@@ -5,7 +5,8 @@ import re
 import unicodedata
 
 from bot.handlers.base import Context
-from bot.handlers.intake_form import FACES, SPEC, is_announcement, is_junk
+from bot.handlers.intake_form import FACES, SPEC, is_announcement, is_courtesy, is_junk
+from bot.handlers.policy import vague_topic
 from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, progress
 from bot.texts import text
 
@@ -72,6 +73,11 @@ async def fallback(ctx: Context) -> list[str]:
         return await progress(ctx)  # "Z Y 2026 1126 0001": a number is a progress check
     if THANKS.match(message):
         return [text("thanks")]
+    if is_courtesy(message):
+        return [text("greet")]  # "你好，谢谢", "hello 请问一下": a hello, not a riddle
+    topic = vague_topic(message)
+    if topic is not None:
+        return [text("ask_policy_topic", topic=topic)]
     if BOT_QUESTION.search(message) and len(message) <= 15:
         return [text("bot_identity")]
     if only_faces(message):
