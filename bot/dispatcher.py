@@ -15,6 +15,7 @@ from bot.texts import text
 
 Handler = Callable[[Context], Awaitable[list[str]]]
 MIN_INTENT_CONFIDENCE = 0.4
+SURE_PROGRESS = 0.9
 
 
 class PayerLocks:
@@ -131,6 +132,11 @@ class Dispatcher:
         nlu = ctx.nlu
         if nlu is None or nlu.intent_confidence < MIN_INTENT_CONFIDENCE:
             return "other"
+        kb = ctx.services.kb
+        if (nlu.intent == "check_progress" and nlu.intent_confidence < SURE_PROGRESS
+                and not nlu.entity("case_no") and kb is not None
+                and not kb.ask(ctx.text).declined):
+            return "ask_policy"  # "工伤保险能给家里赔啥啊" asks about benefits, not a case
         return nlu.intent
 
     async def _by_intent(self, ctx: Context, intent: str) -> list[str]:

@@ -578,3 +578,18 @@ async def test_a_policy_question_at_the_place_question_is_answered_not_added(bot
     assert "依据" in reply and "哪个区" in reply
     after = await slots_of(config, payer.openid)
     assert after.get("description") == before.get("description")
+
+
+@pytest.mark.parametrize("message,expected", [
+    ("俺爸下个月到龄了，退休手续去哪办？", "12333"),   # a question, no harm named: no case
+    ("俺哥在工地出事走了，工伤保险能给家里赔啥啊", "依据"),  # not a progress check
+])
+async def test_questions_read_as_complaints_or_progress_get_their_answer(
+        bot_server, config, message, expected):
+    """Regression (found under load): the first registered a case "其他", the second listed
+    the payer's cases."""
+    payer = Payer(bot_server, f"o-misread2-{len(message)}")
+    reply = await payer.say(message)
+    assert expected in reply and "您登记的事项" not in reply
+    states = await fetch(config.database_url, DialogueState, openid=payer.openid)
+    assert not states or not states[0].form

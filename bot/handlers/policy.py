@@ -23,7 +23,8 @@ FILING_CUES = _alternation("filing_cues")
 CASE_FACTS = {"employer", "name", "phone", "id_number", "district", "headcount"}
 WEAK_FILING = 0.8
 """Below this the classifier is unsure the message is a complaint: a question the knowledge
-base declines to a named office ("医保个人账户每个月划多少钱啊", 12393) gets that decline."""
+base declines to a named office ("医保个人账户每个月划多少钱啊", 12393) gets that decline, as
+does one that names no harm done ("退休手续去哪办？", 12333) however sure the classifier is."""
 _NOISE = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
 
 
@@ -62,8 +63,8 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
         return None
     answer = kb.ask(question)
     unsure = nlu is not None and nlu.intent_confidence < WEAK_FILING
-    if answer.declined and not (unsure and answer.hotline not in (None,
-                                                                  kb.scope.default_hotline)):
+    office = answer.hotline not in (None, kb.scope.default_hotline)
+    if answer.declined and not (office and (unsure or not parser.names_harm(question))):
         return None
     reply = answer.reply_text()
     return [reply if "反映问题" in reply else reply + "\n" + text("policy_can_file")]

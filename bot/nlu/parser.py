@@ -132,6 +132,14 @@ class NluParser:
             log.exception("nlu: dialogue_act failed")
             return "other", 0.0
 
+    def names_harm(self, text: str) -> bool:
+        """Does the message say something was done to the payer (没交, 欠, 断缴, 不给…)?"""
+        try:
+            norm = self._analysis((text or "")[:MAX_CLASSIFY_CHARS])[0].text
+        except Exception:  # noqa: BLE001
+            return False
+        return bool(self._harm.search(norm))
+
     def is_question(self, text: str) -> bool:
         """Does the message ask something (吗, 怎么, 多少, ？…)? "要求补缴" does not."""
         try:
