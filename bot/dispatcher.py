@@ -3,10 +3,13 @@ the handler — an active dialogue first, then the intent."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import re
 from collections.abc import Awaitable, Callable
 
 from bot.handlers import events, media, smalltalk
 from bot.handlers.base import Context, Services
+from bot.handlers.intake_form import is_courtesy
 from bot.inbound import Inbound
 from bot.metrics import observe_message
 from bot.store.payers import touch_payer
@@ -16,6 +19,8 @@ from bot.texts import text
 Handler = Callable[[Context], Awaitable[list[str]]]
 MIN_INTENT_CONFIDENCE = 0.4
 SURE_PROGRESS = 0.9
+SURE = 0.9
+CLAUSES = re.compile(r"[\s，,。.！!？?~～…、;；]+")
 
 
 class PayerLocks:
@@ -83,7 +88,7 @@ class Dispatcher:
         # Traditional characters folded once, for every handler: "跳過" skips, "確認" confirms.
         parser = self.services.parser
         ctx.text = parser.simplified(inbound.text) if parser is not None else inbound.text
-        ctx.nlu = self.parse(inbound.text)
+        ctx.nlu = self._without_courtesy(self.parse(inbound.text), inbound.text)
         ctx.snapshot = await payer_snapshot(self.services.batch, inbound.openid)
         observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
         return self._calm(ctx, await self._answer(ctx))
@@ -101,6 +106,21 @@ class Dispatcher:
         if smalltalk.announces(ctx):
             return [text("more_to_say")]
         return await self._by_intent(ctx, self._confident_intent(ctx))
+
+    def _without_courtesy(self, nlu, message: str):
+        """"进度，麻烦了", "进度，谢谢": thanks or a greeting beside a short request drowns it
+        for the classifier (a progress check at 0.58 answered like a policy question); the
+        request without them decides the intent when it is sure of it."""
+        clauses = [c for c in CLAUSES.split(message or "") if c]
+        kept = [c for c in clauses if not is_courtesy(c)]
+        if nlu is None or not kept or len(kept) == len(clauses) or nlu.intent_confidence >= SURE:
+            return nlu
+        bare = self.parse("，".join(kept))
+        if bare is None or bare.intent_confidence < SURE:
+            return nlu
+        return dataclasses.replace(
+            nlu, intent=bare.intent, intent_confidence=bare.intent_confidence,
+            category=bare.category, category_confidence=bare.category_confidence)
 
     async def _unheard_voice(self, ctx: Context) -> list[str]:
         """A voice message WeChat could not turn into text: the dialogue it falls into (a

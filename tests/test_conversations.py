@@ -591,5 +591,141 @@ async def test_questions_read_as_complaints_or_progress_get_their_answer(
     payer = Payer(bot_server, f"o-misread2-{len(message)}")
     reply = await payer.say(message)
     assert expected in reply and "您登记的事项" not in reply
+    assert "依据" in reply or "反映问题" not in reply  # an office to call, not a case to file
     states = await fetch(config.database_url, DialogueState, openid=payer.openid)
     assert not states or not states[0].form
+
+
+@pytest.mark.parametrize("message", ["试用期老板说不给上社保，这合法不。",
+                                     "试用期老板说不给上社保，这合法不，谢谢"])
+async def test_a_judgement_question_ending_in_bu_is_answered_not_filed(bot_server, config,
+                                                                      message):
+    """Regression (found under load): "这合法不" without a question mark read as a statement,
+    so the question started a form and was registered as the case's description."""
+    payer = Payer(bot_server, f"o-legal-bu-{len(message)}")
+    reply = await payer.say(message)
+    assert "依据" in reply and "单位" not in reply.splitlines()[-1]
+    states = await fetch(config.database_url, DialogueState, openid=payer.openid)
+    assert not states or not states[0].form
+
+
+async def test_a_worry_about_filing_is_answered_not_filed(bot_server, config):
+    """Regression (found under load): 投诉/举报 in "投诉了老板会不会晓得是我举报的" made the
+    question a filing, and it was registered instead of hearing that reports are confidential."""
+    payer = Payer(bot_server, "o-worry-filing")
+    reply = await payer.say("投诉了老板会不会晓得是我举报的，怕被穿小鞋？")
+    assert "保密" in reply and "问题类型" not in reply
+    states = await fetch(config.database_url, DialogueState, openid=payer.openid)
+    assert not states or not states[0].form
+
+
+async def test_a_question_with_bu_mid_form_is_answered_not_read_as_no(bot_server, config):
+    """Regression (found under load): "身体不好能办病退不啊" at the employer question read as
+    "no" (不) and a greeting, so the question was silently repeated without any answer."""
+    payer = Payer(bot_server, "o-bu-mid-form")
+    reply = await payer.say("公司一直没给我交社保，我要投诉")
+    assert "单位" in reply
+    before = await slots_of(config, payer.openid)
+    reply = await payer.say("身体不好能办病退不啊")
+    assert "12333" in reply and "我们接着登记" in reply and "单位" in reply
+    assert await slots_of(config, payer.openid) == before
+
+
+async def test_a_progress_check_with_thanks_lists_the_cases(bot_server, config):
+    """Regression (found under load): "进度，麻烦了" / "进度，谢谢" were too polite for the
+    classifier: a payer with a case got the policy text on how to check progress, and one in
+    the middle of a form was told "没找到“进度，谢谢”" as if it were a place."""
+    payer = Payer(bot_server, "o-progress-polite")
+    reply = await payer.say("我叫张三电话13900001111，新塘镇宏达电子厂欠了我半年社保，要求补缴")
+    for _ in range(4):
+        if CASE_NO.search(reply):
+            break
+        reply = await payer.say("确认" if "请核对" in reply else "1")
+    case_no = CASE_NO.search(reply).group()
+    for message in ("进度，麻烦了", "进度，谢谢"):
+        assert case_no in await payer.say(message)
+    reply = await payer.say("另外一家华新建材厂也没给我交社保，我要投诉")
+    assert "？" in reply
+    reply = await payer.say("进度，谢谢")
+    assert case_no in reply and "没找到" not in reply and "我们接着登记" in reply
+
+
+@pytest.mark.parametrize("message,expected", [
+    ("单位一直没去办理社保登记，会受到什么处罚？主管人员也罚吗!", "依据"),  # 社保登记 files nothing
+    ("工伤认定的申请时限是多长。。", "30日内"),                          # 多长 asks
+    ("生育保险是公司交的还是个人交的，麻烦了", "生育保险费"),            # which of two
+])
+async def test_questions_that_looked_like_filings_get_their_answer(bot_server, config,
+                                                                   message, expected):
+    """Regression (found under load): each started a form ("登记" in 社保登记 read as asking to
+    register; 多长 and "A的还是B的" were not read as questions)."""
+    payer = Payer(bot_server, f"o-looked-filed-{len(message)}")
+    reply = await payer.say(message)
+    assert expected in reply and "？" not in reply.splitlines()[-1]
+    states = await fetch(config.database_url, DialogueState, openid=payer.openid)
+    assert not states or not states[0].form
+
+
+async def test_asking_whether_insurance_covers_something_is_no_anger(bot_server):
+    """Regression (found under load): "生育险管不管" (does it cover) matched the anger word 管不管,
+    so a plain question was answered with an apology for making the payer angry."""
+    reply = await Payer(bot_server, "o-covers").say("上环取环的费用生育险管不管，麻烦了")
+    assert "生气" not in reply and "生育" in reply
+    reply = await Payer(bot_server, "o-covers-angry").say("你们到底管不管")
+    assert "生气" in reply
+
+
+@pytest.mark.parametrize("message,expected", [
+    ("工伤休养期间公司还要发工资吗，能休多久啊", "停工留薪期"),
+    ("交通事故对方全责，保险公司赔多少，谢谢", "12345"),
+    ("参加单位组织的抗洪救灾受伤了视同工伤吗", "视同工伤"),
+])
+async def test_a_company_named_in_passing_does_not_make_a_question_a_case(
+        bot_server, config, message, expected):
+    """Regression (found under load): "工伤休养期间公司", "保险公司" and "参加单位" were read as
+    the payer's employer, so these questions started a form (one noted 涉及单位：参加单位)."""
+    payer = Payer(bot_server, f"o-passing-co-{len(message)}")
+    reply = await payer.say(message)
+    assert expected in reply and "涉及单位" not in reply
+    states = await fetch(config.database_url, DialogueState, openid=payer.openid)
+    assert not states or not states[0].form
+
+
+async def test_a_question_at_the_wish_question_is_answered_and_a_wish_still_taken(bot_server,
+                                                                                config):
+    """Regression (found under load): at "您希望怎么处理？" a policy question the classifier was
+    not sure of ("这个算工伤吗") was neither stored nor answered: the question came back bare."""
+    payer = Payer(bot_server, "o-q-at-wish")
+    reply = await payer.say("我叫张三电话13900002222，新塘镇宏达电子厂扣了我工资里的社保钱但是没交上去")
+    for _ in range(4):
+        if "怎么处理" in reply:
+            break
+        reply = await payer.say("1")
+    assert "怎么处理" in reply
+    reply = await payer.say("下班骑电动车回家被车撞了，对方全责，这个算工伤吗")
+    assert "工伤" in reply and "我们接着登记" in reply and "怎么处理" in reply
+    assert (await slots_of(config, payer.openid)).get("desired_outcome") is None
+    await payer.say("能不能让他们把钱补上？")
+    assert (await slots_of(config, payer.openid)).get("desired_outcome") == "能不能让他们把钱补上？"
+
+
+@pytest.mark.parametrize("message,employer", [("我要投诉宏达公司", "宏达公司"),
+                                              ("举报单位不交社保会泄露我的身份吗", None)])
+async def test_the_verb_of_complaining_is_no_part_of_an_employer(bot_server, message, employer):
+    """Regression (found under load): "投诉宏达公司" was taken as the employer's name, and
+    "举报单位" as an employer, which made a question about confidentiality mid-form go
+    unanswered."""
+    parser = bot_server.app["services"].parser
+    found = [e.value for e in parser.parse(message).entities if e.type == "employer"]
+    assert found == ([employer] if employer else [])
+
+
+async def test_a_confidentiality_question_at_the_phone_question_is_answered(bot_server, config):
+    payer = Payer(bot_server, "o-secret-at-phone")
+    reply = await payer.say("公司一直没给我交社保，我要投诉")
+    for answer in ("宏达厂", "新塘镇", "李四"):
+        reply = await payer.say(answer)
+    assert "电话" in reply
+    reply = await payer.say("举报单位不交社保会泄露我的身份吗")
+    assert "保密" in reply and "电话" in reply.splitlines()[-1]
+    assert (await slots_of(config, payer.openid)).get("phone") is None

@@ -25,6 +25,7 @@ from bot.handlers.intake_form import (
     is_announcement,
     is_filler,
     is_junk,
+    is_wish,
     numbered,
     pick_number,
     places_of,
@@ -88,6 +89,7 @@ STORY = re.compile("|".join(re.escape(w) for w in SPEC["story_words"]))
 OTHER_EMPLOYER = re.compile("|".join(re.escape(w) for w in SPEC["other_employer_words"]))
 SUPPLEMENT_CHOICE = re.compile(SPEC["supplement_choice"])
 MAJOR_HEADCOUNT = 30
+SURE_CHAT = 0.5
 
 
 class NeedsSession(Exception):
@@ -575,7 +577,8 @@ class IntakeDialogue:
         """A policy or progress question in the middle of the form: answer it, then ask
         again."""
         nlu = ctx.nlu
-        if nlu is None or act in ("affirm", "deny", "correct") and confidence >= 0.8:
+        if nlu is None or act in ("affirm", "deny", "correct") and confidence >= 0.8 and not (
+                self._asks_in_a_sentence(ctx, confidence)):
             return None
         if (nlu.intent == "check_progress" and nlu.intent_confidence >= 0.9
                 and all(e.type == "case_no" for e in nlu.entities)):
@@ -592,14 +595,25 @@ class IntakeDialogue:
             return None  # "要求补缴社保" states a wish, whatever was asked; it asks nothing
         again = text("resume_question") + self._question(state.requested_slot, state.slots)
         surely_policy = nlu.intent == "ask_policy" and nlu.intent_confidence >= 0.8
-        # At the story and wish questions a question may be the answer ("为什么公司不给我交？");
-        # at the others (and at the summary) a question is never the name, phone or headcount.
-        story = state.requested_slot in ("description", "desired_outcome")
-        if not self.services.kb or nlu.intent in ("greet", "cancel") or (
-                story and not surely_policy):
+        # At the story and wish questions a question may be the answer ("为什么公司不给我交？",
+        # "能不能让他们补上？"); one that wants nothing done ("这个算工伤吗") is no wish. At the
+        # others (and at the summary) a question is never the name, phone or headcount.
+        asked = state.requested_slot
+        story = asked == "description" or asked == "desired_outcome" and is_wish(ctx.text)
+        # A greeting or cancel the classifier hardly believes ("身体不好能办病退不啊" as a
+        # greeting at 0.34) is still the question it reads as.
+        chat = nlu.intent in ("greet", "cancel") and nlu.intent_confidence >= SURE_CHAT
+        if not self.services.kb or chat or (story and not surely_policy):
             return None
         answer = self.services.kb.ask(ctx.text)
         return [answer.reply_text() + "\n\n" + again]
+
+    def _asks_in_a_sentence(self, ctx: Context, act_confidence: float) -> bool:
+        """"身体不好能办病退不啊" reads like a "no" (不) to the act classifier: a guessed yes,
+        no or correction that asks something in a sentence is a question to answer."""
+        parser = self.services.parser
+        return (act_confidence < 1.0 and parser is not None and parser.is_question(ctx.text)
+                and len(LETTERS.findall(ctx.text)) >= SPEC["details_min_chars"])
 
     def _reask(self, state, slot: str) -> list[str]:
         """Clear ``slot`` and ask for it again; the optional fields (period, amount, ID number)

@@ -20,11 +20,14 @@ def _alternation(key: str) -> re.Pattern:
 TOPICS = _alternation("policy_topics")
 ASKING = _alternation("policy_ask_words")
 FILING_CUES = _alternation("filing_cues")
+FILING_WORRIES = _alternation("filing_worries")
+FILING_TERMS = _alternation("filing_cue_terms")
 CASE_FACTS = {"employer", "name", "phone", "id_number", "district", "headcount"}
 WEAK_FILING = 0.8
 """Below this the classifier is unsure the message is a complaint: a question the knowledge
 base declines to a named office ("医保个人账户每个月划多少钱啊", 12393) gets that decline, as
-does one that names no harm done ("退休手续去哪办？", 12333) however sure the classifier is."""
+does one that names no harm done ("退休手续去哪办？", 12333) however sure the classifier is,
+and an unsure one that names no harm whatever the office ("交通事故…保险公司赔多少")."""
 _NOISE = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
 
 
@@ -50,11 +53,14 @@ async def ask_policy(ctx: Context) -> list[str]:
 
 def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     """The knowledge base's answer, with the offer to register, for a question the classifier
-    took for a complaint; None when the payer asks for action, gives facts of a case, or no
-    entry answers it (unless the classifier was unsure and the office is known)."""
+    took for a complaint; None when the payer asks for action (unless only worried about what
+    filing brings), gives facts of a case, or no entry answers it (unless the office is known
+    and the classifier unsure or no harm named, or the classifier unsure and no harm named:
+    "交通事故对方全责，保险公司赔多少")."""
     kb, parser, nlu = ctx.services.kb, ctx.services.parser, ctx.nlu
     question = (ctx.text or "").strip()
-    if kb is None or parser is None or FILING_CUES.search(question):
+    if kb is None or parser is None or (FILING_CUES.search(FILING_TERMS.sub("", question))
+                                         and not FILING_WORRIES.search(question)):
         return None
     if nlu is not None and (nlu.severity == "major"
                             or any(e.type in CASE_FACTS for e in nlu.entities)):
@@ -64,7 +70,10 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     answer = kb.ask(question)
     unsure = nlu is not None and nlu.intent_confidence < WEAK_FILING
     office = answer.hotline not in (None, kb.scope.default_hotline)
-    if answer.declined and not (office and (unsure or not parser.names_harm(question))):
+    harmless = not parser.names_harm(question)
+    if answer.declined and not (office and (unsure or harmless) or unsure and harmless):
         return None
     reply = answer.reply_text()
-    return [reply if "反映问题" in reply else reply + "\n" + text("policy_can_file")]
+    if answer.declined or "反映问题" in reply:
+        return [reply]  # an office to call is the whole answer to "退休手续去哪办"
+    return [reply + "\n" + text("policy_can_file")]
