@@ -318,17 +318,23 @@ async def _record(session, case: Case, feedback: Feedback) -> list[str]:
     return [text("feedback_thanks")]
 
 
+async def _case_for_material(session, openid: str) -> tuple[Case | None, bool]:
+    """The case a liaison waits on (True: this is the first answer), else the one the payer
+    answered minutes ago (False), else None."""
+    case = await _latest(session, openid, Case.awaiting_info.is_(True))
+    if case is not None:
+        return case, True
+    state = await session.get(DialogueState, openid)
+    window = _open_window(state.pending) if state is not None else None
+    return (await _window_case(session, openid, window) if window else None), False
+
+
 async def voice_for_case(ctx: Context) -> list[str] | None:
     """A voice message WeChat could not turn into text while a liaison waits for
     information: the recording itself joins the case (the payer has said what was asked),
     and the payer is asked to type the gist too; None when no case is waiting."""
-    openid = ctx.inbound.openid
     async with ctx.services.sessionmaker() as session:
-        case = await _latest(session, openid, Case.awaiting_info.is_(True))
-        if case is None:
-            state = await session.get(DialogueState, openid)
-            window = _open_window(state.pending) if state is not None else None
-            case = await _window_case(session, openid, window) if window else None
+        case, _ = await _case_for_material(session, ctx.inbound.openid)
         if case is None:
             return None
         await _attach(ctx, session, case, text("voice_supplement_note"),
@@ -340,14 +346,8 @@ async def image_for_case(ctx: Context) -> list[str] | None:
     """A photo sent while a liaison waits for information (工资条, 劳动合同), or soon after
     the payer answered: it joins that case's evidence instead of being refused for lack of
     a form."""
-    openid = ctx.inbound.openid
     async with ctx.services.sessionmaker() as session:
-        case = await _latest(session, openid, Case.awaiting_info.is_(True))
-        first = case is not None
-        if case is None:
-            state = await session.get(DialogueState, openid)
-            window = _open_window(state.pending) if state is not None else None
-            case = await _window_case(session, openid, window) if window else None
+        case, first = await _case_for_material(session, ctx.inbound.openid)
         if case is None:
             return None
         count = await _attach(ctx, session, case, text("image_supplement_note"),
