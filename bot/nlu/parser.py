@@ -132,30 +132,26 @@ class NluParser:
             log.exception("nlu: dialogue_act failed")
             return "other", 0.0
 
-    def names_harm(self, text: str) -> bool:
-        """Does the message say something was done to the payer (没交, 欠, 断缴, 不给…)?"""
+    def _finds(self, pattern: re.Pattern, text: str) -> bool:
+        """``pattern`` in the normalised message; False rather than an error."""
         try:
             norm = self._analysis((text or "")[:MAX_CLASSIFY_CHARS])[0].text
         except Exception:  # noqa: BLE001
             return False
-        return bool(self._harm.search(norm))
+        return bool(pattern.search(norm))
+
+    def names_harm(self, text: str) -> bool:
+        """Does the message say something was done to the payer (没交, 欠, 断缴, 不给…)?"""
+        return self._finds(self._harm, text)
 
     def is_question(self, text: str) -> bool:
         """Does the message ask something (吗, 怎么, 多少, ？…)? "要求补缴" does not."""
-        try:
-            norm = self._analysis((text or "")[:MAX_CLASSIFY_CHARS])[0].text
-        except Exception:  # noqa: BLE001
-            return False
-        return bool(self._question.search(norm))
+        return self._finds(self._question, text)
 
     def opens_new_matter(self, text: str) -> bool:
         """Does the message bring up something else ("另外还有个问题", "我还想投诉…")? Then it
         is not more information for the case the payer was just talking about."""
-        try:
-            norm = self._analysis((text or "")[:MAX_CLASSIFY_CHARS])[0].text
-        except Exception:  # noqa: BLE001
-            return False
-        return bool(self._new_matter.search(norm))
+        return self._finds(self._new_matter, text)
 
     def exact_intent(self, text: str) -> str | None:
         """The intent of a whole-message lexicon reply (你好, 谢谢, 好的, 取消), or None.
