@@ -729,3 +729,12 @@ async def test_a_confidentiality_question_at_the_phone_question_is_answered(bot_
     reply = await payer.say("举报单位不交社保会泄露我的身份吗")
     assert "保密" in reply and "电话" in reply.splitlines()[-1]
     assert (await slots_of(config, payer.openid)).get("phone") is None
+
+
+async def test_a_question_ending_in_ba_or_asking_politely_is_not_filed(bot_server, config):
+    """Regression: "属于工伤吧 请问一下" read as a statement started a form."""
+    payer = Payer(bot_server, "o-ba-question")
+    reply = await payer.say("在车间干活被机器夹了手，属于工伤吧 请问一下")
+    assert "12333" in reply or "依据" in reply
+    states = await fetch(config.database_url, DialogueState, openid=payer.openid)
+    assert not states or not states[0].form
