@@ -18,7 +18,6 @@ from bot.texts import text
 
 Handler = Callable[[Context], Awaitable[list[str]]]
 MIN_INTENT_CONFIDENCE = 0.4
-SURE_PROGRESS = 0.9
 SURE = 0.9
 CLAUSES = re.compile(r"[\s，,。.！!？?~～…、;；]+")
 
@@ -153,7 +152,7 @@ class Dispatcher:
         if nlu is None or nlu.intent_confidence < MIN_INTENT_CONFIDENCE:
             return "other"
         kb = ctx.services.kb
-        if (nlu.intent == "check_progress" and nlu.intent_confidence < SURE_PROGRESS
+        if (nlu.intent == "check_progress" and nlu.intent_confidence < SURE
                 and not nlu.entity("case_no") and kb is not None
                 and not kb.ask(ctx.text).declined):
             return "ask_policy"  # "工伤保险能给家里赔啥啊" asks about benefits, not a case
