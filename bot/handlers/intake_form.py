@@ -96,9 +96,7 @@ FACT_ENTITIES = {"phone", "name", "district", "employer", "id_number", "headcoun
 PUNCTUATION = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
 CONTACT_ENTITIES = {"phone", "id_number", "name", "case_no"}
 COURTESY = re.compile(_alternatives("courtesy_words"), re.IGNORECASE)
-QUESTION = re.compile(
-    rf"{(RULES.get('statement_grievance') or {}).get('question') or '$^'}|"
-    rf"(?<=[\u4e00-\u9fff])(?:{_alternatives('question_tails')})(?=[\s，,。.！!？?~～…]|$)|{_alternatives('question_cues')}")
+QUESTION = re.compile((RULES.get("statement_grievance") or {}).get("question") or "$^")
 WISH_VERB = re.compile(rf"{_alternatives('wish_verbs')}|{_alternatives('wish_words')}")
 WISH_TOPIC = re.compile(_alternatives("wish_topics"))
 EXTRAS_TOPIC = re.compile(rf"{_alternatives('extras_topics')}|{_alternatives('story_words')}")
