@@ -34,6 +34,17 @@ class Payer:
         assert APOLOGY not in reply, reply
         return reply
 
+    async def until(self, cue: str, first: str) -> str:
+        """Say ``first``, then answer the form (新塘镇 for the place, 宏达电子厂 for the
+        employer, "1" otherwise) until a question contains ``cue``."""
+        reply = await self.say(first)
+        for _ in range(8):
+            if cue in reply:
+                return reply
+            reply = await self.say("新塘镇" if "哪个" in reply
+                                   else "宏达电子厂" if "单位" in reply else "1")
+        raise AssertionError(f"never asked {cue}: {reply}")
+
     async def voice(self, recognition: str) -> str:
         return await self.say(recognition, kind="voice")
 
@@ -507,12 +518,7 @@ async def test_a_question_mid_form_is_answered_or_declined_never_stored(
     form asked for the headcount, the wish or the confirmation, was stored as that answer
     and the form moved on."""
     payer = Payer(bot_server, f"o-midform-q-{len(question)}")
-    reply = await payer.say("我叫李四，电话13912345678，新塘镇宏达电子厂一直没给我交社保")
-    for _ in range(8):
-        if "涉及几个人" in reply:
-            break
-        reply = await payer.say("新塘镇" if "哪个" in reply else "1")
-    assert "涉及几个人" in reply
+    await payer.until("涉及几个人", "我叫李四，电话13912345678，新塘镇宏达电子厂一直没给我交社保")
     before = await slots_of(config, payer.openid)
     reply = await payer.say(question)
     assert "涉及几个人" in reply  # asked again after the answer or the decline
@@ -567,12 +573,7 @@ async def test_messages_the_classifier_misreads_get_a_fitting_answer(bot_server,
 async def test_a_policy_question_at_the_place_question_is_answered_not_added(bot_server,
                                                                              config):
     payer = Payer(bot_server, "o-q-at-place")
-    reply = await payer.say("公司一直没给我交社保，我要投诉")
-    for _ in range(6):
-        if "哪个区" in reply:
-            break
-        reply = await payer.say("宏达电子厂" if "单位" in reply else "1")
-    assert "哪个区" in reply
+    await payer.until("哪个区", "公司一直没给我交社保，我要投诉")
     before = await slots_of(config, payer.openid)
     reply = await payer.say("我自己开了个小卖部，请了两个帮工，要给他们交社保不啊")
     assert "依据" in reply and "哪个区" in reply

@@ -30,6 +30,11 @@ async def ask_until(platform, openid: str, reply: str, cue: str) -> str:
     raise AssertionError(f"never asked {cue}: {reply}")
 
 
+async def to_question(platform, openid: str, cue: str) -> str:
+    """A plain complaint, then the form's questions answered until the one with ``cue``."""
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    return await ask_until(platform, openid, reply, cue)
+
 # --- corrections -------------------------------------------------------------------------
 
 async def test_naming_a_wrong_optional_field_stores_nothing_in_it(platform, config):
@@ -98,8 +103,7 @@ async def test_a_new_description_mid_form_is_not_a_correction(platform, config):
     """The act classifier takes some complaints for corrections ("…跟工资不符"): the filled
     employer must not be dropped for it."""
     openid = "r-story"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, "电话")
+    await to_question(platform, openid, "电话")
     await say(platform, openid, "公司社保基数报低了，跟工资不符")
     slots = await slots_of(config, openid)
     assert slots["employer"] == "广州宏达电子厂" and slots["name"] == "李四"
@@ -147,8 +151,7 @@ async def test_progress_question_mid_form_is_answered_and_not_stored(platform, c
 
 async def test_a_wish_that_sounds_like_a_policy_topic_is_taken_as_the_wish(platform, config):
     openid = "r-wish"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, "希望怎么处理")
+    await to_question(platform, openid, "希望怎么处理")
     reply = await say(platform, openid, "要求补交社保")
     assert "希望怎么处理" not in reply
     assert (await slots_of(config, openid))["desired_outcome"] == "要求补交社保"
@@ -187,16 +190,14 @@ async def test_paying_by_oneself_means_no_employer(platform, config):
 ])
 async def test_answer_is_cleaned_before_it_is_stored(platform, config, cue, answer, slot, stored):
     openid = f"r-clean-{slot}"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, cue)
+    await to_question(platform, openid, cue)
     await say(platform, openid, answer)
     assert (await slots_of(config, openid))[slot] == stored
 
 
 async def test_continue_after_a_kept_cancel_is_no_wish(platform, config):
     openid = "r-continue"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, "希望怎么处理")
+    await to_question(platform, openid, "希望怎么处理")
     assert "确定要取消" in await say(platform, openid, "不弄了")
     assert "继续登记" in await say(platform, openid, "继续")
     assert "希望怎么处理" in await say(platform, openid, "继续")
@@ -207,8 +208,7 @@ async def test_continue_after_a_kept_cancel_is_no_wish(platform, config):
 
 async def test_start_over_mid_form(platform, config):
     openid = "r-restart"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, "电话")
+    await to_question(platform, openid, "电话")
     reply = await say(platform, openid, "重新开始")
     assert "重新开始" in reply and "说说" in reply
     slots = await slots_of(config, openid)
@@ -314,8 +314,7 @@ async def test_only_me_at_the_category_question_is_the_headcount(platform, confi
 
 async def test_only_me_at_another_question_is_no_answer_to_it(platform, config):
     openid = "r-only-me-name"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, "称呼")
+    await to_question(platform, openid, "称呼")
     assert "称呼" in await say(platform, openid, "就我一个")
     slots = await slots_of(config, openid)
     assert slots.get("name") is None and slots["headcount"] == 1
@@ -324,8 +323,7 @@ async def test_only_me_at_another_question_is_no_answer_to_it(platform, config):
 @pytest.mark.parametrize("message", ["我没有电话", "没有手机", "手机丢了", "没有"])
 async def test_no_phone_is_told_why_a_number_is_needed(platform, config, message):
     openid = f"r-no-phone-{message}"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, "电话")
+    await to_question(platform, openid, "电话")
     reply = await say(platform, openid, message)
     assert "家人" in reply and "座机" in reply and "不是数字" not in reply, reply
     assert (await slots_of(config, openid)).get("phone") is None
@@ -335,8 +333,7 @@ async def test_no_phone_is_told_why_a_number_is_needed(platform, config, message
 
 async def test_a_wish_at_the_place_question_is_kept_and_the_places_listed(platform, config):
     openid = "r-wish-at-place"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, "哪个区")
+    await to_question(platform, openid, "哪个区")
     reply = await say(platform, openid, "要求补交")
     assert "没找到" not in reply and "1. 荔城街道" in reply and "新塘镇" in reply, reply
     slots = await slots_of(config, openid)
@@ -351,8 +348,7 @@ async def test_a_wish_at_the_place_question_is_kept_and_the_places_listed(platfo
 @pytest.mark.parametrize("message", ["不知道", "社保一直没交"])
 async def test_no_place_at_the_place_question_lists_the_places(platform, config, message):
     openid = f"r-no-place-{message}"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, "哪个区")
+    await to_question(platform, openid, "哪个区")
     reply = await say(platform, openid, message)
     assert "没找到" not in reply and "1. 荔城街道" in reply, reply
     assert (await slots_of(config, openid)).get("jurisdiction") is None
@@ -366,8 +362,7 @@ async def test_a_duration_amount_or_question_is_no_headcount(platform, config, m
     """"…我交了7年" at the headcount question stored 7 people: any number in the reply was
     taken. Only a people count (7个人, 七名工人, 就我一个) is a headcount."""
     openid = f"r-no-count-{message}"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, "几个人")
+    await to_question(platform, openid, "几个人")
     assert "几个人" in await say(platform, openid, message)
     assert (await slots_of(config, openid)).get("headcount") is None
     await say(platform, openid, "七名工人")
@@ -383,8 +378,7 @@ async def test_a_greeting_fills_no_slot_and_the_question_is_asked_again(platform
                                                                        slot, greeting):
     """"早上好，麻烦了" at the headcount question stored 1 person (any wordy reply did)."""
     openid = f"r-greet-{slot}-{greeting}"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, cue)
+    await to_question(platform, openid, cue)
     before = await slots_of(config, openid)
     reply = await say(platform, openid, greeting)
     assert cue in reply and "没找到" not in reply and "号码好像不对" not in reply, reply
@@ -398,8 +392,7 @@ async def test_a_greeting_fills_no_slot_and_the_question_is_asked_again(platform
 async def test_an_off_topic_question_at_the_wish_question_is_no_wish(platform, config, message):
     """Questions about something else were stored as the payer's wish."""
     openid = f"r-wish-question-{message}"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, "希望怎么处理")
+    await to_question(platform, openid, "希望怎么处理")
     assert "希望怎么处理" in await say(platform, openid, message)
     assert (await slots_of(config, openid)).get("desired_outcome") is None
     await say(platform, openid, "能不能帮我把钱要回来")
@@ -409,8 +402,7 @@ async def test_an_off_topic_question_at_the_wish_question_is_no_wish(platform, c
 @pytest.mark.parametrize("message", ["宽带坏了咋报修", "失业金能领几个月啊"])
 async def test_a_question_at_the_extras_question_is_no_period(platform, config, message):
     openid = f"r-extras-question-{message}"
-    reply = await say(platform, openid, "公司一直没给我交社保")
-    await ask_until(platform, openid, reply, "时间段或金额")
+    await to_question(platform, openid, "时间段或金额")
     assert "时间段或金额" in await say(platform, openid, message)
     slots = await slots_of(config, openid)
     assert slots.get("extras") is None and slots.get("period") is None
