@@ -6,16 +6,13 @@ words out of the global jieba used by other modules.
 """
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import jieba
-
-jieba.setLogLevel(logging.WARNING)
+from bot.nlu.segment import private_tokenizer
 
 _MODAL = set("要能想会可该去来就还再都得")
 # jieba also glues a question word or a pronoun to the next verb (咋查, 我交, 俺交): split those
@@ -109,8 +106,7 @@ class Tokenizer:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        self._jieba = private_tokenizer()
         for word in {*lexicon.synonyms, *lexicon.words}:
             if len(word) > 1:
                 self._jieba.add_word(word, freq=200000)
