@@ -237,3 +237,63 @@ async def test_a_polite_reopen_request_reopens_the_resolved_case(
     assert case_no in reply and "重新打开" in reply
     [case] = await fetch(config.database_url, Case, case_no=case_no)
     assert case.status == "reopened"
+
+
+# --- ratings and answers as payers type them ---------------------------------------------
+
+
+@pytest.mark.parametrize("verdict", ["一点用都没有，单位还是没交",
+                                     "你们处理了个寂寞，公司到现在都没给我补缴社保"])
+async def test_still_unsolved_is_a_verdict_on_the_case_not_a_new_complaint(
+        platform, http, bot_server, config, verdict):
+    openid = f"o-still-{len(verdict)}"
+    case_no = await file_case(platform, openid)
+    assert await act(http, bot_server, case_no, "resolve", {"result": "已责令单位补缴"}) == 200
+    reply = await say(platform, openid, verdict)
+    assert "重新办理" in reply and "行政复议" in reply
+    [case] = await fetch(config.database_url, Case, case_no=case_no)
+    assert case.solved is False
+    [state] = await fetch(config.database_url, DialogueState, openid=openid)
+    assert not state.form
+    assert case_no in await say(platform, openid, "我要重新投诉")
+    [case] = await fetch(config.database_url, Case, case_no=case_no)
+    assert case.status == "reopened"
+
+
+async def test_stars_and_a_middling_verdict_are_ratings(platform, http, bot_server, config):
+    openid = "o-stars"
+    case_no = await file_case(platform, openid)
+    assert await act(http, bot_server, case_no, "resolve", {"result": "已补缴"}) == 200
+    ask = await say(platform, openid, "还行吧")
+    assert "1-5" in ask and "解决" in ask
+    assert "感谢" in await say(platform, openid, "⭐⭐⭐⭐")
+    [case] = await fetch(config.database_url, Case, case_no=case_no)
+    assert case.rating == 4
+
+
+async def test_a_promise_to_send_later_keeps_the_request_open(platform, http, bot_server, config):
+    openid = "o-info-later"
+    case_no = await waiting_for_payslip(platform, http, bot_server, openid)
+    for promise in ("好的我找找", "明天发你行不"):
+        reply = await say(platform, openid, promise)
+        assert case_no in reply and "请提供工资条" in reply and "已补充" not in reply
+    again = await say(platform, openid, "那我还要提供啥")
+    assert "请提供工资条" in again and "您登记的事项" not in again
+    assert not await supplements(config, case_no)
+    [case] = await fetch(config.database_url, Case, case_no=case_no)
+    assert case.awaiting_info is True
+    assert "补充" in await say(platform, openid, "工资条每个月九千")
+    assert len(await supplements(config, case_no)) == 1
+
+
+async def test_after_answering_a_promise_of_more_reopens_the_request(
+        platform, http, bot_server, config):
+    openid = "o-info-more-later"
+    case_no = await waiting_for_payslip(platform, http, bot_server, openid)
+    await say(platform, openid, "工资条每个月九千")
+    what = await say(platform, openid, "还要补什么材料")
+    assert "请提供工资条" in what and "1条" in what
+    assert case_no in await say(platform, openid, "合同我明天拍给你")
+    await close_window(config.database_url, openid)
+    assert "补充" in await say(platform, openid, "合同上写的月薪九千")
+    assert len(await supplements(config, case_no)) == 2

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+import yaml
 from sqlalchemy import select
 
 from bot.handlers.base import Context, wake_outbox
@@ -20,13 +22,26 @@ from bot.store.snapshot import FEEDBACK_WINDOW
 from bot.texts import text
 from routing.cases import add_supplement, reopen_case
 
+WORDS = yaml.safe_load((Path(__file__).resolve().parent / "followup.yaml").read_text("utf-8"))
+
+
+def _any(patterns: list[str]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
 QUESTION = re.compile(r"((吗|么|嘛|没有|没)[?？!！。.~～]*|[?？])$")
 """解决了吗 / 解决了没有: asking about progress, not answering "was it solved"."""
-# A negation shortly before 解决/满意 ("不太满意", "没有解决", "还是没给解决") wins over the
-# positive words it contains.
-NOT_SOLVED = re.compile(r"((不|没|未|别|无)[^，,。.!！?？、；;\s]{0,3}(解决|满意|处理好|办好|搞定)"
-                        r"|解决不了|没用|没效果|差评|很差|太差)")
-SOLVED = re.compile(r"(已解决|解决了|满意|处理好了|办好了|搞定|好评|没问题了|👍)")
+NOT_SOLVED = _any(WORDS["feedback"]["not_solved"])
+STILL_UNSOLVED = _any(WORDS["feedback"]["still_unsolved"])
+SOLVED = _any(map(re.escape, WORDS["feedback"]["solved"]))
+MIDDLING = re.compile("^(?:" + "|".join(map(re.escape, WORDS["feedback"]["middling"]))
+                      + r")(吧|啦|了|呗|哈|哦|的)*[。.!！~～]*$")
+STARS = re.compile(f"^[{WORDS['feedback']['stars']}]{{1,5}}$")
+ASK_AGAIN = _any(map(re.escape, WORDS["feedback"]["reopen"]))
+LATER = _any(WORDS["information"]["later"])
+WHAT_NEEDED = _any(WORDS["information"]["what_needed"])
+LATER_CHARS = 20
+""""明天发你行不", "好的我找找": short; a longer message with a time word carries facts."""
 _CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 # "5分", "五星", "5 颗星", "打4分"; not "十五分", "五分钟", "一分钱", "2.5分".
 EXPLICIT_RATING = re.compile(r"(?<![\d.十百])([1-5一二两三四五])\s*(?:分|颗?星)(?![钟钱])")
@@ -53,9 +68,7 @@ GREET_CHARS = 10
 score above 0.97)."""
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 _NOISE = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]|[^\w\u4e00-\u9fff]", re.UNICODE)
-FILLERS = {"好", "好的", "好滴", "嗯", "嗯嗯", "哦", "噢", "ok", "okay", "收到", "知道了", "明白了",
-           "明白", "了解", "谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "好的谢谢", "谢了", "辛苦了",
-           "行", "可以", "稍等", "等一下", "马上", "在吗", "你好", "您好", "哈哈"}
+FILLERS = set(WORDS["information"]["fillers"])
 
 
 @dataclass(frozen=True)
@@ -64,30 +77,39 @@ class Feedback:
     solved: bool | None = None
     out_of_range: bool = False
     """A score was given but not 1–5 ("0分", "10分")."""
+    middling: bool = False
+    """还行吧 / 一般: a verdict without a score or solved/not solved."""
+    still: bool = False
+    """The matter is still there ("单位还是没交"): not solved, whatever the message's length."""
 
     @property
     def empty(self) -> bool:
-        return self.rating is None and self.solved is None
+        return self.rating is None and self.solved is None and not self.middling
 
 
 def read_feedback(reply: str) -> Feedback:
     """The rating (1–5) and solved/not solved a payer's reply carries, if any."""
     if QUESTION.search(reply):
         return Feedback()
-    solved = False if NOT_SOLVED.search(reply) else True if SOLVED.search(reply) else None
+    still = bool(STILL_UNSOLVED.search(reply))
+    solved = (False if still or NOT_SOLVED.search(reply)
+              else True if SOLVED.search(reply) else None)
     rating = None
     explicit = EXPLICIT_RATING.search(reply)
     if explicit is not None:
         rating = int(_CN.get(explicit.group(1), explicit.group(1)))
     elif FULL_MARKS.search(reply):
         rating = 5
+    elif STARS.match(reply.strip()):
+        rating = len(reply.strip())
     else:
         bare = BARE_DIGIT.findall(reply)
         other_digits = re.findall(r"\d", reply)
         if len(bare) == 1 and len(other_digits) == 1 and len(reply) <= 10:
             rating = int(bare[0])  # "5", "2 没解决"; not "2024年3月" or a long message
     out_of_range = rating is None and ANY_SCORE.search(reply) is not None
-    return Feedback(rating, solved, out_of_range)
+    middling = rating is None and solved is None and bool(MIDDLING.match(reply.strip()))
+    return Feedback(rating, solved, out_of_range, middling, still)
 
 
 def _filler(ctx: Context, reply: str, intent: str, asked: str) -> bool:
@@ -136,14 +158,14 @@ async def followup(ctx: Context) -> list[str] | None:
     reply = ctx.text.strip()
     if ctx.nlu is not None and ctx.nlu.entity("case_no") is not None:
         return None  # "进度 ZY…": a progress check, whatever else it says
-    reopen = bool(REOPEN.match(reply))
+    reopen = bool(REOPEN.match(reply)) or (len(reply) <= SHORT and bool(ASK_AGAIN.search(reply)))
     feedback = read_feedback(reply)
     openid = ctx.inbound.openid
     async with ctx.services.sessionmaker() as session:
         resolved = await _latest(session, openid, Case.status == "resolved",
                                  Case.resolved_at > utcnow() - FEEDBACK_WINDOW
                                  ) if snapshot.case_waiting else None
-        rating_first = resolved is not None and (reopen or (
+        rating_first = resolved is not None and (reopen or feedback.still or (
             len(reply) <= SHORT and not (feedback.empty and not feedback.out_of_range)))
         waiting = None if rating_first or not snapshot.case_waiting else await _latest(
             session, openid, Case.awaiting_info.is_(True))
@@ -161,7 +183,7 @@ async def followup(ctx: Context) -> list[str] | None:
             return await _reopen(ctx, session, resolved, reply)
         if feedback.empty and not feedback.out_of_range:
             return None
-        if intent in ("file_dispute", "ask_policy") and len(reply) > SHORT:
+        if intent in ("file_dispute", "ask_policy") and len(reply) > SHORT and not feedback.still:
             return None  # a new complaint or question that happens to say 解决 or 3分
         if feedback.empty:
             return [text("feedback_rating_range")]
@@ -186,8 +208,23 @@ def _asks_instead(ctx: Context, intent: str, asked: str) -> bool:
         return False
     if _shared_bigrams(ctx.text, asked) >= 2:
         return False
-    facts = {e.type for e in ctx.nlu.entities} & FACTS if ctx.nlu is not None else set()
-    return not facts or intent == "ask_policy"
+    return not _facts(ctx) or intent == "ask_policy"
+
+
+def _facts(ctx: Context) -> set[str]:
+    return {e.type for e in ctx.nlu.entities} & FACTS if ctx.nlu is not None else set()
+
+
+def _promises_later(ctx: Context, reply: str) -> bool:
+    """明天发你 / 好的我找找: the payer will send it; nothing to add to the case yet."""
+    return (len(reply) <= LATER_CHARS and bool(LATER.search(reply))
+            and not re.search(r"\d", reply) and not _facts(ctx))
+
+
+def _asks_what(ctx: Context, reply: str) -> bool:
+    """要提供啥 / 还要补什么材料: the request is shown again (the NLU reads these as progress
+    checks)."""
+    return len(reply) <= LATER_CHARS and bool(WHAT_NEEDED.search(reply)) and not _facts(ctx)
 
 
 def _shared_bigrams(message: str, asked: str) -> int:
@@ -201,9 +238,13 @@ def _shared_bigrams(message: str, asked: str) -> int:
 async def _answer_request(ctx: Context, session, case: Case, intent: str,
                           reply: str) -> list[str] | None:
     """The first reply to a liaison's request: stored, unless it is about something else."""
+    if _asks_what(ctx, reply):
+        return [text("info_waiting", case_no=case.case_no, question=await _question(session, case))]
     if _elsewhere(ctx, intent, reply):
         return None
     asked = await _question(session, case)
+    if _promises_later(ctx, reply):
+        return [text("info_later", case_no=case.case_no, question=asked)]
     if only_anger(ctx):
         return [text("anger_ack") + "\n" + text("info_waiting", case_no=case.case_no,
                                                  question=asked)]
@@ -222,9 +263,16 @@ async def _more_information(ctx: Context, session, case: Case, window: dict, int
                             reply: str) -> list[str] | None:
     """A message soon after the payer answered: more of the same answer, unless it is a
     question, a progress check or a new matter (those go to their own handlers)."""
+    if _asks_what(ctx, reply):
+        return [text("info_asked_was", case_no=case.case_no, count=max(_count(window), 1),
+                     question=await _question(session, case))]
     if _elsewhere(ctx, intent, reply) or only_anger(ctx):
         return None
     asked = await _question(session, case)
+    if _promises_later(ctx, reply):
+        case.awaiting_info = True  # more is coming after the window closes
+        await session.commit()
+        return [text("info_later", case_no=case.case_no, question=asked)]
     if _filler(ctx, reply, intent, asked):
         return [text("info_window_ack", case_no=case.case_no, count=max(_count(window), 1))]
     if _asks_instead(ctx, intent, asked):
@@ -309,6 +357,8 @@ async def _record(session, case: Case, feedback: Feedback) -> list[str]:
     session.add(CaseEvent(case_id=case.id, actor="payer", kind="feedback",
                           detail={"rating": case.rating, "solved": case.solved}))
     await session.commit()
+    if feedback.middling and case.rating is None and case.solved is None:
+        return [text("feedback_thanks") + text("feedback_ask_both")]
     if case.solved is False:
         return [text("feedback_options")]
     if case.solved is None:
