@@ -6,7 +6,10 @@ statuses. Visibility and every rule live in :mod:`routing.actions`, shared with 
 * ``Authorization: Bearer <token>``; the token names the agency (config ``agencies`` /
   ``LIAISON_TOKEN_<KEY>``). Missing or unknown → 401.
 * A case of another agency → 404, the same answer as a case that does not exist.
-* Bad JSON or a missing field → 400 with ``{"error": "..."}``; never a 500 for bad input.
+* Bad JSON or a missing field → 400; never a 500 for bad input.
+* Every error body is ``{"error": <English detail, as before>, "code": <stable key>,
+  "message": <Chinese sentence for the liaison>}``; unknown paths, wrong methods and
+  oversized bodies answer the same way (not aiohttp's plain-text pages).
 """
 from __future__ import annotations
 
@@ -39,9 +42,16 @@ def _dumps(data: Any) -> str:
 _TRUE, _FALSE = {"1", "true", "yes"}, {"0", "false", "no"}
 
 
-def _error(status: int, message: str) -> web.Response:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return web.json_response({"error": message}, status=status, headers=headers, dumps=_dumps)
+def _error(status: int, exc: actions.ActionError, headers: dict | None = None) -> web.Response:
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
+    body = {"error": str(exc), "code": exc.code, "message": exc.message}
+    return web.json_response(body, status=status, headers=headers, dumps=_dumps)
+
+
+def _plain(status: int, detail: str, code: str, headers: dict | None = None,
+           **values: Any) -> web.Response:
+    return _error(status, actions.ActionError(detail, code, **values), headers)
 
 
 def _flag(value: str | None, name: str) -> bool | None:
@@ -51,14 +61,14 @@ def _flag(value: str | None, name: str) -> bool | None:
         return True
     if value.lower() in _FALSE:
         return False
-    raise actions.BadRequest(f"`{name}` must be 1 or 0")
+    raise actions.BadRequest(f"`{name}` must be 1 or 0", "bad_flag", name=name)
 
 
 def _int(value: str | None, name: str, default: int) -> int:
     if value is None or value == "":
         return default
     if not value.isascii() or not value.isdigit() or len(value) > 9:
-        raise actions.BadRequest(f"`{name}` must be a whole number")
+        raise actions.BadRequest(f"`{name}` must be a whole number", "bad_number", name=name)
     return int(value)
 
 
@@ -66,9 +76,9 @@ async def _body(request: web.Request) -> dict[str, Any]:
     try:
         data = json.loads(await request.text() or "{}")
     except (ValueError, UnicodeDecodeError, RecursionError):  # [[[[…: too deep to parse
-        raise actions.BadRequest("body is not valid JSON") from None
+        raise actions.BadRequest("body is not valid JSON", "bad_json") from None
     if not isinstance(data, dict):
-        raise actions.BadRequest("body must be a JSON object")
+        raise actions.BadRequest("body must be a JSON object", "bad_json_object")
     return data
 
 
@@ -99,18 +109,20 @@ def liaison_routes(
         async def view(request: web.Request) -> web.Response:
             agency = agency_of(request)
             if agency is None:
-                return _error(401, "missing or unknown bearer token")
+                return _plain(401, "missing or unknown bearer token", "unauthorized")
             try:
                 async with sessionmaker() as session:
                     result = await handler(request, session, agency)
                     await session.commit()
             except actions.ActionError as exc:
-                return _error(exc.status, str(exc))
+                return _error(exc.status, exc)
+            except web.HTTPRequestEntityTooLarge:
+                return _plain(413, "request body too large", "too_large")
             except web.HTTPException:
-                raise  # 413 body too large and the like: already a proper status
+                raise
             except Exception:  # logged (scrubbed); the client gets a retryable status
                 log.exception("liaison API %s %s failed", request.method, request.path)
-                return _error(503, "temporarily unavailable, please retry")
+                return _plain(503, "temporarily unavailable, please retry", "unavailable")
             if write and notify is not None:
                 notify()
             return web.json_response(result, dumps=_dumps)
@@ -158,7 +170,21 @@ def liaison_routes(
         return await actions.resolve(session, agency, case_no, body.get("result"),
                                      config=config)
 
+    async def unknown(request: web.Request) -> web.Response:
+        """Any other path or method under /api/: JSON with a Chinese hint, like every
+        other answer here, instead of aiohttp's plain "404: Not Found"."""
+        path = request.path.rstrip("/")
+        allowed = [m for m, p in routes if m != "*" and _matches(p, path)]
+        if allowed:
+            return _plain(405, f"{request.method} not allowed", "method_not_allowed",
+                          headers={"Allow": ", ".join(allowed)}, method=request.method,
+                          allowed="、".join(allowed))
+        return _plain(404, "no such API endpoint", "no_endpoint")
+
     case = "/api/cases/{case_no}"
+    routes = [("GET", "/api/cases"), ("GET", case)] + [
+        ("POST", f"{case}/{name}")
+        for name in ("accept", "note", "request-info", "transfer", "resolve")]
     return [
         web.get("/api/cases", endpoint(list_view)),
         web.get(case, endpoint(show_view, write=False)),
@@ -167,4 +193,12 @@ def liaison_routes(
         web.post(case + "/request-info", endpoint(acting(do_request_info), write=True)),
         web.post(case + "/transfer", endpoint(acting(do_transfer), write=True)),
         web.post(case + "/resolve", endpoint(acting(do_resolve), write=True)),
+        web.route("*", "/api/{tail:.*}", unknown),
     ]
+
+
+def _matches(pattern: str, path: str) -> bool:
+    """Does ``path`` fit a route pattern whose ``{…}`` parts are one path segment each?"""
+    want, have = pattern.split("/"), path.split("/")
+    return len(want) == len(have) and all(
+        w.startswith("{") or w == h for w, h in zip(want, have))

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.privacy import mask_id_number, mask_name, mask_phone, scrub
 from bot.store.models import Case, CaseEvent, utcnow
-from routing.cards import safe_group_text
+from routing.cards import load_labels, safe_group_text
 from routing.cases import (
     CLOSED_STATUSES,
     add_event,
@@ -40,15 +40,33 @@ from routing.webhook import markdown_payload
 LEADERSHIP = "leadership_office"
 TEXT_CAP = 2000
 CASE_NO_CAP = 40  # a case number is ~15 characters; anything longer cannot exist
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and zero-width and bidi marks: invisible or reordering, so a note of
+# only "\u200b" would read as empty and one with U+202E would read backwards.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e"
+                        r"\u2060-\u2064\u2066-\u2069\ufeff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 OPERATOR = LEADERSHIP  # who the CLI acts as when no agency is given
 
 
 class ActionError(Exception):
-    """Base of the errors an action reports to its caller (API status in ``status``)."""
+    """Base of the errors an action reports to its caller (API status in ``status``).
+
+    ``str(exc)`` is the English detail kept for existing API clients; ``code`` is the stable
+    key and :attr:`message` the Chinese sentence liaisons read (notices.yaml ``errors``).
+    """
 
     status = 400
+    code = "bad_request"
+
+    def __init__(self, detail: str, code: str | None = None, **values: Any) -> None:
+        super().__init__(detail)
+        if code:
+            self.code = code
+        self.values = values
+
+    @property
+    def message(self) -> str:
+        return error_message(self.code, **self.values) or str(self)
 
 
 class BadRequest(ActionError):
@@ -76,9 +94,31 @@ class Conflict(ActionError):
 class TransferBack(Conflict):
     """The case would go back to an agency that already transferred it away: the seeds
     forbid passing a case around (有权处理部门应当及时处理，不得推诿); the leadership office
-    decides who leads a disputed case. ``key`` names the console's message."""
+    decides who leads a disputed case."""
 
-    key = "transfer_back"
+    code = "transfer_back"
+
+
+def error_message(code: str, **values: Any) -> str:
+    """The Chinese sentence for error ``code`` (notices.yaml ``errors``), "" when unknown."""
+    template = (load_notices().get("errors") or {}).get(code)
+    return template.format(**values) if isinstance(template, str) else ""
+
+
+def field_name(name: str) -> str:
+    """"result" → 办理结果: a form field as the liaison knows it."""
+    return ((load_notices().get("errors") or {}).get("fields") or {}).get(name, name)
+
+
+def category_label(key: str | None) -> str:
+    """late_fee → 滞纳金（利息）争议, as on the group card."""
+    return (load_labels().get("categories") or {}).get(key or "", key or "")
+
+
+def choice_list(options: Mapping[str, str]) -> str:
+    """"tax（区税务局）、hrss（…）": the accepted values with what they mean."""
+    return "、".join(f"{key}（{label}）" if label and label != key else key
+                    for key, label in options.items())
 
 
 # --- visibility -------------------------------------------------------------------------
@@ -113,19 +153,22 @@ async def _load(session: AsyncSession, agency: str, case_no: str) -> Case:
     wanted = normalize_case_no(case_no)
     # A NUL or a control character is in no case number, and PostgreSQL refuses NUL outright.
     if not wanted or len(wanted) > CASE_NO_CAP or not wanted.isprintable():
-        raise NotFound(f"case {shown_case_no(case_no)} not found")
+        raise NotFound(f"case {shown_case_no(case_no)} not found", "not_found",
+                       case_no=shown_case_no(case_no))
     case = await session.scalar(select(Case).where(Case.case_no == wanted))
     if case is None or not can_see(case, agency):
-        raise NotFound(f"case {shown_case_no(case_no)} not found")
+        raise NotFound(f"case {shown_case_no(case_no)} not found", "not_found",
+                       case_no=shown_case_no(case_no))
     return case
 
 
 async def _steer(session: AsyncSession, agency: str, case_no: str) -> Case:
     case = await _load(session, agency, case_no)
     if not can_steer(case, agency):
-        raise Forbidden("only the lead agency or the leadership office may do this")
+        raise Forbidden("only the lead agency or the leadership office may do this", "forbidden")
     if case.status in CLOSED_STATUSES:
-        raise Conflict(f"case {case.case_no} is {case.status}")
+        raise Conflict(f"case {case.case_no} is {case.status}", "closed",
+                       case_no=case.case_no, status=status_label(case.status))
     return case
 
 
@@ -136,15 +179,17 @@ def _text(value: Any, name: str) -> str:
     and they mean nothing to a reader); a lone surrogate (``"\\ud800"`` in JSON) cannot be
     encoded as UTF-8, so stored it would make every later read of the case fail.
     """
+    label = field_name(name)
     if not isinstance(value, str):
-        raise BadRequest(f"`{name}` must be a non-empty string")
+        raise BadRequest(f"`{name}` must be a non-empty string", "text_required", field=label)
     if _SURROGATE.search(value):
-        raise BadRequest(f"`{name}` is not valid Unicode text")
-    value = _CONTROL.sub("", value)
+        raise BadRequest(f"`{name}` is not valid Unicode text", "text_invalid", field=label)
+    value = _INVISIBLE.sub("", value)
     if not value.strip():
-        raise BadRequest(f"`{name}` must be a non-empty string")
+        raise BadRequest(f"`{name}` must be a non-empty string", "text_required", field=label)
     if len(value) > TEXT_CAP:
-        raise BadRequest(f"`{name}` is longer than {TEXT_CAP} characters")
+        raise BadRequest(f"`{name}` is longer than {TEXT_CAP} characters", "text_too_long",
+                         field=label, length=len(value))
     return value.strip()
 
 
@@ -263,11 +308,16 @@ async def list_cases(
     is refused rather than answered with an empty list, which would read as "no cases"."""
     known_statuses = load_notices().get("statuses") or {}
     if status and status not in known_statuses:
-        raise BadRequest(f"unknown status {status[:40]!r}; one of: {', '.join(known_statuses)}")
+        raise BadRequest(f"unknown status {status[:40]!r}; one of: {', '.join(known_statuses)}",
+                         "unknown_status", value=shown_case_no(status),
+                         choices=choice_list(known_statuses))
     if category and category not in CATEGORIES:
-        raise BadRequest(f"unknown category {category[:40]!r}; one of: {', '.join(CATEGORIES)}")
+        raise BadRequest(f"unknown category {category[:40]!r}; one of: {', '.join(CATEGORIES)}",
+                         "unknown_category", value=shown_case_no(category),
+                         choices=choice_list({c: category_label(c) for c in CATEGORIES}))
     if not 1 <= limit <= MAX_PAGE or offset < 0:
-        raise BadRequest(f"limit must be 1–{MAX_PAGE} and offset 0 or more")
+        raise BadRequest(f"limit must be 1–{MAX_PAGE} and offset 0 or more", "bad_page",
+                         max=MAX_PAGE)
     now = now or utcnow()
     where = [visible_filter(agency)]
     if status:
@@ -304,8 +354,49 @@ async def get_case(
         add_event(session, case, "contact_viewed", actor or agency, {"agency": agency}, now)
         await session.flush()
     events = await events_of(session, case)
-    return detail_view(case, events, reveal_contact, agency_names(getattr(config, "raw", {})),
-                       now)
+    names = agency_names(getattr(config, "raw", {}))
+    view = detail_view(case, events, reveal_contact, names, now)
+    view.update(next_steps(case, agency, names, now))
+    return view
+
+
+def next_steps(case: Case, agency: str, names: Mapping[str, str],
+               now: datetime) -> dict[str, Any]:
+    """What this agency may do with the case now, in words and as API calls, so a liaison
+    holding only the group card knows the next move (notices.yaml ``next_step``)."""
+    texts = load_notices().get("next_step") or {}
+    specs = load_notices().get("actions") or {}
+    deadline = _minute(case.deadline)
+    if case.status in CLOSED_STATUSES:
+        allowed, steps = ["note"], [texts["closed"].format(status=status_label(case.status))]
+    elif not can_steer(case, agency):
+        lead = names.get(case.lead_agency or "", case.lead_agency or "")
+        allowed, steps = ["note"], [texts["co_handler"].format(lead=lead)]
+    else:
+        allowed = [a for a in specs if a != "accept" or case.status != "accepted"]
+        state = ("awaiting_info" if case.awaiting_info
+                 else "accepted" if case.status == "accepted" else "new")
+        steps = [texts[state].format(deadline=deadline)]
+        if is_overdue(case, now):
+            steps.insert(0, texts["overdue"].format(deadline=deadline))
+    if case.needs_callback and case.status not in CLOSED_STATUSES:
+        steps.append(texts["callback"])
+    base = f"/api/cases/{case.case_no}"
+    targets = {a: n for a, n in names.items() if a not in (LEADERSHIP, case.lead_agency)}
+    return {
+        "category_label": category_label(case.category),
+        "severity_label": (load_labels().get("severities") or {}).get(case.severity or "",
+                                                                       case.severity),
+        "next_step": "".join(steps),
+        "actions": [{"action": a, "label": specs[a]["label"], "method": "POST",
+                     "path": f"{base}/{a}", "body": dict(specs[a].get("body") or {}),
+                     **({"agencies": targets} if a == "transfer" else {})}
+                    for a in allowed],
+    }
+
+
+def _minute(moment: datetime | None) -> str:
+    return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
 
 
 # --- acting -----------------------------------------------------------------------------
@@ -317,7 +408,8 @@ async def accept(session: AsyncSession, agency: str, case_no: str, *,
     now = now or utcnow()
     case = await _steer(session, agency, case_no)
     if case.status == "accepted":
-        raise Conflict(f"case {case.case_no} is already accepted")
+        raise Conflict(f"case {case.case_no} is already accepted", "already_accepted",
+                       case_no=case.case_no)
     case.status = "accepted"
     _acted(session, case, agency, "accepted", {}, now)
     await enqueue_notice(session, case, "accepted", config=config, now=now)
@@ -336,6 +428,11 @@ async def add_note(session: AsyncSession, agency: str, case_no: str, text: Any, 
     return case
 
 
+async def _last_request(session: AsyncSession, case: Case) -> str | None:
+    asked = [e for e in await events_of(session, case) if e.kind == "info_requested"]
+    return (asked[-1].detail or {}).get("text") if asked else None
+
+
 async def request_info(session: AsyncSession, agency: str, case_no: str, text: Any, *,
                        config: Any = None, now: datetime | None = None) -> Case:
     """Ask the payer for more information; their next message becomes a supplement
@@ -343,6 +440,10 @@ async def request_info(session: AsyncSession, agency: str, case_no: str, text: A
     now = now or utcnow()
     question = _text(text, "text")
     case = await _steer(session, agency, case_no)
+    if case.awaiting_info and await _last_request(session, case) == question:
+        # A double click or a client retry would send the payer the same request twice.
+        raise Conflict(f"the payer was already asked this for case {case.case_no}",
+                       "info_already_requested", case_no=case.case_no)
     case.awaiting_info = True
     _acted(session, case, agency, "info_requested", {"text": question}, now)
     await enqueue_notice(session, case, "info_requested", question, config=config, now=now)
@@ -363,18 +464,25 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
     names = agency_names(raw)
     why = _text(reason, "reason")
     targets = sorted(a for a in names if a != LEADERSHIP)
-    if not isinstance(to_agency, str) or to_agency not in targets:
+    if not isinstance(to_agency, str) or not to_agency.strip():
+        raise BadRequest(f"`agency` must be one of: {', '.join(targets)}", "agency_required",
+                         choices=choice_list({a: names[a] for a in targets}))
+    if to_agency not in targets:
         # The leadership office oversees every case but never leads one: a case
         # "transferred" to it would vanish from every handling agency's list.
-        raise BadRequest(f"`agency` must be one of: {', '.join(targets)}")
+        raise BadRequest(f"`agency` must be one of: {', '.join(targets)}", "unknown_agency",
+                         value=shown_case_no(to_agency),
+                         choices=choice_list({a: names[a] for a in targets}))
     case = await _steer(session, agency, case_no)
     if to_agency == case.lead_agency:
-        raise Conflict(f"{to_agency} already leads case {case.case_no}")
+        raise Conflict(f"{to_agency} already leads case {case.case_no}", "already_leads",
+                       agency=names.get(to_agency, to_agency), case_no=case.case_no)
     if agency != LEADERSHIP and any(
             e.kind == "transferred" and (e.detail or {}).get("from") == to_agency
             for e in await events_of(session, case)):
         raise TransferBack(f"{to_agency} already transferred case {case.case_no} away; "
-                           f"ask the leadership office ({LEADERSHIP}) to decide who leads it")
+                           f"ask the leadership office ({LEADERSHIP}) to decide who leads it",
+                           agency=names.get(to_agency, to_agency), case_no=case.case_no)
     old = case.lead_agency
     case.status = "transferred"
     _acted(session, case, agency, "transferred", {"from": old, "to": to_agency, "reason": why},

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from routing import actions
-from routing.notices import agency_names
+from routing.notices import agency_names, load_notices, status_label
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing = case.add_parser("list", help="list cases (newest first)")
     listing.add_argument("--agency", help="act as this agency (default: leadership office)")
     listing.add_argument("--status", help="only cases in this status (assigned, resolved, …)")
+    listing.add_argument("--category", help="only cases of this category (late_fee, …)")
     listing.add_argument("--overdue", action="store_true", help="only overdue cases")
     listing.add_argument("--limit", type=int, default=500, help="at most this many (≤ 2000)")
     listing.add_argument("--offset", type=int, default=0, help="skip this many first")
@@ -88,10 +89,18 @@ async def _with_session(config, work) -> Any:
         await engine.dispose()
 
 
+def _says(key: str, **values: Any) -> str:
+    """A terminal line from notices.yaml ``cli``."""
+    return str((load_notices().get("cli") or {}).get(key, key)).format(**values)
+
+
 def _agency(args, config) -> str:
     agency = args.agency or actions.OPERATOR
-    if agency not in agency_names(config.raw):
-        raise actions.BadRequest(f"unknown agency {agency!r}")
+    names = agency_names(config.raw)
+    if agency not in names:
+        raise actions.BadRequest(f"unknown agency {agency!r}", "unknown_agency",
+                                 value=actions.shown_case_no(agency),
+                                 choices=actions.choice_list(names))
     return agency
 
 
@@ -100,11 +109,10 @@ def _run(args, config, work) -> int:
         agency = _agency(args, config)
         return asyncio.run(_with_session(config, lambda session: work(session, agency)))
     except actions.ActionError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_says("error", message=exc.message), file=sys.stderr)
         return 1 if exc.status != 404 else 3
     except (SQLAlchemyError, OSError) as exc:
-        print(f"error: the database cannot be reached ({exc.__class__.__name__}); "
-              "check DATABASE_URL and try again", file=sys.stderr)
+        print(_says("no_database", kind=exc.__class__.__name__), file=sys.stderr)
         return 1
 
 
@@ -112,6 +120,7 @@ def _list(args, config) -> int:
     async def work(session, agency):
         page = await actions.list_cases(session, agency, status=args.status,
                                         overdue=True if args.overdue else None,
+                                        category=args.category,
                                         limit=args.limit, offset=args.offset)
         names = agency_names(config.raw)
         for case in page.cases:
@@ -119,9 +128,10 @@ def _list(args, config) -> int:
             print("\t".join([view["case_no"], view["status_label"] or view["status"],
                              view["category"], view["lead_name"] or "—",
                              (view["deadline"] or "—")[:16].replace("T", " "),
-                             "逾期" if view["overdue"] else ""]).rstrip())
-        shown = f"{page.offset + 1}–{page.offset + len(page.cases)} of " if page.cases else ""
-        print(f"{shown}{page.total} case(s)", file=sys.stderr)
+                             _says("overdue") if view["overdue"] else ""]).rstrip())
+        print(_says("count", first=page.offset + 1, last=page.offset + len(page.cases),
+                    total=page.total) if page.cases else _says("none", total=page.total),
+              file=sys.stderr)
         return 0
     return _run(args, config, work)
 
@@ -141,8 +151,9 @@ def _acting(name: str, run):
     def command(args, config) -> int:
         async def work(session, agency):
             case = await run(session, agency, args, config)
-            print(f"{case.case_no}: {name} done (status {case.status}); "
-                  "any notices to the payer or groups are queued")
+            action = ((load_notices().get("cli") or {}).get("actions") or {}).get(name, name)
+            print(_says("done", case_no=case.case_no, action=action,
+                        status=status_label(case.status)))
             return 0
         return _run(args, config, work)
     return command

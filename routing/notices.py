@@ -7,7 +7,7 @@ template message (status + short detail). Texts live in ``notices.yaml``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -41,12 +41,25 @@ def agency_names(config_raw: Mapping[str, Any] | None) -> dict[str, str]:
             for key, spec in ((config_raw or {}).get("agencies") or {}).items()}
 
 
-def local_day(moment: datetime | None) -> str:
-    """A date as payers write it: 2026年11月26日."""
+def local_deadline(moment: datetime | None) -> str:
+    """A deadline as payers read it, in Beijing time: 2026年12月3日（周四）16:00.
+
+    Deadlines keep the time of day they were set at, and escalation fires at that minute,
+    so a date alone would let a payer think the whole day counts. A deadline at exactly
+    midnight is the end of the day before (24:00), as Chinese notices write it.
+    """
+    spec = load_notices().get("deadline") or {}
     if moment is None:
-        return "—"
-    day = to_local(moment)
-    return f"{day.year}年{day.month}月{day.day}日"
+        return spec.get("none", "—")
+    local = to_local(moment)
+    if (local.hour, local.minute) == (0, 0):
+        day, clock = local - timedelta(days=1), "24:00"
+    else:
+        day, clock = local, f"{local.hour}:{local.minute:02d}"
+    weekdays = spec.get("weekdays") or "一二三四五六日"
+    return str(spec.get("format", "{year}年{month}月{day}日 {time}")).format(
+        year=day.year, month=day.month, day=day.day, weekday=weekdays[day.weekday()],
+        time=clock)
 
 
 def _cap(text: str, limit: int) -> str:
@@ -65,7 +78,7 @@ def render_notice(case: Case, kind: str, detail: str = "",
     values = {
         "case_no": case.case_no,
         "lead": lead,
-        "deadline": local_day(case.deadline),
+        "deadline": local_deadline(case.deadline),
         "detail": _cap(detail, DETAIL_CAP),
     }
     moment = to_local(now or utcnow())

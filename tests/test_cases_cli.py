@@ -72,7 +72,7 @@ async def test_odd_case_numbers_find_the_case_or_give_one_short_error_line(
     for typed in ("ZY\x1b[2J\n0001", " " * 500 + "ZY1", "x" * 500):
         assert await run(config, "case", "show", typed) == 3
         err = capsys.readouterr().err.strip().splitlines()[-1]
-        assert err.startswith("error: case ") and err.isprintable() and len(err) < 80
+        assert err.startswith("错误：没有找到该案件") and err.isprintable() and len(err) < 80
 
 
 async def test_accept_request_info_note_and_transfer_work_like_the_api(
@@ -88,7 +88,7 @@ async def test_accept_request_info_note_and_transfer_work_like_the_api(
                      "--to", "hrss", "--reason", "x") == 3  # court cannot see it
     assert await run(config, "case", "transfer", case.case_no, "--agency", "tax",
                      "--to", "hrss", "--reason", "属于基数核定") == 0
-    assert "transfer done" in capsys.readouterr().out
+    assert "转办完成（当前状态：已分派）" in capsys.readouterr().out
     async with sm() as session:
         stored = await session.get(Case, case.id)
     assert stored.lead_agency == "hrss" and stored.awaiting_info is True
@@ -101,4 +101,25 @@ async def test_an_unreachable_database_is_one_error_line_not_a_traceback(config,
         config, database_url="postgresql+asyncpg://nobody:x@127.0.0.1:1/none")
     assert await run(broken, "case", "list") == 1
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "database cannot be reached" in err[0]
+    assert len(err) == 1 and "无法连接数据库" in err[0] and "DATABASE_URL" in err[0]
+
+
+async def test_refusals_are_one_chinese_line_and_the_list_filters_by_category(
+        sm, config, rules, capsys):
+    """Regression: operators read "error: case ZY… is resolved" and could not filter by
+    category at the terminal as the API can."""
+    case = await register(sm, config, rules)
+    refund = await register(sm, config, rules, category="refund")
+    assert await run(config, "case", "resolve", case.case_no, "--result", "已减免") == 0
+    assert await run(config, "case", "accept", case.case_no) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"错误：案件 {case.case_no} 已办结，不允许此操作（受理、请缴费人补充材料、转办、办结）；"
+        "可添加备注。缴费人回复“重新办理”后案件会重新交办。")
+    assert await run(config, "case", "note", case.case_no, "--text", "\u200b") == 1
+    assert "内容不能为空" in capsys.readouterr().err
+    assert await run(config, "case", "list", "--agency", "nobody") == 1
+    assert "tax（区税务局）" in capsys.readouterr().err
+    assert await run(config, "case", "list", "--category", "refund") == 0
+    captured = capsys.readouterr()
+    assert refund.case_no in captured.out and case.case_no not in captured.out
+    assert captured.err.strip() == "第 1–1 件，共 1 件"

@@ -16,7 +16,7 @@ from aiohttp import web
 from bot.console import present
 from bot.console.core import PREFIX, Console, redirect
 from bot.console.listing import Filters, list_page
-from bot.console.render import error_text, render, texts
+from bot.console.render import render, texts
 from bot.console.session import Session
 from bot.periods import period_text
 from bot.store.models import utcnow
@@ -116,10 +116,8 @@ async def act(request: web.Request, console: Console, session: Session) -> web.S
             await _run(action, db, console, session.agency, case_no, form)
             await db.commit()
     except (actions.BadRequest, actions.Forbidden, actions.Conflict) as exc:
-        # A specific reason (e.g. a transfer back) has its own message; else by status.
-        key = getattr(exc, "key", None) or {400: "bad_request", 403: "forbidden",
-                                            409: "conflict"}[exc.status]
-        return await case_page(request, console, session, error=error_text(key),
+        # The action's own reason (a transfer back, a closed case, which field is empty).
+        return await case_page(request, console, session, error=exc.message,
                                status=exc.status)
     console.notify()
     raise redirect(case_url(case_no, done=action))

@@ -70,9 +70,12 @@ class Console:
                             httponly=True, samesite="Strict", secure=https,
                             max_age=self.codec.lifetime)
 
-    def error_page(self, session: Session | None, status: int, key: str) -> web.Response:
+    def error_page(self, session: Session | None, status: int, key: str,
+                   message: str | None = None) -> web.Response:
+        """``message`` (an action's own Chinese reason) wins over the text of ``key``."""
         return render("error.html", status=status,
-                      **self.context(session, message=error_text(key), code=status))
+                      **self.context(session, message=message or error_text(key),
+                                     code=status))
 
 
 Handler = Callable[[web.Request, Console, Session], Awaitable[web.StreamResponse]]
@@ -113,8 +116,8 @@ def page(console: Console, handler: Handler, *, anonymous: bool = False) -> Call
         except web.HTTPException:
             raise
         except actions.ActionError as exc:
-            return console.error_page(session, exc.status, _ERROR_KEYS.get(exc.status,
-                                                                            "bad_request"))
+            return console.error_page(session, exc.status,
+                                      _ERROR_KEYS.get(exc.status, "bad_request"), exc.message)
         except Exception:  # logged; the liaison sees a friendly page
             log.exception("console page %s failed", request.path)
             return console.error_page(session, 503, "unavailable")

@@ -18,7 +18,7 @@ from bot.console.core import Console
 from bot.console.export import BadPeriod, parse_period, row, to_csv
 from bot.console.render import SECURITY_HEADERS, labels, render
 from bot.console.session import Session
-from bot.store.models import Case, utcnow
+from bot.store.models import Case, CaseEvent, utcnow
 from routing import actions
 from routing.cases import add_event
 
@@ -27,14 +27,28 @@ DIMENSION_TITLES = {"category": "按问题类别", "lead_agency": "按牵头单�
 EXPORT_LIMIT = 50_000
 
 
-async def _cases(db, agency: str, start: datetime | None, end: datetime | None) -> list[Case]:
-    query = select(Case).where(actions.visible_filter(agency))
+def _where(agency: str, start: datetime | None, end: datetime | None) -> list:
+    where = [actions.visible_filter(agency)]
     if start is not None:
-        query = query.where(Case.created_at >= start)
+        where.append(Case.created_at >= start)
     if end is not None:
-        query = query.where(Case.created_at < end)
+        where.append(Case.created_at < end)
+    return where
+
+
+async def _cases(db, agency: str, start: datetime | None, end: datetime | None) -> list[Case]:
+    query = select(Case).where(*_where(agency, start, end))
     rows = await db.execute(query.order_by(Case.created_at, Case.id).limit(EXPORT_LIMIT))
     return [c for c in rows.scalars() if actions.can_see(c, agency)]
+
+
+async def _late_before(db, console: Console, cases: list[Case], agency: str,
+                       start: datetime | None, end: datetime | None) -> set[int]:
+    """Cases resolved late and reopened since (their lateness is no longer on the row)."""
+    ids = select(Case.id).where(*_where(agency, start, end))
+    rows = await db.execute(select(CaseEvent).where(
+        CaseEvent.kind.in_(("resolved", "reopened")), CaseEvent.case_id.in_(ids)))
+    return figures.resolved_late_before(cases, rows.scalars(), console.config.raw)
 
 
 def _dimension_names(console: Console) -> dict[str, dict[str, str]]:
@@ -54,7 +68,8 @@ async def stats_page(request: web.Request, console: Console,
     now = utcnow()
     async with console.sessionmaker() as db:
         cases = await _cases(db, session.agency, start, end)
-    result = figures.compute(cases, now, by)
+        late_before = await _late_before(db, console, cases, session.agency, start, end)
+    result = figures.compute(cases, now, by, late_before)
     names = _dimension_names(console)
     unit = "周" if by == "week" else "月"
     charts = [bar_chart(f"每{unit}登记案件数", result.periods)]
@@ -90,7 +105,9 @@ async def export_csv(request: web.Request, console: Console,
     period = f"{q.get('from') or '…'}~{q.get('to') or '…'}"
     async with console.sessionmaker() as db:
         cases = await _cases(db, session.agency, start, end)
-        rows = [row(c, full, console.names, labels(), figures.is_late(c, now)) for c in cases]
+        late_before = await _late_before(db, console, cases, session.agency, start, end)
+        rows = [row(c, full, console.names, labels(), figures.is_late(c, now, late_before))
+                for c in cases]
         if full:
             for case in cases:
                 add_event(db, case, "contact_exported", session.agency,

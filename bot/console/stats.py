@@ -14,14 +14,14 @@ Conventions (shown on the page too):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.store.models import Case
+from bot.store.models import Case, CaseEvent
 from routing.cases import CLOSED_STATUSES
-from routing.deadlines import to_local
+from routing.deadlines import deadline_for, to_local
 
 DIMENSIONS = ("category", "lead_agency", "district", "severity")
 OUTSIDE = "辖区外"
@@ -77,12 +77,41 @@ def _hours(start: datetime | None, end: datetime | None) -> float | None:
     return max(0.0, (end - start).total_seconds() / 3600)
 
 
-def is_late(case: Case, now: datetime) -> bool:
+def is_late(case: Case, now: datetime, late_before: Container[int] = frozenset()) -> bool:
+    """Late now, or resolved late once before the payer had it reopened (``late_before``,
+    see :func:`resolved_late_before`): a reopen gives a fresh deadline and clears
+    ``resolved_at``, which must not erase the late handling from the figures."""
+    if case.id in late_before:
+        return True
     if case.deadline is None:
         return False
     if case.status in CLOSED_STATUSES:
         return case.resolved_at is not None and case.resolved_at > case.deadline
     return case.deadline <= now
+
+
+def resolved_late_before(cases: Iterable[Case], events: Iterable[CaseEvent],
+                         config_raw: Mapping[str, Any] | None = None) -> set[int]:
+    """Ids of reopened cases that had been resolved after the deadline then in force.
+
+    The first deadline is recomputed from the registration (as :func:`register_case` set
+    it); each "reopened" event records the deadline it set. ``events`` are the cases'
+    "resolved" and "reopened" events in any order."""
+    by_case: dict[int, list[CaseEvent]] = defaultdict(list)
+    for event in events:
+        by_case[event.case_id].append(event)
+    late = set()
+    for case in cases:
+        history = sorted(by_case.get(case.id, ()), key=lambda e: (e.at, e.id or 0))
+        if not any(e.kind == "reopened" for e in history):
+            continue
+        deadline = deadline_for(case.severity or "general", case.created_at, config_raw)
+        for event in history:
+            if event.kind == "resolved" and event.at > deadline:
+                late.add(case.id)
+            elif event.kind == "reopened" and (event.detail or {}).get("deadline"):
+                deadline = datetime.fromisoformat(event.detail["deadline"])
+    return late
 
 
 @dataclass
@@ -152,8 +181,10 @@ def breakdown(cases: Sequence[Case], dimension: str, by: str,
                      table={p: dict(table.get(p, {})) for p in periods})
 
 
-def compute(cases: Sequence[Case], now: datetime, by: str = "week") -> Stats:
-    """Every figure of the statistics page for ``cases``."""
+def compute(cases: Sequence[Case], now: datetime, by: str = "week",
+            late_before: Container[int] = frozenset()) -> Stats:
+    """Every figure of the statistics page for ``cases`` (``late_before``: ids of cases
+    resolved late before a reopen, :func:`resolved_late_before`)."""
     by = "month" if by == "month" else "week"
     per_period = Counter(period_key(c.created_at, by) for c in cases)
     periods = [(p, per_period.get(p, 0)) for p in period_range(per_period, by)]
@@ -168,7 +199,7 @@ def compute(cases: Sequence[Case], now: datetime, by: str = "week") -> Stats:
         first_action=Durations.of(_hours(c.created_at, c.first_action_at) for c in cases),
         resolution=Durations.of(_hours(c.created_at, c.resolved_at) for c in cases),
         with_deadline=len(with_deadline),
-        late=sum(is_late(c, now) for c in with_deadline),
+        late=sum(is_late(c, now, late_before) for c in with_deadline),
         rated=len(ratings),
         rating_average=sum(ratings) / len(ratings) if ratings else None,
         answered_solved=len(answered),
