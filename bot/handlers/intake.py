@@ -17,6 +17,8 @@ from bot.handlers.base import Context, Services, queued_messages, wake_outbox
 from bot.handlers.intake_form import (
     LETTERS,
     MANDARIN,
+    NO_EMPLOYER,
+    ORG_SUFFIX,
     PUNCTUATION,
     SPEC,
     ValidateDisputeForm,
@@ -88,6 +90,10 @@ SEVERITY_RANK = {"simple": 0, "general": 1, "major": 2}
 STORY = re.compile("|".join(re.escape(w) for w in SPEC["story_words"]))
 OTHER_EMPLOYER = re.compile("|".join(re.escape(w) for w in SPEC["other_employer_words"]))
 SUPPLEMENT_CHOICE = re.compile(SPEC["supplement_choice"])
+WHERE = re.compile("|".join(re.escape(w) for w in SPEC["where_words"]))
+LATER = re.compile("|".join(re.escape(w) for w in SPEC["later_words"]))
+RESTATE_LEAD = re.compile("|".join(re.escape(w) for w in SPEC["restate_leads"]))
+UNSURE = re.compile("|".join(re.escape(w) for w in SPEC["unsure_words"]))
 MAJOR_HEADCOUNT = 30
 SURE_CHAT = 0.5
 
@@ -301,6 +307,8 @@ class IntakeDialogue:
             set_pending(state, "which", None)
             if picked is not None:
                 return self._reask(state, choices[picked])
+        if correction is None and self._asks_where(reply):
+            return [self._where(state)]
         if HUMAN.search(reply) or self._human_word(reply):
             state.slots = {**state.slots, "needs_callback": True}
             if not state.slots.get("description"):
@@ -322,6 +330,8 @@ class IntakeDialogue:
             return await self._apply_correction(session, state, ctx, *correction)
 
         if pending.get("confirm"):
+            if LATER.search(PUNCTUATION.sub("", MANDARIN(reply))):
+                return [SPEC["replies"]["later"].format(days=self.max_age.days)]
             if act == "affirm" or reply in ("确认", "确定", "提交", "确认提交", "对", "没问题"):
                 set_pending(state, "confirm", None)
                 return await self._finish(session, state, ctx.inbound.openid)
@@ -334,6 +344,8 @@ class IntakeDialogue:
         asked = state.requested_slot
         if asked not in (None, "description", "desired_outcome") and asks_why(reply):
             return [self._why(asked) + "\n" + self._question(asked, state.slots)]
+        if asked == "employer" and self._unsure_of_employer(reply):
+            return [SPEC["replies"]["employer_unsure"] + "\n" + self._question(asked, state.slots)]
         if only_anger(ctx):
             if asked == "description" and not self._angry_story(reply):
                 return [text("anger_description")]
@@ -356,10 +368,55 @@ class IntakeDialogue:
         if self._not_an_answer(ctx, act):
             return [text("resume_question") + self._question(asked, state.slots)]
         before = dict(state.slots)
+        restated = self._restated(state, ctx)
+        state.slots = {**state.slots, **{slot: None for slot in restated}}
         replies = await self._fill(session, state, ctx)
+        kept = {slot: before[slot] for slot in restated if state.slots.get(slot) is None}
+        state.slots = {**state.slots, **kept}  # a new value the form rejects loses no old one
         if pending.get("confirm") and state.slots == {**before, "requested_slot": None}:
             return [text("confirm_hint")]
         return replies
+
+    def _restated(self, state, ctx: Context) -> list[str]:
+        """Filled contact fields the message names and gives a new value for, and nothing else
+        ("我的电话是137…，名字叫王五" at the headcount question): the payer changed them,
+        without 改. A bare number there is a misread question; the old value stays."""
+        nlu = ctx.nlu
+        if nlu is None or not nlu.entities or not facts_only(ctx.text, _message(ctx)["entities"]):
+            return []
+        slots = []
+        for entity in nlu.entities:
+            slot = ENTITY_SLOTS.get(entity.type)
+            lead = ctx.text[max(0, entity.start - NEAR):entity.start]
+            if (slot in SPEC["restated_slots"] and slot != state.requested_slot
+                    and state.slots.get(slot) not in (None, entity.value) and slot not in slots
+                    and RESTATE_LEAD.search(lead)):
+                slots.append(slot)
+        return slots
+
+    @staticmethod
+    def _unsure_of_employer(reply: str) -> bool:
+        """"不知道全称", "忘了叫什么了": no name, and no 不清楚 that means "register without"."""
+        plain = PUNCTUATION.sub("", MANDARIN(reply))
+        return (bool(UNSURE.search(plain)) and plain not in SPEC["none_words"]
+                and len(plain) <= SPEC["employer_unsure_max_chars"]
+                and not ORG_SUFFIX.search(plain) and not NO_EMPLOYER.search(plain))
+
+    @staticmethod
+    def _asks_where(reply: str) -> bool:
+        """"我刚才说到哪了": a payer back after a pause wants the form, not the case list."""
+        plain = PUNCTUATION.sub("", MANDARIN(reply))
+        return len(plain) <= SPEC["where_max_chars"] and bool(WHERE.search(plain))
+
+    def _where(self, state) -> str:
+        """What is recorded so far, then the open question (or the summary's hint)."""
+        slots = state.slots or {}
+        lines = [f"{label}：{self._value(slot, slots)}" for slot, label in SPEC["field_names"].items()
+                 if self._value(slot, slots) is not None]
+        replies = SPEC["replies"]
+        told = (replies["where_we_are"].format(lines="\n".join(lines)) if lines
+                else replies["where_nothing_yet"])
+        return told + "\n" + text("resume_question") + self._question(state.requested_slot, slots)
 
     @staticmethod
     def _wants_human(message: str) -> bool:
@@ -528,7 +585,8 @@ class IntakeDialogue:
         value = fresh.get(named)
         if value is None:
             last = max(e for _, e in cues)
-            tail = NEW_VALUE.search(reply[last:]) or NEW_VALUE.search(reply[cues[0][1]:])
+            tail = (NEW_VALUE.search(reply[last:]) or NEW_VALUE.search(reply[cues[0][1]:])
+                    or NEW_VALUE.search(reply[cues[-1][0]:]))  # "人数改成5个": 改成 is both
             value = tail.group("value").strip() if tail else None
             if value is not None and parser.correction_slot(value) == parser.correction_slot(
                     reply) and span is not None and value.find(reply[span[1]:span[2]]) >= 0:

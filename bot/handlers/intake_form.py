@@ -110,6 +110,11 @@ BARE_COUNT = re.compile(
     rf"^(?:{_alternatives('headcount_leads')})*(?P<count>{NUMBER})(?:多|来|余)?"
     rf"(?:{_alternatives('headcount_tails')})*$")
 SELF_ONLY = re.compile(_alternatives("headcount_self_words"))
+STORY_WORDS = re.compile(_alternatives("story_words"))
+ANGER_WORDS = re.compile(_alternatives("anger_words"), re.IGNORECASE)
+FORM_SLOTS = set(SPEC["slots"] + SPEC["optional_slots"])
+NUMBER_ENTITIES = {"phone", "id_number", "case_no"}  # contact numbers never join the story
+VALUE_ENTITIES = {"district", "employer", "name", "headcount"}
 
 
 @lru_cache(maxsize=1)
@@ -163,6 +168,13 @@ def is_filler(value: str) -> bool:
     once = re.sub(r"(.)\1+", r"\1", bare)
     twice = re.sub(r"(.)\1+", r"\1\1", bare)
     return bool({bare, once, twice} & set(SPEC["filler_words"]))
+
+
+def is_skip(value: str) -> bool:
+    """"跳过", "我忘了", "记不清了": an optional question passed over, nothing to store."""
+    plain = PUNCTUATION.sub("", MANDARIN(value or ""))
+    return plain in SPEC["skip_words"] or bool(UNSURE.search(plain)) and len(
+        plain) <= SPEC["skip_max_chars"]
 
 
 def is_announcement(value: str) -> bool:
@@ -244,6 +256,66 @@ def only_wish(reply: str) -> bool:
     return wish is not None and wish.end() == len(bare)
 
 
+PERSON_NAME = re.compile(rf"^{SURNAME}[\u4e00-\u9fff]{{1,2}}$")
+
+
+def bare_name(value: str) -> str:
+    """"我叫李 四吧" → "李四": lead words, polite tails and spaces typed inside a name dropped."""
+    value = MANDARIN(str(value)).strip().strip("。！!~～，,. ")
+    value = NAME_SUFFIX.sub("", NAME_PREFIX.sub("", value)).strip("。！!~～，,. ")
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", value)
+
+
+def answer_clause(reply: str, slot: str) -> str | None:
+    """The clause of a longer reply that answers ``slot`` ("就我一个，希望尽快补上" → "就我一个",
+    "李四，厂里说交了但我查不到" → "李四"), so the answer is taken with the story beside it."""
+    for clause in (c.strip() for c in CLAUSE.split(reply or "")):
+        if not clause:
+            continue
+        if slot == "headcount" and (people_count(clause) is not None or SELF_ONLY.search(
+                MANDARIN(clause))):
+            return clause
+        if slot == "name" and PERSON_NAME.match(bare_name(clause)):
+            return clause
+        if slot == "employer" and ORG_END.search(ORG_TAIL.sub("", clause)):
+            return clause
+    return None
+
+
+def facts_beside(reply: str, entities: list[dict], answered: dict, description: str
+                 ) -> str | None:
+    """The clauses of an answer that tell more of the matter than the values taken from it
+    ("他们两年没交社保还扣工资，广州某某电子厂" → "他们两年没交社保还扣工资"); contact
+    numbers, the wish, greetings, questions and 不知道 are no facts."""
+    masked = list(reply or "")
+    for entity in entities:
+        start, end = entity.get("start"), entity.get("end")
+        if entity.get("entity") in NUMBER_ENTITIES and isinstance(start, int) and isinstance(
+                end, int):
+            masked[start:end] = ["，"] + [""] * (end - start - 1)
+    values = [str(v) for v in answered.values() if isinstance(v, str)] + [
+        (reply or "")[e["start"]:e["end"]] for e in entities
+        if e.get("entity") in VALUE_ENTITIES and isinstance(e.get("start"), int)]
+    kept = []
+    for clause in (c.strip() for c in CLAUSE.split("".join(masked))):
+        rest = clause
+        for value in sorted(filter(None, values), key=len, reverse=True):
+            rest = rest.replace(value, "")
+        if "headcount" in answered:
+            rest = SELF_ONLY.sub("", PEOPLE.sub("", rest))
+        for noise in (OUTCOME, ANGER_WORDS, COURTESY, WISH_TOPIC, PUNCTUATION, FACT_LINKS):
+            rest = noise.sub("", rest)
+        content = len(LETTERS.findall(rest))
+        if not (content >= SPEC["details_min_chars"]
+                or content >= SPEC["details_story_chars"] and STORY_WORDS.search(rest)):
+            continue
+        if not (is_question(clause) or UNSURE.search(clause) or META.search(clause)
+                or is_filler(clause) or asks_why(clause)):
+            kept.append(clause)
+    facts = "，".join(kept)
+    return facts if facts and facts not in (description or "") else None
+
+
 def numbered(options: list[str]) -> str:
     return "\n".join(f"{i}. {o}" for i, o in enumerate(options, 1))
 
@@ -303,6 +375,33 @@ class ValidateDisputeForm(FormValidationAction):
         if tracker.get_slot("period") is None and tracker.get_slot("amount") is None:
             slots.append("extras")
         return slots
+
+    async def run(self, dispatcher, tracker, domain):
+        """The form as rasa-sdk runs it; then what the payer told beside an answer joins the
+        description ("宏达公司，而且离职时还不给开证明"): nothing said is lost."""
+        before = dict(tracker.slots)
+        events = await super().run(dispatcher, tracker, domain)
+        taken = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        facts = self._told_beside(tracker, before, taken)
+        if facts:
+            dispatcher.utter_message(text=text("details_added"))
+            current = str(before["description"]).rstrip("。；;，, ")
+            events.append(SlotSet("description", f"{current}；{facts}"))
+        return events
+
+    def _told_beside(self, tracker: Tracker, before: dict, taken: dict) -> str | None:
+        """The facts beside the answer to the question asked, unless the description took
+        this message already."""
+        description = before.get("description")
+        if (before.get("requested_slot") not in SPEC["facts_beside_slots"] or not description
+                or taken.get("description", description) != description):
+            return None
+        answered = {k: v for k, v in taken.items()
+                    if k in FORM_SLOTS and v is not None and before.get(k) != v}
+        if not answered:
+            return None
+        return facts_beside(self._text(tracker), tracker.latest_message.get("entities") or [],
+                            answered, str(description))
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         """Every slot may be extracted from any message, whatever is asked next."""
@@ -424,7 +523,8 @@ class ValidateDisputeForm(FormValidationAction):
         if only_wish(reply) and slot != "jurisdiction":
             return {}  # "要求补交" is kept as the wish; the place question lists the places
         if self._new_details(tracker):
-            return {}  # a further grievance goes to the description, it answers nothing here
+            part = answer_clause(reply, slot)  # the grievance goes to the description
+            return {slot: part} if part else {}
         entities = tracker.latest_message.get("entities") or []
         other = {e.get("entity") for e in entities}
         if slot == "name" and other:
@@ -565,11 +665,11 @@ class ValidateDisputeForm(FormValidationAction):
         if not (self._asked(tracker, "extras") and reply) or self._headcount_only(tracker):
             return {}
         has_value = self._entity(tracker, "period") or self._entity(tracker, "money")
-        if is_chatter(reply) or not (has_value or reply in SPEC["skip_words"]
-                                     or EXTRAS_TOPIC.search(MANDARIN(reply))):
+        skipped = is_skip(reply)
+        if is_chatter(reply) or not (has_value or skipped or EXTRAS_TOPIC.search(MANDARIN(reply))):
             return {}  # a greeting, a question or off-topic talk: the question is asked again
         found = {"extras": reply}
-        if not has_value and reply not in SPEC["skip_words"]:
+        if not has_value and not skipped:
             found["period"] = reply[:100]
         return found
 
@@ -694,8 +794,7 @@ class ValidateDisputeForm(FormValidationAction):
         return towns[0] if towns else self.places[0][0]
 
     def validate_name(self, value, dispatcher, tracker, domain) -> dict:
-        value = MANDARIN(str(value)).strip().strip("。！!~～，,. ")
-        value = NAME_SUFFIX.sub("", NAME_PREFIX.sub("", value)).strip("。！!~～，,. ")
+        value = bare_name(value)
         if (1 <= len(value) <= 20 and not re.search(r"\d", value) and not is_filler(value)
                 and not NOT_A_NAME.search(value) and not CLAUSE.search(value)):
             return {"name": value}
