@@ -7,7 +7,7 @@ import dataclasses
 import re
 from collections.abc import Awaitable, Callable
 
-from bot.handlers import events, media, smalltalk
+from bot.handlers import events, media, policy, smalltalk
 from bot.handlers.base import Context, Services
 from bot.handlers.intake_form import is_courtesy
 from bot.inbound import Inbound
@@ -147,8 +147,15 @@ class Dispatcher:
     @staticmethod
     def _confident_intent(ctx: Context) -> str:
         """A guess the classifier hardly believes ("老婆生孩子我能休几天陪产假啊" as a progress
-        check at 0.29) goes to the catch-all, which asks the knowledge base before giving up."""
+        check at 0.29) goes to the catch-all, which asks the knowledge base before giving up;
+        so does a cancel reading without a cancel wish. A question about filing is answered."""
         nlu = ctx.nlu
+        if nlu is not None and policy.asks_to_file(ctx.text):
+            return "file_dispute"  # "能帮我登记一下吗", "你好 我想反映个问题"
+        if Dispatcher._asks_about_filing(ctx) or Dispatcher._only_asks(ctx):
+            return "ask_policy"  # "能投诉吗" read as a greeting, a progress check or cancel
+        if nlu is not None and nlu.intent == "cancel":
+            return "cancel" if smalltalk.for_cancel(ctx.text) else "other"
         if nlu is None or nlu.intent_confidence < MIN_INTENT_CONFIDENCE:
             return "other"
         kb = ctx.services.kb
@@ -157,6 +164,24 @@ class Dispatcher:
                 and not kb.ask(ctx.text).declined):
             return "ask_policy"  # "工伤保险能给家里赔啥啊" asks about benefits, not a case
         return nlu.intent
+
+    @staticmethod
+    def _asks_about_filing(ctx: Context) -> bool:
+        """"能投诉吗", "投诉有没有用啊": answered, unless it may be about the payer's own case
+        (a case number, or a progress reading from a payer who has cases)."""
+        nlu, snapshot = ctx.nlu, ctx.snapshot
+        if nlu is None or not policy.asks_about_filing(ctx):
+            return False
+        own_case = nlu.entity("case_no") or snapshot is not None and snapshot.cases
+        return not (nlu.intent == "check_progress" and own_case)
+
+    @staticmethod
+    def _only_asks(ctx: Context) -> bool:
+        """"不是投诉 就是问问": no complaint, a question; "先不投诉 我再考虑考虑" is a cancel."""
+        nlu = ctx.nlu
+        if nlu is None or not policy.disclaims_filing(ctx.text):
+            return False
+        return not (nlu.intent == "cancel" and smalltalk.for_cancel(ctx.text))
 
     async def _by_intent(self, ctx: Context, intent: str) -> list[str]:
         handler = self._intents.get(intent, smalltalk.fallback)

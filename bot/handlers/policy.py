@@ -8,6 +8,7 @@ import yaml
 
 from bot.handlers.base import Context
 from bot.texts import text
+from knowledge.answer import KbAnswer
 
 MENU_WORDS = {"政策咨询", "咨询", "政策", "我要咨询", "问问题"}
 WORDS = yaml.safe_load((Path(__file__).resolve().parent / "chat.yaml").read_text("utf-8"))
@@ -22,6 +23,13 @@ ASKING = _alternation("policy_ask_words")
 FILING_CUES = _alternation("filing_cues")
 FILING_WORRIES = _alternation("filing_worries")
 FILING_TERMS = _alternation("filing_cue_terms")
+FILING_LEAVE = re.compile(WORDS["filing_leave"])
+FILING_HOW = re.compile(WORDS["filing_how"])
+FILING_PROCESS = re.compile(WORDS["filing_process"])
+FILING_HELP = re.compile(WORDS["filing_help"])
+FILING_REQUEST = re.compile(WORDS["filing_request"])
+FILING_DISCLAIMED = re.compile(WORDS["filing_disclaimed"])
+FILING_FILLER = _alternation("filing_question_filler")
 CASE_FACTS = {"employer", "name", "phone", "id_number", "district", "headcount"}
 WEAK_FILING = 0.8
 """Below this the classifier is unsure the message is a complaint: a question the knowledge
@@ -41,10 +49,78 @@ def vague_topic(question: str) -> str | None:
     return topics[0]
 
 
+def asks_about_filing(ctx: Context) -> bool:
+    """"能投诉吗", "可以一起反映吗", "在哪投诉", "投诉有用吗", "你们能帮我吗": the payer asks
+    whether, how or to what end to file, which the bot answers instead of starting the form or
+    reading it as cancel or a greeting."""
+    question, parser = (ctx.text or "").strip(), ctx.services.parser
+    if not (FILING_LEAVE.search(question) or FILING_HOW.search(question)
+            or FILING_PROCESS.search(question)
+            or FILING_HELP.search(question) and not _topic_of(question)):
+        return False
+    return parser is None or parser.is_question(question)
+
+
+def asks_to_file(message: str) -> bool:
+    """"能帮我登记一下吗", "我想登记一下可以吗": a polite request to file, not a question."""
+    return bool(FILING_REQUEST.search((message or "").strip()))
+
+
+def disclaims_filing(message: str) -> bool:
+    """"我不是要投诉 只是想了解一下缴费基数", "不是投诉 就是问问": the payer only asks."""
+    return bool(FILING_DISCLAIMED.search(message or ""))
+
+
+def _only_asking(ctx: Context) -> list[str]:
+    """The knowledge base's answer to a payer who says they are not filing, else the prompt
+    for their question; never the offer to file they just turned down."""
+    answer = ctx.services.kb.ask(ctx.text.strip())
+    return [answer.reply_text() if not answer.declined else text("ask_policy_prompt")]
+
+
+def _topic_of(question: str) -> str:
+    """What a question about filing is about, once the words of asking to file are gone."""
+    return ASKING.sub("", FILING_FILLER.sub("", _NOISE.sub("", question)))
+
+
+def _filing_cues(question: str) -> bool:
+    """Does the payer ask for action? A cue inside a question about filing ("能不能投诉",
+    "家属要求认定工伤，可以吗") or inside a procedure's name (社保登记) asks for nothing."""
+    rest = FILING_TERMS.sub("", question)
+    for pattern in (FILING_LEAVE, FILING_HOW, FILING_PROCESS, FILING_DISCLAIMED):
+        rest = pattern.sub("，", rest)
+    return bool(FILING_CUES.search(rest))
+
+
+def filing_reply(ctx: Context) -> list[str]:
+    """What a question about filing is about ("单位不给交社保能投诉吗") is answered by the
+    knowledge base with the offer to register; a bare one ("可以投诉吗", or one the knowledge
+    base cannot answer) gets how to file here and what is needed."""
+    kb, question = ctx.services.kb, (ctx.text or "").strip()
+    if _topic_of(question):
+        answer = kb.ask(question)
+        if not answer.declined or answer.hotline not in (None, kb.scope.default_hotline):
+            reply = answer.reply_text()
+            return [reply if answer.declined or "反映问题" in reply
+                    else reply + "\n" + text("policy_can_file")]
+    return [_how_to_file(kb, question)]
+
+
+def _how_to_file(kb, question: str) -> str:
+    entries = [kb.by_id[key] for key in WORDS["filing_answer_entries"]]
+    sources = list(dict.fromkeys(e.source for e in entries if e.source))
+    return KbAnswer(question=question, answer="\n".join(e.answer for e in entries),
+                    source="；".join(sources), declined=False).reply_text()
+
+
 async def ask_policy(ctx: Context) -> list[str]:
     question = ctx.text.strip()
     if not question or question in MENU_WORDS or ctx.services.kb is None:
         return [text("ask_policy_prompt")]
+    if asks_about_filing(ctx):
+        return filing_reply(ctx)
+    if disclaims_filing(question):
+        return _only_asking(ctx)
     topic = vague_topic(question)
     if topic is not None:
         return [text("ask_policy_topic", topic=topic)]
@@ -59,14 +135,18 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     "交通事故对方全责，保险公司赔多少")."""
     kb, parser, nlu = ctx.services.kb, ctx.services.parser, ctx.nlu
     question = (ctx.text or "").strip()
-    if kb is None or parser is None or (FILING_CUES.search(FILING_TERMS.sub("", question))
+    if kb is None or parser is None or (_filing_cues(question)
                                          and not FILING_WORRIES.search(question)):
         return None
     if nlu is not None and (nlu.severity == "major"
                             or any(e.type in CASE_FACTS for e in nlu.entities)):
         return None  # an employer, a name, a phone, a headcount: the payer is filing
+    if disclaims_filing(question):
+        return _only_asking(ctx)
     if not parser.is_question(question):
         return None
+    if asks_about_filing(ctx):
+        return filing_reply(ctx)
     answer = kb.ask(question)
     unsure = nlu is not None and nlu.intent_confidence < WEAK_FILING
     office = answer.hotline not in (None, kb.scope.default_hotline)

@@ -6,7 +6,7 @@ import unicodedata
 
 from bot.handlers.base import Context
 from bot.handlers.intake_form import FACES, SPEC, is_announcement, is_courtesy, is_junk
-from bot.handlers.policy import vague_topic
+from bot.handlers.policy import WORDS, vague_topic
 from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, progress
 from bot.texts import text
 
@@ -19,6 +19,9 @@ BOT_QUESTION = re.compile(r"(机器人|是真人|是不是人|是人吗|是人�
 ANGER = re.compile("|".join(re.escape(w) for w in sorted(SPEC["anger_words"], key=len,
                                                           reverse=True)), re.IGNORECASE)
 _LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+CANCEL_CUES = re.compile("|".join(re.escape(w) for w in WORDS["cancel_cues"]))
+JUST_ASKING = re.compile("|".join(re.escape(w) for w in WORDS["just_asking"]))
+_BARE = re.compile(r"[\s，,。.！!？?~～…、;；]+")
 _FACTS = {"phone", "name", "employer", "district", "money", "period", "headcount", "id_number",
           "case_no"}
 
@@ -40,6 +43,14 @@ def only_anger(ctx: Context) -> bool:
     rest = _LETTERS.findall(ANGER.sub("", message))
     intent = nlu.intent if nlu is not None else "other"
     return len(rest) < SPEC["anger_content_chars"] or intent in ("other", "greet", "cancel")
+
+
+def for_cancel(message: str) -> bool:
+    """Is a cancel reading right? It also fires on any short 不 ("这样正常不", "不清楚"); a
+    cancel wish (取消, 不办了, 算了…) or 重新办理 (which the NLU files nearby) is one."""
+    message = (message or "").strip()
+    return bool(CANCEL_CUES.search(message) or REOPEN.match(message)
+                or _BARE.sub("", message) in WORDS["cancel_words"])
 
 
 def only_faces(message: str) -> bool:
@@ -88,7 +99,10 @@ async def fallback(ctx: Context) -> list[str]:
 async def nothing_to_cancel(ctx: Context) -> list[str]:
     if REOPEN.match((ctx.text or "").strip()):
         return await nothing_to_reopen(ctx)
-    return _known_to_the_kb(ctx) or [text("nothing_to_cancel")]
+    known = _known_to_the_kb(ctx)  # "算了算了，还是先问问吧，滞纳金怎么算的"
+    if known is None and JUST_ASKING.search(ctx.text or ""):
+        return [text("ask_policy_prompt")]  # "算了先不投诉了，我就问问"
+    return known or [text("nothing_to_cancel")]
 
 
 def _known_to_the_kb(ctx: Context) -> list[str] | None:
