@@ -4,37 +4,104 @@ Group messages and logs are read by many people; the seeds require that the paye
 kept confidential ("办理过程中严格保密，不得泄露缴费人信息"). Full contact details stay in the
 database and are read by the responsible liaison through the authenticated API only.
 
-Matching runs on a copy with full-width digits (１３８…) folded to ASCII, so numbers typed on
-a Chinese keyboard are caught too; every mask keeps the text's length, so the match offsets
-apply to the original and the output keeps the payer's own characters.
+Payers type numbers on a phone keyboard in many ways: full-width (１３８…), in Chinese
+numerals (一三八…, 幺三八…, 壹叁捌…), mixed, split by spaces, dashes or dots, with +86 in
+front. ``privacy.yaml`` lists those characters; every one stands for exactly one digit, so
+a mask keeps the text's length and the payer's own characters around the stars.
 """
 from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 _LOG_SALT = b"disputebot/openid-log/v1"
-# Full-width digits and X map one-to-one to ASCII, so match offsets stay valid.
-_FULLWIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
-
-# An 18-digit resident ID (last char may be X) or the old 15-digit form.
-_ID_RE = re.compile(r"(?<!\d)(?:\d{17}[\dXx]|\d{15})(?!\d)")
-# Bank-card-like runs (16-19 digits) that are not ID numbers; masked the same way.
-_LONG_DIGITS_RE = re.compile(r"(?<!\d)\d{16,19}(?!\d)")
-# Mainland mobile, optionally +86 / 86, optionally split by spaces or dashes (138 1234 5678).
-_MOBILE_RE = re.compile(r"(?<![\d+])(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
-# Landline with area code: 020-87654321, 0751 1234567, (020)87654321.
-_LANDLINE_RE = re.compile(r"(?<!\d)(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3})[\s-]?\d{7,8}(?!\d)")
-# A bare 7-8 digit local number counts as a phone only after a cue word, so amounts
-# (欠费 12345678 元) stay readable.
-_CUED_LOCAL_RE = re.compile(
-    r"((?:电话|手机|座机|联系方式|号码|tel|phone)[\s:：是为]*)(\d{7,8})(?!\d)", re.IGNORECASE
-)
+SPEC_PATH = Path(__file__).with_name("privacy.yaml")
+_DIGITS = "0123456789"
 
 
-def _digits(text: str) -> list[int]:
-    """Positions of the digit characters in ``text``."""
-    return [i for i, ch in enumerate(text) if ch.isdigit()]
+@lru_cache(maxsize=1)
+def _spec() -> dict:
+    return yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")) or {}
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, str]:
+    """Every digit-like character (full-width, Chinese numerals, ID check X) → ASCII."""
+    table = {ord(chr(0xFF10 + i)): str(i) for i in range(10)}
+    for digit, chars in (_spec().get("numerals") or {}).items():
+        table.update({ord(ch): str(digit) for ch in chars})
+    table.update({ord(ch): "X" for ch in _spec().get("id_check", "")})
+    return table
+
+
+def _fold(text: str) -> str:
+    return text.translate(_fold_table())
+
+
+def _class(digits: str) -> str:
+    """Regex class of every character that reads as one of ``digits``."""
+    chars = set(digits) | {chr(c) for c, d in _fold_table().items() if d in digits}
+    return "[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    """The number patterns, built from ``privacy.yaml``.
+
+    Boundaries look only at Arabic digits: a Chinese numeral next to a number is usually a
+    word (张三13812345678, 13812345678一直打不通), while 213812345678 is some other number.
+    """
+    spec = _spec()
+    arabic, any_digit = "[0-9０-９]", _class(_DIGITS)
+    sp, jn = re.escape(spec.get("spaces", " ")), re.escape(spec.get("joiners", "-"))
+    sep = f"(?:[{sp}]{{1,2}}|[{sp}]?[{jn}][{sp}]?)"
+    start = f"(?<!{arabic})(?<!{arabic}[.．])"
+    end = f"(?!{arabic})"
+
+    def run(classes: list[str], splits=(), spaced: bool = False) -> str:
+        """Digits of ``classes`` in order: a separator allowed after the ``splits``-th,
+        and with ``spaced`` a run of spaces after any other."""
+        out = classes[0]
+        for n, cls in enumerate(classes[1:], start=1):
+            gap = f"{sep}?" if n in splits else f"[{sp}]{{0,2}}" if spaced else ""
+            out += gap + cls
+        return out
+
+    first = [_class(d) for d in spec.get("id_first_digits", ["12345678"])]
+    check = _class(_DIGITS + "X")
+    id18 = run(first + [any_digit] * (17 - len(first)) + [check], spec.get("id18_splits", ()))
+    id15 = run(first + [any_digit] * (15 - len(first)), spec.get("id15_splits", ()))
+    card_first = _class(spec.get("split_card_first_digit", _DIGITS))
+    cards = "|".join([f"{any_digit}{{16,19}}"] + [
+        run([card_first] + [any_digit] * (n - 1), spec.get("card_splits", ()))
+        for n in range(19, 15, -1)])
+    prefixes = "|".join(re.escape(p) for p in sorted(spec.get("country_prefixes", []),
+                                                       key=len, reverse=True))
+    mobile = run([_class("1"), _class("3456789")] + [any_digit] * 9,
+                 spec.get("mobile_splits", ()), spaced=True)
+    zero = _class("0")
+    area = f"(?:[(（]{zero}{any_digit}{{2,3}}[)）]|{zero}{any_digit}{{2,3}})"
+    local = (f"(?:{any_digit}{{4}}{sep}?{any_digit}{{3,4}}"
+             f"|{any_digit}{{3}}{sep}?{any_digit}{{4}})")
+    cues = "|".join(re.escape(c) for c in spec.get("phone_cues", []))
+    fillers = re.escape(spec.get("cue_fillers", " :："))
+    return {
+        "id": re.compile(f"{start}(?:{id18}|{id15}){end}"),
+        "card": re.compile(f"{start}(?:{cards}){end}"),
+        "mobile": re.compile(f"{start}(?:(?:{prefixes}){sep}?)?{mobile}{end}"),
+        "landline": re.compile(f"{start}{area}{sep}?{local}{end}"),
+        "cued_local": re.compile(
+            f"((?i:{cues})[{fillers}]*)({any_digit}(?:{sep}?{any_digit}){{6,7}}){end}"),
+    }
+
+
+def _positions(text: str, chars: str = _DIGITS) -> list[int]:
+    """Positions of the characters of ``text`` that read as one of ``chars``."""
+    return [i for i, ch in enumerate(_fold(text)) if ch in chars]
 
 
 def _mask_positions(text: str, positions: list[int]) -> str:
@@ -47,19 +114,24 @@ def _mask_positions(text: str, positions: list[int]) -> str:
 def mask_phone(phone: str | None) -> str:
     """Mask a phone number: mobiles keep 3 + 4 digits, landlines the area code + last 4.
 
-    Separators are kept so the number still reads naturally ("020-****5678").
+    Separators and the payer's digit characters are kept so the number still reads
+    naturally ("020-****5678", "一三八****五六七八").
     """
     if not phone:
         return ""
     text = str(phone).strip()
-    digits = _digits(text)
+    folded = _fold(text)
+    digits = [i for i, ch in enumerate(folded) if ch in _DIGITS]
+    plain = "".join(folded[i] for i in digits)
+    for prefix in ("0086", "86"):  # country code: mask the national number
+        rest = plain[len(prefix):]
+        if plain.startswith(prefix) and len(rest) == 11 and rest[0] == "1":
+            digits, plain = digits[len(prefix):], rest
+            break
     n = len(digits)
     if n == 0:
         return text
-    plain = "".join(text[i] for i in digits).translate(_FULLWIDTH)
-    if plain.startswith("86") and n == 13 and plain[2] == "1":
-        digits, n = digits[2:], 11  # +86 prefix: mask the national number
-    if n == 11 and text[digits[0]] == "1":
+    if n == 11 and plain[0] == "1":
         return _mask_positions(text, digits[3:7])
     if plain.startswith("0") and n in (10, 11, 12):
         area = 3 if plain[1] in "12" else 4  # 010/02x are 3 digits, others 4
@@ -68,18 +140,22 @@ def mask_phone(phone: str | None) -> str:
     if n <= 4:
         return _mask_positions(text, digits)
     if n <= 8:  # local number without area code: at least 4 masked, at most 4 kept
-        return _mask_positions(text, digits[: max(4, n - 4)] if n > 4 else digits)
+        return _mask_positions(text, digits[: max(4, n - 4)])
     return _mask_positions(text, digits[3 : n - 4])
 
 
 def mask_id_number(id_number: str | None) -> str:
-    """Keep the first 3 and last 4 characters: "440***********1234"."""
+    """Keep the first 3 and last 4 characters of the number: "440***********1234";
+    separators typed inside it stay."""
     if not id_number:
         return ""
     text = str(id_number).strip()
-    if len(text) <= 7:
-        return "*" * len(text)
-    return text[:3] + "*" * (len(text) - 7) + text[-4:]
+    positions = _positions(text, _DIGITS + "X")
+    if not positions:
+        return "*" * len(text) if len(text) <= 7 else text[:3] + "*" * (len(text) - 7) + text[-4:]
+    if len(positions) <= 7:
+        return _mask_positions(text, positions)
+    return _mask_positions(text, positions[3:-4])
 
 
 def mask_name(name: str | None) -> str:
@@ -104,17 +180,18 @@ def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
     for name in names:
         if name and len(str(name).strip()) >= 2:
             out = out.replace(str(name).strip(), mask_name(name))
-    out = _mask_matches(_ID_RE, out, mask_id_number)
-    out = _mask_matches(_LONG_DIGITS_RE, out, mask_id_number)
-    out = _mask_matches(_MOBILE_RE, out, mask_phone)
-    out = _mask_matches(_LANDLINE_RE, out, mask_phone)
-    return _mask_matches(_CUED_LOCAL_RE, out, mask_phone, group=2)
+    patterns = _patterns()
+    out = _mask_matches(patterns["id"], out, mask_id_number)
+    out = _mask_matches(patterns["card"], out, mask_id_number)
+    out = _mask_matches(patterns["mobile"], out, mask_phone)
+    out = _mask_matches(patterns["landline"], out, mask_phone)
+    return _mask_matches(patterns["cued_local"], out, mask_phone, group=2)
 
 
 def _mask_matches(pattern: re.Pattern, text: str, mask, group: int = 0) -> str:
-    """Apply ``mask`` to each match found in the ASCII-folded copy of ``text``."""
+    """Apply ``mask`` to each match of ``pattern`` in ``text``."""
     chars = list(text)
-    for m in pattern.finditer(text.translate(_FULLWIDTH)):
+    for m in pattern.finditer(text):
         start, end = m.span(group)
         masked = mask(text[start:end])
         if len(masked) == end - start:  # every mask keeps length; guard anyway
