@@ -63,8 +63,10 @@ class Lexicon:
         for canonical, variants in (raw.get("synonyms") or {}).items():
             for v in [canonical, *(variants or [])]:
                 synonyms[clean(str(v)).replace(" ", "")] = str(canonical)
+        # dialect words (老细, 点样) are read as Mandarin the same way as misspellings
         typos = {clean(str(k)).replace(" ", ""): str(v)
-                 for k, v in (raw.get("typos") or {}).items()}
+                 for section in ("typos", "dialect")
+                 for k, v in (raw.get(section) or {}).items()}
         looping = [k for k, v in typos.items() if not k or k in v]
         if looping:
             raise ValueError(f"typos whose correction contains the misspelling: {looping}")

@@ -230,6 +230,16 @@ def test_fresh2_set_accuracy(kb):
     assert right >= 0.94 and declined >= 0.62 and wrong <= 15, (right, declined, wrong)
 
 
+def test_fresh2_questions_no_entry_answers_are_declined(kb):
+    """Its 7 remaining wrong answers (2026-11-26: 31/38 declined) were each a class of aspect no
+    entry settles: family use of the medical account, two employers at once, the retirement
+    procedure, buying years in one sum, how long a pension is paid, retirees' allowances, private
+    injury settlements (scope.yaml unanswered, lexicon.yaml rewrites 共济/能同时交). After: 38/38,
+    0 wrong; the floor keeps a margin of one."""
+    right, declined, wrong = _score(kb, "kb_fresh2.jsonl", 80)
+    assert right >= 0.94 and declined >= 0.97 and wrong <= 1, (right, declined, wrong)
+
+
 def test_fresh3_set_accuracy(kb):
     """kb_fresh3.jsonl: 38 questions on the topics of the entries added 2026-11-25 (work-injury
     recognition and benefits, unemployment, family planning, fund, arbitration and
@@ -249,3 +259,15 @@ def test_fresh4_set_accuracy(kb):
     is no longer blind. After: 50/52, 30/30, 1 wrong. Floors: the after-result minus a margin."""
     right, declined, wrong = _score(kb, "kb_fresh4.jsonl", 80)
     assert right >= 0.92 and declined >= 0.93 and wrong <= 3, (right, declined, wrong)
+
+
+def test_fresh5_set_accuracy(kb):
+    """kb_fresh5.jsonl: 80 phone questions written blind (colloquial, typos and homophones, no
+    punctuation, long stories, Cantonese and northern dialect): 51 in-scope, 29 to decline or
+    refer (personal figures, waiting periods, other offices, what the statutes leave open).
+    Baseline: 30/51 right, 21/29 declined, 15 wrong answers. Its misses were then fixed by class
+    (dialect, typos, work injuries told without 工伤, context words, stories, unsettled aspects),
+    so it is no longer blind. After: 47/51, 28/29, 2 wrong. Floors: the after-result minus a
+    margin (2 right, 1 decline, 2 wrong answers)."""
+    right, declined, wrong = _score(kb, "kb_fresh5.jsonl", 80)
+    assert right >= 0.88 and declined >= 0.93 and wrong <= 4, (right, declined, wrong)

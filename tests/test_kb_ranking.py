@@ -337,3 +337,127 @@ def test_work_after_retirement_is_recognised_through_a_rewrite(kb):
     a = kb.ask("退了休在超市打工，老板要给我交社保不")
     assert a.declined and a.hotline == "12333", a.entry_id
     assert kb.ask("退休以后还要交医保吗").entry_id == "medical_after_retirement"
+
+
+# --- kb_fresh5 classes: dialect, homophone typos, injuries told without 工伤, context words,
+# stories of paying twice or of a vanished employer, personal figures and unsettled aspects ---
+
+@pytest.mark.parametrize("variant,standard", [
+    ("老细唔同我买社保点算", "老板不给我买社保怎么办"),        # Cantonese (lexicon.yaml dialect)
+    ("我喺广州做咗三年 啲养老保险点样转返老家", "我在广州做了三年，养老保险怎么转回老家"),
+    ("滞拿金一日收几多", "滞纳金一天收多少"),                  # homophone typos
+    ("失叶金最长领几个月", "失业金最长领几个月"),
+    ("社保基树按啥定的", "社保基数按什么定的"),
+    ("俺们厂子黄铺子了，社保咋整", "我们厂子倒闭了，社保怎么办"),  # northern dialect
+])
+def test_fresh5_dialect_and_homophone_ranks_like_the_standard_question(kb, variant, standard):
+    want = kb.ask(standard)
+    got = kb.ask(variant)
+    assert not want.declined, standard
+    assert got.entry_id == want.entry_id and not got.declined, (variant, got.entry_id)
+
+
+def test_dialect_words_are_read_on_the_surface_like_typos(kb):
+    """The KB gets the payer's raw words: 唔同我买 must reach the 欠缴 rewrite as 不给我买."""
+    lexicon = kb.tokenizer.lexicon
+    assert lexicon.correct("老细唔同我买社保") == "老板不给我买社保"
+    assert "欠缴" in kb.tokenizer.tokens("老细唔同我买社保")
+    assert lexicon.correct("我系统里查不到") == "我系统里查不到"  # 系 is no dialect word here
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("在车间被机器卷了手，老板说没执照不给赔", "injury_unlicensed"),
+    ("在工地上被钢管砸断了脚，公司没给交工伤保险，找谁赔", "injury_without_insurance"),
+])
+def test_injury_at_work_told_without_the_word_is_in_the_domain(kb, question, entry_id):
+    """被机器卷了手 / 砸断了脚 at work is a work injury: the rewrite adds 工伤 (a domain token)."""
+    assert "工伤" in kb.tokenizer.tokens(question)
+    a = kb.ask(question)
+    assert a.entry_id == entry_id and not a.declined, (question, a.entry_id)
+
+
+def test_injury_outside_work_gets_no_work_injury_token(kb):
+    assert "工伤" not in kb.tokenizer.tokens("在家切菜把手切了")
+    assert kb.ask("在家切菜把手切了").declined
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("银行贷款要我交社保满一年的证明，去哪开", "payment_certificate"),
+    ("出去旅游的时候生病住院了，医保能在外地结算吗", "medical_offsite"),
+    ("邻居家大爷去世两年了家里还在领他的退休金，会怎么处理", "benefit_fraud"),
+])
+def test_fresh5_context_words_are_no_second_topic(kb, question, entry_id):
+    """贷款/旅游/邻居 say why or where or whose, as 办居住证要…证明 does (scope.yaml
+    context_patterns); 退休金 keeps a mixed question in retrieval like 养老 (in_scope_guard)."""
+    assert kb.scope.mentioned_out_of_scope(question) is None
+    a = kb.ask(question)
+    assert a.entry_id == entry_id and not a.declined, (question, a.entry_id)
+
+
+@pytest.mark.parametrize("question", ["贷款利率是多少", "去哪旅游好玩", "邻居太吵怎么办"])
+def test_context_words_alone_are_still_out_of_scope(kb, question):
+    assert kb.ask(question).declined
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("刚拿到营业执照 还没招工人 单位社保户多久要开", "employer_registration"),
+    ("厂里招了几个越南工人，要给他们交社保吗", "foreigners"),
+    ("学校给孩子交了医保 我在手机上又交了一遍 多的咋退", "duplicate_refund"),
+    ("老板说社保他不交了 每月把钱转给我让我自己交 行吗", "mandatory_waiver"),
+    ("开个奶茶店请了个小工 要给她上社保吗", "individual_business_employees"),
+    ("工伤是车撞的 撞我的司机不给医药费 工伤保险能先出吗", "injury_third_party"),
+    ("员工吵架后自己拿玻璃把手划伤了，厂里要给认工伤吗", "injury_excluded"),
+    ("老板联系不上了，欠的社保咋办", "company_closed"),
+    ("厂子关了老板电话打不通，欠的社保找谁", "company_closed"),
+    ("公司几个月没报社保该交多少 税务咋定", "no_declaration"),
+    ("公司一直按当地最低的那个档次给我们交，我工资九千多，亏不亏", "base_too_low"),
+    ("公司说交了工伤保险就不管我了，对吗", "injury_fund_vs_employer"),
+    ("我在饭店上班，老板不给交社保怎么办", "employee_remedies"),
+    ("在超市干了两年没给交社保", "employee_remedies"),
+])
+def test_fresh5_situations_told_as_stories_reach_their_entry(kb, question, entry_id):
+    """Rewrites in lexicon.yaml: 营业执照拿到 is founding (没执照 is the unlicensed employer), a
+    nationality is a foreigner, 又交了一遍 is paying twice, 钱转给我让我自己交 is the waiver, 开个
+    奶茶店 is a shop (开个 alone is no certificate), a third party who does not pay, 自己…划伤 is
+    self-harm, an employer 联系不上/电话打不通 is gone (not a hotline that 打不通), 没报社保 is no
+    declaration, 按当地最低的那个档次 the base reported too low, 交了工伤保险就不管 what the
+    employer still pays; a workplace (饭店, 超市) is the employer, not an unknown topic word."""
+    a = kb.ask(question)
+    assert a.entry_id == entry_id and not a.declined, (question, a.entry_id)
+
+
+@pytest.mark.parametrize("question,hotline", [
+    ("帮我算算我退休能拿多少养老金", "12333"),       # the payer's own figure
+    ("帮我查一下社保交到哪个月了", "12333"),          # the payer's own record
+    ("医保交了多久能用", "12393"),                     # waiting periods are local
+    ("牙齿矫正能走医保吗", "12393"),                   # single treatments: the local catalogue
+    ("洗牙医保能报吗", "12393"),
+    ("办退休要准备啥材料", "12333"),
+    ("工伤私了以后还能找社保吗", "12333"),
+    ("送外卖的能单独买个工伤险不", "12333"),
+    ("养老金能领到多少岁", "12333"),
+    ("社保能一次性买断十五年吗", "12333"),
+    ("医保个账的钱能给我爸买药不", "12393"),           # family use (rewrite → 共济)
+    ("能同时在两家单位交社保吗", "12366"),             # rewrite → 能同时交
+    ("12393一直打不通", "12393"),                      # a hotline's own number names its office
+])
+def test_fresh5_unsettled_aspects_are_declined_with_their_office(kb, question, hotline):
+    """No entry settles these; the nearest one (pension_amount, medical_reimbursement_scope,
+    duplicate_refund…) would be a wrong answer (scope.yaml unanswered)."""
+    a = kb.ask(question)
+    assert a.declined and a.hotline == hotline, (question, a.entry_id, a.hotline)
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("养老金是怎么计算的", "pension_amount"),
+    ("哪些医疗费用医保不给报", "medical_reimbursement_scope"),
+    ("社保交重复了怎么退", "duplicate_refund"),
+    ("工伤认定要准备什么材料", "injury_recognition_process"),
+    ("没有营业执照的小作坊，工人受伤了谁赔", "injury_unlicensed"),
+    ("开个社保缴费证明去哪开", "payment_certificate"),
+    ("没交工伤保险，受伤了谁赔", "injury_without_insurance"),
+])
+def test_siblings_of_the_fresh5_rules_are_still_answered(kb, question, entry_id):
+    """Guards: the new rewrites and aspect words leave the neighbouring questions alone."""
+    a = kb.ask(question)
+    assert a.entry_id == entry_id and not a.declined, (question, a.entry_id)
