@@ -31,11 +31,11 @@ def from_wechat(message) -> Inbound:
     """Map a wechatpy message or event to :class:`Inbound`."""
     raw = getattr(message, "_data", {}) or {}
     kind = (raw.get("MsgType") or getattr(message, "type", "unknown") or "unknown").lower()
-    common = dict(
-        openid=str(getattr(message, "source", "") or raw.get("FromUserName") or ""),
-        msg_id=int(getattr(message, "id", 0) or 0),
-        create_time=int(getattr(message, "time", 0) or 0),
-    )
+    common = {
+        "openid": str(getattr(message, "source", "") or raw.get("FromUserName") or ""),
+        "msg_id": int(getattr(message, "id", 0) or 0),
+        "create_time": int(getattr(message, "time", 0) or 0),
+    }
     if kind == "text":
         return Inbound(kind="text", text=message.content or "", **common)
     if kind == "voice":

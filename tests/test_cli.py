@@ -14,7 +14,7 @@ from bot.config import ConfigError, load_config
 def run_cli(*args: str, env: dict | None = None, stdin: str = "", timeout: float = 60):
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin, text=True,
-                          capture_output=True, env=full_env, timeout=timeout)
+                          capture_output=True, env=full_env, timeout=timeout, check=False)
 
 
 @pytest.mark.parametrize("var,value", [
@@ -51,9 +51,9 @@ def _config_without_token():
 
     raw = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
     raw["wechat"].pop("token")
-    handle = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8")
-    yaml.safe_dump(raw, handle, allow_unicode=True)
-    handle.close()
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False,
+                                     encoding="utf-8") as handle:
+        yaml.safe_dump(raw, handle, allow_unicode=True)
     return handle.name
 
 

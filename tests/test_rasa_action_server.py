@@ -21,10 +21,9 @@ def free_port() -> int:
 @pytest.fixture
 async def action_server():
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "bot.handlers.intake_form",
-         "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "rasa_sdk", "--actions", "bot.handlers.intake_form",
+        "--port", str(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     import aiohttp
@@ -42,7 +41,7 @@ async def action_server():
             pytest.fail("rasa-sdk action server did not start")
         yield session, url
     proc.kill()
-    proc.wait(timeout=10)
+    await asyncio.wait_for(proc.wait(), 10)
 
 
 async def test_action_server_validates_phone_and_requests_next_slot(action_server):
