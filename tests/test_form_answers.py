@@ -140,3 +140,182 @@ async def test_a_new_phone_and_name_given_unasked_replace_the_old_ones(platform,
     slots = await slots_of(config, openid)
     assert slots["phone"] == "13700002222" and slots["name"] == "王五"
     assert slots["jurisdiction"] == "新塘镇" and slots.get("headcount") is None
+
+
+# --- round 2: answers in the payer's own words ------------------------------------------
+
+@pytest.mark.parametrize("cue,answer,slot", [
+    ("称呼", "好的好的我知道了谢谢你们啊", "name"),
+    ("称呼", "OK收到，辛苦了", "name"),
+    ("单位", "好的好的，明白了，谢谢啊", "employer"),
+    ("哪个", "嗯嗯好的谢谢你", "jurisdiction"),
+    ("几个人", "好的谢谢，麻烦你们了", "headcount"),
+    ("希望怎么处理", "嗯嗯，收到，好的", "desired_outcome"),
+])
+async def test_a_chain_of_thanks_and_got_it_is_no_answer(platform, config, cue, answer, slot):
+    """"好的好的我知道了谢谢你们啊" was stored as the name: only a whole reply equal to one
+    filler word was caught, not a chain of them."""
+    openid = f"fa-ack-{slot}-{len(answer)}"
+    await to_question(platform, openid, cue)
+    reply = await say(platform, openid, answer)
+    assert cue in reply and ("不客气" in reply or reply.startswith("好的"))
+    assert (await slots_of(config, openid)).get(slot) is None
+
+
+@pytest.mark.parametrize("answer,name", [
+    ("叫我小陈就行，麻烦你们了哈", "小陈"),
+    ("你就叫我阿强吧，谢谢", "阿强"),
+    ("大家都叫我阿强", "阿强"),
+    ("我姓陈，叫我陈姐就好", "陈姐"),
+    ("我姓李，木子李，叫李大明", "李大明"),
+    ("叫我张先生就可以了", "张先生"),
+    ("王师傅", "王师傅"),
+])
+async def test_a_form_of_address_is_taken_as_the_name(platform, config, answer, name):
+    """"怎么称呼您" is answered with 小陈, 阿强, 陈姐, 王师傅: they were refused with thanks
+    beside them, stored with their lead words (大家都叫我阿强), cut to the surname (李), or
+    answered as a question (叫我张先生就可以了 → 12345)."""
+    openid = f"fa-address-{len(answer)}-{answer[-1]}"
+    await to_question(platform, openid, "称呼")
+    reply = await say(platform, openid, answer)
+    assert "电话" in reply and "12345" not in reply and "已记在登记内容" not in reply
+    slots = await slots_of(config, openid)
+    assert slots["name"] == name and slots["description"] == "公司一直没给我交社保"
+
+
+@pytest.mark.parametrize("cue,answer,slot,value", [
+    ("单位", "就是那个做衣服的厂，名字叫永发制衣", "employer", "永发制衣"),
+    ("单位", "我也不太清楚全称，大家都叫它宏达", "employer", "宏达"),
+    ("单位", "不知道全称，叫宏达", "employer", "宏达"),
+    ("单位", "简称宏达，全称记不住了", "employer", "宏达"),
+    ("单位", "招牌上写的是金龙大酒楼", "employer", "金龙大酒楼"),
+    ("哪个", "那边叫仙村", "jurisdiction", "仙村镇"),
+])
+async def test_what_people_call_it_names_what_was_asked(platform, config, cue, answer, slot,
+                                                        value):
+    """At the employer question "名字叫永发制衣" was stored as the payer's name and the
+    employer stayed empty; a short name people use (大家都叫它宏达) was refused."""
+    openid = f"fa-called-{slot}-{len(answer)}"
+    await to_question(platform, openid, cue)
+    await say(platform, openid, answer)
+    slots = await slots_of(config, openid)
+    assert slots[slot] == value and slots.get("name") in (None, "李四")
+    assert slots["description"] == "公司一直没给我交社保"
+
+
+async def test_two_fields_named_wrong_are_both_asked_again(platform, config):
+    """"电话和名字都错了" asked only the phone again; the wrong name stayed."""
+    openid = "fa-two-wrong"
+    await to_summary(platform, openid)
+    reply = await say(platform, openid, "电话和名字都错了")
+    assert "联系电话、姓名" in reply and "电话" in reply
+    assert "称呼" in await say(platform, openid, "13700001111")
+    reply = await say(platform, openid, "王五")
+    assert "请核对登记内容" in reply and "王五" in reply and "137****1111" in reply
+    slots = await slots_of(config, openid)
+    assert (slots["name"], slots["phone"], slots["employer"]) == ("王五", "13700001111",
+                                                                  "广州宏达电子厂")
+
+
+@pytest.mark.parametrize("cue,answer,slot,value,said,noted", [
+    ("电话", "13812345678，这个要多久才能处理好", "phone", "13812345678", "办理时限", None),
+    ("称呼", "李四。这个会不会被公司知道", "name", "李四", "一并答复", "缴费人问：这个会不会被公司知道"),
+    ("单位", "宏达厂，要交多少钱才能补上", "employer", "宏达厂", "依据", None),
+])
+async def test_a_question_beside_an_answer_is_answered_too(platform, config, cue, answer, slot,
+                                                           value, said, noted):
+    """The answer was taken and the question ignored (13812345678，这个要多久), or the
+    question answered with 12345 and the answer dropped (李四。这个会不会被公司知道)."""
+    openid = f"fa-beside-question-{slot}"
+    await to_question(platform, openid, cue)
+    reply = await say(platform, openid, answer)
+    assert said in reply and "12345" not in reply
+    slots = await slots_of(config, openid)
+    assert slots[slot] == value
+    assert noted in slots["description"] if noted else slots["description"] == "公司一直没给我交社保"
+
+
+async def test_a_second_phone_number_is_kept_for_the_liaison(platform, config):
+    openid = "fa-two-phones"
+    await to_question(platform, openid, "电话")
+    reply = await say(platform, openid, "13800138000或者13900139000")
+    assert "139****9000" in reply and "备用电话" in reply and "几个人" in reply
+    slots = await slots_of(config, openid)
+    assert slots["phone"] == "13800138000" and "备用电话：13900139000" in slots["description"]
+
+
+@pytest.mark.parametrize("answer,said", [
+    ("号码就是这个微信号", "需要一个能找到您的号码"),
+    ("好的好的，稍等我找一下", "不着急"),
+])
+async def test_a_phone_reply_without_digits_is_not_called_a_wrong_number(platform, config,
+                                                                          answer, said):
+    """Both got "这个号码好像不对：里面有不是数字的字符"."""
+    openid = f"fa-no-digits-{len(answer)}"
+    await to_question(platform, openid, "电话")
+    reply = await say(platform, openid, answer)
+    assert said in reply and "不是数字" not in reply
+    assert (await slots_of(config, openid)).get("phone") is None
+    assert "几个人" in await say(platform, openid, "13812345678")
+
+
+async def test_not_wanting_to_give_the_name_is_no_name(platform, config):
+    """"不方便说名字" was stored as the name."""
+    openid = "fa-name-refused"
+    await to_question(platform, openid, "称呼")
+    reply = await say(platform, openid, "不方便说名字")
+    assert "不会公开" in reply and "陈先生" in reply
+    assert (await slots_of(config, openid)).get("name") is None
+
+
+async def test_a_vague_headcount_asks_for_an_estimate(platform, config):
+    """"好几个吧，具体不清楚" got the 12345 decline (a question to the knowledge base)."""
+    openid = "fa-vague-count"
+    await to_question(platform, openid, "几个人")
+    reply = await say(platform, openid, "好几个吧，具体不清楚")
+    assert "12345" not in reply and "几个人" in reply
+    assert (await slots_of(config, openid)).get("headcount") is None
+
+
+async def test_leaving_it_to_the_office_is_a_wish(platform, config):
+    """"你们看着办吧" was asked again without a word on why."""
+    openid = "fa-wish-office"
+    await to_question(platform, openid, "希望怎么处理")
+    reply = await say(platform, openid, "你们看着办吧")
+    assert "时间段或金额" in reply
+    assert (await slots_of(config, openid))["desired_outcome"] == "你们看着办吧"
+
+
+@pytest.mark.parametrize("answer", ["我住在石滩但是厂在新塘", "我家在荔城，公司在新塘镇那边"])
+async def test_the_workplace_not_the_home_is_the_place(platform, config, answer):
+    """The first place named was taken: where the payer lives, not where the employer is."""
+    openid = f"fa-workplace-{len(answer)}"
+    await to_question(platform, openid, "哪个")
+    await say(platform, openid, answer)
+    assert (await slots_of(config, openid))["jurisdiction"] == "新塘镇"
+
+
+@pytest.mark.parametrize("cue,answer,said", [
+    ("电话", "我的电话你们不是有吗", "需要一个能找到您的号码"),
+    ("单位", "它叫什么来着，我想想", "简称"),
+    ("哪个", "就在那个叫新塘的地方", "称呼"),
+])
+async def test_unexpected_words_at_a_question_get_a_fitting_reply(platform, config, cue, answer,
+                                                                  said):
+    """The first two got the 12345 decline as policy questions; "叫新塘的地方" was "没找到"."""
+    openid = f"fa-unexpected-{len(answer)}"
+    await to_question(platform, openid, cue)
+    reply = await say(platform, openid, answer)
+    assert said in reply and "12345" not in reply
+
+
+@pytest.mark.parametrize("cue,answer,slot,value", [
+    ("称呼", "李四李四", "name", "李四"),
+    ("希望怎么处理", "好的，补缴就行，谢谢", "desired_outcome", "补缴就行"),
+])
+async def test_a_value_is_stored_without_what_surrounds_it(platform, config, cue, answer, slot,
+                                                          value):
+    openid = f"fa-bare-{slot}"
+    await to_question(platform, openid, cue)
+    await say(platform, openid, answer)
+    assert (await slots_of(config, openid))[slot] == value

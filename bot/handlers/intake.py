@@ -18,20 +18,27 @@ from bot.handlers.intake_form import (
     LETTERS,
     MANDARIN,
     NO_EMPLOYER,
+    NUMBER_ENTITIES,
     ORG_SUFFIX,
+    PHONE_WORDS,
     PUNCTUATION,
     SPEC,
     ValidateDisputeForm,
+    answer_clause,
     asks_why,
+    called,
     facts_only,
+    is_acknowledgement,
     is_announcement,
     is_filler,
     is_junk,
+    is_wait,
     is_wish,
     numbered,
     pick_number,
     places_of,
     run_form,
+    thanks_in,
     tracker_for,
 )
 from bot.handlers.policy import answer_instead_of_filing
@@ -94,6 +101,8 @@ WHERE = re.compile("|".join(re.escape(w) for w in SPEC["where_words"]))
 LATER = re.compile("|".join(re.escape(w) for w in SPEC["later_words"]))
 RESTATE_LEAD = re.compile("|".join(re.escape(w) for w in SPEC["restate_leads"]))
 UNSURE = re.compile("|".join(re.escape(w) for w in SPEC["unsure_words"]))
+HOW_LONG = re.compile("|".join(re.escape(w) for w in SPEC["how_long_words"]))
+FIELD_JOINS = re.compile(r"和|跟|与|以及|还有|及|、|，|,|也|都")
 MAJOR_HEADCOUNT = 30
 SURE_CHAT = 0.5
 
@@ -344,6 +353,8 @@ class IntakeDialogue:
         asked = state.requested_slot
         if asked not in (None, "description", "desired_outcome") and asks_why(reply):
             return [self._why(asked) + "\n" + self._question(asked, state.slots)]
+        if asked == "phone" and self._asks_about_the_phone(reply):
+            return [self._why(asked) + "\n" + self._question(asked, state.slots)]
         if asked == "employer" and self._unsure_of_employer(reply):
             return [SPEC["replies"]["employer_unsure"] + "\n" + self._question(asked, state.slots)]
         if only_anger(ctx):
@@ -365,6 +376,11 @@ class IntakeDialogue:
         if is_announcement(reply):
             set_pending(state, "more", True)
             return [text("more_to_say")]
+        if is_wait(reply) and asked is not None:
+            return [SPEC["replies"]["wait"]]
+        if is_acknowledgement(reply) and not pending.get("confirm"):
+            polite = SPEC["replies"]["ack_thanks" if thanks_in(reply) else "ack"]
+            return [polite + text("resume_question") + self._question(asked, state.slots)]
         if self._not_an_answer(ctx, act):
             return [text("resume_question") + self._question(asked, state.slots)]
         before = dict(state.slots)
@@ -375,7 +391,46 @@ class IntakeDialogue:
         state.slots = {**state.slots, **kept}  # a new value the form rejects loses no old one
         if pending.get("confirm") and state.slots == {**before, "requested_slot": None}:
             return [text("confirm_hint")]
-        return replies
+        beside = self._answer_beside(state, ctx, asked)
+        return [beside + "\n" + replies[0], *replies[1:]] if beside and replies else replies
+
+    def _answer_beside(self, state, ctx: Context, asked: str | None) -> str:
+        """"13812345678，这个要多久才能处理好": the answer is taken and the question beside it
+        answered too (how long: with the case number; else the knowledge base), or noted in
+        the description for the liaison to answer. Never a question with no answer."""
+        question = self._question_beside(ctx, asked)
+        if question is None:
+            return ""
+        replies = SPEC["replies"]
+        if HOW_LONG.search(question):
+            return replies["how_long"]
+        answer = self.services.kb.ask(question) if self.services.kb else None
+        if answer is not None and not answer.declined:
+            return answer.reply_text()
+        slots = dict(state.slots)
+        current = str(slots.get("description") or "").rstrip("。；;，, ")
+        line = replies["question_noted_line"].format(question=question)
+        slots["description"] = f"{current}；{line}" if current else line
+        state.slots = slots
+        return replies["question_noted"].format(question=question)
+
+    def _question_beside(self, ctx: Context, asked: str | None) -> str | None:
+        """The question clause of a message that also holds a value the form takes (a phone,
+        a name, a place): the interruption check passed it over for that value."""
+        parser = self.services.parser
+        nlu = ctx.nlu
+        if (parser is None or nlu is None or asked in (None, "description", "desired_outcome")
+                or not (nlu.entities or answer_clause(ctx.text, asked))):
+            return None
+        kept = list(ctx.text)
+        for entity in nlu.entities:
+            if entity.type in NUMBER_ENTITIES:
+                kept[entity.start:entity.end] = ["，"] * (entity.end - entity.start)
+        clauses = [c.strip() for c in re.split(r"[，,。！!？?；;\n]", "".join(kept))]
+        questions = [c for c in clauses if parser.is_question(c) and not UNSURE.search(c)
+                     and not answer_clause(c, asked)
+                     and len(LETTERS.findall(c)) >= SPEC["question_beside_min_chars"]]
+        return questions[-1] if questions else None
 
     def _restated(self, state, ctx: Context) -> list[str]:
         """Filled contact fields the message names and gives a new value for, and nothing else
@@ -394,11 +449,17 @@ class IntakeDialogue:
                 slots.append(slot)
         return slots
 
+    def _asks_about_the_phone(self, reply: str) -> bool:
+        """"我的电话你们不是有吗", "要我手机号干嘛": a question about the number, without one."""
+        parser = self.services.parser
+        return (parser is not None and parser.is_question(reply) and not re.search(r"\d", reply)
+                and bool(PHONE_WORDS.search(reply)))
+
     @staticmethod
     def _unsure_of_employer(reply: str) -> bool:
         """"不知道全称", "忘了叫什么了": no name, and no 不清楚 that means "register without"."""
         plain = PUNCTUATION.sub("", MANDARIN(reply))
-        return (bool(UNSURE.search(plain)) and plain not in SPEC["none_words"]
+        return (bool(UNSURE.search(plain)) and plain not in SPEC["none_words"] and not called(reply)
                 and len(plain) <= SPEC["employer_unsure_max_chars"]
                 and not ORG_SUFFIX.search(plain) and not NO_EMPLOYER.search(plain))
 
@@ -601,7 +662,7 @@ class IntakeDialogue:
         The other fields are kept; a new value the form rejects leaves the question asked."""
         asked = self._reask(state, slot)
         if value is None:
-            return asked
+            return self._reask_others(state, ctx, slot, asked)
         kept = (dict(state.slots), state.requested_slot, dict(state.pending or {}))
         if slot == "amount" and value.nlu.entity("money") is None:
             number = to_number(re.sub(r"(元|块钱|块)$", "", value.text))
@@ -616,6 +677,27 @@ class IntakeDialogue:
             return filled
         items = "；".join(f"{SPEC['field_names'][s]}：{self._value(s, state.slots)}" for s in taken)
         return [text("corrected", items=items) + "\n" + filled[0]] + filled[1:]
+
+    def _reask_others(self, state, ctx: Context, slot: str, asked: list[str]) -> list[str]:
+        """"电话和名字都错了": every field the correction names is cleared, the first asked
+        now and the others after it (the form asks each empty field in turn)."""
+        parser = self.services.parser
+        named = []
+        for part in FIELD_JOINS.split(ctx.text):
+            found = parser.correction_slot(part) if parser is not None and part else None
+            found = SLOT_ALIASES.get(found or "", found)
+            if found in SPEC["field_names"] and found not in named and found != slot and (
+                    found not in SPEC["optional_slots"] or slot not in SPEC["optional_slots"]):
+                named.append(found)
+        if not named:
+            return asked
+        cleared = {other: None for other in named}
+        if any(other in SPEC["optional_slots"] for other in named):
+            cleared["extras"] = None
+        state.slots = {**state.slots, **cleared}
+        fields = "、".join(SPEC["field_names"][s] for s in [slot, *named])
+        return [SPEC["replies"]["reask_several"].format(fields=fields) + "\n" + asked[0],
+                *asked[1:]]
 
     def _not_an_answer(self, ctx: Context, act: str) -> bool:
         """Greetings, thanks, "好的", "哈哈" or only punctuation/emoji answer no question of
@@ -651,6 +733,8 @@ class IntakeDialogue:
         parser = self.services.parser
         if parser is not None and not parser.is_question(ctx.text):
             return None  # "要求补缴社保" states a wish, whatever was asked; it asks nothing
+        if self._answers_too(ctx.text, state.requested_slot):
+            return None
         again = text("resume_question") + self._question(state.requested_slot, state.slots)
         surely_policy = nlu.intent == "ask_policy" and nlu.intent_confidence >= 0.8
         # At the story and wish questions a question may be the answer ("为什么公司不给我交？",
@@ -665,6 +749,17 @@ class IntakeDialogue:
             return None
         answer = self.services.kb.ask(ctx.text)
         return [answer.reply_text() + "\n\n" + again]
+
+    @staticmethod
+    def _answers_too(reply: str, asked: str | None) -> bool:
+        """"叫我张先生就可以了", "李四。这个会不会被公司知道", "好几个吧，具体不清楚": the
+        question asked is answered (or the payer is unsure of it); a question beside the
+        answer is answered after it is taken, not instead."""
+        if asked in (None, "description", "desired_outcome"):
+            return False
+        unsure = (UNSURE.search(MANDARIN(reply)) and not STORY.search(reply)
+                  and len(LETTERS.findall(reply)) <= SPEC["employer_unsure_max_chars"])
+        return bool(unsure or answer_clause(reply, asked))  # "不知道社保断了咋办" still asks
 
     def _asks_in_a_sentence(self, ctx: Context, act_confidence: float) -> bool:
         """"身体不好能办病退不啊" reads like a "no" (不) to the act classifier: a guessed yes,

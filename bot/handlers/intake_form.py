@@ -22,6 +22,7 @@ from bot.nlu.cnnum import CN_NUM_CHARS, to_number
 from bot.nlu.dataset import load_rules
 from bot.nlu.entities import homophone_table
 from bot.nlu.normalize import word_map
+from bot.privacy import mask_phone
 from bot.texts import text
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parent / "intake.yaml").read_text("utf-8"))
@@ -56,9 +57,10 @@ ALL_PEOPLE = 100
 MAX_HEADCOUNT = 100_000  # cases.headcount is INTEGER (int4 on PostgreSQL); a phone is no count
 
 
-def _alternatives(key: str) -> str:
-    """The word list ``key`` of intake.yaml as a regex alternation, longest words first."""
-    return "|".join(re.escape(w) for w in sorted(SPEC[key], key=len, reverse=True))
+def _alternatives(*keys: str) -> str:
+    """The word lists ``keys`` of intake.yaml as one regex alternation, longest words first."""
+    words = {w for key in keys for w in SPEC[key]}
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 OUTCOME = re.compile(rf"(?:{_alternatives('wish_words')})[^，。！？,.!?]{{2,40}}")
@@ -82,8 +84,6 @@ DETAILS_CUE = re.compile(_alternatives("details_cues"))
 NOT_A_PLACE = re.compile(_alternatives("not_place_words"))
 UNSURE = re.compile(_alternatives("unsure_words"))
 META = re.compile(_alternatives("meta_words"))
-NO_PHONE = re.compile(rf"({_alternatives('no_phone_words')}).{{0,4}}({_alternatives('phone_words')})|"
-                      rf"({_alternatives('phone_words')}).{{0,4}}({_alternatives('no_phone_words')})")
 FACT_LINKS = re.compile(_alternatives("fact_links"))
 POINTER = re.compile(rf"(?:{_alternatives('employer_pointers')})$")
 ANNOUNCE_CUE = re.compile(_alternatives("announce_cues"))
@@ -96,6 +96,24 @@ FACT_ENTITIES = {"phone", "name", "district", "employer", "id_number", "headcoun
 PUNCTUATION = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
 CONTACT_ENTITIES = {"phone", "id_number", "name", "case_no"}
 COURTESY = re.compile(_alternatives("courtesy_words"), re.IGNORECASE)
+ACKNOWLEDGEMENT = re.compile(_alternatives("courtesy_words", "ack_words"), re.IGNORECASE)
+ACK_THANKS = re.compile(_alternatives("ack_thanks"))
+ACK_TAIL = re.compile(
+    "(?:" + "|".join(re.escape(w) for w in sorted(
+        {w for w in SPEC["courtesy_words"] + SPEC["ack_words"] if len(w) >= 2},
+        key=len, reverse=True)) + ")+$", re.IGNORECASE)
+CALLED = re.compile(rf"(?:{_alternatives('called_leads')})[:：\s]*(?P<value>.+)$")
+CALLED_OWNER = re.compile(rf"(?:{_alternatives('called_owners')})的?(?:名字|姓名)?$")
+CALLED_TAIL = re.compile(rf"(?:{_alternatives('called_tails')}|[。！!~～\s])+$")
+SURNAME_SPELLING = re.compile(_alternatives("surname_spellings"))
+WAIT = re.compile(_alternatives("wait_words"))
+WAIT_CHAIN = re.compile(_alternatives("courtesy_words", "ack_words", "wait_words"), re.IGNORECASE)
+NAME_REFUSAL = re.compile(_alternatives("name_refusal_words"))
+NOT_NAME_WORDS = re.compile(_alternatives("not_name_words"))
+WORKPLACE = re.compile(
+    rf"(?:{_alternatives('workplace_leads')})(?P<place>[^，,。；;]+?)(?:但|而|[，,。；;]|$)")
+PHONE_WORDS = re.compile(_alternatives("phone_words"))
+TYPED_TWICE = re.compile(r"^([\u4e00-\u9fff]{2,4})\1$")
 QUESTION = re.compile((RULES.get("statement_grievance") or {}).get("question") or "$^")
 WISH_VERB = re.compile(rf"{_alternatives('wish_verbs')}|{_alternatives('wish_words')}")
 WISH_TOPIC = re.compile(_alternatives("wish_topics"))
@@ -156,7 +174,7 @@ def facts_only(reply: str, entities: list[dict]) -> bool:
 FACES = re.compile(r"\[[^\[\]]{1,6}\]")  # WeChat faces: [捂脸], [OK]
 LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 NAME_PREFIX = re.compile(rf"^(?:{_alternatives('name_leads')})[:：\s]*")
-NAME_SUFFIX = re.compile(r"(就行了?|就好了?|就可以了?|吧|啊|呀|哈|哦|嘛)$")
+NAME_SUFFIX = re.compile(r"(就行了?|就好了?|就可以了?|吧|啊|呀|哈|哦|嘛|啦|呢|嘞|咯)$")
 CLAUSE = re.compile(r"[，,。！!？?；;\n]")
 
 
@@ -203,6 +221,38 @@ def is_courtesy(value: str) -> bool:
     return bool(plain) and not COURTESY.sub("", plain)
 
 
+def is_acknowledgement(value: str) -> bool:
+    """"好的好的我知道了谢谢你们啊", "OK收到，辛苦了": thanks, greetings and "got it" chained to
+    any length answer no question; never a name, an employer or any other value."""
+    plain = PUNCTUATION.sub("", MANDARIN(FACES.sub("", value or ""))).lower()
+    return bool(plain) and not ACKNOWLEDGEMENT.sub("", plain)
+
+
+def is_wait(value: str) -> bool:
+    """"好的好的，稍等我找一下": the payer is looking the answer up; nothing is said yet."""
+    plain = PUNCTUATION.sub("", MANDARIN(FACES.sub("", value or ""))).lower()
+    return bool(WAIT.search(plain)) and not WAIT_CHAIN.sub("", plain)
+
+
+def thanks_in(value: str) -> bool:
+    """Thanks among the words, answered with 不客气 rather than 好的."""
+    return bool(ACK_THANKS.search(value or ""))
+
+
+def called(reply: str) -> str | None:
+    """What the thing asked about is called: "就是那个做衣服的厂，名字叫永发制衣" → 永发制衣,
+    "大家都叫它宏达" → 宏达; None when a person owns the name ("我叫李四", "老板叫张伟")."""
+    for clause in reversed([c.strip() for c in CLAUSE.split(reply or "") if c.strip()]):
+        found = CALLED.search(clause)
+        if found is None or CALLED_OWNER.search(clause[:found.start()]):
+            continue
+        value = CALLED_TAIL.sub("", found.group("value")).strip()
+        if (LETTERS.search(value) and not is_filler(value) and len(value) <= 40
+                and not is_question(value) and not UNSURE.search(value)):
+            return value  # "忘了叫什么了" calls it nothing
+    return None
+
+
 def is_question(value: str) -> bool:
     """Asks something: the parser's question words (吗, 怎么, 多少…) over the text as typed and
     as read in Mandarin, or a clause ending like a question mark in speech ("明天下雨不")."""
@@ -214,14 +264,15 @@ def is_chatter(value: str) -> bool:
     """A greeting, or a question that wants nothing done about the dispute ("宽带坏了咋报修",
     "老板要给我交社保不"): no answer to any form question. A question with a wish verb
     ("能不能帮我把钱要回来") is still a wish."""
-    return is_courtesy(value) or is_question(value) and not WISH_VERB.search(value or "")
+    return is_acknowledgement(value) or is_question(value) and not WISH_VERB.search(
+        value or "")
 
 
 def is_wish(value: str) -> bool:
     """Says what the payer wants done about the dispute, or that nothing in particular is
     wanted ("没有"); off-topic talk ("宽带坏了") and questions about other things are no wish."""
     value = (value or "").strip()
-    if is_courtesy(value) or is_filler(value):
+    if is_acknowledgement(value) or is_filler(value):
         return False
     if WISH_VERB.search(value):
         return True
@@ -243,7 +294,9 @@ def people_count(reply: str, entities: list[dict] | None = None) -> int | None:
             text[start:end] = [" "] * (end - start)
     plain = PUNCTUATION.sub("", "".join(text))
     found = BARE_COUNT.match(plain) or PEOPLE.search(plain)
-    count = to_number(found.group("count")) if found else None
+    if found is None or found.group("count") == "几":
+        return None  # "好几个吧": no number; an estimate is asked for, not 3 guessed
+    count = to_number(found.group("count"))
     if count is None or not 1 <= count <= MAX_HEADCOUNT:
         return None
     return int(count)
@@ -257,13 +310,42 @@ def only_wish(reply: str) -> bool:
 
 
 PERSON_NAME = re.compile(rf"^{SURNAME}[\u4e00-\u9fff]{{1,2}}$")
+# How a payer may be called: a name (李大明), 小陈, 老王, 阿强, 陈姐, 王师傅.
+ADDRESS = re.compile(
+    rf"^(?:{SURNAME}[\u4e00-\u9fff]{{1,2}}|(?:{_alternatives('person_prefixes')}){SURNAME}|"
+    rf"阿[\u4e00-\u9fff]{{1,2}}|{SURNAME}(?:{_alternatives('person_titles')}))$")
 
 
 def bare_name(value: str) -> str:
-    """"我叫李 四吧" → "李四": lead words, polite tails and spaces typed inside a name dropped."""
-    value = MANDARIN(str(value)).strip().strip("。！!~～，,. ")
-    value = NAME_SUFFIX.sub("", NAME_PREFIX.sub("", value)).strip("。！!~～，,. ")
+    """"我叫李 四吧" → "李四", "叫我小陈就行，麻烦你们了哈" → "小陈", "我姓陈，叫我陈姐就好"
+    → "陈姐": lead words, polite tails, thanks and a spelt-out surname beside the name, and
+    spaces typed inside a name dropped; of several names the fullest."""
+    value = MANDARIN(str(value)).strip()
+    clauses = [c for c in CLAUSE.split(value) if c.strip() and not is_acknowledgement(c)]
+    if len(clauses) <= 1:
+        return _one_name(clauses[0] if clauses else value)
+    names = [n for n in (_one_name(SURNAME_SPELLING.sub("", c)) for c in clauses) if n]
+    called_names = [n for n in names if ADDRESS.match(n)]
+    if len(names) == 1 or called_names and all(n in called_names[-1] or len(n) == 1
+                                               for n in names):
+        return called_names[-1] if len(names) > 1 else names[0]
+    return value
+
+
+def _one_name(value: str) -> str:
+    value = TYPED_TWICE.sub(r"\1", value.strip("。！!~～，,. "))
+    value = ACK_TAIL.sub("", NAME_PREFIX.sub("", value)).strip("。！!~～，,. ") or value
+    value = NAME_SUFFIX.sub("", value).strip("。！!~～，,. ")
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", value)
+
+
+def fullest_name(reply: str, surname: str) -> str | None:
+    """"我姓李，木子李，叫李大明" → 李大明: a whole name in another clause beside the surname."""
+    for clause in CLAUSE.split(reply or ""):
+        name = bare_name(SURNAME_SPELLING.sub("", clause))
+        if name != surname and name.startswith(surname) and PERSON_NAME.match(name):
+            return name
+    return None
 
 
 def answer_clause(reply: str, slot: str) -> str | None:
@@ -275,7 +357,7 @@ def answer_clause(reply: str, slot: str) -> str | None:
         if slot == "headcount" and (people_count(clause) is not None or SELF_ONLY.search(
                 MANDARIN(clause))):
             return clause
-        if slot == "name" and PERSON_NAME.match(bare_name(clause)):
+        if slot == "name" and ADDRESS.match(bare_name(clause)) and not is_acknowledgement(clause):
             return clause
         if slot == "employer" and ORG_END.search(ORG_TAIL.sub("", clause)):
             return clause
@@ -387,7 +469,30 @@ class ValidateDisputeForm(FormValidationAction):
             dispatcher.utter_message(text=text("details_added"))
             current = str(before["description"]).rstrip("。；;，, ")
             events.append(SlotSet("description", f"{current}；{facts}"))
+        alternate = self._alternate_phone(tracker, {**before, **taken})
+        if alternate:
+            dispatcher.utter_message(text=SPEC["replies"]["alternate_phone"].format(
+                phone=mask_phone(alternate)))
+            description = {**before, **taken}["description"] or ""
+            line = SPEC["replies"]["alternate_phone_line"].format(phone=alternate)
+            current = str(description).rstrip("。；;，, ")
+            events.append(SlotSet("description", f"{current}；{line}" if current else line))
         return events
+
+    @staticmethod
+    def _alternate_phone(tracker: Tracker, slots: dict) -> str | None:
+        """"13800138000或者13900139000": the number after the one stored as the phone, kept
+        for the liaison instead of dropped."""
+        numbers = []
+        for entity in tracker.latest_message.get("entities") or []:
+            if entity.get("entity") == "phone":
+                phone, _ = phone_problem(str(entity.get("value")))
+                if phone and phone not in numbers:
+                    numbers.append(phone)
+        others = [n for n in numbers if n != slots.get("phone")]
+        if len(numbers) < 2 or not slots.get("phone") or not others:
+            return None
+        return None if others[0] in str(slots.get("description") or "") else others[0]
 
     def _told_beside(self, tracker: Tracker, before: dict, taken: dict) -> str | None:
         """The facts beside the answer to the question asked, unless the description took
@@ -510,13 +615,19 @@ class ValidateDisputeForm(FormValidationAction):
         if tracker.get_slot(slot) is not None and not self._asked(tracker, slot):
             return {}
         reply = self._text(tracker)
-        if is_courtesy(reply):
-            return {}  # "早上好，麻烦了": the question is asked again
+        if is_acknowledgement(reply):
+            return {}  # "早上好，麻烦了", "好的我知道了谢谢": the question is asked again
+        name = called(reply) if slot in ("employer", "jurisdiction") else None
+        if name and self._asked(tracker, slot):
+            return {slot: name}  # "名字叫永发制衣" names the company, not the payer
         value = self._entity(tracker, entity_kind or slot)
         if value is not None and not (slot == "headcount" and self._asked_count(tracker)):
             return {slot: value}  # a name or number in a question is kept; "几个人" is no count
-        if not (self._asked(tracker, slot) and reply) or is_chatter(reply):
+        if not (self._asked(tracker, slot) and reply):
             return {}
+        if is_chatter(reply):
+            part = answer_clause(reply, slot) if is_question(reply) else None
+            return {slot: part} if part else {}  # "李四。这个会不会被公司知道": 李四
         if slot != "headcount" and self._headcount_only(tracker) is not None and not (
                 slot == "employer" and NO_EMPLOYER.search(reply)):
             return {}
@@ -551,7 +662,7 @@ class ValidateDisputeForm(FormValidationAction):
         return any(re.match(r"几(?![十百千万])", span) for span in spans)
 
     async def extract_description(self, dispatcher, tracker, domain) -> dict:
-        if is_courtesy(self._text(tracker)):
+        if is_acknowledgement(self._text(tracker)):
             return {}
         current = tracker.get_slot("description")
         if current is not None:
@@ -572,7 +683,7 @@ class ValidateDisputeForm(FormValidationAction):
         if tracker.get_slot("category") is not None:
             return {}
         reply = self._text(tracker)
-        if is_courtesy(reply):
+        if is_acknowledgement(reply):
             return {}
         if self._headcount_only(tracker) is not None or facts_only(
                 reply, tracker.latest_message.get("entities") or []):
@@ -595,18 +706,37 @@ class ValidateDisputeForm(FormValidationAction):
         return self._fill(tracker, "employer")
 
     async def extract_jurisdiction(self, dispatcher, tracker, domain) -> dict:
-        """"增城新塘" names the district and the town: the town is the more precise place."""
+        """"增城新塘" names the district and the town: the town is the more precise place; of
+        a home and a workplace, the workplace."""
         found = self._fill(tracker, "jurisdiction", "district")
         districts = {d for p, d in self.places if p == d}
-        named = [e.get("value") for e in tracker.latest_message.get("entities") or []
-                 if e.get("entity") == "district"]
+        entities = [e for e in tracker.latest_message.get("entities") or []
+                    if e.get("entity") == "district"]
+        named = [e.get("value") for e in entities]
         towns = [v for v in named if v not in districts]
+        workplace = WORKPLACE.search(self._text(tracker))
+        at_work = [e.get("value") for e in entities if workplace and isinstance(
+            e.get("start"), int) and workplace.start("place") <= e["start"] < workplace.end("place")]
+        if found.get("jurisdiction") and len(set(named)) > 1 and at_work:
+            return {"jurisdiction": at_work[0]}  # "我住在石滩但是厂在新塘": 新塘
         if found.get("jurisdiction") in districts and towns:
             return {"jurisdiction": towns[0]}
         return found
 
     async def extract_name(self, dispatcher, tracker, domain) -> dict:
-        return self._fill(tracker, "name")
+        """"我姓李，木子李，叫李大明": the whole name, not the surname the parser found first;
+        "名字叫永发制衣" where the employer or place is asked names that, not the payer."""
+        reply = self._text(tracker)
+        if tracker.get_slot("requested_slot") in ("employer", "jurisdiction") and called(reply):
+            return {}
+        found = self._fill(tracker, "name")
+        name = found.get("name")
+        clause = answer_clause(reply, "name") if self._asked(tracker, "name") else None
+        if isinstance(name, str) and clause and name not in clause:
+            return {"name": clause}  # "李四，你们会不会把我的名字告诉老板啊": not 告诉老板
+        if isinstance(name, str) and len(name) == 1:
+            return {"name": fullest_name(reply, name) or name}
+        return found
 
     async def extract_phone(self, dispatcher, tracker, domain) -> dict:
         return self._fill(tracker, "phone")
@@ -739,6 +869,9 @@ class ValidateDisputeForm(FormValidationAction):
 
     def validate_jurisdiction(self, value, dispatcher, tracker, domain) -> dict:
         value = re.sub(r"\s", "", str(value))
+        workplace = WORKPLACE.search(value)
+        if workplace:
+            value = workplace.group("place")  # "我住在石滩但是厂在新塘": 新塘
         choices = tracker.get_slot("jurisdiction_choices") or []
         if choices:
             picked = pick_number(value, len(choices))
@@ -796,21 +929,24 @@ class ValidateDisputeForm(FormValidationAction):
     def validate_name(self, value, dispatcher, tracker, domain) -> dict:
         value = bare_name(value)
         if (1 <= len(value) <= 20 and not re.search(r"\d", value) and not is_filler(value)
-                and not NOT_A_NAME.search(value) and not CLAUSE.search(value)):
+                and not NOT_A_NAME.search(value) and not CLAUSE.search(value)
+                and not PRONOUN.search(value) and not is_acknowledgement(value)
+                and not NOT_NAME_WORDS.search(value) and not NAME_REFUSAL.search(value)):
             return {"name": value}
         if self._asked(tracker, "name"):
-            dispatcher.utter_message(text=text("name_invalid"))
+            dispatcher.utter_message(text=text("why_name") + SPEC["replies"]["name_refused"]
+                                     if NAME_REFUSAL.search(value) else text("name_invalid"))
         return {"name": None}
 
     def validate_phone(self, value, dispatcher, tracker, domain) -> dict:
+        """A reply without digits ("我没有电话", "号码就是这个微信号") gets why a number is
+        needed, not "里面有不是数字的字符"."""
         phone, why = phone_problem(str(value))
         if phone:
             return {"phone": phone}
         if self._asked(tracker, "phone"):
             reply = PUNCTUATION.sub("", str(value))
-            no_phone = not re.search(r"\d", reply) and (
-                NO_PHONE.search(reply) or reply in SPEC["none_words"]
-                or reply in SPEC["skip_words"])
+            no_phone = not re.search(r"\d|[零〇一幺二两三四五六七八九]{3}", reply)
             dispatcher.utter_message(text=text("phone_needed") if no_phone
                                      else text("phone_invalid", why=why))
         return {"phone": None}
@@ -832,7 +968,12 @@ class ValidateDisputeForm(FormValidationAction):
         return {"headcount": None}
 
     def validate_desired_outcome(self, value, dispatcher, tracker, domain) -> dict:
+        """The wish without the thanks around it ("好的，补缴就行，谢谢" → "补缴就行")."""
         value = str(value).strip()
+        clauses = [c for c in CLAUSE.split(value) if c.strip()]
+        kept = [c.strip() for c in clauses if not is_acknowledgement(c)]
+        if kept and len(kept) < len(clauses):
+            value = "，".join(kept)
         wish = (len(value) >= 2 and is_wish(value)
                 and re.search(r"[A-Za-z\u4e00-\u9fff]", value))
         return {"desired_outcome": value[:500] if wish else None}
