@@ -7,7 +7,7 @@ import dataclasses
 import re
 from collections.abc import Awaitable, Callable
 
-from bot.handlers import events, media, policy, smalltalk
+from bot.handlers import events, media, open_case, policy, smalltalk
 from bot.handlers.base import Context, Services
 from bot.handlers.intake_form import is_courtesy
 from bot.inbound import Inbound
@@ -79,6 +79,8 @@ class Dispatcher:
             observe_message(inbound.kind)
         if inbound.kind == "image":
             replies = await self._on_image(ctx) if self._on_image is not None else None
+            if replies is None:
+                replies = await open_case.image_for_open_case(ctx)
             return replies if replies is not None else [text("image_no_draft")]
         if inbound.kind == "voice" and inbound.text is None:
             return await self._unheard_voice(ctx)
@@ -96,6 +98,11 @@ class Dispatcher:
         in_form = ctx.snapshot is not None and ctx.snapshot.in_form
         if not in_form and smalltalk.junk(ctx):
             return [text("junk") + "\n" + text("junk_hint")]  # a form repeats its question
+        if not in_form and smalltalk.sad(ctx.text):
+            return await smalltalk.comfort(ctx)  # "😭", "呜呜呜" are no information for a case
+        replies = await open_case.about_open_case(ctx)  # before a liaison's request takes it
+        if replies is not None:
+            return replies
         for dialogue in self._dialogues if ctx.nlu is not None else ():
             replies = await dialogue(ctx)
             if replies is not None:
@@ -154,6 +161,8 @@ class Dispatcher:
             return "file_dispute"  # "能帮我登记一下吗", "你好 我想反映个问题"
         if Dispatcher._asks_about_filing(ctx) or Dispatcher._only_asks(ctx):
             return "ask_policy"  # "能投诉吗" read as a greeting, a progress check or cancel
+        if Dispatcher._new_matter(ctx):
+            return "file_dispute"  # "我还要反映另外一件事" read as a progress check
         if nlu is not None and nlu.intent == "cancel":
             return "cancel" if smalltalk.for_cancel(ctx.text) else "other"
         if nlu is None or nlu.intent_confidence < MIN_INTENT_CONFIDENCE:
@@ -174,6 +183,13 @@ class Dispatcher:
             return False
         own_case = nlu.entity("case_no") or snapshot is not None and snapshot.cases
         return not (nlu.intent == "check_progress" and own_case)
+
+    @staticmethod
+    def _new_matter(ctx: Context) -> bool:
+        """Another matter announced by a payer who has a case is no progress check."""
+        nlu, parser = ctx.nlu, ctx.services.parser
+        return (nlu is not None and parser is not None and nlu.intent == "check_progress"
+                and not nlu.entity("case_no") and parser.opens_new_matter(ctx.text))
 
     @staticmethod
     def _only_asks(ctx: Context) -> bool:

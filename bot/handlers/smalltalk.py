@@ -5,10 +5,19 @@ import re
 import unicodedata
 
 from bot.handlers.base import Context
-from bot.handlers.intake_form import FACES, SPEC, is_announcement, is_courtesy, is_junk
+from bot.handlers.intake_form import (
+    FACES,
+    SPEC,
+    is_acknowledgement,
+    is_announcement,
+    is_courtesy,
+    is_junk,
+)
+from bot.handlers.open_case import newest_open_case
 from bot.handlers.policy import WORDS, vague_topic
 from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, progress
 from bot.texts import text
+from routing.notices import status_label
 
 THANKS = re.compile(r"^(谢谢|多谢|感谢|谢了|辛苦了|好的谢谢|谢谢你|谢谢您|thanks?|thank you)"
                     r"[!！。.~～啦了哈呀]*$", re.IGNORECASE)
@@ -22,6 +31,8 @@ _LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 CANCEL_CUES = re.compile("|".join(re.escape(w) for w in WORDS["cancel_cues"]))
 JUST_ASKING = re.compile("|".join(re.escape(w) for w in WORDS["just_asking"]))
 _BARE = re.compile(r"[\s，,。.！!？?~～…、;；]+")
+SAD_FACES = re.compile("|".join(re.escape(w) for w in WORDS["sad_faces"]))
+SAD_SOUNDS = re.compile(WORDS["sad_sounds"])
 _FACTS = {"phone", "name", "employer", "district", "money", "period", "headcount", "id_number",
           "case_no"}
 
@@ -63,6 +74,27 @@ def only_faces(message: str) -> bool:
         unicodedata.category(ch) in ("So", "Sk") for ch in rest)
 
 
+def sad(message: str) -> bool:
+    """Crying faces or sounds and nothing else ("😭😭😭", "[流泪]", "呜呜呜"): the payer is
+    upset, not saying hello."""
+    message = (message or "").strip()
+    if SAD_SOUNDS.match(message):
+        return True
+    return bool(SAD_FACES.search(message)) and only_faces(message)
+
+
+async def comfort(ctx: Context) -> list[str]:
+    """Sympathy and an invitation to tell what happened; a payer with a case in hand is
+    also shown how to look at it."""
+    reply = text("sad_ack")
+    has_cases = ctx.snapshot is not None and ctx.snapshot.cases
+    case = await newest_open_case(ctx) if has_cases else None
+    if case is not None:
+        reply += "\n" + text("sad_case_hint", case_no=case.case_no,
+                             status=status_label(case.status))
+    return [reply]
+
+
 def junk(ctx: Context) -> bool:
     """"aaaa…" thousands of times: answered with "not understood", never as a greeting, a
     story or information for a case."""
@@ -93,6 +125,8 @@ async def fallback(ctx: Context) -> list[str]:
         return [text("bot_identity")]
     if only_faces(message):
         return [text("face_ack")]
+    if is_acknowledgement(message):
+        return [text("ack")]  # "收到", "好的 谢谢": nothing to answer
     return _known_to_the_kb(ctx) or [text("fallback")]
 
 

@@ -1,0 +1,391 @@
+"""What a payer with a case says about it outside the form — withdraw it, urge it, ask why
+it moved or when it is due, send a new phone number or more material. It reaches the case's
+liaison as a payer supplement: there is no withdrawal status, the liaison closes the case."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from bot.handlers.base import Context, wake_outbox
+from bot.handlers.policy import WORDS
+from bot.handlers.progress import (
+    category_label,
+    folded,
+    loose_case_no,
+    progress,
+    timeline,
+    without_case_no,
+)
+from bot.store.dialogue import load_state, set_pending, touch
+from bot.store.models import Case, CaseEvent, utcnow
+from bot.texts import text
+from routing.cases import CLOSED_STATUSES, add_supplement, case_for_payer, cases_of
+from routing.deadlines import to_local
+from routing.notices import local_deadline, status_label
+
+OPEN_CASE = {key: re.compile(pattern) for key, pattern in WORDS["open_case"].items()}
+CHOICE_KEY = "withdraw"
+"""Key in the dialogue state's ``pending`` while a payer with several open cases is asked
+which one to withdraw: {cases, words, note, until}."""
+CHOICE_WINDOW = timedelta(minutes=10)
+CASE_FACTS = {"employer", "money", "headcount", "name", "id_number", "district"}
+"""A message naming these tells a new matter's facts, not a wish about the case."""
+
+
+def _request(ctx: Context, message: str) -> str | None:
+    """What the payer asks of their case, if anything: withdraw (or only maybe), urge, why
+    it moved or who has it, its deadline, a new phone number, more material."""
+    nlu, parser = ctx.nlu, ctx.services.parser
+    facts = nlu is not None and any(e.type in CASE_FACTS for e in nlu.entities)
+    new_matter = parser is not None and parser.opens_new_matter(message)
+    found = {key for key, pattern in OPEN_CASE.items() if pattern.search(message)}
+    asks = parser is not None and parser.is_question(message)
+    if "withdraw" in found or "settled" in found and not ({"still_missing"} & found or asks):
+        return "withdraw"
+    if "settled" in found and asks:
+        return "status"  # "他们已经给我补缴了吗" asks how the case stands
+    if "withdraw_maybe" in found:
+        return "withdraw_maybe"
+    if "transfer" in found:
+        return "transfer"
+    if facts or new_matter or "urge_not" in found:
+        return None
+    waits = "urge_wait" in found and ("urge_about" in found or nlu is None
+                                      or nlu.intent != "file_dispute")
+    if found & {"urge", "contact_ask"} or waits:
+        return "urge"
+    if "deadline" in found:
+        return "status"
+    for key in ("new_contact", "add_material"):
+        if key in found:
+            return key
+    return None
+
+
+async def about_open_case(ctx: Context) -> list[str] | None:
+    """A payer who has a case, outside a form, withdrawing it ("算了不办了"), urging it
+    ("能不能快点"), asking why it moved ("怎么又转了") or its deadline, sending a new phone
+    number or announcing material; or answering which case to withdraw. None otherwise."""
+    snapshot = ctx.snapshot
+    if snapshot is None or snapshot.in_form or not snapshot.cases or ctx.nlu is None:
+        return None
+    message = (ctx.text or "").strip()
+    choice = _open_choice((snapshot.state or {}).get("pending"))
+    request = _request(ctx, without_case_no(message))
+    if choice is None and request is None:
+        return None
+    async with ctx.services.sessionmaker() as session:
+        if choice is not None:
+            replies = await _choose(ctx, session, choice, message)
+            if replies is not None or request is None:
+                return replies
+        return await _REQUESTS[request](ctx, session, message)
+
+
+def _open_choice(pending) -> dict | None:
+    marker = pending.get(CHOICE_KEY) if isinstance(pending, dict) else None
+    if not isinstance(marker, dict) or not marker.get("cases"):
+        return None
+    try:
+        until = datetime.fromisoformat(str(marker.get("until")))
+    except ValueError:
+        return None
+    until = until if until.tzinfo else until.replace(tzinfo=timezone.utc)
+    return marker if until > utcnow() else None
+
+
+async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]:
+    """The case the message names (else the payer's open cases, newest first), and the
+    number named if it is not the payer's."""
+    nlu = ctx.nlu
+    entity = nlu.entity("case_no") if nlu is not None else None
+    case_no = entity.value if entity is not None else loose_case_no(ctx.text)
+    if case_no is not None:
+        case = await case_for_payer(session, ctx.inbound.openid, case_no)
+        return ([case], None) if case is not None else ([], case_no)
+    rows = await session.execute(
+        select(Case).where(Case.openid == ctx.inbound.openid,
+                           Case.status.not_in(CLOSED_STATUSES))
+        .order_by(Case.updated_at.desc(), Case.id.desc()))
+    return list(rows.scalars()), None
+
+
+def _lead(ctx: Context, case: Case) -> str:
+    agencies = ctx.services.config.raw.get("agencies") or {}
+    return (agencies.get(case.lead_agency) or {}).get("name", "办理部门")
+
+
+def _choice_lines(cases: list[Case]) -> str:
+    return "\n".join(text("case_choice_line", index=i, case_no=c.case_no,
+                          category=category_label(c), status=status_label(c.status))
+                     for i, c in enumerate(cases, 1))
+
+
+async def _forward(ctx: Context, session, case: Case, note: str, words: str,
+                   request: str) -> None:
+    """The payer's words to the case's liaison group as a supplement, marked with what the
+    payer asks (the timeline names it; urges are counted by it)."""
+    event = await add_supplement(session, case, text(note, words=words), actor="payer",
+                                 config=ctx.services.config)
+    event.detail = {**(event.detail or {}), "request": request}
+
+
+async def _withdraw(ctx: Context, session, message: str) -> list[str]:
+    """Forwarded to the liaison, who closes the case; a question about withdrawing is
+    explained, several open cases are asked about, never guessed."""
+    cases, unknown = await _named_or_open(ctx, session)
+    if unknown is not None:
+        return [text("progress_not_found", case_no=unknown)]
+    open_cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    settled = not OPEN_CASE["withdraw"].search(without_case_no(message))
+    if not open_cases:
+        if settled or _a_verdict(ctx, message):
+            return None  # "5 已解决", "问题已经解决了": the rating of a closed case
+        return [text("withdraw_nothing_open")]
+    parser = ctx.services.parser
+    if parser is not None and parser.is_question(message):
+        return [text("withdraw_how", example=open_cases[0].case_no)]
+    note = "settled_note" if settled else "withdraw_note"
+    if len(open_cases) > 1:
+        state = await load_state(session, ctx.inbound.openid)
+        set_pending(state, CHOICE_KEY, {
+            "cases": [c.case_no for c in open_cases], "words": message, "note": note,
+            "until": (utcnow() + CHOICE_WINDOW).isoformat()})
+        touch(state)
+        await session.commit()
+        return [text("withdraw_which", count=len(open_cases), cases=_choice_lines(open_cases))]
+    return await _withdrawn(ctx, session, open_cases, message, note)
+
+
+async def _withdrawn(ctx: Context, session, cases: list[Case], words: str,
+                     note: str) -> list[str]:
+    reply = "settled_forwarded" if note == "settled_note" else "withdraw_forwarded"
+    for case in cases:
+        await _forward(ctx, session, case, note, words, note.removesuffix("_note"))
+    await session.commit()
+    wake_outbox(ctx.services)
+    return ["\n\n".join(text(reply, case_no=c.case_no, lead=_lead(ctx, c)) for c in cases)]
+
+
+async def _choose(ctx: Context, session, choice: dict, message: str) -> list[str] | None:
+    """The answer to "which case?": a list number, a case number or 都撤回."""
+    numbers = [str(n) for n in choice["cases"]]
+    bare = folded(message).strip("。.!！~～")
+    named = loose_case_no(message)
+    if OPEN_CASE["all_cases"].match(bare):
+        picked = numbers
+    elif bare.isdigit() and 1 <= int(bare) <= len(numbers):
+        picked = [numbers[int(bare) - 1]]
+    elif named in numbers:
+        picked = [named]
+    else:
+        return None
+    state = await load_state(session, ctx.inbound.openid)
+    set_pending(state, CHOICE_KEY, None)
+    touch(state)
+    cases = [c for c in [await case_for_payer(session, ctx.inbound.openid, n) for n in picked]
+             if c is not None and c.status not in CLOSED_STATUSES]
+    if not cases:
+        await session.commit()
+        return [text("withdraw_nothing_open")]
+    return await _withdrawn(ctx, session, cases, str(choice.get("words") or message),
+                            str(choice.get("note") or "withdraw_note"))
+
+
+async def _withdraw_maybe(ctx: Context, session, message: str) -> list[str] | None:
+    """A bare "算了" or "取消" may mean the case: asked, not forwarded."""
+    cases, _ = await _named_or_open(ctx, session)
+    open_cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    if not open_cases:
+        return None
+    if len(open_cases) == 1:
+        return [text("withdraw_maybe", case_no=open_cases[0].case_no)]
+    return [text("withdraw_maybe_many")]
+
+
+def _today_start() -> datetime:
+    local = to_local(utcnow())
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
+
+
+async def _urged_today(session, case: Case) -> bool:
+    """One urge a day per case reaches the group: repeated urging must not flood it."""
+    rows = await session.execute(
+        select(CaseEvent.detail).where(CaseEvent.case_id == case.id,
+                                       CaseEvent.kind == "supplement",
+                                       CaseEvent.at >= _today_start()))
+    return any((detail or {}).get("request") == "urge" for detail in rows.scalars())
+
+
+async def _asked_for(session, case: Case) -> str:
+    event = await session.scalar(
+        select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                CaseEvent.kind == "info_requested")
+        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()).limit(1))
+    return str(((event.detail or {}) if event is not None else {}).get("text") or "相关材料")
+
+
+async def _urge(ctx: Context, session, message: str) -> list[str] | None:
+    """催办: each open case's status and deadline; the urge goes to its liaison at most
+    once a day, and not while the liaison waits for the payer."""
+    cases, unknown = await _named_or_open(ctx, session)
+    if unknown is not None:
+        return [text("progress_not_found", case_no=unknown)]
+    open_cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    if not open_cases:
+        return await _urge_closed(ctx, session, cases, message)
+    cases, lines, sent = open_cases, [], False
+    if OPEN_CASE["contact_ask"].search(message):
+        lines.append(text("urge_no_phone"))
+    for case in cases:
+        values = {"case_no": case.case_no, "status": status_label(case.status),
+                  "lead": _lead(ctx, case), "deadline": local_deadline(case.deadline),
+                  "overdue": text("overdue_mark") if _overdue(case) else ""}
+        if case.awaiting_info:
+            lines.append(text("urge_awaiting", question=await _asked_for(session, case),
+                              **values))
+        elif await _urged_today(session, case):
+            lines.append(text("urge_already", **values))
+        else:
+            await _forward(ctx, session, case, "urge_note", message, "urge")
+            lines.append(text("urge_forwarded", **values))
+            sent = True
+    if sent:
+        await session.commit()
+        wake_outbox(ctx.services)
+    return ["\n\n".join(lines)]
+
+
+async def _urge_closed(ctx: Context, session, cases: list[Case], message: str
+                       ) -> list[str] | None:
+    """Urging when every case is closed: how to have it handled again. Within the rating
+    window a verdict ("为什么还是没处理好") is left to the follow-up handler."""
+    if _a_verdict(ctx, message):
+        return None
+    case = cases[0] if cases else (await cases_of(session, ctx.inbound.openid) or [None])[0]
+    return [text("urge_closed", case_no=case.case_no)] if case is not None else None
+
+
+def _a_verdict(ctx: Context, message: str) -> bool:
+    """Within the rating window after resolution, does the message rate the case (the
+    follow-up handler records it)?"""
+    from bot.handlers.followup import read_feedback  # it imports this module
+
+    snapshot = ctx.snapshot
+    return bool(snapshot is not None and snapshot.case_waiting
+                and not read_feedback(message).empty)
+
+
+def _overdue(case: Case) -> bool:
+    if case.deadline is None:
+        return False
+    deadline = case.deadline if case.deadline.tzinfo else case.deadline.replace(
+        tzinfo=timezone.utc)
+    return deadline < utcnow()
+
+
+async def _transfer(ctx: Context, session, message: str) -> list[str] | None:
+    """"怎么又转了", "谁在处理我的事": the timeline of the case that moved last (else the
+    newest open one), which names who handles it now."""
+    cases, unknown = await _named_or_open(ctx, session)
+    if unknown is not None:
+        return [text("progress_not_found", case_no=unknown)]
+    cases = cases or await cases_of(session, ctx.inbound.openid)
+    if not cases:
+        return None
+    moved = await session.scalar(
+        select(CaseEvent.case_id).where(CaseEvent.case_id.in_([c.id for c in cases]),
+                                        CaseEvent.kind == "transferred")
+        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()).limit(1))
+    case = next((c for c in cases if c.id == moved), cases[0])
+    history = await timeline(session, ctx, case)
+    if case.status in CLOSED_STATUSES:
+        return [history]
+    return [text("transfer_header", case_no=case.case_no, lead=_lead(ctx, case)) + "\n"
+            + history]
+
+
+async def _status(ctx: Context, session, message: str) -> list[str]:
+    """"处理期限是几号", "他们已经给我补缴了吗": the list with each case's status and
+    deadline."""
+    return await progress(ctx, session)
+
+
+async def _new_contact(ctx: Context, session, message: str) -> list[str] | None:
+    """A new phone number goes to the liaison of every open case; announced without the
+    number, the next message is awaited for the newest case."""
+    cases, unknown = await _named_or_open(ctx, session)
+    cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    if unknown is not None or not cases:
+        return None
+    if ctx.nlu is None or ctx.nlu.entity("phone") is None:
+        return await _await_material(ctx, session, cases[0], "contact_ask_number")
+    for case in cases:
+        await _forward(ctx, session, case, "contact_note", message, "contact")
+    await session.commit()
+    wake_outbox(ctx.services)
+    return [text("contact_forwarded", cases="、".join(c.case_no for c in cases))]
+
+
+async def _add_material(ctx: Context, session, message: str) -> list[str] | None:
+    """"我想加一张图片": what comes next joins the case (several open cases: which one?)."""
+    cases, unknown = await _named_or_open(ctx, session)
+    if unknown is not None:
+        return [text("progress_not_found", case_no=unknown)]
+    cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    if not cases:
+        return None
+    if len(cases) > 1:
+        return [text("material_which", count=len(cases), cases=_choice_lines(cases),
+                     example=cases[0].case_no)]
+    return await _await_material(ctx, session, cases[0], "material_window")
+
+
+async def _await_material(ctx: Context, session, case: Case, reply: str,
+                          count: int = 0) -> list[str]:
+    """Opens the follow-up handler's supplement window for ``case`` (``count`` messages in it
+    so far): the text or photo the payer sends next joins it there, as after a liaison's
+    request."""
+    from bot.handlers.followup import SUPPLEMENT_WINDOW, WINDOW_KEY  # it imports this module
+
+    state = await load_state(session, ctx.inbound.openid)
+    set_pending(state, WINDOW_KEY, {"case_no": case.case_no, "count": count,
+                                    "until": (utcnow() + SUPPLEMENT_WINDOW).isoformat()})
+    touch(state)
+    await session.commit()
+    minutes = int(SUPPLEMENT_WINDOW.total_seconds() // 60)
+    return [text(reply, case_no=case.case_no, minutes=minutes)]
+
+
+async def image_for_open_case(ctx: Context) -> list[str] | None:
+    """A photo from a payer with no form and no request for information: evidence for
+    their only open case (what they send next joins it too); with several, which one is
+    asked. None for a payer without an open case."""
+    async with ctx.services.sessionmaker() as session:
+        cases, _ = await _named_or_open(ctx, session)
+        if not cases:
+            return None
+        if len(cases) > 1:
+            return [text("image_which", count=len(cases), cases=_choice_lines(cases),
+                         example=cases[0].case_no)]
+        case = cases[0]
+        await add_supplement(session, case, text("image_supplement_note"), actor="payer",
+                             media_ids=(ctx.inbound.media_id,), config=ctx.services.config)
+        replies = await _await_material(ctx, session, case, "image_open_case", count=1)
+    wake_outbox(ctx.services)
+    return replies
+
+
+_REQUESTS = {"withdraw": _withdraw, "withdraw_maybe": _withdraw_maybe, "urge": _urge,
+             "transfer": _transfer, "status": _status, "new_contact": _new_contact,
+             "add_material": _add_material}
+
+
+async def newest_open_case(ctx: Context) -> Case | None:
+    async with ctx.services.sessionmaker() as session:
+        return await session.scalar(
+            select(Case).where(Case.openid == ctx.inbound.openid,
+                               Case.status.not_in(CLOSED_STATUSES))
+            .order_by(Case.updated_at.desc(), Case.id.desc()).limit(1))
