@@ -461,3 +461,87 @@ def test_siblings_of_the_fresh5_rules_are_still_answered(kb, question, entry_id)
     """Guards: the new rewrites and aspect words leave the neighbouring questions alone."""
     a = kb.ask(question)
     assert a.entry_id == entry_id and not a.declined, (question, a.entry_id)
+
+
+# --- kb_fresh6 classes: typos of 社保, Cantonese question words, the complaint process
+# (anonymity, time limits), legality and partial coverage, employer-side questions ---
+
+@pytest.mark.parametrize("variant,standard", [
+    ("射保可以退吗", "社保可以退吗"),                        # typos of 社保 (lexicon.yaml typos)
+    ("舍保断了怎么补", "社保断了怎么补"),
+    ("社报交满15年能领吗", "社保交满15年能领吗"),
+    ("摄保滞纳金怎么算", "社保滞纳金怎么算"),
+    ("俺们厂老细冇帮我买社保，可唔可以投诉啊", "我们厂老板没给我买社保，可不可以投诉"),
+    ("试用期使唔使交社保", "试用期用不用交社保"),            # Cantonese (lexicon.yaml dialect)
+])
+def test_fresh6_typo_and_dialect_ranks_like_the_standard_question(kb, variant, standard):
+    want = kb.ask(standard)
+    got = kb.ask(variant)
+    assert not want.declined, standard
+    assert got.entry_id == want.entry_id and not got.declined, (variant, got.entry_id)
+
+
+@pytest.mark.parametrize("question", ["举报需要实名吗", "可以匿名吗", "投诉要留真实姓名吗",
+                                      "能不能匿名举报单位", "举报用不用写真名"])
+def test_anonymity_is_answered_with_the_confidentiality_articles(kb, question):
+    """The statutes settle that the reporter is kept confidential (条例第二十一条), not whether an
+    anonymous report is taken: the answer says so instead of a decline or an invented rule."""
+    a = kb.ask(question)
+    assert a.entry_id == "privacy" and not a.declined, (question, a.entry_id)
+    assert "《社会保险费征缴暂行条例》第二十一条" in a.source
+    assert "以受理部门规定为准" in a.answer
+
+
+@pytest.mark.parametrize("question", ["不给交社保合法吗", "老板不给买社保犯法不",
+                                      "老板不给买社保正常吗", "单位只给交医保不交养老",
+                                      "公司就给我交了个医保 养老没交"])
+def test_whether_not_paying_all_types_is_allowed_gets_the_employer_duties(kb, question):
+    """合法吗/正常吗 (rewrite 合法) and paying some insurance types only (rewrite 部分险种) are
+    the employer's obligation to pay all five, not flexible employment or contribution rates."""
+    a = kb.ask(question)
+    assert a.entry_id == "employer_duties" and not a.declined, (question, a.entry_id)
+    assert "生育保险" in a.answer and "第八十六条" in a.source
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("只交工伤不交养老 怎么办", "employee_remedies"),     # partial coverage is no 单独买工伤
+    ("我是老板 员工说不要社保要现金 可以吗", "mandatory_waiver"),
+    ("员工自己不愿意交社保 公司可以不交吗", "mandatory_waiver"),
+    ("我刚开了个小厂 招的工人试用期要不要交社保", "probation_period"),
+    ("举报公司需要本人去现场吗", "mechanism_how_to_file"),
+])
+def test_fresh6_employer_side_and_partial_coverage_reach_their_entry(kb, question, entry_id):
+    a = kb.ask(question)
+    assert a.entry_id == entry_id and not a.declined, (question, a.entry_id)
+
+
+@pytest.mark.parametrize("question,hotline", [
+    ("投诉有时效吗", "12333"),                 # only arbitration has a limit here (一年)
+    ("两年前的事现在举报过期了吗", "12333"),
+    ("举报单位不交社保有没有奖金", "12366"),
+    ("我妈70了还能交城乡居民养老吗", "12333"),   # age limits of the resident pension are local
+    ("社保要交到几岁才不用交", "12333"),
+    ("产假能休几天", "12333"),
+    ("小时工要不要交社保", "12366"),            # 交社保 names the office (hotline_for)
+    ("兼职员工公司不给交社保合法吗", "12333"),  # part-time staff: not settled here
+    ("灵活就业交的医保多久才可以用", "12393"),
+    ("公司拖欠了两个月工资 怎么办", "12333"),   # wages, with words between 欠 and 工资
+    ("我能只交工伤保险吗", "12333"),            # work-injury cover bought alone
+])
+def test_fresh6_unsettled_aspects_are_declined_with_their_office(kb, question, hotline):
+    a = kb.ask(question)
+    assert a.declined and a.hotline == hotline, (question, a.entry_id, a.hotline)
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("社保争议申请劳动仲裁有时间限制吗", "arbitration_limit"),
+    ("农民交的养老保险多少岁能领", "resident_pension"),
+    ("举报公司不交社保打什么电话", "report_violation"),
+    ("试用期不交社保违法吗", "probation_period"),
+    ("工资条上每个月都扣了社保，可是一查没交", "deducted_not_paid"),
+    ("公司让我写自愿放弃社保的声明，合法吗", "mandatory_waiver"),
+    ("我月薪一万公司按最低档给我交社保，这合法吗", "base_too_low"),
+])
+def test_siblings_of_the_fresh6_rules_are_still_answered(kb, question, entry_id):
+    a = kb.ask(question)
+    assert a.entry_id == entry_id and not a.declined, (question, a.entry_id)
