@@ -103,6 +103,8 @@ class Dispatcher:
         replies = await open_case.about_open_case(ctx)  # before a liaison's request takes it
         if replies is not None:
             return replies
+        if not in_form and smalltalk.tried_elsewhere(ctx):
+            return [text("tried_elsewhere")]
         for dialogue in self._dialogues if ctx.nlu is not None else ():
             replies = await dialogue(ctx)
             if replies is not None:
@@ -147,7 +149,7 @@ class Dispatcher:
             return replies
         first = replies[0]
         if any(first.startswith(text(key).splitlines()[0][:8])
-               for key in ("anger_ack", "anger_calm", "anger_in_form")):
+               for key in ("anger_ack", "anger_calm", "anger_in_form", "tried_elsewhere")):
             return replies
         return [text("anger_ack") + "\n" + first, *replies[1:]]
 

@@ -134,3 +134,24 @@ async def test_saying_it_is_no_complaint_gets_an_answer_not_the_form(platform, c
     reply = await say(platform, openid, message)
     assert expected in reply, reply
     assert not await in_form(config, openid)
+
+
+@pytest.mark.parametrize("message", [
+    "我都打了十几次12345了 没人理",
+    "打了好几次12366都打不通",
+    "12333一直占线",
+    "社保局和税务局推来推去的",
+])
+async def test_a_payer_who_tried_a_hotline_is_not_sent_back_to_it(platform, config, message):
+    openid = _id(message)
+    reply = await say(platform, openid, message)
+    assert "之前没能帮到您" in reply and "登记" in reply
+    assert "可拨打" not in reply and reply.count("非常抱歉") == 1
+    assert not await in_form(config, openid)
+
+
+async def test_a_complaint_beside_a_tried_hotline_is_filed(platform, config):
+    openid = "read-tried-and-filed"
+    reply = await say(platform, openid, "12345打了没人管，宏达电子厂欠了我一年社保")
+    assert "之前没能帮到您" not in reply
+    assert await in_form(config, openid)

@@ -101,6 +101,28 @@ def junk(ctx: Context) -> bool:
     return is_junk(ctx.text)
 
 
+TRIED = [re.compile(p) for p in WORDS["tried_elsewhere"]]
+TRIED_REST = re.compile(f"{WORDS['tried_outcome']}|{WORDS['tried_filler']}|[^\u4e00-\u9fff]")
+TRIED_REST_CHARS = 4
+"""A complaint beside it ("12345打了没人管，公司欠我一年社保") is filed as usual."""
+
+
+def tried_elsewhere(ctx: Context) -> bool:
+    """The payer already called a hotline or went to an office and got nowhere, and says
+    little else: the hotline list would send them back, so they are told what this channel
+    does instead."""
+    message = (ctx.text or "").strip()
+    if not any(p.search(message) for p in TRIED):
+        return False
+    nlu = ctx.nlu
+    if nlu is not None and any(e.type in _FACTS for e in nlu.entities):
+        return False
+    rest = message
+    for pattern in TRIED:
+        rest = pattern.sub("", rest)
+    return len(TRIED_REST.sub("", rest)) <= TRIED_REST_CHARS
+
+
 def announces(ctx: Context) -> bool:
     """"还有一件事": the payer is about to say more."""
     return is_announcement(ctx.text)
