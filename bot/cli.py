@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import os
 import sys
 
 from bot.config import Config, ConfigError, load_config
@@ -19,10 +21,17 @@ def _run_worker(config: Config, reuse_port: bool, models=None) -> None:
 
     loop = uvloop.new_event_loop()
     asyncio.set_event_loop(loop)
-    web.run_app(build_app(config, models=models), host=config.host, port=config.port, access_log=None,
-                reuse_port=reuse_port, loop=loop,
-                print=lambda msg: print(f"disputebot listening on "
-                                        f"http://{config.host}:{config.port}/wechat"))
+    try:
+        web.run_app(build_app(config, models=models), host=config.host, port=config.port,
+                    access_log=None, reuse_port=reuse_port, loop=loop,
+                    print=lambda msg: print(f"disputebot listening on "
+                                            f"http://{config.host}:{config.port}/wechat"))
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            raise
+        print(f"disputebot: cannot listen on {config.host}:{config.port}: "
+              f"{os.strerror(exc.errno)} (set PORT or server.port)", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 def _serve(args, config: Config) -> int:

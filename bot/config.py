@@ -97,6 +97,24 @@ def _check_url(name: str, url: str) -> None:
         raise ConfigError(f"config: {name} must be an http(s) URL, got {url!r}")
 
 
+DRIVERS = {"sqlite": "sqlite+aiosqlite", "sqlite+aiosqlite": "sqlite+aiosqlite",
+           "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg",
+           "postgresql+asyncpg": "postgresql+asyncpg"}
+"""URL schemes an operator may write, and the async driver each runs on."""
+
+
+def _database_url(url: str) -> str:
+    """``postgresql://…`` (as PostgreSQL's own tools write it) runs on asyncpg and
+    ``sqlite:///…`` on aiosqlite; any other scheme is refused here with one line instead of
+    an import error from deep inside SQLAlchemy."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in DRIVERS:
+        raise ConfigError("config: database.url (DATABASE_URL) must start with "
+                          "sqlite+aiosqlite:/// or postgresql+asyncpg:// (or sqlite:///, "
+                          "postgresql://)")
+    return f"{DRIVERS[scheme.lower()]}://{rest}"
+
+
 def load_config(path: str | os.PathLike | None = None, env: dict | None = None) -> Config:
     """Read config.yaml (or ``path``), apply environment overrides and validate."""
     env = os.environ if env is None else env
@@ -120,9 +138,7 @@ def load_config(path: str | os.PathLike | None = None, env: dict | None = None) 
     _check_url("wechat.api_base (WECHAT_API_BASE)", api_base)
     webhook_base = str(_require(raw, "wecom", "webhook_base")).rstrip("/")
     _check_url("wecom.webhook_base (WECOM_WEBHOOK_BASE)", webhook_base)
-    db_url = str(_require(raw, "database", "url"))
-    if "://" not in db_url:
-        raise ConfigError("config: database.url (DATABASE_URL) is not a database URL")
+    db_url = _database_url(str(_require(raw, "database", "url")))
     try:
         port = int(_require(raw, "server", "port"))
         if not 0 <= port <= 65535:

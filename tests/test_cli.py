@@ -22,6 +22,7 @@ def run_cli(*args: str, env: dict | None = None, stdin: str = "", timeout: float
     ("PORT", "eighty"),
     ("WECHAT_API_BASE", "ftp://127.0.0.1"),
     ("DATABASE_URL", "nonsense"),
+    ("DATABASE_URL", "mysql://127.0.0.1/disputebot"),
 ])
 def test_bad_config_stops_with_one_line_naming_the_key(var, value):
     result = run_cli("serve", env={var: value})
@@ -35,6 +36,29 @@ def test_environment_overrides_config_file():
                               "DATABASE_URL": "sqlite+aiosqlite:///x.db"})
     assert (config.token, config.port, config.database_url) == (
         "tok123", 9000, "sqlite+aiosqlite:///x.db")
+
+
+@pytest.mark.parametrize("written,used", [
+    ("postgresql://u:p@127.0.0.1/db", "postgresql+asyncpg://u:p@127.0.0.1/db"),
+    ("postgres://u:p@127.0.0.1/db", "postgresql+asyncpg://u:p@127.0.0.1/db"),
+    ("sqlite:///data/x.db", "sqlite+aiosqlite:///data/x.db"),
+])
+def test_a_database_url_as_operators_write_it_runs_on_the_async_driver(written, used):
+    assert load_config(env={"DATABASE_URL": written}).database_url == used
+
+
+def test_a_port_in_use_stops_with_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", env={"PORT": str(port),
+                                       "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
 
 
 def test_missing_token_is_named():
