@@ -166,6 +166,10 @@ def liaison_routes(
         return await actions.transfer(session, agency, case_no, body.get("agency"),
                                       body.get("reason"), config=config)
 
+    async def do_escalate(session, agency, case_no, body):
+        return await actions.escalate(session, agency, case_no, body.get("reason"),
+                                      config=config)
+
     async def do_resolve(session, agency, case_no, body):
         return await actions.resolve(session, agency, case_no, body.get("result"),
                                      config=config)
@@ -184,7 +188,7 @@ def liaison_routes(
     case = "/api/cases/{case_no}"
     routes = [("GET", "/api/cases"), ("GET", case)] + [
         ("POST", f"{case}/{name}")
-        for name in ("accept", "note", "request-info", "transfer", "resolve")]
+        for name in ("accept", "note", "request-info", "transfer", "escalate", "resolve")]
     return [
         web.get("/api/cases", endpoint(list_view)),
         web.get(case, endpoint(show_view, write=False)),
@@ -192,6 +196,7 @@ def liaison_routes(
         web.post(case + "/note", endpoint(acting(do_note), write=True)),
         web.post(case + "/request-info", endpoint(acting(do_request_info), write=True)),
         web.post(case + "/transfer", endpoint(acting(do_transfer), write=True)),
+        web.post(case + "/escalate", endpoint(acting(do_escalate), write=True)),
         web.post(case + "/resolve", endpoint(acting(do_resolve), write=True)),
         web.route("*", "/api/{tail:.*}", unknown),
     ]

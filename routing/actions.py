@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.privacy import mask_id_number, mask_name, mask_phone, scrub
 from bot.store.models import Case, CaseEvent, utcnow
-from routing.cards import load_labels, safe_group_text
+from routing.cards import act_link, load_labels, safe_group_text
 from routing.cases import (
     CLOSED_STATUSES,
     add_event,
@@ -31,7 +31,7 @@ from routing.cases import (
     group_for,
     normalize_case_no,
 )
-from routing.deadlines import to_local
+from routing.deadlines import deadline_for, deadline_text, to_local
 from routing.notices import agency_names, enqueue_notice, load_notices, status_label
 from routing.outbox import enqueue_alert, group_text, webhook_item
 from routing.rules import CATEGORIES, Route, Rules
@@ -373,7 +373,8 @@ def next_steps(case: Case, agency: str, names: Mapping[str, str],
         lead = names.get(case.lead_agency or "", case.lead_agency or "")
         allowed, steps = ["note"], [texts["co_handler"].format(lead=lead)]
     else:
-        allowed = [a for a in specs if a != "accept" or case.status != "accepted"]
+        allowed = [a for a in specs if not (a == "accept" and case.status == "accepted"
+                                            or a == "escalate" and case.severity == "major")]
         state = ("awaiting_info" if case.awaiting_info
                  else "accepted" if case.status == "accepted" else "new")
         steps = [texts[state].format(deadline=deadline)]
@@ -396,7 +397,7 @@ def next_steps(case: Case, agency: str, names: Mapping[str, str],
 
 
 def _minute(moment: datetime | None) -> str:
-    return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+    return deadline_text(moment)
 
 
 # --- acting -----------------------------------------------------------------------------
@@ -507,7 +508,77 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
         session.add(webhook_item(target.key, markdown_payload(note), kind="transfer",
                                  agency=to_agency, district=case.district, case_id=case.id,
                                  case_no=case.case_no, now=now))
+    await _tell_office(session, case, raw, now, "transferred_major",
+                       from_agency=names.get(old or "", old or "—"),
+                       to_agency=names.get(to_agency, to_agency),
+                       reason=safe_group_text(why, 200, single_line=True))
     await enqueue_notice(session, case, "transferred", why, config=config, now=now)
+    return case
+
+
+async def _tell_office(session: AsyncSession, case: Case, raw: Mapping[str, Any],
+                       now: datetime, text: str, **values: Any) -> None:
+    """A change in the course of a major case, to the leadership group office, which
+    oversees it (领导小组会商); other cases' changes stay with their lead."""
+    if case.severity != "major":
+        return
+    target = group_for(default_rules(), LEADERSHIP, case.district, raw)
+    if target is None:
+        return
+    note = group_text(text, case_no=case.case_no, link=act_link(case.case_no), **values)
+    session.add(webhook_item(target.key, markdown_payload(note), kind=text,
+                             agency=LEADERSHIP, district=case.district, case_id=case.id,
+                             case_no=case.case_no, now=now))
+
+
+async def escalate(session: AsyncSession, agency: str, case_no: str, reason: Any, *,
+                   config: Any, rules: Rules | None = None,
+                   now: datetime | None = None) -> Case:
+    """Raise a case to 重大疑难事项 (提级): the seeds send a case the lead cannot settle to the
+    leadership group (领导小组/专班会商), so its office becomes a co-handler and its group gets
+    the card with @all, the lead group a note, the payer a notice with the new time limit.
+
+    The limit becomes the major one counted from registration, never earlier than the one
+    in force: the payer's clock does not restart, and escalating must not shorten it.
+    """
+    now = now or utcnow()
+    raw = config.raw
+    why = _text(reason, "reason")
+    case = await _steer(session, agency, case_no)
+    if case.severity == "major":
+        raise Conflict(f"case {case.case_no} is already major", "already_major",
+                       case_no=case.case_no)
+    old = case.severity
+    case.severity = "major"
+    case.deadline = max(d for d in (case.deadline, deadline_for("major", case.created_at, raw))
+                        if d is not None)
+    if LEADERSHIP not in (case.co_agencies or []):
+        case.co_agencies = [*(case.co_agencies or []), LEADERSHIP]
+    _acted(session, case, agency, "raised_major",
+           {"severity": "major", "previous": old, "reason": why,
+            "deadline": to_local(case.deadline).isoformat()}, now)
+    await session.flush()
+    rules = rules or default_rules()
+    names = agency_names(raw)
+    office = group_for(rules, LEADERSHIP, case.district, raw)
+    if office is None:
+        await enqueue_alert(session, raw, group_text(
+            "alert_missing_group", case_no=case.case_no, district=case.district or "辖区外",
+            agencies=names.get(LEADERSHIP, LEADERSHIP)), case_id=case.id, now=now)
+    else:
+        route = Route(lead=case.lead_agency or "", co=list(case.co_agencies or []),
+                      groups=[office], district=case.district,
+                      in_area=case.district is not None)
+        enqueue_cards(session, case, route, [office], raw, now)
+    lead = group_for(rules, case.lead_agency or "", case.district, raw)
+    if lead is not None and (office is None or lead.key != office.key):
+        note = group_text("raised_major", case_no=case.case_no,
+                          agency=names.get(agency, agency), deadline=_minute(case.deadline),
+                          reason=safe_group_text(why, 200, single_line=True))
+        session.add(webhook_item(lead.key, markdown_payload(note), kind="raised_major",
+                                 agency=lead.agency, district=case.district, case_id=case.id,
+                                 case_no=case.case_no, now=now))
+    await enqueue_notice(session, case, "raised_major", config=config, now=now)
     return case
 
 
@@ -522,6 +593,11 @@ async def resolve(session: AsyncSession, agency: str, case_no: str, result_text:
     case.resolved_at = now
     case.awaiting_info = False
     _acted(session, case, agency, "resolved", {"result": result}, now)
+    names = agency_names(getattr(config, "raw", None))
+    await _tell_office(session, case, getattr(config, "raw", None) or {}, now,
+                       "resolved_major", agency=names.get(agency, agency),
+                       result=safe_group_text(result, 300, (case.name,) if case.name else (),
+                                              single_line=True))
     await enqueue_notice(session, case, "resolved", result, config=config, now=now)
     await enqueue_notice(session, case, "feedback_request", config=config, now=now)
     return case

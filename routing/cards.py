@@ -28,7 +28,7 @@ import yaml
 
 from bot.periods import period_text
 from bot.privacy import mask_name, mask_phone, scrub
-from routing.deadlines import SHANGHAI
+from routing.deadlines import SHANGHAI, deadline_text
 from routing.notices import load_notices, status_label
 from routing.rules import GroupTarget, Route
 from routing.webhook import (
@@ -129,6 +129,10 @@ def _minute(value: Any) -> str:
     return _day(value)
 
 
+def _due(value: Any) -> str:
+    return deadline_text(value) if isinstance(value, datetime) else _minute(value)
+
+
 def reason_label(reason: str, reason_names: Mapping[str, str]) -> str:
     """headcount:200 → 涉及约200人; protest → 聚集/抗议; unknown reasons pass through."""
     name, _, value = str(reason).partition(":")
@@ -206,7 +210,7 @@ def render_card(
         f"> 牵头单位：**{agency(route.lead)}**",
         f"> 协办单位：{co}",
         # To the minute: the deadline keeps the time of day and escalation fires then.
-        f"> 办理时限：{_minute(case.get('deadline'))}",
+        f"> 办理时限：{_due(case.get('deadline'))}",
     ]
     if case.get("created_at"):
         channel = str(case.get("channel") or "")
@@ -278,7 +282,7 @@ def render_reminder(
     text = template.format(
         case_no=safe_group_text(case.get("case_no"), 40, single_line=True),
         category=category_names.get(category, category),
-        deadline=_minute(case.get("deadline")),
+        deadline=_due(case.get("deadline")),
         lead=(agency_names or {}).get(lead) or lead or "未定",
     )
     extra = card_texts()

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import Case, CaseCounter, CaseEvent, OutboxItem, utcnow
 from routing.cards import act_link, messages_for, quoted, render_card, safe_group_text
-from routing.deadlines import deadline_for, to_local
+from routing.deadlines import deadline_for, deadline_text, to_local
 from routing.notices import agency_names, enqueue_notice
 from routing.outbox import dialect_name, enqueue_alert, group_text, webhook_item
 from routing.rules import GroupTarget, Route, Rules, load_rules
@@ -105,6 +105,23 @@ def group_for(rules: Rules, agency: str, district: str | None,
     groups = config_raw.get("liaison_groups") or {}
     district_keys = groups.get(district) if district else None
     return rules._target(agency, district, district_keys, groups)  # one lookup rule for all
+
+
+def note_targets(case: Case, config_raw: Mapping[str, Any],
+                 lead: str | None = None) -> list[GroupTarget]:
+    """Groups told of a change in a case's course: the lead's, and for a major case the
+    leadership group office's too — it oversees 重大疑难事项 (领导小组会商), so a transfer,
+    reopening or result must not reach only the lead."""
+    rules = default_rules()
+    agencies = [lead or case.lead_agency or ""]
+    if case.severity == "major":
+        agencies.append("leadership_office")
+    targets: list[GroupTarget] = []
+    for agency in agencies:
+        target = group_for(rules, agency, case.district, config_raw)
+        if target is not None and target.key not in {t.key for t in targets}:
+            targets.append(target)
+    return targets
 
 
 def add_event(session: AsyncSession, case: Case, kind: str, actor: str,
@@ -274,7 +291,8 @@ async def reopen_case(
     """The payer says the resolved case is not solved and asks to 重新办理 (跟踪回访).
 
     The case gets status ``reopened`` and a fresh deadline (a new time limit from now: the
-    old one has usually passed), the lead group a note, the payer the "reopened" notice.
+    old one has usually passed), the lead group a note (and the leadership office's group
+    for a major case), the payer the "reopened" notice.
     The scheduler keys reminders by deadline, so the new deadline is reminded again.
     """
     now = now or utcnow()
@@ -285,13 +303,11 @@ async def reopen_case(
     case.updated_at = now
     add_event(session, case, "reopened", actor, {"reason": str(reason or ""),
                                                  "deadline": case.deadline.isoformat()}, now)
-    target = group_for(default_rules(), case.lead_agency or "", case.district, config.raw)
-    if target is not None:
-        local = to_local(case.deadline).strftime("%Y-%m-%d %H:%M")
-        note = group_text("reopened", case_no=case.case_no, deadline=local,
-                          reason=safe_group_text(reason, 200, (case.name,) if case.name else (),
-                                                 single_line=True) or "未说明",
-                          link=act_link(case.case_no))
+    note = group_text("reopened", case_no=case.case_no, deadline=deadline_text(case.deadline),
+                      reason=safe_group_text(reason, 200, (case.name,) if case.name else (),
+                                             single_line=True) or "未说明",
+                      link=act_link(case.case_no))
+    for target in note_targets(case, config.raw):
         session.add(webhook_item(target.key, markdown_payload(note), kind="reopened",
                                  agency=target.agency, district=case.district,
                                  case_id=case.id, case_no=case.case_no, now=now))

@@ -1,4 +1,4 @@
-"""``disputebot case list|show|accept|note|request-info|transfer|resolve``: the liaison
+"""``disputebot case list|show|accept|note|request-info|transfer|escalate|resolve``: the liaison
 actions for operators at a terminal.
 
 Same functions as the REST API (routing/actions.py), so the same visibility: with
@@ -51,6 +51,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
          "what the payer should send",
          lambda s, a, args, config: actions.request_info(s, a, args.case_no, args.text,
                                                          config=config)),
+        ("escalate", "raise a case to 重大疑难事项 (leadership office, payer told)", "--reason",
+         "why the lead agency cannot settle it alone",
+         lambda s, a, args, config: actions.escalate(s, a, args.case_no, args.reason,
+                                                     config=config)),
         ("resolve", "resolve a case and notify the payer", "--result",
          "the result told to the payer",
          lambda s, a, args, config: actions.resolve(s, a, args.case_no, args.result,

@@ -7,7 +7,10 @@ not from a library: config.yaml ``calendar.holidays`` and ``calendar.workdays`` 
 optional.
 
 Deadlines keep the time of day: a general case opened Friday 16:00 is due five working days
-later at 16:00. A fixed UTC+8 offset is exact for China (no DST), so no tz database is needed.
+later at 16:00. A case registered on a weekend or holiday (the WeChat channel never closes)
+counts as received at the start of the next working day, so its limit is whole working days:
+a simple case sent on Saturday is due at the end of Monday (Tuesday 00:00), not Monday at the
+hour it was sent. A fixed UTC+8 offset is exact for China (no DST), so no tz database is needed.
 """
 from __future__ import annotations
 
@@ -24,6 +27,18 @@ def to_local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=SHANGHAI)
     return moment.astimezone(SHANGHAI)
+
+
+def deadline_text(moment: datetime | None, none: str = "—") -> str:
+    """A deadline to the minute for liaisons, "2026-03-09 24:00" for Tuesday 00:00: a
+    deadline at midnight is the end of the day before, as Chinese notices write it, so a
+    weekend case due "2026-03-10 00:00" is not read as due before Tuesday starts."""
+    if moment is None:
+        return none
+    local = to_local(moment)
+    if (local.hour, local.minute) == (0, 0):
+        return f"{(local - timedelta(days=1)):%Y-%m-%d} 24:00"
+    return f"{local:%Y-%m-%d %H:%M}"
 
 
 def is_working_day(
@@ -64,6 +79,25 @@ def add_working_days(
     return datetime.combine(day, local.timetz())
 
 
+def counting_start(
+    moment: datetime,
+    holidays: Iterable[date] = frozenset(),
+    workdays_extra: Iterable[date] = frozenset(),
+) -> datetime:
+    """When the time limit of a case received at ``moment`` starts to run (UTC+8): then, on
+    a working day; else 00:00 of the next working day (非工作日受理的顺延至下一工作日)."""
+    holidays, workdays_extra = frozenset(holidays), frozenset(workdays_extra)
+    local = to_local(moment)
+    day = local.date()
+    if is_working_day(day, holidays, workdays_extra):
+        return local
+    for _ in range(400):
+        day += timedelta(days=1)
+        if is_working_day(day, holidays, workdays_extra):
+            return datetime.combine(day, datetime.min.time(), SHANGHAI)
+    raise ValueError("calendar has no working days ahead")
+
+
 def _dates(values: Any) -> frozenset[date]:
     out = set()
     for value in values or ():
@@ -94,8 +128,8 @@ def deadline_for(
 ) -> datetime:
     """When a case of ``severity`` opened at ``created_at`` must be handled (UTC+8)."""
     holidays, workdays = calendar_from_config(config_raw)
-    return add_working_days(created_at, working_days_for(severity, config_raw), holidays,
-                            workdays)
+    start = counting_start(created_at, holidays, workdays)
+    return add_working_days(start, working_days_for(severity, config_raw), holidays, workdays)
 
 
 def is_due_soon(

@@ -20,7 +20,7 @@ from routing.deadlines import to_local
 
 NOTICES_PATH = Path(__file__).resolve().parent / "notices.yaml"
 KINDS = ("accepted", "transferred", "info_requested", "resolved", "reopened",
-         "feedback_request")
+         "feedback_request", "raised_major")
 DETAIL_CAP = 300  # characters of liaison text quoted to the payer
 
 

@@ -3,6 +3,11 @@ deadline (not for cases whose whole limit is one working day: their card is the 
 and an escalation to the leadership group office — with a copy to the lead group — once a
 case is overdue and unresolved.
 
+It also files resolved cases (案卷归档, status ``closed``) once the payer's time to object has
+passed (``FEEDBACK_WINDOW``, the window in which 重新办理 reopens a case): the seeds file a
+case when the payer has no objection, and a payer who objects is told the legal remedies
+(调解、行政复议、仲裁、诉讼), which run outside the mechanism; the answer stays on the case.
+
 Each reminder is an outbox row with a fixed ``dedup_key`` (``due_soon:{case_no}:{deadline}``,
 ``overdue:{case_no}:{deadline}``, ``overdue_lead:…``; the deadline as UTC YYYYMMDDHHMM)
 inserted with ``ON CONFLICT DO NOTHING``: the unique key, not memory, decides, so it is sent
@@ -17,13 +22,19 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.store.models import Case, utcnow
+from bot.store.snapshot import FEEDBACK_WINDOW
 from routing.cards import render_reminder
 from routing.cases import CLOSED_STATUSES, add_event, case_dict, default_rules, group_for
-from routing.deadlines import calendar_from_config, is_due_soon, is_overdue
+from routing.deadlines import (
+    calendar_from_config,
+    is_due_soon,
+    is_overdue,
+    working_days_for,
+)
 from routing.notices import agency_names
 from routing.outbox import enqueue_once, webhook_item
 from routing.rules import Rules
@@ -78,11 +89,10 @@ class Scheduler:
                 wanted.append((f"overdue_lead:{case.case_no}:{stamp}", "overdue",
                                case.lead_agency))
             return wanted
-        start = case.created_at if case.status != "reopened" else case.updated_at
-        if (case.lead_agency and is_due_soon(case.deadline, now, holidays, workdays)
-                and not is_due_soon(case.deadline, start, holidays, workdays)):
-            # A case whose whole time limit is one working day (simple) would be reminded
-            # together with its card; its card already shows the deadline.
+        # A case whose whole time limit is one working day (simple) would be reminded
+        # together with its card; its card already shows the deadline.
+        if (case.lead_agency and working_days_for(case.severity, self.raw) > 1
+                and is_due_soon(case.deadline, now, holidays, workdays)):
             return [(f"due_soon:{case.case_no}:{stamp}", "due_soon", case.lead_agency)]
         return []
 
@@ -112,7 +122,28 @@ class Scheduler:
                         if dedup_key.startswith(("overdue:", "due_soon:")):
                             add_event(session, case, event, "system",
                                       {"kind": kind, "group": agency}, now)
+            await self._archive(session, now)
             await session.commit()
         if queued and self.notify is not None:
             self.notify()
         return queued
+
+    async def _archive(self, session, now: datetime) -> int:
+        """File the cases resolved before the payer's objection window (案卷归档).
+
+        A conditional UPDATE per case, so when several workers run the scheduler only the
+        one whose UPDATE changed the row writes the "archived" event."""
+        cases = (await session.execute(
+            select(Case).where(Case.status == "resolved",
+                               Case.resolved_at <= now - FEEDBACK_WINDOW))).scalars().all()
+        archived = 0
+        for case in cases:
+            done = await session.execute(
+                update(Case).where(Case.id == case.id, Case.status == "resolved")
+                .values(status="closed", updated_at=now)
+                .execution_options(synchronize_session=False))
+            if done.rowcount == 1:
+                add_event(session, case, "archived", "system",
+                          {"solved": case.solved, "rating": case.rating}, now)
+                archived += 1
+        return archived

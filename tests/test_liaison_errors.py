@@ -126,7 +126,8 @@ async def test_the_case_view_says_what_to_do_next_and_how(server, call, rules):
     assert body["severity_label"] == "一般事项" and "受理" in body["next_step"]
     assert "?contact=1" in body["next_step"]
     calls = {a["action"]: a for a in body["actions"]}
-    assert list(calls) == ["accept", "request-info", "transfer", "resolve", "note"]
+    assert list(calls) == ["accept", "request-info", "transfer", "escalate", "resolve", "note"]
+    assert "reason" in calls["escalate"]["body"]
     assert calls["resolve"]["path"] == f"/api/cases/{case.case_no}/resolve"
     assert "result" in calls["resolve"]["body"] and "hrss" not in calls["transfer"]["agencies"]
     status, body = await call("GET", f"/api/cases/{case.case_no}", TAX)  # tax co-handles

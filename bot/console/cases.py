@@ -23,7 +23,7 @@ from bot.store.models import utcnow
 from routing import actions
 from routing.cards import card_texts, load_labels, reason_label
 
-ACTIONS = ("accept", "note", "request-info", "transfer", "resolve")
+ACTIONS = ("accept", "note", "request-info", "transfer", "escalate", "resolve")
 
 
 def case_url(case_no: str, **query: str) -> str:
@@ -101,6 +101,8 @@ async def _run(action: str, db: Any, console: Console, agency: str, case_no: str
     elif action == "transfer":
         await actions.transfer(db, agency, case_no, form.get("agency") or None,
                                form.get("reason"), config=config)
+    elif action == "escalate":
+        await actions.escalate(db, agency, case_no, form.get("reason"), config=config)
     elif action == "resolve":
         await actions.resolve(db, agency, case_no, form.get("result"), config=config)
     else:
