@@ -4,9 +4,13 @@ corrections with the new value, names with spaces, 忘了 at the optional questi
 real gateway; nothing already said may be lost."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from tests.test_dialogue import say
+from bot.store.models import Case, DialogueState
+from routing.notices import local_deadline
+from tests.test_dialogue import ANSWERS, CASE_NO, fetch, finish_form, say
 from tests.test_dialogue_robustness import slots_of, to_question, to_summary
 
 
@@ -319,3 +323,223 @@ async def test_a_value_is_stored_without_what_surrounds_it(platform, config, cue
     await to_question(platform, openid, cue)
     await say(platform, openid, answer)
     assert (await slots_of(config, openid))[slot] == value
+
+
+# --- round 3: cancel, go on, skip and confirm as payers say them ---------------------------
+
+async def _cancel_asked(platform, openid: str, cue: str = "电话") -> None:
+    await to_question(platform, openid, cue)
+    assert "确定要取消" in await say(platform, openid, "取消")
+
+
+async def _form_of(config, openid: str) -> str | None:
+    [state] = await fetch(config.database_url, DialogueState, openid=openid)
+    return state.form
+
+
+@pytest.mark.parametrize("answer", ["确定取消", "确认取消", "是的取消", "对 取消吧", "取消吧", "嗯", "对",
+                                    "确定", "是的", "不办了", "不要了", "算了", "对的，取消", "是，不办了"])
+async def test_a_clear_yes_at_the_cancel_question_cancels(platform, config, answer):
+    """"确定取消" (and every yes but the few exact words 是/确定/嗯/对…) was read as "no":
+    "好的，继续登记"."""
+    openid = f"fa-cancel-yes-{answer}"
+    await _cancel_asked(platform, openid)
+    reply = await say(platform, openid, answer)
+    assert "已取消" in reply and "继续登记" not in reply
+    assert await _form_of(config, openid) is None
+
+
+@pytest.mark.parametrize("answer", ["否", "不取消", "继续", "接着登记", "还是投诉吧", "不是，我要继续",
+                                    "不不不，点错了", "好的，继续吧", "先别取消，我看看"])
+async def test_a_clear_no_at_the_cancel_question_goes_on(platform, config, answer):
+    openid = f"fa-cancel-no-{answer}"
+    await _cancel_asked(platform, openid)
+    reply = await say(platform, openid, answer)
+    assert "继续登记" in reply and "联系电话" in reply and "12345" not in reply
+    assert "办理人员会联系您" in reply
+    assert (await slots_of(config, openid))["name"] == "李四"
+
+
+@pytest.mark.parametrize("answer", ["啥意思", "你好"])
+async def test_an_unclear_reply_at_the_cancel_question_asks_it_again(platform, config, answer):
+    """Anything but a clear yes or no was taken as "no"."""
+    openid = f"fa-cancel-unclear-{answer}"
+    await _cancel_asked(platform, openid)
+    reply = await say(platform, openid, answer)
+    assert "确定要取消" in reply and "继续登记" not in reply and "12345" not in reply
+    assert "已取消" in await say(platform, openid, "是")
+
+
+async def test_a_question_at_the_cancel_question_is_answered_and_it_is_asked_again(platform,
+                                                                                  config):
+    openid = "fa-cancel-question"
+    await _cancel_asked(platform, openid)
+    reply = await say(platform, openid, "滞纳金怎么算")
+    assert "万分之五" in reply and "确定要取消" in reply
+    assert await _form_of(config, openid) is not None
+    assert "继续登记" in await say(platform, openid, "否")
+
+
+@pytest.mark.parametrize("answer,said", [
+    ("我就问问 医保断交了怎么补", "补缴"),
+    ("先不投诉了，我就咨询一下", None),
+])
+async def test_only_asking_at_the_cancel_question_cancels_and_answers(platform, config, answer,
+                                                                     said):
+    """"我就问问 医保断交了怎么补" was read as "no" ("好的，继续登记")."""
+    openid = f"fa-cancel-ask-{len(answer)}"
+    await _cancel_asked(platform, openid)
+    reply = await say(platform, openid, answer)
+    assert "已取消" in reply and "继续登记" not in reply
+    assert said is None or said in reply
+    assert await _form_of(config, openid) is None
+
+
+@pytest.mark.parametrize("answer,said", [
+    ("先不投诉了，我就咨询一下", None),
+    ("我就问问 医保断交了怎么补", "补缴"),
+])
+async def test_only_asking_mid_form_answers_and_asks_to_cancel(platform, config, answer, said):
+    """"先不投诉了，我就咨询一下" at the name question was asked the name again."""
+    openid = f"fa-ask-only-{len(answer)}"
+    await to_question(platform, openid, "称呼")
+    reply = await say(platform, openid, answer)
+    assert "确定要取消" in reply and (said is None or said in reply)
+    assert "已取消" in await say(platform, openid, "是")
+
+
+async def test_only_asking_how_long_gets_the_time_limit_not_a_decline(platform, config):
+    openid = "fa-ask-only-how-long"
+    await to_question(platform, openid, "电话")
+    reply = await say(platform, openid, "我就问问，这个要多久")
+    assert "办理时限" in reply and "12345" not in reply and "确定要取消" in reply
+
+
+@pytest.mark.parametrize("cue,answer,slot,value", [
+    ("几个人", "算了，就我一个", "headcount", 1),
+    ("哪个", "新塘镇，算了", "jurisdiction", "新塘镇"),
+    ("希望怎么处理", "算了，补缴就行", "desired_outcome", "补缴就行"),
+])
+async def test_a_sigh_beside_an_answer_is_no_cancel(platform, config, cue, answer, slot, value):
+    """"算了，就我一个" asked whether to cancel the filing; the answer was lost."""
+    openid = f"fa-sigh-{slot}"
+    await to_question(platform, openid, cue)
+    reply = await say(platform, openid, answer)
+    assert "确定要取消" not in reply
+    assert (await slots_of(config, openid))[slot] == value
+
+
+async def test_a_form_value_at_the_cancel_question_goes_on_and_is_taken(platform, config):
+    """The phone number typed at the cancel question was dropped ("好的，继续登记")."""
+    openid = "fa-cancel-value"
+    await _cancel_asked(platform, openid)
+    reply = await say(platform, openid, "13812345678")
+    assert "几个人" in reply
+    assert (await slots_of(config, openid))["phone"] == "13812345678"
+
+
+@pytest.mark.parametrize("answer", ["还是投诉吧", "继续", "接着来", "那就登记吧", "投诉", "继续登记"])
+async def test_going_on_mid_form_repeats_the_question(platform, config, answer):
+    """"还是投诉吧" got the knowledge base's 12345 decline; "接着来" and "那就登记吧" were
+    stored as the name."""
+    openid = f"fa-go-on-{answer}"
+    await to_question(platform, openid, "称呼")
+    reply = await say(platform, openid, answer)
+    assert reply.startswith("好的，我们接着登记：") and "称呼" in reply and "12345" not in reply
+    assert (await slots_of(config, openid)).get("name") is None
+
+
+@pytest.mark.parametrize("answer", ["没了", "没有了", "没啥了", "就这些", "无", "不用了", "没什么要补充的",
+                                    "确认", "好的确认", "提交", "没有，确认", "就这些吧，提交"])
+async def test_nothing_more_at_the_optional_question_shows_the_summary(platform, config, answer):
+    """"没了" and "好的确认" repeated the optional question (the payer was stuck); "不用了"
+    asked whether to cancel; "就这些吧，提交" was stored as the period. 确认 there shows the
+    summary first: nothing is registered that the payer has not seen."""
+    openid = f"fa-skip-{answer}"
+    await to_question(platform, openid, "时间段或金额")
+    reply = await say(platform, openid, answer)
+    assert "请核对登记内容" in reply and "时间段：" not in reply
+    slots = await slots_of(config, openid)
+    assert slots.get("period") is None and slots.get("amount") is None
+    assert not await fetch(config.database_url, Case, openid=openid)
+
+
+async def test_nothing_more_then_confirm_registers(platform, config):
+    openid = "fa-skip-then-confirm"
+    await to_question(platform, openid, "时间段或金额")
+    await say(platform, openid, "没了")
+    assert "已登记" in await say(platform, openid, "好的确认")
+
+
+@pytest.mark.parametrize("message,slot,value,said", [
+    ("2023年1月到现在", "period", "2023-01/..", "已改为时间段：2023年1月起"),
+    ("5000元", "amount", 5000, "已改为金额：5000元"),
+    ("13700001111", "phone", "13700001111", "已改为联系电话：137****1111"),
+    ("5个人", "headcount", 5, "已改为涉及人数：5"),
+    ("2021年5月到2022年1月，每月600元", "amount", 600, "时间段：2021年5月至2022年1月；金额：600元"),
+])
+async def test_a_value_typed_at_the_summary_changes_its_field(platform, config, message, slot,
+                                                             value, said):
+    """A period already given, then another typed at the summary, was ignored and the
+    summary shown unchanged; a new phone or headcount got only the confirm hint."""
+    openid = f"fa-summary-value-{slot}-{len(message)}"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await finish_form(platform, openid, reply, {**ANSWERS, "时间段或金额": "2022年3月到8月，每月800元"})
+    reply = await say(platform, openid, message)
+    assert said in reply and "请核对登记内容" in reply
+    assert (await slots_of(config, openid))[slot] == value
+
+
+async def test_a_story_at_the_summary_is_no_new_period(platform, config):
+    openid = "fa-summary-story"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    await finish_form(platform, openid, reply, {**ANSWERS, "时间段或金额": "2022年3月到8月"})
+    reply = await say(platform, openid, "还有，公司2023年开始就没交了")
+    assert "已改为" not in reply
+
+
+DEADLINE = re.compile(r"办理时限：(\d{4}年\d{1,2}月\d{1,2}日（周.）\d{1,2}:\d{2})前")
+
+
+@pytest.mark.parametrize("how", ["form", "callback"])
+async def test_the_registered_reply_gives_the_deadline_with_its_time(platform, config, how):
+    """"办理时限：2026-12-03前": the case's deadline has a time of day, as the notices say."""
+    openid = f"fa-deadline-{how}"
+    if how == "form":
+        await to_summary(platform, openid)
+        reply = await say(platform, openid, "确认")
+    else:
+        await to_question(platform, openid, "电话")
+        await say(platform, openid, "转人工")
+        reply = await say(platform, openid, "13812345678")
+    [case] = await fetch(config.database_url, Case, case_no=CASE_NO.search(reply).group())
+    found = DEADLINE.search(reply)
+    assert found and found.group(1) == local_deadline(case.deadline), reply
+
+
+@pytest.mark.parametrize("answer,count,said", [
+    ("我们车间有十几个人", 10, "约十几人"),
+    ("二十多个", 20, "约二十多人"),
+    ("几十号人", 30, "约几十人"),
+    ("三四个人吧", 3, "约三四人"),
+])
+async def test_a_rough_headcount_is_shown_as_said(platform, config, answer, count, said):
+    """"我们车间有十几个人" was stored and shown as 10; the liaison read an exact count."""
+    openid = f"fa-rough-count-{len(answer)}-{count}"
+    await to_question(platform, openid, "几个人")
+    await say(platform, openid, answer)
+    reply = await finish_form(platform, openid, await say(platform, openid, "要求补缴"), ANSWERS)
+    assert f"涉及人数：{said}" in reply
+    done = await say(platform, openid, "确认")
+    [case] = await fetch(config.database_url, Case, case_no=CASE_NO.search(done).group())
+    assert case.headcount == count and said in case.description
+
+
+async def test_an_exact_headcount_after_a_rough_one_replaces_it(platform, config):
+    openid = "fa-rough-then-exact"
+    await to_question(platform, openid, "几个人")
+    await say(platform, openid, "十几个")
+    reply = await finish_form(platform, openid, await say(platform, openid, "要求补缴"), ANSWERS)
+    assert "约十几人" in reply
+    reply = await say(platform, openid, "人数改成12个")
+    assert "涉及人数：12" in reply and "约十几人" not in reply

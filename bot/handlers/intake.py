@@ -25,21 +25,28 @@ from bot.handlers.intake_form import (
     SPEC,
     ValidateDisputeForm,
     answer_clause,
+    ask_only_rest,
     asks_why,
     called,
+    cancel_answer,
     facts_only,
+    goes_on,
     is_acknowledgement,
     is_announcement,
     is_filler,
     is_junk,
+    is_sigh,
+    is_skip,
     is_wait,
     is_wish,
     numbered,
+    only_asks,
     pick_number,
     places_of,
     run_form,
     thanks_in,
     tracker_for,
+    words_beside,
 )
 from bot.handlers.policy import answer_instead_of_filing
 from bot.handlers.progress import progress
@@ -61,12 +68,12 @@ from bot.store.dialogue import (
 from bot.store.models import Case, utcnow
 from bot.texts import text
 from routing.cases import CLOSED_STATUSES, add_supplement, find_open_case, register_case
-from routing.deadlines import to_local
-from routing.notices import status_label
+from routing.notices import local_deadline, status_label
 
-CANCEL_CUE = re.compile(r"(取消|不办|算了|不要了|不弄|撤销|不用了|不登记|不反映|放弃)")
+CANCEL_CUE = re.compile("|".join(re.escape(w) for w in SPEC["cancel_cues"]))
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
 YES_WORDS = {"是", "是的", "确定", "对", "嗯", "好", "好的", "确认", "取消吧", "1"}
+SUMMARY_VALUES = set(SPEC["summary_value_slots"])
 HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|要人工|真人)")
 HUMAN_MAX_CHARS = 15
 # Asking to file without saying what happened yet: "我要投诉", "还是办吧", "那就登记吧".
@@ -280,11 +287,9 @@ class IntakeDialogue:
             if reply in ("1", "继续", "继续填写"):
                 return [self._question(state.requested_slot, state.slots)]
         if pending.get("cancel"):
-            set_pending(state, "cancel", None)
-            if reply in YES_WORDS or reply in CANCEL_WORDS:
-                clear_form(state)
-                return [text("cancelled")]
-            return [text("cancel_kept") + "\n" + self._question(state.requested_slot, state.slots)]
+            answered = self._cancel_answer(state, ctx)
+            if answered is not None:
+                return answered
         parser = self.services.parser
         act, act_confidence = parser.dialogue_act(reply) if parser else ("other", 0.0)
         correction = self._find_correction(state, ctx, act, act_confidence)
@@ -294,11 +299,16 @@ class IntakeDialogue:
             state.requested_slot = "description"
             state.slots = {"requested_slot": "description"}
             return [text("draft_restart") + text("intake_start")]
-        if correction is None and (reply in CANCEL_WORDS or (
+        skipped = (correction is None and state.requested_slot == "extras" and is_skip(reply))
+        if correction is None and not skipped and (reply in CANCEL_WORDS or (
                 CANCEL_CUE.search(reply) and (intent == "cancel" or len(reply) <= 10)
-                and act != "correct")):
+                and act != "correct" and not self._sighs_beside_an_answer(reply))):
             set_pending(state, "cancel", True)
             return [text("cancel_confirm")]
+        if correction is None and self._only_asks(reply):
+            set_pending(state, "cancel", True)
+            answer = self._kb_answer(ask_only_rest(reply))
+            return [answer + "\n\n" + text("cancel_confirm") if answer else text("cancel_confirm")]
         if pending.get("duplicate") and correction is None:
             return await self._duplicate_answer(session, state, reply)
         if pending.get("related") and correction is None and SUPPLEMENT_CHOICE.match(
@@ -316,6 +326,8 @@ class IntakeDialogue:
             set_pending(state, "which", None)
             if picked is not None:
                 return self._reask(state, choices[picked])
+        if skipped:
+            return await self._fill(session, state, ctx)
         if correction is None and self._asks_where(reply):
             return [self._where(state)]
         if HUMAN.search(reply) or self._human_word(reply):
@@ -339,6 +351,10 @@ class IntakeDialogue:
             return await self._apply_correction(session, state, ctx, *correction)
 
         if pending.get("confirm"):
+            typed = self._values_at_summary(state, ctx)
+            if typed:
+                state.slots = {**state.slots, **{slot: None for slot in typed}}
+                return await self._apply_correction(session, state, ctx, typed[0], ctx)
             if LATER.search(PUNCTUATION.sub("", MANDARIN(reply))):
                 return [SPEC["replies"]["later"].format(days=self.max_age.days)]
             if act == "affirm" or reply in ("确认", "确定", "提交", "确认提交", "对", "没问题"):
@@ -351,6 +367,9 @@ class IntakeDialogue:
                 names = [SPEC["field_names"][f] for f in fields]
                 return [text("which_field", choices=numbered(names))]
         asked = state.requested_slot
+        if goes_on(reply) or TRIGGERS.match(reply):
+            return [SPEC["replies"]["go_on"] + text("resume_question")
+                    + self._question(asked, state.slots)]
         if asked not in (None, "description", "desired_outcome") and asks_why(reply):
             return [self._why(asked) + "\n" + self._question(asked, state.slots)]
         if asked == "phone" and self._asks_about_the_phone(reply):
@@ -393,6 +412,77 @@ class IntakeDialogue:
             return [text("confirm_hint")]
         beside = self._answer_beside(state, ctx, asked)
         return [beside + "\n" + replies[0], *replies[1:]] if beside and replies else replies
+
+    def _cancel_answer(self, state, ctx: Context) -> list[str] | None:
+        """The reply to "确定要取消这次登记吗？": a clear yes cancels (with the answer to a
+        question beside "我就问问"), a clear no goes on; a question is answered and the cancel
+        question asked again, as is anything unclear. None: the reply carries form values
+        (a phone, a place), so the payer goes on and the form takes them."""
+        reply = ctx.text.strip()
+        answer = cancel_answer(reply)
+        if answer == "yes" or only_asks(reply) and answer is None:
+            clear_form(state)
+            rest = ask_only_rest(reply) if only_asks(reply) else ""
+            told = self._kb_answer(rest) if rest else None
+            return [text("cancelled") + ("\n\n" + told if told else "")]
+        if answer == "no" or ctx.nlu is not None and any(
+                e.type in ENTITY_SLOTS for e in ctx.nlu.entities):
+            set_pending(state, "cancel", None)
+            if answer is None:
+                return None
+            return [text("cancel_kept") + "\n" + self._question(state.requested_slot, state.slots)]
+        parser = self.services.parser
+        told = (self._kb_answer(reply, SPEC["details_min_chars"])
+                if parser is not None and parser.is_question(reply) else None)
+        again = SPEC["replies"]["cancel_again"]
+        return [told + "\n\n" + again if told else again]
+
+    @staticmethod
+    def _sighs_beside_an_answer(reply: str) -> bool:
+        """"算了，就我一个", "新塘镇，算了": a sigh beside an answer, no wish to cancel."""
+        clauses = [c for c in re.split(r"[，,。！!？?；;\s]", MANDARIN(reply)) if c.strip()]
+        rest = "".join(c for c in clauses if not is_sigh(c))
+        return len(LETTERS.findall(rest)) >= 2 and not CANCEL_CUE.search(rest)
+
+    def _kb_answer(self, question: str, decline_min_chars: int = 0) -> str | None:
+        """The knowledge base's reply to ``question``, as mid-form; its decline only for a
+        question of at least ``decline_min_chars`` characters ("啥意思" asks about the
+        cancel question, not the knowledge base)."""
+        if not question or not self.services.kb:
+            return None
+        if HOW_LONG.search(question):
+            return SPEC["replies"]["how_long"]
+        answer = self.services.kb.ask(question)
+        if answer.declined and len(LETTERS.findall(question)) < decline_min_chars:
+            return None
+        return answer.reply_text()
+
+    def _only_asks(self, reply: str) -> bool:
+        """"先不投诉了，我就咨询一下", "我就问问 医保断交了怎么补": no case wanted; a story
+        that merely says 不想投诉 beside what happened is not this."""
+        if not only_asks(reply) or goes_on(reply):
+            return False
+        rest = ask_only_rest(reply)
+        parser = self.services.parser
+        return not rest or parser is not None and parser.is_question(rest)
+
+    def _values_at_summary(self, state, ctx: Context) -> list[str]:
+        """The fields a message at the summary is only new values of ("2023年1月到现在",
+        "5000元", "13700001111", "5个人", "2022年3月到5月，每月800元"): recognisable without
+        naming the field. One field, or the optional ones together."""
+        nlu = ctx.nlu
+        if nlu is None or not nlu.entities:
+            return []
+        values = {ENTITY_SLOTS.get(e.type): e.value for e in reversed(nlu.entities)}
+        if not set(values) <= SUMMARY_VALUES or len(values) > 1 and not set(values) <= set(
+                SPEC["optional_slots"]):
+            return []
+        rest = words_beside(ctx.text, _message(ctx)["entities"])
+        if len(LETTERS.findall(rest)) > 2 or STORY.search(rest):
+            return []  # "还有，公司2023年开始就没交了" tells more of the matter
+        if all(str(state.slots.get(slot)) == str(value) for slot, value in values.items()):
+            return []
+        return list(values)
 
     def _answer_beside(self, state, ctx: Context, asked: str | None) -> str:
         """"13812345678，这个要多久才能处理好": the answer is taken and the question beside it
@@ -660,6 +750,7 @@ class IntakeDialogue:
                                 value: Context | None) -> list[str]:
         """Clear ``slot`` and ask it again; with the new value in the message, take it at once.
         The other fields are kept; a new value the form rejects leaves the question asked."""
+        before = dict(state.slots)
         asked = self._reask(state, slot)
         if value is None:
             return self._reask_others(state, ctx, slot, asked)
@@ -675,7 +766,9 @@ class IntakeDialogue:
         if not taken:
             state.slots, state.requested_slot, state.pending = kept
             return filled
-        items = "；".join(f"{SPEC['field_names'][s]}：{self._value(s, state.slots)}" for s in taken)
+        changed = [s for s in taken if state.slots.get(s) != before.get(s)] or taken
+        items = "；".join(f"{SPEC['field_names'][s]}：{self._value(s, state.slots)}"
+                         for s in changed)
         return [text("corrected", items=items) + "\n" + filled[0]] + filled[1:]
 
     def _reask_others(self, state, ctx: Context, slot: str, asked: list[str]) -> list[str]:
@@ -846,6 +939,8 @@ class IntakeDialogue:
             return None
         if slot == "phone":
             return mask_phone(value)
+        if slot == "headcount" and slots.get("headcount_said"):
+            return SPEC["replies"]["headcount_about"].format(count=slots["headcount_said"])
         if slot == "category":
             return SPEC["category_choices"].get(value, value)
         if slot == "evidence":
@@ -934,14 +1029,18 @@ class IntakeDialogue:
         )
         if fields["employer"] == "无":
             fields["employer"] = None
+        if slots.get("headcount_said") and slots.get("headcount"):
+            fields["description"] = str(fields["description"] or "") + SPEC["replies"][
+                "headcount_about_line"].format(count=slots["headcount_said"])
         case = await register_case(session, openid=openid, fields=fields,
                                    config=self.services.config, rules=self.rules)
         clear_form(state)
         observe_case(case.category, case.severity)
         agencies = self.services.config.raw.get("agencies") or {}
         lead = (agencies.get(case.lead_agency) or {}).get("name", case.lead_agency)
+        deadline = local_deadline(case.deadline)
         if fields["needs_callback"]:
             return [text("registered_callback", case_no=case.case_no, lead=lead,
-                         phone=mask_phone(fields["phone"]))]
-        deadline = to_local(case.deadline).strftime("%Y-%m-%d") if case.deadline else "—"
+                         phone=mask_phone(fields["phone"]))
+                    + SPEC["replies"]["callback_deadline"].format(deadline=deadline)]
         return [text("registered", case_no=case.case_no, lead=lead, deadline=deadline)]

@@ -131,6 +131,30 @@ SELF_ONLY = re.compile(_alternatives("headcount_self_words"))
 STORY_WORDS = re.compile(_alternatives("story_words"))
 ANGER_WORDS = re.compile(_alternatives("anger_words"), re.IGNORECASE)
 FORM_SLOTS = set(SPEC["slots"] + SPEC["optional_slots"])
+
+
+def _only(*keys: str) -> re.Pattern:
+    """The words of ``keys`` one after another, cancel_neutral words in front and
+    cancel_tails after each word."""
+    return re.compile(rf"(?:{_alternatives('cancel_neutral')})*"
+                      rf"(?:(?:{_alternatives(*keys)})(?:{_alternatives('cancel_tails')})*)+")
+
+
+CANCEL_YES = _only("cancel_yes")
+CANCEL_NO = _only("cancel_no", "go_on_words")
+GO_ON = _only("go_on_words")
+SIGH = re.compile(_alternatives("cancel_sighs"))
+ASK_ONLY = re.compile(_alternatives("ask_only_words"))
+OPTIONAL_SKIP = re.compile(
+    rf"(?:{_alternatives('courtesy_words', 'ack_words')})*(?:(?:{_alternatives('skip_leads')})*"
+    rf"(?:{_alternatives('skip_words', 'optional_skip_words')})"
+    rf"(?:{_alternatives('skip_tails', 'courtesy_words', 'ack_words')})*)+$", re.IGNORECASE)
+# "十几", "二十多", "几十", "30来", "二三十", "上百" before a people unit.
+APPROX_COUNT = re.compile(
+    rf"(?P<said>(?:\d+|[{CN_NUM_CHARS}]*[十百千万])[{''.join(SPEC['approx_marks'])}]|"
+    rf"几[十百千]|[一二两三四五六七八九][二两三四五六七八九][十百千]?|上[百千])"
+    rf"(?:号人|(?!{_alternatives('not_headcount_units')})(?:{_alternatives('headcount_units')})"
+    rf"(?!{_alternatives('not_headcount_units')}))")
 NUMBER_ENTITIES = {"phone", "id_number", "case_no"}  # contact numbers never join the story
 VALUE_ENTITIES = {"district", "employer", "name", "headcount"}
 
@@ -162,6 +186,12 @@ def _without_spans(text: str, entities: list[dict]) -> str:
     return re.sub(r"[\s，。,.!！?？:：;；、]|电话|手机|号码|是", "", "".join(kept))
 
 
+def words_beside(reply: str, entities: list[dict]) -> str:
+    """What a reply says beside its values and the words that only link them
+    ("我的电话是13700001111" → "")."""
+    return FACT_LINKS.sub("", _without_spans(reply, entities))
+
+
 def facts_only(reply: str, entities: list[dict]) -> bool:
     """Who, where and which employer, but not what happened ("我叫李四，电话138…，在新塘镇",
     "新塘镇宏达电子厂"): the facts fill their slots, and the description is still to ask."""
@@ -189,10 +219,67 @@ def is_filler(value: str) -> bool:
 
 
 def is_skip(value: str) -> bool:
-    """"跳过", "我忘了", "记不清了": an optional question passed over, nothing to store."""
+    """"跳过", "我忘了", "没了", "就这些", "好的确认": an optional question passed over,
+    nothing to store."""
+    plain = PUNCTUATION.sub("", MANDARIN(value or "")).lower()
+    return (plain in SPEC["skip_words"] or bool(OPTIONAL_SKIP.match(plain))
+            or bool(UNSURE.search(plain)) and len(plain) <= SPEC["skip_max_chars"])
+
+
+def _reply_of(words: re.Pattern, value: str) -> bool:
+    """The reply is ``words`` only ("那就登记吧", "对，取消吧")."""
+    plain = PUNCTUATION.sub("", MANDARIN(FACES.sub("", value or ""))).lower()
+    return bool(plain) and bool(words.fullmatch(plain))
+
+
+def cancel_answer(value: str) -> str | None:
+    """The answer to "确定要取消这次登记吗？": "yes" (确定取消, 对 取消吧, 不办了, 嗯), "no"
+    (否, 不取消, 继续, 还是投诉吧) or None when it is neither."""
+    if _reply_of(CANCEL_YES, value):
+        return "yes"  # "不登记" reads as 不 + 登记 too: the negated filing word wins
+    if _reply_of(CANCEL_NO, value):
+        return "no"
+    return None
+
+
+def is_sigh(value: str) -> bool:
+    """"算了", "唉": a sigh, beside an answer no part of it ("算了，补缴就行")."""
     plain = PUNCTUATION.sub("", MANDARIN(value or ""))
-    return plain in SPEC["skip_words"] or bool(UNSURE.search(plain)) and len(
-        plain) <= SPEC["skip_max_chars"]
+    return bool(plain) and not SIGH.sub("", plain)
+
+
+def goes_on(value: str) -> bool:
+    """"还是投诉吧", "接着来", "那就登记吧": the payer goes on with the filing, nothing else."""
+    return _reply_of(GO_ON, value)
+
+
+def only_asks(value: str) -> bool:
+    """"我就问问…", "先不投诉了，我就咨询一下": the payer wants an answer, not a case."""
+    return bool(ASK_ONLY.search(PUNCTUATION.sub("", MANDARIN(value or ""))))
+
+
+def ask_only_rest(value: str) -> str:
+    """The question beside "我就问问" ("我就问问 医保断交了怎么补" → "医保断交了怎么补")."""
+    rest = ASK_ONLY.sub("，", MANDARIN(value or ""))
+    return "，".join(c.strip() for c in CLAUSE.split(rest) if len(
+        LETTERS.findall(c)) >= SPEC["question_beside_min_chars"])
+
+
+def approximate_count(reply: str) -> str | None:
+    """A headcount said roughly, as said ("我们车间有十几个人" → "十几", "二三十个" → "二三十"),
+    or None for an exact count."""
+    found = APPROX_COUNT.search(PUNCTUATION.sub("", reply or ""))
+    return found.group("said") if found else None
+
+
+def rough_count(said: str) -> int | None:
+    """The round figure of a rough count, as the parser reads one: 十几 → 10, 二十多 → 20,
+    二三十 → 20, 上百 → 100, 几十 → 30 (cnnum's conservative reading)."""
+    said = re.sub(rf"[{''.join(SPEC['approx_marks'])}]$", "", said)
+    said = re.sub(r"^上", "一", said)
+    said = re.sub(r"^([一二两三四五六七八九])[二两三四五六七八九](?=[十百千万]|$)", r"\1", said)
+    count = to_number(said)
+    return int(count) if count is not None and 1 <= count <= MAX_HEADCOUNT else None
 
 
 def is_announcement(value: str) -> bool:
@@ -795,8 +882,9 @@ class ValidateDisputeForm(FormValidationAction):
         if not (self._asked(tracker, "extras") and reply) or self._headcount_only(tracker):
             return {}
         has_value = self._entity(tracker, "period") or self._entity(tracker, "money")
-        skipped = is_skip(reply)
-        if is_chatter(reply) or not (has_value or skipped or EXTRAS_TOPIC.search(MANDARIN(reply))):
+        skipped = is_skip(reply)  # "没啥了" reads like a question (啥) and is none
+        if not skipped and is_chatter(reply) or not (
+                has_value or skipped or EXTRAS_TOPIC.search(MANDARIN(reply))):
             return {}  # a greeting, a question or off-topic talk: the question is asked again
         found = {"extras": reply}
         if not has_value and not skipped:
@@ -952,26 +1040,38 @@ class ValidateDisputeForm(FormValidationAction):
         return {"phone": None}
 
     def validate_headcount(self, value, dispatcher, tracker, domain) -> dict:
+        """A count, or 1 for the payer alone; a rough count ("十几个人") is stored as its round
+        figure (10) with the words kept, so the summary and the card say "约十几人"."""
+        found = self._count(value, tracker)
+        if found is not None:
+            said = approximate_count(str(value) if isinstance(value, str) else self._text(
+                tracker))
+            rough = rough_count(said) if said and found > 1 else None
+            return {"headcount": rough or found, "headcount_said": said if rough else None}
+        if self._asked(tracker, "headcount"):
+            dispatcher.utter_message(text=text("headcount_invalid"))
+        return {"headcount": None}
+
+    def _count(self, value, tracker: Tracker) -> int | None:
+        """The people a headcount value names, or None when it names no count."""
         if isinstance(value, (int, float)) and value <= MAX_HEADCOUNT:
             count = int(value)
-            return {"headcount": ALL_PEOPLE if count < 0 else max(count, 1)}
+            return ALL_PEOPLE if count < 0 else max(count, 1)
         value = str(value)
         entities = (tracker.latest_message.get("entities") or []
                     if value == self._text(tracker) else [])
         count = people_count(value, entities)
         if count is not None:
-            return {"headcount": count}
+            return count
         if SELF_ONLY.search(MANDARIN(value)) and not is_chatter(value):
-            return {"headcount": 1}
-        if self._asked(tracker, "headcount"):
-            dispatcher.utter_message(text=text("headcount_invalid"))
-        return {"headcount": None}
+            return 1
+        return None
 
     def validate_desired_outcome(self, value, dispatcher, tracker, domain) -> dict:
         """The wish without the thanks around it ("好的，补缴就行，谢谢" → "补缴就行")."""
         value = str(value).strip()
         clauses = [c for c in CLAUSE.split(value) if c.strip()]
-        kept = [c.strip() for c in clauses if not is_acknowledgement(c)]
+        kept = [c.strip() for c in clauses if not (is_acknowledgement(c) or is_sigh(c))]
         if kept and len(kept) < len(clauses):
             value = "，".join(kept)
         wish = (len(value) >= 2 and is_wish(value)
@@ -1002,7 +1102,8 @@ def tracker_for(openid: str, slots: dict[str, Any], message: dict) -> Tracker:
 
 def domain() -> dict:
     slot_names = SPEC["slots"] + SPEC["optional_slots"] + [
-        "extras", "needs_callback", "jurisdiction_choices", "employer_doubt", "requested_slot"]
+        "extras", "needs_callback", "jurisdiction_choices", "employer_doubt", "headcount_said",
+        "requested_slot"]
     return {
         "forms": {FORM: {"required_slots": SPEC["slots"]}},
         "slots": {name: {"type": "any", "mappings": [{"type": "custom"}]} for name in slot_names},
