@@ -92,7 +92,10 @@ class Dispatcher:
         ctx.nlu = self._without_courtesy(self.parse(inbound.text), inbound.text)
         ctx.snapshot = await payer_snapshot(self.services.batch, inbound.openid)
         observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
-        return self._calm(ctx, await self._answer(ctx))
+        replies = self._calm(ctx, await self._answer(ctx))
+        if not ctx.asked_kb:
+            policy.forget(inbound.openid)
+        return replies
 
     async def _answer(self, ctx: Context) -> list[str]:
         in_form = ctx.snapshot is not None and ctx.snapshot.in_form
@@ -154,6 +157,15 @@ class Dispatcher:
         return [text("anger_ack") + "\n" + first, *replies[1:]]
 
     @staticmethod
+    def _follows_up(ctx: Context) -> bool:
+        """A question leaning on the last policy answer, unless it names a case or may be
+        about the payer's own case."""
+        nlu = ctx.nlu
+        own_cases = ctx.snapshot is not None and ctx.snapshot.cases
+        return (policy.follows_up(ctx) and nlu.entity("case_no") is None
+                and not (nlu.intent == "check_progress" and own_cases))
+
+    @staticmethod
     def _confident_intent(ctx: Context) -> str:
         """A guess the classifier hardly believes ("老婆生孩子我能休几天陪产假啊" as a progress
         check at 0.29) goes to the catch-all, which asks the knowledge base before giving up;
@@ -161,6 +173,8 @@ class Dispatcher:
         nlu = ctx.nlu
         if nlu is not None and policy.asks_to_file(ctx.text):
             return "file_dispute"  # "能帮我登记一下吗", "你好 我想反映个问题"
+        if nlu is not None and Dispatcher._follows_up(ctx):
+            return "ask_policy"  # "那医保呢" read as a greeting, "多久出结果" as progress
         if Dispatcher._asks_about_filing(ctx) or Dispatcher._only_asks(ctx):
             return "ask_policy"  # "能投诉吗" read as a greeting, a progress check or cancel
         if Dispatcher._new_matter(ctx):

@@ -44,3 +44,6 @@ class Context:
     nlu: Any = None
     snapshot: PayerSnapshot | None = None
     """Read before text messages are dispatched; None for events."""
+    asked_kb: bool = False
+    """The knowledge base answered this message; otherwise the payer's last policy topic is
+    forgotten (a follow-up must follow an answer, not a form step or a greeting)."""

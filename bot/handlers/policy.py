@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -9,6 +12,7 @@ import yaml
 from bot.handlers.base import Context
 from bot.texts import text
 from knowledge.answer import KbAnswer
+from knowledge.followup import ask_after, reading
 
 MENU_WORDS = {"政策咨询", "咨询", "政策", "我要咨询", "问问题"}
 WORDS = yaml.safe_load((Path(__file__).resolve().parent / "chat.yaml").read_text("utf-8"))
@@ -37,6 +41,64 @@ base declines to a named office ("医保个人账户每个月划多少钱啊", 1
 does one that names no harm done ("退休手续去哪办？", 12333) however sure the classifier is,
 and an unsure one that names no harm whatever the office ("交通事故…保险公司赔多少")."""
 _NOISE = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
+
+
+class RecentTopics:
+    """The last question each payer had answered, for a few minutes, in this process only.
+
+    A soft hint for reading a follow-up ("一个月大概多少钱" after "灵活就业社保怎么交"): losing it
+    on a restart, or when the next message reaches another worker (serve --workers N), only
+    means that message is read alone, as before. So it stays in memory, bounded (least recently
+    asked payers go first), and the reply path writes nothing to the database for it.
+    """
+
+    def __init__(self, size: int, seconds: float,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.size, self.seconds, self._clock = size, seconds, clock
+        self._topics: OrderedDict[str, tuple[float, str]] = OrderedDict()
+
+    def get(self, openid: str) -> str | None:
+        held = self._topics.get(openid)
+        if held is None or self._clock() - held[0] > self.seconds:
+            self._topics.pop(openid, None)
+            return None
+        return held[1]
+
+    def put(self, openid: str, topic: str | None) -> None:
+        self._topics.pop(openid, None)
+        if topic:
+            self._topics[openid] = (self._clock(), topic)
+            while len(self._topics) > self.size:
+                self._topics.popitem(last=False)
+
+
+RECENT = RecentTopics(WORDS["policy_followups"]["payers"],
+                      60 * WORDS["policy_followups"]["minutes"])
+
+
+def follows_up(ctx: Context) -> bool:
+    """Does the message lean on this payer's last policy answer ("那去哪里办", "那医保呢")?
+    The classifier reads such messages as a greeting or chit-chat; the dispatcher can send
+    them here instead."""
+    kb = ctx.services.kb
+    return (kb is not None and RECENT.get(ctx.inbound.openid) is not None
+            and reading(kb, (ctx.text or "").strip()).kind != "alone")
+
+
+def forget(openid: str) -> None:
+    """The payer's message went to another handler ("公积金怎么交" read as chit-chat, a form,
+    a progress check): the next short question is no longer about the last answer."""
+    RECENT.put(openid, None)
+
+
+def _ask(ctx: Context, question: str) -> KbAnswer:
+    """The knowledge base's answer, read after the payer's last answered question when it
+    leans on it; what it was about is kept for the next one."""
+    openid = ctx.inbound.openid
+    followup = ask_after(ctx.services.kb, question, RECENT.get(openid))
+    RECENT.put(openid, followup.topic)
+    ctx.asked_kb = True
+    return followup.answer
 
 
 def vague_topic(question: str) -> str | None:
@@ -74,7 +136,7 @@ def disclaims_filing(message: str) -> bool:
 def _only_asking(ctx: Context) -> list[str]:
     """The knowledge base's answer to a payer who says they are not filing, else the prompt
     for their question; never the offer to file they just turned down."""
-    answer = ctx.services.kb.ask(ctx.text.strip())
+    answer = _ask(ctx, ctx.text.strip())
     return [answer.reply_text() if not answer.declined else text("ask_policy_prompt")]
 
 
@@ -121,10 +183,11 @@ async def ask_policy(ctx: Context) -> list[str]:
         return filing_reply(ctx)
     if disclaims_filing(question):
         return _only_asking(ctx)
-    topic = vague_topic(question)
-    if topic is not None:
+    topic = vague_topic(question)  # "医保呢" right after an answer is no bare topic
+    answer = _ask(ctx, question) if topic is None or follows_up(ctx) else None
+    if answer is None or answer.declined and topic is not None:
         return [text("ask_policy_topic", topic=topic)]
-    return [ctx.services.kb.ask(question).reply_text()]
+    return [answer.reply_text()]
 
 
 def answer_instead_of_filing(ctx: Context) -> list[str] | None:
@@ -147,7 +210,7 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
         return None
     if asks_about_filing(ctx):
         return filing_reply(ctx)
-    answer = kb.ask(question)
+    answer = _ask(ctx, question)
     unsure = nlu is not None and nlu.intent_confidence < WEAK_FILING
     office = answer.hotline not in (None, kb.scope.default_hotline)
     harmless = not parser.names_harm(question)

@@ -1,0 +1,200 @@
+"""Follow-up questions: read an elliptical question with the previous question's topic.
+
+Payers ask in turns: "灵活就业社保怎么交" → "一个月大概多少钱" → "那医保呢". Read alone the second
+and third name nothing of social insurance and are declined. `ask_after` asks the knowledge base
+again with the previous question's topic added and keeps that answer only when it is confident
+and about that topic (and about what the payer named: 医保 in "那医保呢"); otherwise the question
+is read alone. The question's own words stay in what is asked, so context can add an answer but
+never lift a decline they cause (公积金, 几号发, 兼职). A question with a topic of its own never
+uses the previous one. Rules: data/followups.yaml.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .answer import KbAnswer
+from .entries import load_yaml
+from .kb import DATA_DIR, KnowledgeBase
+from .retrieval import _ASKS
+
+_NOISE = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]+")
+
+
+def _words(raw: dict, key: str) -> str:
+    return "|".join(map(re.escape, sorted(raw[key], key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class Rules:
+    max_chars: int
+    openers: re.Pattern
+    contrast_end: re.Pattern
+    fillers: re.Pattern
+    aspect_words: tuple[str, ...]
+    about_the_bot: re.Pattern
+
+    @classmethod
+    def load(cls) -> Rules:
+        raw = load_yaml((DATA_DIR / "followups.yaml").read_text(encoding="utf-8")) or {}
+        return cls(int(raw["max_chars"]), re.compile(f"^({_words(raw, 'openers')})+"),
+                   re.compile(raw["contrast_end"]), re.compile(_words(raw, "fillers")),
+                   tuple(raw["aspect_words"]), re.compile(raw["about_the_bot"]))
+
+
+RULES = Rules.load()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a question leans on the previous one: `kind` is "contrast" ("那医保呢": the named
+    part takes its place in the last question), "aspect" ("一个月大概多少钱": another aspect of
+    the last topic) or "alone"; `rest` is the question without its opener and 呢."""
+
+    kind: str
+    rest: str
+
+
+def reading(kb: KnowledgeBase, question: str) -> Reading:
+    """Whether `question` leans on the previous one, from its own words only."""
+    text = kb.tokenizer.lexicon.correct(question or "")
+    bare = _NOISE.sub("", text)
+    rest = RULES.openers.sub("", bare)
+    if (not rest or len(bare) > RULES.max_chars or kb.scope.mentioned_out_of_scope(bare)
+            or RULES.about_the_bot.search(rest) or _told(kb, text)):
+        return Reading("alone", bare)
+    if RULES.contrast_end.search(rest):
+        part = RULES.contrast_end.sub("", rest)
+        if part and not _ASKS.search(part) and not _foreign(kb, part):
+            return Reading("contrast", part)
+        return Reading("alone", bare)
+    tokens = kb.tokenizer.tokens(rest)
+    if (not tokens or not _ASKS.search(rest) or kb.scope.in_domain(rest, tokens)
+            or kb.scope.unanswered_topics(rest, tokens)
+            or _foreign(kb, RULES.fillers.sub("", rest))):
+        return Reading("alone", bare)  # asks nothing, has its own topic, or names another
+    return Reading("aspect", rest)
+
+
+def _told(kb: KnowledgeBase, text: str) -> bool:
+    """Two clauses that name something ("公司辞退我 要赔N加1吗"): the payer tells a situation
+    of their own, not a part of the last question ("好的 那一个月多少钱" is one)."""
+    return sum(1 for clause in _NOISE.split(RULES.openers.sub("", text.strip()))
+               if _meaningful(kb, clause)) > 1
+
+
+def _foreign(kb: KnowledgeBase, text: str) -> bool:
+    """Does `text` name a word no entry knows ("今天天气", "想想")? Then it is about something
+    else than the last answer, and adding that answer's topic would only hide it."""
+    return bool(_meaningful(kb, text) - kb.retriever.vocabulary)
+
+
+def _meaningful(kb: KnowledgeBase, text: str) -> set[str]:
+    return kb.tokenizer.meaningful(kb.tokenizer.tokens(text))
+
+
+@dataclass(frozen=True)
+class Reread:
+    """A question as the knowledge base is asked it after the previous one, and what the
+    chosen entry must know for the answer to count: every word of the last topic (`topic`)
+    and of the new question (`own`), and one of those the payer named (`named`, "那医保呢")."""
+
+    text: str
+    topic: frozenset[str]
+    named: frozenset[str] = frozenset()
+    other_than: str | None = None  # the last answer's entry: "那比例呢" asks something else
+    own: frozenset[str] = frozenset()  # the new question's words, all of which it must know
+
+
+def topic_words(kb: KnowledgeBase, previous: str) -> list[str]:
+    """What the previous question was about (灵活就业 社保费, 失业金): its social-insurance
+    words (scope.yaml domain_tokens, insurance types), else its meaningful tokens without the
+    aspect it asked (条件, 材料, 多久)."""
+    tokens = kb.tokenizer.tokens(previous)
+    domain = kb.scope.domain_tokens | set(kb.tokenizer.lexicon.facets)
+    aspects = {t for w in RULES.aspect_words for t in kb.tokenizer.tokens(w)}
+    keep = (set(tokens) & domain) or kb.tokenizer.meaningful(tokens) - aspects
+    return list(dict.fromkeys(t for t in tokens if t in keep))
+
+
+def rereadings(kb: KnowledgeBase, how: Reading, previous: str | None) -> list[Reread]:
+    """The ways to ask a question read as `how` after `previous`, best first; none when it
+    stands alone."""
+    if not previous:
+        return []
+    topic = topic_words(kb, previous)
+    if how.kind == "aspect" and topic:
+        own = frozenset(_meaningful(kb, RULES.fillers.sub("", how.rest)))
+        return [Reread(" ".join([*topic, how.rest]), frozenset(topic), own=own)]
+    if how.kind != "contrast":
+        return []
+    part_tokens = kb.tokenizer.tokens(how.rest)
+    named = frozenset(_meaningful(kb, how.rest) or part_tokens)
+    lexicon = kb.tokenizer.lexicon
+    types = lexicon.facets_of(part_tokens)
+    asked = [t for t in kb.tokenizer.canonical_tokens(previous) if t not in lexicon.stopwords]
+    if types:  # "那养老呢": 养老保险 in place of the last type, beside it, or with the last topic
+        part = " ".join(_insurance(kb, lexicon.facets[t]) if t in lexicon.facets else t
+                        for t in part_tokens)
+        named = frozenset(t for t, f in lexicon.facets.items() if f in types)
+        swapped = [t for t in asked if t not in lexicon.facets or lexicon.facets[t] in types]
+        return [Reread(" ".join([*asked, part]), frozenset(), named),
+                Reread(" ".join([*swapped, part]), frozenset(), named),
+                Reread(" ".join([*topic, part]), frozenset(topic), named)]
+    last = kb.ask(previous).entry_id
+    if named & {t for w in RULES.aspect_words for t in kb.tokenizer.tokens(w)}:  # "那比例呢"
+        return [Reread(" ".join([*topic, how.rest]), frozenset(topic), named, last)]
+    return [Reread(" ".join([*asked, how.rest]), frozenset(topic), named, last)]  # "那不满15年呢"
+
+
+def _insurance(kb: KnowledgeBase, facet: str) -> str:
+    """The name of an insurance type (养老 → 养老保险): the first token listed for it."""
+    return next(t for t, f in kb.tokenizer.lexicon.facets.items() if f == facet)
+
+
+def _about(kb: KnowledgeBase, index: int, reread: Reread) -> bool:
+    """Is the entry about the last topic (all its words), what the payer named and every word
+    the payer asked with ("公司注册需要多少钱" is not about 灵活就业 however its 多少钱 matches)?
+    "那比例呢" asks something else than the last answer."""
+    known = kb.retriever.entry_tokens[index]
+    return (kb.entries[index].id != reread.other_than and reread.topic <= known
+            and reread.own <= known and (not reread.named or bool(reread.named & known)))
+
+
+def _answer(kb: KnowledgeBase, reread: Reread) -> KbAnswer | None:
+    """The knowledge base's answer to the reread question when it is about the reread's topic;
+    None when the best entry is about something else (a runner-up is no safer answer)."""
+    answer = kb.ask(reread.text)
+    if answer.declined or not _about(kb, kb.entries.index(kb.by_id[answer.entry_id]), reread):
+        return None
+    return answer
+
+
+@dataclass
+class FollowUp:
+    """An answer read with the previous question: `asked` is the text the knowledge base was
+    asked when the previous topic was used (else None), `topic` what to remember for the next
+    question (None: nothing, the payer moved to a topic no entry answers)."""
+
+    answer: KbAnswer
+    asked: str | None
+    topic: str | None
+
+
+def ask_after(kb: KnowledgeBase, question: str, previous: str | None) -> FollowUp:
+    """The answer to `question` asked after `previous` (the last question answered)."""
+    alone = kb.ask(question)
+    how = reading(kb, question)
+    if not alone.declined and how.kind != "contrast":
+        return FollowUp(alone, None, question)
+    for reread in rereadings(kb, how, previous):
+        answer = _answer(kb, reread)
+        if answer is not None:
+            answer.question = question
+            # "一个月多少钱" keeps the topic; "那医保呢" moves it to 医保
+            return FollowUp(answer, reread.text,
+                            reread.text if how.kind == "contrast" else previous)
+    if not alone.declined:
+        return FollowUp(alone, None, question)
+    # an elliptical question left unanswered keeps the topic; one with its own (公积金) ends it
+    return FollowUp(alone, None, previous if how.kind != "alone" else None)

@@ -1,0 +1,228 @@
+"""Follow-up policy questions: "灵活就业社保怎么交" → "一个月大概多少钱" / "那医保呢" are read with
+the last answered question's topic (knowledge/followup.py, policy.RecentTopics); questions of
+their own, and declines, are read alone exactly as before."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.handlers import policy
+from bot.handlers.base import Context
+from bot.inbound import Inbound
+from knowledge import load_kb
+from knowledge.followup import ask_after
+from tests.test_conversations import Payer
+
+DATA = Path(__file__).resolve().parent / "data"
+FLEXIBLE_PAYMENT = "缴费基数上下限或档次"  # flexible_payment's answer
+FLEXIBLE_ENROL = "可以参加基本养老保险和职工基本医疗保险"  # flexible_enrol's answer
+DECLINE = "这个问题我还不能准确回答"
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb(None)
+
+
+def _pairs(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines() if line]
+
+
+def _score(kb, pairs: list[dict], with_context: bool) -> tuple[int, int, int]:
+    """(right answers, right declines, wrong answers) for the second question of each pair."""
+    right = declined = wrong = 0
+    for pair in pairs:
+        expected = pair["entry_id"]
+        expected = expected if isinstance(expected, list) else [expected]
+        first = kb.ask(pair["first"])
+        previous = pair["first"] if with_context and not first.declined else None
+        answer = ask_after(kb, pair["second"], previous).answer
+        if answer.entry_id in expected:
+            right += expected != [None]
+            declined += expected == [None]
+        else:
+            wrong += not answer.declined
+    return right, declined, wrong
+
+
+@pytest.mark.parametrize("name,least_right", [("kb_followups.jsonl", 26),
+                                              ("kb_followups2.jsonl", 12)])
+def test_follow_ups_are_answered_and_no_decline_becomes_a_wrong_answer(kb, name, least_right):
+    pairs = _pairs(name)
+    alone = _score(kb, pairs, with_context=False)
+    right, declined, wrong = _score(kb, pairs, with_context=True)
+    assert right >= least_right > alone[0]
+    assert declined >= alone[1] and wrong <= alone[2]
+
+
+def test_held_out_set_has_enough_pairs():
+    assert len(_pairs("kb_followups.jsonl")) >= 25
+
+
+SETS = sorted(p.name for p in DATA.glob("kb_*.jsonl") if "followups" not in p.name)
+PREVIOUS = ["灵活就业社保怎么交", "劳动仲裁去哪里申请", "单位不交社保会受到什么处罚",
+            "职工医保由谁交"]
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_single_questions_get_the_same_decision_after_any_previous_topic(kb, name):
+    """The kb sets are single questions: a remembered topic must change none of them (an
+    answer stays, a decline stays a decline with its hotline)."""
+    for row in _pairs(name):
+        alone = kb.ask(row["question"])
+        for previous in PREVIOUS:
+            answer = ask_after(kb, row["question"], previous).answer
+            assert (answer.entry_id, answer.hotline) == (alone.entry_id, alone.hotline), (
+                row["question"], previous)
+
+
+@pytest.mark.parametrize("question", ["医保断了还能报销吗", "社保断了还能报销吗",
+                                      "断缴了3个月，会不会影响医保报销啊", "断保期间住院能报销吗"])
+def test_reimbursement_during_a_lapse_is_answered_by_the_lapse_entry(kb, question):
+    """"医保断了还能报销吗" got what medical insurance pays for in general
+    (medical_reimbursement_scope); the lapse entry says that cover during or after a lapse is
+    set locally (12393)."""
+    answer = kb.ask(question)
+    assert answer.entry_id == "medical_lapse" and "12393" in answer.reply_text()
+
+
+def test_waiting_periods_after_a_lapse_are_still_declined(kb):
+    assert kb.ask("医保断了三个月 再交的话要等多久才能报销").declined
+
+
+def test_a_lapse_without_reimbursement_is_still_answered(kb):
+    assert kb.ask("社保断了有影响吗").entry_id == "flexible_stop"
+
+
+@pytest.mark.parametrize("question", ["公司辞退我 要赔N加1吗", "辞退要给经济补偿吗"])
+def test_severance_pay_is_declined_after_an_arbitration_answer(kb, question):
+    """Read with "劳动仲裁去哪里申请" before it, "公司辞退我 要赔N加1吗" got the time limit for
+    arbitration: severance (劳动合同法) is no aspect any entry answers."""
+    assert ask_after(kb, question, "劳动仲裁去哪里申请").answer.declined
+
+
+# --- the per-payer memory -----------------------------------------------------------------
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_topic_is_forgotten_after_its_minutes():
+    clock = Clock()
+    recent = policy.RecentTopics(size=10, seconds=600, clock=clock)
+    recent.put("a", "灵活就业社保怎么交")
+    clock.now = 599
+    assert recent.get("a") == "灵活就业社保怎么交"
+    clock.now = 601
+    assert recent.get("a") is None
+
+
+def test_the_memory_keeps_the_most_recent_payers_only():
+    recent = policy.RecentTopics(size=2, seconds=600, clock=Clock())
+    for openid in ("a", "b", "c"):
+        recent.put(openid, "滞纳金怎么算")
+    assert recent.get("a") is None and recent.get("c") == "滞纳金怎么算"
+    recent.put("c", None)
+    assert recent.get("c") is None
+
+
+# --- whole conversations ------------------------------------------------------------------
+
+async def test_how_much_after_flexible_employment_gets_the_flexible_answer(bot_server):
+    """"一个月大概多少钱" right after "灵活就业社保怎么交" was declined to 12345."""
+    payer = Payer(bot_server, "fu-how-much")
+    assert FLEXIBLE_PAYMENT in await payer.say("灵活就业社保怎么交")
+    reply = await payer.say("一个月大概多少钱")
+    assert FLEXIBLE_PAYMENT in reply and DECLINE not in reply
+    assert FLEXIBLE_PAYMENT in await payer.say("可以按年交吗")
+
+
+async def test_who_pays_after_maternity_benefits_is_about_maternity_insurance(bot_server):
+    payer = Payer(bot_server, "fu-who-pays")
+    await payer.say("生育保险有哪些待遇")
+    reply = await payer.say("由谁交")
+    assert "生育保险" in reply and DECLINE not in reply
+
+
+async def test_one_payers_topic_is_not_another_payers(bot_server):
+    await Payer(bot_server, "fu-first").say("灵活就业社保怎么交")
+    reply = await Payer(bot_server, "fu-second").say("一个月大概多少钱")
+    assert DECLINE in reply and FLEXIBLE_PAYMENT not in reply
+
+
+async def test_medical_lapse_question_is_not_answered_with_what_insurance_covers(bot_server):
+    payer = Payer(bot_server, "fu-lapse")
+    await payer.say("灵活就业社保怎么交")
+    reply = await payer.say("医保断了还能报销吗")
+    assert "断缴期间看病能否报销" in reply and "药品目录" not in reply
+
+
+# --- the policy handler for messages the classifier reads as a greeting or chit-chat -------
+
+def _context(bot_server, openid: str, message: str) -> Context:
+    services = bot_server.app["dispatcher"].services
+    return Context(inbound=Inbound(openid=openid, kind="text", text=message, msg_id=1),
+                   services=services, text=message)
+
+
+async def _ask(bot_server, openid: str, message: str) -> str:
+    return "\n".join(await policy.ask_policy(_context(bot_server, openid, message)))
+
+
+@pytest.mark.parametrize("message,expected", [("那医保呢", FLEXIBLE_ENROL),
+                                              ("那去哪里办", FLEXIBLE_PAYMENT)])
+async def test_elliptical_follow_ups_reach_the_last_topic(bot_server, message, expected):
+    openid = f"fu-handler-{message}"
+    await _ask(bot_server, openid, "灵活就业社保怎么交")
+    ctx = _context(bot_server, openid, message)
+    assert policy.follows_up(ctx)
+    assert expected in await _ask(bot_server, openid, message)
+
+
+async def test_a_bare_topic_without_a_last_answer_still_asks_for_the_question(bot_server):
+    ctx = _context(bot_server, "fu-bare", "医保呢")
+    assert not policy.follows_up(ctx)
+    assert "医保" in await _ask(bot_server, "fu-bare", "医保呢")
+    assert not policy.follows_up(_context(bot_server, "fu-bare", "你叫什么名字"))
+
+
+@pytest.mark.parametrize("own_topic", ["公积金的话每个月交多少", "养老金几号发"])
+async def test_a_question_with_its_own_topic_ends_the_last_one(bot_server, own_topic):
+    """After a declined question of its own ("公积金…", "养老金几号发") the next short
+    question is not read with the flexible-employment topic from before it."""
+    openid = f"fu-own-{own_topic}"
+    await _ask(bot_server, openid, "灵活就业社保怎么交")
+    assert DECLINE in await _ask(bot_server, openid, own_topic)
+    reply = await _ask(bot_server, openid, "一个月大概多少钱")
+    assert DECLINE in reply and FLEXIBLE_PAYMENT not in reply
+
+
+async def test_a_forgotten_topic_is_not_used(bot_server):
+    await _ask(bot_server, "fu-forget", "灵活就业社保怎么交")
+    policy.forget("fu-forget")
+    assert not policy.follows_up(_context(bot_server, "fu-forget", "那去哪里办"))
+
+
+# --- through the dispatcher: follow-ups the classifier reads as something else --------------
+
+@pytest.mark.parametrize("message,expected", [("那医保呢", FLEXIBLE_ENROL),
+                                              ("那去哪里办", FLEXIBLE_PAYMENT)])
+async def test_a_follow_up_read_as_a_greeting_or_chit_chat_reaches_the_answer(
+        bot_server, message, expected):
+    payer = Payer(bot_server, f"fu-dispatch-{message}")
+    await payer.say("灵活就业社保怎么交")
+    assert expected in await payer.say(message)
+
+
+async def test_a_message_answered_by_another_handler_ends_the_topic(bot_server):
+    payer = Payer(bot_server, "fu-dispatch-forget")
+    await payer.say("灵活就业社保怎么交")
+    await payer.say("进度")
+    reply = await payer.say("一个月大概多少钱")
+    assert FLEXIBLE_PAYMENT not in reply
