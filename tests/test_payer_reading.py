@@ -155,3 +155,15 @@ async def test_a_complaint_beside_a_tried_hotline_is_filed(platform, config):
     reply = await say(platform, openid, "12345打了没人管，宏达电子厂欠了我一年社保")
     assert "之前没能帮到您" not in reply
     assert await in_form(config, openid)
+
+
+@pytest.mark.parametrize("message,expected", [
+    ("谢谢闺女", "不客气"),
+    ("辛苦了同志", "不客气"),
+    ("怎么不回我", "我在"),
+    ("怎么没回复", "我在"),
+])
+async def test_thanks_with_a_form_of_address_and_nudges_get_a_fitting_reply(
+        platform, message, expected):
+    reply = await say(platform, _id(message), message)
+    assert expected in reply and NOT_UNDERSTOOD not in reply

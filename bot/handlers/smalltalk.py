@@ -19,8 +19,14 @@ from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, prog
 from bot.texts import text
 from routing.notices import status_label
 
-THANKS = re.compile(r"^(谢谢|多谢|感谢|谢了|辛苦了|好的谢谢|谢谢你|谢谢您|thanks?|thank you)"
-                    r"[!！。.~～啦了哈呀]*$", re.IGNORECASE)
+
+def _words(key: str) -> str:
+    return "|".join(re.escape(w) for w in sorted(WORDS[key], key=len, reverse=True))
+
+
+THANKS = re.compile(f"^({_words('thanks_vocatives')})*[,，\\s]*({_words('thanks_words')})"
+                    f"([,，\\s]*({_words('thanks_vocatives')}))*[!！。.~～\\s]*$", re.IGNORECASE)
+NUDGE = re.compile(WORDS["nudges"])
 # "你是机器人吗", "是真人吗", "你是AI吧": the payer asks who answers.
 BOT_QUESTION = re.compile(r"(机器人|是真人|是不是人|是人吗|是人工吗|人工智能|自动回复|\bai\b)",
                           re.IGNORECASE)
@@ -138,6 +144,8 @@ async def fallback(ctx: Context) -> list[str]:
         return await progress(ctx)  # "Z Y 2026 1126 0001": a number is a progress check
     if THANKS.match(message):
         return [text("thanks")]
+    if NUDGE.match(message):
+        return [text("nudge")]
     if is_courtesy(message):
         return [text("greet")]  # "你好，谢谢", "hello 请问一下": a hello, not a riddle
     topic = vague_topic(message)
