@@ -161,7 +161,7 @@ async def test_a_complaint_beside_a_tried_hotline_is_filed(platform, config):
     ("谢谢闺女", "不客气"),
     ("辛苦了同志", "不客气"),
     ("怎么不回我", "我在"),
-    ("怎么没回复", "我在"),
+    ("为啥不回我呀", "我在"),
 ])
 async def test_thanks_with_a_form_of_address_and_nudges_get_a_fitting_reply(
         platform, message, expected):
