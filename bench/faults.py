@@ -10,7 +10,10 @@ scenario does not apply, e.g. ``db_locked`` off SQLite); exit status 1 if any fa
 process started here is stopped before exit (SIGTERM, then SIGKILL of its process group).
 
 Scenarios: ``load_3000``, ``same_message_3x``, ``kill9_mid_dialogue``,
-``kill9_mid_delivery``, ``webhook_outage``, ``db_locked``.
+``kill9_mid_delivery``, ``webhook_outage``, ``db_locked``, ``kill9_one_worker``,
+``kill9_parent``, ``pg_restart`` (only with a PostgreSQL ``--database-url`` and
+``pg_ctlcluster`` on this machine: it restarts the server, so give it a database of its own,
+e.g. ``disputebot_faults``).
 
 Isolation: with the default (SQLite) each scenario gets a fresh database file in a temporary
 folder. With ``--database-url`` all scenarios share that database (use one of its own, never
@@ -156,14 +159,17 @@ class Env:
             self.cfg_path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
         return self.cfg_path
 
-    async def start_server(self) -> Server:
+    async def start_server(self, workers: int = 1, port: int | None = None) -> Server:
         self.starts += 1
         env = {**os.environ, "DISPUTEBOT_CONFIG": str(self.config_file()),
                "DATABASE_URL": self.database_url, "WECHAT_API_BASE": self.api_base,
                "WECOM_WEBHOOK_BASE": self.hook_base, "PYTHONUNBUFFERED": "1"}
         env.pop("METRICS_TOKEN", None)
-        argv = [sys.executable, "-m", "bot.cli", "serve", "--port", str(free_port())]
-        server = Server(f"{self.name}#{self.starts}", argv, int(argv[-1]), env,
+        port = port or free_port()
+        argv = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)]
+        if workers > 1:
+            argv += ["--workers", str(workers)]
+        server = Server(f"{self.name}#{self.starts}", argv, port, env,
                         self.workdir / f"{self.name}-{self.starts}.log")
         server.start()
         SERVERS.append(server)
@@ -698,6 +704,331 @@ async def db_locked(env: Env, cfg, http, hold: float = 3.0, name: str = "db_lock
     verdict(name, problems, detail)
 
 
+# --- 7/8/9. several workers, database restart ----------------------------------------------
+
+PG_CLUSTER = ("15", "main")  # pg_ctlcluster VERSION NAME restart
+
+
+def children(pid: int) -> set[int]:
+    """Live (not zombie) processes whose parent is ``pid``: the workers of ``serve``."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            state, ppid = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[:2]
+        except OSError:
+            continue
+        if int(ppid) == pid and state != "Z":
+            found.add(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def listens_on(pid: int, port: int) -> bool:
+    """``pid`` holds a listening socket on ``port`` (SO_REUSEPORT: one per worker)."""
+    inodes = set()
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+                inodes.add(f"socket:[{fields[9]}]")
+    try:
+        return any(os.readlink(fd) in inodes for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+
+
+def serving(server: Server, workers: int) -> set[int]:
+    """The workers, once ``workers`` of them listen (else an empty set)."""
+    now = children(server.pid)
+    ok = len(now) == workers and all(listens_on(p, server.port) for p in now)
+    return now if ok else set()
+
+
+@dataclass
+class Message:
+    """One payer message as the platform delivers it: resent (same MsgId) when a try fails
+    or gets no answer within 5 s, 3 tries in all."""
+
+    openid: str
+    text: str
+    at: float = 0.0
+    tries: list = field(default_factory=list)  # (HTTP status or error name, seconds)
+    reply: str | None = None
+    done_at: float = 0.0
+
+    @property
+    def delivered(self) -> bool:
+        return any(status == 200 for status, _ in self.tries)
+
+
+async def wechat_post(platform: Platform, msg: Message) -> Message:
+    xml = text_xml(msg.openid, msg.text)
+    msg.at = time.monotonic()
+    for _ in range(3):
+        t = time.monotonic()
+        try:
+            delivery = await asyncio.wait_for(platform.post(xml), PLATFORM_TIMEOUT)
+            msg.tries.append((delivery.status, round(time.monotonic() - t, 2)))
+            if delivery.status == 200:
+                msg.reply = delivery.reply
+                break
+        except asyncio.TimeoutError:
+            msg.tries.append(("timeout", PLATFORM_TIMEOUT))
+        except (aiohttp.ClientError, OSError) as exc:
+            msg.tries.append((exc.__class__.__name__, round(time.monotonic() - t, 2)))
+        await asyncio.sleep(max(0.0, t + PLATFORM_TIMEOUT - time.monotonic()))
+    msg.done_at = time.monotonic()
+    return msg
+
+
+@dataclass
+class Load:
+    """Payers writing for ``seconds`` (greetings, policy questions, progress; the first
+    ``filers`` file a case first), each waiting for the answer before the next message."""
+
+    env: Env
+    platform: Platform
+    prefix: str
+    seconds: float
+    payers: int = 120
+    concurrency: int = 16
+    filers: int = 4
+    pause: float = 0.02
+    log: list = field(default_factory=list)
+    cases: list = field(default_factory=list)
+    failures: list = field(default_factory=list)
+    stopped: bool = False  # lanes finish the message they are on, then stop
+
+    async def say(self, openid: str, text: str) -> str | None:
+        msg = Message(openid, text)
+        self.log.append(msg)
+        await wechat_post(self.platform, msg)
+        return msg.reply
+
+    async def run(self) -> None:
+        questions = [row["question"] for row in read_jsonl(DATA / "kb_heldout.jsonl")]
+        rng = random.Random(11)
+        end = time.monotonic() + self.seconds
+        turn = iter(range(10**9))
+
+        async def lane(slot: int) -> None:
+            if slot < self.filers:
+                openid = f"{self.prefix}-filer-{slot}"
+                case_no, _, last = await file_case(self.platform, openid, 4000 + slot,
+                                                   say=lambda text: self.say(openid, text))
+                (self.cases if case_no else self.failures).append(case_no or last[:40])
+            while time.monotonic() < end and not self.stopped:
+                openid = f"{self.prefix}-{next(turn) % self.payers:04d}"
+                text = rng.choice([rng.choice(GREETINGS), rng.choice(questions),
+                                   rng.choice(PROGRESS)])
+                await self.say(openid, text)
+                await asyncio.sleep(self.pause)
+
+        await asyncio.gather(*(lane(i) for i in range(self.concurrency)))
+
+    def late_ok(self, msg: Message) -> bool:
+        return any(a >= msg.at for a in self.env.fake_api.arrivals.get(msg.openid, ()))
+
+    async def outcome(self) -> tuple[list[str], str]:
+        """(problems, detail) once late answers had time to arrive."""
+        waiting = [m for m in self.log if m.delivered and not m.reply]
+        await settle(lambda: all(self.late_ok(m) for m in waiting), 15)
+        await asyncio.sleep(1.0)
+        statuses = Counter(str(s) for m in self.log for s, _ in m.tries)
+        given_up = [m for m in self.log if not m.delivered]
+        silent = [m for m in waiting if not self.late_ok(m)]
+        sorry = sum(1 for m in self.log if m.reply and SORRY_MARK in m.reply)
+        resent = sum(1 for m in self.log if len(m.tries) > 1)
+        rows = await db_rows(self.env.database_url,
+                             select(ProcessedMessage.state, func.count())
+                             .where(ProcessedMessage.key.like(f"%{self.prefix}-%"))
+                             .group_by(ProcessedMessage.state))
+        states = dict(rows)
+        dup_cs = 0
+        for openid in {m.openid for m in self.log}:
+            texts = Counter(t for t in self.env.fake_api.texts_to(openid)
+                            if not CASE_NO.search(t))
+            excess = sum(n - 1 for n in texts.values() if n > 1)
+            asked = Counter(m.text for m in waiting if m.openid == openid)
+            dup_cs += max(0, excess - sum(n - 1 for n in asked.values() if n > 1))
+        cards = [r for r in await webhook_expectations(self.env) if r[2] in self.cases]
+        twice = [k for k, n in Counter((r[1], r[2]) for r in cards).items() if n > 1]
+        problems = []
+        if given_up:
+            problems.append(f"{len(given_up)} messages never got a 200 in 3 tries "
+                            f"(lost): {[m.tries for m in given_up[:3]]}")
+        if silent:
+            problems.append(f"{len(silent)} messages got 200 'success' and never an answer "
+                            f"(lost): tries {[m.tries for m in silent[:3]]}")
+        bad = {s: n for s, n in statuses.items() if s.isdigit() and s not in ("200", "503")}
+        if bad:
+            problems.append(f"HTTP {bad}")
+        if sorry:
+            problems.append(f"{sorry} apology replies (handler failed)")
+        if self.failures or len(self.cases) != self.filers:
+            problems.append(f"filings failed: {self.failures[:2]}")
+        if twice:
+            problems.append(f"cases registered or carded twice: {twice[:2]}")
+        if dup_cs:
+            problems.append(f"{dup_cs} duplicate customer-service texts")
+        detail = (f"{len(self.log)} msgs, tries {dict(statuses)}, {resent} resent, "
+                  f"{len(waiting)} answered late by CS, lost {len(given_up) + len(silent)}, "
+                  f"dedup rows {states} ('processing' = a claim nobody finishes: a dead "
+                  f"worker's or an outcome write that failed), {len(self.cases)}/"
+                  f"{self.filers} filings, "
+                  f"duplicate CS texts {dup_cs}")
+        return problems, detail
+
+
+async def kill9_one_worker(env: Env, cfg, http, seconds: float = 12.0,
+                           rounds: int = 3) -> None:
+    """``rounds`` kills, each when most payers wait for an answer (so the victim is likely
+    to hold messages it claimed and not yet answered), after the last replacement listens."""
+    name = "kill9_one_worker"
+    server = await env.start_server(workers=2)
+    if not await settle(lambda: serving(server, 2), 30):
+        raise RuntimeError(f"two workers never listened; see {server.log_path}")
+    load = Load(env, platform_for(http, server, cfg), "o-fault-kworker", seconds)
+    kills: list[dict] = []
+
+    def busy() -> bool:
+        return sum(1 for m in load.log[-64:] if not m.tries) >= load.concurrency // 4
+
+    async def kill_one() -> None:
+        await settle(lambda: len(load.log) >= 300, seconds)
+        for _ in range(rounds):
+            before = serving(server, 2)
+            if not before or not await settle(busy, 5, 0.002):
+                break
+            victim = min(before)
+            os.kill(victim, signal.SIGKILL)
+            kill = {"victim": victim, "at_msgs": len(load.log), "at": time.monotonic()}
+            kills.append(kill)
+            if not await settle(lambda v=victim: (now := serving(server, 2)) and v not in now,
+                                30, 0.05):
+                break
+            kill["replaced"] = time.monotonic() - kill["at"]
+            await asyncio.sleep(1.0)
+
+    await asyncio.gather(load.run(), kill_one())
+    problems, detail = await load.outcome()
+    now = serving(server, 2)
+    graceful_stop(server)
+    logged = [line for line in server.log_path.read_text(errors="replace").splitlines()
+              if "worker died" in line]
+    if len(kills) != rounds or any("replaced" not in k for k in kills):
+        problems.append(f"{len(kills)} kills, replaced: {[k.get('replaced') for k in kills]} "
+                        f"(workers now {sorted(now)})")
+    unlogged = [k["victim"] for k in kills if not any(
+        f'"worker":{k["victim"]}' in line and "SIGKILL" in line for line in logged)]
+    if unlogged:
+        problems.append(f"deaths not logged: {unlogged}")
+    replaced = ", ".join(f"{k.get('replaced', float('nan')):.1f}" for k in kills)
+    detail = (f"--workers 2, {len(kills)} × kill -9 of a worker with payers waiting "
+              f"(after {[k['at_msgs'] for k in kills]} msgs); replacement listening "
+              f"{replaced} s later; " + detail
+              + f"; log: {logged[-1][logged[-1].find('event') - 1:][:110] if logged else '-'}")
+    verdict(name, problems, detail)
+
+
+async def kill9_parent(env: Env, cfg, http) -> None:
+    name = "kill9_parent"
+    server = await env.start_server(workers=2)
+    if not await settle(lambda: serving(server, 2), 30):
+        raise RuntimeError(f"two workers never listened; see {server.log_path}")
+    workers = serving(server, 2)
+    load = Load(env, platform_for(http, server, cfg), "o-fault-kparent", 60.0, filers=0,
+                concurrency=8, pause=0.05)
+    running = asyncio.create_task(load.run())
+    await settle(lambda: len(load.log) >= 100, 10)
+    in_flight = [m for m in load.log if not m.done_at]
+    os.kill(server.pid, signal.SIGKILL)
+    killed_at = time.monotonic()
+    await asyncio.to_thread(server.proc.wait, 10)
+    gone = await settle(lambda: not any(alive(p) for p in workers), 10, 0.05)
+    took = time.monotonic() - killed_at
+    left = [p for p in workers if alive(p)]
+    graceful_stop(server)  # reaps the group; the measurement is done
+    restarted = await env.start_server(workers=2, port=server.port)
+    restart_took = time.monotonic() - killed_at
+    load.platform = platform_for(http, restarted, cfg)
+    load.stopped = True
+    await running
+    reply = await platform_for(http, restarted, cfg).say("o-fault-kparent-after", "查询进度")
+    problems, detail = await load.outcome()
+    # The platform gives up after 3 tries in 10 s: no bot can answer while none listens.
+    unheard = sum(1 for m in load.log if not m.delivered)
+    problems = [p for p in problems if "never got a 200" not in p]
+    graceful_stop(restarted)
+    if not gone:
+        problems.insert(0, f"workers {left} still running {took:.1f} s after the kill")
+    if not reply or SORRY_MARK in reply:
+        problems.append(f"restart on port {server.port} answered {reply!r}")
+    drained = sum(1 for m in in_flight if m.tries and m.tries[0][0] == 200)
+    refused = [m for m in load.log if m.delivered and len(m.tries) > 1]
+    detail = (f"--workers 2, kill -9 of the parent: both workers gone {took:.1f} s later "
+              f"(PR_SET_PDEATHSIG → graceful stop); {len(in_flight)} posts in flight at the "
+              f"kill, {drained} of them answered by the orphaned workers; restart on the "
+              f"same port serving {restart_took:.1f} s after the kill; {len(refused)} msgs "
+              f"refused meanwhile were answered on a resend, {unheard} given up by the "
+              f"platform; " + detail)
+    verdict(name, problems, detail)
+
+
+async def pg_restart(env: Env, cfg, http, seconds: float = 14.0) -> None:
+    name = "pg_restart"
+    if is_sqlite(env.database_url) or not shutil.which("pg_ctlcluster"):
+        report("SKIP", name, "needs --database-url on PostgreSQL and pg_ctlcluster")
+        return
+    server = await env.start_server(workers=2)
+    if not await settle(lambda: serving(server, 2), 30):
+        raise RuntimeError(f"two workers never listened; see {server.log_path}")
+    load = Load(env, platform_for(http, server, cfg), "o-fault-pgrestart", seconds)
+    seen: dict = {}
+
+    async def restart() -> None:
+        await settle(lambda: len(load.log) >= 300, seconds)
+        seen["at"] = time.monotonic()
+        done = await asyncio.to_thread(subprocess.run, ["pg_ctlcluster", *PG_CLUSTER,
+                                       "restart"], capture_output=True, text=True)
+        seen["restart"] = time.monotonic() - seen["at"]
+        seen["rc"] = done.returncode
+        while time.monotonic() - seen["at"] < 30:
+            try:
+                async with http.get(f"http://127.0.0.1:{server.port}/healthz") as resp:
+                    if resp.status == 200:
+                        seen["healthy"] = time.monotonic() - seen["at"]
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+
+    await asyncio.gather(load.run(), restart())
+    problems, detail = await load.outcome()
+    after = [m for m in load.log if m.at > seen.get("at", 0) + seen.get("healthy", 99)]
+    answered_after = sum(1 for m in after if m.reply or load.late_ok(m))
+    graceful_stop(server)
+    if seen.get("rc") != 0:
+        problems.append(f"pg_ctlcluster restart exited {seen.get('rc')}")
+    if "healthy" not in seen:
+        problems.append("/healthz never 200 again")
+    if not after or answered_after != len(after):
+        problems.append(f"after recovery {answered_after}/{len(after)} answered")
+    detail = (f"--workers 2, pg_ctlcluster {' '.join(PG_CLUSTER)} restart after 300 msgs "
+              f"(took {seen.get('restart', float('nan')):.1f} s), /healthz 200 again "
+              f"{seen.get('healthy', float('nan')):.1f} s after it began, {answered_after}/"
+              f"{len(after)} answered after that without a bot restart; " + detail)
+    verdict(name, problems, detail)
+
+
 # --- main ------------------------------------------------------------------------------
 
 SCENARIOS = {
@@ -709,6 +1040,9 @@ SCENARIOS = {
     "db_locked": db_locked,
     # Held beyond the platform's 5 s wait: WeChat resends the same message while it is locked.
     "db_locked_7s": lambda env, cfg, http: db_locked(env, cfg, http, 7.0, "db_locked_7s"),
+    "kill9_one_worker": kill9_one_worker,
+    "kill9_parent": kill9_parent,
+    "pg_restart": pg_restart,
 }
 
 

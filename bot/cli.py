@@ -5,14 +5,20 @@ import argparse
 import asyncio
 import errno
 import os
+import signal
+import socket
 import sys
+from collections.abc import Callable
 
 from bot.config import Config, ConfigError, load_config
 from bot.logging_setup import setup_logging
 from bot.store.db import is_sqlite
 
+LISTEN_ERRORS = (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES)
 
-def _run_worker(config: Config, reuse_port: bool, models=None) -> None:
+
+def _run_worker(config: Config, reuse_port: bool, models=None,
+                listening: Callable[[], None] = lambda: None) -> None:
     """uvloop: its cross-thread wake-ups are what every aiosqlite query pays for."""
     import uvloop
     from aiohttp import web
@@ -21,26 +27,76 @@ def _run_worker(config: Config, reuse_port: bool, models=None) -> None:
 
     loop = uvloop.new_event_loop()
     asyncio.set_event_loop(loop)
+    app = build_app(config, models=models)
+    app.on_startup.append(_stop_once)
+
+    def listening_now(_msg: str) -> None:
+        print(f"disputebot listening on http://{config.host}:{config.port}/wechat")
+        listening()
+
     try:
-        web.run_app(build_app(config, models=models), host=config.host, port=config.port,
-                    access_log=None, reuse_port=reuse_port, loop=loop,
-                    print=lambda msg: print(f"disputebot listening on "
-                                            f"http://{config.host}:{config.port}/wechat"))
+        web.run_app(app, host=config.host, port=config.port, access_log=None,
+                    reuse_port=reuse_port, loop=loop, print=listening_now)
     except OSError as exc:
-        if exc.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+        if exc.errno not in LISTEN_ERRORS:
             raise
-        print(f"disputebot: cannot listen on {config.host}:{config.port}: "
-              f"{os.strerror(exc.errno)} (set PORT or server.port)", file=sys.stderr)
+        _cannot_listen(config, exc.errno)
         raise SystemExit(1) from None
+
+
+async def _stop_once(_app) -> None:
+    """aiohttp's handlers raise GracefulExit on every SIGTERM/SIGINT: a second one (Ctrl-C
+    reaches the workers and the parent forwards SIGTERM) would cut the drain short. After
+    the first, the process has STOP_TIMEOUT to finish, then SIGALRM ends it."""
+    from aiohttp.web_runner import GracefulExit
+
+    from bot.supervisor import STOP_TIMEOUT
+
+    stopping = False
+
+    def stop() -> None:
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            signal.alarm(int(STOP_TIMEOUT))
+            raise GracefulExit()
+
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop)
+
+
+def _cannot_listen(config: Config, code: int) -> None:
+    print(f"disputebot: cannot listen on {config.host}:{config.port}: "
+          f"{os.strerror(code)} (set PORT or server.port)", file=sys.stderr)
+
+
+def _port_free(config: Config) -> bool:
+    """Bound once before forking (as the workers bind: SO_REUSEPORT), so a port in use
+    stops ``--workers N`` with one line instead of N failing workers."""
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        try:
+            probe.bind((config.host, config.port))
+        except OSError as exc:
+            if exc.errno not in LISTEN_ERRORS:
+                raise
+            _cannot_listen(config, exc.errno)
+            return False
+    return True
 
 
 def _serve(args, config: Config) -> int:
     """One process, or ``--workers N`` processes sharing the port (SO_REUSEPORT) and all
-    state through the database."""
+    state through the database, kept running by :mod:`bot.supervisor`."""
     from bot.store.migrate import upgrade
 
     if args.port is not None:
         config.port = args.port
+    if args.workers > 1 and not _port_free(config):
+        return 1
     if is_sqlite(config.database_url):
         upgrade(config.database_url)
     import gc
@@ -55,25 +111,10 @@ def _serve(args, config: Config) -> int:
     if args.workers <= 1:
         _run_worker(config, reuse_port=False, models=models)
         return 0
-    import multiprocessing
-    import signal
+    from bot.supervisor import Supervisor
 
-    context = multiprocessing.get_context("fork")
-    workers = [context.Process(target=_run_worker, args=(config, True, models), daemon=False)
-               for _ in range(args.workers)]
-    for worker in workers:
-        worker.start()
-
-    def stop(signum, _frame):
-        for worker in workers:
-            if worker.is_alive():
-                worker.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    for worker in workers:
-        worker.join()
-    return max((w.exitcode or 0) for w in workers)
+    return Supervisor(lambda listening: _run_worker(config, True, models, listening),
+                      args.workers).run()
 
 
 def _db_upgrade(args, config: Config) -> int:

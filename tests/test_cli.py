@@ -61,6 +61,24 @@ def test_a_port_in_use_stops_with_one_line(tmp_path):
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
 
 
+def test_a_port_in_use_stops_several_workers_with_one_line(tmp_path):
+    """Checked once by the parent before forking, not by each worker in turn."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--workers", "2",
+                         env={"PORT": str(port),
+                              "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"})
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0] == (f"disputebot: cannot listen on 127.0.0.1:{port}: Address already in "
+                        f"use (set PORT or server.port)")
+
+
 def test_missing_token_is_named():
     with pytest.raises(ConfigError, match="wechat.token"):
         load_config(env={"WECHAT_TOKEN": ""}, path=_config_without_token())

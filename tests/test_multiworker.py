@@ -8,6 +8,7 @@ receives then shows how often a message was handled and how often a token was fe
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -34,14 +35,16 @@ def _free_port() -> int:
 class Worker:
     """One ``disputebot serve`` subprocess; its output goes to a file for failure reports."""
 
-    def __init__(self, name: str, env: dict, tmp_path: Path, extra: tuple[str, ...] = ()):
+    def __init__(self, name: str, env: dict, tmp_path: Path, extra: tuple[str, ...] = (),
+                 port: int | None = None):
         self.name = name
-        self.port = _free_port()
+        self.port = port or _free_port()
         self.log_path = tmp_path / f"{name}.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "serve", "--port", str(self.port), *extra],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            start_new_session=True,  # Ctrl-C of the terminal: SIGINT to the whole group
         )
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -159,3 +162,145 @@ async def test_serve_with_two_workers_on_one_port_handles_each_message_once(
         assert all(len(fake_api.texts_to(f"o-pool-{i}")) == 1 for i in range(6))
     finally:
         await server.stop()
+
+
+# --- the parent of ``serve --workers N`` supervises its workers ---------------------------
+
+def _children(pid: int) -> set[int]:
+    """Live (not zombie) processes whose parent is ``pid``, from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            state, ppid = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+        except OSError:
+            continue
+        if int(ppid) == pid and state != "Z":
+            found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _listens_on(pid: int, port: int) -> bool:
+    """Whether ``pid`` holds a listening TCP socket on ``port`` (SO_REUSEPORT: each worker
+    has its own)."""
+    inodes = set()
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+                inodes.add(fields[9])
+    try:
+        links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+    except OSError:
+        return False
+    return any(link == f"socket:[{inode}]" for link in links for inode in inodes)
+
+
+async def _until(predicate, timeout: float) -> bool:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() >= end:
+            return False
+        await asyncio.sleep(0.1)
+    return True
+
+
+async def _two_workers_listening(server: Worker, http) -> set[int]:
+    await server.ready(http)
+    assert await _until(lambda: len(_children(server.proc.pid)) == 2
+                        and all(_listens_on(p, server.port)
+                                for p in _children(server.proc.pid)), START_TIMEOUT), \
+        server.output()
+    return _children(server.proc.pid)
+
+
+async def test_a_worker_killed_with_kill_9_is_replaced_and_the_replacement_serves(
+        config, http, tmp_path):
+    server = Worker("supervised", _late_reply_env(config, tmp_path), tmp_path,
+                    ("--workers", "2"))
+    try:
+        first = await _two_workers_listening(server, http)
+        victim = min(first)
+        os.kill(victim, signal.SIGKILL)
+
+        def replaced() -> bool:
+            now = _children(server.proc.pid)
+            return len(now) == 2 and victim not in now and all(
+                _listens_on(p, server.port) for p in now - first)
+
+        assert await _until(replaced, START_TIMEOUT), server.output()
+        [new] = _children(server.proc.pid) - first
+        async with http.get(server.url + "/healthz") as resp:
+            assert resp.status == 200
+        died = [line for line in server.output().splitlines() if "worker died" in line]
+        assert len(died) == 1 and f'"worker":{victim}' in died[0]
+        assert "SIGKILL" in died[0]
+
+        server.proc.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(server.proc.wait, 30) == 0
+        assert not any(_alive(p) for p in _children(server.proc.pid) | {new})
+    finally:
+        await server.stop()
+
+
+async def test_no_worker_outlives_a_kill_9_of_the_parent(config, http, tmp_path):
+    server = Worker("orphans", _late_reply_env(config, tmp_path), tmp_path, ("--workers", "2"))
+    try:
+        workers = await _two_workers_listening(server, http)
+        os.kill(server.proc.pid, signal.SIGKILL)
+        await asyncio.to_thread(server.proc.wait, 10)
+        assert await _until(lambda: not any(_alive(p) for p in workers), 10), \
+            f"workers {[p for p in workers if _alive(p)]} still running"
+        again = Worker("orphans-restart", _late_reply_env(config, tmp_path), tmp_path,
+                       ("--workers", "2"), port=server.port)
+        try:
+            await again.ready(http)
+        finally:
+            await again.stop()
+    finally:
+        for pid in workers:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        await server.stop()
+
+
+async def test_ctrl_c_stops_the_parent_and_its_workers_with_status_0(config, http, tmp_path):
+    """The terminal sends SIGINT to every process of the group; the parent forwards SIGTERM
+    too: a worker's second signal must not cut its shutdown short."""
+    server = Worker("ctrl-c", _late_reply_env(config, tmp_path), tmp_path, ("--workers", "2"))
+    try:
+        workers = await _two_workers_listening(server, http)
+        os.killpg(server.proc.pid, signal.SIGINT)
+        assert await asyncio.to_thread(server.proc.wait, 30) == 0, server.output()
+        assert not any(_alive(p) for p in workers)
+        assert "Traceback" not in server.output()
+    finally:
+        await server.stop()
+
+
+def test_workers_that_keep_dying_at_start_make_the_parent_give_up_with_one_line():
+    """A worker that exits before it listens (here at once, status 3) is a start failure:
+    the parent gives up after a few instead of restarting them in a tight loop."""
+    code = ("import sys; from bot.logging_setup import setup_logging; setup_logging(); "
+            "from bot.supervisor import Supervisor; "
+            "sys.exit(Supervisor(lambda listening: sys.exit(3), 2).run())")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=30, check=False)
+    assert result.returncode == 1
+    logged = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    plain = [line for line in result.stderr.splitlines() if line.strip()
+             and not line.startswith("{")]
+    assert len(plain) == 1, result.stderr
+    assert "giving up" in plain[0] and "exit code 3" in plain[0]
+    started = [e for e in logged if e["event"] == "worker started"]
+    assert 2 < len(started) <= 4, result.stderr
+    assert all(e["status"] == "exit code 3" for e in logged if "died" in e["event"])
