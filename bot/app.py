@@ -127,8 +127,10 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
                                       TokenStore(sessionmaker))
         services.extra["wechat_api"] = app["wechat_api"]
         purger = asyncio.create_task(purge_seen_messages(gateway_dedup))
+        renewer = asyncio.create_task(gateway.renew_claims())
         yield
         purger.cancel()
+        renewer.cancel()
         await gateway.drain()
         await batch.close()
         await http.close()

@@ -14,7 +14,10 @@ import time
 from collections.abc import Awaitable, Callable
 from xml.parsers.expat import ExpatError
 
+import aiohttp
 from aiohttp import web
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
@@ -25,7 +28,7 @@ from bot.inbound import Inbound, from_wechat
 from bot.metrics import observe_handler_error, observe_late_reply
 from bot.privacy import hash_openid
 from bot.reply_split import split_reply
-from bot.store.dedup import DedupStore
+from bot.store.dedup import RENEW_SECONDS, DedupStore
 
 log = logging.getLogger("disputebot.gateway")
 
@@ -35,7 +38,18 @@ SORRY = "抱歉，系统刚才开了个小差，请稍后再发一次。您已�
 
 
 class StoreUnavailable(Exception):
-    """The database cannot record the message: answer 503 so the platform resends it."""
+    """The database cannot record or handle the message: answer 503 so the platform
+    resends it."""
+
+
+def database_down(exc: BaseException) -> bool:
+    """A lost or refused database connection (a restart, a network cut), as opposed to a
+    bug: the message is worth handling again when the platform resends it."""
+    if isinstance(exc, aiohttp.ClientError):
+        return False
+    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout | OSError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def _signature(*parts: str) -> str:
@@ -167,6 +181,10 @@ class Gateway:
         task.add_done_callback(self._background.discard)
         try:
             texts = await asyncio.wait_for(asyncio.shield(task), budget)
+        except StoreUnavailable:
+            self._settle(key, future, None)
+            await self._dedup.release(key)
+            raise
         except asyncio.TimeoutError:
             observe_late_reply()
             log.info("reply late for %s, sending via customer-service API",
@@ -183,7 +201,9 @@ class Gateway:
     async def _run(self, inbound: Inbound) -> list[str]:
         try:
             texts = await self._handle(inbound)
-        except Exception:
+        except Exception as exc:
+            if database_down(exc):
+                raise StoreUnavailable from exc
             log.exception("handler failed for %s", hash_openid(inbound.openid))
             observe_handler_error()
             texts = [SORRY]
@@ -193,7 +213,14 @@ class Gateway:
         return chunks
 
     def _deliver_late(self, inbound: Inbound, key: str, task: asyncio.Task, future) -> None:
-        texts = task.result() if not task.cancelled() else []
+        """The platform got ``success`` already and will not resend: whatever happened, the
+        payer hears the answer (or, the database having failed meanwhile, the apology)."""
+        if task.cancelled():
+            texts = []
+        elif task.exception() is not None:
+            texts = [SORRY]
+        else:
+            texts = task.result()
 
         async def finish() -> None:
             await self._record(key, "deferred")
@@ -220,6 +247,16 @@ class Gateway:
         task = asyncio.create_task(coro)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    async def renew_claims(self, every: float = RENEW_SECONDS) -> None:
+        """Renew the claims of the messages in flight, so no other worker takes them over
+        (:data:`bot.store.dedup.LEASE`)."""
+        while True:
+            await asyncio.sleep(every)
+            try:
+                await self._dedup.renew(list(self._inflight))
+            except Exception as exc:  # noqa: BLE001 - retried at the next round
+                log.warning("renewing message claims failed (%s)", exc.__class__.__name__)
 
     async def drain(self) -> None:
         """Let late replies finish before shutdown."""

@@ -308,3 +308,63 @@ async def test_database_down_asks_the_platform_to_resend(aiohttp_server, http, c
     server = await aiohttp_server(build_app(broken, models=(None, None)))
     delivery = await make_platform(http, server, config).post(text_xml(OPENID, "你好"))
     assert delivery.status == 503
+
+
+# --- claims are leases: a dead worker's message is handled by the resend ------------------
+
+async def _claim_left_by(config, key: str, age_seconds: float) -> None:
+    """A ``processing`` claim as a worker leaves it when it is killed after claiming."""
+    from datetime import timedelta
+
+    from bot.store.models import utcnow
+
+    engine = make_engine(config.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            session.add(ProcessedMessage(key=key, state="processing",
+                                         created_at=utcnow() - timedelta(seconds=age_seconds)))
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def test_a_claim_nobody_renewed_is_taken_over_by_the_resend(gateway_with, config):
+    from bot.store.dedup import LEASE
+
+    handler = CountingHandler()
+    platform, _ = await gateway_with(handler)
+    await _claim_left_by(config, f"{OPENID}:5150", LEASE.total_seconds() + 1)
+    delivery = await platform.post(text_xml(OPENID, "dead worker's message", msg_id=5150))
+    assert delivery.reply == "好的" and handler.calls == 1
+
+
+async def test_a_renewed_claim_is_not_taken_over(gateway_with, config):
+    from bot.store.dedup import LEASE
+
+    handler = CountingHandler()
+    platform, gateway = await gateway_with(handler, budget=0.3)
+    key = f"{OPENID}:5151"
+    await _claim_left_by(config, key, LEASE.total_seconds() + 1)
+    await gateway._dedup.renew([key])  # what the live owner's renewal loop does
+    delivery = await platform.post(text_xml(OPENID, "live worker's message", msg_id=5151))
+    assert handler.calls == 0 and delivery.body == "success"
+
+
+async def test_a_database_failure_in_the_handler_is_a_503_and_the_resend_is_handled(
+        gateway_with):
+    from sqlalchemy.exc import OperationalError
+
+    calls = []
+
+    async def flaky(inbound):
+        calls.append(inbound.msg_id)
+        if len(calls) == 1:
+            raise OperationalError("SELECT 1", {}, ConnectionRefusedError("restarting"))
+        return ["好的"]
+
+    platform, _ = await gateway_with(flaky)
+    xml = text_xml(OPENID, "during a database restart", msg_id=5152)
+    first = await platform.post(xml)
+    assert first.status == 503
+    second = await platform.post(xml)
+    assert second.status == 200 and second.reply == "好的" and len(calls) == 2

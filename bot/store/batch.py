@@ -137,7 +137,8 @@ def _run_kinds(conn: Connection, batch) -> list[Any]:
     # Writes first: a SQLite transaction that starts with a read and then writes fails at
     # once (no busy wait) if another worker wrote in between; one that starts with a write
     # waits its turn for the lock.
-    for kind in sorted(by_kind, key=lambda kind: not kind.writes):
+    for kind in sorted(by_kind, key=lambda kind: (not kind.writes,
+                                                  not getattr(kind, "first", False))):
         indexes = by_kind[kind]
         outcome = kind.run(conn, [batch[i][1] for i in indexes])
         for i, result in zip(indexes, outcome):

@@ -1,9 +1,15 @@
 """Message deduplication in the database, so a platform resend is recognised by any worker
 and after a restart. Claims and outcomes of concurrent messages are written together
-(:mod:`bot.store.batch`): this runs twice for every message."""
+(:mod:`bot.store.batch`): this runs twice for every message.
+
+A claim is a lease: the worker handling a message renews it every few seconds (the
+``created_at`` column) while the handler runs. A resend that finds a ``processing`` claim
+nobody renewed for :data:`LEASE` takes it over, so a message whose worker was killed
+(``kill -9``, a crash) is handled by the resend instead of being answered with nothing."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import ClassVar
@@ -16,6 +22,10 @@ from bot.store.models import ProcessedMessage, utcnow
 
 TABLE = ProcessedMessage.__table__
 INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+LEASE = timedelta(seconds=8)
+"""WeChat resends at about 5, 10 and 15 s: a dead worker's claim is taken over by the second
+resend at the latest, while a live one (renewed every :data:`RENEW_SECONDS`) never is."""
+RENEW_SECONDS = 2.0
 
 
 @dataclass
@@ -45,6 +55,7 @@ class _Claims:
             [{"key": k, "state": "processing", "created_at": now} for k in unique]).scalars())
         earlier = {}
         if len(won) < len(unique):
+            won |= self._take_over(conn, set(unique) - won, now)
             rows = conn.execute(select(TABLE.c.key, TABLE.c.state, TABLE.c.reply)
                                 .where(TABLE.c.key.in_(set(unique) - won)))
             earlier = {row.key: Seen(row.state, row.reply) for row in rows}
@@ -56,6 +67,30 @@ class _Claims:
             else:
                 results.append(earlier.get(key, Seen("processing", None)))
         return results
+
+
+    @staticmethod
+    def _take_over(conn, keys: set[str], now) -> set[str]:
+        """The keys among ``keys`` whose claim nobody renewed within the lease, now ours."""
+        stale = (update(TABLE).where(TABLE.c.key.in_(keys), TABLE.c.state == "processing",
+                                     TABLE.c.created_at < now - LEASE)
+                 .values(created_at=now).returning(TABLE.c.key))
+        return set(conn.execute(stale).scalars())
+
+
+class _Renewals:
+    """Renew the claims of the messages this worker is still handling."""
+
+    writes = True
+    first = True
+    """Before the claims of its batch: a resend must never see a lease its owner renewed in
+    the same batch as stale."""
+
+    def run(self, conn, key_lists):
+        keys = sorted({key for keys in key_lists for key in keys})
+        conn.execute(update(TABLE).where(TABLE.c.key.in_(keys), TABLE.c.state == "processing")
+                     .values(created_at=utcnow()))
+        return [None] * len(key_lists)
 
 
 _OUTCOME = (update(TABLE).where(TABLE.c.key == bindparam("k"))
@@ -72,7 +107,7 @@ class _Outcomes:
         return [None] * len(items)
 
 
-CLAIMS, OUTCOMES = _Claims(), _Outcomes()
+CLAIMS, OUTCOMES, RENEWALS = _Claims(), _Outcomes(), _Renewals()
 
 
 class DedupStore:
@@ -83,6 +118,20 @@ class DedupStore:
     async def claim(self, key: str) -> Seen | None:
         """Record ``key`` as being handled; return the earlier record if it was seen before."""
         return await self._writes.run(CLAIMS, key)
+
+    async def renew(self, keys: list[str]) -> None:
+        """Keep the claims of messages still being handled from looking abandoned."""
+        if keys:
+            await self._writes.run(RENEWALS, keys)
+
+    async def release(self, key: str) -> None:
+        """Give up the claim of a message that could not be handled (the database failed
+        under it), so the platform's resend handles it anew; if the database is still down,
+        the lease runs out instead."""
+        with contextlib.suppress(Exception):  # the lease expires by itself
+            async with self._engine.begin() as conn:
+                await conn.execute(delete(TABLE).where(TABLE.c.key == key,
+                                                       TABLE.c.state == "processing"))
 
     async def get(self, key: str) -> Seen | None:
         async with self._engine.connect() as conn:
