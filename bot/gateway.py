@@ -49,7 +49,12 @@ def database_down(exc: BaseException) -> bool:
         return False
     if isinstance(exc, OperationalError | InterfaceError | PoolTimeout | OSError):
         return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if not isinstance(exc, DBAPIError):
+        return False
+    # PostgreSQL's connection exceptions (08…), shutdown and start-up (57P0…) and too many
+    # connections (53…): "the database system is shutting down" while it restarts.
+    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+    return exc.connection_invalidated or sqlstate.startswith(("08", "57P", "53"))
 
 
 def _signature(*parts: str) -> str:
@@ -167,12 +172,14 @@ class Gateway:
                 return None
         try:
             seen = await self._dedup.claim(key)
+            if seen is not None and seen.state == "processing":
+                seen = await self._dedup.wait_done(key, budget)
+                if seen is None:  # released by a worker the database failed: ours now?
+                    seen = await self._dedup.claim(key)
         except Exception as exc:
             raise StoreUnavailable from exc
         if seen is not None:
-            if seen.state == "processing":
-                seen = await self._dedup.wait_done(key, budget)
-            return seen.reply if seen and seen.state == "replied" else None
+            return seen.reply if seen.state == "replied" else None
 
         future: asyncio.Future = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
@@ -183,7 +190,7 @@ class Gateway:
             texts = await asyncio.wait_for(asyncio.shield(task), budget)
         except StoreUnavailable:
             self._settle(key, future, None)
-            await self._dedup.release(key)
+            self._spawn(self._dedup.release(key))
             raise
         except asyncio.TimeoutError:
             observe_late_reply()

@@ -368,3 +368,20 @@ async def test_a_database_failure_in_the_handler_is_a_503_and_the_resend_is_hand
     assert first.status == 503
     second = await platform.post(xml)
     assert second.status == 200 and second.reply == "好的" and len(calls) == 2
+
+
+def test_postgres_shutting_down_or_refusing_counts_as_the_database_being_down():
+    import asyncpg
+    from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_dbapi as asyncpg_dbapi
+    from sqlalchemy.exc import DBAPIError
+
+    from bot.gateway import database_down
+
+    def wrapped(error):
+        return DBAPIError("SELECT 1", {}, asyncpg_dbapi.Error(str(error), error))
+
+    assert database_down(wrapped(asyncpg.exceptions.CannotConnectNowError(
+        "the database system is shutting down")))
+    assert database_down(wrapped(asyncpg.exceptions.TooManyConnectionsError("too many")))
+    assert not database_down(wrapped(asyncpg.exceptions.UniqueViolationError("duplicate")))
+    assert not database_down(RuntimeError("a bug"))

@@ -124,14 +124,19 @@ class DedupStore:
         if keys:
             await self._writes.run(RENEWALS, keys)
 
-    async def release(self, key: str) -> None:
+    async def release(self, key: str, every: float = 0.5) -> None:
         """Give up the claim of a message that could not be handled (the database failed
-        under it), so the platform's resend handles it anew; if the database is still down,
-        the lease runs out instead."""
-        with contextlib.suppress(Exception):  # the lease expires by itself
-            async with self._engine.begin() as conn:
-                await conn.execute(delete(TABLE).where(TABLE.c.key == key,
-                                                       TABLE.c.state == "processing"))
+        under it), so the platform's resend handles it anew: tried until the database is
+        back, for as long as the lease; after that the lease has run out anyway."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + LEASE.total_seconds()
+        while loop.time() < end:
+            with contextlib.suppress(Exception):
+                async with self._engine.begin() as conn:
+                    await conn.execute(delete(TABLE).where(TABLE.c.key == key,
+                                                           TABLE.c.state == "processing"))
+                return
+            await asyncio.sleep(every)
 
     async def get(self, key: str) -> Seen | None:
         async with self._engine.connect() as conn:
