@@ -543,3 +543,197 @@ async def test_an_exact_headcount_after_a_rough_one_replaces_it(platform, config
     assert "约十几人" in reply
     reply = await say(platform, openid, "人数改成12个")
     assert "涉及人数：12" in reply and "约十几人" not in reply
+
+
+# --- round 4: answers out of step with the question ---------------------------------------
+
+@pytest.mark.parametrize("fix,employer", [
+    ("不对 是宏达电子", "宏达电子"),
+    ("等一下 应该是宏发电子", "宏发电子"),
+    ("不是宏达厂，是宏发厂", "宏发厂"),
+])
+async def test_a_correction_of_the_last_answer_at_the_next_question_fixes_it(
+        platform, config, fix, employer):
+    """"不对 是宏达电子" at the place question, just after "宏达厂": it was "没找到“不对是宏达
+    电子”" (a place refusal) and the employer stayed wrong."""
+    openid = f"fa-prev-fix-{len(fix)}-{employer}"
+    await to_question(platform, openid, "单位")
+    await say(platform, openid, "宏达厂")
+    reply = await say(platform, openid, fix)
+    assert f"已改为涉及单位：{employer}" in reply and "没找到" not in reply
+    assert "哪个区" in reply.splitlines()[-1]
+    slots = await slots_of(config, openid)
+    assert slots["employer"] == employer and slots["requested_slot"] == "jurisdiction"
+    reply = await say(platform, openid, "不对，是新塘镇")  # a real answer to the place question
+    slots = await slots_of(config, openid)
+    assert slots["jurisdiction"] == "新塘镇" and slots["employer"] == employer
+
+
+@pytest.mark.parametrize("cue,first,fix,slot,value", [
+    ("称呼", "李四", "不对 是李雷", "name", "李雷"),
+    ("称呼", "李四", "刚才说错了，是李雷", "name", "李雷"),
+    ("几个人", "3", "不是3个，是7个", "headcount", 7),
+    ("希望怎么处理", "要求补缴", "不对 是要求退钱", "desired_outcome", "要求退钱"),
+])
+async def test_any_answer_just_given_can_be_corrected_at_the_next_question(
+        platform, config, cue, first, fix, slot, value):
+    """"不对 是要求退钱" cleared the wish and asked it again (the value was dropped for
+    holding the field word 要求); "不是3个，是7个" kept 3."""
+    openid = f"fa-prev-any-{slot}-{len(fix)}"
+    await to_question(platform, openid, cue)
+    await say(platform, openid, first)
+    asked = (await slots_of(config, openid))["requested_slot"]
+    reply = await say(platform, openid, fix)
+    assert "已改为" in reply
+    slots = await slots_of(config, openid)
+    assert slots[slot] == value and slots["requested_slot"] == asked
+
+
+@pytest.mark.parametrize("cue,answer,slot,value", [
+    ("称呼", "不对，是李四", "name", "李四"),
+    ("几个人", "不是我一个人，有5个", "headcount", 5),
+    ("哪个区", "不是在新塘，是石滩", "jurisdiction", "石滩镇"),
+    ("称呼", "不是本地人", "name", None),
+    ("单位", "不对 是第2个", "employer", None),
+])
+async def test_a_correction_word_before_an_answer_to_the_question_asked_is_that_answer(
+        platform, config, cue, answer, slot, value):
+    """"不对，是李四" at the name question was refused (不对 is no name); "不是我一个人，有5个"
+    stored 1 and "不是在新塘，是石滩" 新塘镇 (the negated value). Not a name or an employer:
+    "不是本地人", "不对 是第2个"."""
+    openid = f"fa-fix-current-{slot}-{len(answer)}"
+    await to_question(platform, openid, cue)
+    await say(platform, openid, answer)
+    assert (await slots_of(config, openid)).get(slot) == value
+
+
+@pytest.mark.parametrize("answer,hint,employer", [
+    ("利民制衣长", "像是单位的名称", "广州宏达电子厂"),
+    ("张三丰的徒弟", "不像是姓名", "广州宏达电子厂"),
+])
+async def test_a_company_or_a_sentence_is_no_name(platform, config, answer, hint, employer):
+    """"利民制衣长" (长 for 厂) was stored as the payer's name."""
+    openid = f"fa-name-org-{len(answer)}"
+    await to_question(platform, openid, "称呼")
+    reply = await say(platform, openid, answer)
+    assert hint in reply and reply.rstrip().endswith("（姓名）")
+    slots = await slots_of(config, openid)
+    assert slots.get("name") is None and slots["employer"] == employer
+    await say(platform, openid, "王伍")
+    assert (await slots_of(config, openid))["name"] == "王伍"
+
+
+async def test_the_employer_kind_typed_wrong_is_mended(platform, config):
+    openid = "fa-employer-typo"
+    await to_question(platform, openid, "单位")
+    await say(platform, openid, "利民制衣长")
+    assert (await slots_of(config, openid))["employer"] == "利民制衣厂"
+
+
+@pytest.mark.parametrize("cue,number", [
+    ("电话", "1三8一二3四5六7八"),
+    ("电话", "1三8 一二3四 5六7八"),
+    ("几个人", "1三8 一二3四 5六7八"),
+])
+async def test_a_phone_in_mixed_numerals_never_joins_the_description(platform, config, cue,
+                                                                       number):
+    """At the phone question "1三8一二3四5六7八" was taken as the phone and also added to the
+    description ("1三8****5六7八"): the leftover check missed the number in mixed digits."""
+    openid = f"fa-mixed-phone-{cue}-{len(number)}"
+    await to_question(platform, openid, cue)
+    reply = await say(platform, openid, number)
+    slots = await slots_of(config, openid)
+    assert "补充到问题描述" not in reply
+    assert slots["description"] == "公司一直没给我交社保"
+    if cue == "电话":
+        assert slots["phone"] == "13812345678"
+
+
+@pytest.mark.parametrize("first,answer", [
+    ("我想头诉公司", None),
+    ("公司一直没给我交社保", "头诉单位"),
+    ("公司一直没给我交社保", "举报这家公司"),
+])
+async def test_a_filing_verb_before_company_names_no_employer(platform, config, first, answer):
+    """"我想头诉公司" (头诉 = 投诉) started the form with the employer "头诉公司"."""
+    openid = f"fa-filing-verb-{len(answer or first)}"
+    if answer is None:
+        reply = await say(platform, openid, first)
+        assert "头诉公司" not in reply
+    else:
+        await to_question(platform, openid, "单位")
+        reply = await say(platform, openid, answer)
+        assert "单位的名称" in reply
+    assert (await slots_of(config, openid)).get("employer") is None
+
+
+async def test_a_fuller_form_of_the_last_answer_replaces_it(platform, config):
+    """"宏达电子厂" at the place question just after "宏达厂" was ignored without a word."""
+    openid = "fa-restated-employer"
+    await to_question(platform, openid, "单位")
+    await say(platform, openid, "宏达厂")
+    reply = await say(platform, openid, "宏达电子厂")
+    assert "已改为涉及单位：宏达电子厂" in reply and "哪个区" in reply
+    assert (await slots_of(config, openid))["employer"] == "宏达电子厂"
+
+
+@pytest.mark.parametrize("fix", ["不对", "不是这个", "错了吧"])
+async def test_a_bare_no_after_an_answer_asks_that_question_again(platform, config, fix):
+    """"不对" at the place question got "没找到“不对”"; "不是这个" stored 这个 as the employer."""
+    openid = f"fa-bare-fix-{len(fix)}-{fix[-1]}"
+    await to_question(platform, openid, "单位")
+    await say(platform, openid, "宏达厂")
+    reply = await say(platform, openid, fix)
+    assert "没找到" not in reply and "单位" in reply
+    slots = await slots_of(config, openid)
+    assert slots.get("employer") is None and slots["requested_slot"] == "employer"
+    await say(platform, openid, "宏发电子厂")
+    slots = await slots_of(config, openid)
+    assert slots["employer"] == "宏发电子厂" and slots["requested_slot"] == "jurisdiction"
+
+
+@pytest.mark.parametrize("cue,first,fix,slot,value", [
+    ("称呼", "李四", "名字错了，李雷", "name", "李雷"),
+    ("希望怎么处理", "要求补缴", "不是，我想要退钱", "desired_outcome", "我想要退钱"),
+])
+async def test_the_value_after_a_comma_behind_a_correction_is_taken(platform, config, cue,
+                                                                     first, fix, slot, value):
+    """The field was cleared and asked again: the new value after the comma was dropped."""
+    openid = f"fa-fix-comma-{slot}"
+    await to_question(platform, openid, cue)
+    await say(platform, openid, first)
+    reply = await say(platform, openid, fix)
+    assert "已改为" in reply
+    assert (await slots_of(config, openid))[slot] == value
+
+
+async def test_a_road_beside_the_town_is_no_name(platform, config):
+    """"新塘镇荔新路" at the name question stored the name "荔新路"."""
+    openid = "fa-road-name"
+    await to_question(platform, openid, "称呼")
+    reply = await say(platform, openid, "新塘镇荔新路")
+    assert "像是地址" in reply and (await slots_of(config, openid)).get("name") is None
+
+
+@pytest.mark.parametrize("answer,phone,headcount", [
+    ("13812345678 就我一个", "13812345678", 1),
+    ("138一二345678 李四", "13812345678", None),
+])
+async def test_two_values_in_one_answer_are_both_taken(platform, config, answer, phone,
+                                                       headcount):
+    """"13812345678 就我一个": the count was dropped and asked next; "138一二345678 李四":
+    "里面有不是数字的字符"."""
+    openid = f"fa-two-values-{len(answer)}"
+    await to_question(platform, openid, "电话")
+    await say(platform, openid, answer)
+    slots = await slots_of(config, openid)
+    assert slots["phone"] == phone and slots.get("headcount") == headcount
+
+
+async def test_more_people_without_a_number_asks_for_an_estimate(platform, config):
+    """"不止我一个，还有好几个" got the 12345 decline."""
+    openid = "fa-vague-more"
+    await to_question(platform, openid, "几个人")
+    reply = await say(platform, openid, "不止我一个，还有好几个")
+    assert "12345" not in reply and "大概" in reply and "几个人" in reply
+    assert (await slots_of(config, openid)).get("headcount") is None

@@ -6,6 +6,7 @@ decides *when* to run it and what to say around it. Diagram: ``intake.mmd``.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import replace
 from datetime import timedelta
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.handlers.base import Context, Services, queued_messages, wake_outbox
 from bot.handlers.intake_form import (
+    ADDRESS,
     LETTERS,
     MANDARIN,
     NO_EMPLOYER,
@@ -27,6 +29,7 @@ from bot.handlers.intake_form import (
     answer_clause,
     ask_only_rest,
     asks_why,
+    bare_fix,
     called,
     cancel_answer,
     facts_only,
@@ -41,11 +44,15 @@ from bot.handlers.intake_form import (
     is_wish,
     numbered,
     only_asks,
+    organisation,
+    people_count,
     pick_number,
     places_of,
+    previous_fix,
     run_form,
     thanks_in,
     tracker_for,
+    vague_count,
     words_beside,
 )
 from bot.handlers.policy import answer_instead_of_filing
@@ -293,6 +300,12 @@ class IntakeDialogue:
         parser = self.services.parser
         act, act_confidence = parser.dialogue_act(reply) if parser else ("other", 0.0)
         correction = self._find_correction(state, ctx, act, act_confidence)
+        if correction is None and not pending.get("confirm"):
+            fixed = await self._previous_fixed(state, ctx)
+            if fixed is not None and fixed[0] == state.requested_slot:
+                return await self._fill(session, state, fixed[1])
+            if fixed is not None:
+                return await self._apply_correction(session, state, ctx, *fixed)
         if correction is None and RESTART.match(reply):
             clear_form(state)
             start_form(state, SPEC["form"])
@@ -374,6 +387,9 @@ class IntakeDialogue:
             return [self._why(asked) + "\n" + self._question(asked, state.slots)]
         if asked == "phone" and self._asks_about_the_phone(reply):
             return [self._why(asked) + "\n" + self._question(asked, state.slots)]
+        if asked == "headcount" and self._vague_count(reply):
+            return [SPEC["replies"]["headcount_estimate"] + "\n"
+                    + self._question(asked, state.slots)]
         if asked == "employer" and self._unsure_of_employer(reply):
             return [SPEC["replies"]["employer_unsure"] + "\n" + self._question(asked, state.slots)]
         if only_anger(ctx):
@@ -544,6 +560,12 @@ class IntakeDialogue:
         parser = self.services.parser
         return (parser is not None and parser.is_question(reply) and not re.search(r"\d", reply)
                 and bool(PHONE_WORDS.search(reply)))
+
+    @staticmethod
+    def _vague_count(reply: str) -> bool:
+        """"好几个吧", "不止我一个，还有好多": people without a number, and nothing else said."""
+        return (vague_count(reply) and people_count(reply) is None and not STORY.search(reply)
+                and len(LETTERS.findall(reply)) <= SPEC["where_max_chars"])
 
     @staticmethod
     def _unsure_of_employer(reply: str) -> bool:
@@ -738,13 +760,87 @@ class IntakeDialogue:
             last = max(e for _, e in cues)
             tail = (NEW_VALUE.search(reply[last:]) or NEW_VALUE.search(reply[cues[0][1]:])
                     or NEW_VALUE.search(reply[cues[-1][0]:]))  # "人数改成5个": 改成 is both
-            value = tail.group("value").strip() if tail else None
+            value = tail.group("value").strip() if tail else self._value_after(reply[last:])
             if value is not None and parser.correction_slot(value) == parser.correction_slot(
-                    reply) and span is not None and value.find(reply[span[1]:span[2]]) >= 0:
+                    reply) and span is not None and value.find(reply[span[1]:span[2]]) >= 0 and (
+                    CORRECTION_CUE.search(value) or value == reply[span[1]:span[2]]):
                 value = None  # "…是名字写错了": the tail names the field again, no value
         if value is None:
             return named, None
         return named, replace(ctx, text=value, nlu=parser.parse(value))
+
+    async def _previous_fixed(self, state, ctx: Context) -> tuple[str, Context] | None:
+        """"不对 是宏达电子" at the place question, just after the employer was answered: (the
+        slot answered last, the value as a message of its own). When the value answers the
+        question asked now ("不对，是李四" at the name question), (that slot, the value) if the
+        whole message would not; None when the value answers neither."""
+        asked, parser = state.requested_slot, self.services.parser
+        last = (state.pending or {}).get("answered")
+        if not (last in NOTED or last == "category") or last == asked or state.slots.get(
+                last) is None:
+            last = None
+        if asked is None or parser is None:
+            return None
+        if bare_fix(ctx.text):
+            return (last, None) if last else None
+        found = previous_fix(ctx.text)
+        if found is None:
+            return await self._restated_answer(state, ctx, last)
+        value, led = found
+        fixed = replace(ctx, text=value, nlu=parser.parse(value))
+        answer = await self._answers(state, fixed, asked) if led else None
+        if answer is not None:  # "不对，是李四"; "不是在新塘，是石滩": not the town negated
+            whole = await self._answers(state, ctx, asked)
+            return None if whole == answer else (asked, fixed)
+        if last and (led or self._names_like(last, value, state.slots.get(last))) and (
+                await self._answers(state, fixed, last) is not None):
+            return last, fixed
+        return None
+
+    @staticmethod
+    def _names_like(slot: str, value: str, old) -> bool:
+        """Without 是 before it, a correction's value must look like its slot's: "不对 宏达电子"
+        (a company, or like the old one), "错了 李雷" (a name); "不是要投诉" names nothing."""
+        shared = difflib.SequenceMatcher(None, str(old), value).find_longest_match(
+            0, len(str(old)), 0, len(value)).size >= SPEC["restate_min_shared"]
+        if slot == "employer":
+            return organisation(value) is not None or shared
+        if slot == "name":
+            return bool(ADDRESS.match(value)) or shared
+        return slot not in SPEC["restate_slots"]
+
+    async def _restated_answer(self, state, ctx: Context, last: str | None
+                               ) -> tuple[str, Context] | None:
+        """"宏达电子厂" at the place question just after "宏达厂": a fuller form of the answer
+        just given, which answers nothing asked now, replaces it."""
+        old, reply = str(state.slots.get(last) or ""), PUNCTUATION.sub("", ctx.text)
+        if last not in SPEC["restate_slots"] or reply == old:
+            return None
+        match = difflib.SequenceMatcher(None, old, reply).find_longest_match(
+            0, len(old), 0, len(reply))
+        if match.size < SPEC["restate_min_shared"] or await self._answers(
+                state, ctx, state.requested_slot) is not None:
+            return None
+        return (last, ctx) if await self._answers(state, ctx, last) not in (None, old) else None
+
+    async def _answers(self, state, ctx: Context, slot: str):
+        """What ``ctx`` would fill ``slot`` with if ``slot`` were asked now (a dry run of the
+        form), or None."""
+        slots = {**state.slots, slot: None, "requested_slot": slot}
+        updated, _ = await run_form(self.action, ctx.inbound.openid, slots, _message(ctx))
+        return updated.get(slot)
+
+    @staticmethod
+    def _value_after(rest: str) -> str | None:
+        """"名字错了，李雷", "不是，我想要退钱": the clause after the correction word is the new
+        value when nothing but a comma stands between them."""
+        found = re.match(r"^[了啦呀啊吧]*[\s，,。.!！:：]+(?P<value>[^，,。！!？?；;]+)[。！!~～\s]*$",
+                         rest)
+        value = found["value"].strip() if found else ""
+        if not LETTERS.search(value) or CORRECTION_CUE.search(value) or UNSURE.search(value) or (
+                len(value) > SPEC["where_max_chars"]) or is_wait(value):
+            return None
+        return value
 
     async def _apply_correction(self, session, state, ctx: Context, slot: str,
                                 value: Context | None) -> list[str]:
@@ -852,7 +948,8 @@ class IntakeDialogue:
             return False
         unsure = (UNSURE.search(MANDARIN(reply)) and not STORY.search(reply)
                   and len(LETTERS.findall(reply)) <= SPEC["employer_unsure_max_chars"])
-        return bool(unsure or answer_clause(reply, asked))  # "不知道社保断了咋办" still asks
+        vague = asked == "headcount" and vague_count(reply) and not STORY.search(reply)
+        return bool(unsure or vague or answer_clause(reply, asked))  # "不知道社保断了咋办" still asks
 
     def _asks_in_a_sentence(self, ctx: Context, act_confidence: float) -> bool:
         """"身体不好能办病退不啊" reads like a "no" (不) to the act classifier: a guessed yes,
@@ -881,6 +978,9 @@ class IntakeDialogue:
         slots["requested_slot"] = state.requested_slot
         asked, before = state.requested_slot, dict(slots)
         slots, said = await run_form(self.action, ctx.inbound.openid, slots, _message(ctx))
+        if asked:  # what "不对 是…" at the next question fixes: only the answer just given
+            answered = slots.get(asked) is not None and slots[asked] != before.get(asked)
+            set_pending(state, "answered", asked if answered else None)
         self._merge_severity(slots, ctx.nlu)
         state.slots, state.requested_slot = slots, slots.get("requested_slot")
         noted = [f"{SPEC['field_names'][k]}：{self._value(k, slots)}" for k in NOTED

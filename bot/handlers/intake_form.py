@@ -128,9 +128,35 @@ BARE_COUNT = re.compile(
     rf"^(?:{_alternatives('headcount_leads')})*(?P<count>{NUMBER})(?:多|来|余)?"
     rf"(?:{_alternatives('headcount_tails')})*$")
 SELF_ONLY = re.compile(_alternatives("headcount_self_words"))
+COUNT_NEGATION = re.compile(rf"^\s*(?:{_alternatives('count_negations')})")
 STORY_WORDS = re.compile(_alternatives("story_words"))
 ANGER_WORDS = re.compile(_alternatives("anger_words"), re.IGNORECASE)
 FORM_SLOTS = set(SPEC["slots"] + SPEC["optional_slots"])
+ORG_WORDS = re.compile(_alternatives("org_name_words"))
+TRADE_TYPO = re.compile(rf"(?<=[\u4e00-\u9fff])(?P<trade>{_alternatives('org_trades')})"
+                        rf"(?P<typo>{_alternatives('org_trade_typos')})$")
+WORD_TYPO = re.compile(rf"(?:{_alternatives('org_word_typos')})$")
+FILING_ONLY = re.compile(
+    rf"^(?:{_alternatives('filing_verb_leads')})*(?:(?:{_alternatives('filing_verbs')})"
+    rf"(?:{_alternatives('filing_verb_tails')})*)+(?:{_alternatives('generic_employer_words')})$")
+FIX_LEAD = re.compile(_alternatives("previous_fix_leads"))
+PREVIOUS_FIX = re.compile(
+    rf"^(?P<leads>(?:(?:{_alternatives('previous_fix_leads', 'previous_fix_pauses')})"
+    rf"[\s，,。.!！~～、]*)+)(?P<lead>(?:{_alternatives('previous_fix_value_leads')})[:：\s]*)?"
+    rf"(?P<value>[^\s，,。.!！~～、:：].*?)[\s。.!！~～]*$")
+VALUE_LEAD_END = re.compile(
+    rf"(?<!不)(?:{_alternatives('previous_fix_value_leads')})[\s，,:：]*$")  # 应该是, not 不是
+FIX_TURN = re.compile(rf"(?:不是|不叫)(?P<old>.+?)[，,\s]*(?:{_alternatives('previous_fix_turns')})"
+                      rf"[:：\s]*(?P<value>[^，,\s].*)$")
+VAGUE_COUNT = re.compile(_alternatives("vague_counts"))
+BARE_FIX = re.compile(
+    rf"(?:{_alternatives('previous_fix_leads', 'previous_fix_pauses', 'previous_fix_bare')})+")
+PLACE_NAME = re.compile(rf"(?:{_alternatives('name_place_tails')})$")
+NUMERALS = "0-9０-９零〇一幺二两三四五六七八九"
+NUMBER_RUN = re.compile(rf"\+?[{NUMERALS}](?:[\s\-－—]*[{NUMERALS}]){{6,}}[XxＸ]?")
+DIGITS = str.maketrans("０１２３４５６７８９零〇一幺二两三四五六七八九Ｘx", "01234567890011223456789XX")
+ID_DIGITS = re.compile(r"^(?:\d{17}[\dX]|\d{15})$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _only(*keys: str) -> re.Pattern:
@@ -179,11 +205,23 @@ def places_of(jurisdictions) -> tuple[tuple[str, str], ...]:
 def _without_spans(text: str, entities: list[dict]) -> str:
     """The reply minus its recognised values: "李雷 020-87654321" → "李雷"."""
     kept = list(text)
-    for entity in entities:
-        start, end = entity.get("start"), entity.get("end")
+    spans = [(e.get("start"), e.get("end")) for e in entities] + contact_numbers(text)
+    for start, end in spans:
         if isinstance(start, int) and isinstance(end, int):
             kept[start:end] = [" "] * (end - start)
     return re.sub(r"[\s，。,.!！?？:：;；、]|电话|手机|号码|是", "", "".join(kept))
+
+
+def contact_numbers(text: str) -> list[tuple[int, int]]:
+    """Where a phone or ID number stands however it is typed ("1三8一二3四5六7八", "138 1234
+    5678", "020-87654321"), read as the phone question reads one: such a number is never
+    more of the story, even when the entity extractor missed it."""
+    spans = []
+    for found in NUMBER_RUN.finditer(text or ""):
+        digits = re.sub(r"[\s\-－—+]", "", found.group(0)).translate(DIGITS)
+        if phone_problem(found.group(0))[0] or ID_DIGITS.match(digits):
+            spans.append(found.span())
+    return spans
 
 
 def words_beside(reply: str, entities: list[dict]) -> str:
@@ -379,7 +417,7 @@ def people_count(reply: str, entities: list[dict] | None = None) -> int | None:
         if entity.get("entity") in ("period", "money") and isinstance(start, int) and isinstance(
                 end, int):
             text[start:end] = [" "] * (end - start)
-    plain = PUNCTUATION.sub("", "".join(text))
+    plain = PUNCTUATION.sub("", unnegated("".join(text)))
     found = BARE_COUNT.match(plain) or PEOPLE.search(plain)
     if found is None or found.group("count") == "几":
         return None  # "好几个吧": no number; an estimate is asked for, not 3 guessed
@@ -387,6 +425,32 @@ def people_count(reply: str, entities: list[dict] | None = None) -> int | None:
     if count is None or not 1 <= count <= MAX_HEADCOUNT:
         return None
     return int(count)
+
+
+def vague_count(reply: str) -> bool:
+    """"好几个", "不止我一个，还有好多": people without a number."""
+    return bool(VAGUE_COUNT.search(MANDARIN(reply or "")))
+
+
+def count_only(text_: str) -> int | None:
+    """The count when a reply says nothing but how many people are concerned ("就我一个",
+    "我们厂30多个人"), or None."""
+    reply = PUNCTUATION.sub("", text_ or "")
+    if not reply or pick_number(reply, 99) is not None or is_question(text_):
+        return None  # "3个" picks from a list; "几个人算多少钱" asks
+    if SOLO.match(reply):
+        return 1
+    found = COUNT.match(reply)
+    count = to_number(found.group("count")) if found else None
+    if count is None or not 1 <= count <= MAX_HEADCOUNT:
+        return None
+    return int(count)
+
+
+def unnegated(reply: str) -> str:
+    """The reply without the clauses that say what the count is not ("不是我一个人，有5个" →
+    "有5个"); "" when every clause does."""
+    return "，".join(c for c in CLAUSE.split(reply or "") if not COUNT_NEGATION.match(c))
 
 
 def only_wish(reply: str) -> bool:
@@ -426,6 +490,63 @@ def _one_name(value: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", value)
 
 
+COMPOUND_NAME = re.compile(rf"^(?:{_alternatives('compound_surnames')})[\u4e00-\u9fff]{{1,3}}$")
+
+
+def organisation(value: str) -> str | None:
+    """The company a reply at the name question names, its kind's typo mended ("利民制衣长"
+    → "利民制衣厂"); None for a person's name or a form of address (陈厂长)."""
+    plain = PUNCTUATION.sub("", value or "")
+    if ADDRESS.match(plain):
+        return None
+    fixed = mended_kind(plain)
+    return fixed if ORG_WORDS.search(fixed) else None
+
+
+def mended_kind(name: str) -> str:
+    """"利民制衣长" → "利民制衣厂", "宏达公思" → "宏达公司": the kind at a company name's end
+    typed with a character of the same sound."""
+    fixed = TRADE_TYPO.sub(lambda m: m["trade"] + SPEC["org_trade_typos"][m["typo"]], name)
+    return WORD_TYPO.sub(lambda m: SPEC["org_word_typos"][m.group(0)], fixed)
+
+
+def unusual_name(value: str) -> bool:
+    """More Chinese characters than a name has ("张三丰的徒弟"), unless a compound surname or a
+    form of address (欧阳总经理) or an ethnic name with "·" explains them."""
+    plain = re.sub(r"\s", "", value or "")
+    return (len(CJK.findall(plain)) > SPEC["name_max_plain_chars"]
+            and not re.search(r"[·•・]", plain) and not COMPOUND_NAME.match(plain)
+            and not ADDRESS.match(plain))
+
+
+def names_no_employer(value: str) -> bool:
+    """"头诉公司", "举报这家公司", "我想投诉单位": a filing verb (or a typo of one) before a
+    generic word names nobody."""
+    return bool(FILING_ONLY.match(PUNCTUATION.sub("", MANDARIN(value or ""))))
+
+
+def previous_fix(reply: str) -> tuple[str, bool] | None:
+    """The value of "不对 是宏达电子", "等一下 应该是宏发电子", "刚才说错了，王五", and whether a
+    word like 是 leads it (so it is a value, not "不是本地人"): a correction lead (or a pause
+    and a value lead) before it; None for anything else."""
+    reply = (reply or "").strip()
+    found = PREVIOUS_FIX.match(reply)
+    if found is None or not (FIX_LEAD.search(found["leads"]) or found["lead"]):
+        return None
+    turned = FIX_TURN.search(reply)  # "不是宏达厂，是宏发厂": the value after the old one
+    value = (turned["value"] if turned else found["value"]).strip("。.!！~～ ")
+    if not LETTERS.search(value) or bare_fix(value):
+        return None
+    return value, bool(turned or found["lead"] or VALUE_LEAD_END.search(found["leads"]))
+
+
+def bare_fix(reply: str) -> bool:
+    """"不对", "不是这个", "错了吧": the answer just given is wrong, and nothing more."""
+    plain = PUNCTUATION.sub("", reply or "")
+    return bool(plain) and bool(BARE_FIX.fullmatch(plain)) and bool(FIX_LEAD.search(plain) or (
+        plain in SPEC["employer_pointers"]))
+
+
 def fullest_name(reply: str, surname: str) -> str | None:
     """"我姓李，木子李，叫李大明" → 李大明: a whole name in another clause beside the surname."""
     for clause in CLAUSE.split(reply or ""):
@@ -442,7 +563,7 @@ def answer_clause(reply: str, slot: str) -> str | None:
         if not clause:
             continue
         if slot == "headcount" and (people_count(clause) is not None or SELF_ONLY.search(
-                MANDARIN(clause))):
+                MANDARIN(unnegated(clause)))):
             return clause
         if slot == "name" and ADDRESS.match(bare_name(clause)) and not is_acknowledgement(clause):
             return clause
@@ -462,6 +583,8 @@ def facts_beside(reply: str, entities: list[dict], answered: dict, description: 
         if entity.get("entity") in NUMBER_ENTITIES and isinstance(start, int) and isinstance(
                 end, int):
             masked[start:end] = ["，"] + [""] * (end - start - 1)
+    for start, end in contact_numbers(reply):
+        masked[start:end] = ["，"] + [""] * (end - start - 1)
     values = [str(v) for v in answered.values() if isinstance(v, str)] + [
         (reply or "")[e["start"]:e["end"]] for e in entities
         if e.get("entity") in VALUE_ENTITIES and isinstance(e.get("start"), int)]
@@ -629,17 +752,22 @@ class ValidateDisputeForm(FormValidationAction):
     def _headcount_only(tracker: Tracker) -> int | None:
         """The count when the reply says nothing but how many people are concerned ("就我一个",
         "我们厂30多个人"): it answers no other question, least of all the category."""
+        return count_only(tracker.latest_message.get("text") or "")
+
+    @staticmethod
+    def _headcount_beside(tracker: Tracker) -> int | None:
+        """"13812345678 就我一个": a count said on its own beside another value."""
         text_ = tracker.latest_message.get("text") or ""
-        reply = PUNCTUATION.sub("", text_)
-        if not reply or pick_number(reply, 99) is not None or is_question(text_):
-            return None  # "3个" picks from a list; "几个人算多少钱" asks
-        if SOLO.match(reply):
-            return 1
-        found = COUNT.match(reply)
-        count = to_number(found.group("count")) if found else None
-        if count is None or not 1 <= count <= MAX_HEADCOUNT:
+        spans = [(e.get("start"), e.get("end")) for e in tracker.latest_message.get(
+            "entities") or [] if e.get("entity") != "headcount"] + contact_numbers(text_)
+        masked = list(text_)
+        for start, end in spans:
+            if isinstance(start, int) and isinstance(end, int):
+                masked[start:end] = ["，"] * (end - start)
+        if masked == list(text_) or is_question(text_):
             return None
-        return int(count)
+        counts = [count_only(c) for c in re.split(r"[\s，,。！!？?；;]+", "".join(masked))]
+        return next((c for c in counts if c is not None), None)
 
     @staticmethod
     def _choice_and_rest(reply: str) -> tuple[int | None, str]:
@@ -659,8 +787,8 @@ class ValidateDisputeForm(FormValidationAction):
             return None
         reply = self._text(tracker)
         kinds = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
-        if (kinds & CONTACT_ENTITIES or is_filler(reply) or only_wish(reply)
-                or UNSURE.search(reply) or META.search(reply)
+        if (kinds & CONTACT_ENTITIES or contact_numbers(reply) or is_filler(reply)
+                or only_wish(reply) or UNSURE.search(reply) or META.search(reply)
                 or self._headcount_only(tracker) is not None):
             return None
         intent = tracker.latest_message.get("intent") or {}
@@ -708,6 +836,8 @@ class ValidateDisputeForm(FormValidationAction):
         if name and self._asked(tracker, slot):
             return {slot: name}  # "名字叫永发制衣" names the company, not the payer
         value = self._entity(tracker, entity_kind or slot)
+        if slot == "headcount" and unnegated(reply) != "，".join(CLAUSE.split(reply)):
+            value = None  # "不是我一个人，有5个": the 1 the parser found is what it is not
         if value is not None and not (slot == "headcount" and self._asked_count(tracker)):
             return {slot: value}  # a name or number in a question is kept; "几个人" is no count
         if not (self._asked(tracker, slot) and reply):
@@ -832,6 +962,8 @@ class ValidateDisputeForm(FormValidationAction):
         found = self._fill(tracker, "headcount")
         if not found and tracker.get_slot("headcount") is None:
             count = self._headcount_only(tracker)
+            if count is None:
+                count = self._headcount_beside(tracker)
             return {} if count is None else {"headcount": count}
         return found
 
@@ -908,7 +1040,7 @@ class ValidateDisputeForm(FormValidationAction):
         return {"category": None}
 
     def validate_employer(self, value, dispatcher, tracker, domain) -> dict:
-        value = MANDARIN(str(value).strip())
+        value = mended_kind(MANDARIN(str(value).strip()))
         if is_announcement(value):
             return {"employer": None}
         if value in SPEC["none_words"] or NO_EMPLOYER.search(value) and not ORG_SUFFIX.search(value):
@@ -928,7 +1060,9 @@ class ValidateDisputeForm(FormValidationAction):
             not_a_name = (len(clauses) > 1 or len(value) > 15 or bool(PRONOUN.search(value))
                           or bool(CORRECTION_WORDS.search(value)) or is_filler(value))
         if (value in GENERIC_EMPLOYERS or len(value) < 2 or value.startswith("改") or is_place
-                or not_a_name or not re.search(r"[A-Za-z\u4e00-\u9fff]", value)):
+                or not_a_name or names_no_employer(value) or value in SPEC["employer_pointers"]
+                or pick_number(value, 99) is not None
+                or not re.search(r"[A-Za-z\u4e00-\u9fff]", value)):
             if self._asked(tracker, "employer"):
                 dispatcher.utter_message(text=text(
                     "employer_is_place" if is_place else "employer_invalid"))
@@ -1016,14 +1150,23 @@ class ValidateDisputeForm(FormValidationAction):
 
     def validate_name(self, value, dispatcher, tracker, domain) -> dict:
         value = bare_name(value)
+        company = organisation(value)
+        place = bool(PLACE_NAME.search(value)) and not ADDRESS.match(value)
+        unusual = unusual_name(value) or place
         if (1 <= len(value) <= 20 and not re.search(r"\d", value) and not is_filler(value)
                 and not NOT_A_NAME.search(value) and not CLAUSE.search(value)
                 and not PRONOUN.search(value) and not is_acknowledgement(value)
-                and not NOT_NAME_WORDS.search(value) and not NAME_REFUSAL.search(value)):
+                and not NOT_NAME_WORDS.search(value) and not NAME_REFUSAL.search(value)
+                and not company and not unusual):
             return {"name": value}
+        replies = SPEC["replies"]
         if self._asked(tracker, "name"):
-            dispatcher.utter_message(text=text("why_name") + SPEC["replies"]["name_refused"]
-                                     if NAME_REFUSAL.search(value) else text("name_invalid"))
+            dispatcher.utter_message(
+                text=text("why_name") + replies["name_refused"] if NAME_REFUSAL.search(value)
+                else replies["name_is_org"].format(value=value) if company
+                else replies["name_is_place"].format(value=value[:20]) if place
+                else replies["name_unusual"].format(value=value[:20])
+                if unusual and not CLAUSE.search(value) else text("name_invalid"))
         return {"name": None}
 
     def validate_phone(self, value, dispatcher, tracker, domain) -> dict:
@@ -1032,6 +1175,10 @@ class ValidateDisputeForm(FormValidationAction):
         phone, why = phone_problem(str(value))
         if phone:
             return {"phone": phone}
+        for start, end in contact_numbers(str(value)):  # "138一二345678 李四"
+            phone = phone_problem(str(value)[start:end])[0]
+            if phone:
+                return {"phone": phone}
         if self._asked(tracker, "phone"):
             reply = PUNCTUATION.sub("", str(value))
             no_phone = not re.search(r"\d|[零〇一幺二两三四五六七八九]{3}", reply)
@@ -1063,7 +1210,7 @@ class ValidateDisputeForm(FormValidationAction):
         count = people_count(value, entities)
         if count is not None:
             return count
-        if SELF_ONLY.search(MANDARIN(value)) and not is_chatter(value):
+        if SELF_ONLY.search(MANDARIN(unnegated(value))) and not is_chatter(value):
             return 1
         return None
 
