@@ -201,6 +201,9 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     if kb is None or parser is None or (_filing_cues(question)
                                          and not FILING_WORRIES.search(question)):
         return None
+    topic = vague_topic(question)
+    if topic is not None:
+        return [text("ask_policy_topic", topic=topic)]  # "医保" names no grievance
     if nlu is not None and (nlu.severity == "major"
                             or any(e.type in CASE_FACTS for e in nlu.entities)):
         return None  # an employer, a name, a phone, a headcount: the payer is filing
