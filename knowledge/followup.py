@@ -184,6 +184,8 @@ class FollowUp:
 def ask_after(kb: KnowledgeBase, question: str, previous: str | None) -> FollowUp:
     """The answer to `question` asked after `previous` (the last question answered)."""
     alone = kb.ask(question)
+    if not previous:  # nothing to lean on: no need to read how the question is put
+        return FollowUp(alone, None, None if alone.declined else question)
     how = reading(kb, question)
     if not alone.declined and how.kind != "contrast":
         return FollowUp(alone, None, question)
