@@ -174,7 +174,7 @@ class Gateway:
             seen = await self._dedup.claim(key)
             if seen is not None and seen.state == "processing":
                 seen = await self._dedup.wait_done(key, budget)
-                if seen is None:  # released by a worker the database failed: ours now?
+                if seen is None or seen.abandoned:  # released, or its worker died: ours now?
                     seen = await self._dedup.claim(key)
         except Exception as exc:
             raise StoreUnavailable from exc

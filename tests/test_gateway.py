@@ -385,3 +385,14 @@ def test_postgres_shutting_down_or_refusing_counts_as_the_database_being_down():
     assert database_down(wrapped(asyncpg.exceptions.TooManyConnectionsError("too many")))
     assert not database_down(wrapped(asyncpg.exceptions.UniqueViolationError("duplicate")))
     assert not database_down(RuntimeError("a bug"))
+
+
+async def test_a_resend_waiting_on_a_dead_workers_claim_takes_it_over_when_it_expires(
+        gateway_with, config):
+    from bot.store.dedup import LEASE
+
+    handler = CountingHandler()
+    platform, _ = await gateway_with(handler, budget=2.0)
+    await _claim_left_by(config, f"{OPENID}:5153", LEASE.total_seconds() - 1)
+    delivery = await platform.post(text_xml(OPENID, "killed a second ago", msg_id=5153))
+    assert delivery.reply == "好的" and handler.calls == 1

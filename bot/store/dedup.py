@@ -22,10 +22,10 @@ from bot.store.models import ProcessedMessage, utcnow
 
 TABLE = ProcessedMessage.__table__
 INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
-LEASE = timedelta(seconds=8)
-"""WeChat resends at about 5, 10 and 15 s: a dead worker's claim is taken over by the second
-resend at the latest, while a live one (renewed every :data:`RENEW_SECONDS`) never is."""
-RENEW_SECONDS = 2.0
+LEASE = timedelta(seconds=4)
+"""A resend waiting on a claim (up to the 4 s reply budget) sees a dead worker's claim expire
+and takes it over, while a live one, renewed every :data:`RENEW_SECONDS`, never expires."""
+RENEW_SECONDS = 1.0
 
 
 @dataclass
@@ -34,6 +34,8 @@ class Seen:
 
     state: str
     reply: str | None
+    abandoned: bool = False
+    """``processing``, but nobody renewed the claim within the lease: its worker is gone."""
 
 
 class _Claims:
@@ -53,6 +55,11 @@ class _Claims:
         won = set(conn.execute(
             self.statements[conn.dialect.name],
             [{"key": k, "state": "processing", "created_at": now} for k in unique]).scalars())
+        if won and utcnow() - now > LEASE / 4:
+            # The insert waited for a write lock (another process held the database): the
+            # lease starts now, or a resend queued behind it would find it expired at once.
+            now = utcnow()
+            conn.execute(update(TABLE).where(TABLE.c.key.in_(won)).values(created_at=now))
         earlier = {}
         if len(won) < len(unique):
             won |= self._take_over(conn, set(unique) - won, now)
@@ -139,10 +146,14 @@ class DedupStore:
             await asyncio.sleep(every)
 
     async def get(self, key: str) -> Seen | None:
+        stale = TABLE.c.created_at < utcnow() - LEASE
         async with self._engine.connect() as conn:
             row = (await conn.execute(
-                select(TABLE.c.state, TABLE.c.reply).where(TABLE.c.key == key))).first()
-        return Seen(row.state, row.reply) if row else None
+                select(TABLE.c.state, TABLE.c.reply, stale.label("stale"))
+                .where(TABLE.c.key == key))).first()
+        if row is None:
+            return None
+        return Seen(row.state, row.reply, row.state == "processing" and bool(row.stale))
 
     async def finish(self, key: str, state: str, reply: str | None = None) -> None:
         """``state`` is ``replied`` (passive reply, kept for a resend) or ``deferred``."""
@@ -159,7 +170,8 @@ class DedupStore:
         end = loop.time() + timeout
         while True:
             seen = await self.get(key)
-            if seen is None or seen.state != "processing" or loop.time() >= end:
+            if (seen is None or seen.state != "processing" or seen.abandoned
+                    or loop.time() >= end):
                 return seen
             await asyncio.sleep(interval)
 
