@@ -38,6 +38,9 @@ MIDDLING = re.compile("^(?:" + "|".join(map(re.escape, WORDS["feedback"]["middli
                       + r")(吧|啦|了|呗|哈|哦|的)*[。.!！~～]*$")
 STARS = re.compile(f"^[{WORDS['feedback']['stars']}]{{1,5}}$")
 ASK_AGAIN = _any(map(re.escape, WORDS["feedback"]["reopen"]))
+WHAT_NOW = _any(WORDS["feedback"]["what_now"])
+WHAT_NOW_CHARS = 20
+""""那我还能怎么办" is short; a longer message with 怎么办 tells of a new matter."""
 LATER = _any(WORDS["information"]["later"])
 WHAT_NEEDED = _any(WORDS["information"]["what_needed"])
 LATER_CHARS = 20
@@ -146,8 +149,10 @@ async def _question(session, case: Case) -> str:
 async def followup(ctx: Context) -> list[str] | None:
     """Answers that belong to an existing case; None when the message is about something else."""
     snapshot = ctx.snapshot
-    if snapshot is None or snapshot.in_form:
+    if snapshot is None:
         return None
+    if snapshot.in_form:
+        return await _reopen_from_form(ctx) if snapshot.case_waiting else None
     if ctx.inbound.kind == "voice" and not ctx.text:
         return await voice_for_case(ctx) if snapshot.case_waiting or _open_window(
             (snapshot.state or {}).get("pending")) else None
@@ -181,6 +186,8 @@ async def followup(ctx: Context) -> list[str] | None:
             return None
         if reopen:
             return await _reopen(ctx, session, resolved, reply)
+        if resolved.solved is False and len(reply) <= WHAT_NOW_CHARS and WHAT_NOW.search(reply):
+            return [text("feedback_options")]  # "那我还能怎么办" after "没解决"
         if feedback.empty and not feedback.out_of_range:
             return None
         if intent in ("file_dispute", "ask_policy") and len(reply) > SHORT and not feedback.still:
@@ -333,6 +340,18 @@ async def _attach(ctx: Context, session, case: Case, content: str,
     await session.commit()
     wake_outbox(ctx.services)
     return count
+
+
+async def _reopen_from_form(ctx: Context) -> list[str] | None:
+    """重新办理 typed while a new form is open (the payer began another complaint first):
+    the recently resolved case is reopened; the draft stays for later."""
+    reply = (ctx.text or "").strip()
+    if not REOPEN.match(reply):
+        return None
+    async with ctx.services.sessionmaker() as session:
+        resolved = await _latest(session, ctx.inbound.openid, Case.status == "resolved",
+                                 Case.resolved_at > utcnow() - FEEDBACK_WINDOW)
+        return None if resolved is None else await _reopen(ctx, session, resolved, reply)
 
 
 async def _reopen(ctx: Context, session, case: Case, reply: str) -> list[str]:

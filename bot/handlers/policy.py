@@ -34,7 +34,10 @@ FILING_HELP = re.compile(WORDS["filing_help"])
 FILING_REQUEST = re.compile(WORDS["filing_request"])
 FILING_DISCLAIMED = re.compile(WORDS["filing_disclaimed"])
 FILING_FILLER = _alternation("filing_question_filler")
+EMPLOYER_SELF = re.compile(WORDS["employer_self"])
 CASE_FACTS = {"employer", "name", "phone", "id_number", "district", "headcount"}
+OWN_STAFF = {"employer", "headcount"}
+"""What an employer asking about their own staff names without filing about anyone."""
 WEAK_FILING = 0.8
 """Below this the classifier is unsure the message is a complaint: a question the knowledge
 base declines to a named office ("医保个人账户每个月划多少钱啊", 12393) gets that decline, as
@@ -204,8 +207,9 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     topic = vague_topic(question)
     if topic is not None:
         return [text("ask_policy_topic", topic=topic)]  # "医保" names no grievance
+    facts = CASE_FACTS - OWN_STAFF if EMPLOYER_SELF.search(question) else CASE_FACTS
     if nlu is not None and (nlu.severity == "major"
-                            or any(e.type in CASE_FACTS for e in nlu.entities)):
+                            or any(e.type in facts for e in nlu.entities)):
         return None  # an employer, a name, a phone, a headcount: the payer is filing
     if disclaims_filing(question):
         return _only_asking(ctx)
