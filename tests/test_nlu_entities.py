@@ -184,3 +184,81 @@ def test_employer_names_containing_you_or_again_are_whole(extract, text, name):
 ])
 def test_you_and_again_as_words_still_end_an_employer_name(extract, text, name):
     assert values(extract(text), "employer") == [name]
+
+
+@pytest.mark.parametrize("typo, word", [
+    ("我想头诉公司", "我想投诉公司"), ("我要投述单位", "我要投诉单位"), ("透诉宏达厂", "投诉宏达厂"),
+    ("偷诉这个厂", "投诉这个厂"), ("投拆公司", "投诉公司"), ("我要举抱单位", "我要举报单位"),
+])
+def test_filing_verb_typos_read_as_the_verb(typo, word):
+    """"我想头诉公司" was intent other (0.39) with employer 头诉公司: the typo was no 投诉."""
+    assert Normalizer(dataset.load_rules()["replacements"])(typo).text == word
+
+
+@pytest.mark.parametrize("text", [
+    "我想头诉公司", "我要举抱单位", "投拆公司", "我要投诉厂", "举报单位", "我告公司", "我要起诉单位",
+    "我去状告公司", "我投诉下公司",
+])
+def test_filing_verb_and_generic_workplace_is_no_employer(extract, text):
+    assert values(extract(text), "employer") == []
+
+
+@pytest.mark.parametrize("text, name", [
+    ("透诉宏达厂", "宏达厂"), ("我告宏达公司", "宏达公司"), ("起诉鑫源五金有限公司", "鑫源五金有限公司"),
+])
+def test_filing_verb_is_not_part_of_the_employer_name(extract, text, name):
+    assert values(extract(text), "employer") == [name]
+
+
+@pytest.mark.parametrize("text, phone", [
+    ("1三8一二3四5六7八", "13812345678"),
+    ("138一二三四5678", "13812345678"),
+    ("幺三八 一二三四 五六七八", "13812345678"),
+    ("电话是一39-1234-五六78", "13912345678"),
+    ("我手机138两二三四5678，姓王", "13822345678"),
+])
+def test_phone_in_mixed_numerals_is_read_in_arabic_digits(extract, text, phone):
+    ents = extract(text)
+    assert values(ents, "phone") == [phone]
+
+
+@pytest.mark.parametrize("text", [
+    "2023年1月开始没交", "三千五", "一百三十八块", "工资三千五百八十八", "2023年1月到2024年3月三千五",
+    "一三八一二三四五六七", "1三8一二3四5六7八9", "二〇二三年一月一十二号",
+])
+def test_amounts_dates_and_short_runs_are_no_phone(extract, text):
+    assert values(extract(text), "phone") == []
+
+
+@pytest.mark.parametrize("text, count", [
+    ("不是我一个人，有5个", 5),
+    ("不是3个，是7个", 7),
+    ("不是3个人，是7个人", 7),
+    ("不是3个人 是7个", 7),
+    ("不止我一个人，厂里有二十多个工人", 20),
+    ("不是五个人而是八个人", 8),
+    ("不是3个，是7个，都没交社保", 7),
+])
+def test_negated_count_gives_way_to_the_count_that_follows(extract, text, count):
+    assert values(extract(text), "headcount") == [count]
+
+
+@pytest.mark.parametrize("text, type_, value", [
+    ("不是2022年，是2023年3月", "period", "2023-03"),
+    ("不是宏达厂，是宏发厂", "employer", "宏发厂"),
+    ("电话不是13800138000，是13912345678", "phone", "13912345678"),
+])
+def test_negated_value_gives_way_for_every_type(extract, text, type_, value):
+    assert values(extract(text), type_) == [value]
+
+
+@pytest.mark.parametrize("text, count", [
+    ("我们3个人都没交", 3), ("不是说好了吗，我们三个人都没交", 3), ("3个月没交，我们5个人", 5),
+])
+def test_counts_without_a_correction_stay(extract, text, count):
+    assert values(extract(text), "headcount") == [count]
+
+
+@pytest.mark.parametrize("text", ["不是3个月，是7个月", "不是3个，是7个月", "公司有3个，是7个"])
+def test_bare_count_after_a_negation_needs_a_count_there(extract, text):
+    assert values(extract(text), "headcount") == []

@@ -229,3 +229,19 @@ def test_spoken_question_words_read_like_written_ones(parser):
 ])
 def test_opens_new_matter(parser, text, new):
     assert parser.opens_new_matter(text) is new
+
+
+@pytest.mark.parametrize("text", ["我想头诉公司", "我要投拆公司", "我想偷诉这个厂", "我要透诉宏达电子厂",
+                                  "我要举抱单位"])
+def test_mistyped_filing_verb_files_a_dispute_without_a_verb_employer(parser, text):
+    """"我想头诉公司" was intent other (0.39) with employer 头诉公司."""
+    result = parser.parse(text)
+    assert result.intent == "file_dispute"
+    assert [e.value for e in result.entities if e.type == "employer"] in ([], ["宏达电子厂"])
+
+
+@pytest.mark.parametrize("text, phone", [
+    ("我电话1三8一二3四5六7八", "13812345678"), ("138一二三四5678", "13812345678"),
+])
+def test_mixed_numeral_phone_is_an_entity(parser, text, phone):
+    assert parser.parse(text).entity("phone").value == phone

@@ -23,9 +23,13 @@ _ID15 = re.compile(r"(?<![0-9a-z])(\d{15})(?![0-9a-z])")
 _MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9])")
 _CORRECTION_START = set("写填错改打弄搞选有要")
 _SPOKEN_DIGITS = str.maketrans("零〇一幺二两三四五六七八九", "0011223456789")
-_SPOKEN_MOBILE = re.compile(r"(?<![零〇一幺二两三四五六七八九十百千万\d])[一幺][三四五六七八九]"
-                            r"(?:[\s-]?[零〇一幺二两三四五六七八九]){9}"
-                            r"(?![零〇一幺二两三四五六七八九十百千万\d])")
+_DIGIT_CHARS = "0-9零〇一幺二两三四五六七八九"
+# Voice input or mixed typing ("幺三八一二三四五六七八", "1三8一二3四5六7八"): digit by digit,
+# never next to another numeral or a unit (十百千万), so amounts and dates stay out.
+_SPOKEN_MOBILE = re.compile(rf"(?<![{_DIGIT_CHARS}十百千万])[1一幺][3-9三四五六七八九]"
+                            rf"(?:[\s-]?[{_DIGIT_CHARS}]){{9}}"
+                            rf"(?![{_DIGIT_CHARS}十百千万])")
+_CLAUSE_END = re.compile(r"[，,。!！?？；;\s]+")
 _LANDLINE = re.compile(r"(?<![0-9])(?:\((0\d{2,3})\)|(0\d{2,3})[- ])(\d{7,8}|\d{3,4} \d{4})(?![0-9])")
 _CN = "[" + CN_NUM_CHARS + "]"
 _MONEY_ARABIC = re.compile(
@@ -81,6 +85,13 @@ class EntityExtractor:
             r"我们(?P<num>[两三四五六七八九十几\d]{1,2})个(?!月|小时|星期|礼拜|工作日|多月|年)"
             r"|(?P<two>我们俩|我俩|夫妻俩|两口子)"
         )
+        self._negation = _negation_pattern(lexicon.get("negation_leads") or [],
+                                           lexicon.get("negation_turns") or [])
+        tails = "|".join(map(re.escape, lexicon.get("bare_count_tails") or []))
+        self._bare_count = re.compile(
+            r"(?P<num>\d+|[一二两三四五六七八九十百千几][零一二两三四五六七八九十百千万几]*)(?:多|来|余)?"
+            rf"[个名位](?=$|[，,。!！?？；;\s]|{tails or '$'})"
+        )
         context = sorted(lexicon.get("money_context") or [], key=len, reverse=True)
         self._money_context = re.compile(
             "(?:" + "|".join(map(re.escape, context)) + r")[^\d，。,.!?；;]{0,4}$"
@@ -108,6 +119,7 @@ class EntityExtractor:
         )
         for step in steps:
             step(text, claim, today or date.today())
+        found = _without_negated(found, self._negated_spans(text))
         found.sort()
         out = []
         for start, end, type_, value in found:
@@ -194,6 +206,36 @@ class EntityExtractor:
             if raw.isdigit() and text[m.start() - 1 : m.start()] in (".", "-"):
                 continue
             claim(m.start(), m.end(), "headcount", int(value))
+        self._counts_after_negation(text, claim)
+
+    def _negated_spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each part of a clause that says what a value is not."""
+        if self._negation is None:
+            return []
+        spans, pos = [], 0
+        for sep in [*_CLAUSE_END.finditer(text), None]:
+            end = sep.start() if sep else len(text)
+            m = self._negation.match(text, pos, end)
+            if m:
+                spans.append((pos, m.end("body")))
+            pos = sep.end() if sep else end
+        return spans
+
+    def _counts_after_negation(self, text: str, claim) -> None:
+        """"不是3个，是7个", "不是我一个人，有5个": the count that corrects a negated count is
+        people though no noun follows it."""
+        negated = self._negated_spans(text)
+        for i, (start, end) in enumerate(negated):
+            part = text[start:end]
+            if not (self._headcount.search(part) or self._bare_count.search(part)):
+                continue
+            stop = negated[i + 1][0] if i + 1 < len(negated) else len(text)
+            for m in self._bare_count.finditer(text, end, stop):
+                value = to_number(m["num"])
+                beyond = len(_CLAUSE_END.findall(text, end, m.start())) > 1
+                if value and value <= 1_000_000 and not beyond:
+                    claim(m.start(), m.end(), "headcount", int(value))
+                break
 
     def _money(self, text: str, claim, today: date) -> None:
         for m in _MONEY_ARABIC.finditer(text):
@@ -323,6 +365,27 @@ class EntityExtractor:
             end += 1
         if end - pos >= 2 and all(_is_cjk(c) for c in text[pos:end]):
             claim(pos, end, "name", text[pos:end])
+
+
+def _negation_pattern(leads: list[str], turns: list[str]) -> re.Pattern | None:
+    """A clause opening with a negation ("不是…", "电话不是…"); ``body`` is what it denies,
+    up to a turn word ("不是五个人而是八个人"). 是不是 and 要不是 are no negation."""
+    if not leads:
+        return None
+    lead = "|".join(map(re.escape, sorted(leads, key=len, reverse=True)))
+    turn = "|".join(map(re.escape, sorted(turns, key=len, reverse=True))) or "$^"
+    return re.compile(rf"[^，,。!！?？；;\s]{{0,4}}?(?<![是要])(?:{lead})(?P<body>.+?)(?=(?:{turn})|$)")
+
+
+def _without_negated(found: list, negated: list[tuple[int, int]]) -> list:
+    """Drops a value said in a negated part when a value of its type follows outside one."""
+    def denied(start: int) -> bool:
+        return any(s <= start < e for s, e in negated)
+
+    return [item for item in found
+            if not denied(item[0])
+            or not any(other[2] == item[2] and other[0] > item[0] and not denied(other[0])
+                       for other in found)]
 
 
 def id_checksum_ok(number: str) -> bool:
