@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -16,7 +16,7 @@ from bot.handlers.intake import TRIGGERS
 from bot.handlers.policy import ask_policy
 from bot.handlers.progress import REOPEN
 from bot.handlers.smalltalk import only_anger
-from bot.store.dialogue import load_state, set_pending, touch
+from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, DialogueState, utcnow
 from bot.store.snapshot import FEEDBACK_WINDOW
 from bot.texts import text
@@ -301,18 +301,8 @@ def _count(window: dict) -> int:
 
 
 def _open_window(pending, now: datetime | None = None) -> dict | None:
-    """The supplement window in a dialogue state's ``pending`` if it is still open. A
-    malformed entry counts as closed."""
-    marker = pending.get(WINDOW_KEY) if isinstance(pending, dict) else None
-    if not isinstance(marker, dict) or not marker.get("case_no"):
-        return None
-    try:
-        until = datetime.fromisoformat(str(marker.get("until")))
-    except ValueError:
-        return None
-    if until.tzinfo is None:
-        until = until.replace(tzinfo=timezone.utc)
-    return marker if until > (now or utcnow()) else None
+    """The supplement window in a dialogue state's ``pending`` if it is still open."""
+    return open_marker(pending, WINDOW_KEY, "case_no", now)
 
 
 async def _window_case(session, openid: str, window: dict) -> Case | None:

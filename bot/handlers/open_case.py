@@ -18,7 +18,7 @@ from bot.handlers.progress import (
     timeline,
     without_case_no,
 )
-from bot.store.dialogue import load_state, set_pending, touch
+from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, utcnow
 from bot.texts import text
 from routing.cases import CLOSED_STATUSES, add_supplement, case_for_payer, cases_of
@@ -85,15 +85,7 @@ async def about_open_case(ctx: Context) -> list[str] | None:
 
 
 def _open_choice(pending) -> dict | None:
-    marker = pending.get(CHOICE_KEY) if isinstance(pending, dict) else None
-    if not isinstance(marker, dict) or not marker.get("cases"):
-        return None
-    try:
-        until = datetime.fromisoformat(str(marker.get("until")))
-    except ValueError:
-        return None
-    until = until if until.tzinfo else until.replace(tzinfo=timezone.utc)
-    return marker if until > utcnow() else None
+    return open_marker(pending, CHOICE_KEY, "cases")
 
 
 async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]:

@@ -3,6 +3,8 @@ every worker. The row is locked for the length of one message (FOR UPDATE on Pos
 SQLite serialises writers itself)."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,6 +51,21 @@ def set_pending(state: DialogueState, key: str, value) -> None:
     else:
         pending[key] = value
     state.pending = pending
+
+
+def open_marker(pending, key: str, required: str, now: datetime | None = None) -> dict | None:
+    """The entry ``key`` of a dialogue state's ``pending`` while its ``until`` time is ahead;
+    None once it passed, or if the entry lacks ``required`` or a readable time."""
+    marker = pending.get(key) if isinstance(pending, dict) else None
+    if not isinstance(marker, dict) or not marker.get(required):
+        return None
+    try:
+        until = datetime.fromisoformat(str(marker.get("until")))
+    except ValueError:
+        return None
+    if until.tzinfo is None:
+        until = until.replace(tzinfo=timezone.utc)
+    return marker if until > (now or utcnow()) else None
 
 
 def touch(state: DialogueState) -> None:
