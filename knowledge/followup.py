@@ -33,13 +33,18 @@ class Rules:
     fillers: re.Pattern
     aspect_words: tuple[str, ...]
     about_the_bot: re.Pattern
+    carried_schemes: frozenset[str]  # schemes with no employer (居民医保)
+    paying_tokens: frozenset[str]
+    employer: re.Pattern  # "公司不交有什么后果" is about the employer, whatever came before
 
     @classmethod
     def load(cls) -> Rules:
         raw = load_yaml((DATA_DIR / "followups.yaml").read_text(encoding="utf-8")) or {}
         return cls(int(raw["max_chars"]), re.compile(f"^({_words(raw, 'openers')})+"),
                    re.compile(raw["contrast_end"]), re.compile(_words(raw, "fillers")),
-                   tuple(raw["aspect_words"]), re.compile(raw["about_the_bot"]))
+                   tuple(raw["aspect_words"]), re.compile(raw["about_the_bot"]),
+                   frozenset(raw["carried_schemes"]), frozenset(raw["paying_tokens"]),
+                   re.compile(_words(raw, "employer_words")))
 
 
 RULES = Rules.load()
@@ -49,7 +54,8 @@ RULES = Rules.load()
 class Reading:
     """How a question leans on the previous one: `kind` is "contrast" ("那医保呢": the named
     part takes its place in the last question), "aspect" ("一个月大概多少钱": another aspect of
-    the last topic) or "alone"; `rest` is the question without its opener and 呢."""
+    the last topic), "paying" ("那不交有什么后果": answered alone unless the last scheme has
+    no employer) or "alone"; `rest` is the question without its opener and 呢."""
 
     kind: str
     rest: str
@@ -69,11 +75,23 @@ def reading(kb: KnowledgeBase, question: str) -> Reading:
             return Reading("contrast", part)
         return Reading("alone", bare)
     tokens = kb.tokenizer.tokens(rest)
+    if _bare_paying(kb, rest, tokens):
+        return Reading("paying", rest)
     if (not tokens or not _ASKS.search(rest) or kb.scope.in_domain(rest, tokens)
             or kb.scope.unanswered_topics(rest, tokens)
             or _foreign(kb, RULES.fillers.sub("", rest))):
         return Reading("alone", bare)  # asks nothing, has its own topic, or names another
     return Reading("aspect", rest)
+
+
+def _bare_paying(kb: KnowledgeBase, rest: str, tokens: list[str]) -> bool:
+    """"不交有什么后果", "可以补交吗": a question about paying that names no scheme, payer or
+    aspect of its own; answered alone for employees, it is about the last scheme if that one
+    has no employer (居民医保: `carried_schemes`)."""
+    domain = set(tokens) & (kb.scope.domain_tokens | set(kb.tokenizer.lexicon.facets))
+    return (bool(domain) and domain <= RULES.paying_tokens and bool(_ASKS.search(rest))
+            and not kb.scope.in_domain(rest) and not RULES.employer.search(rest)
+            and not kb.scope.unanswered_topics(rest, tokens))
 
 
 def _told(kb: KnowledgeBase, text: str) -> bool:
@@ -170,6 +188,29 @@ def _answer(kb: KnowledgeBase, reread: Reread) -> KbAnswer | None:
     return answer
 
 
+def _with_scheme(kb: KnowledgeBase, question: str, previous: str,
+                 alone: KbAnswer) -> tuple[KbAnswer, str] | None:
+    """The answer to a question about paying ("那不交有什么后果", reading "paying") asked after
+    one about a scheme with no employer (居民医保), and the text asked: then it is not about an
+    employer's penalty. None when the last question named no such scheme, or the scheme
+    changes nothing the rules trust; a decline alone stays a decline."""
+    schemes = [t for t in kb.tokenizer.tokens(previous) if t in RULES.carried_schemes]
+    if alone.declined or not schemes:
+        return None
+    text = kb.tokenizer.lexicon.correct(question or "")
+    asked = " ".join([*schemes, text])
+    reread = kb.candidates(asked)
+    answer = kb.decide(reread)
+    answer.question = question
+    if answer.declined:  # an aspect no entry answers: 居民不缴 (scope.yaml unanswered)
+        new = {w for w, _ in reread.unanswered} - {w for w, _ in kb.candidates(text).unanswered}
+        return (answer, asked) if new else None
+    known = kb.retriever.entry_tokens[kb.entries.index(kb.by_id[answer.entry_id])]
+    if answer.entry_id == alone.entry_id or not set(schemes) <= known:
+        return None
+    return answer, asked
+
+
 @dataclass
 class FollowUp:
     """An answer read with the previous question: `asked` is the text the knowledge base was
@@ -187,6 +228,9 @@ def ask_after(kb: KnowledgeBase, question: str, previous: str | None) -> FollowU
     if not previous:  # nothing to lean on: no need to read how the question is put
         return FollowUp(alone, None, None if alone.declined else question)
     how = reading(kb, question)
+    carried = _with_scheme(kb, question, previous, alone) if how.kind == "paying" else None
+    if carried is not None:
+        return FollowUp(carried[0], carried[1], previous)
     if not alone.declined and how.kind != "contrast":
         return FollowUp(alone, None, question)
     for reread in rereadings(kb, how, previous):
@@ -199,4 +243,4 @@ def ask_after(kb: KnowledgeBase, question: str, previous: str | None) -> FollowU
     if not alone.declined:
         return FollowUp(alone, None, question)
     # an elliptical question left unanswered keeps the topic; one with its own (公积金) ends it
-    return FollowUp(alone, None, previous if how.kind != "alone" else None)
+    return FollowUp(alone, None, previous if how.kind in ("aspect", "contrast") else None)

@@ -545,3 +545,80 @@ def test_fresh6_unsettled_aspects_are_declined_with_their_office(kb, question, h
 def test_siblings_of_the_fresh6_rules_are_still_answered(kb, question, entry_id):
     a = kb.ask(question)
     assert a.entry_id == entry_id and not a.declined, (question, a.entry_id)
+
+
+# --- persona probes, round 3: implicit 社保, personal-figure hotlines, resident non-payment ---
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("试用期要不要交", "probation_period"),     # 社保 left out: the only topic is implicit
+    ("实习期必须交吗", "probation_period"),
+    ("没转正能不交吗", "probation_period"),
+    ("试用期要不要交社保", "probation_period"),  # the explicit sibling is unchanged
+])
+def test_bare_must_i_pay_with_a_work_situation_is_about_social_insurance(kb, question, entry_id):
+    """"试用期要不要交" was declined to 12345: 要不要交 names no insurance, but after a work
+    situation (试用期, 实习, 兼职, 返聘) it can only mean 社保."""
+    a = kb.ask(question)
+    assert a.entry_id == entry_id and not a.declined, (question, a.entry_id, a.hotline)
+
+
+@pytest.mark.parametrize("question,hotline", [
+    ("兼职要不要交", "12333"),                  # part-time staff: not settled here
+    ("退休返聘必须交吗", "12333"),              # working after retirement: not settled here
+])
+def test_bare_must_i_pay_of_an_unsettled_situation_is_declined_to_its_office(
+        kb, question, hotline):
+    a = kb.ask(question)
+    assert a.declined and a.hotline == hotline, (question, a.entry_id, a.hotline)
+
+
+@pytest.mark.parametrize("question", ["这个要不要交", "学费要不要交", "要不要交"])
+def test_bare_must_i_pay_without_a_work_situation_is_not_read_as_social_insurance(kb, question):
+    assert kb.ask(question).declined
+
+
+@pytest.mark.parametrize("question,hotline", [
+    ("一个月能领多少钱", "12333"),              # a benefit amount: pension, unemployment, injury
+    ("帮我算算我能领多少", "12333"),
+    ("我能拿多少钱", "12333"),
+    ("帮我算算我一个月要交多少", "12366"),      # a contribution amount
+    ("我每个月扣多少社保", "12366"),
+    ("帮我算算灵活就业一年交多少", "12366"),
+    ("帮我查查医保余额", "12393"),              # medical
+    ("生育津贴能领多少 帮我算算", "12393"),
+])
+def test_personal_figures_are_declined_to_the_office_of_their_topic(kb, question, hotline):
+    """"一个月能领多少钱" was declined to 12345: amounts one draws are 12333's (人社), amounts one
+    pays 12366's (税务), medical ones 12393's."""
+    a = kb.ask(question)
+    assert a.declined and a.hotline == hotline, (question, a.entry_id, a.hotline)
+
+
+@pytest.mark.parametrize("question,hotline", [
+    ("新农合不交有什么后果", "12393"),
+    ("城乡居民医保没交会怎么样", "12393"),
+    ("孩子的医保今年不交有影响吗", "12393"),
+    ("农村养老保险不交会罚款吗", "12333"),
+])
+def test_a_resident_who_does_not_pay_is_not_given_the_employer_penalty(kb, question, hotline):
+    """"新农合不交有什么后果" got penalty_not_paying (an employer's fine): no statute here fines a
+    resident who does not pay, so the question is declined to the office of the scheme."""
+    a = kb.ask(question)
+    assert a.declined and a.hotline == hotline, (question, a.entry_id, a.hotline)
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("单位不交社保会受到什么处罚", "penalty_not_paying"),
+    ("公司不交社保有什么后果", "penalty_not_paying"),
+    ("新农合怎么交", "resident_medical"),
+])
+def test_employer_penalty_and_resident_payment_are_still_answered(kb, question, entry_id):
+    a = kb.ask(question)
+    assert a.entry_id == entry_id and not a.declined, (question, a.entry_id)
+
+
+def test_a_complaint_beside_a_refund_question_gets_only_the_refund_answer(kb):
+    """The refund answer must say nothing about the employer that did not pay."""
+    a = kb.ask("公司没交社保，还有我去年多交的医保能退吗")
+    assert a.entry_id == "duplicate_refund"
+    assert not any(w in a.answer for w in ("罚款", "滞纳金", "责令"))

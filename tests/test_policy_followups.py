@@ -226,3 +226,45 @@ async def test_a_message_answered_by_another_handler_ends_the_topic(bot_server):
     await payer.say("进度")
     reply = await payer.say("一个月大概多少钱")
     assert FLEXIBLE_PAYMENT not in reply
+
+
+# --- a resident scheme before a short question (persona probes, round 3) ------------------
+
+RESIDENT_FIRST = ["新农合怎么交", "城乡居民医保怎么交", "城乡居民养老保险怎么交"]
+
+
+@pytest.mark.parametrize("first", RESIDENT_FIRST)
+@pytest.mark.parametrize("second", ["那不交有什么后果", "不交会怎么样", "不交会罚款吗"])
+def test_not_paying_after_a_resident_scheme_is_not_the_employer_penalty(kb, first, second):
+    """"那不交有什么后果" after 新农合 got penalty_not_paying, an employer's fine: a resident who
+    does not pay is fined by no statute here, so it is declined to the office of the scheme."""
+    answer = ask_after(kb, second, first).answer
+    assert answer.declined and answer.entry_id is None, (first, second, answer.entry_id)
+    assert answer.hotline == ("12333" if "养老" in first else "12393")
+
+
+@pytest.mark.parametrize("second", ["那不交有什么后果", "公司不交有什么后果"])
+def test_not_paying_after_an_employer_question_is_still_the_employer_penalty(kb, second):
+    assert ask_after(kb, second, "公司不交社保怎么办").answer.entry_id == "penalty_not_paying"
+    assert ask_after(kb, "公司不交有什么后果", "新农合怎么交").answer.entry_id == (
+        "penalty_not_paying")
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_single_questions_keep_their_decision_after_a_resident_scheme(kb, name):
+    """Only a short question answered alone can be read with the scheme: "谢谢" or "你叫什么名字"
+    after 新农合 stay declined with their hotline, and every kb question keeps its decision."""
+    for row in _pairs(name):
+        alone = kb.ask(row["question"])
+        for previous in RESIDENT_FIRST:
+            answer = ask_after(kb, row["question"], previous).answer
+            assert (answer.entry_id, answer.hotline) == (alone.entry_id, alone.hotline), (
+                row["question"], previous)
+
+
+async def test_a_resident_asking_what_happens_if_they_do_not_pay_is_not_told_of_fines(
+        bot_server):
+    payer = Payer(bot_server, "fu-resident-penalty")
+    await payer.say("城乡居民医保怎么交")
+    reply = await payer.say("那不交有什么后果")
+    assert DECLINE in reply and "12393" in reply and "罚款" not in reply
