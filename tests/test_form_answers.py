@@ -737,3 +737,125 @@ async def test_more_people_without_a_number_asks_for_an_estimate(platform, confi
     reply = await say(platform, openid, "不止我一个，还有好几个")
     assert "12345" not in reply and "大概" in reply and "几个人" in reply
     assert (await slots_of(config, openid)).get("headcount") is None
+
+
+# --- round 5: a persona probe (Sichuan and colloquial payers) ----------------------------
+
+async def to_category(platform, openid: str) -> str:
+    await say(platform, openid, "反映问题")
+    reply = await say(platform, openid, "我的社保有些问题想反映一下")
+    assert "问题类型" in reply, reply
+    return reply
+
+
+@pytest.mark.parametrize("cue,answer,hint", [
+    ("问题类型", "啥子意思哦", "回复那一类前面的数字"),
+    ("问题类型", "咋弄", "回复那一类前面的数字"),
+    ("问题类型", "不懂", "回复那一类前面的数字"),
+    ("问题类型", "我不会选", "回复那一类前面的数字"),
+    ("哪个", "什么意思", "镇或街道的名字"),
+    ("单位", "不懂", "哪家单位"),
+    ("单位", "这是问什么", "哪家单位"),
+    ("称呼", "看不懂", "怎么称呼您"),
+    ("电话", "不懂什么意思", "电话号码"),
+    ("几个人", "啥意思", "一共几个人"),
+    ("希望怎么处理", "什么意思啊", "希望单位或办理部门怎么做"),
+    ("希望怎么处理", "这个咋填", "希望单位或办理部门怎么做"),
+    ("单位", "咋个弄哦", "哪家单位"),
+    ("单位", "单位是指哪个单位", "哪家单位"),
+    ("哪个", "不明白你的意思", "镇或街道的名字"),
+    ("哪个", "所在地是指什么", "镇或街道的名字"),
+    ("几个人", "什么叫涉及人数", "一共几个人"),
+    ("电话", "没听懂", "电话号码"),
+    ("时间段或金额", "啥意思", "涉及多少钱"),
+])
+async def test_not_understanding_a_question_gets_it_explained(platform, config, cue, answer,
+                                                              hint):
+    """"啥子意思哦" / "咋弄" / "不懂" at a form question got the 12345 decline ("我只解答社会保险
+    费缴纳方面的问题"), and at the employer question "不懂" was stored as the employer."""
+    openid = f"fa-meaning-{cue}-{answer}"
+    if cue == "问题类型":
+        await to_category(platform, openid)
+    else:
+        await to_question(platform, openid, cue)
+    before = await slots_of(config, openid)
+    reply = await say(platform, openid, answer)
+    assert hint in reply and cue in reply and "只解答" not in reply
+    slots = await slots_of(config, openid)
+    assert slots == {**before, "requested_slot": before["requested_slot"]}
+
+
+@pytest.mark.parametrize("answer", ["喊他给我补起撒", "给我补起", "给我补", "帮我搞回来",
+                                    "让他把社保交起", "把钱还我", "给我把记录搞对", "把我的社保弄好"])
+async def test_a_colloquial_wish_is_stored(platform, config, answer):
+    """"喊他给我补起撒" at the wish question was not read as a wish: the question came again."""
+    openid = f"fa-wish-{answer}"
+    await to_question(platform, openid, "希望怎么处理")
+    reply = await say(platform, openid, answer)
+    assert "时间段或金额" in reply
+    assert (await slots_of(config, openid))["desired_outcome"] == answer
+
+
+@pytest.mark.parametrize("answer,employer,place", [
+    ("新塘镇宏达电子", "新塘镇宏达电子", "新塘镇"),
+    ("新塘镇宏达", "新塘镇宏达", "新塘镇"),
+    ("仙村永发制衣", "仙村永发制衣", "仙村镇"),
+    ("新塘镇宏达电子厂", "新塘镇宏达电子厂", "新塘镇"),
+    ("增城区新塘镇宏达", "增城区新塘镇宏达", "新塘镇"),
+    ("宏达电子，在新塘镇", "宏达电子", "新塘镇"),
+])
+async def test_a_place_glued_before_the_employer_gives_both(platform, config, answer,
+                                                            employer, place):
+    """"新塘镇宏达电子" at the employer question stored only the place and asked for the
+    employer again: the name after the place has no kind (厂, 公司) the parser knows."""
+    openid = f"fa-glued-{answer}"
+    await to_question(platform, openid, "单位")
+    reply = await say(platform, openid, answer)
+    slots = await slots_of(config, openid)
+    assert slots["employer"] == employer and slots["jurisdiction"] == place
+    assert "称呼" in reply
+
+
+@pytest.mark.parametrize("answer", ["新塘镇荔新路", "在新塘镇", "新塘镇那边"])
+async def test_a_place_alone_at_the_employer_question_is_no_employer(platform, config, answer):
+    openid = f"fa-glued-not-{answer}"
+    await to_question(platform, openid, "单位")
+    await say(platform, openid, answer)
+    assert (await slots_of(config, openid)).get("employer") is None
+
+
+@pytest.mark.parametrize("story,amount", [
+    ("公司按最低基数给我交社保，我工资八千，基数才三千多", None),
+    ("工资5000但是按2000交的", None),
+    ("基数按3000算的，实际工资6000", None),
+    ("每月工资三千五，公司只按两千交", None),
+    ("我底薪4000，公司没给我交社保", None),
+    ("每个月扣我300块社保但是没交", 300),
+    ("公司欠我5000块社保钱", 5000),
+])
+async def test_a_salary_or_a_base_is_not_the_amount_in_dispute(platform, config, story, amount):
+    """"我工资八千，基数才三千多" showed "金额：8000元" in the summary."""
+    openid = f"fa-salary-{len(story)}-{story[0]}"
+    summary = await to_summary(platform, openid, story)
+    assert ("金额" in summary) == (amount is not None)
+    assert (await slots_of(config, openid)).get("amount") == amount
+
+
+@pytest.mark.parametrize("second", ["我叫陈大明电话是一三八一二三四五六七八公司叫宏达电子厂在新塘镇",
+                                    "反映问题"])
+async def test_a_story_answered_as_a_question_becomes_the_description(platform, config, second):
+    """The story was answered as a policy question; the next message started the form and
+    asked "请用几句话说说您遇到的问题" again."""
+    openid = f"fa-story-{len(second)}"
+    story = "我在厂里干了五年，公司一直没给我买社保，现在离职了，这种情况怎么办"
+    answered = await say(platform, openid, story)
+    assert "反映问题" in answered
+    reply = await say(platform, openid, second)
+    assert "已把您刚才说的情况记为问题描述" in reply and "请用几句话" not in reply
+    slots = await slots_of(config, openid)
+    assert slots["description"] == story
+    if second != "反映问题":
+        assert slots["name"] == "陈大明" and slots["phone"] == "13812345678"
+        assert slots["employer"] == "宏达电子厂" and slots["jurisdiction"] == "新塘镇"
+    again = await say(platform, openid, "反映问题")
+    assert "已把您刚才说的情况" not in again  # used once

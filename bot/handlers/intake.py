@@ -28,6 +28,7 @@ from bot.handlers.intake_form import (
     ValidateDisputeForm,
     answer_clause,
     ask_only_rest,
+    asks_meaning,
     asks_why,
     bare_fix,
     called,
@@ -55,7 +56,7 @@ from bot.handlers.intake_form import (
     vague_count,
     words_beside,
 )
-from bot.handlers.policy import answer_instead_of_filing
+from bot.handlers.policy import RecentTopics, answer_instead_of_filing
 from bot.handlers.progress import progress
 from bot.handlers.smalltalk import ANGER, BOT_QUESTION, only_anger
 from bot.metrics import observe_case
@@ -117,6 +118,10 @@ RESTATE_LEAD = re.compile("|".join(re.escape(w) for w in SPEC["restate_leads"]))
 UNSURE = re.compile("|".join(re.escape(w) for w in SPEC["unsure_words"]))
 HOW_LONG = re.compile("|".join(re.escape(w) for w in SPEC["how_long_words"]))
 FIELD_JOINS = re.compile(r"和|跟|与|以及|还有|及|、|，|,|也|都")
+# The last story each payer told that was answered instead of starting a form: a soft hint
+# kept in this process only, like the policy follow-ups (a restart or another worker only
+# means the description is asked for, as before).
+STORIES = RecentTopics(SPEC["recent_story_payers"], 60 * SPEC["recent_story_minutes"])
 MAJOR_HEADCOUNT = 30
 SURE_CHAT = 0.5
 
@@ -177,6 +182,7 @@ class IntakeDialogue:
             if filing and not (start or snapshot.in_form):
                 answered = answer_instead_of_filing(ctx)
                 if answered is not None:
+                    self._remember_story(ctx)
                     return answered
             if snapshot.state is not None:
                 replies = await self._step_on_snapshot(ctx, snapshot.state, start)
@@ -273,10 +279,17 @@ class IntakeDialogue:
                     or not ctx.text.strip()):
                 state.requested_slot = "description"
                 state.slots = {"requested_slot": "description"}
-                return [text("intake_start")]
+                story = None if RESTART.match(ctx.text.strip()) else self._recent_story(ctx)
+                if story is None:
+                    return [text("intake_start")]
+                return await self._with_story(session, state, story, None)
             related = await self._related_case(session, ctx)
             if related is not None:
                 return await self._offer_related(session, state, ctx, related)
+            if facts_only(ctx.text, _message(ctx)["entities"]):
+                story = self._recent_story(ctx)
+                if story is not None:
+                    return await self._with_story(session, state, story, ctx)
             return await self._fill(session, state, ctx)
 
         pending = dict(state.pending or {})
@@ -385,6 +398,8 @@ class IntakeDialogue:
                     + self._question(asked, state.slots)]
         if asked not in (None, "description", "desired_outcome") and asks_why(reply):
             return [self._why(asked) + "\n" + self._question(asked, state.slots)]
+        if asked is not None and asks_meaning(reply):
+            return [self._meaning(asked) + "\n" + self._question(asked, state.slots)]
         if asked == "phone" and self._asks_about_the_phone(reply):
             return [self._why(asked) + "\n" + self._question(asked, state.slots)]
         if asked == "headcount" and self._vague_count(reply):
@@ -637,6 +652,10 @@ class IntakeDialogue:
         except KeyError:
             return text("anger_in_form")
 
+    def _meaning(self, slot: str) -> str:
+        """What the question at ``slot`` asks, in plain words with an example."""
+        return SPEC["meaning_help"][slot].format(example=self.action._example())
+
     def _tells_more(self, ctx: Context, act: str) -> bool:
         """After "还有一件事": the next message with something to tell belongs in the
         description. One with facts the form takes (who, where, how many), a question or a
@@ -656,6 +675,35 @@ class IntakeDialogue:
         slots["description"] = f"{current}；{reply}" if current else reply
         state.slots = slots
         return [text("details_added") + "\n" + self._question(state.requested_slot, slots)]
+
+    # --- a story told just before the form started -------------------------------------
+
+    def _remember_story(self, ctx: Context) -> None:
+        """A complaint answered as a question ("…一直没给我交社保，这种情况怎么办") is kept a
+        few minutes, so the form it may lead to does not ask for it again."""
+        told = ctx.text.strip()
+        if len(LETTERS.findall(told)) >= SPEC["recent_story_min_chars"] and STORY.search(told):
+            STORIES.put(ctx.inbound.openid, (told, ctx.nlu))
+
+    @staticmethod
+    def _recent_story(ctx: Context) -> Context | None:
+        """The story told just before, as the message it was (used once), or None."""
+        held = STORIES.get(ctx.inbound.openid)
+        STORIES.put(ctx.inbound.openid, None)
+        return None if held is None else replace(ctx, text=held[0], nlu=held[1])
+
+    async def _with_story(self, session, state, story: Context, ctx: Context | None
+                          ) -> list[str]:
+        """The form started with the story told just before as its description, then the
+        facts of ``ctx`` ("我叫陈大明电话是…公司叫宏达电子厂在新塘镇"), saying so."""
+        state.requested_slot = "description"
+        state.slots = {"requested_slot": "description"}
+        replies = await self._fill(session, state, story)
+        if ctx is not None and state.requested_slot is not None:
+            replies = await self._fill(session, state, ctx)
+        told = story.text if len(story.text) <= 60 else story.text[:60] + "…"
+        note = SPEC["recent_story_note"].format(story=told)
+        return [note + "\n" + replies[0], *replies[1:]]
 
     # --- a complaint right after registering a case ------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +168,10 @@ def _only(*keys: str) -> re.Pattern:
 
 
 CANCEL_YES = _only("cancel_yes")
+MEANING = re.compile(rf"(?:(?:{_alternatives('meaning_tails')})*(?:{_alternatives('meaning_words')}))+"
+                     rf"(?:{_alternatives('meaning_tails')})*")
+SALARY_BEFORE = re.compile(rf"(?:{_alternatives('salary_words')})|(?:{_alternatives('base_marks')})$")
+GLUED_LINK = re.compile(rf"^(?:{_alternatives('glued_place_links')})")
 CANCEL_NO = _only("cancel_no", "go_on_words")
 GO_ON = _only("go_on_words")
 SIGH = re.compile(_alternatives("cancel_sighs"))
@@ -268,6 +273,47 @@ def _reply_of(words: re.Pattern, value: str) -> bool:
     """The reply is ``words`` only ("那就登记吧", "对，取消吧")."""
     plain = PUNCTUATION.sub("", MANDARIN(FACES.sub("", value or ""))).lower()
     return bool(plain) and bool(words.fullmatch(plain))
+
+
+def asks_meaning(value: str) -> bool:
+    """"啥子意思哦", "咋弄", "看不懂", "我不会选": the payer does not understand the question."""
+    raw = PUNCTUATION.sub("", FACES.sub("", value or ""))
+    if not raw or len(raw) > SPEC["meaning_max_chars"]:
+        return False  # short by nature; the word lists overlap, so no long text is tried
+    return any(MEANING.fullmatch(v) for v in (raw, MANDARIN(raw)))
+
+
+def disputed_amounts(text_: str, entities: list[dict]) -> list:
+    """The money entities that may be the amount in dispute: not a salary or a base
+    ("我工资八千，基数才三千多", "工资5000但是按2000交的"), which only describe the matter."""
+    found = []
+    for entity in entities:
+        if entity.get("entity") != "money":
+            continue
+        start = entity.get("start")
+        if isinstance(start, int):
+            lead = CLAUSE.split((text_ or "")[max(0, start - SPEC["salary_window"]):start])[-1]
+            if SALARY_BEFORE.search(lead):
+                continue
+        found.append(entity.get("value"))
+    return found
+
+
+def _lead_only(lead: str) -> bool:
+    """Something before a place beyond words like 就是, 在 ("就是新塘镇宏达")."""
+    return bool(NAME_LEAD.sub("", EMPLOYER_LEAD.sub("", lead.strip())))
+
+
+def _bare_name(value: str) -> bool:
+    """A short run of characters that may be a company's name ("宏达电子", "的宏达"); not a
+    road, a pointer, a question word, more of the story or 不知道."""
+    name = ORG_TAIL.sub("", GLUED_LINK.sub("", EMPLOYER_LEAD.sub("", value.strip()))).strip()
+    return (SPEC["glued_name_min_chars"] <= len(CJK.findall(name)) == len(name)
+            <= SPEC["glued_name_max_chars"] and not (
+                PLACE_NAME.search(name) or POINTER.search(name)
+                or name in SPEC["employer_pointers"] or STORY_WORDS.search(name)
+                or NOT_A_PLACE.search(name) or UNSURE.search(name) or is_filler(name)
+                or CALLED_TAIL.fullmatch(name) or PRONOUN.search(name)))
 
 
 def cancel_answer(value: str) -> str | None:
@@ -861,6 +907,10 @@ class ValidateDisputeForm(FormValidationAction):
         if slot == "employer" and other <= {"district", "money", "period"} and (
                 ORG_SUFFIX.search(reply)):
             return {"employer": reply}  # "荔城好又多超市": the place is part of the name
+        beside = self._name_by_place(reply, entities) if slot == "employer" and other <= {
+            "district", "money", "period"} else None
+        if beside:
+            return {"employer": beside}
         if other - {"money", "period"} and slot != "headcount":
             return {}
         if slot == "headcount" and other & {"phone", "id_number", "case_no"}:
@@ -868,6 +918,34 @@ class ValidateDisputeForm(FormValidationAction):
         if slot == "phone" and len(re.findall(r"\d", reply)) < 3:
             return {"phone": reply} if not other else {}
         return {slot: reply}
+
+    @staticmethod
+    def _name_by_place(reply: str, entities: list[dict]) -> str | None:
+        """The employer of a reply that names a place and a name without a kind (厂, 公司):
+        the whole reply when the name is typed right after the place ("新塘镇宏达电子",
+        "增城区新塘镇宏达": the place is part of it, as in "新塘镇宏达电子厂"), or the name's
+        clause beside a clause with only the place ("宏达电子，在新塘镇"); None when what is
+        left is a road, a pointer or more of the story."""
+        places = sorted((e for e in entities if e.get("entity") == "district"
+                         and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)),
+                        key=lambda e: e["start"])
+        if not places or any(reply[a["end"]:b["start"]].strip() for a, b in pairwise(places)):
+            return None
+        *before, lead = CLAUSE.split(reply[:places[0]["start"]])
+        tail = reply[places[-1]["end"]:]
+        if _lead_only(lead):
+            return None
+        after = [c for c in CLAUSE.split(tail) if c.strip()]
+        if not any(c.strip() for c in before) and len(after) == 1:
+            name = ORG_TAIL.sub("", GLUED_LINK.sub("", after[0].strip())).strip()
+            if not _bare_name(name):
+                return None
+            glued = tail.startswith(name)  # "新塘镇，宏达", "新塘镇的宏达": the name alone
+            return ORG_TAIL.sub("", reply[places[0]["start"]:]).strip() if glued else name
+        before = [c for c in before if c.strip()]
+        if len(before) == 1 and not ORG_TAIL.sub("", tail).strip() and _bare_name(before[0]):
+            return ORG_TAIL.sub("", EMPLOYER_LEAD.sub("", before[0].strip())).strip()
+        return None
 
     def _asked_count(self, tracker: Tracker, kind: str = "headcount") -> bool:
         """"几个人算多少钱", "失业金能领几个月": the number in a question is what is asked."""
@@ -1001,7 +1079,8 @@ class ValidateDisputeForm(FormValidationAction):
     async def extract_amount(self, dispatcher, tracker, domain) -> dict:
         if self._asks_only(tracker):
             return {}
-        value = self._entity(tracker, "money")
+        values = disputed_amounts(self._text(tracker), tracker.latest_message.get("entities") or [])
+        value = values[0] if values else None
         return {"amount": value} if value and tracker.get_slot("amount") is None else {}
 
     async def extract_id_number(self, dispatcher, tracker, domain) -> dict:
