@@ -8,8 +8,8 @@ import re
 from collections.abc import Awaitable, Callable
 
 from bot.handlers import events, media, open_case, policy, smalltalk
+from bot.handlers.answers import is_courtesy
 from bot.handlers.base import Context, Services
-from bot.handlers.intake_form import is_courtesy
 from bot.inbound import Inbound
 from bot.metrics import observe_message
 from bot.store.payers import touch_payer

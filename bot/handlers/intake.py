@@ -14,8 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.handlers.base import Context, Services, queued_messages, wake_outbox
-from bot.handlers.intake_form import (
+from bot.handlers.answers import (
     ADDRESS,
     LETTERS,
     MANDARIN,
@@ -24,8 +23,6 @@ from bot.handlers.intake_form import (
     ORG_SUFFIX,
     PHONE_WORDS,
     PUNCTUATION,
-    SPEC,
-    ValidateDisputeForm,
     answer_clause,
     ask_only_rest,
     asks_meaning,
@@ -48,14 +45,14 @@ from bot.handlers.intake_form import (
     organisation,
     people_count,
     pick_number,
-    places_of,
     previous_fix,
-    run_form,
     thanks_in,
-    tracker_for,
     vague_count,
     words_beside,
 )
+from bot.handlers.base import Context, Services, queued_messages, wake_outbox
+from bot.handlers.intake_form import ValidateDisputeForm, places_of, run_form, tracker_for
+from bot.handlers.intake_spec import SPEC
 from bot.handlers.policy import RecentTopics, answer_instead_of_filing
 from bot.handlers.progress import progress
 from bot.handlers.smalltalk import ANGER, BOT_QUESTION, only_anger

@@ -8,7 +8,7 @@ import unicodedata
 from sqlalchemy import select
 
 from bot.handlers.base import Context
-from bot.handlers.intake_form import SPEC
+from bot.handlers.intake_spec import SPEC
 from bot.store.models import Case
 from bot.texts import text
 from routing.cases import (

@@ -4,15 +4,15 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from bot.handlers.base import Context
-from bot.handlers.intake_form import (
+from bot.handlers.answers import (
     FACES,
-    SPEC,
     is_acknowledgement,
     is_announcement,
     is_courtesy,
     is_junk,
 )
+from bot.handlers.base import Context
+from bot.handlers.intake_spec import SPEC
 from bot.handlers.open_case import newest_open_case
 from bot.handlers.policy import WORDS, vague_topic
 from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, progress

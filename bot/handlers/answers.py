@@ -1,0 +1,592 @@
+"""How a payer's answer to an intake question is read: names and forms of address, employer
+names, places, headcounts, wishes, corrections, and whether a reply is only courtesy, thanks,
+junk or a question; the word lists of intake.yaml built into regexes."""
+from __future__ import annotations
+
+import re
+
+from bot.handlers.contacts import contact_numbers
+from bot.handlers.intake_spec import SPEC
+from bot.nlu.cnnum import CN_NUM_CHARS, to_number
+from bot.nlu.dataset import load_rules
+from bot.nlu.entities import homophone_table
+from bot.nlu.normalize import word_map
+
+RULES = load_rules()
+PLACE_FOLD = homophone_table((RULES.get("entities") or {}).get("place_homophones") or [])
+MANDARIN = word_map(RULES.get("dialect"))
+PLACE_SUFFIX = re.compile(r"(省|市|区|县|镇|乡|街道|街|村|开发区|园区)$")
+NOT_A_NAME = re.compile(r"(社保|医保|缴|费|公司|单位|厂|补|退|投诉|反映|确认|跳过|没有|不知道|"
+                        r"处理|要求|希望|问题|工资|保险|进度|查询|取消|咨询|人工|基数|金额|电话|手机|"
+                        r"号码|地址|不对|不是|错了|写错|填错|^[零〇一幺二两三四五六七八九十]+$)")
+PRONOUN = re.compile(r"[我你他她俺咱]|\b(?:i|me|my|we|our|you|your|he|she|they|their)\b", re.IGNORECASE)
+ORG_SUFFIX = re.compile(r"(\b(?:ltd|co|inc|corp|llc|limited)\b\.?|公司|厂|店|中心|医院|学校|集团|银行|酒店|超市|餐厅|工作室|合作社|事务所|"
+                        r"商行|门市|研究院|幼儿园|物业|车队|工地|项目部)", re.IGNORECASE)
+NO_EMPLOYER = re.compile(r"(我自己|自己交|自己缴|个人交|个人缴|灵活就业|没有单位|没单位|无单位|个体户|"
+                         r"没上班|没有上班|没工作|没有工作|自由职业|退休了)")
+CORRECTION_WORDS = re.compile(r"(不对|错了|写错|填错|不是|改成|改一下)")
+ORG_END = re.compile(ORG_SUFFIX.pattern.replace("(", "(?:", 1) + "$", re.IGNORECASE)
+ORG_TAIL = re.compile(r"[。！!~～\s]*(?:啊|呀|吧|的|哦|呢|嘛)?[。！!~～\s]*$")
+# "我们/我在…" before a name that ends with its kind: "我在宏达电子厂" still names the employer.
+EMPLOYER_LEAD = re.compile(r"^(?:(?:就是|是|叫做|叫|那个|这个|那家|这家|一家|公司|单位|厂名|厂子|名字|"
+                           r"全称|名称)[:：\s]?)+")
+NAME_LEAD = re.compile(r"^(我们|我在|我是|就是|叫|在)")
+GENERIC_EMPLOYERS = {"单位", "公司", "工厂", "厂", "老板", "企业", "厂里", "公司里", "单位里", "厂子"}
+MAX_HEADCOUNT = 100_000  # cases.headcount is INTEGER (int4 on PostgreSQL); a phone is no count
+
+
+def _alternatives(*keys: str) -> str:
+    """The word lists ``keys`` of intake.yaml as one regex alternation, longest words first."""
+    words = {w for key in keys for w in SPEC[key]}
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+OUTCOME = re.compile(rf"(?:{_alternatives('wish_words')})[^，。！？,.!?]{{2,40}}")
+SURNAME = rf"(?:{_alternatives('compound_surnames')}|[{SPEC['surnames']}])"
+BARE_PERSON = re.compile(
+    rf"^{SURNAME}(?:(?![{''.join(SPEC['trade_marks'])}])[\u4e00-\u9fff]){{1,2}}$")
+TITLED_PERSON = re.compile(
+    rf"^(?:(?:{_alternatives('person_prefixes')})?{SURNAME}[\u4e00-\u9fff]{{0,2}}?"
+    rf"(?:{_alternatives('person_titles')})|(?:{_alternatives('person_prefixes')}){SURNAME}|"
+    rf"(?:{_alternatives('person_leads')})[\u4e00-\u9fff]{{1,4}}|"
+    rf"[\u4e00-\u9fff]{{1,4}}(?:{_alternatives('person_tails')}))$")
+SOLO = re.compile(
+    rf"^(?:(?:{_alternatives('headcount_only')})(?:{_alternatives('headcount_self')})"
+    rf"(?:{_alternatives('headcount_one')})?|(?:{_alternatives('headcount_only')})?"
+    rf"(?:{_alternatives('headcount_self')})(?:{_alternatives('headcount_one')}))"
+    rf"(?:{_alternatives('headcount_tails')})*$")
+COUNT = re.compile(
+    rf"^(?:{_alternatives('headcount_leads')})*(?P<count>[0-9{CN_NUM_CHARS}]+)(?:多|来|几)?"
+    rf"(?:{_alternatives('headcount_units')})(?:{_alternatives('headcount_tails')})*$")
+DETAILS_CUE = re.compile(_alternatives("details_cues"))
+NOT_A_PLACE = re.compile(_alternatives("not_place_words"))
+UNSURE = re.compile(_alternatives("unsure_words"))
+META = re.compile(_alternatives("meta_words"))
+FACT_LINKS = re.compile(_alternatives("fact_links"))
+POINTER = re.compile(rf"(?:{_alternatives('employer_pointers')})$")
+ANNOUNCE_CUE = re.compile(_alternatives("announce_cues"))
+ANNOUNCE_WORDS = re.compile(_alternatives("announce_words"))
+WHY_ASK = re.compile(
+    rf"(?:{_alternatives('why_words')})[^，,。！!？?]{{0,4}}(?:{_alternatives('ask_words')})|"
+    rf"(?:{_alternatives('ask_words')})[^，,。！!？?]{{0,6}}(?:{_alternatives('why_words')})|"
+    rf"{_alternatives('why_phrases')}")
+FACT_ENTITIES = {"phone", "name", "district", "employer", "id_number", "headcount"}
+PUNCTUATION = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
+CONTACT_ENTITIES = {"phone", "id_number", "name", "case_no"}
+COURTESY = re.compile(_alternatives("courtesy_words"), re.IGNORECASE)
+ACKNOWLEDGEMENT = re.compile(_alternatives("courtesy_words", "ack_words"), re.IGNORECASE)
+ACK_THANKS = re.compile(_alternatives("ack_thanks"))
+ACK_TAIL = re.compile(
+    "(?:" + "|".join(re.escape(w) for w in sorted(
+        {w for w in SPEC["courtesy_words"] + SPEC["ack_words"] if len(w) >= 2},
+        key=len, reverse=True)) + ")+$", re.IGNORECASE)
+CALLED = re.compile(rf"(?:{_alternatives('called_leads')})[:：\s]*(?P<value>.+)$")
+CALLED_OWNER = re.compile(rf"(?:{_alternatives('called_owners')})的?(?:名字|姓名)?$")
+CALLED_TAIL = re.compile(rf"(?:{_alternatives('called_tails')}|[。！!~～\s])+$")
+SURNAME_SPELLING = re.compile(_alternatives("surname_spellings"))
+WAIT = re.compile(_alternatives("wait_words"))
+WAIT_CHAIN = re.compile(_alternatives("courtesy_words", "ack_words", "wait_words"), re.IGNORECASE)
+NAME_REFUSAL = re.compile(_alternatives("name_refusal_words"))
+NOT_NAME_WORDS = re.compile(_alternatives("not_name_words"))
+WORKPLACE = re.compile(
+    rf"(?:{_alternatives('workplace_leads')})(?P<place>[^，,。；;]+?)(?:但|而|[，,。；;]|$)")
+PHONE_WORDS = re.compile(_alternatives("phone_words"))
+TYPED_TWICE = re.compile(r"^([\u4e00-\u9fff]{2,4})\1$")
+QUESTION = re.compile((RULES.get("statement_grievance") or {}).get("question") or "$^")
+WISH_VERB = re.compile(rf"{_alternatives('wish_verbs')}|{_alternatives('wish_words')}")
+WISH_TOPIC = re.compile(_alternatives("wish_topics"))
+EXTRAS_TOPIC = re.compile(rf"{_alternatives('extras_topics')}|{_alternatives('story_words')}")
+NUMBER = rf"(?:\d+|[{CN_NUM_CHARS}]+)"
+# A number is a people count only with a people unit after it ("7个人", "30多个", "七名"), and
+# never when a duration, a date, an age or an amount follows it ("7年", "3个月", "45岁").
+PEOPLE = re.compile(
+    rf"(?P<count>{NUMBER})(?:多|来|余)?(?!{_alternatives('not_headcount_units')})"
+    rf"(?:{_alternatives('headcount_units')})(?!{_alternatives('not_headcount_units')})")
+BARE_COUNT = re.compile(
+    rf"^(?:{_alternatives('headcount_leads')})*(?P<count>{NUMBER})(?:多|来|余)?"
+    rf"(?:{_alternatives('headcount_tails')})*$")
+SELF_ONLY = re.compile(_alternatives("headcount_self_words"))
+COUNT_NEGATION = re.compile(rf"^\s*(?:{_alternatives('count_negations')})")
+STORY_WORDS = re.compile(_alternatives("story_words"))
+ANGER_WORDS = re.compile(_alternatives("anger_words"), re.IGNORECASE)
+ORG_WORDS = re.compile(_alternatives("org_name_words"))
+TRADE_TYPO = re.compile(rf"(?<=[\u4e00-\u9fff])(?P<trade>{_alternatives('org_trades')})"
+                        rf"(?P<typo>{_alternatives('org_trade_typos')})$")
+WORD_TYPO = re.compile(rf"(?:{_alternatives('org_word_typos')})$")
+FILING_ONLY = re.compile(
+    rf"^(?:{_alternatives('filing_verb_leads')})*(?:(?:{_alternatives('filing_verbs')})"
+    rf"(?:{_alternatives('filing_verb_tails')})*)+(?:{_alternatives('generic_employer_words')})$")
+FIX_LEAD = re.compile(_alternatives("previous_fix_leads"))
+PREVIOUS_FIX = re.compile(
+    rf"^(?P<leads>(?:(?:{_alternatives('previous_fix_leads', 'previous_fix_pauses')})"
+    rf"[\s，,。.!！~～、]*)+)(?P<lead>(?:{_alternatives('previous_fix_value_leads')})[:：\s]*)?"
+    rf"(?P<value>[^\s，,。.!！~～、:：].*?)[\s。.!！~～]*$")
+VALUE_LEAD_END = re.compile(
+    rf"(?<!不)(?:{_alternatives('previous_fix_value_leads')})[\s，,:：]*$")  # 应该是, not 不是
+FIX_TURN = re.compile(rf"(?:不是|不叫)(?P<old>.+?)[，,\s]*(?:{_alternatives('previous_fix_turns')})"
+                      rf"[:：\s]*(?P<value>[^，,\s].*)$")
+VAGUE_COUNT = re.compile(_alternatives("vague_counts"))
+BARE_FIX = re.compile(
+    rf"(?:{_alternatives('previous_fix_leads', 'previous_fix_pauses', 'previous_fix_bare')})+")
+PLACE_NAME = re.compile(rf"(?:{_alternatives('name_place_tails')})$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _only(*keys: str) -> re.Pattern:
+    """The words of ``keys`` one after another, cancel_neutral words in front and
+    cancel_tails after each word."""
+    return re.compile(rf"(?:{_alternatives('cancel_neutral')})*"
+                      rf"(?:(?:{_alternatives(*keys)})(?:{_alternatives('cancel_tails')})*)+")
+
+
+CANCEL_YES = _only("cancel_yes")
+MEANING = re.compile(rf"(?:(?:{_alternatives('meaning_tails')})*(?:{_alternatives('meaning_words')}))+"
+                     rf"(?:{_alternatives('meaning_tails')})*")
+SALARY_BEFORE = re.compile(rf"(?:{_alternatives('salary_words')})|(?:{_alternatives('base_marks')})$")
+GLUED_LINK = re.compile(rf"^(?:{_alternatives('glued_place_links')})")
+CANCEL_NO = _only("cancel_no", "go_on_words")
+GO_ON = _only("go_on_words")
+SIGH = re.compile(_alternatives("cancel_sighs"))
+ASK_ONLY = re.compile(_alternatives("ask_only_words"))
+OPTIONAL_SKIP = re.compile(
+    rf"(?:{_alternatives('courtesy_words', 'ack_words')})*(?:(?:{_alternatives('skip_leads')})*"
+    rf"(?:{_alternatives('skip_words', 'optional_skip_words')})"
+    rf"(?:{_alternatives('skip_tails', 'courtesy_words', 'ack_words')})*)+$", re.IGNORECASE)
+# "十几", "二十多", "几十", "30来", "二三十", "上百" before a people unit.
+APPROX_COUNT = re.compile(
+    rf"(?P<said>(?:\d+|[{CN_NUM_CHARS}]*[十百千万])[{''.join(SPEC['approx_marks'])}]|"
+    rf"几[十百千]|[一二两三四五六七八九][二两三四五六七八九][十百千]?|上[百千])"
+    rf"(?:号人|(?!{_alternatives('not_headcount_units')})(?:{_alternatives('headcount_units')})"
+    rf"(?!{_alternatives('not_headcount_units')}))")
+NUMBER_ENTITIES = {"phone", "id_number", "case_no"}  # contact numbers never join the story
+VALUE_ENTITIES = {"district", "employer", "name", "headcount"}
+
+
+def without_spans(text: str, entities: list[dict]) -> str:
+    """The reply minus its recognised values: "李雷 020-87654321" → "李雷"."""
+    kept = list(text)
+    spans = [(e.get("start"), e.get("end")) for e in entities] + contact_numbers(text)
+    for start, end in spans:
+        if isinstance(start, int) and isinstance(end, int):
+            kept[start:end] = [" "] * (end - start)
+    return re.sub(r"[\s，。,.!！?？:：;；、]|电话|手机|号码|是", "", "".join(kept))
+
+
+def words_beside(reply: str, entities: list[dict]) -> str:
+    """What a reply says beside its values and the words that only link them
+    ("我的电话是13700001111" → "")."""
+    return FACT_LINKS.sub("", without_spans(reply, entities))
+
+
+def facts_only(reply: str, entities: list[dict]) -> bool:
+    """Who, where and which employer, but not what happened ("我叫李四，电话138…，在新塘镇",
+    "新塘镇宏达电子厂"): the facts fill their slots, and the description is still to ask."""
+    if not any(e.get("entity") in FACT_ENTITIES for e in entities):
+        return False
+    rest = FACT_LINKS.sub("", without_spans(reply, entities))
+    return len(LETTERS.findall(rest)) <= 1
+
+
+FACES = re.compile(r"\[[^\[\]]{1,6}\]")  # WeChat faces: [捂脸], [OK]
+LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+NAME_PREFIX = re.compile(rf"^(?:{_alternatives('name_leads')})[:：\s]*")
+NAME_SUFFIX = re.compile(r"(就行了?|就好了?|就可以了?|吧|啊|呀|哈|哦|嘛|啦|呢|嘞|咯)$")
+CLAUSE = re.compile(r"[，,。！!？?；;\n]")
+
+
+def is_filler(value: str) -> bool:
+    """A reply that answers nothing: "好的", "嗯嗯嗯", "哈哈", only punctuation, emoji or faces."""
+    bare = re.sub(r"[\s，。！？,.!?~～…、:：;；\"'“”]", "", FACES.sub("", value)).lower()
+    if not LETTERS.search(bare):
+        return True
+    once = re.sub(r"(.)\1+", r"\1", bare)
+    twice = re.sub(r"(.)\1+", r"\1\1", bare)
+    return bool({bare, once, twice} & set(SPEC["filler_words"]))
+
+
+def is_skip(value: str) -> bool:
+    """"跳过", "我忘了", "没了", "就这些", "好的确认": an optional question passed over,
+    nothing to store."""
+    plain = PUNCTUATION.sub("", MANDARIN(value or "")).lower()
+    return (plain in SPEC["skip_words"] or bool(OPTIONAL_SKIP.match(plain))
+            or bool(UNSURE.search(plain)) and len(plain) <= SPEC["skip_max_chars"])
+
+
+def _reply_of(words: re.Pattern, value: str) -> bool:
+    """The reply is ``words`` only ("那就登记吧", "对，取消吧")."""
+    plain = PUNCTUATION.sub("", MANDARIN(FACES.sub("", value or ""))).lower()
+    return bool(plain) and bool(words.fullmatch(plain))
+
+
+def asks_meaning(value: str) -> bool:
+    """"啥子意思哦", "咋弄", "看不懂", "我不会选": the payer does not understand the question."""
+    raw = PUNCTUATION.sub("", FACES.sub("", value or ""))
+    if not raw or len(raw) > SPEC["meaning_max_chars"]:
+        return False  # short by nature; the word lists overlap, so no long text is tried
+    return any(MEANING.fullmatch(v) for v in (raw, MANDARIN(raw)))
+
+
+def disputed_amounts(text_: str, entities: list[dict]) -> list:
+    """The money entities that may be the amount in dispute: not a salary or a base
+    ("我工资八千，基数才三千多", "工资5000但是按2000交的"), which only describe the matter."""
+    found = []
+    for entity in entities:
+        if entity.get("entity") != "money":
+            continue
+        start = entity.get("start")
+        if isinstance(start, int):
+            lead = CLAUSE.split((text_ or "")[max(0, start - SPEC["salary_window"]):start])[-1]
+            if SALARY_BEFORE.search(lead):
+                continue
+        found.append(entity.get("value"))
+    return found
+
+
+def cancel_answer(value: str) -> str | None:
+    """The answer to "确定要取消这次登记吗？": "yes" (确定取消, 对 取消吧, 不办了, 嗯), "no"
+    (否, 不取消, 继续, 还是投诉吧) or None when it is neither."""
+    if _reply_of(CANCEL_YES, value):
+        return "yes"  # "不登记" reads as 不 + 登记 too: the negated filing word wins
+    if _reply_of(CANCEL_NO, value):
+        return "no"
+    return None
+
+
+def is_sigh(value: str) -> bool:
+    """"算了", "唉": a sigh, beside an answer no part of it ("算了，补缴就行")."""
+    plain = PUNCTUATION.sub("", MANDARIN(value or ""))
+    return bool(plain) and not SIGH.sub("", plain)
+
+
+def goes_on(value: str) -> bool:
+    """"还是投诉吧", "接着来", "那就登记吧": the payer goes on with the filing, nothing else."""
+    return _reply_of(GO_ON, value)
+
+
+def only_asks(value: str) -> bool:
+    """"我就问问…", "先不投诉了，我就咨询一下": the payer wants an answer, not a case."""
+    return bool(ASK_ONLY.search(PUNCTUATION.sub("", MANDARIN(value or ""))))
+
+
+def ask_only_rest(value: str) -> str:
+    """The question beside "我就问问" ("我就问问 医保断交了怎么补" → "医保断交了怎么补")."""
+    rest = ASK_ONLY.sub("，", MANDARIN(value or ""))
+    return "，".join(c.strip() for c in CLAUSE.split(rest) if len(
+        LETTERS.findall(c)) >= SPEC["question_beside_min_chars"])
+
+
+def approximate_count(reply: str) -> str | None:
+    """A headcount said roughly, as said ("我们车间有十几个人" → "十几", "二三十个" → "二三十"),
+    or None for an exact count."""
+    found = APPROX_COUNT.search(PUNCTUATION.sub("", reply or ""))
+    return found.group("said") if found else None
+
+
+def rough_count(said: str) -> int | None:
+    """The round figure of a rough count, as the parser reads one: 十几 → 10, 二十多 → 20,
+    二三十 → 20, 上百 → 100, 几十 → 30 (cnnum's conservative reading)."""
+    said = re.sub(rf"[{''.join(SPEC['approx_marks'])}]$", "", said)
+    said = re.sub(r"^上", "一", said)
+    said = re.sub(r"^([一二两三四五六七八九])[二两三四五六七八九](?=[十百千万]|$)", r"\1", said)
+    count = to_number(said)
+    return int(count) if count is not None and 1 <= count <= MAX_HEADCOUNT else None
+
+
+def is_announcement(value: str) -> bool:
+    """"还有一件事", "对了，我还想说": more is coming, nothing is said yet. Never an answer."""
+    plain = PUNCTUATION.sub("", MANDARIN(FACES.sub("", value or "")))
+    return bool(ANNOUNCE_CUE.search(plain)) and not ANNOUNCE_WORDS.sub("", plain)
+
+
+def asks_why(value: str) -> bool:
+    """"问这么多干嘛", "为什么要留电话": the payer questions the question."""
+    plain = MANDARIN(value or "")
+    return len(LETTERS.findall(plain)) <= SPEC["why_max_chars"] and bool(WHY_ASK.search(plain))
+
+
+def is_junk(value: str) -> bool:
+    """A long run of a few characters over and over ("aaaa…"): no message at all."""
+    letters = LETTERS.findall(FACES.sub("", value or "").lower())
+    return (len(letters) >= SPEC["junk_min_chars"]
+            and len(set(letters)) <= len(letters) * SPEC["junk_max_distinct_share"])
+
+
+def is_courtesy(value: str) -> bool:
+    """Only a greeting, thanks or a polite tail ("早上好，麻烦了", "你好，谢谢", "hello啊"):
+    it answers no question, so it must never fill a slot; the question is asked again."""
+    plain = PUNCTUATION.sub("", MANDARIN(FACES.sub("", value or ""))).lower()
+    return bool(plain) and not COURTESY.sub("", plain)
+
+
+def is_acknowledgement(value: str) -> bool:
+    """"好的好的我知道了谢谢你们啊", "OK收到，辛苦了": thanks, greetings and "got it" chained to
+    any length answer no question; never a name, an employer or any other value."""
+    plain = PUNCTUATION.sub("", MANDARIN(FACES.sub("", value or ""))).lower()
+    return bool(plain) and not ACKNOWLEDGEMENT.sub("", plain)
+
+
+def is_wait(value: str) -> bool:
+    """"好的好的，稍等我找一下": the payer is looking the answer up; nothing is said yet."""
+    plain = PUNCTUATION.sub("", MANDARIN(FACES.sub("", value or ""))).lower()
+    return bool(WAIT.search(plain)) and not WAIT_CHAIN.sub("", plain)
+
+
+def thanks_in(value: str) -> bool:
+    """Thanks among the words, answered with 不客气 rather than 好的."""
+    return bool(ACK_THANKS.search(value or ""))
+
+
+def called(reply: str) -> str | None:
+    """What the thing asked about is called: "就是那个做衣服的厂，名字叫永发制衣" → 永发制衣,
+    "大家都叫它宏达" → 宏达; None when a person owns the name ("我叫李四", "老板叫张伟")."""
+    for clause in reversed([c.strip() for c in CLAUSE.split(reply or "") if c.strip()]):
+        found = CALLED.search(clause)
+        if found is None or CALLED_OWNER.search(clause[:found.start()]):
+            continue
+        value = CALLED_TAIL.sub("", found.group("value")).strip()
+        if (LETTERS.search(value) and not is_filler(value) and len(value) <= 40
+                and not is_question(value) and not UNSURE.search(value)):
+            return value  # "忘了叫什么了" calls it nothing
+    return None
+
+
+def is_question(value: str) -> bool:
+    """Asks something: the parser's question words (吗, 怎么, 多少…) over the text as typed and
+    as read in Mandarin, or a clause ending like a question mark in speech ("明天下雨不")."""
+    raw = FACES.sub("", value or "")
+    return bool(QUESTION.search(raw) or QUESTION.search(MANDARIN(raw)))
+
+
+def is_chatter(value: str) -> bool:
+    """A greeting, or a question that wants nothing done about the dispute ("宽带坏了咋报修",
+    "老板要给我交社保不"): no answer to any form question. A question with a wish verb
+    ("能不能帮我把钱要回来") is still a wish."""
+    return is_acknowledgement(value) or is_question(value) and not WISH_VERB.search(
+        value or "")
+
+
+def is_wish(value: str) -> bool:
+    """Says what the payer wants done about the dispute, or that nothing in particular is
+    wanted ("没有"); off-topic talk ("宽带坏了") and questions about other things are no wish."""
+    value = (value or "").strip()
+    if is_acknowledgement(value) or is_filler(value):
+        return False
+    if WISH_VERB.search(value):
+        return True
+    if is_question(value):
+        return False
+    plain = PUNCTUATION.sub("", value)
+    return (plain in SPEC["none_words"] or plain in SPEC["skip_words"]
+            or bool(WISH_TOPIC.search(MANDARIN(value))))
+
+
+def people_count(reply: str, entities: list[dict] | None = None) -> int | None:
+    """The number of people a headcount answer names, or None. Numbers inside a recognised
+    period or amount, or followed by 年/个月/岁/元…, count no one ("我交了7年")."""
+    text = list(reply or "")
+    for entity in entities or []:
+        start, end = entity.get("start"), entity.get("end")
+        if entity.get("entity") in ("period", "money") and isinstance(start, int) and isinstance(
+                end, int):
+            text[start:end] = [" "] * (end - start)
+    plain = PUNCTUATION.sub("", unnegated("".join(text)))
+    found = BARE_COUNT.match(plain) or PEOPLE.search(plain)
+    if found is None or found.group("count") == "几":
+        return None  # "好几个吧": no number; an estimate is asked for, not 3 guessed
+    count = to_number(found.group("count"))
+    if count is None or not 1 <= count <= MAX_HEADCOUNT:
+        return None
+    return int(count)
+
+
+def vague_count(reply: str) -> bool:
+    """"好几个", "不止我一个，还有好多": people without a number."""
+    return bool(VAGUE_COUNT.search(MANDARIN(reply or "")))
+
+
+def count_only(text_: str) -> int | None:
+    """The count when a reply says nothing but how many people are concerned ("就我一个",
+    "我们厂30多个人"), or None."""
+    reply = PUNCTUATION.sub("", text_ or "")
+    if not reply or pick_number(reply, 99) is not None or is_question(text_):
+        return None  # "3个" picks from a list; "几个人算多少钱" asks
+    if SOLO.match(reply):
+        return 1
+    found = COUNT.match(reply)
+    count = to_number(found.group("count")) if found else None
+    if count is None or not 1 <= count <= MAX_HEADCOUNT:
+        return None
+    return int(count)
+
+
+def unnegated(reply: str) -> str:
+    """The reply without the clauses that say what the count is not ("不是我一个人，有5个" →
+    "有5个"); "" when every clause does."""
+    return "，".join(c for c in CLAUSE.split(reply or "") if not COUNT_NEGATION.match(c))
+
+
+def only_wish(reply: str) -> bool:
+    """The reply is a wish and nothing else: "要求补交", "希望他们给我补上"."""
+    bare = PUNCTUATION.sub("", reply)
+    wish = OUTCOME.match(bare)
+    return wish is not None and wish.end() == len(bare)
+
+
+PERSON_NAME = re.compile(rf"^{SURNAME}[\u4e00-\u9fff]{{1,2}}$")
+# How a payer may be called: a name (李大明), 小陈, 老王, 阿强, 陈姐, 王师傅.
+ADDRESS = re.compile(
+    rf"^(?:{SURNAME}[\u4e00-\u9fff]{{1,2}}|(?:{_alternatives('person_prefixes')}){SURNAME}|"
+    rf"阿[\u4e00-\u9fff]{{1,2}}|{SURNAME}(?:{_alternatives('person_titles')}))$")
+
+
+def bare_name(value: str) -> str:
+    """"我叫李 四吧" → "李四", "叫我小陈就行，麻烦你们了哈" → "小陈", "我姓陈，叫我陈姐就好"
+    → "陈姐": lead words, polite tails, thanks and a spelt-out surname beside the name, and
+    spaces typed inside a name dropped; of several names the fullest."""
+    value = MANDARIN(str(value)).strip()
+    clauses = [c for c in CLAUSE.split(value) if c.strip() and not is_acknowledgement(c)]
+    if len(clauses) <= 1:
+        return _one_name(clauses[0] if clauses else value)
+    names = [n for n in (_one_name(SURNAME_SPELLING.sub("", c)) for c in clauses) if n]
+    called_names = [n for n in names if ADDRESS.match(n)]
+    if len(names) == 1 or called_names and all(n in called_names[-1] or len(n) == 1
+                                               for n in names):
+        return called_names[-1] if len(names) > 1 else names[0]
+    return value
+
+
+def _one_name(value: str) -> str:
+    value = TYPED_TWICE.sub(r"\1", value.strip("。！!~～，,. "))
+    value = ACK_TAIL.sub("", NAME_PREFIX.sub("", value)).strip("。！!~～，,. ") or value
+    value = NAME_SUFFIX.sub("", value).strip("。！!~～，,. ")
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", value)
+
+
+COMPOUND_NAME = re.compile(rf"^(?:{_alternatives('compound_surnames')})[\u4e00-\u9fff]{{1,3}}$")
+
+
+def organisation(value: str) -> str | None:
+    """The company a reply at the name question names, its kind's typo mended ("利民制衣长"
+    → "利民制衣厂"); None for a person's name or a form of address (陈厂长)."""
+    plain = PUNCTUATION.sub("", value or "")
+    if ADDRESS.match(plain):
+        return None
+    fixed = mended_kind(plain)
+    return fixed if ORG_WORDS.search(fixed) else None
+
+
+def mended_kind(name: str) -> str:
+    """"利民制衣长" → "利民制衣厂", "宏达公思" → "宏达公司": the kind at a company name's end
+    typed with a character of the same sound."""
+    fixed = TRADE_TYPO.sub(lambda m: m["trade"] + SPEC["org_trade_typos"][m["typo"]], name)
+    return WORD_TYPO.sub(lambda m: SPEC["org_word_typos"][m.group(0)], fixed)
+
+
+def unusual_name(value: str) -> bool:
+    """More Chinese characters than a name has ("张三丰的徒弟"), unless a compound surname or a
+    form of address (欧阳总经理) or an ethnic name with "·" explains them."""
+    plain = re.sub(r"\s", "", value or "")
+    return (len(CJK.findall(plain)) > SPEC["name_max_plain_chars"]
+            and not re.search(r"[·•・]", plain) and not COMPOUND_NAME.match(plain)
+            and not ADDRESS.match(plain))
+
+
+def names_no_employer(value: str) -> bool:
+    """"头诉公司", "举报这家公司", "我想投诉单位": a filing verb (or a typo of one) before a
+    generic word names nobody."""
+    return bool(FILING_ONLY.match(PUNCTUATION.sub("", MANDARIN(value or ""))))
+
+
+def previous_fix(reply: str) -> tuple[str, bool] | None:
+    """The value of "不对 是宏达电子", "等一下 应该是宏发电子", "刚才说错了，王五", and whether a
+    word like 是 leads it (so it is a value, not "不是本地人"): a correction lead (or a pause
+    and a value lead) before it; None for anything else."""
+    reply = (reply or "").strip()
+    found = PREVIOUS_FIX.match(reply)
+    if found is None or not (FIX_LEAD.search(found["leads"]) or found["lead"]):
+        return None
+    turned = FIX_TURN.search(reply)  # "不是宏达厂，是宏发厂": the value after the old one
+    value = (turned["value"] if turned else found["value"]).strip("。.!！~～ ")
+    if not LETTERS.search(value) or bare_fix(value):
+        return None
+    return value, bool(turned or found["lead"] or VALUE_LEAD_END.search(found["leads"]))
+
+
+def bare_fix(reply: str) -> bool:
+    """"不对", "不是这个", "错了吧": the answer just given is wrong, and nothing more."""
+    plain = PUNCTUATION.sub("", reply or "")
+    return bool(plain) and bool(BARE_FIX.fullmatch(plain)) and bool(FIX_LEAD.search(plain) or (
+        plain in SPEC["employer_pointers"]))
+
+
+def fullest_name(reply: str, surname: str) -> str | None:
+    """"我姓李，木子李，叫李大明" → 李大明: a whole name in another clause beside the surname."""
+    for clause in CLAUSE.split(reply or ""):
+        name = bare_name(SURNAME_SPELLING.sub("", clause))
+        if name != surname and name.startswith(surname) and PERSON_NAME.match(name):
+            return name
+    return None
+
+
+def answer_clause(reply: str, slot: str) -> str | None:
+    """The clause of a longer reply that answers ``slot`` ("就我一个，希望尽快补上" → "就我一个",
+    "李四，厂里说交了但我查不到" → "李四"), so the answer is taken with the story beside it."""
+    for clause in (c.strip() for c in CLAUSE.split(reply or "")):
+        if not clause:
+            continue
+        if slot == "headcount" and (people_count(clause) is not None or SELF_ONLY.search(
+                MANDARIN(unnegated(clause)))):
+            return clause
+        if slot == "name" and ADDRESS.match(bare_name(clause)) and not is_acknowledgement(clause):
+            return clause
+        if slot == "employer" and ORG_END.search(ORG_TAIL.sub("", clause)):
+            return clause
+    return None
+
+
+def facts_beside(reply: str, entities: list[dict], answered: dict, description: str
+                 ) -> str | None:
+    """The clauses of an answer that tell more of the matter than the values taken from it
+    ("他们两年没交社保还扣工资，广州某某电子厂" → "他们两年没交社保还扣工资"); contact
+    numbers, the wish, greetings, questions and 不知道 are no facts."""
+    masked = list(reply or "")
+    for entity in entities:
+        start, end = entity.get("start"), entity.get("end")
+        if entity.get("entity") in NUMBER_ENTITIES and isinstance(start, int) and isinstance(
+                end, int):
+            masked[start:end] = ["，"] + [""] * (end - start - 1)
+    for start, end in contact_numbers(reply):
+        masked[start:end] = ["，"] + [""] * (end - start - 1)
+    values = [str(v) for v in answered.values() if isinstance(v, str)] + [
+        (reply or "")[e["start"]:e["end"]] for e in entities
+        if e.get("entity") in VALUE_ENTITIES and isinstance(e.get("start"), int)]
+    kept = []
+    for clause in (c.strip() for c in CLAUSE.split("".join(masked))):
+        rest = clause
+        for value in sorted(filter(None, values), key=len, reverse=True):
+            rest = rest.replace(value, "")
+        if "headcount" in answered:
+            rest = SELF_ONLY.sub("", PEOPLE.sub("", rest))
+        for noise in (OUTCOME, ANGER_WORDS, COURTESY, WISH_TOPIC, PUNCTUATION, FACT_LINKS):
+            rest = noise.sub("", rest)
+        content = len(LETTERS.findall(rest))
+        if not (content >= SPEC["details_min_chars"]
+                or content >= SPEC["details_story_chars"] and STORY_WORDS.search(rest)):
+            continue
+        if not (is_question(clause) or UNSURE.search(clause) or META.search(clause)
+                or is_filler(clause) or asks_why(clause)):
+            kept.append(clause)
+    facts = "，".join(kept)
+    return facts if facts and facts not in (description or "") else None
+
+
+def numbered(options: list[str]) -> str:
+    return "\n".join(f"{i}. {o}" for i, o in enumerate(options, 1))
+
+
+def pick_number(reply: str, count: int) -> int | None:
+    """The 0-based choice in a reply like "2" or "第2个", or None."""
+    match = re.fullmatch(r"\s*(?:第|选)?\s*([1-9]\d?)\s*(?:个|项|号|\.|。)?\s*", reply)
+    if match and 1 <= int(match.group(1)) <= count:
+        return int(match.group(1)) - 1
+    return None
