@@ -24,6 +24,14 @@ async def act(http, bot_server, case_no: str, action: str, body: dict | None = N
         return resp.status
 
 
+async def resolved_case(platform, http, bot_server, openid: str,
+                        result: str = "已责令单位补缴") -> str:
+    """A case filed by ``openid`` that its liaison resolved with ``result``."""
+    case_no = await file_case(platform, openid)
+    assert await act(http, bot_server, case_no, "resolve", {"result": result}) == 200
+    return case_no
+
+
 async def waiting_for_payslip(platform, http, bot_server, openid: str) -> str:
     """A case filed by ``openid`` for which the liaison asked for the payslip."""
     case_no = await file_case(platform, openid)
@@ -55,8 +63,7 @@ async def test_menu_click_runs_the_same_handler_as_the_text(platform):
 async def test_unsolved_rating_gives_legal_options_and_reopen_works(
         platform, http, bot_server, config):
     openid = "o-rating"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "resolve", {"result": "已责令单位补缴"}) == 200
+    case_no = await resolved_case(platform, http, bot_server, openid, "已责令单位补缴")
     options = await say(platform, openid, "2分 没解决")
     assert "行政复议" in options and "六十日" in options and "重新办理" in options
     [case] = await fetch(config.database_url, Case, case_no=case_no)
@@ -69,8 +76,7 @@ async def test_unsolved_rating_gives_legal_options_and_reopen_works(
 
 async def test_good_rating_is_recorded(platform, http, bot_server, config):
     openid = "o-happy"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "resolve", {"result": "已补缴"}) == 200
+    case_no = await resolved_case(platform, http, bot_server, openid, "已补缴")
     assert "感谢" in await say(platform, openid, "5 已解决")
     [case] = await fetch(config.database_url, Case, case_no=case_no)
     assert (case.rating, case.solved) == (5, True)
@@ -231,8 +237,7 @@ async def test_a_policy_question_after_the_answer_is_answered_not_added(
 async def test_a_polite_reopen_request_reopens_the_resolved_case(
         platform, http, bot_server, config):
     openid = "o-reopen-polite"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "resolve", {"result": "已补缴"}) == 200
+    case_no = await resolved_case(platform, http, bot_server, openid, "已补缴")
     reply = await say(platform, openid, "麻烦重新办理一下")
     assert case_no in reply and "重新打开" in reply
     [case] = await fetch(config.database_url, Case, case_no=case_no)
@@ -247,8 +252,7 @@ async def test_a_polite_reopen_request_reopens_the_resolved_case(
 async def test_still_unsolved_is_a_verdict_on_the_case_not_a_new_complaint(
         platform, http, bot_server, config, verdict):
     openid = f"o-still-{len(verdict)}"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "resolve", {"result": "已责令单位补缴"}) == 200
+    case_no = await resolved_case(platform, http, bot_server, openid, "已责令单位补缴")
     reply = await say(platform, openid, verdict)
     assert "重新办理" in reply and "行政复议" in reply
     [case] = await fetch(config.database_url, Case, case_no=case_no)
@@ -262,8 +266,7 @@ async def test_still_unsolved_is_a_verdict_on_the_case_not_a_new_complaint(
 
 async def test_stars_and_a_middling_verdict_are_ratings(platform, http, bot_server, config):
     openid = "o-stars"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "resolve", {"result": "已补缴"}) == 200
+    case_no = await resolved_case(platform, http, bot_server, openid, "已补缴")
     ask = await say(platform, openid, "还行吧")
     assert "1-5" in ask and "解决" in ask
     assert "感谢" in await say(platform, openid, "⭐⭐⭐⭐")

@@ -8,7 +8,7 @@ from bot.simulator import image_xml
 from bot.store.models import Case, CaseEvent, OutboxItem
 from routing.notices import local_deadline
 from tests.test_dialogue import ANSWERS, CASE_NO, fetch, finish_form, say
-from tests.test_followup import act, file_case
+from tests.test_followup import act, file_case, resolved_case
 
 NOT_UNDERSTOOD = "没太明白"
 NO_DRAFT = "目前没有正在填写的登记"
@@ -114,8 +114,7 @@ async def test_withdrawing_a_named_case_of_someone_else_is_refused(platform, con
 
 async def test_withdrawing_when_every_case_is_closed(platform, http, bot_server):
     openid = "o-withdraw-closed"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "resolve", {"result": "已补缴"}) == 200
+    await resolved_case(platform, http, bot_server, openid, "已补缴")
     assert "都已办结" in await say(platform, openid, "我不投诉了")
 
 
@@ -173,8 +172,7 @@ async def test_a_new_complaint_about_waiting_is_not_an_urge(platform, config):
 async def test_urging_a_closed_case_says_how_to_have_it_handled_again(
         platform, http, bot_server):
     openid = "o-urge-closed"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "resolve", {"result": "已补缴"}) == 200
+    case_no = await resolved_case(platform, http, bot_server, openid, "已补缴")
     for urge in ("加急", "能不能快点", "怎么没人给我打电话"):
         reply = await say(platform, openid, urge)
         assert case_no in reply and "重新办理" in reply and "12345" not in reply, (urge, reply)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from bot.store.models import Case
 from tests.test_dialogue import fetch, say
-from tests.test_followup import act, file_case
+from tests.test_followup import resolved_case
 
 
 async def test_complaining_about_the_office_after_resolution_is_a_verdict(
         platform, http, bot_server, config):
     openid = "o-persona-angry"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "resolve", {"result": "已责令单位补缴"}) == 200
+    case_no = await resolved_case(platform, http, bot_server, openid, "已责令单位补缴")
     reply = await say(platform, openid, "我要投诉你们")
     assert "重新办理" in reply and "哪个区" not in reply
     [case] = await fetch(config.database_url, Case, case_no=case_no)
@@ -21,8 +20,7 @@ async def test_complaining_about_the_office_after_resolution_is_a_verdict(
 async def test_what_now_after_an_unsolved_verdict_repeats_the_options(
         platform, http, bot_server):
     openid = "o-persona-whatnow"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "resolve", {"result": "已责令单位补缴"}) == 200
+    await resolved_case(platform, http, bot_server, openid, "已责令单位补缴")
     assert "行政复议" in await say(platform, openid, "单位根本没补")
     for question in ("那我还能怎么办", "那咋整嘛"):
         again = await say(platform, openid, question)
@@ -32,8 +30,7 @@ async def test_what_now_after_an_unsolved_verdict_repeats_the_options(
 async def test_reopen_typed_inside_a_new_form_reopens_the_resolved_case(
         platform, http, bot_server, config):
     openid = "o-persona-reopen"
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "resolve", {"result": "已责令单位补缴"}) == 200
+    case_no = await resolved_case(platform, http, bot_server, openid, "已责令单位补缴")
     assert "单位" in await say(platform, openid, "公司还欠我社保")
     assert case_no in await say(platform, openid, "重新办理")
     [case] = await fetch(config.database_url, Case, case_no=case_no)

@@ -11,19 +11,13 @@ from bot.store.models import Case, CaseEvent
 from tests import test_console as console_base
 from tests.test_cases import new_case
 from tests.test_dialogue import fetch, say
-from tests.test_followup import act, file_case
+from tests.test_followup import act, file_case, resolved_case
 
 # Fixtures from the console tests (assigned, not imported, so linters see them used).
 rules = console_base.rules
 signed_in = console_base.signed_in
 
 TAX = {"Authorization": "Bearer dev-token-tax"}
-
-
-async def resolved_case(platform, http, bot_server, openid: str) -> str:
-    case_no = await file_case(platform, openid)
-    assert await act(http, bot_server, case_no, "resolve", {"result": "已责令单位补缴"}) == 200
-    return case_no
 
 
 async def stored_case(config, case_no: str) -> Case:
