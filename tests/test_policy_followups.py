@@ -1,5 +1,5 @@
 """Follow-up policy questions: "灵活就业社保怎么交" → "一个月大概多少钱" / "那医保呢" are read with
-the last answered question's topic (knowledge/followup.py, policy.RecentTopics); questions of
+the last answered question's topic (knowledge/followup.py, bot/handlers/recent.py); questions of
 their own, and declines, are read alone exactly as before."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 from bot.handlers import policy
 from bot.handlers.base import Context
+from bot.handlers.recent import RecentTopics
 from bot.inbound import Inbound
 from knowledge import load_kb
 from knowledge.followup import ask_after
@@ -115,7 +116,7 @@ class Clock:
 
 def test_a_topic_is_forgotten_after_its_minutes():
     clock = Clock()
-    recent = policy.RecentTopics(size=10, seconds=600, clock=clock)
+    recent = RecentTopics(size=10, seconds=600, clock=clock)
     recent.put("a", "灵活就业社保怎么交")
     clock.now = 599
     assert recent.get("a") == "灵活就业社保怎么交"
@@ -124,7 +125,7 @@ def test_a_topic_is_forgotten_after_its_minutes():
 
 
 def test_the_memory_keeps_the_most_recent_payers_only():
-    recent = policy.RecentTopics(size=2, seconds=600, clock=Clock())
+    recent = RecentTopics(size=2, seconds=600, clock=Clock())
     for openid in ("a", "b", "c"):
         recent.put(openid, "滞纳金怎么算")
     assert recent.get("a") is None and recent.get("c") == "滞纳金怎么算"

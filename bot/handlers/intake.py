@@ -53,8 +53,9 @@ from bot.handlers.answers import (
 from bot.handlers.base import Context, Services, queued_messages, wake_outbox
 from bot.handlers.intake_form import ValidateDisputeForm, places_of, run_form, tracker_for
 from bot.handlers.intake_spec import SPEC
-from bot.handlers.policy import RecentTopics, answer_instead_of_filing
+from bot.handlers.policy import answer_instead_of_filing
 from bot.handlers.progress import progress
+from bot.handlers.recent import RecentTopics
 from bot.handlers.smalltalk import ANGER, BOT_QUESTION, only_anger
 from bot.metrics import observe_case
 from bot.nlu.cnnum import as_int_if_whole, to_number

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import re
-import time
-from collections import OrderedDict
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
 from bot.handlers.base import Context
+from bot.handlers.recent import RecentTopics
 from bot.texts import text
 from knowledge.answer import KbAnswer
 from knowledge.followup import ask_after, reading
@@ -44,35 +42,6 @@ base declines to a named office ("医保个人账户每个月划多少钱啊", 1
 does one that names no harm done ("退休手续去哪办？", 12333) however sure the classifier is,
 and an unsure one that names no harm whatever the office ("交通事故…保险公司赔多少")."""
 _NOISE = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
-
-
-class RecentTopics:
-    """The last question each payer had answered, for a few minutes, in this process only.
-
-    A soft hint for reading a follow-up ("一个月大概多少钱" after "灵活就业社保怎么交"): losing it
-    on a restart, or when the next message reaches another worker (serve --workers N), only
-    means that message is read alone, as before. So it stays in memory, bounded (least recently
-    asked payers go first), and the reply path writes nothing to the database for it.
-    """
-
-    def __init__(self, size: int, seconds: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.size, self.seconds, self._clock = size, seconds, clock
-        self._topics: OrderedDict[str, tuple[float, str]] = OrderedDict()
-
-    def get(self, openid: str) -> str | None:
-        held = self._topics.get(openid)
-        if held is None or self._clock() - held[0] > self.seconds:
-            self._topics.pop(openid, None)
-            return None
-        return held[1]
-
-    def put(self, openid: str, topic: str | None) -> None:
-        self._topics.pop(openid, None)
-        if topic:
-            self._topics[openid] = (self._clock(), topic)
-            while len(self._topics) > self.size:
-                self._topics.popitem(last=False)
 
 
 RECENT = RecentTopics(WORDS["policy_followups"]["payers"],
