@@ -210,17 +210,3 @@ def compute(cases: Sequence[Case], now: datetime, by: str = "week",
 def label_totals(b: Breakdown, names: Mapping[str, str]) -> list[tuple[str, int]]:
     """The totals with display names (category 缴费基数争议, agency 区税务局, …)."""
     return [(names.get(value, value), n) for value, n in b.totals]
-
-
-def as_dict(stats: Stats) -> dict[str, Any]:
-    """The headline figures (tests and a future JSON view)."""
-    return {
-        "total": stats.total,
-        "first_action_median_h": stats.first_action.median,
-        "first_action_p90_h": stats.first_action.p90,
-        "resolution_median_h": stats.resolution.median,
-        "resolution_p90_h": stats.resolution.p90,
-        "overdue_rate": stats.overdue_rate,
-        "rating_average": stats.rating_average,
-        "solved_share": stats.solved_share,
-    }
