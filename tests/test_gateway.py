@@ -312,8 +312,9 @@ async def test_database_down_asks_the_platform_to_resend(aiohttp_server, http, c
 
 # --- claims are leases: a dead worker's message is handled by the resend ------------------
 
-async def _claim_left_by(config, key: str, age_seconds: float) -> None:
-    """A ``processing`` claim as a worker leaves it when it is killed after claiming."""
+async def _claim_left_by(config, key: str, age_seconds: float, owner: str | None = None) -> None:
+    """A ``processing`` claim as a worker leaves it when it is killed after claiming (no
+    owner: as written before claims named their process, or on another host)."""
     from datetime import timedelta
 
     from bot.store.models import utcnow
@@ -321,7 +322,7 @@ async def _claim_left_by(config, key: str, age_seconds: float) -> None:
     engine = make_engine(config.database_url)
     try:
         async with make_sessionmaker(engine)() as session:
-            session.add(ProcessedMessage(key=key, state="processing",
+            session.add(ProcessedMessage(key=key, state="processing", owner=owner,
                                          created_at=utcnow() - timedelta(seconds=age_seconds)))
             await session.commit()
     finally:
@@ -396,3 +397,71 @@ async def test_a_resend_waiting_on_a_dead_workers_claim_takes_it_over_when_it_ex
     await _claim_left_by(config, f"{OPENID}:5153", LEASE.total_seconds() - 1)
     delivery = await platform.post(text_xml(OPENID, "killed a second ago", msg_id=5153))
     assert delivery.reply == "好的" and handler.calls == 1
+
+
+# --- on the machine that made a claim, the process table decides, not the lease ----------
+
+def _owner(pid: int, token: str = "feedbeef") -> str:
+    from bot.store.owner import _MACHINE
+
+    return f"{_MACHINE}:{pid}:{token}"
+
+
+async def test_a_live_workers_claim_is_not_taken_over_though_its_renewals_are_late(
+        gateway_with, config):
+    """Its renewals wait behind another process's write lock: the lease ran out, the worker
+    did not; the resend must not handle the message a second time."""
+    import subprocess
+
+    from bot.store.dedup import LEASE
+
+    handler = CountingHandler()
+    platform, _ = await gateway_with(handler, budget=0.5)
+    worker = subprocess.Popen(["sleep", "30"])
+    try:
+        await _claim_left_by(config, f"{OPENID}:5160", LEASE.total_seconds() + 2,
+                             owner=_owner(worker.pid))
+        delivery = await platform.post(text_xml(OPENID, "slow worker's message", msg_id=5160))
+    finally:
+        worker.kill()
+        worker.wait()
+    assert handler.calls == 0 and delivery.body == "success"
+
+
+async def test_a_dead_workers_claim_is_taken_over_at_once(gateway_with, config):
+    """No need to wait out the lease when the process table says the worker is gone."""
+    import subprocess
+
+    handler = CountingHandler()
+    platform, _ = await gateway_with(handler, budget=1.0)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    await _claim_left_by(config, f"{OPENID}:5161", 0, owner=_owner(dead.pid))
+    delivery = await platform.post(text_xml(OPENID, "killed just now", msg_id=5161))
+    assert delivery.reply == "好的" and handler.calls == 1
+
+
+async def test_a_claim_of_an_earlier_run_with_this_process_id_is_taken_over(gateway_with, config):
+    """A restarted container's server has the same process id as the one killed."""
+    import os
+
+    handler = CountingHandler()
+    platform, _ = await gateway_with(handler, budget=1.0)
+    await _claim_left_by(config, f"{OPENID}:5162", 0, owner=_owner(os.getpid(), "0ldrun00"))
+    delivery = await platform.post(text_xml(OPENID, "before the restart", msg_id=5162))
+    assert delivery.reply == "好的" and handler.calls == 1
+
+
+def test_claim_owners_read_as_alive_dead_or_unknown():
+    import os
+    import subprocess
+
+    from bot.store.owner import current_owner, owner_gone
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    assert owner_gone(current_owner()) is False
+    assert owner_gone(_owner(dead.pid)) is True
+    assert owner_gone(_owner(os.getppid())) is False
+    assert owner_gone("other-host/4026531836:12:abcd") is None
+    assert owner_gone(None) is None and owner_gone("garbage") is None

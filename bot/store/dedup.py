@@ -5,7 +5,12 @@ and after a restart. Claims and outcomes of concurrent messages are written toge
 A claim is a lease: the worker handling a message renews it every few seconds (the
 ``created_at`` column) while the handler runs. A resend that finds a ``processing`` claim
 nobody renewed for :data:`LEASE` takes it over, so a message whose worker was killed
-(``kill -9``, a crash) is handled by the resend instead of being answered with nothing."""
+(``kill -9``, a crash) is handled by the resend instead of being answered with nothing.
+
+The claim also names its process (:mod:`bot.store.owner`). On the machine that made it,
+the process table decides instead of the lease: a dead worker's claim is taken over at
+once, and a live worker's never, even when its renewals wait behind a write lock held
+longer than the lease (before, the resend then handled the message a second time)."""
 from __future__ import annotations
 
 import asyncio
@@ -19,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store.batch import GroupCommit
 from bot.store.models import ProcessedMessage, utcnow
+from bot.store.owner import current_owner, owner_gone
 
 TABLE = ProcessedMessage.__table__
 INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
@@ -35,7 +41,7 @@ class Seen:
     state: str
     reply: str | None
     abandoned: bool = False
-    """``processing``, but nobody renewed the claim within the lease: its worker is gone."""
+    """``processing``, but its worker is gone (:func:`abandoned`)."""
 
 
 class _Claims:
@@ -49,12 +55,13 @@ class _Claims:
 
     def run(self, conn, keys):
         unique = sorted(set(keys))
-        now = utcnow()
+        now, owner = utcnow(), current_owner()
         # One prepared statement with many parameter sets (SQLAlchemy renders them as one
         # multi-row INSERT): building a fresh multi-row statement per batch cost ~0.8 ms.
         won = set(conn.execute(
             self.statements[conn.dialect.name],
-            [{"key": k, "state": "processing", "created_at": now} for k in unique]).scalars())
+            [{"key": k, "state": "processing", "created_at": now, "owner": owner}
+             for k in unique]).scalars())
         if won and utcnow() - now > LEASE / 4:
             # The insert waited for a write lock (another process held the database): the
             # lease starts now, or a resend queued behind it would find it expired at once.
@@ -62,7 +69,7 @@ class _Claims:
             conn.execute(update(TABLE).where(TABLE.c.key.in_(won)).values(created_at=now))
         earlier = {}
         if len(won) < len(unique):
-            won |= self._take_over(conn, set(unique) - won, now)
+            won |= self._take_over(conn, set(unique) - won, now, owner)
             rows = conn.execute(select(TABLE.c.key, TABLE.c.state, TABLE.c.reply)
                                 .where(TABLE.c.key.in_(set(unique) - won)))
             earlier = {row.key: Seen(row.state, row.reply) for row in rows}
@@ -77,12 +84,30 @@ class _Claims:
 
 
     @staticmethod
-    def _take_over(conn, keys: set[str], now) -> set[str]:
-        """The keys among ``keys`` whose claim nobody renewed within the lease, now ours."""
-        stale = (update(TABLE).where(TABLE.c.key.in_(keys), TABLE.c.state == "processing",
-                                     TABLE.c.created_at < now - LEASE)
-                 .values(created_at=now).returning(TABLE.c.key))
-        return set(conn.execute(stale).scalars())
+    def _take_over(conn, keys: set[str], now, owner: str) -> set[str]:
+        """The keys among ``keys`` whose claim was abandoned (:func:`abandoned`), now ours.
+        Each update is conditional on the claim as read: a renewal in between keeps it."""
+        rows = conn.execute(select(TABLE.c.key, TABLE.c.created_at, TABLE.c.owner,
+                                   (TABLE.c.created_at < now - LEASE).label("stale"))
+                            .where(TABLE.c.key.in_(keys), TABLE.c.state == "processing"))
+        taken = set()
+        for row in rows.all():
+            if not abandoned(row.owner, row.stale):
+                continue
+            updated = conn.execute(
+                update(TABLE).where(TABLE.c.key == row.key, TABLE.c.state == "processing",
+                                    TABLE.c.created_at == row.created_at)
+                .values(created_at=now, owner=owner))
+            if updated.rowcount == 1:
+                taken.add(row.key)
+        return taken
+
+
+def abandoned(owner: str | None, stale: bool) -> bool:
+    """A ``processing`` claim whose process is dead; where that cannot be known here, one
+    nobody renewed within the lease."""
+    gone = owner_gone(owner)
+    return bool(stale) if gone is None else gone
 
 
 class _Renewals:
@@ -149,11 +174,12 @@ class DedupStore:
         stale = TABLE.c.created_at < utcnow() - LEASE
         async with self._engine.connect() as conn:
             row = (await conn.execute(
-                select(TABLE.c.state, TABLE.c.reply, stale.label("stale"))
+                select(TABLE.c.state, TABLE.c.reply, TABLE.c.owner, stale.label("stale"))
                 .where(TABLE.c.key == key))).first()
         if row is None:
             return None
-        return Seen(row.state, row.reply, row.state == "processing" and bool(row.stale))
+        return Seen(row.state, row.reply,
+                    row.state == "processing" and abandoned(row.owner, row.stale))
 
     async def finish(self, key: str, state: str, reply: str | None = None) -> None:
         """``state`` is ``replied`` (passive reply, kept for a resend) or ``deferred``."""

@@ -51,6 +51,8 @@ class ProcessedMessage(Base):
     state: Mapped[str] = mapped_column(String(16), default="processing")
     reply: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    owner: Mapped[str | None] = mapped_column(String(160), nullable=True)
+    """The process handling it (:mod:`bot.store.owner`)."""
 
 
 class AccessToken(Base):
