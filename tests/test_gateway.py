@@ -407,36 +407,38 @@ def _owner(pid: int, token: str = "feedbeef") -> str:
     return f"{_MACHINE}:{pid}:{token}"
 
 
+def _dead_pid() -> int:
+    import subprocess
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    return dead.pid
+
+
 async def test_a_live_workers_claim_is_not_taken_over_though_its_renewals_are_late(
         gateway_with, config):
     """Its renewals wait behind another process's write lock: the lease ran out, the worker
     did not; the resend must not handle the message a second time."""
-    import subprocess
-
     from bot.store.dedup import LEASE
 
     handler = CountingHandler()
     platform, _ = await gateway_with(handler, budget=0.5)
-    worker = subprocess.Popen(["sleep", "30"])
+    worker = await asyncio.create_subprocess_exec("sleep", "30")
     try:
         await _claim_left_by(config, f"{OPENID}:5160", LEASE.total_seconds() + 2,
                              owner=_owner(worker.pid))
         delivery = await platform.post(text_xml(OPENID, "slow worker's message", msg_id=5160))
     finally:
         worker.kill()
-        worker.wait()
+        await worker.wait()
     assert handler.calls == 0 and delivery.body == "success"
 
 
 async def test_a_dead_workers_claim_is_taken_over_at_once(gateway_with, config):
     """No need to wait out the lease when the process table says the worker is gone."""
-    import subprocess
-
     handler = CountingHandler()
     platform, _ = await gateway_with(handler, budget=1.0)
-    dead = subprocess.Popen(["true"])
-    dead.wait()
-    await _claim_left_by(config, f"{OPENID}:5161", 0, owner=_owner(dead.pid))
+    await _claim_left_by(config, f"{OPENID}:5161", 0, owner=_owner(_dead_pid()))
     delivery = await platform.post(text_xml(OPENID, "killed just now", msg_id=5161))
     assert delivery.reply == "好的" and handler.calls == 1
 
@@ -454,14 +456,11 @@ async def test_a_claim_of_an_earlier_run_with_this_process_id_is_taken_over(gate
 
 def test_claim_owners_read_as_alive_dead_or_unknown():
     import os
-    import subprocess
 
     from bot.store.owner import current_owner, owner_gone
 
-    dead = subprocess.Popen(["true"])
-    dead.wait()
     assert owner_gone(current_owner()) is False
-    assert owner_gone(_owner(dead.pid)) is True
+    assert owner_gone(_owner(_dead_pid())) is True
     assert owner_gone(_owner(os.getppid())) is False
     assert owner_gone("other-host/4026531836:12:abcd") is None
     assert owner_gone(None) is None and owner_gone("garbage") is None
