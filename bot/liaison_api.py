@@ -153,7 +153,9 @@ def liaison_routes(
         return handler
 
     async def do_accept(session, agency, case_no, body):
-        return await actions.accept(session, agency, case_no, config=config)
+        return await actions.accept(session, agency, case_no, acceptor=body.get("acceptor"),
+                                    acceptor_phone=body.get("acceptor_phone"),
+                                    opinion=body.get("opinion"), config=config)
 
     async def do_note(session, agency, case_no, body):
         return await actions.add_note(session, agency, case_no, body.get("text"), config=config)

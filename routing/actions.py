@@ -11,7 +11,7 @@ sets ``first_action_at`` (the seeds' response time). Callers commit, then wake t
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.privacy import mask_id_number, mask_name, mask_phone, scrub
 from bot.store.models import Case, CaseEvent, utcnow
-from routing.cards import act_link, load_labels, safe_group_text
+from routing.cards import act_link, load_labels, quoted, safe_group_text
 from routing.cases import (
     CLOSED_STATUSES,
     add_event,
@@ -46,6 +46,12 @@ _INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u2
                         r"\u2060-\u2064\u2066-\u2069\ufeff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 OPERATOR = LEADERSHIP  # who the CLI acts as when no agency is given
+NAME_CAP = 40
+PHONE_CAP = 30
+_STAFF_PHONE = re.compile(r"\+?[0-9][0-9 ()\-－]{2,}(\s*(转|ext\.?|x)\s*[0-9]{1,6})?",
+                          re.IGNORECASE)
+# Event detail keys that hold the liaison's own data (受理人), not the payer's: never masked.
+STAFF_FIELDS = ("acceptor", "acceptor_phone")
 
 
 class ActionError(Exception):
@@ -172,8 +178,26 @@ async def _steer(session: AsyncSession, agency: str, case_no: str) -> Case:
     return case
 
 
-def _text(value: Any, name: str) -> str:
-    """A liaison's free text: a non-empty string of at most TEXT_CAP characters.
+def _optional_text(value: Any, name: str, cap: int = TEXT_CAP) -> str | None:
+    """An optional field of the 报送单: absent or blank is None, anything else as
+    :func:`_text` (a number or a list is refused, not stored as its repr)."""
+    if value is None or isinstance(value, str) and not _INVISIBLE.sub("", value).strip():
+        return None
+    return _text(value, name, cap)
+
+
+def _staff_phone(value: Any) -> str | None:
+    """The acceptor's work phone (受理人电话): digits with the usual separators and an
+    extension (020-8275 1234 转 8012); a staff number, so it is never masked."""
+    phone = _optional_text(value, "acceptor_phone", PHONE_CAP)
+    if phone is not None and not _STAFF_PHONE.fullmatch(phone):
+        raise BadRequest("`acceptor_phone` is not a phone number", "bad_phone",
+                         field=field_name("acceptor_phone"))
+    return phone
+
+
+def _text(value: Any, name: str, cap: int = TEXT_CAP) -> str:
+    """A liaison's free text: a non-empty string of at most ``cap`` characters.
 
     NUL and other control characters are dropped (PostgreSQL refuses NUL in text and JSON,
     and they mean nothing to a reader); a lone surrogate (``"\\ud800"`` in JSON) cannot be
@@ -187,10 +211,11 @@ def _text(value: Any, name: str) -> str:
     value = _INVISIBLE.sub("", value)
     if not value.strip():
         raise BadRequest(f"`{name}` must be a non-empty string", "text_required", field=label)
-    if len(value) > TEXT_CAP:
-        raise BadRequest(f"`{name}` is longer than {TEXT_CAP} characters", "text_too_long",
-                         field=label, length=len(value))
-    return value.strip()
+    value = value.strip()
+    if len(value) > cap:
+        raise BadRequest(f"`{name}` is longer than {cap} characters", "text_too_long",
+                         field=label, length=len(value), cap=cap)
+    return value
 
 
 def _acted(session: AsyncSession, case: Case, agency: str, kind: str,
@@ -236,7 +261,35 @@ def summary(case: Case, now: datetime | None = None,
 
 
 def _masked_detail(detail: Mapping[str, Any], names: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {k: scrub(v, names) if isinstance(v, str) else v for k, v in (detail or {}).items()}
+    return {k: scrub(v, names) if isinstance(v, str) and k not in STAFF_FIELDS else v
+            for k, v in (detail or {}).items()}
+
+
+def report_form(case: Case, events: list[CaseEvent], contact: Mapping[str, Any],
+                summary_text: str, show: Callable[[str], str] = scrub) -> dict[str, Any]:
+    """The seeds' 社会保险费征缴争议事项处理报送单 (002 附件), field by field: 报送编号,
+    联系人, 反映内容摘要, 受理人 (name, phone, time), 报送意见, and the day by which the
+    handling is reported back (办理时限). ``missing`` names the fields still blank, so the
+    acceptor sees what the form lacks; ``show`` masks the opinion like other free text."""
+    accepted = [e for e in events if e.kind == "accepted"]
+    filled: dict[str, Any] = {}
+    for event in accepted:  # a case accepted again after 重新办理 keeps earlier entries
+        filled.update({k: v for k, v in (event.detail or {}).items() if v})
+    form = {
+        "number": case.case_no,
+        "contact": {"name": contact.get("name"), "phone": contact.get("phone")},
+        "summary": summary_text,
+        "received_at": _iso(case.created_at),
+        "acceptor": {"agency": accepted[-1].actor if accepted else None,
+                     "name": filled.get("acceptor"), "phone": filled.get("acceptor_phone"),
+                     "accepted_at": _iso(accepted[0].at) if accepted else None},
+        "opinion": show(filled["opinion"]) if filled.get("opinion") else None,
+        "feedback_due": _iso(case.deadline),
+    }
+    blanks = {"acceptor": form["acceptor"]["name"], "acceptor_phone": form["acceptor"]["phone"],
+              "opinion": form["opinion"]}
+    form["missing"] = [field_name(k) for k, v in blanks.items() if not v]
+    return form
 
 
 def detail_view(case: Case, events: list[CaseEvent], reveal: bool,
@@ -273,6 +326,7 @@ def detail_view(case: Case, events: list[CaseEvent], reveal: bool,
                     "detail": dict(e.detail or {}) if reveal else _masked_detail(e.detail, own)}
                    for e in events],
     })
+    view["report_form"] = report_form(case, events, view["contact"], view["description"], show)
     return view
 
 
@@ -371,7 +425,7 @@ def next_steps(case: Case, agency: str, names: Mapping[str, str],
         allowed, steps = ["note"], [texts["closed"].format(status=status_label(case.status))]
     elif not can_steer(case, agency):
         lead = names.get(case.lead_agency or "", case.lead_agency or "")
-        allowed, steps = ["note"], [texts["co_handler"].format(lead=lead)]
+        allowed, steps = ["note"], [texts["co_handler"].format(lead=lead, deadline=deadline)]
     else:
         allowed = [a for a in specs if not (a == "accept" and case.status == "accepted"
                                             or a == "escalate" and case.severity == "major")]
@@ -404,15 +458,22 @@ def _minute(moment: datetime | None) -> str:
 
 
 async def accept(session: AsyncSession, agency: str, case_no: str, *,
+                 acceptor: Any = None, acceptor_phone: Any = None, opinion: Any = None,
                  config: Any = None, now: datetime | None = None) -> Case:
-    """The lead agency takes the case on (受理)."""
+    """The lead agency takes the case on (受理). The 报送单 fields the acceptor fills in —
+    their name and phone (受理人信息) and the initial handling opinion (初步处理意见 /
+    报送意见, 001 三.(一), 003 六.(一)) — are kept on the "accepted" event; each is optional
+    so that a bare accept still works, and :func:`report_form` lists the blanks."""
     now = now or utcnow()
+    filled = {"acceptor": _optional_text(acceptor, "acceptor", NAME_CAP),
+              "acceptor_phone": _staff_phone(acceptor_phone),
+              "opinion": _optional_text(opinion, "opinion")}
     case = await _steer(session, agency, case_no)
     if case.status == "accepted":
         raise Conflict(f"case {case.case_no} is already accepted", "already_accepted",
                        case_no=case.case_no)
     case.status = "accepted"
-    _acted(session, case, agency, "accepted", {}, now)
+    _acted(session, case, agency, "accepted", {k: v for k, v in filled.items() if v}, now)
     await enqueue_notice(session, case, "accepted", config=config, now=now)
     await session.flush()
     return case
@@ -420,11 +481,27 @@ async def accept(session: AsyncSession, agency: str, case_no: str, *,
 
 async def add_note(session: AsyncSession, agency: str, case_no: str, text: Any, *,
                    config: Any = None, now: datetime | None = None) -> Case:
-    """An internal note (progress, a phone call made); lead and co-handlers alike."""
+    """An internal note (progress, a phone call made); lead and co-handlers alike.
+
+    A note by another agency than the lead — a co-handler's written opinion (联办单位向受理
+    单位提供书面意见, which the lead combines into its answer) or the office's 督办 — goes
+    to the lead's group too, so the lead does not have to look for it."""
     now = now or utcnow()
     note = _text(text, "text")
     case = await _load(session, agency, case_no)
     _acted(session, case, agency, "note", {"text": note}, now)
+    raw = getattr(config, "raw", None)
+    if raw and agency != case.lead_agency:
+        target = group_for(default_rules(), case.lead_agency or "", case.district, raw)
+        if target is not None:
+            own = (case.name,) if case.name else ()
+            body = group_text("co_note", case_no=case.case_no,
+                              agency=agency_names(raw).get(agency, agency),
+                              text=quoted(safe_group_text(note, 500, own)),
+                              link=act_link(case.case_no))
+            session.add(webhook_item(target.key, markdown_payload(body), kind="co_note",
+                                     agency=target.agency, district=case.district,
+                                     case_id=case.id, case_no=case.case_no, now=now))
     await session.flush()
     return case
 

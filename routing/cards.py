@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from bot.periods import period_text
-from bot.privacy import mask_name, mask_phone, scrub
+from bot.privacy import mask_id_number, mask_name, mask_phone, scrub
 from routing.deadlines import SHANGHAI, deadline_text
 from routing.notices import load_notices, status_label
 from routing.rules import GroupTarget, Route
@@ -63,6 +63,8 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # A line of only ---, === or ___ turns the line above into a heading or draws a rule.
 _RULE_LINE = re.compile(r"^([-=_])\1{2,}$")
 _RULE_TWIN = str.maketrans({"-": "－", "=": "＝", "_": "＿"})
+# A resident ID number as the intake stores it; anything else is not shown on a card.
+_ID_NUMBER = re.compile(r"\d{15}|\d{17}[\dXx]")
 
 
 @lru_cache(maxsize=4)
@@ -189,12 +191,16 @@ def render_card(
         jurisdiction += f"（{route.district}）"
     if not route.in_area:
         jurisdiction += "（非本辖区，请转有管辖权的地区处理）"
-    payer = mask_name(case.get("name")) or "未留姓名"
-    if case.get("phone"):
-        payer += f"（{mask_phone(case.get('phone'))}）"
-
     extra = card_texts()
     fields = extra.get("fields") or {}
+    payer = mask_name(case.get("name")) or "未留姓名"
+    contact = [mask_phone(case.get("phone"))] if case.get("phone") else []
+    if _ID_NUMBER.fullmatch(str(case.get("id_number") or "")):
+        # Masked, enough to match the payer in an agency's own system.
+        contact.append(f"{fields.get('id_number', '证件号')} "
+                       f"{mask_id_number(str(case.get('id_number')))}")
+    if contact:
+        payer += f"（{'，'.join(contact)}）"
     unknown = extra.get("unknown", "未说明")
 
     def one_line(key: str) -> str:
@@ -265,14 +271,15 @@ def render_reminder(
     agency_names: Mapping[str, str] | None = None,
     category_names: Mapping[str, str] | None = None,
 ) -> str:
-    """Markdown reminder: ``kind`` is "due_soon" (due within a working day) or "overdue"
+    """Markdown reminder: ``kind`` is "due_soon" (due within a working day), "due_soon_co"
+    (the same, to a co-handler: its written opinion is due to the lead) or "overdue"
     (deadline passed, escalated to the leadership group office).
 
     A second part says what the overseeing office needs to judge the delay without opening
     the case — severity, place, where the case stands (still unaccepted? waiting for the
     payer's material?) — and where to act.
     """
-    if kind not in ("due_soon", "overdue"):
+    if kind not in ("due_soon", "due_soon_co", "overdue"):
         raise ValueError(f"unknown reminder kind {kind!r}")
     labels = load_labels()
     category_names = category_names or labels.get("categories") or {}

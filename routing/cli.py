@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from routing import actions
+from routing.deadlines import deadline_text
 from routing.notices import agency_names, load_notices, status_label
 
 
@@ -41,9 +42,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="reveal full contact data (recorded as contact_viewed)")
     show.set_defaults(func=_show)
 
+    accept = case.add_parser("accept", help="accept a case as its lead agency (the payer is "
+                             "told), filling in the 报送单's 受理人 and 报送意见")
+    accept.add_argument("case_no")
+    accept.add_argument("--acceptor", help="受理人姓名")
+    accept.add_argument("--acceptor-phone", help="受理人电话")
+    accept.add_argument("--opinion", help="初步处理意见（报送意见）")
+    accept.add_argument("--agency")
+    accept.set_defaults(func=_acting("accept", lambda s, a, args, config: actions.accept(
+        s, a, args.case_no, acceptor=args.acceptor, acceptor_phone=args.acceptor_phone,
+        opinion=args.opinion, config=config)))
+
     for name, helptext, option, option_help, run in (
-        ("accept", "accept a case as its lead agency (the payer is told)", None, None,
-         lambda s, a, args, config: actions.accept(s, a, args.case_no, config=config)),
         ("note", "add an internal note to the case history", "--text", "the note",
          lambda s, a, args, config: actions.add_note(s, a, args.case_no, args.text,
                                                      config=config)),
@@ -131,7 +141,7 @@ def _list(args, config) -> int:
             view = actions.summary(case, names=names)
             print("\t".join([view["case_no"], view["status_label"] or view["status"],
                              view["category"], view["lead_name"] or "—",
-                             (view["deadline"] or "—")[:16].replace("T", " "),
+                             deadline_text(case.deadline),
                              _says("overdue") if view["overdue"] else ""]).rstrip())
         print(_says("count", first=page.offset + 1, last=page.offset + len(page.cases),
                     total=page.total) if page.cases else _says("none", total=page.total),

@@ -1,5 +1,6 @@
-"""Deadline reminders (限时办结): a reminder to the lead group one working day before the
-deadline (not for cases whose whole limit is one working day: their card is the reminder),
+"""Deadline reminders (限时办结): a reminder to the lead group and to each co-handler's group
+one working day before the deadline (not for cases whose whole limit is one working day:
+their card is the reminder),
 and an escalation to the leadership group office — with a copy to the lead group — once a
 case is overdue and unresolved.
 
@@ -9,7 +10,8 @@ case when the payer has no objection, and a payer who objects is told the legal 
 (调解、行政复议、仲裁、诉讼), which run outside the mechanism; the answer stays on the case.
 
 Each reminder is an outbox row with a fixed ``dedup_key`` (``due_soon:{case_no}:{deadline}``,
-``overdue:{case_no}:{deadline}``, ``overdue_lead:…``; the deadline as UTC YYYYMMDDHHMM)
+``due_soon_co:{case_no}:{agency}:{deadline}``, ``overdue:{case_no}:{deadline}``,
+``overdue_lead:…``; the deadline as UTC YYYYMMDDHHMM)
 inserted with ``ON CONFLICT DO NOTHING``: the unique key, not memory, decides, so it is sent
 once however many workers run the scheduler and however often they restart. The deadline in
 the key gives a reopened case (new deadline) its own reminders.
@@ -93,8 +95,20 @@ class Scheduler:
         # together with its card; its card already shows the deadline.
         if (case.lead_agency and working_days_for(case.severity, self.raw) > 1
                 and is_due_soon(case.deadline, now, holidays, workdays)):
-            return [(f"due_soon:{case.case_no}:{stamp}", "due_soon", case.lead_agency)]
+            return [(f"due_soon:{case.case_no}:{stamp}", "due_soon", case.lead_agency),
+                    *((f"due_soon_co:{case.case_no}:{agency}:{stamp}", "due_soon_co", agency)
+                      for agency in self._co_handlers(case))]
         return []
+
+    @staticmethod
+    def _co_handlers(case: Case) -> list[str]:
+        """Co-handlers owe the lead their written opinion within the same limit (各联办单位
+        在规定时限内向受理单位提供书面意见), so they are reminded too; the leadership office
+        is told when a case is overdue instead, and outside the area there is only the
+        transfer group, which already has the lead's reminder."""
+        if case.district is None:
+            return []
+        return [a for a in case.co_agencies or () if a not in (LEADERSHIP, case.lead_agency)]
 
     async def run_once(self, now: datetime | None = None) -> int:
         """Queue the reminders due at ``now``; returns how many this call queued."""
@@ -107,11 +121,15 @@ class Scheduler:
                                    Case.deadline.is_not(None), Case.deadline <= now + HORIZON)
                 .order_by(Case.deadline, Case.id))).scalars().all()
             for case in cases:
+                keys: set[str] = set()
                 for dedup_key, kind, agency in self._wanted(case, now, holidays, workdays):
                     target = group_for(self.rules, agency, case.district, self.raw)
                     if target is None:
                         log.warning("no group for %s reminder of %s", agency, case.case_no)
                         continue
+                    if kind == "due_soon_co" and target.key in keys:
+                        continue  # a co-handler sharing the lead's group: one reminder there
+                    keys.add(target.key)
                     body = markdown_payload(render_reminder(case_dict(case), kind, self.names))
                     item = webhook_item(target.key, body, kind=kind, agency=agency,
                                         district=case.district, case_id=case.id,
@@ -119,7 +137,7 @@ class Scheduler:
                     if await enqueue_once(session, item, dedup_key):
                         queued += 1
                         event = "escalated" if kind == "overdue" else "reminded"
-                        if dedup_key.startswith(("overdue:", "due_soon:")):
+                        if dedup_key.startswith(("overdue:", "due_soon:", "due_soon_co:")):
                             add_event(session, case, event, "system",
                                       {"kind": kind, "group": agency}, now)
             await self._archive(session, now)

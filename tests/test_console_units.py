@@ -118,3 +118,20 @@ def test_export_period_and_formula_cells():
     text = to_csv([["=1+1", "@SUM(A1)", "-3", "普通"]])
     assert text.startswith("\ufeff编号")
     assert text.splitlines()[1] == "'=1+1,'@SUM(A1),'-3,普通"
+
+
+def test_overdue_is_broken_down_by_agency_category_and_severity_for_the_office():
+    cases = [
+        case(deadline=NOW - timedelta(hours=1)),  # tax, late_fee, open, overdue
+        case(lead_agency="hrss", category="contribution_base"),  # in time
+        case(lead_agency="hrss", category="contribution_base", severity="major",
+             status="resolved", resolved_at=NOW, deadline=NOW - timedelta(days=1)),  # late
+        case(lead_agency="hrss", deadline=None),
+    ]
+    late = compute(cases, NOW).late_by
+    agencies = {r.value: (r.total, r.open, r.with_deadline, r.late) for r in late["lead_agency"]}
+    assert agencies == {"tax": (1, 1, 1, 1), "hrss": (3, 2, 2, 1)}
+    assert [r.value for r in late["lead_agency"]] == ["hrss", "tax"]  # most late first
+    assert {r.value: r.late for r in late["category"]} == {"late_fee": 1,
+                                                           "contribution_base": 1}
+    assert {r.value: r.rate for r in late["severity"]} == {"general": 0.5, "major": 1.0}

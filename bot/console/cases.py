@@ -93,7 +93,9 @@ async def _run(action: str, db: Any, console: Console, agency: str, case_no: str
     text = form.get("text")
     config = console.config
     if action == "accept":
-        await actions.accept(db, agency, case_no, config=config)
+        await actions.accept(db, agency, case_no, acceptor=form.get("acceptor"),
+                             acceptor_phone=form.get("acceptor_phone"),
+                             opinion=form.get("opinion"), config=config)
     elif action == "note":
         await actions.add_note(db, agency, case_no, text, config=config)
     elif action == "request-info":

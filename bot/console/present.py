@@ -29,6 +29,8 @@ def _shown(key: str, value: Any, names: Mapping[str, str]) -> str:
         return lab["categories"].get(value, value)
     if key == "severity":
         return lab["severities"].get(value, value)
+    if key == "kind" and isinstance(value, str):
+        return lab["reminder_kinds"].get(value, value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):

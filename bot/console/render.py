@@ -16,7 +16,7 @@ import yaml
 from aiohttp import web
 
 from routing.cards import load_labels
-from routing.deadlines import to_local
+from routing.deadlines import deadline_text, to_local
 from routing.notices import load_notices
 
 HERE = Path(__file__).resolve().parent
@@ -54,6 +54,7 @@ def labels() -> dict[str, dict[str, str]]:
         "statuses": dict(load_notices().get("statuses") or {}),
         "events": dict(texts().get("events") or {}),
         "event_fields": dict(texts().get("event_fields") or {}),
+        "reminder_kinds": dict(texts().get("reminder_kinds") or {}),
     }
 
 
@@ -69,6 +70,19 @@ def local_time(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return to_local(value).strftime(fmt)
 
 
+def due_time(value: Any) -> str:
+    """A deadline as the group card writes it: midnight is 24:00 of the day before, so a
+    weekend case due "2026-12-01 00:00" is not read as due on Tuesday (deadline_text)."""
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return deadline_text(value)
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -79,6 +93,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["localtime"] = local_time
+    env.filters["due"] = due_time
     env.globals["labels"] = labels()
     env.globals["texts"] = texts()
     return env

@@ -73,8 +73,11 @@ async def stats_page(request: web.Request, console: Console,
     names = _dimension_names(console)
     unit = "周" if by == "week" else "月"
     charts = [bar_chart(f"每{unit}登记案件数", result.periods)]
-    tables = []
+    tables, late = [], []
     for dim, title in DIMENSION_TITLES.items():
+        late.append({"dimension": dim, "title": title,
+                     "rows": [(names[dim].get(r.value, r.value), r)
+                              for r in result.late_by[dim]]})
         part = result.breakdowns[dim]
         charts.append(bar_chart(title, figures.label_totals(part, names[dim])))
         columns = [value for value, _ in part.totals]
@@ -82,7 +85,7 @@ async def stats_page(request: web.Request, console: Console,
                        "columns": [(c, names[dim].get(c, c)) for c in columns],
                        "table": part.table})
     return render("stats.html", **console.context(
-        session, stats=result, charts=charts, tables=tables, by=by,
+        session, stats=result, charts=charts, tables=tables, late=late, by=by,
         period={"from": q.get("from") or "", "to": q.get("to") or ""}))
 
 

@@ -1,5 +1,5 @@
 """Statistics for 综合分析: counts per week/month, response and resolution times, overdue
-rate and payer satisfaction, computed in Python over the agency's visible cases.
+rate overall and per category, lead agency, district and severity, and payer satisfaction, computed in Python over the agency's visible cases.
 
 Pure functions over plain case rows, so the numbers can be checked by hand on a small set.
 Conventions (shown on the page too):
@@ -136,6 +136,37 @@ class Breakdown:
     table: dict[str, dict[str, int]] = field(default_factory=dict)  # period → value → n
 
 
+@dataclass(frozen=True)
+class LateRow:
+    """One value of a dimension (an agency, a category …): its cases, those still open,
+    and how many of those with a deadline are late (督办: who is behind, on what)."""
+
+    value: str
+    total: int
+    open: int
+    with_deadline: int
+    late: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.late / self.with_deadline if self.with_deadline else None
+
+
+def late_by(cases: Sequence[Case], dimension: str, now: datetime,
+            late_before: Container[int] = frozenset()) -> list[LateRow]:
+    """:class:`LateRow` per value of ``dimension``, most late cases first."""
+    groups: dict[str, list[Case]] = defaultdict(list)
+    for case in cases:
+        groups[_value(case, dimension)].append(case)
+    rows = [LateRow(value=value, total=len(group),
+                    open=sum(c.status not in CLOSED_STATUSES for c in group),
+                    with_deadline=sum(c.deadline is not None for c in group),
+                    late=sum(c.deadline is not None and is_late(c, now, late_before)
+                             for c in group))
+            for value, group in groups.items()]
+    return sorted(rows, key=lambda r: (-r.late, -r.total, r.value))
+
+
 @dataclass
 class Stats:
     total: int
@@ -150,6 +181,7 @@ class Stats:
     rating_average: float | None
     answered_solved: int
     solved: int
+    late_by: dict[str, list[LateRow]] = field(default_factory=dict)
 
     @property
     def overdue_rate(self) -> float | None:
@@ -204,6 +236,7 @@ def compute(cases: Sequence[Case], now: datetime, by: str = "week",
         rating_average=sum(ratings) / len(ratings) if ratings else None,
         answered_solved=len(answered),
         solved=sum(1 for s in answered if s),
+        late_by={d: late_by(cases, d, now, late_before) for d in DIMENSIONS},
     )
 
 
