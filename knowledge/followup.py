@@ -191,9 +191,10 @@ def _answer(kb: KnowledgeBase, reread: Reread) -> KbAnswer | None:
 def _with_scheme(kb: KnowledgeBase, question: str, previous: str,
                  alone: KbAnswer) -> tuple[KbAnswer, str] | None:
     """The answer to a question about paying ("那不交有什么后果", reading "paying") asked after
-    one about a scheme with no employer (居民医保), and the text asked: then it is not about an
-    employer's penalty. None when the last question named no such scheme, or the scheme
-    changes nothing the rules trust; a decline alone stays a decline."""
+    one about a scheme with no employer (居民医保, 灵活就业), and the text asked: then it is not
+    about an employer's penalty. None when the last question named no such scheme, or the
+    scheme changes nothing the rules trust, or the answer alone is about the scheme already;
+    a decline alone stays a decline."""
     schemes = [t for t in kb.tokenizer.tokens(previous) if t in RULES.carried_schemes]
     if alone.declined or not schemes:
         return None
@@ -205,10 +206,15 @@ def _with_scheme(kb: KnowledgeBase, question: str, previous: str,
     if answer.declined:  # an aspect no entry answers: 居民不缴 (scope.yaml unanswered)
         new = {w for w, _ in reread.unanswered} - {w for w, _ in kb.candidates(text).unanswered}
         return (answer, asked) if new else None
-    known = kb.retriever.entry_tokens[kb.entries.index(kb.by_id[answer.entry_id])]
-    if answer.entry_id == alone.entry_id or not set(schemes) <= known:
+    if answer.entry_id == alone.entry_id or not set(schemes) <= _known(kb, answer.entry_id):
         return None
+    if set(schemes) <= _known(kb, alone.entry_id):
+        return None  # "可以补交吗" after 灵活就业: back_payment names 灵活就业 already
     return answer, asked
+
+
+def _known(kb: KnowledgeBase, entry_id: str) -> set[str]:
+    return kb.retriever.entry_tokens[kb.entries.index(kb.by_id[entry_id])]
 
 
 @dataclass

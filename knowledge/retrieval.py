@@ -221,6 +221,15 @@ class Retriever:
                 story |= words
         return story - kept
 
+    def counts(self, tokens: set[str]) -> set[str]:
+        """Durations and amounts no entry uses ("公司干了四年一分钱社保都没交"): how long or how
+        much is the payer's story, not the topic, so they are left out of the coverage like
+        story clauses. One an entry uses (十五年) stays a topic word."""
+        pattern = self.tok.lexicon.counts
+        if pattern is None:
+            return set()
+        return {t for t in tokens - self.vocabulary if pattern.fullmatch(t)}
+
     def search(self, query: str, k: int = 3) -> tuple[list[Hit], list[str]]:
         """Top-k entries for `query` and the query's ranking tokens (after synonyms/rewrites)."""
         toks, bis, topic_bis = self.tok.analyse(query)
@@ -229,7 +238,7 @@ class Retriever:
         meaningful = self.tok.meaningful(toks)
         if not self.indexes or not toks and not bis:
             return [], []
-        story = self.story_tokens(query)
+        story = self.story_tokens(query) | self.counts(meaningful)
         if meaningful - story:
             meaningful -= story
         scores = self._scores(toks, bis)

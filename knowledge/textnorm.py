@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from bot.nlu.dataset import load_rules
+from bot.nlu.normalize import variant_table
 from bot.nlu.segment import private_tokenizer
 
 _MODAL = set("要能想会可该去来就还再都得")
@@ -56,6 +58,8 @@ class Lexicon:
     rewrites: tuple[tuple[re.Pattern, str], ...] = ()  # pattern over cleaned text → extra token
     facets: dict[str, str] = field(default_factory=dict)  # canonical token → insurance type
     typos: tuple[tuple[str, str], ...] = ()  # (misspelling, correction) on the raw text
+    variants: dict[int, str] = field(default_factory=dict)  # traditional → simplified
+    counts: re.Pattern | None = None  # a duration or amount token (四年, 一分钱)
 
     @classmethod
     def from_dict(cls, raw: dict) -> Lexicon:
@@ -80,19 +84,23 @@ class Lexicon:
             facets={str(t): str(name) for name, toks in (raw.get("facets") or {}).items()
                     for t in toks or ()},
             typos=tuple(sorted(typos.items(), key=lambda kv: -len(kv[0]))),
+            counts=re.compile(str(raw["counts"])) if raw.get("counts") else None,
+            variants={**variant_table(load_rules().get("traditional")),
+                      **variant_table(raw.get("traditional"))},
         )
 
     def correct(self, text: str) -> str:
-        """`text` with the known misspellings of domain words fixed (社包 → 社保, 公伤 → 工伤).
+        """`text` in simplified characters (醫 → 医: the NLU's table and lexicon.yaml's
+        `traditional`) with the known misspellings of domain words fixed (社包 → 社保, 公伤 → 工伤).
 
         Done on the surface, before anything reads the question, so that the rewrites, the
         domain gate, the out-of-scope and unanswered words all see the word a synonym alone
         would only fix for ranking ("不给俺上社包" must still read as 欠缴). Longest first; a
         correction never contains its misspelling, so correcting twice changes nothing.
         """
-        if not self.typos or not text:
+        if not text or not (self.typos or self.variants):
             return text
-        text = unicodedata.normalize("NFKC", text).lower()
+        text = unicodedata.normalize("NFKC", text).lower().translate(self.variants)
         for wrong, right in self.typos:
             if wrong in text:
                 text = text.replace(wrong, right)

@@ -283,3 +283,125 @@ def test_fresh6_set_accuracy(kb):
     1 wrong. Floors: the after-result minus a margin (3 right, 1 decline, 2 wrong answers)."""
     right, declined, wrong = _score(kb, "kb_fresh6.jsonl", 60)
     assert right >= 0.91 and declined >= 0.92 and wrong <= 3, (right, declined, wrong)
+
+
+def test_fresh7_set_accuracy(kb):
+    """kb_fresh7.jsonl: 70 phone questions written blind (colloquial, typos, dialect, run-ons,
+    traditional characters, complaints wrapped round the question; self-employed payers who
+    stop paying, 新农合 asked first, 退休年龄/补缴/断缴/转移/异地就医/失业金/工伤认定 in many
+    words): 45 in-scope, 25 to decline or refer. Baseline: 36/45 right, 24/25 declined,
+    5 wrong answers. Its misses were then fixed by class (traditional characters, a
+    self-payer's lapse, uninsured injuries, 咋定, 几个点, durations and amounts as story, the
+    medical card used away from home, what someone who never paid will draw), so it is no
+    longer blind. After: 45/45, 25/25, 0 wrong. Floors: the after-result minus a margin
+    (2 right, 1 decline, 2 wrong answers)."""
+    right, declined, wrong = _score(kb, "kb_fresh7.jsonl", 70)
+    assert right >= 0.95 and declined >= 0.96 and wrong <= 2, (right, declined, wrong)
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("異地就醫怎麼結算", "medical_offsite"),
+    ("滯納金怎麼算的", "late_fee"),
+    ("社保斷繳了 之前交的會清零嗎", "flexible_stop"),
+    ("工傷認定要準備哪些材料", "injury_recognition_process"),
+])
+def test_traditional_characters_are_read_as_simplified(kb, question, entry_id):
+    """`kb ask` gets the payer's raw words: 異地就醫 was declined (no domain word) to 12345."""
+    a = kb.ask(question)
+    assert a.entry_id == entry_id and not a.declined, (question, a.entry_id)
+
+
+@pytest.mark.parametrize("question", [
+    "灵活就业的社保不交了会怎么样",
+    "自由职业者社保交不起了怎么办",
+    "打零工自己交的养老今年不想交了 有影响吗",
+])
+def test_a_self_payer_who_stops_paying_gets_the_lapse_not_enrolment(kb, question):
+    """A payer with no employer who stops paying lets the contributions lapse (flexible_stop);
+    flexible_enrol (how to join) was the answer."""
+    assert kb.ask(question).entry_id == "flexible_stop", question
+
+
+@pytest.mark.parametrize("question", ["老板不给工人交社保 个体户不交会怎么样",
+                                      "公司不交社保会怎么样"])
+def test_an_employer_not_paying_is_still_the_penalty(kb, question):
+    a = kb.ask(question)
+    assert a.entry_id != "flexible_stop", (question, a.entry_id)
+
+
+@pytest.mark.parametrize("question", [
+    "在厂里压伤了手 老板压根没给买工伤保险 医药费谁出",
+    "公司根本没交工伤险 我在工地摔断腿了 谁管",
+])
+def test_an_uninsured_injury_is_the_employers_to_pay(kb, question):
+    """Was injury_medical (the treatment an insured injury gets from the fund)."""
+    a = kb.ask(question)
+    assert a.entry_id == "injury_without_insurance", (question, a.entry_id)
+    assert "第四十一条" in a.source
+
+
+def test_an_insured_injurys_treatment_is_still_injury_medical(kb):
+    assert kb.ask("工伤的医药费工伤保险给付吗").entry_id == "injury_medical"
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("社保缴费基数是咋定的", "contribution_base_how"),
+    ("养老保险个人交几个点", "contribution_rates"),
+    ("医保单位交多少个点 个人交多少个点", "contribution_rates"),
+])
+def test_colloquial_words_for_rates_and_how_a_base_is_set(kb, question, entry_id):
+    """咋定 (glued 怎么 + 定) was contribution_base_bounds; 几个点 (percentage points) declined."""
+    assert kb.ask(question).entry_id == entry_id, question
+
+
+@pytest.mark.parametrize("question", [
+    "气死我了 公司干了四年一分钱社保都没交 我现在能怎么办",
+    "太过分了 厂里干了三年多 2000块社保都没给交 我能怎么办",
+])
+def test_durations_and_amounts_in_a_complaint_do_not_dilute_the_question(kb, question):
+    """四年/一分钱 are the payer's story: they counted as topic words no entry knows, so no
+    entry covered enough and the question was declined to 12345."""
+    assert kb.ask(question).entry_id == "employee_remedies", question
+
+
+def test_durations_an_entry_uses_stay_topic_words(kb):
+    assert kb.retriever.counts({"四年", "一分钱", "十五年", "养老"}) == {"四年", "一分钱"}
+
+
+@pytest.mark.parametrize("question", ["人在外省打工 生病了医保卡在那边能用吗",
+                                      "医保卡在外地能刷吗"])
+def test_a_medical_card_used_away_from_home_is_offsite_settlement(kb, question):
+    """医保卡 alone is out of scope (passwords, the card itself: 12393); used in another
+    province it stands for the insurance (medical_offsite)."""
+    assert kb.ask(question).entry_id == "medical_offsite", question
+
+
+@pytest.mark.parametrize("question", ["医保卡密码忘了", "我妈她那个医保卡在药店买药能不能刷啊"])
+def test_the_medical_card_itself_is_still_declined(kb, question):
+    a = kb.ask(question)
+    assert a.declined and a.hotline == "12393", (question, a.entry_id)
+
+
+@pytest.mark.parametrize("question", ["我爸70了 没工作过 一个月能领多少养老金",
+                                      "我妈一天社保没交过 老了能领多少钱"])
+def test_what_someone_who_never_paid_will_draw_is_declined(kb, question):
+    """Was pension_amount (how an employee pension is worked out): someone who never paid has
+    none (第十六条) and no statute here sets what they get."""
+    a = kb.ask(question)
+    assert a.declined and a.hotline == "12333", (question, a.entry_id)
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("工伤申请超过一年了怎么办", "injury_application"),
+    ("申请工伤要什么材料", "injury_recognition_process"),
+])
+def test_applying_for_a_work_injury_is_injury_recognition(kb, question, entry_id):
+    """工伤申请 is an application for injury recognition (条例第十七条): 超过一年 got the
+    arbitration time limit (arbitration_limit)."""
+    assert kb.ask(question).entry_id == entry_id, question
+
+
+def test_paid_in_one_place_drawn_in_another_is_the_transfer(kb):
+    """Was pension_15_years: 在深圳交的…回老家能领吗 is about two places (第十九条)."""
+    a = kb.ask("在深圳交的社保 回老家能领养老金吗")
+    assert a.entry_id == "transfer_pension" and "第十九条" in a.source

@@ -269,3 +269,53 @@ async def test_a_resident_asking_what_happens_if_they_do_not_pay_is_not_told_of_
     await payer.say("城乡居民医保怎么交")
     reply = await payer.say("那不交有什么后果")
     assert DECLINE in reply and "12393" in reply and "罚款" not in reply
+
+
+# --- a resident scheme as the first message (kb_fresh7) -------------------------------------
+
+RESIDENT_MEDICAL = "个人缴费和政府补贴相结合"  # resident_medical's answer
+
+
+FALLBACK_FORGETS = pytest.mark.xfail(strict=True, reason=(
+    "the classifier reads 新农合怎么交 as other; smalltalk._known_to_the_kb answers it with "
+    "kb.ask, which keeps no topic: it should call policy.ask(ctx, message)"))
+
+
+@pytest.mark.parametrize("first", [pytest.param("新农合怎么交", marks=FALLBACK_FORGETS),
+                                   "城乡居民医保在哪交"])
+async def test_how_much_after_a_first_resident_question_is_about_that_scheme(bot_server, first):
+    """"那一年多少钱" right after a first message about 新农合 is read with it, not alone,
+    whichever handler answered the first message."""
+    payer = Payer(bot_server, f"fu-resident-first-{first}")
+    first_reply = await payer.say(first)
+    reply = await payer.say("那一年多少钱")
+    assert RESIDENT_MEDICAL in first_reply
+    assert RESIDENT_MEDICAL in reply and DECLINE not in reply
+
+
+# --- a self-employed payer who stops paying (kb_fresh7) -------------------------------------
+
+FLEXIBLE_STOP = "中断前已缴的年限不会清零"  # flexible_stop's answer
+
+
+@pytest.mark.parametrize("first", ["灵活就业社保怎么交", "我是灵活就业的"])
+@pytest.mark.parametrize("second", ["不交会怎么样", "那不交有什么后果", "不交会罚款吗"])
+def test_not_paying_after_flexible_employment_is_a_lapse_not_a_fine(kb, first, second):
+    """"不交会怎么样" after 灵活就业 got penalty_not_paying, an employer's fine: a payer with no
+    employer who stops paying lets the contributions lapse (flexible_stop)."""
+    assert ask_after(kb, second, first).answer.entry_id == "flexible_stop", (first, second)
+
+
+@pytest.mark.parametrize("first,entry_id", [("灵活就业社保怎么交", "back_payment"),
+                                            ("新农合怎么交", "resident_medical")])
+def test_paying_later_after_a_scheme_keeps_its_answer(kb, first, entry_id):
+    """"可以补交吗" after 灵活就业 is back_payment (which names 灵活就业), not flexible_enrol."""
+    assert ask_after(kb, "可以补交吗", first).answer.entry_id == entry_id
+
+
+async def test_a_self_employed_payer_asking_what_happens_if_they_stop_is_not_told_of_fines(
+        bot_server):
+    payer = Payer(bot_server, "fu-flexible-stop")
+    await payer.say("灵活就业社保怎么交")
+    reply = await payer.say("不交会怎么样")
+    assert FLEXIBLE_STOP in reply and "罚款" not in reply

@@ -63,9 +63,10 @@ def forget(openid: str) -> None:
     RECENT.put(openid, None)
 
 
-def _ask(ctx: Context, question: str) -> KbAnswer:
+def ask(ctx: Context, question: str) -> KbAnswer:
     """The knowledge base's answer, read after the payer's last answered question when it
-    leans on it; what it was about is kept for the next one."""
+    leans on it; what it was about is kept for the next one. Every handler that answers
+    from the knowledge base asks here, or the payer's next "那一年多少钱" is read alone."""
     openid = ctx.inbound.openid
     followup = ask_after(ctx.services.kb, question, RECENT.get(openid))
     RECENT.put(openid, followup.topic)
@@ -108,7 +109,7 @@ def disclaims_filing(message: str) -> bool:
 def _only_asking(ctx: Context) -> list[str]:
     """The knowledge base's answer to a payer who says they are not filing, else the prompt
     for their question; never the offer to file they just turned down."""
-    answer = _ask(ctx, ctx.text.strip())
+    answer = ask(ctx, ctx.text.strip())
     return [answer.reply_text() if not answer.declined else text("ask_policy_prompt")]
 
 
@@ -156,7 +157,7 @@ async def ask_policy(ctx: Context) -> list[str]:
     if disclaims_filing(question):
         return _only_asking(ctx)
     topic = vague_topic(question)  # "医保呢" right after an answer is no bare topic
-    answer = _ask(ctx, question) if topic is None or follows_up(ctx) else None
+    answer = ask(ctx, question) if topic is None or follows_up(ctx) else None
     if answer is None or answer.declined and topic is not None:
         return [text("ask_policy_topic", topic=topic)]
     return [answer.reply_text()]
@@ -186,7 +187,7 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
         return None
     if asks_about_filing(ctx):
         return filing_reply(ctx)
-    answer = _ask(ctx, question)
+    answer = ask(ctx, question)
     unsure = nlu is not None and nlu.intent_confidence < WEAK_FILING
     office = answer.hotline not in (None, kb.scope.default_hotline)
     harmless = not parser.names_harm(question)
