@@ -83,6 +83,18 @@ ACK_TAIL = re.compile(
 CALLED = re.compile(rf"(?:{_alternatives('called_leads')})[:：\s]*(?P<value>.+)$")
 CALLED_OWNER = re.compile(rf"(?:{_alternatives('called_owners')})的?(?:名字|姓名)?$")
 CALLED_TAIL = re.compile(rf"(?:{_alternatives('called_tails')}|[。！!~～\s])+$")
+PLACE_AFTER_ORG = re.compile(
+    rf"^(?P<name>.*?{ORG_SUFFIX.pattern})[，,\s]*(?:{_alternatives('place_after_leads')}).+$",
+    re.IGNORECASE)
+INDEFINITE = re.compile(rf"{_alternatives('indefinite_words')}|{_alternatives('unsure_words')}")
+OWN_BUSINESS = re.compile(rf"^(?:{_alternatives('own_business_leads')})"
+                          rf"(?:{_alternatives('own_business_kinds')})的?$")
+PERIOD_NUMERIC = re.compile(SPEC["period_numeric"])
+FILING_COST = re.compile(_alternatives("filing_cost_words"))
+FILING_PROCESS_FILLER = re.compile(_alternatives("filing_process_filler"))
+HOW_LONG = re.compile(_alternatives("how_long_words"))
+PUZZLED = re.compile(rf"[{SPEC['puzzled_marks']}]")
+AGE_AFTER = re.compile(rf"^\s*(?:\d+|[{CN_NUM_CHARS}]+)多?(?:{_alternatives('age_marks')})")
 SURNAME_SPELLING = re.compile(_alternatives("surname_spellings"))
 WAIT = re.compile(_alternatives("wait_words"))
 WAIT_CHAIN = re.compile(_alternatives("courtesy_words", "ack_words", "wait_words"), re.IGNORECASE)
@@ -105,7 +117,7 @@ PEOPLE = re.compile(
 BARE_COUNT = re.compile(
     rf"^(?:{_alternatives('headcount_leads')})*(?P<count>{NUMBER})(?:多|来|余)?"
     rf"(?:{_alternatives('headcount_tails')})*$")
-SELF_ONLY = re.compile(_alternatives("headcount_self_words"))
+SELF_ONLY = re.compile(rf"(?:{_alternatives('headcount_self_words')})(?!们)")
 COUNT_NEGATION = re.compile(rf"^\s*(?:{_alternatives('count_negations')})")
 STORY_WORDS = re.compile(_alternatives("story_words"))
 ANGER_WORDS = re.compile(_alternatives("anger_words"), re.IGNORECASE)
@@ -189,7 +201,9 @@ def facts_only(reply: str, entities: list[dict]) -> bool:
 
 FACES = re.compile(r"\[[^\[\]]{1,6}\]")  # WeChat faces: [捂脸], [OK]
 LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
-NAME_PREFIX = re.compile(rf"^(?:{_alternatives('name_leads')})[:：\s]*")
+NAME_PREFIX = re.compile(
+    rf"^(?:(?:{_alternatives('relative_words')})(?:{_alternatives('relative_name_leads')})|"
+    rf"{_alternatives('name_leads')})[:：\s]*")
 NAME_SUFFIX = re.compile(r"(就行了?|就好了?|就可以了?|吧|啊|呀|哈|哦|嘛|啦|呢|嘞|咯)$")
 CLAUSE = re.compile(r"[，,。！!？?；;\n]")
 
@@ -344,6 +358,8 @@ def called(reply: str) -> str | None:
         if found is None or CALLED_OWNER.search(clause[:found.start()]):
             continue
         value = CALLED_TAIL.sub("", found.group("value")).strip()
+        at_place = PLACE_AFTER_ORG.match(value)  # "红星机械厂在石滩镇": the place is asked apart
+        value = at_place["name"] if at_place else value
         if (LETTERS.search(value) and not is_filler(value) and len(value) <= 40
                 and not is_question(value) and not UNSURE.search(value)):
             return value  # "忘了叫什么了" calls it nothing
@@ -590,3 +606,60 @@ def pick_number(reply: str, count: int) -> int | None:
     if match and 1 <= int(match.group(1)) <= count:
         return int(match.group(1)) - 1
     return None
+
+
+def unknown_employer(value: str, reply: str) -> bool:
+    """"什么科技公司", or "知道公司" read out of "我也不知道公司叫什么": the employer stands with a
+    question word or an unsure word, so the payer does not know its name."""
+    return bool(INDEFINITE.search(value or "")) or overlaps(value, reply, INDEFINITE)
+
+
+def overlaps(value: str, reply: str, words: re.Pattern) -> bool:
+    """``value`` stands in ``reply`` across a match of ``words`` ("希望公司" inside the wish
+    "希望公司把社保给我补齐"): it was read out of those words, not said on its own."""
+    start = (reply or "").find(value or "\0")
+    return start >= 0 and any(m.start() < start + len(value) and start < m.end()
+                              for m in words.finditer(reply))
+
+
+def own_business(value: str) -> bool:
+    """"开小厂", "开了个饭馆": the payer's trade, not an employer's name."""
+    return bool(OWN_BUSINESS.match(PUNCTUATION.sub("", value or "")))
+
+
+def numeric_period(reply: str) -> str | None:
+    """"2023.3-2024.5" → "2023-03/2024-05" (the period code the summary shows as 2023年3月至
+    2024年5月); a single "2023.3" as typed; None without such a date."""
+    found = PERIOD_NUMERIC.search(reply or "")
+    if found is None:
+        return None
+    months = [int(found[k]) for k in ("m1", "m2") if found[k]]
+    if not all(1 <= m <= 12 for m in months):
+        return None
+    if not found["y2"]:
+        return (reply or "").strip()[:100]
+    return f"{found['y1']}-{months[0]:02d}/{found['y2']}-{months[1]:02d}"
+
+
+def filing_process(value: str) -> str | None:
+    """"这个要多久啊？" → "how_long", "这个收费吗" → "cost": a question about the filing itself,
+    nothing else said; None for anything with a topic of its own ("失业金能领多久")."""
+    plain = PUNCTUATION.sub("", value or "")
+    if not plain or len(plain) > SPEC["filing_process_max_chars"]:
+        return None  # short by nature: a longer message is never read for it
+    plain = MANDARIN(plain)
+    kind = "how_long" if HOW_LONG.search(plain) else "cost" if FILING_COST.search(plain) else None
+    rest = FILING_PROCESS_FILLER.sub("", FILING_COST.sub("", HOW_LONG.sub("", plain)))
+    return kind if kind and not rest else None
+
+
+def periods_not_ages(text_: str, entities: list[dict]) -> list:
+    """The period entities of a message but those an age follows ("今年五十岁", "今年45岁了")."""
+    return [e.get("value") for e in entities if e.get("entity") == "period" and not (
+        isinstance(e.get("end"), int) and AGE_AFTER.match((text_ or "")[e["end"]:]))]
+
+
+def puzzled(value: str) -> bool:
+    """"？", "？？？", "。。。？": question marks and nothing said."""
+    raw = FACES.sub("", value or "")
+    return bool(PUZZLED.search(raw)) and not LETTERS.search(raw)

@@ -21,6 +21,7 @@ from bot.handlers.answers import (
     NO_EMPLOYER,
     NUMBER_ENTITIES,
     ORG_SUFFIX,
+    OUTCOME,
     PHONE_WORDS,
     PUNCTUATION,
     answer_clause,
@@ -31,6 +32,7 @@ from bot.handlers.answers import (
     called,
     cancel_answer,
     facts_only,
+    filing_process,
     goes_on,
     is_acknowledgement,
     is_announcement,
@@ -46,6 +48,7 @@ from bot.handlers.answers import (
     people_count,
     pick_number,
     previous_fix,
+    puzzled,
     thanks_in,
     vague_count,
     words_beside,
@@ -354,6 +357,9 @@ class IntakeDialogue:
             return await self._fill(session, state, ctx)
         if correction is None and self._asks_where(reply):
             return [self._where(state)]
+        if self._asks_if_bot(reply):
+            return [SPEC["replies"]["bot_in_form"] + "\n" + text("resume_question")
+                    + self._question(state.requested_slot, state.slots)]
         if HUMAN.search(reply) or self._human_word(reply):
             state.slots = {**state.slots, "needs_callback": True}
             if not state.slots.get("description"):
@@ -405,6 +411,13 @@ class IntakeDialogue:
                     + self._question(asked, state.slots)]
         if asked == "employer" and self._unsure_of_employer(reply):
             return [SPEC["replies"]["employer_unsure"] + "\n" + self._question(asked, state.slots)]
+        if puzzled(reply):
+            help_ = self._meaning(asked) + "\n" if asked is not None else ""
+            return [help_ + self._question(asked, state.slots)]  # "？？？": what is asked
+        about_filing = filing_process(reply)
+        if about_filing is not None:
+            return [self._about_filing(state, reply, about_filing) + "\n" + text(
+                "resume_question") + self._question(asked, state.slots)]
         if only_anger(ctx):
             if asked == "description" and not self._angry_story(reply):
                 return [text("anger_description")]
@@ -438,6 +451,9 @@ class IntakeDialogue:
         kept = {slot: before[slot] for slot in restated if state.slots.get(slot) is None}
         state.slots = {**state.slots, **kept}  # a new value the form rejects loses no old one
         if pending.get("confirm") and state.slots == {**before, "requested_slot": None}:
+            if self._tells_more(ctx, act) and not is_wish(reply):
+                self._append_description(state, reply)  # "而且还扣了押金不退": nothing is lost
+                return [text("details_added") + "\n" + self._summary(state.slots)]
             return [text("confirm_hint")]
         beside = self._answer_beside(state, ctx, asked)
         return [beside + "\n" + replies[0], *replies[1:]] if beside and replies else replies
@@ -472,6 +488,29 @@ class IntakeDialogue:
         clauses = [c for c in re.split(r"[，,。！!？?；;\s]", MANDARIN(reply)) if c.strip()]
         rest = "".join(c for c in clauses if not is_sigh(c))
         return len(LETTERS.findall(rest)) >= 2 and not CANCEL_CUE.search(rest)
+
+    @staticmethod
+    def _asks_if_bot(reply: str) -> bool:
+        """"你是真人吗", "是不是机器人在回复啊": who answers here; never a call-back request."""
+        return (bool(BOT_QUESTION.search(reply))
+                and len(LETTERS.findall(reply)) <= SPEC["bot_question_max_chars"])
+
+    def _about_filing(self, state, reply: str, kind: str) -> str:
+        """How long: the time limit comes with the case number. What filing costs: no fact
+        here says, so the question is noted for the liaison to answer."""
+        replies = SPEC["replies"]
+        if kind == "how_long":
+            return replies["how_long"]
+        question = PUNCTUATION.sub("", reply)
+        self._append_description(state, replies["question_noted_line"].format(question=question))
+        return replies["question_noted"].format(question=question)
+
+    @staticmethod
+    def _append_description(state, line: str) -> None:
+        slots = dict(state.slots)
+        current = str(slots.get("description") or "").rstrip("。；;，, ")
+        slots["description"] = f"{current}；{line}" if current else line
+        state.slots = slots
 
     def _kb_answer(self, question: str, decline_min_chars: int = 0) -> str | None:
         """The knowledge base's reply to ``question``, as mid-form; its decline only for a
@@ -526,11 +565,7 @@ class IntakeDialogue:
         answer = self.services.kb.ask(question) if self.services.kb else None
         if answer is not None and not answer.declined:
             return answer.reply_text()
-        slots = dict(state.slots)
-        current = str(slots.get("description") or "").rstrip("。；;，, ")
-        line = replies["question_noted_line"].format(question=question)
-        slots["description"] = f"{current}；{line}" if current else line
-        state.slots = slots
+        self._append_description(state, replies["question_noted_line"].format(question=question))
         return replies["question_noted"].format(question=question)
 
     def _question_beside(self, ctx: Context, asked: str | None) -> str | None:
@@ -668,11 +703,8 @@ class IntakeDialogue:
 
     def _add_details(self, state, reply: str) -> list[str]:
         """Add ``reply`` to the description and ask the question again."""
-        slots = dict(state.slots)
-        current = str(slots.get("description") or "").rstrip("。；;，, ")
-        slots["description"] = f"{current}；{reply}" if current else reply
-        state.slots = slots
-        return [text("details_added") + "\n" + self._question(state.requested_slot, slots)]
+        self._append_description(state, reply)
+        return [text("details_added") + "\n" + self._question(state.requested_slot, state.slots)]
 
     # --- a story told just before the form started -------------------------------------
 
@@ -972,6 +1004,8 @@ class IntakeDialogue:
             return None
         again = text("resume_question") + self._question(state.requested_slot, state.slots)
         surely_policy = nlu.intent == "ask_policy" and nlu.intent_confidence >= 0.8
+        if OUTCOME.search(MANDARIN(ctx.text)) and not surely_policy:
+            return None  # "希望把社保补上，不然老了怎么办": the wish is kept, the worry is no query
         # At the story and wish questions a question may be the answer ("为什么公司不给我交？",
         # "能不能让他们补上？"); one that wants nothing done ("这个算工伤吗") is no wish. At the
         # others (and at the summary) a question is never the name, phone or headcount.

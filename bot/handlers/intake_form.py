@@ -74,11 +74,16 @@ from bot.handlers.answers import (
     is_wish,
     mended_kind,
     names_no_employer,
+    numeric_period,
     only_wish,
     organisation,
+    overlaps,
+    own_business,
     people_count,
+    periods_not_ages,
     pick_number,
     rough_count,
+    unknown_employer,
     unnegated,
     unusual_name,
     without_spans,
@@ -341,7 +346,10 @@ class ValidateDisputeForm(FormValidationAction):
         other = {e.get("entity") for e in entities}
         if slot == "name" and other:
             rest = without_spans(reply, entities)
-            return {"name": rest} if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", rest) else {}
+            if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", rest):
+                return {"name": rest}
+            part = answer_clause(reply, "name")  # "李四，今年45岁": the age is no part of it
+            return {"name": part} if part else {}
         if slot == "employer" and other <= {"district", "money", "period"} and (
                 ORG_SUFFIX.search(reply)):
             return {"employer": reply}  # "荔城好又多超市": the place is part of the name
@@ -460,8 +468,10 @@ class ValidateDisputeForm(FormValidationAction):
         """"我姓李，木子李，叫李大明": the whole name, not the surname the parser found first;
         "名字叫永发制衣" where the employer or place is asked names that, not the payer."""
         reply = self._text(tracker)
-        if tracker.get_slot("requested_slot") in ("employer", "jurisdiction") and called(reply):
-            return {}
+        name_of = called(reply)
+        if name_of and (tracker.get_slot("requested_slot") in ("employer", "jurisdiction")
+                        or organisation(name_of)):
+            return {}  # "名字叫好味道餐馆" names a shop wherever it is said
         found = self._fill(tracker, "name")
         name = found.get("name")
         clause = answer_clause(reply, "name") if self._asked(tracker, "name") else None
@@ -511,7 +521,8 @@ class ValidateDisputeForm(FormValidationAction):
     async def extract_period(self, dispatcher, tracker, domain) -> dict:
         if self._asks_only(tracker) or self._asked_count(tracker, "period"):
             return {}
-        value = self._entity(tracker, "period")
+        found = periods_not_ages(self._text(tracker), tracker.latest_message.get("entities") or [])
+        value = found[0] if found else None
         return {"period": str(value)} if value and tracker.get_slot("period") is None else {}
 
     async def extract_amount(self, dispatcher, tracker, domain) -> dict:
@@ -530,6 +541,9 @@ class ValidateDisputeForm(FormValidationAction):
         reply = self._text(tracker)
         if not (self._asked(tracker, "extras") and reply) or self._headcount_only(tracker):
             return {}
+        dated = numeric_period(reply)
+        if dated and not self._entity(tracker, "period"):
+            return {"extras": reply, "period": dated}  # "2023.3-2024.5"
         has_value = self._entity(tracker, "period") or self._entity(tracker, "money")
         skipped = is_skip(reply)  # "没啥了" reads like a question (啥) and is none
         if not skipped and is_chatter(reply) or not (
@@ -558,10 +572,15 @@ class ValidateDisputeForm(FormValidationAction):
 
     def validate_employer(self, value, dispatcher, tracker, domain) -> dict:
         value = mended_kind(MANDARIN(str(value).strip()))
-        if is_announcement(value):
-            return {"employer": None}
+        if is_announcement(value) or own_business(value) or overlaps(
+                value, MANDARIN(self._text(tracker)), OUTCOME):
+            return {"employer": None}  # "开小厂" is a trade; "希望公司把…补齐" a wish
         if value in SPEC["none_words"] or NO_EMPLOYER.search(value) and not ORG_SUFFIX.search(value):
             return {"employer": "无"}
+        if unknown_employer(value, MANDARIN(self._text(tracker))):
+            if self._asked(tracker, "employer"):
+                dispatcher.utter_message(text=SPEC["replies"]["employer_unsure"])
+            return {"employer": None}
         places = {p for p, _ in self.places}
         is_place = value in places or any(value in p for p in places if len(value) >= 2)
         # A name either ends with its kind (…电子厂, …有限公司, … Co. Ltd) or is a short bare
