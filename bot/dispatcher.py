@@ -12,6 +12,8 @@ from bot.handlers.answers import is_courtesy
 from bot.handlers.base import Context, Services
 from bot.inbound import Inbound
 from bot.metrics import observe_message
+from bot.nlu.dataset import load_rules
+from bot.nlu.normalize import latin_map
 from bot.store.payers import touch_payer
 from bot.store.snapshot import payer_snapshot
 from bot.texts import text
@@ -20,6 +22,8 @@ Handler = Callable[[Context], Awaitable[list[str]]]
 MIN_INTENT_CONFIDENCE = 0.4
 SURE = 0.9
 CLAUSES = re.compile(r"[\s，,。.！!？?~～…、;；]+")
+# "yibao一年交多少钱", "SB停了": pinyin and English words read as Chinese for every handler.
+LATIN_WORDS = latin_map(load_rules().get("replacements"))
 
 
 class PayerLocks:
@@ -86,10 +90,12 @@ class Dispatcher:
             return await self._unheard_voice(ctx)
         if inbound.kind not in ("text", "voice") or inbound.text is None:
             return media.media_reply(inbound.kind)
-        # Traditional characters folded once, for every handler: "跳過" skips, "確認" confirms.
+        # Traditional characters folded once, for every handler: "跳過" skips, "確認" confirms;
+        # pinyin and English words too ("gongsi没交shebao"), so entity positions fit ctx.text.
         parser = self.services.parser
         ctx.text = parser.simplified(inbound.text) if parser is not None else inbound.text
-        ctx.nlu = self._without_courtesy(self.parse(inbound.text), inbound.text)
+        ctx.text = LATIN_WORDS(ctx.text)
+        ctx.nlu = self._without_courtesy(self.parse(ctx.text), ctx.text)
         ctx.snapshot = await payer_snapshot(self.services.batch, inbound.openid)
         observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
         replies = self._calm(ctx, await self._answer(ctx))

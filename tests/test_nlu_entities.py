@@ -262,3 +262,19 @@ def test_counts_without_a_correction_stay(extract, text, count):
 @pytest.mark.parametrize("text", ["不是3个月，是7个月", "不是3个，是7个月", "公司有3个，是7个"])
 def test_bare_count_after_a_negation_needs_a_count_there(extract, text):
     assert values(extract(text), "headcount") == []
+
+
+def test_entity_spans_stay_in_the_original_after_pinyin_words(extract):
+    """Pinyin and English words are rewritten during normalisation ("gongsi" → 公司); spans
+    still point into what the payer typed."""
+    text = "gongsi没交shebao，dianhua 13812345678，boss叫王"
+    phone = next(e for e in extract(text) if e.type == "phone")
+    assert text[phone.start:phone.end] == "13812345678"
+
+
+def test_normalizer_reads_pinyin_as_chinese():
+    rules = dataset.load_rules()
+    normalize = Normalizer({**rules["replacements"], **rules["dialect"]})
+    assert normalize("gongsi没交shebao").text == "公司没缴社保"
+    assert normalize("my company没交医保").text == "我们公司没交医保"
+    assert normalize("three").text == "three"

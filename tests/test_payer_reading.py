@@ -167,3 +167,54 @@ async def test_thanks_with_a_form_of_address_and_nudges_get_a_fitting_reply(
         platform, message, expected):
     reply = await say(platform, _id(message), message)
     assert expected in reply and NOT_UNDERSTOOD not in reply
+
+
+@pytest.mark.parametrize("message", [
+    "gongsi没交shebao",                                  # was a greeting
+    "my boss didn't pay social insurance for me 半年了",  # was "我没太明白"
+    "投诉这个厂",                                         # was a KB answer about secrecy
+    "举报这个厂",
+    "我想举报这个厂子",
+    "嗯那个滞纳金怎么这么多我就晚了几天",                 # was a 12366 decline
+    "社保局那个人态度好差哦，问啥子都不耐烦",             # was a 12333 decline
+    "厂头社保断了好几个月了，老板也不管，我们找哪个",     # was an answer on pension years
+])
+async def test_a_first_message_in_pinyin_or_naming_whom_to_report_starts_the_form(
+        platform, config, message):
+    openid = _id(message)
+    reply = await say(platform, openid, message)
+    for wrong in (NOT_UNDERSTOOD, "您好，我在", "还不能准确回答", "保密"):
+        assert wrong not in reply, reply
+    assert await in_form(config, openid)
+
+
+async def test_a_pinyin_story_is_stored_in_chinese(platform, config):
+    openid = "read-pinyin-story"
+    await say(platform, openid, "laoban半年没给我们买shebao了")
+    assert (await slots_of(config, openid))["description"] == "老板半年没给我们买社保了"
+
+
+@pytest.mark.parametrize("message", ["sb断了 公司不管", "SB停了三个月 老板说没钱"])
+async def test_sb_for_shebao_is_no_insult(platform, config, message):
+    """Regression: "sb" (社保) was taken for the insult: "非常抱歉让您着急、生气了"."""
+    openid = _id(message)
+    reply = await say(platform, openid, message)
+    assert "生气" not in reply, reply
+    assert await in_form(config, openid)
+
+
+@pytest.mark.parametrize("message", ["cancel", "唔搞喇", "拉倒吧不整了", "那个案子不用管了"])
+async def test_dialect_and_english_cancel_wishes_are_cancel(platform, message):
+    """Regression: "我没太明白" (or a progress reply) to these."""
+    reply = await say(platform, _id(message), message)
+    assert NOTHING_TO_CANCEL in reply, reply
+
+
+@pytest.mark.parametrize("message,expected", [
+    ("nihao", "您好，我在"), ("催下", "还没有登记过"), ("okk", "好的"), ("要得", "好的"),
+    ("嗯呐", "好的"), ("thx", "不客气"), ("3q", "不客气"),
+])
+async def test_short_dialect_and_pinyin_replies_are_understood(platform, message, expected):
+    """Regression: each got "抱歉，我没太明白"."""
+    reply = await say(platform, _id(message), message)
+    assert expected in reply and NOT_UNDERSTOOD not in reply, reply

@@ -155,8 +155,8 @@ async def fallback(ctx: Context) -> list[str]:
         return [text("bot_identity")]
     if only_faces(message):
         return [text("face_ack")]
-    if is_acknowledgement(message):
-        return [text("ack")]  # "收到", "好的 谢谢": nothing to answer
+    if is_acknowledgement(message) or _lexicon_ack(ctx):
+        return [text("ack")]  # "收到", "好的 谢谢", "要得", "okk": nothing to answer
     return _known_to_the_kb(ctx) or [text("fallback")]
 
 
@@ -167,6 +167,15 @@ async def nothing_to_cancel(ctx: Context) -> list[str]:
     if known is None and JUST_ASKING.search(ctx.text or ""):
         return [text("ask_policy_prompt")]  # "算了先不投诉了，我就问问"
     return known or [text("nothing_to_cancel")]
+
+
+def _lexicon_ack(ctx: Context) -> bool:
+    """A whole-message "got it" of the NLU's lexicon (dialect 要得, 嗯呐, pinyin okk) that
+    the form's acknowledgement words do not list."""
+    parser = ctx.services.parser
+    message = ctx.text or ""
+    return (parser is not None and bool(_LETTERS.search(message))
+            and parser.exact_intent(message) == "other")
 
 
 def _known_to_the_kb(ctx: Context) -> list[str] | None:

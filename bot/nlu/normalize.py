@@ -1,9 +1,10 @@
 """Text normalisation that remembers where every character came from.
 
 Payers type on phones: full-width digits, emoji, WeChat face codes (``[捂脸]``), runs of
-``！！！`` and homophone typos (社宝, 交社保). Classification and entity extraction run on the
-cleaned text, but entity spans must point into the original message, so each output
-character keeps the index of the input character it came from.
+``！！！``, homophone typos (社宝, 交社保) and pinyin or English words (gongsi没交shebao).
+Classification and entity extraction run on the cleaned text, but entity spans must point
+into the original message, so each output character keeps the index of the input character
+it came from.
 """
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ _EMOJI = re.compile(
 )
 _PUNCT_RUN = re.compile(r"([!?,.~。，！？、…\-=*#\s])\1+")
 _SPACES = re.compile(r"\s+")
+_LATIN_KEY = re.compile(r"^[a-z0-9' ]+$")
+_HAS_LATIN = re.compile(r"[a-z]")
+_ANY_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,29 @@ def word_map(mapping: dict[str, str] | None):
     return lambda text: pattern.sub(lambda m: table[m.group(0)], text or "")
 
 
+def latin_map(replacements: dict[str, str] | None):
+    """A function reading the pinyin and English words of rules.yml ``replacements`` as
+    Chinese ("gongsi没交shebao" is "公司没交社保", "SB停了" is "社保停了"), leaving the rest of
+    the payer's words as typed: what the dispatcher hands every handler, so the form stores
+    and the knowledge base reads the Chinese."""
+    table = {str(k).lower(): str(v) for k, v in (replacements or {}).items()}
+    pattern = _latin_pattern(table, re.IGNORECASE)
+    if pattern is None:
+        return lambda text: text
+    return lambda text: (pattern.sub(lambda m: table[m.group(0).lower()], text)
+                         if text and _ANY_LATIN.search(text) else text or "")
+
+
+def _latin_pattern(table: dict[str, str], flags: int = 0) -> re.Pattern | None:
+    """The keys with Latin letters, longest first: letters-only keys match as whole words
+    (so "hr" is not found inside "three" nor "ok" inside "book"); "sb断" anywhere."""
+    keys = sorted((k for k in table if _HAS_LATIN.search(k)), key=len, reverse=True)
+    whole = [re.escape(k) for k in keys if _LATIN_KEY.match(k)]
+    mixed = [re.escape(k) for k in keys if not _LATIN_KEY.match(k)]
+    parts = ([f"(?<![a-z0-9])(?:{'|'.join(whole)})(?![a-z0-9])"] if whole else []) + mixed
+    return re.compile("|".join(parts), flags) if parts else None
+
+
 def variant_table(pairs: str | None) -> dict[int, str]:
     """``str.translate`` table from rules.yml's ``traditional`` list ("這这 們们 …"): one
     character for one, so positions in the message stay valid."""
@@ -80,16 +107,16 @@ def variant_table(pairs: str | None) -> dict[int, str]:
 
 class Normalizer:
     """Applies width folding, traditional → simplified characters, emoji stripping,
-    punctuation collapsing and typo fixes."""
+    punctuation collapsing, pinyin/English words and typo fixes."""
 
     def __init__(self, replacements: dict[str, str] | None = None,
                  variants: dict[int, str] | None = None) -> None:
         self.variants = dict(variants or {})
-        pairs = sorted((replacements or {}).items(), key=lambda kv: -len(kv[0]))
-        self._replacements = dict(pairs)
-        self._typo = (
-            re.compile("|".join(re.escape(k) for k in self._replacements)) if pairs else None
-        )
+        table = {str(k).lower(): str(v) for k, v in (replacements or {}).items()}
+        self._replacements = table
+        self._latin = _latin_pattern(table)
+        typos = sorted((k for k in table if not _HAS_LATIN.search(k)), key=len, reverse=True)
+        self._typo = re.compile("|".join(re.escape(k) for k in typos)) if typos else None
 
     def __call__(self, raw: str) -> Normalized:
         chars = [_fold_char(c) for c in raw.translate(self.variants)]
@@ -98,6 +125,8 @@ class Normalizer:
         text, index = _sub(_EMOJI, lambda m: "", text, index)
         text, index = _sub(_PUNCT_RUN, lambda m: m.group(1), text, index)
         text, index = _sub(_SPACES, lambda m: " ", text, index)
+        if self._latin is not None and _HAS_LATIN.search(text):
+            text, index = _sub(self._latin, lambda m: self._replacements[m.group(0)], text, index)
         if self._typo is not None:
             text, index = _sub(self._typo, lambda m: self._replacements[m.group(0)], text, index)
         start, end = 0, len(text)
