@@ -276,13 +276,7 @@ async def test_a_resident_asking_what_happens_if_they_do_not_pay_is_not_told_of_
 RESIDENT_MEDICAL = "个人缴费和政府补贴相结合"  # resident_medical's answer
 
 
-FALLBACK_FORGETS = pytest.mark.xfail(strict=True, reason=(
-    "the classifier reads 新农合怎么交 as other; smalltalk._known_to_the_kb answers it with "
-    "kb.ask, which keeps no topic: it should call policy.ask(ctx, message)"))
-
-
-@pytest.mark.parametrize("first", [pytest.param("新农合怎么交", marks=FALLBACK_FORGETS),
-                                   "城乡居民医保在哪交"])
+@pytest.mark.parametrize("first", ["新农合怎么交", "城乡居民医保在哪交"])
 async def test_how_much_after_a_first_resident_question_is_about_that_scheme(bot_server, first):
     """"那一年多少钱" right after a first message about 新农合 is read with it, not alone,
     whichever handler answered the first message."""

@@ -14,7 +14,7 @@ from bot.handlers.answers import (
 from bot.handlers.base import Context
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.open_case import newest_open_case
-from bot.handlers.policy import WORDS, vague_topic
+from bot.handlers.policy import WORDS, ask, vague_topic
 from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, progress
 from bot.texts import text
 from routing.notices import status_label
@@ -186,7 +186,7 @@ def _known_to_the_kb(ctx: Context) -> list[str] | None:
     message = (ctx.text or "").strip()
     if kb is None or len(message) < 4:
         return None
-    answer = kb.ask(message)
+    answer = ask(ctx, message)  # its topic is kept: "新农合怎么交", then "那一年多少钱"
     if answer.declined and answer.hotline in (None, kb.scope.default_hotline):
         return None
     return [answer.reply_text()]
