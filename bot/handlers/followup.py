@@ -6,15 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 
 from bot.handlers.base import Context, wake_outbox
 from bot.handlers.intake import TRIGGERS
 from bot.handlers.policy import ask_policy
-from bot.handlers.progress import REOPEN
+from bot.handlers.progress import FOLLOWUP_WORDS, REOPEN
 from bot.handlers.smalltalk import only_anger
 from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, DialogueState, utcnow
@@ -22,7 +20,7 @@ from bot.store.snapshot import FEEDBACK_WINDOW
 from bot.texts import text
 from routing.cases import add_supplement, reopen_case
 
-WORDS = yaml.safe_load((Path(__file__).resolve().parent / "followup.yaml").read_text("utf-8"))
+WORDS = FOLLOWUP_WORDS
 
 
 def _any(patterns: list[str]) -> re.Pattern:
@@ -33,6 +31,8 @@ QUESTION = re.compile(r"((吗|么|嘛|没有|没)[?？!！。.~～]*|[?？])$")
 """解决了吗 / 解决了没有: asking about progress, not answering "was it solved"."""
 NOT_SOLVED = _any(WORDS["feedback"]["not_solved"])
 STILL_UNSOLVED = _any(WORDS["feedback"]["still_unsolved"])
+OBJECTS = _any(WORDS["feedback"]["objects"])
+ASKS = re.compile(WORDS["feedback"]["asks"])
 SOLVED = _any(map(re.escape, WORDS["feedback"]["solved"]))
 MIDDLING = re.compile("^(?:" + "|".join(map(re.escape, WORDS["feedback"]["middling"]))
                       + r")(吧|啦|了|呗|哈|哦|的)*[。.!！~～]*$")
@@ -94,7 +94,8 @@ def read_feedback(reply: str) -> Feedback:
     """The rating (1–5) and solved/not solved a payer's reply carries, if any."""
     if QUESTION.search(reply):
         return Feedback()
-    still = bool(STILL_UNSOLVED.search(reply))
+    still = bool(STILL_UNSOLVED.search(reply)) or bool(
+        OBJECTS.search(reply) and not ASKS.search(reply))
     solved = (False if still or NOT_SOLVED.search(reply)
               else True if SOLVED.search(reply) else None)
     rating = None
@@ -273,6 +274,8 @@ async def _more_information(ctx: Context, session, case: Case, window: dict, int
     if _asks_what(ctx, reply):
         return [text("info_asked_was", case_no=case.case_no, count=max(_count(window), 1),
                      question=await _question(session, case))]
+    if _NOISE.sub("", reply).lower() in FILLERS:  # "就这些", "没了": read as a cancel
+        return [text("info_window_ack", case_no=case.case_no, count=max(_count(window), 1))]
     if _elsewhere(ctx, intent, reply) or only_anger(ctx):
         return None
     asked = await _question(session, case)
@@ -330,6 +333,14 @@ async def _attach(ctx: Context, session, case: Case, content: str,
     await session.commit()
     wake_outbox(ctx.services)
     return count
+
+
+async def attach_supplement(ctx: Context, session, case: Case, content: str) -> list[str]:
+    """What the payer adds unasked ("我补充一下，…"): stored like an answer to a request, and
+    what follows in the next minutes joins it too."""
+    await _attach(ctx, session, case, content)
+    return [text("info_attached", case_no=case.case_no) + "\n"
+            + text("info_more_hint", minutes=_minutes())]
 
 
 async def _reopen_from_form(ctx: Context) -> list[str] | None:

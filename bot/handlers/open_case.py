@@ -11,12 +11,20 @@ from sqlalchemy import select
 from bot.handlers.base import Context, wake_outbox
 from bot.handlers.policy import WORDS
 from bot.handlers.progress import (
+    FOLLOWUP_WORDS,
     category_label,
     folded,
+    list_shown,
     loose_case_no,
+    only_reference,
+    ordinal,
+    points,
     progress,
+    referenced,
+    reply,
     timeline,
     without_case_no,
+    without_reference,
 )
 from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, utcnow
@@ -26,6 +34,13 @@ from routing.deadlines import to_local
 from routing.notices import local_deadline, status_label
 
 OPEN_CASE = {key: re.compile(pattern) for key, pattern in WORDS["open_case"].items()}
+_MORE = FOLLOWUP_WORDS["open_case"]
+PROGRESS = re.compile("(?:" + "|".join(f"(?:{p})" for p in _MORE["progress"]) + ")"
+                      + _MORE["progress_tail"].lstrip("^"), re.IGNORECASE)
+SUPPLEMENT = re.compile(_MORE["supplement"])
+SETTLED = re.compile(_MORE["settled"])
+MATERIAL_HOW = re.compile(_MORE["material_how"])
+MATERIAL_WORDS = re.compile(_MORE["material_words"])
 CHOICE_KEY = "withdraw"
 """Key in the dialogue state's ``pending`` while a payer with several open cases is asked
 which one to withdraw: {cases, words, note, until}."""
@@ -34,13 +49,17 @@ CASE_FACTS = {"employer", "money", "headcount", "name", "id_number", "district"}
 """A message naming these tells a new matter's facts, not a wish about the case."""
 
 
-def _request(ctx: Context, message: str) -> str | None:
+def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
     """What the payer asks of their case, if anything: withdraw (or only maybe), urge, why
-    it moved or who has it, its deadline, a new phone number, more material."""
+    it moved or who has it, its deadline, a new phone number, more material (announced or
+    with its facts), how it stands (as typed on a phone: 进读, 在办吗), or objecting to a
+    result (``verdicts``; the handler sees whether every case is closed)."""
     nlu, parser = ctx.nlu, ctx.services.parser
     facts = nlu is not None and any(e.type in CASE_FACTS for e in nlu.entities)
     new_matter = parser is not None and parser.opens_new_matter(message)
     found = {key for key, pattern in OPEN_CASE.items() if pattern.search(message)}
+    if SETTLED.search(message):
+        found.add("settled")
     asks = parser is not None and parser.is_question(message)
     if "withdraw" in found or "settled" in found and not ({"still_missing"} & found or asks):
         return "withdraw"
@@ -50,6 +69,13 @@ def _request(ctx: Context, message: str) -> str | None:
         return "withdraw_maybe"
     if "transfer" in found:
         return "transfer"
+    if verdicts and _verdict(message) and not (ctx.snapshot and ctx.snapshot.case_waiting):
+        return "closed_verdict"  # "我要复议" long after the result: the follow-up handler's
+        # rating window is over
+    if SUPPLEMENT.match(folded(message)) and "add_material" not in found and not new_matter:
+        return "supplement"  # "我补充一下，公司还欠我去年的": facts for the case
+    if MATERIAL_HOW.search(message) and MATERIAL_WORDS.search(message):
+        return "material_how"  # "我还有录音怎么发给你们"
     if facts or new_matter or "urge_not" in found:
         return None
     waits = "urge_wait" in found and ("urge_about" in found or nlu is None
@@ -61,6 +87,8 @@ def _request(ctx: Context, message: str) -> str | None:
     for key in ("new_contact", "add_material"):
         if key in found:
             return key
+    if PROGRESS.match(message.strip()):
+        return "status"  # "进读", "差询", "进度？", "在办吗"
     return None
 
 
@@ -74,14 +102,45 @@ async def about_open_case(ctx: Context) -> list[str] | None:
     message = (ctx.text or "").strip()
     choice = _open_choice((snapshot.state or {}).get("pending"))
     request = _request(ctx, without_case_no(message))
-    if choice is None and request is None:
+    pointing = snapshot.cases > 1 and points(message) and not (
+        message.isdigit() and _expects_answer(snapshot))
+    if choice is None and request is None and not pointing:
         return None
     async with ctx.services.sessionmaker() as session:
         if choice is not None:
             replies = await _choose(ctx, session, choice, message)
-            if replies is not None or request is None:
+            if replies is not None or (request is None and not pointing):
                 return replies
+        if pointing:
+            message, request = await _pointed(ctx, session, message, request)
+            if request is None:
+                return None
         return await _REQUESTS[request](ctx, session, message)
+
+
+async def _pointed(ctx: Context, session, message: str, request: str | None
+                   ) -> tuple[str, str | None]:
+    """"撤回第二个", "催一下宏图那个", "第二个呢": the request read without the words that
+    point at a case (the handlers pick that case again from ``ctx.text``); nothing but the
+    pointer asks how that case stands."""
+    _, words = referenced(message, await cases_of(session, ctx.inbound.openid))
+    if words is None:
+        return message, request
+    bare = without_reference(message, words)
+    request = _request(ctx, without_case_no(bare)) or request
+    if request is None and only_reference(message, words):
+        request = "status"
+    return bare, request
+
+
+def _expects_answer(snapshot) -> bool:
+    """A bare "2" points at a row of the progress list only just after it was shown and when
+    nothing else waits for an answer (a rating, a liaison's request, a supplement window)."""
+    from bot.handlers.followup import WINDOW_KEY  # it imports this module
+
+    pending = (snapshot.state or {}).get("pending")
+    window = open_marker(pending, WINDOW_KEY, "case_no")
+    return snapshot.case_waiting or window is not None or not list_shown(pending)
 
 
 def _open_choice(pending) -> dict | None:
@@ -97,6 +156,10 @@ async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]
     if case_no is not None:
         case = await case_for_payer(session, ctx.inbound.openid, case_no)
         return ([case], None) if case is not None else ([], case_no)
+    if points(ctx.text):
+        picked, _ = referenced(ctx.text, await cases_of(session, ctx.inbound.openid))
+        if picked is not None:
+            return [picked], None
     rows = await session.execute(
         select(Case).where(Case.openid == ctx.inbound.openid,
                            Case.status.not_in(CLOSED_STATUSES))
@@ -166,10 +229,11 @@ async def _choose(ctx: Context, session, choice: dict, message: str) -> list[str
     numbers = [str(n) for n in choice["cases"]]
     bare = folded(message).strip("。.!！~～")
     named = loose_case_no(message)
+    place = ordinal(bare)
     if OPEN_CASE["all_cases"].match(bare):
         picked = numbers
-    elif bare.isdigit() and 1 <= int(bare) <= len(numbers):
-        picked = [numbers[int(bare) - 1]]
+    elif place is not None and 1 <= place <= len(numbers):
+        picked = [numbers[place - 1]]
     elif named in numbers:
         picked = [named]
     else:
@@ -321,6 +385,42 @@ async def _new_contact(ctx: Context, session, message: str) -> list[str] | None:
     return [text("contact_forwarded", cases="、".join(c.case_no for c in cases))]
 
 
+async def _supplement(ctx: Context, session, message: str) -> list[str] | None:
+    """补充 with its facts: they join the only open case at once (and what follows in the
+    next minutes too); with several, which one is asked. Left to the follow-up handler
+    while a liaison waits for information."""
+    from bot.handlers.followup import attach_supplement  # it imports this module
+
+    cases, unknown = await _named_or_open(ctx, session)
+    if unknown is not None:
+        return [text("progress_not_found", case_no=unknown)]
+    cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    if not cases or any(c.awaiting_info for c in cases):
+        return None
+    if len(cases) > 1:
+        return [text("material_which", count=len(cases), cases=_choice_lines(cases),
+                     example=cases[0].case_no)]
+    return await attach_supplement(ctx, session, cases[0], ctx.text)
+
+
+def _verdict(message: str) -> bool:
+    """"我要复议", "这什么破结果", "单位还是没给我交": unhappy with a result."""
+    from bot.handlers.followup import read_feedback  # it imports this module
+
+    return read_feedback(message).still
+
+
+async def _closed_verdict(ctx: Context, session, message: str) -> list[str] | None:
+    """Unhappy with a result when every case is closed and the rating window is over: the
+    legal options, and a new registration instead of 重新办理. A payer with an open case is
+    read as if it said nothing of a result ("怎么还是没处理" urges)."""
+    cases = await cases_of(session, ctx.inbound.openid)
+    if cases and all(c.status in CLOSED_STATUSES for c in cases):
+        return [reply("archived_options", case_no=cases[0].case_no)]
+    other = _request(ctx, without_case_no(message), verdicts=False)
+    return await _REQUESTS[other](ctx, session, message) if other else None
+
+
 async def _add_material(ctx: Context, session, message: str) -> list[str] | None:
     """"我想加一张图片": what comes next joins the case (several open cases: which one?)."""
     cases, unknown = await _named_or_open(ctx, session)
@@ -337,9 +437,15 @@ async def _add_material(ctx: Context, session, message: str) -> list[str] | None
 
 async def _await_material(ctx: Context, session, case: Case, reply: str,
                           count: int = 0) -> list[str]:
+    """Opens the supplement window for ``case`` and says so with the texts.yaml ``reply``."""
+    minutes = await _open_window(ctx, session, case, count)
+    return [text(reply, case_no=case.case_no, minutes=minutes)]
+
+
+async def _open_window(ctx: Context, session, case: Case, count: int = 0) -> int:
     """Opens the follow-up handler's supplement window for ``case`` (``count`` messages in it
     so far): the text or photo the payer sends next joins it there, as after a liaison's
-    request."""
+    request. Returns its length in minutes."""
     from bot.handlers.followup import SUPPLEMENT_WINDOW, WINDOW_KEY  # it imports this module
 
     state = await load_state(session, ctx.inbound.openid)
@@ -347,8 +453,24 @@ async def _await_material(ctx: Context, session, case: Case, reply: str,
                                     "until": (utcnow() + SUPPLEMENT_WINDOW).isoformat()})
     touch(state)
     await session.commit()
-    minutes = int(SUPPLEMENT_WINDOW.total_seconds() // 60)
-    return [text(reply, case_no=case.case_no, minutes=minutes)]
+    return int(SUPPLEMENT_WINDOW.total_seconds() // 60)
+
+
+async def _material_how(ctx: Context, session, message: str) -> list[str] | None:
+    """"我还有录音怎么发给你们": what can be sent here, and the window opens for it (several
+    open cases: which one?). A case whose liaison waits takes what comes next anyway."""
+    cases, unknown = await _named_or_open(ctx, session)
+    if unknown is not None:
+        return [text("progress_not_found", case_no=unknown)]
+    cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    cases = [c for c in cases if c.awaiting_info] or cases
+    if not cases:
+        return None
+    if len(cases) > 1:
+        return [text("material_which", count=len(cases), cases=_choice_lines(cases),
+                     example=cases[0].case_no)]
+    minutes = await _open_window(ctx, session, cases[0])
+    return [reply("material_how", case_no=cases[0].case_no, minutes=minutes)]
 
 
 async def image_for_open_case(ctx: Context) -> list[str] | None:
@@ -372,7 +494,8 @@ async def image_for_open_case(ctx: Context) -> list[str] | None:
 
 _REQUESTS = {"withdraw": _withdraw, "withdraw_maybe": _withdraw_maybe, "urge": _urge,
              "transfer": _transfer, "status": _status, "new_contact": _new_contact,
-             "add_material": _add_material}
+             "add_material": _add_material, "supplement": _supplement,
+             "closed_verdict": _closed_verdict, "material_how": _material_how}
 
 
 async def newest_open_case(ctx: Context) -> Case | None:

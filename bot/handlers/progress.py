@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import timedelta
+from pathlib import Path
 
+import yaml
 from sqlalchemy import select
 
 from bot.handlers.base import Context
 from bot.handlers.intake_spec import SPEC
-from bot.store.models import Case
+from bot.store.dialogue import load_state, open_marker, set_pending, touch
+from bot.store.models import Case, utcnow
 from bot.texts import text
 from routing.cases import (
     case_for_payer,
@@ -24,7 +28,8 @@ EVENT_NAMES = {
     "registered": "已登记", "assigned": "已转交{agency}", "accepted": "{agency}已受理",
     "note": "{agency}处理中", "info_requested": "办理人员请您补充材料",
     "supplement": "您补充了材料", "transferred": "已转交{agency}办理",
-    "resolved": "已办结", "reopened": "已重新办理", "feedback": "您已评价",
+    "resolved": "已办结", "resolved:result": "已办结：{result}", "reopened": "已重新办理",
+    "feedback": "您已评价",
     "supplement:urge": "您催办了", "supplement:withdraw": "您表示不再继续办理",
     "supplement:settled": "您告知问题已解决",
 }
@@ -34,6 +39,20 @@ _DASHES = str.maketrans({c: "-" for c in "—–－‐‑‒―_﹣"})
 _LOOSE_CASE = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,4})-*(\d{8})-*(\d{4})(?!\d)")
 _NUMBERISH = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,4}-*\d{4,}|\d{10,}")
 EXAMPLE = "ZY20261126-0001"
+FOLLOWUP_WORDS = yaml.safe_load(
+    (Path(__file__).resolve().parent / "followup.yaml").read_text("utf-8"))
+"""Word lists for what payers say about their cases (this module, open_case, followup)."""
+_CASE_WORDS = FOLLOWUP_WORDS["open_case"]
+_ORDINAL = re.compile(_CASE_WORDS["ordinal"])
+_ABOUT = re.compile(_CASE_WORDS["about"])
+_ABOUT_REST = re.compile(_CASE_WORDS["about_rest"])
+_BARE_ROW = re.compile(r"[1-9]")
+_GENERIC = set(_CASE_WORDS["about_generic"])
+_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
+LIST_KEY = "progress_list"
+"""Key in the dialogue state's ``pending`` after a numbered list was shown: {cases, until}.
+A bare "2" points at its second row only while it is open."""
+LIST_WINDOW = timedelta(minutes=10)
 REOPEN = re.compile(r"^(我要|我想|请|麻烦|申请|要求|帮我)*(重新办理|重新处理|重办|再办|重新受理|"
                     r"重新打开|重新办)")
 """重新办理 and its polite forms. The NLU files them under progress checks (they are about a
@@ -56,6 +75,78 @@ def loose_case_no(message: str) -> str | None:
 def looks_like_case_no(message: str) -> bool:
     """Letters and digits that were probably meant as a case number (a digit too few)."""
     return _NUMBERISH.search(folded(message)) is not None
+
+
+def reply(key: str, **values) -> str:
+    """A payer-facing text kept in followup.yaml's ``replies``."""
+    return FOLLOWUP_WORDS["replies"][key].format(**values)
+
+
+def _searchable(case) -> str:
+    return " ".join(filter(None, (case.employer, case.description, category_label(case),
+                                  case.district, case.jurisdiction)))
+
+
+def _by_about(words: str, cases: list) -> tuple[list, str]:
+    """The cases whose employer, description or category holds the longest tail of
+    ``words`` ("查一下宏图" → 宏图) that any of them holds, and that tail; generic words
+    (投诉, 上次) point at nothing."""
+    for start in range(len(words) - 1):
+        tail = words[start:]
+        if tail in _GENERIC:
+            continue
+        hits = [c for c in cases if tail in _searchable(c)]
+        if hits:
+            return hits, tail
+    return [], words
+
+
+def points(message: str) -> bool:
+    """Might ``message`` point at one of several cases ("第二个", "宏图那个")? Cheap: only then
+    are the payer's cases read to see which."""
+    message = folded(message)
+    return (_BARE_ROW.fullmatch(message) is not None or _ORDINAL.search(message) is not None
+            or _ABOUT.search(message) is not None)
+
+
+def ordinal(message: str) -> int | None:
+    """The place a message names: "2", "第二个", "第2件"."""
+    if message.isdigit():
+        return int(message)
+    found = _ORDINAL.fullmatch(message)
+    if found is None:
+        return None
+    return _CN_DIGITS.get(found.group(1)) or int(found.group(1))
+
+
+def referenced(message: str, cases: list) -> tuple[object | None, str | None]:
+    """The one case of ``cases`` (in the progress list's order) that ``message`` points at
+    by its place ("第二个") or by what it is about ("宏图那个"), and the words that point;
+    (None, words) when they point past the list or at several; (None, None) when nothing
+    points."""
+    message = folded(message)
+    found = _BARE_ROW.fullmatch(message) or _ORDINAL.search(message)
+    if found is not None:
+        index = ordinal(found.group(0))
+        return (cases[index - 1] if index <= len(cases) else None), found.group(0)
+    found = _ABOUT.search(message)
+    if found is None:
+        return None, None
+    hits, tail = _by_about(found.group(1), cases)
+    if not hits:
+        return None, None
+    pointer = tail + found.group(0)[len(found.group(1)):]
+    return (hits[0] if len(hits) == 1 else None), pointer
+
+
+def without_reference(message: str, words: str | None) -> str:
+    """The message without the words pointing at a case, so "撤回第二个" reads like "撤回"."""
+    return folded(message).replace(words, "", 1) if words else message
+
+
+def only_reference(message: str, words: str | None) -> bool:
+    """"第二个呢", "宏图那个怎么样了": nothing but the pointer and how-is-it words."""
+    return bool(words) and _ABOUT_REST.match(without_reference(message, words)) is not None
 
 
 def _date(value, fmt: str = "%m-%d") -> str:
@@ -106,14 +197,38 @@ async def _answer(session, ctx: Context, case_no: str | None, unclear: bool) -> 
     cases = await cases_of(session, ctx.inbound.openid)
     if not cases:
         return [text("progress_none")]
+    picked, _ = referenced(ctx.text, cases) if len(cases) > 1 else (None, None)
+    if picked is not None and not unclear:
+        return [await timeline(session, ctx, picked)]
     lines = [text("progress_number_unclear", example=cases[0].case_no)] if unclear else []
     lines.append(text("progress_list_header"))
-    for case in cases[:10]:
-        lines.append(text("progress_item", case_no=case.case_no, category=category_label(case),
-                          status=status_label(case.status),
-                          updated=_date(case.updated_at), deadline=local_deadline(case.deadline)))
+    for index, case in enumerate(cases[:10], 1):
+        item = text("progress_item", case_no=case.case_no, category=category_label(case),
+                    status=status_label(case.status),
+                    updated=_date(case.updated_at), deadline=local_deadline(case.deadline))
+        lines.append(reply("progress_numbered", index=index, item=item)
+                     if len(cases) > 1 else item)
+    if len(cases) > 1:
+        await _remember_list(session, ctx, cases)
     lines.append(text("progress_footer"))
     return ["\n".join(lines)]
+
+
+async def _remember_list(session, ctx: Context, cases: list) -> None:
+    """Mark the numbered list as shown, outside a form (there a bare number answers the
+    form's question)."""
+    if ctx.snapshot is not None and ctx.snapshot.in_form:
+        return
+    state = await load_state(session, ctx.inbound.openid)
+    set_pending(state, LIST_KEY, {"cases": [c.case_no for c in cases[:10]],
+                                  "until": (utcnow() + LIST_WINDOW).isoformat()})
+    touch(state)
+    await session.commit()
+
+
+def list_shown(pending) -> bool:
+    """Was a numbered progress list shown in the last minutes?"""
+    return open_marker(pending, LIST_KEY, "cases") is not None
 
 
 async def timeline(session, ctx: Context, case) -> str:
@@ -129,7 +244,10 @@ async def timeline(session, ctx: Context, case) -> str:
                       or (event.actor if event.actor in agencies else case.lead_agency))
         agency = (agencies.get(agency_key) or {}).get("name", "办理部门")
         name = EVENT_NAMES.get(f"{event.kind}:{detail.get('request')}", EVENT_NAMES[event.kind])
-        lines.append(f"{_date(event.at, '%m-%d %H:%M')} " + name.format(agency=agency))
+        if event.kind == "resolved" and detail.get("result"):
+            name = EVENT_NAMES["resolved:result"]
+        lines.append(f"{_date(event.at, '%m-%d %H:%M')} "
+                     + name.format(agency=agency, result=detail.get("result")))
     return "\n".join(lines)
 
 
