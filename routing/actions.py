@@ -1,17 +1,18 @@
 """What a liaison can do with a case: plain async functions over the caller's session.
 
 The REST API, the CLI and a later web console all call these, so visibility lives here and
-nowhere else: an agency sees only the cases it leads or co-handles (the leadership group
-office sees every case), and anything else is :class:`NotFound` — a foreign case is not
-even confirmed to exist. Changing a case's course (accept, ask the payer, transfer,
-resolve) is for the lead agency or the leadership office; co-handlers may read and add
-notes. Every action appends a :class:`CaseEvent` with the agency as actor; the first one
-sets ``first_action_at`` (the seeds' response time). Callers commit, then wake the outbox.
+nowhere else: an agency sees only the cases it leads, co-handles or transferred away and
+tracks (the leadership group office sees every case), and anything else is
+:class:`NotFound` — a foreign case is not even confirmed to exist. Changing a case's course
+(accept, ask the payer, transfer, resolve) is for the lead agency or the leadership office;
+co-handlers and trackers may read and add notes. Every action appends a :class:`CaseEvent`
+with the agency as actor; the first one sets ``first_action_at`` (the seeds' response
+time). Callers commit, then wake the outbox.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,8 @@ from routing.cases import (
     events_of,
     group_for,
     normalize_case_no,
+    tell_trackers,
+    tracking_agencies,
 )
 from routing.deadlines import deadline_for, deadline_text, to_local
 from routing.notices import agency_names, enqueue_notice, load_notices, status_label
@@ -132,7 +135,19 @@ def choice_list(options: Mapping[str, str]) -> str:
 
 def can_see(case: Case, agency: str) -> bool:
     return agency == LEADERSHIP or case.lead_agency == agency or agency in (
-        case.co_agencies or ())
+        case.co_agencies or ()) or agency in (case.trackers or ())
+
+
+def is_tracker(case: Case, agency: str) -> bool:
+    """The agency passed the case on and only follows it (跟踪、反馈): no co-handler duty."""
+    return agency in tracking_agencies(case)
+
+
+def _trackers_after(case: Case, old: str | None, new: str) -> list[str]:
+    """The lead a transfer leaves keeps tracking the case (对不属于本部门职责范围的，通知并
+    移交有权处理的部门，并跟踪、反馈); the new lead stops being a mere tracker."""
+    kept = [a for a in case.trackers or () if a != new]
+    return kept + [old] if old and old != LEADERSHIP and old not in kept else kept
 
 
 def can_steer(case: Case, agency: str) -> bool:
@@ -140,12 +155,14 @@ def can_steer(case: Case, agency: str) -> bool:
 
 
 def visible_filter(agency: str):
-    """SQL filter matching :func:`can_see` (co-handlers matched in the JSON text)."""
+    """SQL filter matching :func:`can_see` (co-handlers and trackers matched in the JSON
+    text)."""
     if agency == LEADERSHIP:
         return true()
     pattern = '%"' + agency.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + '"%'
     return or_(Case.lead_agency == agency,
-               cast(Case.co_agencies, Text).like(pattern, escape="\\"))
+               cast(Case.co_agencies, Text).like(pattern, escape="\\"),
+               cast(Case.trackers, Text).like(pattern, escape="\\"))
 
 
 def shown_case_no(case_no: Any) -> str:
@@ -252,6 +269,7 @@ def summary(case: Case, now: datetime | None = None,
         "lead_agency": case.lead_agency,
         "lead_name": names.get(case.lead_agency or "", case.lead_agency),
         "co_agencies": list(case.co_agencies or []),
+        "trackers": list(case.trackers or []),
         "deadline": _iso(case.deadline),
         "overdue": is_overdue(case, now or utcnow()),
         "awaiting_info": bool(case.awaiting_info),
@@ -410,19 +428,22 @@ async def get_case(
     events = await events_of(session, case)
     names = agency_names(getattr(config, "raw", {}))
     view = detail_view(case, events, reveal_contact, names, now)
-    view.update(next_steps(case, agency, names, now))
+    view.update(next_steps(case, agency, names, now, events))
     return view
 
 
 def next_steps(case: Case, agency: str, names: Mapping[str, str],
-               now: datetime) -> dict[str, Any]:
+               now: datetime, events: Sequence[CaseEvent] = ()) -> dict[str, Any]:
     """What this agency may do with the case now, in words and as API calls, so a liaison
-    holding only the group card knows the next move (notices.yaml ``next_step``)."""
+    holding only the group card knows the next move (notices.yaml ``next_step``); an
+    agency tracking a case it transferred is told to whom (from ``events``)."""
     texts = load_notices().get("next_step") or {}
     specs = load_notices().get("actions") or {}
     deadline = _minute(case.deadline)
     if case.status in CLOSED_STATUSES:
         allowed, steps = ["note"], [texts["closed"].format(status=status_label(case.status))]
+    elif is_tracker(case, agency):
+        allowed, steps = ["note"], _tracking(case, agency, names, events, texts)
     elif not can_steer(case, agency):
         lead = names.get(case.lead_agency or "", case.lead_agency or "")
         allowed, steps = ["note"], [texts["co_handler"].format(lead=lead, deadline=deadline)]
@@ -448,6 +469,19 @@ def next_steps(case: Case, agency: str, names: Mapping[str, str],
                      **({"agencies": targets} if a == "transfer" else {})}
                     for a in allowed],
     }
+
+
+def _tracking(case: Case, agency: str, names: Mapping[str, str],
+               events: Sequence[CaseEvent], texts: Mapping[str, str]) -> list[str]:
+    """"本单位已将案件转X办理，负责跟踪…", plus who leads now when X passed it on too."""
+    lead = case.lead_agency or ""
+    passed = [(e.detail or {}).get("to") for e in events
+              if e.kind == "transferred" and (e.detail or {}).get("from") == agency]
+    to = passed[-1] if passed and passed[-1] else lead
+    steps = [texts["tracker"].format(to=names.get(to, to), lead=names.get(lead, lead))]
+    if to != lead:
+        steps.append(texts["tracker_moved"].format(lead=names.get(lead, lead)))
+    return steps
 
 
 def _minute(moment: datetime | None) -> str:
@@ -531,7 +565,8 @@ async def request_info(session: AsyncSession, agency: str, case_no: str, text: A
 async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: Any,
                    reason: Any, *, config: Any, rules: Rules | None = None,
                    now: datetime | None = None) -> Case:
-    """Hand the case to another lead agency: its group gets the card, the payer a notice.
+    """Hand the case to another lead agency: its group gets the card, the payer a notice,
+    and the lead it leaves keeps seeing it as a tracker (read-only plus notes).
 
     The deadline stays: the payer's clock does not restart because of an internal hand-over.
     A lead may not hand the case back to an agency that transferred it away before
@@ -565,6 +600,7 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
     case.status = "transferred"
     _acted(session, case, agency, "transferred", {"from": old, "to": to_agency, "reason": why},
            now)
+    case.trackers = _trackers_after(case, old, to_agency)
     case.lead_agency = to_agency
     case.co_agencies = [a for a in case.co_agencies or [] if a != to_agency]
     case.status = "assigned"
@@ -662,7 +698,8 @@ async def escalate(session: AsyncSession, agency: str, case_no: str, reason: Any
 async def resolve(session: AsyncSession, agency: str, case_no: str, result_text: Any, *,
                   config: Any = None, now: datetime | None = None) -> Case:
     """Close the case with its result (办结): the payer is told the result, then asked to
-    rate it 1–5 and say whether it is solved (the dialogue records the answer)."""
+    rate it 1–5 and say whether it is solved (the dialogue records the answer); agencies
+    that transferred the case away hear the result in their group."""
     now = now or utcnow()
     result = _text(result_text, "result")
     case = await _steer(session, agency, case_no)
@@ -670,11 +707,12 @@ async def resolve(session: AsyncSession, agency: str, case_no: str, result_text:
     case.resolved_at = now
     case.awaiting_info = False
     _acted(session, case, agency, "resolved", {"result": result}, now)
-    names = agency_names(getattr(config, "raw", None))
-    await _tell_office(session, case, getattr(config, "raw", None) or {}, now,
-                       "resolved_major", agency=names.get(agency, agency),
-                       result=safe_group_text(result, 300, (case.name,) if case.name else (),
-                                              single_line=True))
+    raw = getattr(config, "raw", None) or {}
+    names = agency_names(raw)
+    shown = safe_group_text(result, 300, (case.name,) if case.name else (), single_line=True)
+    await _tell_office(session, case, raw, now, "resolved_major",
+                       agency=names.get(agency, agency), result=shown)
+    tell_trackers(session, case, raw, "tracked_resolved", now, result=shown)
     await enqueue_notice(session, case, "resolved", result, config=config, now=now)
     await enqueue_notice(session, case, "feedback_request", config=config, now=now)
     return case

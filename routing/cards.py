@@ -272,14 +272,15 @@ def render_reminder(
     category_names: Mapping[str, str] | None = None,
 ) -> str:
     """Markdown reminder: ``kind`` is "due_soon" (due within a working day), "due_soon_co"
-    (the same, to a co-handler: its written opinion is due to the lead) or "overdue"
-    (deadline passed, escalated to the leadership group office).
+    (the same, to a co-handler: its written opinion is due to the lead), "overdue"
+    (deadline passed, escalated to the leadership group office) or "overdue_co" (the same,
+    to a co-handler, whose opinion was due by then too).
 
     A second part says what the overseeing office needs to judge the delay without opening
     the case — severity, place, where the case stands (still unaccepted? waiting for the
     payer's material?) — and where to act.
     """
-    if kind not in ("due_soon", "due_soon_co", "overdue"):
+    if kind not in ("due_soon", "due_soon_co", "overdue", "overdue_co"):
         raise ValueError(f"unknown reminder kind {kind!r}")
     labels = load_labels()
     category_names = category_names or labels.get("categories") or {}

@@ -124,6 +124,33 @@ def note_targets(case: Case, config_raw: Mapping[str, Any],
     return targets
 
 
+def tracking_agencies(case: Case) -> list[str]:
+    """Agencies that passed the case on and only follow it (谁跟踪、谁反馈): an agency that
+    leads or co-handles it again has that role instead."""
+    return [a for a in case.trackers or ()
+            if a != case.lead_agency and a not in (case.co_agencies or ())]
+
+
+def tell_trackers(session: AsyncSession, case: Case, config_raw: Mapping[str, Any],
+                  text: str, now: datetime | None = None, **values: Any) -> None:
+    """How the case ends (or starts again), to the groups of the agencies that transferred
+    it away, so they can 跟踪、反馈 without asking; a group already told through
+    :func:`note_targets` or the lead's own group is not told twice."""
+    told = {t.key for t in note_targets(case, config_raw)}
+    names = agency_names(config_raw)
+    lead = case.lead_agency or ""
+    for agency in tracking_agencies(case):
+        target = group_for(default_rules(), agency, case.district, config_raw)
+        if target is None or target.key in told:
+            continue
+        told.add(target.key)
+        note = group_text(text, case_no=case.case_no, lead=names.get(lead, lead),
+                          link=act_link(case.case_no), **values)
+        session.add(webhook_item(target.key, markdown_payload(note), kind=text,
+                                 agency=agency, district=case.district, case_id=case.id,
+                                 case_no=case.case_no, now=now))
+
+
 def add_event(session: AsyncSession, case: Case, kind: str, actor: str,
               detail: Mapping[str, Any] | None = None,
               now: datetime | None = None) -> CaseEvent:
@@ -292,7 +319,8 @@ async def reopen_case(
 
     The case gets status ``reopened`` and a fresh deadline (a new time limit from now: the
     old one has usually passed), the lead group a note (and the leadership office's group
-    for a major case), the payer the "reopened" notice.
+    for a major case), the groups of the agencies that transferred it away theirs, the
+    payer the "reopened" notice.
     The scheduler keys reminders by deadline, so the new deadline is reminded again.
     """
     now = now or utcnow()
@@ -303,14 +331,16 @@ async def reopen_case(
     case.updated_at = now
     add_event(session, case, "reopened", actor, {"reason": str(reason or ""),
                                                  "deadline": case.deadline.isoformat()}, now)
+    shown = safe_group_text(reason, 200, (case.name,) if case.name else (),
+                            single_line=True) or "未说明"
     note = group_text("reopened", case_no=case.case_no, deadline=deadline_text(case.deadline),
-                      reason=safe_group_text(reason, 200, (case.name,) if case.name else (),
-                                             single_line=True) or "未说明",
-                      link=act_link(case.case_no))
+                      reason=shown, link=act_link(case.case_no))
     for target in note_targets(case, config.raw):
         session.add(webhook_item(target.key, markdown_payload(note), kind="reopened",
                                  agency=target.agency, district=case.district,
                                  case_id=case.id, case_no=case.case_no, now=now))
+    tell_trackers(session, case, config.raw, "tracked_reopened", now, reason=shown,
+                  deadline=deadline_text(case.deadline))
     await enqueue_notice(session, case, "reopened", config=config, now=now)
     return case
 

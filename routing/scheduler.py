@@ -1,8 +1,9 @@
 """Deadline reminders (限时办结): a reminder to the lead group and to each co-handler's group
 one working day before the deadline (not for cases whose whole limit is one working day:
 their card is the reminder),
-and an escalation to the leadership group office — with a copy to the lead group — once a
-case is overdue and unresolved.
+and an escalation to the leadership group office — with a copy to the lead group and a
+notice to each co-handler's group, whose written opinion was due by then too — once a case
+is overdue and unresolved.
 
 It also files resolved cases (案卷归档, status ``closed``) once the payer's time to object has
 passed (``FEEDBACK_WINDOW``, the window in which 重新办理 reopens a case): the seeds file a
@@ -11,7 +12,8 @@ case when the payer has no objection, and a payer who objects is told the legal 
 
 Each reminder is an outbox row with a fixed ``dedup_key`` (``due_soon:{case_no}:{deadline}``,
 ``due_soon_co:{case_no}:{agency}:{deadline}``, ``overdue:{case_no}:{deadline}``,
-``overdue_lead:…``; the deadline as UTC YYYYMMDDHHMM)
+``overdue_lead:…``, ``overdue_co:{case_no}:{agency}:{deadline}``; the deadline as UTC
+YYYYMMDDHHMM)
 inserted with ``ON CONFLICT DO NOTHING``: the unique key, not memory, decides, so it is sent
 once however many workers run the scheduler and however often they restart. The deadline in
 the key gives a reopened case (new deadline) its own reminders.
@@ -49,6 +51,7 @@ INTERVAL_SECONDS = 30.0
 # longest holiday run; bounds the scan.
 HORIZON = timedelta(days=30)
 LEADERSHIP = "leadership_office"
+CO_KINDS = ("due_soon_co", "overdue_co")  # to co-handlers: skipped on a group already told
 
 
 class Scheduler:
@@ -90,7 +93,8 @@ class Scheduler:
             if case.lead_agency and case.lead_agency != LEADERSHIP:
                 wanted.append((f"overdue_lead:{case.case_no}:{stamp}", "overdue",
                                case.lead_agency))
-            return wanted
+            return wanted + [(f"overdue_co:{case.case_no}:{agency}:{stamp}", "overdue_co",
+                              agency) for agency in self._co_handlers(case)]
         # A case whose whole time limit is one working day (simple) would be reminded
         # together with its card; its card already shows the deadline.
         if (case.lead_agency and working_days_for(case.severity, self.raw) > 1
@@ -103,9 +107,9 @@ class Scheduler:
     @staticmethod
     def _co_handlers(case: Case) -> list[str]:
         """Co-handlers owe the lead their written opinion within the same limit (各联办单位
-        在规定时限内向受理单位提供书面意见), so they are reminded too; the leadership office
-        is told when a case is overdue instead, and outside the area there is only the
-        transfer group, which already has the lead's reminder."""
+        在规定时限内向受理单位提供书面意见), so they are reminded before it and told when it
+        has passed; the leadership office gets the escalation instead, and outside the area
+        there is only the transfer group, which already has the lead's message."""
         if case.district is None:
             return []
         return [a for a in case.co_agencies or () if a not in (LEADERSHIP, case.lead_agency)]
@@ -127,7 +131,7 @@ class Scheduler:
                     if target is None:
                         log.warning("no group for %s reminder of %s", agency, case.case_no)
                         continue
-                    if kind == "due_soon_co" and target.key in keys:
+                    if kind in CO_KINDS and target.key in keys:
                         continue  # a co-handler sharing the lead's group: one reminder there
                     keys.add(target.key)
                     body = markdown_payload(render_reminder(case_dict(case), kind, self.names))
@@ -137,7 +141,8 @@ class Scheduler:
                     if await enqueue_once(session, item, dedup_key):
                         queued += 1
                         event = "escalated" if kind == "overdue" else "reminded"
-                        if dedup_key.startswith(("overdue:", "due_soon:", "due_soon_co:")):
+                        if dedup_key.startswith(("overdue:", "due_soon:", "due_soon_co:",
+                                                 "overdue_co:")):
                             add_event(session, case, event, "system",
                                       {"kind": kind, "group": agency}, now)
             await self._archive(session, now)

@@ -278,7 +278,12 @@ async def test_transfer_form_moves_the_case(server, signed_in, rules):
                         allow_redirects=False) as resp:
         assert resp.status == 303
     async with tax.get(f"/console/cases/{case.case_no}") as resp:
-        assert resp.status == 404  # tax no longer sees it
+        page = await resp.text()
+        assert resp.status == 200  # tax tracks it, read-only
+    assert "负责跟踪" in page and 'id="form-resolve"' not in page and 'id="form-note"' in page
+    async with tax.post(f"/console/cases/{case.case_no}/resolve",
+                        data={"csrf": csrf, "result": "已办"}) as resp:
+        assert resp.status == 403
     hrss, _ = await signed_in("hrss")
     async with hrss.get(f"/console/cases/{case.case_no}") as resp:
         page = await resp.text()

@@ -126,7 +126,12 @@ async def test_transfer_moves_the_case_to_the_new_lead_group_and_tells_the_payer
     assert "由区税务局转来" in hrss[1]
     texts = await fake_api.messages.wait_for(1)
     assert "已转由区人力资源和社会保障局办理" in texts[0]["text"]["content"]
-    assert (await client.call("GET", f"/api/cases/{case.case_no}", TAX))[0] == 404
+    # tax tracks the case it passed on (跟踪、反馈): it reads it but no longer steers it.
+    status, body = await client.call("GET", f"/api/cases/{case.case_no}", TAX)
+    assert status == 200 and [a["action"] for a in body["actions"]] == ["note"]
+    status, body = await client.call("POST", f"/api/cases/{case.case_no}/resolve", TAX,
+                                     json={"result": "x"})
+    assert (status, body["code"]) == (403, "forbidden")
     assert (await client.call("GET", f"/api/cases/{case.case_no}", HRSS))[0] == 200
     kinds = [(e.kind, e.actor) for e in await events(sm, case)]
     assert kinds[-2:] == [("transferred", "tax"), ("assigned", "tax")]

@@ -194,8 +194,9 @@ async def test_the_leadership_office_follows_a_major_case_through_transfer_resul
         await reopen_case(session, stored, "单位仍未补缴", config=server.app["config"])
         await session.commit()
     server.app["outbox"].notify()
-    # 3 at registration; hrss card, hrss note, office note; office result; hrss + office
-    await fake_webhook.posts.wait_for(9)
+    # 3 at registration; hrss card, hrss note, office note; office result; hrss + office;
+    # tax, which passed the case on and tracks it: result, reopen
+    await fake_webhook.posts.wait_for(11)
     office = card_texts(fake_webhook, "dev-key-leadership")
     assert len(office) == 5
     assert any("转办" in t and "区人力资源和社会保障局" in t for t in office)

@@ -131,3 +131,24 @@ async def test_a_reopened_case_gets_a_new_deadline_and_its_own_escalation(
     texts = card_texts(fake_webhook, TAX)
     assert any("重新办理" in t and "滞纳金仍未退还" in t for t in texts)
     assert len(card_texts(fake_webhook, LEADERSHIP)) == 2
+
+
+async def test_an_overdue_case_tells_its_co_handlers_too(sm, config, rules, dispatcher,
+                                                         fake_webhook):
+    """Regression: the overdue notice went to the leadership office and the lead only, though
+    the co-handlers' written opinions were due by the same deadline (各联办单位在规定时限内
+    向受理单位提供书面意见). Each co-handler's group now gets it, once."""
+    case = await register(sm, config, rules, category="contribution_base", severity="simple",
+                          description="公司按最低基数给我交社保")
+    assert case.lead_agency == "hrss" and case.co_agencies == ["tax"]
+    scheduler = Scheduler(sm, config)
+    assert await scheduler.run_once(TUESDAY_1001) == 3  # office, lead, co-handler
+    assert await scheduler.run_once(TUESDAY_1001 + timedelta(hours=3)) == 0
+    await drain(dispatcher, TUESDAY_1001)
+    [_card, overdue] = card_texts(fake_webhook, TAX)
+    assert case.case_no in overdue and "逾期" in overdue and "协办" in overdue
+    assert "书面意见" in overdue and "区人力资源和社会保障局" in overdue
+    async with sm() as session:
+        told = (await session.execute(select(CaseEvent.detail).where(
+            CaseEvent.case_id == case.id, CaseEvent.kind == "reminded"))).scalars().all()
+    assert told == [{"kind": "overdue_co", "group": "tax"}]

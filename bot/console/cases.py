@@ -38,7 +38,7 @@ async def case_list(request: web.Request, console: Console,
     now = utcnow()
     async with console.sessionmaker() as db:
         found = await list_page(db, session.agency, filters, now)
-    rows = [present.list_row(c, now, console.names) for c in found.cases]
+    rows = [present.list_row(c, now, console.names, session.agency) for c in found.cases]
     return render("cases.html", **console.context(
         session, page=found, rows=rows, filters=filters, choices=choices,
         link=lambda **changes: f"{PREFIX}/cases?" + urlencode(filters.query(**changes))))
@@ -75,6 +75,7 @@ async def case_page(request: web.Request, console: Console, session: Session, *,
         reasons=[reason_label(r, load_labels().get("reasons") or {})
                  for r in detail.get("severity_reasons") or []],
         can_steer=steer and open_case, open_case=open_case, done=done, error=error,
+        tracking=present.is_tracker(detail, session.agency),
         transfer_targets=targets, names=console.names))
 
 

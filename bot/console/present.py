@@ -57,10 +57,13 @@ def timeline(events: list[Mapping[str, Any]], names: Mapping[str, str]) -> list[
     return out
 
 
-def list_row(case: Case, now: datetime, names: Mapping[str, str]) -> dict[str, Any]:
-    """A case in the list: :func:`routing.actions.summary` plus the marks the page needs."""
+def list_row(case: Case, now: datetime, names: Mapping[str, str],
+             agency: str = "") -> dict[str, Any]:
+    """A case in the list: :func:`routing.actions.summary` plus the marks the page needs
+    (``tracking``: ``agency`` transferred it away and follows it)."""
     row = actions.summary(case, now, names)
     row["major"] = case.severity == "major"
+    row["tracking"] = actions.is_tracker(case, agency)
     row["jurisdiction"] = case.jurisdiction
     return row
 
@@ -68,3 +71,9 @@ def list_row(case: Case, now: datetime, names: Mapping[str, str]) -> dict[str, A
 def can_steer(detail: Mapping[str, Any], agency: str) -> bool:
     """Mirror of :func:`routing.actions.can_steer` for a detail dict (which forms to show)."""
     return agency == actions.LEADERSHIP or detail.get("lead_agency") == agency
+
+
+def is_tracker(detail: Mapping[str, Any], agency: str) -> bool:
+    """Mirror of :func:`routing.actions.is_tracker` for a detail dict (which hint to show)."""
+    return (agency in (detail.get("trackers") or ()) and detail.get("lead_agency") != agency
+            and agency not in (detail.get("co_agencies") or ()))

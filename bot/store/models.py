@@ -123,6 +123,9 @@ class Case(Base):
     needs_callback: Mapped[bool] = mapped_column(Boolean, default=False)
     lead_agency: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     co_agencies: Mapped[list] = mapped_column(JSON, default=list)
+    trackers: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    """Agencies that transferred the case away and still follow it (谁跟踪、谁反馈):
+    they see it and add notes, and hear when it is resolved or reopened."""
     deadline: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     awaiting_info: Mapped[bool] = mapped_column(Boolean, default=False)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
