@@ -144,6 +144,8 @@ class Retriever:
             self.entry_tokens.append(toks_all)
             self.entry_bigrams.append(bis_all)
         self.vocabulary: set[str] = set().union(*self.entry_tokens)
+        # a count that is a lexicon key (十五年, 一年, 三十日) is a topic word; any other is story
+        self.canonical = set(tokenizer.lexicon.synonyms.values())
         self.entry_facets = [f if len(f) == 1 else set()
                              for f in map(tokenizer.lexicon.facets_of, self.entry_tokens)]
         self.indexes: list[tuple[np.ndarray, Postings, Postings]] = []
@@ -222,13 +224,17 @@ class Retriever:
         return story - kept
 
     def counts(self, tokens: set[str]) -> set[str]:
-        """Durations and amounts no entry uses ("公司干了四年一分钱社保都没交"): how long or how
-        much is the payer's story, not the topic, so they are left out of the coverage like
-        story clauses. One an entry uses (十五年) stays a topic word."""
-        pattern = self.tok.lexicon.counts
-        if pattern is None:
-            return set()
-        return {t for t in tokens - self.vocabulary if pattern.fullmatch(t)}
+        """Durations, amounts, counts and places ("公司干了四年一分钱社保都没交", "招了三个人",
+        "在深圳交了五年 回湖南老家"): how long, how much and where are the payer's story, not the
+        topic, so they are left out of the coverage like story clauses. A count that is a lexicon
+        key (十五年, 一年) and a place an entry names (浙江) stay topic words; a count an entry's
+        wording happens to contain (入职三个月 → 三个) does not."""
+        lexicon = self.tok.lexicon
+        places = {t for t in tokens - self.vocabulary
+                  if t in lexicon.places or t.rstrip("省市") in lexicon.places}
+        if lexicon.counts is None:
+            return places
+        return places | {t for t in tokens - self.canonical if lexicon.counts.fullmatch(t)}
 
     def search(self, query: str, k: int = 3) -> tuple[list[Hit], list[str]]:
         """Top-k entries for `query` and the query's ranking tokens (after synonyms/rewrites)."""

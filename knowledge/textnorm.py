@@ -60,6 +60,7 @@ class Lexicon:
     typos: tuple[tuple[str, str], ...] = ()  # (misspelling, correction) on the raw text
     variants: dict[int, str] = field(default_factory=dict)  # traditional → simplified
     counts: re.Pattern | None = None  # a duration or amount token (四年, 一分钱)
+    places: frozenset[str] = frozenset()  # provinces and cities (深圳, 湖南): where, not what
 
     @classmethod
     def from_dict(cls, raw: dict) -> Lexicon:
@@ -69,22 +70,27 @@ class Lexicon:
                 synonyms[clean(str(v)).replace(" ", "")] = str(canonical)
         # dialect words (老细, 点样) are read as Mandarin the same way as misspellings
         typos = {clean(str(k)).replace(" ", ""): str(v)
-                 for section in ("typos", "dialect")
+                 for section in ("typos", "dialect", "exclamations")
                  for k, v in (raw.get(section) or {}).items()}
         looping = [k for k, v in typos.items() if not k or k in v]
         if looping:
             raise ValueError(f"typos whose correction contains the misspelling: {looping}")
+        places = tuple(str(p) for p in raw.get("places") or ())
+        alternation = "|".join(sorted(map(re.escape, places), key=len, reverse=True)) or "(?!)"
         return cls(
             synonyms=synonyms,
             stopwords=frozenset(str(w) for w in raw.get("stopwords") or ()),
             weak=frozenset(str(w) for w in raw.get("weak") or ()),
             words=tuple(str(w) for w in raw.get("words") or ()),
-            rewrites=tuple((re.compile(str(r["pattern"])), str(r["add"]))
+            # "{places}" in a pattern stands for any place name of the list
+            rewrites=tuple((re.compile(str(r["pattern"]).replace("{places}", alternation)),
+                            str(r["add"]))
                            for r in raw.get("rewrites") or ()),
             facets={str(t): str(name) for name, toks in (raw.get("facets") or {}).items()
                     for t in toks or ()},
             typos=tuple(sorted(typos.items(), key=lambda kv: -len(kv[0]))),
             counts=re.compile(str(raw["counts"])) if raw.get("counts") else None,
+            places=frozenset(places),
             variants={**variant_table(load_rules().get("traditional")),
                       **variant_table(raw.get("traditional"))},
         )
@@ -117,7 +123,7 @@ class Tokenizer:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self._jieba = private_tokenizer()
-        for word in {*lexicon.synonyms, *lexicon.words}:
+        for word in {*lexicon.synonyms, *lexicon.words, *lexicon.places}:
             if len(word) > 1:
                 self._jieba.add_word(word, freq=200000)
 

@@ -299,6 +299,121 @@ def test_fresh7_set_accuracy(kb):
     assert right >= 0.95 and declined >= 0.96 and wrong <= 2, (right, declined, wrong)
 
 
+def test_fresh8_set_accuracy(kb):
+    """kb_fresh8.jsonl: 80 phone questions written blind (employers asking about 小老板, 个体户,
+    试用期, 实习生, 返聘, 派遣, 兼职; resignation and dismissal; students, retirees, farmers;
+    生育津贴, 失业金, 工伤 time limits, 医保 waiting, 社保卡, moving cities, death benefits, 滞纳金,
+    bases, the dispute procedure; tax, 公积金, 商业保险, other cities' amounts and retirement age to
+    decline; typos, dialect, traditional characters, complaints round the question): 53 in-scope,
+    27 to decline. Baseline: 41/53 right, 20/27 declined, 17 wrong answers (two labels corrected
+    after the first run: a two-year late fee is worked out by late_fee's formula, and "基数有争议
+    走什么程序" is the procedure entry). Its misses were then fixed by class (knowledge/README.md
+    round 5), so it is no longer blind. After: 53/53, 27/27, 0 wrong. Floors: the after-result
+    minus a margin (2 right, 1 decline, 2 wrong answers)."""
+    right, declined, wrong = _score(kb, "kb_fresh8.jsonl", 80)
+    assert right >= 0.96 and declined >= 0.96 and wrong <= 2, (right, declined, wrong)
+
+
+@pytest.mark.parametrize("question,not_entry", [
+    ("气死了 单位只交了一年社保 剩下的能补吗", "pension_survivor"),
+    ("烦死了 公司不给交社保怎么办", "pension_survivor"),
+])
+def test_an_exclamation_is_not_a_death(kb, question, not_entry):
+    """气死了 read as 死 (token 去世, and pension_survivor's `requires`): anger is no death."""
+    assert "去世" not in kb.tokenizer.tokens(question)
+    a = kb.ask(question)
+    assert not a.declined and a.entry_id != not_entry, (question, a.entry_id)
+
+
+def test_places_are_story_and_another_places_amount_is_declined(kb):
+    """在广州交了三年 回江西老家 was declined (the places diluted the coverage; no 社保 word);
+    广州灵活就业一个月交多少钱 got flexible_payment, which cannot give another city's figure."""
+    a = kb.ask("在广州交了三年 回江西老家接着交 年限能合在一起算吗")
+    assert a.entry_id == "transfer_pension", a.entry_id
+    for question, hotline in [("杭州灵活就业一个月交多少钱", "12366"),
+                              ("东莞失业金一个月能领多少", "12333")]:
+        a = kb.ask(question)
+        assert a.declined and a.hotline == hotline, (question, a.entry_id, a.hotline)
+    assert kb.ask("深圳社保基数下限是多少").entry_id == "contribution_base_bounds"
+    assert kb.ask("浙江省的缴费基数怎么定").entry_id == "contribution_base_how"
+
+
+@pytest.mark.parametrize("question", ["申请了工伤认定一个多月了还没消息",
+                                      "工伤认定交上去好久了一直没动静 要等多久"])
+def test_waiting_for_an_injury_decision_is_not_the_time_limit_to_apply(kb, question):
+    """Was injury_application (30 days / 1 year to apply): the payer waits for the decision
+    (60 days, 条例第二十条)."""
+    assert kb.ask(question).entry_id == "injury_recognition_process", question
+
+
+def test_a_base_reported_too_low_is_base_too_low(kb):
+    """工资基数太低 read as a low wage (低工资 → contribution_base_bounds)."""
+    assert kb.ask("老板给我报的工资基数太低了 找谁").entry_id == "base_too_low"
+
+
+@pytest.mark.parametrize("question,hotline", [
+    ("实习生要不要交社保", None),
+    ("实习生干活受伤算工伤吗", "12333"),
+    ("孩子在学校交了学生医保 还要交居民医保吗", "12393"),
+    ("居民医保交了有啥用", "12393"),
+    ("单位没给交生育保险 生孩子的费用谁承担", "12393"),
+    ("生育津贴到了单位账上 单位一直不发给我", "12393"),
+])
+def test_aspects_the_statutes_leave_open_are_declined(kb, question, hotline):
+    """Interns, two medical schemes at once, what a resident scheme gives back, who pays a
+    maternity benefit the employer's arrears left unpaid, an allowance kept by the employer:
+    each got the nearest entry (injury_what_counts, resident_medical, maternity_*, enforcement)."""
+    a = kb.ask(question)
+    assert a.declined, (question, a.entry_id)
+    assert hotline is None or a.hotline == hotline, (question, a.hotline)
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("实习期要交社保吗", "probation_period"),
+    ("新农合怎么交", "resident_medical"),
+    ("工伤保险公司没给买 受伤了医药费谁出", "injury_without_insurance"),
+])
+def test_siblings_of_the_declined_aspects_are_still_answered(kb, question, entry_id):
+    assert kb.ask(question).entry_id == entry_id, question
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("老婆去世了 她养老保险里的钱能取出来吗", "pension_survivor"),
+    ("员工因病去世了 丧葬补助金能领多少钱", "pension_survivor"),
+    ("在车间出事故死亡了 丧葬补助金和抚恤金怎么领", "injury_death"),
+])
+def test_a_death_from_illness_is_not_a_work_death(kb, question, entry_id):
+    """因病去世 got injury_death (因工死亡, 条例第三十九条) and 去世…钱能取出来吗 pension_account;
+    injury_death now `requires` a work word."""
+    assert kb.ask(question).entry_id == entry_id, question
+
+
+def test_leaving_a_job_is_not_the_unemployed_medical_cover(kb):
+    """辞职以后医保还能用多久 got unemployment_medical (领失业金期间): it `requires` 失业 now."""
+    assert kb.ask("辞职以后医保还能用多久").entry_id != "unemployment_medical"
+    assert kb.ask("领失业金期间医保谁交").entry_id == "unemployment_medical"
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("我是小老板 开了个店 招了三个人 要给他们买社保吗", "individual_business_employees"),
+    ("毕业了一直没找到工作 社保能自己交吗", "flexible_enrol"),
+    ("公司辞退我还不给我补社保 找谁", "employee_remedies"),
+    ("单位补缴社保产生的滞纳金 员工要承担吗", "late_fee"),
+])
+def test_employer_and_self_payer_questions_told_as_stories(kb, question, entry_id):
+    """A count (三个) an entry's wording happens to contain was a topic word (register_after_hiring);
+    没找到工作 was the end of unemployment benefit (unemployment_stop); 不给我补社保 was not read
+    as arrears (declined); who bears the late fee got back_payment."""
+    assert kb.ask(question).entry_id == entry_id, question
+
+
+def test_few_years_paid_is_too_few_for_a_pension_only_near_retirement(kb):
+    """干了三年…只交了一年 got pension_under_15_years (只交了 → 不足) and arbitration_limit."""
+    a = kb.ask("干了两年 公司只交了一年社保 剩下的能补吗")
+    assert a.entry_id in ("back_payment", "employee_remedies"), a.entry_id
+    assert kb.ask("到退休年龄了只交了9年").entry_id == "pension_under_15_years"
+
+
 @pytest.mark.parametrize("question,entry_id", [
     ("異地就醫怎麼結算", "medical_offsite"),
     ("滯納金怎麼算的", "late_fee"),
