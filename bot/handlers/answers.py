@@ -423,7 +423,7 @@ def vague_count(reply: str) -> bool:
 def count_only(text_: str) -> int | None:
     """The count when a reply says nothing but how many people are concerned ("就我一个",
     "我们厂30多个人"), or None."""
-    reply = PUNCTUATION.sub("", text_ or "")
+    reply = PUNCTUATION.sub("", unvoiced(text_))
     if not reply or pick_number(reply, 99) is not None or is_question(text_):
         return None  # "3个" picks from a list; "几个人算多少钱" asks
     if SOLO.match(reply):
@@ -443,7 +443,7 @@ def unnegated(reply: str) -> str:
 
 def only_wish(reply: str) -> bool:
     """The reply is a wish and nothing else: "要求补交", "希望他们给我补上"."""
-    bare = PUNCTUATION.sub("", reply)
+    bare = PUNCTUATION.sub("", unvoiced(reply))
     wish = OUTCOME.match(bare)
     return wish is not None and wish.end() == len(bare)
 
@@ -653,13 +653,125 @@ def filing_process(value: str) -> str | None:
     return kind if kind and not rest else None
 
 
-def periods_not_ages(text_: str, entities: list[dict]) -> list:
-    """The period entities of a message but those an age follows ("今年五十岁", "今年45岁了")."""
-    return [e.get("value") for e in entities if e.get("entity") == "period" and not (
-        isinstance(e.get("end"), int) and AGE_AFTER.match((text_ or "")[e["end"]:]))]
-
-
 def puzzled(value: str) -> bool:
     """"？", "？？？", "。。。？": question marks and nothing said."""
     raw = FACES.sub("", value or "")
     return bool(PUZZLED.search(raw)) and not LETTERS.search(raw)
+
+
+DURATION_CODE = re.compile(SPEC["period_duration"])
+PERIOD_CLARITY = [(re.compile(pattern), rank) for pattern, rank in SPEC["period_clarity"]]
+AMOUNT_PER = re.compile(_alternatives("amount_per_words"))
+AMOUNT_ABOUT = re.compile(_alternatives("amount_about_words"))
+AMOUNT_RANGE_JOIN = re.compile(SPEC["amount_range_join"])
+AMOUNT_ROUGH = re.compile(SPEC["amount_rough"])
+NAME_RUN_ON = re.compile(rf"(?:{_alternatives('name_run_on_regions')})人|"
+                         rf"{_alternatives('name_run_on_words')}")
+CATEGORY_WORDS = [(key, re.compile("|".join(patterns)))
+                  for key, patterns in SPEC["category_words"].items()]
+LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+LATIN_LETTER = re.compile(r"[A-Za-z]")
+DIGIT_RUN = re.compile(r"\d{3}")
+MONEY_UNIT = re.compile(r"[元块圆]")
+ENGLISH_NOT_NAME = frozenset(SPEC["english_not_name_words"])
+
+
+def period_found(text_: str, entities: list[dict]) -> tuple[str, str | None] | None:
+    """The clearest period of a message but an age ("干了5年，从2021年开始就没交" → 2021起),
+    and the words said when it is a duration ("少了3年" → ("P36M", "3年")): how long, shown
+    as said, is not when."""
+    found = []
+    for entity in entities:
+        if entity.get("entity") != "period":
+            continue
+        start, end = entity.get("start"), entity.get("end")
+        if isinstance(end, int) and AGE_AFTER.match((text_ or "")[end:]):
+            continue
+        value = str(entity.get("value"))
+        spanned = isinstance(start, int) and isinstance(end, int)
+        said = (text_ or "")[start:end] if spanned and DURATION_CODE.match(value) else None
+        found.append((value, said or None))
+    return max(found, key=lambda f: period_clarity(f[0]), default=None)
+
+
+def period_clarity(code) -> int:
+    """How precisely a period code says when (a duration 0, a range 3)."""
+    return next((rank for pattern, rank in PERIOD_CLARITY if pattern.match(str(code))), 0)
+
+
+def amount_said(text_: str, entities: list[dict], value) -> str | None:
+    """The amount as said when it is per month, a range or rough ("每个月少交了大概五六百" →
+    "每月约五六百元", "每月500到600块" → "每月500到600块"); None for a plain figure."""
+    text_ = text_ or ""
+    money = [e for e in entities if e.get("entity") == "money"
+             and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+    first = next((i for i, e in enumerate(money) if e.get("value") == value), None)
+    if first is None:
+        return None
+    start, end = money[first]["start"], money[first]["end"]
+    ranged = first + 1 < len(money) and AMOUNT_RANGE_JOIN.match(
+        text_[end:money[first + 1]["start"]])
+    if ranged:
+        end = money[first + 1]["end"]
+    said = text_[start:end]
+    lead = CLAUSE.split(text_[:start])[-1]
+    per_found = AMOUNT_PER.search(lead) or AMOUNT_PER.search(text_[end:end + 6])
+    per = SPEC["amount_per_words"][per_found.group(0)] if per_found else ""
+    rough = bool(AMOUNT_ROUGH.search(said)) or bool(AMOUNT_ABOUT.search(
+        lead + CLAUSE.split(text_[end:])[0]))
+    if not (per or rough or ranged):
+        return None
+    unit = "" if MONEY_UNIT.search(said) else "元"
+    return SPEC["amount_said_format"].format(
+        per=per, about=SPEC["amount_about_mark"] if rough else "", said=said, unit=unit)
+
+
+def name_run_on(reply: str, name: str) -> str:
+    """"我叫刘强东北人来广州打工的" read as 刘强东北 → 刘强: where the payer is from, typed
+    straight after the name, cut off it."""
+    start = (reply or "").find(name)
+    if start < 0:
+        return name
+    found = NAME_RUN_ON.search(reply, start + 2, start + len(name) + 1)
+    return reply[start:found.start()] if found else name
+
+
+def category_said(reply: str) -> str | None:
+    """The category a reply names outright ("扣款扣了两次" → refund), or None."""
+    plain = MANDARIN(reply or "")
+    return next((key for key, words in CATEGORY_WORDS if words.search(plain)), None)
+
+
+def english_only(raw: str) -> bool:
+    """Typed in English only ("pay it back", "Tom Li"): Latin words, no Chinese, no number."""
+    raw = FACES.sub("", raw or "")
+    return (len(LATIN_LETTER.findall(raw)) >= SPEC["english_min_letters"]
+            and not CJK.search(raw) and not DIGIT_RUN.search(raw))
+
+
+def english_name(raw: str) -> bool:
+    """"Tom Li", "Mary": one to three words, none of them common English words."""
+    words = LATIN_WORD.findall(raw or "")
+    rest = LATIN_WORD.sub("", raw or "").strip(" .,·-")
+    return (1 <= len(words) <= SPEC["english_name_max_words"] and not rest
+            and not any(w.lower() in ENGLISH_NOT_NAME for w in words))
+
+
+def said_of(slots: dict, slot: str) -> str | None:
+    """The words a value was said with ("每月约五六百元" for 600, "3年" for P36M) while the
+    value is still the one they were said for: a corrected value drops them."""
+    pair = slots.get(f"{slot}_said")
+    if isinstance(pair, list) and len(pair) == 2 and pair[0] == slots.get(slot):
+        return str(pair[1])
+    return None
+
+
+VOICE_SOUNDS = re.compile(_alternatives("voice_sounds"))
+VOICE_LEADS = re.compile(rf"^(?:(?:{_alternatives('voice_leads')})[\s，,、…~～]*)+")
+
+
+def unvoiced(value: str) -> str:
+    """"嗯我叫那个李四" → "我叫那个李四", "那个嗯希望给我补上啊" → "希望给我补上啊": the sounds
+    of voice-to-text typing, and the filler words in front, are no part of a value."""
+    plain = VOICE_SOUNDS.sub("", value or "")
+    return VOICE_LEADS.sub("", plain.strip(" ，,、…~～")) or plain

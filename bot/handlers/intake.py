@@ -31,6 +31,8 @@ from bot.handlers.answers import (
     bare_fix,
     called,
     cancel_answer,
+    english_name,
+    english_only,
     facts_only,
     filing_process,
     goes_on,
@@ -49,6 +51,7 @@ from bot.handlers.answers import (
     pick_number,
     previous_fix,
     puzzled,
+    said_of,
     thanks_in,
     vague_count,
     words_beside,
@@ -296,6 +299,11 @@ class IntakeDialogue:
         pending = dict(state.pending or {})
         reply = ctx.text.strip()
         if state.updated_at and now - state.updated_at > self.idle and "idle" not in pending:
+            if goes_on(reply) or reply in ("1", "继续填写"):  # back next day with "继续吧"
+                return [SPEC["replies"]["go_on"] + text("resume_question")
+                        + self._question(state.requested_slot, state.slots)]
+            if self._asks_where(reply):
+                return [self._where(state)]  # "我昨天说到哪了"
             set_pending(state, "idle", True)
             return [text("idle_resume", summary=self._short(state.slots))]
         if pending.get("idle"):
@@ -305,7 +313,7 @@ class IntakeDialogue:
                 start_form(state, SPEC["form"])
                 state.slots = {"requested_slot": "description"}
                 return [text("draft_restart") + text("intake_start")]
-            if reply in ("1", "继续", "继续填写"):
+            if reply in ("1", "继续填写") or goes_on(reply):
                 return [self._question(state.requested_slot, state.slots)]
         if pending.get("cancel"):
             answered = self._cancel_answer(state, ctx)
@@ -444,6 +452,8 @@ class IntakeDialogue:
             return [polite + text("resume_question") + self._question(asked, state.slots)]
         if self._not_an_answer(ctx, act):
             return [text("resume_question") + self._question(asked, state.slots)]
+        if self._english_unread(ctx, asked):
+            return [SPEC["english_reask"] + "\n" + self._question(asked, state.slots)]
         before = dict(state.slots)
         restated = self._restated(state, ctx)
         state.slots = {**state.slots, **{slot: None for slot in restated}}
@@ -941,8 +951,7 @@ class IntakeDialogue:
             state.slots, state.requested_slot, state.pending = kept
             return filled
         changed = [s for s in taken if state.slots.get(s) != before.get(s)] or taken
-        items = "；".join(f"{SPEC['field_names'][s]}：{self._value(s, state.slots)}"
-                         for s in changed)
+        items = "；".join(self._changed_line(s, state.slots) for s in changed)
         return [text("corrected", items=items) + "\n" + filled[0]] + filled[1:]
 
     def _reask_others(self, state, ctx: Context, slot: str, asked: list[str]) -> list[str]:
@@ -978,6 +987,23 @@ class IntakeDialogue:
             return False
         exact = parser.exact_intent(reply) if parser is not None else None
         return exact in ("greet", "other") or not CONTENT.search(reply) or is_filler(reply)
+
+    @staticmethod
+    def _english_unread(ctx: Context, asked: str | None) -> bool:
+        """A reply in English only that answers nothing asked ("pay it back" at the name
+        question, "Tom Li" where the story is asked): a Chinese re-ask, never a stored value.
+        A name at the name question and a company with its kind are answers; the story, a wish
+        or a change at the summary are read through the English word list when it finds one."""
+        raw = ctx.inbound.text or ""
+        if not english_only(raw):
+            return False
+        if asked == "name" and english_name(raw) or asked == "employer" and ORG_SUFFIX.search(raw):
+            return False
+        if asked == "desired_outcome":
+            return not is_wish(ctx.text)
+        if asked in (None, "description", "extras"):
+            return not (STORY.search(ctx.text) or is_wish(ctx.text))
+        return True
 
     async def _interruption(self, session, ctx: Context, state, act: str, confidence: float
                             ) -> list[str] | None:
@@ -1127,21 +1153,36 @@ class IntakeDialogue:
             return f"{len(value)}张"
         if slot == "id_number":
             return str(value)[:3] + "*" * 11 + str(value)[-4:]
+        if slot == "amount" and said_of(slots, "amount"):
+            return said_of(slots, "amount")
         if slot == "amount":
             return f"{value:g}元" if isinstance(value, (int, float)) else str(value)
         if slot == "period":
-            return period_text(value)
+            return said_of(slots, "period") or period_text(value)
         if slot == "description":
             value = scrub(str(value))
             return value[:120] + "…" if len(value) > 120 else value
         return str(value)
 
+    @staticmethod
+    def _label(slot: str, slots: dict) -> str:
+        """The field's name; a duration ("3年") is how long, not when: 时长, not 时间段."""
+        if slot == "period" and said_of(slots, "period"):
+            return SPEC["period_duration_label"]
+        return SPEC["field_names"][slot]
+
+    def _changed_line(self, slot: str, slots: dict) -> str:
+        """A changed field as "已改为" names it: an amount by its figure (the summary below
+        shows it as said, 每月约…)."""
+        shown = {**slots, "amount_said": None} if slot == "amount" else slots
+        return f"{self._label(slot, slots)}：{self._value(slot, shown)}"
+
     def _summary(self, slots: dict) -> str:
         lines = []
-        for slot, label in SPEC["field_names"].items():
+        for slot in SPEC["field_names"]:
             value = self._value(slot, slots)
             if value is not None:
-                lines.append(f"{label}：{value}")
+                lines.append(f"{self._label(slot, slots)}：{value}")
         return text("summary", lines="\n".join(lines))
 
     def _short(self, slots: dict) -> str:
@@ -1212,6 +1253,11 @@ class IntakeDialogue:
         if slots.get("headcount_said") and slots.get("headcount"):
             fields["description"] = str(fields["description"] or "") + SPEC["replies"][
                 "headcount_about_line"].format(count=slots["headcount_said"])
+        if said_of(slots, "amount") and fields["amount"] is not None:
+            fields["description"] = str(fields["description"] or "") + SPEC[
+                "amount_said_line"].format(said=said_of(slots, "amount"))
+        if said_of(slots, "period"):
+            fields["period"] = SPEC["period_duration_case"].format(said=said_of(slots, "period"))
         case = await register_case(session, openid=openid, fields=fields,
                                    config=self.services.config, rules=self.rules)
         clear_form(state)

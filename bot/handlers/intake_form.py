@@ -55,10 +55,12 @@ from bot.handlers.answers import (
     TITLED_PERSON,
     UNSURE,
     WORKPLACE,
+    amount_said,
     answer_clause,
     approximate_count,
     bare_name,
     called,
+    category_said,
     count_only,
     disputed_amounts,
     facts_beside,
@@ -73,6 +75,7 @@ from bot.handlers.answers import (
     is_skip,
     is_wish,
     mended_kind,
+    name_run_on,
     names_no_employer,
     numeric_period,
     only_wish,
@@ -80,16 +83,19 @@ from bot.handlers.answers import (
     overlaps,
     own_business,
     people_count,
-    periods_not_ages,
+    period_clarity,
+    period_found,
     pick_number,
     rough_count,
     unknown_employer,
     unnegated,
     unusual_name,
+    unvoiced,
     without_spans,
 )
 from bot.handlers.contacts import contact_numbers, phone_problem
 from bot.handlers.intake_spec import SPEC
+from bot.periods import period_text
 from bot.privacy import mask_phone
 from bot.texts import text
 
@@ -168,6 +174,9 @@ class ValidateDisputeForm(FormValidationAction):
             dispatcher.utter_message(text=text("details_added"))
             current = str(before["description"]).rstrip("。；;，, ")
             events.append(SlotSet("description", f"{current}；{facts}"))
+        if before.get("period") is not None and taken.get("period") not in (None, before["period"]):
+            dispatcher.utter_message(text=SPEC["period_replaced"].format(
+                period=period_text(taken["period"])))  # a clearer period said later
         alternate = self._alternate_phone(tracker, {**before, **taken})
         if alternate:
             dispatcher.utter_message(text=SPEC["replies"]["alternate_phone"].format(
@@ -294,13 +303,19 @@ class ValidateDisputeForm(FormValidationAction):
             if content < SPEC["details_min_chars"] or self._is_category_label(reply):
                 return None
             long = content >= SPEC["details_long_chars"]
-            return reply if (sure or DETAILS_CUE.search(reply) or long and (
+            return reply if (sure or DETAILS_CUE.search(reply) or category_said(reply) or long and (
                 complaint or classified or CLAUSE.search(reply))) else None
         if (sure and classified
                 and len(LETTERS.findall(reply)) >= SPEC["details_long_chars"]
                 and not ORG_END.search(ORG_TAIL.sub("", reply))):
             return reply
         return None
+
+    def _no_category(self, reply: str) -> bool:
+        """A reply at the category question that names no category and tells no story: a
+        name ("李四"), a stray word."""
+        return not (self._is_category_label(reply) or STORY_WORDS.search(MANDARIN(reply))
+                    or len(LETTERS.findall(reply)) >= SPEC["category_other_min_chars"])
 
     @staticmethod
     def _is_category_label(reply: str) -> bool:
@@ -433,7 +448,14 @@ class ValidateDisputeForm(FormValidationAction):
             choice, _ = self._choice_and_rest(reply)
             if choice is not None:
                 return {"category": CATEGORY_KEYS[choice]}
+            if category_said(reply):
+                return {"category": category_said(reply)}  # "扣款扣了两次": a refund
         guess = tracker.latest_message.get("category") or {}
+        unsure = (guess.get("name") in (None, "other")
+                  or guess.get("confidence", 0) < SPEC["category_min_confidence"])
+        if self._asked(tracker, "category") and unsure and self._no_category(reply):
+            dispatcher.utter_message(text=SPEC["meaning_help"]["category"])
+            return {}  # "李四": no category, and no 其他 either
         floor = SPEC["category_min_confidence"] * (0.8 if self._asked(tracker, "category") else 1)
         details = self._asked(tracker, "category") and self._new_details(tracker)
         if (guess.get("name") and guess.get("confidence", 0) >= floor
@@ -472,14 +494,24 @@ class ValidateDisputeForm(FormValidationAction):
         if name_of and (tracker.get_slot("requested_slot") in ("employer", "jurisdiction")
                         or organisation(name_of)):
             return {}  # "名字叫好味道餐馆" names a shop wherever it is said
-        found = self._fill(tracker, "name")
+        found = self._fill(tracker, "name") or self._name_beside_number(tracker)
         name = found.get("name")
         clause = answer_clause(reply, "name") if self._asked(tracker, "name") else None
         if isinstance(name, str) and clause and name not in clause:
             return {"name": clause}  # "李四，你们会不会把我的名字告诉老板啊": not 告诉老板
         if isinstance(name, str) and len(name) == 1:
             return {"name": fullest_name(reply, name) or name}
+        if isinstance(name, str):
+            return {"name": name_run_on(reply, name)}  # 刘强东北人… → 刘强
         return found
+
+    def _name_beside_number(self, tracker: Tracker) -> dict:
+        """"13912345678 李四" at another question: a bare name beside a phone number."""
+        reply = self._text(tracker)
+        if tracker.get_slot("name") is not None or not contact_numbers(reply):
+            return {}
+        rest = without_spans(reply, tracker.latest_message.get("entities") or [])
+        return {"name": rest} if BARE_PERSON.match(rest) else {}
 
     async def extract_phone(self, dispatcher, tracker, domain) -> dict:
         return self._fill(tracker, "phone")
@@ -521,16 +553,23 @@ class ValidateDisputeForm(FormValidationAction):
     async def extract_period(self, dispatcher, tracker, domain) -> dict:
         if self._asks_only(tracker) or self._asked_count(tracker, "period"):
             return {}
-        found = periods_not_ages(self._text(tracker), tracker.latest_message.get("entities") or [])
-        value = found[0] if found else None
-        return {"period": str(value)} if value and tracker.get_slot("period") is None else {}
+        found = period_found(self._text(tracker), tracker.latest_message.get("entities") or [])
+        if found is None:
+            return {}
+        current = tracker.get_slot("period")
+        if current is not None and period_clarity(found[0]) <= period_clarity(current):
+            return {}  # "跑了两年了" is replaced by "从2022年3月开始", never the other way
+        return {"period": found[0]}
 
     async def extract_amount(self, dispatcher, tracker, domain) -> dict:
         if self._asks_only(tracker):
             return {}
-        values = disputed_amounts(self._text(tracker), tracker.latest_message.get("entities") or [])
+        entities = tracker.latest_message.get("entities") or []
+        values = disputed_amounts(self._text(tracker), entities)
         value = values[0] if values else None
-        return {"amount": value} if value and tracker.get_slot("amount") is None else {}
+        if not value or tracker.get_slot("amount") is not None:
+            return {}
+        return {"amount": value}
 
     async def extract_id_number(self, dispatcher, tracker, domain) -> dict:
         value = self._entity(tracker, "id_number")
@@ -685,7 +724,7 @@ class ValidateDisputeForm(FormValidationAction):
         return towns[0] if towns else self.places[0][0]
 
     def validate_name(self, value, dispatcher, tracker, domain) -> dict:
-        value = bare_name(value)
+        value = unvoiced(bare_name(unvoiced(str(value))))  # "嗯我叫那个李四": 李四
         company = organisation(value)
         place = bool(PLACE_NAME.search(value)) and not ADDRESS.match(value)
         unusual = unusual_name(value) or place
@@ -740,9 +779,9 @@ class ValidateDisputeForm(FormValidationAction):
         if isinstance(value, (int, float)) and value <= MAX_HEADCOUNT:
             count = int(value)
             return ALL_PEOPLE if count < 0 else max(count, 1)
-        value = str(value)
         entities = (tracker.latest_message.get("entities") or []
-                    if value == self._text(tracker) else [])
+                    if str(value) == self._text(tracker) else [])
+        value = str(value) if entities else unvoiced(str(value))
         count = people_count(value, entities)
         if count is not None:
             return count
@@ -765,13 +804,22 @@ class ValidateDisputeForm(FormValidationAction):
         return {"extras": value}
 
     def validate_period(self, value, dispatcher, tracker, domain) -> dict:
-        return {"period": str(value)[:100] if value else None}
+        """The period, and the words a duration of this message was said with ("3年")."""
+        if not value:
+            return {"period": None}
+        found = period_found(self._text(tracker), tracker.latest_message.get("entities") or [])
+        said = found[1] if found and found[0] == value else None
+        return {"period": str(value)[:100], "period_said": [value, said] if said else None}
 
     def validate_amount(self, value, dispatcher, tracker, domain) -> dict:
+        """The amount, and the words it was said with when per month, a range or rough."""
         try:
-            return {"amount": float(value)}
+            amount = float(value)
         except (TypeError, ValueError):
             return {"amount": None}
+        said = amount_said(self._text(tracker), tracker.latest_message.get("entities") or [],
+                           value)
+        return {"amount": amount, "amount_said": [amount, said] if said else None}
 
     def validate_id_number(self, value, dispatcher, tracker, domain) -> dict:
         return {"id_number": str(value).upper() if value else None}
@@ -786,6 +834,7 @@ def tracker_for(openid: str, slots: dict[str, Any], message: dict) -> Tracker:
 def domain() -> dict:
     slot_names = SPEC["slots"] + SPEC["optional_slots"] + [
         "extras", "needs_callback", "jurisdiction_choices", "employer_doubt", "headcount_said",
+        "period_said", "amount_said",
         "requested_slot"]
     return {
         "forms": {FORM: {"required_slots": SPEC["slots"]}},
