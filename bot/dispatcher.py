@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from bot.handlers import events, media, open_case, policy, smalltalk
 from bot.handlers.answers import is_courtesy
 from bot.handlers.base import Context, Services
+from bot.handlers.policy import WORDS
 from bot.inbound import Inbound
 from bot.metrics import observe_message
 from bot.nlu.dataset import load_rules
@@ -89,7 +90,7 @@ class Dispatcher:
         if inbound.kind == "voice" and inbound.text is None:
             return await self._unheard_voice(ctx)
         if inbound.kind not in ("text", "voice") or inbound.text is None:
-            return media.media_reply(inbound.kind)
+            return await media.media_for_case(ctx)
         # Traditional characters folded once, for every handler: "跳過" skips, "確認" confirms;
         # pinyin and English words too ("gongsi没交shebao"), so entity positions fit ctx.text.
         parser = self.services.parser
@@ -114,10 +115,17 @@ class Dispatcher:
             return replies
         if not in_form and smalltalk.tried_elsewhere(ctx):
             return [text("tried_elsewhere")]
+        waiting = ctx.snapshot is not None and ctx.snapshot.case_waiting
+        if not (in_form or waiting) and smalltalk.asks_for_person(ctx):
+            ctx.text = WORDS["person_word"]  # the call-back registration "转人工" starts
         for dialogue in self._dialogues if ctx.nlu is not None else ():
             replies = await dialogue(ctx)
             if replies is not None:
                 return replies
+        choice = None if in_form else smalltalk.menu_choice(ctx.text)
+        if choice is not None:
+            intent, ctx.text = choice  # "1" after the numbered "没太明白" menu
+            return await self._by_intent(ctx, intent)
         if smalltalk.only_anger(ctx):
             return [text("anger_calm")]
         if smalltalk.announces(ctx):

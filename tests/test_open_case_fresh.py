@@ -307,3 +307,58 @@ async def test_how_to_pay_contributions_is_no_question_about_material(platform):
     await file_case(platform, openid)
     reply = await say(platform, openid, "灵活就业怎么交社保")
     assert "截图" not in reply, reply
+
+
+# --- leftovers: files and videos, the numbered menu, a pointer past the list, kept facts ----
+
+
+async def test_a_file_or_video_with_a_case_open_says_how_to_send_material(platform):
+    from bot.simulator import message_xml
+
+    openid = "o-fresh-file"
+    case_no = await file_case(platform, openid)
+    for kind, fields in (("file", {"Title": "工资单.pdf", "FileKey": "k"}),
+                         ("video", {"MediaId": "v1", "ThumbMediaId": "t1"})):
+        reply = (await platform.post(message_xml(openid, kind, fields))).reply
+        assert case_no in reply and "截图" in reply, (kind, reply)
+        assert "请用文字描述您的问题" not in reply, (kind, reply)
+
+
+async def test_a_file_without_a_case_still_asks_for_words(platform):
+    from bot.simulator import message_xml
+
+    reply = (await platform.post(message_xml("o-fresh-file-none", "file",
+                                             {"Title": "a.pdf", "FileKey": "k"}))).reply
+    assert "文字" in reply, reply
+
+
+async def test_a_number_after_the_not_understood_menu_picks_its_choice(platform, config):
+    from tests.test_payer_reading import in_form
+
+    for number, wanted in (("1", "我来帮您登记"), ("2", "请直接发您想咨询的政策问题"),
+                           ("3", "还没有登记过事项"), ("３", "还没有登记过事项")):
+        openid = f"o-fresh-menu-{number}"
+        assert NOT_UNDERSTOOD in await say(platform, openid, "今天天气怎么样")
+        reply = await say(platform, openid, number)
+        assert wanted in reply and NOT_UNDERSTOOD not in reply, (number, reply)
+    assert await in_form(config, "o-fresh-menu-1")
+
+
+async def test_urging_a_case_past_the_end_of_the_list_asks_which(platform, config):
+    openid = "o-fresh-urge-far"
+    older, newer = await two_cases(platform, openid)
+    reply = await say(platform, openid, "催一下第五个")
+    assert older in reply and newer in reply and "哪一件" in reply, reply
+    assert await supplements(config, older) == [] and await supplements(config, newer) == []
+
+
+async def test_the_facts_of_a_supplement_join_the_case_picked_afterwards(platform, config):
+    openid = "o-fresh-supplement-kept"
+    older, newer = await two_cases(platform, openid)
+    words = "我补充一下，公司还欠我去年的"
+    await say(platform, openid, words)
+    reply = await say(platform, openid, "2")
+    assert older in reply and newer not in reply, reply
+    [event] = await supplements(config, older)
+    assert words in event.detail["text"]
+    assert await supplements(config, newer) == []

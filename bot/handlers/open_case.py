@@ -43,8 +43,13 @@ MATERIAL_HOW = re.compile(_MORE["material_how"])
 MATERIAL_WORDS = re.compile(_MORE["material_words"])
 CHOICE_KEY = "withdraw"
 """Key in the dialogue state's ``pending`` while a payer with several open cases is asked
-which one to withdraw: {cases, words, note, until}."""
+which one to withdraw or to add a supplement to: {cases, words, note, until}."""
+SUPPLEMENT_NOTE = "supplement"
+"""The ``note`` of a choice whose ``words`` are a supplement (otherwise a withdrawal note)."""
 CHOICE_WINDOW = timedelta(minutes=10)
+ACTS = {"withdraw", "withdraw_maybe", "urge", "new_contact", "add_material", "supplement",
+        "material_how"}
+"""Requests that act on one case: pointed past the list or at several, which one is asked."""
 CASE_FACTS = {"employer", "money", "headcount", "name", "id_number", "district"}
 """A message naming these tells a new matter's facts, not a wish about the case."""
 
@@ -123,13 +128,15 @@ async def _pointed(ctx: Context, session, message: str, request: str | None
     """"撤回第二个", "催一下宏图那个", "第二个呢": the request read without the words that
     point at a case (the handlers pick that case again from ``ctx.text``); nothing but the
     pointer asks how that case stands."""
-    _, words = referenced(message, await cases_of(session, ctx.inbound.openid))
+    picked, words = referenced(message, await cases_of(session, ctx.inbound.openid))
     if words is None:
         return message, request
     bare = without_reference(message, words)
     request = _request(ctx, without_case_no(bare)) or request
     if request is None and only_reference(message, words):
         request = "status"
+    if picked is None and request in ACTS:
+        return bare, "which"  # "催一下第五个" with two cases: never both
     return bare, request
 
 
@@ -204,14 +211,20 @@ async def _withdraw(ctx: Context, session, message: str) -> list[str]:
         return [text("withdraw_how", example=open_cases[0].case_no)]
     note = "settled_note" if settled else "withdraw_note"
     if len(open_cases) > 1:
-        state = await load_state(session, ctx.inbound.openid)
-        set_pending(state, CHOICE_KEY, {
-            "cases": [c.case_no for c in open_cases], "words": message, "note": note,
-            "until": (utcnow() + CHOICE_WINDOW).isoformat()})
-        touch(state)
-        await session.commit()
+        await _ask_choice(ctx, session, open_cases, message, note)
         return [text("withdraw_which", count=len(open_cases), cases=_choice_lines(open_cases))]
     return await _withdrawn(ctx, session, open_cases, message, note)
+
+
+async def _ask_choice(ctx: Context, session, cases: list[Case], words: str, note: str) -> None:
+    """Remember what the payer said while they are asked which case it is for, so that the
+    answer ("2", "第二个", a number) acts on it without the words being sent again."""
+    state = await load_state(session, ctx.inbound.openid)
+    set_pending(state, CHOICE_KEY, {
+        "cases": [c.case_no for c in cases], "words": words, "note": note,
+        "until": (utcnow() + CHOICE_WINDOW).isoformat()})
+    touch(state)
+    await session.commit()
 
 
 async def _withdrawn(ctx: Context, session, cases: list[Case], words: str,
@@ -243,11 +256,28 @@ async def _choose(ctx: Context, session, choice: dict, message: str) -> list[str
     touch(state)
     cases = [c for c in [await case_for_payer(session, ctx.inbound.openid, n) for n in picked]
              if c is not None and c.status not in CLOSED_STATUSES]
+    words, note = str(choice.get("words") or message), str(choice.get("note") or "withdraw_note")
     if not cases:
         await session.commit()
         return [text("withdraw_nothing_open")]
-    return await _withdrawn(ctx, session, cases, str(choice.get("words") or message),
-                            str(choice.get("note") or "withdraw_note"))
+    if note == SUPPLEMENT_NOTE:
+        return await _supplemented(ctx, session, cases, words)
+    return await _withdrawn(ctx, session, cases, words, note)
+
+
+async def _supplemented(ctx: Context, session, cases: list[Case], words: str) -> list[str]:
+    from bot.handlers.followup import attach_supplement  # it imports this module
+
+    replies = [(await attach_supplement(ctx, session, case, words))[0] for case in cases]
+    return ["\n\n".join(replies)]
+
+
+async def _which(ctx: Context, session, message: str) -> list[str]:
+    """"催一下第五个" with two cases: the list, and how to name one of it."""
+    cases = await cases_of(session, ctx.inbound.openid)
+    _, words = referenced(ctx.text, cases)
+    return [text("case_which", count=len(cases), cases=_choice_lines(cases), words=words,
+                 example=f"{message}第1个")]
 
 
 async def _withdraw_maybe(ctx: Context, session, message: str) -> list[str] | None:
@@ -398,8 +428,8 @@ async def _supplement(ctx: Context, session, message: str) -> list[str] | None:
     if not cases or any(c.awaiting_info for c in cases):
         return None
     if len(cases) > 1:
-        return [text("material_which", count=len(cases), cases=_choice_lines(cases),
-                     example=cases[0].case_no)]
+        await _ask_choice(ctx, session, cases, ctx.text, SUPPLEMENT_NOTE)
+        return [text("supplement_which", count=len(cases), cases=_choice_lines(cases))]
     return await attach_supplement(ctx, session, cases[0], ctx.text)
 
 
@@ -495,7 +525,8 @@ async def image_for_open_case(ctx: Context) -> list[str] | None:
 _REQUESTS = {"withdraw": _withdraw, "withdraw_maybe": _withdraw_maybe, "urge": _urge,
              "transfer": _transfer, "status": _status, "new_contact": _new_contact,
              "add_material": _add_material, "supplement": _supplement,
-             "closed_verdict": _closed_verdict, "material_how": _material_how}
+             "closed_verdict": _closed_verdict, "material_how": _material_how,
+             "which": _which}
 
 
 async def newest_open_case(ctx: Context) -> Case | None:
@@ -504,3 +535,13 @@ async def newest_open_case(ctx: Context) -> Case | None:
             select(Case).where(Case.openid == ctx.inbound.openid,
                                Case.status.not_in(CLOSED_STATUSES))
             .order_by(Case.updated_at.desc(), Case.id.desc()).limit(1))
+
+
+async def open_case_numbers(ctx: Context) -> list[str]:
+    """The numbers of the payer's open cases, newest first."""
+    async with ctx.services.sessionmaker() as session:
+        rows = await session.execute(
+            select(Case.case_no).where(Case.openid == ctx.inbound.openid,
+                                       Case.status.not_in(CLOSED_STATUSES))
+            .order_by(Case.updated_at.desc(), Case.id.desc()))
+        return list(rows.scalars())

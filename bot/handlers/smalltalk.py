@@ -13,7 +13,7 @@ from bot.handlers.answers import (
 )
 from bot.handlers.base import Context
 from bot.handlers.intake_spec import SPEC
-from bot.handlers.open_case import newest_open_case
+from bot.handlers.open_case import PROGRESS, newest_open_case
 from bot.handlers.policy import WORDS, ask, vague_topic
 from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, progress
 from bot.texts import text
@@ -24,8 +24,10 @@ def _words(key: str) -> str:
     return "|".join(re.escape(w) for w in sorted(WORDS[key], key=len, reverse=True))
 
 
+# "谢谢你们辛苦了", "多谢晒": thanks words and forms of address in any run.
 THANKS = re.compile(f"^({_words('thanks_vocatives')})*[,，\\s]*({_words('thanks_words')})"
-                    f"([,，\\s]*({_words('thanks_vocatives')}))*[!！。.~～\\s]*$", re.IGNORECASE)
+                    f"([,，\\s]*({_words('thanks_vocatives')}|{_words('thanks_words')}))*"
+                    "[!！。.~～\\s]*$", re.IGNORECASE)
 NUDGE = re.compile(WORDS["nudges"])
 # "你是机器人吗", "是真人吗", "你是AI吧": the payer asks who answers.
 BOT_QUESTION = re.compile(r"(机器人|是真人|是不是人|是人吗|是人工吗|人工智能|自动回复|\bai\b)",
@@ -129,6 +131,27 @@ def tried_elsewhere(ctx: Context) -> bool:
     return len(TRIED_REST.sub("", rest)) <= TRIED_REST_CHARS
 
 
+PERSON = re.compile(WORDS["person_request"])
+
+
+def asks_for_person(ctx: Context) -> bool:
+    """"能不能让工作人员给我回个电话": a call-back wished in a few words, naming no facts."""
+    message = (ctx.text or "").strip()
+    nlu = ctx.nlu
+    return (len(message) <= WORDS["person_request_max_chars"] and bool(PERSON.search(message))
+            and not (nlu is not None and any(e.type in _FACTS for e in nlu.entities)))
+
+
+MENU_NUMBERS = {key: tuple(value) for key, value in WORDS["menu_numbers"].items()}
+
+
+def menu_choice(message: str) -> tuple[str, str] | None:
+    """"1", "２。" after "没太明白" (or the help text): the intent of that menu line and the
+    words that stand for it."""
+    bare = _BARE.sub("", unicodedata.normalize("NFKC", message or ""))
+    return MENU_NUMBERS.get(bare)
+
+
 def announces(ctx: Context) -> bool:
     """"还有一件事": the payer is about to say more."""
     return is_announcement(ctx.text)
@@ -140,8 +163,8 @@ async def greet(ctx: Context) -> list[str]:
 
 async def fallback(ctx: Context) -> list[str]:
     message = (ctx.text or "").strip()
-    if message and loose_case_no(message):
-        return await progress(ctx)  # "Z Y 2026 1126 0001": a number is a progress check
+    if message and (loose_case_no(message) or PROGRESS.match(message)):
+        return await progress(ctx)  # "Z Y 2026 1126 0001", "进读": a progress check
     if THANKS.match(message):
         return [text("thanks")]
     if NUDGE.match(message):
