@@ -13,8 +13,6 @@ from bot.handlers.base import Context, Services
 from bot.handlers.policy import WORDS
 from bot.inbound import Inbound
 from bot.metrics import observe_message
-from bot.nlu.dataset import load_rules
-from bot.nlu.normalize import latin_map
 from bot.store.payers import touch_payer
 from bot.store.snapshot import payer_snapshot
 from bot.texts import text
@@ -23,8 +21,6 @@ Handler = Callable[[Context], Awaitable[list[str]]]
 MIN_INTENT_CONFIDENCE = 0.4
 SURE = 0.9
 CLAUSES = re.compile(r"[\s，,。.！!？?~～…、;；]+")
-# "yibao一年交多少钱", "SB停了": pinyin and English words read as Chinese for every handler.
-LATIN_WORDS = latin_map(load_rules().get("replacements"))
 
 
 class PayerLocks:
@@ -91,11 +87,9 @@ class Dispatcher:
             return await self._unheard_voice(ctx)
         if inbound.kind not in ("text", "voice") or inbound.text is None:
             return await media.media_for_case(ctx)
-        # Traditional characters folded once, for every handler: "跳過" skips, "確認" confirms;
-        # pinyin and English words too ("gongsi没交shebao"), so entity positions fit ctx.text.
+        # Read once for every handler: "跳過" skips, "gongsi没交shebao" is 公司没交社保.
         parser = self.services.parser
         ctx.text = parser.simplified(inbound.text) if parser is not None else inbound.text
-        ctx.text = LATIN_WORDS(ctx.text)
         ctx.nlu = self._without_courtesy(self.parse(ctx.text), ctx.text)
         ctx.snapshot = await payer_snapshot(self.services.batch, inbound.openid)
         observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)

@@ -15,7 +15,7 @@ from . import dataset, segment
 from .classifier import LinearModel
 from .entities import EntityExtractor
 from .features import featurize
-from .normalize import Normalized, Normalizer, variant_table
+from .normalize import Normalized, Normalizer, latin_map, variant_table
 from .severity import SeverityRules
 from .training import MODEL_DIR, current_hash, load, save, train_models
 from .types import Entity, NluResult
@@ -165,10 +165,11 @@ class NluParser:
         return self._exact_intents.get(key)
 
     def simplified(self, text: str) -> str:
-        """``text`` with traditional characters folded to simplified ones, character for
-        character (so the NLU's entity positions apply to it): what the form stores and
-        compares against its word lists ("跳過" is "跳过")."""
-        return (text or "").translate(self._tools.normalize.variants)
+        """``text`` as every handler reads it: traditional characters folded to simplified
+        ones ("跳過" is "跳过") and the pinyin and English words of rules.yml read as Chinese
+        ("gongsi没交shebao" is "公司没交社保"), the rest as typed. Parse this text, so the
+        entity positions apply to what the form stores."""
+        return self._tools.latin((text or "").translate(self._tools.normalize.variants))
 
     def correction_slot(self, text: str) -> str | None:
         """The form slot a correction names (phone, employer, ...), or None."""
@@ -199,6 +200,7 @@ class _TextTools:
         self.normalize = Normalizer({**(rules.get("replacements") or {}),
                                      **(rules.get("dialect") or {})},
                                     variant_table(rules.get("traditional")))
+        self.latin = latin_map(rules.get("replacements"))
         self._tok = segment.tokenizer(dataset.USERDICT_FILE)
         self._extractor = EntityExtractor(rules.get("entities") or {}, [])
 
