@@ -58,29 +58,34 @@ def labels() -> dict[str, dict[str, str]]:
     }
 
 
-def local_time(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """An ISO string or datetime as Beijing time; "—" for nothing."""
+def _moment(value: Any) -> datetime | str | None:
+    """An ISO string or datetime as a datetime; None for nothing, an unreadable string as
+    it is."""
     if value in (None, ""):
-        return "—"
+        return None
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value)
+            return datetime.fromisoformat(value)
         except ValueError:
             return value
-    return to_local(value).strftime(fmt)
+    return value
+
+
+def local_time(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An ISO string or datetime as Beijing time; "—" for nothing."""
+    moment = _moment(value)
+    if not isinstance(moment, datetime):
+        return moment or "—"
+    return to_local(moment).strftime(fmt)
 
 
 def due_time(value: Any) -> str:
     """A deadline as the group card writes it: midnight is 24:00 of the day before, so a
     weekend case due "2026-12-01 00:00" is not read as due on Tuesday (deadline_text)."""
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return deadline_text(value)
+    moment = _moment(value)
+    if not isinstance(moment, datetime):
+        return moment or "—"
+    return deadline_text(moment)
 
 
 @lru_cache(maxsize=1)
