@@ -5,7 +5,6 @@ Real HTTP app, real outbox, real console; SQLite and PostgreSQL through the fixt
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from routing.scheduler import Scheduler
 from tests import test_cases as base
 from tests import test_liaison_api as api
 from tests.test_cases import PHONE, T0, card_texts, new_case
+from tests.test_console import CSRF, sign_in
 from tests.test_liaison_api import COURT, HRSS, LEADERSHIP, TAX
 
 # Fixtures shared with test_cases.py / test_liaison_api.py (assigned so linters see them used).
@@ -27,7 +27,6 @@ engine, rules, sm, client = base.engine, base.rules, base.sm, api.client
 
 HEALTHCARE = {"Authorization": "Bearer dev-token-healthcare"}
 TAX_GROUP = "dev-key-zc-tax"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 STEERING = [("accept", {}), ("request-info", {"text": "请提供工资条"}),
             ("transfer", {"agency": "healthcare", "reason": "医保核定"}),
             ("escalate", {"reason": "涉及多部门"}), ("resolve", {"result": "已办"})]
@@ -174,11 +173,7 @@ async def test_the_console_lists_and_shows_a_tracked_case_without_the_steering_f
 @pytest.fixture
 async def signed_in_tax(aiohttp_client, server):
     browser = await aiohttp_client(server)
-    async with browser.get("/console/login") as resp:
-        token = CSRF.search(await resp.text())[1]
-    async with browser.post("/console/login", data={"token": "dev-token-tax", "csrf": token},
-                            allow_redirects=False) as resp:
-        assert resp.status == 303
+    await sign_in(browser, "tax")
     return browser
 
 

@@ -26,13 +26,13 @@ from tests.test_cases import (
     new_case,
     register,
 )
+from tests.test_console import CSRF, sign_in
 from tests.test_liaison_api import HRSS, TAX
 
 # Fixtures shared with test_cases.py / test_liaison_api.py (assigned so linters see them used).
 dispatcher, engine, rules, sm, client = base.dispatcher, base.engine, base.rules, base.sm, \
     api.client
 
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 SATURDAY = datetime(2026, 11, 28, 10, 0, tzinfo=SHANGHAI)
 FRIDAY = T0 + timedelta(days=4, minutes=30)  # a general case of Monday is due next Monday
 
@@ -121,9 +121,7 @@ async def test_the_console_accept_form_fills_in_the_registration_form(server, ru
                                                                       aiohttp_client):
     case = await new_case(server, rules)
     web = await aiohttp_client(server)
-    async with web.get("/console/login") as resp:
-        token = CSRF.search(await resp.text()).group(1)
-    await web.post("/console/login", data={"token": "dev-token-tax", "csrf": token})
+    await sign_in(web, "tax")
     async with web.get(f"/console/cases/{case.case_no}") as resp:
         page = await resp.text()
     assert 'id="report-form"' in page and 'name="acceptor"' in page
@@ -187,9 +185,7 @@ async def test_the_stats_page_shows_overdue_cases_per_agency_category_and_severi
     await new_case(server, rules, category="contribution_base",
                    description="公司按最低基数交社保")  # hrss, in time
     web = await aiohttp_client(server)
-    async with web.get("/console/login") as resp:
-        token = CSRF.search(await resp.text()).group(1)
-    await web.post("/console/login", data={"token": "dev-token-leadership", "csrf": token})
+    await sign_in(web, "leadership")
     async with web.get("/console/stats") as resp:
         page = await resp.text()
         assert resp.status == 200
@@ -212,9 +208,7 @@ async def test_the_console_writes_a_weekend_cases_deadline_like_the_card(server,
     "2026-11-30 24:00"; the console said "2026-12-01 00:00", which reads as Tuesday."""
     case = await new_case(server, rules, severity="simple", now=SATURDAY)
     web = await aiohttp_client(server)
-    async with web.get("/console/login") as resp:
-        token = CSRF.search(await resp.text()).group(1)
-    await web.post("/console/login", data={"token": "dev-token-tax", "csrf": token})
+    await sign_in(web, "tax")
     for path in (f"/console/cases/{case.case_no}", "/console/cases"):
         async with web.get(path) as resp:
             page = await resp.text()
@@ -262,9 +256,7 @@ async def test_the_case_history_names_the_reminders_in_chinese(server, rules, ai
     sm = server.app["services"].sessionmaker
     await Scheduler(sm, server.app["config"]).run_once(FRIDAY)
     web = await aiohttp_client(server)
-    async with web.get("/console/login") as resp:
-        token = CSRF.search(await resp.text()).group(1)
-    await web.post("/console/login", data={"token": "dev-token-tax", "csrf": token})
+    await sign_in(web, "tax")
     async with web.get(f"/console/cases/{case.case_no}") as resp:
         page = await resp.text()
     assert "到期前一个工作日提醒（协办单位）" in page and "due_soon" not in page
