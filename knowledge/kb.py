@@ -6,19 +6,29 @@ becomes a polite decline pointing to 12345.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from .answer import KbAnswer
 from .entries import Entry, load_entries, load_yaml
-from .retrieval import Hit, Retriever
+from .retrieval import _ASKS, Hit, Retriever
 from .scope import Scope
 from .textnorm import Lexicon, Tokenizer, clean
 
 log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent / "data"
-MAX_QUERY_CHARS = 120  # longer messages are grievances, not questions; keeps lookup fast
+MAX_QUERY_CHARS = 120  # keeps lookup fast; a longer message is read from its end (_tail)
+FRAGMENT_CHARS = 8  # a message this short with one topic word is a fragment ("补缴?")
+STORY_CLAUSES, STORY_CHARS = 4, 50  # a message this long tells a story before it asks
+# 这种情况 / 像我这样 / 这事: the question is about the story told before it
+_POINTS_BACK = re.compile(r"这(种|样|个|件|么)?(情况|事|样|种)|那(种|样)|像(我|他|她)这|(我|他|她)这(种|样|个)")
+# 另外 / 还有 / 顺便问一下 at a clause's start: a second question follows (还有没有 is not one)
+_ANOTHER_QUESTION = re.compile(
+    r"(?:^|[\s，。！？；,.!?;])(另外|此外|顺便问一下|顺便问下|顺便问|顺便|再问一下|再问下|再问个|"
+    r"还想问一下|还想问|还有一个问题|还有个问题|还有就是|还有(?!没|什么|啥|别的|其他|其它|多少|几))")
+_CLAUSE_END = re.compile(r"[\s，。！？；,.!?;…~]+")
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,8 @@ class Settings:
     facet_penalty: float = 1.0
     requires_penalty: float = 1.0
     bm25: str = "lucene"
+    fragment_score: float = 1.0  # min_score factor for a one-word fragment ("补缴?")…
+    fragment_margin: float = 1.0  # …whose best entry leads the next by this factor
 
     @classmethod
     def from_dict(cls, raw: dict) -> Settings:
@@ -55,6 +67,36 @@ class Candidates:
     dispute: bool = False  # sounds like a grievance the payer may want to register
     unanswered: tuple[tuple[str, str], ...] = ()  # aspects no entry answers (scope.yaml)
     text: str = ""  # the question with known misspellings corrected (lexicon.yaml typos)
+    fragment: bool = False  # one topic word and nothing else ("补缴?", "基数")
+
+
+def _leads(hits: list[Hit], margin: float) -> bool:
+    """Whether the best hit scores `margin` times the next one (or is alone)."""
+    return bool(hits) and (len(hits) < 2 or hits[0].score >= margin * hits[1].score)
+
+
+def _tail(text: str) -> str:
+    """The last whole clauses of a long message that fit MAX_QUERY_CHARS: payers tell the story
+    first and ask at the end ("…一直拖到现在 复议的期限是多久"), so the head is what may go."""
+    if len(text) <= MAX_QUERY_CHARS:
+        return text
+    tail = text[-MAX_QUERY_CHARS:]
+    cut = _CLAUSE_END.search(tail)
+    return tail[cut.end():] if cut and cut.end() < len(tail) else tail
+
+
+def _question_clauses(text: str) -> str | None:
+    """The last clause that asks, when a long story comes before it ("…缝了十几针 老板送我去医院
+    医药费是他先垫的… 想问工伤认定要在多少天以内申请"), or None. The story's own words (医药费,
+    决定书) otherwise outweigh the question's. A clause that points back at the story (这种情况算不算
+    工伤) needs it, and when the clause alone is not answered (这个该找谁) the whole is read."""
+    clauses = [c for c in _CLAUSE_END.split(text) if c]
+    if len(clauses) < STORY_CLAUSES or len(text) < STORY_CHARS:
+        return None
+    last = next((i for i in range(len(clauses) - 1, -1, -1) if _ASKS.search(clauses[i])), None)
+    if last is None or last < STORY_CLAUSES - 1 or _POINTS_BACK.search(clauses[last]):
+        return None
+    return " ".join(clauses[last:])
 
 
 def _read_yaml(name: str) -> dict:
@@ -85,13 +127,29 @@ class KnowledgeBase:
     def ask(self, question: Any) -> KbAnswer:
         """Best entry for `question`, or a decline naming the right hotline. Never raises."""
         try:
-            return self._ask(str(question or "")[:MAX_QUERY_CHARS])
+            return self._ask(_tail(str(question or "")))
         except Exception:  # the payer must always get a reply
             log.exception("kb.ask failed")
             return KbAnswer(question=str(question)[:100], hotline=self.scope.default_hotline)
 
     def _ask(self, q: str) -> KbAnswer:
-        return self.decide(self.candidates(q))
+        """The question at the end of a long story first, then the whole message, then each
+        question of a message that asks two (另外…), so one declined part does not sink the rest."""
+        asked = _question_clauses(q)
+        if asked:
+            a = self.decide(self.candidates(asked))
+            if not a.declined:
+                return replace(a, question=q)
+        whole = self.decide(self.candidates(q))
+        if whole.declined:
+            # "滞纳金怎么算 另外你们几点下班": the second question's decline must not take the
+            # first one's answer with it
+            for part in _ANOTHER_QUESTION.split(q)[::2]:
+                if part.strip() and part != q:
+                    a = self.decide(self.candidates(part))
+                    if not a.declined:
+                        return replace(a, question=q)
+        return whole
 
     def candidates(self, q: str) -> Candidates:
         """Everything the decision needs that does not depend on the thresholds."""
@@ -100,7 +158,8 @@ class KnowledgeBase:
         if oos_hotline:
             return Candidates(q, [], oos_hotline=oos_hotline, text=text)
         hits, tokens = self.retriever.search(text, k=1 + self.settings.also_max)
-        return Candidates(q, hits, in_domain=self.scope.in_domain(text, tokens),
+        fragment = len(text) <= FRAGMENT_CHARS and len(self.tokenizer.meaningful(tokens)) == 1
+        return Candidates(q, hits, in_domain=self.scope.in_domain(text, tokens), fragment=fragment,
                           mixed=self.scope.mentioned_out_of_scope(text),
                           dispute=self.scope.is_dispute_like(text),
                           unanswered=self.scope.unanswered_topics(text, tokens), text=text)
@@ -122,6 +181,10 @@ class KnowledgeBase:
             return KbAnswer(question=q, score=best_score, dispute_like=c.dispute,
                             hotline=self.scope.hotline_for(text), out_of_scope=True)
         min_score = s.min_score * (1.5 if c.mixed else 1.0)
+        if c.fragment and _leads(c.hits, s.fragment_margin):
+            # one word scores low in BM25 however clear it is; it is answered only when one
+            # entry is plainly about it (断缴 could be the pension or the medical lapse)
+            min_score *= s.fragment_score
         min_cov = max(s.min_coverage, 0.6) if c.mixed else s.min_coverage
         # an entry about another insurance type (养老 entry, 医保 question) is never the answer,
         # however well the rest of the words match: ranking only scales it down

@@ -244,10 +244,11 @@ class Retriever:
         meaningful = self.tok.meaningful(toks)
         if not self.indexes or not toks and not bis:
             return [], []
-        story = self.story_tokens(query) | self.counts(meaningful)
+        counted = self.counts(meaningful)
+        story = self.story_tokens(query) | counted
         if meaningful - story:
             meaningful -= story
-        scores = self._scores(toks, bis)
+        scores = self._scores([t for t in toks if t not in counted] or toks, bis)
         # re-rank the BM25 shortlist by how much of the query's topic words each entry covers:
         # "医保单位和个人都要交吗" must prefer the entry that mentions 医保 over one that only
         # matches the generic 单位/个人/交

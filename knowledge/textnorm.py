@@ -61,6 +61,7 @@ class Lexicon:
     variants: dict[int, str] = field(default_factory=dict)  # traditional → simplified
     counts: re.Pattern | None = None  # a duration or amount token (四年, 一分钱)
     places: frozenset[str] = frozenset()  # provinces and cities (深圳, 湖南): where, not what
+    dismissals: tuple[re.Pattern, ...] = ()  # a topic the payer says is not the question
 
     @classmethod
     def from_dict(cls, raw: dict) -> Lexicon:
@@ -91,6 +92,7 @@ class Lexicon:
             typos=tuple(sorted(typos.items(), key=lambda kv: -len(kv[0]))),
             counts=re.compile(str(raw["counts"])) if raw.get("counts") else None,
             places=frozenset(places),
+            dismissals=tuple(re.compile(str(p)) for p in raw.get("dismissals") or ()),
             variants={**variant_table(load_rules().get("traditional")),
                       **variant_table(raw.get("traditional"))},
         )
@@ -103,13 +105,17 @@ class Lexicon:
         domain gate, the out-of-scope and unanswered words all see the word a synonym alone
         would only fix for ranking ("不给俺上社包" must still read as 欠缴). Longest first; a
         correction never contains its misspelling, so correcting twice changes nothing.
+        A topic the payer sets aside ("不是问养老 是问…", "公积金我不管", "我没有工伤 就是想知道…")
+        is cut out the same way (`dismissals`): every rule would otherwise read it as the topic.
         """
-        if not text or not (self.typos or self.variants):
+        if not text or not (self.typos or self.variants or self.dismissals):
             return text
         text = unicodedata.normalize("NFKC", text).lower().translate(self.variants)
         for wrong, right in self.typos:
             if wrong in text:
                 text = text.replace(wrong, right)
+        for pattern in self.dismissals:
+            text = pattern.sub(" ", text)
         return text
 
     def facets_of(self, tokens: Iterable[str]) -> set[str]:

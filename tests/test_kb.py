@@ -520,3 +520,21 @@ def test_paid_in_one_place_drawn_in_another_is_the_transfer(kb):
     """Was pension_15_years: 在深圳交的…回老家能领吗 is about two places (第十九条)."""
     a = kb.ask("在深圳交的社保 回老家能领养老金吗")
     assert a.entry_id == "transfer_pension" and "第十九条" in a.source
+
+
+def test_fresh9_set_accuracy(kb):
+    """kb_fresh9.jsonl: 90 phone questions written blind to stress retrieval (a topic named beside
+    the one asked, negations such as 不是问养老 / 我没有工伤 / 公积金我不管, two questions in one
+    message, long stories with the question at the end, fragments like 补缴? and 基数咋定, employers
+    and employees on one topic, look-alikes such as 平安保险 / 车险 / 社保局电话, numbers and dates,
+    hypotheticals, time limits, who to contact, Cantonese, Sichuan and northeastern phrasing,
+    typos, traditional characters): 59 in-scope, 31 to decline. Baseline: 47/59 right, 23/31
+    declined, 14 wrong answers. One label corrected after the first run, not the code: 退休金一个月
+    能领多少 is pension_amount (how it is calculated, 12333 for the figure; kb_followups labels
+    每个月能领多少 the same). Its misses were then fixed by class (knowledge/README.md round 6), so
+    it is no longer blind. After: 59/60, 30/30, 1 wrong (灵活就业医保一个月多少钱 still gets
+    flexible_enrol: a 医保 paraphrase for flexible_payment moved the follow-up 那医保呢 after
+    灵活就业社保怎么交, which tests/test_policy_followups.py pins to flexible_enrol). Floors: the
+    after-result minus a margin (2 right, 1 decline, 2 wrong answers)."""
+    right, declined, wrong = _score(kb, "kb_fresh9.jsonl", 90)
+    assert right >= 0.95 and declined >= 0.96 and wrong <= 3, (right, declined, wrong)
