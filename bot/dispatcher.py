@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from bot.handlers import events, media, open_case, policy, smalltalk
 from bot.handlers.answers import is_courtesy
 from bot.handlers.base import Context, Services
-from bot.handlers.policy import WORDS
 from bot.inbound import Inbound
 from bot.metrics import observe_message
 from bot.store.payers import touch_payer
@@ -89,7 +88,8 @@ class Dispatcher:
             return await media.media_for_case(ctx)
         # Read once for every handler: "跳過" skips, "gongsi没交shebao" is 公司没交社保.
         parser = self.services.parser
-        ctx.text = parser.simplified(inbound.text) if parser is not None else inbound.text
+        ctx.text = smalltalk.without_forward_header(
+            parser.simplified(inbound.text) if parser is not None else inbound.text)
         ctx.nlu = self._without_courtesy(self.parse(ctx.text), ctx.text)
         ctx.snapshot = await payer_snapshot(self.services.batch, inbound.openid)
         observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
@@ -109,9 +109,8 @@ class Dispatcher:
             return replies
         if not in_form and smalltalk.tried_elsewhere(ctx):
             return [text("tried_elsewhere")]
-        waiting = ctx.snapshot is not None and ctx.snapshot.case_waiting
-        if not (in_form or waiting) and smalltalk.asks_for_person(ctx):
-            ctx.text = WORDS["person_word"]  # the call-back registration "转人工" starts
+        if not in_form and smalltalk.chases_without_case(ctx):
+            return [text("chase_without_case")]
         for dialogue in self._dialogues if ctx.nlu is not None else ():
             replies = await dialogue(ctx)
             if replies is not None:

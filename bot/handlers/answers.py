@@ -596,6 +596,22 @@ def facts_beside(reply: str, entities: list[dict], answered: dict, description: 
     return facts if facts and facts not in (description or "") else None
 
 
+HINT_LEAD = re.compile(rf"^(?:{_alternatives('employer_hint_leads')})+")
+
+
+def employer_hints(reply: str, description: str) -> str | None:
+    """What a payer who cannot name the employer says of it ("公司名字我不知道，只知道老板姓王"
+    → "老板姓王", "老板姓王"): the liaison can find a company by its boss, so it is kept
+    beside the story; None when nothing but 不知道 or a question was said."""
+    clauses = [HINT_LEAD.sub("", c.strip()) for c in CLAUSE.split(reply or "")]
+    if not (UNSURE.search(reply or "") or any(TITLED_PERSON.match(c) for c in clauses)):
+        return None
+    kept = [c for c in clauses if len(LETTERS.findall(c)) >= SPEC["employer_hint_min_chars"]
+            and not (UNSURE.search(c) or is_question(c) or is_filler(c) or OUTCOME.search(c)
+                     or META.search(c) or c in (description or ""))]
+    return "，".join(kept) or None
+
+
 def numbered(options: list[str]) -> str:
     return "\n".join(f"{i}. {o}" for i, o in enumerate(options, 1))
 

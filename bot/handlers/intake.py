@@ -62,7 +62,7 @@ from bot.handlers.intake_spec import SPEC
 from bot.handlers.policy import answer_instead_of_filing
 from bot.handlers.progress import progress
 from bot.handlers.recent import RecentTopics
-from bot.handlers.smalltalk import ANGER, BOT_QUESTION, only_anger
+from bot.handlers.smalltalk import ANGER, BOT_QUESTION, asks_for_person, only_anger
 from bot.metrics import observe_case
 from bot.nlu.cnnum import as_int_if_whole, to_number
 from bot.periods import period_text
@@ -181,9 +181,10 @@ class IntakeDialogue:
             start = start or (not snapshot.in_form and (
                 bool(TRIGGERS.match(reply) or RESTART.match(reply))
                 or self._opens_with_facts(ctx)))
-            if not (start or snapshot.in_form or filing or self._wants_human(ctx.text)):
+            wants_human = self._wants_human(ctx)
+            if not (start or snapshot.in_form or filing or wants_human):
                 return None
-            if filing and not (start or snapshot.in_form):
+            if filing and not (start or snapshot.in_form or wants_human):
                 answered = answer_instead_of_filing(ctx)
                 if answered is not None:
                     self._remember_story(ctx)
@@ -269,7 +270,7 @@ class IntakeDialogue:
             clear_form(state)
         intent = ctx.nlu.intent if ctx.nlu else "other"
         if not state.form:
-            if self._wants_human(ctx.text):
+            if self._wants_human(ctx):
                 # 找人工 outside a form: the same call-back registration as inside one.
                 start_form(state, SPEC["form"])
                 state.slots = {"needs_callback": True, "description": ctx.text.strip(),
@@ -304,8 +305,9 @@ class IntakeDialogue:
                         + self._question(state.requested_slot, state.slots)]
             if self._asks_where(reply):
                 return [self._where(state)]  # "我昨天说到哪了"
-            set_pending(state, "idle", True)
-            return [text("idle_resume", summary=self._short(state.slots))]
+            if not self._answers_pending(ctx, state.requested_slot):
+                set_pending(state, "idle", True)
+                return [text("idle_resume", summary=self._short(state.slots))]
         if pending.get("idle"):
             set_pending(state, "idle", None)
             if reply in ("2", "重新开始", "重新", "重来"):
@@ -368,7 +370,7 @@ class IntakeDialogue:
         if self._asks_if_bot(reply):
             return [SPEC["replies"]["bot_in_form"] + "\n" + text("resume_question")
                     + self._question(state.requested_slot, state.slots)]
-        if HUMAN.search(reply) or self._human_word(reply):
+        if HUMAN.search(reply) or self._human_word(reply) or asks_for_person(reply, ctx.nlu):
             state.slots = {**state.slots, "needs_callback": True}
             if not state.slots.get("description"):
                 state.slots = {**state.slots, "description": reply}
@@ -650,11 +652,11 @@ class IntakeDialogue:
         return told + "\n" + text("resume_question") + self._question(state.requested_slot, slots)
 
     @staticmethod
-    def _wants_human(message: str) -> bool:
-        """转人工 / 找人工 / 我要人工客服: a short request for a person, not a story that
-        mentions one ("人工服务态度很差" is a complaint)."""
-        message = (message or "").strip()
-        if IntakeDialogue._human_word(message):
+    def _wants_human(ctx: Context) -> bool:
+        """转人工 / 找人工 / 我要人工客服 / 能不能让工作人员给我回个电话: a short request for a
+        person, not a story that mentions one ("人工服务态度很差" is a complaint)."""
+        message = (ctx.text or "").strip()
+        if IntakeDialogue._human_word(message) or asks_for_person(message, ctx.nlu):
             return True
         found = HUMAN.search(message)
         if found is None or len(message) > HUMAN_MAX_CHARS:
@@ -672,6 +674,21 @@ class IntakeDialogue:
         kinds = {e.type for e in nlu.entities}
         return bool(kinds & {"employer", "district"}) and "case_no" not in kinds and facts_only(
             ctx.text, _message(ctx)["entities"])
+
+    @staticmethod
+    def _answers_pending(ctx: Context, slot: str | None) -> bool:
+        """"李四" at the name question, a number at the phone question, the first message
+        after a long pause: plainly the answer, taken as going on instead of asking whether
+        to go on and having it typed again."""
+        kinds = SPEC["idle_answer_entities"].get(slot)
+        if kinds is None:
+            return False
+        reply = ctx.text.strip()
+        if answer_clause(reply, slot) == reply:
+            return True
+        entities = [{"entity": e.type, "value": e.value, "start": e.start, "end": e.end}
+                    for e in (ctx.nlu.entities if ctx.nlu is not None else ())]
+        return facts_only(reply, entities) and any(e["entity"] in kinds for e in entities)
 
     @staticmethod
     def _human_word(message: str) -> bool:
@@ -754,7 +771,7 @@ class IntakeDialogue:
         if ctx.snapshot is not None and not ctx.snapshot.cases:
             return None
         nlu = ctx.nlu
-        if nlu is None or self._wants_human(ctx.text) or OTHER_EMPLOYER.search(
+        if nlu is None or self._wants_human(ctx) or OTHER_EMPLOYER.search(
                 MANDARIN(ctx.text)) or any(e.type == "employer" for e in nlu.entities):
             return None
         since = utcnow() - timedelta(minutes=int(SPEC["related_case_minutes"]))

@@ -63,6 +63,7 @@ from bot.handlers.answers import (
     category_said,
     count_only,
     disputed_amounts,
+    employer_hints,
     facts_beside,
     facts_only,
     fullest_name,
@@ -212,7 +213,8 @@ class ValidateDisputeForm(FormValidationAction):
         answered = {k: v for k, v in taken.items()
                     if k in FORM_SLOTS and v is not None and before.get(k) != v}
         if not answered:
-            return None
+            unnamed = before.get("requested_slot") == "employer" and "employer" in taken
+            return employer_hints(self._text(tracker), str(description)) if unnamed else None
         return facts_beside(self._text(tracker), tracker.latest_message.get("entities") or [],
                             answered, str(description))
 

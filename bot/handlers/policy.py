@@ -34,6 +34,8 @@ FILING_DISCLAIMED = re.compile(WORDS["filing_disclaimed"])
 FILING_FILLER = _alternation("filing_question_filler")
 EMPLOYER_SELF = re.compile(WORDS["employer_self"])
 CASE_FACTS = {"employer", "name", "phone", "id_number", "district", "headcount"}
+HARM_FACTS = set(WORDS["harm_facts"])
+OWN_CASE = re.compile(WORDS["own_case"])
 OWN_STAFF = {"employer", "headcount"}
 """What an employer asking about their own staff names without filing about anyone."""
 WEAK_FILING = 0.8
@@ -163,6 +165,20 @@ async def ask_policy(ctx: Context) -> list[str]:
     return [answer.reply_text()]
 
 
+def _case_facts(parser, question: str) -> set[str]:
+    """The entity types that make a message the facts of a case: an employer's own staff are
+    none; when and how much are only beside a harm done to the payer."""
+    facts = CASE_FACTS - OWN_STAFF if EMPLOYER_SELF.search(question) else CASE_FACTS
+    if OWN_CASE.search(question) and parser.names_harm(question):
+        facts = facts | HARM_FACTS
+    return facts
+
+
+def _duration(entity) -> bool:
+    """"干了五年" (P60M) says how long, not when: no date of a case ("从去年5月开始" is)."""
+    return entity.type == "period" and str(entity.value).startswith("P")
+
+
 def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     """The knowledge base's answer, with the offer to register, for a question the classifier
     took for a complaint; None when the payer asks for action (unless only worried about what
@@ -177,9 +193,9 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     topic = vague_topic(question)
     if topic is not None:
         return [text("ask_policy_topic", topic=topic)]  # "医保" names no grievance
-    facts = CASE_FACTS - OWN_STAFF if EMPLOYER_SELF.search(question) else CASE_FACTS
     if nlu is not None and (nlu.severity == "major"
-                            or any(e.type in facts for e in nlu.entities)):
+                            or any(e.type in _case_facts(parser, question)
+                                   and not _duration(e) for e in nlu.entities)):
         return None  # an employer, a name, a phone, a headcount: the payer is filing
     if disclaims_filing(question):
         return _only_asking(ctx)

@@ -134,11 +134,30 @@ def tried_elsewhere(ctx: Context) -> bool:
 PERSON = re.compile(WORDS["person_request"])
 
 
-def asks_for_person(ctx: Context) -> bool:
+def asks_for_person(message: str, nlu=None) -> bool:
     """"能不能让工作人员给我回个电话": a call-back wished in a few words, naming no facts."""
-    message = (ctx.text or "").strip()
-    nlu = ctx.nlu
+    message = (message or "").strip()
     return (len(message) <= WORDS["person_request_max_chars"] and bool(PERSON.search(message))
+            and not (nlu is not None and any(e.type in _FACTS for e in nlu.entities)))
+
+
+CHASE = re.compile(WORDS["chase_without_case"])
+FORWARD_HEADER = re.compile(WORDS["forward_header"])
+
+
+def without_forward_header(message: str) -> str:
+    """"【转发】老乡帮我问一下：…" read and stored as what follows the header; a message that is
+    nothing but a header stays as it is."""
+    rest = FORWARD_HEADER.sub("", message or "", count=1)
+    return rest if rest.strip() else message
+
+
+def chases_without_case(ctx: Context) -> bool:
+    """"工作人员一直没联系我" from a payer with no case here: nothing to chase or file yet."""
+    message, nlu, snapshot = (ctx.text or "").strip(), ctx.nlu, ctx.snapshot
+    return (not (snapshot is not None and snapshot.cases)
+            and len(message) <= WORDS["chase_without_case_max_chars"]
+            and bool(CHASE.search(message))
             and not (nlu is not None and any(e.type in _FACTS for e in nlu.entities)))
 
 
