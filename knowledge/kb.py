@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent / "data"
 MAX_QUERY_CHARS = 120  # keeps lookup fast; a longer message is read from its end (_tail)
 FRAGMENT_CHARS = 8  # a message this short with one topic word is a fragment ("补缴?")
-STORY_CLAUSES, STORY_CHARS = 4, 50  # a message this long tells a story before it asks
+STORY_CLAUSES, STORY_CHARS = 4, 40  # a message this long tells a story before it asks
 # 这种情况 / 像我这样 / 这事: the question is about the story told before it
 _POINTS_BACK = re.compile(r"这(种|样|个|件|么)?(情况|事|样|种)|那(种|样)|像(我|他|她)这|(我|他|她)这(种|样|个)")
 # 另外 / 还有 / 顺便问一下 at a clause's start: a second question follows (还有没有 is not one)

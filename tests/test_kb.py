@@ -538,3 +538,103 @@ def test_fresh9_set_accuracy(kb):
     after-result minus a margin (2 right, 1 decline, 2 wrong answers)."""
     right, declined, wrong = _score(kb, "kb_fresh9.jsonl", 90)
     assert right >= 0.95 and declined >= 0.96 and wrong <= 3, (right, declined, wrong)
+
+
+def test_fresh10_set_accuracy(kb):
+    """kb_fresh10.jsonl: 90 phone questions written blind (older payers and relatives asking for
+    someone, pregnancy and maternity, migrant and platform workers, civil servants, teachers and
+    soldiers, medical-insurance details, pension payment and fraud, the complaint process itself,
+    tax beside social insurance, run-on stories, dialect, traditional characters, English and
+    pinyin words): 57 in-scope, 33 to decline. Two labels corrected after the first run, not the
+    code: 跑网约车的 社保怎么交 is flexible_payment (that entry's question is 怎么缴) and 补缴社保的话
+    会不会罚款 is penalty_not_paying (a fine only when still unpaid after the order, 第八十六条).
+    Baseline with those labels: 45/57 right, 25/33 declined, 13 wrong answers. After round 7
+    (knowledge/README.md): 54/57, 33/33, 0 wrong; the misses are 津贴…不给 (read as an allowance
+    kept by the employer), 帮我查 (the bot cannot look a record up) and a story whose second
+    question (赔偿) no entry answers. Floors: the after-result minus a margin."""
+    right, declined, wrong = _score(kb, "kb_fresh10.jsonl", 90)
+    assert right >= 0.91 and declined >= 0.96 and wrong <= 2, (right, declined, wrong)
+
+
+@pytest.mark.parametrize("question", ["我妈60岁了还能交养老保险吗", "我爸六十二了 还能交社保吗",
+                                      "到退休年龄了还能继续交养老保险吗"])
+def test_paying_on_at_pension_age_is_the_fifteen_years_rule(kb, question):
+    """Was pension_account (个人账户不得提前支取): at pension age one may pay on only up to 15
+    years (《社会保险法》第十六条)."""
+    assert kb.ask(question).entry_id == "pension_under_15_years", question
+
+
+def test_paying_on_in_the_resident_scheme_at_sixty_is_still_declined(kb):
+    assert kb.ask("我爸六十了还能交城乡居民养老吗").declined
+
+
+@pytest.mark.parametrize("question", ["灵活就业医保一个月多少钱", "个体户医保一年交多少"])
+def test_what_a_self_employed_payer_pays_for_medical_insurance(kb, question):
+    """Was flexible_enrol: flexible_payment named only 养老保险, so a 医保 amount question took it
+    for another insurance type."""
+    assert kb.ask(question).entry_id == "flexible_payment", question
+    assert kb.ask("自由职业者可以交职工医保吗").entry_id == "flexible_enrol"
+
+
+@pytest.mark.parametrize("question", ["员工上班途中出车祸死亡 家属有丧葬补助金吗",
+                                      "我老公下班路上出车祸走了 能领什么"])
+def test_a_commuting_accident_death_is_a_work_death(kb, question):
+    """Was pension_survivor (因病或者非因工死亡): 上下班途中 a traffic accident not mainly one's
+    own fault is a work injury (《工伤保险条例》第十四条)."""
+    a = kb.ask(question)
+    assert a.entry_id == "injury_death" and "第十四条" in a.source, question
+
+
+@pytest.mark.parametrize("question", [
+    "我妈退休了 养老金这几个月少发了 能补发吗",
+    "我爸在两个地方都领了养老金 重复领取要退吗",
+    "养老金上涨是按什么比例",
+    "我是公务员 养老保险怎么算",
+    "教师的养老保险怎么交",
+    "怀孕了被公司辞退 社保也停了 怎么办",
+    "劳动合同没签 社保也没交 双倍工资能要吗",
+    "送外卖的 平台不给交社保 我能告平台吗",
+    "工地上摔伤了 包工头跑了 工伤找谁赔",
+    "我婆婆农村的 新农合跟职工医保有啥区别",
+])
+def test_matters_the_statutes_here_leave_open_are_declined(kb, question):
+    """Each got the nearest entry (pension_15_years, benefit_fraud, resident_pension,
+    maternity_benefits, injury_recognition_process, flexible_enrol, injury_without_insurance,
+    resident_medical): back pay of a pension, two pensions, civil servants and teachers,
+    dismissal in pregnancy, double wages, platform riders, a vanished subcontractor and scheme
+    comparisons are not settled by the statutes in /work/shared/policy."""
+    assert kb.ask(question).declined, question
+
+
+def test_a_subcontractor_who_paid_a_little_is_still_the_uninsured_injury(kb):
+    q = ("俺在工地上干活，从架子上掉下来摔断了腿，包工头给垫了点医药费就不管了，"
+         "公司也没给俺交过工伤保险，这个该找谁赔")
+    assert kb.ask(q).entry_id == "injury_without_insurance"
+
+
+def test_pension_conditions_are_the_fifteen_years(kb):
+    """Was pension_amount: 领取条件 is 第十六条, not how the amount is calculated."""
+    assert kb.ask("养老金领取条件是什么").entry_id == "pension_15_years"
+
+
+def test_a_short_story_of_many_clauses_is_read_from_its_question(kb):
+    """Was probation_period (a word of the story): five clauses in 49 characters."""
+    q = "我在这个公司干了三年了 一开始说试用期不交 后来又说效益不好 现在我要走了 我想问下社保能让他补吗"
+    assert kb.ask(q).entry_id == "back_payment"
+
+
+def test_how_long_handling_takes_is_no_complaint_time_limit(kb):
+    """Was declined as 投诉时效: 多久有结果 between 举报 and 超时 asks how long handling takes."""
+    assert kb.ask("举报后多久有结果 超时了怎么办").entry_id == "mechanism_process"
+    assert kb.ask("投诉有时效吗").declined
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("个税app上看到的收入跟社保基数不一样 能举报吗", "base_too_low"),
+    ("公司给我交的是商业保险 不是社保 合法吗", "employer_duties"),
+    ("公司没交social insurance 怎么complain", "employee_remedies"),
+])
+def test_tax_commercial_insurance_and_english_words_as_the_payers_situation(kb, question, entry_id):
+    """Were declined: 个税 and 商业保险 here say where the payer saw the wage or what the
+    employer bought instead, not a second topic; English words are read as Chinese."""
+    assert kb.ask(question).entry_id == entry_id, question
