@@ -700,7 +700,6 @@ def test_amounts_and_durations_do_not_pick_the_entry(kb, question):
     ("中国人寿的保险能代替社保吗", "12345"),
     ("仲裁要请律师不", "12333"),                                 # was arbitration_duration
     ("交了12年养老 还差3年 能一次补齐吗", "12333"),              # was pension_under_15_years
-    ("对税务局的社保费决定不服 找谁复议", "12345"),               # was reconsideration_deadline
     ("如果我同时在两个公司上班 社保两边都要交吗", "12333"),       # was duplicate_refund
     ("我想把社保转到深圳 要带什么材料", "12333"),                 # was mechanism_materials
     ("我在成都交的医保 回老家看病报得到好多嘛", "12393"),         # was transfer_pension
@@ -722,3 +721,14 @@ def test_round6_aspects_no_entry_settles_are_declined(kb, question, hotline):
 def test_round6_answers(kb, question, entry_id):
     a = kb.ask(question)
     assert a.entry_id == entry_id, (question, a.entry_id, a.hotline)
+
+
+@pytest.mark.parametrize("question", [
+    "对税务局的社保费决定不服 找谁复议", "复议找哪个部门", "行政复议向哪个部门申请",
+    "不服税务局的决定去哪里复议"])
+def test_which_body_hears_a_reconsideration_is_answered_from_the_statute(kb, question):
+    """行政复议法 第二十七条 (tax: the next-higher department) and 第二十四条 (a government
+    department: the government at its level) settle it; it was declined to 12345."""
+    answer = kb.ask(question)
+    assert answer.entry_id == "reconsideration_where", (question, answer.entry_id)
+    assert "第二十七条" in answer.source
