@@ -185,13 +185,8 @@ def render_card(
     if major:
         marker = f'<font color="warning">{texts.get("major_marker", "【重大疑难】")}</font>'
     co = "、".join(agency(a) for a in route.co) or "无"
-    jurisdiction = safe_group_text(case.get("jurisdiction"), _FIELD_CAP["jurisdiction"],
-                                   single_line=True) or "未说明"
-    if route.district and route.district != jurisdiction:
-        jurisdiction += f"（{route.district}）"
-    if not route.in_area:
-        jurisdiction += "（非本辖区，请转有管辖权的地区处理）"
     extra = card_texts()
+    jurisdiction = _jurisdiction_line(case, route, extra)
     fields = extra.get("fields") or {}
     payer = mask_name(case.get("name")) or "未留姓名"
     contact = [mask_phone(case.get("phone"))] if case.get("phone") else []
@@ -207,6 +202,7 @@ def render_card(
         return safe_group_text(shown.get(key), _FIELD_CAP.get(key), single_line=True)
 
     shown = {**case, "period": period_text(case["period"]) if case.get("period") else None}
+    period_label, shown["period"] = _period_field(shown["period"], extra)
     title = texts.get("card_title", "社保费征缴争议事项")
     lines = [
         f"## {marker}{title} {safe_group_text(case.get('case_no'), 40, single_line=True)}",
@@ -225,7 +221,7 @@ def render_card(
         lines.append(f"> {fields.get('registered_at', '登记时间')}："
                      f"{_minute(case.get('created_at'))}（{channel}）")
     lines.append(f"> 用人单位：{one_line('employer') or unknown}")
-    for label, key in (("所属期", "period"), ("涉及金额", "amount")):
+    for label, key in ((period_label, "period"), (fields.get("amount", "涉及金额"), "amount")):
         if shown.get(key):
             lines.append(f"> {label}：{one_line(key)}")
     if case.get("headcount"):
@@ -246,6 +242,27 @@ def render_card(
     budget = limit - len(head.encode("utf-8")) - len(tail.encode("utf-8"))
     card = head + cut_utf8(summary, max(budget, 0), texts.get("truncated", "…")) + tail
     return cut_utf8(card, limit)  # last resort; header caps keep this a no-op
+
+
+def _jurisdiction_line(case: Mapping[str, Any], route: Route, extra: Mapping[str, Any]) -> str:
+    """辖区 as the payer gave it, with the district; a place outside the area says so, and
+    no place at all says to ask the payer — it is not known to be outside the area."""
+    said = safe_group_text(case.get("jurisdiction"), _FIELD_CAP["jurisdiction"],
+                           single_line=True)
+    if not said:
+        return str(extra.get("jurisdiction_unknown") or extra.get("unknown", "未说明"))
+    if route.district and route.district != said:
+        said += f"（{route.district}）"
+    return said if route.in_area else said + str(extra.get("outside_area", ""))
+
+
+def _period_field(period: str | None, extra: Mapping[str, Any]) -> tuple[str, str | None]:
+    """(label, value) of the period line: a duration ("半年（时长）") is 时长：半年."""
+    fields = extra.get("fields") or {}
+    found = re.fullmatch(str(extra.get("duration") or r"(?!)"), period or "")
+    if found is not None:
+        return fields.get("duration", "时长"), found.group("said")
+    return fields.get("period", "所属期"), period
 
 
 def render_mention(case: Mapping[str, Any]) -> str:

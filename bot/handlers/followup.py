@@ -37,6 +37,8 @@ SOLVED = _any(map(re.escape, WORDS["feedback"]["solved"]))
 MIDDLING = re.compile("^(?:" + "|".join(map(re.escape, WORDS["feedback"]["middling"]))
                       + r")(吧|啦|了|呗|哈|哦|的)*[。.!！~～]*$")
 STARS = re.compile(f"^[{WORDS['feedback']['stars']}]{{1,5}}$")
+_BARE = re.compile(r"[\s，,。.!！?？~～吧啊呀吗嘛呢哈]+")
+"""Punctuation and particles around a bare 重新办理."""
 ASK_AGAIN = _any(map(re.escape, WORDS["feedback"]["reopen"]))
 WHAT_NOW = _any(WORDS["feedback"]["what_now"])
 WHAT_NOW_CHARS = 20
@@ -195,7 +197,7 @@ async def followup(ctx: Context) -> list[str] | None:
             return None  # a new complaint or question that happens to say 解决 or 3分
         if feedback.empty:
             return [text("feedback_rating_range")]
-        return await _record(session, resolved, feedback)
+        return await _record(session, resolved, feedback, reply)
 
 
 def _elsewhere(ctx: Context, intent: str, reply: str) -> bool:
@@ -361,21 +363,39 @@ async def _reopen(ctx: Context, session, case: Case, reply: str) -> list[str]:
         case.solved = False
         session.add(CaseEvent(case_id=case.id, actor="payer", kind="feedback",
                               detail={"rating": case.rating, "solved": False}))
-    await reopen_case(session, case, reply, config=ctx.services.config)
+    await reopen_case(session, case, await _reopen_reason(session, case, reply),
+                      config=ctx.services.config)
     await session.commit()
     wake_outbox(ctx.services)
     return [text("feedback_reopened", case_no=case.case_no)]
 
 
-async def _record(session, case: Case, feedback: Feedback) -> list[str]:
+async def _reopen_reason(session, case: Case, reply: str) -> str:
+    """Why the case is reopened, for its liaison: a bare "重新办理" says nothing, so the
+    payer's own words of "not solved" since the result ("单位还是没交") are given instead."""
+    if len(_BARE.sub("", ASK_AGAIN.sub("", REOPEN.sub("", reply.strip())))) > 1:
+        return reply
+    since = case.resolved_at or case.updated_at
+    rows = await session.execute(
+        select(CaseEvent.detail).where(CaseEvent.case_id == case.id,
+                                       CaseEvent.kind == "feedback", CaseEvent.at >= since)
+        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()))
+    words = next((d["words"] for d in rows.scalars()
+                  if (d or {}).get("solved") is False and (d or {}).get("words")), None)
+    return words or reply
+
+
+async def _record(session, case: Case, feedback: Feedback, words: str = "") -> list[str]:
     """Store the rating and/or solved answer (a later answer replaces an earlier one; the
-    history keeps both) and ask for whichever half is still missing."""
+    history keeps both, with the payer's words) and ask for whichever half is still
+    missing."""
     if feedback.rating is not None:
         case.rating = feedback.rating
     if feedback.solved is not None:
         case.solved = feedback.solved
     session.add(CaseEvent(case_id=case.id, actor="payer", kind="feedback",
-                          detail={"rating": case.rating, "solved": case.solved}))
+                          detail={"rating": case.rating, "solved": case.solved,
+                                  "words": words}))
     await session.commit()
     if feedback.middling and case.rating is None and case.solved is None:
         return [text("feedback_thanks") + text("feedback_ask_both")]
@@ -420,8 +440,8 @@ async def image_for_case(ctx: Context) -> list[str] | None:
         case, first = await _case_for_material(session, ctx.inbound.openid)
         if case is None:
             return None
-        count = await _attach(ctx, session, case, text("image_supplement_note"),
-                              media_ids=(ctx.inbound.media_id,))
+        # No words of its own: the group line says "（1 张图片）" once, not a note and a count.
+        count = await _attach(ctx, session, case, "", media_ids=(ctx.inbound.media_id,))
     if first:
         return [text("info_image_attached", case_no=case.case_no) + "\n"
                 + text("info_more_hint", minutes=_minutes())]

@@ -341,7 +341,20 @@ async def _urge(ctx: Context, session, message: str) -> list[str] | None:
     if sent:
         await session.commit()
         wake_outbox(ctx.services)
-    return ["\n\n".join(lines)]
+    return ["\n\n".join(_opening_once(lines))]
+
+
+def _opening_once(lines: list[str]) -> list[str]:
+    """Per-case replies joined into one message say their shared opening sentence
+    ("理解您着急。") once: repeated before every case it reads like a bot stuttering."""
+    head, dot, _ = (lines[-1] if lines else "").partition("。")
+    opening, seen, out = head + dot, False, []
+    for line in lines:
+        if dot and seen and line.startswith(opening):
+            line = line.removeprefix(opening)
+        seen = seen or (bool(dot) and line.startswith(opening))
+        out.append(line)
+    return out
 
 
 async def _urge_closed(ctx: Context, session, cases: list[Case], message: str

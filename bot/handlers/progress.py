@@ -24,17 +24,6 @@ from routing.cases import (
 from routing.deadlines import to_local
 from routing.notices import local_deadline, status_label
 
-EVENT_NAMES = {
-    "registered": "已登记", "assigned": "已转交{agency}", "accepted": "{agency}已受理",
-    "note": "{agency}处理中", "info_requested": "办理人员请您补充材料",
-    "supplement": "您补充了材料", "transferred": "已转交{agency}办理",
-    "resolved": "已办结", "resolved:result": "已办结：{result}", "reopened": "已重新办理",
-    "feedback": "您已评价",
-    "supplement:urge": "您催办了", "supplement:withdraw": "您表示不再继续办理",
-    "supplement:settled": "您告知问题已解决",
-}
-
-
 _DASHES = str.maketrans({c: "-" for c in "—–－‐‑‒―_﹣"})
 _LOOSE_CASE = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,4})-*(\d{8})-*(\d{4})(?!\d)")
 _NUMBERISH = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,4}-*\d{4,}|\d{10,}")
@@ -43,6 +32,8 @@ FOLLOWUP_WORDS = yaml.safe_load(
     (Path(__file__).resolve().parent / "followup.yaml").read_text("utf-8"))
 """Word lists for what payers say about their cases (this module, open_case, followup)."""
 _CASE_WORDS = FOLLOWUP_WORDS["open_case"]
+EVENT_NAMES = FOLLOWUP_WORDS["timeline"]
+REASON_CAP = 60  # characters of a liaison's transfer reason quoted to the payer
 _ORDINAL = re.compile(_CASE_WORDS["ordinal"])
 _ABOUT = re.compile(_CASE_WORDS["about"])
 _ABOUT_REST = re.compile(_CASE_WORDS["about_rest"])
@@ -237,18 +228,34 @@ async def timeline(session, ctx: Context, case) -> str:
                   status=status_label(case.status),
                   deadline=local_deadline(case.deadline))]
     for event in await events_of(session, case):
-        if event.kind not in EVENT_NAMES:
-            continue
-        detail = event.detail or {}
-        agency_key = (detail.get("agency") or detail.get("to") or detail.get("lead")
-                      or (event.actor if event.actor in agencies else case.lead_agency))
-        agency = (agencies.get(agency_key) or {}).get("name", "办理部门")
-        name = EVENT_NAMES.get(f"{event.kind}:{detail.get('request')}", EVENT_NAMES[event.kind])
-        if event.kind == "resolved" and detail.get("result"):
-            name = EVENT_NAMES["resolved:result"]
-        lines.append(f"{_date(event.at, '%m-%d %H:%M')} "
-                     + name.format(agency=agency, result=detail.get("result")))
+        line = _event_line(event, case, agencies)
+        if line:
+            lines.append(f"{_date(event.at, '%m-%d %H:%M')} {line}")
     return "\n".join(lines)
+
+
+def _event_line(event, case, agencies: dict) -> str | None:
+    """One history line; None for internal events and for the re-assignment a transfer
+    records beside its own event (the payer would read the same move twice)."""
+    detail = event.detail or {}
+    if event.kind not in EVENT_NAMES or detail.get("by") == "transfer":
+        return None
+
+    def name(key) -> str:
+        return (agencies.get(key) or {}).get("name", "办理部门")
+
+    agency_key = (detail.get("agency") or detail.get("to") or detail.get("lead")
+                  or (event.actor if event.actor in agencies else case.lead_agency))
+    key = f"{event.kind}:{detail.get('request')}"
+    if event.kind == "resolved" and detail.get("result"):
+        key = "resolved:result"
+    reason = " ".join(str(detail.get("reason") or "").split())
+    if event.kind == "transferred" and reason:
+        key = "transferred:reason"
+        reason = reason if len(reason) <= REASON_CAP else reason[: REASON_CAP - 1] + "…"
+    return EVENT_NAMES.get(key, EVENT_NAMES[event.kind]).format(
+        agency=name(agency_key), result=detail.get("result"), reason=reason,
+        **{"from": name(detail.get("from"))})
 
 
 def without_case_no(message: str) -> str:
