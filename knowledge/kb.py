@@ -135,7 +135,7 @@ class KnowledgeBase:
     def _ask(self, q: str) -> KbAnswer:
         """The question at the end of a long story first, then the whole message, then each
         question of a message that asks two (另外…), so one declined part does not sink the rest."""
-        asked = _question_clauses(q)
+        asked = _question_clauses(q) or self._asked_after(q)
         if asked:
             a = self.decide(self.candidates(asked))
             if not a.declined:
@@ -150,6 +150,17 @@ class KnowledgeBase:
                     if not a.declined:
                         return replace(a, question=q)
         return whole
+
+    def _asked_after(self, q: str) -> str | None:
+        """What follows the last marker of a message that states its question after a story
+        ("来电人反映与单位发生劳动争议，咨询申请劳动仲裁的时效"): the story's words (劳动争议)
+        otherwise outweigh the question's (时效)."""
+        lexicon = self.tokenizer.lexicon
+        ends = [m.end() for p in lexicon.asks_after for m in p.finditer(q)]
+        asked = q[max(ends):] if ends else None
+        if asked and any(p.search(asked) for p in lexicon.asks_story):
+            return None  # "…，咨询应向哪个部门反映" asks about the story itself
+        return asked
 
     def candidates(self, q: str) -> Candidates:
         """Everything the decision needs that does not depend on the thresholds."""

@@ -62,6 +62,8 @@ class Lexicon:
     counts: re.Pattern | None = None  # a duration or amount token (四年, 一分钱)
     places: frozenset[str] = frozenset()  # provinces and cities (深圳, 湖南): where, not what
     dismissals: tuple[re.Pattern, ...] = ()  # a topic the payer says is not the question
+    asks_after: tuple[re.Pattern, ...] = ()  # a marker the question follows (…，咨询…)
+    asks_story: tuple[re.Pattern, ...] = ()  # …unless it asks only where to go (向哪个部门)
 
     @classmethod
     def from_dict(cls, raw: dict) -> Lexicon:
@@ -93,6 +95,8 @@ class Lexicon:
             counts=re.compile(str(raw["counts"])) if raw.get("counts") else None,
             places=frozenset(places),
             dismissals=tuple(re.compile(str(p)) for p in raw.get("dismissals") or ()),
+            asks_after=tuple(re.compile(str(p)) for p in raw.get("asks_after") or ()),
+            asks_story=tuple(re.compile(str(p)) for p in raw.get("asks_story") or ()),
             variants={**variant_table(load_rules().get("traditional")),
                       **variant_table(raw.get("traditional"))},
         )

@@ -638,3 +638,123 @@ def test_tax_commercial_insurance_and_english_words_as_the_payers_situation(kb, 
     """Were declined: 个税 and 商业保险 here say where the payer saw the wage or what the
     employer bought instead, not a second topic; English words are read as Chinese."""
     assert kb.ask(question).entry_id == entry_id, question
+
+
+def test_fresh11_set_accuracy(kb):
+    """kb_fresh11.jsonl: 90 questions written blind as they reach the district's channels (12345
+    tickets in the operator's third person, voice-to-text without punctuation and with homophones
+    such as 设保 / 滞纳进 / 角费, relatives asking for parents, employers' HR wording such as 缴费基数
+    申报 / 稽核 / 滞纳金减免, small-business owners, questions about this service itself): 67 in-scope,
+    23 to decline. Four labels corrected after the first run to agree with the older sets, not the
+    code: 社保交满十五年就可以不交了吗 is pension_15_years (kb_dev), 个体户自己交社保怎么交 is
+    flexible_enrol (个体户怎么交养老保险 in kb_fresh4), 怀孕了公司就停了我的社保 合法吗 is
+    employer_duties (合法吗, round 3) and 能告几年前的 is arbitration_limit (the one-year limit of a
+    claim against the employer). Baseline with those labels: 48/67 right, 16/23 declined, 17 wrong
+    answers. After round 8 (knowledge/README.md): 67/67, 23/23, 0 wrong; it is no longer blind.
+    Floors: the after-result."""
+    right, declined, wrong = _score(kb, "kb_fresh11.jsonl", 90)
+    assert right >= 0.99 and declined >= 0.99 and wrong == 0, (right, declined, wrong)
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("来电人反映与单位因社保问题发生劳动争议，咨询申请劳动仲裁的时效。", "arbitration_limit"),
+    ("来电人称其于2023年在某厂受伤，咨询工伤认定申请时限。", "injury_application"),
+    ("来电人反映其所在公司自2023年起未为其缴纳社会保险费，咨询应向哪个部门反映。", "employee_remedies"),
+    ("来电人反映其于2024年3月入职某公司，公司至今未为其办理社保登记，咨询用人单位应在多长时间内办理。",
+     "register_after_hiring"),
+])
+def test_a_12345_ticket_is_read_from_what_the_caller_asks(kb, question, entry_id):
+    """Were labour_dispute_steps or declined: 来电人反映其… is the operator's wording (cut out),
+    the question follows 咨询, and 咨询应向哪个部门反映 asks about the story before it."""
+    assert kb.ask(question).entry_id == entry_id, question
+
+
+@pytest.mark.parametrize("question", ["交了滞纳进还要罚款吗 帮我爸问的他开厂的",
+                                      "单位未按时足额缴纳社保费，除滞纳金外是否还会被罚款",
+                                      "滞纳金交完了还会被罚吗"])
+def test_a_fine_on_top_of_the_late_fee_is_the_penalty(kb, question):
+    """Were late_fee: the fine after the order to pay is 第八十六条's penalty_not_paying."""
+    assert kb.ask(question).entry_id == "penalty_not_paying", question
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("单位欠缴社保 我能直接去法院告吗", "labour_dispute_steps"),
+    ("公司欠我社保 可以去法院告公司吗", "labour_dispute_steps"),
+    ("同事说公司少交了社保可以告 能告几年前的", "arbitration_limit"),
+    ("不服社保局能直接去法院告吗", "lawsuit_deadline"),
+])
+def test_suing_the_employer_is_a_labour_dispute_not_an_administrative_suit(kb, question, entry_id):
+    """Were lawsuit_deadline (six months against an agency): the employer is no agency."""
+    assert kb.ask(question).entry_id == entry_id, question
+
+
+@pytest.mark.parametrize("question", ["公司给我交的社保基数比工资低很多 去哪里投诉",
+                                      "基数比实际工资低了一半 咋办"])
+def test_a_base_below_the_wage_is_base_too_low_not_the_bounds(kb, question):
+    """Were contribution_base_bounds: 基数比工资低 compares the base with the wage (少报); it is
+    not a low wage (低工资) asking for the lower bound."""
+    assert kb.ask(question).entry_id == "base_too_low", question
+    assert kb.ask("工资只有两千 基数按多少交").entry_id == "contribution_base_bounds"
+
+
+@pytest.mark.parametrize("question,hotline", [
+    ("社保断交对买房有影响吗", "12345"), ("断缴社保对孩子上学有影响吗", "12345"),
+    ("送外卖的能交工伤保险吗", "12333"), ("以前交的农保能和职工养老合并吗", "12333"),
+    ("社保稽核发现我司少报基数，需补缴差额及滞纳金，滞纳金能否申请减免", "12366"),
+    ("我司员工常驻外地，社保能否在工作地缴纳", "12333"), ("在这里反映问题要收费吗", "12345"),
+    ("开个体户营业执照去哪办", "12345"),
+])
+def test_round8_aspects_no_statute_here_settles_are_declined(kb, question, hotline):
+    """Were flexible_stop, flexible_enrol, resident_pension, base_too_low, transfer_pension,
+    mechanism_scope and employer_registration: wrong answers; these are declined."""
+    a = kb.ask(question)
+    assert a.declined and a.hotline == hotline, (question, a.entry_id, a.hotline)
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("买房要社保缴纳证明去哪打印", "payment_certificate"), ("滞纳金咋算的", "late_fee"),
+    ("企业困难可以缓交社保吗", "no_deferral"), ("在深圳交的社保 回老家能领养老金吗", "transfer_pension"),
+    ("劳动仲裁要交钱吗", "arbitration_how"),
+])
+def test_siblings_of_the_round8_declines_are_still_answered(kb, question, entry_id):
+    assert kb.ask(question).entry_id == entry_id, question
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("怀孕了公司就停了我的社保 合法吗", "employer_duties"),
+    ("帮我妈问下 她在老家参保的 来这边住院能报吗", "medical_offsite"),
+    ("我爸在老家交的医保 来深圳看病能报吗", "medical_offsite"),
+    ("我在外地看病医保卡能直接刷吗", "medical_offsite"),
+    ("生育津贴怎么算的 公司说没交够一年不给", "maternity_benefits"),
+    ("老板让我签个不交社保的协议 不签就不要我 咋整", "mandatory_waiver"),
+    ("老板说设保钱直接发工资里不给交了这样行吗", "mandatory_waiver"),
+    ("社保补缴超过两年还能补吗", "back_payment"),
+])
+def test_round8_story_words_and_situations(kb, question, entry_id):
+    """Were maternity_benefits, medical_lapse, declined, employer_duties or arbitration_limit:
+    the pregnancy is when it happened; insured at home and treated here is the off-site cover;
+    没交够一年不给 is the employer denying the allowance, not keeping it; an agreement to go
+    without or the contribution paid as wages is the waiver; a period of arrears is back payment."""
+    assert kb.ask(question).entry_id == entry_id, question
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("你们是谁", "mechanism_overview"), ("这个公众号能干嘛", "mechanism_overview"),
+    ("你们是政府的吗", "mechanism_overview"), ("登记了多久有人联系", "mechanism_process"),
+    ("你们是哪个部门", "mechanism_overview"), ("这个公众号是干嘛的", "mechanism_overview"),
+])
+def test_questions_about_this_service(kb, question, entry_id):
+    """Were declined (no social-insurance word): who runs this account and what it does."""
+    assert kb.ask(question).entry_id == entry_id, question
+    assert kb.ask("你是谁").declined
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("滞纳进是怎么算的一天多少", "late_fee"), ("公司未为我角纳社保 我该找谁", "employee_remedies"),
+    ("交了滞纳进还要罚款吗", "penalty_not_paying"), ("滞纳进能申请减免吗", None),
+])
+def test_voice_to_text_homophones(kb, question, entry_id):
+    """滞纳进 / 角纳 / 补角 are how voice input writes 滞纳金 / 缴纳 / 补缴; corrected on the
+    surface, so the rules that read the word (另罚, 滞纳金减免, 欠缴) see it too."""
+    a = kb.ask(question)
+    assert a.entry_id == entry_id and a.declined == (entry_id is None), (question, a.entry_id)

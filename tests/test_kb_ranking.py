@@ -732,3 +732,21 @@ def test_which_body_hears_a_reconsideration_is_answered_from_the_statute(kb, que
     answer = kb.ask(question)
     assert answer.entry_id == "reconsideration_where", (question, answer.entry_id)
     assert "第二十七条" in answer.source
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    ("来电人反映其单位未为其缴纳养老保险，咨询滞纳金如何计算。", "late_fee"),
+    ("市民来电咨询灵活就业人员如何参保。", "flexible_enrol"),
+    ("来电人反映公司按最低工资为其缴纳社保，咨询如何处理。", "base_too_low"),
+])
+def test_a_ticket_marker_asks_first_and_where_to_go_points_back(kb, question, entry_id):
+    """`asks_after` / `asks_story` in lexicon.yaml: the question after 咨询 is ranked on its own
+    words unless it only asks how to proceed (如何处理), which needs the story before it."""
+    assert kb.ask(question).entry_id == entry_id, question
+
+
+@pytest.mark.parametrize("question", ["社保补缴", "滞纳金", "补缴?", "基数咋定", "仲裁时效"])
+def test_round8_paraphrases_keep_fragments_answered(kb, question):
+    """Round 8 added paraphrases and rewrite tokens (另罚, 告单位, 追溯, 补缴期限, 本服务): BM25
+    statistics moved, and a one- or two-word fragment must still get its entry."""
+    assert not kb.ask(question).declined, question
