@@ -278,3 +278,30 @@ def test_normalizer_reads_pinyin_as_chinese():
     assert normalize("gongsi没交shebao").text == "公司没缴社保"
     assert normalize("my company没交医保").text == "我们公司没交医保"
     assert normalize("three").text == "three"
+
+
+@pytest.mark.parametrize("text, periods", [
+    ("缴费年限显示11年", ["P132M"]),
+    ("还差一年半就满15年了", ["P18M", "P180M"]),
+    ("我交了13年社保", ["P156M"]),
+    ("社保交了12年多了 公司突然停了", ["P144M"]),
+    ("我在厂里干了18年半", ["P222M"]),
+    ("工龄有20年，缴费年限才12年", ["P240M", "P144M"]),
+])
+def test_two_digit_count_of_years_is_a_duration(extract, text, periods):
+    """Regression: "满15年", "交了13年" were read as the years 2015 and 2013."""
+    assert values(extract(text), "period") == periods
+
+
+@pytest.mark.parametrize("text, periods", [
+    ("我是13年进的厂", ["2013"]), ("13年到15年公司没给我交", ["2013/2015"]),
+    ("从16年开始就没交", ["2016/.."]), ("17年3月开始断缴", ["2017-03/.."]),
+])
+def test_two_digit_year_without_a_count_word_stays_a_year(extract, text, periods):
+    assert values(extract(text), "period") == periods
+
+
+@pytest.mark.parametrize("text", ["我和我老婆两个人的社保公司都没交", "医保公司一直没给交"])
+def test_insurance_word_before_company_names_no_employer(extract, text):
+    """Regression: "两个人的社保公司都没交" gave the employer 社保公司."""
+    assert values(extract(text), "employer") == []

@@ -96,6 +96,10 @@ class EntityExtractor:
         self._money_context = re.compile(
             "(?:" + "|".join(map(re.escape, context)) + r")[^\d，。,.!?；;]{0,4}$"
         ) if context else None
+        cues = sorted(lexicon.get("years_count_before") or [], key=len, reverse=True)
+        self._years_before = re.compile(
+            "(?:" + "|".join(map(re.escape, cues)) + r")\s*$") if cues else None
+        self._years_after = re.compile(lexicon.get("years_count_after") or "$^")
         self._fold = homophone_table(lexicon.get("place_homophones") or [])
         self._districts = _district_patterns(districts or [])
         self._folded_districts = _folded_patterns(districts or [], self._fold)
@@ -155,6 +159,10 @@ class EntityExtractor:
     def _periods(self, text: str, claim, today: date) -> None:
         items: list[list[Any]] = []
         for m in _POINT.finditer(text):
+            years = self._years_counted(text, m)
+            if years:
+                items.append([m.start(), m.end() + (years % 12 > 0), "dur", years])
+                continue
             value = _point_value(m, today)
             if value is not None:
                 items.append([m.start(), m.end(), "point", value])
@@ -187,6 +195,18 @@ class EntityExtractor:
             if kind == "dur" or "/" in value or ":" in value or len(value) >= 4:
                 claim(start, end, "period", value)
             i += 1
+
+    def _years_counted(self, text: str, m: re.Match) -> int:
+        """Months in "交了13年", "年限显示11年", "干了15年半": a two-digit count of years read
+        as a duration by the words around it, where "13年进的厂" is the year 2013."""
+        raw = m["y"][:-1] if m["y"] and not m["m"] else ""
+        if not (len(raw) == 2 and raw.isdigit() and 10 <= int(raw) <= 45):
+            return 0
+        after = self._years_after.match(text, m.end())
+        before = self._years_before and self._years_before.search(text, 0, m.start())
+        if not (after or before):
+            return 0
+        return int(raw) * 12 + (6 if after and after.group().startswith("半") else 0)
 
     def _headcounts(self, text: str, claim, today: date) -> None:
         for m in self._headcount_all.finditer(text):
