@@ -215,7 +215,7 @@ async def register_case(
     reasons = [str(r) for r in fields.get("severity_reasons") or ()]
     text = "\n".join(str(fields.get(k) or "") for k in ("description", "desired_outcome"))
     route = rules.route(category, severity, reasons, fields.get("jurisdiction"), text=text,
-                        groups_config=raw)
+                        groups_config=raw, needs_callback=bool(fields.get("needs_callback")))
     case = Case(
         case_no=await next_case_no(session, prefix, now),
         openid=openid,
@@ -270,12 +270,13 @@ async def add_supplement(
     actor: str,
     *,
     media_ids: Iterable[str] = (),
+    media_kind: str = "image",
     config: Any = None,
     now: datetime | None = None,
 ) -> CaseEvent:
     """Record what the payer added (event "supplement") and clear ``awaiting_info``.
 
-    ``media_ids`` join the case's evidence. With ``config`` the lead group gets a short,
+    ``media_ids`` (of ``media_kind``: image or voice) join the case's evidence. With ``config`` the lead group gets a short,
     masked message, so the liaison learns that the information they asked for arrived.
     """
     now = now or utcnow()
@@ -294,8 +295,7 @@ async def add_supplement(
             # and let the rest render as free markdown.
             shown = safe_group_text(text, 500, (case.name,) if case.name else ())
             if media:
-                shown = f"{shown}（另附 {len(media)} 张图片）" if shown else (
-                    f"（{len(media)} 张图片）")
+                shown = _with_media(shown, len(media), media_kind)
             body = markdown_payload(group_text(
                 "supplement", case_no=case.case_no, text=quoted(shown or "（无）"),
                 link=act_link(case.case_no)))
@@ -304,6 +304,14 @@ async def add_supplement(
                                      case_no=case.case_no, now=now))
     await session.flush()
     return event
+
+
+def _with_media(shown: str, count: int, kind: str) -> str:
+    """The supplement's text with how many pictures or voices came with it."""
+    media = group_text("media_voice" if kind == "voice" else "media_image", count=count)
+    if shown:
+        return group_text("media_with_text", text=shown, media=media)
+    return group_text("media_only", media=media)
 
 
 async def reopen_case(

@@ -118,6 +118,7 @@ class Rules:
             for name, spec in (data.get("severity") or {}).items()
         }
         self.special_groups = dict(data.get("special_groups") or {})
+        self.callback_district = str(data.get("callback_district") or "first")
         self.config_raw = config_raw
         self._check(config_raw)
 
@@ -142,6 +143,11 @@ class Rules:
             for name in refine.when:
                 if name not in self.keywords:
                     raise RulesError(f"rules: keyword set {name!r} is not defined")
+        districts = self.districts(config_raw or {})
+        if districts and self.callback_district != "first" and (
+                self.callback_district not in districts):
+            raise RulesError(f"rules: callback_district {self.callback_district!r} is not "
+                             "in config.yaml jurisdictions")
         known = set((config_raw or {}).get("agencies") or {})
         if not known:
             return
@@ -227,6 +233,19 @@ class Rules:
                         return district
         return None
 
+    @staticmethod
+    def districts(config_raw: Mapping[str, Any]) -> list[str]:
+        """The district names of config ``jurisdictions``, in order."""
+        return [str(area["name"]) for area in config_raw.get("jurisdictions") or ()
+                if isinstance(area, Mapping) and area.get("name")]
+
+    def callback_home(self, config_raw: Mapping[str, Any]) -> str | None:
+        """The district whose lead calls back a payer who named no place."""
+        names = self.districts(config_raw)
+        if self.callback_district == "first":
+            return names[0] if names else None
+        return self.callback_district if self.callback_district in names else None
+
     def route(
         self,
         category: str,
@@ -235,19 +254,23 @@ class Rules:
         jurisdiction: str | None = None,
         text: str = "",
         groups_config: Mapping[str, Any] | None = None,
+        needs_callback: bool = False,
     ) -> Route:
         """Agencies and WeCom groups for a case.
 
         Inside the area: one group per agency (lead first) with a key for the district.
         Outside the area (or unknown): the ``transfer`` group only, on behalf of the lead, so
-        the receiving office can pass it on (首问负责, 非本辖区及时转). Major cases always add the
-        ``leadership`` group with @all.
+        the receiving office can pass it on (首问负责, 非本辖区及时转). A call-back request with
+        no place at all goes to ``callback_district``: the office the payer is told will call.
+        Major cases always add the ``leadership`` group with @all.
         """
         reasons = list(severity_reasons or ())
         lead, co = self.agencies(category, severity, reasons, text)
         config_raw = groups_config if groups_config is not None else (self.config_raw or {})
         groups_cfg = config_raw.get("liaison_groups") or {}
         district = self.resolve_district(jurisdiction, config_raw)
+        if district is None and needs_callback and not str(jurisdiction or "").strip():
+            district = self.callback_home(config_raw)
         targets: list[GroupTarget] = []
         missing: list[str] = []
         if district is None:

@@ -218,7 +218,11 @@ async def test_journey_call_back_request_with_no_place_is_not_called_outside_the
     assert "需要人工回电" in reply and "138****5678" in reply
     [case] = await fetch(config.database_url, Case, case_no=case_no)
     assert case.needs_callback
-    card = (await group(fake_webhook, "dev-key-transfer", case_no))[-1]
+    # Regression: it went to the out-of-area transfer group while the payer was told
+    # 区税务局 would call; it goes to the group of the office named in the reply.
+    assert "区税务局的工作人员会尽快致电" in reply
+    card = (await group(fake_webhook, TAX_GROUP, case_no))[-1]
+    assert not any(case_no in t for t in card_texts(fake_webhook, "dev-key-transfer"))
     assert "人工电话联系" in card and PHONE not in card
     # Regression: no place given read as "非本辖区" — the liaison would pass the call on.
     assert "非本辖区" not in card and "缴费人未说明所在地" in card, card

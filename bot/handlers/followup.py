@@ -319,11 +319,11 @@ async def _window_case(session, openid: str, window: dict) -> Case | None:
 
 
 async def _attach(ctx: Context, session, case: Case, content: str,
-                  media_ids: tuple[str, ...] = ()) -> int:
+                  media_ids: tuple[str, ...] = (), media_kind: str = "image") -> int:
     """Store ``content`` as a supplement and open (or extend) the window, in one transaction;
     returns how many messages the window has collected."""
     await add_supplement(session, case, content, actor="payer", media_ids=media_ids,
-                         config=ctx.services.config)
+                         media_kind=media_kind, config=ctx.services.config)
     now = utcnow()
     state = await load_state(session, ctx.inbound.openid)
     open_ = _open_window(state.pending, now)
@@ -428,7 +428,8 @@ async def voice_for_case(ctx: Context) -> list[str] | None:
         if case is None:
             return None
         await _attach(ctx, session, case, text("voice_supplement_note"),
-                      media_ids=(ctx.inbound.media_id,) if ctx.inbound.media_id else ())
+                      media_ids=(ctx.inbound.media_id,) if ctx.inbound.media_id else (),
+                      media_kind="voice")
     return [text("info_voice_attached", case_no=case.case_no)]
 
 

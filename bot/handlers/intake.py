@@ -272,6 +272,9 @@ class IntakeDialogue:
         if not state.form:
             if self._wants_human(ctx):
                 # 找人工 outside a form: the same call-back registration as inside one.
+                earlier = await self._recent_callback(session, ctx.inbound.openid)
+                if earlier is not None:
+                    return await self._callback_again(session, earlier, ctx.text.strip())
                 start_form(state, SPEC["form"])
                 state.slots = {"needs_callback": True, "description": ctx.text.strip(),
                                "requested_slot": "phone"}
@@ -1210,6 +1213,13 @@ class IntakeDialogue:
 
     async def _finish(self, session, state, openid: str) -> list[str]:
         slots = state.slots
+        if slots.get("needs_callback"):
+            earlier = await self._recent_callback(session, openid)
+            if earlier is not None:
+                replies = await self._callback_again(
+                    session, earlier, self._summary_for_case(slots))
+                clear_form(state)
+                return replies
         if not state.pending.get("duplicate_checked") and slots.get("category"):
             existing = await find_open_case(session, openid, slots["category"])
             if existing is not None:
@@ -1250,6 +1260,27 @@ class IntakeDialogue:
                 parts.append(f"{SPEC['field_names'][key]}：{slots[key]}")
         return "\n".join(parts)
 
+    @staticmethod
+    async def _recent_callback(session, openid: str) -> Case | None:
+        """The payer's open call-back case from the last ``callback_repeat_minutes``: asking
+        again must not give the liaison a second card for the same call."""
+        since = utcnow() - timedelta(minutes=int(SPEC["callback_repeat_minutes"]))
+        return await session.scalar(
+            select(Case).where(Case.openid == openid, Case.needs_callback.is_(True),
+                               Case.created_at >= since, Case.status.not_in(CLOSED_STATUSES))
+            .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
+
+    async def _callback_again(self, session, case: Case, words: str) -> list[str]:
+        """The repeated request joins the first case as a supplement its group reads."""
+        await add_supplement(session, case, text("callback_again_note", words=words),
+                             actor="payer", config=self.services.config)
+        return [text("callback_again", case_no=case.case_no,
+                     lead=self._agency_name(case.lead_agency), phone=mask_phone(case.phone))]
+
+    def _agency_name(self, agency: str | None) -> str:
+        agencies = self.services.config.raw.get("agencies") or {}
+        return (agencies.get(agency) or {}).get("name", agency or "")
+
     async def _register(self, session, state, openid: str) -> list[str]:
         slots = state.slots
         fields = {key: slots.get(key) for key in (
@@ -1279,8 +1310,7 @@ class IntakeDialogue:
                                    config=self.services.config, rules=self.rules)
         clear_form(state)
         observe_case(case.category, case.severity)
-        agencies = self.services.config.raw.get("agencies") or {}
-        lead = (agencies.get(case.lead_agency) or {}).get("name", case.lead_agency)
+        lead = self._agency_name(case.lead_agency)
         deadline = local_deadline(case.deadline)
         if fields["needs_callback"]:
             return [text("registered_callback", case_no=case.case_no, lead=lead,

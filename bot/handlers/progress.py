@@ -16,6 +16,7 @@ from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, utcnow
 from bot.texts import text
 from routing.cases import (
+    CLOSED_STATUSES,
     case_for_payer,
     cases_of,
     events_of,
@@ -144,6 +145,15 @@ def _date(value, fmt: str = "%m-%d") -> str:
     return to_local(value).strftime(fmt) if value else "—"
 
 
+def _due(case) -> str:
+    """The time limit of a case in hand; for a closed one, when it was closed — its time
+    limit no longer binds anyone."""
+    if case.status in CLOSED_STATUSES:
+        return text("progress_closed_at",
+                    at=_date(case.resolved_at or case.updated_at, "%m-%d %H:%M"))
+    return text("progress_due", deadline=local_deadline(case.deadline))
+
+
 def category_label(case) -> str:
     return SPEC["category_choices"].get(case.category, case.category).split("、")[0]
 
@@ -196,7 +206,7 @@ async def _answer(session, ctx: Context, case_no: str | None, unclear: bool) -> 
     for index, case in enumerate(cases[:10], 1):
         item = text("progress_item", case_no=case.case_no, category=category_label(case),
                     status=status_label(case.status),
-                    updated=_date(case.updated_at), deadline=local_deadline(case.deadline))
+                    updated=_date(case.updated_at), due=_due(case))
         lines.append(reply("progress_numbered", index=index, item=item)
                      if len(cases) > 1 else item)
     if len(cases) > 1:
@@ -226,7 +236,7 @@ async def timeline(session, ctx: Context, case) -> str:
     agencies = ctx.services.config.raw.get("agencies") or {}
     lines = [text("progress_timeline_header", case_no=case.case_no, category=category_label(case),
                   status=status_label(case.status),
-                  deadline=local_deadline(case.deadline))]
+                  due=_due(case))]
     for event in await events_of(session, case):
         line = _event_line(event, case, agencies)
         if line:
