@@ -224,6 +224,9 @@ async def test_a_photo_from_a_payer_with_one_open_case_joins_it(platform, config
     assert "media-open-1" in (await case_of(config, case_no)).evidence
     assert case_no in await say(platform, openid, "这是工资条，每月只按最低基数交")
     assert len(await supplements(config, case_no)) == 2
+    photo_notes = [m for m in await group_messages(config, case_no) if "1 张图片" in m]
+    # Regression: the group read "（缴费人补充了图片）（另附 1 张图片）", the picture twice.
+    assert photo_notes and not any("补充了图片" in m for m in photo_notes), photo_notes
 
 
 async def test_a_photo_with_several_open_cases_asks_which(platform, config):

@@ -528,7 +528,8 @@ async def image_for_open_case(ctx: Context) -> list[str] | None:
             return [text("image_which", count=len(cases), cases=_choice_lines(cases),
                          example=cases[0].case_no)]
         case = cases[0]
-        await add_supplement(session, case, text("image_supplement_note"), actor="payer",
+        # No words of its own: the group reads "（1 张图片）", not the picture twice.
+        await add_supplement(session, case, "", actor="payer",
                              media_ids=(ctx.inbound.media_id,), config=ctx.services.config)
         replies = await _await_material(ctx, session, case, "image_open_case", count=1)
     wake_outbox(ctx.services)
