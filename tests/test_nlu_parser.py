@@ -187,15 +187,22 @@ def test_phone_typed_messages_never_tuned_on_keep_their_floor(parser):
     """nlu_fresh.jsonl: 150 messages as payers type them (typos, Cantonese, run-ons, emoji,
     employer-side and filing-process questions, urges, withdrawals), kept out of training.
     Employer and filing-process questions were read as complaints (ask_policy recall 0.68)."""
-    rows = dataset.read_labelled_jsonl(FRESH_FILE)
-    training = {t for t, _ in dataset.intent_examples()}
-    assert len(rows) >= 150 and not {row["text"] for row in rows} & training
+    rows = _unseen(FRESH_FILE, 150)
     ev = evaluate(parser, rows)
     assert ev.intent.accuracy >= 0.96
     assert ev.category.accuracy >= 0.90
     for label in ("file_dispute", "ask_policy", "check_progress", "greet", "cancel", "other"):
         assert _recall(ev.intent, label) >= 0.85, label
     assert ev.major_recall == 1.0 and ev.false_major_rate <= 0.02
+
+
+def _unseen(path, at_least: int) -> list[dict]:
+    """A held-out file's rows, after checking it is as large as written and that none of
+    its messages found its way into training."""
+    rows = dataset.read_labelled_jsonl(path)
+    training = {t for t, _ in dataset.intent_examples()}
+    assert len(rows) >= at_least and not {row["text"] for row in rows} & training
+    return rows
 
 
 @pytest.mark.parametrize("text", [
@@ -257,9 +264,7 @@ def test_pinyin_english_dialect_and_traditional_messages_keep_their_floor(parser
     and northeastern words, voice input without punctuation, bare 投诉/举报这个厂, emoji, and
     severity cues beside look-alikes (去北京出差, 不会去上访). Before: intent 0.900, category
     0.890, false-major 3/138."""
-    rows = dataset.read_labelled_jsonl(FRESH2_FILE)
-    training = {t for t, _ in dataset.intent_examples()}
-    assert len(rows) >= 150 and not {row["text"] for row in rows} & training
+    rows = _unseen(FRESH2_FILE, 150)
     ev = evaluate(parser, rows)
     assert ev.intent.accuracy >= 0.99
     assert ev.category.accuracy >= 0.93
@@ -366,9 +371,7 @@ def test_dispute_categories_on_unseen_messages_keep_their_floor(parser):
     issues in one message, threats naming no category (category left blank) and group,
     media and despair cues beside look-alikes. Before: intent 0.969, category 0.954, major
     recall 9/10 (活着没意思 missed), 我要人工服务 taken for a complaint."""
-    rows = dataset.read_labelled_jsonl(FRESH3_FILE)
-    training = {t for t, _ in dataset.intent_examples()}
-    assert len(rows) >= 160 and not {row["text"] for row in rows} & training
+    rows = _unseen(FRESH3_FILE, 160)
     for category in ("employer_arrears", "contribution_base", "late_fee", "refund",
                      "back_payment", "payment_record", "system_failure", "service_complaint",
                      "assessed_amount", "other"):
