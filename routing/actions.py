@@ -439,7 +439,7 @@ def next_steps(case: Case, agency: str, names: Mapping[str, str],
     agency tracking a case it transferred is told to whom (from ``events``)."""
     texts = load_notices().get("next_step") or {}
     specs = load_notices().get("actions") or {}
-    deadline = _minute(case.deadline)
+    deadline = deadline_text(case.deadline)
     if case.status in CLOSED_STATUSES:
         allowed, steps = ["note"], [texts["closed"].format(status=status_label(case.status))]
     elif is_tracker(case, agency):
@@ -460,6 +460,7 @@ def next_steps(case: Case, agency: str, names: Mapping[str, str],
     base = f"/api/cases/{case.case_no}"
     targets = {a: n for a, n in names.items() if a not in (LEADERSHIP, case.lead_agency)}
     return {
+        "tracking": is_tracker(case, agency),
         "category_label": category_label(case.category),
         "severity_label": (load_labels().get("severities") or {}).get(case.severity or "",
                                                                        case.severity),
@@ -482,10 +483,6 @@ def _tracking(case: Case, agency: str, names: Mapping[str, str],
     if to != lead:
         steps.append(texts["tracker_moved"].format(lead=names.get(lead, lead)))
     return steps
-
-
-def _minute(moment: datetime | None) -> str:
-    return deadline_text(moment)
 
 
 # --- acting -----------------------------------------------------------------------------
@@ -686,7 +683,7 @@ async def escalate(session: AsyncSession, agency: str, case_no: str, reason: Any
     lead = group_for(rules, case.lead_agency or "", case.district, raw)
     if lead is not None and (office is None or lead.key != office.key):
         note = group_text("raised_major", case_no=case.case_no,
-                          agency=names.get(agency, agency), deadline=_minute(case.deadline),
+                          agency=names.get(agency, agency), deadline=deadline_text(case.deadline),
                           reason=safe_group_text(why, 200, single_line=True))
         session.add(webhook_item(lead.key, markdown_payload(note), kind="raised_major",
                                  agency=lead.agency, district=case.district, case_id=case.id,

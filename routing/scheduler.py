@@ -141,8 +141,7 @@ class Scheduler:
                     if await enqueue_once(session, item, dedup_key):
                         queued += 1
                         event = "escalated" if kind == "overdue" else "reminded"
-                        if dedup_key.startswith(("overdue:", "due_soon:", "due_soon_co:",
-                                                 "overdue_co:")):
+                        if not dedup_key.startswith("overdue_lead:"):  # the lead's copy: one event
                             add_event(session, case, event, "system",
                                       {"kind": kind, "group": agency}, now)
             await self._archive(session, now)

@@ -75,7 +75,7 @@ async def case_page(request: web.Request, console: Console, session: Session, *,
         reasons=[reason_label(r, load_labels().get("reasons") or {})
                  for r in detail.get("severity_reasons") or []],
         can_steer=steer and open_case, open_case=open_case, done=done, error=error,
-        tracking=present.is_tracker(detail, session.agency),
+        tracking=detail["tracking"],
         transfer_targets=targets, names=console.names))
 
 

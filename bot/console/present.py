@@ -71,9 +71,3 @@ def list_row(case: Case, now: datetime, names: Mapping[str, str],
 def can_steer(detail: Mapping[str, Any], agency: str) -> bool:
     """Mirror of :func:`routing.actions.can_steer` for a detail dict (which forms to show)."""
     return agency == actions.LEADERSHIP or detail.get("lead_agency") == agency
-
-
-def is_tracker(detail: Mapping[str, Any], agency: str) -> bool:
-    """Mirror of :func:`routing.actions.is_tracker` for a detail dict (which hint to show)."""
-    return (agency in (detail.get("trackers") or ()) and detail.get("lead_agency") != agency
-            and agency not in (detail.get("co_agencies") or ()))
