@@ -134,11 +134,16 @@ def tried_elsewhere(ctx: Context) -> bool:
 PERSON = re.compile(WORDS["person_request"])
 
 
+def _short_without_facts(message: str, nlu, pattern: re.Pattern, max_chars: int) -> bool:
+    """A few words matching ``pattern`` that name no case facts: a request, not a story."""
+    message = (message or "").strip()
+    return (len(message) <= max_chars and bool(pattern.search(message))
+            and not (nlu is not None and any(e.type in _FACTS for e in nlu.entities)))
+
+
 def asks_for_person(message: str, nlu=None) -> bool:
     """"能不能让工作人员给我回个电话": a call-back wished in a few words, naming no facts."""
-    message = (message or "").strip()
-    return (len(message) <= WORDS["person_request_max_chars"] and bool(PERSON.search(message))
-            and not (nlu is not None and any(e.type in _FACTS for e in nlu.entities)))
+    return _short_without_facts(message, nlu, PERSON, WORDS["person_request_max_chars"])
 
 
 CHASE = re.compile(WORDS["chase_without_case"])
@@ -154,11 +159,10 @@ def without_forward_header(message: str) -> str:
 
 def chases_without_case(ctx: Context) -> bool:
     """"工作人员一直没联系我" from a payer with no case here: nothing to chase or file yet."""
-    message, nlu, snapshot = (ctx.text or "").strip(), ctx.nlu, ctx.snapshot
+    snapshot = ctx.snapshot
     return (not (snapshot is not None and snapshot.cases)
-            and len(message) <= WORDS["chase_without_case_max_chars"]
-            and bool(CHASE.search(message))
-            and not (nlu is not None and any(e.type in _FACTS for e in nlu.entities)))
+            and _short_without_facts(ctx.text, ctx.nlu, CHASE,
+                                     WORDS["chase_without_case_max_chars"]))
 
 
 MENU_NUMBERS = {key: tuple(value) for key, value in WORDS["menu_numbers"].items()}
