@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .answer import KbAnswer
 from .entries import load_yaml
 from .kb import DATA_DIR, KnowledgeBase
-from .retrieval import _ASKS
+from .retrieval import ASKS
 
 _NOISE = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]+")
 
@@ -71,13 +71,13 @@ def reading(kb: KnowledgeBase, question: str) -> Reading:
         return Reading("alone", bare)
     if RULES.contrast_end.search(rest):
         part = RULES.contrast_end.sub("", rest)
-        if part and not _ASKS.search(part) and not _foreign(kb, part):
+        if part and not ASKS.search(part) and not _foreign(kb, part):
             return Reading("contrast", part)
         return Reading("alone", bare)
     tokens = kb.tokenizer.tokens(rest)
     if _bare_paying(kb, rest, tokens):
         return Reading("paying", rest)
-    if (not tokens or not _ASKS.search(rest) or kb.scope.in_domain(rest, tokens)
+    if (not tokens or not ASKS.search(rest) or kb.scope.in_domain(rest, tokens)
             or kb.scope.unanswered_topics(rest, tokens)
             or _foreign(kb, RULES.fillers.sub("", rest))):
         return Reading("alone", bare)  # asks nothing, has its own topic, or names another
@@ -89,7 +89,7 @@ def _bare_paying(kb: KnowledgeBase, rest: str, tokens: list[str]) -> bool:
     aspect of its own; answered alone for employees, it is about the last scheme if that one
     has no employer (居民医保: `carried_schemes`)."""
     domain = set(tokens) & (kb.scope.domain_tokens | set(kb.tokenizer.lexicon.facets))
-    return (bool(domain) and domain <= RULES.paying_tokens and bool(_ASKS.search(rest))
+    return (bool(domain) and domain <= RULES.paying_tokens and bool(ASKS.search(rest))
             and not kb.scope.in_domain(rest) and not RULES.employer.search(rest)
             and not kb.scope.unanswered_topics(rest, tokens))
 

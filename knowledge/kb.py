@@ -13,7 +13,7 @@ from typing import Any
 
 from .answer import KbAnswer
 from .entries import Entry, load_entries, load_yaml
-from .retrieval import _ASKS, Hit, Retriever
+from .retrieval import ASKS, Hit, Retriever
 from .scope import Scope
 from .textnorm import Lexicon, Tokenizer, clean
 
@@ -93,7 +93,7 @@ def _question_clauses(text: str) -> str | None:
     clauses = [c for c in _CLAUSE_END.split(text) if c]
     if len(clauses) < STORY_CLAUSES or len(text) < STORY_CHARS:
         return None
-    last = next((i for i in range(len(clauses) - 1, -1, -1) if _ASKS.search(clauses[i])), None)
+    last = next((i for i in range(len(clauses) - 1, -1, -1) if ASKS.search(clauses[i])), None)
     if last is None or last < STORY_CLAUSES - 1 or _POINTS_BACK.search(clauses[last]):
         return None
     return " ".join(clauses[last:])

@@ -45,7 +45,7 @@ class BM25Lucene(BM25Okapi):
 
 
 # a clause that asks something: a question word or particle, or 不 at its end (合法不, 算工伤不)
-_ASKS = re.compile(r"[吗呢么嘛怎咋啥哪几谁]|什么|多少|多久|多长|如何|能不能|可不可以|是不是|会不会|"
+ASKS = re.compile(r"[吗呢么嘛怎咋啥哪几谁]|什么|多少|多久|多长|如何|能不能|可不可以|是不是|会不会|"
                    r"要不要|有没有|行不行|对不对|算不算|还是|不$")
 
 BM25_VARIANTS = {"okapi": BM25Okapi, "lucene": BM25Lucene, "bm25l": BM25L, "bm25plus": BM25Plus}
@@ -217,7 +217,7 @@ class Retriever:
         story: set[str] = set()
         for clause in clauses:
             words = self.tok.meaningful(self.tok.tokens(clause))
-            if words & self.vocabulary or _ASKS.search(clause):
+            if words & self.vocabulary or ASKS.search(clause):
                 kept |= words
             else:
                 story |= words
