@@ -80,7 +80,7 @@ from bot.store.dialogue import (
 from bot.store.models import Case, utcnow
 from bot.texts import text
 from routing.cases import CLOSED_STATUSES, add_supplement, find_open_case, register_case
-from routing.notices import local_deadline, status_label
+from routing.notices import agency_names, local_deadline, status_label
 
 CANCEL_CUE = re.compile("|".join(re.escape(w) for w in SPEC["cancel_cues"]))
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
@@ -303,7 +303,7 @@ class IntakeDialogue:
         pending = dict(state.pending or {})
         reply = ctx.text.strip()
         if state.updated_at and now - state.updated_at > self.idle and "idle" not in pending:
-            if goes_on(reply) or reply in ("1", "继续填写"):  # back next day with "继续吧"
+            if self._goes_on(reply):  # back next day with "继续吧"
                 return [SPEC["replies"]["go_on"] + text("resume_question")
                         + self._question(state.requested_slot, state.slots)]
             if self._asks_where(reply):
@@ -318,7 +318,7 @@ class IntakeDialogue:
                 start_form(state, SPEC["form"])
                 state.slots = {"requested_slot": "description"}
                 return [text("draft_restart") + text("intake_start")]
-            if reply in ("1", "继续填写") or goes_on(reply):
+            if self._goes_on(reply):
                 return [self._question(state.requested_slot, state.slots)]
         if pending.get("cancel"):
             answered = self._cancel_answer(state, ctx)
@@ -503,6 +503,11 @@ class IntakeDialogue:
         clauses = [c for c in re.split(r"[，,。！!？?；;\s]", MANDARIN(reply)) if c.strip()]
         rest = "".join(c for c in clauses if not is_sigh(c))
         return len(LETTERS.findall(rest)) >= 2 and not CANCEL_CUE.search(rest)
+
+    @staticmethod
+    def _goes_on(reply: str) -> bool:
+        """"1" / "继续填写" of the continue-or-restart prompt, or "继续吧", "接着填"."""
+        return reply in ("1", "继续填写") or goes_on(reply)
 
     @staticmethod
     def _asks_if_bot(reply: str) -> bool:
@@ -1278,8 +1283,7 @@ class IntakeDialogue:
                      lead=self._agency_name(case.lead_agency), phone=mask_phone(case.phone))]
 
     def _agency_name(self, agency: str | None) -> str:
-        agencies = self.services.config.raw.get("agencies") or {}
-        return (agencies.get(agency) or {}).get("name", agency or "")
+        return agency_names(self.services.config.raw).get(agency or "", agency or "")
 
     async def _register(self, session, state, openid: str) -> list[str]:
         slots = state.slots
