@@ -190,7 +190,7 @@ async def followup(ctx: Context) -> list[str] | None:
         if reopen:
             return await _reopen(ctx, session, resolved, reply)
         if resolved.solved is False and len(reply) <= WHAT_NOW_CHARS and WHAT_NOW.search(reply):
-            return [text("feedback_options")]  # "那我还能怎么办" after "没解决"
+            return [text("feedback_options", legal=text("legal_options"))]  # "那我还能怎么办" after "没解决"
         if feedback.empty and not feedback.out_of_range:
             return None
         if intent in ("file_dispute", "ask_policy") and len(reply) > SHORT and not feedback.still:
@@ -400,7 +400,7 @@ async def _record(session, case: Case, feedback: Feedback, words: str = "") -> l
     if feedback.middling and case.rating is None and case.solved is None:
         return [text("feedback_thanks") + text("feedback_ask_both")]
     if case.solved is False:
-        return [text("feedback_options")]
+        return [text("feedback_options", legal=text("legal_options"))]
     if case.solved is None:
         return [text("feedback_thanks") + text("feedback_ask_solved")]
     if case.rating is None:

@@ -459,7 +459,7 @@ async def _closed_verdict(ctx: Context, session, message: str) -> list[str] | No
     read as if it said nothing of a result ("怎么还是没处理" urges)."""
     cases = await cases_of(session, ctx.inbound.openid)
     if cases and all(c.status in CLOSED_STATUSES for c in cases):
-        return [reply("archived_options", case_no=cases[0].case_no)]
+        return [reply("archived_options", case_no=cases[0].case_no, legal=text("legal_options"))]
     other = _request(ctx, without_case_no(message), verdicts=False)
     return await _REQUESTS[other](ctx, session, message) if other else None
 
