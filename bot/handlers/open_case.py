@@ -21,7 +21,6 @@ from bot.handlers.progress import (
     points,
     progress,
     referenced,
-    reply,
     timeline,
     without_case_no,
     without_reference,
@@ -459,7 +458,7 @@ async def _closed_verdict(ctx: Context, session, message: str) -> list[str] | No
     read as if it said nothing of a result ("怎么还是没处理" urges)."""
     cases = await cases_of(session, ctx.inbound.openid)
     if cases and all(c.status in CLOSED_STATUSES for c in cases):
-        return [reply("archived_options", case_no=cases[0].case_no, legal=text("legal_options"))]
+        return [text("archived_options", case_no=cases[0].case_no, legal=text("legal_options"))]
     other = _request(ctx, without_case_no(message), verdicts=False)
     return await _REQUESTS[other](ctx, session, message) if other else None
 
@@ -513,7 +512,7 @@ async def _material_how(ctx: Context, session, message: str) -> list[str] | None
         return [text("material_which", count=len(cases), cases=_choice_lines(cases),
                      example=cases[0].case_no)]
     minutes = await _open_window(ctx, session, cases[0])
-    return [reply("material_how", case_no=cases[0].case_no, minutes=minutes)]
+    return [text("material_how", case_no=cases[0].case_no, minutes=minutes)]
 
 
 async def image_for_open_case(ctx: Context) -> list[str] | None:

@@ -69,11 +69,6 @@ def looks_like_case_no(message: str) -> bool:
     return _NUMBERISH.search(folded(message)) is not None
 
 
-def reply(key: str, **values) -> str:
-    """A payer-facing text kept in followup.yaml's ``replies``."""
-    return FOLLOWUP_WORDS["replies"][key].format(**values)
-
-
 def _searchable(case) -> str:
     return " ".join(filter(None, (case.employer, case.description, category_label(case),
                                   case.district, case.jurisdiction)))
@@ -207,7 +202,7 @@ async def _answer(session, ctx: Context, case_no: str | None, unclear: bool) -> 
         item = text("progress_item", case_no=case.case_no, category=category_label(case),
                     status=status_label(case.status),
                     updated=_date(case.updated_at), due=_due(case))
-        lines.append(reply("progress_numbered", index=index, item=item)
+        lines.append(text("progress_numbered", index=index, item=item)
                      if len(cases) > 1 else item)
     if len(cases) > 1:
         await _remember_list(session, ctx, cases)
