@@ -57,6 +57,20 @@ def database_down(exc: BaseException) -> bool:
     return exc.connection_invalidated or sqlstate.startswith(("08", "57P", "53"))
 
 
+def waiting_in(task: asyncio.Task) -> str:
+    """Where a suspended task waits, innermost first (``module.function:line`` of each
+    coroutine on its await chain): a late reply's log line then says what it waited for."""
+    places = []
+    awaited = task.get_coro()
+    while awaited is not None and len(places) < 12:
+        frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "gi_frame", None)
+        if frame is not None:
+            module = frame.f_globals.get("__name__", "?")
+            places.append(f"{module}.{frame.f_code.co_name}:{frame.f_lineno}")
+        awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "gi_yieldfrom", None)
+    return " < ".join(reversed(places)) or "?"
+
+
 def _signature(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
 
@@ -194,8 +208,8 @@ class Gateway:
             raise
         except asyncio.TimeoutError:
             observe_late_reply()
-            log.info("reply late for %s, sending via customer-service API",
-                     hash_openid(inbound.openid))
+            log.info("reply late for %s (waiting in %s), sending via customer-service API",
+                     hash_openid(inbound.openid), waiting_in(task))
             task.add_done_callback(lambda t: self._deliver_late(inbound, key, t, future))
             return None
         first = texts[0] if texts else None

@@ -464,3 +464,26 @@ def test_claim_owners_read_as_alive_dead_or_unknown():
     assert owner_gone(_owner(os.getppid())) is False
     assert owner_gone("other-host/4026531836:12:abcd") is None
     assert owner_gone(None) is None and owner_gone("garbage") is None
+
+
+async def test_a_late_reply_is_logged_with_where_the_handler_waited(gateway_with, caplog):
+    """Operators read why a reply was late from the log line: the innermost coroutine the
+    handler was waiting in, not only that it was late."""
+
+    async def slow_database_lookup():
+        await asyncio.sleep(0.6)
+
+    async def handler(inbound):
+        await slow_database_lookup()
+        return ["好的"]
+
+    platform, gateway = await gateway_with(handler, budget=0.2)
+    with caplog.at_level("INFO", logger="disputebot.gateway"):
+        delivery = await platform.post(text_xml(OPENID, "slow", msg_id=8686))
+    assert delivery.body == "success"
+    late = [r.getMessage() for r in caplog.records if "reply late" in r.getMessage()]
+    assert len(late) == 1
+    chain = late[0].split("waiting in ")[1].split(" < ")
+    assert [place.split(":")[0].rsplit(".", 1)[1] for place in chain[1:3]] == [
+        "slow_database_lookup", "handler"], late[0]
+    assert OPENID not in late[0]
