@@ -22,12 +22,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 MAX_QUERY_CHARS = 120  # keeps lookup fast; a longer message is read from its end (_tail)
 FRAGMENT_CHARS = 8  # a message this short with one topic word is a fragment ("补缴?")
 STORY_CLAUSES, STORY_CHARS = 4, 40  # a message this long tells a story before it asks
-# 这种情况 / 像我这样 / 这事: the question is about the story told before it
-_POINTS_BACK = re.compile(r"这(种|样|个|件|么)?(情况|事|样|种)|那(种|样)|像(我|他|她)这|(我|他|她)这(种|样|个)")
-# 另外 / 还有 / 顺便问一下 at a clause's start: a second question follows (还有没有 is not one)
-_ANOTHER_QUESTION = re.compile(
-    r"(?:^|[\s，。！？；,.!?;])(另外|此外|顺便问一下|顺便问下|顺便问|顺便|再问一下|再问下|再问个|"
-    r"还想问一下|还想问|还有一个问题|还有个问题|还有就是|还有(?!没|什么|啥|别的|其他|其它|多少|几))")
 _CLAUSE_END = re.compile(r"[\s，。！？；,.!?;…~]+")
 
 
@@ -85,17 +79,22 @@ def _tail(text: str) -> str:
     return tail[cut.end():] if cut and cut.end() < len(tail) else tail
 
 
-def _question_clauses(text: str) -> str | None:
+def _question_clauses(text: str, lexicon: Lexicon) -> str | None:
     """The last clause that asks, when a long story comes before it ("…缝了十几针 老板送我去医院
     医药费是他先垫的… 想问工伤认定要在多少天以内申请"), or None. The story's own words (医药费,
     决定书) otherwise outweigh the question's. A clause that points back at the story (这种情况算不算
-    工伤) needs it, and when the clause alone is not answered (这个该找谁) the whole is read."""
+    工伤) needs it, and when the clause alone is not answered (这个该找谁) the whole is read. A
+    plea after the question (真不知道怎么办 求求你们帮帮忙) asks nothing."""
     clauses = [c for c in _CLAUSE_END.split(text) if c]
     if len(clauses) < STORY_CLAUSES or len(text) < STORY_CHARS:
         return None
-    last = next((i for i in range(len(clauses) - 1, -1, -1) if ASKS.search(clauses[i])), None)
-    if last is None or last < STORY_CLAUSES - 1 or _POINTS_BACK.search(clauses[last]):
+    last = next((i for i in range(len(clauses) - 1, -1, -1)
+                 if ASKS.search(clauses[i]) and not lexicon.pleas.fullmatch(clauses[i])), None)
+    if last is None or last < STORY_CLAUSES - 1 or lexicon.points_back.search(clauses[last]):
         return None
+    if any(lexicon.pleas.fullmatch(c) for c in clauses[last + 1:]):
+        # …要什么材料，家里困难，孩子还在上学，真不知道怎么办: what follows the question is more story
+        return clauses[last]
     return " ".join(clauses[last:])
 
 
@@ -135,7 +134,8 @@ class KnowledgeBase:
     def _ask(self, q: str) -> KbAnswer:
         """The question at the end of a long story first, then the whole message, then each
         question of a message that asks two (另外…), so one declined part does not sink the rest."""
-        asked = _question_clauses(q) or self._asked_after(q)
+        lexicon = self.tokenizer.lexicon
+        asked = _question_clauses(q, lexicon) or self._asked_after(q)
         if asked:
             a = self.decide(self.candidates(asked))
             if not a.declined:
@@ -144,7 +144,7 @@ class KnowledgeBase:
         if whole.declined:
             # "滞纳金怎么算 另外你们几点下班": the second question's decline must not take the
             # first one's answer with it
-            for part in _ANOTHER_QUESTION.split(q)[::2]:
+            for part in lexicon.another_question.split(q)[::2]:
                 if part.strip() and part != q:
                     a = self.decide(self.candidates(part))
                     if not a.declined:

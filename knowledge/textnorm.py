@@ -47,6 +47,16 @@ class Analysis(NamedTuple):
     topic_bigrams: list[str]
 
 
+NEVER = re.compile("(?!)")
+
+
+def _alternation(alternatives: list | None, frame: str = "{}") -> re.Pattern:
+    """One regex of a YAML list of alternatives, set in `frame`; a missing list never matches."""
+    if not alternatives:
+        return NEVER
+    return re.compile(frame.format("|".join(str(a) for a in alternatives)))
+
+
 @dataclass
 class Lexicon:
     """Synonym groups, stop words and weak words loaded from data/lexicon.yaml."""
@@ -64,6 +74,9 @@ class Lexicon:
     dismissals: tuple[re.Pattern, ...] = ()  # a topic the payer says is not the question
     asks_after: tuple[re.Pattern, ...] = ()  # a marker the question follows (…，咨询…)
     asks_story: tuple[re.Pattern, ...] = ()  # …unless it asks only where to go (向哪个部门)
+    points_back: re.Pattern = NEVER  # 这种情况: the last clause needs the story before it
+    pleas: re.Pattern = NEVER  # 真不知道怎么办 / 求求你们帮帮忙: a whole clause that asks nothing
+    another_question: re.Pattern = NEVER  # 另外 / 顺便问一下 at a clause's start, one group
 
     @classmethod
     def from_dict(cls, raw: dict) -> Lexicon:
@@ -97,6 +110,11 @@ class Lexicon:
             dismissals=tuple(re.compile(str(p)) for p in raw.get("dismissals") or ()),
             asks_after=tuple(re.compile(str(p)) for p in raw.get("asks_after") or ()),
             asks_story=tuple(re.compile(str(p)) for p in raw.get("asks_story") or ()),
+            points_back=_alternation(raw.get("points_back")),
+            pleas=_alternation(raw.get("pleas"), "(?:{})"),
+            # the one group is the marker, so split(text)[::2] gives the questions
+            another_question=_alternation(raw.get("another_question"),
+                                          r"(?:^|[\s，。！？；,.!?;])({})"),
             variants={**variant_table(load_rules().get("traditional")),
                       **variant_table(raw.get("traditional"))},
         )
