@@ -22,6 +22,7 @@ from bot.handlers.smalltalk import nothing_to_cancel
 from bot.liaison_api import liaison_routes
 from bot.metrics import latency_middleware, metrics_route
 from bot.privacy import hash_openid
+from bot.store import hints
 from bot.store.batch import GroupCommit
 from bot.store.db import make_engine, make_sessionmaker
 from bot.store.dedup import DedupStore
@@ -54,14 +55,22 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-async def purge_seen_messages(dedup: DedupStore, every: float = 3600.0) -> None:
-    """The platform resends within seconds; remembering message ids for two days is plenty."""
-    while True:
+async def purge_stale_rows(dedup: DedupStore, engine, stop: asyncio.Event,
+                           every: float = 3600.0) -> None:
+    """The platform resends within seconds, so message ids are kept two days; payer hints
+    are dropped once past their minutes (they may hold what the payer wrote). Stops between
+    rounds, never mid-statement: an aiosqlite statement cancelled half-way leaves a
+    connection whose closing never finishes."""
+    while not stop.is_set():
         try:
             await dedup.purge()
+            await hints.purge(engine)
         except Exception as exc:  # noqa: BLE001 - retried at the next round
-            log.warning("purging processed messages failed (%s)", exc.__class__.__name__)
-        await asyncio.sleep(every)
+            log.warning("purging stale rows failed (%s)", exc.__class__.__name__)
+        try:
+            await asyncio.wait_for(stop.wait(), every)
+        except asyncio.TimeoutError:
+            pass
 
 
 def build_app(config: Config, models: tuple[object, object] | None = None) -> web.Application:
@@ -126,11 +135,13 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         app["wechat_api"] = WeChatAPI(http, config.api_base, config.appid, config.appsecret,
                                       TokenStore(sessionmaker))
         services.extra["wechat_api"] = app["wechat_api"]
-        purger = asyncio.create_task(purge_seen_messages(gateway_dedup))
+        stop_purging = asyncio.Event()
+        purger = asyncio.create_task(purge_stale_rows(gateway_dedup, engine, stop_purging))
         renewer = asyncio.create_task(gateway.renew_claims())
         yield
-        purger.cancel()
+        stop_purging.set()
         renewer.cancel()
+        await purger
         await gateway.drain()
         await batch.close()
         await http.close()

@@ -95,7 +95,7 @@ class Dispatcher:
         observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
         replies = self._calm(ctx, await self._answer(ctx))
         if not ctx.asked_kb:
-            policy.forget(inbound.openid)
+            policy.forget(ctx)
         return replies
 
     async def _answer(self, ctx: Context) -> list[str]:

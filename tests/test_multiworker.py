@@ -2,7 +2,7 @@
 
 Each test starts two ``disputebot serve`` processes (on SQLite and on PostgreSQL, through the
 ``db_url`` parametrisation) against the fake WeChat API in this process. The reply budget is
-set near zero so every answer goes out through the customer-service API: what the fake API
+set to zero so every answer goes out through the customer-service API: what the fake API
 receives then shows how often a message was handled and how often a token was fetched.
 """
 from __future__ import annotations
@@ -21,6 +21,7 @@ import yaml
 
 from bot.config import DEFAULT_PATH
 from bot.simulator import Platform, text_xml
+from tests.test_policy_followups import DECLINE, FLEXIBLE_PAYMENT
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0
@@ -81,9 +82,9 @@ class Worker:
 
 
 def _late_reply_env(config, tmp_path: Path) -> dict:
-    """Environment for serve processes whose replies are always late (budget ~0)."""
+    """Environment for serve processes whose replies are always late (budget 0)."""
     raw = yaml.safe_load(Path(DEFAULT_PATH).read_text(encoding="utf-8"))
-    raw.setdefault("server", {})["reply_budget_seconds"] = 0.001
+    raw.setdefault("server", {})["reply_budget_seconds"] = 0
     cfg_path = tmp_path / "config.yaml"
     cfg_path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return {
@@ -98,7 +99,7 @@ def _late_reply_env(config, tmp_path: Path) -> dict:
 
 @pytest.fixture
 async def workers(config, http, tmp_path):
-    """Two serve processes on one database; replies always late (budget ~0)."""
+    """Two serve processes on one database; replies always late (budget 0)."""
     env = _late_reply_env(config, tmp_path)
     started = [Worker(f"worker{i}", env, tmp_path) for i in (1, 2)]
     try:
@@ -137,11 +138,22 @@ async def test_two_workers_fetch_one_token_and_handle_a_resend_once(workers, fak
     deliveries = await asyncio.gather(first.post(xml), second.post(xml),
                                       first.post(xml), second.post(xml))
     assert [d.status for d in deliveries] == [200] * 4
-    assert all(d.body == "success" for d in deliveries)  # budget ~0: answered later
+    assert all(d.body == "success" for d in deliveries)  # budget 0: answered later
     await _settle(fake_api, len(payers) + 1)
     texts = fake_api.texts_to("o-multi-dup")
     assert texts, "the reply never went out"
     assert len(texts) == len(set(texts)), f"handled more than once: {texts}"
+
+    # A follow-up reaching the other worker is read with the question the first answered
+    # (it was read alone, and declined, when each process kept its own memory).
+    await first.post(text_xml("o-multi-follow", "灵活就业社保怎么交"))
+    await _settle(fake_api, len(payers) + 2)
+    answered = len(fake_api.texts_to("o-multi-follow"))
+    await second.post(text_xml("o-multi-follow", "一个月大概多少钱"))
+    await fake_api.messages.wait_for(len(fake_api.messages.requests) + 1, timeout=10)
+    await _settle(fake_api, len(fake_api.messages.requests))
+    follow_up = "".join(fake_api.texts_to("o-multi-follow")[answered:])
+    assert FLEXIBLE_PAYMENT in follow_up and DECLINE not in follow_up, follow_up
 
     assert len(fake_api.tokens.requests) == 1
 

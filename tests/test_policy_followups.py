@@ -10,8 +10,8 @@ import pytest
 
 from bot.handlers import policy
 from bot.handlers.base import Context
-from bot.handlers.recent import RecentTopics
 from bot.inbound import Inbound
+from bot.store.snapshot import payer_snapshot
 from knowledge import load_kb
 from knowledge.followup import ask_after
 from tests.test_conversations import Payer
@@ -104,35 +104,6 @@ def test_severance_pay_is_declined_after_an_arbitration_answer(kb, question):
     assert ask_after(kb, question, "劳动仲裁去哪里申请").answer.declined
 
 
-# --- the per-payer memory -----------------------------------------------------------------
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_a_topic_is_forgotten_after_its_minutes():
-    clock = Clock()
-    recent = RecentTopics(size=10, seconds=600, clock=clock)
-    recent.put("a", "灵活就业社保怎么交")
-    clock.now = 599
-    assert recent.get("a") == "灵活就业社保怎么交"
-    clock.now = 601
-    assert recent.get("a") is None
-
-
-def test_the_memory_keeps_the_most_recent_payers_only():
-    recent = RecentTopics(size=2, seconds=600, clock=Clock())
-    for openid in ("a", "b", "c"):
-        recent.put(openid, "滞纳金怎么算")
-    assert recent.get("a") is None and recent.get("c") == "滞纳金怎么算"
-    recent.put("c", None)
-    assert recent.get("c") is None
-
-
 # --- whole conversations ------------------------------------------------------------------
 
 async def test_how_much_after_flexible_employment_gets_the_flexible_answer(bot_server):
@@ -166,14 +137,18 @@ async def test_medical_lapse_question_is_not_answered_with_what_insurance_covers
 
 # --- the policy handler for messages the classifier reads as a greeting or chit-chat -------
 
-def _context(bot_server, openid: str, message: str) -> Context:
+async def _context(bot_server, openid: str, message: str) -> Context:
+    """A message's context as the dispatcher builds it: with the payer's snapshot, read
+    after the last message's writes (the last answered question among them)."""
     services = bot_server.app["dispatcher"].services
+    await services.batch.flush()
     return Context(inbound=Inbound(openid=openid, kind="text", text=message, msg_id=1),
-                   services=services, text=message)
+                   services=services, text=message,
+                   snapshot=await payer_snapshot(services.batch, openid))
 
 
 async def _ask(bot_server, openid: str, message: str) -> str:
-    return "\n".join(await policy.ask_policy(_context(bot_server, openid, message)))
+    return "\n".join(await policy.ask_policy(await _context(bot_server, openid, message)))
 
 
 @pytest.mark.parametrize("message,expected", [("那医保呢", FLEXIBLE_ENROL),
@@ -181,16 +156,16 @@ async def _ask(bot_server, openid: str, message: str) -> str:
 async def test_elliptical_follow_ups_reach_the_last_topic(bot_server, message, expected):
     openid = f"fu-handler-{message}"
     await _ask(bot_server, openid, "灵活就业社保怎么交")
-    ctx = _context(bot_server, openid, message)
+    ctx = await _context(bot_server, openid, message)
     assert policy.follows_up(ctx)
     assert expected in await _ask(bot_server, openid, message)
 
 
 async def test_a_bare_topic_without_a_last_answer_still_asks_for_the_question(bot_server):
-    ctx = _context(bot_server, "fu-bare", "医保呢")
+    ctx = await _context(bot_server, "fu-bare", "医保呢")
     assert not policy.follows_up(ctx)
     assert "医保" in await _ask(bot_server, "fu-bare", "医保呢")
-    assert not policy.follows_up(_context(bot_server, "fu-bare", "你叫什么名字"))
+    assert not policy.follows_up(await _context(bot_server, "fu-bare", "你叫什么名字"))
 
 
 @pytest.mark.parametrize("own_topic", ["公积金的话每个月交多少", "养老金几号发"])
@@ -206,8 +181,8 @@ async def test_a_question_with_its_own_topic_ends_the_last_one(bot_server, own_t
 
 async def test_a_forgotten_topic_is_not_used(bot_server):
     await _ask(bot_server, "fu-forget", "灵活就业社保怎么交")
-    policy.forget("fu-forget")
-    assert not policy.follows_up(_context(bot_server, "fu-forget", "那去哪里办"))
+    policy.forget(await _context(bot_server, "fu-forget", "你好"))
+    assert not policy.follows_up(await _context(bot_server, "fu-forget", "那去哪里办"))
 
 
 # --- through the dispatcher: follow-ups the classifier reads as something else --------------

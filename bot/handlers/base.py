@@ -44,6 +44,9 @@ class Context:
     nlu: Any = None
     snapshot: PayerSnapshot | None = None
     """Read before text messages are dispatched; None for events."""
+    hints_said: dict = field(default_factory=dict)
+    """Hints (bot.handlers.recent) changed while handling this message: later steps of the
+    same message read them, not the snapshot's."""
     asked_kb: bool = False
     """The knowledge base answered this message; otherwise the payer's last policy topic is
     forgotten (a follow-up must follow an answer, not a form step or a greeting)."""

@@ -61,7 +61,7 @@ from bot.handlers.intake_form import ValidateDisputeForm, places_of, run_form, t
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.policy import answer_instead_of_filing
 from bot.handlers.progress import progress
-from bot.handlers.recent import RecentTopics
+from bot.handlers.recent import RecentHint
 from bot.handlers.smalltalk import ANGER, BOT_QUESTION, asks_for_person, only_anger
 from bot.metrics import observe_case
 from bot.nlu.cnnum import as_int_if_whole, to_number
@@ -125,7 +125,7 @@ FIELD_JOINS = re.compile(r"和|跟|与|以及|还有|及|、|，|,|也|都")
 # The last story each payer told that was answered instead of starting a form: a soft hint
 # kept in this process only, like the policy follow-ups (a restart or another worker only
 # means the description is asked for, as before).
-STORIES = RecentTopics(SPEC["recent_story_payers"], 60 * SPEC["recent_story_minutes"])
+STORIES = RecentHint("story", SPEC["recent_story_minutes"])
 MAJOR_HEADCOUNT = 30
 SURE_CHAT = 0.5
 
@@ -748,14 +748,17 @@ class IntakeDialogue:
         few minutes, so the form it may lead to does not ask for it again."""
         told = ctx.text.strip()
         if len(LETTERS.findall(told)) >= SPEC["recent_story_min_chars"] and STORY.search(told):
-            STORIES.put(ctx.inbound.openid, (told, ctx.nlu))
+            STORIES.put(ctx, told)
 
     @staticmethod
     def _recent_story(ctx: Context) -> Context | None:
         """The story told just before, as the message it was (used once), or None."""
-        held = STORIES.get(ctx.inbound.openid)
-        STORIES.put(ctx.inbound.openid, None)
-        return None if held is None else replace(ctx, text=held[0], nlu=held[1])
+        told = STORIES.get(ctx)
+        STORIES.put(ctx, None)
+        parser = ctx.services.parser
+        if told is None or parser is None:
+            return None
+        return replace(ctx, text=told, nlu=parser.parse(told))
 
     async def _with_story(self, session, state, story: Context, ctx: Context | None
                           ) -> list[str]:

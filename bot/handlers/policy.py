@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from bot.handlers.base import Context
-from bot.handlers.recent import RecentTopics
+from bot.handlers.recent import RecentHint
 from bot.texts import text
 from knowledge.answer import KbAnswer
 from knowledge.followup import ask_after, reading
@@ -46,8 +46,7 @@ and an unsure one that names no harm whatever the office ("交通事故…保险
 _NOISE = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
 
 
-RECENT = RecentTopics(WORDS["policy_followups"]["payers"],
-                      60 * WORDS["policy_followups"]["minutes"])
+RECENT = RecentHint("topic", WORDS["policy_followups"]["minutes"])
 
 
 def follows_up(ctx: Context) -> bool:
@@ -55,23 +54,22 @@ def follows_up(ctx: Context) -> bool:
     The classifier reads such messages as a greeting or chit-chat; the dispatcher can send
     them here instead."""
     kb = ctx.services.kb
-    return (kb is not None and RECENT.get(ctx.inbound.openid) is not None
+    return (kb is not None and RECENT.get(ctx) is not None
             and reading(kb, (ctx.text or "").strip()).kind != "alone")
 
 
-def forget(openid: str) -> None:
+def forget(ctx: Context) -> None:
     """The payer's message went to another handler ("公积金怎么交" read as chit-chat, a form,
     a progress check): the next short question is no longer about the last answer."""
-    RECENT.put(openid, None)
+    RECENT.put(ctx, None)
 
 
 def ask(ctx: Context, question: str) -> KbAnswer:
     """The knowledge base's answer, read after the payer's last answered question when it
     leans on it; what it was about is kept for the next one. Every handler that answers
     from the knowledge base asks here, or the payer's next "那一年多少钱" is read alone."""
-    openid = ctx.inbound.openid
-    followup = ask_after(ctx.services.kb, question, RECENT.get(openid))
-    RECENT.put(openid, followup.topic)
+    followup = ask_after(ctx.services.kb, question, RECENT.get(ctx))
+    RECENT.put(ctx, followup.topic)
     ctx.asked_kb = True
     return followup.answer
 

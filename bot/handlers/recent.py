@@ -1,37 +1,33 @@
-"""Short-lived, per-payer hints kept in one process's memory."""
+"""Short-lived, per-payer hints: something the payer said a few minutes ago that may explain
+their next message ("一个月大概多少钱" after "灵活就业社保怎么交"; a story told before the form
+it leads to).
+
+Kept in the database (:mod:`bot.store.hints`), read with the payer snapshot every message
+already needs and written without holding up the reply, so the next message reads them on
+whichever worker it reaches (serve --workers N) and after a restart."""
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
-from collections.abc import Callable
+from datetime import timedelta
+
+from bot.handlers.base import Context
+from bot.store import hints
 
 
-class RecentTopics:
-    """Something each payer said last (a policy question answered, a story told), for a
-    few minutes, in this process only.
+class RecentHint:
+    """One kind of hint, kept ``minutes`` after it was said."""
 
-    A soft hint for reading the next message ("一个月大概多少钱" after "灵活就业社保怎么交"):
-    losing it on a restart, or when the next message reaches another worker (serve --workers
-    N), only means that message is read alone, as before. So it stays in memory, bounded
-    (least recently used payers go first), and the reply path writes nothing to the database
-    for it.
-    """
+    def __init__(self, kind: str, minutes: float) -> None:
+        self.kind, self.lasts = kind, timedelta(minutes=minutes)
 
-    def __init__(self, size: int, seconds: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.size, self.seconds, self._clock = size, seconds, clock
-        self._topics: OrderedDict[str, tuple[float, str]] = OrderedDict()
+    def get(self, ctx: Context) -> str | None:
+        if self.kind in ctx.hints_said:
+            return ctx.hints_said[self.kind]
+        return ctx.snapshot.hints.get(self.kind) if ctx.snapshot is not None else None
 
-    def get(self, openid: str) -> str | None:
-        held = self._topics.get(openid)
-        if held is None or self._clock() - held[0] > self.seconds:
-            self._topics.pop(openid, None)
-            return None
-        return held[1]
-
-    def put(self, openid: str, topic: str | None) -> None:
-        self._topics.pop(openid, None)
-        if topic:
-            self._topics[openid] = (self._clock(), topic)
-            while len(self._topics) > self.size:
-                self._topics.popitem(last=False)
+    def put(self, ctx: Context, value: str | None) -> None:
+        """Remember ``value`` (None forgets); written only when it changes, so a payer who
+        never asked anything costs no write."""
+        if value == self.get(ctx) and (value is None or self.kind in ctx.hints_said):
+            return
+        ctx.hints_said[self.kind] = value
+        hints.keep(ctx.services.batch, ctx.inbound.openid, self.kind, value, self.lasts)

@@ -88,6 +88,19 @@ class DialogueState(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class PayerHint(Base):
+    """Something a payer said a few minutes ago that may explain their next message (the
+    policy question last answered, a story told before a form): kept here, not in one
+    process, so the next message reads it on whichever worker it reaches and after a
+    restart."""
+
+    __tablename__ = "payer_hints"
+    openid: Mapped[str] = mapped_column(String(128), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    until: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
 class CaseCounter(Base):
     """Daily sequence for readable case numbers (ZY20261124-0007)."""
 

@@ -6,11 +6,12 @@ policy questions and progress checks that make up most traffic reach their handl
 a query of their own."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import and_, bindparam, case, func, or_, select
 
+from bot.store import hints as payer_hints
 from bot.store.batch import GroupCommit
 from bot.store.models import Case, DialogueState, utcnow
 
@@ -28,6 +29,8 @@ class PayerSnapshot:
     cases: int = 0
     case_waiting: bool = False
     """A case asks for more information, or was resolved recently and awaits a rating."""
+    hints: dict = field(default_factory=dict)
+    """What the payer said a few minutes ago, by kind (:mod:`bot.store.hints`)."""
 
     @property
     def in_form(self) -> bool:
@@ -54,10 +57,12 @@ class _Snapshots:
             _STATE_ROWS, {"ids": wanted}).mappings()}
         counts = {row.openid: row for row in conn.execute(
             _CASE_COUNTS, {"ids": wanted, "since": utcnow() - FEEDBACK_WINDOW})}
+        hints = payer_hints.read(conn, wanted)
         return [PayerSnapshot(state=states.get(openid),
                               cases=counts[openid].n if openid in counts else 0,
                               case_waiting=bool(counts[openid].waiting) if openid in counts
-                              else False)
+                              else False,
+                              hints=hints.get(openid, {}))
                 for openid in openids]
 
 
