@@ -84,6 +84,26 @@ def test_year_and_small_numbers_are_not_money(extract):
     assert values(extract("三千多个员工都没交"), "money") == []
 
 
+@pytest.mark.parametrize("text, amount, span", [
+    ("核定补缴社保费五百多万", 5_000_000, "五百多万"),
+    ("加起来三百多万", 3_000_000, "三百多万"),
+    ("欠了500多万", 5_000_000, "500多万"),
+    ("两百多万元", 2_000_000, "两百多万元"),
+    ("十几万的滞纳金", 100_000, "十几万"),
+    ("差不多几十万", 300_000, "几十万"),
+])
+def test_wan_after_an_approximate_number_multiplies_it(extract, text, amount, span):
+    """Regression: "五百多万" was 500 yuan and "三百多万" no amount at all; a 万 after 多
+    multiplies what comes before it."""
+    ents = extract(text)
+    assert values(ents, "money") == [amount]
+    assert spans(text, ents, "money") == [span]
+
+
+def test_a_crowd_of_millions_is_no_amount(extract):
+    assert values(extract("一百多万人"), "money") == []
+
+
 @pytest.mark.parametrize("text, count, span", [
     ("我们三十多人都没交社保", 30, "三十多人"),
     ("厂里两百名员工", 200, "两百名员工"),
@@ -92,6 +112,8 @@ def test_year_and_small_numbers_are_not_money(extract):
     ("我们几个被欠了社保", 3, "我们几个"),
     ("公司200多员工", 200, "200多员工"),
     ("几十号人都在等", 30, "几十号人"),
+    ("我们一百多个退休工人", 100, "一百多个退休工人"),
+    ("we are 50 工人", 50, "50 工人"),
 ])
 def test_headcount(extract, text, count, span):
     ents = extract(text)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from .cnnum import CN_NUM_CHARS, as_int_if_whole, to_number
+from .cnnum import BIG_UNITS, CN_NUM_CHARS, as_int_if_whole, to_number
 from .normalize import Normalized
 from .types import Entity
 
@@ -34,11 +34,11 @@ _LANDLINE = re.compile(r"(?<![0-9])(?:\((0\d{2,3})\)|(0\d{2,3})[- ])(\d{7,8}|\d{
 _CN = "[" + CN_NUM_CHARS + "]"
 _MONEY_ARABIC = re.compile(
     r"(?P<cur>[¥￥$]|rmb|人民币)?\s*(?P<num>\d+(?:\.\d+)?)(?P<mag>[kw千万](?:\d(?![\d.]))?)?"
-    r"(?P<approx>多|余|来)?\s*(?P<unit>元|块钱|块|圆|rmb)?"
+    r"(?:(?P<approx>多|余|来)(?P<big>[万亿])?)?\s*(?P<unit>元|块钱|块|圆|rmb)?"
 )
 _MONEY_CN = re.compile(
-    r"(?P<num>[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*)"
-    r"(?P<approx>多|余|来)?(?P<unit>元|块钱|块(?![儿去来走])|圆)?"
+    r"(?P<num>[零〇一二两三四五六七八九十几][零〇一二两三四五六七八九十百千万几]*)"
+    r"(?:(?P<approx>多|余|来)(?P<big>[万亿])?)?(?P<unit>元|块钱|块(?![儿去来走])|圆)?"
 )
 _NOT_MONEY_AFTER = "年月日号个人名天岁%位次期小周点分秒楼栋层户家条张套斤米公里岁级"
 _YEAR = r"(?:(?:19|20)\d{2}|\d{2}|[今去前明]|[二〇零一三四五六七八九]{4})年"
@@ -74,7 +74,7 @@ class EntityExtractor:
         all_alt = "|".join(map(re.escape, all_nouns))
         self._headcount = re.compile(
             rf"(?P<num>上百|上千|成百|\d+|[一二两三四五六七八九十百千几][零一二两三四五六七八九十百千万几]*)"
-            rf"(?P<approx>多|余|来)?(?:个|名|位|号)?(?P<noun>{noun_alt})"
+            rf"(?P<approx>多|余|来)?(?:个|名|位|号)?[ ]?(?P<noun>{noun_alt})"
         )
         self._headcount_all = re.compile(
             rf"全体(?:的)?(?:{noun_alt})?"
@@ -262,7 +262,7 @@ class EntityExtractor:
             if not m["num"]:
                 continue
             after = text[m.end() : m.end() + 1]
-            explicit = m["cur"] or m["unit"] or m["mag"]
+            explicit = m["cur"] or m["unit"] or m["mag"] or m["big"]
             if not explicit:
                 if after and after in _NOT_MONEY_AFTER or len(m["num"]) > 8:
                     continue
@@ -271,7 +271,7 @@ class EntityExtractor:
             elif not m["cur"] and not m["unit"] and after and after in _NOT_MONEY_AFTER:
                 continue
             number = m["num"] + (m["mag"] or "")
-            value = to_number(number)
+            value = _times_big(to_number(number), m["big"])
             if value is not None and value > 0:
                 end = m.end()
                 while end > m.start() and text[end - 1] == " ":
@@ -282,13 +282,13 @@ class EntityExtractor:
             raw = m["num"]
             after = text[m.end() : m.end() + 1]
             if not m["unit"]:
-                if "千" not in raw and "万" not in raw and not (
+                if "千" not in raw and "万" not in raw and not m["big"] and not (
                     "百" in raw and self._has_money_context(text, m.start())
                 ):
                     continue
                 if after and after in _NOT_MONEY_AFTER:
                     continue
-            value = to_number(raw)
+            value = _times_big(to_number(raw), m["big"])
             if value and value >= 1:
                 claim(m.start(), m.end(), "money", as_int_if_whole(value))
 
@@ -531,3 +531,10 @@ def _duration_months(m: re.Match) -> int | None:
             return None
         return int(value * 12)
     return max(1, int(value))
+
+
+def _times_big(value: float | None, big: str | None) -> float | None:
+    """"五百多万" is 5,000,000: the 万 after 多 multiplies the number before it."""
+    if value is None or not big:
+        return value
+    return value * BIG_UNITS[big]

@@ -44,6 +44,8 @@ class NluParser:
         self._question = re.compile(grievance.get("question", "$^"))
         self._first_person = re.compile(grievance.get("first_person", "$^"))
         self._harm = re.compile(grievance.get("harm", "$^"))
+        self._lawfulness = re.compile(rules.get("lawfulness_question") or "$^")
+        self._lawfulness_filing = re.compile(rules.get("lawfulness_filing") or "$^")
         self._new_matter = re.compile(rules.get("new_matter") or "$^")
         self._slots = sorted(
             ((kw, slot) for slot, kws in (rules.get("correction_slots") or {}).items()
@@ -90,7 +92,16 @@ class NluParser:
         intent, confidence = self._models["intent"].predict(self._features(head, entities))
         if intent == "ask_policy" and self._statement_grievance(head, entities):
             return "file_dispute", confidence
+        if intent == "file_dispute" and self._general_lawfulness(head):
+            return "ask_policy", confidence
         return intent, confidence
+
+    def _general_lawfulness(self, head: str) -> bool:
+        """"公司不给员工交社保属于违法吗": whether something is lawful, asked by no one it
+        happened to and filing nothing, is a policy question; the rule leaves alone
+        "公司没给我交，这合法吗" (the payer's own case) and "…违法吗，要举报" (a filing)."""
+        return bool(self._lawfulness.search(head)) and not (
+            self._first_person.search(head) or self._lawfulness_filing.search(head))
 
     def _statement_grievance(self, head: str, entities: list[Entity]) -> bool:
         """"两百多名员工社保断了": no question asked, people harmed — a complaint, not a query."""

@@ -1,7 +1,8 @@
 """Explainable severity: keyword signals in context plus the headcount and category.
 
 简易 (one agency settles it on the spot), 一般 (joint handling), 重大疑难 (many people,
-collective action, petitions, protests, media threats, risk to life or public order).
+collective action, petitions, protests, media threats, risk to life or public order,
+millions of yuan at stake).
 Every decision carries its reasons so a caseworker can see why a case was escalated.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ class _Signal:
     pattern: re.Pattern
     unless: re.Pattern | None
     any_intent: bool
+    min_headcount: int
 
 
 def _alternation(items: list[str]) -> re.Pattern | None:
@@ -32,6 +34,7 @@ class SeverityRules:
     def __init__(self, spec: dict[str, Any]) -> None:
         self.major_headcount = int(spec.get("major_headcount", 30))
         self.general_headcount = int(spec.get("general_headcount", 2))
+        self.major_amount = float(spec.get("major_amount") or 0)
         self.general_categories = set(spec.get("general_categories") or [])
         self.headcount_exempt = set(spec.get("headcount_exempt_categories") or [])
         self.signals = []
@@ -39,13 +42,15 @@ class SeverityRules:
             pattern = _alternation(sig.get("patterns") or [])
             if pattern is not None:
                 self.signals.append(_Signal(name, pattern, _alternation(sig.get("unless") or []),
-                                            bool(sig.get("any_intent"))))
+                                            bool(sig.get("any_intent")),
+                                            int(sig.get("min_headcount") or 0)))
 
-    def signals_in(self, text: str, any_intent_only: bool = False) -> list[str]:
-        """Names of the major signals present in ``text``, each vetted against its vetoes."""
+    def signals_in(self, text: str, any_intent_only: bool = False, headcount: int = 0) -> list[str]:
+        """Names of the major signals present in ``text``, each vetted against its vetoes;
+        a signal with ``min_headcount`` counts only when that many people are named."""
         found = []
         for sig in self.signals:
-            if any_intent_only and not sig.any_intent:
+            if any_intent_only and not sig.any_intent or headcount < sig.min_headcount:
                 continue
             vetoes = [m.span() for m in sig.unless.finditer(text)] if sig.unless else []
             for m in sig.pattern.finditer(text):
@@ -70,7 +75,10 @@ class SeverityRules:
                 major.append(f"headcount:{count}")
             elif everyone:
                 major.append("headcount:all")
-        major.extend(self.signals_in(text))
+        amount = max((e.value for e in entities if e.type == "money"), default=0)
+        if self.major_amount and amount >= self.major_amount:
+            major.append(f"amount:{amount}")
+        major.extend(self.signals_in(text, headcount=count))
         if major:
             return "major", major
         general = []
