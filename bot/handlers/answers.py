@@ -203,9 +203,37 @@ FACES = re.compile(r"\[[^\[\]]{1,6}\]")  # WeChat faces: [捂脸], [OK]
 LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 NAME_PREFIX = re.compile(
     rf"^(?:(?:{_alternatives('relative_words')})(?:{_alternatives('relative_name_leads')})|"
-    rf"{_alternatives('name_leads')})[:：\s]*")
+    rf"{_alternatives('name_leads')})?(?:(?:{_alternatives('name_roles')})"
+    rf"(?:{_alternatives('name_role_marks')})?)?[:：\s]*")
 NAME_SUFFIX = re.compile(r"(就行了?|就好了?|就可以了?|吧|啊|呀|哈|哦|嘛|啦|呢|嘞|咯)$")
 CLAUSE = re.compile(r"[，,。！!？?；;\n]")
+
+
+RESTART = re.compile(rf"^(?:{_alternatives('restart_leads')})*(?:{_alternatives('restart_words')})"
+                     rf"(?:{_alternatives('restart_tails')})*[!！。.~～]*$")
+
+
+ROLE_ONLY = re.compile(rf"^(?:{_alternatives('name_roles')})(?:{_alternatives('name_role_marks')})?$")
+
+
+def asks_restart(reply: str) -> bool:
+    """"从头再来吧", "推倒重来", "全部重新填": the payer wants the form started over."""
+    return bool(RESTART.match(MANDARIN(re.sub(r"\s", "", reply or ""))))
+
+
+PLACE_ONLY_REST = re.compile(_alternatives("place_only_words"))
+PLACE_KIND = re.compile(r"(?:镇|街道|街|区)$")
+
+
+def works_at_place(value: str, places) -> bool:
+    """"我在新塘镇上班", "新塘镇那边工作的": a configured place and only words of working
+    there; where the payer works, not the employer's name."""
+    rest, found = value or "", False
+    names = {n for p in places for n in (p, PLACE_KIND.sub("", p)) if len(n) >= 2}
+    for name in sorted(names, key=len, reverse=True):
+        if name in rest:
+            rest, found = rest.replace(name, ""), True
+    return found and not PLACE_ONLY_REST.sub("", PUNCTUATION.sub("", rest))
 
 
 def is_filler(value: str) -> bool:
@@ -471,14 +499,37 @@ def bare_name(value: str) -> str:
     return value
 
 
+CONTACT_LABEL = re.compile(rf"(?<=\S)\s*(?:{_alternatives('contact_labels')})(?:是|为|[:：])?\s*$")
+
+
 def _one_name(value: str) -> str:
     value = TYPED_TWICE.sub(r"\1", value.strip("。！!~～，,. "))
     value = ACK_TAIL.sub("", NAME_PREFIX.sub("", value)).strip("。！!~～，,. ") or value
-    value = NAME_SUFFIX.sub("", value).strip("。！!~～，,. ")
+    value = NAME_SUFFIX.sub("", CONTACT_LABEL.sub("", value)).strip("。！!~～，,. ")
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", value)
 
 
 COMPOUND_NAME = re.compile(rf"^(?:{_alternatives('compound_surnames')})[\u4e00-\u9fff]{{1,3}}$")
+
+
+LIST_SPLIT = re.compile(r"[\s、，,；;]+")
+
+
+def listed_name(text_: str, entities: list[dict]) -> dict | None:
+    """"张三 13800138000 宏达电子厂 新塘镇 没交社保": facts typed as a list, one of them a bare
+    personal name with no 我叫 before it; the name as an entity, or None."""
+    parts = [(m.start(), m.end()) for m in re.finditer(r"[^\s、，,；;]+", text_ or "")]
+    if len(parts) < 3 or any(e.get("entity") == "name" for e in entities) or not any(
+            e.get("entity") in FACT_ENTITIES for e in entities):
+        return None
+    taken = [(e.get("start"), e.get("end")) for e in entities]
+    for start, end in parts:
+        word = text_[start:end]
+        if (BARE_PERSON.match(word) and not TITLED_PERSON.match(word) and not ORG_WORDS.search(word)
+                and not PLACE_NAME.search(word)
+                and not any(isinstance(a, int) and a < end and start < b for a, b in taken)):
+            return {"entity": "name", "value": word, "start": start, "end": end}
+    return None
 
 
 def organisation(value: str) -> str | None:
@@ -706,8 +757,19 @@ def period_found(text_: str, entities: list[dict]) -> tuple[str, str | None] | N
         value = str(entity.get("value"))
         spanned = isinstance(start, int) and isinstance(end, int)
         said = (text_ or "")[start:end] if spanned and DURATION_CODE.match(value) else None
+        if said and _per_money(text_, said, end, entities):
+            continue
         found.append((value, said or None))
     return max(found, key=lambda f: period_clarity(f[0]), default=None)
+
+
+def _per_money(text_: str, said: str, end: int, entities: list[dict]) -> bool:
+    """"一个月才几百块钱", "一年两三千": a span of time before money in the same clause is how
+    often that money is, not how long the matter lasted."""
+    clause_end = end + len(CLAUSE.split(text_[end:])[0])
+    return said in SPEC["amount_per_words"] and any(
+        e.get("entity") == "money" and isinstance(e.get("start"), int)
+        and end <= e["start"] < clause_end for e in entities)
 
 
 def period_clarity(code) -> int:

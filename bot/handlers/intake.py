@@ -18,6 +18,7 @@ from bot.handlers.answers import (
     ADDRESS,
     LETTERS,
     MANDARIN,
+    META,
     NO_EMPLOYER,
     NUMBER_ENTITIES,
     ORG_SUFFIX,
@@ -26,6 +27,7 @@ from bot.handlers.answers import (
     PUNCTUATION,
     answer_clause,
     ask_only_rest,
+    asks_restart,
     asks_meaning,
     asks_why,
     bare_fix,
@@ -44,6 +46,7 @@ from bot.handlers.answers import (
     is_skip,
     is_wait,
     is_wish,
+    listed_name,
     numbered,
     only_asks,
     organisation,
@@ -89,17 +92,19 @@ SUMMARY_VALUES = set(SPEC["summary_value_slots"])
 HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|要人工|真人)")
 HUMAN_MAX_CHARS = 15
 # Asking to file without saying what happened yet: "我要投诉", "还是办吧", "那就登记吧".
-TRIGGERS = re.compile(r"^(还是|那|那就|那我|那我还是|我还是|算了还是|继续)?(我|我要|我想|想|要)?(还是)?"
+# With a greeting before it ("你好 我想反映个问题") or another matter ("我还要反映另外一件事").
+TRIGGERS = re.compile(r"^((你好|您好|在吗|hello|hi)[，,。！!\s]*)?"
+                      r"(还是|那|那就|那我|那我还是|我还是|算了还是|继续)?"
+                      r"(我|我要|我想|想|要|我还要|我还想|我也要|我也想|还要|还想|我又要)?(还是)?"
                       r"(反映|投诉|登记|举报|申诉|维权|办理?)(一下)?"
-                      r"(问题|单位|公司|老板|厂里|情况|事情|一件事)?(吧|啦)?[!！。.~～]*$")
+                      r"(个|一个|一些|几个|另外一件|另一件|另外的|另外)?"
+                      r"(问题|单位|公司|老板|厂里|情况|事情|事|一件事)?(吧|啦)?[!！。.~～]*$")
 CORRECTION_CUE = re.compile(r"(不对|不是|不叫|不在|错了|写错|填错|打错|选错|搞错|弄错|改成|改为|"
                             r"改一下|改下|修改|应该是|更正|换成|重新写|重新填)")
 # The new value after a correction: "…，是荔城", "…应该是900", "改成139…".
 NEW_VALUE = re.compile(r"(?:应该是|应为|改成|改为|换成|写成|更正为|是)[:：\s]*"
                        r"(?P<value>[^，,。！!？?；;\s][^，,。！!？?；;]*?)[。！!~～\s]*$")
 NEGATED = re.compile(r"(不是|不叫|不在|而非|并非)\s*$")
-RESTART = re.compile(r"^(我要|我想|请|帮我)?(重新开始|重来|重新来|从头开始|从头来|重新填写?|"
-                     r"重新登记)(吧|一下|一遍|一次)?[!！。.~～]*$")
 CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff０-９Ａ-Ｚａ-ｚ]")
 SLOT_ALIASES = {"outcome": "desired_outcome"}
 DUPLICATE_SAME = re.compile(r"(同一|一件事|一回事|补充|是的|对的|就是)")
@@ -112,6 +117,7 @@ ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
                 "employer": "employer", "headcount": "headcount", "money": "amount",
                 "period": "period", "id_number": "id_number"}
 NOTED = ("employer", "jurisdiction", "name", "phone", "headcount", "desired_outcome")
+NOTED_BESIDE = NOTED + ("id_number",)  # an ID number typed anywhere is said as noted
 SEVERITY_RANK = {"simple": 0, "general": 1, "major": 2}
 STORY = re.compile("|".join(re.escape(w) for w in SPEC["story_words"]))
 OTHER_EMPLOYER = re.compile("|".join(re.escape(w) for w in SPEC["other_employer_words"]))
@@ -121,6 +127,7 @@ LATER = re.compile("|".join(re.escape(w) for w in SPEC["later_words"]))
 RESTATE_LEAD = re.compile("|".join(re.escape(w) for w in SPEC["restate_leads"]))
 UNSURE = re.compile("|".join(re.escape(w) for w in SPEC["unsure_words"]))
 HOW_LONG = re.compile("|".join(re.escape(w) for w in SPEC["how_long_words"]))
+ROUGH_NUMBER = re.compile(SPEC["rough_number"])
 FIELD_JOINS = re.compile(r"和|跟|与|以及|还有|及|、|，|,|也|都")
 # The last story each payer told that was answered instead of starting a form: a soft hint
 # kept in this process only, like the policy follow-ups (a restart or another worker only
@@ -152,6 +159,9 @@ def _message(ctx: Context) -> dict:
     message["intent"] = {"name": nlu.intent, "confidence": nlu.intent_confidence}
     message["entities"] = [{"entity": e.type, "value": e.value, "start": e.start, "end": e.end}
                            for e in nlu.entities]
+    listed = listed_name(ctx.text, message["entities"])
+    if listed is not None:
+        message["entities"].append(listed)
     parser = ctx.services.parser
     if parser is not None:
         name, confidence = parser.category(ctx.text)
@@ -179,7 +189,7 @@ class IntakeDialogue:
             filing = ctx.nlu is not None and ctx.nlu.intent == "file_dispute"
             reply = ctx.text.strip()
             start = start or (not snapshot.in_form and (
-                bool(TRIGGERS.match(reply) or RESTART.match(reply))
+                bool(TRIGGERS.match(reply) or asks_restart(reply))
                 or self._opens_with_facts(ctx)))
             wants_human = self._wants_human(ctx)
             if not (start or snapshot.in_form or filing or wants_human):
@@ -283,11 +293,11 @@ class IntakeDialogue:
             if not (start or intent == "file_dispute"):
                 return None
             start_form(state, SPEC["form"])
-            if (TRIGGERS.match(ctx.text.strip()) or RESTART.match(ctx.text.strip())
+            if (TRIGGERS.match(ctx.text.strip()) or asks_restart(ctx.text)
                     or not ctx.text.strip()):
                 state.requested_slot = "description"
                 state.slots = {"requested_slot": "description"}
-                story = None if RESTART.match(ctx.text.strip()) else self._recent_story(ctx)
+                story = None if asks_restart(ctx.text) else self._recent_story(ctx)
                 if story is None:
                     return [text("intake_start")]
                 return await self._with_story(session, state, story, None)
@@ -333,7 +343,7 @@ class IntakeDialogue:
                 return await self._fill(session, state, fixed[1])
             if fixed is not None:
                 return await self._apply_correction(session, state, ctx, *fixed)
-        if correction is None and RESTART.match(reply):
+        if correction is None and asks_restart(reply):
             clear_form(state)
             start_form(state, SPEC["form"])
             state.requested_slot = "description"
@@ -459,6 +469,9 @@ class IntakeDialogue:
             return [text("resume_question") + self._question(asked, state.slots)]
         if self._english_unread(ctx, asked):
             return [SPEC["english_reask"] + "\n" + self._question(asked, state.slots)]
+        again = self._sent_again(state, reply)
+        if again is not None:
+            return [again + "\n" + self._question(asked, state.slots)]
         before = dict(state.slots)
         restated = self._restated(state, ctx)
         state.slots = {**state.slots, **{slot: None for slot in restated}}
@@ -470,8 +483,33 @@ class IntakeDialogue:
                 self._append_description(state, reply)  # "而且还扣了押金不退": nothing is lost
                 return [text("details_added") + "\n" + self._summary(state.slots)]
             return [text("confirm_hint")]
+        if self._story_unheard(state, ctx, act, asked, before, replies):
+            return self._add_details(state, reply)
         beside = self._answer_beside(state, ctx, asked)
         return [beside + "\n" + replies[0], *replies[1:]] if beside and replies else replies
+
+    def _sent_again(self, state, reply: str) -> str | None:
+        """"李四" sent twice (pasted again, or the first send seemed lost): the second is the
+        answer just taken, not an answer to the next question, and is said as already noted."""
+        last = (state.pending or {}).get("answered")
+        if last is None or last == state.requested_slot or state.slots.get(last) is None:
+            return None
+        if PUNCTUATION.sub("", reply) != PUNCTUATION.sub("", str(state.slots[last])):
+            return None
+        item = f"{SPEC['field_names'][last]}：{self._value(last, state.slots)}"
+        return SPEC["replies"]["already_noted"].format(item=item)
+
+    def _story_unheard(self, state, ctx: Context, act: str, asked: str | None, before: dict,
+                       replies: list[str]) -> bool:
+        """An elderly payer's story told at another question ("反正就是厂里没给我交，老板每次都说
+        交了交了" where the name is asked): the form took nothing from it and said nothing about
+        it, so it joins the description instead of being met with the bare question again."""
+        fields = SPEC["slots"] + SPEC["optional_slots"]
+        return (asked not in (None, "description", "extras")
+                and all(state.slots.get(k) == before.get(k) for k in fields)
+                and replies == [self._question(asked, state.slots)]
+                and len(LETTERS.findall(ctx.text)) >= SPEC["story_beside_min_chars"]
+                and bool(STORY.search(MANDARIN(ctx.text))) and self._tells_more(ctx, act))
 
     def _cancel_answer(self, state, ctx: Context) -> list[str] | None:
         """The reply to "确定要取消这次登记吗？": a clear yes cancels (with the answer to a
@@ -601,7 +639,8 @@ class IntakeDialogue:
             if entity.type in NUMBER_ENTITIES:
                 kept[entity.start:entity.end] = ["，"] * (entity.end - entity.start)
         clauses = [c.strip() for c in re.split(r"[，,。！!？?；;\n]", "".join(kept))]
-        questions = [c for c in clauses if parser.is_question(c) and not UNSURE.search(c)
+        questions = [c for c in clauses if parser.is_question(ROUGH_NUMBER.sub("三", c))
+                     and not UNSURE.search(c)
                      and not answer_clause(c, asked)
                      and len(LETTERS.findall(c)) >= SPEC["question_beside_min_chars"]]
         return questions[-1] if questions else None
@@ -734,7 +773,7 @@ class IntakeDialogue:
         return (len(LETTERS.findall(reply)) >= SPEC["details_min_chars"]
                 and not kinds - {"money", "period"}
                 and not self._not_an_answer(ctx, act) and not is_announcement(reply)
-                and not (parser is not None and parser.is_question(reply)))
+                and not (parser is not None and self._asks(reply)))
 
     def _add_details(self, state, reply: str) -> list[str]:
         """Add ``reply`` to the description and ask the question again."""
@@ -1052,7 +1091,7 @@ class IntakeDialogue:
         if kinds and state.requested_slot not in ("description", "desired_outcome"):
             return None
         parser = self.services.parser
-        if parser is not None and not parser.is_question(ctx.text):
+        if parser is not None and not self._asks(ctx.text):
             return None  # "要求补缴社保" states a wish, whatever was asked; it asks nothing
         if self._answers_too(ctx.text, state.requested_slot):
             return None
@@ -1084,6 +1123,13 @@ class IntakeDialogue:
                   and len(LETTERS.findall(reply)) <= SPEC["employer_unsure_max_chars"])
         vague = asked == "headcount" and vague_count(reply) and not STORY.search(reply)
         return bool(unsure or vague or answer_clause(reply, asked))  # "不知道社保断了咋办" still asks
+
+    def _asks(self, message: str) -> bool:
+        """Does a clause of the message ask something? Not one that only says the payer is
+        unsure of the form ("我也搞不清是哪一类") nor a rough number ("才几百块钱")."""
+        return any(self.services.parser.is_question(ROUGH_NUMBER.sub("三", clause))
+                   and not (UNSURE.search(clause) and META.search(clause))
+                   for clause in re.split(r"[，,。；;\n]", message) if clause.strip())
 
     def _asks_in_a_sentence(self, ctx: Context, act_confidence: float) -> bool:
         """"身体不好能办病退不啊" reads like a "no" (不) to the act classifier: a guessed yes,
@@ -1117,18 +1163,27 @@ class IntakeDialogue:
             set_pending(state, "answered", asked if answered else None)
         self._merge_severity(slots, ctx.nlu)
         state.slots, state.requested_slot = slots, slots.get("requested_slot")
-        noted = [f"{SPEC['field_names'][k]}：{self._value(k, slots)}" for k in NOTED
+        noted = [f"{SPEC['field_names'][k]}：{self._value(k, slots)}" for k in NOTED_BESIDE
                  if k != asked and slots.get(k) is not None and (
                      before.get(k) is None or k == "desired_outcome" and before[k] != slots[k])]
         if noted and state.requested_slot is not None and (
                 before.get("description") or not slots.get("description")):
-            said = [text("noted", items="；".join(noted))] + said
+            said = [text("noted", items="；".join(noted))] + self._unrepeated(said, before, slots)
         if state.requested_slot is None:
             if slots.get("needs_callback"):
                 return await self._finish(session, state, ctx.inbound.openid)
             set_pending(state, "confirm", True)
             return said + [self._summary(slots)]
         return ["\n".join(said + [self._question(state.requested_slot, slots)])]
+
+    @staticmethod
+    def _unrepeated(said: list[str], before: dict, slots: dict) -> list[str]:
+        """"我在新塘镇上班" at the employer question: the place is already said as noted, so
+        "地点已记下" is not said twice; only that the company's name is still needed."""
+        if before.get("jurisdiction") is not None or slots.get("jurisdiction") is None:
+            return said
+        again = SPEC["replies"]["employer_after_place"]
+        return [again if line == text("employer_is_place") else line for line in said]
 
     @staticmethod
     def _merge_severity(slots: dict, nlu) -> None:
@@ -1281,7 +1336,7 @@ class IntakeDialogue:
     async def _callback_again(self, session, case: Case, words: str) -> list[str]:
         """The repeated request joins the first case as a supplement its group reads."""
         await add_supplement(session, case, text("callback_again_note", words=words),
-                             actor="payer", config=self.services.config)
+                             actor="payer", request="callback", config=self.services.config)
         return [text("callback_again", case_no=case.case_no,
                      lead=self._agency_name(case.lead_agency), phone=mask_phone(case.phone))]
 

@@ -50,6 +50,7 @@ from bot.handlers.answers import (
     POINTER,
     PRONOUN,
     PUNCTUATION,
+    ROLE_ONLY,
     SELF_ONLY,
     STORY_WORDS,
     TITLED_PERSON,
@@ -89,6 +90,7 @@ from bot.handlers.answers import (
     pick_number,
     rough_count,
     unknown_employer,
+    works_at_place,
     unnegated,
     unusual_name,
     unvoiced,
@@ -455,9 +457,10 @@ class ValidateDisputeForm(FormValidationAction):
         guess = tracker.latest_message.get("category") or {}
         unsure = (guess.get("name") in (None, "other")
                   or guess.get("confidence", 0) < SPEC["category_min_confidence"])
-        if self._asked(tracker, "category") and unsure and self._no_category(reply):
+        named = ADDRESS.match(PUNCTUATION.sub("", reply).strip())
+        if self._asked(tracker, "category") and (unsure or named) and self._no_category(reply):
             dispatcher.utter_message(text=SPEC["meaning_help"]["category"])
-            return {}  # "李四": no category, and no 其他 either
+            return {}  # "李四", "王小明" (however sure the classifier): no category, nor 其他
         floor = SPEC["category_min_confidence"] * (0.8 if self._asked(tracker, "category") else 1)
         details = self._asked(tracker, "category") and self._new_details(tracker)
         if (guess.get("name") and guess.get("confidence", 0) >= floor
@@ -623,7 +626,8 @@ class ValidateDisputeForm(FormValidationAction):
                 dispatcher.utter_message(text=SPEC["replies"]["employer_unsure"])
             return {"employer": None}
         places = {p for p, _ in self.places}
-        is_place = value in places or any(value in p for p in places if len(value) >= 2)
+        is_place = (value in places or any(value in p for p in places if len(value) >= 2)
+                    or works_at_place(value, places))
         # A name either ends with its kind (…电子厂, …有限公司, … Co. Ltd) or is a short bare
         # name (宏达); a sentence that merely mentions 公司 is not one.
         clauses = [ORG_TAIL.sub("", c).strip() for c in CLAUSE.split(value)]
@@ -734,13 +738,18 @@ class ValidateDisputeForm(FormValidationAction):
                 and not NOT_A_NAME.search(value) and not CLAUSE.search(value)
                 and not PRONOUN.search(value) and not is_acknowledgement(value)
                 and not NOT_NAME_WORDS.search(value) and not NAME_REFUSAL.search(value)
-                and not company and not unusual):
+                and not ROLE_ONLY.match(value) and not company and not unusual):
             return {"name": value}
         replies = SPEC["replies"]
+        refused = NAME_REFUSAL.search(value)
+        refusals = int(tracker.get_slot("name_refusals") or 0)
+        if refused and self._asked(tracker, "name"):
+            dispatcher.utter_message(text=replies["name_refused_again"] if refusals
+                                     else text("why_name") + replies["name_refused"])
+            return {"name": None, "name_refusals": refusals + 1}
         if self._asked(tracker, "name"):
             dispatcher.utter_message(
-                text=text("why_name") + replies["name_refused"] if NAME_REFUSAL.search(value)
-                else replies["name_is_org"].format(value=value) if company
+                text=replies["name_is_org"].format(value=value) if company
                 else replies["name_is_place"].format(value=value[:20]) if place
                 else replies["name_unusual"].format(value=value[:20])
                 if unusual and not CLAUSE.search(value) else text("name_invalid"))
@@ -748,7 +757,8 @@ class ValidateDisputeForm(FormValidationAction):
 
     def validate_phone(self, value, dispatcher, tracker, domain) -> dict:
         """A reply without digits ("我没有电话", "号码就是这个微信号") gets why a number is
-        needed, not "里面有不是数字的字符"."""
+        needed, not "里面有不是数字的字符"; each one after that the ways on (another's number,
+        the desk in person, 取消), so a payer who will not give one is never asked in a loop."""
         phone, why = phone_problem(str(value))
         if phone:
             return {"phone": phone}
@@ -756,12 +766,16 @@ class ValidateDisputeForm(FormValidationAction):
             phone = phone_problem(str(value)[start:end])[0]
             if phone:
                 return {"phone": phone}
-        if self._asked(tracker, "phone"):
-            reply = PUNCTUATION.sub("", str(value))
-            no_phone = not re.search(r"\d|[零〇一幺二两三四五六七八九]{3}", reply)
-            dispatcher.utter_message(text=text("phone_needed") if no_phone
-                                     else text("phone_invalid", why=why))
-        return {"phone": None}
+        if not self._asked(tracker, "phone"):
+            return {"phone": None}
+        reply = PUNCTUATION.sub("", str(value))
+        if re.search(r"\d|[零〇一幺二两三四五六七八九]{3}", reply):
+            dispatcher.utter_message(text=text("phone_invalid", why=why))
+            return {"phone": None}
+        refusals = int(tracker.get_slot("phone_refusals") or 0)
+        dispatcher.utter_message(text=text("phone_refused_again") if refusals else text(
+            "phone_needed"))
+        return {"phone": None, "phone_refusals": refusals + 1}
 
     def validate_headcount(self, value, dispatcher, tracker, domain) -> dict:
         """A count, or 1 for the payer alone; a rough count ("十几个人") is stored as its round
@@ -836,7 +850,7 @@ def tracker_for(openid: str, slots: dict[str, Any], message: dict) -> Tracker:
 def domain() -> dict:
     slot_names = SPEC["slots"] + SPEC["optional_slots"] + [
         "extras", "needs_callback", "jurisdiction_choices", "employer_doubt", "headcount_said",
-        "period_said", "amount_said",
+        "period_said", "amount_said", "phone_refusals", "name_refusals",
         "requested_slot"]
     return {
         "forms": {FORM: {"required_slots": SPEC["slots"]}},
