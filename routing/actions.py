@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.privacy import mask_id_number, mask_name, mask_phone, scrub
 from bot.store.models import Case, CaseEvent, utcnow
-from routing.cards import act_link, load_labels, quoted, safe_group_text
+from routing.cards import act_link, load_labels, payer_names, quoted, safe_group_text
 from routing.cases import (
     CLOSED_STATUSES,
     add_event,
@@ -317,7 +317,7 @@ def detail_view(case: Case, events: list[CaseEvent], reveal: bool,
     view = summary(case, now, names)
     # The masked view hides the payer's name wherever they typed it ("我叫张三"), like the
     # group card does; otherwise contact.name "张*" would sit next to the full name.
-    own = (case.name,) if case.name else ()
+    own = payer_names(case)
     show = (lambda v: v) if reveal else (lambda v: scrub(v, own))
     view.update({
         "jurisdiction": case.jurisdiction,
@@ -525,7 +525,7 @@ async def add_note(session: AsyncSession, agency: str, case_no: str, text: Any, 
     if raw and agency != case.lead_agency:
         target = group_for(default_rules(), case.lead_agency or "", case.district, raw)
         if target is not None:
-            own = (case.name,) if case.name else ()
+            own = payer_names(case)
             body = group_text("co_note", case_no=case.case_no,
                               agency=agency_names(raw).get(agency, agency),
                               text=quoted(safe_group_text(note, 500, own)),
@@ -614,14 +614,19 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
         enqueue_cards(session, case, route, [target], raw, now)
         note = group_text("transferred_in", case_no=case.case_no,
                           from_agency=names.get(old or "", old or "—"),
-                          reason=safe_group_text(why, 200, single_line=True))
+                          reason=safe_group_text(why, 200, payer_names(case), single_line=True))
         session.add(webhook_item(target.key, markdown_payload(note), kind="transfer",
                                  agency=to_agency, district=case.district, case_id=case.id,
                                  case_no=case.case_no, now=now))
     await _tell_office(session, case, raw, now, "transferred_major",
                        from_agency=names.get(old or "", old or "—"),
                        to_agency=names.get(to_agency, to_agency),
-                       reason=safe_group_text(why, 200, single_line=True))
+                       reason=safe_group_text(why, 200, payer_names(case), single_line=True))
+    _tell_co_handlers(session, case, raw, now, "co_transferred",
+                      skip={target.key} if target else set(),
+                      from_agency=names.get(old or "", old or "—"),
+                      to_agency=names.get(to_agency, to_agency),
+                      reason=safe_group_text(why, 200, payer_names(case), single_line=True))
     await enqueue_notice(session, case, "transferred", why, config=config, now=now)
     return case
 
@@ -639,6 +644,27 @@ async def _tell_office(session: AsyncSession, case: Case, raw: Mapping[str, Any]
     session.add(webhook_item(target.key, markdown_payload(note), kind=text,
                              agency=LEADERSHIP, district=case.district, case_id=case.id,
                              case_no=case.case_no, now=now))
+
+
+def _tell_co_handlers(session: AsyncSession, case: Case, raw: Mapping[str, Any],
+                      now: datetime, text: str, skip: set[str], **values: Any) -> None:
+    """A change co-handlers must know to give their written opinion in time (各联办单位在
+    规定时限内向受理单位提供书面意见): a new lead to send it to, a new time limit. Groups
+    in ``skip`` (told otherwise) and the leadership office are left out; outside the area
+    there are no co-handler groups."""
+    if case.district is None:
+        return
+    told = set(skip)
+    for agency in case.co_agencies or ():
+        target = group_for(default_rules(), agency, case.district, raw)
+        if agency in (LEADERSHIP, case.lead_agency) or target is None or target.key in told:
+            continue
+        told.add(target.key)
+        note = group_text(text, case_no=case.case_no, deadline=deadline_text(case.deadline),
+                          link=act_link(case.case_no), **values)
+        session.add(webhook_item(target.key, markdown_payload(note), kind=text, agency=agency,
+                                 district=case.district, case_id=case.id,
+                                 case_no=case.case_no, now=now))
 
 
 async def escalate(session: AsyncSession, agency: str, case_no: str, reason: Any, *,
@@ -684,10 +710,14 @@ async def escalate(session: AsyncSession, agency: str, case_no: str, reason: Any
     if lead is not None and (office is None or lead.key != office.key):
         note = group_text("raised_major", case_no=case.case_no,
                           agency=names.get(agency, agency), deadline=deadline_text(case.deadline),
-                          reason=safe_group_text(why, 200, single_line=True))
+                          reason=safe_group_text(why, 200, payer_names(case), single_line=True))
         session.add(webhook_item(lead.key, markdown_payload(note), kind="raised_major",
                                  agency=lead.agency, district=case.district, case_id=case.id,
                                  case_no=case.case_no, now=now))
+    _tell_co_handlers(session, case, raw, now, "co_raised_major",
+                      skip={t.key for t in (office, lead) if t is not None},
+                      agency=names.get(agency, agency),
+                      reason=safe_group_text(why, 200, payer_names(case), single_line=True))
     await enqueue_notice(session, case, "raised_major", config=config, now=now)
     return case
 
@@ -706,7 +736,7 @@ async def resolve(session: AsyncSession, agency: str, case_no: str, result_text:
     _acted(session, case, agency, "resolved", {"result": result}, now)
     raw = getattr(config, "raw", None) or {}
     names = agency_names(raw)
-    shown = safe_group_text(result, 300, (case.name,) if case.name else (), single_line=True)
+    shown = safe_group_text(result, 300, payer_names(case), single_line=True)
     await _tell_office(session, case, raw, now, "resolved_major",
                        agency=names.get(agency, agency), result=shown)
     tell_trackers(session, case, raw, "tracked_resolved", now, result=shown)

@@ -73,6 +73,11 @@ def load_labels(path: str | None = None) -> dict[str, Any]:
     return yaml.safe_load(Path(path or LABELS_PATH).read_text(encoding="utf-8")) or {}
 
 
+def payer_names(case: Any) -> tuple[str, ...]:
+    """The names to mask in what a liaison or the payer wrote about ``case``."""
+    return (case.name,) if getattr(case, "name", None) else ()
+
+
 def safe_group_text(value: Any, cap: int | None = None, names: tuple[str, ...] = (),
                     single_line: bool = False) -> str:
     """User-supplied text made safe for a group: IDs/phones and the payer's ``names`` masked,
@@ -204,34 +209,36 @@ def render_card(
     shown = {**case, "period": period_text(case["period"]) if case.get("period") else None}
     period_label, shown["period"] = _period_field(shown["period"], extra)
     title = texts.get("card_title", "社保费征缴争议事项")
-    lines = [
-        f"## {marker}{title} {safe_group_text(case.get('case_no'), 40, single_line=True)}",
-        f"> 类别：**{category_names.get(category, category)}**",
-        f"> 等级：{severity_text}",
-        f"> 辖区：{jurisdiction}",
-        f"> 牵头单位：**{agency(route.lead)}**",
-        f"> 协办单位：{co}",
-        # To the minute: the deadline keeps the time of day and escalation fires then.
-        f"> 办理时限：{_due(case.get('deadline'))}",
-    ]
+    # In the order of the seeds' 报送单 (002 附件): 报送编号, 联系人信息, 反映内容摘要, 受理
+    # (登记时间, who handles it), and the day the handling is reported back (办理时限).
+    lines = [f"## {marker}{title} {safe_group_text(case.get('case_no'), 40, single_line=True)}",
+             f"> 缴费人：{payer}"]
+    if case.get("needs_callback"):
+        lines.append(f"> {fields.get('reply', '回复方式')}："
+                     f"<font color=\"warning\">{extra.get('callback', '')}</font>")
+    lines += [f"> 类别：**{category_names.get(category, category)}**",
+              f"> 用人单位：{one_line('employer') or unknown}"]
+    for label, key in ((period_label, "period"), (fields.get("amount", "涉及金额"), "amount")):
+        if shown.get(key):
+            lines.append(f"> {label}：{one_line(key)}")
+    if case.get("headcount"):
+        lines.append(f"> 涉及人数：{safe_group_text(case.get('headcount'), 12, single_line=True)}")
+    lines += [f"> 诉求：{one_line('desired_outcome') or unknown}",
+              f"> 证据材料：{len(case.get('evidence') or ())} 份"]
     if case.get("created_at"):
         channel = str(case.get("channel") or "")
         channel = (extra.get("channels") or {}).get(channel) or safe_group_text(
             channel, 20, single_line=True) or unknown
         lines.append(f"> {fields.get('registered_at', '登记时间')}："
                      f"{_minute(case.get('created_at'))}（{channel}）")
-    lines.append(f"> 用人单位：{one_line('employer') or unknown}")
-    for label, key in ((period_label, "period"), (fields.get("amount", "涉及金额"), "amount")):
-        if shown.get(key):
-            lines.append(f"> {label}：{one_line(key)}")
-    if case.get("headcount"):
-        lines.append(f"> 涉及人数：{safe_group_text(case.get('headcount'), 12, single_line=True)}")
-    lines.append(f"> 证据材料：{len(case.get('evidence') or ())} 份")
-    lines.append(f"> 缴费人：{payer}")
-    lines.append(f"> 诉求：{one_line('desired_outcome') or unknown}")
-    if case.get("needs_callback"):
-        lines.append(f"> {fields.get('reply', '回复方式')}："
-                     f"<font color=\"warning\">{extra.get('callback', '')}</font>")
+    lines += [
+        f"> 辖区：{jurisdiction}",
+        f"> 等级：{severity_text}",
+        f"> 牵头单位：**{agency(route.lead)}**",
+        f"> 协办单位：{co}",
+        # To the minute: the deadline keeps the time of day and escalation fires then.
+        f"> 办理时限：{_due(case.get('deadline'))}",
+    ]
     head = "\n".join(lines) + "\n\n**反映内容**\n"
     how = str(extra.get("how_to_act", "")).format(
         case_no=safe_group_text(case.get("case_no"), 40, single_line=True))

@@ -17,9 +17,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import Case, CaseCounter, CaseEvent, OutboxItem, utcnow
-from routing.cards import act_link, messages_for, quoted, render_card, safe_group_text
+from routing.cards import act_link, messages_for, payer_names, quoted, render_card, safe_group_text
 from routing.deadlines import deadline_for, deadline_text, to_local
-from routing.notices import agency_names, enqueue_notice
+from routing.notices import agency_names, enqueue_notice, load_notices
 from routing.outbox import dialect_name, enqueue_alert, group_text, webhook_item
 from routing.rules import GroupTarget, Route, Rules, load_rules
 from routing.webhook import markdown_payload
@@ -271,17 +271,23 @@ async def add_supplement(
     *,
     media_ids: Iterable[str] = (),
     media_kind: str = "image",
+    request: str = "supplement",
     config: Any = None,
     now: datetime | None = None,
 ) -> CaseEvent:
     """Record what the payer added (event "supplement") and clear ``awaiting_info``.
 
-    ``media_ids`` (of ``media_kind``: image or voice) join the case's evidence. With ``config`` the lead group gets a short,
-    masked message, so the liaison learns that the information they asked for arrived.
+    ``media_ids`` (of ``media_kind``: image or voice) join the case's evidence. With
+    ``config`` the lead group gets a short, masked message, so the liaison learns that the
+    information they asked for arrived. ``request`` says what the payer asks with it (urge,
+    withdraw, settled, contact, callback): the group message is headed with it and says what
+    to do (notices.yaml ``group.payer_requests``), and the event keeps it.
     """
     now = now or utcnow()
     media = [str(m) for m in media_ids]
     detail: dict[str, Any] = {"text": str(text or "")}
+    if request != "supplement":
+        detail["request"] = request
     if media:
         detail["media_ids"] = media
         case.evidence = [*(case.evidence or []), *media]
@@ -289,21 +295,43 @@ async def add_supplement(
     case.awaiting_info = False
     case.updated_at = now
     if config is not None and case.lead_agency:
-        target = group_for(default_rules(), case.lead_agency, case.district, config.raw)
-        if target is not None:
-            # Kept inside the quote line by line: a payer's newline must not end the quote
-            # and let the rest render as free markdown.
-            shown = safe_group_text(text, 500, (case.name,) if case.name else ())
-            if media:
-                shown = _with_media(shown, len(media), media_kind)
-            body = markdown_payload(group_text(
-                "supplement", case_no=case.case_no, text=quoted(shown or "（无）"),
-                link=act_link(case.case_no)))
+        # Kept inside the quote line by line: a payer's newline must not end the quote
+        # and let the rest render as free markdown.
+        shown = safe_group_text(text, 500, payer_names(case))
+        if media:
+            shown = _with_media(shown, len(media), media_kind)
+        body = markdown_payload(group_text(
+            "supplement", case_no=case.case_no, text=quoted(shown or "（无）"),
+            link=act_link(case.case_no), **payer_request(request)))
+        for target in lead_targets(case, config.raw):
             session.add(webhook_item(target.key, body, kind="supplement", agency=target.agency,
                                      district=case.district, case_id=case.id,
                                      case_no=case.case_no, now=now))
     await session.flush()
     return event
+
+
+def payer_request(request: str) -> dict[str, str]:
+    """{title, todo} of the group message for what the payer asks; unknown kinds read as
+    a plain supplement."""
+    kinds = (load_notices().get("group") or {}).get("payer_requests") or {}
+    spec = kinds.get(request) or kinds.get("supplement") or {}
+    return {"title": str(spec.get("title") or ""), "todo": str(spec.get("todo") or "")}
+
+
+def lead_targets(case: Case, config_raw: Mapping[str, Any]) -> list[GroupTarget]:
+    """The lead's group for what the payer sends; a call-back case from outside the area
+    also reaches the home district's lead, the office the payer was told will call."""
+    rules = default_rules()
+    lead = case.lead_agency or ""
+    targets = [group_for(rules, lead, case.district, config_raw)]
+    if case.needs_callback and case.district is None:
+        targets = [*rules.callback_caller(lead, config_raw), *targets]
+    out: list[GroupTarget] = []
+    for target in targets:
+        if target is not None and target.key not in {t.key for t in out}:
+            out.append(target)
+    return out
 
 
 def _with_media(shown: str, count: int, kind: str) -> str:
@@ -339,7 +367,7 @@ async def reopen_case(
     case.updated_at = now
     add_event(session, case, "reopened", actor, {"reason": str(reason or ""),
                                                  "deadline": case.deadline.isoformat()}, now)
-    shown = safe_group_text(reason, 200, (case.name,) if case.name else (),
+    shown = safe_group_text(reason, 200, payer_names(case),
                             single_line=True) or "未说明"
     note = group_text("reopened", case_no=case.case_no, deadline=deadline_text(case.deadline),
                       reason=shown, link=act_link(case.case_no))

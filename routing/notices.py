@@ -20,7 +20,7 @@ from routing.deadlines import to_local
 
 NOTICES_PATH = Path(__file__).resolve().parent / "notices.yaml"
 KINDS = ("accepted", "transferred", "info_requested", "resolved", "reopened",
-         "feedback_request", "raised_major")
+         "feedback_request", "raised_major", "overdue")
 DETAIL_CAP = 300  # characters of liaison text quoted to the payer
 
 
@@ -41,7 +41,13 @@ def agency_names(config_raw: Mapping[str, Any] | None) -> dict[str, str]:
             for key, spec in ((config_raw or {}).get("agencies") or {}).items()}
 
 
-def local_deadline(moment: datetime | None) -> str:
+def short_deadline(moment: datetime | None) -> str:
+    """A deadline in few characters for a template field (20 at most): 12月3日16:00."""
+    spec = load_notices().get("deadline") or {}
+    return local_deadline(moment, spec.get("short_format"))
+
+
+def local_deadline(moment: datetime | None, form: str | None = None) -> str:
     """A deadline as payers read it, in Beijing time: 2026年12月3日（周四）16:00.
 
     Deadlines keep the time of day they were set at, and escalation fires at that minute,
@@ -57,7 +63,7 @@ def local_deadline(moment: datetime | None) -> str:
     else:
         day, clock = local, f"{local.hour}:{local.minute:02d}"
     weekdays = spec.get("weekdays") or "一二三四五六日"
-    return str(spec.get("format", "{year}年{month}月{day}日 {time}")).format(
+    return str(form or spec.get("format", "{year}年{month}月{day}日 {time}")).format(
         year=day.year, month=day.month, day=day.day, weekday=weekdays[day.weekday()],
         time=clock)
 
@@ -79,6 +85,7 @@ def render_notice(case: Case, kind: str, detail: str = "",
         "case_no": case.case_no,
         "lead": lead,
         "deadline": local_deadline(case.deadline),
+        "due": short_deadline(case.deadline),
         "detail": _cap(detail, DETAIL_CAP),
     }
     moment = to_local(now or utcnow())
@@ -96,6 +103,24 @@ def render_notice(case: Case, kind: str, detail: str = "",
     }
 
 
+def notice_item(case: Case, kind: str, detail: str = "", *, config: Any = None,
+                now: datetime | None = None) -> OutboxItem:
+    """An unsaved outbox row with notice ``kind`` for the payer of ``case`` (and no one
+    else: the row's target and text come from this case only)."""
+    now = now or utcnow()
+    names = agency_names(getattr(config, "raw", None))
+    return OutboxItem(
+        channel="wechat",
+        target=case.openid,
+        payload=render_notice(case, kind, detail, names, now),
+        case_id=case.id,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+
+
 async def enqueue_notice(
     session: AsyncSession,
     case: Case,
@@ -111,18 +136,7 @@ async def enqueue_notice(
     notice says 承办单位. The row is sent after the caller commits (and calls
     ``app["outbox"].notify()`` to skip the poll delay).
     """
-    now = now or utcnow()
-    names = agency_names(getattr(config, "raw", None))
-    item = OutboxItem(
-        channel="wechat",
-        target=case.openid,
-        payload=render_notice(case, kind, detail, names, now),
-        case_id=case.id,
-        status="pending",
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
+    item = notice_item(case, kind, detail, config=config, now=now)
     session.add(item)
     await session.flush()
     return item

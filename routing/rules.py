@@ -261,7 +261,8 @@ class Rules:
         Inside the area: one group per agency (lead first) with a key for the district.
         Outside the area (or unknown): the ``transfer`` group only, on behalf of the lead, so
         the receiving office can pass it on (首问负责, 非本辖区及时转). A call-back request with
-        no place at all goes to ``callback_district``: the office the payer is told will call.
+        no place at all goes to ``callback_district``: the office the payer is told will call;
+        one naming a place outside the area goes to that office's lead group too.
         Major cases always add the ``leadership`` group with @all.
         """
         reasons = list(severity_reasons or ())
@@ -275,6 +276,8 @@ class Rules:
         missing: list[str] = []
         if district is None:
             agencies = [lead] + [a for a in co if a in self.special_groups]
+            if needs_callback:
+                targets.extend(self.callback_caller(lead, config_raw))
         else:
             agencies = [lead, *co]
         district_keys = groups_cfg.get(district) if district else None
@@ -286,6 +289,15 @@ class Rules:
                 targets.append(target)
         return Route(lead=lead, co=co, groups=targets, district=district,
                      in_area=district is not None, missing=missing)
+
+    def callback_caller(self, lead: str, config_raw: Mapping[str, Any]) -> list[GroupTarget]:
+        """A call-back request naming a place outside the area: the payer is told the lead
+        agency calls back, so the home district's lead group gets the card first (首问负责:
+        it calls, then passes the case on); the transfer group still gets it to pass on."""
+        groups_cfg = config_raw.get("liaison_groups") or {}
+        home = self.callback_home(config_raw)
+        target = self._target(lead, home, groups_cfg.get(home), groups_cfg) if home else None
+        return [target] if target is not None else []
 
     def _target(self, agency: str, district: str | None, district_keys: Any,
                 groups_cfg: Mapping[str, Any]) -> GroupTarget | None:

@@ -3,7 +3,7 @@ one working day before the deadline (not for cases whose whole limit is one work
 their card is the reminder),
 and an escalation to the leadership group office — with a copy to the lead group and a
 notice to each co-handler's group, whose written opinion was due by then too — once a case
-is overdue and unresolved.
+is overdue and unresolved; the payer is then told so (notices.yaml ``overdue``).
 
 It also files resolved cases (案卷归档, status ``closed``) once the payer's time to object has
 passed (``FEEDBACK_WINDOW``, the window in which 重新办理 reopens a case): the seeds file a
@@ -16,7 +16,9 @@ Each reminder is an outbox row with a fixed ``dedup_key`` (``due_soon:{case_no}:
 YYYYMMDDHHMM)
 inserted with ``ON CONFLICT DO NOTHING``: the unique key, not memory, decides, so it is sent
 once however many workers run the scheduler and however often they restart. The deadline in
-the key gives a reopened case (new deadline) its own reminders.
+the key gives a reopened case (new deadline) its own reminders. The payer's overdue notice
+is queued in the same transaction as the first escalation row inserted, so it is once per
+deadline too.
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ from routing.deadlines import (
     is_overdue,
     working_days_for,
 )
-from routing.notices import agency_names
+from routing.notices import agency_names, notice_item
 from routing.outbox import enqueue_once, webhook_item
 from routing.rules import Rules
 from routing.webhook import markdown_payload
@@ -126,6 +128,7 @@ class Scheduler:
                 .order_by(Case.deadline, Case.id))).scalars().all()
             for case in cases:
                 keys: set[str] = set()
+                told = False
                 for dedup_key, kind, agency in self._wanted(case, now, holidays, workdays):
                     target = group_for(self.rules, agency, case.district, self.raw)
                     if target is None:
@@ -140,6 +143,8 @@ class Scheduler:
                                         case_no=case.case_no, now=now)
                     if await enqueue_once(session, item, dedup_key):
                         queued += 1
+                        if kind == "overdue" and not told:
+                            told = self._tell_payer(session, case, now)
                         event = "escalated" if kind == "overdue" else "reminded"
                         if not dedup_key.startswith("overdue_lead:"):  # the lead's copy: one event
                             add_event(session, case, event, "system",
@@ -149,6 +154,15 @@ class Scheduler:
         if queued and self.notify is not None:
             self.notify()
         return queued
+
+    def _tell_payer(self, session, case: Case, now: datetime) -> bool:
+        """The payer of an overdue case hears that it passed its time limit and was reported
+        to the leadership office (督办). Queued with the first escalation row this pass
+        inserted: that row's unique key already makes it once per deadline however many
+        workers run, and a group was really told, so the notice claims nothing untrue."""
+        if case.openid:
+            session.add(notice_item(case, "overdue", config=self.config, now=now))
+        return True
 
     async def _archive(self, session, now: datetime) -> int:
         """File the cases resolved before the payer's objection window (案卷归档).

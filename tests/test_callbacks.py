@@ -40,6 +40,7 @@ async def test_second_call_back_request_joins_the_first(platform, fake_webhook, 
         assert [c.case_no for c in cases] == [first], again
         texts = await group(fake_webhook, TAX_GROUP, f"{first}\n> 缴费人再次要求人工回电")
         assert sum(first in t for t in texts) == 2, texts  # the card and one supplement
+        assert any(t.startswith("**缴费人再次要求人工回电**") and "尽快回电" in t for t in texts), texts
 
 
 async def test_voice_supplement_is_counted_as_voice(platform, http, bot_server, fake_webhook):

@@ -57,6 +57,9 @@ SHORT = 15
 """A message this short that mentions 解决/满意 or a score is an answer to "please rate";
 a longer one is more likely a new question and is left to the other handlers."""
 SKIP_INTENTS = {"check_progress", "cancel"}
+SKIP_SURE = 0.5
+"""A progress check or cancel the model is this sure of leaves the case's request open;
+below it ("工资条我有" at 0.34 a progress check) the message is the information asked for."""
 SUPPLEMENT_WINDOW = timedelta(minutes=10)
 """After the payer answers a liaison's request, what else they send within this time (the
 next line, a photo of the payslip) joins the same case; each addition restarts it. Typing a
@@ -204,7 +207,8 @@ def _elsewhere(ctx: Context, intent: str, reply: str) -> bool:
     """进度 / 取消 / 反映问题 / "另外还有个事": the payer wants something else than to add to
     the case."""
     parser = ctx.services.parser
-    return (intent in SKIP_INTENTS or bool(TRIGGERS.match(reply))
+    sure = ctx.nlu is None or ctx.nlu.intent_confidence >= SKIP_SURE
+    return (intent in SKIP_INTENTS and sure or bool(TRIGGERS.match(reply))
             or (parser is not None and parser.opens_new_matter(reply)))
 
 

@@ -188,9 +188,8 @@ async def _forward(ctx: Context, session, case: Case, note: str, words: str,
                    request: str) -> None:
     """The payer's words to the case's liaison group as a supplement, marked with what the
     payer asks (the timeline names it; urges are counted by it)."""
-    event = await add_supplement(session, case, text(note, words=words), actor="payer",
-                                 config=ctx.services.config)
-    event.detail = {**(event.detail or {}), "request": request}
+    await add_supplement(session, case, text(note, words=words), actor="payer",
+                         request=request, config=ctx.services.config)
 
 
 async def _withdraw(ctx: Context, session, message: str) -> list[str]:
