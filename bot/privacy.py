@@ -89,13 +89,41 @@ def _patterns() -> dict[str, re.Pattern]:
              f"|{any_digit}{{3}}{sep}?{any_digit}{{4}})")
     cues = "|".join(re.escape(c) for c in spec.get("phone_cues", []))
     fillers = re.escape(spec.get("cue_fillers", " :："))
+    not_amount = f"(?![{sp}]*[{re.escape(spec.get('amount_units', '元'))}])"
+    listed = re.escape(spec.get("mobile_list_joiners", ","))
+    head = f"{_class('1')}{_class('3456789')}{any_digit}"
+    four = f"{any_digit}{{4}}"
+    abroad = "|".join(re.escape(p) for p in spec.get("international_prefixes", []))
+    national = f"[(（]?{zero}?[)）]?{_class('123456789')}{any_digit}{{1,2}}[)）]?"
+    lo, hi = spec.get("bare_local_digits", [7, 8])
+    short = f"{any_digit}(?:{sep}?{any_digit}){{{lo - 1},{hi - 1}}}"
     return {
-        "id": re.compile(f"{start}(?:{id18}|{id15}){end}"),
-        "card": re.compile(f"{start}(?:{cards}){end}"),
+        "id": re.compile(f"{start}(?:{id18}|{id15}){end}{not_amount}"),
+        "card": re.compile(f"{start}(?:{cards}){end}{not_amount}"),
         "mobile": re.compile(f"{start}(?:(?:{prefixes}){sep}?)?{mobile}{end}"),
+        "mobile_list": re.compile(f"{start}{head}[{sp}]?(?P<j>[{listed}])[{sp}]?{four}"
+                                  f"[{sp}]?(?P=j)[{sp}]?{four}{end}{not_amount}"),
         "landline": re.compile(f"{start}{area}{sep}?{local}{end}"),
-        "cued_local": re.compile(
-            f"((?i:{cues})[{fillers}]*)({any_digit}(?:{sep}?{any_digit}){{6,7}}){end}"),
+        "abroad_landline": re.compile(f"{start}(?:{abroad}){sep}?{national}{sep}?{local}{end}"),
+        "cued_local": re.compile(f"((?i:{cues})[{fillers}]*)({short}){end}"),
+        "bare_local": re.compile(f"[{sp}]*({short})[{sp}]*"),
+    }
+
+
+@lru_cache(maxsize=1)
+def _exempt() -> dict[str, re.Pattern]:
+    """What looks like a payer's number but is not: a bare date (20240301) or amount
+    with cents (1200000.5), and an employer's public code after its name
+    (统一社会信用代码 9144…)."""
+    spec = _spec()
+    cues = "|".join(re.escape(c) for c in spec.get("employer_code_cues", []))
+    fillers = re.escape(spec.get("employer_code_fillers", " :："))
+    sp = re.escape(spec.get("spaces", " "))
+    char = "[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]"
+    return {
+        "bare_figure": re.compile(r"\s*(?:(?:19|20)\d\d\D?(?:0?[1-9]|1[0-2])\D?"
+                                  r"(?:0?[1-9]|[12]\d|3[01])|\S*[.．]\d{1,2})\s*"),
+        "employer_code": re.compile(f"(?:{cues})[{fillers}]*({char}(?:[{sp}-]?{char}){{14,19}})"),
     }
 
 
@@ -123,16 +151,14 @@ def mask_phone(phone: str | None) -> str:
     folded = _fold(text)
     digits = [i for i, ch in enumerate(folded) if ch in _DIGITS]
     plain = "".join(folded[i] for i in digits)
-    for prefix in ("0086", "86"):  # country code: mask the national number
-        rest = plain[len(prefix):]
-        if plain.startswith(prefix) and len(rest) == 11 and rest[0] == "1":
-            digits, plain = digits[len(prefix):], rest
-            break
+    digits, plain, abroad = _national(text, digits, plain)
     n = len(digits)
     if n == 0:
         return text
     if n == 11 and plain[0] == "1":
         return _mask_positions(text, digits[3:7])
+    if abroad and plain[0] != "0" and n in (9, 10, 11):
+        plain, digits, n = "0" + plain, [-1] + digits, n + 1  # +86 20… is 020…
     if plain.startswith("0") and n in (10, 11, 12):
         area = 3 if plain[1] in "12" else 4  # 010/02x are 3 digits, others 4
         keep_tail = 4 if n - area >= 8 else 3
@@ -142,6 +168,20 @@ def mask_phone(phone: str | None) -> str:
     if n <= 8:  # local number without area code: at least 4 masked, at most 4 kept
         return _mask_positions(text, digits[: max(4, n - 4)])
     return _mask_positions(text, digits[3 : n - 4])
+
+
+def _national(text: str, digits: list[int], plain: str) -> tuple[list[int], str, bool]:
+    """Drop a country code in front of a mobile (86…, +86…, 0086…) or, written +86 or
+    0086, a landline without its 0 (+86 20 8765 4321); the flag says one was dropped."""
+    written = text.startswith(("+", "＋"))
+    for prefix in ("0086", "86"):
+        rest = plain[len(prefix):]
+        if not plain.startswith(prefix) or not rest:
+            continue
+        abroad = written or prefix == "0086"
+        if len(rest) == 11 and rest[0] == "1" or abroad and 9 <= len(rest) <= 12:
+            return digits[len(prefix):], rest, True
+    return digits, plain, False
 
 
 def mask_id_number(id_number: str | None) -> str:
@@ -172,7 +212,9 @@ def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
     """Mask every ID number, card number and phone number found in free text, and the
     payer's own ``names`` wherever they wrote them ("我叫刘强…" → "我叫刘*…").
 
-    IDs go first: an 18-digit ID contains 11-digit runs that would look like mobiles.
+    IDs go first: an 18-digit ID contains 11-digit runs that would look like mobiles. A
+    text that is only a 7-8 digit number is the rest of a phone sent in pieces; an
+    employer's code after its name stays readable for the liaison.
     """
     if not text:
         return ""
@@ -181,18 +223,28 @@ def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
         if name and len(str(name).strip()) >= 2:
             out = out.replace(str(name).strip(), mask_name(name))
     patterns = _patterns()
-    out = _mask_matches(patterns["id"], out, mask_id_number)
-    out = _mask_matches(patterns["card"], out, mask_id_number)
-    out = _mask_matches(patterns["mobile"], out, mask_phone)
-    out = _mask_matches(patterns["landline"], out, mask_phone)
-    return _mask_matches(patterns["cued_local"], out, mask_phone, group=2)
+    exempt = _exempt()
+    keep = [m.span(1) for m in exempt["employer_code"].finditer(out)]
+    if patterns["bare_local"].fullmatch(out) and not exempt["bare_figure"].fullmatch(_fold(out)):
+        return _mask_matches(patterns["bare_local"], out, mask_phone, group=1)
+    out = _mask_matches(patterns["id"], out, mask_id_number, keep=keep)
+    out = _mask_matches(patterns["card"], out, mask_id_number, keep=keep)
+    out = _mask_matches(patterns["mobile"], out, mask_phone, keep=keep)
+    out = _mask_matches(patterns["mobile_list"], out, mask_phone, keep=keep)
+    out = _mask_matches(patterns["abroad_landline"], out, mask_phone, keep=keep)
+    out = _mask_matches(patterns["landline"], out, mask_phone, keep=keep)
+    return _mask_matches(patterns["cued_local"], out, mask_phone, group=2, keep=keep)
 
 
-def _mask_matches(pattern: re.Pattern, text: str, mask, group: int = 0) -> str:
-    """Apply ``mask`` to each match of ``pattern`` in ``text``."""
+def _mask_matches(pattern: re.Pattern, text: str, mask, group: int = 0,
+                  keep: list[tuple[int, int]] = ()) -> str:
+    """Apply ``mask`` to each match of ``pattern`` in ``text`` that overlaps no ``keep``
+    span (an employer's public code)."""
     chars = list(text)
     for m in pattern.finditer(text):
         start, end = m.span(group)
+        if any(start < k_end and k_start < end for k_start, k_end in keep):
+            continue
         masked = mask(text[start:end])
         if len(masked) == end - start:  # every mask keeps length; guard anyway
             chars[start:end] = masked
