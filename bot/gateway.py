@@ -112,7 +112,10 @@ class Gateway:
         """URL verification when the server address is saved in the platform console."""
         if not self._check_signature(request):
             return web.Response(status=403, text="invalid signature")
-        return web.Response(text=request.query.get("echostr", ""))
+        echostr = request.query.get("echostr")
+        if not echostr:
+            return web.Response(status=400, text="missing echostr")
+        return web.Response(text=echostr)
 
     async def _read_body(self, request: web.Request) -> bytes | None:
         limit = self._config.max_body_bytes

@@ -1,8 +1,11 @@
 """The platform-neutral message the dispatcher works on, built from wechatpy's parse."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
+KEPT_CONTROLS = "\n\t"
+"""Line breaks and tabs are how payers lay out a story; other control characters are not text."""
 MEDIA_KINDS = {"video", "shortvideo", "location", "link", "file", "miniprogrampage"}
 
 
@@ -27,6 +30,14 @@ class Inbound:
         return f"{self.openid}:{self.msg_id}"
 
 
+def visible(text: str | None) -> str:
+    """Text without invisible characters (zero-width spaces and joiners, byte-order marks,
+    right-to-left overrides, control characters): pasted from a web page or a chat they
+    would be stored in an answer ("宏\u200b达") and reverse or hide words on a liaison's card."""
+    return "".join(ch for ch in str(text or "") if ch in KEPT_CONTROLS
+                   or unicodedata.category(ch) not in ("Cf", "Cc"))
+
+
 def from_wechat(message) -> Inbound:
     """Map a wechatpy message or event to :class:`Inbound`."""
     raw = getattr(message, "_data", {}) or {}
@@ -37,9 +48,9 @@ def from_wechat(message) -> Inbound:
         "create_time": int(getattr(message, "time", 0) or 0),
     }
     if kind == "text":
-        return Inbound(kind="text", text=message.content or "", **common)
+        return Inbound(kind="text", text=visible(message.content), **common)
     if kind == "voice":
-        recognition = (getattr(message, "recognition", None) or "").strip()
+        recognition = visible(getattr(message, "recognition", None)).strip()
         return Inbound(kind="voice", text=recognition or None, media_id=message.media_id, **common)
     if kind == "image":
         return Inbound(kind="image", media_id=message.media_id, **common)

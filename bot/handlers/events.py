@@ -1,7 +1,10 @@
 """Follow/unfollow and menu clicks; a click runs the same handler as the matching text."""
 from __future__ import annotations
 
+from bot.handlers.media import MEDIA
 from bot.texts import text
+
+REPLY_KEYS = {event: key for key, events in MEDIA["events"].items() for event in events}
 
 MENU_INTENTS = {
     "FILE_DISPUTE": "file_dispute",
@@ -29,11 +32,9 @@ def event_reply(event: str | None) -> list[str]:
     """Replies for events that are not menu clicks we know.
 
     A click whose key we do not know (an old menu still cached in the app, a key renamed
-    in the admin panel) gets the help text: the payer pressed a button and must see an
-    answer. Unsubscribe, view, location reports and the like get nothing (no one to tell).
+    in the admin panel) or a follower scanning a poster's QR code gets the help text: the
+    payer did something and must see an answer. Unsubscribe, view, location reports and the
+    like get nothing (no one to tell).
     """
-    if event in ("subscribe", "subscribe_scan"):
-        return [text("welcome")]
-    if event == "click":
-        return [text("help")]
-    return []
+    key = REPLY_KEYS.get(event or "")
+    return [text(key)] if key else []

@@ -1,26 +1,51 @@
-"""Messages that are not text: images may become evidence, the rest get a polite reply."""
+"""Messages that are not text: images may become evidence; for the rest the payer hears
+what can be sent instead and, during a filing, the question to go on with."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 from bot.handlers.base import Context
+from bot.handlers.intake import IntakeDialogue
 from bot.handlers.open_case import open_case_numbers
+from bot.store.snapshot import payer_snapshot
 from bot.texts import text
 
-UNSENDABLE = {"file", "video", "shortvideo", "link"}
+MEDIA = yaml.safe_load(Path(__file__).with_name("media.yaml").read_text(encoding="utf-8"))
+UNSENDABLE = frozenset(MEDIA["material_kinds"])
 """What the gateway cannot pass on to a liaison; a payer with an open case is told what can."""
+_QUESTIONS = "media.form_questions"
 
 
 def media_reply(kind: str) -> list[str]:
     if kind == "voice":
         return [text("voice_unrecognised")]
-    if kind == "unknown":
-        return [text("unknown_type")]
-    return [text("media_unsupported")]
+    return [what_to_send(kind) + "\n" + MEDIA["outside_form"]]
+
+
+def what_to_send(kind: str) -> str:
+    kinds = MEDIA["kinds"]
+    return kinds.get(kind, kinds["unknown"])
+
+
+def form_question(ctx: Context, row: dict) -> str:
+    """The question the form waits on, worded as the form itself asks it."""
+    intake = ctx.services.extra.get(_QUESTIONS)
+    if intake is None:
+        intake = ctx.services.extra[_QUESTIONS] = IntakeDialogue(ctx.services, rules=None)
+    return intake._question(row.get("requested_slot"), dict(row.get("slots") or {}))
 
 
 async def media_for_case(ctx: Context) -> list[str]:
-    """A file or video from a payer with an open case is most likely material for it: how
-    to send it here (photos, screenshots, voice), not a request to describe the problem."""
+    """A video, location or file in the middle of a filing keeps the answers and asks the
+    question again; with an open case, a file or video is most likely material for it (how
+    to send it here: photos, screenshots, voice), not a request to describe the problem."""
     kind = ctx.inbound.kind
+    snapshot = await payer_snapshot(ctx.services.batch, ctx.inbound.openid)
+    if snapshot is not None and snapshot.in_form:
+        question = form_question(ctx, snapshot.state)
+        return [what_to_send(kind) + "\n" + MEDIA["in_form"].format(question=question)]
     numbers = await open_case_numbers(ctx) if kind in UNSENDABLE else []
     if not numbers:
         return media_reply(kind)
