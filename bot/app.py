@@ -106,6 +106,7 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
                     await asyncio.sleep(0.5 * 2**attempt)
 
     intake = IntakeDialogue(services, load_rules(config_raw=config.raw))
+    services.extra["intake"] = intake
 
     async def file_dispute(ctx):
         return await intake.on_text(ctx, start=True)

@@ -1205,6 +1205,11 @@ class IntakeDialogue:
 
     # --- texts -------------------------------------------------------------------------
 
+    def current_question(self, row: dict) -> str:
+        """The question a payer's form (a dialogue state row) waits on, as the form asks it:
+        other handlers repeat it after a message the form cannot take (a video, a location)."""
+        return self._question(row.get("requested_slot"), dict(row.get("slots") or {}))
+
     def _question(self, slot: str | None, slots: dict) -> str:
         if slot is None:
             return text("confirm_hint")

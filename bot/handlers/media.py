@@ -7,7 +7,6 @@ from pathlib import Path
 import yaml
 
 from bot.handlers.base import Context
-from bot.handlers.intake import IntakeDialogue
 from bot.handlers.open_case import open_case_numbers
 from bot.store.snapshot import payer_snapshot
 from bot.texts import text
@@ -15,7 +14,6 @@ from bot.texts import text
 MEDIA = yaml.safe_load(Path(__file__).with_name("media.yaml").read_text(encoding="utf-8"))
 UNSENDABLE = frozenset(MEDIA["material_kinds"])
 """What the gateway cannot pass on to a liaison; a payer with an open case is told what can."""
-_QUESTIONS = "media.form_questions"
 
 
 def media_reply(kind: str) -> list[str]:
@@ -31,10 +29,7 @@ def what_to_send(kind: str) -> str:
 
 def form_question(ctx: Context, row: dict) -> str:
     """The question the form waits on, worded as the form itself asks it."""
-    intake = ctx.services.extra.get(_QUESTIONS)
-    if intake is None:
-        intake = ctx.services.extra[_QUESTIONS] = IntakeDialogue(ctx.services, rules=None)
-    return intake._question(row.get("requested_slot"), dict(row.get("slots") or {}))
+    return ctx.services.extra["intake"].current_question(row)
 
 
 async def media_for_case(ctx: Context) -> list[str]:
