@@ -477,7 +477,7 @@ async def test_a_late_reply_is_logged_with_where_the_handler_waited(gateway_with
         await slow_database_lookup()
         return ["好的"]
 
-    platform, gateway = await gateway_with(handler, budget=0.2)
+    platform, _ = await gateway_with(handler, budget=0.2)
     with caplog.at_level("INFO", logger="disputebot.gateway"):
         delivery = await platform.post(text_xml(OPENID, "slow", msg_id=8686))
     assert delivery.body == "success"

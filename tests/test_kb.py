@@ -794,13 +794,13 @@ def test_fresh12_set_accuracy(kb):
     # pinyin homophone of 生育保险; was declined with no domain word
     ("生于保险是公司交吗", "maternity_who_pays"),
     # a signed waiver told as a story (放弃); was back_payment
-    ("在饭店干了两年，老板说交社保要从工资里扣，我就说不交了，后来让我签了个字，"
-     "签了字单位就可以不给我交了吗，我现在想补上", "mandatory_waiver"),
+    (("在饭店干了两年，老板说交社保要从工资里扣，我就说不交了，后来让我签了个字，"
+      "签了字单位就可以不给我交了吗，我现在想补上"), "mandatory_waiver"),
     # this service named as a joint mechanism (本服务); was declined
     ("你们这个协作机制是干什么的", "mechanism_overview"),
     # a plea after the question closes more story (lexicon pleas); was payment_certificate
-    ("我老公去年十月在工地上摔下来了，当时就送医院了，包工头垫了一点钱后来就不管了，申请工伤认定要准备"
-     "什么材料，现在我们家里困难，孩子还在上学，真不知道怎么办，求求你们帮帮忙",
+    (("我老公去年十月在工地上摔下来了，当时就送医院了，包工头垫了一点钱后来就不管了，申请工伤认定要准备"
+      "什么材料，现在我们家里困难，孩子还在上学，真不知道怎么办，求求你们帮帮忙"),
      "injury_recognition_process"),
     # a kind of staff the employer leaves uninsured (临时工…不用交 → 欠缴) with 说 / 同一个 as weak
     # words; was declined, and medical_after_retirement (不用交) with the weak words alone

@@ -90,11 +90,11 @@ from bot.handlers.answers import (
     pick_number,
     rough_count,
     unknown_employer,
-    works_at_place,
     unnegated,
     unusual_name,
     unvoiced,
     without_spans,
+    works_at_place,
 )
 from bot.handlers.contacts import contact_numbers, phone_problem
 from bot.handlers.intake_spec import SPEC

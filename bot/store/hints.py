@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, delete, select, tuple_
+from sqlalchemy import bindparam, delete, select, tuple_
 
 from bot.store.batch import GroupCommit
 from bot.store.models import PayerHint, utcnow
@@ -68,5 +68,5 @@ def keep(batch: GroupCommit, openid: str, kind: str, text: str | None,
 async def purge(engine) -> int:
     """Drop hints past their time (they are never read again)."""
     async with engine.begin() as conn:
-        result = await conn.execute(delete(TABLE).where(and_(TABLE.c.until <= utcnow())))
+        result = await conn.execute(delete(TABLE).where(TABLE.c.until <= utcnow()))
         return result.rowcount or 0
