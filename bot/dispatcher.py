@@ -73,8 +73,10 @@ class Dispatcher:
             intent = events.menu_intent(inbound.event, inbound.event_key)
             observe_message(inbound.kind, intent or inbound.event)
             if intent is None:
-                return events.event_reply(inbound.event)
-            return await self._by_intent(ctx, intent)
+                replies = events.event_reply(inbound.event)
+            else:
+                replies = await self._by_intent(ctx, intent)
+            return await self._form_goes_on(ctx, replies) if intent != "file_dispute" else replies
         if inbound.kind not in ("text", "voice") or inbound.text is None:
             observe_message(inbound.kind)
         if inbound.kind == "image":
@@ -139,6 +141,16 @@ class Dispatcher:
         return dataclasses.replace(
             nlu, intent=bare.intent, intent_confidence=bare.intent_confidence,
             category=bare.category, category_confidence=bare.category_confidence)
+
+    async def _form_goes_on(self, ctx: Context, replies: list[str]) -> list[str]:
+        """A re-follow or a menu click in the middle of a filing: its reply, then the form's
+        question, so the payer knows the answers so far are kept and what comes next."""
+        if not replies:
+            return replies
+        snapshot = ctx.snapshot or await payer_snapshot(self.services.batch, ctx.inbound.openid)
+        if not snapshot.in_form:
+            return replies
+        return [*replies[:-1], replies[-1] + "\n\n" + media.form_going_on(ctx, snapshot.state)]
 
     async def _unheard_voice(self, ctx: Context) -> list[str]:
         """A voice message WeChat could not turn into text: the dialogue it falls into (a

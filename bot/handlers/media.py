@@ -27,9 +27,11 @@ def what_to_send(kind: str) -> str:
     return kinds.get(kind, kinds["unknown"])
 
 
-def form_question(ctx: Context, row: dict) -> str:
-    """The question the form waits on, worded as the form itself asks it."""
-    return ctx.services.extra["intake"].current_question(row)
+def form_going_on(ctx: Context, row: dict) -> str:
+    """The answers so far are kept, and the question the form waits on, worded as the form
+    itself asks it."""
+    question = ctx.services.extra["intake"].current_question(row)
+    return MEDIA["in_form"].format(question=question)
 
 
 async def media_for_case(ctx: Context) -> list[str]:
@@ -39,8 +41,7 @@ async def media_for_case(ctx: Context) -> list[str]:
     kind = ctx.inbound.kind
     snapshot = await payer_snapshot(ctx.services.batch, ctx.inbound.openid)
     if snapshot is not None and snapshot.in_form:
-        question = form_question(ctx, snapshot.state)
-        return [what_to_send(kind) + "\n" + MEDIA["in_form"].format(question=question)]
+        return [what_to_send(kind) + "\n" + form_going_on(ctx, snapshot.state)]
     numbers = await open_case_numbers(ctx) if kind in UNSENDABLE else []
     if not numbers:
         return media_reply(kind)
