@@ -2,20 +2,19 @@
 (policy questions, cancel, corrections, 转人工, idle drafts) and registers the case.
 
 The form logic itself lives in :mod:`bot.handlers.intake_form` (rasa-sdk); this module
-decides *when* to run it and what to say around it. Diagram: ``intake.mmd``.
+decides *when* to run it and what to say around it. Corrections are in
+:mod:`bot.handlers.intake_corrections`, registering the case in
+:mod:`bot.handlers.intake_register`. Diagram: ``intake.mmd``.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import replace
 from datetime import timedelta
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.handlers.answers import (
-    ADDRESS,
     LETTERS,
     MANDARIN,
     META,
@@ -30,7 +29,6 @@ from bot.handlers.answers import (
     asks_meaning,
     asks_restart,
     asks_why,
-    bare_fix,
     called,
     cancel_answer,
     english_name,
@@ -46,13 +44,10 @@ from bot.handlers.answers import (
     is_skip,
     is_wait,
     is_wish,
-    listed_name,
     numbered,
     only_asks,
-    organisation,
     people_count,
     pick_number,
-    previous_fix,
     puzzled,
     said_of,
     thanks_in,
@@ -60,14 +55,22 @@ from bot.handlers.answers import (
     words_beside,
 )
 from bot.handlers.base import Context, Services, queued_messages, wake_outbox
+from bot.handlers.intake_corrections import (
+    ENTITY_SLOTS,
+    NEAR,
+    NOTED,
+    SLOT_ALIASES,
+    UNSURE,
+    CorrectionsMixin,
+)
 from bot.handlers.intake_form import ValidateDisputeForm, places_of, run_form, tracker_for
+from bot.handlers.intake_message import tracker_message
+from bot.handlers.intake_register import RegistrationMixin, recent_callback
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.policy import answer_instead_of_filing
 from bot.handlers.progress import progress
 from bot.handlers.recent import RecentHint
 from bot.handlers.smalltalk import ANGER, BOT_QUESTION, asks_for_person, only_anger
-from bot.metrics import observe_case
-from bot.nlu.cnnum import as_int_if_whole, to_number
 from bot.periods import period_text
 from bot.privacy import mask_phone, scrub
 from bot.store.dialogue import (
@@ -80,14 +83,11 @@ from bot.store.dialogue import (
     start_form,
     touch,
 )
-from bot.store.models import Case, utcnow
+from bot.store.models import utcnow
 from bot.texts import text
-from routing.cases import CLOSED_STATUSES, add_supplement, find_open_case, register_case
-from routing.notices import agency_names, local_deadline, status_label
 
 CANCEL_CUE = re.compile("|".join(re.escape(w) for w in SPEC["cancel_cues"]))
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
-YES_WORDS = {"是", "是的", "确定", "对", "嗯", "好", "好的", "确认", "取消吧", "1"}
 SUMMARY_VALUES = set(SPEC["summary_value_slots"])
 HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|要人工|真人)")
 HUMAN_MAX_CHARS = 15
@@ -99,36 +99,16 @@ TRIGGERS = re.compile(r"^((你好|您好|在吗|hello|hi)[，,。！!\s]*)?"
                       r"(反映|投诉|登记|举报|申诉|维权|办理?)(一下)?"
                       r"(个|一个|一些|几个|另外一件|另一件|另外的|另外)?"
                       r"(问题|单位|公司|老板|厂里|情况|事情|事|一件事)?(吧|啦)?[!！。.~～]*$")
-CORRECTION_CUE = re.compile(r"(不对|不是|不叫|不在|错了|写错|填错|打错|选错|搞错|弄错|改成|改为|"
-                            r"改一下|改下|修改|应该是|更正|换成|重新写|重新填)")
-# The new value after a correction: "…，是荔城", "…应该是900", "改成139…".
-NEW_VALUE = re.compile(r"(?:应该是|应为|改成|改为|换成|写成|更正为|是)[:：\s]*"
-                       r"(?P<value>[^，,。！!？?；;\s][^，,。！!？?；;]*?)[。！!~～\s]*$")
-NEGATED = re.compile(r"(不是|不叫|不在|而非|并非)\s*$")
 CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff０-９Ａ-Ｚａ-ｚ]")
-SLOT_ALIASES = {"outcome": "desired_outcome"}
-DUPLICATE_SAME = re.compile(r"(同一|一件事|一回事|补充|是的|对的|就是)")
-DUPLICATE_NEW = re.compile(r"(不是|另|新的|新事|不同|两回事|别的|不一样)")
-CORRECTION_VERB = re.compile(r"(写错|填错|打错|选错|搞错|弄错|改成|改为|改一下|改下|修改|更正|换成|重新写|"
-                             r"重新填|不叫)")
-MODIFY = re.compile(r"(修改|改一下|改下|更正|要改|改改|改个)")
-NEAR = 6  # at most this many characters between the field word and 写错/不对
-ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
-                "employer": "employer", "headcount": "headcount", "money": "amount",
-                "period": "period", "id_number": "id_number"}
-NOTED = ("employer", "jurisdiction", "name", "phone", "headcount", "desired_outcome")
 NOTED_BESIDE = NOTED + ("id_number",)  # an ID number typed anywhere is said as noted
 SEVERITY_RANK = {"simple": 0, "general": 1, "major": 2}
 STORY = re.compile("|".join(re.escape(w) for w in SPEC["story_words"]))
-OTHER_EMPLOYER = re.compile("|".join(re.escape(w) for w in SPEC["other_employer_words"]))
 SUPPLEMENT_CHOICE = re.compile(SPEC["supplement_choice"])
 WHERE = re.compile("|".join(re.escape(w) for w in SPEC["where_words"]))
 LATER = re.compile("|".join(re.escape(w) for w in SPEC["later_words"]))
 RESTATE_LEAD = re.compile("|".join(re.escape(w) for w in SPEC["restate_leads"]))
-UNSURE = re.compile("|".join(re.escape(w) for w in SPEC["unsure_words"]))
 HOW_LONG = re.compile("|".join(re.escape(w) for w in SPEC["how_long_words"]))
 ROUGH_NUMBER = re.compile(SPEC["rough_number"])
-FIELD_JOINS = re.compile(r"和|跟|与|以及|还有|及|、|，|,|也|都")
 # The last story each payer told that was answered instead of starting a form: a soft hint
 # kept in this process only, like the policy follow-ups (a restart or another worker only
 # means the description is asked for, as before).
@@ -150,26 +130,7 @@ NO_SESSION = _NoSession()
 RETRY_LOCKED = object()
 
 
-def _message(ctx: Context) -> dict:
-    """The latest message in rasa's tracker format, carrying our NLU result."""
-    nlu = ctx.nlu
-    message = {"text": ctx.text, "intent": {"name": "other", "confidence": 0.0}, "entities": []}
-    if nlu is None:
-        return message
-    message["intent"] = {"name": nlu.intent, "confidence": nlu.intent_confidence}
-    message["entities"] = [{"entity": e.type, "value": e.value, "start": e.start, "end": e.end}
-                           for e in nlu.entities]
-    listed = listed_name(ctx.text, message["entities"])
-    if listed is not None:
-        message["entities"].append(listed)
-    parser = ctx.services.parser
-    if parser is not None:
-        name, confidence = parser.category(ctx.text)
-        message["category"] = {"name": name, "confidence": confidence}
-    return message
-
-
-class IntakeDialogue:
+class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
     def __init__(self, services: Services, rules):
         self.services = services
         self.rules = rules
@@ -282,7 +243,7 @@ class IntakeDialogue:
         if not state.form:
             if self._wants_human(ctx):
                 # 找人工 outside a form: the same call-back registration as inside one.
-                earlier = await self._recent_callback(session, ctx.inbound.openid)
+                earlier = await recent_callback(session, ctx.inbound.openid)
                 if earlier is not None:
                     return await self._callback_again(session, earlier, ctx.text.strip())
                 start_form(state, SPEC["form"])
@@ -304,7 +265,7 @@ class IntakeDialogue:
             related = await self._related_case(session, ctx)
             if related is not None:
                 return await self._offer_related(session, state, ctx, related)
-            if facts_only(ctx.text, _message(ctx)["entities"]):
+            if facts_only(ctx.text, tracker_message(ctx)["entities"]):
                 story = self._recent_story(ctx)
                 if story is not None:
                     return await self._with_story(session, state, story, ctx)
@@ -603,7 +564,7 @@ class IntakeDialogue:
         if not set(values) <= SUMMARY_VALUES or len(values) > 1 and not set(values) <= set(
                 SPEC["optional_slots"]):
             return []
-        rest = words_beside(ctx.text, _message(ctx)["entities"])
+        rest = words_beside(ctx.text, tracker_message(ctx)["entities"])
         if len(LETTERS.findall(rest)) > 2 or STORY.search(rest):
             return []  # "还有，公司2023年开始就没交了" tells more of the matter
         if all(str(state.slots.get(slot)) == str(value) for slot, value in values.items()):
@@ -650,7 +611,8 @@ class IntakeDialogue:
         ("我的电话是137…，名字叫王五" at the headcount question): the payer changed them,
         without 改. A bare number there is a misread question; the old value stays."""
         nlu = ctx.nlu
-        if nlu is None or not nlu.entities or not facts_only(ctx.text, _message(ctx)["entities"]):
+        if nlu is None or not nlu.entities or not facts_only(
+                ctx.text, tracker_message(ctx)["entities"]):
             return []
         slots = []
         for entity in nlu.entities:
@@ -720,7 +682,7 @@ class IntakeDialogue:
             return False
         kinds = {e.type for e in nlu.entities}
         return bool(kinds & {"employer", "district"}) and "case_no" not in kinds and facts_only(
-            ctx.text, _message(ctx)["entities"])
+            ctx.text, tracker_message(ctx)["entities"])
 
     @staticmethod
     def _answers_pending(ctx: Context, slot: str | None) -> bool:
@@ -779,268 +741,6 @@ class IntakeDialogue:
         """Add ``reply`` to the description and ask the question again."""
         self._append_description(state, reply)
         return [text("details_added") + "\n" + self._question(state.requested_slot, state.slots)]
-
-    # --- a story told just before the form started -------------------------------------
-
-    def _remember_story(self, ctx: Context) -> None:
-        """A complaint answered as a question ("…一直没给我交社保，这种情况怎么办") is kept a
-        few minutes, so the form it may lead to does not ask for it again."""
-        told = ctx.text.strip()
-        if len(LETTERS.findall(told)) >= SPEC["recent_story_min_chars"] and STORY.search(told):
-            STORIES.put(ctx, told)
-
-    @staticmethod
-    def _recent_story(ctx: Context) -> Context | None:
-        """The story told just before, as the message it was (used once), or None."""
-        told = STORIES.get(ctx)
-        STORIES.put(ctx, None)
-        parser = ctx.services.parser
-        if told is None or parser is None:
-            return None
-        return replace(ctx, text=told, nlu=parser.parse(told))
-
-    async def _with_story(self, session, state, story: Context, ctx: Context | None
-                          ) -> list[str]:
-        """The form started with the story told just before as its description, then the
-        facts of ``ctx`` ("我叫陈大明电话是…公司叫宏达电子厂在新塘镇"), saying so."""
-        state.requested_slot = "description"
-        state.slots = {"requested_slot": "description"}
-        replies = await self._fill(session, state, story)
-        if ctx is not None and state.requested_slot is not None:
-            replies = await self._fill(session, state, ctx)
-        told = story.text if len(story.text) <= 60 else story.text[:60] + "…"
-        note = SPEC["recent_story_note"].format(story=told)
-        return [note + "\n" + replies[0], *replies[1:]]
-
-    # --- a complaint right after registering a case ------------------------------------
-
-    async def _related_case(self, session, ctx: Context) -> Case | None:
-        """The case just registered, when this complaint seems to continue it: same payer,
-        within ``related_case_minutes`` of registration, no other employer or place named
-        ("对了，他们也没给我交医保"). None for a payer without cases, without a query."""
-        if ctx.snapshot is not None and not ctx.snapshot.cases:
-            return None
-        nlu = ctx.nlu
-        if nlu is None or self._wants_human(ctx) or OTHER_EMPLOYER.search(
-                MANDARIN(ctx.text)) or any(e.type == "employer" for e in nlu.entities):
-            return None
-        since = utcnow() - timedelta(minutes=int(SPEC["related_case_minutes"]))
-        case = await session.scalar(
-            select(Case).where(Case.openid == ctx.inbound.openid, Case.created_at >= since,
-                               Case.status.not_in(CLOSED_STATUSES))
-            .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
-        if case is None:
-            return None
-        places = {e.value for e in nlu.entities if e.type == "district"}
-        if places and case.jurisdiction not in places:
-            return None
-        return case
-
-    async def _offer_related(self, session, state, ctx: Context, case: Case) -> list[str]:
-        """A new form that starts with what the case knows (employer, place, name, phone)
-        and says so; the payer may instead reply 补充 to add the complaint to that case.
-        The form goes on meanwhile, so a payer who means a new case answers as usual."""
-        known = {f: getattr(case, f) for f in SPEC["related_case_fields"] if getattr(case, f)}
-        state.slots = dict(known)
-        replies = await self._fill(session, state, ctx)
-        if not (known and state.slots.get("description")):
-            return replies
-        category = state.slots.get("category")
-        if "employer" in known and category and category not in SPEC["employer_categories"]:
-            state.slots = {**state.slots, "employer": None}  # "窗口态度差" has no employer
-            del known["employer"]
-        if not known:
-            return replies
-        set_pending(state, "related", case.case_no)
-        values = "，".join(self._value(f, state.slots) for f in known)
-        note = text("related_note", case_no=case.case_no, values=values)
-        return [note + "\n" + replies[0], *replies[1:]]
-
-    async def _add_to_related(self, session, state, case_no: str) -> list[str] | None:
-        """补充: the complaint joins the case just registered instead of becoming a new one;
-        None if that case is gone or closed meanwhile (the form goes on)."""
-        case = await session.scalar(select(Case).where(
-            Case.openid == state.openid, Case.case_no == case_no))
-        set_pending(state, "related", None)
-        if case is None or case.status in CLOSED_STATUSES:
-            return None
-        await add_supplement(session, case, self._summary_for_case(state.slots),
-                             actor="payer", config=self.services.config)
-        clear_form(state)
-        return [text("supplement_added", case_no=case.case_no)]
-
-    # --- corrections -------------------------------------------------------------------
-
-    def _find_correction(self, state, ctx: Context, act: str, confidence: float
-                         ) -> tuple[str, Context | None] | None:
-        """Is this message a correction of a field ("电话写错了", "不是新塘是荔城", "金额不对，
-        应该是900", "我叫王五不叫张三")? Then (slot, the new value as a message of its own, or
-        None when the payer only named the field). A correction says what is wrong next to
-        the field it names, or brings a new value for a filled field; a story that merely
-        contains 不对 somewhere is not one. Never changes the state."""
-        reply = ctx.text
-        parser = self.services.parser
-        cues = [m.span() for m in CORRECTION_CUE.finditer(reply)]
-        if parser is None or ctx.nlu is None or not cues:
-            return None
-        span = parser.correction_span(reply)
-        named = None
-        if span is not None:
-            slot, start, end = span
-            slot = SLOT_ALIASES.get(slot, slot)
-            near = any(s - end <= NEAR and start - e <= NEAR for s, e in cues)
-            if slot in SPEC["field_names"] and near:
-                named = slot
-        fresh = {}
-        for entity in ctx.nlu.entities:
-            slot = ENTITY_SLOTS.get(entity.type)
-            if slot is None or slot in fresh or any(
-                    entity.start < e and s < entity.end for s, e in cues):
-                continue
-            if NEGATED.search(reply[max(0, entity.start - 4):entity.start]):
-                continue  # "不是新塘": the old value
-            if state.slots.get(slot) not in (None, entity.value) or slot == named:
-                fresh[slot] = reply[entity.start:entity.end]
-        if named is None and len(fresh) == 1:
-            named = next(iter(fresh))
-        if named is None:
-            if MODIFY.search(reply) and len(reply) <= 12:
-                return "", None
-            return None
-        if named not in fresh and (len(reply) > 40 or act not in ("correct", "deny")
-                                   and not CORRECTION_VERB.search(reply)):
-            return None
-        value = fresh.get(named)
-        if value is None:
-            last = max(e for _, e in cues)
-            tail = (NEW_VALUE.search(reply[last:]) or NEW_VALUE.search(reply[cues[0][1]:])
-                    or NEW_VALUE.search(reply[cues[-1][0]:]))  # "人数改成5个": 改成 is both
-            value = tail.group("value").strip() if tail else self._value_after(reply[last:])
-            if value is not None and parser.correction_slot(value) == parser.correction_slot(
-                    reply) and span is not None and value.find(reply[span[1]:span[2]]) >= 0 and (
-                    CORRECTION_CUE.search(value) or value == reply[span[1]:span[2]]):
-                value = None  # "…是名字写错了": the tail names the field again, no value
-        if value is None:
-            return named, None
-        return named, replace(ctx, text=value, nlu=parser.parse(value))
-
-    async def _previous_fixed(self, state, ctx: Context) -> tuple[str, Context] | None:
-        """"不对 是宏达电子" at the place question, just after the employer was answered: (the
-        slot answered last, the value as a message of its own). When the value answers the
-        question asked now ("不对，是李四" at the name question), (that slot, the value) if the
-        whole message would not; None when the value answers neither."""
-        asked, parser = state.requested_slot, self.services.parser
-        last = (state.pending or {}).get("answered")
-        if not (last in NOTED or last == "category") or last == asked or state.slots.get(
-                last) is None:
-            last = None
-        if asked is None or parser is None:
-            return None
-        if bare_fix(ctx.text):
-            return (last, None) if last else None
-        found = previous_fix(ctx.text)
-        if found is None:
-            return await self._restated_answer(state, ctx, last)
-        value, led = found
-        fixed = replace(ctx, text=value, nlu=parser.parse(value))
-        answer = await self._answers(state, fixed, asked) if led else None
-        if answer is not None:  # "不对，是李四"; "不是在新塘，是石滩": not the town negated
-            whole = await self._answers(state, ctx, asked)
-            return None if whole == answer else (asked, fixed)
-        if last and (led or self._names_like(last, value, state.slots.get(last))) and (
-                await self._answers(state, fixed, last) is not None):
-            return last, fixed
-        return None
-
-    @staticmethod
-    def _names_like(slot: str, value: str, old) -> bool:
-        """Without 是 before it, a correction's value must look like its slot's: "不对 宏达电子"
-        (a company, or like the old one), "错了 李雷" (a name); "不是要投诉" names nothing."""
-        shared = difflib.SequenceMatcher(None, str(old), value).find_longest_match(
-            0, len(str(old)), 0, len(value)).size >= SPEC["restate_min_shared"]
-        if slot == "employer":
-            return organisation(value) is not None or shared
-        if slot == "name":
-            return bool(ADDRESS.match(value)) or shared
-        return slot not in SPEC["restate_slots"]
-
-    async def _restated_answer(self, state, ctx: Context, last: str | None
-                               ) -> tuple[str, Context] | None:
-        """"宏达电子厂" at the place question just after "宏达厂": a fuller form of the answer
-        just given, which answers nothing asked now, replaces it."""
-        old, reply = str(state.slots.get(last) or ""), PUNCTUATION.sub("", ctx.text)
-        if last not in SPEC["restate_slots"] or reply == old:
-            return None
-        match = difflib.SequenceMatcher(None, old, reply).find_longest_match(
-            0, len(old), 0, len(reply))
-        if match.size < SPEC["restate_min_shared"] or await self._answers(
-                state, ctx, state.requested_slot) is not None:
-            return None
-        return (last, ctx) if await self._answers(state, ctx, last) not in (None, old) else None
-
-    async def _answers(self, state, ctx: Context, slot: str):
-        """What ``ctx`` would fill ``slot`` with if ``slot`` were asked now (a dry run of the
-        form), or None."""
-        slots = {**state.slots, slot: None, "requested_slot": slot}
-        updated, _ = await run_form(self.action, ctx.inbound.openid, slots, _message(ctx))
-        return updated.get(slot)
-
-    @staticmethod
-    def _value_after(rest: str) -> str | None:
-        """"名字错了，李雷", "不是，我想要退钱": the clause after the correction word is the new
-        value when nothing but a comma stands between them."""
-        found = re.match(r"^[了啦呀啊吧]*[\s，,。.!！:：]+(?P<value>[^，,。！!？?；;]+)[。！!~～\s]*$",
-                         rest)
-        value = found["value"].strip() if found else ""
-        if not LETTERS.search(value) or CORRECTION_CUE.search(value) or UNSURE.search(value) or (
-                len(value) > SPEC["where_max_chars"]) or is_wait(value):
-            return None
-        return value
-
-    async def _apply_correction(self, session, state, ctx: Context, slot: str,
-                                value: Context | None) -> list[str]:
-        """Clear ``slot`` and ask it again; with the new value in the message, take it at once.
-        The other fields are kept; a new value the form rejects leaves the question asked."""
-        before = dict(state.slots)
-        asked = self._reask(state, slot)
-        if value is None:
-            return self._reask_others(state, ctx, slot, asked)
-        kept = (dict(state.slots), state.requested_slot, dict(state.pending or {}))
-        if slot == "amount" and value.nlu.entity("money") is None:
-            number = to_number(re.sub(r"(元|块钱|块)$", "", value.text))
-            if number is not None and number > 0:
-                state.slots = {**state.slots, "amount": as_int_if_whole(number)}
-                value = replace(value, text="", nlu=value.nlu)
-        filled = await self._fill(session, state, value)
-        taken = [s for s in ([slot] if slot not in SPEC["optional_slots"]
-                             else SPEC["optional_slots"]) if state.slots.get(s) is not None]
-        if not taken:
-            state.slots, state.requested_slot, state.pending = kept
-            return filled
-        changed = [s for s in taken if state.slots.get(s) != before.get(s)] or taken
-        items = "；".join(self._changed_line(s, state.slots) for s in changed)
-        return [text("corrected", items=items) + "\n" + filled[0]] + filled[1:]
-
-    def _reask_others(self, state, ctx: Context, slot: str, asked: list[str]) -> list[str]:
-        """"电话和名字都错了": every field the correction names is cleared, the first asked
-        now and the others after it (the form asks each empty field in turn)."""
-        parser = self.services.parser
-        named = []
-        for part in FIELD_JOINS.split(ctx.text):
-            found = parser.correction_slot(part) if parser is not None and part else None
-            found = SLOT_ALIASES.get(found or "", found)
-            if found in SPEC["field_names"] and found not in named and found != slot and (
-                    found not in SPEC["optional_slots"] or slot not in SPEC["optional_slots"]):
-                named.append(found)
-        if not named:
-            return asked
-        cleared = {other: None for other in named}
-        if any(other in SPEC["optional_slots"] for other in named):
-            cleared["extras"] = None
-        state.slots = {**state.slots, **cleared}
-        fields = "、".join(SPEC["field_names"][s] for s in [slot, *named])
-        return [SPEC["replies"]["reask_several"].format(fields=fields) + "\n" + asked[0],
-                *asked[1:]]
 
     def _not_an_answer(self, ctx: Context, act: str) -> bool:
         """Greetings, thanks, "好的", "哈哈" or only punctuation/emoji answer no question of
@@ -1157,7 +857,7 @@ class IntakeDialogue:
         slots = dict(state.slots)
         slots["requested_slot"] = state.requested_slot
         asked, before = state.requested_slot, dict(slots)
-        slots, said = await run_form(self.action, ctx.inbound.openid, slots, _message(ctx))
+        slots, said = await run_form(self.action, ctx.inbound.openid, slots, tracker_message(ctx))
         if asked:  # what "不对 是…" at the next question fixes: only the answer just given
             answered = slots.get(asked) is not None and slots[asked] != before.get(asked)
             set_pending(state, "answered", asked if answered else None)
@@ -1202,6 +902,38 @@ class IntakeDialogue:
         elif isinstance(headcount, int) and headcount > 1 and severity == "simple":
             severity = "general"
         slots["severity"], slots["severity_reasons"] = severity, reasons
+
+    # --- a story told just before the form started -------------------------------------
+
+    def _remember_story(self, ctx: Context) -> None:
+        """A complaint answered as a question ("…一直没给我交社保，这种情况怎么办") is kept a
+        few minutes, so the form it may lead to does not ask for it again."""
+        told = ctx.text.strip()
+        if len(LETTERS.findall(told)) >= SPEC["recent_story_min_chars"] and STORY.search(told):
+            STORIES.put(ctx, told)
+
+    @staticmethod
+    def _recent_story(ctx: Context) -> Context | None:
+        """The story told just before, as the message it was (used once), or None."""
+        told = STORIES.get(ctx)
+        STORIES.put(ctx, None)
+        parser = ctx.services.parser
+        if told is None or parser is None:
+            return None
+        return replace(ctx, text=told, nlu=parser.parse(told))
+
+    async def _with_story(self, session, state, story: Context, ctx: Context | None
+                          ) -> list[str]:
+        """The form started with the story told just before as its description, then the
+        facts of ``ctx`` ("我叫陈大明电话是…公司叫宏达电子厂在新塘镇"), saying so."""
+        state.requested_slot = "description"
+        state.slots = {"requested_slot": "description"}
+        replies = await self._fill(session, state, story)
+        if ctx is not None and state.requested_slot is not None:
+            replies = await self._fill(session, state, ctx)
+        told = story.text if len(story.text) <= 60 else story.text[:60] + "…"
+        note = SPEC["recent_story_note"].format(story=told)
+        return [note + "\n" + replies[0], *replies[1:]]
 
     # --- texts -------------------------------------------------------------------------
 
@@ -1276,111 +1008,3 @@ class IntakeDialogue:
     def _short(self, slots: dict) -> str:
         description = str(slots.get("description") or "尚未填写问题描述")
         return description[:20] + ("…" if len(description) > 20 else "")
-
-    # --- registration ------------------------------------------------------------------
-
-    async def _finish(self, session, state, openid: str) -> list[str]:
-        slots = state.slots
-        if slots.get("needs_callback"):
-            earlier = await self._recent_callback(session, openid)
-            if earlier is not None:
-                replies = await self._callback_again(
-                    session, earlier, self._summary_for_case(slots))
-                clear_form(state)
-                return replies
-        if not state.pending.get("duplicate_checked") and slots.get("category"):
-            existing = await find_open_case(session, openid, slots["category"])
-            if existing is not None:
-                set_pending(state, "duplicate", existing.case_no)
-                status = status_label(existing.status)
-                return [text("duplicate_question", case_no=existing.case_no, status=status)]
-        return await self._register(session, state, openid)
-
-    async def _duplicate_answer(self, session, state, reply: str) -> list[str]:
-        case_no = state.pending["duplicate"]
-        choice = pick_number(reply, 2)
-        if choice is None and DUPLICATE_NEW.search(reply):
-            choice = 1
-        elif choice is None and (reply in YES_WORDS or DUPLICATE_SAME.search(reply)):
-            choice = 0
-        if choice == 0:
-            existing = await find_open_case(session, state.openid, state.slots.get("category"))
-            if existing is not None and existing.case_no == case_no:
-                note = self._summary_for_case(state.slots)
-                await add_supplement(session, existing, note, actor="payer",
-                                     config=self.services.config)
-                clear_form(state)
-                return [text("supplement_added", case_no=case_no)]
-        if choice == 1:
-            set_pending(state, "duplicate", None)
-            set_pending(state, "duplicate_checked", True)
-            return await self._register(session, state, state.openid)
-        existing = await find_open_case(session, state.openid, state.slots.get("category"))
-        status = status_label(existing.status) if existing is not None else ""
-        return [text("choose_number") + "\n"
-                + text("duplicate_question", case_no=case_no, status=status)]
-
-    @staticmethod
-    def _summary_for_case(slots: dict) -> str:
-        parts = [str(slots.get("description") or "")]
-        for key in ("desired_outcome", "period"):
-            if slots.get(key):
-                parts.append(f"{SPEC['field_names'][key]}：{slots[key]}")
-        return "\n".join(parts)
-
-    @staticmethod
-    async def _recent_callback(session, openid: str) -> Case | None:
-        """The payer's open call-back case from the last ``callback_repeat_minutes``: asking
-        again must not give the liaison a second card for the same call."""
-        since = utcnow() - timedelta(minutes=int(SPEC["callback_repeat_minutes"]))
-        return await session.scalar(
-            select(Case).where(Case.openid == openid, Case.needs_callback.is_(True),
-                               Case.created_at >= since, Case.status.not_in(CLOSED_STATUSES))
-            .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
-
-    async def _callback_again(self, session, case: Case, words: str) -> list[str]:
-        """The repeated request joins the first case as a supplement its group reads."""
-        await add_supplement(session, case, text("callback_again_note", words=words),
-                             actor="payer", request="callback", config=self.services.config)
-        return [text("callback_again", case_no=case.case_no,
-                     lead=self._agency_name(case.lead_agency), phone=mask_phone(case.phone))]
-
-    def _agency_name(self, agency: str | None) -> str:
-        return agency_names(self.services.config.raw).get(agency or "", agency or "")
-
-    async def _register(self, session, state, openid: str) -> list[str]:
-        slots = state.slots
-        fields = {key: slots.get(key) for key in (
-            "name", "phone", "id_number", "jurisdiction", "employer", "period",
-            "description", "desired_outcome")}
-        fields.update(
-            category=slots.get("category") or "other",
-            severity=slots.get("severity") or "simple",
-            severity_reasons=list(slots.get("severity_reasons") or []),
-            amount=slots.get("amount") if isinstance(slots.get("amount"), (int, float)) else None,
-            headcount=slots.get("headcount") if isinstance(slots.get("headcount"), int) else 1,
-            evidence=list(slots.get("evidence") or []),
-            channel="wechat",
-            needs_callback=bool(slots.get("needs_callback")),
-        )
-        if fields["employer"] == "无":
-            fields["employer"] = None
-        if slots.get("headcount_said") and slots.get("headcount"):
-            fields["description"] = str(fields["description"] or "") + SPEC["replies"][
-                "headcount_about_line"].format(count=slots["headcount_said"])
-        if said_of(slots, "amount") and fields["amount"] is not None:
-            fields["description"] = str(fields["description"] or "") + SPEC[
-                "amount_said_line"].format(said=said_of(slots, "amount"))
-        if said_of(slots, "period"):
-            fields["period"] = SPEC["period_duration_case"].format(said=said_of(slots, "period"))
-        case = await register_case(session, openid=openid, fields=fields,
-                                   config=self.services.config, rules=self.rules)
-        clear_form(state)
-        observe_case(case.category, case.severity)
-        lead = self._agency_name(case.lead_agency)
-        deadline = local_deadline(case.deadline)
-        if fields["needs_callback"]:
-            return [text("registered_callback", case_no=case.case_no, lead=lead,
-                         phone=mask_phone(fields["phone"]))
-                    + SPEC["replies"]["callback_deadline"].format(deadline=deadline)]
-        return [text("registered", case_no=case.case_no, lead=lead, deadline=deadline)]

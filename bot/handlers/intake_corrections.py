@@ -1,0 +1,218 @@
+"""Corrections during intake: finding which field a message corrects ("电话写错了",
+"不是新塘是荔城", "不对 是宏达电子"), its new value, and asking the field again.
+
+A mixin of :class:`bot.handlers.intake.IntakeDialogue`: the steps fill the form through
+the dialogue's ``_fill``, ``_reask`` and ``_changed_line``.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import replace
+
+from bot.handlers.answers import (
+    ADDRESS,
+    LETTERS,
+    PUNCTUATION,
+    bare_fix,
+    is_wait,
+    organisation,
+    previous_fix,
+)
+from bot.handlers.base import Context
+from bot.handlers.intake_form import run_form
+from bot.handlers.intake_message import tracker_message
+from bot.handlers.intake_spec import SPEC
+from bot.nlu.cnnum import as_int_if_whole, to_number
+from bot.texts import text
+
+CORRECTION_CUE = re.compile(r"(不对|不是|不叫|不在|错了|写错|填错|打错|选错|搞错|弄错|改成|改为|"
+                            r"改一下|改下|修改|应该是|更正|换成|重新写|重新填)")
+# The new value after a correction: "…，是荔城", "…应该是900", "改成139…".
+NEW_VALUE = re.compile(r"(?:应该是|应为|改成|改为|换成|写成|更正为|是)[:：\s]*"
+                       r"(?P<value>[^，,。！!？?；;\s][^，,。！!？?；;]*?)[。！!~～\s]*$")
+NEGATED = re.compile(r"(不是|不叫|不在|而非|并非)\s*$")
+SLOT_ALIASES = {"outcome": "desired_outcome"}
+CORRECTION_VERB = re.compile(r"(写错|填错|打错|选错|搞错|弄错|改成|改为|改一下|改下|修改|更正|换成|重新写|"
+                             r"重新填|不叫)")
+MODIFY = re.compile(r"(修改|改一下|改下|更正|要改|改改|改个)")
+NEAR = 6  # at most this many characters between the field word and 写错/不对
+ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
+                "employer": "employer", "headcount": "headcount", "money": "amount",
+                "period": "period", "id_number": "id_number"}
+NOTED = ("employer", "jurisdiction", "name", "phone", "headcount", "desired_outcome")
+UNSURE = re.compile("|".join(re.escape(w) for w in SPEC["unsure_words"]))
+FIELD_JOINS = re.compile(r"和|跟|与|以及|还有|及|、|，|,|也|都")
+
+
+class CorrectionsMixin:
+    def _find_correction(self, state, ctx: Context, act: str, confidence: float
+                         ) -> tuple[str, Context | None] | None:
+        """Is this message a correction of a field ("电话写错了", "不是新塘是荔城", "金额不对，
+        应该是900", "我叫王五不叫张三")? Then (slot, the new value as a message of its own, or
+        None when the payer only named the field). A correction says what is wrong next to
+        the field it names, or brings a new value for a filled field; a story that merely
+        contains 不对 somewhere is not one. Never changes the state."""
+        reply = ctx.text
+        parser = self.services.parser
+        cues = [m.span() for m in CORRECTION_CUE.finditer(reply)]
+        if parser is None or ctx.nlu is None or not cues:
+            return None
+        span = parser.correction_span(reply)
+        named = None
+        if span is not None:
+            slot, start, end = span
+            slot = SLOT_ALIASES.get(slot, slot)
+            near = any(s - end <= NEAR and start - e <= NEAR for s, e in cues)
+            if slot in SPEC["field_names"] and near:
+                named = slot
+        fresh = {}
+        for entity in ctx.nlu.entities:
+            slot = ENTITY_SLOTS.get(entity.type)
+            if slot is None or slot in fresh or any(
+                    entity.start < e and s < entity.end for s, e in cues):
+                continue
+            if NEGATED.search(reply[max(0, entity.start - 4):entity.start]):
+                continue  # "不是新塘": the old value
+            if state.slots.get(slot) not in (None, entity.value) or slot == named:
+                fresh[slot] = reply[entity.start:entity.end]
+        if named is None and len(fresh) == 1:
+            named = next(iter(fresh))
+        if named is None:
+            if MODIFY.search(reply) and len(reply) <= 12:
+                return "", None
+            return None
+        if named not in fresh and (len(reply) > 40 or act not in ("correct", "deny")
+                                   and not CORRECTION_VERB.search(reply)):
+            return None
+        value = fresh.get(named)
+        if value is None:
+            last = max(e for _, e in cues)
+            tail = (NEW_VALUE.search(reply[last:]) or NEW_VALUE.search(reply[cues[0][1]:])
+                    or NEW_VALUE.search(reply[cues[-1][0]:]))  # "人数改成5个": 改成 is both
+            value = tail.group("value").strip() if tail else _value_after(reply[last:])
+            if value is not None and parser.correction_slot(value) == parser.correction_slot(
+                    reply) and span is not None and value.find(reply[span[1]:span[2]]) >= 0 and (
+                    CORRECTION_CUE.search(value) or value == reply[span[1]:span[2]]):
+                value = None  # "…是名字写错了": the tail names the field again, no value
+        if value is None:
+            return named, None
+        return named, replace(ctx, text=value, nlu=parser.parse(value))
+
+    async def _previous_fixed(self, state, ctx: Context) -> tuple[str, Context] | None:
+        """"不对 是宏达电子" at the place question, just after the employer was answered: (the
+        slot answered last, the value as a message of its own). When the value answers the
+        question asked now ("不对，是李四" at the name question), (that slot, the value) if the
+        whole message would not; None when the value answers neither."""
+        asked, parser = state.requested_slot, self.services.parser
+        last = (state.pending or {}).get("answered")
+        if not (last in NOTED or last == "category") or last == asked or state.slots.get(
+                last) is None:
+            last = None
+        if asked is None or parser is None:
+            return None
+        if bare_fix(ctx.text):
+            return (last, None) if last else None
+        found = previous_fix(ctx.text)
+        if found is None:
+            return await self._restated_answer(state, ctx, last)
+        value, led = found
+        fixed = replace(ctx, text=value, nlu=parser.parse(value))
+        answer = await self._answers(state, fixed, asked) if led else None
+        if answer is not None:  # "不对，是李四"; "不是在新塘，是石滩": not the town negated
+            whole = await self._answers(state, ctx, asked)
+            return None if whole == answer else (asked, fixed)
+        if last and (led or _names_like(last, value, state.slots.get(last))) and (
+                await self._answers(state, fixed, last) is not None):
+            return last, fixed
+        return None
+
+    async def _restated_answer(self, state, ctx: Context, last: str | None
+                               ) -> tuple[str, Context] | None:
+        """"宏达电子厂" at the place question just after "宏达厂": a fuller form of the answer
+        just given, which answers nothing asked now, replaces it."""
+        old, reply = str(state.slots.get(last) or ""), PUNCTUATION.sub("", ctx.text)
+        if last not in SPEC["restate_slots"] or reply == old:
+            return None
+        match = difflib.SequenceMatcher(None, old, reply).find_longest_match(
+            0, len(old), 0, len(reply))
+        if match.size < SPEC["restate_min_shared"] or await self._answers(
+                state, ctx, state.requested_slot) is not None:
+            return None
+        return (last, ctx) if await self._answers(state, ctx, last) not in (None, old) else None
+
+    async def _answers(self, state, ctx: Context, slot: str):
+        """What ``ctx`` would fill ``slot`` with if ``slot`` were asked now (a dry run of the
+        form), or None."""
+        slots = {**state.slots, slot: None, "requested_slot": slot}
+        updated, _ = await run_form(self.action, ctx.inbound.openid, slots, tracker_message(ctx))
+        return updated.get(slot)
+
+    async def _apply_correction(self, session, state, ctx: Context, slot: str,
+                                value: Context | None) -> list[str]:
+        """Clear ``slot`` and ask it again; with the new value in the message, take it at once.
+        The other fields are kept; a new value the form rejects leaves the question asked."""
+        before = dict(state.slots)
+        asked = self._reask(state, slot)
+        if value is None:
+            return self._reask_others(state, ctx, slot, asked)
+        kept = (dict(state.slots), state.requested_slot, dict(state.pending or {}))
+        if slot == "amount" and value.nlu.entity("money") is None:
+            number = to_number(re.sub(r"(元|块钱|块)$", "", value.text))
+            if number is not None and number > 0:
+                state.slots = {**state.slots, "amount": as_int_if_whole(number)}
+                value = replace(value, text="", nlu=value.nlu)
+        filled = await self._fill(session, state, value)
+        taken = [s for s in ([slot] if slot not in SPEC["optional_slots"]
+                             else SPEC["optional_slots"]) if state.slots.get(s) is not None]
+        if not taken:
+            state.slots, state.requested_slot, state.pending = kept
+            return filled
+        changed = [s for s in taken if state.slots.get(s) != before.get(s)] or taken
+        items = "；".join(self._changed_line(s, state.slots) for s in changed)
+        return [text("corrected", items=items) + "\n" + filled[0]] + filled[1:]
+
+    def _reask_others(self, state, ctx: Context, slot: str, asked: list[str]) -> list[str]:
+        """"电话和名字都错了": every field the correction names is cleared, the first asked
+        now and the others after it (the form asks each empty field in turn)."""
+        parser = self.services.parser
+        named = []
+        for part in FIELD_JOINS.split(ctx.text):
+            found = parser.correction_slot(part) if parser is not None and part else None
+            found = SLOT_ALIASES.get(found or "", found)
+            if found in SPEC["field_names"] and found not in named and found != slot and (
+                    found not in SPEC["optional_slots"] or slot not in SPEC["optional_slots"]):
+                named.append(found)
+        if not named:
+            return asked
+        cleared = {other: None for other in named}
+        if any(other in SPEC["optional_slots"] for other in named):
+            cleared["extras"] = None
+        state.slots = {**state.slots, **cleared}
+        fields = "、".join(SPEC["field_names"][s] for s in [slot, *named])
+        return [SPEC["replies"]["reask_several"].format(fields=fields) + "\n" + asked[0],
+                *asked[1:]]
+
+
+def _names_like(slot: str, value: str, old) -> bool:
+    """Without 是 before it, a correction's value must look like its slot's: "不对 宏达电子"
+    (a company, or like the old one), "错了 李雷" (a name); "不是要投诉" names nothing."""
+    shared = difflib.SequenceMatcher(None, str(old), value).find_longest_match(
+        0, len(str(old)), 0, len(value)).size >= SPEC["restate_min_shared"]
+    if slot == "employer":
+        return organisation(value) is not None or shared
+    if slot == "name":
+        return bool(ADDRESS.match(value)) or shared
+    return slot not in SPEC["restate_slots"]
+
+
+def _value_after(rest: str) -> str | None:
+    """"名字错了，李雷", "不是，我想要退钱": the clause after the correction word is the new
+    value when nothing but a comma stands between them."""
+    found = re.match(r"^[了啦呀啊吧]*[\s，,。.!！:：]+(?P<value>[^，,。！!？?；;]+)[。！!~～\s]*$",
+                     rest)
+    value = found["value"].strip() if found else ""
+    if not LETTERS.search(value) or CORRECTION_CUE.search(value) or UNSURE.search(value) or (
+            len(value) > SPEC["where_max_chars"]) or is_wait(value):
+        return None
+    return value
