@@ -512,9 +512,6 @@ def _one_name(value: str) -> str:
 COMPOUND_NAME = re.compile(rf"^(?:{_alternatives('compound_surnames')})[\u4e00-\u9fff]{{1,3}}$")
 
 
-LIST_SPLIT = re.compile(r"[\s、，,；;]+")
-
-
 def listed_name(text_: str, entities: list[dict]) -> dict | None:
     """"张三 13800138000 宏达电子厂 新塘镇 没交社保": facts typed as a list, one of them a bare
     personal name with no 我叫 before it; the name as an entity, or None."""
