@@ -91,14 +91,21 @@ CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "�
 SUMMARY_VALUES = set(SPEC["summary_value_slots"])
 HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|要人工|真人)")
 HUMAN_MAX_CHARS = 15
-# Asking to file without saying what happened yet: "我要投诉", "还是办吧", "那就登记吧".
-# With a greeting before it ("你好 我想反映个问题") or another matter ("我还要反映另外一件事").
-TRIGGERS = re.compile(r"^((你好|您好|在吗|hello|hi)[，,。！!\s]*)?"
-                      r"(还是|那|那就|那我|那我还是|我还是|算了还是|继续)?"
-                      r"(我|我要|我想|想|要|我还要|我还想|我也要|我也想|还要|还想|我又要)?(还是)?"
-                      r"(反映|投诉|登记|举报|申诉|维权|办理?)(一下)?"
-                      r"(个|一个|一些|几个|另外一件|另一件|另外的|另外)?"
-                      r"(问题|单位|公司|老板|厂里|情况|事情|事|一件事)?(吧|啦)?[!！。.~～]*$")
+def _file_request() -> re.Pattern:
+    """intake.yaml ``file_request``: asking to file without saying what happened yet."""
+    parts = SPEC["file_request"]
+
+    def one_of(key: str) -> str:
+        return "(?:" + "|".join(re.escape(w) for w in sorted(parts[key], key=len,
+                                                               reverse=True)) + ")"
+
+    return re.compile(
+        rf"^(?:{one_of('greetings')}[，,。！!\s]*)?{one_of('leads')}?{one_of('wants')}?"
+        rf"(?:还是)?{one_of('verbs')}{one_of('softeners')}?{one_of('counts')}?"
+        rf"{one_of('objects')}?{one_of('tails')}?[!！。.~～]*$", re.IGNORECASE)
+
+
+TRIGGERS = _file_request()
 CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff０-９Ａ-Ｚａ-ｚ]")
 NOTED_BESIDE = NOTED + ("id_number",)  # an ID number typed anywhere is said as noted
 SEVERITY_RANK = {"simple": 0, "general": 1, "major": 2}
