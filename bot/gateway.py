@@ -34,6 +34,12 @@ log = logging.getLogger("disputebot.gateway")
 
 Handle = Callable[[Inbound], Awaitable[list[str]]]
 SendLater = Callable[[str, list[str]], Awaitable[None]]
+NOT_XML = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+"""C0 controls XML 1.0 forbids even in CDATA; a payer can paste them (a backspace, a
+vertical tab) and a message that carried one would be unreadable and lost."""
+DRAIN_SECONDS = 10.0
+"""How long shutdown waits for late replies (within the supervisor's STOP_TIMEOUT after
+aiohttp's own 60 s)."""
 SORRY = "抱歉，系统刚才开了个小差，请稍后再发一次。您已经填写的内容都还在。"
 
 
@@ -144,7 +150,7 @@ class Gateway:
                 )
             else:
                 xml = body.decode("utf-8")
-            message = parse_message(xml)
+            message = parse_message(xml.translate(NOT_XML))
             if message is None:
                 raise ValueError("empty message")
             inbound = from_wechat(message)
@@ -282,7 +288,17 @@ class Gateway:
             except Exception as exc:  # noqa: BLE001 - retried at the next round
                 log.warning("renewing message claims failed (%s)", exc.__class__.__name__)
 
-    async def drain(self) -> None:
-        """Let late replies finish before shutdown."""
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Let late replies finish before shutdown; a handler still stuck after ``timeout``
+        is logged with where it waits and cancelled, so a hang cannot stop the shutdown."""
+        deadline = asyncio.get_running_loop().time() + timeout
         while self._background:
-            await asyncio.gather(*list(self._background), return_exceptions=True)
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                for task in list(self._background):
+                    log.warning("shutdown: cancelling a reply still waiting in %s",
+                                waiting_in(task))
+                    task.cancel()
+                await asyncio.gather(*list(self._background), return_exceptions=True)
+                return
+            await asyncio.wait(list(self._background), timeout=left)

@@ -487,3 +487,15 @@ async def test_a_late_reply_is_logged_with_where_the_handler_waited(gateway_with
     assert [place.split(":")[0].rsplit(".", 1)[1] for place in chain[1:3]] == [
         "slow_database_lookup", "handler"], late[0]
     assert OPENID not in late[0]
+
+
+async def test_a_handler_stuck_for_good_does_not_stop_the_shutdown(gateway_with, caplog):
+    """A reply that never finishes (a handler waiting forever) kept the drain at shutdown
+    waiting forever too: the server never exited. It is cancelled after the drain's time,
+    with a log line that says where it waited."""
+    handler = CountingHandler(delay=3600)
+    platform, gateway = await gateway_with(handler, budget=0.2)
+    assert (await platform.post(text_xml(OPENID, "stuck", msg_id=5151))).body == "success"
+    await asyncio.wait_for(gateway.drain(timeout=0.3), 10)
+    assert any("cancelling a reply still waiting" in r.getMessage()
+               and "sleep" in r.getMessage() for r in caplog.records)

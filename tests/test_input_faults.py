@@ -142,3 +142,17 @@ async def test_plain_mode_gets_the_same_answers(http, bot_server, config):
     reply = (await plain.post(message_xml("o-plain-file", "file", MEDIA["file"]))).reply
     assert "拍照或截图" in reply
     assert (await plain.post(text_xml("o-plain-zw", "\u200b"))).status == 200
+
+
+@pytest.mark.parametrize("mode", ["aes", "plain"])
+async def test_control_characters_in_a_text_are_dropped_not_refused(http, bot_server, config,
+                                                                     mode):
+    """A text with C0 control characters (a backspace or a vertical tab pasted from another
+    app) is not well-formed XML: it was refused with 400, so the platform gave up and the
+    payer's answer was lost. They are dropped like the invisible characters."""
+    sender = make_platform(http, bot_server, config, mode)
+    openid = f"o-control-{mode}"
+    await to_question(sender, openid, "单位")
+    delivery = await sender.post(text_xml(openid, "宏达\x08电子厂\x0b\x1f"))
+    assert delivery.status == 200 and delivery.reply
+    assert (await slots_of(config, openid))["employer"] == "宏达电子厂"
