@@ -13,11 +13,11 @@ case when the payer has no objection, and a payer who objects is told the legal 
 Each reminder is an outbox row with a fixed ``dedup_key`` (``due_soon:{case_no}:{deadline}``,
 ``due_soon_co:{case_no}:{agency}:{deadline}``, ``overdue:{case_no}:{deadline}``,
 ``overdue_lead:…``, ``overdue_co:{case_no}:{agency}:{deadline}``; the deadline as UTC
-YYYYMMDDHHMM)
+YYYYMMDDHHMM; the payer's notice ``overdue_payer:{case_no}:{deadline}``)
 inserted with ``ON CONFLICT DO NOTHING``: the unique key, not memory, decides, so it is sent
 once however many workers run the scheduler and however often they restart. The deadline in
 the key gives a reopened case (new deadline) its own reminders. The payer's overdue notice
-is queued in the same transaction as the first escalation row inserted, so it is once per
+is queued with an escalation row a pass inserts, under its own key, so it is once per
 deadline too.
 """
 from __future__ import annotations
@@ -56,6 +56,11 @@ LEADERSHIP = "leadership_office"
 CO_KINDS = ("due_soon_co", "overdue_co")  # to co-handlers: skipped on a group already told
 
 
+def _stamp(case: Case) -> str:
+    """The deadline in reminder keys: a new deadline (reopened case) gets new reminders."""
+    return case.deadline.astimezone(timezone.utc).strftime("%Y%m%d%H%M")
+
+
 class Scheduler:
     """Finds cases due soon or overdue and queues their reminders."""
 
@@ -89,7 +94,7 @@ class Scheduler:
 
     def _wanted(self, case: Case, now: datetime, holidays, workdays) -> list[tuple[str, str, str]]:
         """(dedup key, reminder kind, agency whose group gets it) for ``case`` at ``now``."""
-        stamp = case.deadline.astimezone(timezone.utc).strftime("%Y%m%d%H%M")
+        stamp = _stamp(case)
         if is_overdue(case.deadline, now):
             wanted = [(f"overdue:{case.case_no}:{stamp}", "overdue", LEADERSHIP)]
             if case.lead_agency and case.lead_agency != LEADERSHIP:
@@ -128,7 +133,6 @@ class Scheduler:
                 .order_by(Case.deadline, Case.id))).scalars().all()
             for case in cases:
                 keys: set[str] = set()
-                told = False
                 for dedup_key, kind, agency in self._wanted(case, now, holidays, workdays):
                     target = group_for(self.rules, agency, case.district, self.raw)
                     if target is None:
@@ -143,8 +147,8 @@ class Scheduler:
                                         case_no=case.case_no, now=now)
                     if await enqueue_once(session, item, dedup_key):
                         queued += 1
-                        if kind == "overdue" and not told:
-                            told = self._tell_payer(session, case, now)
+                        if kind == "overdue":
+                            await self._tell_payer(session, case, now)
                         event = "escalated" if kind == "overdue" else "reminded"
                         if not dedup_key.startswith("overdue_lead:"):  # the lead's copy: one event
                             add_event(session, case, event, "system",
@@ -155,14 +159,14 @@ class Scheduler:
             self.notify()
         return queued
 
-    def _tell_payer(self, session, case: Case, now: datetime) -> bool:
+    async def _tell_payer(self, session, case: Case, now: datetime) -> None:
         """The payer of an overdue case hears that it passed its time limit and was reported
-        to the leadership office (督办). Queued with the first escalation row this pass
-        inserted: that row's unique key already makes it once per deadline however many
-        workers run, and a group was really told, so the notice claims nothing untrue."""
+        to the leadership office (督办): queued only once a group was really told, under a
+        key of its own, so once per deadline however many workers run and whichever
+        group's row a pass inserts first."""
         if case.openid:
-            session.add(notice_item(case, "overdue", config=self.config, now=now))
-        return True
+            await enqueue_once(session, notice_item(case, "overdue", config=self.config,
+                                                    now=now), f"overdue_payer:{case.case_no}:{_stamp(case)}")
 
     async def _archive(self, session, now: datetime) -> int:
         """File the cases resolved before the payer's objection window (案卷归档).

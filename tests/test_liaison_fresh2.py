@@ -232,3 +232,24 @@ async def test_a_transfer_or_escalation_reason_naming_the_payer_reaches_groups_m
     said = [t for key in keys for t in card_texts(fake_webhook, key)
             if case.case_no in t and ("不属我局" in t or "一家三口" in t)]
     assert said and not any("王五" in t for t in said), said
+
+
+async def test_a_group_added_between_passes_does_not_tell_the_payer_twice(
+        sm, config, rules, dispatcher, fake_api):
+    """The payer's overdue notice went with the first escalation row a pass inserted: a pass
+    while the leadership group was not configured inserted the lead's copy (and told the
+    payer), and the next pass, once the group was added, inserted the leadership row and
+    told the payer again. The notice has a unique key of its own."""
+    import copy
+    import dataclasses
+
+    await set_last_message(sm, "o-late-6", OVERDUE - timedelta(hours=1))
+    await register(sm, config, rules, openid="o-late-6")
+    raw = copy.deepcopy(config.raw)
+    del raw["liaison_groups"]["leadership"]
+    await Scheduler(sm, dataclasses.replace(config, raw=raw)).run_once(OVERDUE)
+    await Scheduler(sm, config).run_once(OVERDUE + timedelta(minutes=1))
+    rows = await fetch(config.database_url, OutboxItem)
+    assert any(r.target == "dev-key-leadership" for r in rows)  # the second pass escalated
+    notices = [r for r in rows if (r.payload or {}).get("notice") == "overdue"]
+    assert [r.target for r in notices] == ["o-late-6"]
