@@ -90,12 +90,38 @@ def _question_clauses(text: str, lexicon: Lexicon) -> str | None:
         return None
     last = next((i for i in range(len(clauses) - 1, -1, -1)
                  if ASKS.search(clauses[i]) and not lexicon.pleas.fullmatch(clauses[i])), None)
-    if last is None or last < STORY_CLAUSES - 1 or lexicon.points_back.search(clauses[last]):
+    if last is None or last < STORY_CLAUSES - 1 or _points_back(clauses[last], lexicon):
         return None
     if any(lexicon.pleas.fullmatch(c) for c in clauses[last + 1:]):
         # …要什么材料，家里困难，孩子还在上学，真不知道怎么办: what follows the question is more story
         return clauses[last]
     return " ".join(clauses[last:])
+
+
+def _asking_run(text: str, lexicon: Lexicon) -> str | None:
+    """The clauses that ask, one after another, at the end of a long story ("…现在想弄了 仲裁是不是
+    有时间限制 过了多久就不行了"), when there are several: the last one alone (过了多久就不行了)
+    may name nothing. None when one of them points back at the story."""
+    clauses = [c for c in _CLAUSE_END.split(text) if c]
+    if len(clauses) < STORY_CLAUSES or len(text) < STORY_CHARS:
+        return None
+    pleads = [bool(lexicon.pleas.fullmatch(c)) for c in clauses]
+    end = len(clauses)
+    while end and pleads[end - 1]:
+        end -= 1
+    start = end
+    while start and ASKS.search(clauses[start - 1]) and not pleads[start - 1]:
+        start -= 1
+    run = clauses[start:end]
+    if len(run) < 2 or start < STORY_CLAUSES - 2 or any(_points_back(c, lexicon) for c in run):
+        return None
+    return " ".join(run)
+
+
+def _points_back(clause: str, lexicon: Lexicon) -> bool:
+    """Whether a clause needs the story before it (这种情况算不算工伤). "像我这样自己做小生意的…"
+    says in its own words who asks, so it does not."""
+    return bool(lexicon.points_back.search(lexicon.self_described.sub("", clause)))
 
 
 def _read_yaml(name: str) -> dict:
@@ -132,14 +158,17 @@ class KnowledgeBase:
             return KbAnswer(question=str(question)[:100], hotline=self.scope.default_hotline)
 
     def _ask(self, q: str) -> KbAnswer:
-        """The question at the end of a long story first, then the whole message, then each
-        question of a message that asks two (另外…), so one declined part does not sink the rest."""
+        """The question at the end of a long story first (its last asking clause, then the run of
+        asking clauses it ends, then what follows the payer's 想问一下 / a ticket's 咨询), then the
+        whole message, then each question of a message that asks two (另外…), so one declined part
+        does not sink the rest."""
         lexicon = self.tokenizer.lexicon
-        asked = _question_clauses(q, lexicon) or self._asked_after(q)
-        if asked:
-            a = self.decide(self.candidates(asked))
-            if not a.declined:
-                return replace(a, question=q)
+        clause = _question_clauses(q, lexicon)
+        for asked in dict.fromkeys([clause, clause and _asking_run(q, lexicon), self._asked_after(q)]):
+            if asked:
+                a = self.decide(self.candidates(asked))
+                if not a.declined:
+                    return replace(a, question=q)
         whole = self.decide(self.candidates(q))
         if whole.declined:
             # "滞纳金怎么算 另外你们几点下班": the second question's decline must not take the

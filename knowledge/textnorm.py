@@ -76,6 +76,7 @@ class Lexicon:
     asks_story: tuple[re.Pattern, ...] = ()  # …unless it asks only where to go (向哪个部门)
     points_back: re.Pattern = NEVER  # 这种情况: the last clause needs the story before it
     pleas: re.Pattern = NEVER  # 真不知道怎么办 / 求求你们帮帮忙: a whole clause that asks nothing
+    self_described: re.Pattern = NEVER  # 像我这样(自己做小生意的): says who, points back at nothing
     another_question: re.Pattern = NEVER  # 另外 / 顺便问一下 at a clause's start, one group
 
     @classmethod
@@ -112,6 +113,7 @@ class Lexicon:
             asks_story=tuple(re.compile(str(p)) for p in raw.get("asks_story") or ()),
             points_back=_alternation(raw.get("points_back")),
             pleas=_alternation(raw.get("pleas"), "(?:{})"),
+            self_described=_alternation(raw.get("self_described")),
             # the one group is the marker, so split(text)[::2] gives the questions
             another_question=_alternation(raw.get("another_question"),
                                           r"(?:^|[\s，。！？；,.!?;])({})"),

@@ -838,3 +838,67 @@ def test_clause_word_lists_live_in_the_lexicon(kb):
     assert not lexicon.another_question.search("还有没有别的办法")
     assert lexicon.pleas.fullmatch("真不知道怎么办")
     assert kb.ask("滞纳金怎么算 另外你们几点下班").entry_id == "late_fee"
+
+
+def test_fresh13_set_accuracy(kb):
+    """kb_fresh13.jsonl: 90 questions written blind (migrant workers and 灵活就业, small-shop owners
+    and 个体户, domestic helpers, riders, part-timers, interns, a base below the wage, 补缴 of past
+    years, minimum years, newborns' and students' 医保, reimbursement, injuries the employer did not
+    insure, maternity, leaving a job, moving cities, typos 社报 / 养劳保险 / 射保, pinyin, one-liners,
+    long rambling stories, traditional characters, angry wording): 65 in-scope, 25 to decline (tax,
+    公积金, stocks, 个人养老金 products, a balance, the weather, retirement age, riders' platforms,
+    domestic helpers' employers, part-timers, interns…). No label was changed after the first run.
+    Baseline 57/65 right, 24/25 declined, 7 wrong; after round 10 (knowledge/README.md) 65/65,
+    25/25, 0 wrong; it is no longer blind. Floors: the after-result."""
+    right, declined, wrong = _score(kb, "kb_fresh13.jsonl", 90)
+    assert right >= 1.0 and declined >= 1.0 and wrong == 0, (right, declined, wrong)
+
+
+@pytest.mark.parametrize("question,entry_id", [
+    # a rural worker told as where he came from (老家出来…打工 → 农民工); was declined
+    ("老家出来在厂里打工的 能交社保不", "migrant_workers"),
+    # no fixed employer is 灵活就业 (没有固定单位); was pension_who_pays
+    ("我是做保洁的钟点工 没有固定单位 能交养老保险吗", "flexible_enrol"),
+    # 一直 and 那家 are filler, not the enforcement entry's 一直欠社保不交; was enforcement
+    ("那家公司一直没给我交社保 能让它补上吗", "back_payment"),
+    # 补缴 with 怎么办 (entry wording 社保补缴怎么办); was declined below the fragment margin
+    ("补缴怎么办", "back_payment"),
+    # years bought in one sum, told with 把 (一次性把…交够 → 一次性补交); was pension_15_years
+    ("能不能一次性把剩下几年的养老保险都交够", None),
+    # 时间限制 is a time limit (多久) like 期限, not a topic word only arbitration_limit names;
+    # was arbitration_limit
+    ("申请工伤认定有没有时间限制", "injury_application"),
+    ("工伤认定申请有时间限制吗", "injury_application"),
+    # what a man's maternity insurance gives (有啥用 → 待遇, 老婆没上班 → 未就业配偶: 第五十四条);
+    # was maternity_who_pays
+    ("老婆没上班 男职工的生育保险有啥用", "maternity_benefits"),
+    ("生育险男的交了有啥用", "maternity_benefits"),
+    # a story before 我想问一下 (asks_after): the question is what follows; was declined
+    (("你好，我们是一家刚开的小型物流公司，上个月陆续招了五个司机和两个仓管，有的是老乡带来的有的是"
+      "招聘网站来的，工资按月发，听同行说招了人不办社保会被罚款，我想问一下招了人多少天之内要给员工办"
+      "社保登记，小公司是不是也一样，谢谢"), "register_after_hiring"),
+    # two asking clauses at the end of a story: the last alone (过了多久就不行了) names nothing and
+    # the whole story buries the question, so both are read (kb._asking_run); was declined
+    (("前年我在一家装修公司干活 说好转正给我交社保 结果干了一年多都没交 我找老板他就躲着 电话也不接 "
+      "后来我就走了 听老乡说可以仲裁 一直忙着打工没去 仲裁是不是有时间限制 过了多久就不行了"),
+     "arbitration_limit"),
+    # 像我这样摆摊的 says who asks and points back at nothing (lexicon self_described); was declined
+    (("我以前在电子厂上班，厂子效益不好我就出来了，现在在市场摆摊卖水果，就我一个人，这几年社保都断着"
+      "没交，像我这样摆摊的能不能自己交社保"), "flexible_enrol"),
+])
+def test_round10_class_fixes(kb, question, entry_id):
+    a = kb.ask(question)
+    if entry_id is None:
+        assert a.declined, (question, a.entry_id)
+    else:
+        assert not a.declined and a.entry_id == entry_id, (question, a.entry_id)
+
+
+def test_asking_whether_to_pay_is_no_arrears(kb):
+    """能不能自己交社保 / 要不要给他交社保 ask whether: 不 between a modal and its repeat is not the
+    employer's refusal (欠缴), which 公司不给交社保 and 老板就是不交社保 still are."""
+    tokens = kb.tokenizer.tokens
+    for question in ("能不能自己交社保", "要不要给他交社保", "用不用交社保", "可不可以自己交养老保险"):
+        assert "欠缴" not in tokens(question), question
+    for question in ("公司不给交社保", "老板就是不交社保", "公司能不给员工交社保吗", "没给我交社保"):
+        assert "欠缴" in tokens(question), question
