@@ -20,29 +20,51 @@ async def sm(config):
     await engine.dispose()
 
 
-def count_hops(session_connection) -> list[int]:
-    """Calls into aiosqlite's queue from now on (wrapping the library's own method)."""
-    raw = session_connection.driver_connection
-    calls = [0]
-    original = raw._execute
+@pytest.fixture
+def hops(monkeypatch):
+    """Calls into aiosqlite's queue, by function (wrapping the library's own method)."""
+    import aiosqlite.core
 
-    async def counted(fn, *args, **kwargs):
-        calls[0] += 1
-        return await original(fn, *args, **kwargs)
+    calls: list[str] = []
+    original = aiosqlite.core.Connection._execute
 
-    raw._execute = counted
+    async def counted(self, fn, *args, **kwargs):
+        calls.append(getattr(fn, "__name__", "?"))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.core.Connection, "_execute", counted)
     return calls
 
 
-async def test_a_statement_is_one_hand_off_to_the_sqlite_thread(sm):
+async def test_a_statement_is_one_hand_off_to_the_sqlite_thread(sm, hops):
     """SQLAlchemy's adapter made four (open a cursor, execute, fetch, close)."""
     async with sm() as session:
-        connection = await session.connection()
-        await connection.exec_driver_sql("SELECT 1")
-        hops = count_hops(await connection.get_raw_connection())
+        await session.execute(text("SELECT 1"))
+        hops.clear()
         for _ in range(5):
             assert (await session.execute(text("SELECT 41 + 1"))).scalar() == 42
-        assert hops[0] == 5
+        assert len(hops) == 5
+
+
+async def test_a_session_that_only_read_ends_without_a_hand_off(sm, hops):
+    """Its rollback, and the pool's reset when the connection went back, were two more."""
+    async with sm() as session:
+        await session.execute(text("SELECT 1"))
+    hops.clear()
+    async with sm() as session:
+        await session.scalar(select(Payer).where(Payer.openid == "o-read-only"))
+    assert len(hops) == 1
+    async with sm() as session:
+        session.add(Payer(openid="o-read-only", last_message_at=utcnow()))
+        await session.commit()
+    assert len(hops) == 3  # the insert and its commit; no reset afterwards
+    async with sm() as session:
+        session.add(Payer(openid="o-rolled-back", last_message_at=utcnow()))
+        await session.flush()
+        await session.rollback()
+    async with sm() as session:  # a write that was rolled back is gone
+        assert await session.get(Payer, "o-rolled-back") is None
+        assert await session.get(Payer, "o-read-only") is not None
 
 
 async def test_orm_reads_writes_and_counts_come_back_right(sm):

@@ -92,8 +92,26 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
+    """Also skips the hand-off of a commit or rollback with no transaction open: a session
+    that only read, and the pool's reset after a session already ended its transaction,
+    each cost one for nothing. sqlite3 knows whether a transaction is open
+    (``in_transaction``, SQLite's autocommit flag), and nothing runs on the connection
+    while SQLAlchemy ends a transaction."""
+
     __slots__ = ()
     _cursor_cls = OneHopCursor
+
+    def _idle(self) -> bool:
+        raw = self._connection._connection
+        return raw is not None and not raw.in_transaction
+
+    def rollback(self) -> None:
+        if not self._idle():
+            super().rollback()
+
+    def commit(self) -> None:
+        if not self._idle():
+            super().commit()
 
 
 def use_one_hop_cursors(dbapi_connection, _record) -> None:
