@@ -285,11 +285,11 @@ async def test_a_second_grievance_at_the_category_question_reaches_the_case(plat
 
 @pytest.mark.parametrize("message,category,kept,dropped", [
     ("2，另外从去年开始基数就报低了", "contribution_base", "另外从去年开始基数就报低了", "2，"),
-    ("还有医保也没交", None, "还有医保也没交", None),
+    ("还有医保也没交", "employer_arrears", "还有医保也没交", None),
 ])
 async def test_details_at_the_category_question_keep_the_category_they_give(
         platform, config, message, category, kept, dropped):
-    """The number in front is the category; a grievance that names none asks it again."""
+    """The number in front is the category; 医保也没交 is arrears (as in the test above)."""
     openid = f"r-details-{category}"
     await to_category_question(platform, openid)
     reply = await say(platform, openid, message)

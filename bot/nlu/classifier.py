@@ -58,23 +58,27 @@ class LinearModel:
 
 
 def train(
-    examples: list[tuple[list[str], str]],
+    examples: list[tuple[list[str], str | None]],
     labels: list[str] | None = None,
     epochs: int = 40,
     rate: float = 0.5,
     l2: float = 1e-5,
     seed: int = 13,
     balance: float = 0.5,
+    unlabelled_weight: float = 1.0,
 ) -> LinearModel:
     """Fit with AdaGrad SGD on softmax cross-entropy; same data and seed give same weights.
 
     ``balance`` up-weights rare labels by ``(largest / count) ** balance`` so that the
     many dispute examples do not drown out general questions that share their words.
+    An example labelled ``None`` is text that belongs to no label (outlier exposure): its
+    target is the uniform distribution, weighted by ``unlabelled_weight``, so that words and
+    a bias that carry no evidence do not give an unknown message a confident label.
     """
-    labels = labels or sorted({label for _, label in examples})
+    labels = labels or sorted({label for _, label in examples if label is not None})
     label_index = {label: i for i, label in enumerate(labels)}
-    counts_by_label = np.bincount([label_index[label] for _, label in examples],
-                                  minlength=len(labels))
+    counts_by_label = np.bincount([label_index[label] for _, label in examples
+                                   if label is not None], minlength=len(labels))
     label_weight = (counts_by_label.max() / np.maximum(counts_by_label, 1)) ** balance
     vocab: dict[str, int] = {}
     encoded = []
@@ -82,8 +86,9 @@ def train(
         rows = [vocab.setdefault(f, len(vocab)) for f in features]
         uniq, counts = np.unique(np.array(rows, dtype=np.int64), return_counts=True)
         encoded.append((uniq, counts.astype(np.float64) / np.sqrt(max(len(rows), 1)),
-                        label_index[label]))
+                        -1 if label is None else label_index[label]))
     k = len(labels)
+    uniform = np.full(k, 1.0 / k)
     weights = np.zeros((len(vocab), k))
     bias = np.zeros(k)
     g_weights = np.full((len(vocab), k), 1e-8)
@@ -98,11 +103,25 @@ def train(
             scores -= scores.max()
             probs = np.exp(scores)
             probs /= probs.sum()
-            probs[target] -= 1.0
-            probs *= label_weight[target]
+            if target < 0:
+                probs = (probs - uniform) * unlabelled_weight
+            else:
+                probs[target] -= 1.0
+                probs *= label_weight[target]
             grad = np.outer(values, probs) + l2 * weights[rows]
             g_weights[rows] += grad * grad
             weights[rows] -= rate * grad / np.sqrt(g_weights[rows])
             g_bias += probs * probs
             bias -= rate * probs / np.sqrt(g_bias)
     return LinearModel(labels, vocab, weights, bias)
+
+
+def train_averaged(examples: list[tuple[list[str], str | None]], labels: list[str] | None = None,
+                   seeds: tuple[int, ...] = (13,), **options) -> LinearModel:
+    """The mean of models fitted on differently shuffled orders: one linear model whose
+    decisions do not flip on the order a single SGD run happened to see the examples in."""
+    models = [train(examples, labels, seed=seed, **options) for seed in seeds]
+    first = models[0]
+    return LinearModel(first.labels, first.vocab,
+                       np.mean([m.weights for m in models], axis=0),
+                       np.mean([m.bias for m in models], axis=0))

@@ -11,9 +11,11 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 INTENT_FILE = DATA_DIR / "nlu.yml"
 CATEGORY_FILE = DATA_DIR / "categories.yml"
 ACT_FILE = DATA_DIR / "acts.yml"
+NO_CATEGORY_FILE = DATA_DIR / "no_category.yml"
 RULES_FILE = DATA_DIR / "rules.yml"
 USERDICT_FILE = DATA_DIR / "userdict.txt"
-TRAINING_FILES = (INTENT_FILE, CATEGORY_FILE, ACT_FILE, RULES_FILE, USERDICT_FILE)
+TRAINING_FILES = (INTENT_FILE, CATEGORY_FILE, ACT_FILE, NO_CATEGORY_FILE, RULES_FILE,
+                  USERDICT_FILE)
 
 
 def read_rasa_nlu(path: Path) -> list[tuple[str, str]]:
@@ -43,6 +45,12 @@ def intent_examples() -> list[tuple[str, str]]:
 def category_examples() -> list[tuple[str, str]]:
     """Category training set."""
     return read_rasa_nlu(CATEGORY_FILE)
+
+
+def no_category_texts(intents: tuple[str, ...]) -> list[str]:
+    """Messages that name no dispute: no_category.yml plus nlu.yml's ``intents``."""
+    return [text for text, _ in read_rasa_nlu(NO_CATEGORY_FILE)] + [
+        text for text, intent in read_rasa_nlu(INTENT_FILE) if intent in intents]
 
 
 def act_examples() -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from . import dataset
-from .classifier import LinearModel, train
+from .classifier import LinearModel, train, train_averaged
 from .features import FEATURE_VERSION
 
 log = logging.getLogger(__name__)
@@ -22,11 +22,18 @@ MODEL_DIR = Path(__file__).resolve().parent / "model"
 MODEL_FILE = "nlu-model.npz"
 INTENTS = ["file_dispute", "ask_policy", "check_progress", "greet", "cancel", "other"]
 ACTS = ["affirm", "deny", "correct", "other"]
+# Messages of these intents name no dispute: the category model learns to stay unsure on them.
+CATEGORY_FREE_INTENTS = ("greet", "cancel", "check_progress", "other")
+UNRELATED_WEIGHT = 0.5
+# Changes when the fitting itself changes, so a cache trained the old way is retrained.
+TRAINING_VERSION = "2"
+# Shuffle seeds whose models are averaged (see classifier.train_averaged).
+SEEDS = (13, 14, 15)
 
 
 def current_hash() -> str:
-    """Hash of training data, rules, dictionary and feature version."""
-    return dataset.data_hash(f"features={FEATURE_VERSION}")
+    """Hash of training data, rules, dictionary, feature and training version."""
+    return dataset.data_hash(f"features={FEATURE_VERSION};training={TRAINING_VERSION}")
 
 
 def train_models(featurize_text) -> dict[str, LinearModel]:
@@ -35,9 +42,12 @@ def train_models(featurize_text) -> dict[str, LinearModel]:
         return [(featurize_text(text), label) for text, label in pairs]
 
     categories = dataset.category_examples()
+    unrelated = [(text, None) for text in dataset.no_category_texts(CATEGORY_FREE_INTENTS)]
     return {
-        "intent": train(encode(dataset.intent_examples()), INTENTS),
-        "category": train(encode(categories), sorted({c for _, c in categories})),
+        "intent": train_averaged(encode(dataset.intent_examples()), INTENTS, seeds=SEEDS),
+        "category": train_averaged(encode(categories + unrelated),
+                                   sorted({c for _, c in categories}), seeds=SEEDS,
+                                   unlabelled_weight=UNRELATED_WEIGHT),
         "act": train(encode(dataset.act_examples()), ACTS),
     }
 
