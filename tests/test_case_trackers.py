@@ -111,7 +111,8 @@ async def test_a_tracker_gets_no_co_handler_reminders(server, client, rules, sm)
     assert await scheduler.run_once(T0 + timedelta(days=8)) == 2  # office + hrss
     async with sm() as session:
         reminders = (await session.execute(select(OutboxItem.target).where(
-            OutboxItem.case_id == case.id, OutboxItem.dedup_key.is_not(None)))).scalars().all()
+            OutboxItem.case_id == case.id, OutboxItem.channel == "webhook",
+            OutboxItem.dedup_key.is_not(None)))).scalars().all()
     assert sorted(reminders) == ["dev-key-leadership", "dev-key-zc-hrss", "dev-key-zc-hrss"]
 
 
