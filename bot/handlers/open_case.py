@@ -12,10 +12,15 @@ from bot.handlers.base import Context, wake_outbox
 from bot.handlers.policy import WORDS
 from bot.handlers.progress import (
     FOLLOWUP_WORDS,
+    by_tail,
     category_label,
+    due_text,
+    extreme,
     folded,
     list_shown,
     loose_case_no,
+    number_tail,
+    only_number,
     only_reference,
     ordinal,
     points,
@@ -40,6 +45,10 @@ SUPPLEMENT = re.compile(_MORE["supplement"])
 SETTLED = re.compile(_MORE["settled"])
 MATERIAL_HOW = re.compile(_MORE["material_how"])
 MATERIAL_WORDS = re.compile(_MORE["material_words"])
+RESULT_ASK = re.compile(_MORE["result_ask"])
+STATUS_TERMS = _MORE["status_terms"]
+STATUS_MEANING = re.compile(_MORE["status_meaning"].format(
+    terms="|".join(sorted(STATUS_TERMS, key=len, reverse=True))))
 CHOICE_KEY = "withdraw"
 """Key in the dialogue state's ``pending`` while a payer with several open cases is asked
 which one to withdraw or to add a supplement to: {cases, words, note, until}."""
@@ -71,6 +80,8 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
         return "status"  # "他们已经给我补缴了吗" asks how the case stands
     if "withdraw_maybe" in found:
         return "withdraw_maybe"
+    if STATUS_MEANING.search(message):
+        return "meaning"  # "受理了是啥意思": a word of a notice explained
     if "transfer" in found:
         return "transfer"
     if verdicts and _verdict(message) and not (ctx.snapshot and ctx.snapshot.case_waiting):
@@ -86,6 +97,8 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
                                       or nlu.intent != "file_dispute")
     if found & {"urge", "contact_ask"} or waits:
         return "urge"
+    if RESULT_ASK.search(message):
+        return "result"  # "结果是啥", "结案了吗"
     if "deadline" in found:
         return "status"
     for key in ("new_contact", "add_material"):
@@ -101,13 +114,16 @@ async def about_open_case(ctx: Context) -> list[str] | None:
     ("能不能快点"), asking why it moved ("怎么又转了") or its deadline, sending a new phone
     number or announcing material; or answering which case to withdraw. None otherwise."""
     snapshot = ctx.snapshot
-    if snapshot is None or snapshot.in_form or not snapshot.cases or ctx.nlu is None:
+    if snapshot is None or snapshot.in_form or ctx.nlu is None:
         return None
     message = (ctx.text or "").strip()
+    if not snapshot.cases:
+        return [text("progress_none")] if _asks_after_a_case(message) else None
     choice = _open_choice((snapshot.state or {}).get("pending"))
-    request = _request(ctx, without_case_no(message))
-    pointing = snapshot.cases > 1 and points(message) and not (
-        message.isdigit() and _expects_answer(snapshot))
+    bare_number = only_number(message) and not _awaited(snapshot)
+    request = "status" if bare_number else _request(ctx, without_case_no(message))
+    pointing = points(message) and (snapshot.cases > 1 or extreme(message, 1) is not None) \
+        and not (message.isdigit() and _expects_answer(snapshot))
     if choice is None and request is None and not pointing:
         return None
     async with ctx.services.sessionmaker() as session:
@@ -139,14 +155,26 @@ async def _pointed(ctx: Context, session, message: str, request: str | None
     return bare, request
 
 
+def _asks_after_a_case(message: str) -> bool:
+    """"上次反映的事", "结果是啥", "我想补充材料" from a payer with no case here: there is
+    none to show (not a policy question, not a greeting)."""
+    return any(pattern.match(message) for pattern in (PROGRESS, RESULT_ASK,
+                                                      OPEN_CASE["add_material"]))
+
+
 def _expects_answer(snapshot) -> bool:
     """A bare "2" points at a row of the progress list only just after it was shown and when
     nothing else waits for an answer (a rating, a liaison's request, a supplement window)."""
+    return _awaited(snapshot) or not list_shown((snapshot.state or {}).get("pending"))
+
+
+def _awaited(snapshot) -> bool:
+    """Does a rating, a liaison's request or a supplement window wait for what comes next
+    ("4200" there is an answer, not a case number)?"""
     from bot.handlers.followup import WINDOW_KEY  # it imports this module
 
-    pending = (snapshot.state or {}).get("pending")
-    window = open_marker(pending, WINDOW_KEY, "case_no")
-    return snapshot.case_waiting or window is not None or not list_shown(pending)
+    window = open_marker((snapshot.state or {}).get("pending"), WINDOW_KEY, "case_no")
+    return bool(snapshot.case_waiting) or window is not None
 
 
 def _open_choice(pending) -> dict | None:
@@ -154,7 +182,8 @@ def _open_choice(pending) -> dict | None:
 
 
 async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]:
-    """The case the message names (else the payer's open cases, newest first), and the
+    """The case the message names (else the payer's open cases, newest registered first,
+    the progress list's order: "第1个" after "要撤回哪一件？" means its row 1), and the
     number named if it is not the payer's."""
     nlu = ctx.nlu
     entity = nlu.entity("case_no") if nlu is not None else None
@@ -162,6 +191,10 @@ async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]
     if case_no is not None:
         case = await case_for_payer(session, ctx.inbound.openid, case_no)
         return ([case], None) if case is not None else ([], case_no)
+    owned, digits = (by_tail(ctx.text, await cases_of(session, ctx.inbound.openid))
+                     if number_tail(ctx.text) else (None, None))
+    if owned is not None or digits is not None:
+        return ([owned], None) if owned is not None else ([], digits)
     if points(ctx.text):
         picked, _ = referenced(ctx.text, await cases_of(session, ctx.inbound.openid))
         if picked is not None:
@@ -169,7 +202,7 @@ async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]
     rows = await session.execute(
         select(Case).where(Case.openid == ctx.inbound.openid,
                            Case.status.not_in(CLOSED_STATUSES))
-        .order_by(Case.updated_at.desc(), Case.id.desc()))
+        .order_by(Case.created_at.desc(), Case.id.desc()))
     return list(rows.scalars()), None
 
 
@@ -240,7 +273,7 @@ async def _choose(ctx: Context, session, choice: dict, message: str) -> list[str
     numbers = [str(n) for n in choice["cases"]]
     bare = folded(message).strip("。.!！~～")
     named = loose_case_no(message)
-    place = ordinal(bare)
+    place = ordinal(bare) or extreme(bare, len(numbers))
     if OPEN_CASE["all_cases"].match(bare):
         picked = numbers
     elif place is not None and 1 <= place <= len(numbers):
@@ -469,11 +502,50 @@ async def _add_material(ctx: Context, session, message: str) -> list[str] | None
         return [text("progress_not_found", case_no=unknown)]
     cases = [c for c in cases if c.status not in CLOSED_STATUSES]
     if not cases:
-        return None
+        return await _material_closed(ctx, session)
     if len(cases) > 1:
         return [text("material_which", count=len(cases), cases=_choice_lines(cases),
                      example=cases[0].case_no)]
     return await _await_material(ctx, session, cases[0], "material_window")
+
+
+async def _material_closed(ctx: Context, session) -> list[str] | None:
+    """More material when every case is closed: it can no longer join one, so how to have
+    the matter handled again (a closed case takes no supplement)."""
+    cases = await cases_of(session, ctx.inbound.openid)
+    return [text("material_closed", case_no=cases[0].case_no)] if cases else None
+
+
+async def _meaning(ctx: Context, session, message: str) -> list[str]:
+    """"受理了是啥意思": what the status words asked about mean, then where the payer's case
+    (the one named, else the newest) stands, so the word is read against it."""
+    found = STATUS_MEANING.search(message)
+    words = [w for w in found.groups() if w in STATUS_TERMS] if found else []
+    keys = list(dict.fromkeys(STATUS_TERMS[w] for w in words))
+    lines = [text(f"status_meaning_{key}") for key in keys]
+    cases, _ = await _named_or_open(ctx, session)
+    case = (cases or await cases_of(session, ctx.inbound.openid) or [None])[0]
+    if case is not None:
+        lines.append(text("status_meaning_case", case_no=case.case_no,
+                          status=status_label(case.status), due=due_text(case)))
+    return ["\n".join(lines)]
+
+
+async def _result(ctx: Context, session, message: str) -> list[str]:
+    """"结果是啥", "结案了吗": the history of the case named (else the one closed last),
+    which ends with its result; with no case closed, the list with each time limit."""
+    cases, unknown = await _named_or_open(ctx, session)
+    if unknown is not None:
+        return [text("progress_not_found", case_no=unknown)]
+    named = len(cases) == 1 and (loose_case_no(ctx.text) or number_tail(ctx.text)
+                                 or points(ctx.text))
+    closed = [c for c in await cases_of(session, ctx.inbound.openid)
+              if c.status in CLOSED_STATUSES]
+    closed.sort(key=lambda c: c.resolved_at or c.updated_at, reverse=True)
+    case = cases[0] if named else (closed[0] if closed else None)
+    if case is None:
+        return await progress(ctx, session)
+    return [await timeline(session, ctx, case)]
 
 
 async def _await_material(ctx: Context, session, case: Case, reply: str,
@@ -506,7 +578,7 @@ async def _material_how(ctx: Context, session, message: str) -> list[str] | None
     cases = [c for c in cases if c.status not in CLOSED_STATUSES]
     cases = [c for c in cases if c.awaiting_info] or cases
     if not cases:
-        return None
+        return await _material_closed(ctx, session)
     if len(cases) > 1:
         return [text("material_which", count=len(cases), cases=_choice_lines(cases),
                      example=cases[0].case_no)]
@@ -538,6 +610,7 @@ _REQUESTS = {"withdraw": _withdraw, "withdraw_maybe": _withdraw_maybe, "urge": _
              "transfer": _transfer, "status": _status, "new_contact": _new_contact,
              "add_material": _add_material, "supplement": _supplement,
              "closed_verdict": _closed_verdict, "material_how": _material_how,
+             "result": _result, "meaning": _meaning,
              "which": _which}
 
 

@@ -40,6 +40,10 @@ _ABOUT = re.compile(_CASE_WORDS["about"])
 _ABOUT_REST = re.compile(_CASE_WORDS["about_rest"])
 _BARE_ROW = re.compile(r"[1-9]")
 _GENERIC = set(_CASE_WORDS["about_generic"])
+_NEWEST = re.compile(_CASE_WORDS["newest"])
+_OLDEST = re.compile(_CASE_WORDS["oldest"])
+_TAIL = re.compile(_CASE_WORDS["number_tail"])
+_NUMBER_ONLY = re.compile(_CASE_WORDS["number_only"])
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
 LIST_KEY = "progress_list"
 """Key in the dialogue state's ``pending`` after a numbered list was shown: {cases, until}.
@@ -89,11 +93,57 @@ def _by_about(words: str, cases: list) -> tuple[list, str]:
 
 
 def points(message: str) -> bool:
-    """Might ``message`` point at one of several cases ("第二个", "宏图那个")? Cheap: only then
-    are the payer's cases read to see which."""
+    """Might ``message`` point at one of several cases ("第二个", "宏图那个", "最早那个")?
+    Cheap: only then are the payer's cases read to see which."""
     message = folded(message)
     return (_BARE_ROW.fullmatch(message) is not None or _ORDINAL.search(message) is not None
-            or _ABOUT.search(message) is not None)
+            or _ABOUT.search(message) is not None or _extreme(message) is not None)
+
+
+def _extreme(message: str) -> tuple[int, str] | None:
+    """(1, words) for the newest case ("刚登记的那个"), (-1, words) for the oldest ("最早那个"):
+    rows of the progress list, which shows the newest first."""
+    for row, pattern in ((1, _NEWEST), (-1, _OLDEST)):
+        found = pattern.search(message)
+        if found is not None:
+            return row, found.group(0)
+    return None
+
+
+def extreme(message: str, count: int) -> int | None:
+    """The row (1…count) that "最新的那个" or "最早那个" names in a list of ``count``."""
+    found = _extreme(folded(message))
+    return None if found is None or not count else (1 if found[0] == 1 else count)
+
+
+def number_tail(message: str) -> str | None:
+    """The last digits of a case number typed without the rest ("查一下0002" → "-0002",
+    "202611260002" → "20261126-0002"): what the payer's own case number ends with."""
+    found = _TAIL.search(folded(message))
+    if found is None:
+        return None
+    return f"{found.group(1) or ''}-{found.group(2)}"
+
+
+def only_number(message: str) -> bool:
+    """"0002", "编号0002": the message is a case number's last digits and nothing more."""
+    message = folded(message)
+    return _TAIL.search(message) is not None and _NUMBER_ONLY.match(
+        _TAIL.sub("", message, count=1)) is not None
+
+
+def by_tail(message: str, cases: list) -> tuple[object | None, str | None]:
+    """The one of ``cases`` (the payer's own) whose number ends with the digits typed, and
+    those digits; (None, digits) when none does; (None, None) when several do (registered
+    on different days), as if no digits were typed. Other payers' numbers are never read,
+    so nothing can be learnt about them."""
+    tail = number_tail(message)
+    if tail is None:
+        return None, None
+    hits = [c for c in cases if c.case_no.endswith(tail)]
+    if len(hits) > 1:
+        return None, None
+    return (hits[0] if hits else None), tail.lstrip("-")
 
 
 def ordinal(message: str) -> int | None:
@@ -116,6 +166,9 @@ def referenced(message: str, cases: list) -> tuple[object | None, str | None]:
     if found is not None:
         index = ordinal(found.group(0))
         return (cases[index - 1] if index <= len(cases) else None), found.group(0)
+    end = _extreme(message)
+    if end is not None and cases:
+        return cases[0 if end[0] == 1 else -1], end[1]
     found = _ABOUT.search(message)
     if found is None:
         return None, None
@@ -140,7 +193,7 @@ def _date(value, fmt: str = "%m-%d") -> str:
     return to_local(value).strftime(fmt) if value else "—"
 
 
-def _due(case) -> str:
+def due_text(case) -> str:
     """The time limit of a case in hand; for a closed one, when it was closed — its time
     limit no longer binds anyone."""
     if case.status in CLOSED_STATUSES:
@@ -193,15 +246,19 @@ async def _answer(session, ctx: Context, case_no: str | None, unclear: bool) -> 
     cases = await cases_of(session, ctx.inbound.openid)
     if not cases:
         return [text("progress_none")]
+    owned, digits = by_tail(ctx.text, cases)
+    if owned is not None:
+        return [await timeline(session, ctx, owned)]
     picked, _ = referenced(ctx.text, cases) if len(cases) > 1 else (None, None)
     if picked is not None and not unclear:
         return [await timeline(session, ctx, picked)]
-    lines = [text("progress_number_unclear", example=cases[0].case_no)] if unclear else []
+    lines = [text("progress_tail_unknown", digits=digits)] if digits else (
+        [text("progress_number_unclear", example=cases[0].case_no)] if unclear else [])
     lines.append(text("progress_list_header"))
     for index, case in enumerate(cases[:10], 1):
         item = text("progress_item", case_no=case.case_no, category=category_label(case),
                     status=status_label(case.status),
-                    updated=_date(case.updated_at), due=_due(case))
+                    updated=_date(case.updated_at), due=due_text(case))
         lines.append(text("progress_numbered", index=index, item=item)
                      if len(cases) > 1 else item)
     if len(cases) > 1:
@@ -231,7 +288,7 @@ async def timeline(session, ctx: Context, case) -> str:
     agencies = ctx.services.config.raw.get("agencies") or {}
     lines = [text("progress_timeline_header", case_no=case.case_no, category=category_label(case),
                   status=status_label(case.status),
-                  due=_due(case))]
+                  due=due_text(case))]
     for event in await events_of(session, case):
         line = _event_line(event, case, agencies)
         if line:
@@ -264,5 +321,6 @@ def _event_line(event, case, agencies: dict) -> str | None:
 
 
 def without_case_no(message: str) -> str:
-    """The message without a case number, so "撤回 ZY…" reads like "撤回"."""
-    return _LOOSE_CASE.sub("", folded(message))
+    """The message without a case number or its last digits, so "撤回 ZY…" and "撤回0002"
+    read like "撤回"."""
+    return _TAIL.sub("", _LOOSE_CASE.sub("", folded(message)), count=1)
