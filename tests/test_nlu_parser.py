@@ -557,3 +557,17 @@ def test_spoken_typed_and_english_variants_are_understood(parser, text, intent, 
     assert result.intent == intent
     if category:
         assert parser.category(text)[0] == category
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("不投诉了 我就咨询一下", "cancel"),
+    ("算了先不反映了，我就问问", "cancel"),
+    ("我不想投诉，就想问问能不能补缴", "cancel"),
+    ("不登记了 问个问题就行", "cancel"),
+    ("公司不给交社保，我要投诉", "file_dispute"),
+    ("投诉不了，我想问问怎么办", "file_dispute"),
+])
+def test_dropping_a_complaint_to_ask_is_a_cancel(parser, text, intent):
+    """After the round-5 retrain "不投诉了 我就咨询一下" read as a filing (0.65) and started
+    a form; a filing dropped to ask instead cancels, whatever the model leans to."""
+    assert parser.parse(text).intent == intent

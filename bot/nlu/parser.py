@@ -46,6 +46,7 @@ class NluParser:
         self._harm = re.compile(grievance.get("harm", "$^"))
         self._lawfulness = re.compile(rules.get("lawfulness_question") or "$^")
         self._lawfulness_filing = re.compile(rules.get("lawfulness_filing") or "$^")
+        self._drops_filing = re.compile(rules.get("drops_filing") or "$^")
         self._new_matter = re.compile(rules.get("new_matter") or "$^")
         self._slots = sorted(
             ((kw, slot) for slot, kws in (rules.get("correction_slots") or {}).items()
@@ -94,6 +95,8 @@ class NluParser:
             return "file_dispute", confidence
         if intent == "file_dispute" and self._general_lawfulness(head):
             return "ask_policy", confidence
+        if intent == "file_dispute" and self._drops_filing.search(head):
+            return "cancel", confidence
         return intent, confidence
 
     def _general_lawfulness(self, head: str) -> bool:
