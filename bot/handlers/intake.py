@@ -71,8 +71,9 @@ from bot.handlers.policy import answer_instead_of_filing
 from bot.handlers.progress import progress
 from bot.handlers.recent import RecentHint
 from bot.handlers.smalltalk import ANGER, BOT_QUESTION, asks_for_person, only_anger
+from bot.nlu.entities import id_checksum_ok
 from bot.periods import period_text
-from bot.privacy import mask_phone, scrub
+from bot.privacy import mask_id_number, mask_phone, scrub
 from bot.store.dialogue import (
     clear_form,
     columns_of,
@@ -113,6 +114,14 @@ STORY = re.compile("|".join(re.escape(w) for w in SPEC["story_words"]))
 SUPPLEMENT_CHOICE = re.compile(SPEC["supplement_choice"])
 WHERE = re.compile("|".join(re.escape(w) for w in SPEC["where_words"]))
 LATER = re.compile("|".join(re.escape(w) for w in SPEC["later_words"]))
+REQUIRED = re.compile("|".join(re.escape(w) for w in SPEC["required_words"]))
+WRONG_ID = re.compile(SPEC["wrong_id_shape"])
+WRONG_ID_LABELLED = re.compile(SPEC["wrong_id_labelled"])
+WRONG_ID_LABELS = re.compile("|".join(re.escape(w) for w in SPEC["wrong_id_labels"]))
+LOOK_UP = re.compile("|".join(re.escape(w) for w in SPEC["look_up_words"]))
+LOOK_UP_CUE = re.compile("|".join(re.escape(w) for w in SPEC["look_up_cues"]))
+RECALL = re.compile("|".join(re.escape(w) for w in SPEC["recall_words"]))
+PAUSE = re.compile("|".join(re.escape(w) for w in SPEC["pause_words"]))
 RESTATE_LEAD = re.compile("|".join(re.escape(w) for w in SPEC["restate_leads"]))
 HOW_LONG = re.compile("|".join(re.escape(w) for w in SPEC["how_long_words"]))
 ROUGH_NUMBER = re.compile(SPEC["rough_number"])
@@ -120,8 +129,21 @@ ROUGH_NUMBER = re.compile(SPEC["rough_number"])
 # kept in this process only, like the policy follow-ups (a restart or another worker only
 # means the description is asked for, as before).
 STORIES = RecentHint("story", SPEC["recent_story_minutes"])
+CANCELLED = RecentHint("cancelled", SPEC["cancelled_minutes"])  # a marker only, no slots
 MAJOR_HEADCOUNT = 30
 SURE_CHAT = 0.5
+MOBILE_RUN = re.compile(r"1[3-9]\d{9}")
+
+
+def wrong_id_spans(message: str) -> list[tuple[int, int]]:
+    """Where an ID number with a wrong check digit or length stands in ``message``."""
+    spans = {m.span() for m in WRONG_ID.finditer(message or "") if not id_checksum_ok(m.group())}
+    for found in WRONG_ID_LABELLED.finditer(message or ""):
+        number = found.group("number")
+        if not (len(number) == 18 and id_checksum_ok(number)) and not (
+                len(number) == 15 and number.isdigit()) and not MOBILE_RUN.fullmatch(number):
+            spans.add(found.span("number"))
+    return sorted(spans)
 
 
 class NeedsSession(Exception):
@@ -158,7 +180,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             reply = ctx.text.strip()
             start = start or (not snapshot.in_form and (
                 bool(TRIGGERS.match(reply) or asks_restart(reply))
-                or self._opens_with_facts(ctx)))
+                or self._opens_with_facts(ctx) or self._refiles(ctx)))
             wants_human = self._wants_human(ctx)
             if not (start or snapshot.in_form or filing or wants_human):
                 return None
@@ -243,6 +265,30 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
     # --- the state machine -----------------------------------------------------------
 
     async def _step(self, session, state, ctx: Context, start: bool) -> list[str] | None:
+        """A mistyped ID number ("身份证4401…1234" with a wrong check digit) is said to look
+        wrong and asked for again; the rest of the message is read as usual (李四 beside it is
+        the name), and the wrong number is never taken as a period, a name or a story."""
+        wrong = wrong_id_spans(ctx.text)
+        if not wrong or not state.form and not (start or ctx.nlu is not None
+                                                and ctx.nlu.intent == "file_dispute"):
+            return await self._step_read(session, state, ctx, start)
+        numbers = "、".join(mask_id_number(ctx.text[a:b]) for a, b in wrong)
+        notice = SPEC["replies"]["wrong_id"].format(number=numbers)
+        asked = state.requested_slot if state.form else None
+        if asked not in (None, "description"):
+            masked = list(ctx.text)
+            for a, b in wrong:
+                masked[a:b] = [" "] * (b - a)
+            ctx = replace(ctx, text="".join(masked))
+            rest = WRONG_ID_LABELS.sub("", PUNCTUATION.sub("", ctx.text))
+            if not LETTERS.search(rest):
+                return [notice + "\n" + self._question(asked, state.slots)]
+        replies = await self._step_read(session, state, ctx, start)
+        if not replies:
+            return [notice] if replies is not None else None
+        return [notice + "\n" + replies[0], *replies[1:]]
+
+    async def _step_read(self, session, state, ctx: Context, start: bool) -> list[str] | None:
         now = utcnow()
         if state.form and state.started_at and now - state.started_at > self.max_age:
             clear_form(state)
@@ -261,6 +307,11 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             if not (start or intent == "file_dispute"):
                 return None
             start_form(state, SPEC["form"])
+            if self._refiles(ctx):
+                CANCELLED.put(ctx, None)
+                state.requested_slot = "description"
+                state.slots = {"requested_slot": "description"}
+                return [SPEC["replies"]["refile_after_cancel"]]
             if (TRIGGERS.match(ctx.text.strip()) or asks_restart(ctx.text)
                     or not ctx.text.strip()):
                 state.requested_slot = "description"
@@ -298,6 +349,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 return [text("draft_restart") + text("intake_start")]
             if self._goes_on(reply):
                 return [self._question(state.requested_slot, state.slots)]
+        if state.requested_slot is not None and self._pauses(ctx, state.requested_slot):
+            set_pending(state, "cancel", None)
+            field = {**SPEC["field_names"], **SPEC["pause_field_names"]}[state.requested_slot]
+            return [SPEC["replies"]["paused"].format(days=self.max_age.days, field=field)]
         if pending.get("cancel"):
             answered = self._cancel_answer(state, ctx)
             if answered is not None:
@@ -376,7 +431,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             if typed:
                 state.slots = {**state.slots, **{slot: None for slot in typed}}
                 return await self._apply_correction(session, state, ctx, typed[0], ctx)
-            if LATER.search(PUNCTUATION.sub("", MANDARIN(reply))):
+            if LATER.search(PUNCTUATION.sub("", MANDARIN(reply))) or self._pauses(ctx):
                 return [SPEC["replies"]["later"].format(days=self.max_age.days)]
             if act == "affirm" or reply in ("确认", "确定", "提交", "确认提交", "对", "没问题"):
                 set_pending(state, "confirm", None)
@@ -391,6 +446,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if goes_on(reply) or TRIGGERS.match(reply):
             return [SPEC["replies"]["go_on"] + text("resume_question")
                     + self._question(asked, state.slots)]
+        if asked is not None and self._looks_up(reply):
+            return [SPEC["replies"]["wait"]]
+        if asked in SPEC["required_help"] and self._asks_if_required(reply):
+            return [SPEC["required_help"][asked] + "\n" + self._question(asked, state.slots)]
         if asked not in (None, "description", "desired_outcome") and asks_why(reply):
             return [self._why(asked) + "\n" + self._question(asked, state.slots)]
         if asked is not None and asks_meaning(reply):
@@ -488,6 +547,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         answer = cancel_answer(reply)
         if answer == "yes" or only_asks(reply) and answer is None:
             clear_form(state)
+            CANCELLED.put(ctx, "1")
             rest = ask_only_rest(reply) if only_asks(reply) else ""
             told = self._kb_answer(rest) if rest else None
             return [text("cancelled") + ("\n\n" + told if told else "")]
@@ -502,6 +562,39 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 if parser is not None and parser.is_question(reply) else None)
         again = SPEC["replies"]["cancel_again"]
         return [told + "\n\n" + again if told else again]
+
+    @staticmethod
+    def _refiles(ctx: Context) -> bool:
+        """"还是弄吧" just after cancelling: the payer wants to file after all."""
+        in_form = ctx.snapshot is not None and ctx.snapshot.in_form
+        return not in_form and goes_on(ctx.text) and CANCELLED.get(ctx) is not None
+
+    @staticmethod
+    def _pauses(ctx: Context, asked: str | None = None) -> bool:
+        """"我先不弄了，明天再继续", "先这样吧，回头再说": the payer stops for now; the draft is
+        kept, not offered for deletion nor read as a place or a name. At the optional
+        question "先不填了" skips it."""
+        plain = PUNCTUATION.sub("", MANDARIN(ctx.text or ""))
+        if asked == "extras" and is_skip(plain.replace("先", "", 1)) or (
+                asked in ("description", None) and STORY.search(plain)):
+            return False
+        values = ctx.nlu is not None and any(e.type in ENTITY_SLOTS for e in ctx.nlu.entities)
+        return (bool(PAUSE.search(plain)) and not values
+                and len(LETTERS.findall(plain)) <= SPEC["pause_max_chars"])
+
+    @staticmethod
+    def _looks_up(reply: str) -> bool:
+        """"等一下我问问我老婆公司叫啥": the payer goes to find the answer; nothing said yet."""
+        plain = PUNCTUATION.sub("", MANDARIN(reply))
+        return (bool(LOOK_UP.search(plain)) and bool(LOOK_UP_CUE.search(plain))
+                and len(LETTERS.findall(plain)) <= SPEC["look_up_max_chars"])
+
+    @staticmethod
+    def _asks_if_required(reply: str) -> bool:
+        """"这个必须填吗", "可以不填吗": whether the question asked may be left out."""
+        plain = PUNCTUATION.sub("", MANDARIN(reply))
+        return (bool(REQUIRED.search(plain))
+                and len(LETTERS.findall(plain)) <= SPEC["required_max_chars"])
 
     @staticmethod
     def _sighs_beside_an_answer(reply: str) -> bool:
@@ -608,7 +701,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 kept[entity.start:entity.end] = ["，"] * (entity.end - entity.start)
         clauses = [c.strip() for c in re.split(r"[，,。！!？?；;\n]", "".join(kept))]
         questions = [c for c in clauses if parser.is_question(ROUGH_NUMBER.sub("三", c))
-                     and not UNSURE.search(c)
+                     and not UNSURE.search(c) and not RECALL.search(MANDARIN(c))
                      and not answer_clause(c, asked)
                      and len(LETTERS.findall(c)) >= SPEC["question_beside_min_chars"]]
         return questions[-1] if questions else None
@@ -964,6 +1057,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return text("ask_jurisdiction", example=self.action._example())
         if slot == "extras":
             return text("ask_optional")
+        if slot == "name" and slots.get("name_surname"):
+            return SPEC["replies"]["name_surname_ask"].format(
+                surname=slots["name_surname"], called=slots.get("name_call") or "")
         return text(f"ask_{slot}")
 
     def _value(self, slot: str, slots: dict) -> str | None:

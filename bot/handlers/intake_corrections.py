@@ -26,15 +26,16 @@ from bot.handlers.intake_spec import SPEC
 from bot.nlu.cnnum import as_int_if_whole, to_number
 from bot.texts import text
 
+CHANGE_CUES = "|".join(re.escape(w) for w in SPEC["change_cues"])
 CORRECTION_CUE = re.compile(r"(不对|不是|不叫|不在|错了|写错|填错|打错|选错|搞错|弄错|改成|改为|"
-                            r"改一下|改下|修改|应该是|更正|换成|重新写|重新填)")
+                            rf"改一下|改下|修改|应该是|更正|换成|重新写|重新填|{CHANGE_CUES})")
 # The new value after a correction: "…，是荔城", "…应该是900", "改成139…".
 NEW_VALUE = re.compile(r"(?:应该是|应为|改成|改为|换成|写成|更正为|是)[:：\s]*"
                        r"(?P<value>[^，,。！!？?；;\s][^，,。！!？?；;]*?)[。！!~～\s]*$")
 NEGATED = re.compile(r"(不是|不叫|不在|而非|并非)\s*$")
 SLOT_ALIASES = {"outcome": "desired_outcome"}
 CORRECTION_VERB = re.compile(r"(写错|填错|打错|选错|搞错|弄错|改成|改为|改一下|改下|修改|更正|换成|重新写|"
-                             r"重新填|不叫)")
+                             rf"重新填|不叫|{CHANGE_CUES})")
 MODIFY = re.compile(r"(修改|改一下|改下|更正|要改|改改|改个)")
 NEAR = 6  # at most this many characters between the field word and 写错/不对
 ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",

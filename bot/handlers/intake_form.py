@@ -106,6 +106,37 @@ FORM = SPEC["form"]
 CATEGORY_KEYS = list(SPEC["category_choices"])
 ALL_PEOPLE = 100
 FORM_SLOTS = set(SPEC["slots"] + SPEC["optional_slots"])
+SURNAMES = set(SPEC["surnames"]) | set(SPEC["compound_surnames"])
+_SURNAME = "|".join(sorted(SURNAMES, key=len, reverse=True))
+ADDRESS_FORM = re.compile(
+    rf"^(?:(?:{'|'.join(SPEC['address_prefixes'])})(?:{_SURNAME})|(?:{_SURNAME})"
+    rf"(?:{'|'.join(sorted(SPEC['kin_titles'], key=len, reverse=True))}))$")
+FULL_NAME = re.compile(rf"^(?:{_SURNAME})[\u4e00-\u9fff]{{1,2}}$")
+SPOKEN_LEAD = re.compile(
+    rf"^(?:{'|'.join(sorted(SPEC['generic_employer_words'], key=len, reverse=True))})"
+    rf"(?:{'|'.join(SPEC['employer_spoken_particles'])})+")
+EMPLOYER_JOIN = SPEC["employer_join"]
+WISH_STOP = re.compile("|".join(re.escape(w) for w in SPEC["wish_stops"]))
+WISH_END_ENTITIES = {"employer", "district", "name", "phone", "id_number"}
+RELATIVE = re.compile("|".join(re.escape(w) for w in SPEC["relative_words"]))
+ROLE = re.compile("|".join(re.escape(w) for w in sorted(SPEC["name_roles"], key=len, reverse=True)))
+
+
+def full_name_beside(reply: str) -> str | None:
+    """The full name in a reply that also says how the payer is called ("大家都叫我陈姨，全名
+    陈秀英", "我是老陈，陈秀英"): the name the agency can find the payer by; None otherwise."""
+    names = [bare_name(c) for c in CLAUSE.split(reply or "") if c.strip() and not RELATIVE.search(c)]
+    full = [n for n in names if FULL_NAME.match(n) and not ADDRESS_FORM.match(n)]
+    called_as = [n for n in names if ADDRESS_FORM.match(n)]
+    return full[-1] if full and called_as else None
+
+
+def surname_call(reply: str, surname: str) -> str:
+    """How a payer who gave only a surname may be called: 刘会计 beside 会计, else 刘先生/刘女士."""
+    role = ROLE.search(reply or "")
+    if role:
+        return SPEC["surname_role_call"].format(surname=surname, role=role.group(0))
+    return SPEC["surname_call"].format(surname=surname)
 
 
 @lru_cache(maxsize=1)
@@ -471,7 +502,17 @@ class ValidateDisputeForm(FormValidationAction):
         return {}
 
     async def extract_employer(self, dispatcher, tracker, domain) -> dict:
-        return self._fill(tracker, "employer")
+        """The employer; two named in one message ("宏达电子厂和永发制衣厂", "先在宏达干了两年，
+        后来去了永发制衣厂") are both kept, never the second one dropped."""
+        found = self._fill(tracker, "employer")
+        reply = MANDARIN(self._text(tracker))
+        named = list(dict.fromkeys(
+            SPOKEN_LEAD.sub("", str(e.get("value"))) for e in tracker.latest_message.get(
+                "entities") or [] if e.get("entity") == "employer"
+            and not overlaps(str(e.get("value")), reply, OUTCOME)))
+        if len(named) > 1 and SPOKEN_LEAD.sub("", str(found.get("employer") or "")) in named:
+            return {"employer": EMPLOYER_JOIN.join(named)}
+        return found
 
     async def extract_jurisdiction(self, dispatcher, tracker, domain) -> dict:
         """"增城新塘" names the district and the town: the town is the more precise place; of
@@ -501,6 +542,9 @@ class ValidateDisputeForm(FormValidationAction):
             return {}  # "名字叫好味道餐馆" names a shop wherever it is said
         found = self._fill(tracker, "name") or self._name_beside_number(tracker)
         name = found.get("name")
+        full = full_name_beside(reply) if isinstance(name, str) else None
+        if full:
+            return {"name": full}  # "叫我陈姨就行，我叫陈秀英": 陈秀英
         clause = answer_clause(reply, "name") if self._asked(tracker, "name") else None
         if isinstance(name, str) and clause and name not in clause:
             return {"name": clause}  # "李四，你们会不会把我的名字告诉老板啊": not 告诉老板
@@ -538,14 +582,27 @@ class ValidateDisputeForm(FormValidationAction):
             if self._headcount_only(tracker) is not None or not is_wish(self._text(tracker)):
                 return {}  # a greeting, an off-topic question: the wish is asked again
             return {"desired_outcome": self._text(tracker)}
-        wish = OUTCOME.search(self._text(tracker))
-        if wish is None:
+        found = OUTCOME.search(self._text(tracker))
+        if found is None:
             return {}
+        wish = self._wish_alone(found, tracker)
         if current is None:
-            return {"desired_outcome": wish.group(0)}
-        if wish.group(0) in current:
+            return {"desired_outcome": wish}
+        if wish in current:
             return {}
-        return {"desired_outcome": f"{current}；{wish.group(0)}"}
+        return {"desired_outcome": f"{current}；{wish}"}
+
+    @staticmethod
+    def _wish_alone(found: re.Match, tracker: Tracker) -> str:
+        """"要求补缴公司叫永发制衣厂在荔城街道" → "要求补缴": a wish run on into other facts
+        ends where a company, a place, a name or a phone is said."""
+        ends = [found.end()] + [e["start"] for e in tracker.latest_message.get("entities") or []
+                                if e.get("entity") in WISH_END_ENTITIES
+                                and isinstance(e.get("start"), int)
+                                and found.start() + 2 < e["start"] < found.end()]
+        stop = WISH_STOP.search(found.string, found.start() + 2, found.end())
+        end = min(ends + ([stop.start()] if stop else []))
+        return found.string[found.start():end]
 
     def _asks_only(self, tracker: Tracker) -> bool:
         """A question or greeting outside the story question: its numbers ("失业金能领几个月")
@@ -615,7 +672,7 @@ class ValidateDisputeForm(FormValidationAction):
         return {"category": None}
 
     def validate_employer(self, value, dispatcher, tracker, domain) -> dict:
-        value = mended_kind(MANDARIN(str(value).strip()))
+        value = SPOKEN_LEAD.sub("", mended_kind(MANDARIN(str(value).strip()))) or str(value)
         if is_announcement(value) or own_business(value) or overlaps(
                 value, MANDARIN(self._text(tracker)), OUTCOME):
             return {"employer": None}  # "开小厂" is a trade; "希望公司把…补齐" a wish
@@ -730,7 +787,10 @@ class ValidateDisputeForm(FormValidationAction):
         return towns[0] if towns else self.places[0][0]
 
     def validate_name(self, value, dispatcher, tracker, domain) -> dict:
-        value = unvoiced(bare_name(unvoiced(str(value))))  # "嗯我叫那个李四": 李四
+        said = str(value)
+        value = unvoiced(bare_name(unvoiced(said)))  # "嗯我叫那个李四": 李四
+        if value in SURNAMES and tracker.get_slot("name_surname") != value:
+            return self._surname_only(value, f"{said} {self._text(tracker)}")
         company = organisation(value)
         place = bool(PLACE_NAME.search(value)) and not ADDRESS.match(value)
         unusual = unusual_name(value) or place
@@ -739,7 +799,8 @@ class ValidateDisputeForm(FormValidationAction):
                 and not PRONOUN.search(value) and not is_acknowledgement(value)
                 and not NOT_NAME_WORDS.search(value) and not NAME_REFUSAL.search(value)
                 and not ROLE_ONLY.match(value) and not company and not unusual):
-            return {"name": value}
+            kept = {"name_surname": None} if tracker.get_slot("name_surname") else {}
+            return {"name": value, **kept}
         replies = SPEC["replies"]
         refused = NAME_REFUSAL.search(value)
         refusals = int(tracker.get_slot("name_refusals") or 0)
@@ -754,6 +815,12 @@ class ValidateDisputeForm(FormValidationAction):
                 else replies["name_unusual"].format(value=value[:20])
                 if unusual and not CLAUSE.search(value) else text("name_invalid"))
         return {"name": None}
+
+    @staticmethod
+    def _surname_only(surname: str, said: str) -> dict:
+        """"我是公司的会计，姓刘": a surname is kept, and the name question asks for the full
+        name with the way to be called without it (刘会计); the same surname again is taken."""
+        return {"name": None, "name_surname": surname, "name_call": surname_call(said, surname)}
 
     def validate_phone(self, value, dispatcher, tracker, domain) -> dict:
         """A reply without digits ("我没有电话", "号码就是这个微信号") gets why a number is
