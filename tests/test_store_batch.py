@@ -10,10 +10,11 @@ from sqlalchemy import event, select
 from bot.handlers.base import Context
 from bot.inbound import Inbound
 from bot.store.batch import GroupCommit
+from bot.store.case_reads import cases_of
 from bot.store.db import make_engine, make_sessionmaker
 from bot.store.dedup import DedupStore
 from bot.store.dialogue import detached_state, save_state
-from bot.store.models import DialogueState, Payer
+from bot.store.models import Case, DialogueState, Payer
 from bot.store.payers import touch_payer
 from bot.store.snapshot import payer_snapshot
 from tests.test_dialogue import say
@@ -123,3 +124,33 @@ async def test_progress_asked_mid_form_on_the_locked_row_does_not_wait_for_a_con
                   snapshot=stale)
     replies = await asyncio.wait_for(server.app["intake"].on_text(ctx), 10)
     assert replies and case_no in replies[0]
+
+
+async def test_cases_read_in_a_batch_are_each_payers_own_as_the_orm_reads_them(
+        store, config):
+    """The batch read behind 进度 gives each payer their own cases, newest first, with the
+    same values a session's ORM load gives (times in UTC, JSON lists)."""
+    from datetime import timedelta
+
+    from routing.cases import cases_of as session_cases_of
+    from routing.cases import default_rules
+    from tests.test_cases import T0, register
+
+    engine, batch, commits = store
+    sm, rules = make_sessionmaker(engine), default_rules()
+    for i, openid in enumerate(["o-reads-a", "o-reads-b", "o-reads-a"]):
+        await register(sm, config, rules, openid=openid, now=T0 + timedelta(hours=i))
+    commits.clear()
+    mine, theirs, nobody = await asyncio.gather(
+        cases_of(batch, "o-reads-a"), cases_of(batch, "o-reads-b"),
+        cases_of(batch, "o-reads-none"))
+    assert len(commits) == 1  # one batch for the three payers
+    assert nobody == [] and [c.openid for c in theirs] == ["o-reads-b"]
+    async with sm() as session:
+        expected = await session_cases_of(session, "o-reads-a")
+    assert [c.case_no for c in mine] == [c.case_no for c in expected]
+    assert mine[0].created_at > mine[1].created_at
+    columns = [c.key for c in Case.__table__.columns]
+    assert ([[getattr(c, k) for k in columns] for c in mine]
+            == [[getattr(c, k) for k in columns] for c in expected])
+    assert mine[0].created_at.tzinfo is not None

@@ -12,7 +12,15 @@ from sqlalchemy import select
 
 from bot.handlers.base import Context
 from bot.handlers.intake_spec import SPEC
-from bot.store.dialogue import load_state, open_marker, set_pending, touch
+from bot.store.case_reads import cases_of as batch_cases_of
+from bot.store.dialogue import (
+    detached_state,
+    load_state,
+    open_marker,
+    save_state,
+    set_pending,
+    touch,
+)
 from bot.store.models import Case, utcnow
 from bot.texts import text
 from routing.cases import (
@@ -217,10 +225,13 @@ async def progress(ctx: Context, session=None) -> list[str]:
     unclear = case_no is None and looks_like_case_no(ctx.text)
     if case_no is None and ctx.snapshot is not None and not ctx.snapshot.cases:
         return [text("progress_none")]
-    if session is None:
-        async with ctx.services.sessionmaker() as own:
-            return await _answer(own, ctx, case_no, unclear)
-    return await _answer(session, ctx, case_no, unclear)
+    if session is not None:
+        return await _answer(session, ctx, case_no, unclear)
+    if case_no is None:  # the common 进度: the list, read in the group commit's batch
+        return await _answer_from(None, ctx, await batch_cases_of(ctx.services.batch,
+                                                                  ctx.inbound.openid), unclear)
+    async with ctx.services.sessionmaker() as own:
+        return await _answer(own, ctx, case_no, unclear)
 
 
 async def nothing_to_reopen(ctx: Context, session=None) -> list[str]:
@@ -243,15 +254,22 @@ async def _answer(session, ctx: Context, case_no: str | None, unclear: bool) -> 
         if case is None:
             return [text("progress_not_found", case_no=case_no)]
         return [await timeline(session, ctx, case)]
-    cases = await cases_of(session, ctx.inbound.openid)
+    return await _answer_from(session, ctx, await cases_of(session, ctx.inbound.openid),
+                              unclear)
+
+
+async def _answer_from(session, ctx: Context, cases: list, unclear: bool) -> list[str]:
+    """The answer about ``cases``; ``session`` None: one is opened only for a timeline."""
     if not cases:
         return [text("progress_none")]
     owned, digits = by_tail(ctx.text, cases)
+    if owned is None and len(cases) > 1 and not unclear:
+        owned, _ = referenced(ctx.text, cases)
     if owned is not None:
-        return [await timeline(session, ctx, owned)]
-    picked, _ = referenced(ctx.text, cases) if len(cases) > 1 else (None, None)
-    if picked is not None and not unclear:
-        return [await timeline(session, ctx, picked)]
+        if session is not None:
+            return [await timeline(session, ctx, owned)]
+        async with ctx.services.sessionmaker() as own:
+            return [await timeline(own, ctx, owned)]
     lines = [text("progress_tail_unknown", digits=digits)] if digits else (
         [text("progress_number_unclear", example=cases[0].case_no)] if unclear else [])
     lines.append(text("progress_list_header"))
@@ -269,12 +287,25 @@ async def _answer(session, ctx: Context, case_no: str | None, unclear: bool) -> 
 
 async def _remember_list(session, ctx: Context, cases: list) -> None:
     """Mark the numbered list as shown, outside a form (there a bare number answers the
-    form's question)."""
+    form's question). Without a session, on the state read with the snapshot and saved in
+    the next batch; a payer with no state row yet, or a save that lost a race, in one."""
     if ctx.snapshot is not None and ctx.snapshot.in_form:
         return
+    shown = {"cases": [c.case_no for c in cases[:10]],
+             "until": (utcnow() + LIST_WINDOW).isoformat()}
+    row = ctx.snapshot.state if ctx.snapshot is not None else None
+    if session is None and row is not None:
+        state = detached_state(row)
+        read_version = state.version
+        set_pending(state, LIST_KEY, shown)
+        touch(state)
+        if await save_state(ctx.services.batch, state, read_version):
+            return
+    if session is None:
+        async with ctx.services.sessionmaker() as own:
+            return await _remember_list(own, ctx, cases)
     state = await load_state(session, ctx.inbound.openid)
-    set_pending(state, LIST_KEY, {"cases": [c.case_no for c in cases[:10]],
-                                  "until": (utcnow() + LIST_WINDOW).isoformat()})
+    set_pending(state, LIST_KEY, shown)
     touch(state)
     await session.commit()
 

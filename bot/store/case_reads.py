@@ -1,0 +1,35 @@
+"""A payer's cases read in the group commit's batches (:mod:`bot.store.batch`), for the
+handlers that only look at them: the list behind 进度, the case a new complaint may continue.
+
+Through a session of its own each such read was a checkout, a transaction and an ORM load
+per message; in the batch it is one statement for every payer asking at the same moment.
+The cases come back as detached :class:`~bot.store.models.Case` objects, to read and not
+to change (changes go through a session, which loads the row again)."""
+from __future__ import annotations
+
+from sqlalchemy import bindparam, select
+
+from bot.store.batch import GroupCommit
+from bot.store.models import Case
+
+TABLE = Case.__table__
+_OF_PAYERS = (select(TABLE).where(TABLE.c.openid.in_(bindparam("ids", expanding=True)))
+              .order_by(TABLE.c.created_at.desc(), TABLE.c.id.desc()))
+
+
+class _CasesOf:
+    writes = False
+
+    def run(self, conn, openids):
+        found: dict[str, list[Case]] = {}
+        for row in conn.execute(_OF_PAYERS, {"ids": sorted(set(openids))}).mappings():
+            found.setdefault(row["openid"], []).append(Case(**row))
+        return [found.get(openid, []) for openid in openids]
+
+
+CASES_OF = _CasesOf()
+
+
+async def cases_of(batch: GroupCommit, openid: str) -> list[Case]:
+    """The payer's cases, newest first (as :func:`routing.cases.cases_of`)."""
+    return await batch.run(CASES_OF, openid)
