@@ -6,7 +6,10 @@ statuses. Visibility and every rule live in :mod:`routing.actions`, shared with 
 * ``Authorization: Bearer <token>``; the token names the agency (config ``agencies`` /
   ``LIAISON_TOKEN_<KEY>``). Missing or unknown → 401.
 * A case of another agency → 404, the same answer as a case that does not exist.
-* Bad JSON or a missing field → 400; never a 500 for bad input.
+* Bad JSON, a missing field, or a field or query parameter the endpoint does not take
+  (a "due" date, ?sevrity=) → 400 and nothing changed; never a 500 for bad input.
+* ``GET /api/cases`` filters by status, category, severity, overdue and ``q`` (a case
+  number or its tail, an employer or a town).
 * Every error body is ``{"error": <English detail, as before>, "code": <stable key>,
   "message": <Chinese sentence for the liaison>}``; unknown paths, wrong methods and
   oversized bodies answer the same way (not aiohttp's plain-text pages).
@@ -23,7 +26,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from routing import actions
-from routing.notices import agency_names
+from routing.notices import agency_names, load_notices
 
 log = logging.getLogger("disputebot.liaison_api")
 
@@ -72,14 +75,35 @@ def _int(value: str | None, name: str, default: int) -> int:
     return int(value)
 
 
-async def _body(request: web.Request) -> dict[str, Any]:
+LIST_PARAMS = ("status", "category", "severity", "overdue", "q", "limit", "offset")
+SHOW_PARAMS = ("contact",)
+
+
+async def _body(request: web.Request, allowed: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The JSON object of an action. A field the action does not take (a "due" date, a
+    misspelt "reslut") is refused: ignoring it would answer 200 for something not done."""
     try:
         data = json.loads(await request.text() or "{}")
     except (ValueError, UnicodeDecodeError, RecursionError):  # [[[[…: too deep to parse
         raise actions.BadRequest("body is not valid JSON", "bad_json") from None
     if not isinstance(data, dict):
         raise actions.BadRequest("body must be a JSON object", "bad_json_object")
+    _known(list(data), allowed, "unknown_field")
     return data
+
+
+def _known(given: list[str], allowed: tuple[str, ...], code: str) -> None:
+    extra = [actions.shown_value(k) for k in given if k not in allowed]
+    if extra:
+        raise actions.BadRequest(f"unknown {'field' if code == 'unknown_field' else 'parameter'}"
+                                 f": {', '.join(extra)}; allowed: {', '.join(allowed)}", code,
+                                 fields="、".join(extra), allowed="、".join(allowed) or "无")
+
+
+def action_fields(name: str) -> tuple[str, ...]:
+    """The body fields of action ``name`` (notices.yaml ``actions``)."""
+    spec = (load_notices().get("actions") or {}).get(name) or {}
+    return tuple(spec.get("body") or ())
 
 
 def liaison_routes(
@@ -131,9 +155,12 @@ def liaison_routes(
 
     async def list_view(request, session, agency):
         q = request.query
+        _known(list(q), LIST_PARAMS, "unknown_param")
         page = await actions.list_cases(session, agency, status=q.get("status") or None,
                                         overdue=_flag(q.get("overdue"), "overdue"),
                                         category=q.get("category") or None,
+                                        severity=q.get("severity") or None,
+                                        search=q.get("q") or None,
                                         limit=_int(q.get("limit"), "limit", 500),
                                         offset=_int(q.get("offset"), "offset", 0))
         return {"agency": agency, "count": len(page.cases), "total": page.total,
@@ -141,13 +168,16 @@ def liaison_routes(
                 "cases": [actions.summary(c, names=names) for c in page.cases]}
 
     async def show_view(request, session, agency):
+        _known(list(request.query), SHOW_PARAMS, "unknown_param")
         reveal = bool(_flag(request.query.get("contact"), "contact"))
         return await actions.get_case(session, agency, request.match_info["case_no"],
                                       reveal_contact=reveal, config=config)
 
-    def acting(run: Callable[..., Awaitable[Any]]) -> Handler:
+    def acting(run: Callable[..., Awaitable[Any]], name: str) -> Handler:
+        fields = action_fields(name)
+
         async def handler(request, session, agency):
-            body = await _body(request)
+            body = await _body(request, fields)
             case = await run(session, agency, request.match_info["case_no"], body)
             return actions.summary(case, names=names)
         return handler
@@ -194,12 +224,12 @@ def liaison_routes(
     return [
         web.get("/api/cases", endpoint(list_view)),
         web.get(case, endpoint(show_view, write=False)),
-        web.post(case + "/accept", endpoint(acting(do_accept), write=True)),
-        web.post(case + "/note", endpoint(acting(do_note), write=True)),
-        web.post(case + "/request-info", endpoint(acting(do_request_info), write=True)),
-        web.post(case + "/transfer", endpoint(acting(do_transfer), write=True)),
-        web.post(case + "/escalate", endpoint(acting(do_escalate), write=True)),
-        web.post(case + "/resolve", endpoint(acting(do_resolve), write=True)),
+        web.post(case + "/accept", endpoint(acting(do_accept, "accept"), write=True)),
+        web.post(case + "/note", endpoint(acting(do_note, "note"), write=True)),
+        web.post(case + "/request-info", endpoint(acting(do_request_info, "request-info"), write=True)),
+        web.post(case + "/transfer", endpoint(acting(do_transfer, "transfer"), write=True)),
+        web.post(case + "/escalate", endpoint(acting(do_escalate, "escalate"), write=True)),
+        web.post(case + "/resolve", endpoint(acting(do_resolve, "resolve"), write=True)),
         web.route("*", "/api/{tail:.*}", unknown),
     ]
 

@@ -35,7 +35,13 @@ from routing.cases import (
     tracking_agencies,
 )
 from routing.deadlines import deadline_for, deadline_text, to_local
-from routing.notices import agency_names, enqueue_notice, load_notices, status_label
+from routing.notices import (
+    DETAIL_CAP,
+    agency_names,
+    enqueue_notice,
+    load_notices,
+    status_label,
+)
 from routing.outbox import enqueue_alert, group_text, webhook_item
 from routing.rules import CATEGORIES, Route, Rules
 from routing.webhook import markdown_payload
@@ -67,15 +73,17 @@ class ActionError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, detail: str, code: str | None = None, **values: Any) -> None:
+    def __init__(self, detail: str, code: str | None = None, *, wording: str | None = None,
+                 **values: Any) -> None:
         super().__init__(detail)
         if code:
             self.code = code
+        self.wording = wording  # a finer message under the same stable code
         self.values = values
 
     @property
     def message(self) -> str:
-        return error_message(self.code, **self.values) or str(self)
+        return error_message(self.wording or self.code, **self.values) or str(self)
 
 
 class BadRequest(ActionError):
@@ -165,11 +173,43 @@ def visible_filter(agency: str):
                cast(Case.trackers, Text).like(pattern, escape="\\"))
 
 
+def search_filter(text: str):
+    """SQL filter for what a liaison types in the search box: the case number from a card
+    (in any case or width, or only its tail, 0001), the employer or the town."""
+    wanted = "".join(ch for ch in "".join(str(text).split()) if ch.isprintable())[:CASE_NO_CAP]
+    number = normalize_case_no(wanted)
+
+    def like(value: str) -> str:
+        return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+    return or_(Case.case_no.like(like(number), escape="\\"),
+               Case.employer.like(like(wanted), escape="\\"),
+               Case.jurisdiction.like(like(wanted), escape="\\"))
+
+
 def shown_case_no(case_no: Any) -> str:
     """The number as echoed in an error: normalised, printable, capped — a URL may carry
     anything (NUL, newlines, kilobytes of padding) and the message must stay one short line."""
-    text = "".join(ch if ch.isprintable() else "?" for ch in normalize_case_no(case_no))
+    return shown_value(normalize_case_no(case_no))
+
+
+def shown_value(value: Any) -> str:
+    """Any other value as echoed in an error: as typed (a status or agency code is not
+    upper-cased like a case number), printable and capped to one short line."""
+    text = "".join(ch if ch.isprintable() else "?" for ch in str(value).strip())
     return text if len(text) <= CASE_NO_CAP else text[: CASE_NO_CAP - 1] + "…"
+
+
+def agency_key(value: Any, names: Mapping[str, str]) -> str | None:
+    """The agency a liaison typed: its code in any case and spacing (" HRSS ") or its
+    display name (区人力资源和社会保障局); None when it names no agency."""
+    if not isinstance(value, str):
+        return None
+    wanted = "".join(value.split())
+    for key, name in names.items():
+        if wanted.lower() == key.lower() or wanted == "".join(name.split()):
+            return key
+    return None
 
 
 async def _load(session: AsyncSession, agency: str, case_no: str) -> Case:
@@ -221,8 +261,11 @@ def _text(value: Any, name: str, cap: int = TEXT_CAP) -> str:
     encoded as UTF-8, so stored it would make every later read of the case fail.
     """
     label = field_name(name)
-    if not isinstance(value, str):
+    if value is None:
         raise BadRequest(f"`{name}` must be a non-empty string", "text_required", field=label)
+    if not isinstance(value, str):  # 5, true, ["…"]: not empty, but not text either
+        raise BadRequest(f"`{name}` must be a non-empty string, not {type(value).__name__}",
+                         "text_required", wording="text_type", field=label)
     if _SURROGATE.search(value):
         raise BadRequest(f"`{name}` is not valid Unicode text", "text_invalid", field=label)
     value = _INVISIBLE.sub("", value)
@@ -233,6 +276,17 @@ def _text(value: Any, name: str, cap: int = TEXT_CAP) -> str:
         raise BadRequest(f"`{name}` is longer than {cap} characters", "text_too_long",
                          field=label, length=len(value), cap=cap)
     return value
+
+
+def _payer_text(value: Any, name: str) -> str:
+    """Free text the payer receives word for word (a request, a result): capped at what one
+    notice carries (notices.DETAIL_CAP), so nothing is cut off unseen on the payer's phone."""
+    text = _text(value, name)
+    if len(text) > DETAIL_CAP:
+        raise BadRequest(f"`{name}` is longer than {DETAIL_CAP} characters (sent to the payer)",
+                         "payer_text_too_long", field=field_name(name), length=len(text),
+                         cap=DETAIL_CAP)
+    return text
 
 
 def _acted(session: AsyncSession, case: Case, agency: str, kind: str,
@@ -372,20 +426,28 @@ async def list_cases(
     overdue: bool | None = None,
     category: str | None = None,
     *,
+    severity: str | None = None,
+    search: str | None = None,
     now: datetime | None = None,
     limit: int = 500,
     offset: int = 0,
 ) -> CaseList:
-    """The agency's cases, newest first, optionally filtered. An unknown status or category
-    is refused rather than answered with an empty list, which would read as "no cases"."""
+    """The agency's cases, newest first, optionally filtered. An unknown status, category
+    or severity is refused rather than answered with an empty list, which would read as "no
+    cases"; ``search`` finds a case number, employer or place (:func:`search_filter`)."""
+    severities = load_labels().get("severities") or {}
+    if severity and severity not in severities:
+        raise BadRequest(f"unknown severity {severity[:40]!r}; one of: {', '.join(severities)}",
+                         "unknown_severity", value=shown_value(severity),
+                         choices=choice_list(severities))
     known_statuses = load_notices().get("statuses") or {}
     if status and status not in known_statuses:
         raise BadRequest(f"unknown status {status[:40]!r}; one of: {', '.join(known_statuses)}",
-                         "unknown_status", value=shown_case_no(status),
+                         "unknown_status", value=shown_value(status),
                          choices=choice_list(known_statuses))
     if category and category not in CATEGORIES:
         raise BadRequest(f"unknown category {category[:40]!r}; one of: {', '.join(CATEGORIES)}",
-                         "unknown_category", value=shown_case_no(category),
+                         "unknown_category", value=shown_value(category),
                          choices=choice_list({c: category_label(c) for c in CATEGORIES}))
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise BadRequest(f"limit must be 1–{MAX_PAGE} and offset 0 or more", "bad_page",
@@ -396,6 +458,10 @@ async def list_cases(
         where.append(Case.status == status)
     if category:
         where.append(Case.category == category)
+    if severity:
+        where.append(Case.severity == severity)
+    if search and search.strip():
+        where.append(search_filter(search))
     open_late = and_(Case.status.not_in(CLOSED_STATUSES), Case.deadline.is_not(None),
                      Case.deadline <= now)
     if overdue is not None:
@@ -547,7 +613,7 @@ async def request_info(session: AsyncSession, agency: str, case_no: str, text: A
     """Ask the payer for more information; their next message becomes a supplement
     (the intake dialogue calls :func:`routing.cases.add_supplement`)."""
     now = now or utcnow()
-    question = _text(text, "text")
+    question = _payer_text(text, "text")
     case = await _steer(session, agency, case_no)
     if case.awaiting_info and await _last_request(session, case) == question:
         # A double click or a client retry would send the payer the same request twice.
@@ -574,15 +640,21 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
     names = agency_names(raw)
     why = _text(reason, "reason")
     targets = sorted(a for a in names if a != LEADERSHIP)
+    choices = choice_list({a: names[a] for a in targets})
     if not isinstance(to_agency, str) or not to_agency.strip():
         raise BadRequest(f"`agency` must be one of: {', '.join(targets)}", "agency_required",
-                         choices=choice_list({a: names[a] for a in targets}))
-    if to_agency not in targets:
+                         choices=choices)
+    found = agency_key(to_agency, names)
+    if found == LEADERSHIP:
         # The leadership office oversees every case but never leads one: a case
         # "transferred" to it would vanish from every handling agency's list.
+        raise BadRequest(f"`agency` must be one of: {', '.join(targets)}; the leadership "
+                         "office leads no case, escalate it instead",
+                         "office_not_lead", choices=choices)
+    if found is None:
         raise BadRequest(f"`agency` must be one of: {', '.join(targets)}", "unknown_agency",
-                         value=shown_case_no(to_agency),
-                         choices=choice_list({a: names[a] for a in targets}))
+                         value=shown_value(to_agency), choices=choices)
+    to_agency = found
     case = await _steer(session, agency, case_no)
     if to_agency == case.lead_agency:
         raise Conflict(f"{to_agency} already leads case {case.case_no}", "already_leads",
@@ -728,7 +800,7 @@ async def resolve(session: AsyncSession, agency: str, case_no: str, result_text:
     rate it 1–5 and say whether it is solved (the dialogue records the answer); agencies
     that transferred the case away hear the result in their group."""
     now = now or utcnow()
-    result = _text(result_text, "result")
+    result = _payer_text(result_text, "result")
     case = await _steer(session, agency, case_no)
     case.status = "resolved"
     case.resolved_at = now

@@ -21,7 +21,9 @@ from routing.deadlines import to_local
 NOTICES_PATH = Path(__file__).resolve().parent / "notices.yaml"
 KINDS = ("accepted", "transferred", "info_requested", "resolved", "reopened",
          "feedback_request", "raised_major", "overdue")
-DETAIL_CAP = 300  # characters of liaison text quoted to the payer
+# Characters of liaison text quoted to the payer: with the notice around it, well inside one
+# customer-service message (2,048 bytes); routing/actions.py refuses longer payer texts.
+DETAIL_CAP = 500
 
 
 @lru_cache(maxsize=2)

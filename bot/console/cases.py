@@ -22,6 +22,7 @@ from bot.periods import period_text
 from bot.store.models import utcnow
 from routing import actions
 from routing.cards import card_texts, load_labels, reason_label
+from routing.notices import DETAIL_CAP
 
 ACTIONS = ("accept", "note", "request-info", "transfer", "escalate", "resolve")
 
@@ -75,7 +76,7 @@ async def case_page(request: web.Request, console: Console, session: Session, *,
         reasons=[reason_label(r, load_labels().get("reasons") or {})
                  for r in detail.get("severity_reasons") or []],
         can_steer=steer and open_case, open_case=open_case, done=done, error=error,
-        tracking=detail["tracking"],
+        tracking=detail["tracking"], payer_cap=DETAIL_CAP,
         transfer_targets=targets, names=console.names))
 
 

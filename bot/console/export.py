@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from bot.periods import period_text
 from bot.privacy import mask_id_number, mask_name, mask_phone, scrub
-from bot.store.models import Case
+from bot.store.models import Case, CaseEvent
+from routing.cards import card_texts
 from routing.deadlines import SHANGHAI, to_local
 from routing.notices import status_label
 
@@ -22,7 +24,7 @@ BOM = "\ufeff"
 COLUMNS = ("编号", "登记时间", "状态", "问题类别", "事项等级", "辖区", "镇街/所在地", "牵头单位",
            "协办单位", "办理时限", "是否逾期", "首次办理时间", "办结时间", "姓名", "联系电话",
            "身份证号", "用人单位", "所属期", "金额（元）", "涉及人数", "问题描述", "诉求",
-           "证据（媒体ID）", "满意度评分", "是否解决", "渠道")
+           "证据（媒体ID）", "满意度评分", "是否解决", "渠道", "受理人", "办理结果")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -68,9 +70,13 @@ def _yes_no(value: bool | None) -> str:
 
 
 def row(case: Case, full: bool, names: Mapping[str, str], labels: Mapping[str, Mapping],
-        late: bool) -> list[str]:
+        late: bool, handled: Mapping[str, str] | None = None) -> list[str]:
+    """One case as the archive reads it: words, not codes (所属期, 渠道 as on the card), and
+    ``handled`` — the 受理人 and 办理结果 of its history (:func:`handling`)."""
     own = (case.name,) if case.name else ()  # the name typed into the text is masked too
     text = (lambda v: v or "") if full else (lambda v: scrub(v, own))
+    handled = handled or {}
+    channel = (card_texts().get("channels") or {}).get(case.channel or "", case.channel)
     amount = "" if case.amount is None else f"{case.amount:g}"
     cells = [
         case.case_no, _when(case.created_at), status_label(case.status),
@@ -84,12 +90,29 @@ def row(case: Case, full: bool, names: Mapping[str, str], labels: Mapping[str, M
         case.name if full else mask_name(case.name),
         case.phone if full else mask_phone(case.phone),
         case.id_number if full else mask_id_number(case.id_number),
-        case.employer, case.period, amount, case.headcount,
-        text(case.description), text(case.desired_outcome),
+        case.employer, period_text(case.period) if case.period else "", amount,
+        case.headcount, text(case.description), text(case.desired_outcome),
         " ".join(str(m) for m in case.evidence or []),
-        case.rating, _yes_no(case.solved), case.channel,
+        case.rating, _yes_no(case.solved), channel,
+        handled.get("acceptor"), text(handled.get("result")),
     ]
     return ["" if c is None else str(c) for c in cells]
+
+
+def handling(events: Iterable[CaseEvent]) -> dict[int, dict[str, str]]:
+    """Per case id, the 受理人 named on acceptance and the latest result told to the payer:
+    a file for 案卷归档 without the result says nothing (a reopen clears it)."""
+    out: dict[int, dict[str, str]] = {}
+    for event in sorted(events, key=lambda e: (e.at, e.id or 0)):
+        detail = event.detail or {}
+        mine = out.setdefault(event.case_id, {})
+        if event.kind == "accepted":
+            mine["acceptor"] = detail.get("acceptor") or mine.get("acceptor") or ""
+        elif event.kind == "resolved":
+            mine["result"] = detail.get("result") or ""
+        elif event.kind == "reopened":
+            mine.pop("result", None)
+    return out
 
 
 def to_csv(rows: Sequence[Sequence[str]]) -> str:

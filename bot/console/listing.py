@@ -20,11 +20,13 @@ from routing import actions
 from routing.cases import CLOSED_STATUSES
 
 PAGE_SIZE = 20
-FILTERS = ("status", "category", "severity", "jurisdiction", "overdue")
+FILTERS = ("q", "status", "category", "severity", "jurisdiction", "overdue")
+Q_CAP = 40
 
 
 @dataclass
 class Filters:
+    q: str = ""  # a case number (or its tail), employer or town: routing.actions.search_filter
     status: str = ""
     category: str = ""
     severity: str = ""
@@ -45,7 +47,8 @@ class Filters:
             page = 1
         sort = query.get("sort") if query.get("sort") in ("deadline", "-deadline") else "deadline"
         overdue = query.get("overdue") if query.get("overdue") in ("1", "0") else ""
-        return cls(status=pick("status"), category=pick("category"),
+        q = " ".join((query.get("q") or "").split())[:Q_CAP]
+        return cls(q=q, status=pick("status"), category=pick("category"),
                    severity=pick("severity"), jurisdiction=pick("jurisdiction"),
                    overdue=overdue, sort=sort, page=page)
 
@@ -74,6 +77,8 @@ def overdue_clause(now: datetime):
 
 def _where(agency: str, f: Filters, now: datetime) -> list:
     where = [actions.visible_filter(agency)]
+    if f.q:
+        where.append(actions.search_filter(f.q))
     if f.status:
         where.append(Case.status == f.status)
     if f.category:

@@ -12,6 +12,7 @@ from typing import Any
 from bot.console.render import labels, local_time
 from bot.store.models import Case
 from routing import actions
+from routing.cards import card_texts
 
 _AGENCY_FIELDS = {"from", "to", "lead", "agency", "group"}
 _ACTORS = {"system": "系统", "payer": "缴费人"}
@@ -29,6 +30,8 @@ def _shown(key: str, value: Any, names: Mapping[str, str]) -> str:
         return lab["categories"].get(value, value)
     if key == "severity":
         return lab["severities"].get(value, value)
+    if key == "channel" and isinstance(value, str):  # wechat → 微信公众号, as on the card
+        return (card_texts().get("channels") or {}).get(value, value)
     if key == "kind" and isinstance(value, str):
         return lab["reminder_kinds"].get(value, value)
     if isinstance(value, bool):

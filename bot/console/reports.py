@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.console import stats as figures
 from bot.console.charts import bar_chart
 from bot.console.core import Console
-from bot.console.export import BadPeriod, parse_period, row, to_csv
+from bot.console.export import BadPeriod, handling, parse_period, row, to_csv
 from bot.console.render import SECURITY_HEADERS, labels, render
 from bot.console.session import Session
 from bot.store.models import Case, CaseEvent, utcnow
@@ -49,6 +49,15 @@ async def _late_before(db, console: Console, cases: list[Case], agency: str,
     rows = await db.execute(select(CaseEvent).where(
         CaseEvent.kind.in_(("resolved", "reopened")), CaseEvent.case_id.in_(ids)))
     return figures.resolved_late_before(cases, rows.scalars(), console.config.raw)
+
+
+async def _handling(db, agency: str, start: datetime | None,
+                    end: datetime | None) -> dict[int, dict[str, str]]:
+    """受理人 and 办理结果 of the exported cases, from their history."""
+    ids = select(Case.id).where(*_where(agency, start, end))
+    rows = await db.execute(select(CaseEvent).where(
+        CaseEvent.kind.in_(("accepted", "resolved", "reopened")), CaseEvent.case_id.in_(ids)))
+    return handling(rows.scalars())
 
 
 def _dimension_names(console: Console) -> dict[str, dict[str, str]]:
@@ -109,8 +118,9 @@ async def export_csv(request: web.Request, console: Console,
     async with console.sessionmaker() as db:
         cases = await _cases(db, session.agency, start, end)
         late_before = await _late_before(db, console, cases, session.agency, start, end)
-        rows = [row(c, full, console.names, labels(), figures.is_late(c, now, late_before))
-                for c in cases]
+        handled = await _handling(db, session.agency, start, end)
+        rows = [row(c, full, console.names, labels(), figures.is_late(c, now, late_before),
+                    handled.get(c.id)) for c in cases]
         if full:
             for case in cases:
                 add_event(db, case, "contact_exported", session.agency,

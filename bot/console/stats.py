@@ -119,11 +119,13 @@ class Durations:
     count: int
     median: float | None
     p90: float | None
+    mean: float | None = None  # the office reports 平均办理用时 beside the median
 
     @classmethod
     def of(cls, hours: Iterable[float | None]) -> Durations:
         values = [h for h in hours if h is not None]
-        return cls(len(values), percentile(values, 0.5), percentile(values, 0.9))
+        return cls(len(values), percentile(values, 0.5), percentile(values, 0.9),
+                   sum(values) / len(values) if values else None)
 
 
 @dataclass
@@ -182,6 +184,8 @@ class Stats:
     answered_solved: int
     solved: int
     late_by: dict[str, list[LateRow]] = field(default_factory=dict)
+    open: int = 0
+    open_late: int = 0  # open and past the deadline now: the list's 逾期 filter, same cases
 
     @property
     def overdue_rate(self) -> float | None:
@@ -237,6 +241,9 @@ def compute(cases: Sequence[Case], now: datetime, by: str = "week",
         answered_solved=len(answered),
         solved=sum(1 for s in answered if s),
         late_by={d: late_by(cases, d, now, late_before) for d in DIMENSIONS},
+        open=sum(c.status not in CLOSED_STATUSES for c in cases),
+        open_late=sum(c.status not in CLOSED_STATUSES and c.deadline is not None
+                      and c.deadline <= now for c in cases),
     )
 
 
