@@ -11,11 +11,11 @@ uses the previous one. Rules: data/followups.yaml.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .answer import KbAnswer
 from .entries import load_yaml
-from .kb import DATA_DIR, KnowledgeBase
+from .kb import DATA_DIR, Candidates, KnowledgeBase
 from .retrieval import ASKS
 
 _NOISE = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]+")
@@ -36,6 +36,11 @@ class Rules:
     carried_schemes: frozenset[str]  # schemes with no employer (居民医保)
     paying_tokens: frozenset[str]
     employer: re.Pattern  # "公司不交有什么后果" is about the employer, whatever came before
+    type_words: dict[str, str]  # "失业呢": 失业保险
+    swap_groups: tuple[frozenset[str], ...]  # 复议 ↔ 起诉, 农民工 ↔ 外国人
+    aspect_kinds: tuple[tuple[tuple[str, ...], frozenset[str]], ...]  # (asked, known)
+    swap_domain: str
+    short_forms: tuple[re.Pattern, str]  # "去哪办" → "去哪里办"
 
     @classmethod
     def load(cls) -> Rules:
@@ -44,7 +49,11 @@ class Rules:
                    re.compile(raw["contrast_end"]), re.compile(_words(raw, "fillers")),
                    tuple(raw["aspect_words"]), re.compile(raw["about_the_bot"]),
                    frozenset(raw["carried_schemes"]), frozenset(raw["paying_tokens"]),
-                   re.compile(_words(raw, "employer_words")))
+                   re.compile(_words(raw, "employer_words")), dict(raw["type_words"]),
+                   tuple(frozenset(group) for group in raw["swap_groups"]),
+                   tuple((tuple(kind["asked"]), frozenset(kind["known"]))
+                         for kind in raw["aspect_kinds"].values()), str(raw["swap_domain"]),
+                   (re.compile(raw["short_forms"][0]), raw["short_forms"][1]))
 
 
 RULES = Rules.load()
@@ -63,7 +72,7 @@ class Reading:
 
 def reading(kb: KnowledgeBase, question: str) -> Reading:
     """Whether `question` leans on the previous one, from its own words only."""
-    text = kb.tokenizer.lexicon.correct(question or "")
+    text = _spelled_out(kb.tokenizer.lexicon.correct(question or ""))
     bare = _NOISE.sub("", text)
     rest = RULES.openers.sub("", bare)
     if (not rest or len(bare) > RULES.max_chars or kb.scope.mentioned_out_of_scope(bare)
@@ -82,6 +91,12 @@ def reading(kb: KnowledgeBase, question: str) -> Reading:
             or _foreign(kb, RULES.fillers.sub("", rest))):
         return Reading("alone", bare)  # asks nothing, has its own topic, or names another
     return Reading("aspect", rest)
+
+
+def _spelled_out(text: str) -> str:
+    """"去哪办" as "去哪里办": jieba cuts the short form into a word no entry knows (哪办)."""
+    pattern, repl = RULES.short_forms
+    return pattern.sub(repl, text)
 
 
 def _bare_paying(kb: KnowledgeBase, rest: str, tokens: list[str]) -> bool:
@@ -104,7 +119,8 @@ def _told(kb: KnowledgeBase, text: str) -> bool:
 def _foreign(kb: KnowledgeBase, text: str) -> bool:
     """Does `text` name a word no entry knows ("今天天气", "想想")? Then it is about something
     else than the last answer, and adding that answer's topic would only hide it."""
-    return bool(_meaningful(kb, text) - kb.retriever.vocabulary)
+    unknown = _meaningful(kb, text) - kb.retriever.vocabulary
+    return bool(unknown - kb.retriever.counts(unknown))  # a place (深圳) is where, not what
 
 
 def _meaningful(kb: KnowledgeBase, text: str) -> set[str]:
@@ -122,6 +138,8 @@ class Reread:
     named: frozenset[str] = frozenset()
     other_than: str | None = None  # the last answer's entry: "那比例呢" asks something else
     own: frozenset[str] = frozenset()  # the new question's words, all of which it must know
+    kinds: tuple[frozenset[str], ...] = ()  # "网上能办吗": one word of each it must know
+    swap: bool = False  # "那起诉呢": the last entry is no candidate at all
 
 
 def topic_words(kb: KnowledgeBase, previous: str) -> list[str]:
@@ -143,16 +161,18 @@ def rereadings(kb: KnowledgeBase, how: Reading, previous: str | None) -> list[Re
     topic = topic_words(kb, previous)
     if how.kind == "aspect" and topic:
         own = frozenset(_meaningful(kb, RULES.fillers.sub("", how.rest)))
-        return [Reread(" ".join([*topic, how.rest]), frozenset(topic), own=own)]
+        return [Reread(" ".join([*topic, how.rest]), frozenset(topic), own=own,
+                       kinds=_kinds(how.rest))]
     if how.kind != "contrast":
         return []
-    part_tokens = kb.tokenizer.tokens(how.rest)
+    part_tokens = [RULES.type_words.get(t, t) for t in kb.tokenizer.tokens(how.rest)]
     named = frozenset(_meaningful(kb, how.rest) or part_tokens)
     lexicon = kb.tokenizer.lexicon
     types = lexicon.facets_of(part_tokens)
     asked = [t for t in kb.tokenizer.canonical_tokens(previous) if t not in lexicon.stopwords]
     if types:  # "那养老呢": 养老保险 in place of the last type, beside it, or with the last topic
-        part = " ".join(_insurance(kb, lexicon.facets[t]) if t in lexicon.facets else t
+        part = " ".join(_insurance(kb, lexicon.facets[t])
+                        if t in lexicon.facets and t not in RULES.carried_schemes else t
                         for t in part_tokens)
         named = frozenset(t for t, f in lexicon.facets.items() if f in types)
         swapped = [t for t in asked if t not in lexicon.facets or lexicon.facets[t] in types]
@@ -160,9 +180,31 @@ def rereadings(kb: KnowledgeBase, how: Reading, previous: str | None) -> list[Re
                 Reread(" ".join([*swapped, part]), frozenset(), named),
                 Reread(" ".join([*topic, part]), frozenset(topic), named)]
     last = kb.ask(previous).entry_id
+    swapped = _swapped(asked, part_tokens)
+    if swapped is not None:  # "那起诉呢" after 行政复议: 起诉 in its place
+        text = " ".join([*swapped, how.rest])
+        domain = "" if kb.scope.in_domain(text) else RULES.swap_domain
+        return [Reread(" ".join(filter(None, [domain, text])), frozenset(), named, last,
+                       swap=True)]
     if named & {t for w in RULES.aspect_words for t in kb.tokenizer.tokens(w)}:  # "那比例呢"
         return [Reread(" ".join([*topic, how.rest]), frozenset(topic), named, last)]
     return [Reread(" ".join([*asked, how.rest]), frozenset(topic), named, last)]  # "那不满15年呢"
+
+
+def _kinds(text: str) -> tuple[frozenset[str], ...]:
+    """The words an entry must know for each aspect kind `text` asks ("网上能办吗": online)."""
+    return tuple(known for asked, known in RULES.aspect_kinds if any(w in text for w in asked))
+
+
+def _swapped(asked: list[str], part_tokens: list[str]) -> list[str] | None:
+    """The last question without the word the new part takes the place of (复议 for 起诉),
+    or None when the part swaps no word of the last question."""
+    for group in RULES.swap_groups:
+        new = group & set(part_tokens)
+        old = group & set(asked) - new
+        if new and old:
+            return [t for t in asked if t not in old]
+    return None
 
 
 def _insurance(kb: KnowledgeBase, facet: str) -> str:
@@ -176,16 +218,33 @@ def _about(kb: KnowledgeBase, index: int, reread: Reread) -> bool:
     "那比例呢" asks something else than the last answer."""
     known = kb.retriever.entry_tokens[index]
     return (kb.entries[index].id != reread.other_than and reread.topic <= known
-            and reread.own <= known and (not reread.named or bool(reread.named & known)))
+            and reread.own <= known and (not reread.named or bool(reread.named & known))
+            and all(kind & known for kind in reread.kinds))
 
 
 def _answer(kb: KnowledgeBase, reread: Reread) -> KbAnswer | None:
     """The knowledge base's answer to the reread question when it is about the reread's topic;
-    None when the best entry is about something else (a runner-up is no safer answer)."""
-    answer = kb.ask(reread.text)
+    None when the best entry is about something else (a runner-up is no safer answer, except
+    that entries which cannot answer an aspect kind or a swap are no candidates at all)."""
+    eligible = reread.kinds or reread.swap
+    answer = kb.decide(_eligible(kb, reread)) if eligible else kb.ask(reread.text)
     if answer.declined or not _about(kb, kb.entries.index(kb.by_id[answer.entry_id]), reread):
         return None
     return answer
+
+
+def _eligible(kb: KnowledgeBase, reread: Reread) -> Candidates:
+    """The reread's candidates among the entries that name each aspect kind it asks ("能不能
+    网上办" after 灵活就业 is the entry on paying, which names 微信, not the one on enrolling)
+    and, for a swap, other than the last answer and naming the new word ("那起诉呢" is not
+    复议's time limit again, nor another time limit that names no 起诉)."""
+    found = kb.candidates(reread.text)
+    known = kb.retriever.entry_tokens
+    last = kb.by_id.get(reread.other_than) if reread.swap else None
+    return replace(found, hits=[h for h in found.hits
+                                if all(kind & known[h.index] for kind in reread.kinds)
+                                and (last is None or (kb.entries[h.index] is not last
+                                                      and reread.named & known[h.index]))])
 
 
 def _with_scheme(kb: KnowledgeBase, question: str, previous: str,
