@@ -11,12 +11,14 @@ import re
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.answers import MANDARIN, pick_number, said_of
 from bot.handlers.base import Context
 from bot.handlers.intake_spec import SPEC
 from bot.metrics import observe_case
 from bot.privacy import mask_phone
+from bot.store.case_reads import cases_of
 from bot.store.dialogue import clear_form, set_pending
 from bot.store.models import Case, utcnow
 from bot.texts import text
@@ -129,10 +131,14 @@ class RegistrationMixin:
                 MANDARIN(ctx.text)) or any(e.type == "employer" for e in nlu.entities):
             return None
         since = utcnow() - timedelta(minutes=int(SPEC["related_case_minutes"]))
-        case = await session.scalar(
-            select(Case).where(Case.openid == ctx.inbound.openid, Case.created_at >= since,
-                               Case.status.not_in(CLOSED_STATUSES))
-            .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
+        if isinstance(session, AsyncSession):
+            case = await session.scalar(
+                select(Case).where(Case.openid == ctx.inbound.openid, Case.created_at >= since,
+                                   Case.status.not_in(CLOSED_STATUSES))
+                .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
+        else:  # a step on the snapshot: read in the batch, so the step needs no session
+            case = next((c for c in await cases_of(self.services.batch, ctx.inbound.openid)
+                         if c.created_at >= since and c.status not in CLOSED_STATUSES), None)
         if case is None:
             return None
         places = {e.value for e in nlu.entities if e.type == "district"}

@@ -126,6 +126,8 @@ async def about_open_case(ctx: Context) -> list[str] | None:
         and not (message.isdigit() and _expects_answer(snapshot))
     if choice is None and request is None and not pointing:
         return None
+    if choice is None and request == "status" and not pointing:
+        return await progress(ctx)  # the common 进度: no session unless it needs one
     async with ctx.services.sessionmaker() as session:
         if choice is not None:
             replies = await _choose(ctx, session, choice, message)
