@@ -42,12 +42,20 @@ class RegistrationMixin:
                 clear_form(state)
                 return replies
         if not state.pending.get("duplicate_checked") and slots.get("category"):
-            existing = await find_open_case(session, openid, slots["category"])
+            existing = await self._open_case_of(session, openid, slots["category"])
             if existing is not None:
                 set_pending(state, "duplicate", existing.case_no)
                 status = status_label(existing.status)
                 return [text("duplicate_question", case_no=existing.case_no, status=status)]
         return await self._register(session, state, openid)
+
+    async def _open_case_of(self, session, openid: str, category: str | None) -> Case | None:
+        """:func:`routing.cases.find_open_case`; on a step run on the snapshot (no session)
+        read in the batch, so asking whether it is the same matter needs no session."""
+        if isinstance(session, AsyncSession):
+            return await find_open_case(session, openid, category)
+        return next((c for c in await cases_of(self.services.batch, openid)
+                     if c.category == category and c.status not in CLOSED_STATUSES), None)
 
     async def _duplicate_answer(self, session, state, reply: str) -> list[str]:
         case_no = state.pending["duplicate"]
@@ -68,7 +76,7 @@ class RegistrationMixin:
             set_pending(state, "duplicate", None)
             set_pending(state, "duplicate_checked", True)
             return await self._register(session, state, state.openid)
-        existing = await find_open_case(session, state.openid, state.slots.get("category"))
+        existing = await self._open_case_of(session, state.openid, state.slots.get("category"))
         status = status_label(existing.status) if existing is not None else ""
         return [text("choose_number") + "\n"
                 + text("duplicate_question", case_no=case_no, status=status)]
@@ -136,7 +144,7 @@ class RegistrationMixin:
                 select(Case).where(Case.openid == ctx.inbound.openid, Case.created_at >= since,
                                    Case.status.not_in(CLOSED_STATUSES))
                 .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
-        else:  # a step on the snapshot: read in the batch, so the step needs no session
+        else:  # a step on the snapshot, as in _open_case_of
             case = next((c for c in await cases_of(self.services.batch, ctx.inbound.openid)
                          if c.created_at >= since and c.status not in CLOSED_STATUSES), None)
         if case is None:
