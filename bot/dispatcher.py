@@ -95,13 +95,20 @@ class Dispatcher:
         ctx.nlu = self._without_courtesy(self.parse(ctx.text), ctx.text)
         ctx.snapshot = await payer_snapshot(self.services.batch, inbound.openid)
         observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
-        replies = self._calm(ctx, await self._answer(ctx))
+        replies = self._heed(ctx, self._calm(ctx, await self._answer(ctx)))
         if not ctx.asked_kb:
             policy.forget(ctx)
         return replies
 
     async def _answer(self, ctx: Context) -> list[str]:
         in_form = ctx.snapshot is not None and ctx.snapshot.in_form
+        risk = smalltalk.at_risk(ctx.text)
+        if risk is not None and not smalltalk.tells_facts(ctx):
+            return [text(risk)]  # "不想活了", "我去税务局砍人": a person before any form
+        if media.placeholder(ctx.text):
+            return await media.media_for_case(ctx, "unknown")  # a sticker WeChat cannot show
+        if not in_form and smalltalk.pasted_notice(ctx.text):
+            return [text("pasted_notice")]
         if not in_form and smalltalk.junk(ctx):
             return [text("junk") + "\n" + text("junk_hint")]  # a form repeats its question
         if not in_form and smalltalk.sad(ctx.text):
@@ -113,6 +120,12 @@ class Dispatcher:
             return [text("tried_elsewhere")]
         if not in_form and smalltalk.chases_without_case(ctx):
             return [text("chase_without_case")]
+        if not in_form and smalltalk.asks_for_office(ctx) and not (
+                ctx.nlu is not None and self._follows_up(ctx)):
+            return [text("office_info")]
+        if not in_form and not (ctx.snapshot is not None and ctx.snapshot.cases) \
+                and smalltalk.only_anger(ctx):
+            return [text("anger_calm")]  # "你们等着，我明天去闹" read as a filing: nothing to file
         for dialogue in self._dialogues if ctx.nlu is not None else ():
             replies = await dialogue(ctx)
             if replies is not None:
@@ -165,13 +178,24 @@ class Dispatcher:
         return media.media_reply("voice")
 
     @staticmethod
+    def _heed(ctx: Context, replies: list[str]) -> list[str]:
+        """Words of harming oneself or others are met first with a calm reply and a person
+        offered; a message that also tells the case ("…中新镇鑫达五金厂，有人说要跳楼") is
+        still registered after it."""
+        risk = smalltalk.at_risk(ctx.text)
+        if risk is None or replies and replies[0].startswith(text(risk)):
+            return replies
+        return [text(risk) + ("\n\n" + replies[0] if replies else ""), *replies[1:]]
+
+    @staticmethod
     def _calm(ctx: Context, replies: list[str]) -> list[str]:
         """An angry payer hears an apology first, whatever else the reply does."""
         if not replies or not smalltalk.angry(ctx.text):
             return replies
         first = replies[0]
         if any(first.startswith(text(key).splitlines()[0][:8])
-               for key in ("anger_ack", "anger_calm", "anger_in_form", "tried_elsewhere")):
+               for key in ("anger_ack", "anger_calm", "anger_in_form", "tried_elsewhere",
+                           "distress", "threat_calm")):
             return replies
         return [text("anger_ack") + "\n" + first, *replies[1:]]
 

@@ -13,6 +13,7 @@ from bot.texts import text
 
 MEDIA = yaml.safe_load(Path(__file__).with_name("media.yaml").read_text(encoding="utf-8"))
 UNSENDABLE = frozenset(MEDIA["material_kinds"])
+PLACEHOLDERS = frozenset(MEDIA["placeholders"])
 """What the gateway cannot pass on to a liaison; a payer with an open case is told what can."""
 
 
@@ -34,11 +35,17 @@ def form_going_on(ctx: Context, row: dict) -> str:
     return MEDIA["in_form"].format(question=question)
 
 
-async def media_for_case(ctx: Context) -> list[str]:
+def placeholder(message: str | None) -> bool:
+    """The text WeChat sends in place of what it cannot pass on (a store sticker): no words
+    of the payer's, so never a story, an answer or a request."""
+    return (message or "").strip() in PLACEHOLDERS
+
+
+async def media_for_case(ctx: Context, kind: str | None = None) -> list[str]:
     """A video, location or file in the middle of a filing keeps the answers and asks the
     question again; with an open case, a file or video is most likely material for it (how
     to send it here: photos, screenshots, voice), not a request to describe the problem."""
-    kind = ctx.inbound.kind
+    kind = kind or ctx.inbound.kind
     snapshot = await payer_snapshot(ctx.services.batch, ctx.inbound.openid)
     if snapshot is not None and snapshot.in_form:
         return [what_to_send(kind) + "\n" + form_going_on(ctx, snapshot.state)]

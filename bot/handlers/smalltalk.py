@@ -30,11 +30,28 @@ THANKS = re.compile(f"^({_words('thanks_vocatives')})*[,，\\s]*({_words('thanks
                     "[!！。.~～\\s]*$", re.IGNORECASE)
 NUDGE = re.compile(WORDS["nudges"])
 # "你是机器人吗", "是真人吗", "你是AI吧": the payer asks who answers.
-BOT_QUESTION = re.compile(r"(机器人|是真人|是不是人|是人吗|是人工吗|人工智能|自动回复|\bai\b)",
-                          re.IGNORECASE)
+BOT_QUESTION = re.compile(r"(机器人|是真人|是不是人|是人吗|是人工吗|人工智能|自动回复|\bai\b|"
+                          r"(喺|系|是)唔(喺|系|是)真人|唔(喺|系)真人)", re.IGNORECASE)
 
-ANGER = re.compile("|".join(re.escape(w) for w in sorted(SPEC["anger_words"], key=len,
-                                                          reverse=True)), re.IGNORECASE)
+ANGER = re.compile("|".join(re.escape(w) for w in sorted(
+    SPEC["anger_words"] + WORDS["insults"], key=len, reverse=True)), re.IGNORECASE)
+DISTRESS = re.compile(WORDS["distress"])
+DISTRESS_NOT = re.compile(WORDS["distress_not"])
+THREAT = re.compile(WORDS["threat"])
+IDENTITY = re.compile(WORDS["identity_question"])
+ABILITIES = re.compile(WORDS["abilities_question"])
+ENGLISH_GREETING = re.compile(WORDS["english_greeting"])
+OFFICE = re.compile(WORDS["office_question"])
+OTHER_OFFICES = re.compile(WORDS["other_offices"])
+NOTICE = re.compile(WORDS["notice_marks"])
+NOTICE_STAFF = re.compile(WORDS["notice_staff"])
+CLOSING = re.compile("|".join(re.escape(w) for w in sorted(
+    WORDS["closing_words"], key=len, reverse=True)), re.IGNORECASE)
+COURTESY_WORDS = re.compile("|".join(re.escape(w) for w in sorted(
+    WORDS["thanks_words"] + WORDS["thanks_vocatives"], key=len, reverse=True)), re.IGNORECASE)
+FACE_CODES = re.compile(WORDS["face_codes"])
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 CANCEL_CUES = re.compile("|".join(re.escape(w) for w in WORDS["cancel_cues"]))
 JUST_ASKING = re.compile("|".join(re.escape(w) for w in WORDS["just_asking"]))
@@ -64,6 +81,57 @@ def only_anger(ctx: Context) -> bool:
     return len(rest) < SPEC["anger_content_chars"] or intent in ("other", "greet", "cancel")
 
 
+def at_risk(message: str) -> str | None:
+    """The reply key for a payer who speaks of harming themselves ("distress") or others
+    ("threat_calm"): whatever else the message says, it is met calmly and with a person
+    offered before any form or answer, and it is never stored as an answer."""
+    message = message or ""
+    if DISTRESS.search(message) and not DISTRESS_NOT.search(message):
+        return "distress"
+    if THREAT.search(message):
+        return "threat_calm"
+    return None
+
+
+def tells_facts(ctx: Context) -> bool:
+    """The message names facts of a case (a company, a phone, a period…)."""
+    return ctx.nlu is not None and any(e.type in _FACTS for e in ctx.nlu.entities)
+
+
+def asks_for_office(ctx: Context) -> bool:
+    """"你们几点上班", "受理点在哪里": the hours, address or number of the dispute window,
+    which no source here gives; a short question naming no other office and no case facts
+    but a place."""
+    nlu = ctx.nlu
+    facts = _FACTS - {"district"}
+    return (_short_without_facts(ctx.text, None, OFFICE, WORDS["office_question_max_chars"])
+            and not OTHER_OFFICES.search(ctx.text)
+            and not (nlu is not None and any(e.type in facts for e in nlu.entities)))
+
+
+def pasted_notice(message: str) -> bool:
+    """A notice from an authority pasted whole: nothing in it is the payer's own story, so
+    the payer is asked what they want to know rather than a form started with it."""
+    message = (message or "").strip()
+    return (len(message) >= WORDS["notice_min_chars"] and bool(NOTICE.search(message))
+            and not NOTICE_STAFF.search(message))
+
+
+def _closing(message: str) -> bool:
+    """"拜拜", "没事了", "ok thanks bye": goodbyes, alone or with thanks."""
+    rest = COURTESY_WORDS.sub("", CLOSING.sub("", message))
+    return bool(CLOSING.search(message)) and not _LETTERS.search(rest)
+
+
+def _only_english(message: str) -> bool:
+    """A phrase of English words and no Chinese ("Can you speak English?"); "asdfgh" is none."""
+    return len(_LATIN_WORD.findall(message)) >= 2 and not _CJK.search(message)
+
+
+def _short_ask(pattern: re.Pattern, message: str) -> bool:
+    return len(message) <= WORDS["asks_max_chars"] and bool(pattern.search(message))
+
+
 def for_cancel(message: str) -> bool:
     """Is a cancel reading right? It also fires on any short 不 ("这样正常不", "不清楚"); a
     cancel wish (取消, 不办了, 算了…) or 重新办理 (which the NLU files nearby) is one."""
@@ -75,10 +143,10 @@ def for_cancel(message: str) -> bool:
 def only_faces(message: str) -> bool:
     """WeChat faces ([微笑], [捂脸]) or emoji (👍) and nothing else: a friendly nod, not a
     message the bot failed to understand."""
-    rest = FACES.sub("", message or "")
+    rest = FACES.sub("", FACE_CODES.sub("", message or ""))
     if _LETTERS.search(rest):
         return False
-    return bool(FACES.search(message or "")) or any(
+    return bool(FACES.search(message or "") or FACE_CODES.search(message or "")) or any(
         unicodedata.category(ch) in ("So", "Sk") for ch in rest)
 
 
@@ -181,6 +249,10 @@ def announces(ctx: Context) -> bool:
 
 
 async def greet(ctx: Context) -> list[str]:
+    """A hello that asks who answers ("喺唔喺真人嚟㗎", "你好 你是谁") is answered as that."""
+    message = (ctx.text or "").strip()
+    if _short_ask(IDENTITY, message) or BOT_QUESTION.search(message) and len(message) <= 15:
+        return [text("bot_identity")]
     return [text("greet")]
 
 
@@ -197,10 +269,17 @@ async def fallback(ctx: Context) -> list[str]:
     topic = vague_topic(message)
     if topic is not None:
         return [text("ask_policy_topic", topic=topic)]
-    if BOT_QUESTION.search(message) and len(message) <= 15:
+    if BOT_QUESTION.search(message) and len(message) <= 15 or _short_ask(IDENTITY, message):
         return [text("bot_identity")]
+    if _short_ask(ABILITIES, message):
+        return [text("help")]
+    if _closing(message):
+        return [text("ack")]
     if only_faces(message):
         return [text("face_ack")]
+    typed = (ctx.inbound.text or "").strip()  # as typed: the reading turns "is" into 是
+    if _only_english(typed):
+        return [text("greet" if ENGLISH_GREETING.match(typed) else "english_only")]
     if is_acknowledgement(message) or _lexicon_ack(ctx):
         return [text("ack")]  # "收到", "好的 谢谢", "要得", "okk": nothing to answer
     return _known_to_the_kb(ctx) or [text("fallback")]
