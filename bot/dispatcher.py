@@ -8,6 +8,7 @@ import re
 from collections.abc import Awaitable, Callable
 
 from bot.handlers import events, media, open_case, policy, smalltalk
+from bot.handlers import risk as risk_alerts
 from bot.handlers.answers import is_courtesy
 from bot.handlers.base import Context, Services
 from bot.inbound import Inbound
@@ -95,7 +96,7 @@ class Dispatcher:
         ctx.nlu = self._without_courtesy(self.parse(ctx.text), ctx.text)
         ctx.snapshot = await payer_snapshot(self.services.batch, inbound.openid)
         observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
-        replies = self._heed(ctx, self._calm(ctx, await self._answer(ctx)))
+        replies = await self._heed(ctx, self._calm(ctx, await self._answer(ctx)))
         if not ctx.asked_kb:
             policy.forget(ctx)
         return replies
@@ -178,12 +179,15 @@ class Dispatcher:
         return media.media_reply("voice")
 
     @staticmethod
-    def _heed(ctx: Context, replies: list[str]) -> list[str]:
+    async def _heed(ctx: Context, replies: list[str]) -> list[str]:
         """Words of harming oneself or others are met first with a calm reply and a person
-        offered; a message that also tells the case ("…中新镇鑫达五金厂，有人说要跳楼") is
-        still registered after it."""
+        offered, and reach the liaison of the payer's open case; a message that also tells
+        the case ("…中新镇鑫达五金厂，有人说要跳楼") is still registered after it."""
         risk = smalltalk.at_risk(ctx.text)
-        if risk is None or replies and replies[0].startswith(text(risk)):
+        if risk is None:
+            return replies
+        await risk_alerts.tell_liaison(ctx, risk)
+        if replies and replies[0].startswith(text(risk)):
             return replies
         return [text(risk) + ("\n\n" + replies[0] if replies else ""), *replies[1:]]
 

@@ -226,3 +226,29 @@ async def test_risk_words_beside_case_facts_come_first_and_the_case_goes_on(plat
                                         "我叫刘强，电话13566667777，再不管我就跳楼")
     assert reply.startswith(TEXTS["distress"]) and len(reply) > len(TEXTS["distress"])
     assert (await draft_of(config, openid)).get("phone") == "13566667777"
+
+
+async def test_words_of_ending_ones_life_reach_the_liaison_of_an_open_case(
+        platform, config, fake_webhook):
+    """The payer got the calm reply, but nobody who knows the case heard of it: the lead
+    group now gets the words (masked) headed 缴费人流露轻生念头 with what to do, the case
+    history keeps them, and a liaison's open request for information stays open."""
+    from bot.store.models import Case, CaseEvent
+    from tests.test_followup import file_case
+    from tests.test_journeys import group
+
+    openid = "risk-with-case"
+    case_no = await file_case(platform, openid)
+    [case] = await fetch(config.database_url, Case, case_no=case_no)
+    key = config.raw["liaison_groups"][case.district][case.lead_agency]
+    reply = await say(platform, openid, "拖了这么久还没人管，我真的不想活了，电话13812345678")
+    assert reply_kind(reply) == "distress"
+    texts = await group(fake_webhook, key, "缴费人流露轻生念头")
+    [alert] = [t for t in texts if "缴费人流露轻生念头" in t]
+    assert case_no in alert and "不想活了" in alert and "电话联系" in alert
+    assert "13812345678" not in alert and "138****5678" in alert
+    events = await fetch(config.database_url, CaseEvent, case_id=case.id)
+    # "拖了这么久还没人管" also urges the case: both reach the group, each under its heading
+    assert "distress" in [e.detail.get("request") for e in events if e.kind == "supplement"]
+    calm = await say(platform, "risk-without-case", "我不想活了")
+    assert reply_kind(calm) == "distress"  # no case: the reply, and nothing to tell
