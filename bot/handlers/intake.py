@@ -360,6 +360,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         parser = self.services.parser
         act, act_confidence = parser.dialogue_act(reply) if parser else ("other", 0.0)
         correction = self._find_correction(state, ctx, act, act_confidence)
+        denied = self._employer_denied(state, ctx) if correction is None else None
+        if denied:
+            return denied
         if correction is None and not pending.get("confirm"):
             fixed = await self._previous_fixed(state, ctx)
             if fixed is not None and fixed[0] == state.requested_slot:

@@ -20,7 +20,7 @@ from bot.handlers.answers import (
     previous_fix,
 )
 from bot.handlers.base import Context
-from bot.handlers.intake_form import run_form
+from bot.handlers.intake_form import asks_employer, run_form
 from bot.handlers.intake_message import tracker_message
 from bot.handlers.intake_spec import SPEC
 from bot.nlu.cnnum import as_int_if_whole, to_number
@@ -44,9 +44,19 @@ ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
 NOTED = ("employer", "jurisdiction", "name", "phone", "headcount", "desired_outcome")
 UNSURE = re.compile("|".join(re.escape(w) for w in SPEC["unsure_words"]))
 FIELD_JOINS = re.compile(r"和|跟|与|以及|还有|及|、|，|,|也|都")
+NO_EMPLOYER_CUE = re.compile("|".join(map(re.escape, SPEC["no_employer_cues"])))
 
 
 class CorrectionsMixin:
+    def _employer_denied(self, state, ctx: Context) -> list[str] | None:
+        """"不是单位的问题，是窗口" where no unit is asked: said so, and the question again; a
+        message with a value in it ("没单位，新塘镇") is answered as usual."""
+        if (asks_employer(state.slots) or not NO_EMPLOYER_CUE.search(ctx.text)
+                or ctx.nlu is None or ctx.nlu.entities):
+            return None
+        return [SPEC["replies"]["employer_not_involved"] + "\n"
+                + self._question(state.requested_slot, state.slots)]
+
     def _find_correction(self, state, ctx: Context, act: str, confidence: float
                          ) -> tuple[str, Context | None] | None:
         """Is this message a correction of a field ("电话写错了", "不是新塘是荔城", "金额不对，
@@ -79,6 +89,8 @@ class CorrectionsMixin:
                 fresh[slot] = reply[entity.start:entity.end]
         if named is None and len(fresh) == 1:
             named = next(iter(fresh))
+        if named == "employer" and not asks_employer(state.slots):
+            return None  # "不是单位的问题，是窗口": a service complaint names no employer
         if named is None:
             if MODIFY.search(reply) and len(reply) <= 12:
                 return "", None

@@ -19,6 +19,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.handlers.answers import (
     ADDRESS,
+    AMOUNT_ABOUT,
+    AMOUNT_ROUGH,
     BARE_PERSON,
     CALLED_TAIL,
     CJK,
@@ -34,6 +36,7 @@ from bot.handlers.answers import (
     MANDARIN,
     MAX_HEADCOUNT,
     META,
+    MONEY_UNIT,
     NAME_LEAD,
     NAME_REFUSAL,
     NO_EMPLOYER,
@@ -55,6 +58,8 @@ from bot.handlers.answers import (
     STORY_WORDS,
     TITLED_PERSON,
     UNSURE,
+    WISH_TOPIC,
+    WISH_VERB,
     WORKPLACE,
     amount_said,
     answer_clause,
@@ -98,6 +103,7 @@ from bot.handlers.answers import (
 )
 from bot.handlers.contacts import contact_numbers, phone_problem
 from bot.handlers.intake_spec import SPEC
+from bot.nlu.cnnum import to_number
 from bot.periods import period_text
 from bot.privacy import mask_phone
 from bot.texts import text
@@ -110,7 +116,7 @@ SURNAMES = set(SPEC["surnames"]) | set(SPEC["compound_surnames"])
 _SURNAME = "|".join(sorted(SURNAMES, key=len, reverse=True))
 ADDRESS_FORM = re.compile(
     rf"^(?:(?:{'|'.join(SPEC['address_prefixes'])})(?:{_SURNAME})|(?:{_SURNAME})"
-    rf"(?:{'|'.join(sorted(SPEC['kin_titles'], key=len, reverse=True))}))$")
+    rf"(?:{'|'.join(sorted(SPEC['kin_titles'] + SPEC['person_titles'], key=len, reverse=True))}))$")
 FULL_NAME = re.compile(rf"^(?:{_SURNAME})[\u4e00-\u9fff]{{1,2}}$")
 SPOKEN_LEAD = re.compile(
     rf"^(?:{'|'.join(sorted(SPEC['generic_employer_words'], key=len, reverse=True))})"
@@ -129,6 +135,86 @@ def full_name_beside(reply: str) -> str | None:
     full = [n for n in names if FULL_NAME.match(n) and not ADDRESS_FORM.match(n)]
     called_as = [n for n in names if ADDRESS_FORM.match(n)]
     return full[-1] if full and called_as else None
+
+
+BARE_AMOUNT = re.compile(SPEC["bare_amount"])
+
+
+def spoken_amount(reply: str) -> tuple[float, str | None] | None:
+    """"五六百", "一万出头", "2.3k" typed alone: the figure and, when rough, the words to show
+    it with ("约五六百元", "一万出头"); None when the reply is more than an amount."""
+    found = BARE_AMOUNT.match(PUNCTUATION.sub("", MANDARIN(reply or "")).lower())
+    if found is None:
+        return None
+    said = found["said"]
+    value = to_number(re.sub(r"(?:多|来|余)?(?:块钱|块|元)?$", "", said))
+    if not value:
+        return None
+    tail = found["tail"] or ""
+    about = bool(AMOUNT_ROUGH.search(said) or AMOUNT_ABOUT.search(found.group(0)) or tail
+                 and tail not in SPEC["bare_amount_no_unit_tails"])
+    if not (about or tail):
+        return float(value), None
+    shown = said + tail if tail in SPEC["bare_amount_no_unit_tails"] else said
+    unit = "" if MONEY_UNIT.search(said) or tail in SPEC["bare_amount_no_unit_tails"] else "元"
+    return float(value), SPEC["amount_said_format"].format(
+        per="", about=SPEC["amount_about_mark"] if about else "", said=shown, unit=unit)
+
+
+PROVINCE = re.compile("|".join(map(re.escape, SPEC["provinces"])))
+PLACE_VAGUE_TAIL = re.compile(f"(?:{'|'.join(map(re.escape, SPEC['place_vague_tails']))})$")
+UNIT_ONLY = re.compile("|".join(map(re.escape, SPEC["headcount_unit_words"])))
+UNIT_PAYER = re.compile("|".join(map(re.escape, SPEC["unit_payer_words"])))
+
+
+def unit_payer(category: str | None, description: str | None) -> bool:
+    """A unit disputing its own assessment or record: the unit is the payer to be found."""
+    return (category in SPEC["unit_payer_categories"]
+            and bool(UNIT_PAYER.search(MANDARIN(description or "").lower())))
+
+
+UNIT_CODE = re.compile(SPEC["unit_code"])
+UNIT_CODE_LABEL = re.compile("|".join(map(re.escape, sorted(SPEC["unit_code_labels"], key=len,
+                                                             reverse=True))))
+
+
+UNIT_CODE_LABEL_ONLY = re.compile("|".join(map(re.escape, SPEC["unit_code_named_by"])))
+
+
+def unit_code(reply: str) -> tuple[str, str] | None:
+    """The unit's code in a reply ("税号91440101MA5C…") and the rest of the reply; None without
+    one. An all-digit number needs a label: it may be an ID number."""
+    found = UNIT_CODE.search(reply or "")
+    if found is None or found.group(0).isdigit() and not UNIT_CODE_LABEL.search(reply):
+        return None
+    rest = UNIT_CODE_LABEL.sub("", reply[:found.start()] + reply[found.end():])
+    return found.group(0).upper(), PUNCTUATION.sub("", rest).strip()
+
+
+def asks_employer(slots: dict) -> bool:
+    """The form asks for a unit: a dispute with an employer, or a unit's own dispute; never
+    for a complaint about a service window ("窗口态度差" has no employer)."""
+    category = slots.get("category")
+    return (category is None or category in SPEC["employer_categories"]
+            or unit_payer(category, slots.get("description")))
+
+
+def extras_figure(reply: str) -> float | None:
+    """"4800" alone where the period or amount is asked: an amount; a year ("2023") is not."""
+    plain = PUNCTUATION.sub("", reply or "")
+    if not re.fullmatch(r"\d{3,8}(?:\.\d{1,2})?", plain) or re.fullmatch(r"(?:19|20)\d{2}", plain):
+        return None
+    return float(plain)
+
+
+def plain_wish(reply: str) -> bool:
+    """"重新核定", "多退少补" typed where the employer is asked: a wish, not a company name;
+    "随便" or "没有" say no wish and stay answers of the question asked."""
+    value = PUNCTUATION.sub("", MANDARIN(reply or ""))
+    if not value or ORG_END.search(value) or value in SPEC["none_words"] or is_skip(value):
+        return False
+    found = [m.group(0) for m in (*WISH_VERB.finditer(value), *WISH_TOPIC.finditer(value))]
+    return is_wish(value) and any(w not in SPEC["vague_wish_words"] for w in found)
 
 
 def surname_call(reply: str, surname: str) -> str:
@@ -191,8 +277,7 @@ class ValidateDisputeForm(FormValidationAction):
         """The slots to ask for, in order; optional ones are only taken when offered."""
         if tracker.get_slot("needs_callback"):
             return list(SPEC["callback_slots"])
-        slots = [s for s in SPEC["slots"] if s != "employer"
-                 or tracker.get_slot("category") in SPEC["employer_categories"]]
+        slots = [s for s in SPEC["slots"] if s != "employer" or asks_employer(tracker.slots)]
         if tracker.get_slot("period") is None and tracker.get_slot("amount") is None:
             slots.append("extras")
         return slots
@@ -305,7 +390,8 @@ class ValidateDisputeForm(FormValidationAction):
     @staticmethod
     def _choice_and_rest(reply: str) -> tuple[int | None, str]:
         """"2，还有医保也没交": the list number in front and the words after it."""
-        found = re.match(r"^\s*(?:第|选)?\s*([1-9]\d?)\s*(?:个|项|号)?\s*[，,。.、:：\s]+(.+)$", reply)
+        found = re.match(r"^\s*(?:第|选)?\s*([1-9]\d?)\s*(?:个|项|号)?\s*(?:[，,。、:：\s]|\.(?!\d))+(.+)$",
+                         reply)  # "2.3k" is an amount, not choice 2
         if found and int(found.group(1)) <= len(CATEGORY_KEYS):
             return int(found.group(1)) - 1, found.group(2).strip()
         return pick_number(reply, len(CATEGORY_KEYS)), ""
@@ -512,6 +598,10 @@ class ValidateDisputeForm(FormValidationAction):
             and not overlaps(str(e.get("value")), reply, OUTCOME)))
         if len(named) > 1 and SPOKEN_LEAD.sub("", str(found.get("employer") or "")) in named:
             return {"employer": EMPLOYER_JOIN.join(named)}
+        coded = unit_code(reply) if UNIT_CODE_LABEL_ONLY.search(reply) else None
+        if coded and tracker.get_slot("employer") is None and not self._asked(tracker, "employer"):
+            code = SPEC["unit_code_alone"].format(code=coded[0])
+            return {"employer": f"{named[0]}，{code}" if named else code}
         return found
 
     async def extract_jurisdiction(self, dispatcher, tracker, domain) -> dict:
@@ -582,6 +672,8 @@ class ValidateDisputeForm(FormValidationAction):
             if self._headcount_only(tracker) is not None or not is_wish(self._text(tracker)):
                 return {}  # a greeting, an off-topic question: the wish is asked again
             return {"desired_outcome": self._text(tracker)}
+        if current is None and self._asked(tracker, "employer") and plain_wish(self._text(tracker)):
+            return {"desired_outcome": self._text(tracker)}
         found = OUTCOME.search(self._text(tracker))
         if found is None:
             return {}
@@ -628,10 +720,19 @@ class ValidateDisputeForm(FormValidationAction):
             return {}
         entities = tracker.latest_message.get("entities") or []
         values = disputed_amounts(self._text(tracker), entities)
-        value = values[0] if values else None
+        value = values[0] if values else self._bare_amount(tracker)
         if not value or tracker.get_slot("amount") is not None:
             return {}
         return {"amount": value}
+
+    def _bare_amount(self, tracker: Tracker) -> float | None:
+        """"五六百" alone is an amount unless a count, a phone or a choice is asked."""
+        if tracker.get_slot("requested_slot") in SPEC["bare_amount_skip_slots"]:
+            return None
+        found = spoken_amount(self._text(tracker))
+        if found is None and self._asked(tracker, "extras"):
+            return extras_figure(self._text(tracker))
+        return found[0] if found else None
 
     async def extract_id_number(self, dispatcher, tracker, domain) -> dict:
         value = self._entity(tracker, "id_number")
@@ -645,7 +746,8 @@ class ValidateDisputeForm(FormValidationAction):
         dated = numeric_period(reply)
         if dated and not self._entity(tracker, "period"):
             return {"extras": reply, "period": dated}  # "2023.3-2024.5"
-        has_value = self._entity(tracker, "period") or self._entity(tracker, "money")
+        has_value = (self._entity(tracker, "period") or self._entity(tracker, "money")
+                     or spoken_amount(reply) or extras_figure(reply))
         skipped = is_skip(reply)  # "没啥了" reads like a question (啥) and is none
         if not skipped and is_chatter(reply) or not (
                 has_value or skipped or EXTRAS_TOPIC.search(MANDARIN(reply))):
@@ -672,12 +774,23 @@ class ValidateDisputeForm(FormValidationAction):
         return {"category": None}
 
     def validate_employer(self, value, dispatcher, tracker, domain) -> dict:
+        asked = self._asked(tracker, "employer")
+        coded = unit_code(self._text(tracker) if asked else str(value)) if asked or (
+            UNIT_CODE_LABEL_ONLY.search(str(value))) else None
+        if coded:
+            return self._coded_employer(*coded, dispatcher, tracker, domain)
         value = SPOKEN_LEAD.sub("", mended_kind(MANDARIN(str(value).strip()))) or str(value)
         if is_announcement(value) or own_business(value) or overlaps(
                 value, MANDARIN(self._text(tracker)), OUTCOME):
             return {"employer": None}  # "开小厂" is a trade; "希望公司把…补齐" a wish
         if value in SPEC["none_words"] or NO_EMPLOYER.search(value) and not ORG_SUFFIX.search(value):
             return {"employer": "无"}
+        if plain_wish(value):
+            return {"employer": None}  # "多退少补" is kept as the wish
+        if ROLE_ONLY.match(PUNCTUATION.sub("", value)):
+            if self._asked(tracker, "employer"):
+                dispatcher.utter_message(text=text("employer_invalid"))
+            return {"employer": None}  # "会计": the payer's job, not the unit
         if unknown_employer(value, MANDARIN(self._text(tracker))):
             if self._asked(tracker, "employer"):
                 dispatcher.utter_message(text=SPEC["replies"]["employer_unsure"])
@@ -715,6 +828,16 @@ class ValidateDisputeForm(FormValidationAction):
                 return {"employer": None, **doubt}
         doubt = {"employer_doubt": None} if tracker.get_slot("employer_doubt") else {}
         return {"employer": value[:200], **doubt}
+
+    def _coded_employer(self, code: str, rest: str, dispatcher, tracker, domain) -> dict:
+        """"信用代码91440101MA5C…" alone, or beside the unit's name."""
+        if not rest:
+            return {"employer": SPEC["unit_code_alone"].format(code=code)}
+        named = self.validate_employer(rest, CollectingDispatcher(), tracker_for(
+            tracker.sender_id, {}, {"text": rest}), domain).get("employer")
+        if not named or named == "无":
+            return {"employer": SPEC["unit_code_alone"].format(code=code)}
+        return {"employer": SPEC["unit_code_beside"].format(name=named, code=code)}
 
     @staticmethod
     def _person(value: str, tracker: Tracker) -> str | None:
@@ -758,6 +881,10 @@ class ValidateDisputeForm(FormValidationAction):
             return {"jurisdiction": None, "jurisdiction_choices": self.place_list()}
         if PLACE_SUFFIX.search(value) and len(value) >= 2:
             return {"jurisdiction": value[:64], "jurisdiction_choices": None}
+        outside = PLACE_VAGUE_TAIL.sub("", value)
+        province = PROVINCE.match(outside)
+        if province and len(outside) > province.end() + 1 and not NOT_A_PLACE.search(outside):
+            return {"jurisdiction": outside[:64], "jurisdiction_choices": None}  # 湖南长沙
         if self._asked(tracker, "jurisdiction"):
             dispatcher.utter_message(text=text("jurisdiction_unknown", value=value[:20],
                                                area=self.area(), example=self._example()))
@@ -798,7 +925,8 @@ class ValidateDisputeForm(FormValidationAction):
                 and not NOT_A_NAME.search(value) and not CLAUSE.search(value)
                 and not PRONOUN.search(value) and not is_acknowledgement(value)
                 and not NOT_NAME_WORDS.search(value) and not NAME_REFUSAL.search(value)
-                and not ROLE_ONLY.match(value) and not company and not unusual):
+                and not ROLE_ONLY.match(value) and not company and not unusual
+                and not spoken_amount(self._text(tracker))):
             kept = {"name_surname": None} if tracker.get_slot("name_surname") else {}
             return {"name": value, **kept}
         replies = SPEC["replies"]
@@ -870,6 +998,8 @@ class ValidateDisputeForm(FormValidationAction):
             return count
         if SELF_ONLY.search(MANDARIN(unnegated(value))) and not is_chatter(value):
             return 1
+        if self._asked(tracker, "headcount") and UNIT_ONLY.search(MANDARIN(value)):
+            return 1  # "单位缴费，不涉及员工": the unit is the one payer
         return None
 
     def validate_desired_outcome(self, value, dispatcher, tracker, domain) -> dict:
@@ -902,6 +1032,9 @@ class ValidateDisputeForm(FormValidationAction):
             return {"amount": None}
         said = amount_said(self._text(tracker), tracker.latest_message.get("entities") or [],
                            value)
+        bare = spoken_amount(self._text(tracker))
+        if said is None and bare and bare[0] == amount:
+            said = bare[1]
         return {"amount": amount, "amount_said": [amount, said] if said else None}
 
     def validate_id_number(self, value, dispatcher, tracker, domain) -> dict:

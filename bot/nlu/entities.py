@@ -44,7 +44,7 @@ _NOT_MONEY_AFTER = "年月日号个人名天岁%位次期小周点分秒楼栋�
 _YEAR = r"(?:(?:19|20)\d{2}|\d{2}|[今去前明]|[二〇零一三四五六七八九]{4})年"
 _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?"
 _POINT = re.compile(
-    rf"(?P<y>{_YEAR})(?P<m>{_MONTH})?|(?P<m2>{_MONTH})|(?P<rel>上个?月|这个月|本月|上上个月)"
+    rf"(?P<y>{_YEAR})(?:(?P<h>[上下])半年|(?P<m>{_MONTH}))?|(?P<m2>{_MONTH})|(?P<rel>上个?月|这个月|本月|上上个月)"
 )
 _DURATION = re.compile(
     r"(?P<pre>大|小)?(?P<n>\d{1,2}|[一二两三四五六七八九十几]{1,3}|半)(?P<half>个半|半)?"
@@ -177,7 +177,11 @@ class EntityExtractor:
             start, end, kind, value = items[i]
             nxt = items[i + 1] if i + 1 < len(items) else None
             between = text[end : nxt[0]] if nxt else ""
-            if kind == "point" and nxt and nxt[2] == "point" and _RANGE_SEP.fullmatch(between):
+            if kind == "point" and "/" in value:  # a half year: a range, or where one starts
+                tail = _OPEN_END.match(text, end)
+                if tail:
+                    value, end = value.split("/")[0] + "/..", tail.end()
+            elif kind == "point" and nxt and nxt[2] == "point" and _RANGE_SEP.fullmatch(between):
                 value, end = f"{value}/{_inherit_year(value, nxt[3])}", nxt[1]
                 i += 1
             elif (kind == "point" and nxt and nxt[2] == "dur" and len(value) == 4
@@ -497,6 +501,9 @@ def _point_value(m: re.Match, today: date) -> str | None:
             year = int(digits)
         if not 1950 <= year <= today.year + 1:
             return None
+    if year and m["h"]:  # 去年下半年: July to December of last year
+        first, last = (1, 6) if m["h"] == "上" else (7, 12)
+        return f"{year:04d}-{first:02d}/{year:04d}-{last:02d}"
     month_raw = m["m"] or m["m2"]
     month = _cn_or_int(re.sub(r"月份?$", "", month_raw)) if month_raw else None
     if month is not None and not 1 <= month <= 12:
