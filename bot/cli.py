@@ -10,11 +10,44 @@ import socket
 import sys
 from collections.abc import Callable
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.config import Config, ConfigError, load_config
 from bot.logging_setup import setup_logging
 from bot.store.db import is_sqlite
 
 LISTEN_ERRORS = (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES)
+CONNECT_TIMEOUT = 10.0
+MAX_WORKERS = 64
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse answers a mistake with its usage block and an error; an operator gets one
+    line that says what is wrong and where the help is."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: {self._explain(message)} "
+                         f"(see '{self.prog} --help')\n")
+        raise SystemExit(2)
+
+    def _explain(self, message: str) -> str:
+        for action in self._actions:
+            if (isinstance(action, argparse._SubParsersAction)
+                    and message.endswith(f"required: {action.dest}")):
+                return f"which command? one of {', '.join(action.choices)}"
+        return message
+
+
+def _bounded(low: int, high: int) -> Callable[[str], int]:
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be a number {low}-{high}, not {text!r}")
+        return value
+    return number
 
 
 def _run_worker(config: Config, reuse_port: bool, models=None,
@@ -31,16 +64,15 @@ def _run_worker(config: Config, reuse_port: bool, models=None,
     app.on_startup.append(_stop_once)
 
     def listening_now(_msg: str) -> None:
-        print(f"disputebot listening on http://{config.host}:{config.port}/wechat")
+        print(f"disputebot listening on http://{_address(config)}/wechat")
         listening()
 
     try:
         web.run_app(app, host=config.host, port=config.port, access_log=None,
                     reuse_port=reuse_port, loop=loop, print=listening_now)
     except OSError as exc:
-        if exc.errno not in LISTEN_ERRORS:
+        if not _cannot_listen(config, exc):
             raise
-        _cannot_listen(config, exc.errno)
         raise SystemExit(1) from None
 
 
@@ -66,9 +98,22 @@ async def _stop_once(_app) -> None:
         loop.add_signal_handler(signum, stop)
 
 
-def _cannot_listen(config: Config, code: int) -> None:
-    print(f"disputebot: cannot listen on {config.host}:{config.port}: "
-          f"{os.strerror(code)} (set PORT or server.port)", file=sys.stderr)
+def _cannot_listen(config: Config, exc: OSError) -> bool:
+    """Say why the address cannot be listened on; False for an error that is not about it."""
+    if isinstance(exc, socket.gaierror):
+        print(f"disputebot: cannot listen on {config.host}: no such address on this machine "
+              f"(set HOST or server.host, e.g. 127.0.0.1 or 0.0.0.0)", file=sys.stderr)
+        return True
+    if exc.errno not in LISTEN_ERRORS:
+        return False
+    print(f"disputebot: cannot listen on {_address(config)}: "
+          f"{os.strerror(exc.errno)} (set PORT or server.port)", file=sys.stderr)
+    return True
+
+
+def _address(config: Config) -> str:
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    return f"{host}:{config.port}"
 
 
 def _port_free(config: Config) -> bool:
@@ -81,9 +126,8 @@ def _port_free(config: Config) -> bool:
         try:
             probe.bind((config.host, config.port))
         except OSError as exc:
-            if exc.errno not in LISTEN_ERRORS:
+            if not _cannot_listen(config, exc):
                 raise
-            _cannot_listen(config, exc.errno)
             return False
     return True
 
@@ -91,14 +135,12 @@ def _port_free(config: Config) -> bool:
 def _serve(args, config: Config) -> int:
     """One process, or ``--workers N`` processes sharing the port (SO_REUSEPORT) and all
     state through the database, kept running by :mod:`bot.supervisor`."""
-    from bot.store.migrate import upgrade
-
     if args.port is not None:
         config.port = args.port
     if args.workers > 1 and not _port_free(config):
         return 1
-    if is_sqlite(config.database_url):
-        upgrade(config.database_url)
+    if not _database_ready(config):
+        return 1
     import gc
 
     from bot.app import load_models
@@ -117,23 +159,89 @@ def _serve(args, config: Config) -> int:
                       args.workers).run()
 
 
-def _db_upgrade(args, config: Config) -> int:
+def _database_ready(config: Config) -> bool:
+    """Embedded SQLite is brought to the newest schema; PostgreSQL must be reachable and
+    migrated. Otherwise one line says what is wrong and the command stops."""
     from bot.store.migrate import upgrade
 
-    upgrade(config.database_url, args.revision)
+    try:
+        if is_sqlite(config.database_url):
+            upgrade(config.database_url)
+            return True
+        problem = asyncio.run(_schema_problem(config.database_url))
+    except (SQLAlchemyError, OSError) as exc:
+        _no_database(config, exc)
+        return False
+    if problem:
+        print(f"disputebot: {problem}", file=sys.stderr)
+    return problem is None
+
+
+def _no_database(config: Config, exc: BaseException) -> None:
+    """One line naming the database without its password, and the error's own words."""
+    from sqlalchemy.engine import make_url
+
+    shown = make_url(config.database_url).render_as_string(hide_password=True)
+    cause = getattr(exc, "orig", None) or exc
+    detail = " ".join(str(cause).split())[:200] or "no answer"
+    print(f"disputebot: cannot use the database {shown}: {cause.__class__.__name__}: {detail} "
+          f"(check DATABASE_URL or database.url, and that the database is running)",
+          file=sys.stderr)
+
+
+async def _schema_problem(url: str) -> str | None:
+    """A PostgreSQL database is migrated by the operator (``disputebot db upgrade``), not
+    by ``serve``: one that cannot be reached or lacks the schema stops the start with one
+    line, instead of a server that fails every message and logs a traceback twice a second."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from bot.store.db import make_engine
+    from bot.store.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    engine = make_engine(url)
+    try:
+        async with asyncio.timeout(CONNECT_TIMEOUT), engine.connect() as conn:
+            current = await conn.run_sync(
+                lambda sync: MigrationContext.configure(sync).get_current_revision())
+    finally:
+        await engine.dispose()
+    if current == head:
+        return None
+    return (f"the database schema is at {current or 'nothing (empty database)'}, this "
+            f"version needs {head}: run 'disputebot db upgrade' first")
+
+
+def _db_upgrade(args, config: Config) -> int:
+    from alembic.util import CommandError
+
+    from bot.store.migrate import upgrade
+
+    try:
+        upgrade(config.database_url, args.revision)
+    except CommandError as exc:
+        print(f"disputebot: db upgrade: {exc} (leave out the revision to upgrade to the "
+              f"newest)", file=sys.stderr)
+        return 2
+    except (SQLAlchemyError, OSError) as exc:
+        _no_database(config, exc)
+        return 1
     print(f"database at {args.revision}")
     return 0
 
 
 def _menu_push(args, config: Config) -> int:
     """Create the menu with wechatpy's client, using the token shared by the workers."""
+    import aiohttp
+    import requests
     from wechatpy import WeChatClient
+    from wechatpy.exceptions import WeChatClientException
 
     from bot.handlers.events import MENU
+    from bot.wechat_api import WeChatAPIError
 
     async def shared_token() -> str:
-        import aiohttp
-
         from bot.store.db import make_engine, make_sessionmaker
         from bot.store.tokens import TokenStore
         from bot.wechat_api import WeChatAPI
@@ -147,13 +255,20 @@ def _menu_push(args, config: Config) -> int:
         finally:
             await engine.dispose()
 
-    if is_sqlite(config.database_url):
-        from bot.store.migrate import upgrade
-
-        upgrade(config.database_url)
-    client = WeChatClient(config.appid, config.appsecret, access_token=asyncio.run(shared_token()))
-    client.API_BASE_URL = config.api_base + "/cgi-bin/"
-    client.menu.create(MENU)
+    if not _database_ready(config):
+        return 1
+    try:
+        client = WeChatClient(config.appid, config.appsecret,
+                              access_token=asyncio.run(shared_token()))
+        client.API_BASE_URL = config.api_base + "/cgi-bin/"
+        client.menu.create(MENU)
+    except (WeChatAPIError, WeChatClientException, aiohttp.ClientError, OSError,
+            requests.RequestException) as exc:
+        detail = " ".join(str(exc).split())[:200]
+        print(f"disputebot: menu push: the WeChat API at {config.api_base} refused or did not "
+              f"answer ({exc.__class__.__name__}: {detail}); check WECHAT_API_BASE, "
+              f"WECHAT_APPID and WECHAT_APPSECRET", file=sys.stderr)
+        return 1
     print("menu created")
     return 0
 
@@ -161,17 +276,19 @@ def _menu_push(args, config: Config) -> int:
 def _chat(args, config: Config) -> int:
     from bot.chat import run_chat
 
+    if not _database_ready(config):
+        return 1
     return asyncio.run(run_chat(config, args.openid, args.mode))
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="disputebot", description=__doc__)
+    parser = Parser(prog="disputebot", description=__doc__)
     parser.add_argument("--config", help="path to config.yaml")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the WeChat callback server")
-    serve.add_argument("--port", type=int)
-    serve.add_argument("--workers", type=int, default=1,
+    serve.add_argument("--port", type=_bounded(0, 65535))
+    serve.add_argument("--workers", type=_bounded(1, MAX_WORKERS), default=1,
                        help="processes sharing the port and the database (default 1)")
     serve.set_defaults(func=_serve)
 

@@ -74,8 +74,19 @@ class Config:
         return tokens
 
 
+def _section(raw: dict, name: str) -> dict:
+    """A top-level section; ``wechat: dev-token`` (a value where keys belong) is named
+    here instead of failing as an AttributeError deep in the loader."""
+    value = raw.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"config: {name} must be a mapping of keys (key: value lines)")
+    return value
+
+
 def _require(raw: dict, section: str, key: str) -> Any:
-    value = (raw.get(section) or {}).get(key)
+    value = _section(raw, section).get(key)
     if value is None or value == "":
         raise ConfigError(f"config: {section}.{key} is missing")
     return value
@@ -112,22 +123,58 @@ def _database_url(url: str) -> str:
         raise ConfigError("config: database.url (DATABASE_URL) must start with "
                           "sqlite+aiosqlite:/// or postgresql+asyncpg:// (or sqlite:///, "
                           "postgresql://)")
-    return f"{DRIVERS[scheme.lower()]}://{rest}"
+    url = f"{DRIVERS[scheme.lower()]}://{rest}"
+    _check_database_url(url)
+    return url
+
+
+def _check_database_url(url: str) -> None:
+    """What SQLAlchemy would only refuse when the first connection is made, with a
+    traceback: a URL it cannot parse (a port that is not a number) or a SQLite URL with no
+    file (in memory, every worker and connection would see a database of its own)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+        parsed.port  # noqa: B018 - parsed lazily; "host:abc" fails only here
+    except (ArgumentError, ValueError):
+        raise ConfigError("config: database.url (DATABASE_URL) is not a valid URL "
+                          "(e.g. postgresql://user:pw@127.0.0.1:5432/disputebot)") from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        raise ConfigError("config: database.url (DATABASE_URL) must name a SQLite file "
+                          "(e.g. sqlite:///data/disputebot.db)")
+
+
+def _read(path: Path) -> dict:
+    """The YAML mapping at ``path``; every way it can be unreadable is one line."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError(f"config: file {path} not found (give --config PATH or "
+                          f"DISPUTEBOT_CONFIG)") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config: {path} is a directory, not a config.yaml file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config: {path} is not UTF-8 text (save it as UTF-8)") from None
+    except OSError as exc:
+        raise ConfigError(f"config: cannot read {path} ({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config: {path} is not valid YAML ({exc.__class__.__name__})") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"config: {path} must be a mapping of sections (wechat:, server:, "
+                          f"…), not a {type(raw).__name__}")
+    return raw
 
 
 def load_config(path: str | os.PathLike | None = None, env: dict | None = None) -> Config:
     """Read config.yaml (or ``path``), apply environment overrides and validate."""
     env = os.environ if env is None else env
     path = Path(path or env.get("DISPUTEBOT_CONFIG") or DEFAULT_PATH)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ConfigError(f"config: file {path} not found") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"config: {path} is not valid YAML ({exc.__class__.__name__})") from None
+    raw = _read(path)
     for var, (section, key) in ENV_OVERRIDES.items():
         if env.get(var):
-            raw.setdefault(section, {})[key] = env[var]
+            raw[section] = {**_section(raw, section), key: env[var]}
 
     token = str(_require(raw, "wechat", "token"))
     if not token.isalnum() and not token.replace("-", "").replace("_", "").isalnum():
@@ -145,10 +192,13 @@ def load_config(path: str | os.PathLike | None = None, env: dict | None = None) 
             raise ValueError
     except (TypeError, ValueError):
         raise ConfigError("config: server.port (PORT) must be a number 0-65535") from None
-    server = raw.get("server") or {}
+    server = _section(raw, "server")
+    listed = raw.get("jurisdictions") or []
+    if not isinstance(listed, list):
+        raise ConfigError("config: jurisdictions must be a list (- name: …)")
     jurisdictions = [
-        Jurisdiction(name=str(j["name"]), towns=tuple(str(t) for t in j.get("towns") or ()))
-        for j in raw.get("jurisdictions") or []
+        Jurisdiction(name=str(j["name"]), towns=_towns(j))
+        for j in listed
         if isinstance(j, dict) and j.get("name")
     ]
     if not jurisdictions:
@@ -157,15 +207,33 @@ def load_config(path: str | os.PathLike | None = None, env: dict | None = None) 
         token=token,
         aes_key=aes_key,
         appid=str(_require(raw, "wechat", "appid")),
-        appsecret=str((raw.get("wechat") or {}).get("appsecret") or ""),
+        appsecret=str(_section(raw, "wechat").get("appsecret") or ""),
         api_base=api_base,
         host=str(server.get("host") or "127.0.0.1"),
         port=port,
-        reply_budget=float(server.get("reply_budget_seconds", 4.0)),
-        max_body_bytes=int(server.get("max_body_bytes", 65536)),
-        timestamp_tolerance=int(server.get("timestamp_tolerance_seconds", 300)),
+        reply_budget=_number(server, "reply_budget_seconds", 4.0, float),
+        max_body_bytes=_number(server, "max_body_bytes", 65536, int),
+        timestamp_tolerance=_number(server, "timestamp_tolerance_seconds", 300, int),
         database_url=db_url,
         webhook_base=webhook_base,
         jurisdictions=jurisdictions,
         raw=raw,
     )
+
+
+def _towns(jurisdiction: dict) -> tuple[str, ...]:
+    towns = jurisdiction.get("towns") or ()
+    if not isinstance(towns, (list, tuple)):
+        raise ConfigError(f"config: jurisdictions: towns of {jurisdiction['name']} must be a "
+                          f"list ([荔城街道, 新塘镇])")
+    return tuple(str(t) for t in towns)
+
+
+def _number(server: dict, key: str, default: float, kind: type) -> Any:
+    try:
+        value = kind(server.get(key, default))
+    except (TypeError, ValueError, OverflowError):
+        value = -1
+    if not value >= 0:  # NaN too
+        raise ConfigError(f"config: server.{key} must be a number, 0 or more")
+    return value

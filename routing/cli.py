@@ -30,6 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--agency", help="act as this agency (default: leadership office)")
     listing.add_argument("--status", help="only cases in this status (assigned, resolved, …)")
     listing.add_argument("--category", help="only cases of this category (late_fee, …)")
+    listing.add_argument("--severity", help="only cases of this severity (simple, general, "
+                         "major)")
+    listing.add_argument("--search", help="a case number or its tail (0001), an employer or "
+                         "a town, as the API's q=")
     listing.add_argument("--overdue", action="store_true", help="only overdue cases")
     listing.add_argument("--limit", type=int, default=500, help="at most this many (≤ 2000)")
     listing.add_argument("--offset", type=int, default=0, help="skip this many first")
@@ -109,11 +113,15 @@ def _says(key: str, **values: Any) -> str:
 
 
 def _agency(args, config) -> str:
-    agency = args.agency or actions.OPERATOR
+    """``--agency`` as the API's ``to`` is read: the code in any case (HRSS) or the display
+    name (区税务局); an unknown one is echoed as typed, not upper-cased like a case number."""
     names = agency_names(config.raw)
-    if agency not in names:
-        raise actions.BadRequest(f"unknown agency {agency!r}", "unknown_agency",
-                                 value=actions.shown_case_no(agency),
+    if args.agency is None:
+        return actions.OPERATOR
+    agency = actions.agency_key(args.agency, names)
+    if agency is None:
+        raise actions.BadRequest(f"unknown agency {args.agency[:40]!r}", "unknown_agency",
+                                 value=actions.shown_value(args.agency),
                                  choices=actions.choice_list(names))
     return agency
 
@@ -135,6 +143,7 @@ def _list(args, config) -> int:
         page = await actions.list_cases(session, agency, status=args.status,
                                         overdue=True if args.overdue else None,
                                         category=args.category,
+                                        severity=args.severity, search=args.search,
                                         limit=args.limit, offset=args.offset)
         names = agency_names(config.raw)
         for case in page.cases:

@@ -123,3 +123,34 @@ async def test_refusals_are_one_chinese_line_and_the_list_filters_by_category(
     captured = capsys.readouterr()
     assert refund.case_no in captured.out and case.case_no not in captured.out
     assert captured.err.strip() == "第 1–1 件，共 1 件"
+
+
+async def test_agency_is_read_as_the_api_reads_it_and_an_unknown_one_echoed_as_typed(
+        sm, config, rules, capsys):
+    """Regression: " HRSS " and 区税务局 were refused, and an unknown agency was echoed
+    upper-cased like a case number ("hrss2" shown as HRSS2)."""
+    hrss_case = await register(sm, config, rules, category="payment_record")
+    for typed in (" HRSS ", "区人力资源和社会保障局"):
+        assert await run(config, "case", "list", "--agency", typed) == 0
+        assert hrss_case.case_no in capsys.readouterr().out
+    assert await run(config, "case", "list", "--agency", "hrss2") == 1
+    err = capsys.readouterr().err.strip()
+    assert "“hrss2”" in err and "HRSS2" not in err and len(err.splitlines()) == 1
+
+
+async def test_list_filters_by_severity_and_search_like_the_api(sm, config, rules, capsys):
+    """Regression: the API's ?severity= and ?q= had no counterpart at the terminal."""
+    plain = await register(sm, config, rules)
+    major = await register(sm, config, rules, openid="o-payer-2", severity="major",
+                           employer="宏达电子厂", headcount=120)
+    assert await run(config, "case", "list", "--severity", "major") == 0
+    out = capsys.readouterr().out
+    assert major.case_no in out and plain.case_no not in out
+    assert await run(config, "case", "list", "--search", "宏达") == 0
+    out = capsys.readouterr().out
+    assert major.case_no in out and plain.case_no not in out
+    assert await run(config, "case", "list", "--search", plain.case_no[-4:].lower()) == 0
+    assert plain.case_no in capsys.readouterr().out
+    assert await run(config, "case", "list", "--severity", "huge") == 1
+    err = capsys.readouterr().err.strip()
+    assert "“huge”" in err and "major（重大疑难事项）" in err

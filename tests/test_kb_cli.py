@@ -84,3 +84,24 @@ def test_ask_contract_types_and_order():
             assert isinstance(r["entry_id"], str) and r["entry_id"]
     assert all(records[i]["answer"] is None for i in (0, 3, 4))
     assert records[1]["answer"] and records[2]["answer"]
+
+
+def test_ask_answers_every_line_of_input_that_is_not_utf8_and_says_so(capsys):
+    """Regression: bytes that are not UTF-8 stopped `kb ask` with a UnicodeDecodeError."""
+    args = _parse(["kb", "ask"])
+    args.stdin = io.TextIOWrapper(io.BytesIO("社保交几年\n".encode() + b"\xff\xfe\n\n"),
+                                  encoding="utf-8")
+    args.stdout = io.StringIO()
+    assert args.func(args, None) == 1
+    records = [json.loads(line) for line in args.stdout.getvalue().splitlines()]
+    assert [r["question"] for r in records] == ["社保交几年", "\ufffd\ufffd", ""]
+    assert "line 2 is not UTF-8" in capsys.readouterr().err
+
+
+def test_ask_with_an_entries_folder_that_has_none_is_refused(tmp_path, capsys):
+    """Regression: a mistyped --entries answered every question "declined" with exit 0."""
+    args = _parse(["kb", "ask", "--entries", str(tmp_path / "nowhere")])
+    args.stdin, args.stdout = io.StringIO("社保交几年\n"), io.StringIO()
+    assert args.func(args, None) == 2
+    assert args.stdout.getvalue() == ""
+    assert "no entries in" in capsys.readouterr().err

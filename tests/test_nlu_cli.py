@@ -79,3 +79,43 @@ def test_eval_of_unreadable_file_fails(tmp_path, content, capsys):
 def test_train_writes_the_cache(capsys):
     assert run(["nlu", "train"]) == 0
     assert "nlu-model.npz" in capsys.readouterr().out
+
+
+def _parse_in_a_fresh_process(stdin: bytes) -> subprocess.CompletedProcess:
+    """As ``disputebot nlu parse`` runs, with a strict UTF-8 stdin (PYTHONIOENCODING, or a
+    locale like en_US.UTF-8): the decoder that used to stop with a traceback."""
+    import os
+
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "bot.cli", "nlu", "parse"], input=stdin,
+                          cwd=ROOT, capture_output=True, timeout=120, env=env, check=False)
+
+
+def test_parse_answers_every_line_of_input_that_is_not_utf8_and_says_so():
+    """Regression: GBK or broken bytes on stdin were a UnicodeDecodeError traceback (or,
+    under C.UTF-8, raw bytes copied into the output, which then was not UTF-8)."""
+    result = _parse_in_a_fresh_process("你好\n".encode() + "公司没交社保\n".encode("gbk")
+                                       + b"\n\xff\n")
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert [json.loads(line)["text"] for line in lines][::2] == ["你好", ""]
+    assert len(lines) == 4 and all("\ufffd" in json.loads(lines[i])["text"] for i in (1, 3))
+    err = [line for line in result.stderr.decode().splitlines() if not line.startswith("{")]
+    assert result.returncode == 1 and len(err) == 1 and "line 2 is not UTF-8" in err[0]
+    assert "Traceback" not in result.stderr.decode()
+
+
+def test_parse_keeps_unicode_line_breaks_inside_one_output_line(monkeypatch, capsys):
+    """Regression: U+2028 and NEL were written raw, so splitlines() read one answer as
+    several lines and output line N no longer answered input line N."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("好\u2028的\n公司\x85没交\n"))
+    assert run(["nlu", "parse"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["text"] for line in lines] == ["好\u2028的", "公司\x85没交"]
+
+
+def test_eval_of_an_unlabelled_file_is_refused(tmp_path, capsys):
+    """Regression: a file of plain {"text"} lines scored "accuracy 0.0000 (0 examples)"."""
+    data = tmp_path / "plain.jsonl"
+    data.write_text('{"text": "公司没交社保"}\n', encoding="utf-8")
+    assert run(["nlu", "eval", str(data)]) == 2
+    assert "no labelled examples" in capsys.readouterr().err

@@ -6,7 +6,6 @@ tools; all logging goes to stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -46,15 +45,17 @@ def cmd_train(args: argparse.Namespace, config) -> int:
 
 
 def cmd_parse(args: argparse.Namespace, config) -> int:
-    """One JSON object per stdin line, even for empty lines."""
+    """One JSON object per stdin line, even for empty lines or undecodable ones (whose bad
+    bytes read as U+FFFD, so line N of the output still answers line N; exit 1)."""
+    from knowledge.cli import InputLines, jsonl_line
+
     parser = load_parser(districts=_districts(config))
     out = sys.stdout
-    for line in sys.stdin:
-        text = line.removesuffix("\n")
-        out.write(json.dumps(parser.parse(text.rstrip("\r")).to_dict(), ensure_ascii=False))
-        out.write("\n")
+    lines = InputLines(sys.stdin, "nlu parse")
+    for text in lines:
+        out.write(jsonl_line(parser.parse(text).to_dict()))
         out.flush()
-    return 0
+    return lines.status
 
 
 def cmd_eval(args: argparse.Namespace, config) -> int:
@@ -66,6 +67,10 @@ def cmd_eval(args: argparse.Namespace, config) -> int:
         return 2
     if not rows:
         print(f"nlu eval: {args.file} has no examples", file=sys.stderr)
+        return 2
+    if not any("intent" in row for row in rows):
+        print(f"nlu eval: {args.file} has no labelled examples (each line needs an \"intent\"; "
+              f"to read unlabelled text use 'disputebot nlu parse')", file=sys.stderr)
         return 2
     result = evaluate(load_parser(districts=_districts(config)), rows)
     print(result.report(show_errors=args.errors))
