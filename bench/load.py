@@ -71,10 +71,10 @@ FORM_ANSWERS = {
     "问题类型": "1",
     "哪个区": "新塘镇",
     "哪个镇": "新塘镇",  # the place question again, with the list of places
+    "几个人": "1",  # before 单位: the headcount hint mentions 单位的事
     "单位": None,  # per payer: its employer
     "称呼": "李四",
     "电话": None,  # per payer: its phone
-    "几个人": "1",
     "问题": "公司一直没给我交社保",
 }
 GREETINGS = ["你好", "您好", "在吗", "hello", "早上好"]
