@@ -7,14 +7,18 @@ import pytest
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.db import is_sqlite, make_engine, make_sessionmaker
+from bot.store.db import make_engine, make_sessionmaker
 from bot.store.models import Case, DialogueState, Payer, utcnow
 
 
 @pytest.fixture
+def db_url(tmp_path):
+    """SQLite only (no PostgreSQL variant to skip): the one-hop cursor is aiosqlite's."""
+    return f"sqlite+aiosqlite:///{tmp_path}/bot.db"
+
+
+@pytest.fixture
 async def sm(config):
-    if not is_sqlite(config.database_url):
-        pytest.skip("the one-hop cursor is for aiosqlite only")
     engine = make_engine(config.database_url)
     yield make_sessionmaker(engine)
     await engine.dispose()
