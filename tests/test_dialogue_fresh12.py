@@ -241,3 +241,22 @@ async def test_a_province_alone_is_too_vague(platform, config):
     reply = await say(platform, openid, "湖南")
     assert "哪个区" in reply, reply
     assert (await slots_of(config, openid)).get("jurisdiction") is None
+
+
+async def test_a_case_outside_the_district_is_told_it_is_passed_on(platform, config):
+    """A case in 湖南长沙 was confirmed with "牵头办理：区税务局" and this district's time limit,
+    though it goes to the transfer group for the office there; the payer is now told it is
+    registered here and passed on, with no time limit it cannot keep. An in-area case still
+    gets its lead and limit."""
+    from tests.test_dialogue import ANSWERS, finish_form
+
+    answers = {**ANSWERS, "哪个区": "湖南长沙"}
+    reply = await say(platform, "f12-outside", "公司一直没给我交社保")
+    await finish_form(platform, "f12-outside", reply, answers)
+    done = await say(platform, "f12-outside", "确认")
+    assert "已登记" in done and "不在本区" in done and "湖南长沙" in done and "转交" in done
+    assert "办理时限" not in done, done
+    reply = await say(platform, "f12-inside", "公司一直没给我交社保")
+    await finish_form(platform, "f12-inside", reply, ANSWERS)
+    inside = await say(platform, "f12-inside", "确认")
+    assert "办理时限" in inside and "不在本区" not in inside, inside

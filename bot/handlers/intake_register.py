@@ -124,6 +124,9 @@ class RegistrationMixin:
             return [text("registered_callback", case_no=case.case_no, lead=lead,
                          phone=mask_phone(fields["phone"]))
                     + SPEC["replies"]["callback_deadline"].format(deadline=deadline)]
+        if case.district is None:
+            return [text("registered_outside", case_no=case.case_no, lead=lead,
+                         place=case.jurisdiction or "—")]
         return [text("registered", case_no=case.case_no, lead=lead, deadline=deadline)]
 
     # --- a complaint right after registering a case ------------------------------------
