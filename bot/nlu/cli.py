@@ -47,7 +47,7 @@ def cmd_train(args: argparse.Namespace, config) -> int:
 def cmd_parse(args: argparse.Namespace, config) -> int:
     """One JSON object per stdin line, even for empty lines or undecodable ones (whose bad
     bytes read as U+FFFD, so line N of the output still answers line N; exit 1)."""
-    from knowledge.cli import InputLines, jsonl_line
+    from bot.jsonl_io import InputLines, jsonl_line
 
     parser = load_parser(districts=_districts(config))
     out = sys.stdout
