@@ -96,14 +96,15 @@ class Dispatcher:
         ctx.nlu = self._without_courtesy(self.parse(ctx.text), ctx.text)
         ctx.snapshot = await payer_snapshot(self.services.batch, inbound.openid)
         observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
-        replies = await self._heed(ctx, self._calm(ctx, await self._answer(ctx)))
+        risk = smalltalk.at_risk(ctx.text)
+        replies = await self._heed(ctx, risk, self._calm(ctx, await self._answer(ctx, risk)))
         if not ctx.asked_kb:
             policy.forget(ctx)
         return replies
 
-    async def _answer(self, ctx: Context) -> list[str]:
+    async def _answer(self, ctx: Context, risk: str | None) -> list[str]:
+        """``risk``: the reply key of :func:`smalltalk.at_risk` for this message."""
         in_form = ctx.snapshot is not None and ctx.snapshot.in_form
-        risk = smalltalk.at_risk(ctx.text)
         if risk is not None and not smalltalk.tells_facts(ctx):
             return [text(risk)]  # "不想活了", "我去税务局砍人": a person before any form
         if media.placeholder(ctx.text):
@@ -179,11 +180,10 @@ class Dispatcher:
         return media.media_reply("voice")
 
     @staticmethod
-    async def _heed(ctx: Context, replies: list[str]) -> list[str]:
+    async def _heed(ctx: Context, risk: str | None, replies: list[str]) -> list[str]:
         """Words of harming oneself or others are met first with a calm reply and a person
         offered, and reach the liaison of the payer's open case; a message that also tells
         the case ("…中新镇鑫达五金厂，有人说要跳楼") is still registered after it."""
-        risk = smalltalk.at_risk(ctx.text)
         if risk is None:
             return replies
         await risk_alerts.tell_liaison(ctx, risk)
