@@ -266,10 +266,7 @@ async def _answer_from(session, ctx: Context, cases: list, unclear: bool) -> lis
     if owned is None and len(cases) > 1 and not unclear:
         owned, _ = referenced(ctx.text, cases)
     if owned is not None:
-        if session is not None:
-            return [await timeline(session, ctx, owned)]
-        async with ctx.services.sessionmaker() as own:
-            return [await timeline(own, ctx, owned)]
+        return [await timeline(session, ctx, owned)]
     lines = [text("progress_tail_unknown", digits=digits)] if digits else (
         [text("progress_number_unclear", example=cases[0].case_no)] if unclear else [])
     lines.append(text("progress_list_header"))
@@ -316,6 +313,10 @@ def list_shown(pending) -> bool:
 
 
 async def timeline(session, ctx: Context, case) -> str:
+    """The case's history for the payer; ``session`` None: read in a session of its own."""
+    if session is None:
+        async with ctx.services.sessionmaker() as own:
+            return await timeline(own, ctx, case)
     agencies = ctx.services.config.raw.get("agencies") or {}
     lines = [text("progress_timeline_header", case_no=case.case_no, category=category_label(case),
                   status=status_label(case.status),
