@@ -182,6 +182,7 @@ class OutboxItem(Base):
 
 
 Index("ix_outbox_due", OutboxItem.status, OutboxItem.next_attempt_at)
-# One lane per destination: its pending head, and a payer's sent notices (the 48 h budget),
-# are found without scanning every row ever sent.
-Index("ix_outbox_lane", OutboxItem.channel, OutboxItem.target, OutboxItem.status)
+# One lane per destination: its pending head, a group's posts of the last minute (the rate
+# limit) and a payer's notices of the last 48 h are found without reading every row ever sent.
+Index("ix_outbox_lane", OutboxItem.channel, OutboxItem.target, OutboxItem.status,
+      OutboxItem.sent_at)
