@@ -419,6 +419,23 @@ async def mean_batch(port: int) -> float | None:
 
 # --- targets --------------------------------------------------------------------------
 
+async def empty_database(url: str) -> None:
+    """Drop our tables, as the SQLite default starts from a new file: rows an earlier run
+    left (a backlog of cards its fake group robots never took) would be measured too."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from bot.store.models import Base
+
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(Base.metadata.drop_all)
+            await conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    finally:
+        await engine.dispose()
+
+
 def our_server(workdir: Path, database_url: str | None, api_base: str, webhook_base: str,
                profile: Path | None, profile_gil: bool = True, workers: int = 1) -> Server:
     raw = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
@@ -663,6 +680,8 @@ async def main_async(args) -> int:
     try:
         for name in targets:
             if name == "ours":
+                if args.database_url:
+                    await empty_database(args.database_url)
                 server = our_server(workdir, args.database_url, api_base, hook_base, profile,
                                     profile_gil=args.profile_mode == "gil",
                                     workers=args.workers)
@@ -756,7 +775,8 @@ def main() -> int:
     ap.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds first")
     ap.add_argument("--targets", default="bare,werobot,ours",
                     help="comma list of: ours, bare, werobot")
-    ap.add_argument("--database-url", help="database for ours (default: fresh SQLite file)")
+    ap.add_argument("--database-url", help="database for ours, emptied first (default: a fresh "
+                    "SQLite file)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", help="also write the figures to this JSON file")
     ap.add_argument("--profile", help="run ours under py-spy; collapsed stacks to this file")
