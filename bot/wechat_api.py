@@ -7,12 +7,19 @@ takes the token from :class:`bot.store.tokens.TokenStore`.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 
 import aiohttp
 
 from bot.store.tokens import TokenStore
 
 TOKEN_EXPIRED = {40001, 40014, 42001}
+UNREADABLE = -3  # our code, not WeChat's: the answer was not a WeChat JSON answer
+# After a failed token fetch, wait this long (doubling per failure, up to the cap) before the
+# next one: fetches are limited to 2000 a day, and every pending notice would ask for one.
+TOKEN_RETRY_SECONDS = 5.0
+TOKEN_RETRY_CAP = 300.0
 
 
 class WeChatAPIError(Exception):
@@ -31,6 +38,7 @@ class WeChatAPI:
         appsecret: str,
         tokens: TokenStore,
         timeout: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
     ):
         self._http = session
         self._base = api_base.rstrip("/")
@@ -38,16 +46,40 @@ class WeChatAPI:
         self._secret = appsecret
         self._tokens = tokens
         self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._clock = clock
+        self._token_failures = 0
+        self._token_error: WeChatAPIError | None = None
+        self._token_hold_until = 0.0
 
     async def fetch_token(self) -> tuple[str, int]:
+        """A new token; an answer that is not one (HTTP error page, errcode) raises
+        :class:`WeChatAPIError`, and the next fetch waits (see ``TOKEN_RETRY_SECONDS``)."""
+        if self._token_error is not None and self._clock() < self._token_hold_until:
+            raise WeChatAPIError(self._token_error.errcode, self._token_error.errmsg)
+        try:
+            token = await self._fetch_token()
+        except (WeChatAPIError, aiohttp.ClientError, TimeoutError, OSError) as exc:
+            self._hold_token_fetches(exc)
+            raise
+        self._token_failures, self._token_error = 0, None
+        return token
+
+    async def _fetch_token(self) -> tuple[str, int]:
         params = {"grant_type": "client_credential", "appid": self._appid, "secret": self._secret}
         async with self._http.get(
             f"{self._base}/cgi-bin/token", params=params, timeout=self._timeout
         ) as resp:
-            data = await resp.json(content_type=None)
-        if "access_token" not in data:
-            raise WeChatAPIError(int(data.get("errcode", -1)), str(data.get("errmsg", "")))
+            data = await _read_json(resp)
+        if not isinstance(data.get("access_token"), str) or not data["access_token"]:
+            raise WeChatAPIError(_errcode(data, -1), f"no token: {data.get('errmsg', '')}")
         return data["access_token"], int(data.get("expires_in", 7200))
+
+    def _hold_token_fetches(self, exc: Exception) -> None:
+        self._token_failures += 1
+        hold = min(TOKEN_RETRY_CAP, TOKEN_RETRY_SECONDS * 2 ** (self._token_failures - 1))
+        self._token_hold_until = self._clock() + hold
+        self._token_error = exc if isinstance(exc, WeChatAPIError) else WeChatAPIError(
+            UNREADABLE, f"token endpoint: {exc.__class__.__name__}")
 
     async def access_token(self, force: bool = False) -> str:
         return await self._tokens.get(self.fetch_token, force=force)
@@ -65,8 +97,8 @@ class WeChatAPI:
                 timeout=self._timeout,
             ) as resp:
                 resp.raise_for_status()
-                result = await resp.json(content_type=None)
-            errcode = int(result.get("errcode", 0) or 0)
+                result = await _read_json(resp, sent=True)
+            errcode = _errcode(result, 0)
             if errcode in TOKEN_EXPIRED and attempt == 0:
                 continue
             if errcode:
@@ -86,3 +118,25 @@ class WeChatAPI:
             "/cgi-bin/message/template/send",
             {"touser": openid, "template_id": template_id, "data": fields},
         )
+
+
+async def _read_json(resp: aiohttp.ClientResponse, sent: bool = False) -> dict:
+    """The JSON object of a 200 answer; a proxy's error page or a cut body raises
+    :class:`WeChatAPIError` (``UNREADABLE``), saying whether the message may have gone out."""
+    maybe = " (may have been delivered)" if sent else ""
+    if resp.status != 200:
+        raise WeChatAPIError(UNREADABLE, f"http {resp.status}{maybe}")
+    try:
+        data = await resp.json(content_type=None)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise WeChatAPIError(UNREADABLE, f"answer is not a JSON object{maybe}")
+    return data
+
+
+def _errcode(data: dict, default: int) -> int:
+    try:
+        return int(data.get("errcode", default) or 0)
+    except (TypeError, ValueError):
+        return UNREADABLE

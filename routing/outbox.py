@@ -26,7 +26,13 @@ Rules the dispatcher keeps:
   lost case is worse than a late one) with an admin alert after 10 attempts; payer notices
   give up after 20.
 * **93000 (invalid key) / other rejections**: the row fails at once and an alert goes to the
-  admin group naming the agency, district and case — never the key, which is a secret.
+  admin group naming the agency, district and case — never the key, which is a secret. If
+  config.yaml now names another key for the row's group (the robot was replaced), the row
+  moves to that key instead.
+* **Clock steps.** No wait is ever set beyond the backoff cap, so a retry time or claim more
+  than ``CLOCK_STEP`` ahead dates from before the clock stepped back and counts as due.
+* **Unforeseen errors** while sending are recorded as a retry with backoff (class name in
+  ``last_error``), never left to the claim's expiry.
 
 Duplicates. The robot API has no idempotency key. When a POST times out (or the connection
 drops, or WeCom answers 500/502/504) after the request went out, WeCom may have posted the
@@ -46,6 +52,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import traceback
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -77,6 +84,22 @@ PERMANENT_WECHAT = frozenset({40003, 40036, 40037, 43004, 43101, 47003})
 # Customer-service message refused (48 h window over, quota used): a template still works.
 CS_REFUSED = frozenset({45015, 45047})
 OPEN_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, OSError)
+# The dispatcher never sets a wait longer than the backoff cap (600 s); a retry time or claim
+# further ahead than this was set before the clock stepped back (NTP, a restored VM snapshot)
+# and is treated as due instead of holding the row for the size of the step.
+CLOCK_STEP = timedelta(minutes=11)
+
+
+def _due(at: datetime, now: datetime) -> bool:
+    return at <= now or at > now + CLOCK_STEP
+
+
+def _expired(claimed_until: datetime, now: datetime) -> bool:
+    return claimed_until < now or claimed_until > now + CLOCK_STEP
+
+
+def _api_error(exc: WeChatAPIError) -> str:
+    return f"errcode {exc.errcode}: {exc.errmsg}"[:200] if exc.errmsg else f"errcode {exc.errcode}"
 
 
 # --- writing rows (inside the caller's transaction) -----------------------------------
@@ -286,7 +309,7 @@ class OutboxDispatcher:
             done = 0
             for result in results:
                 if isinstance(result, BaseException):
-                    log.error("outbox lane failed: %r", result)
+                    log.error("outbox lane failed: %s", result.__class__.__name__)
                 else:
                     done += result
             total += done
@@ -299,8 +322,8 @@ class OutboxDispatcher:
     def _ready(self, row: OutboxItem, now: datetime) -> bool:
         if row.channel == "wechat" and self.wechat_api is None:
             return False
-        return row.next_attempt_at <= now and (row.claimed_until is None
-                                               or row.claimed_until < now)
+        return _due(row.next_attempt_at, now) and (row.claimed_until is None
+                                                   or _expired(row.claimed_until, now))
 
     async def _heads(self) -> list[OutboxItem]:
         """The oldest pending row of every (channel, target) lane."""
@@ -336,7 +359,7 @@ class OutboxDispatcher:
             if claimed is None:
                 break
             attempted.add(claimed.id)
-            outcome = await self._deliver(claimed, now)
+            outcome = await self._deliver_or_retry(claimed, now)
             sent += 1
             if outcome == "retry":
                 break
@@ -350,14 +373,17 @@ class OutboxDispatcher:
             recent = await session.scalar(
                 select(func.count()).select_from(OutboxItem).where(
                     OutboxItem.channel == "webhook", OutboxItem.target == key,
-                    OutboxItem.status == "sent", OutboxItem.sent_at > now - RATE_WINDOW))
+                    OutboxItem.status == "sent", OutboxItem.sent_at > now - RATE_WINDOW,
+                    OutboxItem.sent_at < now + RATE_WINDOW))
         return (recent or 0) < self.per_minute
 
     async def _claim(self, row_id: int, now: datetime) -> OutboxItem | None:
         """Take the row for ``claim`` seconds; None if another worker has it or it is done."""
+        ahead = now + CLOCK_STEP
         free = (OutboxItem.id == row_id, OutboxItem.status == "pending",
-                OutboxItem.next_attempt_at <= now,
-                or_(OutboxItem.claimed_until.is_(None), OutboxItem.claimed_until < now))
+                or_(OutboxItem.next_attempt_at <= now, OutboxItem.next_attempt_at > ahead),
+                or_(OutboxItem.claimed_until.is_(None), OutboxItem.claimed_until < now,
+                    OutboxItem.claimed_until > ahead))
         async with self._sm() as session:
             if await dialect_name(session) == "postgresql":
                 row = await session.scalar(
@@ -416,6 +442,18 @@ class OutboxDispatcher:
 
     # -- delivery --------------------------------------------------------------------
 
+    async def _deliver_or_retry(self, row: OutboxItem, now: datetime) -> str:
+        """Deliver; a failure nobody foresaw is recorded as a retry with backoff, so the row
+        shows its error and waits instead of being re-sent each time its claim expires."""
+        try:
+            return await self._deliver(row, now)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - its text may quote the payload
+            log.error("outbox row %s: unexpected %s\n%s", row.id, exc.__class__.__name__,
+                      "".join(traceback.format_tb(exc.__traceback__)))
+            return await self._retry(row, now, f"unexpected {exc.__class__.__name__}")
+
     async def _deliver(self, row: OutboxItem, now: datetime) -> str:
         if row.channel == "webhook":
             return await self._send_webhook(row, now)
@@ -451,9 +489,33 @@ class OutboxDispatcher:
                 alert = self._alert_text("alert_stuck", row, attempts=row.attempts + 1,
                                          detail=detail)
             return await self._retry(row, now, detail, result.retry_after, alert)
+        replacement = self._configured_key(row) if result.outcome == "invalid_key" else None
+        if replacement and replacement != key:
+            return await self._retarget(row, now, replacement)
         name = "alert_invalid_key" if result.outcome == "invalid_key" else "alert_rejected"
         return await self._failed(row, now, f"{result.outcome}: {detail}",
                                   self._alert_text(name, row, detail=detail))
+
+    def _configured_key(self, row: OutboxItem) -> str | None:
+        """The key the configuration now gives the row's group (district × agency, or the
+        admin group): after an operator replaced a robot, rows queued for the old one go to
+        the new one instead of failing."""
+        payload = row.payload or {}
+        groups = self.raw.get("liaison_groups") or {}
+        agency, district = payload.get("agency"), payload.get("district")
+        keys = groups.get(district) if district else None
+        if isinstance(keys, Mapping) and agency:
+            return keys.get(agency) or None
+        if agency == "admin" and isinstance(groups.get("admin"), str):
+            return groups["admin"]
+        return None
+
+    async def _retarget(self, row: OutboxItem, now: datetime, key: str) -> str:
+        log.warning("outbox row %s: robot key replaced in the configuration, resending", row.id)
+        await self._finish(row, {"target": key, "next_attempt_at": now,
+                                 "last_error": "invalid_key: resent to the configured robot"})
+        self._wake.set()
+        return "retry"
 
     async def _customer_service_allowed(self, openid: str, now: datetime) -> bool | None:
         """True: send a customer-service message; False: use the template; None: the payer
@@ -508,8 +570,8 @@ class OutboxDispatcher:
                 via = "template"
         except WeChatAPIError as exc:
             if exc.errcode in PERMANENT_WECHAT:
-                return await self._failed(row, now, f"errcode {exc.errcode}")
-            return await self._notice_retry(row, now, f"errcode {exc.errcode}")
+                return await self._failed(row, now, _api_error(exc))
+            return await self._notice_retry(row, now, _api_error(exc))
         except OPEN_ERRORS as exc:
             ambiguous = not isinstance(exc, aiohttp.ClientConnectorError)
             detail = exc.__class__.__name__ + (" (may have been delivered)" if ambiguous else "")
@@ -524,8 +586,8 @@ class OutboxDispatcher:
             await self.wechat_api.send_text(row.target, (row.payload or {}).get("text") or "")
         except WeChatAPIError as exc:
             if exc.errcode in PERMANENT_WECHAT or exc.errcode in CS_REFUSED:
-                return await self._failed(row, now, f"errcode {exc.errcode}")
-            return await self._notice_retry(row, now, f"errcode {exc.errcode}")
+                return await self._failed(row, now, _api_error(exc))
+            return await self._notice_retry(row, now, _api_error(exc))
         except OPEN_ERRORS as exc:
             return await self._notice_retry(row, now, exc.__class__.__name__)
         return await self._sent(row, now)

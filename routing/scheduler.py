@@ -42,7 +42,7 @@ from routing.deadlines import (
     working_days_for,
 )
 from routing.notices import agency_names, notice_item
-from routing.outbox import enqueue_once, webhook_item
+from routing.outbox import enqueue_alert, enqueue_once, group_text, webhook_item
 from routing.rules import Rules
 from routing.webhook import markdown_payload
 
@@ -136,7 +136,7 @@ class Scheduler:
                 for dedup_key, kind, agency in self._wanted(case, now, holidays, workdays):
                     target = group_for(self.rules, agency, case.district, self.raw)
                     if target is None:
-                        log.warning("no group for %s reminder of %s", agency, case.case_no)
+                        await self._no_group(session, case, agency, dedup_key, now)
                         continue
                     if kind in CO_KINDS and target.key in keys:
                         continue  # a co-handler sharing the lead's group: one reminder there
@@ -158,6 +158,18 @@ class Scheduler:
         if queued and self.notify is not None:
             self.notify()
         return queued
+
+    async def _no_group(self, session, case: Case, agency: str, dedup_key: str,
+                        now: datetime) -> None:
+        """A reminder whose group is not configured: the admin group is told once per
+        reminder (every pass would otherwise only log it, and nobody acts on the case)."""
+        text = group_text("alert_missing_group", case_no=case.case_no,
+                          district=case.district or "辖区外",
+                          agencies=self.names.get(agency, agency))
+        if await enqueue_alert(session, self.raw, text, case_id=case.id,
+                               dedup_key=f"no_group:{dedup_key}", now=now):
+            log.warning("no group for %s reminder of %s: admin group told", agency,
+                        case.case_no)
 
     async def _tell_payer(self, session, case: Case, now: datetime) -> None:
         """The payer of an overdue case hears that it passed its time limit and was reported

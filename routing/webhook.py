@@ -23,8 +23,8 @@ same case number, which liaisons can recognise.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import random
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -172,13 +172,17 @@ class KeyRateLimiter:
             raise ValueError("per_minute must be >= 1")
         self.per_minute = per_minute
         self.window = window
-        self._sent: dict[str, deque[float]] = {}
+        self._sent: dict[str, list[float]] = {}
         self._blocked_until: dict[str, float] = {}
 
-    def _prune(self, key: str, now: float) -> deque[float]:
-        sent = self._sent.setdefault(key, deque())
-        while sent and sent[0] <= now - self.window:
-            sent.popleft()
+    def _prune(self, key: str, now: float) -> list[float]:
+        """The sends still in the window, oldest first. Sends more than a window ahead of
+        ``now`` (and such blocks) date from before the clock stepped back and would hold the
+        key for the size of the step, so they are forgotten."""
+        sent = [t for t in self._sent.get(key, ()) if now - self.window < t <= now + self.window]
+        self._sent[key] = sent
+        if self._blocked_until.get(key, now) > now + self.window:
+            del self._blocked_until[key]
         return sent
 
     def next_allowed(self, key: str, now: float) -> float:
@@ -191,7 +195,7 @@ class KeyRateLimiter:
 
     def record(self, key: str, now: float) -> None:
         """Count a message sent (or attempted) to ``key`` at ``now``."""
-        self._prune(key, now).append(now)
+        bisect.insort(self._prune(key, now), now)
 
     def block(self, key: str, until: float) -> None:
         """Hold ``key`` until ``until`` (e.g. ``now + result.retry_after`` after 45009)."""
