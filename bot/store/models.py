@@ -35,6 +35,19 @@ class UtcDateTime(TypeDecorator):
         return value
 
 
+class ClippedString(TypeDecorator):
+    """A payer's or liaison's free text in a bounded column, cut to fit: PostgreSQL refuses
+    a value over the length (SQLite keeps it), and a 300-character employer must not lose
+    the whole registration on one backend."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        length = self.impl.length
+        return value[:length] if isinstance(value, str) and length else value
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -116,16 +129,16 @@ class Case(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_no: Mapped[str] = mapped_column(String(32), unique=True)
     openid: Mapped[str] = mapped_column(String(128), index=True)
-    name: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    name: Mapped[str | None] = mapped_column(ClippedString(64), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
     id_number: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    jurisdiction: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    district: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    jurisdiction: Mapped[str | None] = mapped_column(ClippedString(64), nullable=True)
+    district: Mapped[str | None] = mapped_column(ClippedString(64), nullable=True)
     category: Mapped[str] = mapped_column(String(32), default="other")
     severity: Mapped[str] = mapped_column(String(16), default="simple")
     severity_reasons: Mapped[list] = mapped_column(JSON, default=list)
-    employer: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    period: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    employer: Mapped[str | None] = mapped_column(ClippedString(200), nullable=True)
+    period: Mapped[str | None] = mapped_column(ClippedString(100), nullable=True)
     amount: Mapped[float | None] = mapped_column(Float, nullable=True)
     headcount: Mapped[int] = mapped_column(Integer, default=1)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -156,7 +169,7 @@ class CaseEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    actor: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(ClippedString(64))
     kind: Mapped[str] = mapped_column(String(32))
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
