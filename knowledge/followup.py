@@ -41,6 +41,9 @@ class Rules:
     aspect_kinds: tuple[tuple[tuple[str, ...], frozenset[str]], ...]  # (asked, known)
     swap_domain: str
     short_forms: tuple[re.Pattern, str]  # "去哪办" → "去哪里办"
+    type_ask: re.Pattern  # "那医保谁交": 谁交 after an insurance type
+    spouses: frozenset[str]  # "那我老婆呢"
+    oversteps: tuple[tuple[str, ...], tuple[str, ...]]  # (asked, said): "要是超过了呢"
 
     @classmethod
     def load(cls) -> Rules:
@@ -53,7 +56,9 @@ class Rules:
                    tuple(frozenset(group) for group in raw["swap_groups"]),
                    tuple((tuple(kind["asked"]), frozenset(kind["known"]))
                          for kind in raw["aspect_kinds"].values()), str(raw["swap_domain"]),
-                   (re.compile(raw["short_forms"][0]), raw["short_forms"][1]))
+                   (re.compile(raw["short_forms"][0]), raw["short_forms"][1]),
+                   re.compile(raw["type_ask"]), frozenset(raw["spouses"]),
+                   (tuple(raw["oversteps"]["asked"]), tuple(raw["oversteps"]["said"])))
 
 
 RULES = Rules.load()
@@ -78,6 +83,8 @@ def reading(kb: KnowledgeBase, question: str) -> Reading:
     if (not rest or len(bare) > RULES.max_chars or kb.scope.mentioned_out_of_scope(bare)
             or RULES.about_the_bot.search(rest) or _told(kb, text)):
         return Reading("alone", bare)
+    if rest != bare and _type_asked(kb, rest):
+        return Reading("contrast", rest)
     if RULES.contrast_end.search(rest):
         part = RULES.contrast_end.sub("", rest)
         if part and not ASKS.search(part) and not _foreign(kb, part):
@@ -91,6 +98,13 @@ def reading(kb: KnowledgeBase, question: str) -> Reading:
             or _foreign(kb, RULES.fillers.sub("", rest))):
         return Reading("alone", bare)  # asks nothing, has its own topic, or names another
     return Reading("aspect", rest)
+
+
+def _type_asked(kb: KnowledgeBase, rest: str) -> bool:
+    """"医保谁交" after an opener: nothing but an insurance type and who pays or what to do."""
+    head = RULES.type_ask.sub("", rest)
+    tokens = kb.tokenizer.tokens(head)
+    return head != rest and bool(tokens) and all(t in kb.tokenizer.lexicon.facets for t in tokens)
 
 
 def _spelled_out(text: str) -> str:
@@ -176,6 +190,9 @@ def rereadings(kb: KnowledgeBase, how: Reading, previous: str | None) -> list[Re
                         for t in part_tokens)
         named = frozenset(t for t, f in lexicon.facets.items() if f in types)
         swapped = [t for t in asked if t not in lexicon.facets or lexicon.facets[t] in types]
+        if ASKS.search(how.rest):  # "那医保谁交" asks its own aspect, not the last one (条件)
+            aspects = {t for w in RULES.aspect_words for t in kb.tokenizer.tokens(w)}
+            asked = [t for t in asked if t not in aspects]
         return [Reread(" ".join([*asked, part]), frozenset(), named),
                 Reread(" ".join([*swapped, part]), frozenset(), named),
                 Reread(" ".join([*topic, part]), frozenset(topic), named)]
@@ -188,7 +205,27 @@ def rereadings(kb: KnowledgeBase, how: Reading, previous: str | None) -> list[Re
                        swap=True)]
     if named & {t for w in RULES.aspect_words for t in kb.tokenizer.tokens(w)}:  # "那比例呢"
         return [Reread(" ".join([*topic, how.rest]), frozenset(topic), named, last)]
+    if _spouse(kb, how.rest, named, last) or _overstep(kb, how.rest, last):  # 那我老婆呢, 超过了呢
+        return [Reread(" ".join([*asked, how.rest]), frozenset(topic), frozenset())]
     return [Reread(" ".join([*asked, how.rest]), frozenset(topic), named, last)]  # "那不满15年呢"
+
+
+def _spouse(kb: KnowledgeBase, rest: str, named: frozenset[str], last: str | None) -> bool:
+    """Does `rest` put the payer's spouse in the last question's place, saying nothing else
+    or only what the last answer knows (老婆没上班: 未就业配偶 in maternity_benefits)?"""
+    if last is None or not any(w in rest for w in RULES.spouses):
+        return False
+    return not named or bool(named & _known(kb, last))
+
+
+def _overstep(kb: KnowledgeBase, rest: str, last: str | None) -> bool:
+    """Does `rest` ask what happens past the last answer's limit ("超过了", "工资超过了") when
+    that answer says so itself (单位未按时申请的…)?"""
+    asked, said = RULES.oversteps
+    if last is None or not any(w in rest for w in asked):
+        return False
+    words = _meaningful(kb, rest) - {t for w in asked for t in kb.tokenizer.tokens(w)}
+    return words <= _known(kb, last) and any(w in kb.by_id[last].answer for w in said)
 
 
 def _kinds(text: str) -> tuple[frozenset[str], ...]:

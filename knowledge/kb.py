@@ -166,9 +166,10 @@ class KnowledgeBase:
         clause = _question_clauses(q, lexicon)
         for asked in dict.fromkeys([clause, clause and _asking_run(q, lexicon), self._asked_after(q)]):
             if asked:
-                a = self.decide(self.candidates(asked))
+                found = self.candidates(asked)
+                a = self.decide(found)
                 if not a.declined:
-                    return replace(a, question=q)
+                    return replace(self._story_settles(q, found, a), question=q)
         whole = self.decide(self.candidates(q))
         if whole.declined:
             # "滞纳金怎么算 另外你们几点下班": the second question's decline must not take the
@@ -179,6 +180,23 @@ class KnowledgeBase:
                     if not a.declined:
                         return replace(a, question=q)
         return whole
+
+    def _story_settles(self, q: str, asked: Candidates, answer: KbAnswer) -> KbAnswer:
+        """The whole message's answer instead of its question's when the question names no
+        insurance type, the story does, and that entry knows every word the question asks with:
+        in "…老板压根没给我们买工伤保险 现在医药费谁出啊" the story says which costs (no insurance:
+        injury_without_insurance), the question alone (医药费谁出) is an insured worker's
+        treatment (injury_medical)."""
+        facets = self.tokenizer.lexicon.facets_of
+        if (asked.question == q or facets(self.tokenizer.tokens(asked.text))
+                or not facets(self.tokenizer.tokens(self.tokenizer.lexicon.correct(q)))):
+            return answer
+        whole = self.decide(self.candidates(q))
+        if whole.declined or whole.entry_id == answer.entry_id:
+            return answer
+        words = self.tokenizer.meaningful(self.tokenizer.tokens(asked.text))
+        known = self.retriever.entry_tokens[self.entries.index(self.by_id[whole.entry_id])]
+        return whole if words and words <= known else answer
 
     def _asked_after(self, q: str) -> str | None:
         """What follows the last marker of a message that states its question after a story
