@@ -198,6 +198,13 @@ def mask_id_number(id_number: str | None) -> str:
     return _mask_positions(text, positions[3:-4])
 
 
+def id_numbers_in(text: str) -> list[tuple[int, int, str]]:
+    """Every ID number typed in ``text`` however it is split or written (1101 0519 9003
+    0712 39, 一一零一…), as (start, end, its plain digits): what is masked is also read."""
+    return [(m.start(), m.end(), re.sub(r"[^0-9X]", "", _fold(m.group())))
+            for m in _patterns()["id"].finditer(text or "")]
+
+
 def mask_name(name: str | None) -> str:
     """Keep the first character, one star per remaining one: 张三 → 张*, 欧阳小明 → 欧***."""
     if not name:

@@ -323,6 +323,15 @@ def test_two_digit_year_without_a_count_word_stays_a_year(extract, text, periods
     assert values(extract(text), "period") == periods
 
 
+@pytest.mark.parametrize("text, periods", [
+    ("去年底才给我交", ["2025-12"]), ("前年初入职的", ["2024-01"]),
+    ("前年初中毕业就出来打工了", ["2024"]), ("今年初级工资标准调了", ["2026"]),
+])
+def test_start_or_end_of_a_year_is_its_first_or_last_month(extract, text, periods):
+    """去年底 is December, 前年初 January; 初中 (middle school) and 初级 name no month."""
+    assert values(extract(text), "period") == periods
+
+
 @pytest.mark.parametrize("text", ["我和我老婆两个人的社保公司都没交", "医保公司一直没给交"])
 def test_insurance_word_before_company_names_no_employer(extract, text):
     """Regression: "两个人的社保公司都没交" gave the employer 社保公司."""

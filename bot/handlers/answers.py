@@ -21,7 +21,8 @@ NOT_A_NAME = re.compile(r"(社保|医保|缴|费|公司|单位|厂|补|退|投�
                         r"号码|地址|不对|不是|错了|写错|填错|^[零〇一幺二两三四五六七八九十]+$)")
 PRONOUN = re.compile(r"[我你他她俺咱]|\b(?:i|me|my|we|our|you|your|he|she|they|their)\b", re.IGNORECASE)
 ORG_SUFFIX = re.compile(r"(\b(?:ltd|co|inc|corp|llc|limited)\b\.?|公司|厂|店|中心|医院|学校|集团|银行|酒店|超市|餐厅|工作室|合作社|事务所|"
-                        r"商行|门市|研究院|幼儿园|物业|车队|工地|项目部)", re.IGNORECASE)
+                        r"商行|门市|研究院|幼儿园|物业|车队|工地|项目部|"
+                        + "|".join(map(re.escape, SPEC["org_kinds"])) + ")", re.IGNORECASE)
 NO_EMPLOYER = re.compile(r"(我自己|自己交|自己缴|个人交|个人缴|灵活就业|没有单位|没单位|无单位|个体户|"
                          r"没上班|没有上班|没工作|没有工作|自由职业|退休了)")
 CORRECTION_WORDS = re.compile(r"(不对|错了|写错|填错|不是|改成|改一下)")
@@ -81,6 +82,7 @@ ACK_TAIL = re.compile(
         {w for w in SPEC["courtesy_words"] + SPEC["ack_words"] if len(w) >= 2},
         key=len, reverse=True)) + ")+$", re.IGNORECASE)
 CALLED = re.compile(rf"(?:{_alternatives('called_leads')})[:：\s]*(?P<value>.+)$")
+OWN_NAME = re.compile(_alternatives("own_name_leads"))
 CALLED_OWNER = re.compile(rf"(?:{_alternatives('called_owners')})的?(?:名字|姓名)?$")
 CALLED_TAIL = re.compile(rf"(?:{_alternatives('called_tails')}|[。！!~～\s])+$")
 PLACE_AFTER_ORG = re.compile(
@@ -652,7 +654,8 @@ def employer_hints(reply: str, description: str) -> str | None:
     → "老板姓王", "老板姓王"): the liaison can find a company by its boss, so it is kept
     beside the story; None when nothing but 不知道 or a question was said."""
     clauses = [HINT_LEAD.sub("", c.strip()) for c in CLAUSE.split(reply or "")]
-    if not (UNSURE.search(reply or "") or any(TITLED_PERSON.match(c) for c in clauses)):
+    if not (UNSURE.search(reply or "") or DEFUNCT.search(reply or "")
+            or any(TITLED_PERSON.match(c) for c in clauses)):
         return None
     kept = [c for c in clauses if len(LETTERS.findall(c)) >= SPEC["employer_hint_min_chars"]
             and not (UNSURE.search(c) or is_question(c) or is_filler(c) or OUTCOME.search(c)
@@ -670,6 +673,31 @@ def pick_number(reply: str, count: int) -> int | None:
     if match and 1 <= int(match.group(1)) <= count:
         return int(match.group(1)) - 1
     return None
+
+
+JOB_AT = (re.compile(SPEC["household_employer"]), re.compile(SPEC["gig_employer"]))
+
+
+def employer_by_job(value: str) -> str | None:
+    """"在陈先生家做保姆", "在美团送外卖": the family a domestic helper or the platform a rider
+    works for (陈先生家, 美团), said with the job; None otherwise."""
+    plain = PUNCTUATION.sub("", value or "")
+    found = next((m for m in (p.match(plain) for p in JOB_AT) if m), None)
+    home = found["home"] if found else None
+    return home if home and home not in SPEC["household_unnamed"] and not PRONOUN.search(
+        home) else None
+
+
+DEFUNCT = re.compile(_alternatives("defunct_words"))
+DEFUNCT_FILLER = re.compile(_alternatives("defunct_fillers"))
+
+
+def defunct_only(value: str) -> bool:
+    """"以前的厂子早倒闭了": says the employer is gone, not what it was called."""
+    if not DEFUNCT.search(value or ""):
+        return False
+    rest = DEFUNCT_FILLER.sub("", DEFUNCT.sub("", PUNCTUATION.sub("", value)))
+    return not rest or rest in GENERIC_EMPLOYERS
 
 
 def unknown_employer(value: str, reply: str) -> bool:
@@ -729,6 +757,7 @@ AMOUNT_PER = re.compile(_alternatives("amount_per_words"))
 AMOUNT_ABOUT = re.compile(_alternatives("amount_about_words"))
 AMOUNT_RANGE_JOIN = re.compile(SPEC["amount_range_join"])
 AMOUNT_ROUGH = re.compile(SPEC["amount_rough"])
+AMOUNT_MORE = re.compile(SPEC["amount_more"])
 NAME_RUN_ON = re.compile(rf"(?:{_alternatives('name_run_on_regions')})人|"
                          rf"{_alternatives('name_run_on_words')}")
 CATEGORY_WORDS = [(key, re.compile("|".join(patterns)))
@@ -792,9 +821,10 @@ def amount_said(text_: str, entities: list[dict], value) -> str | None:
     lead = CLAUSE.split(text_[:start])[-1]
     per_found = AMOUNT_PER.search(lead) or AMOUNT_PER.search(text_[end:end + 6])
     per = SPEC["amount_per_words"][per_found.group(0)] if per_found else ""
-    rough = bool(AMOUNT_ROUGH.search(said)) or bool(AMOUNT_ABOUT.search(
-        lead + CLAUSE.split(text_[end:])[0]))
-    if not (per or rough or ranged):
+    more = bool(AMOUNT_MORE.search(said))  # "欠了三千多": shown as said, not as 3000元
+    rough = not more and (bool(AMOUNT_ROUGH.search(said)) or bool(AMOUNT_ABOUT.search(
+        lead + CLAUSE.split(text_[end:])[0])))
+    if not (per or rough or ranged or more):
         return None
     unit = "" if MONEY_UNIT.search(said) else "元"
     return SPEC["amount_said_format"].format(

@@ -73,7 +73,7 @@ from bot.handlers.recent import RecentHint
 from bot.handlers.smalltalk import ANGER, BOT_QUESTION, asks_for_person, only_anger
 from bot.nlu.entities import id_checksum_ok
 from bot.periods import period_text
-from bot.privacy import mask_id_number, mask_phone, scrub
+from bot.privacy import id_numbers_in, mask_id_number, mask_phone, scrub
 from bot.store.dialogue import (
     clear_form,
     columns_of,
@@ -117,6 +117,7 @@ LATER = re.compile("|".join(re.escape(w) for w in SPEC["later_words"]))
 REQUIRED = re.compile("|".join(re.escape(w) for w in SPEC["required_words"]))
 WRONG_ID = re.compile(SPEC["wrong_id_shape"])
 WRONG_ID_LABELLED = re.compile(SPEC["wrong_id_labelled"])
+WRONG_ID_DIGITS = re.compile(SPEC["wrong_id_digits"])
 WRONG_ID_LABELS = re.compile("|".join(re.escape(w) for w in SPEC["wrong_id_labels"]))
 LOOK_UP = re.compile("|".join(re.escape(w) for w in SPEC["look_up_words"]))
 LOOK_UP_CUE = re.compile("|".join(re.escape(w) for w in SPEC["look_up_cues"]))
@@ -143,6 +144,9 @@ def wrong_id_spans(message: str) -> list[tuple[int, int]]:
         if not (len(number) == 18 and id_checksum_ok(number)) and not (
                 len(number) == 15 and number.isdigit()) and not MOBILE_RUN.fullmatch(number):
             spans.add(found.span("number"))
+    for start, end, digits in id_numbers_in(message):  # typed in groups: 1101 0519 …
+        if WRONG_ID_DIGITS.fullmatch(digits) and not id_checksum_ok(digits):
+            spans.add((start, end))
     return sorted(spans)
 
 
@@ -400,6 +404,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                                          parser.correction_slot(reply))
                 picked = choices.index(named) if named in choices else None
             set_pending(state, "which", None)
+            if correction is not None and correction[0]:  # "电话改成137…": the new value too
+                return await self._apply_correction(session, state, ctx, *correction)
             if picked is not None:
                 return self._reask(state, choices[picked])
         if skipped:

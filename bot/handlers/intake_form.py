@@ -20,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.handlers.answers import (
     ADDRESS,
     AMOUNT_ABOUT,
+    AMOUNT_MORE,
     AMOUNT_ROUGH,
     BARE_PERSON,
     CALLED_TAIL,
@@ -47,6 +48,7 @@ from bot.handlers.answers import (
     ORG_SUFFIX,
     ORG_TAIL,
     OUTCOME,
+    OWN_NAME,
     PLACE_FOLD,
     PLACE_NAME,
     PLACE_SUFFIX,
@@ -68,7 +70,9 @@ from bot.handlers.answers import (
     called,
     category_said,
     count_only,
+    defunct_only,
     disputed_amounts,
+    employer_by_job,
     employer_hints,
     facts_beside,
     facts_only,
@@ -124,6 +128,8 @@ SPOKEN_LEAD = re.compile(
 EMPLOYER_JOIN = SPEC["employer_join"]
 WISH_STOP = re.compile("|".join(re.escape(w) for w in SPEC["wish_stops"]))
 WISH_END_ENTITIES = {"employer", "district", "name", "phone", "id_number"}
+WISH_END_CLAUSE_ENTITIES = {"period", "money"}
+WISH_CLAUSE_GAP = re.compile(r"[\s，,。；;！!]+")
 RELATIVE = re.compile("|".join(re.escape(w) for w in SPEC["relative_words"]))
 ROLE = re.compile("|".join(re.escape(w) for w in sorted(SPEC["name_roles"], key=len, reverse=True)))
 
@@ -135,6 +141,16 @@ def full_name_beside(reply: str) -> str | None:
     full = [n for n in names if FULL_NAME.match(n) and not ADDRESS_FORM.match(n)]
     called_as = [n for n in names if ADDRESS_FORM.match(n)]
     return full[-1] if full and called_as else None
+
+
+def fact_clause_start(reply: str, entities: list[dict], start: int, end: int) -> int | None:
+    """"要求补缴 大概欠了三千多": where a clause holding a period or an amount begins between
+    ``start`` and ``end`` (a space or comma before it), so a wish ends there; None when the
+    wish says it itself ("要求退还多扣的800元")."""
+    gaps = [m.start() for e in entities if e.get("entity") in WISH_END_CLAUSE_ENTITIES
+            and isinstance(e.get("start"), int) and start < e["start"] < end
+            for m in list(WISH_CLAUSE_GAP.finditer(reply, start, e["start"]))[-1:]]
+    return min(gaps) if gaps else None
 
 
 BARE_AMOUNT = re.compile(SPEC["bare_amount"])
@@ -151,9 +167,10 @@ def spoken_amount(reply: str) -> tuple[float, str | None] | None:
     if not value:
         return None
     tail = found["tail"] or ""
-    about = bool(AMOUNT_ROUGH.search(said) or AMOUNT_ABOUT.search(found.group(0)) or tail
-                 and tail not in SPEC["bare_amount_no_unit_tails"])
-    if not (about or tail):
+    more = AMOUNT_MORE.search(said)  # "三千多" is shown as said, not as 3000元
+    about = not more and bool(AMOUNT_ROUGH.search(said) or AMOUNT_ABOUT.search(found.group(0))
+                              or tail and tail not in SPEC["bare_amount_no_unit_tails"])
+    if not (about or tail or more):
         return float(value), None
     shown = said + tail if tail in SPEC["bare_amount_no_unit_tails"] else said
     unit = "" if MONEY_UNIT.search(said) or tail in SPEC["bare_amount_no_unit_tails"] else "元"
@@ -627,8 +644,9 @@ class ValidateDisputeForm(FormValidationAction):
         "名字叫永发制衣" where the employer or place is asked names that, not the payer."""
         reply = self._text(tracker)
         name_of = called(reply)
-        if name_of and (tracker.get_slot("requested_slot") in ("employer", "jurisdiction")
-                        or organisation(name_of)):
+        if name_of and not OWN_NAME.search(reply) and (
+                tracker.get_slot("requested_slot") in ("employer", "jurisdiction")
+                or organisation(name_of)):
             return {}  # "名字叫好味道餐馆" names a shop wherever it is said
         found = self._fill(tracker, "name") or self._name_beside_number(tracker)
         name = found.get("name")
@@ -671,7 +689,10 @@ class ValidateDisputeForm(FormValidationAction):
         if current is None and self._asked(tracker, "desired_outcome"):
             if self._headcount_only(tracker) is not None or not is_wish(self._text(tracker)):
                 return {}  # a greeting, an off-topic question: the wish is asked again
-            return {"desired_outcome": self._text(tracker)}
+            reply = self._text(tracker)
+            gap = fact_clause_start(reply, tracker.latest_message.get("entities") or [], 2,
+                                    len(reply))
+            return {"desired_outcome": reply[:gap] if gap is not None else reply}
         if current is None and self._asked(tracker, "employer") and plain_wish(self._text(tracker)):
             return {"desired_outcome": self._text(tracker)}
         found = OUTCOME.search(self._text(tracker))
@@ -692,8 +713,10 @@ class ValidateDisputeForm(FormValidationAction):
                                 if e.get("entity") in WISH_END_ENTITIES
                                 and isinstance(e.get("start"), int)
                                 and found.start() + 2 < e["start"] < found.end()]
+        gap = fact_clause_start(found.string, tracker.latest_message.get("entities") or [],
+                                found.start() + 2, found.end())
         stop = WISH_STOP.search(found.string, found.start() + 2, found.end())
-        end = min(ends + ([stop.start()] if stop else []))
+        end = min(ends + ([stop.start()] if stop else []) + ([gap] if gap is not None else []))
         return found.string[found.start():end]
 
     def _asks_only(self, tracker: Tracker) -> bool:
@@ -791,6 +814,13 @@ class ValidateDisputeForm(FormValidationAction):
             if self._asked(tracker, "employer"):
                 dispatcher.utter_message(text=text("employer_invalid"))
             return {"employer": None}  # "会计": the payer's job, not the unit
+        home = employer_by_job(value)
+        if home:
+            return {"employer": home}
+        if defunct_only(value):
+            if self._asked(tracker, "employer"):
+                dispatcher.utter_message(text=SPEC["replies"]["employer_defunct"])
+            return {"employer": None}
         if unknown_employer(value, MANDARIN(self._text(tracker))):
             if self._asked(tracker, "employer"):
                 dispatcher.utter_message(text=SPEC["replies"]["employer_unsure"])

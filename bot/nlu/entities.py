@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from ..privacy import id_numbers_in
 from .cnnum import BIG_UNITS, CN_NUM_CHARS, as_int_if_whole, to_number
 from .normalize import Normalized
 from .types import Entity
@@ -44,7 +45,7 @@ _NOT_MONEY_AFTER = "年月日号个人名天岁%位次期小周点分秒楼栋�
 _YEAR = r"(?:(?:19|20)\d{2}|\d{2}|[今去前明]|[二〇零一三四五六七八九]{4})年"
 _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?"
 _POINT = re.compile(
-    rf"(?P<y>{_YEAR})(?:(?P<h>[上下])半年|(?P<m>{_MONTH}))?|(?P<m2>{_MONTH})|(?P<rel>上个?月|这个月|本月|上上个月)"
+    rf"(?P<y>{_YEAR})(?:(?P<h>[上下])半年|(?P<m>{_MONTH})|(?P<e>年?(?:[底末]|初(?![中级心步次]))))?|(?P<m2>{_MONTH})|(?P<rel>上个?月|这个月|本月|上上个月)"
 )
 _DURATION = re.compile(
     r"(?P<pre>大|小)?(?P<n>\d{1,2}|[一二两三四五六七八九十几]{1,3}|半)(?P<half>个半|半)?"
@@ -144,6 +145,9 @@ class EntityExtractor:
         for m in _ID15.finditer(text):
             if _valid_date("19" + m[1][6:12]):
                 claim(m.start(), m.end(), "id_number", m[1])
+        for start, end, digits in id_numbers_in(text):  # typed in groups: 1101 0519 …
+            if id_checksum_ok(digits):
+                claim(start, end, "id_number", digits)
 
     @staticmethod
     def _phones(text: str, claim, today: date) -> None:
@@ -506,6 +510,8 @@ def _point_value(m: re.Match, today: date) -> str | None:
         return f"{year:04d}-{first:02d}/{year:04d}-{last:02d}"
     month_raw = m["m"] or m["m2"]
     month = _cn_or_int(re.sub(r"月份?$", "", month_raw)) if month_raw else None
+    if year and m["e"]:  # 去年底: December of last year; 前年初: January
+        month = 1 if m["e"].endswith("初") else 12
     if month is not None and not 1 <= month <= 12:
         return None
     if year and month:
