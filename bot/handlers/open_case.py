@@ -9,11 +9,14 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from bot.handlers.base import Context, wake_outbox
+from bot.handlers.contacts import contact_numbers
 from bot.handlers.policy import WORDS
 from bot.handlers.progress import (
+    AFTER_FILING,
     FOLLOWUP_WORDS,
     by_tail,
     category_label,
+    clauses,
     due_text,
     extreme,
     folded,
@@ -30,6 +33,7 @@ from bot.handlers.progress import (
     without_case_no,
     without_reference,
 )
+from bot.privacy import mask_phone
 from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, utcnow
 from bot.texts import text
@@ -38,6 +42,9 @@ from routing.deadlines import to_local
 from routing.notices import local_deadline, status_label
 
 OPEN_CASE = {key: re.compile(pattern) for key, pattern in WORDS["open_case"].items()}
+MORE = {key: re.compile(pattern) for key, pattern in AFTER_FILING.items()
+        if isinstance(pattern, str)}
+EMPLOYER_GENERIC = set(AFTER_FILING["employer_generic"])
 _MORE = FOLLOWUP_WORDS["open_case"]
 PROGRESS = re.compile("(?:" + "|".join(f"(?:{p})" for p in _MORE["progress"]) + ")"
                       + _MORE["progress_tail"].lstrip("^"), re.IGNORECASE)
@@ -51,12 +58,14 @@ STATUS_MEANING = re.compile(_MORE["status_meaning"].format(
     terms="|".join(sorted(STATUS_TERMS, key=len, reverse=True))))
 CHOICE_KEY = "withdraw"
 """Key in the dialogue state's ``pending`` while a payer with several open cases is asked
-which one to withdraw or to add a supplement to: {cases, words, note, until}."""
+which one to withdraw, urge, add a supplement or a photo to: {cases, words, note, until,
+media}."""
 SUPPLEMENT_NOTE = "supplement"
 """The ``note`` of a choice whose ``words`` are a supplement (otherwise a withdrawal note)."""
+URGE_NOTE, IMAGE_NOTE, HANDLER_NOTE = "urge_note", "image", "handler_note"
 CHOICE_WINDOW = timedelta(minutes=10)
 ACTS = {"withdraw", "withdraw_maybe", "urge", "new_contact", "add_material", "supplement",
-        "material_how"}
+        "material_how", "handler", "resume"}
 """Requests that act on one case: pointed past the list or at several, which one is asked."""
 CASE_FACTS = {"employer", "money", "headcount", "name", "id_number", "district"}
 """A message naming these tells a new matter's facts, not a wish about the case."""
@@ -71,8 +80,12 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
     facts = nlu is not None and any(e.type in CASE_FACTS for e in nlu.entities)
     new_matter = parser is not None and parser.opens_new_matter(message)
     found = {key for key, pattern in OPEN_CASE.items() if pattern.search(message)}
+    found |= {key for key in ("withdraw", "settled", "urge", "new_contact", "add_material")
+              if MORE[key].search(message)}
     if SETTLED.search(message):
         found.add("settled")
+    if MORE["resume"].search(message) and not OPEN_CASE["withdraw"].search(message):
+        return "resume"  # "我反悔了 还是继续办吧": only acted on after a withdrawal
     asks = parser is not None and parser.is_question(message)
     if "withdraw" in found or "settled" in found and not ({"still_missing"} & found or asks):
         return "withdraw"
@@ -91,6 +104,12 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
         return "supplement"  # "我补充一下，公司还欠我去年的": facts for the case
     if MATERIAL_HOW.search(message) and MATERIAL_WORDS.search(message):
         return "material_how"  # "我还有录音怎么发给你们"
+    if MORE["handler"].search(message) and not (facts or MORE["handler_not"].search(message)):
+        return "handler"  # "处理的人态度很差", "我要投诉处理的人": whoever handles the case
+    if MORE["who"].search(message):
+        return "transfer"  # "负责的人是谁": the timeline names who handles it now
+    if "new_contact" in found and contact_numbers(message):
+        return "new_contact"  # "原来那个号不用了，打186…" is no new matter
     if facts or new_matter or "urge_not" in found:
         return None
     waits = "urge_wait" in found and ("urge_about" in found or nlu is None
@@ -116,7 +135,7 @@ async def about_open_case(ctx: Context) -> list[str] | None:
     snapshot = ctx.snapshot
     if snapshot is None or snapshot.in_form or ctx.nlu is None:
         return None
-    message = (ctx.text or "").strip()
+    message = _without_kept(ctx, (ctx.text or "").strip())
     if not snapshot.cases:
         return [text("progress_none")] if _asks_after_a_case(message) else None
     choice = _open_choice((snapshot.state or {}).get("pending"))
@@ -155,6 +174,19 @@ async def _pointed(ctx: Context, session, message: str, request: str | None
     if picked is None and request in ACTS:
         return bare, "which"  # "催一下第五个" with two cases: never both
     return bare, request
+
+
+def _without_kept(ctx: Context, message: str) -> str:
+    """"第二个撤了 第一个留着": the clause keeping a case is dropped (also from ``ctx.text``,
+    which the handlers read for the pointer) so only the case withdrawn is pointed at."""
+    spaced = clauses(message)
+    rest = MORE["keep_clause"].sub("", spaced).strip("，, ")
+    if rest == spaced.strip("，, ") or not rest:
+        return message
+    if not (OPEN_CASE["withdraw"].search(rest) or MORE["withdraw"].search(rest)):
+        return message
+    ctx.text = rest
+    return rest
 
 
 def _asks_after_a_case(message: str) -> bool:
@@ -205,7 +237,24 @@ async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]
         select(Case).where(Case.openid == ctx.inbound.openid,
                            Case.status.not_in(CLOSED_STATUSES))
         .order_by(Case.created_at.desc(), Case.id.desc()))
-    return list(rows.scalars()), None
+    cases = list(rows.scalars())
+    named = _by_employer(ctx.text or "", cases) if len(cases) > 1 else None
+    return ([named] if named is not None else cases), None
+
+
+def _by_employer(message: str, cases: list[Case]) -> Case | None:
+    """"催一下宏达的": the one open case whose employer holds a run of the message's words
+    (longest first; words every employer's name may hold, 公司 or 电子, name none)."""
+    message = folded(message)
+    for size in range(min(len(message), 8), 1, -1):
+        for start in range(len(message) - size + 1):
+            words = message[start:start + size]
+            if words in EMPLOYER_GENERIC or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z]+", words):
+                continue
+            hits = [c for c in cases if words in (c.employer or "")]
+            if len(hits) == 1:
+                return hits[0]
+    return None
 
 
 def _lead(ctx: Context, case: Case) -> str:
@@ -234,7 +283,8 @@ async def _withdraw(ctx: Context, session, message: str) -> list[str]:
     if unknown is not None:
         return [text("progress_not_found", case_no=unknown)]
     open_cases = [c for c in cases if c.status not in CLOSED_STATUSES]
-    settled = not OPEN_CASE["withdraw"].search(without_case_no(message))
+    bare = without_case_no(message)
+    settled = not (OPEN_CASE["withdraw"].search(bare) or MORE["withdraw"].search(bare))
     if not open_cases:
         if settled or _a_verdict(ctx, message):
             return None  # "5 已解决", "问题已经解决了": the rating of a closed case
@@ -243,19 +293,21 @@ async def _withdraw(ctx: Context, session, message: str) -> list[str]:
     if parser is not None and parser.is_question(message):
         return [text("withdraw_how", example=open_cases[0].case_no)]
     note = "settled_note" if settled else "withdraw_note"
-    if len(open_cases) > 1:
+    if len(open_cases) > 1 and not MORE["every"].search(bare):
         await _ask_choice(ctx, session, open_cases, message, note)
         return [text("withdraw_which", count=len(open_cases), cases=_choice_lines(open_cases))]
     return await _withdrawn(ctx, session, open_cases, message, note)
 
 
-async def _ask_choice(ctx: Context, session, cases: list[Case], words: str, note: str) -> None:
-    """Remember what the payer said while they are asked which case it is for, so that the
-    answer ("2", "第二个", a number) acts on it without the words being sent again."""
+async def _ask_choice(ctx: Context, session, cases: list[Case], words: str, note: str,
+                      media: tuple[str, ...] = ()) -> None:
+    """Remember what the payer said (or the photo sent) while they are asked which case it
+    is for, so that the answer ("2", "第二个", "宏图那个", a number) acts on it without it
+    being sent again."""
     state = await load_state(session, ctx.inbound.openid)
     set_pending(state, CHOICE_KEY, {
         "cases": [c.case_no for c in cases], "words": words, "note": note,
-        "until": (utcnow() + CHOICE_WINDOW).isoformat()})
+        "media": list(media), "until": (utcnow() + CHOICE_WINDOW).isoformat()})
     touch(state)
     await session.commit()
 
@@ -273,16 +325,8 @@ async def _withdrawn(ctx: Context, session, cases: list[Case], words: str,
 async def _choose(ctx: Context, session, choice: dict, message: str) -> list[str] | None:
     """The answer to "which case?": a list number, a case number or 都撤回."""
     numbers = [str(n) for n in choice["cases"]]
-    bare = folded(message).strip("。.!！~～")
-    named = loose_case_no(message)
-    place = ordinal(bare) or extreme(bare, len(numbers))
-    if OPEN_CASE["all_cases"].match(bare):
-        picked = numbers
-    elif place is not None and 1 <= place <= len(numbers):
-        picked = [numbers[place - 1]]
-    elif named in numbers:
-        picked = [named]
-    else:
+    picked = await _picked(ctx, session, numbers, message)
+    if picked is None:
         return None
     state = await load_state(session, ctx.inbound.openid)
     set_pending(state, CHOICE_KEY, None)
@@ -295,7 +339,47 @@ async def _choose(ctx: Context, session, choice: dict, message: str) -> list[str
         return [text("withdraw_nothing_open")]
     if note == SUPPLEMENT_NOTE:
         return await _supplemented(ctx, session, cases, words)
+    if note == URGE_NOTE:
+        return await _urged(ctx, session, cases, words)
+    if note == HANDLER_NOTE:
+        return await _handler_forwarded(ctx, session, cases, words)
+    if note == IMAGE_NOTE:
+        return await _images_joined(ctx, session, cases, tuple(choice.get("media") or ()))
     return await _withdrawn(ctx, session, cases, words, note)
+
+
+async def _picked(ctx: Context, session, numbers: list[str], message: str) -> list[str] | None:
+    """The case numbers the answer to "which case?" names: a list number, 第二个, 最新的,
+    宏图那个, a case number, or 都/全部 for all; None when it names none."""
+    bare = folded(message).strip("。.!！~～")
+    named = loose_case_no(message)
+    place = ordinal(bare) or extreme(bare, len(numbers))
+    if OPEN_CASE["all_cases"].match(bare) or MORE["urge_all"].search(bare):
+        return numbers
+    if place is not None and 1 <= place <= len(numbers):
+        return [numbers[place - 1]]
+    if named in numbers:
+        return [named]
+    if points(message):
+        listed = [c for c in await cases_of(session, ctx.inbound.openid)
+                  if c.case_no in numbers]
+        listed.sort(key=lambda c: numbers.index(c.case_no))
+        case, _ = referenced(message, listed)
+        if case is not None:
+            return [case.case_no]
+    return None
+
+
+async def _images_joined(ctx: Context, session, cases: list[Case],
+                         media: tuple[str, ...]) -> list[str]:
+    """The photo sent before "which case?" was answered joins the case picked."""
+    for case in cases:
+        await add_supplement(session, case, "", actor="payer", media_ids=media,
+                             config=ctx.services.config)
+    minutes = await _open_window(ctx, session, cases[0], count=1)
+    wake_outbox(ctx.services)
+    return ["\n\n".join(text("image_open_case", case_no=c.case_no, minutes=minutes)
+                         for c in cases)]
 
 
 async def _supplemented(ctx: Context, session, cases: list[Case], words: str) -> list[str]:
@@ -355,7 +439,35 @@ async def _urge(ctx: Context, session, message: str) -> list[str] | None:
     open_cases = [c for c in cases if c.status not in CLOSED_STATUSES]
     if not open_cases:
         return await _urge_closed(ctx, session, cases, message)
-    cases, lines, sent = open_cases, [], False
+    if len(open_cases) == 1 or MORE["urge_all"].search(folded(message)):
+        return await _urged(ctx, session, open_cases, message)
+    latest = max(open_cases, key=lambda c: (_aware(c.updated_at), c.id))
+    [reply] = await _urged(ctx, session, [latest], message)
+    await _ask_choice(ctx, session, open_cases, message, URGE_NOTE)
+    return [reply + "\n\n" + text("urge_others", case_no=latest.case_no,
+                                   cases=_urge_lines(open_cases))]
+
+
+def _aware(at: datetime | None) -> datetime:
+    if at is None:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def _urge_lines(cases: list[Case]) -> str:
+    """The payer's open cases after a bare urge, with each time limit: only the case the
+    payer dealt with last was urged (one group pressed, not all), the others can be picked."""
+    return "\n".join(text("urge_choice_line", index=i, case_no=c.case_no,
+                          category=category_label(c), status=status_label(c.status),
+                          deadline=local_deadline(c.deadline))
+                     for i, c in enumerate(cases, 1))
+
+
+async def _urged(ctx: Context, session, cases: list[Case], message: str) -> list[str]:
+    """Each case's status and deadline; the urge goes to its liaison at most once a day,
+    and not while the liaison waits for the payer. A call or a superior asked for is
+    answered with who calls and what happens when the time limit passes."""
+    lines, sent = [], False
     if OPEN_CASE["contact_ask"].search(message):
         lines.append(text("urge_no_phone"))
     for case in cases:
@@ -374,7 +486,14 @@ async def _urge(ctx: Context, session, message: str) -> list[str] | None:
     if sent:
         await session.commit()
         wake_outbox(ctx.services)
-    return ["\n\n".join(_opening_once(lines))]
+    lines = _opening_once(lines)
+    phone = cases[0].phone
+    if MORE["callback"].search(message) and phone and not OPEN_CASE["contact_ask"].search(
+            message):
+        lines.append(text("urge_callback", phone=mask_phone(phone)))
+    if MORE["leader"].search(message):
+        lines.append(text("urge_leader"))
+    return ["\n\n".join(lines)]
 
 
 def _opening_once(lines: list[str]) -> list[str]:
@@ -597,6 +716,7 @@ async def image_for_open_case(ctx: Context) -> list[str] | None:
         if not cases:
             return None
         if len(cases) > 1:
+            await _ask_choice(ctx, session, cases, "", IMAGE_NOTE, (ctx.inbound.media_id,))
             return [text("image_which", count=len(cases), cases=_choice_lines(cases),
                          example=cases[0].case_no)]
         case = cases[0]
@@ -608,12 +728,61 @@ async def image_for_open_case(ctx: Context) -> list[str] | None:
     return replies
 
 
+async def _handler(ctx: Context, session, message: str) -> list[str] | None:
+    """"处理的人态度很差": recorded on the case for its lead to look into (several open
+    cases: which one?)."""
+    cases, unknown = await _named_or_open(ctx, session)
+    if unknown is not None:
+        return [text("progress_not_found", case_no=unknown)]
+    cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    if not cases:
+        return None
+    if len(cases) > 1:
+        await _ask_choice(ctx, session, cases, ctx.text, HANDLER_NOTE)
+        return [text("handler_which", count=len(cases), cases=_choice_lines(cases))]
+    return await _handler_forwarded(ctx, session, cases, ctx.text)
+
+
+async def _handler_forwarded(ctx: Context, session, cases: list[Case], words: str) -> list[str]:
+    for case in cases:
+        await _forward(ctx, session, case, "handler_note", words, "handler")
+    await session.commit()
+    wake_outbox(ctx.services)
+    return ["\n\n".join(text("handler_forwarded", case_no=c.case_no, lead=_lead(ctx, c),
+                               deadline=local_deadline(c.deadline)) for c in cases)]
+
+
+async def _resume(ctx: Context, session, message: str) -> list[str] | None:
+    """"我反悔了 还是继续办吧": the open cases the payer asked to withdraw (or said were
+    settled) go on; their liaison hears so before closing them. Nothing withdrawn: None."""
+    cases, _ = await _named_or_open(ctx, session)
+    withdrawn = [c for c in cases if c.status not in CLOSED_STATUSES
+                 and await _last_request(session, c) in ("withdraw", "settled")]
+    if not withdrawn:
+        return None
+    for case in withdrawn:
+        await _forward(ctx, session, case, "resume_note", ctx.text, "resume")
+    await session.commit()
+    wake_outbox(ctx.services)
+    return ["\n\n".join(text("resume_forwarded", case_no=c.case_no, lead=_lead(ctx, c),
+                               deadline=local_deadline(c.deadline)) for c in withdrawn)]
+
+
+async def _last_request(session, case: Case) -> str | None:
+    rows = await session.execute(
+        select(CaseEvent.detail).where(CaseEvent.case_id == case.id,
+                                       CaseEvent.kind == "supplement")
+        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()))
+    requests = [(d or {}).get("request") for d in rows.scalars()]
+    return next((r for r in requests if r in ("withdraw", "settled", "resume")), None)
+
+
 _REQUESTS = {"withdraw": _withdraw, "withdraw_maybe": _withdraw_maybe, "urge": _urge,
              "transfer": _transfer, "status": _status, "new_contact": _new_contact,
              "add_material": _add_material, "supplement": _supplement,
              "closed_verdict": _closed_verdict, "material_how": _material_how,
              "result": _result, "meaning": _meaning,
-             "which": _which}
+             "which": _which, "handler": _handler, "resume": _resume}
 
 
 async def newest_open_case(ctx: Context) -> Case | None:

@@ -44,7 +44,12 @@ _CASE_WORDS = FOLLOWUP_WORDS["open_case"]
 EVENT_NAMES = FOLLOWUP_WORDS["timeline"]
 REASON_CAP = 60  # characters of a liaison's transfer reason quoted to the payer
 _ORDINAL = re.compile(_CASE_WORDS["ordinal"])
-_ABOUT = re.compile(_CASE_WORDS["about"])
+AFTER_FILING = text("after_filing_words")
+"""texts.yaml's further word lists for what payers say after filing (open_case reads them)."""
+# "医保那个不用办了", "宏图那个撤了": the pointer may run straight into what is asked.
+_ABOUT = re.compile(_CASE_WORDS["about"].replace(
+    "(?=$|", "(?=$|" + AFTER_FILING["about_before_act"] + "|", 1))
+_CLAUSE_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _ABOUT_REST = re.compile(_CASE_WORDS["about_rest"])
 _BARE_ROW = re.compile(r"[1-9]")
 _GENERIC = set(_CASE_WORDS["about_generic"])
@@ -61,6 +66,12 @@ REOPEN = re.compile(r"^(我要|我想|请|麻烦|申请|要求|帮我)*(重新�
                     r"重新打开|重新办)")
 """重新办理 and its polite forms. The NLU files them under progress checks (they are about a
 case); the follow-up handler reopens a recently resolved case before they get here."""
+
+
+def clauses(message: str) -> str:
+    """A space typed between two Chinese clauses read as the comma it stands for, so "撤了
+    第一个留着" does not fold into "撤了第一个留着" (case numbers are never Chinese)."""
+    return _CLAUSE_SPACE.sub("，", message or "")
 
 
 def folded(message: str) -> str:
@@ -189,7 +200,7 @@ def referenced(message: str, cases: list) -> tuple[object | None, str | None]:
 
 def without_reference(message: str, words: str | None) -> str:
     """The message without the words pointing at a case, so "撤回第二个" reads like "撤回"."""
-    return folded(message).replace(words, "", 1) if words else message
+    return folded(clauses(message)).replace(words, "", 1) if words else message
 
 
 def only_reference(message: str, words: str | None) -> bool:
@@ -355,4 +366,4 @@ def _event_line(event, case, agencies: dict) -> str | None:
 def without_case_no(message: str) -> str:
     """The message without a case number or its last digits, so "撤回 ZY…" and "撤回0002"
     read like "撤回"."""
-    return _TAIL.sub("", _LOOSE_CASE.sub("", folded(message)), count=1)
+    return _TAIL.sub("", _LOOSE_CASE.sub("", folded(clauses(message))), count=1)
