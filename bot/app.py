@@ -13,6 +13,7 @@ from bot.config import Config
 from bot.console import console_routes
 from bot.dispatcher import Dispatcher
 from bot.gateway import Gateway
+from bot.handlers import events
 from bot.handlers.base import Services, wake_outbox
 from bot.handlers.followup import followup, image_for_case
 from bot.handlers.intake import IntakeDialogue
@@ -33,6 +34,8 @@ from routing.rules import load_rules
 from routing.runtime import outbox_notifier, routing_context
 
 log = logging.getLogger("disputebot.app")
+FLUSH_SECONDS = 10.0
+"""How long shutdown waits for the outbox to send the replies drained into it."""
 
 
 def load_models(config: Config) -> tuple[object, object]:
@@ -123,7 +126,8 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         dialogues=[followup, intake.on_text],
         on_image=on_image,
     )
-    gateway = Gateway(config, dispatcher.handle, gateway_dedup, send_later)
+    gateway = Gateway(config, dispatcher.handle, gateway_dedup, send_later,
+                      notice=events.platform_notice)
     app["dispatcher"], app["gateway"], app["intake"] = dispatcher, gateway, intake
     app.router.add_routes(gateway.routes())
     app.router.add_get("/healthz", healthz)
@@ -148,7 +152,19 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         await http.close()
         await engine.dispose()
 
+    async def drain_before_routing_stops(app: web.Application):
+        """Torn down first: late replies still being handled at a SIGTERM are queued and
+        then sent while the outbox still runs, not left queued until the next start (its
+        dispatcher stops without taking up what was queued in its last instant)."""
+        yield
+        await gateway.drain()
+        try:
+            await asyncio.wait_for(app["outbox"].run_once(), FLUSH_SECONDS)
+        except Exception as exc:  # noqa: BLE001 - the rows stay queued for the next start
+            log.warning("flushing the outbox at shutdown failed (%s)", exc.__class__.__name__)
+
     app.cleanup_ctx.append(lifecycle)
     app.cleanup_ctx.append(routing_context)
+    app.cleanup_ctx.append(drain_before_routing_stops)
     app.router.add_routes(liaison_routes(sessionmaker, config, outbox_notifier(app)))
     return app

@@ -10,7 +10,9 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import re
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from xml.parsers.expat import ExpatError
 
@@ -25,7 +27,7 @@ from wechatpy.replies import TextReply
 
 from bot.config import Config
 from bot.inbound import Inbound, from_wechat
-from bot.metrics import observe_handler_error, observe_late_reply
+from bot.metrics import observe_handler_error, observe_late_reply, observe_message
 from bot.privacy import hash_openid
 from bot.reply_split import split_reply
 from bot.store.dedup import RENEW_SECONDS, DedupStore
@@ -40,6 +42,7 @@ vertical tab) and a message that carried one would be unreadable and lost."""
 DRAIN_SECONDS = 10.0
 """How long shutdown waits for late replies (within the supervisor's STOP_TIMEOUT after
 aiohttp's own 60 s)."""
+DECLARED = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
 SORRY = "抱歉，系统刚才开了个小差，请稍后再发一次。您已经填写的内容都还在。"
 
 
@@ -77,6 +80,44 @@ def waiting_in(task: asyncio.Task) -> str:
     return " < ".join(reversed(places)) or "?"
 
 
+def cdata_safe(content: str) -> str:
+    """wechatpy puts the reply in one CDATA section: a "]]>" quoted from what the payer
+    typed would end it and break the reply's XML. Split there into two sections."""
+    return content.replace("]]>", "]]]]><![CDATA[>")
+
+
+def decode_body(body: bytes) -> str:
+    """UTF-8, as the platform sends it; a relay that re-encodes the body (GBK) says so in
+    the XML declaration. GB2312 and GBK are read as GB18030, which contains them."""
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        declared = DECLARED.match(body)
+        if declared is None:
+            raise
+        codec = declared.group(1).decode("ascii").lower()
+        return body.decode("gb18030" if codec.startswith("gb") else codec)
+
+
+class NonceLog:
+    """The body each (timestamp, nonce) was signed for. In plaintext mode the signature
+    covers neither the body nor the sender, so a captured query must not carry another
+    message; the platform's own resends repeat the body and pass. Kept for as long as a
+    timestamp is accepted, in this process only."""
+
+    def __init__(self, window: float):
+        self._window = 2 * window
+        self._seen: OrderedDict[tuple[str, str], tuple[float, bytes]] = OrderedDict()
+
+    def same_body(self, timestamp: str, nonce: str, body: bytes) -> bool:
+        now = time.monotonic()
+        while self._seen and next(iter(self._seen.values()))[0] < now - self._window:
+            self._seen.popitem(last=False)
+        digest = hashlib.sha256(body).digest()
+        seen = self._seen.setdefault((timestamp, nonce), (now, digest))
+        return hmac.compare_digest(seen[1], digest)
+
+
 def _signature(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
 
@@ -88,14 +129,19 @@ class Gateway:
         handle: Handle,
         dedup: DedupStore,
         send_later: SendLater,
+        notice: Callable[[Inbound], bool] = lambda _inbound: False,
     ):
+        """``notice``: what the platform only reports (no payer's turn): answered
+        ``success`` at once, without a claim or the handler."""
         self._config = config
+        self._notice = notice
         self._handle = handle
         self._dedup = dedup
         self._send_later = send_later
         self._crypto = WeChatCrypto(config.token, config.aes_key, config.appid)
         self._inflight: dict[str, asyncio.Future] = {}
         self._background: set[asyncio.Task] = set()
+        self._nonces = NonceLog(config.timestamp_tolerance)
 
     def routes(self) -> list[web.RouteDef]:
         return [web.get("/wechat", self.verify), web.post("/wechat", self.receive)]
@@ -143,13 +189,16 @@ class Gateway:
             return web.Response(status=403, text="invalid signature")
         q = request.query
         encrypted = q.get("encrypt_type", "raw").lower() == "aes"
+        if not encrypted and not self._nonces.same_body(q["timestamp"], q["nonce"], body):
+            log.warning("rejected callback: nonce reused for another body")
+            return web.Response(status=403, text="nonce reused")
         try:
             if encrypted:
                 xml = self._crypto.decrypt_message(
                     body, q.get("msg_signature", ""), q["timestamp"], q["nonce"]
                 )
             else:
-                xml = body.decode("utf-8")
+                xml = decode_body(body)
             message = parse_message(xml.translate(NOT_XML))
             if message is None:
                 raise ValueError("empty message")
@@ -160,7 +209,8 @@ class Gateway:
         except InvalidAppIdException:
             log.warning("rejected callback: payload for another appid")
             return web.Response(status=400, text="wrong appid")
-        except (ExpatError, KeyError, ValueError, TypeError, UnicodeDecodeError) as exc:
+        except (ExpatError, KeyError, ValueError, TypeError, UnicodeDecodeError,
+                LookupError) as exc:
             log.warning("rejected callback: unreadable payload (%s)", exc.__class__.__name__)
             return web.Response(status=400, text="bad request")
         except Exception as exc:  # noqa: BLE001 - any decrypt failure is the sender's fault
@@ -168,6 +218,9 @@ class Gateway:
             return web.Response(status=400, text="bad request")
         if not inbound.openid:
             return web.Response(status=400, text="no sender")
+        if self._notice(inbound):
+            observe_message(inbound.kind, inbound.event)
+            return web.Response(text="success")
         try:
             reply = await self._reply_for(inbound)
         except StoreUnavailable as exc:
@@ -177,7 +230,7 @@ class Gateway:
         if not reply:
             return web.Response(text="success")
         xml_reply = TextReply(
-            source=message.target, target=message.source, content=reply
+            source=message.target, target=message.source, content=cdata_safe(reply)
         ).render()
         if encrypted:
             xml_reply = self._crypto.encrypt_message(xml_reply, q["nonce"], q["timestamp"])

@@ -1,6 +1,7 @@
 """The platform-neutral message the dispatcher works on, built from wechatpy's parse."""
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 
@@ -22,12 +23,16 @@ class Inbound:
 
     @property
     def dedup_key(self) -> str:
-        """Sender + MsgId (MsgId alone collided between users); events have no MsgId, and two
-        menu clicks in the same second differ only by their key."""
-        if self.kind == "event" or not self.msg_id:
-            key = f":{self.event_key}" if self.event_key else ""
-            return f"{self.openid}:{self.create_time}:{self.event or self.kind}{key}"
-        return f"{self.openid}:{self.msg_id}"
+        """Sender + MsgId (MsgId alone collided between users). Events have no MsgId (nor,
+        from some relays, does a message): the second and what was sent tell two apart
+        (two menu clicks, or 你好 then 进度, in one second), digested so a long VIEW URL
+        stays within the key's 200 characters."""
+        if self.msg_id and self.kind != "event":
+            return f"{self.openid}:{self.msg_id}"
+        kind = self.event or self.kind
+        sent = "\x1f".join([kind, self.event_key or "", self.text or "", self.media_id or ""])
+        digest = hashlib.sha256(sent.encode("utf-8")).hexdigest()[:16]
+        return f"{self.openid}:{self.create_time}:{kind[:40]}:{digest}"
 
 
 def visible(text: str | None) -> str:
@@ -39,6 +44,12 @@ def visible(text: str | None) -> str:
         return text
     return "".join(ch for ch in text if ch in KEPT_CONTROLS
                    or unicodedata.category(ch) not in ("Cf", "Cc"))
+
+
+def worded(recognition: str) -> bool:
+    """Speech recognition of noise or silence can be a lone "。": that is no words at all
+    and is asked again like a voice without recognition, never read as an answer."""
+    return any(ch.isalnum() for ch in recognition)
 
 
 def from_wechat(message) -> Inbound:
@@ -54,7 +65,8 @@ def from_wechat(message) -> Inbound:
         return Inbound(kind="text", text=visible(message.content), **common)
     if kind == "voice":
         recognition = visible(getattr(message, "recognition", None)).strip()
-        return Inbound(kind="voice", text=recognition or None, media_id=message.media_id, **common)
+        return Inbound(kind="voice", text=recognition if worded(recognition) else None,
+                       media_id=message.media_id, **common)
     if kind == "image":
         return Inbound(kind="image", media_id=message.media_id, **common)
     if kind == "event":

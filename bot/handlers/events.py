@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from bot.handlers.media import MEDIA
+from bot.inbound import Inbound
 from bot.texts import text
 
-REPLY_KEYS = {event: key for key, events in MEDIA["events"].items() for event in events}
+REPLY_KEYS = {event: key for key in ("welcome", "help") for event in MEDIA["events"][key]}
+PAYER_ACTIONS = frozenset(MEDIA["events"]["payer_actions"])
 
 MENU_INTENTS = {
     "FILE_DISPUTE": "file_dispute",
@@ -38,3 +40,10 @@ def event_reply(event: str | None) -> list[str]:
     """
     key = REPLY_KEYS.get(event or "")
     return [text(key)] if key else []
+
+
+def platform_notice(inbound: Inbound) -> bool:
+    """An event the platform reports rather than something the payer did (a location every
+    5 s, a template's delivery): it must not count as contact, which would reopen the
+    customer-service window or mark a payer who left as following again."""
+    return inbound.kind == "event" and inbound.event not in PAYER_ACTIONS

@@ -46,6 +46,8 @@ async def media_for_case(ctx: Context, kind: str | None = None) -> list[str]:
     question again; with an open case, a file or video is most likely material for it (how
     to send it here: photos, screenshots, voice), not a request to describe the problem."""
     kind = kind or ctx.inbound.kind
+    if kind == "unknown" and placeholder(ctx.text):
+        kind = "placeholder"
     snapshot = await payer_snapshot(ctx.services.batch, ctx.inbound.openid)
     if snapshot is not None and snapshot.in_form:
         return [what_to_send(kind) + "\n" + form_going_on(ctx, snapshot.state)]
