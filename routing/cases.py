@@ -25,6 +25,7 @@ from routing.rules import GroupTarget, Route, Rules, load_rules
 from routing.webhook import markdown_payload
 
 CLOSED_STATUSES = ("resolved", "closed")
+OVERSIGHT_AGENCY = "leadership_office"
 
 
 @lru_cache(maxsize=1)
@@ -281,7 +282,9 @@ async def add_supplement(
     ``config`` the lead group gets a short, masked message, so the liaison learns that the
     information they asked for arrived. ``request`` says what the payer asks with it (urge,
     withdraw, settled, contact, callback): the group message is headed with it and says what
-    to do (notices.yaml ``group.payer_requests``), and the event keeps it.
+    to do (notices.yaml ``group.payer_requests``), and the event keeps it. A complaint
+    about whoever handles the case reaches the leadership office's group too
+    (:func:`_tell_oversight`).
     """
     now = now or utcnow()
     media = [str(m) for m in media_ids]
@@ -303,12 +306,34 @@ async def add_supplement(
         body = markdown_payload(group_text(
             "supplement", case_no=case.case_no, text=quoted(shown or "（无）"),
             link=act_link(case.case_no), **payer_request(request)))
-        for target in lead_targets(case, config.raw):
+        leads = lead_targets(case, config.raw)
+        for target in leads:
             session.add(webhook_item(target.key, body, kind="supplement", agency=target.agency,
                                      district=case.district, case_id=case.id,
                                      case_no=case.case_no, now=now))
+        _tell_oversight(session, case, config.raw, request, shown, {t.key for t in leads}, now)
     await session.flush()
     return event
+
+
+def _tell_oversight(session: AsyncSession, case: Case, config_raw: Mapping[str, Any],
+                    request: str, shown: str, told: set[str], now: datetime) -> None:
+    """A complaint about whoever handles the case also reaches the leadership office's
+    group: the complained-about agency's own group must not be the only one to hear it. A
+    group already told as the lead's is not told twice."""
+    spec = ((load_notices().get("group") or {}).get("oversight_requests") or {}).get(request)
+    target = group_for(default_rules(), OVERSIGHT_AGENCY, case.district, config_raw)
+    if not spec or target is None or target.key in told:
+        return
+    names = agency_names(config_raw)
+    lead = case.lead_agency or ""
+    todo = str(spec.get("todo") or "").format(lead=names.get(lead, lead))
+    body = markdown_payload(group_text(
+        "supplement", case_no=case.case_no, text=quoted(shown or "（无）"),
+        link=act_link(case.case_no), title=str(spec.get("title") or ""), todo=todo))
+    session.add(webhook_item(target.key, body, kind="supplement", agency=target.agency,
+                             district=case.district, case_id=case.id, case_no=case.case_no,
+                             now=now))
 
 
 def payer_request(request: str) -> dict[str, str]:

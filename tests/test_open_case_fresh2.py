@@ -441,8 +441,7 @@ async def test_disputing_a_result_gives_the_legal_options(platform, http, bot_se
     openid = f"o-f2-dispute-{len(message)}"
     case_no = await resolved_case(platform, http, bot_server, openid, "已补缴")
     reply = await say(platform, openid, message)
-    # The rating window's answer (followup.py) does not name the case: not fixed here.
-    assert "行政复议" in reply and "重新办理" in reply, (message, reply)
+    assert "行政复议" in reply and "重新办理" in reply and case_no in reply, (message, reply)
     assert (await case_of(config, case_no)).status == "resolved"
 
 

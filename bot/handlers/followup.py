@@ -5,20 +5,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
 from bot.handlers.base import Context, wake_outbox
 from bot.handlers.intake import TRIGGERS
 from bot.handlers.policy import ask_policy
-from bot.handlers.progress import FOLLOWUP_WORDS, REOPEN
+from bot.handlers.progress import (
+    FOLLOWUP_WORDS,
+    REOPEN,
+    category_label,
+    loose_case_no,
+    without_case_no,
+)
 from bot.handlers.smalltalk import only_anger
 from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, DialogueState, utcnow
 from bot.store.snapshot import FEEDBACK_WINDOW
 from bot.texts import text
-from routing.cases import add_supplement, reopen_case
+from routing.cases import add_supplement, case_for_payer, reopen_case
+from routing.notices import local_deadline
 
 WORDS = FOLLOWUP_WORDS
 
@@ -33,6 +40,10 @@ NOT_SOLVED = _any(WORDS["feedback"]["not_solved"])
 STILL_UNSOLVED = _any(WORDS["feedback"]["still_unsolved"])
 OBJECTS = _any(WORDS["feedback"]["objects"])
 ASKS = re.compile(WORDS["feedback"]["asks"])
+CHALLENGES = _any(WORDS["feedback"]["challenges"])
+REOPEN_ASK = re.compile(f"(?:{_any(WORDS['feedback']['reopen_ask']).pattern})"
+                        + WORDS["feedback"]["reopen_ask_tail"])
+ANSWERS = WORDS["case_answers"]
 SOLVED = _any(map(re.escape, WORDS["feedback"]["solved"]))
 MIDDLING = re.compile("^(?:" + "|".join(map(re.escape, WORDS["feedback"]["middling"]))
                       + r")(吧|啦|了|呗|哈|哦|的)*[。.!！~～]*$")
@@ -97,9 +108,10 @@ class Feedback:
 
 def read_feedback(reply: str) -> Feedback:
     """The rating (1–5) and solved/not solved a payer's reply carries, if any."""
-    if QUESTION.search(reply):
+    challenged = bool(CHALLENGES.search(reply))
+    if QUESTION.search(reply) and not challenged:
         return Feedback()
-    still = bool(STILL_UNSOLVED.search(reply)) or bool(
+    still = challenged or bool(STILL_UNSOLVED.search(reply)) or bool(
         OBJECTS.search(reply) and not ASKS.search(reply))
     solved = (False if still or NOT_SOLVED.search(reply)
               else True if SOLVED.search(reply) else None)
@@ -167,17 +179,28 @@ async def followup(ctx: Context) -> list[str] | None:
         return None
     intent = ctx.nlu.intent if ctx.nlu else "other"
     reply = ctx.text.strip()
-    if ctx.nlu is not None and ctx.nlu.entity("case_no") is not None:
-        return None  # "进度 ZY…": a progress check, whatever else it says
+    named = _named_case_no(ctx, reply)
+    if named is not None:
+        reply = without_case_no(reply).strip()
     reopen = bool(REOPEN.match(reply)) or (len(reply) <= SHORT and bool(ASK_AGAIN.search(reply)))
+    asks_reopen = not reopen and len(reply) <= WHAT_NOW_CHARS and bool(REOPEN_ASK.search(reply))
     feedback = read_feedback(reply)
     openid = ctx.inbound.openid
     async with ctx.services.sessionmaker() as session:
-        resolved = await _latest(session, openid, Case.status == "resolved",
-                                 Case.resolved_at > utcnow() - FEEDBACK_WINDOW
-                                 ) if snapshot.case_waiting else None
-        rating_first = resolved is not None and (reopen or feedback.still or (
-            len(reply) <= SHORT and not (feedback.empty and not feedback.out_of_range)))
+        if named is not None:
+            # "ZY… 重新办理", "ZY… 结果我不服": that resolved case; "进度 ZY…" and a number
+            # of an open case are progress checks, whatever else they say.
+            resolved = await _recently_resolved(session, openid, named)
+            if resolved is None or not (reopen or asks_reopen or feedback.still
+                                        or not feedback.empty):
+                return None
+        else:
+            resolved = await _latest(session, openid, Case.status == "resolved",
+                                     Case.resolved_at > utcnow() - FEEDBACK_WINDOW
+                                     ) if snapshot.case_waiting else None
+        rating_first = resolved is not None and (
+            named is not None or reopen or asks_reopen or feedback.still or (
+                len(reply) <= SHORT and not (feedback.empty and not feedback.out_of_range)))
         waiting = None if rating_first or not snapshot.case_waiting else await _latest(
             session, openid, Case.awaiting_info.is_(True))
         if waiting is not None:
@@ -190,17 +213,87 @@ async def followup(ctx: Context) -> list[str] | None:
                     return replies
         if resolved is None:
             return None
+        others = [] if named is not None else await _other_resolved(session, resolved)
         if reopen:
             return await _reopen(ctx, session, resolved, reply)
+        if asks_reopen and not feedback.still:
+            return [await _case_answer(session, resolved, others, ANSWERS["reopen_offer"])]
         if resolved.solved is False and len(reply) <= WHAT_NOW_CHARS and WHAT_NOW.search(reply):
-            return [text("feedback_options", legal=text("legal_options"))]  # "那我还能怎么办" after "没解决"
+            return [await _options(session, resolved, others)]  # "那我还能怎么办" after "没解决"
         if feedback.empty and not feedback.out_of_range:
             return None
         if intent in ("file_dispute", "ask_policy") and len(reply) > SHORT and not feedback.still:
             return None  # a new complaint or question that happens to say 解决 or 3分
         if feedback.empty:
             return [text("feedback_rating_range")]
-        return await _record(session, resolved, feedback, reply)
+        return await _record(session, resolved, feedback, reply, others)
+
+
+def _named_case_no(ctx: Context, reply: str) -> str | None:
+    entity = ctx.nlu.entity("case_no") if ctx.nlu is not None else None
+    return entity.value if entity is not None else loose_case_no(reply)
+
+
+async def _recently_resolved(session, openid: str, case_no: str) -> Case | None:
+    """The payer's case ``case_no`` if it was resolved within the rating window."""
+    case = await case_for_payer(session, openid, case_no)
+    fresh = (case is not None and case.status == "resolved" and case.resolved_at is not None
+             and _aware(case.resolved_at) > utcnow() - FEEDBACK_WINDOW)
+    return case if fresh else None
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive UTC datetimes."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+async def _other_resolved(session, case: Case) -> list[Case]:
+    """The payer's other cases resolved within the rating window, resolved last first:
+    the answer is about ``case``, and these may be named instead."""
+    rows = await session.execute(
+        select(Case).where(Case.openid == case.openid, Case.id != case.id,
+                           Case.status == "resolved",
+                           Case.resolved_at > utcnow() - FEEDBACK_WINDOW)
+        .order_by(Case.resolved_at.desc(), Case.id.desc()))
+    return list(rows.scalars())
+
+
+async def _result(session, case: Case) -> str:
+    """The result the liaison gave when resolving the case (the newest one)."""
+    rows = await session.execute(
+        select(CaseEvent.detail).where(CaseEvent.case_id == case.id,
+                                       CaseEvent.kind == "resolved")
+        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc()))
+    found = next((d["result"] for d in rows.scalars() if (d or {}).get("result")), None)
+    return str(found or ANSWERS["no_result"])
+
+
+def _about(case: Case) -> str:
+    if case.employer:
+        return ANSWERS["about"].format(category=category_label(case), employer=case.employer)
+    return ANSWERS["about_no_employer"].format(category=category_label(case))
+
+
+async def _case_answer(session, case: Case, others: list[Case], body: str) -> str:
+    """``body`` headed with the case it is about (number, what, when, result) and followed,
+    with several resolved cases, by the others and how to name one."""
+    day = local_deadline(case.resolved_at, ANSWERS["day"]) if case.resolved_at else ""
+    parts = [ANSWERS["header"].format(case_no=case.case_no, about=_about(case), day=day,
+                                      result=await _result(session, case)), body]
+    if others:
+        lines = [ANSWERS["other_line"].format(case_no=c.case_no, about=_about(c),
+                                              result=await _result(session, c))
+                 for c in others]
+        parts.append(ANSWERS["others"].format(count=len(others), lines="\n".join(lines),
+                                              case_no=case.case_no,
+                                              example=others[0].case_no))
+    return "\n".join(parts)
+
+
+async def _options(session, case: Case, others: list[Case]) -> str:
+    """The legal options and 重新办理, about ``case``."""
+    return await _case_answer(session, case, others,
+                              text("feedback_options", legal=text("legal_options")))
 
 
 def _elsewhere(ctx: Context, intent: str, reply: str) -> bool:
@@ -389,7 +482,8 @@ async def _reopen_reason(session, case: Case, reply: str) -> str:
     return words or reply
 
 
-async def _record(session, case: Case, feedback: Feedback, words: str = "") -> list[str]:
+async def _record(session, case: Case, feedback: Feedback, words: str = "",
+                  others: list[Case] = ()) -> list[str]:
     """Store the rating and/or solved answer (a later answer replaces an earlier one; the
     history keeps both, with the payer's words) and ask for whichever half is still
     missing."""
@@ -404,7 +498,7 @@ async def _record(session, case: Case, feedback: Feedback, words: str = "") -> l
     if feedback.middling and case.rating is None and case.solved is None:
         return [text("feedback_thanks") + text("feedback_ask_both")]
     if case.solved is False:
-        return [text("feedback_options", legal=text("legal_options"))]
+        return [await _options(session, case, list(others))]
     if case.solved is None:
         return [text("feedback_thanks") + text("feedback_ask_solved")]
     if case.rating is None:
