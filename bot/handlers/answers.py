@@ -147,10 +147,11 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _only(*keys: str) -> re.Pattern:
-    """The words of ``keys`` one after another, cancel_neutral words in front and
-    cancel_tails after each word."""
-    return re.compile(rf"(?:{_alternatives('cancel_neutral')})*"
-                      rf"(?:(?:{_alternatives(*keys)})(?:{_alternatives('cancel_tails')})*)+")
+    """The words of ``keys`` one after another, cancel_neutral words in front of each
+    ("等等 还是办吧") and cancel_tails after each word."""
+    neutral, tails = _alternatives("cancel_neutral"), _alternatives("cancel_tails")
+    word = rf"(?:{_alternatives(*keys)})(?:{tails})*"
+    return re.compile(rf"(?:{neutral})*{word}(?:(?:{neutral})*{word})*")
 
 
 CANCEL_YES = _only("cancel_yes")
@@ -300,6 +301,31 @@ def is_sigh(value: str) -> bool:
     """"算了", "唉": a sigh, beside an answer no part of it ("算了，补缴就行")."""
     plain = PUNCTUATION.sub("", MANDARIN(value or ""))
     return bool(plain) and not SIGH.sub("", plain)
+
+
+CONFIRM = _only("confirm_words")
+SKIN_TONES = re.compile("[\U0001F3FB-\U0001F3FF\uFE0F]")
+
+
+def confirms(value: str) -> bool:
+    """"👌", "嗯嗯 没问题", "[强]": the payer submits the summary; WeChat faces count here."""
+    plain = PUNCTUATION.sub("", MANDARIN(SKIN_TONES.sub("", value or ""))).lower()
+    return bool(plain) and bool(CONFIRM.fullmatch(plain))
+
+
+BACK = _only("back_words")
+BACK_KEEP = _only("back_keep_words")
+
+
+def goes_back(value: str) -> bool:
+    """"上一步", "返回", "回到上一个问题": the payer wants the question before this one."""
+    return _reply_of(BACK, value)
+
+
+def keeps_answer(value: str) -> bool:
+    """"继续", "不用改", "对的" after "上一步": the answer shown stays as it was."""
+    return goes_on(value) or confirms(value) or is_acknowledgement(value) or _reply_of(
+        BACK_KEEP, value)
 
 
 def goes_on(value: str) -> bool:

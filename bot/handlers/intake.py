@@ -31,10 +31,12 @@ from bot.handlers.answers import (
     asks_why,
     called,
     cancel_answer,
+    confirms,
     english_name,
     english_only,
     facts_only,
     filing_process,
+    goes_back,
     goes_on,
     is_acknowledgement,
     is_announcement,
@@ -44,6 +46,7 @@ from bot.handlers.answers import (
     is_skip,
     is_wait,
     is_wish,
+    keeps_answer,
     numbered,
     only_asks,
     people_count,
@@ -373,6 +376,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 return await self._fill(session, state, fixed[1])
             if fixed is not None:
                 return await self._apply_correction(session, state, ctx, *fixed)
+        if pending.get("back") and correction is None and keeps_answer(reply):
+            return self._back_kept(state)
+        if correction is None and goes_back(reply):
+            return self._go_back(state)
         if correction is None and asks_restart(reply):
             clear_form(state)
             start_form(state, SPEC["form"])
@@ -442,7 +449,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 return await self._apply_correction(session, state, ctx, typed[0], ctx)
             if LATER.search(PUNCTUATION.sub("", MANDARIN(reply))) or self._pauses(ctx):
                 return [SPEC["replies"]["later"].format(days=self.max_age.days)]
-            if act == "affirm" or reply in ("确认", "确定", "提交", "确认提交", "对", "没问题"):
+            if act == "affirm" or confirms(reply):
                 set_pending(state, "confirm", None)
                 return await self._finish(session, state, ctx.inbound.openid)
             if act == "deny" and act_confidence >= 0.8:
@@ -947,6 +954,43 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         return (act_confidence < 1.0 and parser is not None and parser.is_question(ctx.text)
                 and len(LETTERS.findall(ctx.text)) >= SPEC["details_min_chars"])
 
+    def _go_back(self, state) -> list[str]:
+        """"上一步": the filled question before the one asked now is asked again; its answer is
+        kept aside (pending "back") until a new one is given or the payer goes on."""
+        self._restore_back(state)
+        order = [s for s in self.action.ask_order(tracker_for(state.openid, state.slots, {}))
+                 if s != "extras"]
+        asked = state.requested_slot
+        earlier = order[:order.index(asked)] if asked in order else order
+        filled = [s for s in earlier if state.slots.get(s) is not None]
+        if not filled:
+            return [SPEC["replies"]["back_at_first"] + "\n" + self._question(asked, state.slots)]
+        slot = filled[-1]
+        shown, kept = self._value(slot, state.slots), state.slots[slot]
+        question = self._reask(state, slot)
+        set_pending(state, "back", {"slot": slot, "value": kept})
+        return [SPEC["replies"]["back_to"].format(field=SPEC["field_names"][slot], value=shown)
+                + "\n" + question[0]]
+
+    def _restore_back(self, state) -> None:
+        """The answer set aside by "上一步" comes back unless a new one was given since."""
+        back = (state.pending or {}).get("back")
+        set_pending(state, "back", None)
+        if back and state.slots.get(back["slot"]) is None:
+            state.slots = {**state.slots, back["slot"]: back["value"]}
+
+    def _back_kept(self, state) -> list[str]:
+        """"继续" after "上一步": the answer is kept and the next open question asked."""
+        self._restore_back(state)
+        order = self.action.ask_order(tracker_for(state.openid, state.slots, {}))
+        slot = next((s for s in order if state.slots.get(s) is None), None)
+        state.slots = {**state.slots, "requested_slot": slot}
+        state.requested_slot = slot
+        if slot is None:
+            set_pending(state, "confirm", True)
+            return [self._summary(state.slots)]
+        return [SPEC["replies"]["go_on"] + self._question(slot, state.slots)]
+
     def _reask(self, state, slot: str) -> list[str]:
         """Clear ``slot`` and ask for it again; the optional fields (period, amount, ID number)
         are asked for together, by the optional question."""
@@ -972,6 +1016,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             set_pending(state, "answered", asked if answered else None)
         self._merge_severity(slots, ctx.nlu)
         state.slots, state.requested_slot = slots, slots.get("requested_slot")
+        back = (state.pending or {}).get("back")
+        if back and slots.get(back["slot"]) is not None:
+            set_pending(state, "back", None)  # answered anew after "上一步"
         noted = [f"{SPEC['field_names'][k]}：{self._value(k, slots)}" for k in NOTED_BESIDE
                  if k != asked and slots.get(k) is not None and (
                      before.get(k) is None or k == "desired_outcome" and before[k] != slots[k])]

@@ -15,6 +15,8 @@ from bot.handlers.answers import (
     LETTERS,
     PUNCTUATION,
     bare_fix,
+    is_acknowledgement,
+    is_filler,
     is_wait,
     organisation,
     previous_fix,
@@ -33,6 +35,9 @@ CORRECTION_CUE = re.compile(r"(不对|不是|不叫|不在|错了|写错|填错|
 NEW_VALUE = re.compile(r"(?:应该是|应为|改成|改为|换成|写成|更正为|是)[:：\s]*"
                        r"(?P<value>[^，,。！!？?；;\s][^，,。！!？?；;]*?)[。！!~～\s]*$")
 NEGATED = re.compile(r"(不是|不叫|不在|而非|并非)\s*$")
+WRONG_PART = re.compile(r"(?:不是|不叫)\s*(?P<old>[\u4e00-\u9fffA-Za-z0-9]+?)(?=[\s，,]|而是|是|$)")
+# "是李明不是李敏": the old value said after the new one is no part of it.
+OLD_AFTER = re.compile(r"[\s，,]*(?:而)?(?:不是|不叫|不在|而非|并非)[^，,。！!？?；;是叫]*$")
 SLOT_ALIASES = {"outcome": "desired_outcome"}
 CORRECTION_VERB = re.compile(r"(写错|填错|打错|选错|搞错|弄错|改成|改为|改一下|改下|修改|更正|换成|重新写|"
                              rf"重新填|不叫|{CHANGE_CUES})")
@@ -44,6 +49,8 @@ ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
 NOTED = ("employer", "jurisdiction", "name", "phone", "headcount", "desired_outcome")
 UNSURE = re.compile("|".join(re.escape(w) for w in SPEC["unsure_words"]))
 FIELD_JOINS = re.compile(r"和|跟|与|以及|还有|及|、|，|,|也|都")
+LAST_CLAUSE = re.compile(r"[，,。！!\s]+(?=[^，,。！!\s]+$)")
+ASIDES = re.compile(rf"[\s，,。；;！!]+|{'|'.join(map(re.escape, SPEC['correction_asides']))}")
 NO_EMPLOYER_CUE = re.compile("|".join(map(re.escape, SPEC["no_employer_cues"])))
 
 
@@ -100,16 +107,20 @@ class CorrectionsMixin:
             return None
         value = fresh.get(named)
         if value is None:
-            last = max(e for _, e in cues)
-            tail = (NEW_VALUE.search(reply[last:]) or NEW_VALUE.search(reply[cues[0][1]:])
-                    or NEW_VALUE.search(reply[cues[-1][0]:]))  # "人数改成5个": 改成 is both
-            value = tail.group("value").strip() if tail else _value_after(reply[last:])
+            head = OLD_AFTER.sub("", _without_thanks(reply)) or reply  # "应该是李明，不是李四"
+            said = [c for c in cues if c[1] <= len(head)] or cues
+            last = max(e for _, e in said)
+            tail = (NEW_VALUE.search(head[last:]) or NEW_VALUE.search(head[said[0][1]:])
+                    or NEW_VALUE.search(head[said[-1][0]:]))  # "人数改成5个": 改成 is both
+            value = tail.group("value").strip() if tail else _value_after(head[last:])
+            value = OLD_AFTER.sub("", value).strip() or None if value else value
             if value is not None and parser.correction_slot(value) == parser.correction_slot(
                     reply) and span is not None and value.find(reply[span[1]:span[2]]) >= 0 and (
                     CORRECTION_CUE.search(value) or value == reply[span[1]:span[2]]):
                 value = None  # "…是名字写错了": the tail names the field again, no value
         if value is None:
             return named, None
+        value = _patched(named, value, reply, state.slots.get(named))
         return named, replace(ctx, text=value, nlu=parser.parse(value))
 
     async def _previous_fixed(self, state, ctx: Context) -> tuple[str, Context] | None:
@@ -165,7 +176,7 @@ class CorrectionsMixin:
                                 value: Context | None) -> list[str]:
         """Clear ``slot`` and ask it again; with the new value in the message, take it at once.
         The other fields are kept; a new value the form rejects leaves the question asked."""
-        before = dict(state.slots)
+        before, was = dict(state.slots), state.requested_slot
         asked = self._reask(state, slot)
         if value is None:
             return self._reask_others(state, ctx, slot, asked)
@@ -183,7 +194,28 @@ class CorrectionsMixin:
             return filled
         changed = [s for s in taken if state.slots.get(s) != before.get(s)] or taken
         items = "；".join(self._changed_line(s, state.slots) for s in changed)
+        filled = await self._answer_beside_fix(session, state, ctx, value.text, was) or filled
         return [text("corrected", items=items) + "\n" + filled[0]] + filled[1:]
+
+    async def _answer_beside_fix(self, session, state, ctx: Context, value: str,
+                                 was: str | None) -> list[str] | None:
+        """"13812345678 对了名字写错了是李明" at the phone question: the clause beside the
+        correction answers the question that was asked, and is taken too."""
+        parser = self.services.parser
+        if was in (None, "description", "extras") or state.slots.get(was) is not None or (
+                parser is None):
+            return None
+        rest = "，".join(part for part in ASIDES.split(ctx.text) if part and LETTERS.search(part)
+                        and not CORRECTION_CUE.search(part) and value not in part
+                        and part not in value)
+        if not rest or is_acknowledgement(rest) or is_filler(rest):
+            return None
+        beside = replace(ctx, text=rest, nlu=parser.parse(rest))
+        if await self._answers(state, beside, was) is None:
+            return None
+        state.slots = {**state.slots, "requested_slot": was}
+        state.requested_slot = was
+        return await self._fill(session, state, beside)
 
     def _reask_others(self, state, ctx: Context, slot: str, asked: list[str]) -> list[str]:
         """"电话和名字都错了": every field the correction names is cleared, the first asked
@@ -217,6 +249,29 @@ def _names_like(slot: str, value: str, old) -> bool:
     if slot == "name":
         return bool(ADDRESS.match(value)) or shared
     return slot not in SPEC["restate_slots"]
+
+
+def _without_thanks(reply: str) -> str:
+    """"是李明，麻烦了": thanks after the new value are no part of it."""
+    head = reply
+    while True:
+        parts = LAST_CLAUSE.split(head.rstrip("，,。！! "), maxsplit=1)
+        if len(parts) < 2 or not is_acknowledgement(parts[1]):
+            return head
+        head = parts[0]
+
+
+def _patched(slot: str, value: str, reply: str, old) -> str:
+    """"不是宏达 是宏发" for 广州宏达电子厂: the part said wrong is replaced inside the unit's
+    name, not the whole name by 宏发; a full new name ("是顺发五金厂") replaces it."""
+    wrong = WRONG_PART.search(reply)
+    if slot != "employer" or not isinstance(old, str) or wrong is None or (
+            organisation(value) is not None):
+        return value
+    part = wrong["old"]
+    if part == old or part not in old or value in old:
+        return value
+    return old.replace(part, value, 1)
 
 
 def _value_after(rest: str) -> str | None:
