@@ -248,9 +248,10 @@ async def test_c18_starting_over_at_the_summary_registers_only_the_new_values(pl
     assert len(await cases_of(config, openid)) == 1
 
 
-@pytest.mark.parametrize("words", ["上一步", "返回", "返回上一步", "回到上一个问题"])
+@pytest.mark.parametrize("words", ["上一步", "返回", "返回上一步", "回到上一个问题", "我要返回",
+                                   "我想回到上一步"])
 async def test_c19_going_back_asks_the_previous_question(platform, config, words):
-    openid = f"f14-c19-{len(words)}"
+    openid = f"f14-c19-{words}"
     await to_question(platform, openid, "电话")
     reply = await say(platform, openid, words)
     assert "称呼" in reply and NOT_UNDERSTOOD not in reply, reply
