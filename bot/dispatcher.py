@@ -228,6 +228,9 @@ class Dispatcher:
             return "file_dispute"  # "我还要反映另外一件事" read as a progress check
         if nlu is not None and nlu.intent == "cancel":
             return "cancel" if smalltalk.for_cancel(ctx.text) else "other"
+        if (nlu is not None and nlu.intent == "check_progress" and smalltalk.nudges(ctx.text)
+                and not (ctx.snapshot is not None and ctx.snapshot.cases)):
+            return "other"  # "怎么不回我" with no case to chase is said to this chat
         if nlu is None or nlu.intent_confidence < MIN_INTENT_CONFIDENCE:
             return "other"
         kb = ctx.services.kb

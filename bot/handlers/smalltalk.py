@@ -256,13 +256,18 @@ async def greet(ctx: Context) -> list[str]:
     return [text("greet")]
 
 
+def nudges(message: str | None) -> bool:
+    """"怎么不回我", "人呢": the payer thinks nobody is answering this chat."""
+    return bool(NUDGE.match((message or "").strip()))
+
+
 async def fallback(ctx: Context) -> list[str]:
     message = (ctx.text or "").strip()
     if message and (loose_case_no(message) or PROGRESS.match(message)):
         return await progress(ctx)  # "Z Y 2026 1126 0001", "进读": a progress check
     if THANKS.match(message):
         return [text("thanks")]
-    if NUDGE.match(message):
+    if nudges(message):
         return [text("nudge")]
     if is_courtesy(message):
         return [text("greet")]  # "你好，谢谢", "hello 请问一下": a hello, not a riddle
