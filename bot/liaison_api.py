@@ -75,7 +75,8 @@ def _int(value: str | None, name: str, default: int) -> int:
     return int(value)
 
 
-LIST_PARAMS = ("status", "category", "severity", "overdue", "q", "limit", "offset")
+LIST_PARAMS = ("status", "category", "severity", "overdue", "q", "agency", "sort", "limit",
+               "offset")
 SHOW_PARAMS = ("contact",)
 
 
@@ -161,6 +162,8 @@ def liaison_routes(
                                         category=q.get("category") or None,
                                         severity=q.get("severity") or None,
                                         search=q.get("q") or None,
+                                        lead=actions.lead_of(q.get("agency"), names),
+                                        sort=q.get("sort") or None,
                                         limit=_int(q.get("limit"), "limit", 500),
                                         offset=_int(q.get("offset"), "offset", 0))
         return {"agency": agency, "count": len(page.cases), "total": page.total,

@@ -83,7 +83,8 @@ class ActionError(Exception):
 
     @property
     def message(self) -> str:
-        return error_message(self.wording or self.code, **self.values) or str(self)
+        key = self.wording or self.code
+        return error_message(key, **self.values) or _label_error(key, self.values) or str(self)
 
 
 class BadRequest(ActionError):
@@ -116,9 +117,21 @@ class TransferBack(Conflict):
     code = "transfer_back"
 
 
+class Archived(Conflict):
+    """The case's file is archived (案卷归档): read-only for everyone."""
+
+    code = "archived"
+
+
 def error_message(code: str, **values: Any) -> str:
     """The Chinese sentence for error ``code`` (notices.yaml ``errors``), "" when unknown."""
     template = (load_notices().get("errors") or {}).get(code)
+    return template.format(**values) if isinstance(template, str) else ""
+
+
+def _label_error(code: str, values: Mapping[str, Any]) -> str:
+    """The sentence for an error this module's own texts name (labels.yaml ``errors``)."""
+    template = (load_labels().get("errors") or {}).get(code)
     return template.format(**values) if isinstance(template, str) else ""
 
 
@@ -201,15 +214,48 @@ def shown_value(value: Any) -> str:
 
 
 def agency_key(value: Any, names: Mapping[str, str]) -> str | None:
-    """The agency a liaison typed: its code in any case and spacing (" HRSS ") or its
-    display name (区人力资源和社会保障局); None when it names no agency."""
+    """The agency a liaison typed: its code in any case and spacing (" HRSS "), its display
+    name with or without the leading 区 (区人力资源和社会保障局), or the short name liaisons
+    use (人社局, labels.yaml ``agency_aliases``); None when it names no agency."""
     if not isinstance(value, str):
         return None
     wanted = "".join(value.split())
+    aliases = load_labels().get("agency_aliases") or {}
     for key, name in names.items():
-        if wanted.lower() == key.lower() or wanted == "".join(name.split()):
+        full = "".join(name.split())
+        said = {full, full.removeprefix("区"), *(aliases.get(key) or ())}
+        if wanted.lower() == key.lower() or wanted in said:
             return key
     return None
+
+
+def lead_of(value: str | None, names: Mapping[str, str]) -> str | None:
+    """A list's ``agency`` filter (the office's 督办 per agency): the agency as typed, None
+    for no filter; one that names no agency is refused, not answered with no cases."""
+    if value is None or not value.strip():
+        return None
+    found = agency_key(value, names)
+    if found is None:
+        choices = "、".join(f"{k}（{n}）" for k, n in names.items() if k != LEADERSHIP)
+        raise BadRequest(f"unknown agency {value[:40]!r}", "unknown_agency",
+                         value=shown_value(value), choices=choices)
+    return found
+
+
+def actor_name(actor: str | None, names: Mapping[str, str]) -> str:
+    """Who did it, as a liaison says it: 区税务局, 区税务局（命令行）, 系统."""
+    words = load_labels().get("actors") or {}
+    actor = actor or "system"
+    agency = actor.removeprefix("cli:")
+    if actor != agency:
+        return words.get("terminal", "{agency}").format(agency=names.get(agency, agency))
+    return names.get(actor) or words.get(actor, actor)
+
+
+def _archived(case: Case) -> None:
+    """An archived file (案卷归档) is sealed: every action is refused, notes too."""
+    if case.status == "closed":
+        raise Archived(f"case {case.case_no} is archived", case_no=case.case_no)
 
 
 async def _load(session: AsyncSession, agency: str, case_no: str) -> Case:
@@ -225,8 +271,14 @@ async def _load(session: AsyncSession, agency: str, case_no: str) -> Case:
     return case
 
 
-async def _steer(session: AsyncSession, agency: str, case_no: str) -> Case:
+async def _steer(session: AsyncSession, agency: str, case_no: str, config: Any = None) -> Case:
     case = await _load(session, agency, case_no)
+    _archived(case)
+    if is_tracker(case, agency):  # a colleague transferred it meanwhile, or a stale card
+        lead = case.lead_agency or ""
+        raise Forbidden("only the lead agency or the leadership office may do this", "forbidden",
+                        wording="tracker_forbidden", case_no=case.case_no,
+                        lead=agency_names(getattr(config, "raw", None)).get(lead, lead))
     if not can_steer(case, agency):
         raise Forbidden("only the lead agency or the leadership office may do this", "forbidden")
     if case.status in CLOSED_STATUSES:
@@ -394,7 +446,8 @@ def detail_view(case: Case, events: list[CaseEvent], reveal: bool,
             "id_number": case.id_number if reveal else mask_id_number(case.id_number),
             "revealed": reveal,
         },
-        "events": [{"at": _iso(e.at), "actor": e.actor, "kind": e.kind,
+        "events": [{"at": _iso(e.at), "actor": e.actor,
+                    "actor_name": actor_name(e.actor, names or {}), "kind": e.kind,
                     "detail": dict(e.detail or {}) if reveal else _masked_detail(e.detail, own)}
                    for e in events],
     })
@@ -419,6 +472,20 @@ class CaseList:
 MAX_PAGE = 2000
 
 
+def _order(sort: str | None) -> tuple:
+    """The ORDER BY of ``sort`` (labels.yaml ``sorts``); the id breaks ties, so cases
+    registered in the same second never repeat or go missing between pages."""
+    sorts = load_labels().get("sorts") or {}
+    if sort and sort not in sorts:
+        raise BadRequest(f"unknown sort {sort[:40]!r}; one of: {', '.join(sorts)}",
+                         "unknown_sort", value=shown_value(sort), choices=choice_list(sorts))
+    return {
+        "oldest": (Case.created_at.asc(), Case.id.asc()),
+        "deadline": (Case.deadline.is_(None), Case.deadline.asc(), Case.id.asc()),
+        "-deadline": (Case.deadline.is_(None), Case.deadline.desc(), Case.id.desc()),
+    }.get(sort or "newest", (Case.created_at.desc(), Case.id.desc()))
+
+
 async def list_cases(
     session: AsyncSession,
     agency: str,
@@ -428,11 +495,14 @@ async def list_cases(
     *,
     severity: str | None = None,
     search: str | None = None,
+    lead: str | None = None,
+    sort: str | None = None,
     now: datetime | None = None,
     limit: int = 500,
     offset: int = 0,
 ) -> CaseList:
-    """The agency's cases, newest first, optionally filtered. An unknown status, category
+    """The agency's cases, newest first unless ``sort`` says otherwise, optionally filtered
+    (``lead``: only those this agency leads, :func:`lead_of`). An unknown status, category
     or severity is refused rather than answered with an empty list, which would read as "no
     cases"; ``search`` finds a case number, employer or place (:func:`search_filter`)."""
     severities = load_labels().get("severities") or {}
@@ -449,6 +519,7 @@ async def list_cases(
         raise BadRequest(f"unknown category {category[:40]!r}; one of: {', '.join(CATEGORIES)}",
                          "unknown_category", value=shown_value(category),
                          choices=choice_list({c: category_label(c) for c in CATEGORIES}))
+    order = _order(sort)
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise BadRequest(f"limit must be 1–{MAX_PAGE} and offset 0 or more", "bad_page",
                          max=MAX_PAGE)
@@ -462,13 +533,14 @@ async def list_cases(
         where.append(Case.severity == severity)
     if search and search.strip():
         where.append(search_filter(search))
+    if lead is not None:
+        where.append(Case.lead_agency == lead)
     open_late = and_(Case.status.not_in(CLOSED_STATUSES), Case.deadline.is_not(None),
                      Case.deadline <= now)
     if overdue is not None:
         where.append(open_late if overdue else not_(open_late))
     total = await session.scalar(select(func.count()).select_from(Case).where(*where))
-    rows = await session.execute(select(Case).where(*where)
-                                 .order_by(Case.created_at.desc(), Case.id.desc())
+    rows = await session.execute(select(Case).where(*where).order_by(*order)
                                  .limit(limit).offset(offset))
     return CaseList([c for c in rows.scalars() if can_see(c, agency)], total or 0, offset,
                     limit)
@@ -506,7 +578,9 @@ def next_steps(case: Case, agency: str, names: Mapping[str, str],
     texts = load_notices().get("next_step") or {}
     specs = load_notices().get("actions") or {}
     deadline = deadline_text(case.deadline)
-    if case.status in CLOSED_STATUSES:
+    if case.status == "closed":
+        allowed, steps = [], [(load_labels().get("archived") or {}).get("next_step", "")]
+    elif case.status in CLOSED_STATUSES:
         allowed, steps = ["note"], [texts["closed"].format(status=status_label(case.status))]
     elif is_tracker(case, agency):
         allowed, steps = ["note"], _tracking(case, agency, names, events, texts)
@@ -565,7 +639,7 @@ async def accept(session: AsyncSession, agency: str, case_no: str, *,
     filled = {"acceptor": _optional_text(acceptor, "acceptor", NAME_CAP),
               "acceptor_phone": _staff_phone(acceptor_phone),
               "opinion": _optional_text(opinion, "opinion")}
-    case = await _steer(session, agency, case_no)
+    case = await _steer(session, agency, case_no, config)
     if case.status == "accepted":
         raise Conflict(f"case {case.case_no} is already accepted", "already_accepted",
                        case_no=case.case_no)
@@ -586,6 +660,7 @@ async def add_note(session: AsyncSession, agency: str, case_no: str, text: Any, 
     now = now or utcnow()
     note = _text(text, "text")
     case = await _load(session, agency, case_no)
+    _archived(case)
     _acted(session, case, agency, "note", {"text": note}, now)
     raw = getattr(config, "raw", None)
     if raw and agency != case.lead_agency:
@@ -614,7 +689,7 @@ async def request_info(session: AsyncSession, agency: str, case_no: str, text: A
     (the intake dialogue calls :func:`routing.cases.add_supplement`)."""
     now = now or utcnow()
     question = _payer_text(text, "text")
-    case = await _steer(session, agency, case_no)
+    case = await _steer(session, agency, case_no, config)
     if case.awaiting_info and await _last_request(session, case) == question:
         # A double click or a client retry would send the payer the same request twice.
         raise Conflict(f"the payer was already asked this for case {case.case_no}",
@@ -655,7 +730,7 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
         raise BadRequest(f"`agency` must be one of: {', '.join(targets)}", "unknown_agency",
                          value=shown_value(to_agency), choices=choices)
     to_agency = found
-    case = await _steer(session, agency, case_no)
+    case = await _steer(session, agency, case_no, config)
     if to_agency == case.lead_agency:
         raise Conflict(f"{to_agency} already leads case {case.case_no}", "already_leads",
                        agency=names.get(to_agency, to_agency), case_no=case.case_no)
@@ -752,7 +827,7 @@ async def escalate(session: AsyncSession, agency: str, case_no: str, reason: Any
     now = now or utcnow()
     raw = config.raw
     why = _text(reason, "reason")
-    case = await _steer(session, agency, case_no)
+    case = await _steer(session, agency, case_no, config)
     if case.severity == "major":
         raise Conflict(f"case {case.case_no} is already major", "already_major",
                        case_no=case.case_no)
@@ -801,7 +876,7 @@ async def resolve(session: AsyncSession, agency: str, case_no: str, result_text:
     that transferred the case away hear the result in their group."""
     now = now or utcnow()
     result = _payer_text(result_text, "result")
-    case = await _steer(session, agency, case_no)
+    case = await _steer(session, agency, case_no, config)
     case.status = "resolved"
     case.resolved_at = now
     case.awaiting_info = False

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from routing import actions
+from routing.cards import load_labels
 from routing.deadlines import deadline_text
 from routing.notices import agency_names, load_notices, status_label
 
@@ -35,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--search", help="a case number or its tail (0001), an employer or "
                          "a town, as the API's q=")
     listing.add_argument("--overdue", action="store_true", help="only overdue cases")
+    listing.add_argument("--lead", help="only cases this agency leads (code or name), as the "
+                         "API's agency=")
+    listing.add_argument("--sort", help="newest (default), oldest, deadline or -deadline")
     listing.add_argument("--limit", type=int, default=500, help="at most this many (≤ 2000)")
     listing.add_argument("--offset", type=int, default=0, help="skip this many first")
     listing.set_defaults(func=_list)
@@ -139,17 +143,22 @@ def _run(args, config, work) -> int:
 
 
 def _list(args, config) -> int:
+    names = agency_names(config.raw)
+    severities = load_labels().get("severities") or {}
+
     async def work(session, agency):
         page = await actions.list_cases(session, agency, status=args.status,
                                         overdue=True if args.overdue else None,
                                         category=args.category,
                                         severity=args.severity, search=args.search,
-                                        limit=args.limit, offset=args.offset)
-        names = agency_names(config.raw)
+                                        lead=actions.lead_of(args.lead, names),
+                                        sort=args.sort, limit=args.limit, offset=args.offset)
         for case in page.cases:
             view = actions.summary(case, names=names)
             print("\t".join([view["case_no"], view["status_label"] or view["status"],
-                             view["category"], view["lead_name"] or "—",
+                             actions.category_label(view["category"]),
+                             severities.get(view["severity"], view["severity"] or "—"),
+                             view["lead_name"] or "—",
                              deadline_text(case.deadline),
                              _says("overdue") if view["overdue"] else ""]).rstrip())
         print(_says("count", first=page.offset + 1, last=page.offset + len(page.cases),

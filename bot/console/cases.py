@@ -76,6 +76,7 @@ async def case_page(request: web.Request, console: Console, session: Session, *,
         reasons=[reason_label(r, load_labels().get("reasons") or {})
                  for r in detail.get("severity_reasons") or []],
         can_steer=steer and open_case, open_case=open_case, done=done, error=error,
+        can_note=any(a["action"] == "note" for a in detail["actions"]),
         tracking=detail["tracking"], payer_cap=DETAIL_CAP,
         transfer_targets=targets, names=console.names))
 

@@ -51,8 +51,9 @@ class Console:
         """Filter values and their labels (the only values the list accepts)."""
         lab = labels()
         places = {name: name for name in self.config.district_names}
+        leads = {k: v for k, v in self.names.items() if k != actions.LEADERSHIP}
         return {"status": lab["statuses"], "category": lab["categories"],
-                "severity": lab["severities"], "jurisdiction": places}
+                "severity": lab["severities"], "jurisdiction": places, "lead": leads}
 
     def context(self, session: Session | None, **extra: Any) -> dict[str, Any]:
         """What every template gets: who is signed in and the CSRF token for forms."""

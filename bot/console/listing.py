@@ -20,7 +20,7 @@ from routing import actions
 from routing.cases import CLOSED_STATUSES
 
 PAGE_SIZE = 20
-FILTERS = ("q", "status", "category", "severity", "jurisdiction", "overdue")
+FILTERS = ("q", "status", "category", "severity", "jurisdiction", "lead", "overdue")
 Q_CAP = 40
 
 
@@ -31,6 +31,7 @@ class Filters:
     category: str = ""
     severity: str = ""
     jurisdiction: str = ""
+    lead: str = ""  # the lead agency (the office's 督办 of one agency's cases)
     overdue: str = ""  # "1" overdue only, "0" not overdue, "" all
     sort: str = "deadline"  # "deadline" (earliest first) or "-deadline"
     page: int = 1
@@ -50,7 +51,7 @@ class Filters:
         q = " ".join((query.get("q") or "").split())[:Q_CAP]
         return cls(q=q, status=pick("status"), category=pick("category"),
                    severity=pick("severity"), jurisdiction=pick("jurisdiction"),
-                   overdue=overdue, sort=sort, page=page)
+                   lead=pick("lead"), overdue=overdue, sort=sort, page=page)
 
     def query(self, **changes: Any) -> dict[str, str]:
         """These filters as query parameters (for links to other pages or orders)."""
@@ -87,6 +88,8 @@ def _where(agency: str, f: Filters, now: datetime) -> list:
         where.append(Case.severity == f.severity)
     if f.jurisdiction:  # a district covers its towns; a town matches what the payer named
         where.append(or_(Case.district == f.jurisdiction, Case.jurisdiction == f.jurisdiction))
+    if f.lead:
+        where.append(Case.lead_agency == f.lead)
     if f.overdue == "1":
         where.append(overdue_clause(now))
     elif f.overdue == "0":

@@ -15,7 +15,6 @@ from routing import actions
 from routing.cards import card_texts
 
 _AGENCY_FIELDS = {"from", "to", "lead", "agency", "group"}
-_ACTORS = {"system": "系统", "payer": "缴费人"}
 
 
 def _shown(key: str, value: Any, names: Mapping[str, str]) -> str:
@@ -50,8 +49,7 @@ def timeline(events: list[Mapping[str, Any]], names: Mapping[str, str]) -> list[
         detail = event.get("detail") or {}
         out.append({
             "at": event.get("at"),
-            "actor": _ACTORS.get(event.get("actor"))
-            or names.get(event.get("actor"), event.get("actor")),
+            "actor": event.get("actor_name") or actions.actor_name(event.get("actor"), names),
             "kind": event.get("kind"),
             "label": lab["events"].get(event.get("kind"), event.get("kind")),
             "fields": [(shown_fields[k], _shown(k, v, names))

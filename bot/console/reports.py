@@ -7,6 +7,7 @@ A full (unmasked) export is for the leadership office only and writes the audit 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
@@ -16,11 +17,12 @@ from bot.console import stats as figures
 from bot.console.charts import bar_chart
 from bot.console.core import Console
 from bot.console.export import BadPeriod, handling, parse_period, row, to_csv
-from bot.console.render import SECURITY_HEADERS, labels, render
+from bot.console.render import SECURITY_HEADERS, labels, render, texts
 from bot.console.session import Session
 from bot.store.models import Case, CaseEvent, utcnow
 from routing import actions
 from routing.cases import add_event
+from routing.notices import load_notices
 
 DIMENSION_TITLES = {"category": "按问题类别", "lead_agency": "按牵头单位",
                     "district": "按辖区", "severity": "按事项等级"}
@@ -66,6 +68,14 @@ def _dimension_names(console: Console) -> dict[str, dict[str, str]]:
             "district": {}, "severity": lab["severities"]}
 
 
+def _table(dim: str, title: str, part: figures.Breakdown,
+           names: dict[str, str]) -> dict[str, Any]:
+    """One per-period table of the statistics page; its cells add up to the total."""
+    return {"dimension": dim, "title": title, "periods": part.periods,
+            "columns": [(value, names.get(value, value)) for value, _ in part.totals],
+            "table": part.table}
+
+
 async def stats_page(request: web.Request, console: Console,
                      session: Session) -> web.StreamResponse:
     q = request.query
@@ -89,12 +99,13 @@ async def stats_page(request: web.Request, console: Console,
                               for r in result.late_by[dim]]})
         part = result.breakdowns[dim]
         charts.append(bar_chart(title, figures.label_totals(part, names[dim])))
-        columns = [value for value, _ in part.totals]
-        tables.append({"title": f"{title}（每{unit}）", "periods": part.periods,
-                       "columns": [(c, names[dim].get(c, c)) for c in columns],
-                       "table": part.table})
+        tables.append(_table(dim, f"{title}（每{unit}）", part, names[dim]))
+    statuses = load_notices().get("statuses") or {}
+    tables.append(_table("status", f"{texts()['stats']['by_status']}（每{unit}）",
+                         result.breakdowns["status"], statuses))
     return render("stats.html", **console.context(
         session, stats=result, charts=charts, tables=tables, late=late, by=by,
+        lead_choices=console.choices()["lead"],
         period={"from": q.get("from") or "", "to": q.get("to") or ""}))
 
 

@@ -186,6 +186,13 @@ class Stats:
     late_by: dict[str, list[LateRow]] = field(default_factory=dict)
     open: int = 0
     open_late: int = 0  # open and past the deadline now: the list's 逾期 filter, same cases
+    closed: int = 0  # resolved or archived, with a deadline
+    closed_on_time: int = 0  # … and resolved within it (按期办结)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """按期办结率: of the cases resolved, the share resolved within their time limit."""
+        return self.closed_on_time / self.closed if self.closed else None
 
     @property
     def overdue_rate(self) -> float | None:
@@ -227,11 +234,12 @@ def compute(cases: Sequence[Case], now: datetime, by: str = "week",
     ratings = [c.rating for c in cases if c.rating is not None]
     answered = [c.solved for c in cases if c.solved is not None]
     with_deadline = [c for c in cases if c.deadline is not None]
+    done = [c for c in with_deadline if c.status in CLOSED_STATUSES]
     return Stats(
         total=len(cases),
         by=by,
         periods=periods,
-        breakdowns={d: breakdown(cases, d, by) for d in DIMENSIONS},
+        breakdowns={d: breakdown(cases, d, by) for d in (*DIMENSIONS, "status")},
         first_action=Durations.of(_hours(c.created_at, c.first_action_at) for c in cases),
         resolution=Durations.of(_hours(c.created_at, c.resolved_at) for c in cases),
         with_deadline=len(with_deadline),
@@ -244,6 +252,8 @@ def compute(cases: Sequence[Case], now: datetime, by: str = "week",
         open=sum(c.status not in CLOSED_STATUSES for c in cases),
         open_late=sum(c.status not in CLOSED_STATUSES and c.deadline is not None
                       and c.deadline <= now for c in cases),
+        closed=len(done),
+        closed_on_time=sum(not is_late(c, now, late_before) for c in done),
     )
 
 
