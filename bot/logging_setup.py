@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 from datetime import datetime, timezone
 from typing import Any, TextIO
@@ -47,6 +48,11 @@ _RESERVED = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | 
     "message", "asctime", "taskName",
 }
 _HANDLER_MARK = "_disputebot_handler"
+# An exception's text may quote what a payer typed: SQLAlchemy prints a failed statement's
+# parameters, and an error message may carry a slot value. Operators need the type and
+# place, not the words, so parameters and runs of Chinese text are cut out of it.
+_STATEMENT_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\s*(?:\(Background on|$))", re.DOTALL)
+_CHINESE_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e]+")
 
 
 class PrivacyFilter(logging.Filter):
@@ -77,10 +83,16 @@ class PrivacyFilter(logging.Filter):
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = scrub(record.exc_text)
+            record.exc_text = redact_exception(record.exc_text)
         record.exc_info = None if record.exc_text else record.exc_info
         record._disputebot_clean = True
         return True
+
+
+def redact_exception(text: str) -> str:
+    """An exception's text without statement parameters, Chinese words or numbers."""
+    text = _STATEMENT_PARAMETERS.sub("[parameters hidden]", text)
+    return scrub(_CHINESE_RUN.sub("…", text))
 
 
 class JsonFormatter(logging.Formatter):
@@ -100,7 +112,7 @@ class JsonFormatter(logging.Formatter):
         if record.exc_text:
             doc["exc"] = record.exc_text
         elif record.exc_info:
-            doc["exc"] = scrub(self.formatException(record.exc_info))
+            doc["exc"] = redact_exception(self.formatException(record.exc_info))
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -148,4 +160,4 @@ def setup_logging(level: str | int | None = None, fmt: str | None = None,
     return handler
 
 
-__all__ = ["JsonFormatter", "PrivacyFilter", "TextFormatter", "setup_logging"]
+__all__ = ["JsonFormatter", "PrivacyFilter", "TextFormatter", "redact_exception", "setup_logging"]

@@ -97,6 +97,8 @@ def _patterns() -> dict[str, re.Pattern]:
     national = f"[(（]?{zero}?[)）]?{_class('123456789')}{any_digit}{{1,2}}[)）]?"
     lo, hi = spec.get("bare_local_digits", [7, 8])
     short = f"{any_digit}(?:{sep}?{any_digit}){{{lo - 1},{hi - 1}}}"
+    lo_piece, hi_piece = spec.get("bare_piece_digits", [9, 14])
+    piece = f"{any_digit}{{{lo_piece},{hi_piece}}}"
     return {
         "id": re.compile(f"{start}(?:{id18}|{id15}){end}{not_amount}"),
         "card": re.compile(f"{start}(?:{cards}){end}{not_amount}"),
@@ -107,6 +109,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "abroad_landline": re.compile(f"{start}(?:{abroad}){sep}?{national}{sep}?{local}{end}"),
         "cued_local": re.compile(f"((?i:{cues})[{fillers}]*)({short}){end}"),
         "bare_local": re.compile(f"[{sp}]*({short})[{sp}]*"),
+        "bare_piece": re.compile(f"[{sp}]*({piece})[{sp}]*"),
     }
 
 
@@ -125,6 +128,69 @@ def _exempt() -> dict[str, re.Pattern]:
                                   r"(?:0?[1-9]|[12]\d|3[01])|\S*[.．]\d{1,2})\s*"),
         "employer_code": re.compile(f"(?:{cues})[{fillers}]*({char}(?:[{sp}-]?{char}){{14,19}})"),
     }
+
+
+@lru_cache(maxsize=1)
+def _personal() -> dict[str, re.Pattern]:
+    """Personal data that is not a phone or ID shape: a card or account after its name, an
+    e-mail address, the numbers of a home address, a name given beside a relation."""
+    spec = _spec()
+
+    def words(key: str) -> str:
+        return "|".join(re.escape(w) for w in sorted(spec.get(key, []), key=len, reverse=True))
+
+    char = f"(?:[0-9A-Za-zＡ-Ｚａ-ｚ_]|{_class(_DIGITS)})"
+    edge = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ_*＊"
+    units = re.escape(spec.get("amount_units", "元"))
+    sp, ends = re.escape(spec.get("spaces", " ")), re.escape(spec.get("clause_ends", "，。"))
+    at = re.escape(spec.get("email_at", "@"))
+    stop = re.escape(spec.get("name_stop_chars", "") + spec.get("clause_ends", ""))
+    name_char = f"(?:[\u4e00-\u9fff](?<![{stop}]))"
+    return {
+        "account": re.compile(
+            f"(?i:{words('account_cues')})[{re.escape(spec.get('account_fillers', ' '))}]*"
+            f"({char}(?:[{sp}-]?{char})*)(?![{edge}])(?![{sp}]*[{units}])"),
+        "email": re.compile(rf"(?<![\w.%+-])([\w.%+-]+)[{at}][A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+                            re.ASCII),
+        "address": re.compile(f"(?:{words('home_address_cues')})[^{ends}]*"),
+        "name": re.compile(f"(?:(?:{words('name_relations')})(?:{words('name_verbs')})|"
+                           f"(?:{words('name_labels')})"
+                           f"[{re.escape(spec.get('name_label_fillers', ' '))}]*)"
+                           f"({name_char}{{2,3}})"),
+    }
+
+
+def _mask_personal(text: str, keep: list[tuple[int, int]]) -> str:
+    """Mask what :func:`_personal` finds; an employer's code (``keep``) stays."""
+    found = _personal()
+    out = _mask_matches(found["email"], text, lambda s: s[0] + "*" * (len(s) - 1), group=1)
+    out = _mask_matches(found["account"], out, _mask_account, group=1, keep=keep)
+    out = _mask_matches(found["address"], out, _mask_address_numbers)
+    return _mask_matches(found["name"], out, mask_name, group=1)
+
+
+def _mask_account(value: str) -> str:
+    """All but the last 4 characters (2 of a short value); dates and short values stay."""
+    positions = [i for i, ch in enumerate(value) if ch.isalnum()]
+    if (len(positions) < int(_spec().get("account_min_chars", 6))
+            or _exempt()["bare_figure"].fullmatch(_fold(value))):
+        return value
+    return _mask_positions(value, positions[: -4 if len(positions) >= 8 else -2])
+
+
+def _mask_piece(value: str) -> str:
+    """All digits but the last 4 of a number sent alone in pieces."""
+    return _mask_positions(value, _positions(value)[:-4])
+
+
+def _mask_address_numbers(clause: str) -> str:
+    """Door, building and room numbers of a home address, in digits or numerals before 号,
+    栋…; dates and amounts stay."""
+    spec = _spec()
+    kept, door = (re.escape(spec.get(key, "")) for key in ("address_kept_units", "address_units"))
+    numeral = _class(_DIGITS)
+    numbers = f"[0-9０-９]+(?![0-9０-９]|[{kept}])|{numeral}+(?=[{door}])"
+    return re.sub(numbers, lambda m: "*" * len(m.group()), clause)
 
 
 def _positions(text: str, chars: str = _DIGITS) -> list[int]:
@@ -217,11 +283,14 @@ def mask_name(name: str | None) -> str:
 
 def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
     """Mask every ID number, card number and phone number found in free text, and the
-    payer's own ``names`` wherever they wrote them ("我叫刘强…" → "我叫刘*…").
+    payer's own ``names`` wherever they wrote them ("我叫刘强…" → "我叫刘*…"); then a card or
+    account after its name (医保卡号, QQ, 微信号), e-mail addresses, the door numbers of a home
+    address and a name given beside a relation (我老婆叫陈美丽).
 
     IDs go first: an 18-digit ID contains 11-digit runs that would look like mobiles. A
-    text that is only a 7-8 digit number is the rest of a phone sent in pieces; an
-    employer's code after its name stays readable for the liaison.
+    text that is only a 7-8 digit number is the rest of a phone sent in pieces, one of 9-14
+    digits the rest of an ID or card; an employer's code after its name stays readable for
+    the liaison.
     """
     if not text:
         return ""
@@ -240,7 +309,12 @@ def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
     out = _mask_matches(patterns["mobile_list"], out, mask_phone, keep=keep)
     out = _mask_matches(patterns["abroad_landline"], out, mask_phone, keep=keep)
     out = _mask_matches(patterns["landline"], out, mask_phone, keep=keep)
-    return _mask_matches(patterns["cued_local"], out, mask_phone, group=2, keep=keep)
+    out = _mask_matches(patterns["cued_local"], out, mask_phone, group=2, keep=keep)
+    out = _mask_personal(out, keep)
+    if "*" not in out and patterns["bare_piece"].fullmatch(out) and not (
+            exempt["bare_figure"].fullmatch(_fold(out))):
+        return _mask_matches(patterns["bare_piece"], out, _mask_piece, group=1)
+    return out
 
 
 def _mask_matches(pattern: re.Pattern, text: str, mask, group: int = 0,
