@@ -16,9 +16,10 @@ Scenarios: ``load_3000``, ``same_message_3x``, ``kill9_mid_dialogue``,
 e.g. ``disputebot_faults``).
 
 Isolation: with the default (SQLite) each scenario gets a fresh database file in a temporary
-folder. With ``--database-url`` all scenarios share that database (use one of its own, never
-the test database), so every scenario's config uses robot keys of its own
-(``dev-key-zc-tax-<scenario>``) and the checks only count rows and posts of those keys.
+folder. With ``--database-url`` that database is emptied first (our tables dropped: an earlier
+run's cases would make this run's filings additions to them) and all scenarios share it (use
+one of its own, never the test database), so every scenario's config uses robot keys of its
+own (``dev-key-zc-tax-<scenario>``) and the checks only count rows and posts of those keys.
 """
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ from load import (
     ROOT,
     Server,
     TimedWeChatAPI,
+    empty_database,
     free_port,
     read_jsonl,
     serve_fake,
@@ -1054,6 +1056,7 @@ async def main_async(args) -> int:
     if unknown:
         raise SystemExit(f"unknown scenario(s) {unknown}; choose from {list(SCENARIOS)}")
     if args.database_url and not is_sqlite(args.database_url):
+        await empty_database(args.database_url)
         env = {**os.environ, "DATABASE_URL": args.database_url}
         await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot.cli", "db",
                                 "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
