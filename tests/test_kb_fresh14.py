@@ -2,16 +2,13 @@
 showed (knowledge/README.md, "Round 12")."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from knowledge import load_kb
 from knowledge.followup import ask_after
+from tests.kb_scoring import rows, score_single
 from tests.test_conversations import Payer
 
-DATA = Path(__file__).resolve().parent / "data"
 DECLINE = "这个问题我还不能准确回答"
 UNEMPLOYMENT_MEDICAL = "应当缴纳的基本医疗保险费从失业保险基金中支付"
 
@@ -21,25 +18,10 @@ def kb():
     return load_kb(None)
 
 
-def _rows(name: str) -> list[dict]:
-    return [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines() if line]
-
-
-def _single(kb, name: str) -> tuple[int, int, int]:
-    """(right answers, right declines, wrong answers): a wrong answer is worse than a decline."""
-    right = declined = wrong = 0
-    for row in _rows(name):
-        answer = kb.ask(row["question"])
-        right += bool(row["entry_id"]) and answer.entry_id == row["entry_id"]
-        declined += not row["entry_id"] and answer.declined
-        wrong += not answer.declined and answer.entry_id != row["entry_id"]
-    return right, declined, wrong
-
-
 def _followups(kb, name: str, with_context: bool) -> tuple[int, int, int]:
     """The same for every follow-up turn, read with the topic the turn before it left."""
     right = declined = wrong = 0
-    for row in _rows(name):
+    for row in rows(name):
         topic = ask_after(kb, row["first"], None).topic if with_context else None
         turns = [(row["second"], row["entry_id"])]
         if "third" in row:
@@ -59,14 +41,13 @@ def _followups(kb, name: str, with_context: bool) -> tuple[int, int, int]:
 
 def test_fresh14_set(kb):
     """90 phone questions written blind, 25 to decline. Baseline 60/65, 24/25, 5 wrong."""
-    assert len(_rows("kb_fresh14.jsonl")) == 90
-    assert _single(kb, "kb_fresh14.jsonl") == (65, 25, 0)
+    assert len(rows("kb_fresh14.jsonl")) == 90
+    assert score_single(kb, "kb_fresh14.jsonl") == (65, 25, 0)
 
 
 def test_followups4_set(kb):
     """40 exchanges written blind. Baseline with context 20/38, 4/4, 1 wrong (final labels)."""
-    rows = _rows("kb_followups4.jsonl")
-    assert len(rows) == 40
+    assert len(rows("kb_followups4.jsonl")) == 40
     right, declined, wrong = _followups(kb, "kb_followups4.jsonl", with_context=True)
     assert right >= 30 and declined == 4 and wrong == 0, (right, declined, wrong)
     assert right > _followups(kb, "kb_followups4.jsonl", with_context=False)[0]

@@ -3,15 +3,12 @@ students, flexible workers, the dispute mechanism itself) and the class fixes th
 (knowledge/README.md, "Round 13")."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from knowledge import load_kb
+from tests.kb_scoring import rows, score_single
 from tests.test_conversations import Payer
 
-DATA = Path(__file__).resolve().parent / "data"
 DECLINE = "这个问题我还不能准确回答"
 
 
@@ -20,25 +17,10 @@ def kb():
     return load_kb(None)
 
 
-def _rows(name: str) -> list[dict]:
-    return [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines() if line]
-
-
-def _single(kb, name: str) -> tuple[int, int, int]:
-    """(right answers, right declines, wrong answers): a wrong answer is worse than a decline."""
-    right = declined = wrong = 0
-    for row in _rows(name):
-        answer = kb.ask(row["question"])
-        right += bool(row["entry_id"]) and answer.entry_id == row["entry_id"]
-        declined += not row["entry_id"] and answer.declined
-        wrong += not answer.declined and answer.entry_id != row["entry_id"]
-    return right, declined, wrong
-
-
 def test_fresh15_set(kb):
     """90 questions written blind, 25 to decline. Baseline 59/65, 23/25, 7 wrong."""
-    assert len(_rows("kb_fresh15.jsonl")) == 90
-    assert _single(kb, "kb_fresh15.jsonl") == (65, 25, 0)
+    assert len(rows("kb_fresh15.jsonl")) == 90
+    assert score_single(kb, "kb_fresh15.jsonl") == (65, 25, 0)
 
 
 @pytest.mark.parametrize("question", ["社保争议去哪里反应", "在哪反应社保问题"])
