@@ -3,6 +3,8 @@ gateway: the group that receives a call-back is the office the payer is told wil
 second request within the hour joins the first, a voice is counted as a voice."""
 from __future__ import annotations
 
+import pytest
+
 from bot.simulator import voice_xml
 from bot.store.models import Case
 from routing.rules import load_rules
@@ -68,3 +70,26 @@ def test_only_a_call_back_without_a_place_goes_to_the_home_district(config):
     away = rules.route("other", "simple", jurisdiction="北京市朝阳区", needs_callback=True)
     assert away.district is None and not away.in_area  # a place given outside: transfer
     assert rules.route("other", "simple").district is None
+
+
+@pytest.mark.parametrize("message,shown", [("转人工，打我座机020-88886666", "020-****6666"),
+                                           ("转人工 我电话13812345678", "138****5678"),
+                                           ("找人工 13812345678 谢谢", "138****5678")])
+async def test_a_call_back_request_with_its_number_is_registered_at_once(
+        platform, config, message, shown):
+    """The number given with 转人工 was ignored: "打我座机020-…" got "您还没有登记过事项", "我电话
+    138…" the category question, a bare 转人工 then asked for the number again."""
+    openid = f"o-callback-5-{len(message)}-{shown[:3]}"
+    reply = await say(platform, openid, message)
+    case_no = CASE_NO.search(reply).group()
+    assert "人工回电" in reply and shown in reply, reply
+    [case] = await fetch(config.database_url, Case, case_no=case_no)
+    assert case.needs_callback and case.phone.replace("-", "").endswith("6666" if "6666" in shown
+                                                                      else "5678")
+
+
+async def test_a_complaint_about_a_service_with_a_number_is_no_call_back(platform, config):
+    """"人工服务态度很差，电话138…" tells a story: the form goes on, no call-back is registered."""
+    openid = "o-callback-6"
+    reply = await say(platform, openid, "人工服务态度很差，电话13812345678")
+    assert CASE_NO.search(reply) is None and "人工回电" not in reply, reply

@@ -95,6 +95,8 @@ CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "�
 SUMMARY_VALUES = set(SPEC["summary_value_slots"])
 HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|要人工|真人)")
 HUMAN_MAX_CHARS = 15
+CONTACT_ONLY = re.compile("|".join(sorted(map(re.escape, SPEC["human_contact_words"]),
+                                          key=len, reverse=True)) + r"|[\s，。！？,.!?:：~～、]")
 def _file_request() -> re.Pattern:
     """intake.yaml ``file_request``: asking to file without saying what happened yet."""
     parts = SPEC["file_request"]
@@ -310,6 +312,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 state.slots = {"needs_callback": True, "description": ctx.text.strip(),
                                "requested_slot": "phone"}
                 state.requested_slot = "phone"
+                if self._phone_given(ctx):
+                    return await self._fill(session, state, ctx)  # "转人工，打我座机020-…"
                 return [text("handoff_need_phone")]
             if not (start or intent == "file_dispute"):
                 return None
@@ -784,9 +788,25 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if IntakeDialogue._human_word(message) or asks_for_person(message, ctx.nlu):
             return True
         found = HUMAN.search(message)
+        if found is not None and IntakeDialogue._phone_given(ctx):
+            rest = HUMAN.sub("", IntakeDialogue._without_phones(ctx))
+            return not CONTACT_ONLY.sub("", rest)
         if found is None or len(message) > HUMAN_MAX_CHARS:
             return False
         return not (found.group() == "真人" and BOT_QUESTION.search(message))  # 你是真人吗
+
+    @staticmethod
+    def _phone_given(ctx: Context) -> bool:
+        return ctx.nlu is not None and ctx.nlu.entity("phone") is not None
+
+    @staticmethod
+    def _without_phones(ctx: Context) -> str:
+        """The message with its phone numbers cut out (positions are in ``ctx.text``)."""
+        message = ctx.text or ""
+        for phone in sorted((e for e in ctx.nlu.entities if e.type == "phone"),
+                            key=lambda e: -e.start):
+            message = message[:phone.start] + message[phone.end:]
+        return message.strip()
 
     def _opens_with_facts(self, ctx: Context) -> bool:
         """"新塘镇宏达电子厂" typed after "请直接说说您遇到的问题": the start of a report. The
