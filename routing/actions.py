@@ -258,13 +258,20 @@ def _archived(case: Case) -> None:
         raise Archived(f"case {case.case_no} is archived", case_no=case.case_no)
 
 
-async def _load(session: AsyncSession, agency: str, case_no: str) -> Case:
+async def _load(session: AsyncSession, agency: str, case_no: str, *,
+                for_update: bool = False) -> Case:
+    """``for_update``: the row stays locked until the action commits (PostgreSQL; SQLite
+    writes one at a time anyway), so of two liaisons acting at once the second sees what
+    the first did instead of both passing the same checks."""
     wanted = normalize_case_no(case_no)
     # A NUL or a control character is in no case number, and PostgreSQL refuses NUL outright.
     if not wanted or len(wanted) > CASE_NO_CAP or not wanted.isprintable():
         raise NotFound(f"case {shown_case_no(case_no)} not found", "not_found",
                        case_no=shown_case_no(case_no))
-    case = await session.scalar(select(Case).where(Case.case_no == wanted))
+    query = select(Case).where(Case.case_no == wanted)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    case = await session.scalar(query)
     if case is None or not can_see(case, agency):
         raise NotFound(f"case {shown_case_no(case_no)} not found", "not_found",
                        case_no=shown_case_no(case_no))
@@ -272,7 +279,7 @@ async def _load(session: AsyncSession, agency: str, case_no: str) -> Case:
 
 
 async def _steer(session: AsyncSession, agency: str, case_no: str, config: Any = None) -> Case:
-    case = await _load(session, agency, case_no)
+    case = await _load(session, agency, case_no, for_update=True)
     _archived(case)
     if is_tracker(case, agency):  # a colleague transferred it meanwhile, or a stale card
         lead = case.lead_agency or ""
