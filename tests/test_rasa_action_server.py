@@ -3,6 +3,8 @@ module and post a webhook request to it, as Rasa would."""
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +26,7 @@ async def action_server():
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "rasa_sdk", "--actions", "bot.handlers.intake_form",
         "--port", str(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its Sanic workers are stopped with it (_stop)
     )
     url = f"http://127.0.0.1:{port}"
     import aiohttp
@@ -37,11 +40,25 @@ async def action_server():
             except aiohttp.ClientError:
                 await asyncio.sleep(0.1)
         else:
-            proc.kill()
+            await _stop(proc)
             pytest.fail("rasa-sdk action server did not start")
         yield session, url
-    proc.kill()
-    await asyncio.wait_for(proc.wait(), 10)
+    await _stop(proc)
+
+
+async def _stop(proc) -> None:
+    """SIGTERM to the server's whole process group, SIGKILL if it lingers: killing only the
+    main process left Sanic's spawned worker and resource tracker running after the tests."""
+    for signum in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, signum)
+        except ProcessLookupError:
+            return
+        try:
+            await asyncio.wait_for(proc.wait(), 10)
+            return
+        except asyncio.TimeoutError:
+            continue
 
 
 async def test_action_server_validates_phone_and_requests_next_slot(action_server):
