@@ -6,7 +6,7 @@ import pytest
 
 from knowledge import load_kb
 from knowledge.followup import ask_after
-from tests.kb_scoring import rows, score_single
+from tests.kb_scoring import rows, score_followups, score_single
 from tests.test_conversations import Payer
 
 DECLINE = "这个问题我还不能准确回答"
@@ -18,27 +18,6 @@ def kb():
     return load_kb(None)
 
 
-def _followups(kb, name: str, with_context: bool) -> tuple[int, int, int]:
-    """The same for every follow-up turn, read with the topic the turn before it left."""
-    right = declined = wrong = 0
-    for row in rows(name):
-        topic = ask_after(kb, row["first"], None).topic if with_context else None
-        turns = [(row["second"], row["entry_id"])]
-        if "third" in row:
-            turns.append((row["third"], row["third_entry_id"]))
-        for question, expected in turns:
-            expected = expected if isinstance(expected, list) else [expected]
-            followup = ask_after(kb, question, topic)
-            topic = followup.topic if with_context else None
-            answer = followup.answer
-            if answer.entry_id in expected:
-                right += expected != [None]
-                declined += expected == [None]
-            else:
-                wrong += not answer.declined
-    return right, declined, wrong
-
-
 def test_fresh14_set(kb):
     """90 phone questions written blind, 25 to decline. Baseline 60/65, 24/25, 5 wrong."""
     assert len(rows("kb_fresh14.jsonl")) == 90
@@ -48,9 +27,9 @@ def test_fresh14_set(kb):
 def test_followups4_set(kb):
     """40 exchanges written blind. Baseline with context 20/38, 4/4, 1 wrong (final labels)."""
     assert len(rows("kb_followups4.jsonl")) == 40
-    right, declined, wrong = _followups(kb, "kb_followups4.jsonl", with_context=True)
+    right, declined, wrong = score_followups(kb, rows("kb_followups4.jsonl"), with_context=True)
     assert right >= 30 and declined == 4 and wrong == 0, (right, declined, wrong)
-    assert right > _followups(kb, "kb_followups4.jsonl", with_context=False)[0]
+    assert right > score_followups(kb, rows("kb_followups4.jsonl"), with_context=False)[0]
 
 
 # --- follow-ups --------------------------------------------------------------------------

@@ -3,9 +3,6 @@ the last answered question's topic (knowledge/followup.py, bot/handlers/recent.p
 their own, and declines, are read alone exactly as before."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from bot.handlers import policy
@@ -14,9 +11,9 @@ from bot.inbound import Inbound
 from bot.store.snapshot import payer_snapshot
 from knowledge import load_kb
 from knowledge.followup import ask_after
+from tests.kb_scoring import DATA, rows, score_followups, turns
 from tests.test_conversations import Payer
 
-DATA = Path(__file__).resolve().parent / "data"
 FLEXIBLE_PAYMENT = "缴费基数上下限或档次"  # flexible_payment's answer
 FLEXIBLE_ENROL = "可以参加基本养老保险和职工基本医疗保险"  # flexible_enrol's answer
 DECLINE = "这个问题我还不能准确回答"
@@ -27,50 +24,20 @@ def kb():
     return load_kb(None)
 
 
-def _pairs(name: str) -> list[dict]:
-    return [json.loads(line) for line in (DATA / name).read_text("utf-8").splitlines() if line]
-
-
-def _turns(pair: dict) -> list[tuple[str, list]]:
-    """The follow-ups of an exchange with their labels: the second turn, and the third if any."""
-    turns = [(pair["second"], pair["entry_id"])]
-    if "third" in pair:
-        turns.append((pair["third"], pair["third_entry_id"]))
-    return [(q, expected if isinstance(expected, list) else [expected]) for q, expected in turns]
-
-
-def _score(kb, pairs: list[dict], with_context: bool) -> tuple[int, int, int]:
-    """(right answers, right declines, wrong answers) for every follow-up of each exchange; with
-    context, each turn is read with the topic the one before it left (as the handler keeps it)."""
-    right = declined = wrong = 0
-    for pair in pairs:
-        topic = ask_after(kb, pair["first"], None).topic if with_context else None
-        for question, expected in _turns(pair):
-            followup = ask_after(kb, question, topic)
-            topic = followup.topic if with_context else None
-            answer = followup.answer
-            if answer.entry_id in expected:
-                right += expected != [None]
-                declined += expected == [None]
-            else:
-                wrong += not answer.declined
-    return right, declined, wrong
-
-
 @pytest.mark.parametrize("name,least_right", [("kb_followups.jsonl", 26),
                                               ("kb_followups2.jsonl", 15),
                                               ("kb_followups3.jsonl", 49)])
 def test_follow_ups_are_answered_and_no_decline_becomes_a_wrong_answer(kb, name, least_right):
-    pairs = _pairs(name)
-    alone = _score(kb, pairs, with_context=False)
-    right, declined, wrong = _score(kb, pairs, with_context=True)
+    pairs = rows(name)
+    alone = score_followups(kb, pairs, with_context=False)
+    right, declined, wrong = score_followups(kb, pairs, with_context=True)
     assert right >= least_right > alone[0]
     assert declined >= alone[1] and wrong <= alone[2]
 
 
-def test_held_out_set_has_enough_pairs():
-    assert len(_pairs("kb_followups.jsonl")) >= 25
-    assert len(_pairs("kb_followups3.jsonl")) >= 60
+def test_held_out_set_has_enoughrows():
+    assert len(rows("kb_followups.jsonl")) >= 25
+    assert len(rows("kb_followups3.jsonl")) >= 60
 
 
 SETS = sorted(p.name for p in DATA.glob("kb_*.jsonl") if "followups" not in p.name)
@@ -82,7 +49,7 @@ PREVIOUS = ["灵活就业社保怎么交", "劳动仲裁去哪里申请", "单�
 def test_single_questions_get_the_same_decision_after_any_previous_topic(kb, name):
     """The kb sets are single questions: a remembered topic must change none of them (an
     answer stays, a decline stays a decline with its hotline)."""
-    for row in _pairs(name):
+    for row in rows(name):
         alone = kb.ask(row["question"])
         for previous in PREVIOUS:
             answer = ask_after(kb, row["question"], previous).answer
@@ -241,7 +208,7 @@ def test_not_paying_after_an_employer_question_is_still_the_employer_penalty(kb,
 def test_single_questions_keep_their_decision_after_a_resident_scheme(kb, name):
     """Only a short question answered alone can be read with the scheme: "谢谢" or "你叫什么名字"
     after 新农合 stay declined with their hotline, and every kb question keeps its decision."""
-    for row in _pairs(name):
+    for row in rows(name):
         alone = kb.ask(row["question"])
         for previous in RESIDENT_FIRST:
             answer = ask_after(kb, row["question"], previous).answer
@@ -375,10 +342,10 @@ async def test_follow_ups_reach_the_payer_short_and_with_their_source(platform, 
     answer with the legal source, in one passive reply; a labelled decline gets no answer."""
     from tests.test_dialogue import say
 
-    row = _pairs("kb_followups3.jsonl")[index]
+    row = rows("kb_followups3.jsonl")[index]
     openid = f"fu3-gateway-{index}"
     await say(platform, openid, row["first"])
-    for question, expected in _turns(row):
+    for question, expected in turns(row):
         reply = await say(platform, openid, question)
         assert len(reply.encode()) <= PASSIVE_LIMIT, (question, reply)
         if expected == [None]:
