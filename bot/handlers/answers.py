@@ -36,143 +36,143 @@ GENERIC_EMPLOYERS = {"单位", "公司", "工厂", "厂", "老板", "企业", "�
 MAX_HEADCOUNT = 100_000  # cases.headcount is INTEGER (int4 on PostgreSQL); a phone is no count
 
 
-def _alternatives(*keys: str) -> str:
+def alternatives(*keys: str) -> str:
     """The word lists ``keys`` of intake.yaml as one regex alternation, longest words first."""
     words = {w for key in keys for w in SPEC[key]}
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-OUTCOME = re.compile(rf"(?:{_alternatives('wish_words')})[^，。！？,.!?]{{2,40}}")
-SURNAME = rf"(?:{_alternatives('compound_surnames')}|[{SPEC['surnames']}])"
+OUTCOME = re.compile(rf"(?:{alternatives('wish_words')})[^，。！？,.!?]{{2,40}}")
+SURNAME = rf"(?:{alternatives('compound_surnames')}|[{SPEC['surnames']}])"
 BARE_PERSON = re.compile(
     rf"^{SURNAME}(?:(?![{''.join(SPEC['trade_marks'])}])[\u4e00-\u9fff]){{1,2}}$")
 TITLED_PERSON = re.compile(
-    rf"^(?:(?:{_alternatives('person_prefixes')})?{SURNAME}[\u4e00-\u9fff]{{0,2}}?"
-    rf"(?:{_alternatives('person_titles')})|(?:{_alternatives('person_prefixes')}){SURNAME}|"
-    rf"(?:{_alternatives('person_leads')})[\u4e00-\u9fff]{{1,4}}|"
-    rf"[\u4e00-\u9fff]{{1,4}}(?:{_alternatives('person_tails')}))$")
+    rf"^(?:(?:{alternatives('person_prefixes')})?{SURNAME}[\u4e00-\u9fff]{{0,2}}?"
+    rf"(?:{alternatives('person_titles')})|(?:{alternatives('person_prefixes')}){SURNAME}|"
+    rf"(?:{alternatives('person_leads')})[\u4e00-\u9fff]{{1,4}}|"
+    rf"[\u4e00-\u9fff]{{1,4}}(?:{alternatives('person_tails')}))$")
 SOLO = re.compile(
-    rf"^(?:(?:{_alternatives('headcount_only')})(?:{_alternatives('headcount_self')})"
-    rf"(?:{_alternatives('headcount_one')})?|(?:{_alternatives('headcount_only')})?"
-    rf"(?:{_alternatives('headcount_self')})(?:{_alternatives('headcount_one')}))"
-    rf"(?:{_alternatives('headcount_tails')})*$")
+    rf"^(?:(?:{alternatives('headcount_only')})(?:{alternatives('headcount_self')})"
+    rf"(?:{alternatives('headcount_one')})?|(?:{alternatives('headcount_only')})?"
+    rf"(?:{alternatives('headcount_self')})(?:{alternatives('headcount_one')}))"
+    rf"(?:{alternatives('headcount_tails')})*$")
 COUNT = re.compile(
-    rf"^(?:{_alternatives('headcount_leads')})*(?P<count>[0-9{CN_NUM_CHARS}]+)(?:多|来|几)?"
-    rf"(?:{_alternatives('headcount_units')})(?:{_alternatives('headcount_tails')})*$")
-DETAILS_CUE = re.compile(_alternatives("details_cues"))
-NOT_A_PLACE = re.compile(_alternatives("not_place_words"))
-UNSURE = re.compile(_alternatives("unsure_words"))
-META = re.compile(_alternatives("meta_words"))
-FACT_LINKS = re.compile(_alternatives("fact_links"))
-POINTER = re.compile(rf"(?:{_alternatives('employer_pointers')})$")
-ANNOUNCE_CUE = re.compile(_alternatives("announce_cues"))
-ANNOUNCE_WORDS = re.compile(_alternatives("announce_words"))
+    rf"^(?:{alternatives('headcount_leads')})*(?P<count>[0-9{CN_NUM_CHARS}]+)(?:多|来|几)?"
+    rf"(?:{alternatives('headcount_units')})(?:{alternatives('headcount_tails')})*$")
+DETAILS_CUE = re.compile(alternatives("details_cues"))
+NOT_A_PLACE = re.compile(alternatives("not_place_words"))
+UNSURE = re.compile(alternatives("unsure_words"))
+META = re.compile(alternatives("meta_words"))
+FACT_LINKS = re.compile(alternatives("fact_links"))
+POINTER = re.compile(rf"(?:{alternatives('employer_pointers')})$")
+ANNOUNCE_CUE = re.compile(alternatives("announce_cues"))
+ANNOUNCE_WORDS = re.compile(alternatives("announce_words"))
 WHY_ASK = re.compile(
-    rf"(?:{_alternatives('why_words')})[^，,。！!？?]{{0,4}}(?:{_alternatives('ask_words')})|"
-    rf"(?:{_alternatives('ask_words')})[^，,。！!？?]{{0,6}}(?:{_alternatives('why_words')})|"
-    rf"{_alternatives('why_phrases')}")
+    rf"(?:{alternatives('why_words')})[^，,。！!？?]{{0,4}}(?:{alternatives('ask_words')})|"
+    rf"(?:{alternatives('ask_words')})[^，,。！!？?]{{0,6}}(?:{alternatives('why_words')})|"
+    rf"{alternatives('why_phrases')}")
 FACT_ENTITIES = {"phone", "name", "district", "employer", "id_number", "headcount"}
 PUNCTUATION = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
 CONTACT_ENTITIES = {"phone", "id_number", "name", "case_no"}
-COURTESY = re.compile(_alternatives("courtesy_words"), re.IGNORECASE)
-ACKNOWLEDGEMENT = re.compile(_alternatives("courtesy_words", "ack_words"), re.IGNORECASE)
-ACK_THANKS = re.compile(_alternatives("ack_thanks"))
+COURTESY = re.compile(alternatives("courtesy_words"), re.IGNORECASE)
+ACKNOWLEDGEMENT = re.compile(alternatives("courtesy_words", "ack_words"), re.IGNORECASE)
+ACK_THANKS = re.compile(alternatives("ack_thanks"))
 ACK_TAIL = re.compile(
     "(?:" + "|".join(re.escape(w) for w in sorted(
         {w for w in SPEC["courtesy_words"] + SPEC["ack_words"] if len(w) >= 2},
         key=len, reverse=True)) + ")+$", re.IGNORECASE)
-CALLED = re.compile(rf"(?:{_alternatives('called_leads')})[:：\s]*(?P<value>.+)$")
-OWN_NAME = re.compile(_alternatives("own_name_leads"))
-CALLED_OWNER = re.compile(rf"(?:{_alternatives('called_owners')})的?(?:名字|姓名)?$")
-CALLED_TAIL = re.compile(rf"(?:{_alternatives('called_tails')}|[。！!~～\s])+$")
+CALLED = re.compile(rf"(?:{alternatives('called_leads')})[:：\s]*(?P<value>.+)$")
+OWN_NAME = re.compile(alternatives("own_name_leads"))
+CALLED_OWNER = re.compile(rf"(?:{alternatives('called_owners')})的?(?:名字|姓名)?$")
+CALLED_TAIL = re.compile(rf"(?:{alternatives('called_tails')}|[。！!~～\s])+$")
 PLACE_AFTER_ORG = re.compile(
-    rf"^(?P<name>.*?{ORG_SUFFIX.pattern})[，,\s]*(?:{_alternatives('place_after_leads')}).+$",
+    rf"^(?P<name>.*?{ORG_SUFFIX.pattern})[，,\s]*(?:{alternatives('place_after_leads')}).+$",
     re.IGNORECASE)
-INDEFINITE = re.compile(rf"{_alternatives('indefinite_words')}|{_alternatives('unsure_words')}")
-OWN_BUSINESS = re.compile(rf"^(?:{_alternatives('own_business_leads')})"
-                          rf"(?:{_alternatives('own_business_kinds')})的?$")
+INDEFINITE = re.compile(rf"{alternatives('indefinite_words')}|{alternatives('unsure_words')}")
+OWN_BUSINESS = re.compile(rf"^(?:{alternatives('own_business_leads')})"
+                          rf"(?:{alternatives('own_business_kinds')})的?$")
 PERIOD_NUMERIC = re.compile(SPEC["period_numeric"])
-FILING_COST = re.compile(_alternatives("filing_cost_words"))
-FILING_PROCESS_FILLER = re.compile(_alternatives("filing_process_filler"))
-HOW_LONG = re.compile(_alternatives("how_long_words"))
+FILING_COST = re.compile(alternatives("filing_cost_words"))
+FILING_PROCESS_FILLER = re.compile(alternatives("filing_process_filler"))
+HOW_LONG = re.compile(alternatives("how_long_words"))
 PUZZLED = re.compile(rf"[{SPEC['puzzled_marks']}]")
-AGE_AFTER = re.compile(rf"^\s*(?:\d+|[{CN_NUM_CHARS}]+)多?(?:{_alternatives('age_marks')})")
-SURNAME_SPELLING = re.compile(_alternatives("surname_spellings"))
-WAIT = re.compile(_alternatives("wait_words"))
-WAIT_CHAIN = re.compile(_alternatives("courtesy_words", "ack_words", "wait_words"), re.IGNORECASE)
-NAME_REFUSAL = re.compile(_alternatives("name_refusal_words"))
-NOT_NAME_WORDS = re.compile(_alternatives("not_name_words"))
+AGE_AFTER = re.compile(rf"^\s*(?:\d+|[{CN_NUM_CHARS}]+)多?(?:{alternatives('age_marks')})")
+SURNAME_SPELLING = re.compile(alternatives("surname_spellings"))
+WAIT = re.compile(alternatives("wait_words"))
+WAIT_CHAIN = re.compile(alternatives("courtesy_words", "ack_words", "wait_words"), re.IGNORECASE)
+NAME_REFUSAL = re.compile(alternatives("name_refusal_words"))
+NOT_NAME_WORDS = re.compile(alternatives("not_name_words"))
 WORKPLACE = re.compile(
-    rf"(?:{_alternatives('workplace_leads')})(?P<place>[^，,。；;]+?)(?:但|而|[，,。；;]|$)")
-PHONE_WORDS = re.compile(_alternatives("phone_words"))
+    rf"(?:{alternatives('workplace_leads')})(?P<place>[^，,。；;]+?)(?:但|而|[，,。；;]|$)")
+PHONE_WORDS = re.compile(alternatives("phone_words"))
 TYPED_TWICE = re.compile(r"^([\u4e00-\u9fff]{2,4})\1$")
 QUESTION = re.compile((RULES.get("statement_grievance") or {}).get("question") or "$^")
-WISH_VERB = re.compile(rf"{_alternatives('wish_verbs')}|{_alternatives('wish_words')}")
-WISH_TOPIC = re.compile(_alternatives("wish_topics"))
-EXTRAS_TOPIC = re.compile(rf"{_alternatives('extras_topics')}|{_alternatives('story_words')}")
+WISH_VERB = re.compile(rf"{alternatives('wish_verbs')}|{alternatives('wish_words')}")
+WISH_TOPIC = re.compile(alternatives("wish_topics"))
+EXTRAS_TOPIC = re.compile(rf"{alternatives('extras_topics')}|{alternatives('story_words')}")
 NUMBER = rf"(?:\d+|[{CN_NUM_CHARS}]+)"
 # A number is a people count only with a people unit after it ("7个人", "30多个", "七名"), and
 # never when a duration, a date, an age or an amount follows it ("7年", "3个月", "45岁").
 PEOPLE = re.compile(
-    rf"(?P<count>{NUMBER})(?:多|来|余)?(?!{_alternatives('not_headcount_units')})"
-    rf"(?:{_alternatives('headcount_units')})(?!{_alternatives('not_headcount_units')})")
+    rf"(?P<count>{NUMBER})(?:多|来|余)?(?!{alternatives('not_headcount_units')})"
+    rf"(?:{alternatives('headcount_units')})(?!{alternatives('not_headcount_units')})")
 BARE_COUNT = re.compile(
-    rf"^(?:{_alternatives('headcount_leads')})*(?P<count>{NUMBER})(?:多|来|余)?"
-    rf"(?:{_alternatives('headcount_tails')})*$")
-SELF_ONLY = re.compile(rf"(?:{_alternatives('headcount_self_words')})(?!们)")
-COUNT_NEGATION = re.compile(rf"^\s*(?:{_alternatives('count_negations')})")
-STORY_WORDS = re.compile(_alternatives("story_words"))
-ANGER_WORDS = re.compile(_alternatives("anger_words"), re.IGNORECASE)
-ORG_WORDS = re.compile(_alternatives("org_name_words"))
-TRADE_TYPO = re.compile(rf"(?<=[\u4e00-\u9fff])(?P<trade>{_alternatives('org_trades')})"
-                        rf"(?P<typo>{_alternatives('org_trade_typos')})$")
-WORD_TYPO = re.compile(rf"(?:{_alternatives('org_word_typos')})$")
+    rf"^(?:{alternatives('headcount_leads')})*(?P<count>{NUMBER})(?:多|来|余)?"
+    rf"(?:{alternatives('headcount_tails')})*$")
+SELF_ONLY = re.compile(rf"(?:{alternatives('headcount_self_words')})(?!们)")
+COUNT_NEGATION = re.compile(rf"^\s*(?:{alternatives('count_negations')})")
+STORY_WORDS = re.compile(alternatives("story_words"))
+ANGER_WORDS = re.compile(alternatives("anger_words"), re.IGNORECASE)
+ORG_WORDS = re.compile(alternatives("org_name_words"))
+TRADE_TYPO = re.compile(rf"(?<=[\u4e00-\u9fff])(?P<trade>{alternatives('org_trades')})"
+                        rf"(?P<typo>{alternatives('org_trade_typos')})$")
+WORD_TYPO = re.compile(rf"(?:{alternatives('org_word_typos')})$")
 FILING_ONLY = re.compile(
-    rf"^(?:{_alternatives('filing_verb_leads')})*(?:(?:{_alternatives('filing_verbs')})"
-    rf"(?:{_alternatives('filing_verb_tails')})*)+(?:{_alternatives('generic_employer_words')})$")
-FIX_LEAD = re.compile(_alternatives("previous_fix_leads"))
+    rf"^(?:{alternatives('filing_verb_leads')})*(?:(?:{alternatives('filing_verbs')})"
+    rf"(?:{alternatives('filing_verb_tails')})*)+(?:{alternatives('generic_employer_words')})$")
+FIX_LEAD = re.compile(alternatives("previous_fix_leads"))
 PREVIOUS_FIX = re.compile(
-    rf"^(?P<leads>(?:(?:{_alternatives('previous_fix_leads', 'previous_fix_pauses')})"
-    rf"[\s，,。.!！~～、]*)+)(?P<lead>(?:{_alternatives('previous_fix_value_leads')})[:：\s]*)?"
+    rf"^(?P<leads>(?:(?:{alternatives('previous_fix_leads', 'previous_fix_pauses')})"
+    rf"[\s，,。.!！~～、]*)+)(?P<lead>(?:{alternatives('previous_fix_value_leads')})[:：\s]*)?"
     rf"(?P<value>[^\s，,。.!！~～、:：].*?)[\s。.!！~～]*$")
 VALUE_LEAD_END = re.compile(
-    rf"(?<!不)(?:{_alternatives('previous_fix_value_leads')})[\s，,:：]*$")  # 应该是, not 不是
-FIX_TURN = re.compile(rf"(?:不是|不叫)(?P<old>.+?)[，,\s]*(?:{_alternatives('previous_fix_turns')})"
+    rf"(?<!不)(?:{alternatives('previous_fix_value_leads')})[\s，,:：]*$")  # 应该是, not 不是
+FIX_TURN = re.compile(rf"(?:不是|不叫)(?P<old>.+?)[，,\s]*(?:{alternatives('previous_fix_turns')})"
                       rf"[:：\s]*(?P<value>[^，,\s].*)$")
-VAGUE_COUNT = re.compile(_alternatives("vague_counts"))
+VAGUE_COUNT = re.compile(alternatives("vague_counts"))
 BARE_FIX = re.compile(
-    rf"(?:{_alternatives('previous_fix_leads', 'previous_fix_pauses', 'previous_fix_bare')})+")
-PLACE_NAME = re.compile(rf"(?:{_alternatives('name_place_tails')})$")
+    rf"(?:{alternatives('previous_fix_leads', 'previous_fix_pauses', 'previous_fix_bare')})+")
+PLACE_NAME = re.compile(rf"(?:{alternatives('name_place_tails')})$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _only(*keys: str) -> re.Pattern:
     """The words of ``keys`` one after another, cancel_neutral words in front of each
     ("等等 还是办吧") and cancel_tails after each word."""
-    neutral, tails = _alternatives("cancel_neutral"), _alternatives("cancel_tails")
-    word = rf"(?:{_alternatives(*keys)})(?:{tails})*"
+    neutral, tails = alternatives("cancel_neutral"), alternatives("cancel_tails")
+    word = rf"(?:{alternatives(*keys)})(?:{tails})*"
     return re.compile(rf"(?:{neutral})*{word}(?:(?:{neutral})*{word})*")
 
 
 CANCEL_YES = _only("cancel_yes")
-MEANING = re.compile(rf"(?:(?:{_alternatives('meaning_tails')})*(?:{_alternatives('meaning_words')}))+"
-                     rf"(?:{_alternatives('meaning_tails')})*")
-SALARY_BEFORE = re.compile(rf"(?:{_alternatives('salary_words')})|(?:{_alternatives('base_marks')})$")
-GLUED_LINK = re.compile(rf"^(?:{_alternatives('glued_place_links')})")
+MEANING = re.compile(rf"(?:(?:{alternatives('meaning_tails')})*(?:{alternatives('meaning_words')}))+"
+                     rf"(?:{alternatives('meaning_tails')})*")
+SALARY_BEFORE = re.compile(rf"(?:{alternatives('salary_words')})|(?:{alternatives('base_marks')})$")
+GLUED_LINK = re.compile(rf"^(?:{alternatives('glued_place_links')})")
 CANCEL_NO = _only("cancel_no", "go_on_words")
 GO_ON = _only("go_on_words")
-SIGH = re.compile(_alternatives("cancel_sighs"))
-ASK_ONLY = re.compile(_alternatives("ask_only_words"))
+SIGH = re.compile(alternatives("cancel_sighs"))
+ASK_ONLY = re.compile(alternatives("ask_only_words"))
 OPTIONAL_SKIP = re.compile(
-    rf"(?:{_alternatives('courtesy_words', 'ack_words')})*(?:(?:{_alternatives('skip_leads')})*"
-    rf"(?:{_alternatives('skip_words', 'optional_skip_words')})"
-    rf"(?:{_alternatives('skip_tails', 'courtesy_words', 'ack_words')})*)+$", re.IGNORECASE)
+    rf"(?:{alternatives('courtesy_words', 'ack_words')})*(?:(?:{alternatives('skip_leads')})*"
+    rf"(?:{alternatives('skip_words', 'optional_skip_words')})"
+    rf"(?:{alternatives('skip_tails', 'courtesy_words', 'ack_words')})*)+$", re.IGNORECASE)
 # "十几", "二十多", "几十", "30来", "二三十", "上百" before a people unit.
 APPROX_COUNT = re.compile(
     rf"(?P<said>(?:\d+|[{CN_NUM_CHARS}]*[十百千万])[{''.join(SPEC['approx_marks'])}]|"
     rf"几[十百千]|[一二两三四五六七八九][二两三四五六七八九][十百千]?|上[百千])"
-    rf"(?:号人|(?!{_alternatives('not_headcount_units')})(?:{_alternatives('headcount_units')})"
-    rf"(?!{_alternatives('not_headcount_units')}))")
+    rf"(?:号人|(?!{alternatives('not_headcount_units')})(?:{alternatives('headcount_units')})"
+    rf"(?!{alternatives('not_headcount_units')}))")
 NUMBER_ENTITIES = {"phone", "id_number", "case_no"}  # contact numbers never join the story
 VALUE_ENTITIES = {"district", "employer", "name", "headcount"}
 
@@ -205,18 +205,18 @@ def facts_only(reply: str, entities: list[dict]) -> bool:
 FACES = re.compile(r"\[[^\[\]]{1,6}\]")  # WeChat faces: [捂脸], [OK]
 LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
 NAME_PREFIX = re.compile(
-    rf"^(?:(?:{_alternatives('relative_words')})(?:{_alternatives('relative_name_leads')})|"
-    rf"{_alternatives('name_leads')})?(?:(?:{_alternatives('name_roles')})"
-    rf"(?:{_alternatives('name_role_marks')})?)?[:：\s]*")
+    rf"^(?:(?:{alternatives('relative_words')})(?:{alternatives('relative_name_leads')})|"
+    rf"{alternatives('name_leads')})?(?:(?:{alternatives('name_roles')})"
+    rf"(?:{alternatives('name_role_marks')})?)?[:：\s]*")
 NAME_SUFFIX = re.compile(r"(就行了?|就好了?|就可以了?|吧|啊|呀|哈|哦|嘛|啦|呢|嘞|咯)$")
 CLAUSE = re.compile(r"[，,。！!？?；;\n]")
 
 
-RESTART = re.compile(rf"^(?:{_alternatives('restart_leads')})*(?:{_alternatives('restart_words')})"
-                     rf"(?:{_alternatives('restart_tails')})*[!！。.~～]*$")
+RESTART = re.compile(rf"^(?:{alternatives('restart_leads')})*(?:{alternatives('restart_words')})"
+                     rf"(?:{alternatives('restart_tails')})*[!！。.~～]*$")
 
 
-ROLE_ONLY = re.compile(rf"^(?:{_alternatives('name_roles')})(?:{_alternatives('name_role_marks')})?$")
+ROLE_ONLY = re.compile(rf"^(?:{alternatives('name_roles')})(?:{alternatives('name_role_marks')})?$")
 
 
 def asks_restart(reply: str) -> bool:
@@ -224,7 +224,7 @@ def asks_restart(reply: str) -> bool:
     return bool(RESTART.match(MANDARIN(re.sub(r"\s", "", reply or ""))))
 
 
-PLACE_ONLY_REST = re.compile(_alternatives("place_only_words"))
+PLACE_ONLY_REST = re.compile(alternatives("place_only_words"))
 PLACE_KIND = re.compile(r"(?:镇|街道|街|区)$")
 
 
@@ -507,8 +507,8 @@ def only_wish(reply: str) -> bool:
 PERSON_NAME = re.compile(rf"^{SURNAME}[\u4e00-\u9fff]{{1,2}}$")
 # How a payer may be called: a name (李大明), 小陈, 老王, 阿强, 陈姐, 王师傅.
 ADDRESS = re.compile(
-    rf"^(?:{SURNAME}[\u4e00-\u9fff]{{1,2}}|(?:{_alternatives('person_prefixes')}){SURNAME}|"
-    rf"阿[\u4e00-\u9fff]{{1,2}}|{SURNAME}(?:{_alternatives('person_titles')}))$")
+    rf"^(?:{SURNAME}[\u4e00-\u9fff]{{1,2}}|(?:{alternatives('person_prefixes')}){SURNAME}|"
+    rf"阿[\u4e00-\u9fff]{{1,2}}|{SURNAME}(?:{alternatives('person_titles')}))$")
 
 
 def bare_name(value: str) -> str:
@@ -527,7 +527,7 @@ def bare_name(value: str) -> str:
     return value
 
 
-CONTACT_LABEL = re.compile(rf"(?<=\S)\s*(?:{_alternatives('contact_labels')})(?:是|为|[:：])?\s*$")
+CONTACT_LABEL = re.compile(rf"(?<=\S)\s*(?:{alternatives('contact_labels')})(?:是|为|[:：])?\s*$")
 
 
 def _one_name(value: str) -> str:
@@ -537,7 +537,7 @@ def _one_name(value: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", value)
 
 
-COMPOUND_NAME = re.compile(rf"^(?:{_alternatives('compound_surnames')})[\u4e00-\u9fff]{{1,3}}$")
+COMPOUND_NAME = re.compile(rf"^(?:{alternatives('compound_surnames')})[\u4e00-\u9fff]{{1,3}}$")
 
 
 def listed_name(text_: str, entities: list[dict]) -> dict | None:
@@ -672,7 +672,7 @@ def facts_beside(reply: str, entities: list[dict], answered: dict, description: 
     return facts if facts and facts not in (description or "") else None
 
 
-HINT_LEAD = re.compile(rf"^(?:{_alternatives('employer_hint_leads')})+")
+HINT_LEAD = re.compile(rf"^(?:{alternatives('employer_hint_leads')})+")
 
 
 def employer_hints(reply: str, description: str) -> str | None:
@@ -714,8 +714,8 @@ def employer_by_job(value: str) -> str | None:
         home) else None
 
 
-DEFUNCT = re.compile(_alternatives("defunct_words"))
-DEFUNCT_FILLER = re.compile(_alternatives("defunct_fillers"))
+DEFUNCT = re.compile(alternatives("defunct_words"))
+DEFUNCT_FILLER = re.compile(alternatives("defunct_fillers"))
 
 
 def defunct_only(value: str) -> bool:
@@ -779,13 +779,13 @@ def puzzled(value: str) -> bool:
 
 DURATION_CODE = re.compile(SPEC["period_duration"])
 PERIOD_CLARITY = [(re.compile(pattern), rank) for pattern, rank in SPEC["period_clarity"]]
-AMOUNT_PER = re.compile(_alternatives("amount_per_words"))
-AMOUNT_ABOUT = re.compile(_alternatives("amount_about_words"))
+AMOUNT_PER = re.compile(alternatives("amount_per_words"))
+AMOUNT_ABOUT = re.compile(alternatives("amount_about_words"))
 AMOUNT_RANGE_JOIN = re.compile(SPEC["amount_range_join"])
 AMOUNT_ROUGH = re.compile(SPEC["amount_rough"])
 AMOUNT_MORE = re.compile(SPEC["amount_more"])
-NAME_RUN_ON = re.compile(rf"(?:{_alternatives('name_run_on_regions')})人|"
-                         rf"{_alternatives('name_run_on_words')}")
+NAME_RUN_ON = re.compile(rf"(?:{alternatives('name_run_on_regions')})人|"
+                         rf"{alternatives('name_run_on_words')}")
 CATEGORY_WORDS = [(key, re.compile("|".join(patterns)))
                   for key, patterns in SPEC["category_words"].items()]
 LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
@@ -897,8 +897,8 @@ def said_of(slots: dict, slot: str) -> str | None:
     return None
 
 
-VOICE_SOUNDS = re.compile(_alternatives("voice_sounds"))
-VOICE_LEADS = re.compile(rf"^(?:(?:{_alternatives('voice_leads')})[\s，,、…~～]*)+")
+VOICE_SOUNDS = re.compile(alternatives("voice_sounds"))
+VOICE_LEADS = re.compile(rf"^(?:(?:{alternatives('voice_leads')})[\s，,、…~～]*)+")
 
 
 def unvoiced(value: str) -> str:

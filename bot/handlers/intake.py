@@ -24,6 +24,7 @@ from bot.handlers.answers import (
     OUTCOME,
     PHONE_WORDS,
     PUNCTUATION,
+    alternatives,
     answer_clause,
     ask_only_rest,
     asks_meaning,
@@ -95,8 +96,7 @@ CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "�
 SUMMARY_VALUES = set(SPEC["summary_value_slots"])
 HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|要人工|真人)")
 HUMAN_MAX_CHARS = 15
-CONTACT_ONLY = re.compile("|".join(sorted(map(re.escape, SPEC["human_contact_words"]),
-                                          key=len, reverse=True)) + r"|[\s，。！？,.!?:：~～、]")
+CONTACT_ONLY = re.compile(alternatives("human_contact_words") + r"|[\s，。！？,.!?:：~～、]")
 def _file_request() -> re.Pattern:
     """intake.yaml ``file_request``: asking to file without saying what happened yet."""
     parts = SPEC["file_request"]
