@@ -20,8 +20,10 @@ from bot.texts import text
 from routing.notices import status_label
 
 
-def _words(key: str) -> str:
-    return "|".join(re.escape(w) for w in sorted(WORDS[key], key=len, reverse=True))
+def _words(*keys: str) -> str:
+    """The chat.yaml word lists ``keys`` as one regex alternation, longest words first."""
+    words = {w for key in keys for w in WORDS[key]}
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 # "谢谢你们辛苦了", "多谢晒": thanks words and forms of address in any run.
@@ -45,10 +47,8 @@ OFFICE = re.compile(WORDS["office_question"])
 OTHER_OFFICES = re.compile(WORDS["other_offices"])
 NOTICE = re.compile(WORDS["notice_marks"])
 NOTICE_STAFF = re.compile(WORDS["notice_staff"])
-CLOSING = re.compile("|".join(re.escape(w) for w in sorted(
-    WORDS["closing_words"], key=len, reverse=True)), re.IGNORECASE)
-COURTESY_WORDS = re.compile("|".join(re.escape(w) for w in sorted(
-    WORDS["thanks_words"] + WORDS["thanks_vocatives"], key=len, reverse=True)), re.IGNORECASE)
+CLOSING = re.compile(_words("closing_words"), re.IGNORECASE)
+COURTESY_WORDS = re.compile(_words("thanks_words", "thanks_vocatives"), re.IGNORECASE)
 FACE_CODES = re.compile(WORDS["face_codes"])
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
