@@ -200,7 +200,9 @@ async def test_journey_overdue_case_is_reported_to_the_office_lead_and_co_handle
     rows = await fetch(config.database_url, OutboxItem, case_id=case.id)
     told = {(r.target, r.payload.get("kind")): r.payload["body"]["markdown"]["content"]
             for r in rows if r.channel == "webhook"}
-    deadline = local_deadline(case.deadline)[-5:]  # the time of day the card shows too
+    # The time of day the card shows too, as HH:MM ("0:11" in the payer's wording is 00:11).
+    hour, minute = re.search(r"(\d{1,2}):(\d{2})$", local_deadline(case.deadline)).groups()
+    deadline = f"{int(hour):02d}:{minute}"
     for key, kind in ((LEADERSHIP_GROUP, "overdue"), (TAX_GROUP, "overdue"),
                       (HRSS_GROUP, "overdue_co"), (TAX_GROUP, "due_soon"),
                       (HRSS_GROUP, "due_soon_co")):
