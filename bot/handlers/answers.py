@@ -4,10 +4,11 @@ junk or a question; the word lists of intake.yaml built into regexes."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.handlers.contacts import contact_numbers
 from bot.handlers.intake_spec import SPEC
-from bot.nlu.cnnum import CN_NUM_CHARS, to_number
+from bot.nlu.cnnum import CN_NUM_CHARS, as_int_if_whole, to_number
 from bot.nlu.dataset import load_rules
 from bot.nlu.entities import homophone_table
 from bot.nlu.normalize import word_map
@@ -203,13 +204,14 @@ def facts_only(reply: str, entities: list[dict]) -> bool:
 
 
 FACES = re.compile(r"\[[^\[\]]{1,6}\]")  # WeChat faces: [捂脸], [OK]
-LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
+LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff０-９Ａ-Ｚａ-ｚ]")  # "２" typed full-width is a letter too
 NAME_PREFIX = re.compile(
     rf"^(?:(?:{alternatives('relative_words')})(?:{alternatives('relative_name_leads')})|"
     rf"{alternatives('name_leads')})?(?:(?:{alternatives('name_roles')})"
     rf"(?:{alternatives('name_role_marks')})?)?[:：\s]*")
-NAME_SUFFIX = re.compile(r"(就行了?|就好了?|就可以了?|吧|啊|呀|哈|哦|嘛|啦|呢|嘞|咯)$")
+NAME_SUFFIX = re.compile(rf"(?:{alternatives('name_tails')})$")
 CLAUSE = re.compile(r"[，,。！!？?；;\n]")
+AMOUNT_GROUPED = re.compile(SPEC["amount_grouped"])
 
 
 RESTART = re.compile(rf"^(?:{alternatives('restart_leads')})*(?:{alternatives('restart_words')})"
@@ -283,8 +285,31 @@ def disputed_amounts(text_: str, entities: list[dict]) -> list:
             lead = CLAUSE.split((text_ or "")[max(0, start - SPEC["salary_window"]):start])[-1]
             if SALARY_BEFORE.search(lead):
                 continue
-        found.append(entity.get("value"))
+        found.append(_ungrouped(text_ or "", entity))
     return found
+
+
+def _ungrouped(text_: str, entity: dict):
+    """The whole of "¥3,500" or "1,200.50元" where the money entity read only the part before
+    or after a comma (3, 200.5)."""
+    start, end = entity.get("start"), entity.get("end")
+    if not (isinstance(start, int) and isinstance(end, int)):
+        return entity.get("value")
+    for grouped in AMOUNT_GROUPED.finditer(text_):
+        if grouped.end() <= start or grouped.start() >= end:
+            continue
+        parts = re.split("[,，]", grouped.group("figure"))
+        pieces = {parts[0]} | {"".join(parts[i:]) for i in range(1, len(parts))}
+        if any(_same(entity.get("value"), piece) for piece in pieces):
+            return as_int_if_whole(float("".join(parts)))
+    return entity.get("value")
+
+
+def _same(value, piece: str) -> bool:
+    try:
+        return float(value) == float(piece)
+    except (TypeError, ValueError):
+        return False
 
 
 def cancel_answer(value: str) -> str | None:
@@ -515,7 +540,7 @@ def bare_name(value: str) -> str:
     """"我叫李 四吧" → "李四", "叫我小陈就行，麻烦你们了哈" → "小陈", "我姓陈，叫我陈姐就好"
     → "陈姐": lead words, polite tails, thanks and a spelt-out surname beside the name, and
     spaces typed inside a name dropped; of several names the fullest."""
-    value = MANDARIN(str(value)).strip()
+    value = COURTESY_APART.sub("", MANDARIN(str(value)).strip()) or value  # "唔该 黄志明"
     clauses = [c for c in CLAUSE.split(value) if c.strip() and not is_acknowledgement(c)]
     if len(clauses) <= 1:
         return _one_name(clauses[0] if clauses else value)
@@ -527,6 +552,7 @@ def bare_name(value: str) -> str:
     return value
 
 
+COURTESY_APART = re.compile(rf"^(?:(?:{alternatives('courtesy_words')})[\s，,、]+)+", re.IGNORECASE)
 CONTACT_LABEL = re.compile(rf"(?<=\S)\s*(?:{alternatives('contact_labels')})(?:是|为|[:：])?\s*$")
 
 
@@ -613,7 +639,8 @@ def bare_fix(reply: str) -> bool:
 
 def fullest_name(reply: str, surname: str) -> str | None:
     """"我姓李，木子李，叫李大明" → 李大明: a whole name in another clause beside the surname."""
-    for clause in CLAUSE.split(reply or ""):
+    clauses = (c for part in CLAUSE.split(reply or "") for c in part.split())  # "我姓黄 黄志明"
+    for clause in clauses:
         name = bare_name(SURNAME_SPELLING.sub("", clause))
         if name != surname and name.startswith(surname) and PERSON_NAME.match(name):
             return name
@@ -693,11 +720,15 @@ def numbered(options: list[str]) -> str:
     return "\n".join(f"{i}. {o}" for i, o in enumerate(options, 1))
 
 
+PICK = re.compile(SPEC["pick_number"])
+
+
 def pick_number(reply: str, count: int) -> int | None:
-    """The 0-based choice in a reply like "2" or "第2个", or None."""
-    match = re.fullmatch(r"\s*(?:第|选)?\s*([1-9]\d?)\s*(?:个|项|号|\.|。)?\s*", reply)
-    if match and 1 <= int(match.group(1)) <= count:
-        return int(match.group(1)) - 1
+    """The 0-based choice in a reply like "2", "第2个" or "第一个", or None."""
+    match = PICK.fullmatch(unicodedata.normalize("NFKC", reply or ""))  # "２" typed full-width
+    number = to_number(match.group("n") or match.group("cn")) if match else None
+    if number is not None and 1 <= number <= count:
+        return int(number) - 1
     return None
 
 
@@ -786,6 +817,7 @@ AMOUNT_ROUGH = re.compile(SPEC["amount_rough"])
 AMOUNT_MORE = re.compile(SPEC["amount_more"])
 NAME_RUN_ON = re.compile(rf"(?:{alternatives('name_run_on_regions')})人|"
                          rf"{alternatives('name_run_on_words')}")
+CATEGORY_CHANGE = re.compile(alternatives("category_change_cues"))
 CATEGORY_WORDS = [(key, re.compile("|".join(patterns)))
                   for key, patterns in SPEC["category_words"].items()]
 LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
@@ -867,6 +899,19 @@ def name_run_on(reply: str, name: str) -> str:
     return reply[start:found.start()] if found else name
 
 
+def changed_category(reply: str, guess: dict, current: str | None) -> str | None:
+    """"其实不是没交 是少交了 按最低基数交的" once the category is set: the payer takes back the
+    kind of problem. Said with a change cue and read as another category with
+    category_change_min_confidence, that category; more of the same story ("而且还扣了押金不
+    退") or a guess below it, None."""
+    name = (guess or {}).get("name")
+    if (current is None or not CATEGORY_CHANGE.search(reply or "") or name == current
+            or name not in SPEC["category_choices"]
+            or (guess or {}).get("confidence", 0) < SPEC["category_change_min_confidence"]):
+        return None
+    return name
+
+
 def category_said(reply: str) -> str | None:
     """The category a reply names outright ("扣款扣了两次" → refund), or None."""
     plain = MANDARIN(reply or "")
@@ -897,7 +942,7 @@ def said_of(slots: dict, slot: str) -> str | None:
     return None
 
 
-VOICE_SOUNDS = re.compile(alternatives("voice_sounds"))
+VOICE_SOUNDS = re.compile(rf"(?!{alternatives('voice_sound_words')})(?:{alternatives('voice_sounds')})")
 VOICE_LEADS = re.compile(rf"^(?:(?:{alternatives('voice_leads')})[\s，,、…~～]*)+")
 
 

@@ -32,6 +32,7 @@ from bot.handlers.answers import (
     asks_why,
     called,
     cancel_answer,
+    changed_category,
     confirms,
     english_name,
     english_only,
@@ -94,9 +95,10 @@ from bot.texts import text
 CANCEL_CUE = re.compile("|".join(re.escape(w) for w in SPEC["cancel_cues"]))
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
 SUMMARY_VALUES = set(SPEC["summary_value_slots"])
-HUMAN = re.compile(r"(转人工|人工客服|人工服务|找人工|要人工|真人)")
+HUMAN = re.compile(alternatives("human_request_words"))
 HUMAN_MAX_CHARS = 15
-CONTACT_ONLY = re.compile(alternatives("human_contact_words") + r"|[\s，。！？,.!?:：~～、]")
+CONTACT_ONLY = re.compile(alternatives("human_contact_words", "human_words")
+                          + r"|[\s，。！？,.!?:：~～、]")
 def _file_request() -> re.Pattern:
     """intake.yaml ``file_request``: asking to file without saying what happened yet."""
     parts = SPEC["file_request"]
@@ -526,9 +528,11 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         kept = {slot: before[slot] for slot in restated if state.slots.get(slot) is None}
         state.slots = {**state.slots, **kept}  # a new value the form rejects loses no old one
         if pending.get("confirm") and state.slots == {**before, "requested_slot": None}:
-            if self._tells_more(ctx, act) and not is_wish(reply):
+            more = self._tells_more(ctx, act)
+            changed = self._recategorised(state, reply) if more else ""  # "其实是多交了 要退费"
+            if changed or more and not is_wish(reply):
                 self._append_description(state, reply)  # "而且还扣了押金不退": nothing is lost
-                return [text("details_added") + "\n" + self._summary(state.slots)]
+                return [text("details_added") + changed + "\n" + self._summary(state.slots)]
             return [text("confirm_hint")]
         if self._story_unheard(state, ctx, act, asked, before, replies):
             return self._add_details(state, reply)
@@ -876,7 +880,24 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
     def _add_details(self, state, reply: str) -> list[str]:
         """Add ``reply`` to the description and ask the question again."""
         self._append_description(state, reply)
-        return [text("details_added") + "\n" + self._question(state.requested_slot, state.slots)]
+        changed = self._recategorised(state, reply)
+        return [text("details_added") + changed + "\n"
+                + self._question(state.requested_slot, state.slots)]
+
+    def _recategorised(self, state, reply: str) -> str:
+        """The category taken back in words added to the description (see
+        :func:`changed_category`): the category follows, and the notice says so; or ""."""
+        parser = self.services.parser
+        if parser is None:
+            return ""
+        name, confidence = parser.category(reply)
+        changed = changed_category(reply, {"name": name, "confidence": confidence},
+                                   state.slots.get("category"))
+        if changed is None:
+            return ""
+        state.slots = {**state.slots, "category": changed}
+        return SPEC["replies"]["category_changed"].format(
+            label=SPEC["category_choices"][changed])
 
     def _not_an_answer(self, ctx: Context, act: str) -> bool:
         """Greetings, thanks, "好的", "哈哈" or only punctuation/emoji answer no question of

@@ -69,6 +69,7 @@ from bot.handlers.answers import (
     bare_name,
     called,
     category_said,
+    changed_category,
     count_only,
     defunct_only,
     disputed_amounts,
@@ -114,6 +115,7 @@ from bot.texts import text
 
 FORM = SPEC["form"]
 CATEGORY_KEYS = list(SPEC["category_choices"])
+CHOICE_ONLY = re.compile(SPEC["choice_only"])
 ALL_PEOPLE = 100
 FORM_SLOTS = set(SPEC["slots"] + SPEC["optional_slots"])
 SURNAMES = set(SPEC["surnames"]) | set(SPEC["compound_surnames"])
@@ -154,12 +156,14 @@ def fact_clause_start(reply: str, entities: list[dict], start: int, end: int) ->
 
 
 BARE_AMOUNT = re.compile(SPEC["bare_amount"])
+CAPITAL_NUMERALS = str.maketrans(SPEC["capital_numerals"])
 
 
 def spoken_amount(reply: str) -> tuple[float, str | None] | None:
     """"五六百", "一万出头", "2.3k" typed alone: the figure and, when rough, the words to show
     it with ("约五六百元", "一万出头"); None when the reply is more than an amount."""
-    found = BARE_AMOUNT.match(PUNCTUATION.sub("", MANDARIN(reply or "")).lower())
+    plain = MANDARIN(reply or "").translate(CAPITAL_NUMERALS)
+    found = BARE_AMOUNT.match(PUNCTUATION.sub("", plain).lower())
     if found is None:
         return None
     said = found["said"]
@@ -574,8 +578,16 @@ class ValidateDisputeForm(FormValidationAction):
         return {}
 
     async def extract_category(self, dispatcher, tracker, domain) -> dict:
-        if tracker.get_slot("category") is not None:
-            return {}
+        current = tracker.get_slot("category")
+        if current is not None:
+            reply = self._text(tracker)
+            changed = self._new_details(tracker) and changed_category(
+                reply, tracker.latest_message.get("category") or {}, current)
+            if not changed:
+                return {}
+            dispatcher.utter_message(text=SPEC["replies"]["category_changed"].format(
+                label=SPEC["category_choices"][changed]))
+            return {"category": changed}
         reply = self._text(tracker)
         if is_acknowledgement(reply):
             return {}
@@ -810,10 +822,11 @@ class ValidateDisputeForm(FormValidationAction):
             return {"employer": "无"}
         if plain_wish(value):
             return {"employer": None}  # "多退少补" is kept as the wish
-        if ROLE_ONLY.match(PUNCTUATION.sub("", value)):
+        if ROLE_ONLY.match(PUNCTUATION.sub("", value)) or CHOICE_ONLY.fullmatch(
+                PUNCTUATION.sub("", value)):
             if self._asked(tracker, "employer"):
                 dispatcher.utter_message(text=text("employer_invalid"))
-            return {"employer": None}  # "会计": the payer's job, not the unit
+            return {"employer": None}  # "会计": the payer's job, "第一个": a choice, not the unit
         home = employer_by_job(value)
         if home:
             return {"employer": home}
