@@ -87,7 +87,8 @@ class Dispatcher:
             return replies if replies is not None else [text("image_no_draft")]
         if inbound.kind == "voice" and inbound.text is None:
             return await self._unheard_voice(ctx)
-        if inbound.kind not in ("text", "voice") or inbound.text is None:
+        if inbound.text is None or inbound.kind not in ("text", "voice") and not (
+                inbound.kind == "location" and await media.in_form(ctx)):
             return await media.media_for_case(ctx)
         # Read once for every handler: "跳過" skips, "gongsi没交shebao" is 公司没交社保.
         parser = self.services.parser
@@ -95,7 +96,8 @@ class Dispatcher:
             parser.simplified(inbound.text) if parser is not None else inbound.text)
         ctx.nlu = self._without_courtesy(self.parse(ctx.text), ctx.text)
         ctx.snapshot = await payer_snapshot(self.services.batch, inbound.openid)
-        observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
+        if inbound.kind != "location":  # counted above, as media
+            observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
         risk = smalltalk.at_risk(ctx.text)
         replies = await self._heed(ctx, risk, self._calm(ctx, await self._answer(ctx, risk)))
         if not ctx.asked_kb:

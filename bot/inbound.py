@@ -73,6 +73,9 @@ def from_wechat(message) -> Inbound:
         event = str(raw.get("Event") or getattr(message, "event", "") or "").lower()
         key = raw.get("EventKey")
         return Inbound(kind="event", event=event, event_key=str(key) if key else None, **common)
+    if kind == "location":  # the place's name as WeChat labels it, read as typed in a form
+        label = visible(raw.get("Label") or getattr(message, "label", None)).strip()
+        return Inbound(kind=kind, text=label or None, **common)
     if kind in MEDIA_KINDS:
         return Inbound(kind=kind, **common)
     return Inbound(kind="unknown", **common)

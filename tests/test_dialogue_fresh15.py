@@ -232,6 +232,16 @@ async def test_r18_location_message_at_the_place_question_keeps_the_form(platfor
     assert delivery.status == 200
     slots = await slots_of(config, openid)
     assert slots.get("employer") == "广州宏达电子厂" and slots.get("category"), slots
+    assert slots.get("jurisdiction") == "石滩镇", (slots, delivery.reply)
+    assert "姓名" in delivery.reply  # the form goes on to the next question
+
+
+async def test_r18_location_without_a_label_asks_for_the_town_typed(platform, config):
+    openid = "f15-r18-bare"
+    await to_question(platform, openid, "哪个区")
+    delivery = await platform.post(message_xml(openid, "location", {
+        "Location_X": "23.27", "Location_Y": "113.79", "Scale": "15", "Label": ""}))
+    assert delivery.status == 200 and "打字" in delivery.reply, delivery.reply
     reply = await say(platform, openid, "石滩镇")
     assert (await slots_of(config, openid)).get("jurisdiction") == "石滩镇", reply
 

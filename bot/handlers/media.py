@@ -41,6 +41,13 @@ def placeholder(message: str | None) -> bool:
     return (message or "").strip() in PLACEHOLDERS
 
 
+async def in_form(ctx: Context) -> bool:
+    """A location sent during a filing is its label typed as an answer (the form takes a
+    place from it); elsewhere it is media the liaisons cannot see."""
+    snapshot = await payer_snapshot(ctx.services.batch, ctx.inbound.openid)
+    return snapshot is not None and snapshot.in_form
+
+
 async def media_for_case(ctx: Context, kind: str | None = None) -> list[str]:
     """A video, location or file in the middle of a filing keeps the answers and asks the
     question again; with an open case, a file or video is most likely material for it (how
