@@ -90,8 +90,9 @@ async def test_a_message_we_cannot_pass_on_mid_form_repeats_the_question(platfor
     before = await slots_of(config, openid)
     delivery = await platform.post(message_xml(openid, kind, MEDIA[kind]))
     assert delivery.status == 200
-    assert "接着登记" in delivery.reply and "电话" in delivery.reply, delivery.reply
-    assert "请用文字描述您的问题" not in delivery.reply
+    # a location's label is read as typed: here the town already given, so the question again
+    assert "接着登记" in delivery.reply or kind == "location", delivery.reply
+    assert "电话" in delivery.reply and "请用文字描述您的问题" not in delivery.reply
     assert await slots_of(config, openid) == before
     assert "几个人" in await say(platform, openid, "13912345678")
 
