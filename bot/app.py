@@ -34,6 +34,8 @@ from routing.rules import load_rules
 from routing.runtime import outbox_notifier, routing_context
 
 log = logging.getLogger("disputebot.app")
+LATE_SEND_SECONDS = 300.0
+"""How long a late reply that neither the outbox nor the API takes is tried again."""
 FLUSH_SECONDS = 10.0
 """How long shutdown waits for the outbox to send the replies drained into it."""
 
@@ -48,6 +50,7 @@ def load_models(config: Config) -> tuple[object, object]:
 
 async def healthz(request: web.Request) -> web.Response:
     engine = request.app["engine"]
+    stalled = request.app["gateway"].store_trouble()  # before SELECT 1, which may wait too
     try:
         async with asyncio.timeout(3):
             async with engine.connect() as conn:
@@ -55,6 +58,9 @@ async def healthz(request: web.Request) -> web.Response:
     except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
         return web.json_response({"status": "unavailable", "database": exc.__class__.__name__},
                                  status=503)
+    trouble = stalled or request.app["gateway"].store_trouble()
+    if trouble:  # readable, but messages cannot be recorded (a write lock held elsewhere)
+        return web.json_response({"status": "unavailable", "database": trouble}, status=503)
     return web.json_response({"status": "ok"})
 
 
@@ -89,16 +95,32 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
 
     async def send_later(openid: str, texts: list[str]) -> None:
         """Through the outbox, so the texts survive a restart; straight to the API only when
-        the database cannot take them."""
-        try:
-            await batch.run(REPLIES, (openid, texts))
-            wake_outbox(services)
-            return
-        except Exception as exc:  # noqa: BLE001 - the payer's reply matters more
-            log.warning("queueing a reply failed (%s); sending it directly",
-                        exc.__class__.__name__)
+        the database cannot take them. Both failing, the outbox is tried again, then the
+        API, for up to :data:`LATE_SEND_SECONDS`: the platform got ``success`` and will not
+        resend, so a text given up here is lost."""
+        loop = asyncio.get_running_loop()
+        end, pause = loop.time() + LATE_SEND_SECONDS, 0.5
+        while texts:
+            try:
+                await batch.run(REPLIES, (openid, texts))
+                wake_outbox(services)
+                return
+            except Exception as exc:  # noqa: BLE001 - the payer's reply matters more
+                log.warning("queueing a reply failed (%s); sending it directly",
+                            exc.__class__.__name__)
+            texts = await send_directly(openid, texts)
+            if texts and loop.time() >= end:
+                log.error("reply to %s not delivered: %d part(s) given up after %.0f s",
+                          hash_openid(openid), len(texts), LATE_SEND_SECONDS)
+                return
+            if texts:
+                await asyncio.sleep(pause)
+                pause = min(2 * pause, 30.0)
+
+    async def send_directly(openid: str, texts: list[str]) -> list[str]:
+        """Send ``texts`` in order through the API; returns those not sent."""
         api: WeChatAPI = app["wechat_api"]
-        for content in texts:
+        for index, content in enumerate(texts):
             for attempt in range(3):
                 try:
                     await api.send_text(openid, content)
@@ -107,6 +129,9 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
                     log.warning("customer-service send to %s failed (%s), attempt %d",
                                 hash_openid(openid), exc.__class__.__name__, attempt + 1)
                     await asyncio.sleep(0.5 * 2**attempt)
+            else:
+                return texts[index:]
+        return []
 
     intake = IntakeDialogue(services, load_rules(config_raw=config.raw))
     services.extra["intake"] = intake

@@ -43,6 +43,11 @@ DRAIN_SECONDS = 10.0
 """How long shutdown waits for late replies (within the supervisor's STOP_TIMEOUT after
 aiohttp's own 60 s)."""
 DECLARED = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']""")
+ENCRYPTED = b"encrypted"
+"""What :class:`NonceLog` keeps for an encrypted callback (no SHA-256 digest is this short)."""
+STALL_SECONDS = 2.0
+"""A claim (a message's first write) waiting this long means the database does not take
+writes (another process holds its lock): /healthz reports it, though SELECT 1 still works."""
 SORRY = "抱歉，系统刚才开了个小差，请稍后再发一次。您已经填写的内容都还在。"
 
 
@@ -103,17 +108,20 @@ class NonceLog:
     """The body each (timestamp, nonce) was signed for. In plaintext mode the signature
     covers neither the body nor the sender, so a captured query must not carry another
     message; the platform's own resends repeat the body and pass. Kept for as long as a
-    timestamp is accepted, in this process only."""
+    timestamp is accepted, in this process only: with several workers a replay that reaches
+    another worker passes (sharing it would take a table of its own)."""
 
     def __init__(self, window: float):
         self._window = 2 * window
         self._seen: OrderedDict[tuple[str, str], tuple[float, bytes]] = OrderedDict()
 
-    def same_body(self, timestamp: str, nonce: str, body: bytes) -> bool:
+    def same_body(self, timestamp: str, nonce: str, body: bytes | None) -> bool:
+        """``body`` None: an encrypted callback (its msg_signature covers the body). Its
+        query, captured and stripped of encrypt_type, must not carry a plaintext body."""
         now = time.monotonic()
         while self._seen and next(iter(self._seen.values()))[0] < now - self._window:
             self._seen.popitem(last=False)
-        digest = hashlib.sha256(body).digest()
+        digest = ENCRYPTED if body is None else hashlib.sha256(body).digest()
         seen = self._seen.setdefault((timestamp, nonce), (now, digest))
         return hmac.compare_digest(seen[1], digest)
 
@@ -142,6 +150,20 @@ class Gateway:
         self._inflight: dict[str, asyncio.Future] = {}
         self._background: set[asyncio.Task] = set()
         self._nonces = NonceLog(config.timestamp_tolerance)
+        self._claiming: dict[int, float] = {}
+        self._store_failed: tuple[float, str] | None = None
+
+    def store_trouble(self) -> str | None:
+        """Why messages cannot be recorded right now (writes stalled, or failed within the
+        last few seconds), for /healthz; None when they can."""
+        now = time.monotonic()
+        if self._claiming:
+            waited = now - min(self._claiming.values())
+            if waited > STALL_SECONDS:
+                return f"writes waiting {waited:.0f}s"
+        if self._store_failed is not None and now - self._store_failed[0] < 2 * STALL_SECONDS:
+            return self._store_failed[1]
+        return None
 
     def routes(self) -> list[web.RouteDef]:
         return [web.get("/wechat", self.verify), web.post("/wechat", self.receive)]
@@ -153,12 +175,13 @@ class Gateway:
             return False
         try:
             skew = abs(time.time() - int(timestamp))
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: hundreds of digits
             return False
         if skew > self._config.timestamp_tolerance:
             return False
         expected = _signature(self._config.token, timestamp, nonce)
-        return hmac.compare_digest(expected, signature)
+        # As bytes: compare_digest refuses str with non-ASCII characters (TypeError, a 500).
+        return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
 
     async def verify(self, request: web.Request) -> web.Response:
         """URL verification when the server address is saved in the platform console."""
@@ -189,7 +212,7 @@ class Gateway:
             return web.Response(status=403, text="invalid signature")
         q = request.query
         encrypted = q.get("encrypt_type", "raw").lower() == "aes"
-        if not encrypted and not self._nonces.same_body(q["timestamp"], q["nonce"], body):
+        if not self._nonces.same_body(q["timestamp"], q["nonce"], None if encrypted else body):
             log.warning("rejected callback: nonce reused for another body")
             return web.Response(status=403, text="nonce reused")
         try:
@@ -224,6 +247,7 @@ class Gateway:
         try:
             reply = await self._reply_for(inbound)
         except StoreUnavailable as exc:
+            self._store_failed = (time.monotonic(), exc.__cause__.__class__.__name__)
             log.warning("database unavailable (%s): asking the platform to resend",
                         exc.__cause__.__class__.__name__)
             return web.Response(status=503, text="retry later")
@@ -247,11 +271,11 @@ class Gateway:
             except Exception:  # noqa: BLE001 - timeout or failure: the first copy answers
                 return None
         try:
-            seen = await self._dedup.claim(key)
+            seen = await self._claim(key)
             if seen is not None and seen.state == "processing":
                 seen = await self._dedup.wait_done(key, budget)
                 if seen is None or seen.abandoned:  # released, or its worker died: ours now?
-                    seen = await self._dedup.claim(key)
+                    seen = await self._claim(key)
         except Exception as exc:
             raise StoreUnavailable from exc
         if seen is not None:
@@ -280,6 +304,15 @@ class Gateway:
         if len(texts) > 1:
             self._spawn(self._send_later(inbound.openid, texts[1:]))
         return first
+
+    async def _claim(self, key: str):
+        """:meth:`DedupStore.claim`, timed for :meth:`store_trouble`."""
+        ticket = object()
+        self._claiming[id(ticket)] = time.monotonic()
+        try:
+            return await self._dedup.claim(key)
+        finally:
+            del self._claiming[id(ticket)]
 
     async def _run(self, inbound: Inbound) -> list[str]:
         try:

@@ -44,8 +44,8 @@ the same time; a graceful shutdown (:meth:`OutboxDispatcher.stop`) lets the send
 finish instead of abandoning it; a connection that was refused (nothing sent) is not
 ambiguous. A payer notice can be duplicated the same way (the payer reads the same notice
 twice). Without a timeout, a duplicate needs a worker that sent but could not record the
-result (it crashed, or the database failed in that instant): its claim expires after 15 s
-and another worker sends the row again.
+result (it crashed, or the database stayed unwritable for the seconds :meth:`_sent` keeps
+trying): its claim expires after 15 s and another worker sends the row again.
 """
 from __future__ import annotations
 
@@ -62,6 +62,7 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.logging_setup import redact_exception
 from bot.store.models import OutboxItem, Payer, utcnow
 from bot.wechat_api import WeChatAPIError
 from routing.cards import render_alert
@@ -90,6 +91,15 @@ OPEN_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, OSError)
 CLOCK_STEP = timedelta(minutes=11)
 
 
+SENT_RECORD_TRIES = 4
+SENT_RECORD_WAIT = 0.25  # seconds, doubled per try: 1.75 s in all, well within the claim
+
+
+class Unrecorded(Exception):
+    """The message went out but its "sent" could not be recorded: the row stays claimed and
+    is sent again only once the claim expires (the one duplicate left, see above)."""
+
+
 def _due(at: datetime, now: datetime) -> bool:
     return at <= now or at > now + CLOCK_STEP
 
@@ -100,6 +110,12 @@ def _expired(claimed_until: datetime, now: datetime) -> bool:
 
 def _api_error(exc: WeChatAPIError) -> str:
     return f"errcode {exc.errcode}: {exc.errmsg}"[:200] if exc.errmsg else f"errcode {exc.errcode}"
+
+
+def _open_error(exc: BaseException) -> str:
+    """A network failure as ``last_error``: only a refused connection sent nothing."""
+    ambiguous = not isinstance(exc, aiohttp.ClientConnectorError)
+    return exc.__class__.__name__ + (" (may have been delivered)" if ambiguous else "")
 
 
 # --- writing rows (inside the caller's transaction) -----------------------------------
@@ -418,11 +434,24 @@ class OutboxDispatcher:
             self._wake.set()
 
     async def _sent(self, row: OutboxItem, now: datetime, payload: dict | None = None) -> str:
+        """Record a send that happened. A database hiccup here must not turn into a retry,
+        which would send the message a second time: tried again for a few seconds, then
+        left to the claim's expiry (:class:`Unrecorded`)."""
         values: dict[str, Any] = {"status": "sent", "sent_at": now, "last_error": None}
         if payload is not None:
             values["payload"] = payload
-        await self._finish(row, values)
-        return "sent"
+        attempt = 0
+        while True:
+            try:
+                await self._finish(row, values)
+                return "sent"
+            except Exception as exc:
+                attempt += 1
+                log.warning("outbox row %s sent, recording it failed (%s), attempt %d",
+                            row.id, exc.__class__.__name__, attempt)
+                if attempt == SENT_RECORD_TRIES:
+                    raise Unrecorded(row.id) from exc
+            await asyncio.sleep(SENT_RECORD_WAIT * 2 ** (attempt - 1))
 
     async def _retry(self, row: OutboxItem, now: datetime, error: str,
                      retry_after: float | None = None, alert: str | None = None) -> str:
@@ -435,7 +464,7 @@ class OutboxDispatcher:
 
     async def _failed(self, row: OutboxItem, now: datetime, error: str,
                       alert: str | None = None) -> str:
-        log.warning("outbox row %s failed: %s", row.id, error)
+        log.warning("outbox row %s failed: %s", row.id, redact_exception(error))
         await self._finish(row, {"status": "failed", "last_error": error[:500]},
                            (alert, f"failed:{row.id}") if alert else None, now)
         return "failed"
@@ -447,7 +476,7 @@ class OutboxDispatcher:
         shows its error and waits instead of being re-sent each time its claim expires."""
         try:
             return await self._deliver(row, now)
-        except asyncio.CancelledError:
+        except (asyncio.CancelledError, Unrecorded):
             raise
         except Exception as exc:  # noqa: BLE001 - its text may quote the payload
             log.error("outbox row %s: unexpected %s\n%s", row.id, exc.__class__.__name__,
@@ -465,7 +494,8 @@ class OutboxDispatcher:
         """Alert about a robot row, or None for an alert row (never alert about alerts)."""
         payload = row.payload or {}
         if payload.get("kind") == "alert":
-            log.error("admin group unreachable: %s", extra.get("detail", name))
+            log.error("admin group unreachable: %s",
+                      redact_exception(extra.get("detail", name)))
             return None
         agency = payload.get("agency") or ""
         return group_text(name, agency=self.names.get(agency, agency or "未知单位"),
@@ -493,7 +523,8 @@ class OutboxDispatcher:
         if replacement and replacement != key:
             return await self._retarget(row, now, replacement)
         name = "alert_invalid_key" if result.outcome == "invalid_key" else "alert_rejected"
-        return await self._failed(row, now, f"{result.outcome}: {detail}",
+        code = f" errcode {result.errcode}" if result.errcode is not None else ""
+        return await self._failed(row, now, f"{result.outcome}{code}: {detail}",
                                   self._alert_text(name, row, detail=detail))
 
     def _configured_key(self, row: OutboxItem) -> str | None:
@@ -573,9 +604,7 @@ class OutboxDispatcher:
                 return await self._failed(row, now, _api_error(exc))
             return await self._notice_retry(row, now, _api_error(exc))
         except OPEN_ERRORS as exc:
-            ambiguous = not isinstance(exc, aiohttp.ClientConnectorError)
-            detail = exc.__class__.__name__ + (" (may have been delivered)" if ambiguous else "")
-            return await self._notice_retry(row, now, detail)
+            return await self._notice_retry(row, now, _open_error(exc))
         return await self._sent(row, now, {**payload, "sent_via": via})
 
     async def _send_reply(self, row: OutboxItem, now: datetime) -> str:
@@ -589,7 +618,7 @@ class OutboxDispatcher:
                 return await self._failed(row, now, _api_error(exc))
             return await self._notice_retry(row, now, _api_error(exc))
         except OPEN_ERRORS as exc:
-            return await self._notice_retry(row, now, exc.__class__.__name__)
+            return await self._notice_retry(row, now, _open_error(exc))
         return await self._sent(row, now)
 
     async def _notice_retry(self, row: OutboxItem, now: datetime, error: str) -> str:

@@ -6,7 +6,9 @@ a :class:`SendResult` whose ``outcome`` tells the outbox dispatcher what to do:
 
 * ``sent`` — done.
 * ``retry`` — try again later (timeout, connection error, HTTP 408/429/5xx, errcode 45009
-  frequency limit, -1 system busy, 45033 concurrency limit, an unreadable answer).
+  frequency limit, -1 system busy, 45033 concurrency limit, an unreadable answer). A
+  redirect (a proxy's or a captive portal's 3xx) is never followed, which would post the
+  card wherever ``Location`` points; the card waits, and the stuck alert names it.
 * ``invalid_key`` — errcode 93000: the robot was removed or the key is wrong. Retrying cannot
   help; alert the admin group and fix ``liaison_groups``.
 * ``rejected`` — any other errcode (40008 bad msgtype, 40058 content too long, …) or another
@@ -108,6 +110,7 @@ class WebhookClient:
                 params={"key": key},
                 json=payload,
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
+                allow_redirects=False,
             ) as resp:
                 if resp.status != 200:
                     return _http_result(resp.status)
@@ -126,6 +129,8 @@ class WebhookClient:
 
 
 def _http_result(status: int) -> SendResult:
+    if 300 <= status < 400:
+        return SendResult("retry", detail=f"http {status} redirect (not followed)")
     if status in RETRY_HTTP or status >= 500:
         return SendResult("retry", detail=f"http {status}", ambiguous=status in AMBIGUOUS_HTTP)
     return SendResult("rejected", detail=f"http {status}")
