@@ -214,7 +214,9 @@ def liaison_routes(
         other answer here, instead of aiohttp's plain "404: Not Found"."""
         path = request.path.rstrip("/")
         allowed = [m for m, p in routes if m != "*" and _matches(p, path)]
-        if allowed:
+        # A trailing slash on a route the method does take ("GET /api/cases/N/") is no
+        # endpoint: "GET not allowed, use GET" would make no sense.
+        if allowed and request.method not in allowed:
             return _plain(405, f"{request.method} not allowed", "method_not_allowed",
                           headers={"Allow": ", ".join(allowed)}, method=request.method,
                           allowed="、".join(allowed))

@@ -21,6 +21,7 @@ import yaml
 _LOG_SALT = b"disputebot/openid-log/v1"
 SPEC_PATH = Path(__file__).with_name("privacy.yaml")
 _DIGITS = "0123456789"
+_LINE_BREAKS = "\r\n"
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +58,10 @@ def _patterns() -> dict[str, re.Pattern]:
     """
     spec = _spec()
     arabic, any_digit = "[0-9０-９]", _class(_DIGITS)
-    sp, jn = re.escape(spec.get("spaces", " ")), re.escape(spec.get("joiners", "-"))
+    # A line break inside a number (Enter pressed mid-number, "138\n1234 5678") splits it
+    # like a space; up to two characters, so "\r\n" and a blank line still join.
+    sp = re.escape(spec.get("spaces", " ") + _LINE_BREAKS)
+    jn = re.escape(spec.get("joiners", "-"))
     sep = f"(?:[{sp}]{{1,2}}|[{sp}]?[{jn}][{sp}]?)"
     start = f"(?<!{arabic})(?<!{arabic}[.．])"
     end = f"(?!{arabic})"

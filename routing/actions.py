@@ -12,6 +12,7 @@ time). Callers commit, then wake the outbox.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,7 +58,7 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 OPERATOR = LEADERSHIP  # who the CLI acts as when no agency is given
 NAME_CAP = 40
 PHONE_CAP = 30
-_STAFF_PHONE = re.compile(r"\+?[0-9][0-9 ()\-－]{2,}(\s*(转|ext\.?|x)\s*[0-9]{1,6})?",
+_STAFF_PHONE = re.compile(r"\+?\(?[0-9][0-9 ()\-－]{2,}(\s*(转|ext\.?|x)\s*[0-9]{1,6})?",
                           re.IGNORECASE)
 # Event detail keys that hold the liaison's own data (受理人), not the payer's: never masked.
 STAFF_FIELDS = ("acceptor", "acceptor_phone")
@@ -306,6 +307,8 @@ def _staff_phone(value: Any) -> str | None:
     """The acceptor's work phone (受理人电话): digits with the usual separators and an
     extension (020-8275 1234 转 8012); a staff number, so it is never masked."""
     phone = _optional_text(value, "acceptor_phone", PHONE_CAP)
+    if phone is not None:  # a full-width input method types ０２０－８２７５…（…）
+        phone = unicodedata.normalize("NFKC", phone)
     if phone is not None and not _STAFF_PHONE.fullmatch(phone):
         raise BadRequest("`acceptor_phone` is not a phone number", "bad_phone",
                          field=field_name("acceptor_phone"))
@@ -388,6 +391,9 @@ def summary(case: Case, now: datetime | None = None,
         "awaiting_info": bool(case.awaiting_info),
         "created_at": _iso(case.created_at),
         "resolved_at": _iso(case.resolved_at),
+        # Once resolved a case is no longer overdue; the office still needs to see it was late.
+        "resolved_late": bool(case.resolved_at and case.deadline
+                              and case.resolved_at > case.deadline),
     }
 
 
