@@ -37,7 +37,15 @@ from bot.privacy import mask_phone
 from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, utcnow
 from bot.texts import text
-from routing.cases import CLOSED_STATUSES, add_supplement, case_for_payer, cases_of
+from routing.cases import (
+    CLOSED_STATUSES,
+    OVERSIGHT_AGENCY,
+    add_supplement,
+    case_for_payer,
+    cases_of,
+    default_rules,
+    group_for,
+)
 from routing.deadlines import to_local
 from routing.notices import local_deadline, status_label
 
@@ -84,7 +92,8 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
               if MORE[key].search(message)}
     if SETTLED.search(message):
         found.add("settled")
-    if MORE["resume"].search(message) and not OPEN_CASE["withdraw"].search(message):
+    if MORE["resume"].search(message) and not OPEN_CASE["withdraw"].search(
+            MORE["resume"].sub("", message)):
         return "resume"  # "我反悔了 还是继续办吧": only acted on after a withdrawal
     asks = parser is not None and parser.is_question(message)
     if "withdraw" in found or "settled" in found and not ({"still_missing"} & found or asks):
@@ -613,7 +622,29 @@ async def _closed_verdict(ctx: Context, session, message: str) -> list[str] | No
     if cases and all(c.status in CLOSED_STATUSES for c in cases):
         return [text("archived_options", case_no=cases[0].case_no, legal=text("legal_options"))]
     other = _request(ctx, without_case_no(message), verdicts=False)
-    return await _REQUESTS[other](ctx, session, message) if other else None
+    if other:
+        return await _REQUESTS[other](ctx, session, message)
+    archived = [c for c in cases if _archived(c)]
+    if archived and _objects(message):
+        return [text("archived_options", case_no=archived[0].case_no,
+                     legal=text("legal_options"))]
+    return None
+
+
+def _archived(case: Case) -> bool:
+    """Closed and past the 14 days in which 重新办理 was possible."""
+    from bot.store.snapshot import FEEDBACK_WINDOW
+
+    return case.status in CLOSED_STATUSES and case.resolved_at is not None and (
+        _aware(case.resolved_at) < utcnow() - FEEDBACK_WINDOW)
+
+
+def _objects(message: str) -> bool:
+    """"结果我不服", "凭什么这么处理": an objection to a result, which an open case without
+    one cannot be meant by (unlike "怎么还是没处理", which urges it)."""
+    from bot.handlers.followup import CHALLENGES, OBJECTS  # it imports this module
+
+    return bool(OBJECTS.search(message) or CHALLENGES.search(message))
 
 
 async def _add_material(ctx: Context, session, message: str) -> list[str] | None:
@@ -749,7 +780,17 @@ async def _handler_forwarded(ctx: Context, session, cases: list[Case], words: st
     await session.commit()
     wake_outbox(ctx.services)
     return ["\n\n".join(text("handler_forwarded", case_no=c.case_no, lead=_lead(ctx, c),
-                               deadline=local_deadline(c.deadline)) for c in cases)]
+                               deadline=local_deadline(c.deadline)) + _overseen(ctx, c)
+                          for c in cases)]
+
+
+def _overseen(ctx: Context, case: Case) -> str:
+    """The payer hears that the leadership group's office heard the complaint too (seed 001
+    四: it oversees how the agencies perform), when its group exists for the district."""
+    if group_for(default_rules(), OVERSIGHT_AGENCY, case.district,
+                 ctx.services.config.raw) is None:
+        return ""
+    return "\n" + text("handler_overseen")
 
 
 async def _resume(ctx: Context, session, message: str) -> list[str] | None:
