@@ -68,7 +68,13 @@ from bot.handlers.intake_corrections import (
     UNSURE,
     CorrectionsMixin,
 )
-from bot.handlers.intake_form import ValidateDisputeForm, places_of, run_form, tracker_for
+from bot.handlers.intake_form import (
+    ValidateDisputeForm,
+    outside_place,
+    places_of,
+    run_form,
+    tracker_for,
+)
 from bot.handlers.intake_message import tracker_message
 from bot.handlers.intake_register import RegistrationMixin, recent_callback
 from bot.handlers.intake_spec import SPEC
@@ -191,7 +197,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             reply = ctx.text.strip()
             start = start or (not snapshot.in_form and (
                 bool(TRIGGERS.match(reply) or asks_restart(reply))
-                or self._opens_with_facts(ctx) or self._refiles(ctx)))
+                or self._opens_with_facts(ctx) or self._refiles(ctx)
+                or self._follows_story(ctx)))
             wants_human = self._wants_human(ctx)
             if not (start or snapshot.in_form or filing or wants_human):
                 return None
@@ -336,7 +343,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             related = await self._related_case(session, ctx)
             if related is not None:
                 return await self._offer_related(session, state, ctx, related)
-            if facts_only(ctx.text, tracker_message(ctx)["entities"]):
+            if facts_only(ctx.text, tracker_message(ctx)["entities"]) or self._follows_story(ctx):
                 story = self._recent_story(ctx)
                 if story is not None:
                     return await self._with_story(session, state, story, ctx)
@@ -823,6 +830,20 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         kinds = {e.type for e in nlu.entities}
         return bool(kinds & {"employer", "district"}) and "case_no" not in kinds and facts_only(
             ctx.text, tracker_message(ctx)["entities"])
+
+    @staticmethod
+    def _follows_story(ctx: Context) -> bool:
+        """"东莞长安镇", "做了两年多了" just after a story answered as a question ("我们老板不给
+        我们买社保 咋整"): where and how long of that story, so the form starts with it."""
+        if STORIES.get(ctx) is None or ctx.nlu is None:
+            return False
+        if outside_place(ctx.text):
+            return True
+        entities = tracker_message(ctx)["entities"]
+        kinds = {e["entity"] for e in entities}
+        rest = words_beside(ctx.text, entities)
+        return (bool(kinds) and kinds <= {"district", "period"} and not STORY.search(rest)
+                and len(LETTERS.findall(rest)) <= SPEC["story_fact_rest_chars"])
 
     @staticmethod
     def _answers_pending(ctx: Context, slot: str | None) -> bool:

@@ -104,6 +104,7 @@ from bot.handlers.answers import (
     unusual_name,
     unvoiced,
     without_spans,
+    words_beside,
     works_at_place,
 )
 from bot.handlers.contacts import contact_numbers, phone_problem
@@ -185,6 +186,24 @@ def spoken_amount(reply: str) -> tuple[float, str | None] | None:
 PROVINCE = re.compile("|".join(map(re.escape, SPEC["provinces"])))
 PLACE_VAGUE_TAIL = re.compile(f"(?:{'|'.join(map(re.escape, SPEC['place_vague_tails']))})$")
 UNIT_ONLY = re.compile("|".join(map(re.escape, SPEC["headcount_unit_words"])))
+OUTSIDE_CITY = re.compile(rf"^(?:{'|'.join(sorted(SPEC['outside_cities'], key=len, reverse=True))})市?")
+OUTSIDE_AREAS = set(SPEC["outside_areas"])
+OUTSIDE_SUFFIX = re.compile(r"(?:区|县|镇|街道|市)$")
+
+
+def outside_place(reply: str) -> str | None:
+    """"深圳南山", "东莞长安镇", "黄埔区": a place outside the configured area (a city, or a
+    city's district or town) and nothing else, as typed; None otherwise."""
+    value = PLACE_VAGUE_TAIL.sub("", PUNCTUATION.sub("", reply or ""))
+    if not 2 <= len(value) <= 12 or not CJK.fullmatch(value[0]) or len(CJK.findall(value)) != len(
+            value) or ORG_SUFFIX.search(value) or NOT_A_PLACE.search(value):
+        return None
+    city = OUTSIDE_CITY.match(value)
+    rest = value[city.end():] if city else value
+    area = OUTSIDE_SUFFIX.sub("", rest)
+    if city and (not rest or area in OUTSIDE_AREAS or OUTSIDE_SUFFIX.search(rest) and len(area) >= 2):
+        return value
+    return value if area in OUTSIDE_AREAS else None
 UNIT_PAYER = re.compile("|".join(map(re.escape, SPEC["unit_payer_words"])))
 
 
@@ -307,9 +326,21 @@ class ValidateDisputeForm(FormValidationAction):
         """The form as rasa-sdk runs it; then what the payer told beside an answer joins the
         description ("宏达公司，而且离职时还不给开证明"): nothing said is lost."""
         before = dict(tracker.slots)
+        again = self._employer_again(tracker)
         events = await super().run(dispatcher, tracker, domain)
         taken = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         facts = self._told_beside(tracker, before, taken)
+        period = taken.get("period")
+        if period is not None and self._period_instead(tracker):
+            facts = None  # "去年5月开始" where the place is asked: the period, said as noted
+            said = (taken.get("period_said") or [None, None])[1]
+            item = (f"{SPEC['period_duration_label']}：{said}" if said
+                    else f"{SPEC['field_names']['period']}：{period_text(period)}")
+            if before.get("period") is None:
+                dispatcher.utter_message(text=SPEC["moved_noted"].format(items=item))
+        if again and taken.get("employer") == again:
+            dispatcher.utter_message(text=SPEC["moved_replaced"].format(
+                value=taken["employer"], old=before["employer"]))
         if facts:
             dispatcher.utter_message(text=text("details_added"))
             current = str(before["description"]).rstrip("。；;，, ")
@@ -594,6 +625,9 @@ class ValidateDisputeForm(FormValidationAction):
         if self._headcount_only(tracker) is not None or facts_only(
                 reply, tracker.latest_message.get("entities") or []):
             return {}
+        if self._employer_called(tracker) or outside_place(reply) or (
+                self._asked(tracker, "category") and self._person_at_place(tracker)):
+            return {}  # "厂里叫 鑫达五金", "东莞长安", "王芳": an answer to another question
         if self._asked(tracker, "category"):
             choice, _ = self._choice_and_rest(reply)
             if choice is not None:
@@ -619,7 +653,15 @@ class ValidateDisputeForm(FormValidationAction):
     async def extract_employer(self, dispatcher, tracker, domain) -> dict:
         """The employer; two named in one message ("宏达电子厂和永发制衣厂", "先在宏达干了两年，
         后来去了永发制衣厂") are both kept, never the second one dropped."""
+        again = self._employer_again(tracker)
+        if again:
+            return {"employer": again}
+        if self._period_instead(tracker):
+            return {}
         found = self._fill(tracker, "employer")
+        said = self._employer_called(tracker)
+        if said and not found:
+            return {"employer": said}
         reply = MANDARIN(self._text(tracker))
         named = list(dict.fromkeys(
             SPOKEN_LEAD.sub("", str(e.get("value"))) for e in tracker.latest_message.get(
@@ -633,9 +675,35 @@ class ValidateDisputeForm(FormValidationAction):
             return {"employer": f"{named[0]}，{code}" if named else code}
         return found
 
+    def _employer_again(self, tracker: Tracker) -> str | None:
+        """"腾飞科技有限公司" alone where the place is asked, with another employer stored: the
+        name the payer means now (the stored one is said in the reply), never dropped."""
+        current = tracker.get_slot("employer")
+        reply = ORG_TAIL.sub("", PUNCTUATION.sub("", self._text(tracker)))
+        named = [str(e.get("value")) for e in tracker.latest_message.get("entities") or []
+                 if e.get("entity") == "employer"]
+        if (current is None or not self._asked(tracker, "jurisdiction") or named != [reply]
+                or not ORG_END.search(reply) or reply == current or reply in str(current)):
+            return None
+        return reply
+
+    def _employer_called(self, tracker: Tracker) -> str | None:
+        """"厂里叫 鑫达五金", "公司名字叫腾飞" at another question (the category's list): the
+        employer's name, taken while it is still empty, and the question asked again."""
+        reply = self._text(tracker)
+        if (tracker.get_slot("employer") is not None or self._asked(tracker, "employer")
+                or not SPOKEN_LEAD.sub("", reply) or not re.match(
+                    "|".join(SPEC["generic_employer_words"]), reply.strip())):
+            return None
+        name = called(reply)
+        return name if name and not CLAUSE.search(name) and len(name) <= 20 else None
+
     async def extract_jurisdiction(self, dispatcher, tracker, domain) -> dict:
         """"增城新塘" names the district and the town: the town is the more precise place; of
         a home and a workplace, the workplace."""
+        moved = self._moved_from_place(tracker)
+        if moved is not None:
+            return moved
         found = self._fill(tracker, "jurisdiction", "district")
         districts = {d for p, d in self.places if p == d}
         entities = [e for e in tracker.latest_message.get("entities") or []
@@ -651,10 +719,57 @@ class ValidateDisputeForm(FormValidationAction):
             return {"jurisdiction": towns[0]}
         return found
 
+    def _moved_from_place(self, tracker: Tracker) -> dict | None:
+        """An out-of-area place typed at another question ("深圳南山" where the employer is
+        asked) is the place; a bare name ("王芳", "王姐") or only a period or amount
+        ("2023年3月到现在") typed where the place is asked is no place, so nothing is stored
+        in it and no "没找到" said: the name and the period are taken by their own slots."""
+        reply = self._text(tracker)
+        place = outside_place(reply)
+        if place and not self._asked(tracker, "jurisdiction"):
+            return {"jurisdiction": place} if tracker.get_slot("jurisdiction") is None else None
+        if not self._asked(tracker, "jurisdiction") or place:
+            return None
+        if self._person_at_place(tracker) or self._period_only(tracker):
+            return {}
+        return None
+
+    def _person_at_place(self, tracker: Tracker) -> str | None:
+        """"王芳", "老李", "王姐" alone where the place is asked: the payer's name, unless it
+        is one of the configured places (石滩, or 石摊 typed for it) or one outside (黄埔)."""
+        reply = PUNCTUATION.sub("", self._text(tracker))
+        if (not (BARE_PERSON.match(reply) or ADDRESS_FORM.match(reply)) or outside_place(reply)
+                or tracker.get_slot("name") is not None
+                or any(e.get("entity") == "district"
+                       for e in tracker.latest_message.get("entities") or [])
+                or any(reply in p or p in reply or reply.translate(PLACE_FOLD) in p.translate(
+                    PLACE_FOLD) or difflib.SequenceMatcher(None, reply, p).ratio() >= 0.6
+                    for p, _ in self.places)):
+            return None
+        return reply
+
+    def _period_instead(self, tracker: Tracker) -> bool:
+        """Only a period where the place, the employer or the name is asked: no answer to it."""
+        return (tracker.get_slot("requested_slot") in SPEC["moved_period_slots"]
+                and self._period_only(tracker))
+
+    def _period_only(self, tracker: Tracker) -> bool:
+        """"2023年3月到现在", "去年5月开始": only a period (or an amount) and no place."""
+        entities = [e for e in tracker.latest_message.get("entities") or []
+                    if e.get("entity") in ("period", "money")]
+        return bool(entities) and len(LETTERS.findall(
+            words_beside(self._text(tracker), entities))) <= SPEC["moved_period_rest_chars"]
+
     async def extract_name(self, dispatcher, tracker, domain) -> dict:
         """"我姓李，木子李，叫李大明": the whole name, not the surname the parser found first;
         "名字叫永发制衣" where the employer or place is asked names that, not the payer."""
         reply = self._text(tracker)
+        person = (self._person_at_place(tracker) if tracker.get_slot("requested_slot")
+                  in SPEC["moved_name_slots"] else None)
+        if person:
+            return {"name": person}
+        if self._period_instead(tracker):
+            return {}
         name_of = called(reply)
         if name_of and not OWN_NAME.search(reply) and (
                 tracker.get_slot("requested_slot") in ("employer", "jurisdiction")
@@ -840,7 +955,7 @@ class ValidateDisputeForm(FormValidationAction):
             return {"employer": None}
         places = {p for p, _ in self.places}
         is_place = (value in places or any(value in p for p in places if len(value) >= 2)
-                    or works_at_place(value, places))
+                    or works_at_place(value, places) or bool(outside_place(value)))
         # A name either ends with its kind (…电子厂, …有限公司, … Co. Ltd) or is a short bare
         # name (宏达); a sentence that merely mentions 公司 is not one.
         clauses = [ORG_TAIL.sub("", c).strip() for c in CLAUSE.split(value)]
@@ -920,6 +1035,8 @@ class ValidateDisputeForm(FormValidationAction):
             return {"jurisdiction": matches[0], "jurisdiction_choices": None}
         if len(matches) > 1:
             return {"jurisdiction": None, "jurisdiction_choices": matches}
+        if outside_place(value):
+            return {"jurisdiction": outside_place(value)[:64], "jurisdiction_choices": None}
         if self._asked(tracker, "jurisdiction") and self._not_a_place(value, tracker):
             return {"jurisdiction": None, "jurisdiction_choices": self.place_list()}
         if PLACE_SUFFIX.search(value) and len(value) >= 2:
@@ -962,7 +1079,8 @@ class ValidateDisputeForm(FormValidationAction):
         if value in SURNAMES and tracker.get_slot("name_surname") != value:
             return self._surname_only(value, f"{said} {self._text(tracker)}")
         company = organisation(value)
-        place = bool(PLACE_NAME.search(value)) and not ADDRESS.match(value)
+        place = (bool(PLACE_NAME.search(value)) and not ADDRESS.match(value)
+                 or bool(outside_place(value)))
         unusual = unusual_name(value) or place
         if (1 <= len(value) <= 20 and not re.search(r"\d", value) and not is_filler(value)
                 and not NOT_A_NAME.search(value) and not CLAUSE.search(value)
