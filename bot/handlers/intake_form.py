@@ -111,27 +111,28 @@ from bot.nlu.cnnum import to_number
 from bot.periods import period_text
 from bot.privacy import mask_phone
 from bot.texts import text
+from bot.word_patterns import one_of, words_regex
 
 FORM = SPEC["form"]
 CATEGORY_KEYS = list(SPEC["category_choices"])
 ALL_PEOPLE = 100
 FORM_SLOTS = set(SPEC["slots"] + SPEC["optional_slots"])
 SURNAMES = set(SPEC["surnames"]) | set(SPEC["compound_surnames"])
-_SURNAME = "|".join(sorted(SURNAMES, key=len, reverse=True))
+_SURNAME = one_of(SURNAMES)
 ADDRESS_FORM = re.compile(
-    rf"^(?:(?:{'|'.join(SPEC['address_prefixes'])})(?:{_SURNAME})|(?:{_SURNAME})"
-    rf"(?:{'|'.join(sorted(SPEC['kin_titles'] + SPEC['person_titles'], key=len, reverse=True))}))$")
+    rf"^(?:(?:{one_of(SPEC['address_prefixes'])})(?:{_SURNAME})|(?:{_SURNAME})"
+    rf"(?:{one_of(SPEC['kin_titles'], SPEC['person_titles'])}))$")
 FULL_NAME = re.compile(rf"^(?:{_SURNAME})[\u4e00-\u9fff]{{1,2}}$")
 SPOKEN_LEAD = re.compile(
-    rf"^(?:{'|'.join(sorted(SPEC['generic_employer_words'], key=len, reverse=True))})"
-    rf"(?:{'|'.join(SPEC['employer_spoken_particles'])})+")
+    rf"^(?:{one_of(SPEC['generic_employer_words'])})"
+    rf"(?:{one_of(SPEC['employer_spoken_particles'])})+")
 EMPLOYER_JOIN = SPEC["employer_join"]
-WISH_STOP = re.compile("|".join(re.escape(w) for w in SPEC["wish_stops"]))
+WISH_STOP = words_regex(SPEC["wish_stops"])
 WISH_END_ENTITIES = {"employer", "district", "name", "phone", "id_number"}
 WISH_END_CLAUSE_ENTITIES = {"period", "money"}
 WISH_CLAUSE_GAP = re.compile(r"[\s，,。；;！!]+")
-RELATIVE = re.compile("|".join(re.escape(w) for w in SPEC["relative_words"]))
-ROLE = re.compile("|".join(re.escape(w) for w in sorted(SPEC["name_roles"], key=len, reverse=True)))
+RELATIVE = words_regex(SPEC["relative_words"])
+ROLE = words_regex(SPEC["name_roles"])
 
 
 def full_name_beside(reply: str) -> str | None:
@@ -178,10 +179,10 @@ def spoken_amount(reply: str) -> tuple[float, str | None] | None:
         per="", about=SPEC["amount_about_mark"] if about else "", said=shown, unit=unit)
 
 
-PROVINCE = re.compile("|".join(map(re.escape, SPEC["provinces"])))
-PLACE_VAGUE_TAIL = re.compile(f"(?:{'|'.join(map(re.escape, SPEC['place_vague_tails']))})$")
-UNIT_ONLY = re.compile("|".join(map(re.escape, SPEC["headcount_unit_words"])))
-UNIT_PAYER = re.compile("|".join(map(re.escape, SPEC["unit_payer_words"])))
+PROVINCE = words_regex(SPEC["provinces"])
+PLACE_VAGUE_TAIL = re.compile(f"(?:{one_of(SPEC['place_vague_tails'])})$")
+UNIT_ONLY = words_regex(SPEC["headcount_unit_words"])
+UNIT_PAYER = words_regex(SPEC["unit_payer_words"])
 
 
 def unit_payer(category: str | None, description: str | None) -> bool:
@@ -191,11 +192,10 @@ def unit_payer(category: str | None, description: str | None) -> bool:
 
 
 UNIT_CODE = re.compile(SPEC["unit_code"])
-UNIT_CODE_LABEL = re.compile("|".join(map(re.escape, sorted(SPEC["unit_code_labels"], key=len,
-                                                             reverse=True))))
+UNIT_CODE_LABEL = words_regex(SPEC["unit_code_labels"])
 
 
-UNIT_CODE_LABEL_ONLY = re.compile("|".join(map(re.escape, SPEC["unit_code_named_by"])))
+UNIT_CODE_LABEL_ONLY = words_regex(SPEC["unit_code_named_by"])
 
 
 def unit_code(reply: str) -> tuple[str, str] | None:
