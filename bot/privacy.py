@@ -18,6 +18,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.word_patterns import one_of
+
 _LOG_SALT = b"disputebot/openid-log/v1"
 SPEC_PATH = Path(__file__).with_name("privacy.yaml")
 _DIGITS = "0123456789"
@@ -83,21 +85,20 @@ def _patterns() -> dict[str, re.Pattern]:
     cards = "|".join([f"{any_digit}{{16,19}}"] + [
         run([card_first] + [any_digit] * (n - 1), spec.get("card_splits", ()))
         for n in range(19, 15, -1)])
-    prefixes = "|".join(re.escape(p) for p in sorted(spec.get("country_prefixes", []),
-                                                       key=len, reverse=True))
+    prefixes = one_of(spec.get("country_prefixes"))
     mobile = run([_class("1"), _class("3456789")] + [any_digit] * 9,
                  spec.get("mobile_splits", ()), spaced=True)
     zero = _class("0")
     area = f"(?:[(（]{zero}{any_digit}{{2,3}}[)）]|{zero}{any_digit}{{2,3}})"
     local = (f"(?:{any_digit}{{4}}{sep}?{any_digit}{{3,4}}"
              f"|{any_digit}{{3}}{sep}?{any_digit}{{4}})")
-    cues = "|".join(re.escape(c) for c in spec.get("phone_cues", []))
+    cues = one_of(spec.get("phone_cues"))
     fillers = re.escape(spec.get("cue_fillers", " :："))
     not_amount = f"(?![{sp}]*[{re.escape(spec.get('amount_units', '元'))}])"
     listed = re.escape(spec.get("mobile_list_joiners", ","))
     head = f"{_class('1')}{_class('3456789')}{any_digit}"
     four = f"{any_digit}{{4}}"
-    abroad = "|".join(re.escape(p) for p in spec.get("international_prefixes", []))
+    abroad = one_of(spec.get("international_prefixes"))
     national = f"[(（]?{zero}?[)）]?{_class('123456789')}{any_digit}{{1,2}}[)）]?"
     lo, hi = spec.get("bare_local_digits", [7, 8])
     short = f"{any_digit}(?:{sep}?{any_digit}){{{lo - 1},{hi - 1}}}"
@@ -123,7 +124,7 @@ def _exempt() -> dict[str, re.Pattern]:
     with cents (1200000.5), and an employer's public code after its name
     (统一社会信用代码 9144…)."""
     spec = _spec()
-    cues = "|".join(re.escape(c) for c in spec.get("employer_code_cues", []))
+    cues = one_of(spec.get("employer_code_cues"))
     fillers = re.escape(spec.get("employer_code_fillers", " :："))
     sp = re.escape(spec.get("spaces", " "))
     char = "[0-9A-Za-z０-９Ａ-Ｚａ-ｚ]"
@@ -141,7 +142,7 @@ def _personal() -> dict[str, re.Pattern]:
     spec = _spec()
 
     def words(key: str) -> str:
-        return "|".join(re.escape(w) for w in sorted(spec.get(key, []), key=len, reverse=True))
+        return one_of(spec.get(key))
 
     char = f"(?:[0-9A-Za-zＡ-Ｚａ-ｚ_]|{_class(_DIGITS)})"
     edge = "0-9A-Za-z０-９Ａ-Ｚａ-ｚ_*＊"

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from bot.word_patterns import one_of
+
 from .answer import KbAnswer
 from .entries import load_yaml
 from .kb import DATA_DIR, Candidates, KnowledgeBase
@@ -22,7 +24,7 @@ _NOISE = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]+")
 
 
 def _words(raw: dict, key: str) -> str:
-    return "|".join(map(re.escape, sorted(raw[key], key=len, reverse=True)))
+    return one_of(raw[key])
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from bot.nlu.dataset import load_rules
 from bot.nlu.normalize import variant_table
 from bot.nlu.segment import private_tokenizer
+from bot.word_patterns import one_of
 
 _MODAL = set("要能想会可该去来就还再都得")
 # jieba also glues a question word or a pronoun to the next verb (咋查, 我交, 俺交): split those
@@ -93,7 +94,7 @@ class Lexicon:
         if looping:
             raise ValueError(f"typos whose correction contains the misspelling: {looping}")
         places = tuple(str(p) for p in raw.get("places") or ())
-        alternation = "|".join(sorted(map(re.escape, places), key=len, reverse=True)) or "(?!)"
+        alternation = one_of(places)
         return cls(
             synonyms=synonyms,
             stopwords=frozenset(str(w) for w in raw.get("stopwords") or ()),

@@ -12,6 +12,7 @@ from bot.nlu.cnnum import CN_NUM_CHARS, as_int_if_whole, to_number
 from bot.nlu.dataset import load_rules
 from bot.nlu.entities import homophone_table
 from bot.nlu.normalize import word_map
+from bot.word_patterns import one_of
 
 RULES = load_rules()
 PLACE_FOLD = homophone_table((RULES.get("entities") or {}).get("place_homophones") or [])
@@ -23,7 +24,7 @@ NOT_A_NAME = re.compile(r"(社保|医保|缴|费|公司|单位|厂|补|退|投�
 PRONOUN = re.compile(r"[我你他她俺咱]|\b(?:i|me|my|we|our|you|your|he|she|they|their)\b", re.IGNORECASE)
 ORG_SUFFIX = re.compile(r"(\b(?:ltd|co|inc|corp|llc|limited)\b\.?|公司|厂|店|中心|医院|学校|集团|银行|酒店|超市|餐厅|工作室|合作社|事务所|"
                         r"商行|门市|研究院|幼儿园|物业|车队|工地|项目部|"
-                        + "|".join(map(re.escape, SPEC["org_kinds"])) + ")", re.IGNORECASE)
+                        + one_of(SPEC["org_kinds"]) + ")", re.IGNORECASE)
 NO_EMPLOYER = re.compile(r"(我自己|自己交|自己缴|个人交|个人缴|灵活就业|没有单位|没单位|无单位|个体户|"
                          r"没上班|没有上班|没工作|没有工作|自由职业|退休了)")
 CORRECTION_WORDS = re.compile(r"(不对|错了|写错|填错|不是|改成|改一下)")
@@ -39,8 +40,7 @@ MAX_HEADCOUNT = 100_000  # cases.headcount is INTEGER (int4 on PostgreSQL); a ph
 
 def alternatives(*keys: str) -> str:
     """The word lists ``keys`` of intake.yaml as one regex alternation, longest words first."""
-    words = {w for key in keys for w in SPEC[key]}
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return one_of(*(SPEC[key] for key in keys))
 
 
 OUTCOME = re.compile(rf"(?:{alternatives('wish_words')})[^，。！？,.!?]{{2,40}}")
@@ -79,9 +79,8 @@ COURTESY = re.compile(alternatives("courtesy_words"), re.IGNORECASE)
 ACKNOWLEDGEMENT = re.compile(alternatives("courtesy_words", "ack_words"), re.IGNORECASE)
 ACK_THANKS = re.compile(alternatives("ack_thanks"))
 ACK_TAIL = re.compile(
-    "(?:" + "|".join(re.escape(w) for w in sorted(
-        {w for w in SPEC["courtesy_words"] + SPEC["ack_words"] if len(w) >= 2},
-        key=len, reverse=True)) + ")+$", re.IGNORECASE)
+    "(?:" + one_of(w for w in SPEC["courtesy_words"] + SPEC["ack_words"] if len(w) >= 2)
+    + ")+$", re.IGNORECASE)
 CALLED = re.compile(rf"(?:{alternatives('called_leads')})[:：\s]*(?P<value>.+)$")
 OWN_NAME = re.compile(alternatives("own_name_leads"))
 CALLED_OWNER = re.compile(rf"(?:{alternatives('called_owners')})的?(?:名字|姓名)?$")

@@ -24,6 +24,7 @@ from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, DialogueState, utcnow
 from bot.store.snapshot import FEEDBACK_WINDOW
 from bot.texts import text
+from bot.word_patterns import one_of, words_regex
 from routing.cases import add_supplement, case_for_payer, reopen_case
 from routing.notices import local_deadline
 
@@ -44,13 +45,13 @@ CHALLENGES = _any(WORDS["feedback"]["challenges"])
 REOPEN_ASK = re.compile(f"(?:{_any(WORDS['feedback']['reopen_ask']).pattern})"
                         + WORDS["feedback"]["reopen_ask_tail"])
 ANSWERS = WORDS["case_answers"]
-SOLVED = _any(map(re.escape, WORDS["feedback"]["solved"]))
-MIDDLING = re.compile("^(?:" + "|".join(map(re.escape, WORDS["feedback"]["middling"]))
+SOLVED = words_regex(WORDS["feedback"]["solved"])
+MIDDLING = re.compile("^(?:" + one_of(WORDS["feedback"]["middling"])
                       + r")(吧|啦|了|呗|哈|哦|的)*[。.!！~～]*$")
 STARS = re.compile(f"^[{WORDS['feedback']['stars']}]{{1,5}}$")
 _BARE = re.compile(r"[\s，,。.!！?？~～吧啊呀吗嘛呢哈]+")
 """Punctuation and particles around a bare 重新办理."""
-ASK_AGAIN = _any(map(re.escape, WORDS["feedback"]["reopen"]))
+ASK_AGAIN = words_regex(WORDS["feedback"]["reopen"])
 WHAT_NOW = _any(WORDS["feedback"]["what_now"])
 WHAT_NOW_CHARS = 20
 """"那我还能怎么办" is short; a longer message with 怎么办 tells of a new matter."""

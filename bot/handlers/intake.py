@@ -97,8 +97,9 @@ from bot.store.dialogue import (
 )
 from bot.store.models import utcnow
 from bot.texts import text
+from bot.word_patterns import one_of, words_regex
 
-CANCEL_CUE = re.compile("|".join(re.escape(w) for w in SPEC["cancel_cues"]))
+CANCEL_CUE = words_regex(SPEC["cancel_cues"])
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
 SUMMARY_VALUES = set(SPEC["summary_value_slots"])
 HUMAN = re.compile(alternatives("human_request_words"))
@@ -109,35 +110,34 @@ def _file_request() -> re.Pattern:
     """intake.yaml ``file_request``: asking to file without saying what happened yet."""
     parts = SPEC["file_request"]
 
-    def one_of(key: str) -> str:
-        return "(?:" + "|".join(re.escape(w) for w in sorted(parts[key], key=len,
-                                                               reverse=True)) + ")"
+    def part(key: str) -> str:
+        return f"(?:{one_of(parts[key])})"
 
     return re.compile(
-        rf"^(?:{one_of('greetings')}[，,。！!\s]*)?{one_of('leads')}?{one_of('wants')}?"
-        rf"(?:还是)?{one_of('verbs')}{one_of('softeners')}?{one_of('counts')}?"
-        rf"{one_of('objects')}?{one_of('tails')}?[!！。.~～]*$", re.IGNORECASE)
+        rf"^(?:{part('greetings')}[，,。！!\s]*)?{part('leads')}?{part('wants')}?"
+        rf"(?:还是)?{part('verbs')}{part('softeners')}?{part('counts')}?"
+        rf"{part('objects')}?{part('tails')}?[!！。.~～]*$", re.IGNORECASE)
 
 
 TRIGGERS = _file_request()
 CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff０-９Ａ-Ｚａ-ｚ]")
 NOTED_BESIDE = NOTED + ("id_number",)  # an ID number typed anywhere is said as noted
 SEVERITY_RANK = {"simple": 0, "general": 1, "major": 2}
-STORY = re.compile("|".join(re.escape(w) for w in SPEC["story_words"]))
+STORY = words_regex(SPEC["story_words"])
 SUPPLEMENT_CHOICE = re.compile(SPEC["supplement_choice"])
-WHERE = re.compile("|".join(re.escape(w) for w in SPEC["where_words"]))
-LATER = re.compile("|".join(re.escape(w) for w in SPEC["later_words"]))
-REQUIRED = re.compile("|".join(re.escape(w) for w in SPEC["required_words"]))
+WHERE = words_regex(SPEC["where_words"])
+LATER = words_regex(SPEC["later_words"])
+REQUIRED = words_regex(SPEC["required_words"])
 WRONG_ID = re.compile(SPEC["wrong_id_shape"])
 WRONG_ID_LABELLED = re.compile(SPEC["wrong_id_labelled"])
 WRONG_ID_DIGITS = re.compile(SPEC["wrong_id_digits"])
-WRONG_ID_LABELS = re.compile("|".join(re.escape(w) for w in SPEC["wrong_id_labels"]))
-LOOK_UP = re.compile("|".join(re.escape(w) for w in SPEC["look_up_words"]))
-LOOK_UP_CUE = re.compile("|".join(re.escape(w) for w in SPEC["look_up_cues"]))
-RECALL = re.compile("|".join(re.escape(w) for w in SPEC["recall_words"]))
-PAUSE = re.compile("|".join(re.escape(w) for w in SPEC["pause_words"]))
-RESTATE_LEAD = re.compile("|".join(re.escape(w) for w in SPEC["restate_leads"]))
-HOW_LONG = re.compile("|".join(re.escape(w) for w in SPEC["how_long_words"]))
+WRONG_ID_LABELS = words_regex(SPEC["wrong_id_labels"])
+LOOK_UP = words_regex(SPEC["look_up_words"])
+LOOK_UP_CUE = words_regex(SPEC["look_up_cues"])
+RECALL = words_regex(SPEC["recall_words"])
+PAUSE = words_regex(SPEC["pause_words"])
+RESTATE_LEAD = words_regex(SPEC["restate_leads"])
+HOW_LONG = words_regex(SPEC["how_long_words"])
 ROUGH_NUMBER = re.compile(SPEC["rough_number"])
 # The last story each payer told that was answered instead of starting a form: a soft hint
 # kept in this process only, like the policy follow-ups (a restart or another worker only

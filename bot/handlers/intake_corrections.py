@@ -27,8 +27,9 @@ from bot.handlers.intake_message import tracker_message
 from bot.handlers.intake_spec import SPEC
 from bot.nlu.cnnum import as_int_if_whole, to_number
 from bot.texts import text
+from bot.word_patterns import one_of, words_regex
 
-CHANGE_CUES = "|".join(re.escape(w) for w in SPEC["change_cues"])
+CHANGE_CUES = one_of(SPEC["change_cues"])
 CORRECTION_CUE = re.compile(r"(不对|不是|不叫|不在|错了|写错|填错|打错|选错|搞错|弄错|改成|改为|"
                             rf"改一下|改下|修改|应该是|更正|换成|重新写|重新填|{CHANGE_CUES})")
 # The new value after a correction: "…，是荔城", "…应该是900", "改成139…".
@@ -47,11 +48,11 @@ ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
                 "employer": "employer", "headcount": "headcount", "money": "amount",
                 "period": "period", "id_number": "id_number"}
 NOTED = ("employer", "jurisdiction", "name", "phone", "headcount", "desired_outcome")
-UNSURE = re.compile("|".join(re.escape(w) for w in SPEC["unsure_words"]))
+UNSURE = words_regex(SPEC["unsure_words"])
 FIELD_JOINS = re.compile(r"和|跟|与|以及|还有|及|、|，|,|也|都")
 LAST_CLAUSE = re.compile(r"[，,。！!\s]+(?=[^，,。！!\s]+$)")
-ASIDES = re.compile(rf"[\s，,。；;！!]+|{'|'.join(map(re.escape, SPEC['correction_asides']))}")
-NO_EMPLOYER_CUE = re.compile("|".join(map(re.escape, SPEC["no_employer_cues"])))
+ASIDES = re.compile(rf"[\s，,。；;！!]+|{one_of(SPEC['correction_asides'])}")
+NO_EMPLOYER_CUE = words_regex(SPEC["no_employer_cues"])
 
 
 class CorrectionsMixin:

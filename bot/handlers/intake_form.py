@@ -113,6 +113,7 @@ from bot.nlu.cnnum import to_number
 from bot.periods import period_text
 from bot.privacy import mask_phone
 from bot.texts import text
+from bot.word_patterns import one_of, words_regex
 
 FORM = SPEC["form"]
 CATEGORY_KEYS = list(SPEC["category_choices"])
@@ -120,21 +121,21 @@ CHOICE_ONLY = re.compile(SPEC["choice_only"])
 ALL_PEOPLE = 100
 FORM_SLOTS = set(SPEC["slots"] + SPEC["optional_slots"])
 SURNAMES = set(SPEC["surnames"]) | set(SPEC["compound_surnames"])
-_SURNAME = "|".join(sorted(SURNAMES, key=len, reverse=True))
+_SURNAME = one_of(SURNAMES)
 ADDRESS_FORM = re.compile(
-    rf"^(?:(?:{'|'.join(SPEC['address_prefixes'])})(?:{_SURNAME})|(?:{_SURNAME})"
-    rf"(?:{'|'.join(sorted(SPEC['kin_titles'] + SPEC['person_titles'], key=len, reverse=True))}))$")
+    rf"^(?:(?:{one_of(SPEC['address_prefixes'])})(?:{_SURNAME})|(?:{_SURNAME})"
+    rf"(?:{one_of(SPEC['kin_titles'], SPEC['person_titles'])}))$")
 FULL_NAME = re.compile(rf"^(?:{_SURNAME})[\u4e00-\u9fff]{{1,2}}$")
 SPOKEN_LEAD = re.compile(
-    rf"^(?:{'|'.join(sorted(SPEC['generic_employer_words'], key=len, reverse=True))})"
-    rf"(?:{'|'.join(SPEC['employer_spoken_particles'])})+")
+    rf"^(?:{one_of(SPEC['generic_employer_words'])})"
+    rf"(?:{one_of(SPEC['employer_spoken_particles'])})+")
 EMPLOYER_JOIN = SPEC["employer_join"]
-WISH_STOP = re.compile("|".join(re.escape(w) for w in SPEC["wish_stops"]))
+WISH_STOP = words_regex(SPEC["wish_stops"])
 WISH_END_ENTITIES = {"employer", "district", "name", "phone", "id_number"}
 WISH_END_CLAUSE_ENTITIES = {"period", "money"}
 WISH_CLAUSE_GAP = re.compile(r"[\s，,。；;！!]+")
-RELATIVE = re.compile("|".join(re.escape(w) for w in SPEC["relative_words"]))
-ROLE = re.compile("|".join(re.escape(w) for w in sorted(SPEC["name_roles"], key=len, reverse=True)))
+RELATIVE = words_regex(SPEC["relative_words"])
+ROLE = words_regex(SPEC["name_roles"])
 
 
 def full_name_beside(reply: str) -> str | None:
@@ -183,12 +184,14 @@ def spoken_amount(reply: str) -> tuple[float, str | None] | None:
         per="", about=SPEC["amount_about_mark"] if about else "", said=shown, unit=unit)
 
 
-PROVINCE = re.compile("|".join(map(re.escape, SPEC["provinces"])))
-PLACE_VAGUE_TAIL = re.compile(f"(?:{'|'.join(map(re.escape, SPEC['place_vague_tails']))})$")
-UNIT_ONLY = re.compile("|".join(map(re.escape, SPEC["headcount_unit_words"])))
-OUTSIDE_CITY = re.compile(rf"^(?:{'|'.join(sorted(SPEC['outside_cities'], key=len, reverse=True))})市?")
+PROVINCE = words_regex(SPEC["provinces"])
+PLACE_VAGUE_TAIL = re.compile(f"(?:{one_of(SPEC['place_vague_tails'])})$")
+UNIT_ONLY = words_regex(SPEC["headcount_unit_words"])
+UNIT_PAYER = words_regex(SPEC["unit_payer_words"])
+OUTSIDE_CITY = re.compile(f"^(?:{one_of(SPEC['outside_cities'])})市?")
 OUTSIDE_AREAS = set(SPEC["outside_areas"])
 OUTSIDE_SUFFIX = re.compile(r"(?:区|县|镇|街道|市)$")
+GENERIC_EMPLOYER = words_regex(SPEC["generic_employer_words"])
 
 
 def outside_place(reply: str) -> str | None:
@@ -204,7 +207,6 @@ def outside_place(reply: str) -> str | None:
     if city and (not rest or area in OUTSIDE_AREAS or OUTSIDE_SUFFIX.search(rest) and len(area) >= 2):
         return value
     return value if area in OUTSIDE_AREAS else None
-UNIT_PAYER = re.compile("|".join(map(re.escape, SPEC["unit_payer_words"])))
 
 
 def unit_payer(category: str | None, description: str | None) -> bool:
@@ -214,11 +216,10 @@ def unit_payer(category: str | None, description: str | None) -> bool:
 
 
 UNIT_CODE = re.compile(SPEC["unit_code"])
-UNIT_CODE_LABEL = re.compile("|".join(map(re.escape, sorted(SPEC["unit_code_labels"], key=len,
-                                                             reverse=True))))
+UNIT_CODE_LABEL = words_regex(SPEC["unit_code_labels"])
 
 
-UNIT_CODE_LABEL_ONLY = re.compile("|".join(map(re.escape, SPEC["unit_code_named_by"])))
+UNIT_CODE_LABEL_ONLY = words_regex(SPEC["unit_code_named_by"])
 
 
 def unit_code(reply: str) -> tuple[str, str] | None:
@@ -692,8 +693,8 @@ class ValidateDisputeForm(FormValidationAction):
         employer's name, taken while it is still empty, and the question asked again."""
         reply = self._text(tracker)
         if (tracker.get_slot("employer") is not None or self._asked(tracker, "employer")
-                or not SPOKEN_LEAD.sub("", reply) or not re.match(
-                    "|".join(SPEC["generic_employer_words"]), reply.strip())):
+                or not SPOKEN_LEAD.sub("", reply)
+                or not GENERIC_EMPLOYER.match(reply.strip())):
             return None
         name = called(reply)
         return name if name and not CLAUSE.search(name) and len(name) <= 20 else None

@@ -22,13 +22,14 @@ from bot.store.case_reads import cases_of
 from bot.store.dialogue import clear_form, set_pending
 from bot.store.models import Case, utcnow
 from bot.texts import text
+from bot.word_patterns import words_regex
 from routing.cases import CLOSED_STATUSES, add_supplement, find_open_case, register_case
 from routing.notices import agency_names, local_deadline, status_label
 
 YES_WORDS = {"是", "是的", "确定", "对", "嗯", "好", "好的", "确认", "取消吧", "1"}
 DUPLICATE_SAME = re.compile(r"(同一|一件事|一回事|补充|是的|对的|就是)")
 DUPLICATE_NEW = re.compile(r"(不是|另|新的|新事|不同|两回事|别的|不一样)")
-OTHER_EMPLOYER = re.compile("|".join(re.escape(w) for w in SPEC["other_employer_words"]))
+OTHER_EMPLOYER = words_regex(SPEC["other_employer_words"])
 
 
 class RegistrationMixin:

@@ -37,6 +37,7 @@ from bot.privacy import mask_phone
 from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, utcnow
 from bot.texts import text
+from bot.word_patterns import one_of
 from routing.cases import (
     CLOSED_STATUSES,
     OVERSIGHT_AGENCY,
@@ -63,7 +64,7 @@ MATERIAL_WORDS = re.compile(_MORE["material_words"])
 RESULT_ASK = re.compile(_MORE["result_ask"])
 STATUS_TERMS = _MORE["status_terms"]
 STATUS_MEANING = re.compile(_MORE["status_meaning"].format(
-    terms="|".join(sorted(STATUS_TERMS, key=len, reverse=True))))
+    terms=one_of(STATUS_TERMS)))
 CHOICE_KEY = "withdraw"
 """Key in the dialogue state's ``pending`` while a payer with several open cases is asked
 which one to withdraw, urge, add a supplement or a photo to: {cases, words, note, until,

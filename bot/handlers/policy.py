@@ -9,6 +9,7 @@ import yaml
 from bot.handlers.base import Context
 from bot.handlers.recent import RecentHint
 from bot.texts import text
+from bot.word_patterns import words_regex
 from knowledge.answer import KbAnswer
 from knowledge.followup import ask_after, reading
 
@@ -17,7 +18,7 @@ WORDS = yaml.safe_load((Path(__file__).resolve().parent / "chat.yaml").read_text
 
 
 def _alternation(key: str) -> re.Pattern:
-    return re.compile("|".join(re.escape(w) for w in sorted(WORDS[key], key=len, reverse=True)))
+    return words_regex(WORDS[key])
 
 
 TOPICS = _alternation("policy_topics")

@@ -17,13 +17,13 @@ from bot.handlers.open_case import PROGRESS, newest_open_case
 from bot.handlers.policy import WORDS, ask, vague_topic
 from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, progress
 from bot.texts import text
+from bot.word_patterns import one_of, words_regex
 from routing.notices import status_label
 
 
 def _words(*keys: str) -> str:
     """The chat.yaml word lists ``keys`` as one regex alternation, longest words first."""
-    words = {w for key in keys for w in WORDS[key]}
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return one_of(*(WORDS[key] for key in keys))
 
 
 # "谢谢你们辛苦了", "多谢晒": thanks words and forms of address in any run.
@@ -35,8 +35,7 @@ NUDGE = re.compile(WORDS["nudges"])
 BOT_QUESTION = re.compile(r"(机器人|是真人|是不是人|是人吗|是人工吗|人工智能|自动回复|\bai\b|"
                           r"(喺|系|是)唔(喺|系|是)真人|唔(喺|系)真人)", re.IGNORECASE)
 
-ANGER = re.compile("|".join(re.escape(w) for w in sorted(
-    SPEC["anger_words"] + WORDS["insults"], key=len, reverse=True)), re.IGNORECASE)
+ANGER = words_regex(SPEC["anger_words"], WORDS["insults"], flags=re.IGNORECASE)
 DISTRESS = re.compile(WORDS["distress"])
 DISTRESS_NOT = re.compile(WORDS["distress_not"])
 THREAT = re.compile(WORDS["threat"])
@@ -53,10 +52,10 @@ FACE_CODES = re.compile(WORDS["face_codes"])
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]")
-CANCEL_CUES = re.compile("|".join(re.escape(w) for w in WORDS["cancel_cues"]))
-JUST_ASKING = re.compile("|".join(re.escape(w) for w in WORDS["just_asking"]))
+CANCEL_CUES = words_regex(WORDS["cancel_cues"])
+JUST_ASKING = words_regex(WORDS["just_asking"])
 _BARE = re.compile(r"[\s，,。.！!？?~～…、;；]+")
-SAD_FACES = re.compile("|".join(re.escape(w) for w in WORDS["sad_faces"]))
+SAD_FACES = words_regex(WORDS["sad_faces"])
 SAD_SOUNDS = re.compile(WORDS["sad_sounds"])
 _FACTS = {"phone", "name", "employer", "district", "money", "period", "headcount", "id_number",
           "case_no"}

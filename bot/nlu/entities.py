@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from bot.word_patterns import one_of, words_regex
+
 from ..privacy import id_numbers_in
 from .cnnum import BIG_UNITS, CN_NUM_CHARS, as_int_if_whole, to_number
 from .normalize import Normalized
@@ -67,12 +69,11 @@ class EntityExtractor:
         self._emp_generic = set(lexicon.get("employer_generic") or [])
         self._emp_strip = sorted(lexicon.get("employer_strip_prefix") or [], key=len, reverse=True)
         self._emp_cut = list(lexicon.get("employer_cut") or [])
-        suffixes = sorted(lexicon.get("employer_suffixes") or [], key=len, reverse=True)
-        self._emp_suffix = re.compile("|".join(map(re.escape, suffixes))) if suffixes else None
-        nouns = sorted(lexicon.get("headcount_nouns") or ["人"], key=len, reverse=True)
-        noun_alt = "|".join(map(re.escape, nouns))
-        all_nouns = sorted(lexicon.get("headcount_all_nouns") or nouns, key=len, reverse=True)
-        all_alt = "|".join(map(re.escape, all_nouns))
+        suffixes = lexicon.get("employer_suffixes")
+        self._emp_suffix = words_regex(suffixes) if suffixes else None
+        nouns = lexicon.get("headcount_nouns") or ["人"]
+        noun_alt = one_of(nouns)
+        all_alt = one_of(lexicon.get("headcount_all_nouns") or nouns)
         self._headcount = re.compile(
             rf"(?P<num>上百|上千|成百|\d+|[一二两三四五六七八九十百千几][零一二两三四五六七八九十百千万几]*)"
             rf"(?P<approx>多|余|来)?(?:个|名|位|号)?[ ]?(?P<noun>{noun_alt})"
@@ -88,18 +89,16 @@ class EntityExtractor:
         )
         self._negation = _negation_pattern(lexicon.get("negation_leads") or [],
                                            lexicon.get("negation_turns") or [])
-        tails = "|".join(map(re.escape, lexicon.get("bare_count_tails") or []))
+        tails = one_of(lexicon.get("bare_count_tails"))
         self._bare_count = re.compile(
             r"(?P<num>\d+|[一二两三四五六七八九十百千几][零一二两三四五六七八九十百千万几]*)(?:多|来|余)?"
-            rf"[个名位](?=$|[，,。!！?？；;\s]|{tails or '$'})"
+            rf"[个名位](?=$|[，,。!！?？；;\s]|{tails})"
         )
-        context = sorted(lexicon.get("money_context") or [], key=len, reverse=True)
+        context = lexicon.get("money_context")
         self._money_context = re.compile(
-            "(?:" + "|".join(map(re.escape, context)) + r")[^\d，。,.!?；;]{0,4}$"
-        ) if context else None
-        cues = sorted(lexicon.get("years_count_before") or [], key=len, reverse=True)
-        self._years_before = re.compile(
-            "(?:" + "|".join(map(re.escape, cues)) + r")\s*$") if cues else None
+            f"(?:{one_of(context)})" + r"[^\d，。,.!?；;]{0,4}$") if context else None
+        cues = lexicon.get("years_count_before")
+        self._years_before = re.compile(f"(?:{one_of(cues)})" + r"\s*$") if cues else None
         self._years_after = re.compile(lexicon.get("years_count_after") or "$^")
         self._fold = homophone_table(lexicon.get("place_homophones") or [])
         self._districts = _district_patterns(districts or [])
@@ -400,8 +399,7 @@ def _negation_pattern(leads: list[str], turns: list[str]) -> re.Pattern | None:
     up to a turn word ("不是五个人而是八个人"). 是不是 and 要不是 are no negation."""
     if not leads:
         return None
-    lead = "|".join(map(re.escape, sorted(leads, key=len, reverse=True)))
-    turn = "|".join(map(re.escape, sorted(turns, key=len, reverse=True))) or "$^"
+    lead, turn = one_of(leads), one_of(turns)
     return re.compile(rf"[^，,。!！?？；;\s]{{0,4}}?(?<![是要])(?:{lead})(?P<body>.+?)(?=(?:{turn})|$)")
 
 
@@ -456,8 +454,7 @@ def _folded_patterns(names: list[str], fold: dict[int, str]
     canonical = {name.translate(fold): name for name in names if fold and len(name) >= 3}
     if not canonical:
         return None
-    keys = sorted(canonical, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, keys))), canonical
+    return words_regex(canonical), canonical
 
 
 def _district_patterns(names: list[str]) -> tuple[re.Pattern, dict[str, str]] | None:
@@ -473,8 +470,7 @@ def _district_patterns(names: list[str]) -> tuple[re.Pattern, dict[str, str]] | 
             canonical[short] = next(iter(owners))
     if not canonical:
         return None
-    keys = sorted(canonical, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, keys))), canonical
+    return words_regex(canonical), canonical
 
 
 def _cn_or_int(raw: str) -> int | None:

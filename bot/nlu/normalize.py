@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.word_patterns import words_regex
+
 _WECHAT_FACE = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]")
 _EMOJI = re.compile(
     "["
@@ -62,11 +64,10 @@ def word_map(mapping: dict[str, str] | None):
     """A function replacing whole words of ``mapping`` (longest first) in a text, for code
     that reads a payer's words without the full normalisation: the form checks a name or an
     employer on the Mandarin reading of dialect words (rules.yml ``dialect``)."""
-    words = sorted((mapping or {}).items(), key=lambda kv: -len(kv[0]))
-    if not words:
+    table = dict(mapping or {})
+    if not table:
         return lambda text: text
-    table = dict(words)
-    pattern = re.compile("|".join(re.escape(k) for k, _ in words))
+    pattern = words_regex(table)
     return lambda text: pattern.sub(lambda m: table[m.group(0)], text or "")
 
 
@@ -115,8 +116,8 @@ class Normalizer:
         table = {str(k).lower(): str(v) for k, v in (replacements or {}).items()}
         self._replacements = table
         self._latin = _latin_pattern(table)
-        typos = sorted((k for k in table if not _HAS_LATIN.search(k)), key=len, reverse=True)
-        self._typo = re.compile("|".join(re.escape(k) for k in typos)) if typos else None
+        typos = [k for k in table if not _HAS_LATIN.search(k)]
+        self._typo = words_regex(typos) if typos else None
 
     def __call__(self, raw: str) -> Normalized:
         chars = [_fold_char(c) for c in raw.translate(self.variants)]
