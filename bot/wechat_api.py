@@ -67,7 +67,8 @@ class WeChatAPI:
     async def _fetch_token(self) -> tuple[str, int]:
         params = {"grant_type": "client_credential", "appid": self._appid, "secret": self._secret}
         async with self._http.get(
-            f"{self._base}/cgi-bin/token", params=params, timeout=self._timeout
+            f"{self._base}/cgi-bin/token", params=params, timeout=self._timeout,
+            allow_redirects=False,
         ) as resp:
             data = await _read_json(resp)
         if not isinstance(data.get("access_token"), str) or not data["access_token"]:
@@ -95,6 +96,7 @@ class WeChatAPI:
                 data=data,
                 headers={"Content-Type": "application/json; charset=utf-8"},
                 timeout=self._timeout,
+                allow_redirects=False,  # a redirect would carry the payer's text elsewhere
             ) as resp:
                 resp.raise_for_status()
                 result = await _read_json(resp, sent=True)

@@ -17,7 +17,7 @@ from wechatpy.crypto import PrpCrypto, _get_signature
 
 from bot.simulator import text_xml
 from bot.store.tokens import TokenStore
-from bot.wechat_api import WeChatAPI
+from bot.wechat_api import WeChatAPI, WeChatAPIError
 from routing.outbox import OutboxDispatcher
 from routing.webhook import WebhookClient, markdown_payload
 from tests import test_cases as base
@@ -213,6 +213,37 @@ async def test_a_redirect_never_posts_a_card_to_another_host(sm, config, rules, 
         TAX, markdown_payload("## 案件 张三"))
     assert not result.ok and stolen == []
     assert result.outcome == "retry"  # a misrouted base must not drop the card
+
+
+@pytest.mark.parametrize("path", ["/cgi-bin/token", "/cgi-bin/message/custom/send"])
+async def test_a_redirect_never_takes_a_payers_text_or_the_secret_to_another_host(
+        sm, config, http, aiohttp_server, path):
+    """The WeChat API client followed redirects: a 307 from a proxy in front of the API
+    re-posted the payer's reply (or re-sent the token request) to wherever Location pointed."""
+    stolen = []
+
+    async def elsewhere(request):
+        stolen.append(await request.read() or request.query_string)
+        return web.json_response({"access_token": "T", "expires_in": 7200, "errcode": 0})
+
+    async def redirect(request):
+        raise web.HTTPTemporaryRedirect(str(thief.make_url("/steal")))
+
+    async def token(request):
+        return web.json_response({"access_token": "T", "expires_in": 7200})
+
+    thief_app = web.Application()
+    thief_app.router.add_route("*", "/steal", elsewhere)
+    thief = await aiohttp_server(thief_app, host="127.0.0.1")
+    portal_app = web.Application()
+    portal_app.router.add_get("/cgi-bin/token", redirect if path == "/cgi-bin/token" else token)
+    portal_app.router.add_post("/cgi-bin/message/custom/send", redirect)
+    portal = await aiohttp_server(portal_app, host="127.0.0.1")
+    client = WeChatAPI(http, str(portal.make_url("")).rstrip("/"), config.appid,
+                       config.appsecret, TokenStore(sm), timeout=1.0)
+    with pytest.raises(WeChatAPIError):
+        await client.send_text("o-redirect", "您的案件ZY2026已受理，电话13812345678")
+    assert stolen == []
 
 
 async def test_a_webhook_down_then_back_delivers_every_card_once_in_order_within_the_rate(
