@@ -22,6 +22,7 @@ from routing.outbox import OutboxDispatcher
 from routing.webhook import WebhookClient, markdown_payload
 from tests import test_cases as base
 from tests import test_faults_fresh as fresh
+from tests import test_metrics_logging as logging_tests
 from tests.conftest import make_platform
 from tests.test_cases import T0, card_texts, drain, register
 from tests.test_faults_fresh import TAX, add_reply, robot_dispatcher
@@ -30,6 +31,7 @@ from tests.test_outbox import errcode, rows
 
 engine, rules, sm = base.engine, base.rules, base.sm
 robot, api = fresh.robot, fresh.api
+capture = logging_tests.capture
 HRSS = "dev-key-zc-hrss"
 
 
@@ -346,20 +348,9 @@ async def test_a_reply_refused_for_quota_45047_keeps_its_text_and_the_lane_moves
 
 
 @pytest.fixture
-def json_log():
-    import io
-    import logging
-
-    from bot.logging_setup import setup_logging
-
-    stream = io.StringIO()
-    root = logging.getLogger()
-    saved_level, saved_handlers = root.level, list(root.handlers)
-    handler = setup_logging(level="DEBUG", fmt="json", stream=stream)
-    yield stream
-    root.removeHandler(handler)
-    root.handlers[:] = saved_handlers
-    root.setLevel(saved_level)
+def json_log(capture):
+    """The bot's JSON log lines as one text (test_metrics_logging's capture)."""
+    return capture[1]
 
 
 async def test_a_rejection_quoting_the_card_never_logs_its_text_or_numbers(

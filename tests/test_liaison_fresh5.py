@@ -12,30 +12,17 @@ from urllib.parse import quote
 
 import pytest
 
-from bot.store.models import Case, utcnow
+from bot.store.models import utcnow
 from routing.cards import load_labels
 from routing.scheduler import Scheduler
 from tests import test_cases as base
 from tests import test_liaison_api as api
+from tests import test_liaison_fresh4 as fresh4
 from tests.test_cases import ID_NUMBER, PHONE, events, new_case
-from tests.test_console import sign_in
-from tests.test_dialogue import fetch
 from tests.test_liaison_api import COURT, HRSS, LEADERSHIP, TAX
 
 rules, client = base.rules, api.client
-
-
-@pytest.fixture
-async def console_as(aiohttp_client, server):
-    async def make(who):
-        browser = await aiohttp_client(server)
-        return browser, await sign_in(browser, who)
-    return make
-
-
-async def stored(server, case_no: str) -> Case:
-    [case] = await fetch(server.app["config"].database_url, Case, case_no=case_no)
-    return case
+console_as, stored = fresh4.console_as, fresh4.stored
 
 
 async def cards_for(fake_webhook, case_no: str, count: int = 1) -> list[str]:
