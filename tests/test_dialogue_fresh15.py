@@ -12,27 +12,8 @@ import pytest
 from bot.simulator import message_xml
 from bot.store.models import Case
 from tests.test_dialogue import ANSWERS, CASE_NO, fetch, finish_form, say
+from tests.test_dialogue_fresh14 import FIRST, NOT_UNDERSTOOD, cases_of, confirm, summary
 from tests.test_dialogue_robustness import slots_of, to_question
-
-FIRST = "公司一直没给我交社保"
-NOT_UNDERSTOOD = "没太明白"
-
-
-async def summary(platform, openid: str, reply: str, **answers) -> str:
-    return await finish_form(platform, openid, reply, {**ANSWERS, **answers})
-
-
-async def confirm(platform, config, openid: str) -> Case:
-    done = await say(platform, openid, "确认")
-    match = CASE_NO.search(done)
-    assert match, done
-    [case] = await fetch(config.database_url, Case, case_no=match.group())
-    return case
-
-
-async def cases_of(config, openid: str) -> list[Case]:
-    return await fetch(config.database_url, Case, openid=openid)
-
 
 # --- several answers in one message, out of order ----------------------------------------------
 
