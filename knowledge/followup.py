@@ -46,6 +46,7 @@ class Rules:
     type_ask: re.Pattern  # "那医保谁交": 谁交 after an insurance type
     spouses: frozenset[str]  # "那我老婆呢"
     oversteps: tuple[tuple[str, ...], tuple[str, ...]]  # (asked, said): "要是超过了呢"
+    what_to_do: re.Pattern  # "那怎么办呢" after a story
 
     @classmethod
     def load(cls) -> Rules:
@@ -60,7 +61,8 @@ class Rules:
                          for kind in raw["aspect_kinds"].values()), str(raw["swap_domain"]),
                    (re.compile(raw["short_forms"][0]), raw["short_forms"][1]),
                    re.compile(raw["type_ask"]), frozenset(raw["spouses"]),
-                   (tuple(raw["oversteps"]["asked"]), tuple(raw["oversteps"]["said"])))
+                   (tuple(raw["oversteps"]["asked"]), tuple(raw["oversteps"]["said"])),
+                   re.compile(raw["what_to_do"]))
 
 
 RULES = Rules.load()
@@ -71,7 +73,8 @@ class Reading:
     """How a question leans on the previous one: `kind` is "contrast" ("那医保呢": the named
     part takes its place in the last question), "aspect" ("一个月大概多少钱": another aspect of
     the last topic), "paying" ("那不交有什么后果": answered alone unless the last scheme has
-    no employer) or "alone"; `rest` is the question without its opener and 呢."""
+    no employer), "what_to_do" ("那怎么办呢": about the situation the last question told) or
+    "alone"; `rest` is the question without its opener and 呢."""
 
     kind: str
     rest: str
@@ -85,6 +88,8 @@ def reading(kb: KnowledgeBase, question: str) -> Reading:
     if (not rest or len(bare) > RULES.max_chars or kb.scope.mentioned_out_of_scope(bare)
             or RULES.about_the_bot.search(rest) or _told(kb, text)):
         return Reading("alone", bare)
+    if RULES.what_to_do.search(rest):
+        return Reading("what_to_do", rest)
     if rest != bare and _type_asked(kb, rest):
         return Reading("contrast", rest)
     if RULES.contrast_end.search(rest):
@@ -179,6 +184,13 @@ def rereadings(kb: KnowledgeBase, how: Reading, previous: str | None) -> list[Re
         own = frozenset(_meaningful(kb, RULES.fillers.sub("", how.rest)))
         return [Reread(" ".join([*topic, how.rest]), frozenset(topic), own=own,
                        kinds=_kinds(how.rest))]
+    if how.kind == "what_to_do":
+        # only a grievance told before ("老板一直没给我买社保…") is a situation to act on; after
+        # "滞纳金怎么算" or "交满15年能领吗" there is nothing to do (flexible_enrol, mechanism_scope)
+        if not topic or not kb.scope.is_dispute_like(kb.tokenizer.lexicon.correct(previous)):
+            return []
+        return [Reread(f"{previous} 怎么办", frozenset(topic)),
+                Reread(" ".join([*topic, how.rest]), frozenset(topic))]
     if how.kind != "contrast":
         return []
     part_tokens = [RULES.type_words.get(t, t) for t in kb.tokenizer.tokens(how.rest)]
@@ -347,4 +359,5 @@ def ask_after(kb: KnowledgeBase, question: str, previous: str | None) -> FollowU
     if not alone.declined:
         return FollowUp(alone, None, question)
     # an elliptical question left unanswered keeps the topic; one with its own (公积金) ends it
-    return FollowUp(alone, None, previous if how.kind in ("aspect", "contrast") else None)
+    return FollowUp(alone, None,
+                    previous if how.kind in ("aspect", "contrast", "what_to_do") else None)
