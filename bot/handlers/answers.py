@@ -96,7 +96,11 @@ FILING_COST = re.compile(alternatives("filing_cost_words"))
 FILING_PROCESS_FILLER = re.compile(alternatives("filing_process_filler"))
 HOW_LONG = re.compile(alternatives("how_long_words"))
 PUZZLED = re.compile(rf"[{SPEC['puzzled_marks']}]")
-AGE_AFTER = re.compile(rf"^\s*(?:\d+|[{CN_NUM_CHARS}]+)多?(?:{alternatives('age_marks')})")
+AGE_AFTER = re.compile(
+    rf"^\s*(?:{alternatives('age_leads')})?(?:(?:\d+|[{CN_NUM_CHARS}]+)多?(?:{alternatives('age_marks')})"
+    rf"|(?:[1-9]\d|[二三四五六七八九]十[一二三四五六七八九]?|十[一二三四五六七八九])多?"
+    rf"(?:{alternatives('age_end_words')}))")
+EMOJI = re.compile(SPEC["emoji"])
 SURNAME_SPELLING = re.compile(alternatives("surname_spellings"))
 WAIT = re.compile(alternatives("wait_words"))
 WAIT_CHAIN = re.compile(alternatives("courtesy_words", "ack_words", "wait_words"), re.IGNORECASE)
@@ -680,7 +684,7 @@ def facts_beside(reply: str, entities: list[dict], answered: dict, description: 
         if e.get("entity") in VALUE_ENTITIES and isinstance(e.get("start"), int)]
     kept = []
     for clause in (c.strip() for c in CLAUSE.split("".join(masked))):
-        rest = clause
+        rest = mended_kind(clause)  # "宏达电子工司" was taken as 宏达电子公司
         for value in sorted(filter(None, values), key=len, reverse=True):
             rest = rest.replace(value, "")
         if "headcount" in answered:
@@ -814,6 +818,8 @@ AMOUNT_ABOUT = re.compile(alternatives("amount_about_words"))
 AMOUNT_RANGE_JOIN = re.compile(SPEC["amount_range_join"])
 AMOUNT_ROUGH = re.compile(SPEC["amount_rough"])
 AMOUNT_MORE = re.compile(SPEC["amount_more"])
+AMOUNT_VAGUE = re.compile(SPEC["amount_vague"])
+AMOUNT_VAGUE_LEAD = re.compile(rf"(?:{alternatives('amount_vague_leads')})$")
 NAME_RUN_ON = re.compile(rf"(?:{alternatives('name_run_on_regions')})人|"
                          rf"{alternatives('name_run_on_words')}")
 CATEGORY_CHANGE = re.compile(alternatives("category_change_cues"))
@@ -824,6 +830,11 @@ LATIN_LETTER = re.compile(r"[A-Za-z]")
 DIGIT_RUN = re.compile(r"\d{3}")
 MONEY_UNIT = re.compile(r"[元块圆]")
 ENGLISH_NOT_NAME = frozenset(SPEC["english_not_name_words"])
+
+
+def without_emoji(value: str) -> str:
+    """"李四😊": the emoji beside an answer is no part of it; an emoji alone is kept as sent."""
+    return EMOJI.sub("", value).strip() or value
 
 
 def period_found(text_: str, entities: list[dict]) -> tuple[str, str | None] | None:
@@ -875,10 +886,15 @@ def amount_said(text_: str, entities: list[dict], value) -> str | None:
     if ranged:
         end = money[first + 1]["end"]
     said = text_[start:end]
+    vague = AMOUNT_VAGUE.search(said)
+    lead_word = AMOUNT_VAGUE_LEAD.search(text_[:start]) if vague else None
+    if lead_word:  # "好几千"
+        start = lead_word.start()
+        said = text_[start:end]
     lead = CLAUSE.split(text_[:start])[-1]
     per_found = AMOUNT_PER.search(lead) or AMOUNT_PER.search(text_[end:end + 6])
     per = SPEC["amount_per_words"][per_found.group(0)] if per_found else ""
-    more = bool(AMOUNT_MORE.search(said))  # "欠了三千多": shown as said, not as 3000元
+    more = bool(AMOUNT_MORE.search(said) or vague)  # "欠了三千多": shown as said, not 3000元
     rough = not more and (bool(AMOUNT_ROUGH.search(said)) or bool(AMOUNT_ABOUT.search(
         lead + CLAUSE.split(text_[end:])[0])))
     if not (per or rough or ranged or more):

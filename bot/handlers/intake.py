@@ -24,6 +24,8 @@ from bot.handlers.answers import (
     OUTCOME,
     PHONE_WORDS,
     PUNCTUATION,
+    WISH_TOPIC,
+    WISH_VERB,
     alternatives,
     answer_clause,
     ask_only_rest,
@@ -57,6 +59,7 @@ from bot.handlers.answers import (
     said_of,
     thanks_in,
     vague_count,
+    without_spans,
     words_beside,
 )
 from bot.handlers.base import Context, Services, queued_messages, wake_outbox
@@ -139,6 +142,8 @@ PAUSE = words_regex(SPEC["pause_words"])
 RESTATE_LEAD = words_regex(SPEC["restate_leads"])
 HOW_LONG = words_regex(SPEC["how_long_words"])
 ROUGH_NUMBER = re.compile(SPEC["rough_number"])
+PASTE_LABELS = words_regex(SPEC["paste_labels"])
+PASTED_VALUES = {"name", "employer", "district", "phone", "id_number", "period", "money"}
 # The last story each payer told that was answered instead of starting a form: a soft hint
 # kept in this process only, like the policy follow-ups (a restart or another worker only
 # means the description is asked for, as before).
@@ -453,7 +458,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 return [text("which_field", choices=numbered(names))]
             correction = None
         if correction is not None:
-            return await self._apply_correction(session, state, ctx, *correction)
+            several = await self._several_fixes(session, state, ctx) if pending.get(
+                "confirm") else None
+            return several or await self._apply_correction(session, state, ctx, *correction)
 
         if pending.get("confirm"):
             typed = self._values_at_summary(state, ctx)
@@ -490,6 +497,14 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                     + self._question(asked, state.slots)]
         if asked == "employer" and self._unsure_of_employer(reply):
             return [SPEC["replies"]["employer_unsure"] + "\n" + self._question(asked, state.slots)]
+        if asked == "desired_outcome" and self._unsure_of_wish(reply):
+            if pending.get("wish_unsure"):  # unsure again: no particular wish, no loop
+                set_pending(state, "wish_unsure", None)
+                none = SPEC["wish_unsure_taken"]
+                return await self._fill(session, state, replace(
+                    ctx, text=none, nlu=parser.parse(none) if parser else None))
+            set_pending(state, "wish_unsure", True)
+            return [SPEC["replies"]["wish_unsure"] + "\n" + self._question(asked, state.slots)]
         if puzzled(reply):
             help_ = self._meaning(asked) + "\n" if asked is not None else ""
             return [help_ + self._question(asked, state.slots)]  # "？？？": what is asked
@@ -774,6 +789,13 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         return (bool(UNSURE.search(plain)) and plain not in SPEC["none_words"] and not called(reply)
                 and len(plain) <= SPEC["employer_unsure_max_chars"]
                 and not ORG_SUFFIX.search(plain) and not NO_EMPLOYER.search(plain))
+
+    @staticmethod
+    def _unsure_of_wish(reply: str) -> bool:
+        """"不知道", "我也不知道该怎么弄": the payer does not know what may be asked for."""
+        plain = PUNCTUATION.sub("", MANDARIN(reply))
+        return (bool(UNSURE.search(plain)) and len(plain) <= SPEC["wish_unsure_max_chars"]
+                and not WISH_VERB.search(plain) and not WISH_TOPIC.search(plain))
 
     @staticmethod
     def _asks_where(reply: str) -> bool:
@@ -1072,7 +1094,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         slots = dict(state.slots)
         slots["requested_slot"] = state.requested_slot
         asked, before = state.requested_slot, dict(slots)
-        slots, said = await run_form(self.action, ctx.inbound.openid, slots, tracker_message(ctx))
+        message = self._pasted_category(tracker_message(ctx), slots)
+        slots, said = await run_form(self.action, ctx.inbound.openid, slots, message)
         if asked:  # what "不对 是…" at the next question fixes: only the answer just given
             answered = slots.get(asked) is not None and slots[asked] != before.get(asked)
             set_pending(state, "answered", asked if answered else None)
@@ -1093,6 +1116,21 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             set_pending(state, "confirm", True)
             return said + [self._summary(slots)]
         return ["\n".join(said + [self._question(state.requested_slot, slots)])]
+
+    def _pasted_category(self, message: dict, slots: dict) -> dict:
+        """A labelled paste ("姓名：李红 电话：139… 单位：… 情况：厂里没给交社保"): the labels and
+        values drown the story, so the category is read again from what is left."""
+        guess, parser = message.get("category") or {}, self.services.parser
+        values = [e for e in message["entities"] if e.get("entity") in PASTED_VALUES]
+        if (parser is None or slots.get("category") is not None
+                or len(values) < SPEC["paste_min_values"]
+                or guess.get("confidence", 0) >= SPEC["category_min_confidence"]):
+            return message
+        rest = PASTE_LABELS.sub(" ", without_spans(message["text"], message["entities"]))
+        name, confidence = parser.category(rest)
+        if confidence <= guess.get("confidence", 0):
+            return message
+        return {**message, "category": {"name": name, "confidence": confidence}}
 
     @staticmethod
     def _unrepeated(said: list[str], before: dict, slots: dict) -> list[str]:

@@ -42,6 +42,7 @@ OLD_AFTER = re.compile(r"[\s，,]*(?:而)?(?:不是|不叫|不在|而非|并非)
 SLOT_ALIASES = {"outcome": "desired_outcome"}
 CORRECTION_VERB = re.compile(r"(写错|填错|打错|选错|搞错|弄错|改成|改为|改一下|改下|修改|更正|换成|重新写|"
                              rf"重新填|不叫|{CHANGE_CUES})")
+CHANGE_ONLY = re.compile(CHANGE_CUES)
 MODIFY = re.compile(r"(修改|改一下|改下|更正|要改|改改|改个)")
 NEAR = 6  # at most this many characters between the field word and 写错/不对
 ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
@@ -53,6 +54,7 @@ FIELD_JOINS = re.compile(r"和|跟|与|以及|还有|及|、|，|,|也|都")
 LAST_CLAUSE = re.compile(r"[，,。！!\s]+(?=[^，,。！!\s]+$)")
 ASIDES = re.compile(rf"[\s，,。；;！!]+|{one_of(SPEC['correction_asides'])}")
 NO_EMPLOYER_CUE = words_regex(SPEC["no_employer_cues"])
+FIX_CLAUSE = re.compile(rf"[，,。；;！!\s]+|{one_of(SPEC['fix_joins'])}")
 
 
 class CorrectionsMixin:
@@ -99,6 +101,9 @@ class CorrectionsMixin:
             named = next(iter(fresh))
         if named == "employer" and not asks_employer(state.slots):
             return None  # "不是单位的问题，是窗口": a service complaint names no employer
+        if named is not None and named == state.requested_slot and state.slots.get(
+                named) is None and all(CHANGE_ONLY.fullmatch(reply[s:e]) for s, e in cues):
+            return None  # "…叫永兴纺织厂老板换了好几个" at the employer question: its answer
         if named is None:
             if MODIFY.search(reply) and len(reply) <= 12:
                 return "", None
@@ -123,6 +128,61 @@ class CorrectionsMixin:
             return named, None
         value = _patched(named, value, reply, state.slots.get(named))
         return named, replace(ctx, text=value, nlu=parser.parse(value))
+
+    async def _several_fixes(self, session, state, ctx: Context) -> list[str] | None:
+        """"单位写错了应该是广州宏达电子有限公司 电话也错了137…" at the summary: each field
+        named with its new value is changed, not only the first; None unless the message
+        holds at least two such fixes of different fields."""
+        parser = self.services.parser
+        if parser is None:
+            return None
+        segments: list[tuple[str, str]] = []  # (slot, text)
+        for clause in filter(None, (c.strip() for c in FIX_CLAUSE.split(ctx.text))):
+            slot = SLOT_ALIASES.get(parser.correction_slot(clause) or "",
+                                    parser.correction_slot(clause))
+            if slot in SPEC["field_names"] and (not segments or segments[-1][0] != slot):
+                segments.append((slot, clause))
+            elif segments:
+                segments[-1] = (segments[-1][0], segments[-1][1] + "，" + clause)
+        fixes = []
+        for slot, part in segments:
+            value = self._fix_value(state, slot, part)
+            if value is None or slot in [s for s, _ in fixes]:
+                return None
+            fixes.append((slot, value))
+        if len(fixes) < 2:
+            return None
+        before, replies = dict(state.slots), None
+        for slot, value in fixes:
+            fixed = replace(ctx, text=value, nlu=parser.parse(value))
+            replies = await self._apply_correction(session, state, fixed, slot, fixed)
+            if state.requested_slot is not None:
+                return replies  # a value the form rejects: its question is asked
+        changed = [s for s, _ in fixes if state.slots.get(s) != before.get(s)]
+        if not changed:
+            return replies
+        items = "；".join(self._changed_line(s, state.slots) for s in changed)
+        return [text("corrected", items=items) + "\n" + self._summary(state.slots)]
+
+    def _fix_value(self, state, slot: str, part: str) -> str | None:
+        """The new value one clause of a correction gives its field: a number or name the
+        parser finds for it, or what follows 是/应该是/改成 after the field word."""
+        parser = self.services.parser
+        nlu = parser.parse(part)
+        kinds = [k for k, s in ENTITY_SLOTS.items() if s == slot]
+        for entity in nlu.entities:
+            if entity.type in kinds and not NEGATED.search(part[max(0, entity.start - 4):
+                                                                entity.start]):
+                return part[entity.start:entity.end]
+        span = parser.correction_span(part)
+        after = part[span[2]:] if span else part
+        head = OLD_AFTER.sub("", after) or after
+        found = NEW_VALUE.search(head)
+        value = found.group("value").strip() if found else None
+        if not value or CORRECTION_CUE.search(value) or parser.correction_slot(value) not in (
+                None, slot) or not LETTERS.search(value):
+            return None
+        return _patched(slot, value, part, state.slots.get(slot))
 
     async def _previous_fixed(self, state, ctx: Context) -> tuple[str, Context] | None:
         """"不对 是宏达电子" at the place question, just after the employer was answered: (the

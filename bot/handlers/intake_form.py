@@ -22,6 +22,7 @@ from bot.handlers.answers import (
     AMOUNT_ABOUT,
     AMOUNT_MORE,
     AMOUNT_ROUGH,
+    AMOUNT_VAGUE,
     BARE_PERSON,
     CALLED_TAIL,
     CJK,
@@ -103,6 +104,7 @@ from bot.handlers.answers import (
     unnegated,
     unusual_name,
     unvoiced,
+    without_emoji,
     without_spans,
     words_beside,
     works_at_place,
@@ -158,6 +160,7 @@ def fact_clause_start(reply: str, entities: list[dict], start: int, end: int) ->
 
 
 BARE_AMOUNT = re.compile(SPEC["bare_amount"])
+AMOUNT_VAGUE_LEAD_START = re.compile(rf"^(?:{one_of(SPEC['amount_vague_leads'])})")
 CAPITAL_NUMERALS = str.maketrans(SPEC["capital_numerals"])
 
 
@@ -169,11 +172,12 @@ def spoken_amount(reply: str) -> tuple[float, str | None] | None:
     if found is None:
         return None
     said = found["said"]
-    value = to_number(re.sub(r"(?:多|来|余)?(?:块钱|块|元)?$", "", said))
+    figure = AMOUNT_VAGUE_LEAD_START.sub("", said) if AMOUNT_VAGUE.search(said) else said
+    value = to_number(re.sub(r"(?:多|来|余)?(?:块钱|块|元)?$", "", figure))
     if not value:
         return None
     tail = found["tail"] or ""
-    more = AMOUNT_MORE.search(said)  # "三千多" is shown as said, not as 3000元
+    more = AMOUNT_MORE.search(said) or AMOUNT_VAGUE.search(said)  # "三千多", "几千": as said
     about = not more and bool(AMOUNT_ROUGH.search(said) or AMOUNT_ABOUT.search(found.group(0))
                               or tail and tail not in SPEC["bare_amount_no_unit_tails"])
     if not (about or tail or more):
@@ -190,6 +194,7 @@ UNIT_ONLY = words_regex(SPEC["headcount_unit_words"])
 UNIT_PAYER = words_regex(SPEC["unit_payer_words"])
 OUTSIDE_CITY = re.compile(f"^(?:{one_of(SPEC['outside_cities'])})市?")
 OUTSIDE_AREAS = set(SPEC["outside_areas"])
+COMPANY_REGION = re.compile(f"^(?:{one_of(SPEC['outside_cities'], SPEC['provinces'])})")
 OUTSIDE_SUFFIX = re.compile(r"(?:区|县|镇|街道|市)$")
 GENERIC_EMPLOYER = words_regex(SPEC["generic_employer_words"])
 
@@ -281,6 +286,16 @@ def places_of(jurisdictions) -> tuple[tuple[str, str], ...]:
         pairs.append((j.name, j.name))
         pairs.extend((town, j.name) for town in j.towns)
     return tuple(pairs)
+
+
+def _without_town(value: str, places) -> str:
+    """"新塘镇广州顺发物流有限公司": a configured town said before a company whose own name
+    starts with its city or province is where it is, no part of the name."""
+    for place in sorted(places, key=len, reverse=True):
+        rest = value[len(place):] if place and value.startswith(place) else ""
+        if rest and COMPANY_REGION.match(rest) and ORG_END.search(rest):
+            return rest
+    return value
 
 
 def _lead_only(lead: str) -> bool:
@@ -853,7 +868,7 @@ class ValidateDisputeForm(FormValidationAction):
         asked = tracker.get_slot("requested_slot")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         return (asked not in (None, "description") and intent != "file_dispute"
-                and is_chatter(self._text(tracker)))
+                and is_chatter(self._text(tracker)) and not spoken_amount(self._text(tracker)))
 
     async def extract_period(self, dispatcher, tracker, domain) -> dict:
         if self._asks_only(tracker) or self._asked_count(tracker, "period"):
@@ -900,7 +915,7 @@ class ValidateDisputeForm(FormValidationAction):
         has_value = (self._entity(tracker, "period") or self._entity(tracker, "money")
                      or spoken_amount(reply) or extras_figure(reply))
         skipped = is_skip(reply)  # "没啥了" reads like a question (啥) and is none
-        if not skipped and is_chatter(reply) or not (
+        if not skipped and is_chatter(reply) and not spoken_amount(reply) or not (
                 has_value or skipped or EXTRAS_TOPIC.search(MANDARIN(reply))):
             return {}  # a greeting, a question or off-topic talk: the question is asked again
         found = {"extras": reply}
@@ -930,7 +945,8 @@ class ValidateDisputeForm(FormValidationAction):
             UNIT_CODE_LABEL_ONLY.search(str(value))) else None
         if coded:
             return self._coded_employer(*coded, dispatcher, tracker, domain)
-        value = SPOKEN_LEAD.sub("", mended_kind(MANDARIN(str(value).strip()))) or str(value)
+        value = without_emoji(str(value).strip())
+        value = SPOKEN_LEAD.sub("", mended_kind(MANDARIN(value))) or value
         if is_announcement(value) or own_business(value) or overlaps(
                 value, MANDARIN(self._text(tracker)), OUTCOME):
             return {"employer": None}  # "开小厂" is a trade; "希望公司把…补齐" a wish
@@ -986,7 +1002,7 @@ class ValidateDisputeForm(FormValidationAction):
                 doubt = {"employer_doubt": bare} if person == "employer_person" else {}
                 return {"employer": None, **doubt}
         doubt = {"employer_doubt": None} if tracker.get_slot("employer_doubt") else {}
-        return {"employer": value[:200], **doubt}
+        return {"employer": _without_town(value, places)[:200], **doubt}
 
     def _coded_employer(self, code: str, rest: str, dispatcher, tracker, domain) -> dict:
         """"信用代码91440101MA5C…" alone, or beside the unit's name."""
@@ -1075,7 +1091,7 @@ class ValidateDisputeForm(FormValidationAction):
         return towns[0] if towns else self.places[0][0]
 
     def validate_name(self, value, dispatcher, tracker, domain) -> dict:
-        said = str(value)
+        said = without_emoji(str(value))
         value = unvoiced(bare_name(unvoiced(said)))  # "嗯我叫那个李四": 李四
         if value in SURNAMES and tracker.get_slot("name_surname") != value:
             return self._surname_only(value, f"{said} {self._text(tracker)}")
@@ -1166,7 +1182,7 @@ class ValidateDisputeForm(FormValidationAction):
 
     def validate_desired_outcome(self, value, dispatcher, tracker, domain) -> dict:
         """The wish without the thanks around it ("好的，补缴就行，谢谢" → "补缴就行")."""
-        value = str(value).strip()
+        value = without_emoji(str(value).strip())
         clauses = [c for c in CLAUSE.split(value) if c.strip()]
         kept = [c.strip() for c in clauses if not (is_acknowledgement(c) or is_sigh(c))]
         if kept and len(kept) < len(clauses):
