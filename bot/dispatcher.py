@@ -84,7 +84,7 @@ class Dispatcher:
             replies = await self._on_image(ctx) if self._on_image is not None else None
             if replies is None:
                 replies = await open_case.image_for_open_case(ctx)
-            return replies if replies is not None else [text("image_no_draft")]
+            return replies if replies is not None else media.image_kept_by_none(ctx)
         if inbound.kind == "voice" and inbound.text is None:
             return await self._unheard_voice(ctx)
         if inbound.text is None or inbound.kind not in ("text", "voice") and not (
@@ -130,6 +130,10 @@ class Dispatcher:
         if not in_form and not (ctx.snapshot is not None and ctx.snapshot.cases) \
                 and smalltalk.only_anger(ctx):
             return [text("anger_calm")]  # "你们等着，我明天去闹" read as a filing: nothing to file
+        if not in_form:
+            replies = self._first_contact(ctx)
+            if replies is not None:
+                return replies
         for dialogue in self._dialogues if ctx.nlu is not None else ():
             replies = await dialogue(ctx)
             if replies is not None:
@@ -143,6 +147,27 @@ class Dispatcher:
         if smalltalk.announces(ctx):
             return [text("more_to_say")]
         return await self._by_intent(ctx, self._confident_intent(ctx))
+
+    @staticmethod
+    def _first_contact(ctx: Context) -> list[str] | None:
+        """Outside a form, what the classifier would file or send to the knowledge base but a
+        first office answers itself: who runs this account ("你们是哪个部门的") or what it
+        does ("这个咋弄"), another office's matter ("老板拖欠工资三个月了": who handles it,
+        and the contributions part offered), or words about a picture ("这是工资条": how it
+        becomes evidence)."""
+        if smalltalk.asks_identity(ctx):
+            return smalltalk.identity_reply()
+        if smalltalk.asks_abilities(ctx):
+            return [text("help")]  # "俺想问问这个咋弄" was declined as outside social insurance
+        key = smalltalk.office_matter(ctx)
+        if key is not None:
+            return policy.other_office_reply(ctx, text(key))
+        if ctx.nlu is not None and Dispatcher._follows_up(ctx):
+            return None  # "要带什么材料" after "社保重复交了怎么退" is about refunds
+        if smalltalk.asks_materials(ctx.text) and ctx.services.kb is not None:
+            return [policy.materials_reply(ctx)]  # "需要准备什么资料" declined as out of scope
+        key = smalltalk.about_material(ctx)
+        return [text(key)] if key is not None else None
 
     def _without_courtesy(self, nlu, message: str):
         """"进度，麻烦了", "进度，谢谢": thanks or a greeting beside a short request drowns it

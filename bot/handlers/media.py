@@ -8,6 +8,7 @@ import yaml
 
 from bot.handlers.base import Context
 from bot.handlers.open_case import open_case_numbers
+from bot.handlers.recent import RecentHint
 from bot.store.snapshot import payer_snapshot
 from bot.texts import text
 
@@ -15,6 +16,15 @@ MEDIA = yaml.safe_load(Path(__file__).with_name("media.yaml").read_text(encoding
 UNSENDABLE = frozenset(MEDIA["material_kinds"])
 PLACEHOLDERS = frozenset(MEDIA["placeholders"])
 """What the gateway cannot pass on to a liaison; a payer with an open case is told what can."""
+LOOKED_AT_IMAGE = RecentHint("image", MEDIA["image_hint_minutes"])
+"""A picture no form or case kept: the payer's next words may point at it ("你看下这个")."""
+
+
+def image_kept_by_none(ctx: Context) -> list[str]:
+    """A picture outside a form and any case: how it becomes evidence, and remembered for a
+    few minutes so that "你看下这个" is read as about it."""
+    LOOKED_AT_IMAGE.put(ctx, ctx.inbound.media_id or "image")
+    return [text("image_no_draft")]
 
 
 def media_reply(kind: str) -> list[str]:

@@ -142,11 +142,27 @@ def filing_reply(ctx: Context) -> list[str]:
     return [_how_to_file(kb, question)]
 
 
-def _how_to_file(kb, question: str) -> str:
-    entries = [kb.by_id[key] for key in WORDS["filing_answer_entries"]]
+def _how_to_file(kb, question: str, keys: list[str] | None = None) -> str:
+    entries = [kb.by_id[key] for key in keys or WORDS["filing_answer_entries"]]
     sources = list(dict.fromkeys(e.source for e in entries if e.source))
     return KbAnswer(question=question, answer="\n".join(e.answer for e in entries),
                     source="；".join(sources), declined=False).reply_text()
+
+
+def other_office_reply(ctx: Context, said: str) -> list[str]:
+    """Another office's matter ("劳动仲裁要交钱吗", "老板拖欠工资三个月了"): the knowledge
+    base's answer where it has one (its topic kept for "去哪申请"), else ``said`` (who handles
+    it); either way with the offer to register what is about contributions."""
+    answer = ask(ctx, (ctx.text or "").strip()) if ctx.services.kb is not None else None
+    if answer is None or answer.declined:
+        return [said]
+    reply = answer.reply_text()
+    return [reply if "反映问题" in reply else reply + "\n" + text("contributions_offer")]
+
+
+def materials_reply(ctx: Context) -> str:
+    """What is registered and what material helps, for "需要准备什么资料" asked before filing."""
+    return _how_to_file(ctx.services.kb, (ctx.text or "").strip(), [WORDS["materials_entry"]])
 
 
 async def ask_policy(ctx: Context) -> list[str]:
@@ -161,7 +177,18 @@ async def ask_policy(ctx: Context) -> list[str]:
     answer = ask(ctx, question) if topic is None or follows_up(ctx) else None
     if answer is None or answer.declined and topic is not None:
         return [text("ask_policy_topic", topic=topic)]
-    return [answer.reply_text()]
+    reply = answer.reply_text()
+    if _unanswered_grievance(ctx, answer, reply):
+        return [reply + "\n" + text("policy_can_file")]
+    return [reply]
+
+
+def _unanswered_grievance(ctx: Context, answer: KbAnswer, reply: str) -> bool:
+    """"拖欠工资还不交社保怎么办": a social-insurance harm the knowledge base cannot answer is
+    still registered here (首问责任制), not only sent to a hotline."""
+    parser = ctx.services.parser
+    return (answer.declined and not answer.out_of_scope and "反映问题" not in reply
+            and parser is not None and parser.names_harm(answer.question))
 
 
 def _case_facts(parser, question: str) -> set[str]:

@@ -13,6 +13,7 @@ from bot.handlers.answers import (
 )
 from bot.handlers.base import Context
 from bot.handlers.intake_spec import SPEC
+from bot.handlers.media import LOOKED_AT_IMAGE
 from bot.handlers.open_case import PROGRESS, newest_open_case
 from bot.handlers.policy import WORDS, ask, vague_topic
 from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, progress
@@ -33,14 +34,17 @@ THANKS = re.compile(f"^({_words('thanks_vocatives')})*[,，\\s]*({_words('thanks
 NUDGE = re.compile(WORDS["nudges"])
 # "你是机器人吗", "是真人吗", "你是AI吧": the payer asks who answers.
 BOT_QUESTION = re.compile(r"(机器人|是真人|是不是人|是人吗|是人工吗|人工智能|自动回复|\bai\b|"
+                          r"是人还是|还是机器|是机器吗|是不是机器|"
                           r"(喺|系|是)唔(喺|系|是)真人|唔(喺|系)真人)", re.IGNORECASE)
 
 ANGER = words_regex(SPEC["anger_words"], WORDS["insults"], flags=re.IGNORECASE)
+ANGER_WHOLE = re.compile(f"^({_words('insults_whole')})[!！。.~～?？\\s]*$")
 DISTRESS = re.compile(WORDS["distress"])
 DISTRESS_NOT = re.compile(WORDS["distress_not"])
 THREAT = re.compile(WORDS["threat"])
 IDENTITY = re.compile(WORDS["identity_question"])
 ABILITIES = re.compile(WORDS["abilities_question"])
+ABILITIES_NOT = re.compile(WORDS["abilities_not"])
 ENGLISH_GREETING = re.compile(WORDS["english_greeting"])
 OFFICE = re.compile(WORDS["office_question"])
 OTHER_OFFICES = re.compile(WORDS["other_offices"])
@@ -62,7 +66,8 @@ _FACTS = {"phone", "name", "employer", "district", "money", "period", "headcount
 
 
 def angry(message: str) -> bool:
-    return bool(ANGER.search(message or ""))
+    message = message or ""
+    return bool(ANGER.search(message) or ANGER_WHOLE.match(message.strip()))
 
 
 def only_anger(ctx: Context) -> bool:
@@ -75,7 +80,7 @@ def only_anger(ctx: Context) -> bool:
     nlu = ctx.nlu
     if nlu is not None and any(e.type in _FACTS for e in nlu.entities):
         return False
-    rest = _LETTERS.findall(ANGER.sub("", message))
+    rest = _LETTERS.findall(ANGER.sub("", ANGER_WHOLE.sub("", message)))
     intent = nlu.intent if nlu is not None else "other"
     return len(rest) < SPEC["anger_content_chars"] or intent in ("other", "greet", "cancel")
 
@@ -250,9 +255,77 @@ def announces(ctx: Context) -> bool:
 async def greet(ctx: Context) -> list[str]:
     """A hello that asks who answers ("喺唔喺真人嚟㗎", "你好 你是谁") is answered as that."""
     message = (ctx.text or "").strip()
-    if _short_ask(IDENTITY, message) or BOT_QUESTION.search(message) and len(message) <= 15:
+    if _short_ask(IDENTITY, message):
+        return identity_reply()
+    if BOT_QUESTION.search(message) and len(message) <= 15:
         return [text("bot_identity")]
     return [text("greet")]
+
+
+def asks_identity(ctx: Context) -> bool:
+    """"你们是哪个部门的", "这个号是税务局的吗": who runs this account, in a few words naming
+    no facts and asking for no person; the knowledge base's account of the mechanism does not
+    say that a bot answers here."""
+    message = (ctx.text or "").strip()
+    return (_short_ask(IDENTITY, message) and not asks_for_person(message, ctx.nlu)
+            and not tells_facts(ctx))
+
+
+def asks_abilities(ctx: Context) -> bool:
+    """"俺想问问这个咋弄", "你能干啥": what can be done here, naming nothing of social
+    insurance ("交社保有什么用" is a policy question), of filing ("投诉有什么用") or facts."""
+    message = (ctx.text or "").strip()
+    return (_short_ask(ABILITIES, message) and not CONTRIBUTIONS.search(message)
+            and not ABILITIES_NOT.search(message) and not tells_facts(ctx))
+
+
+def identity_reply() -> list[str]:
+    return [text("bot_identity") + "\n" + text("bot_agencies")]
+
+
+OFFICE_MATTERS = {key: re.compile(pattern) for key, pattern in WORDS["office_matters"].items()}
+CONTRIBUTIONS = words_regex(WORDS["contribution_words"], flags=re.IGNORECASE)
+
+
+def office_matter(ctx: Context) -> str | None:
+    """The reply key for wages, labour arbitration or 公积金 that name nothing of social
+    insurance ("老板拖欠工资三个月了", "我想申请劳动仲裁", "公司不给交公积金"): another office's
+    matter, said as such with the offer to register the contributions part, never a
+    contribution case started with it. A major one (a boss gone, dozens unpaid) is registered
+    as usual for the leadership office."""
+    message = ctx.text or ""
+    if CONTRIBUTIONS.search(message) or ctx.nlu is not None and ctx.nlu.severity == "major":
+        return None
+    return next((key for key, pattern in OFFICE_MATTERS.items() if pattern.search(message)),
+                None)
+
+
+MATERIAL = re.compile(f"^(({_words('material_filler')})|[，,、。.!！~～\\s])*"
+                      f"({_words('material_words')})"
+                      f"(({_words('material_filler', 'material_words')})|[，,、。.!！~～\\s])*$")
+LOOK_AT_THIS = re.compile(WORDS["look_at_this"])
+IMAGE_RECEIVED = re.compile(WORDS["image_received"])
+MATERIALS_QUESTION = re.compile(WORDS["materials_question"])
+
+
+def about_material(ctx: Context) -> str | None:
+    """The reply key for words that only say what a picture is ("这是工资条", "图片上是劳动
+    合同") or, right after one, point at it ("你看下这个"): material for a case to be filed,
+    not a question the knowledge base declines nor a story to file."""
+    message = (ctx.text or "").strip()
+    if MATERIAL.match(message):
+        return "material_first"
+    if LOOKED_AT_IMAGE.get(ctx) is None:
+        return None
+    if LOOK_AT_THIS.match(message):
+        return "material_look"
+    return "image_received" if IMAGE_RECEIVED.match(message) else None
+
+
+def asks_materials(message: str | None) -> bool:
+    """"需要准备什么资料", "要提供身份证吗": what to prepare, asked at first contact with no
+    filing word, is about filing here (the knowledge base alone declines it)."""
+    return bool(MATERIALS_QUESTION.match((message or "").strip()))
 
 
 def nudges(message: str | None) -> bool:
@@ -273,7 +346,9 @@ async def fallback(ctx: Context) -> list[str]:
     topic = vague_topic(message)
     if topic is not None:
         return [text("ask_policy_topic", topic=topic)]
-    if BOT_QUESTION.search(message) and len(message) <= 15 or _short_ask(IDENTITY, message):
+    if _short_ask(IDENTITY, message):
+        return identity_reply()
+    if BOT_QUESTION.search(message) and len(message) <= 15:
         return [text("bot_identity")]
     if _short_ask(ABILITIES, message):
         return [text("help")]
