@@ -41,6 +41,33 @@ def _fold_table() -> dict[int, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _hidden() -> re.Pattern | None:
+    """Invisible characters (``privacy.yaml`` ``invisible``) next to a digit-like one."""
+    chars = _spec().get("invisible") or ""
+    if not chars:
+        return None
+    digit, run = _class(_DIGITS), "[" + "".join(re.escape(ch) for ch in chars) + "]+"
+    return re.compile(f"(?<={digit}){run}|{run}(?={digit})")
+
+
+def visible(text: str) -> str:
+    """``text`` without the invisible characters that sit beside a digit: a number copied
+    with zero-width characters inside reads as the number it shows."""
+    hidden = _hidden()
+    return hidden.sub("", text) if hidden is not None else text
+
+
+def plain_joiners(text: str) -> str:
+    """``text`` with every joiner of ``privacy.yaml`` as "-" and every invisible character
+    as a space, keeping its length: readers that know only dashes and spaces inside a
+    number (138-1234-5678) then see 138•1234•5678 too, at the same positions."""
+    spec = _spec()
+    table = {ord(ch): "-" for ch in spec.get("joiners", "")}
+    table.update({ord(ch): " " for ch in spec.get("invisible", "")})
+    return (text or "").translate(table)
+
+
 def _fold(text: str) -> str:
     return text.translate(_fold_table())
 
@@ -292,14 +319,15 @@ def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
     account after its name (医保卡号, QQ, 微信号), e-mail addresses, the door numbers of a home
     address and a name given beside a relation (我老婆叫陈美丽).
 
-    IDs go first: an 18-digit ID contains 11-digit runs that would look like mobiles. A
+    Invisible characters beside a digit are dropped first (:func:`visible`). IDs go
+    first: an 18-digit ID contains 11-digit runs that would look like mobiles. A
     text that is only a 7-8 digit number is the rest of a phone sent in pieces, one of 9-14
     digits the rest of an ID or card; an employer's code after its name stays readable for
     the liaison.
     """
     if not text:
         return ""
-    out = str(text)
+    out = visible(str(text))
     for name in names:
         if name and len(str(name).strip()) >= 2:
             out = out.replace(str(name).strip(), mask_name(name))

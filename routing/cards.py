@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from bot.periods import period_text
-from bot.privacy import mask_id_number, mask_name, mask_phone, scrub
+from bot.privacy import mask_id_number, mask_name, mask_phone, scrub, visible
 from routing.deadlines import SHANGHAI, deadline_text
 from routing.notices import load_notices, status_label
 from routing.rules import GroupTarget, Route
@@ -45,7 +45,7 @@ LABELS_PATH = Path(__file__).resolve().parent / "labels.yaml"
 # even all at their cap in 4-byte characters, header + action line + footer stay under
 # ~3,700 bytes and the description keeps room.
 _FIELD_CAP = {"employer": 100, "jurisdiction": 60, "period": 60, "amount": 60,
-              "desired_outcome": 200}
+              "desired_outcome": 200, "name": 20, "phone": 40}
 _REASON_CAP = 40
 _REASONS_SHOWN = 8
 _REASONS_CAP = 120  # all reasons together
@@ -100,6 +100,18 @@ def safe_group_text(value: Any, cap: int | None = None, names: tuple[str, ...] =
     if cap is not None and len(text) > cap:
         text = text[: cap - 1] + "…"
     return text
+
+
+def _inert(value: Any, cap: int) -> str:
+    """A header value the mask is applied to afterwards (name, phone): one line, markup
+    neutralised, invisible characters dropped, capped — so "13812345678\n## 已办结" or a
+    ``<@all>`` typed beside the phone cannot leave the quote, and the mask still sees every
+    digit (it keeps the length and the payer's characters)."""
+    if value is None:
+        return ""
+    text = _SURROGATE.sub("\ufffd", str(value)).translate(_BREAKS)
+    text = " ".join(_INVISIBLE.sub("", visible(text)).translate(_NEUTRAL).split())
+    return text if len(text) <= cap else text[: cap - 1] + "…"
 
 
 def quoted(text: str) -> str:
@@ -193,8 +205,9 @@ def render_card(
     extra = card_texts()
     jurisdiction = _jurisdiction_line(case, route, extra)
     fields = extra.get("fields") or {}
-    payer = mask_name(case.get("name")) or "未留姓名"
-    contact = [mask_phone(case.get("phone"))] if case.get("phone") else []
+    payer = mask_name(_inert(case.get("name"), _FIELD_CAP["name"])) or "未留姓名"
+    phone = _inert(case.get("phone"), _FIELD_CAP["phone"])
+    contact = [mask_phone(phone)] if phone else []
     if _ID_NUMBER.fullmatch(str(case.get("id_number") or "")):
         # Masked, enough to match the payer in an agency's own system.
         contact.append(f"{fields.get('id_number', '证件号')} "

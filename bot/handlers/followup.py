@@ -215,6 +215,9 @@ async def followup(ctx: Context) -> list[str] | None:
         if resolved is None:
             return None
         others = [] if named is not None else await _other_resolved(session, resolved)
+        if (named is None and not (reopen or asks_reopen) and intent == "file_dispute"
+                and len(reply) > SHORT and await _withdrawn_on_request(session, resolved)):
+            return None  # the payer withdrew it and now tells the matter again: a new filing
         if reopen:
             return await _reopen(ctx, session, resolved, reply)
         if asks_reopen and not feedback.still:
@@ -246,6 +249,15 @@ async def _recently_resolved(session, openid: str, case_no: str) -> Case | None:
 def _aware(moment: datetime) -> datetime:
     """SQLite hands back naive UTC datetimes."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+async def _withdrawn_on_request(session, case: Case) -> bool:
+    """Was ``case`` closed after the payer asked to withdraw it? Its "result" is then the
+    payer's own wish, so telling the matter again is no objection to a result."""
+    rows = await session.execute(
+        select(CaseEvent.detail).where(CaseEvent.case_id == case.id,
+                                       CaseEvent.kind == "supplement"))
+    return any((d or {}).get("request") == "withdraw" for d in rows.scalars())
 
 
 async def _other_resolved(session, case: Case) -> list[Case]:

@@ -15,7 +15,7 @@ from bot.handlers.progress import (
     AFTER_FILING,
     FOLLOWUP_WORDS,
     by_tail,
-    category_label,
+    case_about,
     clauses,
     due_text,
     extreme,
@@ -33,7 +33,7 @@ from bot.handlers.progress import (
     without_case_no,
     without_reference,
 )
-from bot.privacy import mask_phone
+from bot.privacy import mask_phone, plain_joiners
 from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, utcnow
 from bot.texts import text
@@ -118,7 +118,7 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
         return "handler"  # "处理的人态度很差", "我要投诉处理的人": whoever handles the case
     if MORE["who"].search(message):
         return "transfer"  # "负责的人是谁": the timeline names who handles it now
-    if "new_contact" in found and contact_numbers(message):
+    if "new_contact" in found and numbers_in(message):
         return "new_contact"  # "原来那个号不用了，打186…" is no new matter
     if facts or new_matter or "urge_not" in found:
         return None
@@ -274,7 +274,7 @@ def _lead(ctx: Context, case: Case) -> str:
 
 def _choice_lines(cases: list[Case]) -> str:
     return "\n".join(text("case_choice_line", index=i, case_no=c.case_no,
-                          category=category_label(c), status=status_label(c.status))
+                          category=case_about(c), status=status_label(c.status))
                      for i, c in enumerate(cases, 1))
 
 
@@ -468,7 +468,7 @@ def _urge_lines(cases: list[Case]) -> str:
     """The payer's open cases after a bare urge, with each time limit: only the case the
     payer dealt with last was urged (one group pressed, not all), the others can be picked."""
     return "\n".join(text("urge_choice_line", index=i, case_no=c.case_no,
-                          category=category_label(c), status=status_label(c.status),
+                          category=case_about(c), status=status_label(c.status),
                           deadline=local_deadline(c.deadline))
                      for i, c in enumerate(cases, 1))
 
@@ -574,6 +574,12 @@ async def _status(ctx: Context, session, message: str) -> list[str]:
     return await progress(ctx, session)
 
 
+def numbers_in(message: str) -> list[tuple[int, int]]:
+    """Phone and ID numbers in ``message``, also joined with bullets, tildes or invisible
+    characters (139•8765•4321), as the privacy mask reads them."""
+    return contact_numbers(plain_joiners(message))
+
+
 async def _new_contact(ctx: Context, session, message: str) -> list[str] | None:
     """A new phone number goes to the liaison of every open case; announced without the
     number, the next message is awaited for the newest case."""
@@ -581,7 +587,7 @@ async def _new_contact(ctx: Context, session, message: str) -> list[str] | None:
     cases = [c for c in cases if c.status not in CLOSED_STATUSES]
     if unknown is not None or not cases:
         return None
-    if ctx.nlu is None or ctx.nlu.entity("phone") is None:
+    if (ctx.nlu is None or ctx.nlu.entity("phone") is None) and not numbers_in(message):
         return await _await_material(ctx, session, cases[0], "contact_ask_number")
     for case in cases:
         await _forward(ctx, session, case, "contact_note", message, "contact")

@@ -11,7 +11,9 @@ import yaml
 from sqlalchemy import select
 
 from bot.handlers.base import Context
+from bot.handlers.contacts import contact_numbers
 from bot.handlers.intake_spec import SPEC
+from bot.privacy import plain_joiners
 from bot.store.case_reads import cases_of as batch_cases_of
 from bot.store.dialogue import (
     detached_state,
@@ -88,8 +90,13 @@ def loose_case_no(message: str) -> str | None:
 
 
 def looks_like_case_no(message: str) -> bool:
-    """Letters and digits that were probably meant as a case number (a digit too few)."""
-    return _NUMBERISH.search(folded(message)) is not None
+    """Letters and digits that were probably meant as a case number (a digit too few); a
+    phone or ID number (能不能打我另一个号13987654321) is none."""
+    message = folded(message)
+    contacts = contact_numbers(plain_joiners(message))
+    return any(m.group()[0].isalpha() or not any(a < m.end() and m.start() < b
+                                                 for a, b in contacts)
+               for m in _NUMBERISH.finditer(message))
 
 
 def _searchable(case) -> str:
@@ -225,6 +232,21 @@ def category_label(case) -> str:
     return SPEC["category_choices"].get(case.category, case.category).split("、")[0]
 
 
+EMPLOYER_CAP = 20
+"""Characters of the employer's name shown beside a case's category in the payer's lists."""
+
+
+def case_about(case) -> str:
+    """"单位欠缴（宏达电子厂）": the category with the employer, so a payer with several
+    cases of one kind knows which is which."""
+    employer = " ".join(str(getattr(case, "employer", None) or "").split())
+    if not employer:
+        return category_label(case)
+    if len(employer) > EMPLOYER_CAP:
+        employer = employer[: EMPLOYER_CAP - 1] + "…"
+    return text("case_about", category=category_label(case), employer=employer)
+
+
 async def progress(ctx: Context, session=None) -> list[str]:
     """``session``: the caller's open one (a form step holding SQLite's only pooled
     connection must not wait for a second)."""
@@ -282,7 +304,7 @@ async def _answer_from(session, ctx: Context, cases: list, unclear: bool) -> lis
         [text("progress_number_unclear", example=cases[0].case_no)] if unclear else [])
     lines.append(text("progress_list_header"))
     for index, case in enumerate(cases[:10], 1):
-        item = text("progress_item", case_no=case.case_no, category=category_label(case),
+        item = text("progress_item", case_no=case.case_no, category=case_about(case),
                     status=status_label(case.status),
                     updated=_date(case.updated_at), due=due_text(case))
         lines.append(text("progress_numbered", index=index, item=item)
@@ -329,7 +351,7 @@ async def timeline(session, ctx: Context, case) -> str:
         async with ctx.services.sessionmaker() as own:
             return await timeline(own, ctx, case)
     agencies = ctx.services.config.raw.get("agencies") or {}
-    lines = [text("progress_timeline_header", case_no=case.case_no, category=category_label(case),
+    lines = [text("progress_timeline_header", case_no=case.case_no, category=case_about(case),
                   status=status_label(case.status),
                   due=due_text(case))]
     for event in await events_of(session, case):
