@@ -37,6 +37,7 @@ class SeverityRules:
         self.major_amount = float(spec.get("major_amount") or 0)
         self.general_categories = set(spec.get("general_categories") or [])
         self.headcount_exempt = set(spec.get("headcount_exempt_categories") or [])
+        self.only_me = re.compile(spec["only_me"]) if spec.get("only_me") else None
         self.signals = []
         for name, sig in (spec.get("signals") or {}).items():
             pattern = _alternation(sig.get("patterns") or [])
@@ -69,6 +70,8 @@ class SeverityRules:
         counts = [e.value for e in entities if e.type == "headcount"]
         everyone = -1 in counts
         count = max((c for c in counts if c > 0), default=0)
+        if self.only_me is not None and self.only_me.search(text):
+            everyone, count = False, min(count, 1)  # the workforce named, one payer harmed
         major = []
         if category not in self.headcount_exempt:
             if count >= self.major_headcount:
