@@ -21,7 +21,7 @@ from aiohttp import web
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from wechatpy import parse_message
-from wechatpy.crypto import WeChatCrypto
+from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 
@@ -39,6 +39,9 @@ SendLater = Callable[[str, list[str]], Awaitable[None]]
 NOT_XML = dict.fromkeys([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 """C0 controls XML 1.0 forbids even in CDATA; a payer can paste them (a backspace, a
 vertical tab) and a message that carried one would be unreadable and lost."""
+HAS_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Whether :data:`NOT_XML` has anything to drop: ``str.translate`` with a dict looks up
+every character (~13 µs for a message), the search ~1 µs."""
 DRAIN_SECONDS = 10.0
 """How long shutdown waits for late replies (within the supervisor's STOP_TIMEOUT after
 aiohttp's own 60 s)."""
@@ -130,6 +133,24 @@ def _signature(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
 
 
+class _OneCipherCrypto(WeChatCrypto):
+    """wechatpy's crypto with one AES-CBC cipher for the key, not a new one per message
+    (``PrpCrypto`` is stateless: each call makes its own encryptor/decryptor)."""
+
+    def __init__(self, token: str, encoding_aes_key: str, app_id: str):
+        super().__init__(token, encoding_aes_key, app_id)
+        self._prp = PrpCrypto(self.key)
+
+    def _prp_for(self, _key: bytes) -> PrpCrypto:
+        return self._prp
+
+    def encrypt_message(self, msg, nonce, timestamp=None):
+        return self._encrypt_message(msg, nonce, timestamp, self._prp_for)
+
+    def decrypt_message(self, msg, signature, timestamp, nonce):
+        return self._decrypt_message(msg, signature, timestamp, nonce, self._prp_for)
+
+
 class Gateway:
     def __init__(
         self,
@@ -146,7 +167,7 @@ class Gateway:
         self._handle = handle
         self._dedup = dedup
         self._send_later = send_later
-        self._crypto = WeChatCrypto(config.token, config.aes_key, config.appid)
+        self._crypto = _OneCipherCrypto(config.token, config.aes_key, config.appid)
         self._inflight: dict[str, asyncio.Future] = {}
         self._background: set[asyncio.Task] = set()
         self._nonces = NonceLog(config.timestamp_tolerance)
@@ -222,7 +243,9 @@ class Gateway:
                 )
             else:
                 xml = decode_body(body)
-            message = parse_message(xml.translate(NOT_XML))
+            if HAS_NOT_XML.search(xml):
+                xml = xml.translate(NOT_XML)
+            message = parse_message(xml)
             if message is None:
                 raise ValueError("empty message")
             inbound = from_wechat(message)

@@ -33,6 +33,7 @@ class Scope:
     # out-of-scope words in these describe the payer's situation (农村户口, 交警认定)
     context_patterns: list[re.Pattern] = field(default_factory=list)
     topic_fallback: str = "12333"  # unanswered aspect under `topic` when no topic word is named
+    _indexes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, raw: dict) -> Scope:
@@ -59,6 +60,29 @@ class Scope:
             topic_fallback=str(raw.get("topic_fallback") or "12333"),
         )
 
+    def _in_text(self, name: str, text: str, tokens: Iterable[str] = ()) -> list[tuple[str, str]]:
+        """The (keyword, hotline) pairs of list `name` whose keyword is in `text` or is one of
+        `tokens`, in the list's order. Looks only at keywords that begin with a character of
+        the text (or are a token) instead of testing all few hundred of them."""
+        pairs = getattr(self, name)
+        built = self._indexes.get(name)
+        if built is None or built[0] != pairs:  # a list changed in place is seen too
+            by_char: dict[str, list[int]] = {}
+            by_word: dict[str, list[int]] = {}
+            for i, (word, _hotline) in enumerate(pairs):
+                if word:
+                    by_char.setdefault(word[0], []).append(i)
+                    by_word.setdefault(word, []).append(i)
+            built = (list(pairs), by_char, by_word)
+            self._indexes[name] = built
+        _pairs, by_char, by_word = built
+        ids: set[int] = set()
+        for char in set(text):
+            ids.update(by_char.get(char, ()))
+        for token in tokens:
+            ids.update(by_word.get(token, ()))
+        return [pairs[i] for i in sorted(ids)]
+
     def _flat(self, query: str) -> str:
         """Cleaned text without the situational phrases of `context_patterns`: the text the
         out-of-scope keywords are looked for in."""
@@ -74,8 +98,8 @@ class Scope:
         "公积金和社保都要交吗" on to retrieval, which still declines weak matches.
         """
         text = self._flat(query)
-        for word, hotline in self.out_of_scope:
-            if word and word in text:
+        for word, hotline in self._in_text("out_of_scope", text):
+            if word in text:
                 if any(g and g in text.replace(word, "") for g in self.in_scope_guard):
                     return None
                 return hotline
@@ -97,8 +121,8 @@ class Scope:
     def mentioned_out_of_scope(self, query: str) -> str | None:
         """Hotline of any out-of-scope keyword in the query, even next to a guard word."""
         text = self._flat(query)
-        return next((hotline for word, hotline in self.out_of_scope if word and word in text),
-                    None)
+        return next((hotline for word, hotline in self._in_text("out_of_scope", text)
+                     if word in text), None)
 
     def unanswered_topics(self, query: str, tokens: Iterable[str] = ()
                           ) -> tuple[tuple[str, str], ...]:
@@ -107,7 +131,8 @@ class Scope:
         in a token the lexicon gives it (a rewrite reads 退了休还在超市打工 as 返聘)."""
         text = clean(query).replace(" ", "")
         toks = set(tokens)
-        return tuple((w, self._aspect_hotline(h, text)) for w, h in self.unanswered
+        return tuple((w, self._aspect_hotline(h, text))
+                     for w, h in self._in_text("unanswered", text, toks)
                      if w in text or w in toks)
 
     def _aspect_hotline(self, hotline: str, text: str) -> str:

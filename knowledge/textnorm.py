@@ -17,6 +17,16 @@ from bot.nlu.normalize import variant_table
 from bot.nlu.segment import private_tokenizer
 from bot.word_patterns import one_of
 
+try:  # the regex parser `_needed_chars` reads (Python 3.11+; before, sre_parse)
+    import re._constants as _sre
+    import re._parser as _sre_parse
+except ImportError:  # pragma: no cover
+    import sre_constants as _sre
+    import sre_parse as _sre_parse
+_ATOMIC_GROUP = getattr(_sre, "ATOMIC_GROUP", object())  # (?>…), 3.11+
+_REPEATS = tuple(getattr(_sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+                 if hasattr(_sre, name))
+
 _MODAL = set("要能想会可该去来就还再都得")
 # jieba also glues a question word or a pronoun to the next verb (咋查, 我交, 俺交): split those
 # the same way, so 咋查 counts as 怎么 + 查询 and 我交了 as 缴费 like 交了 does
@@ -49,6 +59,56 @@ class Analysis(NamedTuple):
 
 
 NEVER = re.compile("(?!)")
+
+
+def _needed_chars(pattern: re.Pattern) -> frozenset[str] | None:
+    """Characters of which every match of `pattern` contains one, or None when that cannot
+    be told. A rewrite whose characters a question lacks need not be searched: searching
+    all 115 was half of `Tokenizer.analyse`."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        needs = _needed_in(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # noqa: BLE001 - an internal parser may change: then search always
+        return None
+    return min(needs, key=len) if needs else None
+
+
+def _needed_in(items) -> list[frozenset[str]]:
+    """A sequence matches all its items, so it needs what each of them needs."""
+    return [need for op, av in items for need in _needed_by(op, av)]
+
+
+def _needed_by(op, av) -> list[frozenset[str]]:
+    if op is _sre.LITERAL:
+        return [frozenset(chr(av))]
+    if op is _sre.IN:
+        chars: set[str] = set()
+        for kind, value in av:
+            if kind is _sre.LITERAL:
+                chars.add(chr(value))
+            elif kind is _sre.RANGE and value[1] - value[0] <= 64:
+                chars.update(map(chr, range(value[0], value[1] + 1)))
+            else:  # NEGATE, a category (\d, \w…), a wide range
+                return []
+        return [frozenset(chars)]
+    if op is _sre.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = av
+        return [] if add_flags & re.IGNORECASE else _needed_in(sub)
+    if op is _ATOMIC_GROUP:
+        return _needed_in(av)
+    if op is _sre.BRANCH:  # one of the alternatives matches: what the smallest need of each
+        union: set[str] = set()
+        for alternative in av[1]:
+            needs = _needed_in(alternative)
+            if not needs:
+                return []
+            union |= min(needs, key=len)
+        return [frozenset(union)]
+    if op in _REPEATS:
+        low, _high, sub = av
+        return _needed_in(sub) if low >= 1 else []
+    return []  # anchors, lookarounds (they consume nothing), any character, backrefs
 
 
 def _alternation(alternatives: list | None, frame: str = "{}") -> re.Pattern:
@@ -157,6 +217,31 @@ class Tokenizer:
         for word in {*lexicon.synonyms, *lexicon.words, *lexicon.places}:
             if len(word) > 1:
                 self._jieba.add_word(word, freq=200000)
+        self._rewrites_of: tuple | None = None
+        self._rewrite_index: tuple[dict[str, tuple[int, ...]], tuple[int, ...]] = ({}, ())
+
+    def _rewrites_for(self, flat: str) -> list[tuple[re.Pattern, str]]:
+        """The rewrites that may match `flat`, in the lexicon's order: those with one of
+        their needed characters (`_needed_chars`) in it, and those that need none."""
+        rewrites = self.lexicon.rewrites
+        if self._rewrites_of is not rewrites:
+            index: dict[str, list[int]] = {}
+            always = []
+            for i, (pattern, _tok) in enumerate(rewrites):
+                needs = _needed_chars(pattern)
+                if needs is None:
+                    always.append(i)
+                for char in needs or ():
+                    index.setdefault(char, []).append(i)
+            self._rewrite_index = ({c: tuple(ids) for c, ids in index.items()}, tuple(always))
+            self._rewrites_of = rewrites
+        index, always = self._rewrite_index
+        ids = set(always)
+        for char in set(flat):
+            found = index.get(char)
+            if found:
+                ids.update(found)
+        return [rewrites[i] for i in sorted(ids)]
 
     def canonical_tokens(self, text: str) -> list[str]:
         """All tokens after synonym mapping, stop words included (for bigrams)."""
@@ -185,7 +270,8 @@ class Tokenizer:
         toks = list(kept)
         if self.lexicon.rewrites:
             flat = clean(text).replace(" ", "")
-            toks += [tok for pat, tok in self.lexicon.rewrites if pat.search(flat) and tok not in toks]
+            toks += [tok for pat, tok in self._rewrites_for(flat)
+                     if pat.search(flat) and tok not in toks]
         return Analysis(toks, _bigrams("".join(kept)),
                         _bigrams("".join(t for t in kept if t not in weak)))
 

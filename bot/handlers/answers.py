@@ -3,6 +3,7 @@ names, places, headcounts, wishes, corrections, and whether a reply is only cour
 junk or a question; the word lists of intake.yaml built into regexes."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -17,6 +18,9 @@ from bot.word_patterns import one_of
 RULES = load_rules()
 PLACE_FOLD = homophone_table((RULES.get("entities") or {}).get("place_homophones") or [])
 MANDARIN = word_map(RULES.get("dialect"))
+# The steps of one message read its text again and again (is_question up to 4 times,
+# is_acknowledgement 5, at 3-70 µs each): the readings below depend on the text alone.
+_memo = functools.lru_cache(maxsize=64)
 PLACE_SUFFIX = re.compile(r"(省|市|区|县|镇|乡|街道|街|村|开发区|园区)$")
 NOT_A_NAME = re.compile(r"(社保|医保|缴|费|公司|单位|厂|补|退|投诉|反映|确认|跳过|没有|不知道|"
                         r"处理|要求|希望|问题|工资|保险|进度|查询|取消|咨询|人工|基数|金额|电话|手机|"
@@ -244,6 +248,7 @@ def works_at_place(value: str, places) -> bool:
     return found and not PLACE_ONLY_REST.sub("", PUNCTUATION.sub("", rest))
 
 
+@_memo
 def is_filler(value: str) -> bool:
     """A reply that answers nothing: "好的", "嗯嗯嗯", "哈哈", only punctuation, emoji or faces."""
     bare = re.sub(r"[\s，。！？,.!?~～…、:：;；\"'“”]", "", FACES.sub("", value)).lower()
@@ -409,6 +414,7 @@ def is_junk(value: str) -> bool:
             and len(set(letters)) <= len(letters) * SPEC["junk_max_distinct_share"])
 
 
+@_memo
 def is_courtesy(value: str) -> bool:
     """Only a greeting, thanks or a polite tail ("早上好，麻烦了", "你好，谢谢", "hello啊"):
     it answers no question, so it must never fill a slot; the question is asked again."""
@@ -416,6 +422,7 @@ def is_courtesy(value: str) -> bool:
     return bool(plain) and not COURTESY.sub("", plain)
 
 
+@_memo
 def is_acknowledgement(value: str) -> bool:
     """"好的好的我知道了谢谢你们啊", "OK收到，辛苦了": thanks, greetings and "got it" chained to
     any length answer no question; never a name, an employer or any other value."""
@@ -450,6 +457,7 @@ def called(reply: str) -> str | None:
     return None
 
 
+@_memo
 def is_question(value: str) -> bool:
     """Asks something: the parser's question words (吗, 怎么, 多少…) over the text as typed and
     as read in Mandarin, or a clause ending like a question mark in speech ("明天下雨不")."""
@@ -504,6 +512,7 @@ def vague_count(reply: str) -> bool:
     return bool(VAGUE_COUNT.search(MANDARIN(reply or "")))
 
 
+@_memo
 def count_only(text_: str) -> int | None:
     """The count when a reply says nothing but how many people are concerned ("就我一个",
     "我们厂30多个人"), or None."""
@@ -961,6 +970,7 @@ VOICE_SOUNDS = re.compile(rf"(?!{alternatives('voice_sound_words')})(?:{alternat
 VOICE_LEADS = re.compile(rf"^(?:(?:{alternatives('voice_leads')})[\s，,、…~～]*)+")
 
 
+@_memo
 def unvoiced(value: str) -> str:
     """"嗯我叫那个李四" → "我叫那个李四", "那个嗯希望给我补上啊" → "希望给我补上啊": the sounds
     of voice-to-text typing, and the filler words in front, are no part of a value."""

@@ -5,9 +5,9 @@ row gather plus a sum — well under a millisecond with no per-call validation o
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
-from itertools import repeat
 
 import numpy as np
 
@@ -22,30 +22,49 @@ class LinearModel:
     bias: np.ndarray
     _row_of: dict[str, int] = field(init=False, repr=False, compare=False)
     _padded: np.ndarray = field(init=False, repr=False, compare=False)
+    _bias: list[float] = field(init=False, repr=False, compare=False)
+    _predict_once: functools._lru_cache_wrapper = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Row 0 of ``_padded`` is zeros and stands for every unknown feature, so a message's
         rows are one C-level ``map`` and one gather instead of a Python loop per feature."""
         self._row_of = {f: i + 1 for f, i in self.vocab.items()}
         self._padded = np.vstack([np.zeros((1, self.weights.shape[1])), self.weights])
+        self._bias = self.bias.tolist()
+        # One message's features are classified again by the form's steps (category up to
+        # four times per filing answer): keep the last few, keyed by the whole feature tuple.
+        self._predict_once = functools.lru_cache(maxsize=64)(self._predict)
+
+    def _softmax(self, features) -> list[float]:
+        """Label probabilities as floats: the gathered rows are summed by numpy in the same
+        order as before; the softmax over a handful of labels is cheaper in plain Python
+        than as five numpy calls."""
+        rows = [r for r in map(self._row_of.get, features) if r is not None]
+        if rows:
+            root = math.sqrt(len(rows))
+            summed = self._padded.take(rows, axis=0).sum(axis=0).tolist()
+            scores = [b + x / root for b, x in zip(self._bias, summed)]
+        else:
+            scores = list(self._bias)
+        top = max(scores)
+        exp = [math.exp(x - top) for x in scores]
+        total = sum(exp)
+        return [e / total for e in exp]
 
     def probabilities(self, features: list[str]) -> np.ndarray:
         """Softmax label probabilities for one message."""
-        rows = np.fromiter(map(self._row_of.get, features, repeat(0)), dtype=np.intp,
-                           count=len(features))
-        known = np.count_nonzero(rows)
-        scores = self.bias.copy()
-        if known:
-            scores += self._padded.take(rows, axis=0).sum(axis=0) / math.sqrt(known)
-        scores -= scores.max()
-        exp = np.exp(scores)
-        return exp / exp.sum()
+        return np.array(self._softmax(features))
 
-    def predict(self, features: list[str]) -> tuple[str, float]:
-        """Best label and its probability."""
-        probs = self.probabilities(features)
-        best = int(probs.argmax())
-        return self.labels[best], float(probs[best])
+    def _predict(self, features) -> tuple[str, float]:
+        probs = self._softmax(features)
+        best = max(range(len(probs)), key=probs.__getitem__)
+        return self.labels[best], probs[best]
+
+    def predict(self, features: list[str] | tuple[str, ...]) -> tuple[str, float]:
+        """Best label and its probability (the first label of a tie, as ``argmax``)."""
+        if isinstance(features, tuple):
+            return self._predict_once(features)
+        return self._predict(features)
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
         """Arrays for ``np.savez`` under ``prefix``."""

@@ -56,9 +56,13 @@ class NluParser:
         # One message is analysed up to three times (intent, then the form's dialogue act
         # and category): remember the messages in flight instead of re-segmenting.
         self._analysis = functools.lru_cache(maxsize=64)(self._analyse)
+        # What only needs the normalised text (question words, a new matter, the lexicon's
+        # whole-message replies) does not extract entities: handlers ask it of texts the
+        # parser never saw (the message without "，谢谢" or a case number).
+        self._normalized = functools.lru_cache(maxsize=64)(self._tools.normalize)
 
     def _analyse(self, text: str) -> tuple[Normalized, tuple[Entity, ...]]:
-        norm = self._tools.normalize(text)
+        norm = self._normalized(text)
         return norm, tuple(self._extractor.extract(norm))
 
     def parse(self, text: str) -> NluResult:
@@ -136,7 +140,7 @@ class NluParser:
     def dialogue_act(self, text: str) -> tuple[str, float]:
         """affirm / deny / correct / other for a reply inside a form."""
         try:
-            key = _STRIP.sub("", self._analysis((text or "")[:MAX_CLASSIFY_CHARS])[0].text)
+            key = _STRIP.sub("", self._normalized((text or "")[:MAX_CLASSIFY_CHARS]).text)
             if not key:
                 return "other", 1.0
             if key in self._exact_acts:
@@ -149,7 +153,7 @@ class NluParser:
     def _finds(self, pattern: re.Pattern, text: str) -> bool:
         """``pattern`` in the normalised message; False rather than an error."""
         try:
-            norm = self._analysis((text or "")[:MAX_CLASSIFY_CHARS])[0].text
+            norm = self._normalized((text or "")[:MAX_CLASSIFY_CHARS]).text
         except Exception:  # noqa: BLE001
             return False
         return bool(pattern.search(norm))
@@ -171,7 +175,7 @@ class NluParser:
         """The intent of a whole-message lexicon reply (你好, 谢谢, 好的, 取消), or None.
         A message with nothing but punctuation, emoji or WeChat faces is "other"."""
         try:
-            key = _STRIP.sub("", self._analysis((text or "")[:MAX_CLASSIFY_CHARS])[0].text)
+            key = _STRIP.sub("", self._normalized((text or "")[:MAX_CLASSIFY_CHARS]).text)
         except Exception:  # noqa: BLE001
             return None
         if not key:

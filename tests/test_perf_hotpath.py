@@ -1,0 +1,230 @@
+"""Shortcuts on the per-message path give the answers of the long way: the knowledge base's
+rewrite and keyword indexes, the classifier's memo and plain-Python softmax, the memoised
+readings of a reply, the parser's text-only readings, the gateway's cipher and control check."""
+from __future__ import annotations
+
+import json
+import math
+import re
+from itertools import repeat
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.nlu import load_parser
+from bot.nlu.classifier import train
+from knowledge import load_kb
+from knowledge.textnorm import _needed_chars, clean
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def _questions() -> list[str]:
+    out = []
+    for path in sorted(DATA.glob("kb_*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            out += [row[key] for key in ("question", "first", "second") if row.get(key)]
+    return out
+
+
+@pytest.mark.parametrize("pattern, texts", [
+    (r"(社保|养老)金", ["社保金", "养老金", "金"]),
+    (r"(?<!不)交(了|过)?社保", ["交社保", "不交社保", "交了社保"]),
+    (r"(?=.*工伤)认定", ["认定工伤", "工伤认定"]),
+    (r"[^，。]{0,6}工资", ["工资", "欠工资"]),
+    (r"\d+(\.\d+)?%|百分之|(几|多少)个点", ["3%", "百分之八", "几个点", "多少个点"]),
+    (r"(投诉|举报)?时效", ["时效", "投诉时效"]),
+    (r"(?i)abc", ["ABC", "abc"]),
+    (r"a*|b", ["", "x"]),
+    (r"(?:[a-z]{2,}|工)+作", ["ab作", "工作"]),
+    (r"(年纪大|[5-9]\d了)", ["年纪大", "55了"]),
+])
+def test_the_needed_characters_are_in_every_match(pattern, texts):
+    """A pattern that matches a text is never screened out by its needed characters."""
+    compiled = re.compile(pattern)
+    needs = _needed_chars(compiled)
+    for text in texts:
+        if compiled.search(text):
+            assert needs is None or not needs.isdisjoint(text), (pattern, text, needs)
+
+
+def test_what_cannot_be_told_needs_nothing():
+    assert _needed_chars(re.compile(r"(?i)abc")) is None
+    assert _needed_chars(re.compile(r"a*")) is None
+    assert _needed_chars(re.compile(r"[^a]+")) is None
+    assert _needed_chars(re.compile(r"(?=社保)")) is None
+    assert _needed_chars(re.compile(r"(社保|养老)金")) == frozenset("金")
+    assert _needed_chars(re.compile(r"(社保|养老)")) == frozenset("社养")
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb(None)
+
+
+def test_screened_rewrites_add_the_tokens_of_all_rewrites(kb):
+    """Every labelled question gets the rewrite tokens searching all 115 patterns gives."""
+    tokenizer = kb.tokenizer
+    lexicon = tokenizer.lexicon
+    assert lexicon.rewrites
+    searched = 0
+    for question in _questions():
+        flat = clean(lexicon.correct(question)).replace(" ", "")
+        screened = tokenizer._rewrites_for(flat)
+        searched += len(screened)
+        assert ([tok for pat, tok in screened if pat.search(flat)]
+                == [tok for pat, tok in lexicon.rewrites if pat.search(flat)]), question
+    assert searched < len(_questions()) * len(lexicon.rewrites) / 2
+
+
+def _numpy_probabilities(model, features):
+    """The classifier's former numpy softmax, as the reference."""
+    rows = np.fromiter(map(model._row_of.get, features, repeat(0)), dtype=np.intp,
+                       count=len(features))
+    known = np.count_nonzero(rows)
+    scores = model.bias.copy()
+    if known:
+        scores += model._padded.take(rows, axis=0).sum(axis=0) / math.sqrt(known)
+    scores -= scores.max()
+    exp = np.exp(scores)
+    return exp / exp.sum()
+
+
+def test_probabilities_equal_the_numpy_softmax():
+    parser = load_parser()
+    texts = _questions()[:300] + ["", "1", "是的", "不对", "张三", "13800138000", "😀", "zzz"]
+    for text in texts:
+        norm, entities = parser._analysis(text)
+        features = parser._features(norm.text, list(entities))
+        for model in parser._models.values():
+            expected = _numpy_probabilities(model, list(features))
+            assert np.allclose(model.probabilities(list(features)), expected, rtol=0,
+                               atol=1e-12)
+            label, confidence = model.predict(features)
+            assert label == model.labels[int(expected.argmax())]
+            assert abs(confidence - float(expected.max())) < 1e-12
+
+
+def test_predict_memo_answers_each_feature_tuple_for_itself():
+    """The memo is keyed by the whole feature tuple: another message is not answered with
+    the last one's label, and a list (not memoised) gets the same answer."""
+    examples = [(["a", "x"], "one"), (["b", "x"], "two"), (["c", "x"], "three")] * 5
+    model = train(examples, epochs=30)
+    for features, label in [(("a",), "one"), (("b",), "two"), (("a",), "one"),
+                            (("c", "x"), "three"), (("a", "x"), "one")]:
+        assert model.predict(features)[0] == label
+        assert model.predict(features) == model.predict(list(features))
+    assert model.predict(()) == model.predict([])
+
+
+def _all_unanswered(scope, query, tokens=()):
+    text = clean(query).replace(" ", "")
+    toks = set(tokens)
+    return tuple((w, scope._aspect_hotline(h, text)) for w, h in scope.unanswered
+                 if w in text or w in toks)
+
+
+def _first_out_of_scope(scope, query, guarded):
+    text = scope._flat(query)
+    for word, hotline in scope.out_of_scope:
+        if word and word in text:
+            if guarded and any(g and g in text.replace(word, "") for g in scope.in_scope_guard):
+                return None
+            return hotline
+    return None
+
+
+def test_scope_keyword_index_finds_what_testing_every_keyword_finds(kb):
+    scope = kb.scope
+    found = 0
+    for question in _questions():
+        tokens = kb.tokenizer.tokens(question)
+        expected = _all_unanswered(scope, question, tokens)
+        assert scope.unanswered_topics(question, tokens) == expected, question
+        assert scope.out_of_scope_hotline(question) == _first_out_of_scope(scope, question, True)
+        assert scope.mentioned_out_of_scope(question) == _first_out_of_scope(
+            scope, question, False)
+        found += bool(expected)
+    assert found > 20
+
+
+def test_scope_keyword_index_follows_a_changed_list():
+    """The index is rebuilt when a keyword list changes, also in place."""
+    from knowledge.scope import Scope
+
+    scope = Scope(unanswered=[("返聘", "12333")], out_of_scope=[("公积金", "12345")])
+    assert scope.unanswered_topics("退休后返聘") == (("返聘", "12333"),)
+    assert scope.mentioned_out_of_scope("公积金怎么取") == "12345"
+    scope.unanswered[0] = ("涨多少", "12333")
+    scope.out_of_scope.insert(0, ("个税", "12366"))
+    assert scope.unanswered_topics("退休后返聘") == ()
+    assert scope.unanswered_topics("养老金涨多少") == (("涨多少", "12333"),)
+    assert scope.unanswered_topics("养老金", ["涨多少"]) == (("涨多少", "12333"),)
+    assert scope.mentioned_out_of_scope("个税和公积金") == "12366"
+
+
+def test_memoised_readings_of_a_reply_answer_as_the_plain_functions():
+    """The form's text readings are memoised by the text: each text, read again after
+    others, gets what the function itself says for it."""
+    from bot.handlers import answers
+
+    readings = [answers.is_filler, answers.is_courtesy, answers.is_acknowledgement,
+                answers.is_question, answers.count_only, answers.unvoiced, answers.MANDARIN]
+    texts = ["李四", "好的谢谢", "嗯嗯", "就我一个", "我们厂30多个人", "社保怎么查吗",
+             "那个嗯希望给我补上啊", "啥时候能办好", "哈哈", "", "俺们厂", "明天下雨不"]
+    texts += _questions()[:200]
+    for _ in range(2):
+        for text in texts:
+            for reading in readings:
+                assert reading(text) == reading.__wrapped__(text), (reading, text)
+    assert answers.is_question("社保怎么查吗") and not answers.is_question("李四")
+    assert answers.count_only("就我一个") == 1 and answers.count_only("李四") is None
+
+
+def test_text_only_readings_skip_entities_and_answer_for_their_own_text():
+    """is_question / opens_new_matter / exact_intent / dialogue_act read the normalised text
+    without extracting entities; a text read after another gets its own answer."""
+    parser = load_parser()
+    texts = ["进度", "进度，谢谢", "我的案件办到哪了？", "另外还有个问题", "好的", "你好",
+             "是的", "不对", "社保怎么查吗", "宏达电子厂欠了我半年社保", "", "。。"]
+    for _ in range(2):
+        for text in texts:
+            normalised = parser._tools.normalize(text).text
+            assert parser.is_question(text) == bool(parser._question.search(normalised))
+            assert parser.opens_new_matter(text) == bool(parser._new_matter.search(normalised))
+            assert parser.names_harm(text) == bool(parser._harm.search(normalised))
+    assert parser.exact_intent("你好") == "greet" and parser.exact_intent("。。") == "other"
+    assert parser.dialogue_act("是的")[0] == "affirm" and parser.dialogue_act("不对")[0] == "deny"
+
+
+def test_control_character_check_matches_the_strip_table():
+    """The gateway strips C0 controls only when its regex finds one: the same characters."""
+    from bot.gateway import HAS_NOT_XML, NOT_XML
+
+    for code in range(0x3000):
+        assert bool(HAS_NOT_XML.search(f"a{chr(code)}b")) == (code in NOT_XML), hex(code)
+
+
+def test_one_cipher_reads_and_writes_what_wechatpy_does():
+    """The gateway's crypto with one cipher for the key interoperates with wechatpy's own,
+    message after message."""
+    import xmltodict
+    from wechatpy.crypto import WeChatCrypto
+
+    from bot.gateway import _OneCipherCrypto
+
+    key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+    ours = _OneCipherCrypto("token", key, "wx1234567890")
+    theirs = WeChatCrypto("token", key, "wx1234567890")
+    for i, text in enumerate(["<xml><Content><![CDATA[你好]]></Content></xml>",
+                              "<xml><Content><![CDATA[" + "社保" * 500 + "]]></Content></xml>",
+                              "<xml/>"]):
+        nonce, timestamp = f"n{i}", str(1700000000 + i)
+        sealed = ours.encrypt_message(text, nonce, timestamp)
+        signature = xmltodict.parse(sealed)["xml"]["MsgSignature"]
+        assert theirs.decrypt_message(sealed, signature, timestamp, nonce) == text
+        sealed = theirs.encrypt_message(text, nonce, timestamp)
+        signature = xmltodict.parse(sealed)["xml"]["MsgSignature"]
+        assert ours.decrypt_message(sealed, signature, timestamp, nonce) == text
