@@ -1,8 +1,12 @@
-"""Phone and ID numbers however a payer types them ("1三8 1234 5678", "020-87654321"): where
-they stand in a reply, and whether a phone number is one."""
+"""Phone and ID numbers however a payer types them ("1三8 1234 5678", "020-87654321",
+"139•8765•4321", zero-width characters pasted inside): where they stand in a reply, and whether
+a phone number is one. Joiners and invisible characters are those of privacy.yaml, so what is
+read here is what the masking hides."""
 from __future__ import annotations
 
 import re
+
+from bot.privacy import plain_joiners
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # Words around a number typed as an answer: "座机020 8765 4321", "手机号是138…", "电话：…".
@@ -20,7 +24,7 @@ def contact_numbers(text: str) -> list[tuple[int, int]]:
     5678", "020-87654321"), read as the phone question reads one: such a number is never
     more of the story, even when the entity extractor missed it."""
     spans = []
-    for found in NUMBER_RUN.finditer(text or ""):
+    for found in NUMBER_RUN.finditer(plain_joiners(text)):
         digits = re.sub(r"[\s\-－—+]", "", found.group(0)).translate(DIGITS)
         if phone_problem(found.group(0))[0] or ID_DIGITS.match(digits):
             spans.append(found.span())
@@ -29,7 +33,7 @@ def contact_numbers(text: str) -> list[tuple[int, int]]:
 
 def phone_problem(raw: str) -> tuple[str | None, str | None]:
     """(normalised number, None) when valid, else (None, why) in words a payer understands."""
-    digits = re.sub(r"[\s\-－—()（）]", "", PHONE_CUE.sub("", raw or ""))
+    digits = re.sub(r"[\s\-－—()（）]", "", PHONE_CUE.sub("", plain_joiners(raw)))
     digits = digits.translate(str.maketrans("０１２３４５６７８９零〇一幺二两三四五六七八九",
                                             "01234567890011223456789"))
     if digits.startswith("+86"):

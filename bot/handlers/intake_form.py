@@ -111,6 +111,7 @@ from bot.handlers.answers import (
 )
 from bot.handlers.contacts import contact_numbers, phone_problem
 from bot.handlers.intake_spec import SPEC
+from bot.handlers.smalltalk import MATERIAL
 from bot.nlu.cnnum import to_number
 from bot.periods import period_text
 from bot.privacy import mask_phone
@@ -946,6 +947,10 @@ class ValidateDisputeForm(FormValidationAction):
         if coded:
             return self._coded_employer(*coded, dispatcher, tracker, domain)
         value = without_emoji(str(value).strip())
+        if MATERIAL.match(value):
+            if asked:
+                dispatcher.utter_message(text=text("employer_material"))
+            return {"employer": None}  # "这是工资条": what a picture is, not the unit's name
         value = SPOKEN_LEAD.sub("", mended_kind(MANDARIN(value))) or value
         if is_announcement(value) or own_business(value) or overlaps(
                 value, MANDARIN(self._text(tracker)), OUTCOME):

@@ -59,6 +59,14 @@ def follows_up(ctx: Context) -> bool:
             and reading(kb, (ctx.text or "").strip()).kind != "alone")
 
 
+def asks_what_to_do(ctx: Context) -> bool:
+    """"那怎么办呢", "那我该怎么办" just after a policy answer or a story: what to do about what
+    the payer told, which the knowledge base reads with it (not sorrow to comfort)."""
+    kb = ctx.services.kb
+    return (kb is not None and RECENT.get(ctx) is not None
+            and reading(kb, (ctx.text or "").strip()).kind == "what_to_do")
+
+
 def forget(ctx: Context) -> None:
     """The payer's message went to another handler ("公积金怎么交" read as chit-chat, a form,
     a progress check): the next short question is no longer about the last answer."""
@@ -135,11 +143,20 @@ def filing_reply(ctx: Context) -> list[str]:
     kb, question = ctx.services.kb, (ctx.text or "").strip()
     if _topic_of(question):
         answer = kb.ask(question)
+        _keep_topic(ctx, question, answer)
         if not answer.declined or answer.hotline not in (None, kb.scope.default_hotline):
             reply = answer.reply_text()
             return [reply if answer.declined or "反映问题" in reply
                     else reply + "\n" + text("policy_can_file")]
     return [_how_to_file(kb, question)]
+
+
+def _keep_topic(ctx: Context, question: str, answer: KbAnswer) -> None:
+    """A question about filing answered from its own words ("…现在我要辞职了 能不能要求赔偿")
+    is still the topic the payer's next "那怎么办呢" leans on."""
+    if not answer.declined:
+        RECENT.put(ctx, question)
+        ctx.asked_kb = True
 
 
 def _how_to_file(kb, question: str, keys: list[str] | None = None) -> str:
