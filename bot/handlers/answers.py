@@ -692,7 +692,7 @@ def facts_beside(reply: str, entities: list[dict], answered: dict, description: 
         (reply or "")[e["start"]:e["end"]] for e in entities
         if e.get("entity") in VALUE_ENTITIES and isinstance(e.get("start"), int)]
     kept = []
-    for clause in (c.strip() for c in CLAUSE.split("".join(masked))):
+    for clause in _recalled(CLAUSE.split("".join(masked)), values):
         rest = mended_kind(clause)  # "宏达电子工司" was taken as 宏达电子公司
         for value in sorted(filter(None, values), key=len, reverse=True):
             rest = rest.replace(value, "")
@@ -709,6 +709,19 @@ def facts_beside(reply: str, entities: list[dict], answered: dict, description: 
             kept.append(clause)
     facts = "，".join(kept)
     return facts if facts and facts not in (description or "") else None
+
+
+def _recalled(clauses: list[str], values: list[str]) -> list[str]:
+    """"…叫什么来着哦对叫永兴纺织厂老板换了好几个都不给我们交": a clause where the payer
+    was unsure of the value and then recalled it is cut at the unsure words, so the facts
+    around them are read on their own; other unsure clauses stay whole (and are dropped)."""
+    pieces = []
+    for clause in (c.strip() for c in clauses):
+        if UNSURE.search(clause) and any(v and v in clause for v in values):
+            pieces.extend(p.strip() for p in UNSURE.split(clause))
+        else:
+            pieces.append(clause)
+    return pieces
 
 
 HINT_LEAD = re.compile(rf"^(?:{alternatives('employer_hint_leads')})+")
@@ -860,6 +873,9 @@ def period_found(text_: str, entities: list[dict]) -> tuple[str, str | None] | N
         value = str(entity.get("value"))
         spanned = isinstance(start, int) and isinstance(end, int)
         said = (text_ or "")[start:end] if spanned and DURATION_CODE.match(value) else None
+        lead = AMOUNT_VAGUE_LEAD.search((text_ or "")[:start]) if said and said.startswith(
+            "几") else None
+        said = (lead.group(0) + said) if lead else said  # "好几年": as vague as said
         if said and _per_money(text_, said, end, entities):
             continue
         found.append((value, said or None))

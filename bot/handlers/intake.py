@@ -142,6 +142,8 @@ PAUSE = words_regex(SPEC["pause_words"])
 RESTATE_LEAD = words_regex(SPEC["restate_leads"])
 HOW_LONG = words_regex(SPEC["how_long_words"])
 ROUGH_NUMBER = re.compile(SPEC["rough_number"])
+PLEA_END = re.compile(rf"[\s，,]*(?:{one_of(SPEC['question_beside_pleas'])})"
+                      rf"(?:{one_of(SPEC['question_beside_plea_tails'])})*[\s。！!？?~～]*$")
 PASTE_LABELS = words_regex(SPEC["paste_labels"])
 PASTED_VALUES = {"name", "employer", "district", "phone", "id_number", "period", "money"}
 # The last story each payer told that was answered instead of starting a form: a soft hint
@@ -746,7 +748,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             if entity.type in NUMBER_ENTITIES:
                 kept[entity.start:entity.end] = ["，"] * (entity.end - entity.start)
         clauses = [c.strip() for c in re.split(r"[，,。！!？?；;\n]", "".join(kept))]
-        questions = [c for c in clauses if parser.is_question(ROUGH_NUMBER.sub("三", c))
+        questions = [c for c in clauses
+                     if parser.is_question(ROUGH_NUMBER.sub("三", PLEA_END.sub("", c)))
                      and not UNSURE.search(c) and not RECALL.search(MANDARIN(c))
                      and not answer_clause(c, asked)
                      and len(LETTERS.findall(c)) >= SPEC["question_beside_min_chars"]]

@@ -22,7 +22,7 @@ from bot.handlers.answers import (
     previous_fix,
 )
 from bot.handlers.base import Context
-from bot.handlers.intake_form import asks_employer, run_form
+from bot.handlers.intake_form import asks_employer, run_form, spoken_amount
 from bot.handlers.intake_message import tracker_message
 from bot.handlers.intake_spec import SPEC
 from bot.nlu.cnnum import as_int_if_whole, to_number
@@ -54,6 +54,9 @@ FIELD_JOINS = re.compile(r"和|跟|与|以及|还有|及|、|，|,|也|都")
 LAST_CLAUSE = re.compile(r"[，,。！!\s]+(?=[^，,。！!\s]+$)")
 ASIDES = re.compile(rf"[\s，,。；;！!]+|{one_of(SPEC['correction_asides'])}")
 NO_EMPLOYER_CUE = words_regex(SPEC["no_employer_cues"])
+AMOUNT_LEAD = re.compile(f"(?:{one_of(SPEC['amount_about_words'])})$")
+AMOUNT_TAIL = re.compile(
+    one_of(SPEC["amount_about_words"] + SPEC["bare_amount_no_unit_tails"]))
 FIX_CLAUSE = re.compile(rf"[，,。；;！!\s]+|{one_of(SPEC['fix_joins'])}")
 
 
@@ -243,9 +246,12 @@ class CorrectionsMixin:
             return self._reask_others(state, ctx, slot, asked)
         kept = (dict(state.slots), state.requested_slot, dict(state.pending or {}))
         if slot == "amount" and value.nlu.entity("money") is None:
-            number = to_number(re.sub(r"(元|块钱|块)$", "", value.text))
+            spoken = spoken_amount(value.text)  # "八千左右": kept as said, 约八千元
+            number = spoken[0] if spoken else to_number(re.sub(r"(元|块钱|块)$", "", value.text))
             if number is not None and number > 0:
-                state.slots = {**state.slots, "amount": as_int_if_whole(number)}
+                amount = as_int_if_whole(number)
+                said = [amount, spoken[1]] if spoken and spoken[1] else None
+                state.slots = {**state.slots, "amount": amount, "amount_said": said}
                 value = replace(value, text="", nlu=value.nlu)
         filled = await self._fill(session, state, value)
         taken = [s for s in ([slot] if slot not in SPEC["optional_slots"]
@@ -256,7 +262,9 @@ class CorrectionsMixin:
         changed = [s for s in taken if state.slots.get(s) != before.get(s)] or taken
         items = "；".join(self._changed_line(s, state.slots) for s in changed)
         filled = await self._answer_beside_fix(session, state, ctx, value.text, was) or filled
-        return [text("corrected", items=items) + "\n" + filled[0]] + filled[1:]
+        said = ("noted" if was is not None and all(before.get(s) is None for s in changed)
+                else "corrected")  # "名字写错了 是李思" at the name question: nothing to change
+        return [text(said, items=items) + "\n" + filled[0]] + filled[1:]
 
     async def _answer_beside_fix(self, session, state, ctx: Context, value: str,
                                  was: str | None) -> list[str] | None:
@@ -325,6 +333,8 @@ def _without_thanks(reply: str) -> str:
 def _patched(slot: str, value: str, reply: str, old) -> str:
     """"不是宏达 是宏发" for 广州宏达电子厂: the part said wrong is replaced inside the unit's
     name, not the whole name by 宏发; a full new name ("是顺发五金厂") replaces it."""
+    if slot == "amount":
+        return _amount_as_said(value, reply)
     wrong = WRONG_PART.search(reply)
     if slot != "employer" or not isinstance(old, str) or wrong is None or (
             organisation(value) is not None):
@@ -333,6 +343,18 @@ def _patched(slot: str, value: str, reply: str, old) -> str:
     if part == old or part not in old or value in old:
         return value
     return old.replace(part, value, 1)
+
+
+def _amount_as_said(value: str, reply: str) -> str:
+    """"应该是八千左右": the figure with the words around it that make it approximate, so the
+    summary says 约八千元, not 8000元."""
+    start = reply.find(value)
+    if start < 0:
+        return value
+    lead = AMOUNT_LEAD.search(reply[:start])
+    tail = AMOUNT_TAIL.match(reply, start + len(value))
+    said = (lead.group(0) if lead else "") + value + (tail.group(0) if tail else "")
+    return said if said != value and spoken_amount(said) else value
 
 
 def _value_after(rest: str) -> str | None:

@@ -365,20 +365,22 @@ class ValidateDisputeForm(FormValidationAction):
         if before.get("period") is not None and taken.get("period") not in (None, before["period"]):
             dispatcher.utter_message(text=SPEC["period_replaced"].format(
                 period=period_text(taken["period"])))  # a clearer period said later
-        alternate = self._alternate_phone(tracker, {**before, **taken})
+        alternate = self._alternate_phone(tracker, {**before, **taken}, before)
         if alternate:
             dispatcher.utter_message(text=SPEC["replies"]["alternate_phone"].format(
                 phone=mask_phone(alternate)))
-            description = {**before, **taken}["description"] or ""
-            line = SPEC["replies"]["alternate_phone_line"].format(phone=alternate)
-            current = str(description).rstrip("。；;，, ")
-            events.append(SlotSet("description", f"{current}；{line}" if current else line))
+            description = str({**before, **taken}["description"] or "")
+            if alternate not in description:  # a first message holds it already
+                line = SPEC["replies"]["alternate_phone_line"].format(phone=alternate)
+                current = description.rstrip("。；;，, ")
+                events.append(SlotSet("description", f"{current}；{line}" if current else line))
         return events
 
     @staticmethod
-    def _alternate_phone(tracker: Tracker, slots: dict) -> str | None:
+    def _alternate_phone(tracker: Tracker, slots: dict, before: dict) -> str | None:
         """"13800138000或者13900139000": the number after the one stored as the phone, kept
-        for the liaison instead of dropped."""
+        for the liaison instead of dropped; said back even when this message went into the
+        description whole, unless an earlier one held it."""
         numbers = []
         for entity in tracker.latest_message.get("entities") or []:
             if entity.get("entity") == "phone":
@@ -388,7 +390,7 @@ class ValidateDisputeForm(FormValidationAction):
         others = [n for n in numbers if n != slots.get("phone")]
         if len(numbers) < 2 or not slots.get("phone") or not others:
             return None
-        return None if others[0] in str(slots.get("description") or "") else others[0]
+        return None if others[0] in str(before.get("description") or "") else others[0]
 
     def _told_beside(self, tracker: Tracker, before: dict, taken: dict) -> str | None:
         """The facts beside the answer to the question asked, unless the description took
