@@ -7,6 +7,7 @@ import errno
 import os
 import signal
 import socket
+import sqlite3
 import sys
 from collections.abc import Callable
 
@@ -14,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Config, ConfigError, load_config
 from bot.logging_setup import setup_logging
-from bot.store.db import is_sqlite
+from bot.store.db import check_sqlite_writable, is_sqlite
 
 LISTEN_ERRORS = (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES)
 CONNECT_TIMEOUT = 10.0
@@ -117,12 +118,13 @@ def _address(config: Config) -> str:
 
 
 def _port_free(config: Config) -> bool:
-    """Bound once before forking (as the workers bind: SO_REUSEPORT), so a port in use
-    stops ``--workers N`` with one line instead of N failing workers."""
+    """Bound once before loading the models and forking, so a port in use stops ``serve``
+    with one line at once instead of N failing workers. Without SO_REUSEPORT: with it, a
+    second ``serve --workers N`` joined the pool already listening there and took half its
+    messages (into whatever database it was given)."""
     family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
         try:
             probe.bind((config.host, config.port))
         except OSError as exc:
@@ -137,7 +139,11 @@ def _serve(args, config: Config) -> int:
     state through the database, kept running by :mod:`bot.supervisor`."""
     if args.port is not None:
         config.port = args.port
-    if args.workers > 1 and not _port_free(config):
+    if args.workers > 1 and config.port == 0:
+        print("disputebot: --workers needs a fixed port: with port 0 each worker would listen "
+              "on a random port of its own (set PORT, server.port or --port)", file=sys.stderr)
+        return 2
+    if not _port_free(config):
         return 1
     if not _database_ready(config):
         return 1
@@ -167,9 +173,10 @@ def _database_ready(config: Config) -> bool:
     try:
         if is_sqlite(config.database_url):
             upgrade(config.database_url)
+            check_sqlite_writable(config.database_url)
             return True
         problem = asyncio.run(_schema_problem(config.database_url))
-    except (SQLAlchemyError, OSError) as exc:
+    except (SQLAlchemyError, OSError, sqlite3.Error) as exc:
         _no_database(config, exc)
         return False
     if problem:
@@ -184,9 +191,10 @@ def _no_database(config: Config, exc: BaseException) -> None:
     shown = make_url(config.database_url).render_as_string(hide_password=True)
     cause = getattr(exc, "orig", None) or exc
     detail = " ".join(str(cause).split())[:200] or "no answer"
+    check = ("that the file and its folder are writable by this user"
+             if is_sqlite(config.database_url) else "that the database is running")
     print(f"disputebot: cannot use the database {shown}: {cause.__class__.__name__}: {detail} "
-          f"(check DATABASE_URL or database.url, and that the database is running)",
-          file=sys.stderr)
+          f"(check DATABASE_URL or database.url, and {check})", file=sys.stderr)
 
 
 async def _schema_problem(url: str) -> str | None:

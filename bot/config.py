@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import difflib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,25 @@ ENV_OVERRIDES = {
     "PORT": ("server", "port"),
     "WECOM_WEBHOOK_BASE": ("wecom", "webhook_base"),
 }
+
+
+KEYS = {
+    "wechat": {"token", "aes_key", "appid", "appsecret", "api_base"},
+    "server": {"host", "port", "reply_budget_seconds", "max_body_bytes",
+               "timestamp_tolerance_seconds"},
+    "database": {"url"},
+    "wecom": {"webhook_base", "rate_limit_per_minute"},
+}
+"""The keys of the sections read here: any other is a typo whose value would be ignored."""
+
+MAPPINGS = ("cases", "contribution_base", "deadlines", "calendar", "agencies",
+            "liaison_groups", "notice_template")
+"""Sections other modules read with ``.get``: a value in their place broke the first message."""
+
+COUNTS = (("wecom", "rate_limit_per_minute", 1), ("cases", "draft_idle_minutes", 0),
+          ("cases", "draft_max_age_days", 0), ("deadlines", "simple", 0),
+          ("deadlines", "general", 0), ("deadlines", "major", 0))
+"""Whole numbers other modules turn into ``int`` when they first need them, mid-message."""
 
 
 class ConfigError(ValueError):
@@ -83,6 +103,29 @@ def _section(raw: dict, name: str) -> dict:
     if not isinstance(value, dict):
         raise ConfigError(f"config: {name} must be a mapping of keys (key: value lines)")
     return value
+
+
+def _check_keys(raw: dict) -> None:
+    """A misspelt key (``reply_budget:``) or section (``servre:``) is named with the likely
+    intended one, instead of a server that silently runs on the default. Sections unlike
+    any known one are left alone: other modules may read sections of their own."""
+    known = [*KEYS, *MAPPINGS, "jurisdictions"]
+    for name in raw:
+        if str(name) not in known:
+            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.75)
+            if close:
+                raise ConfigError(f"config: unknown section {name} (did you mean {close[0]}?)")
+    for section, keys in KEYS.items():
+        for key in _section(raw, section):
+            if key not in keys:
+                close = difflib.get_close_matches(str(key), sorted(keys), n=1, cutoff=0.5)
+                hint = f"did you mean {section}.{close[0]}?" if close else \
+                    f"known: {', '.join(sorted(keys))}"
+                raise ConfigError(f"config: unknown key {section}.{key} ({hint})")
+    for section in MAPPINGS:
+        _section(raw, section)
+    for section, key, least in COUNTS:
+        _number(_section(raw, section), key, least, int, section, least)
 
 
 def _require(raw: dict, section: str, key: str) -> Any:
@@ -172,6 +215,7 @@ def load_config(path: str | os.PathLike | None = None, env: dict | None = None) 
     env = os.environ if env is None else env
     path = Path(path or env.get("DISPUTEBOT_CONFIG") or DEFAULT_PATH)
     raw = _read(path)
+    _check_keys(raw)
     for var, (section, key) in ENV_OVERRIDES.items():
         if env.get(var):
             raw[section] = {**_section(raw, section), key: env[var]}
@@ -229,11 +273,17 @@ def _towns(jurisdiction: dict) -> tuple[str, ...]:
     return tuple(str(t) for t in towns)
 
 
-def _number(server: dict, key: str, default: float, kind: type) -> Any:
+def _number(values: dict, key: str, default: float, kind: type,
+            section: str = "server", least: int = 0) -> Any:
+    value = values.get(key, default)
     try:
-        value = kind(server.get(key, default))
+        if isinstance(value, bool) or (kind is int and isinstance(value, float)
+                                       and not value.is_integer()):
+            raise ValueError
+        value = kind(value)
     except (TypeError, ValueError, OverflowError):
         value = -1
-    if not value >= 0:  # NaN too
-        raise ConfigError(f"config: server.{key} must be a number, 0 or more")
+    if not value >= least:  # NaN too
+        whole = "whole " if kind is int else ""
+        raise ConfigError(f"config: {section}.{key} must be a {whole}number, {least} or more")
     return value

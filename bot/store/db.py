@@ -21,6 +21,23 @@ def ensure_sqlite_dir(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
+def check_sqlite_writable(url: str) -> None:
+    """Raise the driver's OperationalError if the SQLite file cannot be written. A
+    read-only file already at the newest schema needs no write to start, so the server
+    listened and then lost every message it could not store."""
+    import sqlite3
+
+    conn = sqlite3.connect(make_url(url).database, isolation_level=None, timeout=30)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("CREATE TABLE disputebot_write_check (x INTEGER)")
+        finally:
+            conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
 def make_engine(url: str) -> AsyncEngine:
     if is_sqlite(url):
         ensure_sqlite_dir(url)
