@@ -5,23 +5,23 @@ another's case, and odd bodies are a clear 4xx. Real HTTP app, real outbox, fake
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import logging
 
 import pytest
 
-from bot.logging_setup import setup_logging
 from bot.privacy import scrub
 from routing.cards import safe_group_text
 from tests import test_cases as base
 from tests import test_liaison_api as api
+from tests import test_metrics_logging as logging_tests
 from tests.test_cases import events, new_case
 from tests.test_dialogue import say
 from tests.test_liaison_api import COURT, HRSS, LEADERSHIP, TAX
 from tests.test_liaison_fresh5 import cards_for, stored
 
 rules, client = base.rules, api.client
+capture = logging_tests.capture
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
@@ -57,18 +57,11 @@ def test_odd_joiners_are_masked_in_group_text(typed, secret):
     assert secret not in out, out
 
 
-def test_a_log_line_masks_numbers_with_odd_joiners():
-    stream = io.StringIO()
-    root = logging.getLogger()
-    saved_level, saved_handlers = root.level, list(root.handlers)
-    setup_logging(level="DEBUG", fmt="json", stream=stream)
-    try:
-        for typed, _secret in ODD_JOINS:
-            logging.getLogger("disputebot.test").warning("payer wrote %s", typed)
-    finally:
-        root.handlers[:] = saved_handlers
-        root.setLevel(saved_level)
-    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+def test_a_log_line_masks_numbers_with_odd_joiners(capture):
+    read, _ = capture
+    for typed, _secret in ODD_JOINS:
+        logging.getLogger("disputebot.test").warning("payer wrote %s", typed)
+    lines = read()
     assert len(lines) == len(ODD_JOINS)
     for line, (_typed, secret) in zip(lines, ODD_JOINS):
         assert secret not in visible(line["event"]), line["event"]

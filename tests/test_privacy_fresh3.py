@@ -4,15 +4,15 @@ middle of it, or a phone's wrapping sent as a real newline). Checked in what rea
 group card (:func:`routing.cards.safe_group_text`) and a log line."""
 from __future__ import annotations
 
-import io
-import json
 import logging
 
 import pytest
 
-from bot.logging_setup import setup_logging
 from bot.privacy import scrub
 from routing.cards import safe_group_text
+from tests import test_metrics_logging as logging_tests
+
+capture = logging_tests.capture
 
 # (typed, what must be gone) — already masked before this round; kept as a guard.
 ODD_WAYS = [
@@ -59,18 +59,11 @@ def test_a_list_of_amounts_one_per_line_stays_readable():
         assert scrub(text) == text
 
 
-def test_a_log_line_masks_a_number_split_over_a_line_break():
-    stream = io.StringIO()
-    root = logging.getLogger()
-    saved_level, saved_handlers = root.level, list(root.handlers)
-    setup_logging(level="DEBUG", fmt="json", stream=stream)
-    try:
-        for typed, _secret in SPLIT:
-            logging.getLogger("disputebot.test").warning("payer wrote %s", typed)
-    finally:
-        root.handlers[:] = saved_handlers
-        root.setLevel(saved_level)
-    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+def test_a_log_line_masks_a_number_split_over_a_line_break(capture):
+    read, _ = capture
+    for typed, _secret in SPLIT:
+        logging.getLogger("disputebot.test").warning("payer wrote %s", typed)
+    lines = read()
     assert len(lines) == len(SPLIT)
     for line, (_typed, secret) in zip(lines, SPLIT):
         assert secret not in line["event"], line["event"]
