@@ -79,18 +79,22 @@ def payer_names(case: Any) -> tuple[str, ...]:
 
 
 def safe_group_text(value: Any, cap: int | None = None, names: tuple[str, ...] = (),
-                    single_line: bool = False) -> str:
+                    single_line: bool = False, masked: bool = True) -> str:
     """User-supplied text made safe for a group: IDs/phones and the payer's ``names`` masked,
     markup neutralised, capped at ``cap`` characters.
 
     ``single_line`` folds every line break into a space (header fields, quotes: a newline
     there would end the quote and start free markdown); otherwise lines are trimmed and runs
-    of blank lines shortened to one.
+    of blank lines shortened to one. ``masked=False`` leaves the numbers for a mask of the
+    field's own (the header's name and phone: "13812345678\n## 已办结" or ``<@all>`` beside
+    the phone still cannot leave the quote).
     """
     if value is None:
         return ""
     text = _SURROGATE.sub("\ufffd", str(value).replace("\r\n", "\n")).translate(_BREAKS)
-    text = scrub(_INVISIBLE.sub("", text).translate(_NEUTRAL), names)
+    text = _INVISIBLE.sub("", visible(text)).translate(_NEUTRAL)
+    if masked:
+        text = scrub(text, names)
     if single_line:
         text = " ".join(text.split())
     else:
@@ -100,18 +104,6 @@ def safe_group_text(value: Any, cap: int | None = None, names: tuple[str, ...] =
     if cap is not None and len(text) > cap:
         text = text[: cap - 1] + "…"
     return text
-
-
-def _inert(value: Any, cap: int) -> str:
-    """A header value the mask is applied to afterwards (name, phone): one line, markup
-    neutralised, invisible characters dropped, capped — so "13812345678\n## 已办结" or a
-    ``<@all>`` typed beside the phone cannot leave the quote, and the mask still sees every
-    digit (it keeps the length and the payer's characters)."""
-    if value is None:
-        return ""
-    text = _SURROGATE.sub("\ufffd", str(value)).translate(_BREAKS)
-    text = " ".join(_INVISIBLE.sub("", visible(text)).translate(_NEUTRAL).split())
-    return text if len(text) <= cap else text[: cap - 1] + "…"
 
 
 def quoted(text: str) -> str:
@@ -205,8 +197,10 @@ def render_card(
     extra = card_texts()
     jurisdiction = _jurisdiction_line(case, route, extra)
     fields = extra.get("fields") or {}
-    payer = mask_name(_inert(case.get("name"), _FIELD_CAP["name"])) or "未留姓名"
-    phone = _inert(case.get("phone"), _FIELD_CAP["phone"])
+    payer = mask_name(safe_group_text(case.get("name"), _FIELD_CAP["name"], single_line=True,
+                                      masked=False)) or "未留姓名"
+    phone = safe_group_text(case.get("phone"), _FIELD_CAP["phone"], single_line=True,
+                            masked=False)
     contact = [mask_phone(phone)] if phone else []
     if _ID_NUMBER.fullmatch(str(case.get("id_number") or "")):
         # Masked, enough to match the payer in an agency's own system.
