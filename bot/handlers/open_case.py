@@ -33,7 +33,7 @@ from bot.handlers.progress import (
     without_case_no,
     without_reference,
 )
-from bot.privacy import mask_phone, plain_joiners
+from bot.privacy import mask_phone
 from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, utcnow
 from bot.texts import text
@@ -118,7 +118,7 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
         return "handler"  # "处理的人态度很差", "我要投诉处理的人": whoever handles the case
     if MORE["who"].search(message):
         return "transfer"  # "负责的人是谁": the timeline names who handles it now
-    if "new_contact" in found and numbers_in(message):
+    if "new_contact" in found and contact_numbers(message):
         return "new_contact"  # "原来那个号不用了，打186…" is no new matter
     if facts or new_matter or "urge_not" in found:
         return None
@@ -574,12 +574,6 @@ async def _status(ctx: Context, session, message: str) -> list[str]:
     return await progress(ctx, session)
 
 
-def numbers_in(message: str) -> list[tuple[int, int]]:
-    """Phone and ID numbers in ``message``, also joined with bullets, tildes or invisible
-    characters (139•8765•4321), as the privacy mask reads them."""
-    return contact_numbers(plain_joiners(message))
-
-
 async def _new_contact(ctx: Context, session, message: str) -> list[str] | None:
     """A new phone number goes to the liaison of every open case; announced without the
     number, the next message is awaited for the newest case."""
@@ -587,7 +581,7 @@ async def _new_contact(ctx: Context, session, message: str) -> list[str] | None:
     cases = [c for c in cases if c.status not in CLOSED_STATUSES]
     if unknown is not None or not cases:
         return None
-    if (ctx.nlu is None or ctx.nlu.entity("phone") is None) and not numbers_in(message):
+    if (ctx.nlu is None or ctx.nlu.entity("phone") is None) and not contact_numbers(message):
         return await _await_material(ctx, session, cases[0], "contact_ask_number")
     for case in cases:
         await _forward(ctx, session, case, "contact_note", message, "contact")
