@@ -47,6 +47,7 @@ class Rules:
     spouses: frozenset[str]  # "那我老婆呢"
     oversteps: tuple[tuple[str, ...], tuple[str, ...]]  # (asked, said): "要是超过了呢"
     what_to_do: re.Pattern  # "那怎么办呢" after a story
+    topic_keeps: frozenset[str]  # "工伤认定结果不服": 争议 stays in the topic
 
     @classmethod
     def load(cls) -> Rules:
@@ -62,7 +63,7 @@ class Rules:
                    (re.compile(raw["short_forms"][0]), raw["short_forms"][1]),
                    re.compile(raw["type_ask"]), frozenset(raw["spouses"]),
                    (tuple(raw["oversteps"]["asked"]), tuple(raw["oversteps"]["said"])),
-                   re.compile(raw["what_to_do"]))
+                   re.compile(raw["what_to_do"]), frozenset(raw.get("topic_keeps") or ()))
 
 
 RULES = Rules.load()
@@ -168,7 +169,7 @@ def topic_words(kb: KnowledgeBase, previous: str) -> list[str]:
     words (scope.yaml domain_tokens, insurance types), else its meaningful tokens without the
     aspect it asked (条件, 材料, 多久)."""
     tokens = kb.tokenizer.tokens(previous)
-    domain = kb.scope.domain_tokens | set(kb.tokenizer.lexicon.facets)
+    domain = kb.scope.domain_tokens | set(kb.tokenizer.lexicon.facets) | RULES.topic_keeps
     aspects = {t for w in RULES.aspect_words for t in kb.tokenizer.tokens(w)}
     keep = (set(tokens) & domain) or kb.tokenizer.meaningful(tokens) - aspects
     return list(dict.fromkeys(t for t in tokens if t in keep))
@@ -207,9 +208,14 @@ def rereadings(kb: KnowledgeBase, how: Reading, previous: str | None) -> list[Re
         if ASKS.search(how.rest):  # "那医保谁交" asks its own aspect, not the last one (条件)
             aspects = {t for w in RULES.aspect_words for t in kb.tokenizer.tokens(w)}
             asked = [t for t in asked if t not in aspects]
-        return [Reread(" ".join([*asked, part]), frozenset(), named),
-                Reread(" ".join([*swapped, part]), frozenset(), named),
-                Reread(" ".join([*topic, part]), frozenset(topic), named)]
+        rereads = [Reread(" ".join([*asked, part]), frozenset(), named),
+                   Reread(" ".join([*swapped, part]), frozenset(), named),
+                   Reread(" ".join([*topic, part]), frozenset(topic), named)]
+        if len(lexicon.facets_of(asked)) > 1:
+            # "领失业金期间医保谁交" → "那养老呢": without both types the situation (失业金) is
+            # gone too, and the employee's pension_who_pays would answer for someone unemployed
+            del rereads[1]
+        return rereads
     last = kb.ask(previous).entry_id
     swapped = _swapped(asked, part_tokens)
     if swapped is not None:  # "那起诉呢" after 行政复议: 起诉 in its place
