@@ -111,22 +111,58 @@ class NonceLog:
     """The body each (timestamp, nonce) was signed for. In plaintext mode the signature
     covers neither the body nor the sender, so a captured query must not carry another
     message; the platform's own resends repeat the body and pass. Kept for as long as a
-    timestamp is accepted, in this process only: with several workers a replay that reaches
-    another worker passes (sharing it would take a table of its own)."""
+    timestamp is accepted in this process, and in the database (``shared``) for every
+    worker: a plaintext callback new to this process waits for its record (written in the
+    group commit with the claims), an encrypted one only queues its marker."""
 
-    def __init__(self, window: float):
+    def __init__(self, window: float, shared: DedupStore | None = None):
         self._window = 2 * window
-        self._seen: OrderedDict[tuple[str, str], tuple[float, bytes]] = OrderedDict()
+        self._seen: OrderedDict[tuple[str, str], tuple[float, bytes, asyncio.Future | None]]
+        self._seen = OrderedDict()
+        self._shared = shared
 
-    def same_body(self, timestamp: str, nonce: str, body: bytes | None) -> bool:
+    async def same_body(self, timestamp: str, nonce: str, body: bytes | None) -> bool:
         """``body`` None: an encrypted callback (its msg_signature covers the body). Its
         query, captured and stripped of encrypt_type, must not carry a plaintext body."""
         now = time.monotonic()
         while self._seen and next(iter(self._seen.values()))[0] < now - self._window:
             self._seen.popitem(last=False)
         digest = ENCRYPTED if body is None else hashlib.sha256(body).digest()
-        seen = self._seen.setdefault((timestamp, nonce), (now, digest))
-        return hmac.compare_digest(seen[1], digest)
+        seen = self._seen.get((timestamp, nonce))
+        if seen is not None:  # a resend (checked the first time) or a replay
+            if not hmac.compare_digest(seen[1], digest):
+                return False
+            return True if seen[2] is None else await asyncio.shield(seen[2])
+        if self._shared is None:
+            self._seen[(timestamp, nonce)] = (now, digest, None)
+            return True
+        key = hashlib.sha256(f"{timestamp}\x1f{nonce}".encode()).hexdigest()
+        if body is None:
+            self._seen[(timestamp, nonce)] = (now, digest, None)
+            self._shared.note_nonce_soon(key, ENCRYPTED.decode())
+            return True
+        # A task of its own: a request cancelled while waiting (the platform hung up) must
+        # not leave the copies after it waiting on a verdict nobody gives.
+        verdict = asyncio.ensure_future(self._shared_verdict(timestamp, nonce, key, digest, now))
+        self._seen[(timestamp, nonce)] = (now, digest, verdict)
+        return await asyncio.shield(verdict)
+
+    async def _shared_verdict(self, timestamp: str, nonce: str, key: str, digest: bytes,
+                              now: float) -> bool:
+        try:
+            recorded = await self._shared.record_nonce(key, digest.hex())
+        except Exception as exc:  # noqa: BLE001 - the claim that follows meets it too
+            log.warning("shared nonce check failed (%s)", exc.__class__.__name__)
+            return True
+        if recorded == digest.hex():
+            return True
+        # Another worker had it first: its body is the one the platform's resends carry.
+        try:
+            first = bytes.fromhex(recorded)
+        except ValueError:  # the encrypted marker
+            first = recorded.encode()
+        self._seen[(timestamp, nonce)] = (now, first, None)
+        return False
 
 
 def _signature(*parts: str) -> str:
@@ -170,7 +206,7 @@ class Gateway:
         self._crypto = _OneCipherCrypto(config.token, config.aes_key, config.appid)
         self._inflight: dict[str, asyncio.Future] = {}
         self._background: set[asyncio.Task] = set()
-        self._nonces = NonceLog(config.timestamp_tolerance)
+        self._nonces = NonceLog(config.timestamp_tolerance, dedup)
         self._claiming: dict[int, float] = {}
         self._store_failed: tuple[float, str] | None = None
 
@@ -233,7 +269,8 @@ class Gateway:
             return web.Response(status=403, text="invalid signature")
         q = request.query
         encrypted = q.get("encrypt_type", "raw").lower() == "aes"
-        if not self._nonces.same_body(q["timestamp"], q["nonce"], None if encrypted else body):
+        if not await self._nonces.same_body(q["timestamp"], q["nonce"],
+                                            None if encrypted else body):
             log.warning("rejected callback: nonce reused for another body")
             return web.Response(status=403, text="nonce reused")
         try:

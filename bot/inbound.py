@@ -8,6 +8,10 @@ from dataclasses import dataclass
 KEPT_CONTROLS = "\n\t"
 """Line breaks and tabs are how payers lay out a story; other control characters are not text."""
 MEDIA_KINDS = {"video", "shortvideo", "location", "link", "file", "miniprogrampage"}
+SCALAR_FIELDS = ("ToUserName", "FromUserName", "CreateTime", "MsgType", "MsgId", "Content",
+                 "Event", "EventKey", "MediaId", "Recognition", "Label")
+"""Fields read as one text: the platform never repeats or nests them, and a repeated
+FromUserName or markup inside Content would be read as a Python list's or dict's repr."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,9 @@ def worded(recognition: str) -> bool:
 def from_wechat(message) -> Inbound:
     """Map a wechatpy message or event to :class:`Inbound`."""
     raw = getattr(message, "_data", {}) or {}
+    for name in SCALAR_FIELDS:
+        if not isinstance(raw.get(name), str | None):
+            raise TypeError(f"{name} is repeated or nested")
     kind = (raw.get("MsgType") or getattr(message, "type", "unknown") or "unknown").lower()
     common = {
         "openid": str(getattr(message, "source", "") or raw.get("FromUserName") or ""),

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import aiohttp
 
-from bot.store.tokens import TokenStore
+from bot.store.tokens import MARGIN, TokenStore
 
 TOKEN_EXPIRED = {40001, 40014, 42001}
 UNREADABLE = -3  # our code, not WeChat's: the answer was not a WeChat JSON answer
@@ -20,6 +20,9 @@ UNREADABLE = -3  # our code, not WeChat's: the answer was not a WeChat JSON answ
 # next one: fetches are limited to 2000 a day, and every pending notice would ask for one.
 TOKEN_RETRY_SECONDS = 5.0
 TOKEN_RETRY_CAP = 300.0
+TOKEN_LIFETIME = 7200
+"""Seconds a token lives, as documented; used when the answer's ``expires_in`` is no usable
+number of seconds."""
 
 
 class WeChatAPIError(Exception):
@@ -73,7 +76,7 @@ class WeChatAPI:
             data = await _read_json(resp)
         if not isinstance(data.get("access_token"), str) or not data["access_token"]:
             raise WeChatAPIError(_errcode(data, -1), f"no token: {data.get('errmsg', '')}")
-        return data["access_token"], int(data.get("expires_in", 7200))
+        return data["access_token"], token_lifetime(data.get("expires_in"))
 
     def _hold_token_fetches(self, exc: Exception) -> None:
         self._token_failures += 1
@@ -87,7 +90,8 @@ class WeChatAPI:
 
     async def post(self, path: str, body: dict) -> dict:
         """POST with the shared token; a token the platform reports expired is renewed once."""
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        # "replace": half a surrogate pair (a relay's UTF-7) must not keep the text from going.
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8", "replace")
         for attempt in range(2):
             token = await self.access_token(force=attempt > 0)
             async with self._http.post(
@@ -100,7 +104,9 @@ class WeChatAPI:
             ) as resp:
                 resp.raise_for_status()
                 result = await _read_json(resp, sent=True)
-            errcode = _errcode(result, 0)
+            errcode = _errcode(result, UNREADABLE)
+            if errcode == UNREADABLE:
+                raise WeChatAPIError(UNREADABLE, "answer has no errcode (may have been delivered)")
             if errcode in TOKEN_EXPIRED and attempt == 0:
                 continue
             if errcode:
@@ -138,7 +144,22 @@ async def _read_json(resp: aiohttp.ClientResponse, sent: bool = False) -> dict:
 
 
 def _errcode(data: dict, default: int) -> int:
+    """``errcode`` as a number; absent, ``default``; null or not a number, ``UNREADABLE``
+    (a proxy's ``{}`` or ``{"errcode": null}`` is no proof that a message went out)."""
     try:
-        return int(data.get("errcode", default) or 0)
-    except (TypeError, ValueError):
+        return int(data.get("errcode", default))
+    except (TypeError, ValueError, OverflowError):
         return UNREADABLE
+
+
+def token_lifetime(value) -> int:
+    """``expires_in`` in seconds. Missing, not a number, or too short to outlive the
+    renewal margin (0, negative), or absurdly long: the documented lifetime. A token that
+    really expires sooner is renewed on the 40001/42001 it then gets."""
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return TOKEN_LIFETIME
+    if seconds <= MARGIN.total_seconds() or seconds > 10 * TOKEN_LIFETIME:
+        return TOKEN_LIFETIME
+    return seconds

@@ -141,7 +141,7 @@ def _errcode_result(body: Any, redact: Callable[[str], str]) -> SendResult:
         return SendResult("retry", detail="answer has no errcode", ambiguous=True)
     try:
         errcode = int(body["errcode"])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON's Infinity
         return SendResult("retry", detail="answer has a bad errcode", ambiguous=True)
     detail = redact(str(body.get("errmsg") or ""))[:300]
     if errcode == 0:

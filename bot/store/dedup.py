@@ -23,10 +23,11 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.store.batch import GroupCommit
-from bot.store.models import ProcessedMessage, utcnow
+from bot.store.models import CallbackNonce, ProcessedMessage, utcnow
 from bot.store.owner import current_owner, owner_gone
 
 TABLE = ProcessedMessage.__table__
+NONCES = CallbackNonce.__table__
 INSERT = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 LEASE = timedelta(seconds=4)
 """A resend waiting on a claim (up to the 4 s reply budget) sees a dead worker's claim expire
@@ -139,7 +140,34 @@ class _Outcomes:
         return [None] * len(items)
 
 
-CLAIMS, OUTCOMES, RENEWALS = _Claims(), _Outcomes(), _Renewals()
+class _Nonces:
+    """Record the body digest of each (timestamp, nonce) key, the first one to come winning;
+    the result is the digest recorded for the item's key. One multi-row insert per batch,
+    and a read only when a key was there already (a resend or a replay)."""
+
+    writes = True
+    statements: ClassVar[dict] = {
+        dialect: insert(NONCES).on_conflict_do_nothing(index_elements=[NONCES.c.key])
+        .returning(NONCES.c.key) for dialect, insert in INSERT.items()}
+
+    def run(self, conn, items):
+        first: dict[str, str] = {}
+        for key, digest in items:
+            first.setdefault(key, digest)
+        now = utcnow()
+        won = set(conn.execute(
+            self.statements[conn.dialect.name],
+            [{"key": k, "digest": d, "created_at": now} for k, d in sorted(first.items())]
+        ).scalars())
+        recorded = {k: d for k, d in first.items() if k in won}
+        if len(won) < len(first):
+            rows = conn.execute(select(NONCES.c.key, NONCES.c.digest)
+                                .where(NONCES.c.key.in_(set(first) - won)))
+            recorded.update({row.key: row.digest for row in rows})
+        return [recorded.get(key, digest) for key, _ in items]
+
+
+CLAIMS, OUTCOMES, RENEWALS, NONCE_BODIES = _Claims(), _Outcomes(), _Renewals(), _Nonces()
 
 
 class DedupStore:
@@ -190,6 +218,14 @@ class DedupStore:
         resend to this worker is answered from memory meanwhile); a failure is logged."""
         self._writes.write_soon(OUTCOMES, (key, state, reply), "message outcome")
 
+    async def record_nonce(self, key: str, digest: str) -> str:
+        """Record ``digest`` for ``key`` unless one is; the digest recorded for ``key``."""
+        return await self._writes.run(NONCE_BODIES, (key, digest))
+
+    def note_nonce_soon(self, key: str, digest: str) -> None:
+        """Record ``digest`` for ``key`` with the next batch, without waiting."""
+        self._writes.write_soon(NONCE_BODIES, (key, digest), "callback nonce")
+
     async def wait_done(self, key: str, timeout: float, interval: float = 0.1) -> Seen | None:
         """Poll for the outcome of a copy being handled by another worker."""
         loop = asyncio.get_running_loop()
@@ -202,7 +238,10 @@ class DedupStore:
             await asyncio.sleep(interval)
 
     async def purge(self, older_than: timedelta = timedelta(days=2)) -> int:
+        """Drop message ids and callback nonces older than ``older_than`` (a nonce only
+        matters while its timestamp is accepted, minutes); the count of message ids."""
+        cutoff = utcnow() - older_than
         async with self._engine.begin() as conn:
-            result = await conn.execute(
-                delete(TABLE).where(TABLE.c.created_at < utcnow() - older_than))
+            result = await conn.execute(delete(TABLE).where(TABLE.c.created_at < cutoff))
+            await conn.execute(delete(NONCES).where(NONCES.c.created_at < cutoff))
             return result.rowcount or 0

@@ -68,6 +68,20 @@ class ProcessedMessage(Base):
     """The process handling it (:mod:`bot.store.owner`)."""
 
 
+class CallbackNonce(Base):
+    """The body each signed (timestamp, nonce) of a callback came with, shared by every
+    worker: in plaintext mode the signature covers neither body nor sender, so a captured
+    query replayed to another worker with another message is refused
+    (:class:`bot.gateway.NonceLog`)."""
+
+    __tablename__ = "callback_nonces"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """SHA-256 (hex) of timestamp and nonce: fixed length whatever the query carried."""
+    digest: Mapped[str] = mapped_column(String(64))
+    """SHA-256 (hex) of a plaintext body, or ``encrypted``."""
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
 class AccessToken(Base):
     """The platform access token, shared by all workers; ``lease_until`` elects one refresher."""
 
