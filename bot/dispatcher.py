@@ -115,7 +115,7 @@ class Dispatcher:
             return [text("pasted_notice")]
         if not in_form and smalltalk.junk(ctx):
             return [text("junk") + "\n" + text("junk_hint")]  # a form repeats its question
-        if not in_form and smalltalk.sad(ctx.text) and not policy.asks_what_to_do(ctx):
+        if not in_form and smalltalk.sad(ctx):
             return await smalltalk.comfort(ctx)  # "😭", "呜呜呜" are no information for a case
         replies = await open_case.about_open_case(ctx)  # before a liaison's request takes it
         if replies is not None:

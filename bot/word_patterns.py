@@ -20,6 +20,13 @@ def one_of(*word_lists: Iterable[str] | None) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
+def with_words(pattern: str, **word_lists: Iterable[str] | None) -> str:
+    """``pattern`` with each ``{name}`` a group of :func:`one_of` the word list ``name``, so
+    the YAML holds the words once and the shape of the phrase beside them (``{{`` and ``}}``
+    are literal braces, as in :meth:`str.format`)."""
+    return pattern.format(**{name: f"(?:{one_of(words)})" for name, words in word_lists.items()})
+
+
 def words_regex(*word_lists: Iterable[str] | None, flags: int = 0) -> re.Pattern:
     """A compiled :func:`one_of`."""
     return re.compile(one_of(*word_lists), flags)

@@ -25,16 +25,31 @@ rules, client = base.rules, api.client
 console_as, stored = fresh4.console_as, fresh4.stored
 
 
-async def cards_for(fake_webhook, case_no: str, count: int = 1) -> list[str]:
-    """Markdown cards naming ``case_no`` that reached any group."""
+async def polled(find, enough=bool):
+    """What ``find()`` gives once it is ``enough`` (group pushes leave in the background), or
+    after five seconds what it gives then."""
     for _ in range(100):
-        found = [p["body"]["markdown"]["content"] for p in fake_webhook.posts.requests
-                 if p["body"].get("msgtype") == "markdown"
-                 and case_no in p["body"]["markdown"]["content"]]
-        if len(found) >= count:
+        found = find()
+        if enough(found):
             return found
         await asyncio.sleep(0.05)
     return found
+
+
+async def cards_for(fake_webhook, case_no: str, count: int = 1) -> list[str]:
+    """Markdown cards naming ``case_no`` that reached any group."""
+    return await polled(lambda: [
+        p["body"]["markdown"]["content"] for p in fake_webhook.posts.requests
+        if p["body"].get("msgtype") == "markdown" and case_no in p["body"]["markdown"]["content"]
+    ], lambda found: len(found) >= count)
+
+
+async def pushes_naming(fake_webhook, words: str) -> list[str]:
+    """The group pushes (each body as JSON text) naming ``words``, once one has arrived."""
+    return await polled(lambda: [
+        body for body in (json.dumps(p["body"], ensure_ascii=False)
+                          for p in fake_webhook.posts.requests)
+        if words in body])
 
 
 # --- 1. the card is enough to act on ------------------------------------------------------
@@ -68,12 +83,9 @@ async def test_a_major_case_card_is_marked_and_the_office_is_called_with_all(
                           severity_reasons=["headcount:60"], headcount=60)
     cards = await cards_for(fake_webhook, case.case_no)
     assert any("重大" in c and "60" in c for c in cards), cards
-    for _ in range(100):
-        mentions = [p for p in fake_webhook.posts.requests if p["body"].get("msgtype") == "text"
-                    and case.case_no in p["body"]["text"]["content"]]
-        if mentions:
-            break
-        await asyncio.sleep(0.05)
+    mentions = await polled(lambda: [
+        p for p in fake_webhook.posts.requests if p["body"].get("msgtype") == "text"
+        and case.case_no in p["body"]["text"]["content"]])
     assert "dev-key-leadership" in {p["key"] for p in fake_webhook.posts.requests}
     assert mentions and all("@all" in p["body"]["text"].get("mentioned_list", [])
                             for p in mentions)
@@ -341,12 +353,7 @@ async def test_odd_numbers_in_a_liaisons_note_are_masked_in_the_group_push(
                           description="公司欠缴社保")
     assert (await client.call("POST", f"/api/cases/{case.case_no}/note", HRSS, json={
         "text": "已按１３８１２３４５６７８和138\n1234 5678联系"}))[0] == 200
-    for _ in range(60):
-        pushed = [json.dumps(p["body"], ensure_ascii=False) for p in fake_webhook.posts.requests
-                  if "已按" in json.dumps(p["body"], ensure_ascii=False)]
-        if pushed:
-            break
-        await asyncio.sleep(0.05)
+    pushed = await pushes_naming(fake_webhook, "已按")
     assert pushed
     for text in pushed:
         assert "１２３４" not in text and "1234\\n5678" not in text, text

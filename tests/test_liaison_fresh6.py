@@ -18,7 +18,7 @@ from tests import test_metrics_logging as logging_tests
 from tests.test_cases import events, new_case
 from tests.test_dialogue import say
 from tests.test_liaison_api import COURT, HRSS, LEADERSHIP, TAX
-from tests.test_liaison_fresh5 import cards_for, stored
+from tests.test_liaison_fresh5 import cards_for, pushes_naming, stored
 
 rules, client = base.rules, api.client
 capture = logging_tests.capture
@@ -101,12 +101,7 @@ async def test_a_co_handlers_note_with_a_bulleted_phone_is_masked_in_the_push(
                           description="公司欠缴社保")
     assert (await client.call("POST", f"/api/cases/{case.case_no}/note", HRSS, json={
         "text": "已按138•1234•5678和138~8765~4321联系单位"}))[0] == 200
-    for _ in range(60):
-        pushed = [json.dumps(p["body"], ensure_ascii=False) for p in fake_webhook.posts.requests
-                  if "联系单位" in json.dumps(p["body"], ensure_ascii=False)]
-        if pushed:
-            break
-        await asyncio.sleep(0.05)
+    pushed = await pushes_naming(fake_webhook, "联系单位")
     assert pushed
     for text in pushed:
         assert "1234•5678" not in text and "8765~4321" not in text, text

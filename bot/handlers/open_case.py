@@ -37,7 +37,7 @@ from bot.privacy import mask_phone
 from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, utcnow
 from bot.texts import text
-from bot.word_patterns import one_of
+from bot.word_patterns import one_of, with_words
 from routing.cases import (
     CLOSED_STATUSES,
     OVERSIGHT_AGENCY,
@@ -51,8 +51,8 @@ from routing.deadlines import to_local
 from routing.notices import local_deadline, status_label
 
 OPEN_CASE = {key: re.compile(pattern) for key, pattern in WORDS["open_case"].items()}
-MORE = {key: re.compile(pattern) for key, pattern in AFTER_FILING.items()
-        if isinstance(pattern, str)}
+MORE = {key: re.compile(with_words(**spec) if isinstance(spec, dict) else spec)
+        for key, spec in AFTER_FILING.items() if isinstance(spec, (str, dict))}
 EMPLOYER_GENERIC = set(AFTER_FILING["employer_generic"])
 _MORE = FOLLOWUP_WORDS["open_case"]
 PROGRESS = re.compile("(?:" + "|".join(f"(?:{p})" for p in _MORE["progress"]) + ")"

@@ -15,7 +15,7 @@ from bot.handlers.base import Context
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.media import LOOKED_AT_IMAGE
 from bot.handlers.open_case import PROGRESS, newest_open_case
-from bot.handlers.policy import WORDS, ask, vague_topic
+from bot.handlers.policy import WORDS, ask, asks_what_to_do, vague_topic
 from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, progress
 from bot.texts import text
 from bot.word_patterns import one_of, words_regex
@@ -32,10 +32,8 @@ THANKS = re.compile(f"^({_words('thanks_vocatives')})*[,，\\s]*({_words('thanks
                     f"([,，\\s]*({_words('thanks_vocatives')}|{_words('thanks_words')}))*"
                     "[!！。.~～\\s]*$", re.IGNORECASE)
 NUDGE = re.compile(WORDS["nudges"])
-# "你是机器人吗", "是真人吗", "你是AI吧": the payer asks who answers.
-BOT_QUESTION = re.compile(r"(机器人|是真人|是不是人|是人吗|是人工吗|人工智能|自动回复|\bai\b|"
-                          r"是人还是|还是机器|是机器吗|是不是机器|"
-                          r"(喺|系|是)唔(喺|系|是)真人|唔(喺|系)真人)", re.IGNORECASE)
+BOT_QUESTION = re.compile(rf"{_words('bot_question')}|\b(?:{_words('bot_question_latin')})\b",
+                          re.IGNORECASE)
 
 ANGER = words_regex(SPEC["anger_words"], WORDS["insults"], flags=re.IGNORECASE)
 ANGER_WHOLE = re.compile(f"^({_words('insults_whole')})[!！。.~～?？\\s]*$")
@@ -61,6 +59,7 @@ JUST_ASKING = words_regex(WORDS["just_asking"])
 _BARE = re.compile(r"[\s，,。.！!？?~～…、;；]+")
 SAD_FACES = words_regex(WORDS["sad_faces"])
 SAD_SOUNDS = re.compile(WORDS["sad_sounds"])
+AT_A_LOSS = re.compile(WORDS["at_a_loss"])
 _FACTS = {"phone", "name", "employer", "district", "money", "period", "headcount", "id_number",
           "case_no"}
 
@@ -154,12 +153,15 @@ def only_faces(message: str) -> bool:
         unicodedata.category(ch) in ("So", "Sk") for ch in rest)
 
 
-def sad(message: str) -> bool:
-    """Crying faces or sounds and nothing else ("😭😭😭", "[流泪]", "呜呜呜"): the payer is
-    upset, not saying hello."""
-    message = (message or "").strip()
+def sad(ctx: Context) -> bool:
+    """Crying faces or sounds and nothing else ("😭😭😭", "[流泪]", "呜呜呜"), or at a loss
+    ("我该怎么办啊") with no policy answer or story just before it to ask about: the payer is
+    upset, not saying hello nor asking what to do about what they told."""
+    message = (ctx.text or "").strip()
     if SAD_SOUNDS.match(message):
         return True
+    if AT_A_LOSS.match(message):
+        return not asks_what_to_do(ctx)
     return bool(SAD_FACES.search(message)) and only_faces(message)
 
 
