@@ -20,7 +20,7 @@ from bot.handlers.intake import IntakeDialogue
 from bot.handlers.policy import ask_policy
 from bot.handlers.progress import progress
 from bot.handlers.smalltalk import nothing_to_cancel
-from bot.liaison_api import liaison_routes
+from bot.liaison_api import HANDLER_ARGS, liaison_routes, request_line_limit
 from bot.metrics import latency_middleware, metrics_route
 from bot.privacy import hash_openid
 from bot.store import hints
@@ -84,7 +84,8 @@ async def purge_stale_rows(dedup: DedupStore, engine, stop: asyncio.Event,
 
 def build_app(config: Config, models: tuple[object, object] | None = None) -> web.Application:
     """The whole bot as one aiohttp application; ``models`` lets tests share a loaded NLU."""
-    app = web.Application(middlewares=[latency_middleware])
+    app = web.Application(middlewares=[latency_middleware, request_line_limit],
+                          handler_args=HANDLER_ARGS)
     engine = make_engine(config.database_url)
     sessionmaker = make_sessionmaker(engine)
     parser, kb = models if models is not None else load_models(config)

@@ -11,8 +11,12 @@ statuses. Visibility and every rule live in :mod:`routing.actions`, shared with 
 * ``GET /api/cases`` filters by status, category, severity, overdue and ``q`` (a case
   number or its tail, an employer or a town).
 * Every error body is ``{"error": <English detail, as before>, "code": <stable key>,
-  "message": <Chinese sentence for the liaison>}``; unknown paths, wrong methods and
-  oversized bodies answer the same way (not aiohttp's plain-text pages).
+  "message": <Chinese sentence for the liaison>}``; unknown paths, wrong methods,
+  oversized bodies and over-long query strings (414) answer the same way (not aiohttp's
+  plain-text pages). The app takes :data:`HANDLER_ARGS` and :func:`request_line_limit`
+  for the last: the HTTP parser reads lines up to :data:`PARSER_LINE_LIMIT`, and the
+  middleware refuses any request line over :data:`REQUEST_LINE_LIMIT` (aiohttp's own
+  limit, so the WeChat callback keeps it) before a handler runs.
 """
 from __future__ import annotations
 
@@ -44,6 +48,10 @@ def _dumps(data: Any) -> str:
 
 _TRUE, _FALSE = {"1", "true", "yes"}, {"0", "false", "no"}
 
+REQUEST_LINE_LIMIT = 8190  # aiohttp's default max_line_size: what every route accepts
+PARSER_LINE_LIMIT = 65536  # what the parser reads, so a longer line still reaches us
+HANDLER_ARGS = {"max_line_size": PARSER_LINE_LIMIT}
+
 
 def _error(status: int, exc: actions.ActionError, headers: dict | None = None) -> web.Response:
     if status == 401:
@@ -55,6 +63,25 @@ def _error(status: int, exc: actions.ActionError, headers: dict | None = None) -
 def _plain(status: int, detail: str, code: str, headers: dict | None = None,
            **values: Any) -> web.Response:
     return _error(status, actions.ActionError(detail, code, **values), headers)
+
+
+def _request_line_length(request: web.BaseRequest) -> int:
+    """Bytes of "GET /path?query HTTP/1.1" as sent (the raw, still-encoded target)."""
+    return len(request.method) + len(request.raw_path.encode("utf-8")) + len(" HTTP/1.1") + 1
+
+
+@web.middleware
+async def request_line_limit(request: web.Request, handler):
+    """Refuse a request line over :data:`REQUEST_LINE_LIMIT` with 414, as JSON under /api/.
+
+    The parser reads up to :data:`PARSER_LINE_LIMIT` only so that a liaison's over-long
+    query gets the API's JSON answer; every other route keeps aiohttp's limit."""
+    if _request_line_length(request) <= REQUEST_LINE_LIMIT:
+        return await handler(request)
+    if request.path.startswith("/api/"):
+        return _plain(414, f"request line longer than {REQUEST_LINE_LIMIT} bytes", "uri_too_long",
+                      limit=REQUEST_LINE_LIMIT)
+    return web.Response(status=414, text="414: Request-URI Too Long")
 
 
 def _flag(value: str | None, name: str) -> bool | None:

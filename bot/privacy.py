@@ -159,6 +159,8 @@ def _exempt() -> dict[str, re.Pattern]:
         "bare_figure": re.compile(r"\s*(?:(?:19|20)\d\d\D?(?:0?[1-9]|1[0-2])\D?"
                                   r"(?:0?[1-9]|[12]\d|3[01])|\S*[.．]\d{1,2})\s*"),
         "employer_code": re.compile(f"(?:{cues})[{fillers}]*({char}(?:[{sp}-]?{char}){{14,19}})"),
+        "range": re.compile(rf"\s*([0-9]+)[{sp}]*[{re.escape(spec.get('range_joiners', '-~'))}]"
+                            rf"[{sp}]*([0-9]+)\s*"),
     }
 
 
@@ -190,6 +192,19 @@ def _personal() -> dict[str, re.Pattern]:
                            f"[{re.escape(spec.get('name_label_fillers', ' '))}]*)"
                            f"({name_char}{{2,3}})"),
     }
+
+
+def _is_range(text: str) -> bool:
+    """Is ``text`` only a range of years or of round amounts (2023~2024, 4500~5000)?"""
+    found = _exempt()["range"].fullmatch(_fold(text))
+    if not found:
+        return False
+    low, high = found.group(1), found.group(2)
+    years = all(len(n) == 4 and n[:2] in ("19", "20") for n in (low, high))
+    if years:
+        return int(low) <= int(high)
+    zeros = "0" * int(_spec().get("range_round_zeros", 2))
+    return low.endswith(zeros) and high.endswith(zeros) and int(low) < int(high)
 
 
 def _mask_personal(text: str, keep: list[tuple[int, int]]) -> str:
@@ -334,7 +349,8 @@ def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
     patterns = _patterns()
     exempt = _exempt()
     keep = [m.span(1) for m in exempt["employer_code"].finditer(out)]
-    if patterns["bare_local"].fullmatch(out) and not exempt["bare_figure"].fullmatch(_fold(out)):
+    if (patterns["bare_local"].fullmatch(out) and not exempt["bare_figure"].fullmatch(_fold(out))
+            and not _is_range(out)):
         return _mask_matches(patterns["bare_local"], out, mask_phone, group=1)
     out = _mask_matches(patterns["id"], out, mask_id_number, keep=keep)
     out = _mask_matches(patterns["card"], out, mask_id_number, keep=keep)

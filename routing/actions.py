@@ -867,12 +867,14 @@ async def escalate(session: AsyncSession, agency: str, case_no: str, reason: Any
                       in_area=case.district is not None)
         enqueue_cards(session, case, route, [office], raw, now)
     lead = group_for(rules, case.lead_agency or "", case.district, raw)
-    if lead is not None and (office is None or lead.key != office.key):
-        note = group_text("raised_major", case_no=case.case_no,
-                          agency=names.get(agency, agency), deadline=deadline_text(case.deadline),
-                          reason=safe_group_text(why, 200, payer_names(case), single_line=True))
-        session.add(webhook_item(lead.key, markdown_payload(note), kind="raised_major",
-                                 agency=lead.agency, district=case.district, case_id=case.id,
+    note = group_text("raised_major", case_no=case.case_no,
+                      agency=names.get(agency, agency), deadline=deadline_text(case.deadline),
+                      reason=safe_group_text(why, 200, payer_names(case), single_line=True))
+    # The office's card says what the case is; the note after it says why it came to them.
+    told = [t for t in (office, lead) if t is not None]
+    for target in {t.key: t for t in told}.values():
+        session.add(webhook_item(target.key, markdown_payload(note), kind="raised_major",
+                                 agency=target.agency, district=case.district, case_id=case.id,
                                  case_no=case.case_no, now=now))
     _tell_co_handlers(session, case, raw, now, "co_raised_major",
                       skip={t.key for t in (office, lead) if t is not None},
