@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import hmac
 import logging
+import os
 import re
 import time
 from collections import OrderedDict
@@ -169,13 +170,22 @@ def _signature(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
 
 
+class _QuickPrefixPrp(PrpCrypto):
+    """The 16 random characters before each encrypted reply (the platform skips them) from
+    one ``os.urandom`` call: wechatpy's ``random.sample`` of letters and digits took ~4 µs
+    of Python per reply, this ~0.5 µs; still 16 letters and digits."""
+
+    def get_random_string(self) -> str:
+        return os.urandom(8).hex()
+
+
 class _OneCipherCrypto(WeChatCrypto):
     """wechatpy's crypto with one AES-CBC cipher for the key, not a new one per message
     (``PrpCrypto`` is stateless: each call makes its own encryptor/decryptor)."""
 
     def __init__(self, token: str, encoding_aes_key: str, app_id: str):
         super().__init__(token, encoding_aes_key, app_id)
-        self._prp = PrpCrypto(self.key)
+        self._prp = _QuickPrefixPrp(self.key)
 
     def _prp_for(self, _key: bytes) -> PrpCrypto:
         return self._prp

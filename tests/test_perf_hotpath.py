@@ -1,6 +1,7 @@
 """Shortcuts on the per-message path give the answers of the long way: the knowledge base's
 rewrite and keyword indexes, the classifier's memo and plain-Python softmax, the memoised
-readings of a reply, the parser's text-only readings, the gateway's cipher and control check."""
+readings of a reply, the parser's text-only readings, the gateway's cipher and control check,
+its envelope reading and reply XML, the plain dialogue state and the remembered metric series."""
 from __future__ import annotations
 
 import json
@@ -228,3 +229,66 @@ def test_one_cipher_reads_and_writes_what_wechatpy_does():
         sealed = theirs.encrypt_message(text, nonce, timestamp)
         signature = xmltodict.parse(sealed)["xml"]["MsgSignature"]
         assert ours.decrypt_message(sealed, signature, timestamp, nonce) == text
+
+
+def test_reply_prefix_is_sixteen_letters_or_digits_and_new_each_time():
+    from bot.gateway import _QuickPrefixPrp
+
+    prp = _QuickPrefixPrp(b"k" * 32)
+    prefixes = {prp.get_random_string() for _ in range(200)}
+    assert len(prefixes) == 200
+    assert all(len(p) == 16 and p.isascii() and p.isalnum() for p in prefixes)
+
+
+def test_detached_state_changes_like_the_orm_row():
+    """The plain state of a form step holds, changes and saves what the ORM instance it
+    replaced did; every column of the table is one of its attributes."""
+    from datetime import datetime, timezone
+
+    from bot.store import dialogue
+    from bot.store.models import DialogueState
+
+    assert [c.name for c in DialogueState.__table__.columns] == ["openid", *dialogue.SAVED]
+    when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    rows = [{"openid": "o1", "form": "dispute", "requested_slot": "name", "slots": {"a": 1},
+             "pending": {"feedback": {"x": 1}, "y": 2}, "version": 3, "started_at": when,
+             "updated_at": when},
+            {"openid": "o2", "form": None, "requested_slot": None, "slots": {}, "pending": {},
+             "version": 0, "started_at": None, "updated_at": when}]
+    changes = [lambda s: None,
+               lambda s: dialogue.start_form(s, "dispute", {"name": "张三"}),
+               dialogue.clear_form,
+               lambda s: dialogue.set_pending(s, "shown", {"cases": ["A1"]}),
+               lambda s: dialogue.set_pending(s, "y", None),
+               lambda s: setattr(s, "requested_slot", "phone")]
+    for row in rows:
+        for change in changes:
+            plain, orm = dialogue.detached_state(dict(row)), DialogueState(**row)
+            assert dialogue.columns_of(plain) == dialogue.columns_of(orm)
+            change(plain), change(orm)
+            plain.started_at = orm.started_at = plain.started_at and when
+            assert dialogue.columns_of(plain) == dialogue.columns_of(orm)
+            assert plain.openid == orm.openid
+
+
+def test_remembered_metric_series_count_like_labels():
+    """``observe_message`` and the request timer keep their labelled series: each call
+    still counts in its own series, free text still becomes ``other``, and past the bound
+    of remembered series nothing is lost."""
+    from bot import metrics
+
+    def count(kind, intent):
+        return metrics.REGISTRY.get_sample_value(
+            "disputebot_messages_total", {"kind": kind, "intent": intent}) or 0.0
+
+    before = count("text", "greet"), count("event", "other"), count("perftest", "none")
+    metrics.observe_message("text", "greet")
+    metrics.observe_message("text", "greet")
+    metrics.observe_message("event", "13800138000")
+    for i in range(metrics._CHILDREN_KEPT + 10):
+        metrics.observe_message("event", f"relay event {i}")
+    metrics.observe_message("perftest")
+    assert count("text", "greet") == before[0] + 2
+    assert count("event", "other") == before[1] + 1 + metrics._CHILDREN_KEPT + 10
+    assert count("perftest", "none") == before[2] + 1
+    assert len(metrics._message_children) <= metrics._CHILDREN_KEPT

@@ -38,8 +38,9 @@ class LinearModel:
     def _softmax(self, features) -> list[float]:
         """Label probabilities as floats: the gathered rows are summed by numpy in the same
         order as before; the softmax over a handful of labels is cheaper in plain Python
-        than as five numpy calls."""
-        rows = [r for r in map(self._row_of.get, features) if r is not None]
+        than as five numpy calls. Known features' rows start at 1, so ``filter(None, …)``
+        drops exactly the unknown ones without a Python-level loop."""
+        rows = list(filter(None, map(self._row_of.get, features)))
         if rows:
             root = math.sqrt(len(rows))
             summed = self._padded.take(rows, axis=0).sum(axis=0).tolist()

@@ -73,9 +73,24 @@ def touch(state: DialogueState) -> None:
     state.updated_at = utcnow()
 
 
-def detached_state(row: dict) -> DialogueState:
+class DetachedState:
+    """A dialogue state row as plain attributes, outside any session. The ORM instance it
+    replaces cost ~15 µs to build (attribute instrumentation, instance state) and every
+    read and write of its columns went through a descriptor, for a row that is only ever
+    changed and handed to :func:`save_state`."""
+
+    __slots__ = ("openid", *SAVED)
+
+    def __init__(self, openid: str, form=None, requested_slot=None, slots=None, pending=None,
+                 version=None, started_at=None, updated_at=None):
+        self.openid, self.form, self.requested_slot = openid, form, requested_slot
+        self.slots, self.pending, self.version = slots, pending, version
+        self.started_at, self.updated_at = started_at, updated_at
+
+
+def detached_state(row: dict) -> DetachedState:
     """A state read in a batch (:mod:`bot.store.snapshot`), to change and :func:`save_state`."""
-    return DialogueState(**row)
+    return DetachedState(**row)
 
 
 def columns_of(state: DialogueState) -> tuple:
