@@ -75,6 +75,20 @@ def _cap(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+EMPLOYER_CAP = 20  # characters of the employer's name beside the case number
+
+
+def _about(case: Case) -> str:
+    """"（宏达电子厂）" after the case number, so a payer with several cases knows which one
+    the notice is about; nothing when no employer was given."""
+    employer = " ".join(str(getattr(case, "employer", None) or "").split())
+    if not employer:
+        return ""
+    if len(employer) > EMPLOYER_CAP:
+        employer = employer[: EMPLOYER_CAP - 1] + "…"
+    return str(load_notices().get("about", "（{employer}）")).format(employer=employer)
+
+
 def render_notice(case: Case, kind: str, detail: str = "",
                   names: Mapping[str, str] | None = None,
                   now: datetime | None = None) -> dict[str, Any]:
@@ -85,6 +99,7 @@ def render_notice(case: Case, kind: str, detail: str = "",
     lead = (names or {}).get(case.lead_agency or "") or load_notices().get("lead_fallback", "")
     values = {
         "case_no": case.case_no,
+        "about": _about(case),
         "lead": lead,
         "deadline": local_deadline(case.deadline),
         "due": short_deadline(case.deadline),

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.handlers.base import Context
 from bot.handlers.contacts import contact_numbers
 from bot.handlers.intake_spec import SPEC
-from bot.privacy import plain_joiners
+from bot.privacy import plain_joiners, scrub
 from bot.store.case_reads import cases_of as batch_cases_of
 from bot.store.dialogue import (
     detached_state,
@@ -23,7 +23,7 @@ from bot.store.dialogue import (
     set_pending,
     touch,
 )
-from bot.store.models import Case, utcnow
+from bot.store.models import Case, CaseEvent, utcnow
 from bot.texts import text
 from routing.cases import (
     CLOSED_STATUSES,
@@ -32,7 +32,7 @@ from routing.cases import (
     events_of,
     normalize_case_no,
 )
-from routing.deadlines import to_local
+from routing.deadlines import is_overdue, to_local
 from routing.notices import local_deadline, status_label
 
 _DASHES = str.maketrans({c: "-" for c in "—–－‐‑‒―_﹣"})
@@ -45,6 +45,8 @@ FOLLOWUP_WORDS = yaml.safe_load(
 _CASE_WORDS = FOLLOWUP_WORDS["open_case"]
 EVENT_NAMES = FOLLOWUP_WORDS["timeline"]
 REASON_CAP = 60  # characters of a liaison's transfer reason quoted to the payer
+ROWS = EVENT_NAMES["rows"]
+RESULT_CAP = 40  # characters of a closed case's result in the progress list
 _ORDINAL = re.compile(_CASE_WORDS["ordinal"])
 AFTER_FILING = text("after_filing_words")
 """texts.yaml's further word lists for what payers say after filing (open_case reads them)."""
@@ -219,13 +221,26 @@ def _date(value, fmt: str = "%m-%d") -> str:
     return to_local(value).strftime(fmt) if value else "—"
 
 
-def due_text(case) -> str:
-    """The time limit of a case in hand; for a closed one, when it was closed — its time
-    limit no longer binds anyone."""
+def due_text(case, agencies: dict | None = None, result: str | None = None) -> str:
+    """The time limit of a case in hand, and whether it passed (the scheduler reported it,
+    so the payer reads here what the overdue notice said); for a closed one, when it was
+    closed and with what result — its time limit no longer binds anyone. A case passed on
+    (it has trackers) names the agency that has it now."""
     if case.status in CLOSED_STATUSES:
-        return text("progress_closed_at",
-                    at=_date(case.resolved_at or case.updated_at, "%m-%d %H:%M"))
-    return text("progress_due", deadline=local_deadline(case.deadline))
+        closed = text("progress_closed_at",
+                      at=_date(case.resolved_at or case.updated_at, "%m-%d %H:%M"))
+        if result:
+            result = " ".join(str(result).split())
+            result = result if len(result) <= RESULT_CAP else result[: RESULT_CAP - 1] + "…"
+            closed += ROWS["result"].format(result=result)
+        return closed
+    due = text("progress_due", deadline=local_deadline(case.deadline))
+    if case.deadline is not None and is_overdue(case.deadline, utcnow()):
+        due += ROWS["overdue"]
+    lead = (agencies or {}).get(case.lead_agency or "") or {}
+    if getattr(case, "trackers", None) and lead.get("name"):
+        due += ROWS["lead"].format(agency=lead["name"])
+    return due
 
 
 def category_label(case) -> str:
@@ -303,16 +318,35 @@ async def _answer_from(session, ctx: Context, cases: list, unclear: bool) -> lis
     lines = [text("progress_tail_unknown", digits=digits)] if digits else (
         [text("progress_number_unclear", example=cases[0].case_no)] if unclear else [])
     lines.append(text("progress_list_header"))
+    agencies = ctx.services.config.raw.get("agencies") or {}
+    results = await _results(session, ctx, cases[:10])
     for index, case in enumerate(cases[:10], 1):
         item = text("progress_item", case_no=case.case_no, category=case_about(case),
-                    status=status_label(case.status),
-                    updated=_date(case.updated_at), due=due_text(case))
+                    status=status_label(case.status), updated=_date(case.updated_at),
+                    due=due_text(case, agencies, results.get(case.id)))
         lines.append(text("progress_numbered", index=index, item=item)
                      if len(cases) > 1 else item)
     if len(cases) > 1:
         await _remember_list(session, ctx, cases)
     lines.append(text("progress_footer"))
     return ["\n".join(lines)]
+
+
+async def _results(session, ctx: Context, cases: list) -> dict[int, str]:
+    """The result the liaison gave each closed case of ``cases`` (the latest, if reopened
+    and resolved again); read only when one is closed, so the common list costs nothing."""
+    closed = [c.id for c in cases if c.status in CLOSED_STATUSES]
+    if not closed:
+        return {}
+    if session is None:
+        async with ctx.services.sessionmaker() as own:
+            return await _results(own, ctx, cases)
+    rows = await session.execute(
+        select(CaseEvent.case_id, CaseEvent.detail)
+        .where(CaseEvent.case_id.in_(closed), CaseEvent.kind == "resolved")
+        .order_by(CaseEvent.id))
+    return {case_id: (detail or {})["result"] for case_id, detail in rows
+            if (detail or {}).get("result")}
 
 
 async def _remember_list(session, ctx: Context, cases: list) -> None:
@@ -353,17 +387,22 @@ async def timeline(session, ctx: Context, case) -> str:
     agencies = ctx.services.config.raw.get("agencies") or {}
     lines = [text("progress_timeline_header", case_no=case.case_no, category=case_about(case),
                   status=status_label(case.status),
-                  due=due_text(case))]
-    for event in await events_of(session, case):
-        line = _event_line(event, case, agencies)
+                  due=due_text(case))]  # its history says who has it now
+    events = await events_of(session, case)
+    liaisons = tuple(str((e.detail or {}).get("acceptor") or "") for e in events
+                     if e.kind == "accepted")
+    for event in events:
+        line = _event_line(event, case, agencies, liaisons)
         if line:
             lines.append(f"{_date(event.at, '%m-%d %H:%M')} {line}")
     return "\n".join(lines)
 
 
-def _event_line(event, case, agencies: dict) -> str | None:
+def _event_line(event, case, agencies: dict, liaisons: tuple[str, ...] = ()) -> str | None:
     """One history line; None for internal events and for the re-assignment a transfer
-    records beside its own event (the payer would read the same move twice)."""
+    records beside its own event (the payer would read the same move twice). A transfer's
+    reason is the liaison's own words: phone numbers and the names of the case's acceptors
+    (``liaisons``) in it are masked."""
     detail = event.detail or {}
     if event.kind not in EVENT_NAMES or detail.get("by") == "transfer":
         return None
@@ -376,7 +415,7 @@ def _event_line(event, case, agencies: dict) -> str | None:
     key = f"{event.kind}:{detail.get('request')}"
     if event.kind == "resolved" and detail.get("result"):
         key = "resolved:result"
-    reason = " ".join(str(detail.get("reason") or "").split())
+    reason = " ".join(scrub(str(detail.get("reason") or ""), liaisons).split())
     if event.kind == "transferred" and reason:
         key = "transferred:reason"
         reason = reason if len(reason) <= REASON_CAP else reason[: REASON_CAP - 1] + "…"
