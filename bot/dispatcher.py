@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable
 
 from bot.handlers import events, media, open_case, policy, smalltalk
 from bot.handlers import risk as risk_alerts
 from bot.handlers.answers import is_courtesy
 from bot.handlers.base import Context, Services
+from bot.handlers.recent import RecentHint
 from bot.inbound import Inbound
 from bot.metrics import observe_message
 from bot.store.payers import touch_payer
@@ -21,6 +24,17 @@ Handler = Callable[[Context], Awaitable[list[str]]]
 MIN_INTENT_CONFIDENCE = 0.4
 SURE = 0.9
 CLAUSES = re.compile(r"[\s，,。.！!？?~～…、;；]+")
+MENU = RecentHint("menu", 30)
+"""A numbered menu (1 反映问题, 2 政策咨询, 3 进度) the payer was shown and has not answered
+otherwise: a bare "3" then picks its line."""
+MENU_TEXTS = ("fallback", "help", "welcome", "bare_number")
+
+
+@functools.cache
+def _menu_lines() -> tuple[str, ...]:
+    """The line 3. of each numbered menu, by which a reply is known to show one."""
+    return tuple(next(line.strip() for line in text(key, number="").splitlines()
+                      if line.strip().startswith("3.")) for key in MENU_TEXTS)
 
 
 class PayerLocks:
@@ -77,6 +91,7 @@ class Dispatcher:
                 replies = events.event_reply(inbound.event)
             else:
                 replies = await self._by_intent(ctx, intent)
+            self._menu_shown(ctx, replies)
             return await self._form_goes_on(ctx, replies) if intent != "file_dispute" else replies
         if inbound.kind not in ("text", "voice") or inbound.text is None:
             observe_message(inbound.kind)
@@ -102,7 +117,16 @@ class Dispatcher:
         replies = await self._heed(ctx, risk, self._calm(ctx, await self._answer(ctx, risk)))
         if not ctx.asked_kb:
             policy.forget(ctx)
+        policy.forget_office(ctx)
+        self._menu_shown(ctx, replies)
         return replies
+
+    @staticmethod
+    def _menu_shown(ctx: Context, replies: list[str]) -> None:
+        """Remember whether this reply holds a numbered menu (its line 3.); any other reply
+        ends it."""
+        shown = any(line in reply for line in _menu_lines() for reply in replies)
+        MENU.put(ctx, "1" if shown else None)
 
     async def _answer(self, ctx: Context, risk: str | None) -> list[str]:
         """``risk``: the reply key of :func:`smalltalk.at_risk` for this message."""
@@ -115,6 +139,9 @@ class Dispatcher:
             return [text("pasted_notice")]
         if not in_form and smalltalk.junk(ctx):
             return [text("junk") + "\n" + text("junk_hint")]  # a form repeats its question
+        step = None if in_form else policy.after_office_matter(ctx)
+        if step is not None:
+            return [step]  # "那怎么办呢" after "老板拖欠工资三个月了": who handles it
         if not in_form and smalltalk.sad(ctx):
             return await smalltalk.comfort(ctx)  # "😭", "呜呜呜" are no information for a case
         replies = await open_case.about_open_case(ctx)  # before a liaison's request takes it
@@ -139,6 +166,9 @@ class Dispatcher:
             if replies is not None:
                 return replies
         choice = None if in_form else smalltalk.menu_choice(ctx.text)
+        if choice is not None and self._stray_progress_number(ctx, choice[0]):
+            return [text("bare_number", number=unicodedata.normalize("NFKC", ctx.text).strip(
+                " 。.!！"))]
         if choice is not None:
             intent, ctx.text = choice  # "1" after the numbered "没太明白" menu
             return await self._by_intent(ctx, intent)
@@ -153,8 +183,9 @@ class Dispatcher:
         """Outside a form, what the classifier would file or send to the knowledge base but a
         first office answers itself: who runs this account ("你们是哪个部门的") or what it
         does ("这个咋弄"), another office's matter ("老板拖欠工资三个月了": who handles it,
-        and the contributions part offered), or words about a picture ("这是工资条": how it
-        becomes evidence)."""
+        and the contributions part offered), material offered with no case to add it to ("我还有
+        工资流水要补充": the knowledge base declines it) or words about a picture ("这是工资条":
+        how it becomes evidence)."""
         if smalltalk.asks_identity(ctx):
             return smalltalk.identity_reply()
         if smalltalk.asks_abilities(ctx):
@@ -162,6 +193,10 @@ class Dispatcher:
         key = smalltalk.office_matter(ctx)
         if key is not None:
             return policy.other_office_reply(ctx, text(key))
+        kb = ctx.services.kb
+        if kb is not None and kb.scope.offers_material(ctx.text) and not (
+                ctx.snapshot is not None and ctx.snapshot.cases):
+            return [text("material_offer")]  # "我还有工资流水要补充": no case to add it to yet
         if ctx.nlu is not None and Dispatcher._follows_up(ctx):
             return None  # "要带什么材料" after "社保重复交了怎么退" is about refunds
         if smalltalk.asks_materials(ctx.text) and ctx.services.kb is not None:
@@ -238,6 +273,13 @@ class Dispatcher:
         own_cases = ctx.snapshot is not None and ctx.snapshot.cases
         return (policy.follows_up(ctx) and nlu.entity("case_no") is None
                 and not (nlu.intent == "check_progress" and own_cases))
+
+    @staticmethod
+    def _stray_progress_number(ctx: Context, intent: str) -> bool:
+        """A bare "3" from a payer with no case and no menu shown: no progress check ("您还没有
+        登记过事项" answers nothing they asked), but a number to ask about."""
+        return (intent == "check_progress" and MENU.get(ctx) is None
+                and not (ctx.snapshot is not None and ctx.snapshot.cases))
 
     @staticmethod
     def _confident_intent(ctx: Context) -> str:

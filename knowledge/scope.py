@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from bot.word_patterns import one_of
+
 from .textnorm import clean
 
 HOTLINE_LABELS = {
@@ -33,6 +35,7 @@ class Scope:
     # out-of-scope words in these describe the payer's situation (农村户口, 交警认定)
     context_patterns: list[re.Pattern] = field(default_factory=list)
     topic_fallback: str = "12333"  # unanswered aspect under `topic` when no topic word is named
+    material_statements: list[re.Pattern] = field(default_factory=list)  # no question asked
     _indexes: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
@@ -58,6 +61,7 @@ class Scope:
             unanswered=[(w, h) for w, h in unanswered if w],
             context_patterns=[re.compile(p) for p in raw.get("context_patterns") or ()],
             topic_fallback=str(raw.get("topic_fallback") or "12333"),
+            material_statements=_statements(raw),
         )
 
     def _in_text(self, name: str, text: str, tokens: Iterable[str] = ()) -> list[tuple[str, str]]:
@@ -91,12 +95,22 @@ class Scope:
             text = pattern.sub("", text)
         return text
 
+    def offers_material(self, query: str) -> bool:
+        """"我还有工资流水要补充", "我这边有合同可以发给你们": the payer says what they have or
+        will send, which is material for a case, not a question of policy."""
+        text = clean(query).replace(" ", "")
+        return any(p.match(text) for p in self.material_statements)
+
     def out_of_scope_hotline(self, query: str) -> str | None:
         """Hotline for an out-of-scope question, or None when it may be in scope.
 
         An in-scope guard word (社保, 养老保险…) sends mixed questions such as
-        "公积金和社保都要交吗" on to retrieval, which still declines weak matches.
+        "公积金和社保都要交吗" on to retrieval, which still declines weak matches. A statement
+        offering material asks nothing: the default hotline, which callers leave to their own
+        reply.
         """
+        if self.offers_material(query):
+            return self.default_hotline
         text = self._flat(query)
         for word, hotline in self._in_text("out_of_scope", text):
             if word in text:
@@ -162,3 +176,10 @@ class Scope:
                 return self.tag_hotlines[tag]
         return self.default_hotline
 
+
+def _statements(raw: dict) -> list[re.Pattern]:
+    """scope.yaml's material_statements with {material} as the alternation of material_words,
+    longest first."""
+    material = one_of([str(w) for w in raw.get("material_words") or ()])
+    return [re.compile(str(p).replace("{material}", material))
+            for p in raw.get("material_statements") or ()]

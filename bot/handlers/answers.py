@@ -96,6 +96,7 @@ INDEFINITE = re.compile(rf"{alternatives('indefinite_words')}|{alternatives('uns
 OWN_BUSINESS = re.compile(rf"^(?:{alternatives('own_business_leads')})"
                           rf"(?:{alternatives('own_business_kinds')})的?$")
 PERIOD_NUMERIC = re.compile(SPEC["period_numeric"])
+PERIOD_YEARS = re.compile(SPEC["period_years"])
 FILING_COST = re.compile(alternatives("filing_cost_words"))
 FILING_PROCESS_FILLER = re.compile(alternatives("filing_process_filler"))
 HOW_LONG = re.compile(alternatives("how_long_words"))
@@ -803,10 +804,12 @@ def own_business(value: str) -> bool:
 
 def numeric_period(reply: str) -> str | None:
     """"2023.3-2024.5" → "2023-03/2024-05" (the period code the summary shows as 2023年3月至
-    2024年5月); a single "2023.3" as typed; None without such a date."""
+    2024年5月); a single "2023.3" as typed; "2015到2018" → "2015/2018"; None without such a
+    date."""
     found = PERIOD_NUMERIC.search(reply or "")
     if found is None:
-        return None
+        years = PERIOD_YEARS.search(reply or "")
+        return f"{years['y1']}/{years['y2']}" if years and years["y1"] <= years["y2"] else None
     months = [int(found[k]) for k in ("m1", "m2") if found[k]]
     if not all(1 <= m <= 12 for m in months):
         return None
@@ -842,6 +845,10 @@ AMOUNT_ROUGH = re.compile(SPEC["amount_rough"])
 AMOUNT_MORE = re.compile(SPEC["amount_more"])
 AMOUNT_VAGUE = re.compile(SPEC["amount_vague"])
 AMOUNT_VAGUE_LEAD = re.compile(rf"(?:{alternatives('amount_vague_leads')})$")
+PERIOD_ROUGH = re.compile(SPEC["period_rough"])
+PERIOD_ROUGH_FIGURE = re.compile(SPEC["period_rough_figure"])
+PERIOD_ROUGH_LEAD = re.compile(SPEC["period_rough_lead"])
+PERIOD_ROUGH_TAIL = re.compile(SPEC["period_rough_tail"])
 NAME_RUN_ON = re.compile(rf"(?:{alternatives('name_run_on_regions')})人|"
                          rf"{alternatives('name_run_on_words')}")
 CATEGORY_CHANGE = re.compile(alternatives("category_change_cues"))
@@ -862,7 +869,8 @@ def without_emoji(value: str) -> str:
 def period_found(text_: str, entities: list[dict]) -> tuple[str, str | None] | None:
     """The clearest period of a message but an age ("干了5年，从2021年开始就没交" → 2021起),
     and the words said when it is a duration ("少了3年" → ("P36M", "3年")): how long, shown
-    as said, is not when."""
+    as said, is not when. A rough duration is stored as said ("十几年" → ("十几年", "十几年")),
+    never as the parser's round figure (P120M)."""
     found = []
     for entity in entities:
         if entity.get("entity") != "period":
@@ -878,8 +886,20 @@ def period_found(text_: str, entities: list[dict]) -> tuple[str, str | None] | N
         said = (lead.group(0) + said) if lead else said  # "好几年": as vague as said
         if said and _per_money(text_, said, end, entities):
             continue
-        found.append((value, said or None))
+        said = _rough_said(text_ or "", said, end) if said else None
+        found.append((said, said) if said and PERIOD_ROUGH.search(said) else (value, said))
     return max(found, key=lambda f: period_clarity(f[0]), default=None)
+
+
+def _rough_said(text_: str, said: str, end: int) -> str:
+    """The duration with the words around the parser's span that make it rough: "10几年"
+    (the span is 几年), "差不多十年", "三年左右"."""
+    before = text_[:end - len(said)]
+    if said.startswith("几") and (figure := PERIOD_ROUGH_FIGURE.search(before)):
+        said, before = figure.group(0) + said, before[:figure.start()]
+    lead = PERIOD_ROUGH_LEAD.search(before)
+    tail = PERIOD_ROUGH_TAIL.match(text_[end:])
+    return (lead.group(0) if lead else "") + said + (tail.group(0) if tail else "")
 
 
 def _per_money(text_: str, said: str, end: int, entities: list[dict]) -> bool:

@@ -15,6 +15,9 @@ from datetime import timedelta
 from sqlalchemy.exc import IntegrityError
 
 from bot.handlers.answers import (
+    AMOUNT_ABOUT,
+    AMOUNT_MORE,
+    AMOUNT_VAGUE,
     LETTERS,
     MANDARIN,
     META,
@@ -101,6 +104,7 @@ from bot.store.dialogue import (
 from bot.store.models import utcnow
 from bot.texts import text
 from bot.word_patterns import one_of, words_regex
+from knowledge.followup import reading
 
 CANCEL_CUE = words_regex(SPEC["cancel_cues"])
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
@@ -510,6 +514,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if puzzled(reply):
             help_ = self._meaning(asked) + "\n" if asked is not None else ""
             return [help_ + self._question(asked, state.slots)]  # "？？？": what is asked
+        if self._what_to_do(reply):
+            return [SPEC["replies"]["what_to_do_in_form"] + "\n" + text("resume_question")
+                    + self._question(asked, state.slots)]
         about_filing = filing_process(reply)
         if about_filing is not None:
             return [self._about_filing(state, reply, about_filing) + "\n" + text(
@@ -792,6 +799,12 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         return (bool(UNSURE.search(plain)) and plain not in SPEC["none_words"] and not called(reply)
                 and len(plain) <= SPEC["employer_unsure_max_chars"]
                 and not ORG_SUFFIX.search(plain) and not NO_EMPLOYER.search(plain))
+
+    def _what_to_do(self, reply: str) -> bool:
+        """"那怎么办呢", "咋整" mid-form: what to do next is this registration, not a policy
+        question the knowledge base declines."""
+        kb = self.services.kb
+        return kb is not None and reading(kb, reply.strip()).kind == "what_to_do"
 
     @staticmethod
     def _unsure_of_wish(reply: str) -> bool:
@@ -1255,8 +1268,12 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
 
     def _changed_line(self, slot: str, slots: dict) -> str:
         """A changed field as "已改为" names it: an amount by its figure (the summary below
-        shows it as said, 每月约…)."""
-        shown = {**slots, "amount_said": None} if slot == "amount" else slots
+        shows it as said, 每月…), unless the figure is rough ("约8000元", "三千多元"): the
+        payer gave no plain 8000."""
+        said = said_of(slots, "amount") or ""
+        rough = (SPEC["amount_about_mark"] in said or AMOUNT_ABOUT.search(said)
+                 or AMOUNT_MORE.search(said) or AMOUNT_VAGUE.search(said))
+        shown = {**slots, "amount_said": None} if slot == "amount" and not rough else slots
         return f"{self._label(slot, slots)}：{self._value(slot, shown)}"
 
     def _summary(self, slots: dict) -> str:

@@ -15,6 +15,7 @@ from bot.handlers.answers import (
     LETTERS,
     PUNCTUATION,
     bare_fix,
+    facts_beside,
     is_acknowledgement,
     is_filler,
     is_wait,
@@ -261,10 +262,25 @@ class CorrectionsMixin:
             return filled
         changed = [s for s in taken if state.slots.get(s) != before.get(s)] or taken
         items = "；".join(self._changed_line(s, state.slots) for s in changed)
-        filled = await self._answer_beside_fix(session, state, ctx, value.text, was) or filled
+        beside = await self._answer_beside_fix(session, state, ctx, value.text, was)
+        told = "" if beside else self._facts_beside_fix(state, ctx, value.text)
+        filled = beside or filled
         said = ("noted" if was is not None and all(before.get(s) is None for s in changed)
                 else "corrected")  # "名字写错了 是李思" at the name question: nothing to change
-        return [text(said, items=items) + "\n" + filled[0]] + filled[1:]
+        return [text(said, items=items) + told + "\n" + filled[0]] + filled[1:]
+
+    def _facts_beside_fix(self, state, ctx: Context, value: str) -> str:
+        """"单位写错了 应该是宏发五金厂 而且他们还扣了我押金不退": more of the matter told
+        beside the new value joins the description (and the reply says so), never lost."""
+        rest = "，".join(part for part in ASIDES.split(ctx.text) if part and LETTERS.search(part)
+                        and not CORRECTION_CUE.search(part) and value not in part
+                        and part not in value)
+        description = str(state.slots.get("description") or "")
+        facts = facts_beside(rest, [], {}, description) if rest else None
+        if not facts or facts in description:
+            return ""
+        self._append_description(state, facts)
+        return "\n" + text("details_added")
 
     async def _answer_beside_fix(self, session, state, ctx: Context, value: str,
                                  was: str | None) -> list[str] | None:

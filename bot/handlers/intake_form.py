@@ -121,6 +121,7 @@ from bot.word_patterns import one_of, words_regex
 FORM = SPEC["form"]
 CATEGORY_KEYS = list(SPEC["category_choices"])
 CHOICE_ONLY = re.compile(SPEC["choice_only"])
+CATEGORY_NAMED_TAIL = re.compile(one_of(SPEC["category_named_tails"]))
 ALL_PEOPLE = 100
 FORM_SLOTS = set(SPEC["slots"] + SPEC["optional_slots"])
 SURNAMES = set(SPEC["surnames"]) | set(SPEC["compound_surnames"])
@@ -143,8 +144,9 @@ ROLE = words_regex(SPEC["name_roles"])
 
 def full_name_beside(reply: str) -> str | None:
     """The full name in a reply that also says how the payer is called ("大家都叫我陈姨，全名
-    陈秀英", "我是老陈，陈秀英"): the name the agency can find the payer by; None otherwise."""
-    names = [bare_name(c) for c in CLAUSE.split(reply or "") if c.strip() and not RELATIVE.search(c)]
+    陈秀英", "我是老陈，陈秀英", "老陈 陈水生"): the name the agency can find the payer by; None otherwise."""
+    parts = [p for c in CLAUSE.split(reply or "") for p in c.split()]  # "老陈 陈水生"
+    names = [bare_name(c) for c in parts if c.strip() and not RELATIVE.search(c)]
     full = [n for n in names if FULL_NAME.match(n) and not ADDRESS_FORM.match(n)]
     called_as = [n for n in names if ADDRESS_FORM.match(n)]
     return full[-1] if full and called_as else None
@@ -161,17 +163,23 @@ def fact_clause_start(reply: str, entities: list[dict], start: int, end: int) ->
 
 
 BARE_AMOUNT = re.compile(SPEC["bare_amount"])
+ROUGH_FIGURE = re.compile(SPEC["rough_figure"])
 AMOUNT_VAGUE_LEAD_START = re.compile(rf"^(?:{one_of(SPEC['amount_vague_leads'])})")
 CAPITAL_NUMERALS = str.maketrans(SPEC["capital_numerals"])
 
 
 def spoken_amount(reply: str) -> tuple[float, str | None] | None:
-    """"五六百", "一万出头", "2.3k" typed alone: the figure and, when rough, the words to show
-    it with ("约五六百元", "一万出头"); None when the reply is more than an amount."""
+    """"五六百", "一万出头", "2.3k", "8000左右" typed alone: the figure and, when rough, the
+    words to show it with ("约五六百元", "一万出头", "约8000元"); None when the reply is more
+    than an amount."""
     plain = MANDARIN(reply or "").translate(CAPITAL_NUMERALS)
     found = BARE_AMOUNT.match(PUNCTUATION.sub("", plain).lower())
     if found is None:
-        return None
+        rough = ROUGH_FIGURE.match(PUNCTUATION.sub("", plain))
+        if rough is None or not (rough["lead"] or rough["tail"]):
+            return None
+        return float(rough["said"]), SPEC["amount_said_format"].format(
+            per="", about=SPEC["amount_about_mark"], said=rough["said"], unit="元")
     said = found["said"]
     figure = AMOUNT_VAGUE_LEAD_START.sub("", said) if AMOUNT_VAGUE.search(said) else said
     value = to_number(re.sub(r"(?:多|来|余)?(?:块钱|块|元)?$", "", figure))
@@ -243,7 +251,18 @@ def asks_employer(slots: dict) -> bool:
     for a complaint about a service window ("窗口态度差" has no employer)."""
     category = slots.get("category")
     return (category is None or category in SPEC["employer_categories"]
+            and not self_payer(slots.get("description"))
             or unit_payer(category, slots.get("description")))
+
+
+SELF_PAYER = words_regex(SPEC["self_payer_words"])
+EMPLOYER_MENTION = words_regex(SPEC["employer_mention_words"])
+
+
+def self_payer(description) -> bool:
+    """"我是灵活就业人员 今年的养老保险扣了两遍": paid as an individual, no unit named."""
+    plain = MANDARIN(str(description or ""))
+    return bool(SELF_PAYER.search(plain)) and not EMPLOYER_MENTION.search(plain)
 
 
 def extras_figure(reply: str) -> float | None:
@@ -388,8 +407,10 @@ class ValidateDisputeForm(FormValidationAction):
                 if phone and phone not in numbers:
                     numbers.append(phone)
         others = [n for n in numbers if n != slots.get("phone")]
-        if len(numbers) < 2 or not slots.get("phone") or not others:
-            return None
+        another = (len(numbers) == 1 and before.get("phone") and before.get(
+            "requested_slot") not in (None, *SPEC["alternate_phone_skip_slots"]))
+        if len(numbers) < 2 and not another or not slots.get("phone") or not others:
+            return None  # one number at a later question ("13622223333" for the wish) too
         return None if others[0] in str(before.get("description") or "") else others[0]
 
     def _told_beside(self, tracker: Tracker, before: dict, taken: dict) -> str | None:
@@ -401,6 +422,9 @@ class ValidateDisputeForm(FormValidationAction):
             return None
         answered = {k: v for k, v in taken.items()
                     if k in FORM_SLOTS and v is not None and before.get(k) != v}
+        if set(answered) == {"category"} and len(LETTERS.findall(CATEGORY_NAMED_TAIL.sub(
+                "", self._text(tracker)))) < SPEC["details_min_chars"]:
+            return None  # "缴费基数的问题": the category named, nothing beside it
         if not answered:
             unnamed = before.get("requested_slot") == "employer" and "employer" in taken
             return employer_hints(self._text(tracker), str(description)) if unnamed else None
@@ -491,7 +515,7 @@ class ValidateDisputeForm(FormValidationAction):
             choice, rest = self._choice_and_rest(reply)
             if choice is not None:
                 reply = rest
-            content = len(LETTERS.findall(reply))
+            content = len(LETTERS.findall(CATEGORY_NAMED_TAIL.sub("", reply)))
             if content < SPEC["details_min_chars"] or self._is_category_label(reply):
                 return None
             long = content >= SPEC["details_long_chars"]
@@ -601,13 +625,26 @@ class ValidateDisputeForm(FormValidationAction):
         return None
 
     def _asked_count(self, tracker: Tracker, kind: str = "headcount") -> bool:
-        """"几个人算多少钱", "失业金能领几个月": the number in a question is what is asked."""
+        """"几个人算多少钱", "失业金能领几个月": the number in a question is what is asked;
+        "10几年", with a figure before it, is a rough number said."""
         reply = self._text(tracker)
         if not is_question(reply):
             return False
-        spans = [reply[e["start"]:e["end"]] for e in tracker.latest_message.get("entities") or []
-                 if e.get("entity") == kind and isinstance(e.get("start"), int)]
-        return any(re.match(r"几(?![十百千万])", span) for span in spans)
+        starts = [e["start"] for e in tracker.latest_message.get("entities") or []
+                  if e.get("entity") == kind and isinstance(e.get("start"), int)]
+        return any(re.match(r"几(?![十百千万])", reply[start:])
+                   and not re.search(r"[\d十百]$", reply[:start]) for start in starts)
+
+    def _told_periods(self, tracker: Tracker) -> list[dict]:
+        """The entities without the durations a question asks about ("失业金能领几个月"); a
+        story that also says "再过几年就要退休" still tells its "2020年到2022年"."""
+        entities = tracker.latest_message.get("entities") or []
+        if not self._asked_count(tracker, "period"):
+            return entities
+        reply = self._text(tracker)
+        return [e for e in entities if e.get("entity") != "period" or not (
+            isinstance(e.get("start"), int)
+            and re.match(r"几(?![十百千万])", reply[e["start"]:e["end"]]))]
 
     async def extract_description(self, dispatcher, tracker, domain) -> dict:
         if is_acknowledgement(self._text(tracker)):
@@ -656,6 +693,9 @@ class ValidateDisputeForm(FormValidationAction):
         guess = tracker.latest_message.get("category") or {}
         unsure = (guess.get("name") in (None, "other")
                   or guess.get("confidence", 0) < SPEC["category_min_confidence"])
+        told = tracker.get_slot("requested_slot") in (None, "description")
+        if unsure and told and category_said(reply):
+            return {"category": category_said(reply)}  # "钱扣了但是查不到缴费记录"
         named = ADDRESS.match(PUNCTUATION.sub("", reply).strip())
         if self._asked(tracker, "category") and (unsure or named) and self._no_category(reply):
             dispatcher.utter_message(text=SPEC["meaning_help"]["category"])
@@ -874,9 +914,9 @@ class ValidateDisputeForm(FormValidationAction):
                 and is_chatter(self._text(tracker)) and not spoken_amount(self._text(tracker)))
 
     async def extract_period(self, dispatcher, tracker, domain) -> dict:
-        if self._asks_only(tracker) or self._asked_count(tracker, "period"):
+        if self._asks_only(tracker):
             return {}
-        found = period_found(self._text(tracker), tracker.latest_message.get("entities") or [])
+        found = period_found(self._text(tracker), self._told_periods(tracker))
         if found is None:
             return {}
         current = tracker.get_slot("period")
@@ -913,7 +953,8 @@ class ValidateDisputeForm(FormValidationAction):
         if not (self._asked(tracker, "extras") and reply) or self._headcount_only(tracker):
             return {}
         dated = numeric_period(reply)
-        if dated and not self._entity(tracker, "period"):
+        said = period_found(reply, self._told_periods(tracker))
+        if dated and (said is None or period_clarity(dated) > period_clarity(said[0])):
             return {"extras": reply, "period": dated}  # "2023.3-2024.5"
         has_value = (self._entity(tracker, "period") or self._entity(tracker, "money")
                      or spoken_amount(reply) or extras_figure(reply))
@@ -1205,7 +1246,7 @@ class ValidateDisputeForm(FormValidationAction):
         """The period, and the words a duration of this message was said with ("3年")."""
         if not value:
             return {"period": None}
-        found = period_found(self._text(tracker), tracker.latest_message.get("entities") or [])
+        found = period_found(self._text(tracker), self._told_periods(tracker))
         said = found[1] if found and found[0] == value else None
         return {"period": str(value)[:100], "period_said": [value, said] if said else None}
 

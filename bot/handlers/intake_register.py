@@ -17,6 +17,7 @@ from bot.handlers.answers import MANDARIN, pick_number, said_of
 from bot.handlers.base import Context
 from bot.handlers.intake_spec import SPEC
 from bot.metrics import observe_case
+from bot.periods import period_text
 from bot.privacy import mask_phone
 from bot.store.case_reads import cases_of
 from bot.store.dialogue import clear_form, set_pending
@@ -193,10 +194,14 @@ class RegistrationMixin:
 
 
 def summary_for_case(slots: dict) -> str:
+    """The supplement's text: a period as the payer said it ("八个月"), never the code (P8M)."""
     parts = [str(slots.get("description") or "")]
-    for key in ("desired_outcome", "period"):
-        if slots.get(key):
-            parts.append(f"{SPEC['field_names'][key]}：{slots[key]}")
+    if slots.get("desired_outcome"):
+        parts.append(f"{SPEC['field_names']['desired_outcome']}：{slots['desired_outcome']}")
+    if said_of(slots, "period"):
+        parts.append(f"{SPEC['period_duration_label']}：{said_of(slots, 'period')}")
+    elif slots.get("period"):
+        parts.append(f"{SPEC['field_names']['period']}：{period_text(slots['period'])}")
     return "\n".join(parts)
 
 

@@ -12,6 +12,7 @@ from bot.texts import text
 from bot.word_patterns import words_regex
 from knowledge.answer import KbAnswer
 from knowledge.followup import ask_after, reading
+from knowledge.scope import HOTLINE_LABELS
 
 MENU_WORDS = {"政策咨询", "咨询", "政策", "我要咨询", "问问题"}
 WORDS = yaml.safe_load((Path(__file__).resolve().parent / "chat.yaml").read_text("utf-8"))
@@ -34,6 +35,7 @@ FILING_REQUEST = re.compile(WORDS["filing_request"])
 FILING_DISCLAIMED = re.compile(WORDS["filing_disclaimed"])
 FILING_FILLER = _alternation("filing_question_filler")
 EMPLOYER_SELF = re.compile(WORDS["employer_self"])
+OFFICE_WHO = re.compile(WORDS["office_who"])
 CASE_FACTS = {"employer", "name", "phone", "id_number", "district", "headcount"}
 HARM_FACTS = set(WORDS["harm_facts"])
 OWN_CASE = re.compile(WORDS["own_case"])
@@ -48,6 +50,9 @@ _NOISE = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]")
 
 
 RECENT = RecentHint("topic", WORDS["policy_followups"]["minutes"])
+OFFICE = RecentHint("office", WORDS["policy_followups"]["minutes"])
+"""Who handles the other office's matter the payer just told ("老板拖欠工资三个月了"), or
+the hotline of a question the knowledge base declined to it, for their "那怎么办呢"."""
 
 
 def follows_up(ctx: Context) -> bool:
@@ -67,6 +72,25 @@ def asks_what_to_do(ctx: Context) -> bool:
             and reading(kb, (ctx.text or "").strip()).kind == "what_to_do")
 
 
+def after_office_matter(ctx: Context) -> str | None:
+    """The next step for "那怎么办呢", "咋整", "那我该找谁" just after another office's
+    matter: who handles it and how to register the contributions part; None otherwise. The
+    knowledge base has no answer to read it with, and the fallback or comfort would ignore
+    what was told."""
+    said, kb, message = OFFICE.get(ctx), ctx.services.kb, (ctx.text or "").strip()
+    if said is None or kb is None or not (OFFICE_WHO.match(message)
+                                          or reading(kb, message).kind == "what_to_do"):
+        return None
+    OFFICE.put(ctx, said)
+    return text("office_next_step", said=said)
+
+
+def forget_office(ctx: Context) -> None:
+    """A reply about anything else: the next "那怎么办呢" is no longer about that matter."""
+    if OFFICE.kind not in ctx.hints_said:
+        OFFICE.put(ctx, None)
+
+
 def forget(ctx: Context) -> None:
     """The payer's message went to another handler ("公积金怎么交" read as chit-chat, a form,
     a progress check): the next short question is no longer about the last answer."""
@@ -77,10 +101,15 @@ def ask(ctx: Context, question: str) -> KbAnswer:
     """The knowledge base's answer, read after the payer's last answered question when it
     leans on it; what it was about is kept for the next one. Every handler that answers
     from the knowledge base asks here, or the payer's next "那一年多少钱" is read alone."""
-    followup = ask_after(ctx.services.kb, question, RECENT.get(ctx))
+    kb = ctx.services.kb
+    followup = ask_after(kb, question, RECENT.get(ctx))
     RECENT.put(ctx, followup.topic)
     ctx.asked_kb = True
-    return followup.answer
+    answer = followup.answer
+    if answer.declined and answer.hotline not in (None, kb.scope.default_hotline):
+        OFFICE.put(ctx, text("declined_next_step", hotline=HOTLINE_LABELS.get(
+            answer.hotline, answer.hotline)))  # "养老金今年涨多少", then "那怎么办呢"
+    return answer
 
 
 def vague_topic(question: str) -> str | None:
@@ -171,6 +200,7 @@ def other_office_reply(ctx: Context, said: str) -> list[str]:
     base's answer where it has one (its topic kept for "去哪申请"), else ``said`` (who handles
     it); either way with the offer to register what is about contributions."""
     answer = ask(ctx, (ctx.text or "").strip()) if ctx.services.kb is not None else None
+    OFFICE.put(ctx, said)
     if answer is None or answer.declined:
         return [said]
     reply = answer.reply_text()
