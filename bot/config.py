@@ -33,7 +33,7 @@ ENV_OVERRIDES = {
 KEYS = {
     "wechat": {"token", "aes_key", "appid", "appsecret", "api_base"},
     "server": {"host", "port", "reply_budget_seconds", "max_body_bytes",
-               "timestamp_tolerance_seconds"},
+               "timestamp_tolerance_seconds", "body_timeout_seconds"},
     "database": {"url"},
     "wecom": {"webhook_base", "rate_limit_per_minute"},
 }
@@ -75,6 +75,8 @@ class Config:
     webhook_base: str
     jurisdictions: list[Jurisdiction]
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    body_timeout: float = 10.0
+    """Seconds to receive a callback's whole body (a stalled one is answered 408)."""
 
     @property
     def district_names(self) -> list[str]:
@@ -262,6 +264,7 @@ def load_config(path: str | os.PathLike | None = None, env: dict | None = None) 
         webhook_base=webhook_base,
         jurisdictions=jurisdictions,
         raw=raw,
+        body_timeout=_number(server, "body_timeout_seconds", 10.0, float, least=1),
     )
 
 

@@ -97,13 +97,14 @@ def cdata_safe(content: str) -> str:
 
 def decode_body(body: bytes) -> str:
     """UTF-8, as the platform sends it; a relay that re-encodes the body (GBK) says so in
-    the XML declaration. GB2312 and GBK are read as GB18030, which contains them."""
+    the XML declaration, or does not: a body that is no UTF-8 and declares nothing is tried
+    as GB18030 before it is refused. GB2312 and GBK are read as GB18030, which contains them."""
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         declared = DECLARED.match(body)
         if declared is None:
-            raise
+            return body.decode("gb18030")
         codec = declared.group(1).decode("ascii").lower()
         return body.decode("gb18030" if codec.startswith("gb") else codec)
 
@@ -260,18 +261,28 @@ class Gateway:
         return web.Response(text=echostr)
 
     async def _read_body(self, request: web.Request) -> bytes | None:
+        """The body, or None past ``max_body_bytes``. The whole read has one deadline
+        (``body_timeout``): a client that sends the headers and then stalls, or trickles the
+        body, must not hold a connection and a handler open indefinitely."""
         limit = self._config.max_body_bytes
         if request.content_length is not None and request.content_length > limit:
             return None
         body = bytearray()
-        async for chunk in request.content.iter_chunked(8192):
-            body.extend(chunk)
-            if len(body) > limit:
-                return None
+        async with asyncio.timeout(self._config.body_timeout):
+            async for chunk in request.content.iter_chunked(8192):
+                body.extend(chunk)
+                if len(body) > limit:
+                    return None
         return bytes(body)
 
     async def receive(self, request: web.Request) -> web.Response:
-        body = await self._read_body(request)
+        try:
+            body = await self._read_body(request)
+        except TimeoutError:
+            log.warning("rejected callback: body not received within %ss",
+                        self._config.body_timeout)
+            return web.Response(status=408, text="request timeout",
+                                headers={"Connection": "close"})
         if body is None:
             return web.Response(status=413, text="body too large")
         if not self._check_signature(request):

@@ -25,6 +25,11 @@ Rules the dispatcher keeps:
   max(backoff_delay(attempts), retry_after, 1 s)``. Group messages are retried forever (a
   lost case is worse than a late one) with an admin alert after 10 attempts; payer notices
   give up after 20.
+* **A notice nothing can carry now** (the customer-service message refused — 45015, 48 h
+  since the payer wrote — or not allowed, and no template configured or the template refused
+  too, e.g. 43101) is neither retried nor given up: the row stays pending, marked with when
+  it was refused, and is sent once the payer writes again (``payers.last_message_at`` newer
+  than the refusal), which reopens the window. Its lane waits behind it, keeping the order.
 * **93000 (invalid key) / other rejections**: the row fails at once and an alert goes to the
   admin group naming the agency, district and case — never the key, which is a secret. If
   config.yaml now names another key for the row's group (the robot was replaced), the row
@@ -54,7 +59,7 @@ import logging
 import random
 import traceback
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import aiohttp
@@ -84,6 +89,10 @@ MAX_LANES = 16  # destinations served at once (bounds open connections and DB se
 PERMANENT_WECHAT = frozenset({40003, 40036, 40037, 43004, 43101, 47003})
 # Customer-service message refused (48 h window over, quota used): a template still works.
 CS_REFUSED = frozenset({45015, 45047})
+# A template refused for these reaches nobody later either; any other permanent refusal of
+# the template leaves the notice for the payer's next message.
+PAYER_GONE = frozenset({40003, 43004})
+WAITING = "waiting_since"  # payload key: when the notice found no way to the payer
 OPEN_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, OSError)
 # The dispatcher never sets a wait longer than the backoff cap (600 s); a retry time or claim
 # further ahead than this was set before the clock stepped back (NTP, a restored VM snapshot)
@@ -110,6 +119,18 @@ def _expired(claimed_until: datetime, now: datetime) -> bool:
 
 def _api_error(exc: WeChatAPIError) -> str:
     return f"errcode {exc.errcode}: {exc.errmsg}"[:200] if exc.errmsg else f"errcode {exc.errcode}"
+
+
+def _waiting(row: OutboxItem) -> datetime | None:
+    """When a notice found no way to its payer, if it waits for their next message."""
+    since = (row.payload or {}).get(WAITING)
+    if not since:
+        return None
+    try:
+        at = datetime.fromisoformat(since)
+    except (TypeError, ValueError):
+        return None
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
 
 
 def _open_error(exc: BaseException) -> str:
@@ -316,12 +337,14 @@ class OutboxDispatcher:
         attempted: set[int] = set()
         total = 0
         while not self._stopping:
-            heads = [row for row in await self._heads() if self._ready(row, now)
+            heads = await self._heads()
+            woken = await self._woken(heads)
+            heads = [row for row in heads if self._ready(row, now, woken)
                      and row.id not in attempted]
             if not heads:
                 break
-            results = await asyncio.gather(*(self._lane(row, now, attempted) for row in heads),
-                                           return_exceptions=True)
+            results = await asyncio.gather(*(self._lane(row, now, attempted, woken)
+                                             for row in heads), return_exceptions=True)
             done = 0
             for result in results:
                 if isinstance(result, BaseException):
@@ -335,8 +358,9 @@ class OutboxDispatcher:
 
     # -- lanes -----------------------------------------------------------------------
 
-    def _ready(self, row: OutboxItem, now: datetime) -> bool:
-        if row.channel == "wechat" and self.wechat_api is None:
+    def _ready(self, row: OutboxItem, now: datetime, woken: frozenset[int] = frozenset()) -> bool:
+        if row.channel == "wechat" and (self.wechat_api is None
+                                        or (_waiting(row) is not None and row.id not in woken)):
             return False
         return _due(row.next_attempt_at, now) and (row.claimed_until is None
                                                    or _expired(row.claimed_until, now))
@@ -350,6 +374,19 @@ class OutboxDispatcher:
                 select(OutboxItem).where(OutboxItem.id.in_(firsts)).order_by(OutboxItem.id))
             return list(rows.scalars())
 
+    async def _woken(self, heads: list[OutboxItem]) -> frozenset[int]:
+        """The waiting notices (see :data:`WAITING`) whose payer wrote since the refusal."""
+        waiting = {row.target: (row.id, since) for row in heads
+                   if row.channel == "wechat" and (since := _waiting(row)) is not None}
+        if not waiting:
+            return frozenset()
+        async with self._sm() as session:
+            wrote = await session.execute(
+                select(Payer.openid, Payer.last_message_at).where(
+                    Payer.openid.in_(list(waiting)), Payer.last_message_at.is_not(None)))
+            return frozenset(waiting[openid][0] for openid, at in wrote
+                             if at > waiting[openid][1])
+
     async def _head_of(self, channel: str, target: str) -> OutboxItem | None:
         async with self._sm() as session:
             return await session.scalar(
@@ -358,16 +395,17 @@ class OutboxDispatcher:
                        OutboxItem.target == target)
                 .order_by(OutboxItem.id).limit(1))
 
-    async def _lane(self, row: OutboxItem | None, now: datetime, attempted: set[int]) -> int:
+    async def _lane(self, row: OutboxItem | None, now: datetime, attempted: set[int],
+                    woken: frozenset[int] = frozenset()) -> int:
         async with self._lanes:
-            return await self._serve_lane(row, now, attempted)
+            return await self._serve_lane(row, now, attempted, woken)
 
     async def _serve_lane(self, row: OutboxItem | None, now: datetime,
-                          attempted: set[int]) -> int:
-        """Send the lane's rows in order until one must wait (backoff, claim, rate)."""
+                          attempted: set[int], woken: frozenset[int] = frozenset()) -> int:
+        """Send the lane's rows in order until one must wait (backoff, claim, rate, payer)."""
         sent = 0
         while row is not None and row.id not in attempted and not self._stopping:
-            if not self._ready(row, now):
+            if not self._ready(row, now, woken):
                 break
             if row.channel == "webhook" and not await self._rate_ok(row.target, now):
                 break
@@ -584,7 +622,8 @@ class OutboxDispatcher:
             return await self._failed(row, now, "payer unsubscribed")
         if payload.get("kind") == "reply":
             return await self._send_reply(row, now)
-        via = None
+        payload.pop(WAITING, None)
+        via, refused = None, "customer-service window closed"
         try:
             if allowed:
                 try:
@@ -593,11 +632,19 @@ class OutboxDispatcher:
                 except WeChatAPIError as exc:
                     if exc.errcode not in CS_REFUSED:
                         raise
+                    refused = _api_error(exc)
             if via is None:
                 template = self._template(payload)
                 if template is None:
-                    raise WeChatAPIError(-2, "no notice_template configured")
-                await self.wechat_api.send_template(openid, *template)
+                    return await self._wait_for_payer(
+                        row, now, payload, f"{refused}; no notice_template configured")
+                try:
+                    await self.wechat_api.send_template(openid, *template)
+                except WeChatAPIError as exc:
+                    if exc.errcode not in PERMANENT_WECHAT or exc.errcode in PAYER_GONE:
+                        raise
+                    return await self._wait_for_payer(
+                        row, now, payload, f"{refused}; template {_api_error(exc)}")
                 via = "template"
         except WeChatAPIError as exc:
             if exc.errcode in PERMANENT_WECHAT:
@@ -606,6 +653,16 @@ class OutboxDispatcher:
         except OPEN_ERRORS as exc:
             return await self._notice_retry(row, now, _open_error(exc))
         return await self._sent(row, now, {**payload, "sent_via": via})
+
+    async def _wait_for_payer(self, row: OutboxItem, now: datetime, payload: dict[str, Any],
+                              error: str) -> str:
+        """Keep a notice no message can carry now until the payer writes again (their message
+        reopens the customer-service window): no attempt limit, no retries meanwhile."""
+        log.info("outbox row %s waits for the payer's next message: %s", row.id, error)
+        await self._finish(row, {"payload": {**payload, WAITING: now.isoformat()},
+                                 "next_attempt_at": now,
+                                 "last_error": f"waiting for the payer to write: {error}"[:500]})
+        return "retry"
 
     async def _send_reply(self, row: OutboxItem, now: datetime) -> str:
         """The rest of an answer to the payer's own message: always a customer-service

@@ -345,8 +345,6 @@ async def test_a_notice_to_an_unsubscribed_payer_fails_once_and_the_bot_goes_on(
         openid)
 
 
-@pytest.mark.xfail(strict=True, reason="routing/outbox.py gives a notice up after "
-                   "NOTICE_MAX_ATTEMPTS (not this round's files)")
 async def test_a_notice_refused_after_the_window_is_kept_for_the_next_message(
         sm, config, rules, http, fake_api):
     """45015 and no template to fall back on: the notice is neither lost nor retried into a

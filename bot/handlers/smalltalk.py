@@ -32,8 +32,8 @@ THANKS = re.compile(f"^({_words('thanks_vocatives')})*[,，\\s]*({_words('thanks
                     f"([,，\\s]*({_words('thanks_vocatives')}|{_words('thanks_words')}))*"
                     "[!！。.~～\\s]*$", re.IGNORECASE)
 NUDGE = re.compile(WORDS["nudges"])
-BOT_QUESTION = re.compile(rf"{_words('bot_question')}|\b(?:{_words('bot_question_latin')})\b",
-                          re.IGNORECASE)
+BOT_QUESTION = re.compile(rf"{_words('bot_question')}|(?<![A-Za-z])(?:{_words('bot_question_latin')})"
+                          r"(?![A-Za-z])", re.IGNORECASE)
 
 ANGER = words_regex(SPEC["anger_words"], WORDS["insults"], flags=re.IGNORECASE)
 ANGER_WHOLE = re.compile(f"^({_words('insults_whole')})[!！。.~～?？\\s]*$")
