@@ -36,6 +36,8 @@ FILING_DISCLAIMED = re.compile(WORDS["filing_disclaimed"])
 FILING_FILLER = _alternation("filing_question_filler")
 EMPLOYER_SELF = re.compile(WORDS["employer_self"])
 OFFICE_WHO = re.compile(WORDS["office_who"])
+CARD_MATTER = re.compile(WORDS["card_matter"])
+CARD_MATTER_NOT = re.compile(WORDS["card_matter_not"])
 CASE_FACTS = {"employer", "name", "phone", "id_number", "district", "headcount"}
 HARM_FACTS = set(WORDS["harm_facts"])
 OWN_CASE = re.compile(WORDS["own_case"])
@@ -207,6 +209,22 @@ def other_office_reply(ctx: Context, said: str) -> list[str]:
     return [reply if "反映问题" in reply else reply + "\n" + text("contributions_offer")]
 
 
+def card_matter(message: str | None) -> bool:
+    """"我的社保卡丢了", "补办医保卡": the card is a service of its office, not a contribution
+    dispute, unless the message also says contributions are unpaid ("社保卡里查不到缴费记录")."""
+    message = message or ""
+    return bool(CARD_MATTER.search(message)) and not CARD_MATTER_NOT.search(message)
+
+
+def card_reply(ctx: Context) -> list[str] | None:
+    """The knowledge base's decline, which names the card's hotline, with the offer to register
+    the contributions part; None when it answers the question itself."""
+    answer = ask(ctx, (ctx.text or "").strip())
+    if not answer.declined:
+        return None
+    return [answer.reply_text() + "\n" + text("contributions_offer")]
+
+
 def materials_reply(ctx: Context) -> str:
     """What is registered and what material helps, for "需要准备什么资料" asked before filing."""
     return _how_to_file(ctx.services.kb, (ctx.text or "").strip(), [WORDS["materials_entry"]])
@@ -220,6 +238,9 @@ async def ask_policy(ctx: Context) -> list[str]:
         return filing_reply(ctx)
     if disclaims_filing(question):
         return _only_asking(ctx)
+    replies = card_reply(ctx) if card_matter(question) else None
+    if replies is not None:
+        return replies
     topic = vague_topic(question)  # "医保呢" right after an answer is no bare topic
     answer = ask(ctx, question) if topic is None or follows_up(ctx) else None
     if answer is None or answer.declined and topic is not None:
@@ -263,6 +284,10 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     if kb is None or parser is None or (_filing_cues(question)
                                          and not FILING_WORRIES.search(question)):
         return None
+    if card_matter(question):
+        replies = card_reply(ctx)  # "我的社保卡丢了" is no case to register
+        if replies is not None:
+            return replies
     topic = vague_topic(question)
     if topic is not None:
         return [text("ask_policy_topic", topic=topic)]  # "医保" names no grievance

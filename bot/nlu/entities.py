@@ -50,7 +50,8 @@ _POINT = re.compile(
     rf"(?P<y>{_YEAR})(?:(?P<h>[上下])半年|(?P<m>{_MONTH})|(?P<e>年?(?:[底末]|初(?![中级心步次]))))?|(?P<m2>{_MONTH})|(?P<rel>上个?月|这个月|本月|上上个月)"
 )
 _DURATION = re.compile(
-    r"(?P<pre>大|小)?(?P<n>\d{1,2}|[一二两三四五六七八九十几]{1,3}|半)(?P<half>个半|半)?"
+    r"(?P<pre>大|小)?(?P<n>\d{1,2}|[一二两三四五六七八九十几]{1,3}|半)(?P<approx>来|多|几)?"
+    r"(?P<half>个半|半)?"
     r"(?P<unit>个多月|个月|年)(?P<more>多|半)?"
 )
 _RANGE_SEP = re.compile(r"\s*(?:到|至|-|~|—|–)\s*")
@@ -525,7 +526,11 @@ def _inherit_year(first: str, second: str) -> str:
 
 
 def _duration_months(m: re.Match) -> int | None:
+    """Months of a duration; "十来年", "十多年", "10几年" are rough tens (the form keeps the words
+    as typed), while 来/多 after any other figure is no count ("一来年纪大了")."""
     raw = m["n"]
+    if m["approx"] and not raw.endswith(("十", "0")):
+        return None
     if raw == "半":
         value = 0.5
     else:
@@ -537,7 +542,7 @@ def _duration_months(m: re.Match) -> int | None:
         value += 0.5
     unit = m["unit"]
     if unit == "年":
-        if raw.isdigit() and int(raw) >= 10:
+        if raw.isdigit() and int(raw) >= 10 and not m["approx"]:
             return None
         return int(value * 12)
     return max(1, int(value))
