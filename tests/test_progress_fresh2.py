@@ -244,10 +244,7 @@ async def start_second_filing(platform, openid: str) -> str:
 
 
 @pytest.mark.parametrize("message", [
-    "进度", "我之前那个事咋样了", "查一下上次的",
-    pytest.param("近度", marks=pytest.mark.xfail(
-        strict=True, reason="at the name question the form stores 近度 as the name "
-        "(bot/handlers/intake*.py, not this round's files)"))])
+    "进度", "我之前那个事咋样了", "查一下上次的", "近度"])
 async def test_progress_mid_form_answers_and_the_form_keeps_its_answers(platform, message):
     openid = oid("midform", message)
     case_no = await file_case(platform, openid)

@@ -878,6 +878,8 @@ def period_found(text_: str, entities: list[dict]) -> tuple[str, str | None] | N
         start, end = entity.get("start"), entity.get("end")
         if isinstance(end, int) and AGE_AFTER.match((text_ or "")[end:]):
             continue
+        if isinstance(start, int) and _paid_total(text_ or "", start, end):
+            continue
         value = str(entity.get("value"))
         spanned = isinstance(start, int) and isinstance(end, int)
         said = (text_ or "")[start:end] if spanned and DURATION_CODE.match(value) else None
@@ -889,6 +891,20 @@ def period_found(text_: str, entities: list[dict]) -> tuple[str, str | None] | N
         said = _rough_said(text_ or "", said, end) if said else None
         found.append((said, said) if said and PERIOD_ROUGH.search(said) else (value, said))
     return max(found, key=lambda f: period_clarity(f[0]), default=None)
+
+
+PAID_TOTAL_LEAD = re.compile(SPEC["paid_total_lead"])
+PAID_TOTAL_UNIT = re.compile(SPEC["paid_total_unit"])
+PAID_TOTAL_NOT = re.compile(SPEC["paid_total_not"])
+
+
+def _paid_total(text_: str, start: int, end) -> bool:
+    """"交了15年了", "系统显示只有12年": how many years were paid, not when the matter was;
+    "没给我交3年" is what was not paid, a period."""
+    clause = re.split(r"[，,。；;!！?？\s]", text_[:start])[-1]
+    return bool(PAID_TOTAL_LEAD.search(text_[:start]) and not PAID_TOTAL_NOT.search(clause)
+                and PAID_TOTAL_UNIT.match(text_[start:end] if isinstance(end, int) else
+                                          text_[start:]))
 
 
 def _rough_said(text_: str, said: str, end: int) -> str:

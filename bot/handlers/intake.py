@@ -75,6 +75,7 @@ from bot.handlers.intake_corrections import (
     CorrectionsMixin,
 )
 from bot.handlers.intake_form import (
+    RECALLED_NAME,
     ValidateDisputeForm,
     outside_place,
     places_of,
@@ -85,6 +86,7 @@ from bot.handlers.intake_message import tracker_message
 from bot.handlers.intake_register import RegistrationMixin, recent_callback
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.policy import answer_instead_of_filing
+from bot.handlers.open_case import PROGRESS
 from bot.handlers.progress import progress
 from bot.handlers.recent import RecentHint
 from bot.handlers.smalltalk import ANGER, BOT_QUESTION, asks_for_person, only_anger
@@ -798,7 +800,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         plain = PUNCTUATION.sub("", MANDARIN(reply))
         return (bool(UNSURE.search(plain)) and plain not in SPEC["none_words"] and not called(reply)
                 and len(plain) <= SPEC["employer_unsure_max_chars"]
-                and not ORG_SUFFIX.search(plain) and not NO_EMPLOYER.search(plain))
+                and not ORG_SUFFIX.search(plain) and not NO_EMPLOYER.search(plain)
+                and not RECALLED_NAME.search(MANDARIN(reply)))  # "叫啥来着 宏达 对 宏达电子"
 
     def _what_to_do(self, reply: str) -> bool:
         """"那怎么办呢", "咋整" mid-form: what to do next is this registration, not a policy
@@ -996,11 +999,14 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if nlu is None or act in ("affirm", "deny", "correct") and confidence >= 0.8 and not (
                 self._asks_in_a_sentence(ctx, confidence)):
             return None
-        if (nlu.intent == "check_progress" and nlu.intent_confidence >= 0.9
-                and all(e.type == "case_no" for e in nlu.entities)):
+        progress_check = nlu.intent == "check_progress" and nlu.intent_confidence >= 0.9 or (
+            PROGRESS.match((ctx.text or "").strip()))  # "近度", "进读": 进度 mistyped
+        if progress_check and all(e.type == "case_no" for e in nlu.entities):
             again = text("resume_question") + self._question(state.requested_slot, state.slots)
             answer = await progress(ctx, None if session is NO_SESSION else session)
             return ["\n\n".join(answer + [again])]
+        if state.requested_slot == "employer" and RECALLED_NAME.search(MANDARIN(ctx.text)):
+            return None  # "叫啥来着 宏达 对 宏达电子" recalls the name, it asks nobody
         kinds = {e.type for e in nlu.entities}
         if state.requested_slot != "extras":
             kinds -= {"period", "money"}  # "仲裁时效1年从什么时候算起" names no headcount

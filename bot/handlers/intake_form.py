@@ -230,6 +230,7 @@ def unit_payer(category: str | None, description: str | None) -> bool:
 
 
 UNIT_CODE = re.compile(SPEC["unit_code"])
+RECALLED_NAME = re.compile(SPEC["recalled_name"])
 UNIT_CODE_LABEL = words_regex(SPEC["unit_code_labels"])
 
 
@@ -385,7 +386,11 @@ class ValidateDisputeForm(FormValidationAction):
             dispatcher.utter_message(text=SPEC["period_replaced"].format(
                 period=period_text(taken["period"])))  # a clearer period said later
         alternate = self._alternate_phone(tracker, {**before, **taken}, before)
-        if alternate:
+        if alternate and before.get("requested_slot") in SPEC["alternate_phone_apart_slots"]:
+            dispatcher.utter_message(text=SPEC["replies"]["alternate_phone_kept"].format(
+                phone=mask_phone(alternate)))
+            events.append(SlotSet("alternate_phone", alternate))  # "13622223333" for 几个人
+        elif alternate:
             dispatcher.utter_message(text=SPEC["replies"]["alternate_phone"].format(
                 phone=mask_phone(alternate)))
             description = str({**before, **taken}["description"] or "")
@@ -717,6 +722,9 @@ class ValidateDisputeForm(FormValidationAction):
             return {"employer": again}
         if self._period_instead(tracker):
             return {}
+        recalled = RECALLED_NAME.search(MANDARIN(self._text(tracker)))
+        if recalled and self._asked(tracker, "employer"):
+            return {"employer": recalled.group("name")}  # "叫啥来着 宏达 对 宏达电子"
         found = self._fill(tracker, "employer")
         said = self._employer_called(tracker)
         if said and not found:
@@ -1276,7 +1284,7 @@ def tracker_for(openid: str, slots: dict[str, Any], message: dict) -> Tracker:
 def domain() -> dict:
     slot_names = SPEC["slots"] + SPEC["optional_slots"] + [
         "extras", "needs_callback", "jurisdiction_choices", "employer_doubt", "headcount_said",
-        "period_said", "amount_said", "phone_refusals", "name_refusals",
+        "alternate_phone", "period_said", "amount_said", "phone_refusals", "name_refusals",
         "requested_slot"]
     return {
         "forms": {FORM: {"required_slots": SPEC["slots"]}},

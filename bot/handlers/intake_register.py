@@ -111,6 +111,10 @@ class RegistrationMixin:
         if slots.get("headcount_said") and slots.get("headcount"):
             fields["description"] = str(fields["description"] or "") + SPEC["replies"][
                 "headcount_about_line"].format(count=slots["headcount_said"])
+        backup = slots.get("alternate_phone")
+        if backup and backup not in str(fields["description"] or ""):  # kept at 几个人
+            fields["description"] = "；".join(filter(None, [str(fields["description"] or "").rstrip(
+                "。；;，, "), SPEC["replies"]["alternate_phone_line"].format(phone=backup)]))
         if said_of(slots, "amount") and fields["amount"] is not None:
             fields["description"] = str(fields["description"] or "") + SPEC[
                 "amount_said_line"].format(said=said_of(slots, "amount"))
