@@ -10,8 +10,8 @@ import zlib
 import pytest
 
 from bot.nlu import load_parser
-from tests.test_chat_fresh2 import FALLBACK
 from tests.test_chat_fresh import draft_of
+from tests.test_chat_fresh2 import FALLBACK
 from tests.test_dialogue import say
 from tests.test_first_messages import OUT_OF_SCOPE
 

@@ -85,8 +85,8 @@ from bot.handlers.intake_form import (
 from bot.handlers.intake_message import tracker_message
 from bot.handlers.intake_register import RegistrationMixin, recent_callback
 from bot.handlers.intake_spec import SPEC
-from bot.handlers.policy import answer_instead_of_filing
 from bot.handlers.open_case import PROGRESS
+from bot.handlers.policy import answer_instead_of_filing
 from bot.handlers.progress import progress
 from bot.handlers.recent import RecentHint
 from bot.handlers.smalltalk import ANGER, BOT_QUESTION, asks_for_person, only_anger
