@@ -85,7 +85,7 @@ from bot.handlers.intake_form import (
 from bot.handlers.intake_message import tracker_message
 from bot.handlers.intake_register import RegistrationMixin, recent_callback
 from bot.handlers.intake_spec import SPEC
-from bot.handlers.open_case import PROGRESS
+from bot.handlers.open_case import PROGRESS_KEYWORD
 from bot.handlers.policy import answer_instead_of_filing
 from bot.handlers.progress import progress
 from bot.handlers.recent import RecentHint
@@ -1000,7 +1000,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 self._asks_in_a_sentence(ctx, confidence)):
             return None
         progress_check = nlu.intent == "check_progress" and nlu.intent_confidence >= 0.9 or (
-            PROGRESS.match((ctx.text or "").strip()))  # "近度", "进读": 进度 mistyped
+            PROGRESS_KEYWORD.match((ctx.text or "").strip()))  # "近度", "进读": 进度 mistyped
         if progress_check and all(e.type == "case_no" for e in nlu.entities):
             again = text("resume_question") + self._question(state.requested_slot, state.slots)
             answer = await progress(ctx, None if session is NO_SESSION else session)

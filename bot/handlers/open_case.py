@@ -55,8 +55,16 @@ MORE = {key: re.compile(with_words(**spec) if isinstance(spec, dict) else spec)
         for key, spec in AFTER_FILING.items() if isinstance(spec, (str, dict))}
 EMPLOYER_GENERIC = set(AFTER_FILING["employer_generic"])
 _MORE = FOLLOWUP_WORDS["open_case"]
-PROGRESS = re.compile("(?:" + "|".join(f"(?:{p})" for p in _MORE["progress"]) + ")"
+
+
+def _progress_regex(patterns: list[str]) -> re.Pattern:
+    return re.compile("(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
                       + _MORE["progress_tail"].lstrip("^"), re.IGNORECASE)
+
+
+PROGRESS = _progress_regex(_MORE["progress_keywords"] + _MORE["progress"])
+PROGRESS_KEYWORD = _progress_regex(_MORE["progress_keywords"])
+"""进度 or 查询 however mistyped: a progress check even in the middle of a form."""
 SUPPLEMENT = re.compile(_MORE["supplement"])
 SETTLED = re.compile(_MORE["settled"])
 MATERIAL_HOW = re.compile(_MORE["material_how"])
