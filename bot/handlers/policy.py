@@ -216,10 +216,9 @@ def card_matter(message: str | None) -> bool:
     return bool(CARD_MATTER.search(message)) and not CARD_MATTER_NOT.search(message)
 
 
-def card_reply(ctx: Context) -> list[str] | None:
+def card_reply(answer: KbAnswer) -> list[str] | None:
     """The knowledge base's decline, which names the card's hotline, with the offer to register
     the contributions part; None when it answers the question itself."""
-    answer = ask(ctx, (ctx.text or "").strip())
     if not answer.declined:
         return None
     return [answer.reply_text() + "\n" + text("contributions_offer")]
@@ -238,11 +237,11 @@ async def ask_policy(ctx: Context) -> list[str]:
         return filing_reply(ctx)
     if disclaims_filing(question):
         return _only_asking(ctx)
-    replies = card_reply(ctx) if card_matter(question) else None
-    if replies is not None:
-        return replies
+    card = ask(ctx, question) if card_matter(question) else None
+    if card is not None and card.declined:
+        return card_reply(card)
     topic = vague_topic(question)  # "医保呢" right after an answer is no bare topic
-    answer = ask(ctx, question) if topic is None or follows_up(ctx) else None
+    answer = (card or ask(ctx, question)) if topic is None or follows_up(ctx) else None
     if answer is None or answer.declined and topic is not None:
         return [text("ask_policy_topic", topic=topic)]
     reply = answer.reply_text()
@@ -285,7 +284,7 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
                                          and not FILING_WORRIES.search(question)):
         return None
     if card_matter(question):
-        replies = card_reply(ctx)  # "我的社保卡丢了" is no case to register
+        replies = card_reply(ask(ctx, question))  # "我的社保卡丢了" is no case to register
         if replies is not None:
             return replies
     topic = vague_topic(question)
