@@ -526,7 +526,11 @@ class ValidateDisputeForm(FormValidationAction):
             long = content >= SPEC["details_long_chars"]
             return reply if (sure or DETAILS_CUE.search(reply) or category_said(reply) or long and (
                 complaint or classified or CLAUSE.search(reply))) else None
-        if (sure and classified
+        surest = (intent.get("confidence", 0) >= SPEC["details_story_confidence"]
+                  and guess.get("name") not in (None, "other")
+                  and guess.get("confidence", 0) >= SPEC["details_story_category_confidence"]
+                  and STORY_WORDS.search(MANDARIN(reply)))  # "他说试用期不交 后来一直拖"
+        if (sure and (classified or surest)
                 and len(LETTERS.findall(reply)) >= SPEC["details_long_chars"]
                 and not ORG_END.search(ORG_TAIL.sub("", reply))):
             return reply

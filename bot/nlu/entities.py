@@ -55,7 +55,8 @@ _DURATION = re.compile(
     r"(?P<unit>个多月|个月|年)(?P<more>多|半)?"
 )
 _RANGE_SEP = re.compile(r"\s*(?:到|至|-|~|—|–)\s*")
-_OPEN_END = re.compile(r"\s*(?:开始|起|以来|之后|以后|到现在|至今|到今天|到目前)")
+_OPEN_END = re.compile(r"\s*(?:(?:开始|起)(?:\s*(?:一直)?(?:到|至)\s*(?:现在|今天|目前|今)(?:为止)?)?"
+                       r"|以来|之后|以后|(?:一直)?(?:到现在|到今天|到目前)(?:为止)?|至今)")
 _FROM = re.compile(r"(?:从|自)\s*$")
 _YEAR_JOIN = re.compile(r"\s*(?:有|的|共|一共|总共|内|里)?\s*$")
 
@@ -88,6 +89,8 @@ class EntityExtractor:
             r"我们(?P<num>[两三四五六七八九十几\d]{1,2})个(?!月|小时|星期|礼拜|工作日|多月|年)"
             r"|(?P<two>我们俩|我俩|夫妻俩|两口子)"
         )
+        plus = lexicon.get("headcount_self_plus")
+        self._headcount_plus = re.compile(rf"(?:{plus})$") if plus else None
         self._negation = _negation_pattern(lexicon.get("negation_leads") or [],
                                            lexicon.get("negation_turns") or [])
         tails = one_of(lexicon.get("bare_count_tails"))
@@ -218,8 +221,10 @@ class EntityExtractor:
         return int(raw) * 12 + (6 if after and after.group().startswith("半") else 0)
 
     def _headcounts(self, text: str, claim, today: date) -> None:
-        for m in self._headcount_all.finditer(text):
-            claim(m.start(), m.end(), "headcount", -1)
+        """"全厂都没交 大概两百人": a count said beside "everyone" is the count."""
+        if not any(m["num"] not in ("上百", "成百", "上千") for m in self._headcount.finditer(text)):
+            for m in self._headcount_all.finditer(text):
+                claim(m.start(), m.end(), "headcount", -1)
         for m in self._headcount_few.finditer(text):
             value = 2 if m["two"] else to_number(m["num"])
             if value:
@@ -234,6 +239,8 @@ class EntityExtractor:
                 continue
             if raw.isdigit() and text[m.start() - 1 : m.start()] in (".", "-"):
                 continue
+            if self._headcount_plus and self._headcount_plus.search(text, 0, m.start()):
+                value += 1  # "我和另外两个同事", "除了我还有三个": the payer is one more
             claim(m.start(), m.end(), "headcount", int(value))
         self._counts_after_negation(text, claim)
 
