@@ -1128,7 +1128,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             set_pending(state, "back", None)  # answered anew after "上一步"
         noted = [f"{SPEC['field_names'][k]}：{self._value(k, slots)}" for k in NOTED_BESIDE
                  if k != asked and slots.get(k) is not None and (
-                     before.get(k) is None or k == "desired_outcome" and before[k] != slots[k])]
+                     before.get(k) is None
+                     or k in ("desired_outcome", "jurisdiction") and before[k] != slots[k])]
         if noted and state.requested_slot is not None and (
                 before.get("description") or not slots.get("description")):
             said = [text("noted", items="；".join(noted))] + self._unrepeated(said, before, slots)

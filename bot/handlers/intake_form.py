@@ -775,8 +775,13 @@ class ValidateDisputeForm(FormValidationAction):
         moved = self._moved_from_place(tracker)
         if moved is not None:
             return moved
-        found = self._fill(tracker, "jurisdiction", "district")
         districts = {d for p, d in self.places if p == d}
+        if tracker.get_slot("jurisdiction") in districts:  # "增城区", then "永宁": the town
+            towns = {e.get("value") for e in tracker.latest_message.get("entities") or []
+                     if e.get("entity") == "district"} - districts
+            if len(towns) == 1:
+                return {"jurisdiction": towns.pop()}
+        found = self._fill(tracker, "jurisdiction", "district")
         entities = [e for e in tracker.latest_message.get("entities") or []
                     if e.get("entity") == "district"]
         named = [e.get("value") for e in entities]

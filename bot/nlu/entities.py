@@ -69,10 +69,13 @@ class EntityExtractor:
         self._name_stop = set(lexicon.get("name_stop") or "")
         self._emp_stop = set(lexicon.get("employer_stop") or "")
         self._emp_generic = set(lexicon.get("employer_generic") or [])
+        self._emp_soft = set(lexicon.get("employer_soft_stop") or "")
+        self._emp_lead = set(lexicon.get("employer_name_leads") or "")
         self._emp_strip = sorted(lexicon.get("employer_strip_prefix") or [], key=len, reverse=True)
         self._emp_cut = list(lexicon.get("employer_cut") or [])
         suffixes = lexicon.get("employer_suffixes")
         self._emp_suffix = words_regex(suffixes) if suffixes else None
+        self._emp_suffix_words = tuple(suffixes or ())
         nouns = lexicon.get("headcount_nouns") or ["人"]
         noun_alt = one_of(nouns)
         all_alt = one_of(lexicon.get("headcount_all_nouns") or nouns)
@@ -335,7 +338,8 @@ class EntityExtractor:
             return
         for m in self._emp_suffix.finditer(text):
             start = m.start()
-            while start > 0 and m.start() - start < 24 and text[start - 1] not in self._emp_stop:
+            while start > 0 and m.start() - start < 24 and (
+                    text[start - 1] not in self._emp_stop or self._inside_name(text, start - 1)):
                 start -= 1
             prefix = text[start : m.start()]
             for word in self._emp_cut:
@@ -357,6 +361,22 @@ class EntityExtractor:
             if len(prefix) < 2 or prefix in self._emp_generic or prefix.isdigit():
                 continue
             claim(start, m.end(), "employer", text[start : m.end()])
+
+    def _inside_name(self, text: str, i: int) -> bool:
+        """Is the stop character at ``i`` part of the name ("永和豆浆店", "华能新能源", "可达电器厂")?
+        Only a soft one, after the message's start, a separator or a word that leads a name
+        (在, 是, 叫: "我在可达电器厂上班"), not after a pronoun ("我和宏达公司") or a unit
+        ("公司和宏达厂")."""
+        if text[i] not in self._emp_soft:
+            return False
+        j = i
+        while j > 0 and not (text[j - 1] in self._emp_stop and text[j - 1] not in self._emp_soft):
+            j -= 1
+        region = text[j:i]
+        if any(ch.isdigit() for ch in region) or region.endswith(self._emp_suffix_words):
+            return False
+        return j == 0 or text[j - 1] in self._emp_lead or not (
+            text[j - 1].isalnum() or "\u4e00" <= text[j - 1] <= "\u9fff")
 
     def _place_there_is(self, prefix: str) -> int:
         """Where the name starts in ``prefix``: after the last known place followed by 有
