@@ -55,6 +55,24 @@ writes (another process holds its lock): /healthz reports it, though SELECT 1 st
 SORRY = "抱歉，系统刚才开了个小差，请稍后再发一次。您已经填写的内容都还在。"
 
 
+SIGNED_PARAMS = ("signature", "timestamp", "nonce", "msg_signature", "encrypt_type", "echostr")
+"""Query parameters the answer depends on. One given twice with two values (a relay that
+appends its own) is refused: which one counts would depend on who reads the query."""
+
+
+def _ambiguous(query) -> bool:
+    return any(len(set(query.getall(name, ()))) > 1 for name in SIGNED_PARAMS)
+
+
+async def _answer_and_hang_up(request: web.Request, response: web.Response) -> web.Response:
+    """Send ``response`` and close the connection at once: aiohttp would otherwise keep
+    reading the unread body of a stalled client for up to 10 s (its lingering close)."""
+    await response.prepare(request)
+    await response.write_eof()
+    request.protocol.force_close()
+    return response
+
+
 class StoreUnavailable(Exception):
     """The database cannot record or handle the message: answer 503 so the platform
     resends it."""
@@ -253,6 +271,8 @@ class Gateway:
 
     async def verify(self, request: web.Request) -> web.Response:
         """URL verification when the server address is saved in the platform console."""
+        if _ambiguous(request.query):
+            return web.Response(status=400, text="ambiguous query")
         if not self._check_signature(request):
             return web.Response(status=403, text="invalid signature")
         echostr = request.query.get("echostr")
@@ -281,10 +301,13 @@ class Gateway:
         except TimeoutError:
             log.warning("rejected callback: body not received within %ss",
                         self._config.body_timeout)
-            return web.Response(status=408, text="request timeout",
-                                headers={"Connection": "close"})
+            return await _answer_and_hang_up(request, web.Response(
+                status=408, text="request timeout", headers={"Connection": "close"}))
         if body is None:
             return web.Response(status=413, text="body too large")
+        if _ambiguous(request.query):
+            log.warning("rejected callback: a signed parameter given twice with two values")
+            return web.Response(status=400, text="ambiguous query")
         if not self._check_signature(request):
             log.warning("rejected callback: bad signature or timestamp")
             return web.Response(status=403, text="invalid signature")

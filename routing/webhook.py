@@ -6,7 +6,8 @@ a :class:`SendResult` whose ``outcome`` tells the outbox dispatcher what to do:
 
 * ``sent`` — done.
 * ``retry`` — try again later (timeout, connection error, HTTP 408/429/5xx, errcode 45009
-  frequency limit, -1 system busy, 45033 concurrency limit, an unreadable answer). A
+  frequency limit, -1 system busy, 45033 concurrency limit, an unreadable answer). A 429
+  holds the key for a minute as 45009 does (longer if its ``Retry-After`` says so). A
   redirect (a proxy's or a captive portal's 3xx) is never followed, which would post the
   card wherever ``Location`` points; the card waits, and the stuck alert names it.
 * ``invalid_key`` — errcode 93000: the robot was removed or the key is wrong. Retrying cannot
@@ -40,7 +41,10 @@ SEND_PATH = "/cgi-bin/webhook/send"
 RATE_LIMITED = 45009
 TRANSIENT_ERRCODES = frozenset({-1, RATE_LIMITED, 45033})
 INVALID_KEY_ERRCODES = frozenset({93000})
-RETRY_HTTP = frozenset({408, 429})
+TOO_MANY = 429
+RETRY_HTTP = frozenset({408, TOO_MANY})
+RATE_WINDOW = 60.0  # seconds: WeCom counts 20 messages a minute per robot
+RETRY_AFTER_CAP = 600.0
 AMBIGUOUS_HTTP = frozenset({500, 502, 504})
 
 
@@ -113,7 +117,7 @@ class WebhookClient:
                 allow_redirects=False,
             ) as resp:
                 if resp.status != 200:
-                    return _http_result(resp.status)
+                    return _http_result(resp.status, resp.headers.get("Retry-After"))
                 try:
                     body = await resp.json(content_type=None)
                 except ValueError:
@@ -128,12 +132,28 @@ class WebhookClient:
         return _errcode_result(body, redact)
 
 
-def _http_result(status: int) -> SendResult:
+def _http_result(status: int, retry_after: str | None = None) -> SendResult:
     if 300 <= status < 400:
         return SendResult("retry", detail=f"http {status} redirect (not followed)")
     if status in RETRY_HTTP or status >= 500:
-        return SendResult("retry", detail=f"http {status}", ambiguous=status in AMBIGUOUS_HTTP)
+        wait = _seconds(retry_after)
+        if status == TOO_MANY:  # WeCom's minute window, as for 45009, unless told longer
+            wait = max(wait or 0.0, RATE_WINDOW)
+        return SendResult("retry", detail=f"http {status}", ambiguous=status in AMBIGUOUS_HTTP,
+                          retry_after=wait)
     return SendResult("rejected", detail=f"http {status}")
+
+
+def _seconds(retry_after: str | None) -> float | None:
+    """A ``Retry-After`` of delta-seconds, capped at :data:`RETRY_AFTER_CAP`; an HTTP date or
+    anything else is ignored (the backoff applies)."""
+    try:
+        seconds = float((retry_after or "").strip())
+    except ValueError:
+        return None
+    if not 0 < seconds < float("inf"):
+        return None
+    return min(seconds, RETRY_AFTER_CAP)
 
 
 def _errcode_result(body: Any, redact: Callable[[str], str]) -> SendResult:
@@ -147,7 +167,7 @@ def _errcode_result(body: Any, redact: Callable[[str], str]) -> SendResult:
     if errcode == 0:
         return SendResult("sent", errcode=0, detail=detail)
     if errcode in TRANSIENT_ERRCODES:
-        wait = 60.0 if errcode == RATE_LIMITED else None
+        wait = RATE_WINDOW if errcode == RATE_LIMITED else None
         return SendResult("retry", errcode=errcode, detail=detail, retry_after=wait)
     if errcode in INVALID_KEY_ERRCODES:
         return SendResult("invalid_key", errcode=errcode, detail=detail)
