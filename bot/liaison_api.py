@@ -247,6 +247,10 @@ def liaison_routes(
             return _plain(405, f"{request.method} not allowed", "method_not_allowed",
                           headers={"Allow": ", ".join(allowed)}, method=request.method,
                           allowed="、".join(allowed))
+        hint = _guessed_action(path)
+        if hint:
+            return _plain(404, "no such API endpoint", "no_endpoint",
+                          wording="no_endpoint_guess", **hint)
         return _plain(404, "no such API endpoint", "no_endpoint")
 
     case = "/api/cases/{case_no}"
@@ -264,6 +268,20 @@ def liaison_routes(
         web.post(case + "/resolve", endpoint(acting(do_resolve, "resolve"), write=True)),
         web.route("*", "/api/{tail:.*}", unknown),
     ]
+
+
+def _guessed_action(path: str) -> dict[str, str] | None:
+    """``/api/cases/{no}/close``: a liaison guessing an action's name (关闭, 归档, 反馈) is
+    told which endpoint does it (notices.yaml ``api_guesses``); None for any other path."""
+    parts = path.split("/")
+    if len(parts) != 5 or parts[1:3] != ["api", "cases"]:
+        return None
+    guesses = load_notices().get("api_guesses") or {}
+    verb = parts[4].strip().lower().replace("_", "-")
+    target = (guesses.get("verbs") or {}).get(verb) or (
+        verb if verb in (guesses.get("hints") or {}) else None)
+    hint = (guesses.get("hints") or {}).get(target or "")
+    return {"verb": verb, "hint": hint.format()} if hint else None
 
 
 def _matches(pattern: str, path: str) -> bool:

@@ -23,10 +23,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.privacy import mask_id_number, mask_name, mask_phone, scrub
 from bot.store.models import Case, CaseEvent, utcnow
-from routing.cards import act_link, load_labels, payer_names, quoted, safe_group_text
+from routing.cards import (
+    EMOJI_JOINER,
+    act_link,
+    load_labels,
+    payer_names,
+    quoted,
+    safe_group_text,
+)
 from routing.cases import (
     CLOSED_STATUSES,
     add_event,
+    case_no_in,
     default_rules,
     enqueue_cards,
     events_of,
@@ -51,8 +59,9 @@ LEADERSHIP = "leadership_office"
 TEXT_CAP = 2000
 CASE_NO_CAP = 40  # a case number is ~15 characters; anything longer cannot exist
 # Control characters, and zero-width and bidi marks: invisible or reordering, so a note of
-# only "\u200b" would read as empty and one with U+202E would read backwards.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e"
+# only "\u200b" would read as empty and one with U+202E would read backwards (an emoji's
+# joiner stays, see routing.cards).
+_INVISIBLE = re.compile(EMOJI_JOINER + r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e"
                         r"\u2060-\u2064\u2066-\u2069\ufeff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 OPERATOR = LEADERSHIP  # who the CLI acts as when no agency is given
@@ -191,7 +200,7 @@ def search_filter(text: str):
     """SQL filter for what a liaison types in the search box: the case number from a card
     (in any case or width, or only its tail, 0001), the employer or the town."""
     wanted = "".join(ch for ch in "".join(str(text).split()) if ch.isprintable())[:CASE_NO_CAP]
-    number = normalize_case_no(wanted)
+    number = case_no_in(wanted) or normalize_case_no(wanted)
 
     def like(value: str) -> str:
         return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -338,6 +347,16 @@ def _text(value: Any, name: str, cap: int = TEXT_CAP) -> str:
         raise BadRequest(f"`{name}` is longer than {cap} characters", "text_too_long",
                          field=label, length=len(value), cap=cap)
     return value
+
+
+def _reason(value: Any) -> str:
+    """Why a case is transferred or escalated: the next group acts on it, so "。" or "..."
+    (a field filled only to get past the check) is refused like an empty one."""
+    why = _text(value, "reason")
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in why):
+        raise BadRequest("`reason` must say why", "text_required", wording="reason_words",
+                         field=field_name("reason"))
+    return why
 
 
 def _payer_text(value: Any, name: str) -> str:
@@ -726,7 +745,7 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
     now = now or utcnow()
     raw = config.raw
     names = agency_names(raw)
-    why = _text(reason, "reason")
+    why = _reason(reason)
     targets = sorted(a for a in names if a != LEADERSHIP)
     choices = choice_list({a: names[a] for a in targets})
     if not isinstance(to_agency, str) or not to_agency.strip():
@@ -839,7 +858,7 @@ async def escalate(session: AsyncSession, agency: str, case_no: str, reason: Any
     """
     now = now or utcnow()
     raw = config.raw
-    why = _text(reason, "reason")
+    why = _reason(reason)
     case = await _steer(session, agency, case_no, config)
     if case.severity == "major":
         raise Conflict(f"case {case.case_no} is already major", "already_major",

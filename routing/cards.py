@@ -57,8 +57,11 @@ _NEUTRAL = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "`": "
 _BREAKS = str.maketrans({"\r": "\n", "\v": "\n", "\f": "\n", "\x85": "\n",
                          "\u2028": "\n", "\u2029": "\n", "\t": " "})
 # Other control characters, zero-width and bidi controls: invisible, or they reorder text.
-_INVISIBLE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-                        r"\u2066-\u2069\ufeff]")
+# A zero-width joiner between two emoji stays: it draws one picture (👨‍👩‍👧), hides no digit.
+EMOJI_JOINER = (r"(?!(?<=[\u2600-\u27bf\ufe0f\U0001f000-\U0001faff])\u200d"
+                r"[\u2600-\u27bf\U0001f000-\U0001faff])")
+_INVISIBLE = re.compile(EMOJI_JOINER + r"[\x00-\x08\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e"
+                        r"\u2060-\u2064\u2066-\u2069\ufeff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 # A line of only ---, === or ___ turns the line above into a heading or draws a rule.
 _RULE_LINE = re.compile(r"^([-=_])\1{2,}$")

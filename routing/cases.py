@@ -13,14 +13,23 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import Case, CaseCounter, CaseEvent, OutboxItem, utcnow
 from routing.cards import act_link, messages_for, payer_names, quoted, render_card, safe_group_text
 from routing.deadlines import deadline_for, deadline_text, to_local
 from routing.notices import agency_names, enqueue_notice, load_notices
-from routing.outbox import dialect_name, enqueue_alert, group_text, webhook_item
+from routing.outbox import (
+    dialect_name,
+    enqueue_alert,
+    group_text,
+    insert_rows,
+    webhook_item,
+    webhook_values,
+)
 from routing.rules import GroupTarget, Route, Rules, load_rules
 from routing.webhook import markdown_payload
 
@@ -80,24 +89,28 @@ def case_dict(case: Case) -> dict[str, Any]:
 async def next_case_no(session: AsyncSession, prefix: str, now: datetime) -> str:
     """``{prefix}{YYYYMMDD}-{NNNN}`` with the day in Beijing time.
 
-    Update-then-read in the caller's transaction: the UPDATE takes the write lock (SQLite)
-    or the row lock (PostgreSQL) until commit, so a concurrent registration waits and then
-    reads the next number. The day's row is created with ``ON CONFLICT DO NOTHING`` so two
-    first registrations of a day do not collide.
+    One upsert in the caller's transaction (``INSERT … ON CONFLICT (day) DO UPDATE SET
+    last = last + 1 RETURNING last``): it creates the day's row at 1 or counts it up and
+    holds the write lock (SQLite) or the row lock (PostgreSQL) until commit, so a concurrent
+    registration waits and then gets the next number; two first registrations of a day do
+    not collide (the second waits for the first's row, then counts it up).
     """
     day = to_local(now).strftime("%Y%m%d")
-    if await dialect_name(session) == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    await session.execute(
-        insert(CaseCounter).values(day=day, last=0).on_conflict_do_nothing(
-            index_elements=["day"]))
-    await session.execute(
-        update(CaseCounter).where(CaseCounter.day == day)
-        .values(last=CaseCounter.last + 1).execution_options(synchronize_session=False))
-    number = await session.scalar(select(CaseCounter.last).where(CaseCounter.day == day))
+    statement = _COUNT_UP.get(await dialect_name(session), _COUNT_UP["sqlite"])
+    number = (await session.execute(statement, {"day": day})).scalar_one()
     return f"{prefix}{day}-{int(number):04d}"
+
+
+def _count_up(insert) -> Any:
+    """The upsert of :func:`next_case_no` (it was an insert, an update and a select: three
+    statements taking the same locks), built once per dialect."""
+    counters = CaseCounter.__table__
+    return (insert(counters).values(day=bindparam("day"), last=1)
+            .on_conflict_do_update(index_elements=["day"], set_={"last": counters.c.last + 1})
+            .returning(counters.c.last))
+
+
+_COUNT_UP = {"sqlite": _count_up(sqlite_insert), "postgresql": _count_up(postgresql_insert)}
 
 
 def group_for(rules: Rules, agency: str, district: str | None,
@@ -162,21 +175,33 @@ def add_event(session: AsyncSession, case: Case, kind: str, actor: str,
     return event
 
 
+def _event_values(case: Case, kind: str, detail: Mapping[str, Any], now: datetime,
+                  actor: str = "system") -> dict[str, Any]:
+    """The columns of :func:`add_event`'s row."""
+    return {"case_id": case.id, "kind": kind, "actor": actor, "detail": dict(detail),
+            "at": now}
+
+
 def enqueue_cards(session: AsyncSession, case: Case, route: Route,
                   targets: Iterable[GroupTarget], config_raw: Mapping[str, Any],
                   now: datetime | None = None) -> list[OutboxItem]:
     """One outbox row per message to each group (card, then @all text for major cases)."""
+    rows = [OutboxItem(**values) for values in card_values(case, route, targets, config_raw,
+                                                            now)]
+    session.add_all(rows)
+    return rows
+
+
+def card_values(case: Case, route: Route, targets: Iterable[GroupTarget],
+                config_raw: Mapping[str, Any], now: datetime | None = None
+                ) -> list[dict[str, Any]]:
+    """The columns of :func:`enqueue_cards`' rows, in order."""
     data = case_dict(case)
     card = render_card(data, route, agency_names(config_raw))
-    rows = []
-    for target in targets:
-        for body in messages_for(target, card, data):
-            row = webhook_item(target.key, body, kind="card", agency=target.agency,
-                               district=case.district, case_id=case.id,
-                               case_no=case.case_no, now=now)
-            session.add(row)
-            rows.append(row)
-    return rows
+    return [webhook_values(target.key, body, kind="card", agency=target.agency,
+                           district=case.district, case_id=case.id, case_no=case.case_no,
+                           now=now)
+            for target in targets for body in messages_for(target, card, data)]
 
 
 def _float(value: Any) -> float | None:
@@ -236,7 +261,7 @@ async def register_case(
         desired_outcome=fields.get("desired_outcome"),
         evidence=list(fields.get("evidence") or []),
         channel=str(fields.get("channel") or "wechat"),
-        status="registered",
+        status="assigned",  # "registered" then "assigned" in one transaction
         needs_callback=bool(fields.get("needs_callback")),
         lead_agency=route.lead,
         co_agencies=list(route.co),
@@ -247,14 +272,17 @@ async def register_case(
     )
     session.add(case)
     await session.flush()
-    add_event(session, case, "registered", "system",
-              {"channel": case.channel, "category": category, "severity": severity}, now)
-    case.status = "assigned"
-    add_event(session, case, "assigned", "system", {
-        "lead": route.lead, "co": list(route.co), "district": route.district,
-        "in_area": route.in_area, "groups": [t.agency for t in route.groups],
-        "missing": list(route.missing)}, now)
-    enqueue_cards(session, case, route, route.groups, raw, now)
+    # Everything pending is flushed, so these rows get their ids in the order add_event
+    # and enqueue_cards would have given them (one executemany each instead of one ORM
+    # INSERT per row); the ids are never read back.
+    await session.execute(insert(CaseEvent.__table__), [
+        _event_values(case, "registered", {"channel": case.channel, "category": category,
+                                           "severity": severity}, now),
+        _event_values(case, "assigned", {
+            "lead": route.lead, "co": list(route.co), "district": route.district,
+            "in_area": route.in_area, "groups": [t.agency for t in route.groups],
+            "missing": list(route.missing)}, now)])
+    await insert_rows(session, card_values(case, route, route.groups, raw, now))
     if route.missing:
         names = agency_names(raw)
         await enqueue_alert(session, raw, group_text(
@@ -275,7 +303,7 @@ async def add_supplement(
     request: str = "supplement",
     config: Any = None,
     now: datetime | None = None,
-) -> CaseEvent:
+) -> None:
     """Record what the payer added (event "supplement") and clear ``awaiting_info``.
 
     ``media_ids`` (of ``media_kind``: image or voice) join the case's evidence. With
@@ -285,6 +313,10 @@ async def add_supplement(
     to do (notices.yaml ``group.payer_requests``), and the event keeps it. A complaint
     about whoever handles the case reaches the leadership office's group too
     (:func:`_tell_oversight`).
+
+    The case's changes are flushed first (as the unit of work ordered them), then the event
+    and the group messages are one Core insert each, in the order :func:`add_event` and
+    ``session.add`` gave them, on every payer message that adds to a case.
     """
     now = now or utcnow()
     media = [str(m) for m in media_ids]
@@ -294,46 +326,61 @@ async def add_supplement(
     if media:
         detail["media_ids"] = media
         case.evidence = [*(case.evidence or []), *media]
-    event = add_event(session, case, "supplement", actor, detail, now)
     case.awaiting_info = False
     case.updated_at = now
-    if config is not None and case.lead_agency:
-        # Kept inside the quote line by line: a payer's newline must not end the quote
-        # and let the rest render as free markdown.
-        shown = safe_group_text(text, 500, payer_names(case))
-        if media:
-            shown = _with_media(shown, len(media), media_kind)
-        body = markdown_payload(group_text(
-            "supplement", case_no=case.case_no, text=quoted(shown or "（无）"),
-            link=act_link(case.case_no), **payer_request(request)))
-        leads = lead_targets(case, config.raw)
-        for target in leads:
-            session.add(webhook_item(target.key, body, kind="supplement", agency=target.agency,
-                                     district=case.district, case_id=case.id,
-                                     case_no=case.case_no, now=now))
-        _tell_oversight(session, case, config.raw, request, shown, {t.key for t in leads}, now)
     await session.flush()
-    return event
+    await session.execute(insert(CaseEvent.__table__),
+                          [_event_values(case, "supplement", detail, now, actor)])
+    if config is not None:
+        await tell_lead(session, case, text, request, config.raw, now,
+                        media=(len(media), media_kind) if media else None)
 
 
-def _tell_oversight(session: AsyncSession, case: Case, config_raw: Mapping[str, Any],
-                    request: str, shown: str, told: set[str], now: datetime) -> None:
+async def tell_lead(session: AsyncSession, case: Case, text: str, request: str,
+                    config_raw: Mapping[str, Any], now: datetime,
+                    media: tuple[int, str] | None = None) -> None:
+    """The lead group's short, masked message of what the payer said or asked (``request``,
+    a key of notices.yaml ``group.payer_requests``), and the leadership office's where that
+    request is one it oversees (:func:`_tell_oversight`)."""
+    if not case.lead_agency:
+        return
+    # Kept inside the quote line by line: a payer's newline must not end the quote and let
+    # the rest render as free markdown.
+    shown = safe_group_text(text, 500, payer_names(case))
+    if media:
+        shown = _with_media(shown, *media)
+    body = markdown_payload(group_text(
+        "supplement", case_no=case.case_no, text=quoted(shown or "（无）"),
+        link=act_link(case.case_no), **payer_request(request)))
+    leads = lead_targets(case, config_raw)
+    rows = [webhook_values(target.key, body, kind="supplement", agency=target.agency,
+                           district=case.district, case_id=case.id, case_no=case.case_no,
+                           now=now)
+            for target in leads]
+    oversight = _tell_oversight(case, config_raw, request, shown, {t.key for t in leads}, now)
+    if oversight is not None:
+        rows.append(oversight)
+    await insert_rows(session, rows)
+
+
+def _tell_oversight(case: Case, config_raw: Mapping[str, Any], request: str, shown: str,
+                    told: set[str], now: datetime) -> dict[str, Any] | None:
     """A complaint about whoever handles the case also reaches the leadership office's
     group: the complained-about agency's own group must not be the only one to hear it. A
-    group already told as the lead's is not told twice."""
+    group already told as the lead's is not told twice. The outbox row's columns, or None."""
     spec = ((load_notices().get("group") or {}).get("oversight_requests") or {}).get(request)
     target = group_for(default_rules(), OVERSIGHT_AGENCY, case.district, config_raw)
     if not spec or target is None or target.key in told:
-        return
+        return None
     names = agency_names(config_raw)
     lead = case.lead_agency or ""
     todo = str(spec.get("todo") or "").format(lead=names.get(lead, lead))
     body = markdown_payload(group_text(
         "supplement", case_no=case.case_no, text=quoted(shown or "（无）"),
         link=act_link(case.case_no), title=str(spec.get("title") or ""), todo=todo))
-    session.add(webhook_item(target.key, body, kind="supplement", agency=target.agency,
-                             district=case.district, case_id=case.id, case_no=case.case_no,
-                             now=now))
+    return webhook_values(target.key, body, kind="supplement", agency=target.agency,
+                          district=case.district, case_id=case.id, case_no=case.case_no,
+                          now=now)
 
 
 def payer_request(request: str) -> dict[str, str]:
@@ -406,13 +453,23 @@ async def reopen_case(
     return case
 
 
+def _open_case_query(category_is_none: bool) -> Any:
+    """:func:`find_open_case`'s select, built once; ``== None`` would be ``IS NULL``."""
+    category = Case.category.is_(None) if category_is_none else (
+        Case.category == bindparam("category"))
+    return (select(Case).where(Case.openid == bindparam("openid"), category,
+                               Case.status.not_in(CLOSED_STATUSES))
+            .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
+
+
+_OPEN_CASE = {False: _open_case_query(False), True: _open_case_query(True)}
+
+
 async def find_open_case(session: AsyncSession, openid: str, category: str | None
                          ) -> Case | None:
     """The payer's newest unresolved case of ``category`` (a likely duplicate)."""
-    return await session.scalar(
-        select(Case).where(Case.openid == openid, Case.category == category,
-                           Case.status.not_in(CLOSED_STATUSES))
-        .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
+    return await session.scalar(_OPEN_CASE[category is None],
+                                {"openid": openid, "category": category})
 
 
 async def cases_of(session: AsyncSession, openid: str) -> list[Case]:
@@ -434,6 +491,15 @@ def normalize_case_no(case_no: Any) -> str:
     text = "".join(text.split()).upper()
     parts = _CASE_PARTS.fullmatch(text)
     return f"{parts[1]}{parts[2]}-{parts[3]}" if parts else text
+
+
+def case_no_in(text: Any) -> str | None:
+    """The case number inside what a liaison pasted from a card or a chat line
+    (``【ZY20261126-0001】``, ``ZY20261126-0001。``), normalised; None when there is none."""
+    folded = "".join(unicodedata.normalize("NFKC", str(text or "")).translate(_DASHES)
+                     .split()).upper()
+    parts = _CASE_PARTS.search(folded)
+    return f"{parts[1]}{parts[2]}-{parts[3]}" if parts else None
 
 
 async def case_for_payer(session: AsyncSession, openid: str, case_no: str) -> Case | None:

@@ -63,7 +63,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import aiohttp
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -172,7 +172,14 @@ async def insert_ignore(session: AsyncSession, values: Mapping[str, Any]) -> boo
         return False
 
 
-def webhook_item(
+def webhook_item(key: str, body: dict[str, Any], **columns: Any) -> OutboxItem:
+    """An unsaved outbox row for one robot message (``columns`` as :func:`webhook_values`
+    takes them). ``agency``/``district``/``case_no`` are kept so a failure alert can name
+    them without naming the key."""
+    return OutboxItem(**webhook_values(key, body, **columns))
+
+
+def webhook_values(
     key: str,
     body: dict[str, Any],
     *,
@@ -182,21 +189,27 @@ def webhook_item(
     case_id: int | None = None,
     case_no: str | None = None,
     now: datetime | None = None,
-) -> OutboxItem:
-    """An unsaved outbox row for one robot message. ``agency``/``district``/``case_no`` are
-    kept so a failure alert can name them without naming the key."""
+) -> dict[str, Any]:
+    """The columns of :func:`webhook_item`'s row, for a Core insert of many rows at once."""
     now = now or utcnow()
-    return OutboxItem(
-        channel="webhook",
-        target=key,
-        payload={"kind": kind, "body": body, "agency": agency, "district": district,
-                 "case_no": case_no},
-        case_id=case_id,
-        status="pending",
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
+    return {"channel": "webhook", "target": key,
+            "payload": {"kind": kind, "body": body, "agency": agency, "district": district,
+                        "case_no": case_no},
+            "case_id": case_id, "status": "pending", "attempts": 0,
+            "next_attempt_at": now, "created_at": now}
+
+
+QUEUED = "outbox_rows_queued"
+"""``session.info`` key: :func:`insert_rows` wrote outbox rows in this session's transaction
+(they are not ORM objects the session knows, see :func:`bot.handlers.base.queued_messages`)."""
+
+
+async def insert_rows(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Outbox rows (:func:`webhook_values`) in the caller's transaction, one Core insert for
+    them all, in order; the session remembers it queued some, so the dispatcher is woken."""
+    if rows:
+        await session.execute(insert(OutboxItem.__table__), rows)
+        session.info[QUEUED] = True
 
 
 class _Replies:
@@ -266,6 +279,21 @@ def group_text(name: str, **values: Any) -> str:
 def _cap(value: Any, limit: int) -> str:
     text = str(value if value is not None else "")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# The dispatcher's reads, built once with bound parameters: building a select cost more
+# than SQLAlchemy's compiled cache saves, and a pass runs after every registration.
+_HEADS = (select(OutboxItem).where(OutboxItem.id.in_(
+    select(func.min(OutboxItem.id)).where(OutboxItem.status == "pending")
+    .group_by(OutboxItem.channel, OutboxItem.target))).order_by(OutboxItem.id))
+_HEAD_OF = (select(OutboxItem)
+            .where(OutboxItem.status == "pending", OutboxItem.channel == bindparam("channel"),
+                   OutboxItem.target == bindparam("target"))
+            .order_by(OutboxItem.id).limit(1))
+_SENT_RECENTLY = select(func.count()).select_from(OutboxItem).where(
+    OutboxItem.channel == "webhook", OutboxItem.target == bindparam("key"),
+    OutboxItem.status == "sent", OutboxItem.sent_at > bindparam("since"),
+    OutboxItem.sent_at < bindparam("until"))
 
 
 class OutboxDispatcher:
@@ -367,12 +395,8 @@ class OutboxDispatcher:
 
     async def _heads(self) -> list[OutboxItem]:
         """The oldest pending row of every (channel, target) lane."""
-        firsts = (select(func.min(OutboxItem.id)).where(OutboxItem.status == "pending")
-                  .group_by(OutboxItem.channel, OutboxItem.target))
         async with self._sm() as session:
-            rows = await session.execute(
-                select(OutboxItem).where(OutboxItem.id.in_(firsts)).order_by(OutboxItem.id))
-            return list(rows.scalars())
+            return list((await session.execute(_HEADS)).scalars())
 
     async def _woken(self, heads: list[OutboxItem]) -> frozenset[int]:
         """The waiting notices (see :data:`WAITING`) whose payer wrote since the refusal."""
@@ -389,11 +413,7 @@ class OutboxDispatcher:
 
     async def _head_of(self, channel: str, target: str) -> OutboxItem | None:
         async with self._sm() as session:
-            return await session.scalar(
-                select(OutboxItem)
-                .where(OutboxItem.status == "pending", OutboxItem.channel == channel,
-                       OutboxItem.target == target)
-                .order_by(OutboxItem.id).limit(1))
+            return await session.scalar(_HEAD_OF, {"channel": channel, "target": target})
 
     async def _lane(self, row: OutboxItem | None, now: datetime, attempted: set[int],
                     woken: frozenset[int] = frozenset()) -> int:
@@ -424,11 +444,8 @@ class OutboxDispatcher:
         if self.limiter.next_allowed(key, now.timestamp()) > 0:
             return False
         async with self._sm() as session:
-            recent = await session.scalar(
-                select(func.count()).select_from(OutboxItem).where(
-                    OutboxItem.channel == "webhook", OutboxItem.target == key,
-                    OutboxItem.status == "sent", OutboxItem.sent_at > now - RATE_WINDOW,
-                    OutboxItem.sent_at < now + RATE_WINDOW))
+            recent = await session.scalar(_SENT_RECENTLY, {
+                "key": key, "since": now - RATE_WINDOW, "until": now + RATE_WINDOW})
         return (recent or 0) < self.per_minute
 
     async def _claim(self, row_id: int, now: datetime) -> OutboxItem | None:

@@ -1,7 +1,9 @@
 """Shortcuts on the per-message path give the answers of the long way: the knowledge base's
 rewrite and keyword indexes, the classifier's memo and plain-Python softmax, the memoised
 readings of a reply, the parser's text-only readings, the gateway's cipher and control check,
-its envelope reading and reply XML, the plain dialogue state and the remembered metric series."""
+its envelope reading and reply XML, the plain dialogue state and the remembered metric series;
+registration and supplements written with Core statements write the rows the ORM way wrote,
+and the selects built once find what selects built per call find."""
 from __future__ import annotations
 
 import json
@@ -292,3 +294,319 @@ def test_remembered_metric_series_count_like_labels():
     assert count("event", "other") == before[1] + 1 + metrics._CHILDREN_KEPT + 10
     assert count("perftest", "none") == before[2] + 1
     assert len(metrics._message_children) <= metrics._CHILDREN_KEPT
+
+
+# --- registration: Core statements for its history and cards ---------------------------
+
+REG_VARIANTS = {
+    "one card": {},
+    "major, @all": {"severity": "major", "severity_reasons": ["headcount:120", "protest"]},
+    "three groups": {"category": "assessed_amount", "jurisdiction": "荔城街道",
+                     "description": "医保核定的金额不对"},
+    "outside the area": {"jurisdiction": "天河区"},
+    "agency without a group": {"category": "employer_arrears", "description": "强制执行"},
+}
+
+
+@pytest.fixture
+async def reg_sm(config):
+    from bot.store.db import make_engine, make_sessionmaker
+
+    engine = make_engine(config.database_url)
+    yield make_sessionmaker(engine)
+    await engine.dispose()
+
+
+def _without_court_group(config):
+    import copy
+    import dataclasses
+
+    raw = copy.deepcopy(config.raw)
+    del raw["liaison_groups"]["增城区"]["court"]
+    return dataclasses.replace(config, raw=raw)
+
+
+def _outbox_columns(row) -> dict:
+    from bot.store.models import OutboxItem
+
+    return {c.name: getattr(row, c.name) for c in OutboxItem.__table__.columns if c.name != "id"}
+
+
+@pytest.mark.parametrize("variant", list(REG_VARIANTS))
+async def test_registration_writes_what_the_orm_helpers_write(reg_sm, config, variant):
+    """The case's two history events and its outbox rows are written with Core statements;
+    they hold what :func:`add_event` and :func:`enqueue_cards` (the ORM way, still used by
+    transfers) would have written, in the same order, and the case reads "assigned"."""
+    from sqlalchemy import select
+
+    from bot.store.models import Case, CaseEvent, OutboxItem
+    from routing.cases import add_event, enqueue_alert, enqueue_cards, register_case
+    from routing.notices import agency_names
+    from routing.outbox import group_text
+    from routing.rules import load_rules
+    from tests.test_cases import T0, fields_for
+
+    if variant == "agency without a group":
+        config = _without_court_group(config)
+    rules = load_rules(config_raw=config.raw)
+    fields = fields_for(**REG_VARIANTS[variant])
+    async with reg_sm() as session:
+        case = await register_case(session, openid="o-reg", fields=fields, config=config,
+                                   rules=rules, now=T0)
+        await session.commit()
+    async with reg_sm() as session:
+        stored = await session.scalar(select(Case).where(Case.id == case.id))
+        events = list((await session.execute(
+            select(CaseEvent).order_by(CaseEvent.id))).scalars())
+        rows = list((await session.execute(select(OutboxItem).order_by(OutboxItem.id))).scalars())
+        text = "\n".join(str(fields.get(k) or "") for k in ("description", "desired_outcome"))
+        route = rules.route(fields["category"], fields["severity"], fields["severity_reasons"],
+                            fields["jurisdiction"], text=text, groups_config=config.raw,
+                            needs_callback=False)
+        expected_events = [
+            add_event(session, stored, "registered", "system",
+                      {"channel": "wechat", "category": fields["category"],
+                       "severity": fields["severity"]}, T0),
+            add_event(session, stored, "assigned", "system", {
+                "lead": route.lead, "co": list(route.co), "district": route.district,
+                "in_area": route.in_area, "groups": [t.agency for t in route.groups],
+                "missing": list(route.missing)}, T0)]
+        expected_rows = enqueue_cards(session, stored, route, route.groups, config.raw, T0)
+        if route.missing:
+            names = agency_names(config.raw)
+            await enqueue_alert(session, config.raw, group_text(
+                "alert_missing_group", case_no=stored.case_no, district=route.district,
+                agencies="、".join(names.get(a, a) for a in route.missing)),
+                case_id=stored.id, now=T0)
+            expected_rows.append(list(session.new)[-1])
+        assert stored.status == "assigned" and stored.case_no == "ZY20261123-0001"
+        assert [(e.case_id, e.kind, e.actor, e.detail, e.at) for e in events] == [
+            (e.case_id, e.kind, e.actor, e.detail, e.at) for e in expected_events]
+        written = [_outbox_columns(r) for r in rows]
+        expected = [_outbox_columns(r) for r in expected_rows]
+        await session.rollback()
+    assert len(written) == len(expected) >= 1
+    assert written == expected
+    if variant == "agency without a group":
+        assert written[-1]["payload"]["kind"] == "alert"
+    if variant == "major, @all":
+        assert [r["payload"]["body"]["msgtype"] for r in written].count("text") >= 1
+
+
+async def test_registration_takes_four_statements_whatever_its_groups(reg_sm, config):
+    """Number (one upsert), case, history, cards: one statement each, however many groups
+    get a card (it was three for the number, one per event and card, and an UPDATE of the
+    status)."""
+    from sqlalchemy import event
+
+    from routing.cases import register_case
+    from routing.rules import load_rules
+    from tests.test_cases import T0, fields_for
+
+    rules = load_rules(config_raw=config.raw)
+    engine = reg_sm.kw["bind"].sync_engine
+    counted: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        counted.append(statement.split()[0])
+
+    for openid, variant in enumerate(("one card", "major, @all", "three groups")):
+        async with reg_sm() as session:
+            await session.connection()
+            event.listen(engine, "before_cursor_execute", count)
+            try:
+                await register_case(session, openid=f"o-{openid}", config=config, rules=rules,
+                                    fields=fields_for(**REG_VARIANTS[variant]), now=T0)
+                await session.commit()
+            finally:
+                event.remove(engine, "before_cursor_execute", count)
+        assert counted == ["INSERT"] * 4, (variant, counted)
+        counted.clear()
+
+
+async def test_case_numbers_count_on_across_days_and_rollbacks(reg_sm, config):
+    """The upsert numbers as the insert-update-select did: each Beijing day from 0001, one
+    up per registration, and a rolled-back registration's number is given again."""
+    from datetime import datetime, timedelta, timezone
+
+    from routing.cases import next_case_no
+
+    t0 = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+    numbers = []
+    for at, commit in ((t0, True), (t0, False), (t0 + timedelta(hours=1), True),
+                       (datetime(2026, 11, 23, 16, 30, tzinfo=timezone.utc), True),
+                       (t0, True)):
+        async with reg_sm() as session:
+            numbers.append(await next_case_no(session, "ZY", at))
+            await (session.commit() if commit else session.rollback())
+    assert numbers == ["ZY20261123-0001", "ZY20261123-0002", "ZY20261123-0002",
+                       "ZY20261124-0001", "ZY20261123-0003"]
+
+
+async def test_prebuilt_reads_find_what_selects_built_per_call_find(reg_sm, config):
+    """find_open_case, load_state and the outbox's lane reads run statements built once with
+    bound parameters; they return the rows the selects built per call return (the newest
+    open case of the category, none for a closed or other category, None as IS NULL)."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from bot.store.dialogue import load_state
+    from bot.store.models import Case, DialogueState, OutboxItem
+    from routing.cases import CLOSED_STATUSES, find_open_case, register_case
+    from routing.outbox import _HEAD_OF, _HEADS, _SENT_RECENTLY, RATE_WINDOW
+    from routing.rules import load_rules
+    from tests.test_cases import T0, fields_for
+
+    rules = load_rules(config_raw=config.raw)
+    cases = []
+    for i, (openid, category) in enumerate((("o-a", "late_fee"), ("o-a", "late_fee"),
+                                             ("o-a", "refund"), ("o-b", "late_fee"))):
+        async with reg_sm() as session:
+            cases.append(await register_case(
+                session, openid=openid, fields=fields_for(category=category), config=config,
+                rules=rules, now=T0 + timedelta(minutes=i)))
+            await session.commit()
+    async with reg_sm() as session:
+        (await session.get(Case, cases[2].id)).status = "resolved"
+        sent = await session.get(OutboxItem, 1)
+        sent.status, sent.sent_at = "sent", T0
+        await session.commit()
+
+    def built_per_call(openid, category):
+        return (select(Case).where(Case.openid == openid, Case.category == category,
+                                   Case.status.not_in(CLOSED_STATUSES))
+                .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
+
+    async with reg_sm() as session:
+        for openid in ("o-a", "o-b", "o-c"):
+            for category in ("late_fee", "refund", "other", None):
+                found = await find_open_case(session, openid, category)
+                expected = await session.scalar(built_per_call(openid, category))
+                assert found is expected, (openid, category)
+        assert (await find_open_case(session, "o-a", "late_fee")).id == cases[1].id
+        session.add(DialogueState(openid="o-a", form="dispute", slots={"name": "张三"},
+                                  pending={}, version=4))
+        await session.flush()
+        session.expunge_all()
+        state = await load_state(session, "o-a")
+        assert (state.form, state.slots, state.version) == ("dispute", {"name": "张三"}, 4)
+        fresh = await load_state(session, "o-new")
+        assert fresh in session.new and fresh.form is None and fresh.version == 0
+        heads = list((await session.execute(_HEADS)).scalars())
+        firsts = (select(func.min(OutboxItem.id)).where(OutboxItem.status == "pending")
+                  .group_by(OutboxItem.channel, OutboxItem.target))
+        assert heads == list((await session.execute(select(OutboxItem).where(
+            OutboxItem.id.in_(firsts)).order_by(OutboxItem.id))).scalars())
+        assert heads and all(h.status == "pending" for h in heads)
+        for head in heads:
+            assert await session.scalar(_HEAD_OF, {"channel": head.channel,
+                                                   "target": head.target}) is head
+        key = sent.target
+        for now, count in ((T0, 1), (T0 + RATE_WINDOW, 0), (T0 - RATE_WINDOW, 0)):
+            assert await session.scalar(_SENT_RECENTLY, {
+                "key": key, "since": now - RATE_WINDOW, "until": now + RATE_WINDOW}) == count
+        await session.rollback()
+
+
+SUPPLEMENT_VARIANTS = {
+    # (case fields, add_supplement keywords, expected (target, agency) of the group rows)
+    "text and a picture": ({}, {"media_ids": ["m-9"]}, [("dev-key-zc-tax", "tax")]),
+    "about the handler": ({}, {"request": "handler"},
+                          [("dev-key-zc-tax", "tax"), ("dev-key-leadership", "leadership_office")]),
+    "call-back from outside": ({"jurisdiction": "天河区", "needs_callback": True}, {},
+                               [("dev-key-zc-tax", "tax"), ("dev-key-transfer", "tax")]),
+    "no config": ({}, {"config": None}, []),
+}
+
+
+@pytest.mark.parametrize("variant", list(SUPPLEMENT_VARIANTS))
+async def test_supplement_writes_its_event_and_group_rows_in_order(reg_sm, config, variant):
+    """add_supplement's Core inserts: the case's changes (evidence, awaiting_info,
+    updated_at), one "supplement" event with the detail it always had, and the group rows
+    in the order the ORM adds gave (the leads', then the leadership office's), after any row
+    the caller queued before. The same test passes on the ORM version."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from bot.store.models import Case, CaseEvent, OutboxItem
+    from routing.cases import add_supplement, register_case
+    from routing.outbox import webhook_item
+    from routing.rules import load_rules
+    from tests.test_cases import T0, fields_for
+
+    changes, keywords, expected = SUPPLEMENT_VARIANTS[variant]
+    keywords = {"config": config, **keywords}
+    rules = load_rules(config_raw=config.raw)
+    async with reg_sm() as session:
+        case = await register_case(session, openid="o-sup", fields=fields_for(**changes),
+                                   config=config, rules=rules, now=T0)
+        await session.commit()
+    later = T0 + timedelta(hours=2)
+    async with reg_sm() as session:
+        first = (await session.execute(select(OutboxItem.id))).scalars().all()
+        stored = await session.get(Case, case.id)
+        stored.awaiting_info = True
+        session.add(webhook_item("dev-key-earlier", {"msgtype": "text"}, kind="note",
+                                 case_id=case.id, now=later))
+        await add_supplement(session, stored, "工资条\n# 已拍照", "payer", now=later, **keywords)
+        session.add(webhook_item("dev-key-later", {"msgtype": "text"}, kind="note",
+                                 case_id=case.id, now=later))
+        await session.commit()
+    async with reg_sm() as session:
+        stored = await session.get(Case, case.id)
+        events = list((await session.execute(select(CaseEvent).where(
+            CaseEvent.case_id == case.id).order_by(CaseEvent.id))).scalars())
+        rows = list((await session.execute(select(OutboxItem).where(
+            OutboxItem.id.not_in(first)).order_by(OutboxItem.id))).scalars())
+    assert stored.awaiting_info is False and stored.updated_at == later
+    assert stored.evidence == ["media-1", *keywords.get("media_ids", [])]
+    detail = {"text": "工资条\n# 已拍照"}
+    if "request" in keywords:
+        detail["request"] = keywords["request"]
+    if "media_ids" in keywords:
+        detail["media_ids"] = keywords["media_ids"]
+    assert [(e.kind, e.actor, e.detail, e.at) for e in events][-1] == (
+        "supplement", "payer", detail, later)
+    assert [e.kind for e in events] == ["registered", "assigned", "supplement"]
+    assert [r.target for r in rows] == ["dev-key-earlier", *[t for t, _ in expected],
+                                        "dev-key-later"]
+    for row, (target, agency) in zip(rows[1:-1], expected):
+        assert (row.channel, row.status, row.attempts, row.case_id, row.next_attempt_at,
+                row.created_at, row.dedup_key, row.claimed_until) == (
+            "webhook", "pending", 0, case.id, later, later, None, None)
+        payload = row.payload
+        assert (payload["kind"], payload["agency"], payload["case_no"]) == (
+            "supplement", agency, case.case_no)
+        content = payload["body"]["markdown"]["content"]
+        assert "工资条\n> ＃ 已拍照" in content and case.case_no in content
+
+
+async def test_core_written_rows_still_wake_the_outbox(reg_sm, config):
+    """The intake wakes the dispatcher when its session queued outbox rows; registration
+    and supplements write theirs with Core statements, which the session marks."""
+    from bot.handlers.base import queued_messages
+    from bot.store.models import Case
+    from routing.cases import add_supplement, register_case
+    from routing.rules import load_rules
+    from tests.test_cases import T0, fields_for
+
+    rules = load_rules(config_raw=config.raw)
+    async with reg_sm() as session:
+        assert not queued_messages(session)
+        case = await register_case(session, openid="o-wake", fields=fields_for(),
+                                   config=config, rules=rules, now=T0)
+        assert queued_messages(session)
+        await session.commit()
+    async with reg_sm() as session:
+        stored = await session.get(Case, case.id)
+        assert not queued_messages(session)
+        await add_supplement(session, stored, "补充", "payer", config=config, now=T0)
+        assert queued_messages(session)
+        await session.rollback()
+    async with reg_sm() as session:
+        stored = await session.get(Case, case.id)
+        await add_supplement(session, stored, "补充", "payer", now=T0)  # no group message
+        assert not queued_messages(session)
+        await session.rollback()

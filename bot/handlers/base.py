@@ -7,6 +7,7 @@ from typing import Any
 from bot.inbound import Inbound
 from bot.store.models import OutboxItem
 from bot.store.snapshot import PayerSnapshot
+from routing.outbox import QUEUED
 
 
 @dataclass
@@ -25,7 +26,10 @@ class Services:
 
 def queued_messages(session) -> bool:
     """Did this session write outbox rows (cards, notices)? Only then is the dispatcher worth
-    waking; otherwise it would query the outbox after every message for nothing."""
+    waking; otherwise it would query the outbox after every message for nothing. Rows
+    written with Core statements (registration, supplements) are marked in ``session.info``."""
+    if session.info.get(QUEUED):
+        return True
     objects = list(session.new) + list(session.identity_map.values())
     return any(isinstance(obj, OutboxItem) for obj in objects)
 

@@ -25,7 +25,7 @@ from bot.store.models import Case, CaseEvent, DialogueState, utcnow
 from bot.store.snapshot import FEEDBACK_WINDOW
 from bot.texts import text
 from bot.word_patterns import one_of, words_regex
-from routing.cases import add_supplement, case_for_payer, reopen_case
+from routing.cases import add_supplement, case_for_payer, reopen_case, tell_lead
 from routing.notices import local_deadline
 
 WORDS = FOLLOWUP_WORDS
@@ -230,7 +230,7 @@ async def followup(ctx: Context) -> list[str] | None:
             return None  # a new complaint or question that happens to say 解决 or 3分
         if feedback.empty:
             return [text("feedback_rating_range")]
-        return await _record(session, resolved, feedback, reply, others)
+        return await _record(ctx, session, resolved, feedback, reply, others)
 
 
 def _named_case_no(ctx: Context, reply: str) -> str | None:
@@ -495,11 +495,13 @@ async def _reopen_reason(session, case: Case, reply: str) -> str:
     return words or reply
 
 
-async def _record(session, case: Case, feedback: Feedback, words: str = "",
+async def _record(ctx: Context, session, case: Case, feedback: Feedback, words: str = "",
                   others: list[Case] = ()) -> list[str]:
     """Store the rating and/or solved answer (a later answer replaces an earlier one; the
     history keeps both, with the payer's words) and ask for whichever half is still
-    missing."""
+    missing. "Not solved", said for the first time, reaches the lead group too: the seeds'
+    跟踪回访 needs the agency to hear that its result did not settle the matter."""
+    unsolved_now = feedback.solved is False and case.solved is not False
     if feedback.rating is not None:
         case.rating = feedback.rating
     if feedback.solved is not None:
@@ -507,7 +509,12 @@ async def _record(session, case: Case, feedback: Feedback, words: str = "",
     session.add(CaseEvent(case_id=case.id, actor="payer", kind="feedback",
                           detail={"rating": case.rating, "solved": case.solved,
                                   "words": words}))
+    config = ctx.services.config
+    if unsolved_now and config is not None:
+        await tell_lead(session, case, words, "unsolved", config.raw, utcnow())
     await session.commit()
+    if unsolved_now:
+        wake_outbox(ctx.services)
     if feedback.middling and case.rating is None and case.solved is None:
         return [text("feedback_thanks") + text("feedback_ask_both")]
     if case.solved is False:
