@@ -223,7 +223,7 @@ AMOUNT_GROUPED = re.compile(SPEC["amount_grouped"])
 
 
 RESTART = re.compile(rf"^(?:{alternatives('restart_leads')})*(?:{alternatives('restart_words')})"
-                     rf"(?:{alternatives('restart_tails')})*[!！。.~～]*$")
+                     rf"(?:{alternatives('restart_tails')})*(?:{SPEC['restart_reason']})?[!！。.~～]*$")
 
 
 ROLE_ONLY = re.compile(rf"^(?:{alternatives('name_roles')})(?:{alternatives('name_role_marks')})?$")

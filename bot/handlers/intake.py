@@ -49,6 +49,7 @@ from bot.handlers.answers import (
     is_announcement,
     is_filler,
     is_junk,
+    is_question,
     is_sigh,
     is_skip,
     is_wait,
@@ -137,6 +138,8 @@ SUPPLEMENT_CHOICE = re.compile(SPEC["supplement_choice"])
 WHERE = words_regex(SPEC["where_words"])
 LATER = words_regex(SPEC["later_words"])
 REQUIRED = words_regex(SPEC["required_words"])
+WHO_COUNTS = re.compile(SPEC["headcount_who_counts"])
+REQUIRED_HINT_LEAD = re.compile(rf"^(?:{alternatives('employer_hint_leads')})+")
 WRONG_ID = re.compile(SPEC["wrong_id_shape"])
 WRONG_ID_LABELLED = re.compile(SPEC["wrong_id_labelled"])
 WRONG_ID_DIGITS = re.compile(SPEC["wrong_id_digits"])
@@ -493,6 +496,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if asked is not None and self._looks_up(reply):
             return [SPEC["replies"]["wait"]]
         if asked in SPEC["required_help"] and self._asks_if_required(reply):
+            rest = self._answer_beside_required(reply)
+            if rest:  # "要写全称吗 我只知道叫宏达": asked, and answered in the same breath
+                return await self._fill(session, state, replace(
+                    ctx, text=rest, nlu=parser.parse(rest) if parser else None))
             return [SPEC["required_help"][asked] + "\n" + self._question(asked, state.slots)]
         if asked not in (None, "description", "desired_outcome") and asks_why(reply):
             return [self._why(asked) + "\n" + self._question(asked, state.slots)]
@@ -500,6 +507,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return [self._meaning(asked) + "\n" + self._question(asked, state.slots)]
         if asked == "phone" and self._asks_about_the_phone(reply):
             return [self._why(asked) + "\n" + self._question(asked, state.slots)]
+        if asked == "headcount" and self._who_counts(reply):
+            return [SPEC["replies"]["headcount_who_counts"] + "\n"
+                    + self._question(asked, state.slots)]
         if asked == "headcount" and self._vague_count(reply):
             return [SPEC["replies"]["headcount_estimate"] + "\n"
                     + self._question(asked, state.slots)]
@@ -654,6 +664,17 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 and len(LETTERS.findall(plain)) <= SPEC["required_max_chars"])
 
     @staticmethod
+    def _answer_beside_required(reply: str) -> str | None:
+        """The clauses beside "要写全称吗" that answer the question ("我只知道叫宏达" → "叫宏达");
+        None when nothing is beside it, or only 不知道 or another question."""
+        clauses = [c for c in re.split(r"[，,。！!？?；;\s]+", reply or "") if c.strip()]
+        rest = "，".join(c for c in clauses if not REQUIRED.search(MANDARIN(c)))
+        rest = REQUIRED_HINT_LEAD.sub("", rest).strip("，")
+        if not LETTERS.search(rest) or UNSURE.search(rest) or is_question(rest) or is_filler(rest):
+            return None
+        return rest
+
+    @staticmethod
     def _sighs_beside_an_answer(reply: str) -> bool:
         """"算了，就我一个", "新塘镇，算了": a sigh beside an answer, no wish to cancel."""
         clauses = [c for c in re.split(r"[，,。！!？?；;\s]", MANDARIN(reply)) if c.strip()]
@@ -787,6 +808,14 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         parser = self.services.parser
         return (parser is not None and parser.is_question(reply) and not re.search(r"\d", reply)
                 and bool(PHONE_WORDS.search(reply)))
+
+    @staticmethod
+    def _who_counts(reply: str) -> bool:
+        """"我老婆也算吗？", "家里人算不算": who is counted, with no count said."""
+        plain = PUNCTUATION.sub("", MANDARIN(reply))
+        return (bool(WHO_COUNTS.search(plain)) and people_count(reply) is None
+                and not re.search(r"\d", plain)
+                and len(LETTERS.findall(plain)) <= SPEC["headcount_who_max_chars"])
 
     @staticmethod
     def _vague_count(reply: str) -> bool:

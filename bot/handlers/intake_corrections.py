@@ -44,6 +44,7 @@ SLOT_ALIASES = {"outcome": "desired_outcome"}
 CORRECTION_VERB = re.compile(r"(写错|填错|打错|选错|搞错|弄错|改成|改为|改一下|改下|修改|更正|换成|重新写|"
                              rf"重新填|不叫|{CHANGE_CUES})")
 CHANGE_ONLY = re.compile(CHANGE_CUES)
+SUMMARY_CHANGE = words_regex(SPEC["summary_change_cues"])
 MODIFY = re.compile(r"(修改|改一下|改下|更正|要改|改改|改个)")
 NEAR = 6  # at most this many characters between the field word and 写错/不对
 ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
@@ -80,7 +81,9 @@ class CorrectionsMixin:
         contains 不对 somewhere is not one. Never changes the state."""
         reply = ctx.text
         parser = self.services.parser
-        cues = [m.span() for m in CORRECTION_CUE.finditer(reply)]
+        at_summary = state.requested_slot is None
+        cues = [m.span() for m in CORRECTION_CUE.finditer(reply)] + [
+            m.span() for m in SUMMARY_CHANGE.finditer(reply) if at_summary]
         if parser is None or ctx.nlu is None or not cues:
             return None
         span = parser.correction_span(reply)
@@ -113,7 +116,8 @@ class CorrectionsMixin:
                 return "", None
             return None
         if named not in fresh and (len(reply) > 40 or act not in ("correct", "deny")
-                                   and not CORRECTION_VERB.search(reply)):
+                                   and not CORRECTION_VERB.search(reply)
+                                   and not (at_summary and SUMMARY_CHANGE.search(reply))):
             return None
         value = fresh.get(named)
         if value is None:

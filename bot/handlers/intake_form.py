@@ -162,6 +162,13 @@ def fact_clause_start(reply: str, entities: list[dict], start: int, end: int) ->
     return min(gaps) if gaps else None
 
 
+UNKNOWN_FACT = re.compile(
+    rf"(?:具体|到底)?(?:是)?(?:{one_of(SPEC['unknown_fact_words'])})(?:的)?(?:钱)?[我俺]?(?:也|都)?"
+    rf"(?:{one_of(SPEC['unsure_words'])})(?:了)?"
+    rf"|[我俺]?(?:也|都)?(?:{one_of(SPEC['unsure_words'])})(?:具体)?(?:是)?"
+    rf"(?:{one_of(SPEC['unknown_fact_words'])})(?:了)?")
+UNIT_IS = re.compile(rf"^(?:{one_of(SPEC['unit_is_leads'])})\s*"
+                     r"(?P<name>(?![在去从到])[^，,。；;！!？?\s]{2,30})(?=[，,。；;！!？?\s]|$)")
 BARE_AMOUNT = re.compile(SPEC["bare_amount"])
 ROUGH_FIGURE = re.compile(SPEC["rough_figure"])
 AMOUNT_VAGUE_LEAD_START = re.compile(rf"^(?:{one_of(SPEC['amount_vague_leads'])})")
@@ -221,6 +228,28 @@ def outside_place(reply: str) -> str | None:
     if city and (not rest or area in OUTSIDE_AREAS or OUTSIDE_SUFFIX.search(rest) and len(area) >= 2):
         return value
     return value if area in OUTSIDE_AREAS else None
+
+
+WORKED_AT = re.compile(rf"(?:[我俺](?:现在|实际上?|其实|人)?)在(?P<org>[^，,。；;！!？?\s在]{{2,24}}?)"
+                       rf"(?:{one_of(SPEC['work_at_verbs'])})")
+
+
+def workplace_beside(reply: str, employer, description: str, entities: list[dict]
+                     ) -> str | None:
+    """"派遣公司是众鑫人力，我在广汽本田上班": where a dispatched or contracted payer works,
+    beside the unit named as the employer, is a fact for the liaison; a town ("我在新塘上班")
+    is the place, no fact. None otherwise."""
+    if not isinstance(employer, str):
+        return None
+    for found in WORKED_AT.finditer(reply or ""):
+        org, (start, end) = found.group("org"), found.span("org")
+        place = sum(min(end, e["end"]) - max(start, e["start"]) for e in entities
+                    if e.get("entity") == "district" and isinstance(e.get("start"), int)
+                    and isinstance(e.get("end"), int) and e["start"] < end and start < e["end"])
+        if (len(org) - place > 2 and org not in employer and employer not in org
+                and org not in description):
+            return found.group(0)
+    return None
 
 
 def unit_payer(category: str | None, description: str | None) -> bool:
@@ -433,8 +462,11 @@ class ValidateDisputeForm(FormValidationAction):
         if not answered:
             unnamed = before.get("requested_slot") == "employer" and "employer" in taken
             return employer_hints(self._text(tracker), str(description)) if unnamed else None
-        return facts_beside(self._text(tracker), tracker.latest_message.get("entities") or [],
-                            answered, str(description))
+        facts = facts_beside(self._text(tracker), tracker.latest_message.get("entities") or [],
+                             answered, str(description))
+        return facts or workplace_beside(self._text(tracker), answered.get("employer"),
+                                         str(description),
+                                         tracker.latest_message.get("entities") or [])
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         """Every slot may be extracted from any message, whatever is asked next."""
@@ -569,6 +601,10 @@ class ValidateDisputeForm(FormValidationAction):
             value = None  # "不是我一个人，有5个": the 1 the parser found is what it is not
         if value is not None and not (slot == "headcount" and self._asked_count(tracker)):
             return {slot: value}  # a name or number in a question is kept; "几个人" is no count
+        unit = UNIT_IS.match(reply) if slot == "employer" and self._asked(tracker, slot) else None
+        if unit and not (STORY_WORDS.search(unit["name"]) or UNSURE.search(unit["name"])
+                         or is_question(unit["name"])):
+            return {"employer": unit["name"]}  # "单位是新世纪商贸 在荔城 我叫刘小红"
         if not (self._asked(tracker, slot) and reply):
             return {}
         if is_chatter(reply):
@@ -776,6 +812,8 @@ class ValidateDisputeForm(FormValidationAction):
         if moved is not None:
             return moved
         districts = {d for p, d in self.places if p == d}
+        if self._district_in_unit_name(tracker, districts):
+            return {}
         if tracker.get_slot("jurisdiction") in districts:  # "增城区", then "永宁": the town
             towns = {e.get("value") for e in tracker.latest_message.get("entities") or []
                      if e.get("entity") == "district"} - districts
@@ -794,6 +832,20 @@ class ValidateDisputeForm(FormValidationAction):
         if found.get("jurisdiction") in districts and towns:
             return {"jurisdiction": towns[0]}
         return found
+
+    def _district_in_unit_name(self, tracker: Tracker, districts: set[str]) -> bool:
+        """"顺丰增城分公司", "增城糖厂" where the place is not asked: the district is part of
+        the unit's name and says no town, so the place is still asked."""
+        if self._asked(tracker, "jurisdiction"):
+            return False
+        entities = tracker.latest_message.get("entities") or []
+        units = [(e["start"], e["end"]) for e in entities if e.get("entity") == "employer"
+                 and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+        places = [e for e in entities if e.get("entity") == "district"]
+        return bool(places) and all(
+            e.get("value") in districts and isinstance(e.get("start"), int)
+            and any(s <= e["start"] and e.get("end", e["start"]) <= t for s, t in units)
+            for e in places)
 
     def _moved_from_place(self, tracker: Tracker) -> dict | None:
         """An out-of-area place typed at another question ("深圳南山" where the employer is
@@ -976,7 +1028,8 @@ class ValidateDisputeForm(FormValidationAction):
         has_value = (self._entity(tracker, "period") or self._entity(tracker, "money")
                      or spoken_amount(reply) or extras_figure(reply))
         skipped = is_skip(reply)  # "没啥了" reads like a question (啥) and is none
-        if not skipped and is_chatter(reply) and not spoken_amount(reply) or not (
+        told = UNKNOWN_FACT.sub("，", reply)  # "具体多少钱不知道": not knowing asks nothing
+        if not skipped and is_chatter(told) and not spoken_amount(reply) or not (
                 has_value or skipped or EXTRAS_TOPIC.search(MANDARIN(reply))):
             return {}  # a greeting, a question or off-topic talk: the question is asked again
         found = {"extras": reply}

@@ -2,6 +2,8 @@
 correction dry runs hand it to the form."""
 from __future__ import annotations
 
+import unicodedata
+
 from bot.handlers.answers import listed_name
 from bot.handlers.base import Context
 
@@ -13,8 +15,8 @@ def tracker_message(ctx: Context) -> dict:
     if nlu is None:
         return message
     message["intent"] = {"name": nlu.intent, "confidence": nlu.intent_confidence}
-    message["entities"] = [{"entity": e.type, "value": e.value, "start": e.start, "end": e.end}
-                           for e in nlu.entities]
+    message["entities"] = [{"entity": e.type, "value": _as_typed(ctx.text, e), "start": e.start,
+                            "end": e.end} for e in nlu.entities]
     listed = listed_name(ctx.text, message["entities"])
     if listed is not None:
         message["entities"].append(listed)
@@ -23,3 +25,11 @@ def tracker_message(ctx: Context) -> dict:
         name, confidence = parser.category(ctx.text)
         message["category"] = {"name": name, "confidence": confidence}
     return message
+
+
+def _as_typed(text: str, entity):
+    """An employer's name as the payer typed it ("HD电子厂"), not lowercased by the parser."""
+    if entity.type != "employer" or not isinstance(entity.value, str):
+        return entity.value
+    typed = text[entity.start:entity.end]
+    return typed if unicodedata.normalize("NFKC", typed).lower() == entity.value else entity.value

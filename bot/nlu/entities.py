@@ -73,9 +73,13 @@ class EntityExtractor:
         self._emp_lead = set(lexicon.get("employer_name_leads") or "")
         self._emp_strip = sorted(lexicon.get("employer_strip_prefix") or [], key=len, reverse=True)
         self._emp_cut = list(lexicon.get("employer_cut") or [])
+        self._emp_topic = list(lexicon.get("employer_topic_leads") or [])
         suffixes = lexicon.get("employer_suffixes")
         self._emp_suffix = words_regex(suffixes) if suffixes else None
         self._emp_suffix_words = tuple(suffixes or ())
+        branches = lexicon.get("employer_branch_suffixes")
+        self._emp_branch = re.compile(f"(?:{one_of(branches)})$") if branches else None
+        self._emp_branch_gap = int(lexicon.get("employer_branch_gap") or 0)
         nouns = lexicon.get("headcount_nouns") or ["人"]
         noun_alt = one_of(nouns)
         all_alt = one_of(lexicon.get("headcount_all_nouns") or nouns)
@@ -102,6 +106,8 @@ class EntityExtractor:
             rf"[个名位](?=$|[，,。!！?？；;\s]|{tails})"
         )
         context = lexicon.get("money_context")
+        self._per_month = re.compile(lexicon.get("per_month_after_sum") or "$^")
+        self._capitals = str.maketrans(lexicon.get("capital_numerals") or {})
         self._money_context = re.compile(
             f"(?:{one_of(context)})" + r"[^\d，。,.!?；;]{0,4}$") if context else None
         cues = lexicon.get("years_count_before")
@@ -181,6 +187,8 @@ class EntityExtractor:
             months = _duration_months(m)
             if months is None or any(s <= m.start() < e for s, e, _, _ in items):
                 continue
+            if m.group(0) == "一个月" and self._per_month.search(text, 0, m.end()):
+                continue  # "两千五左右一个月": the sum is monthly
             items.append([m.start(), m.end(), "dur", months])
         items.sort()
         i = 0
@@ -297,7 +305,7 @@ class EntityExtractor:
                     end -= 1
                 start = m.start("cur") if m["cur"] else m.start("num")
                 claim(start, end, "money", as_int_if_whole(value))
-        for m in _MONEY_CN.finditer(text):
+        for m in _MONEY_CN.finditer(text.translate(self._capitals)):
             raw = m["num"]
             after = text[m.end() : m.end() + 1]
             if not m["unit"]:
@@ -336,6 +344,7 @@ class EntityExtractor:
     def _employers(self, text: str, claim, today: date) -> None:
         if self._emp_suffix is None:
             return
+        found: list[tuple[int, int, str]] = []
         for m in self._emp_suffix.finditer(text):
             start = m.start()
             while start > 0 and m.start() - start < 24 and (
@@ -358,9 +367,25 @@ class EntityExtractor:
                     if prefix.startswith(p) and len(prefix) > len(p):
                         prefix, start, changed = prefix[len(p) :], start + len(p), True
                         break
-            if len(prefix) < 2 or prefix in self._emp_generic or prefix.isdigit():
+            if len(prefix) < 2 or prefix in self._emp_generic or prefix.isdigit() or any(
+                    prefix.startswith(t) and prefix[len(t):] in self._emp_generic
+                    for t in self._emp_topic):
                 continue
-            claim(start, m.end(), "employer", text[start : m.end()])
+            end = m.end()
+            if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+                outer = start - 1  # "广汽本田(增城工厂)": the plant in brackets after the name
+                while outer > 0 and start - outer < 24 and text[outer - 1] not in self._emp_stop:
+                    outer -= 1
+                if start - 1 - outer >= 2:
+                    start, end = outer, end + 1
+            found.append((start, end, m.group(0)))
+        for i, (start, end, _) in enumerate(found):
+            branch = next((s for s, e, tail in found[i + 1:]
+                           if s <= start and 0 < e - len(tail) - end <= self._emp_branch_gap
+                           and self._emp_branch is not None
+                           and self._emp_branch.search(text[:e])), None)
+            if branch is None:  # "百佳超市新塘店": the branch's name holds the chain's
+                claim(start, end, "employer", text[start:end])
 
     def _inside_name(self, text: str, i: int) -> bool:
         """Is the stop character at ``i`` part of the name ("永和豆浆店", "华能新能源", "可达电器厂")?
