@@ -290,7 +290,9 @@ def _chat(args, config: Config) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="disputebot", description=__doc__)
+    parser = Parser(prog="disputebot", description=(
+        "disputebot: the WeChat bot for social-insurance contribution disputes. Start with "
+        "`disputebot serve`; `disputebot COMMAND --help` describes each command."))
     parser.add_argument("--config", help="path to config.yaml")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -325,6 +327,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return interrupted()
+
+
+def _main(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging(fmt="text" if args.command == "chat" else None)
     try:
@@ -333,6 +342,16 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     return int(args.func(args, config) or 0)
+
+
+def interrupted() -> int:
+    """Ctrl-C ends a command as a shell expects (status 130), without a traceback; what was
+    written before it stays written."""
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        pass
+    return 130
 
 
 if __name__ == "__main__":

@@ -109,14 +109,14 @@ def _section(raw: dict, name: str) -> dict:
 
 def _check_keys(raw: dict) -> None:
     """A misspelt key (``reply_budget:``) or section (``servre:``) is named with the likely
-    intended one, instead of a server that silently runs on the default. Sections unlike
-    any known one are left alone: other modules may read sections of their own."""
+    intended one, instead of a server that silently runs on the default; a section no
+    module reads (``logging:``) is named too, as its settings would do nothing."""
     known = [*KEYS, *MAPPINGS, "jurisdictions"]
     for name in raw:
         if str(name) not in known:
             close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.75)
-            if close:
-                raise ConfigError(f"config: unknown section {name} (did you mean {close[0]}?)")
+            hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(known)}"
+            raise ConfigError(f"config: unknown section {name} ({hint})")
     for section, keys in KEYS.items():
         for key in _section(raw, section):
             if key not in keys:
@@ -205,11 +205,40 @@ def _read(path: Path) -> dict:
     except OSError as exc:
         raise ConfigError(f"config: cannot read {path} ({exc.strerror or exc})") from None
     except yaml.YAMLError as exc:
-        raise ConfigError(f"config: {path} is not valid YAML ({exc.__class__.__name__})") from None
+        raise ConfigError(f"config: {path} is not valid YAML ({_yaml_problem(exc)})") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"config: {path} must be a mapping of sections (wechat:, server:, "
                           f"…), not a {type(raw).__name__}")
     return raw
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """Where the file stops being YAML, as an editor counts (line 1, column 1)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or exc.__class__.__name__
+    if mark is None:
+        return problem
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+
+
+def _check_token(token: str) -> None:
+    """WeChat accepts a Token of 3-32 English letters and digits; one it would refuse (or a
+    mistyped one) makes every signature check fail, so it is refused here. ``-`` and ``_``
+    are let through for local test tokens such as dev-token."""
+    plain = token.replace("-", "").replace("_", "")
+    if not (plain.isascii() and plain.isalnum() and 3 <= len(token) <= 32):
+        raise ConfigError("config: wechat.token (WECHAT_TOKEN) must be 3-32 English letters "
+                          "and digits, as set in the 公众平台's 服务器配置")
+
+
+def _check_appid(appid: str) -> None:
+    """The AppID is ``wx`` and 16 letters or digits; the 原始ID (gh_…) or a pasted space
+    would only show later as replies WeChat cannot decrypt."""
+    if not (len(appid) == 18 and appid.startswith("wx") and appid.isascii()
+            and appid[2:].isalnum()):
+        found = " (that is the 原始ID gh_…, not the AppID)" if appid.startswith("gh_") else ""
+        raise ConfigError(f"config: wechat.appid (WECHAT_APPID) must be wx followed by 16 "
+                          f"letters or digits{found}")
 
 
 def load_config(path: str | os.PathLike | None = None, env: dict | None = None) -> Config:
@@ -223,8 +252,9 @@ def load_config(path: str | os.PathLike | None = None, env: dict | None = None) 
             raw[section] = {**_section(raw, section), key: env[var]}
 
     token = str(_require(raw, "wechat", "token"))
-    if not token.isalnum() and not token.replace("-", "").replace("_", "").isalnum():
-        raise ConfigError("config: wechat.token (WECHAT_TOKEN) must be letters and digits")
+    _check_token(token)
+    appid = str(_require(raw, "wechat", "appid"))
+    _check_appid(appid)
     aes_key = str(_require(raw, "wechat", "aes_key"))
     _check_aes_key(aes_key)
     api_base = str(_require(raw, "wechat", "api_base")).rstrip("/")
@@ -239,6 +269,9 @@ def load_config(path: str | os.PathLike | None = None, env: dict | None = None) 
     except (TypeError, ValueError):
         raise ConfigError("config: server.port (PORT) must be a number 0-65535") from None
     server = _section(raw, "server")
+    if not isinstance(server.get("host") or "", str):
+        raise ConfigError("config: server.host (HOST) must be one address, e.g. 127.0.0.1 "
+                          "or 0.0.0.0")
     listed = raw.get("jurisdictions") or []
     if not isinstance(listed, list):
         raise ConfigError("config: jurisdictions must be a list (- name: …)")
@@ -252,7 +285,7 @@ def load_config(path: str | os.PathLike | None = None, env: dict | None = None) 
     return Config(
         token=token,
         aes_key=aes_key,
-        appid=str(_require(raw, "wechat", "appid")),
+        appid=appid,
         appsecret=str(_section(raw, "wechat").get("appsecret") or ""),
         api_base=api_base,
         host=str(server.get("host") or "127.0.0.1"),
