@@ -153,9 +153,9 @@ class Scheduler:
                         if not dedup_key.startswith("overdue_lead:"):  # the lead's copy: one event
                             add_event(session, case, event, "system",
                                       {"kind": kind, "group": agency}, now)
-            await self._archive(session, now)
+            archived = await self._archive(session, now)
             await session.commit()
-        if queued and self.notify is not None:
+        if (queued or archived) and self.notify is not None:
             self.notify()
         return queued
 
@@ -181,10 +181,11 @@ class Scheduler:
                                                     now=now), f"overdue_payer:{case.case_no}:{_stamp(case)}")
 
     async def _archive(self, session, now: datetime) -> int:
-        """File the cases resolved before the payer's objection window (案卷归档).
+        """File the cases resolved before the payer's objection window (案卷归档), and tell
+        each payer once (notices.yaml archived: 重新办理 no longer works).
 
         A conditional UPDATE per case, so when several workers run the scheduler only the
-        one whose UPDATE changed the row writes the "archived" event."""
+        one whose UPDATE changed the row writes the "archived" event and queues the notice."""
         cases = (await session.execute(
             select(Case).where(Case.status == "resolved",
                                Case.resolved_at <= now - FEEDBACK_WINDOW))).scalars().all()
@@ -197,5 +198,9 @@ class Scheduler:
             if done.rowcount == 1:
                 add_event(session, case, "archived", "system",
                           {"solved": case.solved, "rating": case.rating}, now)
+                if case.openid:
+                    await enqueue_once(session, notice_item(case, "archived", config=self.config,
+                                                            now=now),
+                                       f"archived_payer:{case.case_no}")
                 archived += 1
         return archived

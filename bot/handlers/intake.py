@@ -90,7 +90,13 @@ from bot.handlers.open_case import PROGRESS_KEYWORD
 from bot.handlers.policy import answer_instead_of_filing
 from bot.handlers.progress import progress
 from bot.handlers.recent import RecentHint
-from bot.handlers.smalltalk import ANGER, BOT_QUESTION, asks_for_person, only_anger
+from bot.handlers.smalltalk import (
+    ANGER,
+    BOT_QUESTION,
+    asks_for_person,
+    office_beside_contributions,
+    only_anger,
+)
 from bot.nlu.entities import id_checksum_ok
 from bot.periods import period_text
 from bot.privacy import id_numbers_in, mask_id_number, mask_phone, scrub
@@ -150,6 +156,7 @@ RECALL = words_regex(SPEC["recall_words"])
 PAUSE = words_regex(SPEC["pause_words"])
 RESTATE_LEAD = words_regex(SPEC["restate_leads"])
 HOW_LONG = words_regex(SPEC["how_long_words"])
+SUMMARY_ADDITION = re.compile(SPEC["summary_addition"])
 ROUGH_NUMBER = re.compile(SPEC["rough_number"])
 PLEA_END = re.compile(rf"[\s，,]*(?:{one_of(SPEC['question_beside_pleas'])})"
                       rf"(?:{one_of(SPEC['question_beside_plea_tails'])})*[\s。！!？?~～]*$")
@@ -249,6 +256,15 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if queued:
             wake_outbox(self.services)
         return replies
+
+    @staticmethod
+    def _other_office_told(ctx: Context, replies: list[str]) -> list[str]:
+        """"被辞退了 补偿金没给 社保也欠了半年": the contributions are filed, and the payer is
+        told first who handles the other office's part (首问责任制), which the form cannot."""
+        key = office_beside_contributions(ctx)
+        if key is None or not replies:
+            return replies
+        return [text(f"{key}_beside") + "\n" + replies[0], *replies[1:]]
 
     def _unheard(self, snapshot) -> list[str] | None:
         """A voice message without recognised text during a form: nothing is stored and the
@@ -363,7 +379,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 story = self._recent_story(ctx)
                 if story is not None:
                     return await self._with_story(session, state, story, ctx)
-            return await self._fill(session, state, ctx)
+            return self._other_office_told(ctx, await self._fill(session, state, ctx))
 
         pending = dict(state.pending or {})
         reply = ctx.text.strip()
@@ -473,6 +489,11 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 "confirm") else None
             return several or await self._apply_correction(session, state, ctx, *correction)
 
+        if pending.get("confirm") and self._adds_at_summary(ctx):
+            self._append_description(state, reply)
+            self._more_people(state, ctx)
+            changed = self._recategorised(state, reply)
+            return [text("details_added") + changed + "\n" + self._summary(state.slots)]
         if pending.get("confirm"):
             typed = self._values_at_summary(state, ctx)
             if typed:
@@ -730,6 +751,34 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         rest = ask_only_rest(reply)
         parser = self.services.parser
         return not rest or parser is not None and parser.is_question(rest)
+
+    def _adds_at_summary(self, ctx: Context) -> bool:
+        """"对了还有 单位也没交医保", "哦对了 厂里好几个同事也是这样": more of the matter told at
+        the summary, which joins the description and is shown before it is confirmed; never a
+        "yes" (对了) nor a field's new value. When and how much stay in the words."""
+        reply = ctx.text.strip()
+        cue = SUMMARY_ADDITION.search(reply)
+        if cue is None:
+            return False
+        rest = reply[cue.end():]
+        kinds = {e.type for e in ctx.nlu.entities} if ctx.nlu is not None else set()
+        return (len(LETTERS.findall(rest)) >= SPEC["details_min_chars"]
+                and not kinds - {"money", "period", "headcount"} and not is_wish(rest)
+                and not (self.services.parser is not None and self._asks(rest)))
+
+    @staticmethod
+    def _more_people(state, ctx: Context) -> None:
+        """"对了 我们厂一百多个人都没交" added at the summary: the larger count is taken and the
+        severity follows, since how many are affected decides how the case is handled."""
+        counts = [e.value for e in ctx.nlu.entities if e.type == "headcount"] if ctx.nlu else []
+        try:
+            known = int(state.slots.get("headcount") or 0)
+        except (TypeError, ValueError):
+            known = 0
+        larger = [c for c in counts if isinstance(c, int) and c > known]
+        slots = {**state.slots, "headcount": max(larger)} if larger else dict(state.slots)
+        IntakeDialogue._merge_severity(slots, ctx.nlu)
+        state.slots = slots
 
     def _values_at_summary(self, state, ctx: Context) -> list[str]:
         """The fields a message at the summary is only new values of ("2023年1月到现在",

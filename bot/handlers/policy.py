@@ -41,6 +41,8 @@ CARD_MATTER_NOT = re.compile(WORDS["card_matter_not"])
 CASE_FACTS = {"employer", "name", "phone", "id_number", "district", "headcount"}
 HARM_FACTS = set(WORDS["harm_facts"])
 OWN_CASE = re.compile(WORDS["own_case"])
+RECORD_SHORTFALL = re.compile(WORDS["record_shortfall"])
+RECORD_SHORTFALL_NOT = re.compile(WORDS["record_shortfall_not"])
 OWN_STAFF = {"employer", "headcount"}
 """What an employer asking about their own staff names without filing about anyone."""
 WEAK_FILING = 0.8
@@ -272,6 +274,12 @@ def _duration(entity) -> bool:
     return entity.type == "period" and str(entity.value).startswith("P")
 
 
+def reports_shortfall(question: str) -> bool:
+    """"累计交了16年 怎么系统只显示13年", "为啥少了两年的记录": the payer's own record is short,
+    a records dispute however it is asked; "怎么查缴费年限", "如果只交了10年呢" only ask."""
+    return bool(RECORD_SHORTFALL.search(question)) and not RECORD_SHORTFALL_NOT.search(question)
+
+
 def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     """The knowledge base's answer, with the offer to register, for a question the classifier
     took for a complaint; None when the payer asks for action (unless only worried about what
@@ -296,7 +304,7 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
         return None  # an employer, a name, a phone, a headcount: the payer is filing
     if disclaims_filing(question):
         return _only_asking(ctx)
-    if not parser.is_question(question):
+    if not parser.is_question(question) or reports_shortfall(question):
         return None
     if asks_about_filing(ctx):
         return filing_reply(ctx)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.handlers.base import Context
 from bot.handlers.contacts import contact_numbers
 from bot.handlers.intake_spec import SPEC
-from bot.privacy import plain_joiners, scrub
+from bot.privacy import plain_joiners
 from bot.store.case_reads import cases_of as batch_cases_of
 from bot.store.dialogue import (
     detached_state,
@@ -44,7 +44,6 @@ FOLLOWUP_WORDS = yaml.safe_load(
 """Word lists for what payers say about their cases (this module, open_case, followup)."""
 _CASE_WORDS = FOLLOWUP_WORDS["open_case"]
 EVENT_NAMES = FOLLOWUP_WORDS["timeline"]
-REASON_CAP = 60  # characters of a liaison's transfer reason quoted to the payer
 ROWS = EVENT_NAMES["rows"]
 RESULT_CAP = 40  # characters of a closed case's result in the progress list
 _ORDINAL = re.compile(_CASE_WORDS["ordinal"])
@@ -388,21 +387,19 @@ async def timeline(session, ctx: Context, case) -> str:
     lines = [text("progress_timeline_header", case_no=case.case_no, category=case_about(case),
                   status=status_label(case.status),
                   due=due_text(case))]  # its history says who has it now
-    events = await events_of(session, case)
-    liaisons = tuple(str((e.detail or {}).get("acceptor") or "") for e in events
-                     if e.kind == "accepted")
-    for event in events:
-        line = _event_line(event, case, agencies, liaisons)
+    for event in await events_of(session, case):
+        line = _event_line(event, case, agencies)
         if line:
             lines.append(f"{_date(event.at, '%m-%d %H:%M')} {line}")
     return "\n".join(lines)
 
 
-def _event_line(event, case, agencies: dict, liaisons: tuple[str, ...] = ()) -> str | None:
+def _event_line(event, case, agencies: dict) -> str | None:
     """One history line; None for internal events and for the re-assignment a transfer
     records beside its own event (the payer would read the same move twice). A transfer's
-    reason is the liaison's own words: phone numbers and the names of the case's acceptors
-    (``liaisons``) in it are masked."""
+    reason is the liaisons' own words, like a note: it may name colleagues, the employer's
+    people or internal remarks (seed 002 报送单: 办理过程中严格保密), so the payer reads which
+    agency has the case and why cases move in general (texts.yaml transfer_header), never it."""
     detail = event.detail or {}
     if event.kind not in EVENT_NAMES or detail.get("by") == "transfer":
         return None
@@ -415,12 +412,8 @@ def _event_line(event, case, agencies: dict, liaisons: tuple[str, ...] = ()) -> 
     key = f"{event.kind}:{detail.get('request')}"
     if event.kind == "resolved" and detail.get("result"):
         key = "resolved:result"
-    reason = " ".join(scrub(str(detail.get("reason") or ""), liaisons).split())
-    if event.kind == "transferred" and reason:
-        key = "transferred:reason"
-        reason = reason if len(reason) <= REASON_CAP else reason[: REASON_CAP - 1] + "…"
     return EVENT_NAMES.get(key, EVENT_NAMES[event.kind]).format(
-        agency=name(agency_key), result=detail.get("result"), reason=reason,
+        agency=name(agency_key), result=detail.get("result"),
         **{"from": name(detail.get("from"))})
 
 

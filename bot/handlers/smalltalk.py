@@ -302,6 +302,17 @@ def office_matter(ctx: Context) -> str | None:
                 None)
 
 
+def office_beside_contributions(ctx: Context) -> str | None:
+    """The reply key of another office's matter told beside unpaid contributions ("被辞退了
+    补偿金没给 社保也欠了半年", "工资拖了两个月 社保也停了"): the contributions are filed and
+    the other part is said to belong to its office; None otherwise."""
+    message = ctx.text or ""
+    if not CONTRIBUTIONS.search(message):
+        return None
+    return next((key for key, pattern in OFFICE_MATTERS.items() if pattern.search(message)),
+                None)
+
+
 MATERIAL = re.compile(f"^(({_words('material_filler')})|[，,、。.!！~～\\s])*"
                       f"({_words('material_words')})"
                       f"(({_words('material_filler', 'material_words')})|[，,、。.!！~～\\s])*$")
