@@ -188,8 +188,15 @@ class Dispatcher:
         how it becomes evidence)."""
         if smalltalk.asks_identity(ctx):
             return smalltalk.identity_reply()
+        if (smalltalk.asks_if_bot(ctx.text) and not smalltalk.tells_facts(ctx)
+                and not smalltalk.asks_for_person(ctx.text, ctx.nlu)):
+            return [text("bot_identity")]  # "是不是AI回复的" read as a progress check
         if smalltalk.asks_abilities(ctx):
             return [text("help")]  # "俺想问问这个咋弄" was declined as outside social insurance
+        if smalltalk.asks_own_record(ctx.text) and ctx.services.kb is not None:
+            return [policy.own_record_reply(ctx)]  # "帮我看看我社保交了几年" started a form
+        if smalltalk.benefit_payment(ctx.text):
+            return [text("benefit_payment")]  # "养老金怎么还没发" got the fifteen years
         key = smalltalk.office_matter(ctx)
         if key is not None:
             return policy.other_office_reply(ctx, text(key))
@@ -295,6 +302,9 @@ class Dispatcher:
             return "ask_policy"  # "能投诉吗" read as a greeting, a progress check or cancel
         if Dispatcher._new_matter(ctx):
             return "file_dispute"  # "我还要反映另外一件事" read as a progress check
+        if nlu is not None and nlu.intent == "ask_policy" and policy.reports_shortfall(ctx.text):
+            ctx.nlu = dataclasses.replace(nlu, intent="file_dispute")  # the form reads it
+            return "file_dispute"  # "交了十年了，怎么网上一查才7年？": the record is short
         if nlu is not None and nlu.intent == "cancel":
             return "cancel" if smalltalk.for_cancel(ctx.text) else "other"
         if (nlu is not None and nlu.intent == "check_progress" and smalltalk.nudges(ctx.text)

@@ -226,6 +226,12 @@ def card_reply(answer: KbAnswer) -> list[str] | None:
     return [answer.reply_text() + "\n" + text("contributions_offer")]
 
 
+def own_record_reply(ctx: Context) -> str:
+    """This account sees no one's record: said first, then where records are looked up."""
+    answer = _how_to_file(ctx.services.kb, (ctx.text or "").strip(), [WORDS["own_record_entry"]])
+    return text("own_record") + "\n" + answer + "\n" + text("own_record_offer")
+
+
 def materials_reply(ctx: Context) -> str:
     """What is registered and what material helps, for "需要准备什么资料" asked before filing."""
     return _how_to_file(ctx.services.kb, (ctx.text or "").strip(), [WORDS["materials_entry"]])

@@ -37,6 +37,7 @@ BOT_QUESTION = re.compile(rf"{_words('bot_question')}|(?<![A-Za-z])(?:{_words('b
 
 ANGER = words_regex(SPEC["anger_words"], WORDS["insults"], flags=re.IGNORECASE)
 ANGER_WHOLE = re.compile(f"^({_words('insults_whole')})[!！。.~～?？\\s]*$")
+ANGER_FILLER = re.compile(_words("anger_filler"))
 DISTRESS = re.compile(WORDS["distress"])
 DISTRESS_NOT = re.compile(WORDS["distress_not"])
 THREAT = re.compile(WORDS["threat"])
@@ -79,7 +80,7 @@ def only_anger(ctx: Context) -> bool:
     nlu = ctx.nlu
     if nlu is not None and any(e.type in _FACTS for e in nlu.entities):
         return False
-    rest = _LETTERS.findall(ANGER.sub("", ANGER_WHOLE.sub("", message)))
+    rest = _LETTERS.findall(ANGER_FILLER.sub("", ANGER.sub("", ANGER_WHOLE.sub("", message))))
     intent = nlu.intent if nlu is not None else "other"
     return len(rest) < SPEC["anger_content_chars"] or intent in ("other", "greet", "cancel")
 
@@ -259,9 +260,16 @@ async def greet(ctx: Context) -> list[str]:
     message = (ctx.text or "").strip()
     if _short_ask(IDENTITY, message):
         return identity_reply()
-    if BOT_QUESTION.search(message) and len(message) <= 15:
+    if asks_if_bot(message):
         return [text("bot_identity")]
     return [text("greet")]
+
+
+def asks_if_bot(message: str | None) -> bool:
+    """"是不是AI回复的", "你是机器人吗": who answers here, in a few words, whatever intent the
+    classifier guessed (a progress check, a greeting)."""
+    message = (message or "").strip()
+    return bool(BOT_QUESTION.search(message)) and len(message) <= 15
 
 
 def asks_identity(ctx: Context) -> bool:
@@ -313,6 +321,26 @@ def office_beside_contributions(ctx: Context) -> str | None:
                 None)
 
 
+OWN_RECORD = re.compile(WORDS["own_record"])
+OWN_RECORD_NOT = re.compile(WORDS["own_record_not"])
+BENEFIT_PAYMENT = re.compile(WORDS["benefit_payment"])
+
+
+def asks_own_record(message: str | None) -> bool:
+    """"帮我看看我社保交了几年", "我医保还有没有在交": the payer's own record asked of the bot,
+    which sees no one's record; not a case to file (no employer failing to pay is told) nor
+    a progress check."""
+    message = message or ""
+    return bool(OWN_RECORD.search(message)) and not OWN_RECORD_NOT.search(message)
+
+
+def benefit_payment(message: str | None) -> bool:
+    """"养老金这个月怎么还没发": a benefit the agency pays, not a contribution dispute, unless
+    an unpaid contribution is told beside it."""
+    message = message or ""
+    return bool(BENEFIT_PAYMENT.search(message)) and not OWN_RECORD_NOT.search(message)
+
+
 MATERIAL = re.compile(f"^(({_words('material_filler')})|[，,、。.!！~～\\s])*"
                       f"({_words('material_words')})"
                       f"(({_words('material_filler', 'material_words')})|[，,、。.!！~～\\s])*$")
@@ -361,7 +389,7 @@ async def fallback(ctx: Context) -> list[str]:
         return [text("ask_policy_topic", topic=topic)]
     if _short_ask(IDENTITY, message):
         return identity_reply()
-    if BOT_QUESTION.search(message) and len(message) <= 15:
+    if asks_if_bot(message):
         return [text("bot_identity")]
     if _short_ask(ABILITIES, message):
         return [text("help")]
