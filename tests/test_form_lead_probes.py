@@ -128,3 +128,15 @@ async def test_nothing_to_change_at_the_summary_submits(platform, config, answer
     await to_question(platform, openid, "请核对")
     reply = await say(platform, openid, answer)
     assert CASE_NO.search(reply) and "要修改哪一项" not in reply, reply
+
+
+@pytest.mark.parametrize("message", ["你们这个能帮我查下社保交了没有吗", "帮我查一下我的社保",
+                                     "能查一下我的医保交到几月份了吗"])
+async def test_asking_to_look_up_ones_own_record_says_where(platform, message):
+    reply = await say(platform, oid("record", message), message)
+    assert "查询" in reply and "还没有登记过事项" not in reply, reply
+
+
+async def test_asking_about_a_case_with_none_still_says_there_is_none(platform):
+    reply = await say(platform, "lead21-record-none", "查一下我上次反映的事")
+    assert "还没有登记过事项" in reply, reply
