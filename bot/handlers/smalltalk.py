@@ -38,6 +38,9 @@ BOT_QUESTION = re.compile(rf"{_words('bot_question')}|(?<![A-Za-z])(?:{_words('b
 ANGER = words_regex(SPEC["anger_words"], WORDS["insults"], flags=re.IGNORECASE)
 ANGER_WHOLE = re.compile(f"^({_words('insults_whole')})[!！。.~～?？\\s]*$")
 ANGER_FILLER = re.compile(_words("anger_filler"))
+OWN_RECORD = re.compile(WORDS["own_record"])
+OWN_RECORD_NOT = re.compile(WORDS["own_record_not"])
+BENEFIT_PAYMENT = re.compile(WORDS["benefit_payment"])
 DISTRESS = re.compile(WORDS["distress"])
 DISTRESS_NOT = re.compile(WORDS["distress_not"])
 THREAT = re.compile(WORDS["threat"])
@@ -319,11 +322,6 @@ def office_beside_contributions(ctx: Context) -> str | None:
         return None
     return next((key for key, pattern in OFFICE_MATTERS.items() if pattern.search(message)),
                 None)
-
-
-OWN_RECORD = re.compile(WORDS["own_record"])
-OWN_RECORD_NOT = re.compile(WORDS["own_record_not"])
-BENEFIT_PAYMENT = re.compile(WORDS["benefit_payment"])
 
 
 def asks_own_record(message: str | None) -> bool:
