@@ -339,6 +339,32 @@ async def test_a_not_solved_rating_is_pushed_to_the_lead_group(platform, server,
     assert any(case_no in t for t in found), pushes(fake_webhook)[-3:]
 
 
+@pytest.mark.parametrize("words,score", [("三分吧 只补了两年 前面两年没补", 3),
+                                         ("给2分 剩下的几个月到现在也没退给我", 2)])
+async def test_a_score_with_a_story_after_it_is_a_rating_not_a_new_filing(
+        platform, server, client, fake_webhook, words, score):
+    """Found by the lead engineer: a long rating reply with a complaint in it (read as
+    file_dispute) started a new form and the rating was lost."""
+    case_no, view = await rated(platform, client, f"o-f8-led{score}", words)
+    assert view["rating"] == score and view["solved"] is False, view
+    assert any(case_no in t for t in await pushed_with(fake_webhook, words[:6])), \
+        pushes(fake_webhook)[-3:]
+
+
+@pytest.mark.parametrize("why", ["就是前面两年的没补", "单位只补了一部分 还差五个月"])
+async def test_what_is_still_wrong_after_reopening_joins_the_case(platform, server, client, why):
+    """Found by the lead engineer: after 重新办理 the payer's next words (what is still
+    wrong) were offered as a new filing; they join the reopened case."""
+    openid = f"o-f8-reopen-{len(why)}"
+    case_no, _ = await rated(platform, client, openid, "1分 没解决")
+    assert case_no in await say(platform, openid, "重新办理")
+    reply = await say(platform, openid, why)
+    assert case_no in reply and "补充到事项" in reply and "新事项" not in reply, reply
+    _, view = await client.call("GET", f"/api/cases/{case_no}", LEADERSHIP)
+    assert any(why in str((e.get("detail") or {}).get("text") or "") for e in view["events"]), \
+        view["events"][-3:]
+
+
 # === 3. the console ===========================================================================
 
 
@@ -412,8 +438,9 @@ async def test_two_resolutions_at_once_close_the_case_once(server, rules, client
         client.call("POST", f"{url}/resolve", TAX, json={"result": "乙：已退费"}))
     assert sorted([first[0], second[0]]) == [200, 409], (first, second)
     assert (await kinds(sm, case)).count("resolved") == 1
-    await asyncio.sleep(0.8)
-    heard = await payer_heard(fake_api, "o-f8-race", "：")
+    await payer_heard(fake_api, "o-f8-race", "已办结")  # waits for the resolution notice
+    await asyncio.sleep(0.3)  # a second one would be sent right after it
+    heard = await payer_heard(fake_api, "o-f8-race", "已办结")
     assert sum(("甲：已补缴" in t) + ("乙：已退费" in t) for t in heard) == 1, heard
 
 

@@ -65,6 +65,7 @@ EXPLICIT_RATING = re.compile(r"(?<![\d.十百])([1-5一二两三四五])\s*(?:�
 ANY_SCORE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:分|颗?星)(?![钟钱])")
 BARE_DIGIT = re.compile(r"(?<![\d.])([1-5])(?![\d.])")
 FULL_MARKS = re.compile(r"满分")
+LED_SCORE_OFFSET = 3  # "给3分", "打个3分": at most this many characters before a leading score
 SHORT = 15
 """A message this short that mentions 解决/满意 or a score is an answer to "please rate";
 a longer one is more likely a new question and is left to the other handlers."""
@@ -101,6 +102,9 @@ class Feedback:
     """还行吧 / 一般: a verdict without a score or solved/not solved."""
     still: bool = False
     """The matter is still there ("单位还是没交"): not solved, whatever the message's length."""
+    led: bool = False
+    """The message opens with a score ("三分吧 只补了两年 前面两年没补"): a rating, however
+    long the story after it."""
 
     @property
     def empty(self) -> bool:
@@ -131,7 +135,8 @@ def read_feedback(reply: str) -> Feedback:
             rating = int(bare[0])  # "5", "2 没解决"; not "2024年3月" or a long message
     out_of_range = rating is None and ANY_SCORE.search(reply) is not None
     middling = rating is None and solved is None and bool(MIDDLING.match(reply.strip()))
-    return Feedback(rating, solved, out_of_range, middling, still)
+    led = explicit is not None and explicit.start() <= LED_SCORE_OFFSET
+    return Feedback(rating, solved, out_of_range, middling, still, led)
 
 
 def _filler(ctx: Context, reply: str, intent: str, asked: str) -> bool:
@@ -200,7 +205,7 @@ async def followup(ctx: Context) -> list[str] | None:
                                      Case.resolved_at > utcnow() - FEEDBACK_WINDOW
                                      ) if snapshot.case_waiting else None
         rating_first = resolved is not None and (
-            named is not None or reopen or asks_reopen or feedback.still or (
+            named is not None or reopen or asks_reopen or feedback.still or feedback.led or (
                 len(reply) <= SHORT and not (feedback.empty and not feedback.out_of_range)))
         waiting = None if rating_first or not snapshot.case_waiting else await _latest(
             session, openid, Case.awaiting_info.is_(True))
@@ -226,7 +231,8 @@ async def followup(ctx: Context) -> list[str] | None:
             return [await _options(session, resolved, others)]  # "那我还能怎么办" after "没解决"
         if feedback.empty and not feedback.out_of_range:
             return None
-        if intent in ("file_dispute", "ask_policy") and len(reply) > SHORT and not feedback.still:
+        if (intent in ("file_dispute", "ask_policy") and len(reply) > SHORT
+                and not (feedback.still or feedback.led)):
             return None  # a new complaint or question that happens to say 解决 or 3分
         if feedback.empty:
             return [text("feedback_rating_range")]
@@ -475,9 +481,14 @@ async def _reopen(ctx: Context, session, case: Case, reply: str) -> list[str]:
                               detail={"rating": case.rating, "solved": False}))
     await reopen_case(session, case, await _reopen_reason(session, case, reply),
                       config=ctx.services.config)
+    state = await load_state(session, ctx.inbound.openid)  # what is still wrong, said next,
+    set_pending(state, WINDOW_KEY, {"case_no": case.case_no, "count": 0,  # joins the case
+                                    "until": (utcnow() + SUPPLEMENT_WINDOW).isoformat()})
+    touch(state)
     await session.commit()
     wake_outbox(ctx.services)
-    return [text("feedback_reopened", case_no=case.case_no)]
+    return [text("feedback_reopened", case_no=case.case_no) + "\n"
+            + text("info_more_hint", minutes=_minutes())]
 
 
 async def _reopen_reason(session, case: Case, reply: str) -> str:
