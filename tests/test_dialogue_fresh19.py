@@ -12,30 +12,13 @@ import datetime
 
 import pytest
 
-from bot.store.models import Case, DialogueState
+from bot.store.models import DialogueState
 from tests.conftest import make_platform
-from tests.test_dialogue import ANSWERS, CASE_NO, _age_draft, fetch, finish_form, say
+from tests.test_dialogue import ANSWERS, _age_draft, fetch, finish_form, say
+from tests.test_dialogue_fresh18 import CHOICE_LIST, THIS_YEAR, confirm, last_line, line_of
 from tests.test_dialogue_robustness import slots_of, to_question, to_summary
 
-THIS_YEAR = datetime.date.today().year
-CHOICE_LIST = "请选一下问题类型"
 SUMMARY = "请核对登记内容"
-
-
-def last_line(reply: str) -> str:
-    return reply.strip().splitlines()[-1]
-
-
-def line_of(reply: str, label: str) -> str:
-    return next((line for line in reply.splitlines() if line.startswith(label)), "")
-
-
-async def confirm(platform, config, openid: str) -> Case:
-    done = await say(platform, openid, "确认")
-    match = CASE_NO.search(done)
-    assert match, done
-    [case] = await fetch(config.database_url, Case, case_no=match.group())
-    return case
 
 
 # --- voice-to-text and typos ------------------------------------------------------------------
