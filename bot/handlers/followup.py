@@ -445,12 +445,17 @@ async def _attach(ctx: Context, session, case: Case, content: str,
     open_ = _open_window(state.pending, now)
     count = (_count(open_) + 1
              if open_ is not None and open_.get("case_no") == case.case_no else 1)
-    set_pending(state, WINDOW_KEY, {"case_no": case.case_no, "count": count,
-                                    "until": (now + SUPPLEMENT_WINDOW).isoformat()})
-    touch(state)
+    _keep_window(state, case, count, now)
     await session.commit()
     wake_outbox(ctx.services)
     return count
+
+
+def _keep_window(state, case: Case, count: int, now: datetime) -> None:
+    """Open (or extend) the window in which what the payer sends joins ``case``."""
+    set_pending(state, WINDOW_KEY, {"case_no": case.case_no, "count": count,
+                                    "until": (now + SUPPLEMENT_WINDOW).isoformat()})
+    touch(state)
 
 
 async def attach_supplement(ctx: Context, session, case: Case, content: str) -> list[str]:
@@ -481,10 +486,8 @@ async def _reopen(ctx: Context, session, case: Case, reply: str) -> list[str]:
                               detail={"rating": case.rating, "solved": False}))
     await reopen_case(session, case, await _reopen_reason(session, case, reply),
                       config=ctx.services.config)
-    state = await load_state(session, ctx.inbound.openid)  # what is still wrong, said next,
-    set_pending(state, WINDOW_KEY, {"case_no": case.case_no, "count": 0,  # joins the case
-                                    "until": (utcnow() + SUPPLEMENT_WINDOW).isoformat()})
-    touch(state)
+    # What is still wrong, said next, joins the case.
+    _keep_window(await load_state(session, ctx.inbound.openid), case, 0, utcnow())
     await session.commit()
     wake_outbox(ctx.services)
     return [text("feedback_reopened", case_no=case.case_no) + "\n"
