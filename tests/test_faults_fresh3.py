@@ -6,6 +6,7 @@ test_input_faults, test_sqlite_lock."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
 
@@ -191,36 +192,45 @@ async def test_an_odd_msgid_is_no_server_error(platform, msg_id):
 # --- the database fills up or vanishes --------------------------------------------------------
 
 
-async def test_a_database_that_stops_taking_writes_asks_for_a_resend_handled_once(
-        bot_server, platform, config):
-    """A read-only database (a full disk, a file made read-only under the bot): SQLite's
-    query_only refuses every write as a read-only file does, on the bot's own connections."""
+@contextlib.asynccontextmanager
+async def on_every_connection(bot_server, setup):
+    """The bot's database connections reopened with ``setup(dbapi_conn, record)`` run on each
+    (a read-only file, a full disk), and reopened without it afterwards."""
     engine = bot_server.app["engine"]
     batch_engine = bot_server.app["services"].batch.sync_engine
-    await platform.post(text_xml("o-ro-before", "你好", msg_id=3114))
-    await bot_server.app["services"].batch.flush()
 
     async def reconnect():
         await engine.dispose()
         batch_engine.dispose()
+
+    event.listen(Pool, "connect", setup)
+    await reconnect()
+    try:
+        yield
+    finally:
+        event.remove(Pool, "connect", setup)
+        await reconnect()
+
+
+async def test_a_database_that_stops_taking_writes_asks_for_a_resend_handled_once(
+        bot_server, platform, config):
+    """A read-only database (a full disk, a file made read-only under the bot): SQLite's
+    query_only refuses every write as a read-only file does, on the bot's own connections."""
+    await platform.post(text_xml("o-ro-before", "你好", msg_id=3114))
+    await bot_server.app["services"].batch.flush()
 
     def read_only(dbapi_conn, _record):
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA query_only = 1")
         cur.close()
 
-    event.listen(Pool, "connect", read_only)
-    await reconnect()
     q = platform.query()
     xml = text_xml("o-ro", "我要反映问题", msg_id=3115)
-    try:
+    async with on_every_connection(bot_server, read_only):
         started = time.monotonic()
         refused = await platform.post(xml, query=q)
         assert refused.status == 503
         assert time.monotonic() - started < 5  # within the platform's wait
-    finally:
-        event.remove(Pool, "connect", read_only)
-        await reconnect()
     resend = await platform.post(xml, query=q)
     assert resend.status == 200 and resend.reply
     keys = await stored_keys(config.database_url)

@@ -117,18 +117,25 @@ async def test_a_payer_who_writes_again_reads_the_kept_notice(
 # --- 2. a body that never arrives ------------------------------------------------------------
 
 
-async def test_a_stalled_body_is_answered_408(aiohttp_server, config, models):
+async def stalled_callback(aiohttp_server, config, models, nonce: str):
+    """A signed callback whose headers promise 400 bytes and whose body stops after five, to
+    a bot with a 0.5 s body timeout: the open (reader, writer)."""
     from bot.app import build_app
 
     server = await aiohttp_server(build_app(dataclasses.replace(config, body_timeout=0.5),
                                             models=models))
-    timestamp, nonce = str(int(time.time())), "f4loris"
+    timestamp = str(int(time.time()))
     query = f"timestamp={timestamp}&nonce={nonce}&signature={sign(config.token, timestamp, nonce)}"
     reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write((f"POST /wechat?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  "Content-Type: text/xml\r\nContent-Length: 400\r\n\r\n<xml>").encode())
+    await writer.drain()
+    return reader, writer
+
+
+async def test_a_stalled_body_is_answered_408(aiohttp_server, config, models):
+    reader, writer = await stalled_callback(aiohttp_server, config, models, "f4loris")
     try:
-        writer.write((f"POST /wechat?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                      "Content-Type: text/xml\r\nContent-Length: 400\r\n\r\n<xml>").encode())
-        await writer.drain()
         status = await asyncio.wait_for(reader.readline(), 5.0)
     finally:
         writer.close()

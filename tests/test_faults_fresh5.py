@@ -14,10 +14,9 @@ from datetime import timedelta
 
 import pytest
 from aiohttp import web
-from sqlalchemy import event, select
-from sqlalchemy.pool import Pool
+from sqlalchemy import select
 
-from bot.simulator import event_xml, message_xml, sign, text_xml
+from bot.simulator import event_xml, message_xml, text_xml
 from bot.store.db import make_engine
 from bot.store.models import ProcessedMessage
 from bot.store.tokens import TokenStore
@@ -29,7 +28,8 @@ from tests.conftest import make_platform
 from tests.test_cases import T0, drain, register, set_last_message
 from tests.test_chat_fresh import draft_of
 from tests.test_faults_fresh import Clock
-from tests.test_faults_fresh3 import encrypted_body
+from tests.test_faults_fresh3 import encrypted_body, on_every_connection
+from tests.test_faults_fresh4 import stalled_callback
 from tests.test_gateway import processed_count
 from tests.test_outbox import register_accepted, rows
 
@@ -60,17 +60,8 @@ async def stored_keys(db_url: str) -> list[str]:
 
 async def test_a_stalled_body_gets_408_and_the_connection_closes_at_once(
         aiohttp_server, config, models):
-    from bot.app import build_app
-
-    server = await aiohttp_server(build_app(dataclasses.replace(config, body_timeout=0.5),
-                                            models=models))
-    timestamp, nonce = str(int(time.time())), "f5loris"
-    query = f"timestamp={timestamp}&nonce={nonce}&signature={sign(config.token, timestamp, nonce)}"
-    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    reader, writer = await stalled_callback(aiohttp_server, config, models, "f5loris")
     try:
-        writer.write((f"POST /wechat?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                      "Content-Type: text/xml\r\nContent-Length: 400\r\n\r\n<xml>").encode())
-        await writer.drain()
         started = time.monotonic()
         answer = await asyncio.wait_for(reader.read(), 5.0)  # everything, up to EOF
         took = time.monotonic() - started
@@ -367,14 +358,8 @@ async def test_fifty_messages_past_the_reply_budget_are_each_answered_later(
 async def test_a_full_disk_asks_for_resends_and_each_is_handled_once(bot_server, platform,
                                                                      config):
     """SQLite's max_page_count caps the file at its present size, as a full disk does."""
-    engine = bot_server.app["engine"]
-    batch_engine = bot_server.app["services"].batch.sync_engine
     await platform.post(text_xml("o-f5-full-before", "你好", msg_id=7000))
     await bot_server.app["services"].batch.flush()
-
-    async def reconnect():
-        await engine.dispose()
-        batch_engine.dispose()
 
     def full(dbapi_conn, _record):
         cur = dbapi_conn.cursor()
@@ -383,10 +368,8 @@ async def test_a_full_disk_asks_for_resends_and_each_is_handled_once(bot_server,
         cur.execute(f"PRAGMA max_page_count = {pages}")
         cur.close()
 
-    event.listen(Pool, "connect", full)
-    await reconnect()
     sent = []
-    try:
+    async with on_every_connection(bot_server, full):
         for i in range(1, 25):
             q = platform.query()
             xml = text_xml(f"o-f5-full-{i}", "公司没给我交社保" + "很久了" * 200, msg_id=7000 + i)
@@ -395,9 +378,6 @@ async def test_a_full_disk_asks_for_resends_and_each_is_handled_once(bot_server,
             assert delivery.status in (200, 503), delivery
             assert time.monotonic() - started < 5
             sent.append((xml, q, delivery.status))
-    finally:
-        event.remove(Pool, "connect", full)
-        await reconnect()
     assert any(status == 503 for *_, status in sent), "the cap never bit"
     for xml, q, status in sent:
         if status == 503:
