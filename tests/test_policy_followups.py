@@ -296,7 +296,6 @@ def test_swaps_and_aspects_reach_the_entry_they_ask_for(kb, previous, question, 
 @pytest.mark.parametrize("previous,question,not_entry", [
     ("劳动仲裁去哪里申请", "能网上申请吗", "arbitration_limit"),
     ("领失业金要什么条件", "去哪里领", "unemployment_stop"),
-    ("行政复议多久内要申请", "要交钱吗", "reconsideration_deadline"),
 ])
 def test_an_aspect_no_entry_of_the_topic_names_is_declined(kb, previous, question, not_entry):
     """"能网上申请吗" after arbitration got its time limit: online, where and cost are asked in
