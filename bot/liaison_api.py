@@ -184,7 +184,7 @@ def liaison_routes(
     async def list_view(request, session, agency):
         q = request.query
         _known(list(q), LIST_PARAMS, "unknown_param")
-        page = await actions.list_cases(session, agency, status=q.get("status") or None,
+        page = await actions.list_cases(session, agency, status=q.getall("status", []),
                                         overdue=_flag(q.get("overdue"), "overdue"),
                                         category=q.get("category") or None,
                                         severity=q.get("severity") or None,
@@ -195,7 +195,8 @@ def liaison_routes(
                                         offset=_int(q.get("offset"), "offset", 0))
         return {"agency": agency, "count": len(page.cases), "total": page.total,
                 "offset": page.offset, "limit": page.limit,
-                "cases": [actions.summary(c, names=names) for c in page.cases]}
+                "cases": [actions.summary(c, names=names, wish=page.wishes.get(c.id))
+                          for c in page.cases]}
 
     async def show_view(request, session, agency):
         _known(list(request.query), SHOW_PARAMS, "unknown_param")
@@ -209,7 +210,9 @@ def liaison_routes(
         async def handler(request, session, agency):
             body = await _body(request, fields)
             case = await run(session, agency, request.match_info["case_no"], body)
-            return actions.summary(case, names=names)
+            answer = actions.summary(case, names=names)
+            after = actions.after_action(name)
+            return {**answer, "notice": after} if after else answer
         return handler
 
     async def do_accept(session, agency, case_no, body):

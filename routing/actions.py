@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Text, and_, cast, func, not_, or_, select, true
@@ -43,7 +43,7 @@ from routing.cases import (
     tell_trackers,
     tracking_agencies,
 )
-from routing.deadlines import deadline_for, deadline_text, to_local
+from routing.deadlines import SHANGHAI, deadline_for, deadline_text, to_local
 from routing.notices import (
     DETAIL_CAP,
     agency_names,
@@ -196,11 +196,40 @@ def visible_filter(agency: str):
                cast(Case.trackers, Text).like(pattern, escape="\\"))
 
 
+_DAY = r"((?:19|20)\d{2})[-./年](\d{1,2})[-./月](\d{1,2})日?"
+_DATE = re.compile(_DAY)
+_MONTH = re.compile(r"((?:19|20)\d{2})[-./年](\d{1,2})月?")
+_DATE_RANGE = re.compile(_DAY + r"(?:~|至|到|—+|-+)" + _DAY)
+
+
+def _day(year: str, month: str, day: str) -> datetime | None:
+    try:
+        return datetime(int(year), int(month), int(day), tzinfo=SHANGHAI)
+    except ValueError:
+        return None
+
+
 def search_filter(text: str):
     """SQL filter for what a liaison types in the search box: the case number from a card
-    (in any case or width, or only its tail, 0001), the employer or the town."""
+    (in any case or width, or only its tail, 0001), the employer or the town; a day
+    (2026-11-27, 2026年11月27日) or month finds the cases registered then (the number
+    carries the Beijing day), and two days joined by ~/至 the ones registered between them."""
     wanted = "".join(ch for ch in "".join(str(text).split()) if ch.isprintable())[:CASE_NO_CAP]
-    number = case_no_in(wanted) or normalize_case_no(wanted)
+    typed = unicodedata.normalize("NFKC", wanted)
+    span = _DATE_RANGE.fullmatch(typed)
+    if span:
+        first, last = _day(*span.groups()[:3]), _day(*span.groups()[3:])
+        if first is not None and last is not None:
+            first, last = min(first, last), max(first, last)
+            return and_(Case.created_at >= first,
+                        Case.created_at < last + timedelta(days=1))
+    day, month = _DATE.fullmatch(typed), _MONTH.fullmatch(typed)
+    if day and _day(*day.groups()):
+        number = "{}{:0>2}{:0>2}".format(*day.groups())
+    elif month and 1 <= int(month.group(2)) <= 12:
+        number = "{}{:0>2}".format(*month.groups())
+    else:
+        number = case_no_in(wanted) or normalize_case_no(wanted)
 
     def like(value: str) -> str:
         return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -390,10 +419,31 @@ def is_overdue(case: Case, now: datetime) -> bool:
         case.deadline <= now)
 
 
+_WISH_EVENTS = ("supplement", "resolved", "reopened")
+_WISHES = ("withdraw", "settled")
+
+
+def payer_wish(case: Case, events: Sequence[Any]) -> str | None:
+    """"withdraw" or "settled" while the payer's request to stop (撤回, 问题已解决) waits
+    for the lead to close the case; a later 继续办理, result or reopening ends it."""
+    if case.status in CLOSED_STATUSES:
+        return None
+    wish = None
+    for event in events:
+        asked = (event.detail or {}).get("request") if event.kind == "supplement" else None
+        if asked in _WISHES:
+            wish = asked
+        elif asked == "resume" or event.kind in ("resolved", "reopened"):
+            wish = None
+    return wish
+
+
 def summary(case: Case, now: datetime | None = None,
-            names: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """A case in a list: no personal data."""
+            names: Mapping[str, str] | None = None, wish: str | None = None) -> dict[str, Any]:
+    """A case in a list: no personal data; ``wish`` (:func:`payer_wish`) is shown with its
+    group heading (缴费人申请撤回), so a list shows which cases only wait to be closed."""
     names = names or {}
+    titles = ((load_notices().get("group") or {}).get("payer_requests") or {})
     return {
         "case_no": case.case_no,
         "status": case.status,
@@ -413,6 +463,8 @@ def summary(case: Case, now: datetime | None = None,
         # Once resolved a case is no longer overdue; the office still needs to see it was late.
         "resolved_late": bool(case.resolved_at and case.deadline
                               and case.resolved_at > case.deadline),
+        "payer_request": wish,
+        "payer_request_label": (titles.get(wish) or {}).get("title") if wish else None,
     }
 
 
@@ -452,7 +504,7 @@ def detail_view(case: Case, events: list[CaseEvent], reveal: bool,
                 names: Mapping[str, str] | None = None,
                 now: datetime | None = None) -> dict[str, Any]:
     """One case for a liaison; contact data and free text masked unless ``reveal``."""
-    view = summary(case, now, names)
+    view = summary(case, now, names, wish=payer_wish(case, events))
     # The masked view hides the payer's name wherever they typed it ("我叫张三"), like the
     # group card does; otherwise contact.name "张*" would sit next to the full name.
     own = payer_names(case)
@@ -499,9 +551,58 @@ class CaseList:
     total: int
     offset: int
     limit: int
+    wishes: dict[int, str] = field(default_factory=dict)
 
 
 MAX_PAGE = 2000
+
+
+_LIST_SEP = re.compile(r"[,，、;；|]")
+
+
+def filter_choice(value: str, options: Mapping[str, str], kind: str) -> str | None:
+    """The option a liaison means in a list filter: its code in any case and spacing, its
+    Chinese label (办理中, 重大疑难事项), or a short form (labels.yaml ``filter_words``);
+    None when it means none of them."""
+    def bare(words: Any) -> str:
+        return "".join(unicodedata.normalize("NFKC", str(words)).split())
+
+    text = bare(value)
+    for key, label in options.items():
+        if text.lower() == key.lower() or text and text == bare(label):
+            return key
+    words = {bare(w): key for w, key in
+             ((load_labels().get("filter_words") or {}).get(kind) or {}).items()}
+    return words.get(text) or words.get(text.lower())
+
+
+def _picked(value: str, options: Mapping[str, str], kind: str) -> str:
+    found = filter_choice(value, options, kind)
+    if found is None or found not in options:
+        raise BadRequest(f"unknown {kind} {value[:40]!r}; one of: {', '.join(options)}",
+                         f"unknown_{kind}", value=shown_value(value),
+                         choices=choice_list(options))
+    return found
+
+
+def _statuses(value: str | Sequence[str] | None) -> tuple[list[str], bool]:
+    """The statuses a list asks for (repeated, or joined by , 、) and whether 逾期 was among
+    them: a second status is listed too, never silently dropped."""
+    known = load_notices().get("statuses") or {}
+    given = [value] if isinstance(value, str) else list(value or ())
+    parts = [p for v in given for p in _LIST_SEP.split(v) if p.strip()]
+    statuses, late = [], False
+    for part in parts:
+        found = filter_choice(part, known, "status")
+        if found == "overdue":
+            late = True
+        elif found in known:
+            statuses.append(found)
+        else:
+            raise BadRequest(f"unknown status {part[:40]!r}; one of: {', '.join(known)}",
+                             "unknown_status", value=shown_value(part),
+                             choices=choice_list(known))
+    return statuses, late
 
 
 def _order(sort: str | None) -> tuple:
@@ -521,7 +622,7 @@ def _order(sort: str | None) -> tuple:
 async def list_cases(
     session: AsyncSession,
     agency: str,
-    status: str | None = None,
+    status: str | Sequence[str] | None = None,
     overdue: bool | None = None,
     category: str | None = None,
     *,
@@ -538,27 +639,21 @@ async def list_cases(
     or severity is refused rather than answered with an empty list, which would read as "no
     cases"; ``search`` finds a case number, employer or place (:func:`search_filter`)."""
     severities = load_labels().get("severities") or {}
-    if severity and severity not in severities:
-        raise BadRequest(f"unknown severity {severity[:40]!r}; one of: {', '.join(severities)}",
-                         "unknown_severity", value=shown_value(severity),
-                         choices=choice_list(severities))
-    known_statuses = load_notices().get("statuses") or {}
-    if status and status not in known_statuses:
-        raise BadRequest(f"unknown status {status[:40]!r}; one of: {', '.join(known_statuses)}",
-                         "unknown_status", value=shown_value(status),
-                         choices=choice_list(known_statuses))
-    if category and category not in CATEGORIES:
-        raise BadRequest(f"unknown category {category[:40]!r}; one of: {', '.join(CATEGORIES)}",
-                         "unknown_category", value=shown_value(category),
-                         choices=choice_list({c: category_label(c) for c in CATEGORIES}))
+    if severity:
+        severity = _picked(severity, severities, "severity")
+    statuses, late = _statuses(status)
+    if late and overdue is None:
+        overdue = True
+    if category:
+        category = _picked(category, {c: category_label(c) for c in CATEGORIES}, "category")
     order = _order(sort)
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise BadRequest(f"limit must be 1–{MAX_PAGE} and offset 0 or more", "bad_page",
                          max=MAX_PAGE)
     now = now or utcnow()
     where = [visible_filter(agency)]
-    if status:
-        where.append(Case.status == status)
+    if statuses:
+        where.append(Case.status.in_(statuses))
     if category:
         where.append(Case.category == category)
     if severity:
@@ -574,8 +669,18 @@ async def list_cases(
     total = await session.scalar(select(func.count()).select_from(Case).where(*where))
     rows = await session.execute(select(Case).where(*where).order_by(*order)
                                  .limit(limit).offset(offset))
-    return CaseList([c for c in rows.scalars() if can_see(c, agency)], total or 0, offset,
-                    limit)
+    cases = [c for c in rows.scalars() if can_see(c, agency)]
+    if not cases:
+        return CaseList(cases, total or 0, offset, limit)
+    history = await session.execute(
+        select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.detail)
+        .where(CaseEvent.case_id.in_([c.id for c in cases]), CaseEvent.kind.in_(_WISH_EVENTS))
+        .order_by(CaseEvent.id))
+    by_case: dict[int, list[Any]] = {}
+    for event in history:
+        by_case.setdefault(event.case_id, []).append(event)
+    wishes = {c.id: w for c in cases if (w := payer_wish(c, by_case.get(c.id, ())))}
+    return CaseList(cases, total or 0, offset, limit, wishes)
 
 
 async def get_case(
@@ -625,6 +730,9 @@ def next_steps(case: Case, agency: str, names: Mapping[str, str],
         state = ("awaiting_info" if case.awaiting_info
                  else "accepted" if case.status == "accepted" else "new")
         steps = [texts[state].format(deadline=deadline)]
+        wish = payer_wish(case, events)
+        if wish:
+            steps.insert(0, texts[f"payer_{wish}"])
         if is_overdue(case, now):
             steps.insert(0, texts["overdue"].format(deadline=deadline))
     if case.needs_callback and case.status not in CLOSED_STATUSES:
@@ -642,6 +750,12 @@ def next_steps(case: Case, agency: str, names: Mapping[str, str],
                      **({"agencies": targets} if a == "transfer" else {})}
                     for a in allowed],
     }
+
+
+def after_action(name: str) -> str | None:
+    """What the answer to action ``name`` tells the liaison about who reads its text (a
+    transfer reason stays inside, a result goes to the payer word for word)."""
+    return ((load_notices().get("actions") or {}).get(name) or {}).get("after")
 
 
 def _tracking(case: Case, agency: str, names: Mapping[str, str],

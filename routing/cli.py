@@ -29,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     listing = case.add_parser("list", help="list cases (newest first)")
     listing.add_argument("--agency", help="act as this agency (default: leadership office)")
-    listing.add_argument("--status", help="only cases in this status (assigned, resolved, …)")
+    listing.add_argument("--status", help="only cases in this status (assigned, resolved, …, "
+                         "or 办理中, 逾期; several joined by ,)")
     listing.add_argument("--category", help="only cases of this category (late_fee, …)")
     listing.add_argument("--severity", help="only cases of this severity (simple, general, "
                          "major)")
@@ -186,6 +187,9 @@ def _acting(name: str, run):
             action = ((load_notices().get("cli") or {}).get("actions") or {}).get(name, name)
             print(_says("done", case_no=case.case_no, action=action,
                         status=status_label(case.status)))
+            after = actions.after_action(name)
+            if after:
+                print(after)
             return 0
         return _run(args, config, work)
     return command
