@@ -4,10 +4,13 @@ Every change goes through the same action functions as the REST API and the CLI,
 one session per request: commit, then ``notify()`` so the outbox sends the payer's notice
 at once. After a change the browser is redirected to the case page (post/redirect/get), so
 a reload never repeats an action. Revealing the contact data is a POST too: it writes the
-audit event "contact_viewed" and must not happen by following a link.
+audit event "contact_viewed" and must not happen by following a link. Opening a case page
+is written to the audit log (agency and case number, never contact data): a page view is not
+a change to the case, so it stays out of the case's history.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -24,6 +27,7 @@ from routing import actions
 from routing.cards import card_texts, load_labels, reason_label
 from routing.notices import DETAIL_CAP
 
+audit = logging.getLogger("disputebot.console.audit")
 ACTIONS = ("accept", "note", "request-info", "transfer", "escalate", "resolve")
 
 
@@ -59,6 +63,8 @@ async def case_page(request: web.Request, console: Console, session: Session, *,
     # key (wechat) mean nothing to a liaison.
     if detail.get("period"):
         detail["period"] = period_text(detail["period"])
+    if not reveal:
+        present.mask_typed_fields(detail)
     channel = detail.get("channel") or ""
     detail["channel"] = (card_texts().get("channels") or {}).get(channel, channel)
     done = (texts().get("done") or {}).get(request.query.get("done") or "")
@@ -83,7 +89,12 @@ async def case_page(request: web.Request, console: Console, session: Session, *,
 
 async def show_case(request: web.Request, console: Console,
                     session: Session) -> web.StreamResponse:
-    return await case_page(request, console, session)
+    response = await case_page(request, console, session)
+    if response.status == 200:
+        case_no = request.match_info["case_no"]
+        audit.info("case_viewed %s by %s", case_no, session.agency,
+                   extra={"agency": session.agency, "case_no": case_no})
+    return response
 
 
 async def reveal_contact(request: web.Request, console: Console,

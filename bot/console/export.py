@@ -24,7 +24,8 @@ BOM = "\ufeff"
 COLUMNS = ("编号", "登记时间", "状态", "问题类别", "事项等级", "辖区", "镇街/所在地", "牵头单位",
            "协办单位", "办理时限", "是否逾期", "首次办理时间", "办结时间", "姓名", "联系电话",
            "身份证号", "用人单位", "所属期", "金额（元）", "涉及人数", "问题描述", "诉求",
-           "证据（媒体ID）", "满意度评分", "是否解决", "渠道", "受理人", "办理结果")
+           "证据（媒体ID）", "满意度评分", "是否解决", "渠道", "受理人", "受理人电话", "受理时间",
+           "报送意见", "办理结果")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -82,7 +83,7 @@ def row(case: Case, full: bool, names: Mapping[str, str], labels: Mapping[str, M
         case.case_no, _when(case.created_at), status_label(case.status),
         labels["categories"].get(case.category, case.category),
         labels["severities"].get(case.severity, case.severity),
-        case.district or "辖区外", case.jurisdiction,
+        case.district or "辖区外", text(case.jurisdiction),
         names.get(case.lead_agency or "", case.lead_agency),
         "、".join(names.get(a, a) for a in case.co_agencies or []),
         _when(case.deadline), _yes_no(late), _when(case.first_action_at),
@@ -90,24 +91,28 @@ def row(case: Case, full: bool, names: Mapping[str, str], labels: Mapping[str, M
         case.name if full else mask_name(case.name),
         case.phone if full else mask_phone(case.phone),
         case.id_number if full else mask_id_number(case.id_number),
-        case.employer, period_text(case.period) if case.period else "", amount,
+        text(case.employer), text(period_text(case.period)) if case.period else "", amount,
         case.headcount, text(case.description), text(case.desired_outcome),
         " ".join(str(m) for m in case.evidence or []),
         case.rating, _yes_no(case.solved), channel,
-        handled.get("acceptor"), text(handled.get("result")),
+        handled.get("acceptor"), handled.get("acceptor_phone"), handled.get("accepted_at"),
+        text(handled.get("opinion")), text(handled.get("result")),
     ]
     return ["" if c is None else str(c) for c in cells]
 
 
 def handling(events: Iterable[CaseEvent]) -> dict[int, dict[str, str]]:
-    """Per case id, the 受理人 named on acceptance and the latest result told to the payer:
-    a file for 案卷归档 without the result says nothing (a reopen clears it)."""
+    """Per case id, the 报送单's 受理人 (name, phone, first acceptance) and 报送意见, and the
+    latest result told to the payer: a file for 案卷归档 without the result says nothing (a
+    reopen clears it)."""
     out: dict[int, dict[str, str]] = {}
     for event in sorted(events, key=lambda e: (e.at, e.id or 0)):
         detail = event.detail or {}
         mine = out.setdefault(event.case_id, {})
         if event.kind == "accepted":
-            mine["acceptor"] = detail.get("acceptor") or mine.get("acceptor") or ""
+            for key in ("acceptor", "acceptor_phone", "opinion"):
+                mine[key] = detail.get(key) or mine.get(key) or ""
+            mine.setdefault("accepted_at", _when(event.at))
         elif event.kind == "resolved":
             mine["result"] = detail.get("result") or ""
         elif event.kind == "reopened":

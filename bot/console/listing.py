@@ -1,4 +1,5 @@
-"""The case list: filters from the query string, deadline order, pages of 20.
+"""The case list: filters from the query string (the search also takes a phone or ID number),
+deadline order, pages of 20.
 
 Visibility is the actions module's own SQL filter (``routing.actions.visible_filter``) plus its
 :func:`~routing.actions.can_see` on every row, so the console never shows a case the REST
@@ -7,6 +8,8 @@ always render.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +22,10 @@ from bot.store.models import Case
 from routing import actions
 from routing.cases import CLOSED_STATUSES
 
+_SEPARATORS = re.compile(r"[\s\-–—()（）.·]")
+_MOBILE = re.compile(r"(?:\+?86)?(1\d{10})")
+_LANDLINE = re.compile(r"0\d{9,11}")
+_ID = re.compile(r"\d{17}[\dX]|\d{15}")
 PAGE_SIZE = 20
 FILTERS = ("q", "status", "category", "severity", "jurisdiction", "lead", "overdue")
 Q_CAP = 40
@@ -76,10 +83,26 @@ def overdue_clause(now: datetime):
                 Case.deadline <= now)
 
 
+def contact_filter(text: str):
+    """SQL filter for a phone or ID number typed into the search box in any shape (spaces,
+    dashes, +86, full-width digits); None when ``text`` is not one. The list still shows
+    the number masked: the search only finds the case."""
+    plain = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
+    if match := _MOBILE.fullmatch(plain):
+        return Case.phone == match.group(1)
+    if _LANDLINE.fullmatch(plain):
+        return func.replace(Case.phone, "-", "") == plain
+    if _ID.fullmatch(plain):
+        return func.upper(Case.id_number) == plain
+    return None
+
+
 def _where(agency: str, f: Filters, now: datetime) -> list:
     where = [actions.visible_filter(agency)]
     if f.q:
-        where.append(actions.search_filter(f.q))
+        contact = contact_filter(f.q)
+        text = actions.search_filter(f.q)
+        where.append(text if contact is None else or_(contact, text))
     if f.status:
         where.append(Case.status == f.status)
     if f.category:

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.console.render import labels, local_time
+from bot.privacy import scrub
 from bot.store.models import Case
 from routing import actions
 from routing.cards import card_texts
@@ -65,8 +66,16 @@ def list_row(case: Case, now: datetime, names: Mapping[str, str],
     row = actions.summary(case, now, names)
     row["major"] = case.severity == "major"
     row["tracking"] = actions.is_tracker(case, agency)
-    row["jurisdiction"] = case.jurisdiction
+    row["jurisdiction"] = scrub(case.jurisdiction) if case.jurisdiction else None
     return row
+
+
+def mask_typed_fields(detail: dict[str, Any]) -> None:
+    """Phone, ID and card numbers a payer typed into 用人单位, 镇街 or 所属期 are masked like
+    the description until the contact data is revealed (an audited POST)."""
+    for key in ("employer", "jurisdiction", "period"):
+        if detail.get(key):
+            detail[key] = scrub(str(detail[key]))
 
 
 def can_steer(detail: Mapping[str, Any], agency: str) -> bool:

@@ -79,18 +79,22 @@ def _table(dim: str, title: str, part: figures.Breakdown,
 async def stats_page(request: web.Request, console: Console,
                      session: Session) -> web.StreamResponse:
     q = request.query
-    by = "month" if q.get("by") == "month" else "week"
+    by = q.get("by") if q.get("by") in figures.PERIODS else "week"
     try:
         start, end = parse_period(q.get("from"), q.get("to"))
     except BadPeriod:
         return console.error_page(session, 400, "bad_date")
+    leads = console.choices()["lead"]
+    lead = q.get("lead") if q.get("lead") in leads else ""
     now = utcnow()
     async with console.sessionmaker() as db:
         cases = await _cases(db, session.agency, start, end)
         late_before = await _late_before(db, console, cases, session.agency, start, end)
+    if lead:  # narrows what the agency may see; never widens it
+        cases = [c for c in cases if c.lead_agency == lead]
     result = figures.compute(cases, now, by, late_before)
     names = _dimension_names(console)
-    unit = "周" if by == "week" else "月"
+    unit = texts()["stats"]["units"][by]
     charts = [bar_chart(f"每{unit}登记案件数", result.periods)]
     tables, late = [], []
     for dim, title in DIMENSION_TITLES.items():
@@ -105,7 +109,7 @@ async def stats_page(request: web.Request, console: Console,
                          result.breakdowns["status"], statuses))
     return render("stats.html", **console.context(
         session, stats=result, charts=charts, tables=tables, late=late, by=by,
-        lead_choices=console.choices()["lead"],
+        lead_choices=leads, lead=lead, unit=unit,
         period={"from": q.get("from") or "", "to": q.get("to") or ""}))
 
 

@@ -1,10 +1,11 @@
-"""Statistics for 综合分析: counts per week/month, response and resolution times, overdue
+"""Statistics for 综合分析: counts per week/month/quarter, response and resolution times, overdue
 rate overall and per category, lead agency, district and severity, and payer satisfaction, computed in Python over the agency's visible cases.
 
 Pure functions over plain case rows, so the numbers can be checked by hand on a small set.
 Conventions (shown on the page too):
 
-* weeks are ISO weeks and months calendar months, both in Beijing time, by registration;
+* weeks are ISO weeks, months calendar months and quarters calendar quarters (2026-Q4),
+  all in Beijing time, by registration;
 * percentiles interpolate linearly between ranks (the median of 1 h and 3 h is 2 h);
 * a case counts as overdue when it was resolved after its deadline or is still open past
   it; the rate is over cases that have a deadline;
@@ -24,6 +25,7 @@ from routing.cases import CLOSED_STATUSES
 from routing.deadlines import deadline_for, to_local
 
 DIMENSIONS = ("category", "lead_agency", "district", "severity")
+PERIODS = ("week", "month", "quarter")
 OUTSIDE = "辖区外"
 
 
@@ -39,11 +41,13 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 
 
 def period_key(moment: datetime, by: str) -> str:
-    """"2026-W48" (ISO week) or "2026-11" (month), in Beijing time."""
+    """"2026-W48" (ISO week), "2026-11" (month) or "2026-Q4" (quarter), in Beijing time."""
     local = to_local(moment)
     if by == "week":
         year, week, _ = local.isocalendar()
         return f"{year}-W{week:02d}"
+    if by == "quarter":
+        return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
     return f"{local.year}-{local.month:02d}"
 
 
@@ -67,6 +71,9 @@ def _next_period(key: str, by: str) -> str:
         monday = date.fromisocalendar(int(year), int(week), 1) + timedelta(days=7)
         y, w, _ = monday.isocalendar()
         return f"{y}-W{w:02d}"
+    if by == "quarter":
+        year, quarter = (int(part) for part in key.split("-Q"))
+        return f"{year + quarter // 4}-Q{quarter % 4 + 1}"
     year, month = (int(part) for part in key.split("-"))
     return f"{year + month // 12}-{month % 12 + 1:02d}"
 
@@ -228,7 +235,7 @@ def compute(cases: Sequence[Case], now: datetime, by: str = "week",
             late_before: Container[int] = frozenset()) -> Stats:
     """Every figure of the statistics page for ``cases`` (``late_before``: ids of cases
     resolved late before a reopen, :func:`resolved_late_before`)."""
-    by = "month" if by == "month" else "week"
+    by = by if by in PERIODS else "week"
     per_period = Counter(period_key(c.created_at, by) for c in cases)
     periods = [(p, per_period.get(p, 0)) for p in period_range(per_period, by)]
     ratings = [c.rating for c in cases if c.rating is not None]
