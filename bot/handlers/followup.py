@@ -65,6 +65,7 @@ EXPLICIT_RATING = re.compile(r"(?<![\d.十百])([1-5一二两三四五])\s*(?:�
 ANY_SCORE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:分|颗?星)(?![钟钱])")
 BARE_DIGIT = re.compile(r"(?<![\d.])([1-5])(?![\d.])")
 FULL_MARKS = re.compile(r"满分")
+NAMED_RATINGS = WORDS["feedback"]["named_ratings"]
 LED_SCORE_OFFSET = 3  # "给3分", "打个3分": at most this many characters before a leading score
 SHORT = 15
 """A message this short that mentions 解决/满意 or a score is an answer to "please rate";
@@ -126,6 +127,8 @@ def read_feedback(reply: str) -> Feedback:
         rating = int(_CN.get(explicit.group(1), explicit.group(1)))
     elif FULL_MARKS.search(reply):
         rating = 5
+    elif (named := _named_rating(reply, solved)) is not None:
+        rating = named
     elif STARS.match(reply.strip()):
         rating = len(reply.strip())
     else:
@@ -137,6 +140,15 @@ def read_feedback(reply: str) -> Feedback:
     middling = rating is None and solved is None and bool(MIDDLING.match(reply.strip()))
     led = explicit is not None and explicit.start() <= LED_SCORE_OFFSET
     return Feedback(rating, solved, out_of_range, middling, still, led)
+
+
+def _named_rating(reply: str, solved: bool | None) -> int | None:
+    """差评 is the lowest score, 好评 the highest; never against what the reply says of the
+    matter ("不给好评" is not solved, so no 5)."""
+    for word, score in NAMED_RATINGS.items():
+        if word in reply and not (solved is False and score > 3 or solved is True and score < 3):
+            return int(score)
+    return None
 
 
 def _filler(ctx: Context, reply: str, intent: str, asked: str) -> bool:

@@ -14,6 +14,7 @@ from bot.handlers.policy import WORDS
 from bot.handlers.progress import (
     AFTER_FILING,
     FOLLOWUP_WORDS,
+    ROWS,
     by_tail,
     case_about,
     clauses,
@@ -47,7 +48,7 @@ from routing.cases import (
     default_rules,
     group_for,
 )
-from routing.deadlines import to_local
+from routing.deadlines import to_local, working_days_for
 from routing.notices import local_deadline, status_label
 
 OPEN_CASE = {key: re.compile(pattern) for key, pattern in WORDS["open_case"].items()}
@@ -137,7 +138,7 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
     if RESULT_ASK.search(message):
         return "result"  # "结果是啥", "结案了吗"
     if "deadline" in found:
-        return "status"
+        return "due"
     for key in ("new_contact", "add_material"):
         if key in found:
             return key
@@ -306,7 +307,7 @@ async def _withdraw(ctx: Context, session, message: str) -> list[str]:
     if not open_cases:
         if settled or _a_verdict(ctx, message):
             return None  # "5 已解决", "问题已经解决了": the rating of a closed case
-        return [text("withdraw_nothing_open")]
+        return await _nothing_open(ctx, session, cases)
     parser = ctx.services.parser
     if parser is not None and parser.is_question(message):
         return [text("withdraw_how", example=open_cases[0].case_no)]
@@ -315,6 +316,16 @@ async def _withdraw(ctx: Context, session, message: str) -> list[str]:
         await _ask_choice(ctx, session, open_cases, message, note)
         return [text("withdraw_which", count=len(open_cases), cases=_choice_lines(open_cases))]
     return await _withdrawn(ctx, session, open_cases, message, note)
+
+
+async def _nothing_open(ctx: Context, session, cases: list[Case]) -> list[str] | None:
+    """Withdrawing when the case was closed (perhaps a moment ago, while the payer typed):
+    which one, and where its result is read."""
+    closed = cases or await cases_of(session, ctx.inbound.openid)
+    if not closed:
+        return None
+    latest = max(closed, key=lambda c: (_aware(c.resolved_at or c.updated_at), c.id))
+    return [text("withdraw_nothing_open", case_no=latest.case_no)]
 
 
 async def _ask_choice(ctx: Context, session, cases: list[Case], words: str, note: str,
@@ -354,7 +365,7 @@ async def _choose(ctx: Context, session, choice: dict, message: str) -> list[str
     words, note = str(choice.get("words") or message), str(choice.get("note") or "withdraw_note")
     if not cases:
         await session.commit()
-        return [text("withdraw_nothing_open")]
+        return await _nothing_open(ctx, session, [])
     if note == SUPPLEMENT_NOTE:
         return await _supplemented(ctx, session, cases, words)
     if note == URGE_NOTE:
@@ -491,7 +502,7 @@ async def _urged(ctx: Context, session, cases: list[Case], message: str) -> list
     for case in cases:
         values = {"case_no": case.case_no, "status": status_label(case.status),
                   "lead": _lead(ctx, case), "deadline": local_deadline(case.deadline),
-                  "overdue": text("overdue_mark") if _overdue(case) else ""}
+                  "overdue": ROWS["overdue"] if _overdue(case) else ""}
         if case.awaiting_info:
             lines.append(text("urge_awaiting", question=await _asked_for(session, case),
                               **values))
@@ -580,6 +591,24 @@ async def _status(ctx: Context, session, message: str) -> list[str]:
     """"处理期限是几号", "他们已经给我补缴了吗": the list with each case's status and
     deadline."""
     return await progress(ctx, session)
+
+
+async def _due(ctx: Context, session, message: str) -> list[str]:
+    """"还要几天", "多少个工作日能办完": each open case's time limit in working days and the
+    day it ends; with none open, the list (a closed case's result instead of a limit)."""
+    cases, unknown = await _named_or_open(ctx, session)
+    if unknown is not None:
+        return [text("progress_not_found", case_no=unknown)]
+    cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    if not cases:
+        return await progress(ctx, session)
+    severities, raw = text("due_severity"), ctx.services.config.raw
+    return ["\n".join(text("due_rule", case_no=c.case_no, about=case_about(c),
+                           severity=severities.get(c.severity, severities["general"]),
+                           days=working_days_for(c.severity, raw),
+                           deadline=local_deadline(c.deadline),
+                           overdue=ROWS["overdue"] if _overdue(c) else "")
+                      for c in cases)]
 
 
 async def _new_contact(ctx: Context, session, message: str) -> list[str] | None:
@@ -828,7 +857,7 @@ async def _last_request(session, case: Case) -> str | None:
 
 
 _REQUESTS = {"withdraw": _withdraw, "withdraw_maybe": _withdraw_maybe, "urge": _urge,
-             "transfer": _transfer, "status": _status, "new_contact": _new_contact,
+             "transfer": _transfer, "status": _status, "due": _due, "new_contact": _new_contact,
              "add_material": _add_material, "supplement": _supplement,
              "closed_verdict": _closed_verdict, "material_how": _material_how,
              "result": _result, "meaning": _meaning,

@@ -65,10 +65,15 @@ LIST_KEY = "progress_list"
 """Key in the dialogue state's ``pending`` after a numbered list was shown: {cases, until}.
 A bare "2" points at its second row only while it is open."""
 LIST_WINDOW = timedelta(minutes=10)
-REOPEN = re.compile(r"^(我要|我想|请|麻烦|申请|要求|帮我)*(重新办理|重新处理|重办|再办|重新受理|"
+REOPEN = re.compile(r"^(我要|我想|我|请|麻烦|申请|要求|帮我)*(重新办理|重新处理|重办|再办|重新受理|"
                     r"重新打开|重新办)")
 """重新办理 and its polite forms. The NLU files them under progress checks (they are about a
 case); the follow-up handler reopens a recently resolved case before they get here."""
+REOPEN_ASK = re.compile("(?:" + "|".join(
+    f"(?:{p})" for p in FOLLOWUP_WORDS["feedback"]["reopen_ask"]) + ")"
+    + FOLLOWUP_WORDS["feedback"]["reopen_ask_tail"])
+""""能不能重新办一下": asking for it, which the follow-up handler answers within the 14 days;
+after them (or with no case closed) it gets the same answer as 重新办理."""
 
 
 def clauses(message: str) -> str:
@@ -269,6 +274,10 @@ async def progress(ctx: Context, session=None) -> list[str]:
     case_no = entity.value if entity is not None else loose_case_no(ctx.text)
     if case_no is None and REOPEN.match((ctx.text or "").strip()):
         return await nothing_to_reopen(ctx, session)
+    if case_no is None and REOPEN_ASK.search((ctx.text or "").strip()):
+        archived = await _archived_options(ctx, session)
+        if archived is not None:
+            return archived
     unclear = case_no is None and looks_like_case_no(ctx.text)
     if case_no is None and ctx.snapshot is not None and not ctx.snapshot.cases:
         return [text("progress_none")]
@@ -292,7 +301,21 @@ async def nothing_to_reopen(ctx: Context, session=None) -> list[str]:
         .order_by(Case.updated_at.desc()).limit(1))
     if case is not None:
         return [text("reopen_already", case_no=case.case_no)]
-    return [text("reopen_none")]
+    return await _archived_options(ctx, session) or [text("reopen_none")]
+
+
+async def _archived_options(ctx: Context, session=None) -> list[str] | None:
+    """The payer's case archived last, 14 days past its result: 重新办理 no longer works, so
+    what remains (the legal options, or filing again). None when no case was archived."""
+    if session is None:
+        async with ctx.services.sessionmaker() as own:
+            return await _archived_options(ctx, own)
+    archived = await session.scalar(
+        select(Case).where(Case.openid == ctx.inbound.openid, Case.status == "closed")
+        .order_by(Case.resolved_at.desc(), Case.id.desc()).limit(1))
+    if archived is None:
+        return None
+    return [text("archived_options", case_no=archived.case_no, legal=text("legal_options"))]
 
 
 async def _answer(session, ctx: Context, case_no: str | None, unclear: bool) -> list[str]:
