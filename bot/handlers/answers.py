@@ -85,7 +85,8 @@ ACK_THANKS = re.compile(alternatives("ack_thanks"))
 ACK_TAIL = re.compile(
     "(?:" + one_of(w for w in SPEC["courtesy_words"] + SPEC["ack_words"] if len(w) >= 2)
     + ")+$", re.IGNORECASE)
-CALLED = re.compile(rf"(?:{alternatives('called_leads')})[:：\s]*(?P<value>.+)$")
+CALLED = re.compile(
+    rf"(?:{SPEC['called_doubt_lead']}|{alternatives('called_leads')})[:：\s]*(?P<value>.+)$")
 OWN_NAME = re.compile(alternatives("own_name_leads"))
 CALLED_OWNER = re.compile(rf"(?:{alternatives('called_owners')})的?(?:名字|姓名)?$")
 CALLED_TAIL = re.compile(rf"(?:{alternatives('called_tails')}|[。！!~～\s])+$")
@@ -100,6 +101,7 @@ PERIOD_YEARS = re.compile(SPEC["period_years"])
 FILING_COST = re.compile(alternatives("filing_cost_words"))
 FILING_PROCESS_FILLER = re.compile(alternatives("filing_process_filler"))
 HOW_LONG = re.compile(alternatives("how_long_words"))
+WHO_HANDLES = re.compile(alternatives("who_handles_words"))
 PUZZLED = re.compile(rf"[{SPEC['puzzled_marks']}]")
 AGE_AFTER = re.compile(
     rf"^\s*(?:{alternatives('age_leads')})?(?:(?:\d+|[{CN_NUM_CHARS}]+)多?(?:{alternatives('age_marks')})"
@@ -118,6 +120,7 @@ TYPED_TWICE = re.compile(r"^([\u4e00-\u9fff]{2,4})\1$")
 QUESTION = re.compile((RULES.get("statement_grievance") or {}).get("question") or "$^")
 WISH_VERB = re.compile(rf"{alternatives('wish_verbs')}|{alternatives('wish_words')}")
 WISH_TOPIC = re.compile(alternatives("wish_topics"))
+WISH_AS_FAR_AS = re.compile(SPEC["wish_as_far_as"])
 EXTRAS_TOPIC = re.compile(rf"{alternatives('extras_topics')}|{alternatives('story_words')}")
 NUMBER = rf"(?:\d+|[{CN_NUM_CHARS}]+)"
 # A number is a people count only with a people unit after it ("7个人", "30多个", "七名"), and
@@ -450,6 +453,9 @@ def called(reply: str) -> str | None:
         if found is None or CALLED_OWNER.search(clause[:found.start()]):
             continue
         value = CALLED_TAIL.sub("", found.group("value")).strip()
+        head, _, rest = value.partition(" ")
+        if rest and UNSURE.search(rest) and not UNSURE.search(head):
+            value = CALLED_TAIL.sub("", head)  # "叫什么速达配送 我也不知道全称": 速达配送
         at_place = PLACE_AFTER_ORG.match(value)  # "红星机械厂在石滩镇": the place is asked apart
         value = at_place["name"] if at_place else value
         if (LETTERS.search(value) and not is_filler(value) and len(value) <= 40
@@ -480,7 +486,7 @@ def is_wish(value: str) -> bool:
     value = (value or "").strip()
     if is_acknowledgement(value) or is_filler(value):
         return False
-    if WISH_VERB.search(value):
+    if WISH_VERB.search(value) or WISH_AS_FAR_AS.search(value):
         return True
     if is_question(value):
         return False
@@ -513,10 +519,14 @@ def vague_count(reply: str) -> bool:
     return bool(VAGUE_COUNT.search(MANDARIN(reply or "")))
 
 
+OTHERS_UNKNOWN = re.compile(SPEC["others_unknown"])
+
+
 @_memo
 def count_only(text_: str) -> int | None:
     """The count when a reply says nothing but how many people are concerned ("就我一个",
     "我们厂30多个人"), or None."""
+    text_ = OTHERS_UNKNOWN.sub("", text_ or "")  # "就我一个 其他人不清楚": the count said
     reply = PUNCTUATION.sub("", unvoiced(text_))
     if not reply or pick_number(reply, 99) is not None or is_question(text_):
         return None  # "3个" picks from a list; "几个人算多少钱" asks
@@ -732,7 +742,7 @@ def employer_hints(reply: str, description: str) -> str | None:
     """What a payer who cannot name the employer says of it ("公司名字我不知道，只知道老板姓王"
     → "老板姓王", "老板姓王"): the liaison can find a company by its boss, so it is kept
     beside the story; None when nothing but 不知道 or a question was said."""
-    clauses = [HINT_LEAD.sub("", c.strip()) for c in CLAUSE.split(reply or "")]
+    clauses = [HINT_LEAD.sub("", c.strip()) for c in SPOKEN_CLAUSE.split(reply or "")]
     if not (UNSURE.search(reply or "") or DEFUNCT.search(reply or "")
             or any(TITLED_PERSON.match(c) for c in clauses)):
         return None
@@ -819,14 +829,17 @@ def numeric_period(reply: str) -> str | None:
 
 
 def filing_process(value: str) -> str | None:
-    """"这个要多久啊？" → "how_long", "这个收费吗" → "cost": a question about the filing itself,
-    nothing else said; None for anything with a topic of its own ("失业金能领多久")."""
+    """"这个要多久啊？" → "how_long", "这个收费吗" → "cost", "那我要投诉谁" → "who": a question
+    about the filing itself, nothing else said; None for anything with a topic of its own
+    ("失业金能领多久")."""
     plain = PUNCTUATION.sub("", value or "")
     if not plain or len(plain) > SPEC["filing_process_max_chars"]:
         return None  # short by nature: a longer message is never read for it
     plain = MANDARIN(plain)
-    kind = "how_long" if HOW_LONG.search(plain) else "cost" if FILING_COST.search(plain) else None
-    rest = FILING_PROCESS_FILLER.sub("", FILING_COST.sub("", HOW_LONG.sub("", plain)))
+    kind = next((name for name, words in (("how_long", HOW_LONG), ("cost", FILING_COST),
+                                          ("who", WHO_HANDLES)) if words.search(plain)), None)
+    rest = FILING_PROCESS_FILLER.sub("", WHO_HANDLES.sub("", FILING_COST.sub("", HOW_LONG.sub(
+        "", plain))))
     return kind if kind and not rest else None
 
 
@@ -889,8 +902,28 @@ def period_found(text_: str, entities: list[dict]) -> tuple[str, str | None] | N
         if said and _per_money(text_, said, end, entities):
             continue
         said = _rough_said(text_ or "", said, end) if said else None
-        found.append((said, said) if said and PERIOD_ROUGH.search(said) else (value, said))
-    return max(found, key=lambda f: period_clarity(f[0]), default=None)
+        weight = _span_weight(text_ or "", start, end) if spanned else 0
+        found.append((said, said, weight) if said and PERIOD_ROUGH.search(said)
+                     else (value, said, weight))
+    best = max(found, key=lambda f: (period_clarity(f[0]), f[2]), default=None)
+    return best[:2] if best else None
+
+
+PERIOD_TENURE_LEAD = re.compile(SPEC["period_tenure_lead"])
+PERIOD_UNPAID = re.compile(SPEC["period_unpaid_words"])
+PERIOD_ONGOING_LEAD = re.compile(SPEC["period_ongoing_lead"])
+SPOKEN_CLAUSE = re.compile(r"[，,。！!？?；;\n\s]")
+
+
+def _span_weight(text_: str, start: int, end: int) -> int:
+    """Between two durations: the span up to now beats an earlier one ("三个月不给买 现在都半年了
+    还是没买"), and how long the payer has worked there loses ("入职两年了 前半年没交")."""
+    before = SPOKEN_CLAUSE.split(text_[:start])[-1]
+    after = SPOKEN_CLAUSE.split(text_[end:])[0]
+    if PERIOD_ONGOING_LEAD.search(before):
+        return 1
+    return -1 if PERIOD_TENURE_LEAD.search(before) and not PERIOD_UNPAID.search(
+        before + after) else 0
 
 
 PAID_TOTAL_LEAD = re.compile(SPEC["paid_total_lead"])

@@ -79,12 +79,13 @@ from bot.handlers.intake_form import (
     RECALLED_NAME,
     ValidateDisputeForm,
     outside_place,
+    owner_only_known,
     places_of,
     run_form,
     tracker_for,
 )
 from bot.handlers.intake_message import tracker_message
-from bot.handlers.intake_register import RegistrationMixin, recent_callback
+from bot.handlers.intake_register import RegistrationMixin, agency_name, recent_callback
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.open_case import PROGRESS_KEYWORD
 from bot.handlers.policy import answer_instead_of_filing
@@ -167,6 +168,7 @@ PASTED_VALUES = {"name", "employer", "district", "phone", "id_number", "period",
 # means the description is asked for, as before).
 STORIES = RecentHint("story", SPEC["recent_story_minutes"])
 CANCELLED = RecentHint("cancelled", SPEC["cancelled_minutes"])  # a marker only, no slots
+STORY_WORKPLACE = re.compile(SPEC["story_workplace"])
 MAJOR_HEADCOUNT = 30
 SURE_CHAT = 0.5
 MOBILE_RUN = re.compile(r"1[3-9]\d{9}")
@@ -714,14 +716,29 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 and len(LETTERS.findall(reply)) <= SPEC["bot_question_max_chars"])
 
     def _about_filing(self, state, reply: str, kind: str) -> str:
-        """How long: the time limit comes with the case number. What filing costs: no fact
-        here says, so the question is noted for the liaison to answer."""
+        """How long: the time limit comes with the case number. Who handles it: the agencies
+        the routing rules give the category so far. What filing costs: no fact here says, so
+        the question is noted for the liaison to answer."""
         replies = SPEC["replies"]
         if kind == "how_long":
             return replies["how_long"]
+        if kind == "who":
+            return self._who_handles(state.slots)
         question = PUNCTUATION.sub("", reply)
         self._append_description(state, replies["question_noted_line"].format(question=question))
         return replies["question_noted"].format(question=question)
+
+    def _who_handles(self, slots: dict) -> str:
+        replies = SPEC["replies"]
+        if not slots.get("category"):
+            return replies["who_handles_later"]
+        lead, co = self.rules.agencies(
+            slots["category"], slots.get("severity") or "general",
+            text=str(slots.get("description") or ""))
+        names = [agency_name(self.services.config, a) for a in co]
+        return replies["who_handles"].format(
+            lead=agency_name(self.services.config, lead),
+            co=replies["who_handles_co"].format(agencies="、".join(names)) if names else "")
 
     @staticmethod
     def _append_description(state, line: str) -> None:
@@ -961,6 +978,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         entities = tracker_message(ctx)["entities"]
         kinds = {e["entity"] for e in entities}
         rest = words_beside(ctx.text, entities)
+        if kinds and kinds <= {"district", "period", "employer"} and STORY_WORKPLACE.match(
+                PUNCTUATION.sub("", without_spans(ctx.text, entities))):
+            return True  # "他是在石滩镇的一个砖厂": where that story happened
         return (bool(kinds) and kinds <= {"district", "period"} and not STORY.search(rest)
                 and len(LETTERS.findall(rest)) <= SPEC["story_fact_rest_chars"])
 
@@ -1083,8 +1103,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             again = text("resume_question") + self._question(state.requested_slot, state.slots)
             answer = await progress(ctx, None if session is NO_SESSION else session)
             return ["\n\n".join(answer + [again])]
-        if state.requested_slot == "employer" and RECALLED_NAME.search(MANDARIN(ctx.text)):
-            return None  # "叫啥来着 宏达 对 宏达电子" recalls the name, it asks nobody
+        if state.requested_slot == "employer" and (
+                RECALLED_NAME.search(MANDARIN(ctx.text)) or called(ctx.text)
+                or owner_only_known(ctx.text)):
+            return None  # "叫啥来着 宏达 对 宏达电子", "叫什么速达配送": a name, it asks nobody
         kinds = {e.type for e in nlu.entities}
         if state.requested_slot != "extras":
             kinds -= {"period", "money"}  # "仲裁时效1年从什么时候算起" names no headcount

@@ -313,6 +313,24 @@ def plain_wish(reply: str) -> bool:
     return is_wish(value) and any(w not in SPEC["vague_wish_words"] for w in found)
 
 
+OWNER_CLUE = re.compile(SPEC["owner_clue"])
+
+
+def owner_only_known(reply: str) -> bool:
+    """"砖厂叫什么我不知道 只知道老板姓张": the name unknown, its owner said; no question
+    (叫什么) to answer, and the owner joins the description."""
+    return bool(OWNER_CLUE.search(reply or "") and UNSURE.search(MANDARIN(reply)))
+
+
+def verb_wish(reply: str) -> bool:
+    """"补上就行", "把钱退给我就行" where the name, phone or headcount is asked: a wish said
+    early (its verb says so), never a name or a count."""
+    value = PUNCTUATION.sub("", MANDARIN(reply or ""))
+    return (plain_wish(reply) and bool(WISH_VERB.search(value))
+            and not re.search(SPEC["verb_wish_not"], value)
+            and len(value) <= SPEC["verb_wish_max_chars"])
+
+
 def surname_call(reply: str, surname: str) -> str:
     """How a payer who gave only a surname may be called: 刘会计 beside 会计, else 刘先生/刘女士."""
     role = ROLE.search(reply or "")
@@ -460,7 +478,8 @@ class ValidateDisputeForm(FormValidationAction):
                 "", self._text(tracker)))) < SPEC["details_min_chars"]:
             return None  # "缴费基数的问题": the category named, nothing beside it
         if not answered:
-            unnamed = before.get("requested_slot") == "employer" and "employer" in taken
+            unnamed = before.get("requested_slot") == "employer" and (
+                "employer" in taken or owner_only_known(self._text(tracker)))
             return employer_hints(self._text(tracker), str(description)) if unnamed else None
         facts = facts_beside(self._text(tracker), tracker.latest_message.get("entities") or [],
                              answered, str(description))
@@ -613,7 +632,8 @@ class ValidateDisputeForm(FormValidationAction):
         if slot != "headcount" and self._headcount_only(tracker) is not None and not (
                 slot == "employer" and NO_EMPLOYER.search(reply)):
             return {}
-        if only_wish(reply) and slot != "jurisdiction":
+        if only_wish(reply) and slot != "jurisdiction" or slot in SPEC[
+                "verb_wish_slots"] and verb_wish(reply):
             return {}  # "要求补交" is kept as the wish; the place question lists the places
         if self._new_details(tracker):
             part = answer_clause(reply, slot)  # the grievance goes to the description
@@ -948,7 +968,9 @@ class ValidateDisputeForm(FormValidationAction):
             gap = fact_clause_start(reply, tracker.latest_message.get("entities") or [], 2,
                                     len(reply))
             return {"desired_outcome": reply[:gap] if gap is not None else reply}
-        if current is None and self._asked(tracker, "employer") and plain_wish(self._text(tracker)):
+        asked = tracker.get_slot("requested_slot")
+        if current is None and (asked == "employer" and plain_wish(self._text(tracker)) or (
+                asked in SPEC["verb_wish_slots"] and verb_wish(self._text(tracker)))):
             return {"desired_outcome": self._text(tracker)}
         found = OUTCOME.search(self._text(tracker))
         if found is None:

@@ -415,7 +415,7 @@ class EntityExtractor:
         return end
 
     def _names(self, text: str, claim, today: date) -> None:
-        for m in re.finditer(r"(?:我叫|我的名字是|我名字叫|名字叫|本人|我是|鄙人)", text):
+        for m in re.finditer(r"(?:我叫|叫我|我的名字是|我名字叫|名字叫|本人|我是|鄙人)\s*", text):
             self._name_at(text, m.end(), claim, need_surname=True)
         for m in re.finditer(r"(?:姓名|名字|联系人|申请人|反映人)\s*[:：是叫为]?\s*", text):
             self._name_at(text, m.end(), claim, need_surname=False)
