@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.store.models import Case, utcnow
+from bot.store.models import Case, CaseEvent, utcnow
 from bot.store.snapshot import FEEDBACK_WINDOW
 from routing.cards import render_reminder
 from routing.cases import CLOSED_STATUSES, add_event, case_dict, default_rules, group_for
@@ -199,8 +199,29 @@ class Scheduler:
                 add_event(session, case, "archived", "system",
                           {"solved": case.solved, "rating": case.rating}, now)
                 if case.openid:
-                    await enqueue_once(session, notice_item(case, "archived", config=self.config,
+                    kind = await _archive_notice(session, case)
+                    await enqueue_once(session, notice_item(case, kind, config=self.config,
                                                             now=now),
                                        f"archived_payer:{case.case_no}")
                 archived += 1
         return archived
+
+
+WITHDRAWALS = {"withdraw", "settled"}
+"""Payer requests that end a case on the payer's wish; "resume" takes one back."""
+
+
+async def _archive_notice(session, case: Case) -> str:
+    """Which archive notice the payer of ``case`` reads (notices.yaml): a withdrawn case
+    (the payer's last withdraw/settled request not taken back) was never decided, so no 重新办理
+    or ways to object; a payer who rated it solved hears it is filed, no more; else the ways
+    on that remain once 重新办理 no longer works."""
+    rows = await session.execute(
+        select(CaseEvent.detail).where(CaseEvent.case_id == case.id,
+                                       CaseEvent.kind == "supplement")
+        .order_by(CaseEvent.at, CaseEvent.id))
+    requests = [(d or {}).get("request") for d in rows.scalars()]
+    last = next((r for r in reversed(requests) if r in WITHDRAWALS | {"resume"}), None)
+    if last in WITHDRAWALS:
+        return "archived_withdrawn"
+    return "archived_solved" if case.solved is True else "archived"

@@ -445,6 +445,34 @@ def thanks_in(value: str) -> bool:
     return bool(ACK_THANKS.search(value or ""))
 
 
+EMPLOYER_MAX = SPEC["employer_max_chars"]
+UNIT_LINK = re.compile(SPEC["unit_name_link"])
+UNITS_JOINED = re.compile(rf"(?:{ORG_SUFFIX.pattern[1:-1]})(?:{SPEC['unit_name_joiners']})")
+EMPLOYER_BRANCH_TAIL = re.compile(SPEC["employer_branch_tail"])
+NAME_STORY = re.compile("|".join(
+    re.escape(w) for w in SPEC["story_words"] if w not in SPEC["generic_employer_words"]))
+
+
+def unit_name_end(name: str) -> bool:
+    """A unit's name ends with its kind (…加工厂), a branch (…增城分公司) or a part in
+    brackets (…有限公司（第三项目部）)."""
+    return bool(ORG_END.search(name) or EMPLOYER_BRANCH_TAIL.search(name))
+
+
+def whole_unit_name(reply: str, piece: str | None) -> str | None:
+    """The whole name answered where the unit was asked, when the parser kept only ``piece``
+    of it ("广州市增城区新塘镇某某村股份经济联合社下属某某服装加工厂"): one clause, no more of the
+    story around the piece, at most EMPLOYER_MAX characters."""
+    if not piece:
+        return None
+    name = EMPLOYER_LEAD.sub("", ORG_TAIL.sub("", (reply or "").strip())).strip()
+    if (name == piece or piece not in name or len(name) > EMPLOYER_MAX or CLAUSE.search(name)
+            or re.search(r"\s", name) or NAME_STORY.search(name.replace(piece, ""))
+            or UNIT_LINK.search(name[:name.index(piece)]) or UNITS_JOINED.search(name)):
+        return None  # "我们单位就是广州顺发…", "宏达电子厂和永发制衣厂": not one longer name
+    return name if unit_name_end(name) else None
+
+
 def called(reply: str) -> str | None:
     """What the thing asked about is called: "就是那个做衣服的厂，名字叫永发制衣" → 永发制衣,
     "大家都叫它宏达" → 宏达; None when a person owns the name ("我叫李四", "老板叫张伟")."""
@@ -905,6 +933,8 @@ def period_found(text_: str, entities: list[dict]) -> tuple[str, str | None] | N
         weight = _span_weight(text_ or "", start, end) if spanned else 0
         found.append((said, said, weight) if said and PERIOD_ROUGH.search(said)
                      else (value, said, weight))
+    if not found and (vague := _vague_years(text_ or "")):
+        found.append((vague, vague, 0))
     best = max(found, key=lambda f: (period_clarity(f[0]), f[2]), default=None)
     return best[:2] if best else None
 
@@ -924,6 +954,20 @@ def _span_weight(text_: str, start: int, end: int) -> int:
         return 1
     return -1 if PERIOD_TENURE_LEAD.search(before) and not PERIOD_UNPAID.search(
         before + after) else 0
+
+
+PERIOD_VAGUE_YEARS = re.compile(SPEC["period_vague_years"])
+
+
+def _vague_years(text_: str) -> str | None:
+    """"单位很多年没交": how long, in the words said, when the parser found no figure; never
+    the years paid in all ("社保交了很多年了")."""
+    for m in PERIOD_VAGUE_YEARS.finditer(text_):
+        clause = re.split(r"[，,。；;!！?？\s]", text_[:m.start()])[-1]
+        if PAID_TOTAL_LEAD.search(text_[:m.start()]) and not PAID_TOTAL_NOT.search(clause):
+            continue
+        return m.group(0)
+    return None
 
 
 PAID_TOTAL_LEAD = re.compile(SPEC["paid_total_lead"])

@@ -42,6 +42,7 @@ STILL_UNSOLVED = _any(WORDS["feedback"]["still_unsolved"])
 OBJECTS = _any(WORDS["feedback"]["objects"])
 ASKS = re.compile(WORDS["feedback"]["asks"])
 CHALLENGES = _any(WORDS["feedback"]["challenges"])
+TOLD_STILL = re.compile(WORDS["feedback"]["told_still"])
 REOPEN_ASK = re.compile(f"(?:{_any(WORDS['feedback']['reopen_ask']).pattern})"
                         + WORDS["feedback"]["reopen_ask_tail"])
 ANSWERS = WORDS["case_answers"]
@@ -115,9 +116,10 @@ class Feedback:
 def read_feedback(reply: str) -> Feedback:
     """The rating (1–5) and solved/not solved a payer's reply carries, if any."""
     challenged = bool(CHALLENGES.search(reply))
-    if QUESTION.search(reply) and not challenged:
+    told_still = bool(TOLD_STILL.search(reply))
+    if QUESTION.search(reply) and not (challenged or told_still):
         return Feedback()
-    still = challenged or bool(STILL_UNSOLVED.search(reply)) or bool(
+    still = challenged or told_still or bool(STILL_UNSOLVED.search(reply)) or bool(
         OBJECTS.search(reply) and not ASKS.search(reply))
     solved = (False if still or NOT_SOLVED.search(reply)
               else True if SOLVED.search(reply) else None)
@@ -332,6 +334,8 @@ def _elsewhere(ctx: Context, intent: str, reply: str) -> bool:
     the case."""
     parser = ctx.services.parser
     sure = ctx.nlu is None or ctx.nlu.intent_confidence >= SKIP_SURE
+    if TOLD_STILL.search(reply):
+        sure = False  # "单位说补了 可我查还是没有": what the case is about, not a progress check
     return (intent in SKIP_INTENTS and sure or bool(TRIGGERS.match(reply))
             or (parser is not None and parser.opens_new_matter(reply)))
 

@@ -96,6 +96,7 @@ from bot.handlers.smalltalk import (
     BOT_QUESTION,
     asks_for_person,
     office_beside_contributions,
+    office_of,
     only_anger,
 )
 from bot.nlu.entities import id_checksum_ok
@@ -159,6 +160,8 @@ RESTATE_LEAD = words_regex(SPEC["restate_leads"])
 HOW_LONG = words_regex(SPEC["how_long_words"])
 SUMMARY_ADDITION = re.compile(SPEC["summary_addition"])
 ROUGH_NUMBER = re.compile(SPEC["rough_number"])
+OFFICES_TOLD = "offices"
+"""Key in ``pending`` of the other offices' matters already said during this form."""
 PLEA_END = re.compile(rf"[\s，,]*(?:{one_of(SPEC['question_beside_pleas'])})"
                       rf"(?:{one_of(SPEC['question_beside_plea_tails'])})*[\s。！!？?~～]*$")
 PASTE_LABELS = words_regex(SPEC["paste_labels"])
@@ -260,13 +263,28 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         return replies
 
     @staticmethod
-    def _other_office_told(ctx: Context, replies: list[str]) -> list[str]:
+    def _other_office_told(state, ctx: Context, replies: list[str]) -> list[str]:
         """"被辞退了 补偿金没给 社保也欠了半年": the contributions are filed, and the payer is
         told first who handles the other office's part (首问责任制), which the form cannot."""
         key = office_beside_contributions(ctx)
         if key is None or not replies:
             return replies
-        return [text(f"{key}_beside") + "\n" + replies[0], *replies[1:]]
+        set_pending(state, OFFICES_TOLD, [key])
+        return [text(f"{key}_beside") + text("office_beside_filing") + "\n" + replies[0],
+                *replies[1:]]
+
+    @staticmethod
+    def _other_office_mid_form(state, ctx: Context, replies: list[str] | None
+                               ) -> list[str] | None:
+        """"对了 公司还拖了我俩月工资" said while the form runs: the form reads the message as
+        ever (its question goes on), and who handles that part is said first, once a form."""
+        key = office_of(ctx.text or "")
+        told = list((state.pending or {}).get(OFFICES_TOLD) or [])
+        if key is None or key in told or not replies or not state.form:
+            return replies
+        set_pending(state, OFFICES_TOLD, [*told, key])
+        return [text(f"{key}_beside") + text("office_beside_form") + "\n" + replies[0],
+                *replies[1:]]
 
     def _unheard(self, snapshot) -> list[str] | None:
         """A voice message without recognised text during a form: nothing is stored and the
@@ -317,6 +335,12 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
     # --- the state machine -----------------------------------------------------------
 
     async def _step(self, session, state, ctx: Context, start: bool) -> list[str] | None:
+        in_form = bool(state.form) and not start
+        replies = await self._step_checked(session, state, ctx, start)
+        return self._other_office_mid_form(state, ctx, replies) if in_form else replies
+
+    async def _step_checked(self, session, state, ctx: Context, start: bool
+                            ) -> list[str] | None:
         """A mistyped ID number ("身份证4401…1234" with a wrong check digit) is said to look
         wrong and asked for again; the rest of the message is read as usual (李四 beside it is
         the name), and the wrong number is never taken as a period, a name or a story."""
@@ -381,7 +405,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 story = self._recent_story(ctx)
                 if story is not None:
                     return await self._with_story(session, state, story, ctx)
-            return self._other_office_told(ctx, await self._fill(session, state, ctx))
+            return self._other_office_told(state, ctx, await self._fill(session, state, ctx))
 
         pending = dict(state.pending or {})
         reply = ctx.text.strip()

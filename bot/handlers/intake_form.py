@@ -31,6 +31,7 @@ from bot.handlers.answers import (
     CORRECTION_WORDS,
     DETAILS_CUE,
     EMPLOYER_LEAD,
+    EMPLOYER_MAX,
     EXTRAS_TOPIC,
     GENERIC_EMPLOYERS,
     GLUED_LINK,
@@ -100,10 +101,12 @@ from bot.handlers.answers import (
     period_found,
     pick_number,
     rough_count,
+    unit_name_end,
     unknown_employer,
     unnegated,
     unusual_name,
     unvoiced,
+    whole_unit_name,
     without_emoji,
     without_spans,
     words_beside,
@@ -111,7 +114,7 @@ from bot.handlers.answers import (
 )
 from bot.handlers.contacts import contact_numbers, phone_problem
 from bot.handlers.intake_spec import SPEC
-from bot.handlers.smalltalk import MATERIAL
+from bot.handlers.smalltalk import MATERIAL, office_of
 from bot.nlu.cnnum import to_number
 from bot.periods import period_text
 from bot.privacy import mask_phone
@@ -210,6 +213,8 @@ UNIT_ONLY = words_regex(SPEC["headcount_unit_words"])
 UNIT_PAYER = words_regex(SPEC["unit_payer_words"])
 OUTSIDE_CITY = re.compile(f"^(?:{one_of(SPEC['outside_cities'])})市?")
 OUTSIDE_AREAS = set(SPEC["outside_areas"])
+PERIOD_ANSWER_ASKS = re.compile(SPEC["period_answer_asks"])
+COUNT_OF_TIME = re.compile(SPEC["headcount_not_before"])
 COMPANY_REGION = re.compile(f"^(?:{one_of(SPEC['outside_cities'], SPEC['provinces'])})")
 OUTSIDE_SUFFIX = re.compile(r"(?:区|县|镇|街道|市)$")
 GENERIC_EMPLOYER = words_regex(SPEC["generic_employer_words"])
@@ -504,9 +509,14 @@ class ValidateDisputeForm(FormValidationAction):
 
     @staticmethod
     def _entity(tracker: Tracker, kind: str):
+        text_ = tracker.latest_message.get("text") or ""
         for entity in tracker.latest_message.get("entities") or []:
-            if entity.get("entity") == kind:
-                return entity.get("value")
+            if entity.get("entity") != kind:
+                continue
+            end = entity.get("end")
+            if kind == "headcount" and isinstance(end, int) and COUNT_OF_TIME.match(text_[end:]):
+                continue  # "拖了我俩月工资": two months, not two people
+            return entity.get("value")
         return None
 
     @staticmethod
@@ -618,6 +628,8 @@ class ValidateDisputeForm(FormValidationAction):
         value = self._entity(tracker, entity_kind or slot)
         if slot == "headcount" and unnegated(reply) != "，".join(CLAUSE.split(reply)):
             value = None  # "不是我一个人，有5个": the 1 the parser found is what it is not
+        if slot == "employer" and self._asked(tracker, slot):
+            value = whole_unit_name(reply, value) or value
         if value is not None and not (slot == "headcount" and self._asked_count(tracker)):
             return {slot: value}  # a name or number in a question is kept; "几个人" is no count
         unit = UNIT_IS.match(reply) if slot == "employer" and self._asked(tracker, slot) else None
@@ -693,8 +705,9 @@ class ValidateDisputeForm(FormValidationAction):
         """"几个人算多少钱", "失业金能领几个月": the number in a question is what is asked;
         "10几年", with a figure before it, is a rough number said."""
         reply = self._text(tracker)
-        if not is_question(reply):
-            return False
+        if not is_question(reply) or kind == "period" and self._asked(
+                tracker, "extras") and not PERIOD_ANSWER_ASKS.search(reply):
+            return False  # "几年了记不清" answering the period question: several years
         starts = [e["start"] for e in tracker.latest_message.get("entities") or []
                   if e.get("entity") == kind and isinstance(e.get("start"), int)]
         return any(re.match(r"几(?![十百千万])", reply[start:])
@@ -1090,6 +1103,8 @@ class ValidateDisputeForm(FormValidationAction):
         if is_announcement(value) or own_business(value) or overlaps(
                 value, MANDARIN(self._text(tracker)), OUTCOME):
             return {"employer": None}  # "开小厂" is a trade; "希望公司把…补齐" a wish
+        if office_of(value) and not unit_name_end(value):
+            return {"employer": None}  # "还有公积金也没给交": another office's matter, said apart
         if value in SPEC["none_words"] or NO_EMPLOYER.search(value) and not ORG_SUFFIX.search(value):
             return {"employer": "无"}
         if plain_wish(value):
@@ -1116,7 +1131,7 @@ class ValidateDisputeForm(FormValidationAction):
         # A name either ends with its kind (…电子厂, …有限公司, … Co. Ltd) or is a short bare
         # name (宏达); a sentence that merely mentions 公司 is not one.
         clauses = [ORG_TAIL.sub("", c).strip() for c in CLAUSE.split(value)]
-        named = [c for c in clauses if ORG_END.search(c) and 2 <= len(c) <= 40]
+        named = [c for c in clauses if unit_name_end(c) and 2 <= len(c) <= EMPLOYER_MAX]
         if named:
             value = EMPLOYER_LEAD.sub("", named[0]) or named[0]
             not_a_name = len(named) > 1 or bool(PRONOUN.search(value)) and not NAME_LEAD.search(

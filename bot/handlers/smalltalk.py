@@ -309,7 +309,7 @@ def office_matter(ctx: Context) -> str | None:
     message = ctx.text or ""
     if CONTRIBUTIONS.search(message) or ctx.nlu is not None and ctx.nlu.severity == "major":
         return None
-    return _office_of(message)
+    return office_of(message)
 
 
 def office_beside_contributions(ctx: Context) -> str | None:
@@ -317,10 +317,10 @@ def office_beside_contributions(ctx: Context) -> str | None:
     补偿金没给 社保也欠了半年", "工资拖了两个月 社保也停了"): the contributions are filed and
     the other part is said to belong to its office; None otherwise."""
     message = ctx.text or ""
-    return _office_of(message) if CONTRIBUTIONS.search(message) else None
+    return office_of(message) if CONTRIBUTIONS.search(message) else None
 
 
-def _office_of(message: str) -> str | None:
+def office_of(message: str) -> str | None:
     """The reply key of the first other office's matter ``message`` names, if any."""
     return next((key for key, pattern in OFFICE_MATTERS.items() if pattern.search(message)),
                 None)
