@@ -37,6 +37,7 @@ from bot.handlers.answers import (
     asks_why,
     called,
     cancel_answer,
+    category_said,
     changed_category,
     confirms,
     english_name,
@@ -67,6 +68,7 @@ from bot.handlers.answers import (
     words_beside,
 )
 from bot.handlers.base import Context, Services, queued_messages, wake_outbox
+from bot.handlers.contacts import contact_numbers
 from bot.handlers.intake_corrections import (
     ENTITY_SLOTS,
     NEAR,
@@ -122,6 +124,7 @@ CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "�
 SUMMARY_VALUES = set(SPEC["summary_value_slots"])
 HUMAN = re.compile(alternatives("human_request_words"))
 HUMAN_MAX_CHARS = 15
+PRIVACY_WORRY = re.compile(SPEC["privacy_worry"])
 CONTACT_ONLY = re.compile(alternatives("human_contact_words", "human_words")
                           + r"|[\s，。！？,.!?:：~～、]")
 def _file_request() -> re.Pattern:
@@ -437,6 +440,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 return answered
         parser = self.services.parser
         act, act_confidence = parser.dialogue_act(reply) if parser else ("other", 0.0)
+        if self._worries_about_privacy(state, ctx):
+            return [self._privacy_answer() + "\n\n" + text("resume_question")
+                    + self._question(state.requested_slot, state.slots)]
         correction = self._find_correction(state, ctx, act, act_confidence)
         denied = self._employer_denied(state, ctx) if correction is None else None
         if denied:
@@ -502,6 +508,11 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 state.requested_slot = "phone"
                 return [text("handoff_need_phone")]
             return await self._finish(session, state, ctx.inbound.openid)
+        if pending.get("confirm") and (correction is None or not correction[0]):
+            changed = self._recategorised(state, reply)  # "其实是交少了 按最低档交的": no "yes"
+            if changed:
+                self._append_description(state, reply)
+                return [text("details_added") + changed + "\n" + self._summary(state.slots)]
         if correction is not None and not correction[0]:
             fields = [s for s in self.action.ask_order(tracker_for(state.openid, state.slots, {}))
                       if s != "extras" and state.slots.get(s) is not None]
@@ -1074,7 +1085,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         parser = self.services.parser
         if parser is None:
             return ""
-        name, confidence = parser.category(reply)
+        said = category_said(reply)  # "其实是少交了 按最低档交的": named outright
+        name, confidence = (said, 1.0) if said else parser.category(reply)
         changed = changed_category(reply, {"name": name, "confidence": confidence},
                                    state.slots.get("category"))
         if changed is None:
@@ -1157,6 +1169,24 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return None
         answer = self.services.kb.ask(ctx.text)
         return [answer.reply_text() + "\n\n" + again]
+
+    def _worries_about_privacy(self, state, ctx: Context) -> bool:
+        """"会不会告诉我老板" asked at a question after the story (or at the summary), with no
+        value beside it: the worry is answered before anything else is read into it."""
+        reply = ctx.text.strip()
+        kinds = {e.type for e in ctx.nlu.entities} if ctx.nlu is not None else set()
+        return (state.requested_slot != "description" and self.services.parser is not None
+                and not kinds - {"period", "money"} and not contact_numbers(reply)
+                and bool(PRIVACY_WORRY.search(MANDARIN(reply))) and self._asks(reply)
+                and not self._answers_too(reply, state.requested_slot))  # "李四。会被公司知道吗"
+
+    def _privacy_answer(self) -> str:
+        """The knowledge base's answer on confidentiality, with its source."""
+        kb = self.services.kb
+        entry = kb.by_id.get(SPEC["privacy_entry"]) if kb is not None else None
+        if entry is None:
+            return SPEC["replies"]["privacy_kept"]
+        return f"{entry.answer}\n（依据：{entry.source}）"
 
     @staticmethod
     def _answers_too(reply: str, asked: str | None) -> bool:
@@ -1261,7 +1291,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             if slots.get("needs_callback"):
                 return await self._finish(session, state, ctx.inbound.openid)
             set_pending(state, "confirm", True)
-            return said + [self._summary(slots)]
+            return ["\n".join(said + [self._summary(slots)])]  # what was noted, then the summary
         return ["\n".join(said + [self._question(state.requested_slot, slots)])]
 
     def _pasted_category(self, message: dict, slots: dict) -> dict:

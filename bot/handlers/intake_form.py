@@ -124,6 +124,8 @@ from bot.word_patterns import one_of, words_regex
 FORM = SPEC["form"]
 CATEGORY_KEYS = list(SPEC["category_choices"])
 CHOICE_ONLY = re.compile(SPEC["choice_only"])
+# A minority-ethnic name with its parts joined by "." or "•" instead of "·".
+ETHNIC_NAME_DOTS = re.compile(r"[\u4e00-\u9fff]{2,}(?:\s*[.．・•·]\s*[\u4e00-\u9fff]{2,})+")
 CATEGORY_NAMED_TAIL = re.compile(one_of(SPEC["category_named_tails"]))
 ALL_PEOPLE = 100
 FORM_SLOTS = set(SPEC["slots"] + SPEC["optional_slots"])
@@ -486,7 +488,10 @@ class ValidateDisputeForm(FormValidationAction):
             unnamed = before.get("requested_slot") == "employer" and (
                 "employer" in taken or owner_only_known(self._text(tracker)))
             return employer_hints(self._text(tracker), str(description)) if unnamed else None
-        facts = facts_beside(self._text(tracker), tracker.latest_message.get("entities") or [],
+        said = self._text(tracker)
+        if "·" in str(answered.get("name") or ""):  # 买买提江.吐尔逊 stored as 买买提江·吐尔逊
+            said = ETHNIC_NAME_DOTS.sub(lambda m: re.sub(r"\s*[.．・•]\s*", "·", m.group()), said)
+        facts = facts_beside(said, tracker.latest_message.get("entities") or [],
                              answered, str(description))
         return facts or workplace_beside(self._text(tracker), answered.get("employer"),
                                          str(description),
@@ -733,7 +738,8 @@ class ValidateDisputeForm(FormValidationAction):
             if not details or details in current:
                 return {}
             dispatcher.utter_message(text=text("details_added"))
-            return {"description": f"{current.rstrip('。；;，, ')}；{details}"}
+            taken = {"description": f"{current.rstrip('。；;，, ')}；{details}"}
+            return {**taken, **self._category_taken_back(dispatcher, tracker, details)}
         if self._headcount_only(tracker) is not None or facts_only(
                 self._text(tracker), tracker.latest_message.get("entities") or []):
             return {}
@@ -741,6 +747,20 @@ class ValidateDisputeForm(FormValidationAction):
         if self._asked(tracker, "description") or intent == "file_dispute":
             return {"description": self._text(tracker)}
         return {}
+
+    @staticmethod
+    def _category_taken_back(dispatcher, tracker: Tracker, details: str) -> dict:
+        """"其实公司交了 就是交少了 按最低档交的" told at another question: the category follows
+        (see :func:`changed_category`), and the reply says so."""
+        said = category_said(details)
+        guess = ({"name": said, "confidence": 1.0} if said
+                 else tracker.latest_message.get("category") or {})
+        changed = changed_category(details, guess, tracker.get_slot("category"))
+        if changed is None:
+            return {}
+        dispatcher.utter_message(text=SPEC["replies"]["category_changed"].format(
+            label=SPEC["category_choices"][changed]))
+        return {"category": changed}
 
     async def extract_category(self, dispatcher, tracker, domain) -> dict:
         current = tracker.get_slot("category")
@@ -1248,6 +1268,8 @@ class ValidateDisputeForm(FormValidationAction):
     def validate_name(self, value, dispatcher, tracker, domain) -> dict:
         said = without_emoji(str(value))
         value = unvoiced(bare_name(unvoiced(said)))  # "嗯我叫那个李四": 李四
+        if ETHNIC_NAME_DOTS.fullmatch(value):
+            value = re.sub(r"\s*[.．・•]\s*", "·", value)  # 买买提江.吐尔逊 typed on a phone
         if value in SURNAMES and tracker.get_slot("name_surname") != value:
             return self._surname_only(value, f"{said} {self._text(tracker)}")
         company = organisation(value)

@@ -58,6 +58,15 @@ _RANGE_SEP = re.compile(r"\s*(?:到|至|-|~|—|–)\s*")
 _OPEN_END = re.compile(r"\s*(?:(?:开始|起)(?:\s*(?:一直)?(?:到|至)\s*(?:现在|今天|目前|今)(?:为止)?)?"
                        r"|以来|之后|以后|(?:一直)?(?:到现在|到今天|到目前)(?:为止)?|至今)")
 _FROM = re.compile(r"(?:从|自)\s*$")
+# "22年5月入职的 入职到现在都没交": the day the payer joined, then "since joining until now".
+_JOINED_TILL_NOW = re.compile(
+    r"\s*(?:入职|进厂|进的厂|进公司|进的公司|来上班|开始上班|上班|参加工作)(?:的|了)?[\s，,]*"
+    r"(?:从|自)?(?:入职|进厂|进来|那时候?|那会儿?)?(?:一直)?(?:到现在|到今天|到目前|至今|以来)")
+# "今年1到5月", "去年3-9月": a year, then a span of months with 月 said only at its end.
+_MONTH_SPAN = re.compile(
+    r"(?P<y>(?:(?:19|20)\d{2}|\d{2}|[今去前]|[二〇零一三四五六七八九]{4})年)\s*"
+    r"(?P<a>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*(?:到|至|-|~|—|–)\s*"
+    r"(?P<b>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?")
 _YEAR_JOIN = re.compile(r"\s*(?:有|的|共|一共|总共|内|里)?\s*$")
 
 
@@ -67,6 +76,7 @@ class EntityExtractor:
     def __init__(self, lexicon: dict[str, Any], districts: list[str] | None = None) -> None:
         self._surnames = sorted(lexicon.get("surnames") or [], key=len, reverse=True)
         self._name_stop = set(lexicon.get("name_stop") or "")
+        self._name_not_start = tuple(lexicon.get("name_not_start") or ())
         self._emp_stop = set(lexicon.get("employer_stop") or "")
         self._emp_generic = set(lexicon.get("employer_generic") or [])
         self._emp_soft = set(lexicon.get("employer_soft_stop") or "")
@@ -175,7 +185,15 @@ class EntityExtractor:
 
     def _periods(self, text: str, claim, today: date) -> None:
         items: list[list[Any]] = []
+        for m in _MONTH_SPAN.finditer(text):
+            year = _point_value(_POINT.fullmatch(m["y"]), today)
+            first, last = _cn_or_int(m["a"]), _cn_or_int(m["b"])
+            if year and first and last and 1 <= first < last <= 12:
+                items.append([m.start(), m.end(), "point",
+                              f"{year}-{first:02d}/{year}-{last:02d}"])
         for m in _POINT.finditer(text):
+            if any(s <= m.start() < e for s, e, _, _ in items):
+                continue
             years = self._years_counted(text, m)
             if years:
                 items.append([m.start(), m.end() + (years % 12 > 0), "dur", years])
@@ -208,7 +226,7 @@ class EntityExtractor:
                 value, end = f"{value}:P{nxt[3]}M", nxt[1]
                 i += 1
             elif kind == "point":
-                tail = _OPEN_END.match(text, end)
+                tail = _OPEN_END.match(text, end) or _JOINED_TILL_NOW.match(text, end)
                 if tail:
                     value, end = f"{value}/..", tail.end()
                 elif _FROM.search(text[max(0, start - 2) : start]):
@@ -438,6 +456,8 @@ class EntityExtractor:
             return
         if surname is None and text[pos : pos + 1] in _CORRECTION_START:
             return  # "名字写错了" names no one
+        if surname is None and text.startswith(self._name_not_start, pos):
+            return  # "我说了单位名字 老板会不会知道": the boss is nobody's name
         end = pos + (len(surname) if surname else 0)
         limit = pos + 4
         while end < len(text) and end < limit and _is_cjk(text[end]):
