@@ -38,6 +38,8 @@ class SeverityRules:
         self.general_categories = set(spec.get("general_categories") or [])
         self.headcount_exempt = set(spec.get("headcount_exempt_categories") or [])
         self.only_me = re.compile(spec["only_me"]) if spec.get("only_me") else None
+        self.price_named = re.compile(spec["price_named"]) if spec.get("price_named") else None
+        self.large_sum = re.compile(spec.get("large_sum") or "$^")
         self.signals = []
         for name, sig in (spec.get("signals") or {}).items():
             pattern = _alternation(sig.get("patterns") or [])
@@ -79,7 +81,7 @@ class SeverityRules:
             elif everyone:
                 major.append("headcount:all")
         amount = max((e.value for e in entities if e.type == "money"), default=0)
-        if self.major_amount and amount >= self.major_amount:
+        if self.major_amount and amount >= self.major_amount and self._sum_in_dispute(text):
             major.append(f"amount:{amount}")
         major.extend(self.signals_in(text, headcount=count))
         if major:
@@ -90,3 +92,10 @@ class SeverityRules:
         if category in self.general_categories:
             general.append(f"category:{category}")
         return ("general", general) if general else ("simple", [])
+
+    def _sum_in_dispute(self, text: str) -> bool:
+        """False when every large sum in ``text`` is a price named in passing ("房子一百多万
+        贷款要社保连续五年"): a house or a car is not what the payer disputes."""
+        if self.price_named is None or not self.price_named.search(text):
+            return True
+        return bool(self.large_sum.search(self.price_named.sub(" ", text)))
