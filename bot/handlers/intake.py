@@ -78,6 +78,7 @@ from bot.handlers.intake_corrections import (
     CorrectionsMixin,
 )
 from bot.handlers.intake_form import (
+    PLEA_END,
     RECALLED_NAME,
     ValidateDisputeForm,
     outside_place,
@@ -165,8 +166,6 @@ SUMMARY_ADDITION = re.compile(SPEC["summary_addition"])
 ROUGH_NUMBER = re.compile(SPEC["rough_number"])
 OFFICES_TOLD = "offices"
 """Key in ``pending`` of the other offices' matters already said during this form."""
-PLEA_END = re.compile(rf"[\s，,]*(?:{one_of(SPEC['question_beside_pleas'])})"
-                      rf"(?:{one_of(SPEC['question_beside_plea_tails'])})*[\s。！!？?~～]*$")
 PASTE_LABELS = words_regex(SPEC["paste_labels"])
 PASTED_VALUES = {"name", "employer", "district", "phone", "id_number", "period", "money"}
 # The last story each payer told that was answered instead of starting a form: a soft hint

@@ -127,6 +127,8 @@ CHOICE_ONLY = re.compile(SPEC["choice_only"])
 # A minority-ethnic name with its parts joined by "." or "•" instead of "·".
 ETHNIC_NAME_DOTS = re.compile(r"[\u4e00-\u9fff]{2,}(?:\s*[.．・•·]\s*[\u4e00-\u9fff]{2,})+")
 CATEGORY_NAMED_TAIL = re.compile(one_of(SPEC["category_named_tails"]))
+PLEA_END = re.compile(rf"[\s，,]*(?:{one_of(SPEC['question_beside_pleas'])})"
+                      rf"(?:{one_of(SPEC['question_beside_plea_tails'])})*[\s。！!？?~～]*$")
 ALL_PEOPLE = 100
 FORM_SLOTS = set(SPEC["slots"] + SPEC["optional_slots"])
 SURNAMES = set(SPEC["surnames"]) | set(SPEC["compound_surnames"])
@@ -493,9 +495,10 @@ class ValidateDisputeForm(FormValidationAction):
             said = ETHNIC_NAME_DOTS.sub(lambda m: re.sub(r"\s*[.．・•]\s*", "·", m.group()), said)
         facts = facts_beside(said, tracker.latest_message.get("entities") or [],
                              answered, str(description))
-        return facts or workplace_beside(self._text(tracker), answered.get("employer"),
-                                         str(description),
-                                         tracker.latest_message.get("entities") or [])
+        facts = facts or workplace_beside(self._text(tracker), answered.get("employer"),
+                                          str(description),
+                                          tracker.latest_message.get("entities") or [])
+        return PLEA_END.sub("", facts) or None if facts else None  # "冇交 咋整": the plea is the form
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
         """Every slot may be extracted from any message, whatever is asked next."""
@@ -734,7 +737,7 @@ class ValidateDisputeForm(FormValidationAction):
             return {}
         current = tracker.get_slot("description")
         if current is not None:
-            details = self._new_details(tracker)
+            details = PLEA_END.sub("", self._new_details(tracker) or "")
             if not details or details in current:
                 return {}
             dispatcher.utter_message(text=text("details_added"))
