@@ -10,7 +10,8 @@ Deadlines keep the time of day: a general case opened Friday 16:00 is due five w
 later at 16:00. A case registered on a weekend or holiday (the WeChat channel never closes)
 counts as received at the start of the next working day, so its limit is whole working days:
 a simple case sent on Saturday is due at the end of Monday (Tuesday 00:00), not Monday at the
-hour it was sent. A fixed UTC+8 offset is exact for China (no DST), so no tz database is needed.
+hour it was sent, and a general one sent on Sunday at the end of Friday (Saturday 00:00), not
+Monday 00:00 after the weekend. A fixed UTC+8 offset is exact for China (no DST), so no tz database is needed.
 """
 from __future__ import annotations
 
@@ -129,7 +130,13 @@ def deadline_for(
     """When a case of ``severity`` opened at ``created_at`` must be handled (UTC+8)."""
     holidays, workdays = calendar_from_config(config_raw)
     start = counting_start(created_at, holidays, workdays)
-    return add_working_days(start, working_days_for(severity, config_raw), holidays, workdays)
+    days = working_days_for(severity, config_raw)
+    if days and start != to_local(created_at):
+        # Whole working days from 00:00: the limit ends with the last of them (24:00), not
+        # at 00:00 of whatever working day follows a weekend or holiday.
+        last = add_working_days(start, days - 1, holidays, workdays)
+        return last + timedelta(days=1)
+    return add_working_days(start, days, holidays, workdays)
 
 
 def is_due_soon(

@@ -244,11 +244,7 @@ def bj(*args) -> datetime:
     ("simple", bj(2026, 11, 27, 17, 30), bj(2026, 11, 30, 17, 30)),  # Fri → Mon
     ("simple", bj(2026, 11, 28, 9, 0), bj(2026, 12, 1, 0, 0)),  # Sat → end of Mon
     ("major", bj(2026, 11, 23, 10, 0), bj(2026, 12, 14, 10, 0)),  # 15 working days
-    pytest.param("general", bj(2026, 11, 29, 23, 59), bj(2026, 12, 5, 0, 0),
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "Sun night → end of Fri (Sat 00:00); the code gives Mon 7 Dec 00:00, "
-                     "shown as 2026-12-06 24:00, and tests/test_mechanism.py pins that: "
-                     "left for the lead to decide"))),
+    ("general", bj(2026, 11, 29, 23, 59), bj(2026, 12, 5, 0, 0)),  # Sun night → end of Fri
 ])
 def test_deadlines_count_working_days_without_holidays(severity, opened, due):
     assert deadline_for(severity, opened, {"deadlines": {"simple": 1, "general": 5,

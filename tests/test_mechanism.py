@@ -38,7 +38,7 @@ def local(y, m, d, h=0, minute=0):
     # Received on a weekend: the limit runs from Monday, in whole working days.
     ("simple", SATURDAY, local(2026, 12, 1)),                  # end of Monday
     ("simple", local(2026, 11, 29, 1), local(2026, 12, 1)),   # Sunday 01:00: same
-    ("general", SATURDAY, local(2026, 12, 7)),                # Mon–Fri all five days
+    ("general", SATURDAY, local(2026, 12, 5)),                # Mon–Fri: end of Friday
     # Received on a working day: unchanged, the time of day is kept.
     ("simple", local(2026, 11, 27, 16), local(2026, 11, 30, 16)),
 ])
