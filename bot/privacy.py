@@ -62,10 +62,16 @@ def plain_joiners(text: str) -> str:
     """``text`` with every joiner of ``privacy.yaml`` as "-" and every invisible character
     as a space, keeping its length: readers that know only dashes and spaces inside a
     number (138-1234-5678) then see 138•1234•5678 too, at the same positions."""
+    return (text or "").translate(_joiners_table())
+
+
+@lru_cache(maxsize=1)
+def _joiners_table() -> dict[int, str]:
+    """Built once (it was built on every call, several times a message)."""
     spec = _spec()
     table = {ord(ch): "-" for ch in spec.get("joiners", "")}
     table.update({ord(ch): " " for ch in spec.get("invisible", "")})
-    return (text or "").translate(table)
+    return table
 
 
 def _fold(text: str) -> str:

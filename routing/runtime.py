@@ -38,7 +38,8 @@ async def routing_context(app: web.Application) -> AsyncIterator[None]:
     services = app["services"]
     config, sessionmaker = services.config, services.sessionmaker
     webhook = WebhookClient(app["http"], config.webhook_base)
-    dispatcher = OutboxDispatcher(sessionmaker, webhook, app["wechat_api"], config)
+    dispatcher = OutboxDispatcher(sessionmaker, webhook, app["wechat_api"], config,
+                                  batch=services.batch)
     scheduler = Scheduler(sessionmaker, config, notify=dispatcher.notify)
     app["outbox"] = dispatcher
     services.extra["outbox"] = dispatcher

@@ -610,3 +610,84 @@ async def test_core_written_rows_still_wake_the_outbox(reg_sm, config):
         await add_supplement(session, stored, "补充", "payer", now=T0)  # no group message
         assert not queued_messages(session)
         await session.rollback()
+
+
+async def test_heads_read_in_the_batch_are_the_sessions_heads(reg_sm, config):
+    """The dispatcher reads the lanes' heads in the group commit's batch: the same rows
+    (columns and payloads, a waiting notice's mark too) as its own session read, and a pass
+    on them decides and sends the same."""
+    from datetime import timedelta
+
+    from bot.store.batch import GroupCommit
+    from bot.store.models import OutboxItem, utcnow
+    from routing.outbox import WAITING, OutboxDispatcher, webhook_item
+
+    now = utcnow()
+    async with reg_sm() as session:
+        for key, minutes in (("key-a", 0), ("key-b", 0), ("key-a", 1), ("key-c", -5)):
+            session.add(webhook_item(key, {"msgtype": "text", "text": {"content": key}},
+                                     kind="note", now=now + timedelta(minutes=minutes)))
+        session.add(OutboxItem(channel="wechat", target="o-waiting", status="pending",
+                               payload={"kind": "notice", "text": "进度",
+                                        WAITING: now.isoformat()},
+                               attempts=1, next_attempt_at=now, created_at=now))
+        session.add(OutboxItem(channel="webhook", target="key-d", status="sent",
+                               payload={"kind": "note"}, attempts=1, next_attempt_at=now,
+                               created_at=now, sent_at=now))
+        await session.commit()
+    columns = [c.key for c in OutboxItem.__table__.columns]
+    engine = reg_sm.kw["bind"]
+    batch = GroupCommit(engine)
+    try:
+        plain = OutboxDispatcher(reg_sm, None, None, config)
+        batched = OutboxDispatcher(reg_sm, None, None, config, batch=batch)
+        by_session, by_batch = await plain._heads(), await batched._heads()
+        assert len(by_session) == 4  # key-a's first, key-b, key-c, the notice
+        assert [[getattr(r, c) for c in columns] for r in by_batch] == [
+            [getattr(r, c) for c in columns] for r in by_session]
+        later = now + timedelta(seconds=1)
+        assert [plain._ready(r, later) for r in by_session] == [
+            batched._ready(r, later) for r in by_batch]
+        assert await batched._woken(by_batch) == await plain._woken(by_session)
+    finally:
+        await batch.close()
+
+
+async def test_a_duplicate_answer_runs_its_step_once(platform, config, monkeypatch):
+    """The answer to "is it the same matter?" (1: add to the open case) needs a session
+    for the case: its step runs there once, not first on the snapshot up to the case and
+    then again; the case gets the supplement as before."""
+    from sqlalchemy import select
+
+    from bot.handlers.intake import IntakeDialogue
+    from bot.store.db import make_engine, make_sessionmaker
+    from bot.store.models import Case, CaseEvent
+    from tests.test_dialogue import ANSWERS, CASE_NO, finish_form, say
+
+    openid = "o-duplicate-once"
+    reply = await say(platform, openid, "我叫赵六，电话13512345678，新塘镇宏达电子厂欠我社保")
+    await finish_form(platform, openid, reply, ANSWERS)
+    case_no = CASE_NO.search(await say(platform, openid, "确认")).group()
+    reply = await say(platform, openid, "宏达电子厂还是没给我交社保，已经八个月了")
+    await finish_form(platform, openid, reply, ANSWERS)
+    assert "同一件事" in await say(platform, openid, "确认")
+    steps = []
+    step = IntakeDialogue._step
+
+    async def counted(self, session, *args, **kwargs):
+        steps.append(type(session).__name__)
+        return await step(self, session, *args, **kwargs)
+
+    monkeypatch.setattr(IntakeDialogue, "_step", counted)
+    added = await say(platform, openid, "1")
+    assert case_no in added and "补充" in added
+    assert steps == ["AsyncSession"]
+    engine = make_engine(config.database_url)
+    try:
+        async with make_sessionmaker(engine)() as session:
+            [case] = (await session.execute(select(Case).where(Case.openid == openid))).scalars()
+            kinds = (await session.execute(select(CaseEvent.kind).where(
+                CaseEvent.case_id == case.id))).scalars().all()
+    finally:
+        await engine.dispose()
+    assert kinds.count("supplement") == 1

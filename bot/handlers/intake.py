@@ -206,6 +206,13 @@ NO_SESSION = _NoSession()
 RETRY_LOCKED = object()
 
 
+def _answers_duplicate(row: dict) -> bool:
+    """The form waits for "is it the same matter?": its answer adds to the open case or
+    registers a new one, both in a session, so the step goes there at once instead of
+    running on the snapshot up to the case and then again in the session."""
+    return bool(row.get("form") and (row.get("pending") or {}).get("duplicate"))
+
+
 class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
     def __init__(self, services: Services, rules):
         self.services = services
@@ -237,7 +244,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 if answered is not None:
                     self._remember_story(ctx)
                     return answered
-            if snapshot.state is not None:
+            if snapshot.state is not None and not _answers_duplicate(snapshot.state):
                 replies = await self._step_on_snapshot(ctx, snapshot.state, start)
                 if replies is not RETRY_LOCKED:
                     return replies
