@@ -6,6 +6,7 @@ takes the token from :class:`bot.store.tokens.TokenStore`.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable
@@ -53,6 +54,7 @@ class WeChatAPI:
         self._token_failures = 0
         self._token_error: WeChatAPIError | None = None
         self._token_hold_until = 0.0
+        self._renewing = asyncio.Lock()
 
     async def fetch_token(self) -> tuple[str, int]:
         """A new token; an answer that is not one (HTTP error page, errcode) raises
@@ -88,12 +90,23 @@ class WeChatAPI:
     async def access_token(self, force: bool = False) -> str:
         return await self._tokens.get(self.fetch_token, force=force)
 
+    async def _renewed(self, rejected: str) -> str:
+        """A token to replace ``rejected``. Sends that met the same expiry at once renew it
+        once: each fetch ends the token before it, so a second would reject the first."""
+        async with self._renewing:
+            current = await self.access_token()
+            if current != rejected:
+                return current
+            return await self.access_token(force=True)
+
     async def post(self, path: str, body: dict) -> dict:
         """POST with the shared token; a token the platform reports expired is renewed once."""
         # "replace": half a surrogate pair (a relay's UTF-7) must not keep the text from going.
         data = json.dumps(body, ensure_ascii=False).encode("utf-8", "replace")
+        token = await self.access_token()
         for attempt in range(2):
-            token = await self.access_token(force=attempt > 0)
+            if attempt:
+                token = await self._renewed(token)
             async with self._http.post(
                 f"{self._base}{path}",
                 params={"access_token": token},

@@ -72,7 +72,16 @@ from bot.store.models import OutboxItem, Payer, utcnow
 from bot.wechat_api import WeChatAPIError
 from routing.cards import render_alert
 from routing.notices import agency_names, load_notices
-from routing.webhook import KeyRateLimiter, WebhookClient, backoff_delay, markdown_payload
+from routing.webhook import (
+    SHORTEST,
+    TOO_LONG_ERRCODES,
+    KeyRateLimiter,
+    WebhookClient,
+    backoff_delay,
+    content_bytes,
+    markdown_payload,
+    shortened,
+)
 
 log = logging.getLogger("disputebot.outbox")
 
@@ -585,8 +594,21 @@ class OutboxDispatcher:
     async def _send_webhook(self, row: OutboxItem, now: datetime) -> str:
         key = row.target
         self.limiter.record(key, now.timestamp())
-        result = await self.webhook.send(key, (row.payload or {}).get("body") or {})
+        body = (row.payload or {}).get("body") or {}
+        result = await self.webhook.send(key, body)
+        shorter = body
+        while result.errcode in TOO_LONG_ERRCODES:
+            size = content_bytes(shorter)
+            shorter = shortened(shorter, max(SHORTEST, size // 2)) if size > SHORTEST else None
+            if shorter is None:
+                break
+            log.warning("outbox row %s: robot found the card too long, sending it shortened",
+                        row.id)
+            self.limiter.record(key, now.timestamp())
+            result = await self.webhook.send(key, shorter)
         if result.ok:
+            if shorter is not body:
+                return await self._sent(row, now, {**(row.payload or {}), "body": shorter})
             return await self._sent(row, now)
         detail = result.detail or result.outcome
         if result.outcome == "retry":

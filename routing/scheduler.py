@@ -23,6 +23,7 @@ deadline too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
@@ -49,6 +50,10 @@ from routing.webhook import markdown_payload
 log = logging.getLogger("disputebot.scheduler")
 
 INTERVAL_SECONDS = 30.0
+LOCK_WAIT_MS = 5000
+"""On SQLite, how long a pass waits for another process's write lock (a backup, a
+migration) before giving up until the next interval: a stop is then never held up by the
+connection's own 30 s busy timeout, which the gateway keeps."""
 # A deadline further away than this cannot be "due within one working day", even across the
 # longest holiday run; bounds the scan.
 HORIZON = timedelta(days=30)
@@ -126,7 +131,7 @@ class Scheduler:
         now = now or utcnow()
         holidays, workdays = calendar_from_config(self.raw)
         queued = 0
-        async with self._sm() as session:
+        async with self._session() as session:
             cases = (await session.execute(
                 select(Case).where(Case.status.not_in(CLOSED_STATUSES),
                                    Case.deadline.is_not(None), Case.deadline <= now + HORIZON)
@@ -158,6 +163,27 @@ class Scheduler:
         if (queued or archived) and self.notify is not None:
             self.notify()
         return queued
+
+    @contextlib.asynccontextmanager
+    async def _session(self):
+        """A session; on SQLite one whose lock wait is :data:`LOCK_WAIT_MS`, on a connection
+        held for the whole pass so the shorter wait never reaches other work."""
+        bind = self._sm.kw.get("bind")
+        if bind is None or bind.dialect.name != "sqlite":
+            async with self._sm() as session:
+                yield session
+            return
+        async with bind.connect() as conn:
+            usual = (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar()
+            await conn.exec_driver_sql(f"PRAGMA busy_timeout = {LOCK_WAIT_MS}")
+            await conn.commit()
+            try:
+                async with self._sm(bind=conn) as session:
+                    yield session
+            finally:
+                await conn.rollback()
+                await conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual)}")
+                await conn.commit()
 
     async def _no_group(self, session, case: Case, agency: str, dedup_key: str,
                         now: datetime) -> None:

@@ -13,8 +13,10 @@ a :class:`SendResult` whose ``outcome`` tells the outbox dispatcher what to do:
 * ``invalid_key`` — errcode 93000: the robot was removed or the key is wrong. Retrying cannot
   help; alert the admin group and fix ``liaison_groups``.
 * ``rejected`` — any other errcode (40008 bad msgtype, 40058 content too long, …) or another
-  HTTP 4xx. HTTP 404 lands here, not in ``invalid_key``: the real API answers a bad key with
-  HTTP 200 + 93000, so a 404 means ``wecom.webhook_base`` points at the wrong place, which is
+  HTTP 4xx. On 40058 the dispatcher sends the card again at once, its longest lines cut
+  (:func:`shortened`), since WeCom may count a card we cut to 4096 bytes as longer. HTTP
+  404 lands here, not in ``invalid_key``: the real API answers a bad key with HTTP 200 +
+  93000, so a 404 means ``wecom.webhook_base`` points at the wrong place, which is
   a configuration error for every key, not this one.
 
 Duplicates: a timeout or a dropped connection after the request went out is ambiguous — WeCom
@@ -41,6 +43,9 @@ SEND_PATH = "/cgi-bin/webhook/send"
 RATE_LIMITED = 45009
 TRANSIENT_ERRCODES = frozenset({-1, RATE_LIMITED, 45033})
 INVALID_KEY_ERRCODES = frozenset({93000})
+TOO_LONG_ERRCODES = frozenset({40058})  # "markdown.content exceed max length": WeCom's count
+SHORTEST = 256  # bytes: below this a card no longer says what it is about
+SHORT_LINE = 60  # bytes: a line this short is kept whole when a card is shortened
 TOO_MANY = 429
 RETRY_HTTP = frozenset({408, TOO_MANY})
 RATE_WINDOW = 60.0  # seconds: WeCom counts 20 messages a minute per robot
@@ -89,6 +94,39 @@ def text_payload(content: str, mention_all: bool = False) -> dict[str, Any]:
     if mention_all:
         body["mentioned_list"] = ["@all"]
     return {"msgtype": "text", "text": body}
+
+
+def content_bytes(payload: dict[str, Any]) -> int:
+    """UTF-8 bytes of the message's content (0 for a payload without one)."""
+    body = payload.get(payload.get("msgtype") or "")
+    content = body.get("content") if isinstance(body, dict) else None
+    return len(content.encode("utf-8")) if isinstance(content, str) else 0
+
+
+def shortened(payload: dict[str, Any], max_bytes: int) -> dict[str, Any] | None:
+    """``payload`` with its content cut to ``max_bytes`` by cutting its longest lines (the
+    payer's description), so the short ones (case number, where to act, the privacy note)
+    stay whole; None if it already fits."""
+    kind = payload.get("msgtype")
+    body = payload.get(kind) if isinstance(kind, str) else None
+    content = body.get("content") if isinstance(body, dict) else None
+    if not isinstance(content, str) or len(content.encode("utf-8")) <= max_bytes:
+        return None
+    lines = content.split("\n")
+    sizes = [len(line.encode("utf-8")) for line in lines]
+    over = sum(sizes) + len(lines) - 1 - max_bytes
+    while over > 0:
+        longest = max(range(len(lines)), key=sizes.__getitem__)
+        if sizes[longest] <= SHORT_LINE:
+            break
+        lines[longest] = cut_utf8(lines[longest], max(SHORT_LINE, sizes[longest] - over))
+        size = len(lines[longest].encode("utf-8"))
+        over -= sizes[longest] - size
+        sizes[longest] = size
+    cut = "\n".join(lines)
+    if len(cut.encode("utf-8")) > max_bytes:
+        cut = cut_utf8(content, max_bytes)
+    return {**payload, kind: {**body, "content": cut}}
 
 
 class WebhookClient:
