@@ -192,7 +192,9 @@ def _personal() -> dict[str, re.Pattern]:
             f"({char}(?:[{sp}-]?{char})*)(?![{edge}])(?![{sp}]*[{units}])"),
         "email": re.compile(rf"(?<![\w.%+-])([\w.%+-]+)[{at}][A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
                             re.ASCII),
-        "address": re.compile(f"(?:{words('home_address_cues')})[^{ends}]*"),
+        "address": re.compile(f"(?:(?:{words('home_address_cues')})|(?:^|(?<=[{ends}]))"
+                              f"(?:{words('home_address_clause_cues')})"
+                              f"(?!{words('home_address_cue_not_before')}))[^{ends}]*"),
         "name": re.compile(f"(?:(?:{words('name_relations')})(?:{words('name_verbs')})|"
                            f"(?:{words('name_labels')})"
                            f"[{re.escape(spec.get('name_label_fillers', ' '))}]*)"

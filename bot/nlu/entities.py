@@ -33,7 +33,9 @@ _SPOKEN_MOBILE = re.compile(rf"(?<![{_DIGIT_CHARS}十百千万])[1一幺][3-9三
                             rf"(?:[\s-]?[{_DIGIT_CHARS}]){{9}}"
                             rf"(?![{_DIGIT_CHARS}十百千万])")
 _CLAUSE_END = re.compile(r"[，,。!！?？；;\s]+")
-_LANDLINE = re.compile(r"(?<![0-9])(?:\((0\d{2,3})\)|(0\d{2,3})[- ])(\d{7,8}|\d{3,4} \d{4})(?![0-9])")
+# Not inside a number typed in groups (a bank card 6222 0212 3456 7890 is no 0212 landline).
+_LANDLINE = re.compile(r"(?<![0-9])(?<![0-9][- ])(?:\((0\d{2,3})\)|(0\d{2,3})[- ])"
+                       r"(\d{7,8}|\d{3,4} \d{4})(?![0-9])")
 _CN = "[" + CN_NUM_CHARS + "]"
 _MONEY_ARABIC = re.compile(
     r"(?P<cur>[¥￥$]|rmb|人民币)?\s*(?P<num>\d+(?:\.\d+)?)(?P<mag>[kw千万](?:\d(?![\d.]))?)?"
