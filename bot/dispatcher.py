@@ -114,7 +114,10 @@ class Dispatcher:
         if inbound.kind != "location":  # counted above, as media
             observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
         risk = smalltalk.at_risk(ctx.text)
-        replies = await self._heed(ctx, risk, self._calm(ctx, await self._answer(ctx, risk)))
+        replies = await self._answer(ctx, risk)
+        if ctx.asked_kb and not (ctx.snapshot is not None and ctx.snapshot.in_form):
+            replies = smalltalk.office_told_beside(ctx, replies)
+        replies = await self._heed(ctx, risk, self._calm(ctx, replies))
         if not ctx.asked_kb:
             policy.forget(ctx)
         policy.forget_office(ctx)
@@ -296,6 +299,8 @@ class Dispatcher:
         nlu = ctx.nlu
         if nlu is not None and policy.asks_to_file(ctx.text):
             return "file_dispute"  # "能帮我登记一下吗", "你好 我想反映个问题"
+        if nlu is not None and policy.menu_word(ctx.text):
+            return "ask_policy"  # "政策资询" read as a greeting
         if nlu is not None and Dispatcher._follows_up(ctx):
             return "ask_policy"  # "那医保呢" read as a greeting, "多久出结果" as progress
         if Dispatcher._asks_about_filing(ctx) or Dispatcher._only_asks(ctx):

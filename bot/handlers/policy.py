@@ -34,13 +34,16 @@ FILING_HELP = re.compile(WORDS["filing_help"])
 FILING_REQUEST = re.compile(WORDS["filing_request"])
 FILING_DISCLAIMED = re.compile(WORDS["filing_disclaimed"])
 FILING_FILLER = _alternation("filing_question_filler")
+POLICY_MENU = re.compile(WORDS["policy_menu"])
 EMPLOYER_SELF = re.compile(WORDS["employer_self"])
 OFFICE_WHO = re.compile(WORDS["office_who"])
 CARD_MATTER = re.compile(WORDS["card_matter"])
 CARD_MATTER_NOT = re.compile(WORDS["card_matter_not"])
 CASE_FACTS = {"employer", "name", "phone", "id_number", "district", "headcount"}
 HARM_FACTS = set(WORDS["harm_facts"])
+HARM_MORE = re.compile(WORDS["harm_more"])
 OWN_CASE = re.compile(WORDS["own_case"])
+ADDRESSEE_UNIT = re.compile(WORDS["addressee_unit"])
 RECORD_SHORTFALL = re.compile(WORDS["record_shortfall"])
 RECORD_SHORTFALL_NOT = re.compile(WORDS["record_shortfall_not"])
 OWN_STAFF = {"employer", "headcount"}
@@ -57,6 +60,13 @@ RECENT = RecentHint("topic", WORDS["policy_followups"]["minutes"])
 OFFICE = RecentHint("office", WORDS["policy_followups"]["minutes"])
 """Who handles the other office's matter the payer just told ("老板拖欠工资三个月了"), or
 the hotline of a question the knowledge base declined to it, for their "那怎么办呢"."""
+
+
+def menu_word(message: str | None) -> bool:
+    """"政策咨询" as the menu says it or as typed ("政策资询", "我想政策咨询"): a question is
+    coming, none is asked yet."""
+    message = (message or "").strip()
+    return message in MENU_WORDS or bool(POLICY_MENU.match(message))
 
 
 def follows_up(ctx: Context) -> bool:
@@ -239,7 +249,7 @@ def materials_reply(ctx: Context) -> str:
 
 async def ask_policy(ctx: Context) -> list[str]:
     question = ctx.text.strip()
-    if not question or question in MENU_WORDS or ctx.services.kb is None:
+    if not question or menu_word(question) or ctx.services.kb is None:
         return [text("ask_policy_prompt")]
     if asks_about_filing(ctx):
         return filing_reply(ctx)
@@ -263,20 +273,29 @@ def _unanswered_grievance(ctx: Context, answer: KbAnswer, reply: str) -> bool:
     still registered here (首问责任制), not only sent to a hotline."""
     parser = ctx.services.parser
     return (answer.declined and not answer.out_of_scope and "反映问题" not in reply
-            and parser is not None and parser.names_harm(answer.question))
+            and parser is not None and names_harm(parser, answer.question))
+
+
+def names_harm(parser, message: str) -> bool:
+    """Does the message say something was done to the payer, in the classifier's grievance
+    words or the colloquial ones it misses (没有给我们交, 按最低基数给我交的, 查不到缴费记录)?"""
+    return parser.names_harm(message) or bool(HARM_MORE.search(message))
 
 
 def _case_facts(parser, question: str) -> set[str]:
     """The entity types that make a message the facts of a case: an employer's own staff are
     none; when and how much are only beside a harm done to the payer."""
     facts = CASE_FACTS - OWN_STAFF if EMPLOYER_SELF.search(question) else CASE_FACTS
-    if OWN_CASE.search(question) and parser.names_harm(question):
+    if OWN_CASE.search(question) and names_harm(parser, question):
         facts = facts | HARM_FACTS
     return facts
 
 
-def _duration(entity) -> bool:
-    """"干了五年" (P60M) says how long, not when: no date of a case ("从去年5月开始" is)."""
+def _no_case_fact(entity) -> bool:
+    """"干了五年" (P60M) says how long, not when: no date of a case ("从去年5月开始" is);
+    "各用人单位" is whom a pasted notice addresses, not the payer's employer."""
+    if entity.type == "employer":
+        return bool(ADDRESSEE_UNIT.match(str(entity.value)))
     return entity.type == "period" and str(entity.value).startswith("P")
 
 
@@ -306,7 +325,7 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
         return [text("ask_policy_topic", topic=topic)]  # "医保" names no grievance
     if nlu is not None and (nlu.severity == "major"
                             or any(e.type in _case_facts(parser, question)
-                                   and not _duration(e) for e in nlu.entities)):
+                                   and not _no_case_fact(e) for e in nlu.entities)):
         return None  # an employer, a name, a phone, a headcount: the payer is filing
     if disclaims_filing(question):
         return _only_asking(ctx)
@@ -317,7 +336,7 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     answer = ask(ctx, question)
     unsure = nlu is not None and nlu.intent_confidence < WEAK_FILING
     office = answer.hotline not in (None, kb.scope.default_hotline)
-    harmless = not parser.names_harm(question)
+    harmless = not names_harm(parser, question)
     if answer.declined and not (office and (unsure or harmless) or unsure and harmless):
         return None
     reply = answer.reply_text()

@@ -225,6 +225,7 @@ def asks_for_person(message: str, nlu=None) -> bool:
 
 
 CHASE = re.compile(WORDS["chase_without_case"])
+BARE_QUESTION_MARKS = re.compile(WORDS["bare_question_marks"])
 FORWARD_HEADER = re.compile(WORDS["forward_header"])
 
 
@@ -298,6 +299,13 @@ def identity_reply() -> list[str]:
 
 OFFICE_MATTERS = {key: re.compile(pattern) for key, pattern in WORDS["office_matters"].items()}
 CONTRIBUTIONS = words_regex(WORDS["contribution_words"], flags=re.IGNORECASE)
+OFFICE_OWN_TERMS = re.compile(WORDS["office_own_terms"])
+
+
+def _names_contributions(message: str) -> bool:
+    """Social-insurance words in ``message`` beside those of another office's matter
+    ("公积金断缴" is the housing fund's)."""
+    return bool(CONTRIBUTIONS.search(OFFICE_OWN_TERMS.sub("", message)))
 
 
 def office_matter(ctx: Context) -> str | None:
@@ -307,7 +315,7 @@ def office_matter(ctx: Context) -> str | None:
     contribution case started with it. A major one (a boss gone, dozens unpaid) is registered
     as usual for the leadership office."""
     message = ctx.text or ""
-    if CONTRIBUTIONS.search(message) or ctx.nlu is not None and ctx.nlu.severity == "major":
+    if _names_contributions(message) or ctx.nlu is not None and ctx.nlu.severity == "major":
         return None
     return office_of(message)
 
@@ -317,7 +325,20 @@ def office_beside_contributions(ctx: Context) -> str | None:
     补偿金没给 社保也欠了半年", "工资拖了两个月 社保也停了"): the contributions are filed and
     the other part is said to belong to its office; None otherwise."""
     message = ctx.text or ""
-    return office_of(message) if CONTRIBUTIONS.search(message) else None
+    return office_of(message) if _names_contributions(message) else None
+
+
+def office_told_beside(ctx: Context, replies: list[str]) -> list[str]:
+    """A knowledge-base answer to a message that also names another office's matter beside
+    contributions ("工资和社保都拖着不给 咋整"): who handles that part is said first
+    (首问责任制), as when the same message starts the form."""
+    key = office_beside_contributions(ctx)
+    if key is None or not replies:
+        return replies
+    said = text(f"{key}_beside")
+    if any(said in reply for reply in replies):
+        return replies
+    return [said + "\n" + replies[0], *replies[1:]]
 
 
 def office_of(message: str) -> str | None:
@@ -384,6 +405,8 @@ async def fallback(ctx: Context) -> list[str]:
         return [text("nudge")]
     if is_courtesy(message):
         return [text("greet")]  # "你好，谢谢", "hello 请问一下": a hello, not a riddle
+    if BARE_QUESTION_MARKS.match(message):
+        return [text("help")]  # "？？？": what to send here
     topic = vague_topic(message)
     if topic is not None:
         return [text("ask_policy_topic", topic=topic)]
@@ -432,6 +455,9 @@ def _known_to_the_kb(ctx: Context) -> list[str] | None:
     if kb is None or len(message) < 4:
         return None
     answer = ask(ctx, message)  # its topic is kept: "新农合怎么交", then "那一年多少钱"
+    key = office_beside_contributions(ctx) if answer.declined else None
+    if key is not None:  # "公积金和社保都断缴了 怎么办": the contributions part is answered
+        answer = ask(ctx, OFFICE_MATTERS[key].sub("", message))
     if answer.declined and answer.hotline in (None, kb.scope.default_hotline):
         return None
     return [answer.reply_text()]
