@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import timedelta
+from difflib import SequenceMatcher
 
 from sqlalchemy.exc import IntegrityError
 
@@ -42,6 +43,7 @@ from bot.handlers.answers import (
     confirms,
     english_name,
     english_only,
+    facts_beside,
     facts_only,
     filing_process,
     goes_back,
@@ -123,6 +125,8 @@ from knowledge.followup import reading
 CANCEL_CUE = words_regex(SPEC["cancel_cues"])
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
 SUMMARY_VALUES = set(SPEC["summary_value_slots"])
+HEADCOUNT_LEADS = words_regex(SPEC["headcount_total_words"])
+RETOLD_CLAUSE = re.compile(r"[，,。！!？?；;\s]+")
 HUMAN = re.compile(alternatives("human_request_words"))
 HUMAN_MAX_CHARS = 15
 PRIVACY_WORRY = re.compile(SPEC["privacy_worry"])
@@ -541,7 +545,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             typed = self._values_at_summary(state, ctx)
             if typed:
                 state.slots = {**state.slots, **{slot: None for slot in typed}}
-                return await self._apply_correction(session, state, ctx, typed[0], ctx)
+                return await self._apply_correction(session, state, ctx, typed[0],
+                                                    self._typed_value(ctx, typed))
             if LATER.search(PUNCTUATION.sub("", MANDARIN(reply))) or self._pauses(ctx):
                 return [SPEC["replies"]["later"].format(days=self.max_age.days)]
             if act == "affirm" or confirms(reply):
@@ -634,6 +639,11 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         replies = await self._fill(session, state, ctx)
         kept = {slot: before[slot] for slot in restated if state.slots.get(slot) is None}
         state.slots = {**state.slots, **kept}  # a new value the form rejects loses no old one
+        if pending.get("confirm") and state.requested_slot is None:
+            retold = self._retold_facts(state, ctx)
+            if retold:  # the story again, with more in it: the more joins the description
+                self._append_description(state, retold)
+                return [text("details_added") + "\n" + self._summary(state.slots)]
         if pending.get("confirm") and state.slots == {**before, "requested_slot": None}:
             more = self._tells_more(ctx, act)
             changed = self._recategorised(state, reply) if more else ""  # "其实是多交了 要退费"
@@ -850,11 +860,45 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 SPEC["optional_slots"]):
             return []
         rest = words_beside(ctx.text, tracker_message(ctx)["entities"])
+        if set(values) == {"headcount"}:
+            rest = HEADCOUNT_LEADS.sub("", rest)  # "不止我一个 加上我一共6个人"
         if len(LETTERS.findall(rest)) > 2 or STORY.search(rest):
             return []  # "还有，公司2023年开始就没交了" tells more of the matter
         if all(str(state.slots.get(slot)) == str(value) for slot, value in values.items()):
             return []
         return list(values)
+
+    @staticmethod
+    def _retold_facts(state, ctx: Context) -> str | None:
+        """"就是公司一直没给我交社保，从去年三月开始的，问了人事也不理" at the summary: the story
+        told again (sharing retold_min_shared characters in a row with the description), and
+        the clauses of it not yet in the description, when they tell more of the matter."""
+        description = str(state.slots.get("description") or "")
+        plain = PUNCTUATION.sub("", ctx.text)
+        if not description or not plain:
+            return None
+        shared = SequenceMatcher(None, description, plain).find_longest_match(
+            0, len(description), 0, len(plain)).size
+        if shared < min(len(PUNCTUATION.sub("", description)), SPEC["retold_min_shared"]):
+            return None
+        new = []
+        for clause in filter(None, RETOLD_CLAUSE.split(ctx.text)):
+            said = PUNCTUATION.sub("", clause)
+            known = SequenceMatcher(None, description, said).find_longest_match(
+                0, len(description), 0, len(said)).size
+            if said and known < len(said) * SPEC["retold_known_share"]:
+                new.append(clause)
+        facts = facts_beside("，".join(new), [], {}, description) if new else None
+        return facts if facts and facts not in description else None
+
+    def _typed_value(self, ctx: Context, typed: list[str]) -> Context:
+        """The new headcount alone ("6个人" of "不止我一个 加上我一共6个人"), so the words leading
+        to it are not read as a second count; other values go to the form as typed."""
+        found = [e for e in ctx.nlu.entities if e.type == "headcount"] if ctx.nlu else []
+        if typed != ["headcount"] or len(found) != 1 or self.services.parser is None:
+            return ctx
+        said = ctx.text[found[0].start:found[0].end]
+        return replace(ctx, text=said, nlu=self.services.parser.parse(said))
 
     def _answer_beside(self, state, ctx: Context, asked: str | None) -> str:
         """"13812345678，这个要多久才能处理好": the answer is taken and the question beside it

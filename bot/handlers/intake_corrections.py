@@ -60,6 +60,11 @@ AMOUNT_LEAD = re.compile(f"(?:{one_of(SPEC['amount_about_words'])})$")
 AMOUNT_TAIL = re.compile(
     one_of(SPEC["amount_about_words"] + SPEC["bare_amount_no_unit_tails"]))
 FIX_CLAUSE = re.compile(rf"[，,。；;！!\s]+|{one_of(SPEC['fix_joins'])}")
+PHONE_TAIL = re.compile(one_of(SPEC["phone_tail_words"]))
+PHONE_POSITION = re.compile(SPEC["phone_position"])
+DIGIT_WORDS = SPEC["phone_digit_words"]
+SAID_DIGITS = re.compile(rf"[0-9０-９{''.join(DIGIT_WORDS)}]+")
+NOT_DIGITS = re.compile(rf"(?:而?不是|并非|而非)\s*[0-9０-９{''.join(DIGIT_WORDS)}]+")
 
 
 class CorrectionsMixin:
@@ -82,6 +87,9 @@ class CorrectionsMixin:
         reply = ctx.text
         parser = self.services.parser
         at_summary = state.requested_slot is None
+        digits = _phone_digits_fixed(state.slots.get("phone"), reply, parser)
+        if digits is not None:
+            return "phone", replace(ctx, text=digits, nlu=parser.parse(digits))
         cues = [m.span() for m in CORRECTION_CUE.finditer(reply)] + [
             m.span() for m in SUMMARY_CHANGE.finditer(reply) if at_summary]
         if parser is None or ctx.nlu is None or not cues:
@@ -106,6 +114,7 @@ class CorrectionsMixin:
                 fresh[slot] = reply[entity.start:entity.end]
         if named is None and len(fresh) == 1:
             named = next(iter(fresh))
+        by_old = named is None and (named := _slot_of_old_value(state.slots, reply)) is not None
         if named == "employer" and not asks_employer(state.slots):
             return None  # "不是单位的问题，是窗口": a service complaint names no employer
         if named is not None and named == state.requested_slot and state.slots.get(
@@ -115,9 +124,10 @@ class CorrectionsMixin:
             if MODIFY.search(reply) and len(reply) <= 12:
                 return "", None
             return None
-        if named not in fresh and (len(reply) > 40 or act not in ("correct", "deny")
-                                   and not CORRECTION_VERB.search(reply)
-                                   and not (at_summary and SUMMARY_CHANGE.search(reply))):
+        if named not in fresh and not by_old and (
+                len(reply) > 40 or act not in ("correct", "deny")
+                and not CORRECTION_VERB.search(reply)
+                and not (at_summary and SUMMARY_CHANGE.search(reply))):
             return None
         value = fresh.get(named)
         if value is None:
@@ -125,7 +135,9 @@ class CorrectionsMixin:
             said = [c for c in cues if c[1] <= len(head)] or cues
             last = max(e for _, e in said)
             tail = (NEW_VALUE.search(head[last:]) or NEW_VALUE.search(head[said[0][1]:])
-                    or NEW_VALUE.search(head[said[-1][0]:]))  # "人数改成5个": 改成 is both
+                    or NEW_VALUE.search(head[said[-1][0]:])  # "人数改成5个": 改成 is both
+                    or NEW_VALUE.search(head[said[0][0]:])  # "类型改成缴费年限不对": 不对 is last
+                    or (NEW_VALUE.search(head) if by_old else None))  # "是王晓不是王小"
             value = tail.group("value").strip() if tail else _value_after(head[last:])
             value = OLD_AFTER.sub("", value).strip() or None if value else value
             if value is not None and parser.correction_slot(value) == parser.correction_slot(
@@ -148,6 +160,7 @@ class CorrectionsMixin:
         for clause in filter(None, (c.strip() for c in FIX_CLAUSE.split(ctx.text))):
             slot = SLOT_ALIASES.get(parser.correction_slot(clause) or "",
                                     parser.correction_slot(clause))
+            slot = slot or _slot_of_old_value(state.slots, clause)  # "地方是永宁不是新塘"
             if slot in SPEC["field_names"] and (not segments or segments[-1][0] != slot):
                 segments.append((slot, clause))
             elif segments:
@@ -278,7 +291,7 @@ class CorrectionsMixin:
         beside the new value joins the description (and the reply says so), never lost."""
         rest = "，".join(part for part in ASIDES.split(ctx.text) if part and LETTERS.search(part)
                         and not CORRECTION_CUE.search(part) and value not in part
-                        and part not in value)
+                        and part not in value and not _says_digits(part))
         description = str(state.slots.get("description") or "")
         facts = facts_beside(rest, [], {}, description) if rest else None
         if not facts or facts in description:
@@ -296,7 +309,7 @@ class CorrectionsMixin:
             return None
         rest = "，".join(part for part in ASIDES.split(ctx.text) if part and LETTERS.search(part)
                         and not CORRECTION_CUE.search(part) and value not in part
-                        and part not in value)
+                        and part not in value and not _says_digits(part))
         if not rest or is_acknowledgement(rest) or is_filler(rest):
             return None
         beside = replace(ctx, text=rest, nlu=parser.parse(rest))
@@ -387,3 +400,57 @@ def _value_after(rest: str) -> str | None:
             len(value) > SPEC["where_max_chars"]) or is_wait(value):
         return None
     return value
+
+
+def _slot_of_old_value(slots: dict, reply: str) -> str | None:
+    """"不是王小 是王晓", "地方是永宁不是新塘": the field holding the value said wrong (the whole
+    value, or a part of it at least old_value_min_chars long), when only one holds it."""
+    found = set()
+    for wrong in WRONG_PART.finditer(reply):
+        old = wrong["old"]
+        exact = [s for s in SPEC["old_value_slots"] if str(slots.get(s) or "") == old]
+        within = [s for s in SPEC["old_value_slots"] if len(old) >= SPEC["old_value_min_chars"]
+                  and old in str(slots.get(s) or "")]
+        found.update(exact or within)
+    return found.pop() if len(found) == 1 else None
+
+
+def _digits(said: str) -> str:
+    return "".join(DIGIT_WORDS.get(c, c) for c in said).translate(
+        str.maketrans("０１２３４５６７８９", "0123456789"))
+
+
+def _phone_digits_fixed(old, reply: str, parser) -> str | None:
+    """"电话最后一位是8不是6", "尾号是5679 不是5678", "倒数第二位是3": the stored phone with the
+    digits said put in, or None when the message corrects no digits of it."""
+    if not isinstance(old, str) or not old or parser is None or len(reply) > 40:
+        return None
+    tail, position = PHONE_TAIL.search(reply), PHONE_POSITION.search(reply)
+    if tail is None and position is None or (
+            parser.correction_slot(reply) != "phone" and not (tail and "尾号" in tail.group())):
+        return None
+    cut = (tail or position).end()
+    said = SAID_DIGITS.findall(NOT_DIGITS.sub("", reply[cut:]))
+    if not said:
+        return None
+    new = _digits(said[-1])
+    places = [i for i, c in enumerate(old) if c.isdigit()]
+    if position is not None and tail is None:
+        at = to_number(position["at"])
+        if at is None or len(new) != 1 or not 1 <= at <= len(places):
+            return None
+        index = places[-int(at)] if position["end"] else places[int(at) - 1]
+    else:
+        if len(new) >= len(places):
+            return None
+        index = places[-len(new)]
+        if places[-1] - index != len(new) - 1:
+            return None  # the tail crosses a dash
+    fixed = old[:index] + new + old[index + len(new):]
+    return fixed if fixed != old else None
+
+
+def _says_digits(part: str) -> bool:
+    """"电话最后一位是9": a clause of a phone digit correction, no answer beside it (一位 is
+    no headcount)."""
+    return bool(PHONE_TAIL.search(part) or PHONE_POSITION.search(part))
