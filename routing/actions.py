@@ -1028,6 +1028,8 @@ async def resolve(session: AsyncSession, agency: str, case_no: str, result_text:
     case.status = "resolved"
     case.resolved_at = now
     case.awaiting_info = False
+    # A new result (after 重新办理) is rated afresh; the earlier verdict stays in the history.
+    case.rating = case.solved = None
     _acted(session, case, agency, "resolved", {"result": result}, now)
     raw = getattr(config, "raw", None) or {}
     names = agency_names(raw)

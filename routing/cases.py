@@ -341,7 +341,8 @@ async def tell_lead(session: AsyncSession, case: Case, text: str, request: str,
                     media: tuple[int, str] | None = None) -> None:
     """The lead group's short, masked message of what the payer said or asked (``request``,
     a key of notices.yaml ``group.payer_requests``), and the leadership office's where that
-    request is one it oversees (:func:`_tell_oversight`)."""
+    request is one it oversees (:func:`_tell_oversight`, and ``group.major_requests`` of a
+    major case)."""
     if not case.lead_agency:
         return
     # Kept inside the quote line by line: a payer's newline must not end the quote and let
@@ -353,6 +354,10 @@ async def tell_lead(session: AsyncSession, case: Case, text: str, request: str,
         "supplement", case_no=case.case_no, text=quoted(shown or "（无）"),
         link=act_link(case.case_no), **payer_request(request)))
     leads = lead_targets(case, config_raw)
+    if case.severity == "major" and request in (
+            (load_notices().get("group") or {}).get("major_requests") or ()):
+        leads += [t for t in note_targets(case, config_raw)
+                  if t.key not in {lead.key for lead in leads}]
     rows = [webhook_values(target.key, body, kind="supplement", agency=target.agency,
                            district=case.district, case_id=case.id, case_no=case.case_no,
                            now=now)

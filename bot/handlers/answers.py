@@ -827,6 +827,26 @@ def unknown_employer(value: str, reply: str) -> bool:
     return bool(INDEFINITE.search(value or "")) or overlaps(value, reply, INDEFINITE)
 
 
+INDEFINITE_UNIT = re.compile(f"^(?:{alternatives('indefinite_unit_leads')})")
+INDEFINITE_UNIT_BEFORE = re.compile(f"(?:{alternatives('indefinite_unit_leads')})$")
+
+
+def indefinite_unit(value: str, reply: str) -> bool:
+    """"一个塑料厂", "某家物流公司" in the story: only the kind of unit, said with 一个 or 某,
+    so the liaison could not find it; a real name is longer (新兴塑料厂) or has no such lead.
+    At the employer question itself such a description is the answer (the payer forgot)."""
+    value = (value or "").strip()
+    lead = INDEFINITE_UNIT.match(value)
+    core = value[lead.end():] if lead else value
+    if not ORG_END.search(core) or not 0 < len(ORG_END.sub("", core)) <= SPEC[
+            "indefinite_unit_core_max"]:
+        return False
+    if lead:
+        return True
+    start = (reply or "").find(core)
+    return start > 0 and bool(INDEFINITE_UNIT_BEFORE.search(reply[:start].rstrip()))
+
+
 def overlaps(value: str, reply: str, words: re.Pattern) -> bool:
     """``value`` stands in ``reply`` across a match of ``words`` ("希望公司" inside the wish
     "希望公司把社保给我补齐"): it was read out of those words, not said on its own."""

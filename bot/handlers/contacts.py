@@ -53,3 +53,11 @@ def phone_problem(raw: str) -> tuple[str | None, str | None]:
     if digits.startswith("1"):
         return None, "手机号第二位应是3到9"
     return None, "座机请带区号，例如020-12345678"
+
+
+def one_phone(text: str) -> str | None:
+    """The one valid phone number in ``text`` (normalised), or None when there is none or
+    more than one (then nobody can tell which the payer uses now)."""
+    found = [phone_problem(text[a:b])[0] for a, b in contact_numbers(text)]
+    numbers = [n for n in dict.fromkeys(found) if n]
+    return numbers[0] if len(numbers) == 1 else None

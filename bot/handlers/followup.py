@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from bot.handlers.base import Context, wake_outbox
+from bot.handlers.contacts import one_phone
 from bot.handlers.intake import TRIGGERS
 from bot.handlers.policy import ask_policy
 from bot.handlers.progress import (
@@ -20,6 +21,7 @@ from bot.handlers.progress import (
     without_case_no,
 )
 from bot.handlers.smalltalk import only_anger
+from bot.privacy import mask_phone
 from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, DialogueState, utcnow
 from bot.store.snapshot import FEEDBACK_WINDOW
@@ -54,6 +56,7 @@ _BARE = re.compile(r"[\s，,。.!！?？~～吧啊呀吗嘛呢哈]+")
 """Punctuation and particles around a bare 重新办理."""
 ASK_AGAIN = words_regex(WORDS["feedback"]["reopen"])
 WHAT_NOW = _any(WORDS["feedback"]["what_now"])
+CLAUSES = re.compile(r"[\s，,。.!！?？；;~～]+")
 WHAT_NOW_CHARS = 20
 """"那我还能怎么办" is short; a longer message with 怎么办 tells of a new matter."""
 LATER = _any(WORDS["information"]["later"])
@@ -202,9 +205,10 @@ async def followup(ctx: Context) -> list[str] | None:
     named = _named_case_no(ctx, reply)
     if named is not None:
         reply = without_case_no(reply).strip()
-    reopen = bool(REOPEN.match(reply)) or (len(reply) <= SHORT and bool(ASK_AGAIN.search(reply)))
-    asks_reopen = not reopen and len(reply) <= WHAT_NOW_CHARS and bool(REOPEN_ASK.search(reply))
     feedback = read_feedback(reply)
+    reopen = bool(REOPEN.match(reply)) or (len(reply) <= SHORT and bool(ASK_AGAIN.search(reply))
+                                           ) or _unsolved_then_reopen(reply, feedback)
+    asks_reopen = not reopen and len(reply) <= WHAT_NOW_CHARS and bool(REOPEN_ASK.search(reply))
     openid = ctx.inbound.openid
     async with ctx.services.sessionmaker() as session:
         if named is not None:
@@ -251,6 +255,15 @@ async def followup(ctx: Context) -> list[str] | None:
         if feedback.empty:
             return [text("feedback_rating_range")]
         return await _record(ctx, session, resolved, feedback, reply, others)
+
+
+def _unsolved_then_reopen(reply: str, feedback: Feedback) -> bool:
+    """"单位根本没补 我查了还是断的 重新投诉": the matter is still there and the last clause
+    asks for 重新办理, so the case is reopened however long the message is."""
+    if not (feedback.still or feedback.solved is False):
+        return False
+    last = next((c for c in reversed(CLAUSES.split(reply)) if c), "")
+    return len(last) <= SHORT and bool(REOPEN.match(last) or ASK_AGAIN.search(last))
 
 
 def _named_case_no(ctx: Context, reply: str) -> str | None:
@@ -421,8 +434,24 @@ async def _more_information(ctx: Context, session, case: Case, window: dict, int
         return [text("info_window_ack", case_no=case.case_no, count=max(_count(window), 1))]
     if _asks_instead(ctx, intent, asked):
         return None
+    number = one_phone(reply) if window.get("for") == "contact" else None
+    if number:
+        return await _new_number(ctx, session, case, reply, number)
     count = await _attach(ctx, session, case, reply)
     return [text("info_added", case_no=case.case_no, count=count, minutes=_minutes())]
+
+
+async def _new_number(ctx: Context, session, case: Case, reply: str, number: str) -> list[str]:
+    """The number asked for after "我电话换了": it becomes the case's phone and reaches the
+    liaison as 缴费人更新联系电话, as when it comes in the same message."""
+    await add_supplement(session, case, text("contact_note", words=reply), actor="payer",
+                         request="contact", config=ctx.services.config)
+    case.phone = number
+    state = await load_state(session, ctx.inbound.openid)
+    set_pending(state, WINDOW_KEY, None)
+    await session.commit()
+    wake_outbox(ctx.services)
+    return [text("contact_updated", cases=case.case_no, phone=mask_phone(number))]
 
 
 def _minutes() -> int:

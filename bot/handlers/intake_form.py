@@ -80,6 +80,7 @@ from bot.handlers.answers import (
     facts_beside,
     facts_only,
     fullest_name,
+    indefinite_unit,
     is_acknowledgement,
     is_announcement,
     is_chatter,
@@ -1148,6 +1149,8 @@ class ValidateDisputeForm(FormValidationAction):
             if self._asked(tracker, "employer"):
                 dispatcher.utter_message(text=SPEC["replies"]["employer_unsure"])
             return {"employer": None}
+        if not asked and indefinite_unit(value, MANDARIN(self._text(tracker))):
+            return {"employer": None}  # "在一个塑料厂干活": the employer question asks its name
         places = {p for p, _ in self.places}
         is_place = (value in places or any(value in p for p in places if len(value) >= 2)
                     or works_at_place(value, places) or bool(outside_place(value)))

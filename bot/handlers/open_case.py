@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from bot.handlers.base import Context, wake_outbox
-from bot.handlers.contacts import contact_numbers
+from bot.handlers.contacts import contact_numbers, one_phone
 from bot.handlers.policy import WORDS
 from bot.handlers.progress import (
     AFTER_FILING,
@@ -619,12 +619,19 @@ async def _new_contact(ctx: Context, session, message: str) -> list[str] | None:
     if unknown is not None or not cases:
         return None
     if (ctx.nlu is None or ctx.nlu.entity("phone") is None) and not contact_numbers(message):
-        return await _await_material(ctx, session, cases[0], "contact_ask_number")
+        return await _await_material(ctx, session, cases[0], "contact_ask_number",
+                                     purpose="contact")
+    number = one_phone(message)
     for case in cases:
         await _forward(ctx, session, case, "contact_note", message, "contact")
+        if number:
+            case.phone = number  # the liaison calls the number the payer uses now
     await session.commit()
     wake_outbox(ctx.services)
-    return [text("contact_forwarded", cases="、".join(c.case_no for c in cases))]
+    cases_no = "、".join(c.case_no for c in cases)
+    if number:
+        return [text("contact_updated", cases=cases_no, phone=mask_phone(number))]
+    return [text("contact_forwarded", cases=cases_no)]
 
 
 async def _supplement(ctx: Context, session, message: str) -> list[str] | None:
@@ -739,21 +746,26 @@ async def _result(ctx: Context, session, message: str) -> list[str]:
 
 
 async def _await_material(ctx: Context, session, case: Case, reply: str,
-                          count: int = 0) -> list[str]:
-    """Opens the supplement window for ``case`` and says so with the texts.yaml ``reply``."""
-    minutes = await _open_window(ctx, session, case, count)
+                          count: int = 0, purpose: str | None = None) -> list[str]:
+    """Opens the supplement window for ``case`` and says so with the texts.yaml ``reply``;
+    ``purpose`` "contact": the number sent next becomes the case's phone."""
+    minutes = await _open_window(ctx, session, case, count, purpose)
     return [text(reply, case_no=case.case_no, minutes=minutes)]
 
 
-async def _open_window(ctx: Context, session, case: Case, count: int = 0) -> int:
+async def _open_window(ctx: Context, session, case: Case, count: int = 0,
+                       purpose: str | None = None) -> int:
     """Opens the follow-up handler's supplement window for ``case`` (``count`` messages in it
     so far): the text or photo the payer sends next joins it there, as after a liaison's
     request. Returns its length in minutes."""
     from bot.handlers.followup import SUPPLEMENT_WINDOW, WINDOW_KEY  # it imports this module
 
     state = await load_state(session, ctx.inbound.openid)
-    set_pending(state, WINDOW_KEY, {"case_no": case.case_no, "count": count,
-                                    "until": (utcnow() + SUPPLEMENT_WINDOW).isoformat()})
+    marker = {"case_no": case.case_no, "count": count,
+              "until": (utcnow() + SUPPLEMENT_WINDOW).isoformat()}
+    if purpose:
+        marker["for"] = purpose
+    set_pending(state, WINDOW_KEY, marker)
     touch(state)
     await session.commit()
     return int(SUPPLEMENT_WINDOW.total_seconds() // 60)
