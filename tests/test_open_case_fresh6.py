@@ -362,8 +362,12 @@ async def test_material_sent_while_the_liaison_asks_for_information_is_kept(
         say(platform, openid, "补充一下：工资条上每月九千，单位按最低基数交"),
         act(http, bot_server, case_no, "request-info", {"text": "请提供劳动合同"}))
     assert status == 200 and case_no in reply, reply
-    [event] = [e for e in await supplements(config, case_no) if "九千" in e.detail["text"]]
-    assert event
+    for _ in range(50):  # the two transactions commit in either order
+        events = [e for e in await supplements(config, case_no) if "九千" in str(e.detail)]
+        if events:
+            break
+        await asyncio.sleep(0.1)
+    assert len(events) == 1, (reply, [e.detail for e in await supplements(config, case_no)])
     texts = await wait_texts(fake_api, openid, 1)
     assert any("劳动合同" in t and case_no in t for t in texts), texts  # the request is not lost
     [case] = await fetch(config.database_url, Case, case_no=case_no)
