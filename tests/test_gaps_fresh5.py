@@ -20,22 +20,13 @@ from tests.conftest import make_platform
 from tests.test_dialogue import ANSWERS, CASE_NO, fetch, finish_form, say
 from tests.test_dialogue_robustness import slots_of, to_question, to_summary
 from tests.test_followup import TAX, act, file_case, resolved_case, waiting_for_payslip
+from tests.test_gaps_fresh4 import NOT_UNDERSTOOD, SUMMARY, form_of
 from tests.test_open_case_requests import case_of, supplements
 from tests.test_progress_fresh2 import wait_texts
-
-NOT_UNDERSTOOD = "没太明白"
-SUMMARY = "请核对登记内容"
 
 
 def oid(prefix: str, message: str) -> str:
     return f"g5-{prefix}-{zlib.crc32(message.encode())}"
-
-
-async def form_of(config, openid: str):
-    from bot.store.models import DialogueState
-
-    states = await fetch(config.database_url, DialogueState, openid=openid)
-    return states[0].form if states else None
 
 
 async def cards_of(config, case_no: str) -> str:
