@@ -191,6 +191,8 @@ class Dispatcher:
         how it becomes evidence)."""
         if smalltalk.asks_identity(ctx):
             return smalltalk.identity_reply()
+        if smalltalk.staff_writes(ctx):
+            return [text("staff_writes")]  # "我是人社局的 怎么处理推过来的件" got an appeal answer
         if (smalltalk.asks_if_bot(ctx.text) and not smalltalk.tells_facts(ctx)
                 and not smalltalk.asks_for_person(ctx.text, ctx.nlu)):
             return [text("bot_identity")]  # "是不是AI回复的" read as a progress check

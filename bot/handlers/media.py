@@ -30,7 +30,8 @@ def image_kept_by_none(ctx: Context) -> list[str]:
 def media_reply(kind: str) -> list[str]:
     if kind == "voice":
         return [text("voice_unrecognised")]
-    return [what_to_send(kind) + "\n" + MEDIA["outside_form"]]
+    said = MEDIA["kinds_outside_form"].get(kind)
+    return [said] if said else [what_to_send(kind) + "\n" + MEDIA["outside_form"]]
 
 
 def what_to_send(kind: str) -> str:

@@ -116,6 +116,21 @@ def asks_for_office(ctx: Context) -> bool:
             and not (nlu is not None and any(e.type in facts for e in nlu.entities)))
 
 
+STAFF_SELF = re.compile(WORDS["staff_self"])
+STAFF_WORK = re.compile(WORDS["staff_work"])
+
+
+def staff_writes(ctx: Context) -> bool:
+    """"我是新塘镇的联络员 怎么看案子": an agency's own staff asking how to work the cases
+    pushed to them, naming no case facts; this account is the payers', so they are told
+    where liaisons work instead of a form being started with their words."""
+    message = (ctx.text or "").strip()
+    return (len(message) <= WORDS["staff_max_chars"] and bool(STAFF_SELF.search(message))
+            and bool(STAFF_WORK.search(message)) and not _names_contributions(message)
+            and not (ctx.nlu is not None
+                     and any(e.type in _FACTS - {"district"} for e in ctx.nlu.entities)))
+
+
 def pasted_notice(message: str) -> bool:
     """A notice from an authority pasted whole: nothing in it is the payer's own story, so
     the payer is asked what they want to know rather than a form started with it."""
