@@ -223,7 +223,8 @@ async def test_two_fields_named_wrong_are_both_asked_again(platform, config):
 
 @pytest.mark.parametrize("cue,answer,slot,value,said,noted", [
     ("电话", "13812345678，这个要多久才能处理好", "phone", "13812345678", "办理时限", None),
-    ("称呼", "李四。这个会不会被公司知道", "name", "李四", "一并答复", "缴费人问：这个会不会被公司知道"),
+    # round 22: the worry is answered at once with the privacy entry (was noted: 一并答复)
+    ("称呼", "李四。这个会不会被公司知道", "name", "李四", "保密", None),
     ("单位", "宏达厂，要交多少钱才能补上", "employer", "宏达厂", "依据", None),
 ])
 async def test_a_question_beside_an_answer_is_answered_too(platform, config, cue, answer, slot,

@@ -10,7 +10,6 @@ import asyncio
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import update
 
 from bot.simulator import image_xml, voice_xml
@@ -888,9 +887,6 @@ async def test_j31_rating_changed_a_minute_later(
 
 # --- 32. the same matter told again while the case is open ---------------------------------
 
-@pytest.mark.xfail(strict=True, reason="the same matter is recognised only at the summary "
-                   "(test_dialogue.test_duplicate_filing_adds_to_the_open_case pins that); "
-                   "the payer first answers every question again — left to the lead")
 async def test_j32_same_matter_again_joins_the_open_case(
         platform, http, bot_server, fake_api, fake_webhook, config):
     openid = "j2-32"

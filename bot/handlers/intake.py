@@ -90,7 +90,12 @@ from bot.handlers.intake_form import (
     tracker_for,
 )
 from bot.handlers.intake_message import tracker_message
-from bot.handlers.intake_register import RegistrationMixin, agency_name, recent_callback
+from bot.handlers.intake_register import (
+    OTHER_EMPLOYER,
+    RegistrationMixin,
+    agency_name,
+    recent_callback,
+)
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.open_case import PROGRESS_KEYWORD
 from bot.handlers.policy import answer_instead_of_filing
@@ -121,6 +126,7 @@ from bot.store.models import utcnow
 from bot.texts import text
 from bot.word_patterns import one_of, words_regex
 from knowledge.followup import reading
+from routing.notices import status_label
 
 CANCEL_CUE = words_regex(SPEC["cancel_cues"])
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
@@ -484,7 +490,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             answer = self._kb_answer(ask_only_rest(reply))
             return [answer + "\n\n" + text("cancel_confirm") if answer else text("cancel_confirm")]
         if pending.get("duplicate") and correction is None:
-            return await self._duplicate_answer(session, state, reply)
+            answered = await self._duplicate_answer(session, state, reply)
+            if answered is not None:
+                return answered
         if pending.get("related") and correction is None and SUPPLEMENT_CHOICE.match(
                 PUNCTUATION.sub("", MANDARIN(reply))):
             added = await self._add_to_related(session, state, pending["related"])
@@ -655,6 +663,25 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return self._add_details(state, reply)
         beside = self._answer_beside(state, ctx, asked)
         return [beside + "\n" + replies[0], *replies[1:]] if beside and replies else replies
+
+    async def _duplicate_offer(self, session, state, ctx: Context,
+                               before: dict) -> list[str] | None:
+        """The category just became known mid-form and a case of it is open ("还是那个社保
+        没交的事"): the supplement is offered now, not after every question again; not for
+        another employer ("另外一家华新建材厂也没交")."""
+        category = state.slots.get("category")
+        if (state.requested_slot is None or not category or before.get("category") == category
+                or (state.pending or {}).get("duplicate_checked")
+                or state.slots.get("needs_callback") or OTHER_EMPLOYER.search(ctx.text)):
+            return None
+        existing = await self._open_case_of(session, state.openid, category)
+        employer = state.slots.get("employer")
+        if existing is None or employer and existing.employer and not any(
+                employer[i:i + 2] in existing.employer for i in range(len(employer) - 1)):
+            return None  # "宏达厂" is 广州宏达电子厂; "华新建材厂" another employer
+        set_pending(state, "duplicate", existing.case_no)
+        return [text("duplicate_question", case_no=existing.case_no,
+                     status=status_label(existing.status))]
 
     def _sent_again(self, state, reply: str) -> str | None:
         """"李四" sent twice (pasted again, or the first send seemed lost): the second is the
@@ -903,7 +930,11 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
     def _answer_beside(self, state, ctx: Context, asked: str | None) -> str:
         """"13812345678，这个要多久才能处理好": the answer is taken and the question beside it
         answered too (how long: with the case number; else the knowledge base), or noted in
-        the description for the liaison to answer. Never a question with no answer."""
+        the description for the liaison to answer. Never a question with no answer. A privacy
+        worry beside a name or phone taken ("李四。这个会不会被公司知道", "别让厂里知道是我")
+        is answered at once with the knowledge base's privacy entry."""
+        if self._worried_beside(state, ctx, asked):
+            return self._privacy_answer()
         question = self._question_beside(ctx, asked)
         if question is None:
             return ""
@@ -915,6 +946,18 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return answer.reply_text()
         self._append_description(state, replies["question_noted_line"].format(question=question))
         return replies["question_noted"].format(question=question)
+
+    def _worried_beside(self, state, ctx: Context, asked: str | None) -> bool:
+        """The question asked was answered by this message and the rest worries about the
+        boss or the unit finding out."""
+        if asked in (None, "description", "desired_outcome") or state.slots.get(asked) is None:
+            return False
+        if (state.pending or {}).get("answered") != asked:
+            return False
+        rest = list(ctx.text)
+        for entity in (ctx.nlu.entities if ctx.nlu is not None else []):
+            rest[entity.start:entity.end] = ["，"] * (entity.end - entity.start)
+        return bool(PRIVACY_WORRY.search(MANDARIN("".join(rest))))
 
     def _question_beside(self, ctx: Context, asked: str | None) -> str | None:
         """The question clause of a message that also holds a value the form takes (a phone,
@@ -1337,6 +1380,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if noted and state.requested_slot is not None and (
                 before.get("description") or not slots.get("description")):
             said = [text("noted", items="；".join(noted))] + self._unrepeated(said, before, slots)
+        offer = await self._duplicate_offer(session, state, ctx, before)
+        if offer is not None:
+            return offer
         if state.requested_slot is None:
             if slots.get("needs_callback"):
                 return await self._finish(session, state, ctx.inbound.openid)

@@ -124,6 +124,7 @@ from bot.word_patterns import one_of, words_regex
 
 FORM = SPEC["form"]
 CATEGORY_KEYS = list(SPEC["category_choices"])
+PRIVACY_WORRY = re.compile(SPEC["privacy_worry"])
 CHOICE_ONLY = re.compile(SPEC["choice_only"])
 # A minority-ethnic name with its parts joined by "." or "•" instead of "·".
 ETHNIC_NAME_DOTS = re.compile(r"[\u4e00-\u9fff]{2,}(?:\s*[.．・•·]\s*[\u4e00-\u9fff]{2,})+")
@@ -960,6 +961,9 @@ class ValidateDisputeForm(FormValidationAction):
                 tracker.get_slot("requested_slot") in ("employer", "jurisdiction")
                 or organisation(name_of)):
             return {}  # "名字叫好味道餐馆" names a shop wherever it is said
+        worried = self._name_beside_worry(tracker, reply)
+        if worried:
+            return {"name": worried}
         found = self._fill(tracker, "name") or self._name_beside_number(tracker)
         name = found.get("name")
         full = full_name_beside(reply) if isinstance(name, str) else None
@@ -973,6 +977,17 @@ class ValidateDisputeForm(FormValidationAction):
         if isinstance(name, str):
             return {"name": name_run_on(reply, name)}  # 刘强东北人… → 刘强
         return found
+
+    def _name_beside_worry(self, tracker: Tracker, reply: str) -> str | None:
+        """"王五 别让厂里知道是我投诉的": a bare name and, after a space, a privacy worry
+        (answered by the dialogue); the worry names 厂里, not the payer."""
+        if not self._asked(tracker, "name"):
+            return None
+        first, _, rest = (reply or "").strip().partition(" ")
+        first = first.strip("，,。.！!～~ ")
+        if rest and BARE_PERSON.match(first) and PRIVACY_WORRY.search(MANDARIN(rest)):
+            return first
+        return None
 
     def _name_beside_number(self, tracker: Tracker) -> dict:
         """"13912345678 李四" at another question: a bare name beside a phone number."""

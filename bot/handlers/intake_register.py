@@ -28,7 +28,7 @@ from routing.cases import CLOSED_STATUSES, add_supplement, find_open_case, regis
 from routing.notices import agency_names, local_deadline, status_label
 
 YES_WORDS = {"是", "是的", "确定", "对", "嗯", "好", "好的", "确认", "取消吧", "1"}
-DUPLICATE_SAME = re.compile(r"(同一|一件事|一回事|补充|是的|对的|就是)")
+DUPLICATE_SAME = re.compile(r"(同一|(?<!有)一件事|一回事|补充|是的|对的|就是)")
 DUPLICATE_NEW = re.compile(r"(不是|另|新的|新事|不同|两回事|别的|不一样)")
 OTHER_EMPLOYER = words_regex(SPEC["other_employer_words"])
 
@@ -59,7 +59,10 @@ class RegistrationMixin:
         return next((c for c in await cases_of(self.services.batch, openid)
                      if c.category == category and c.status not in CLOSED_STATUSES), None)
 
-    async def _duplicate_answer(self, session, state, reply: str) -> list[str]:
+    async def _duplicate_answer(self, session, state, reply: str) -> list[str] | None:
+        """1 adds to the open case, 2 registers (or, asked mid-form, goes on with the form);
+        mid-form, anything else but a question about the offer is the form's (None): the
+        offer is dropped and the summary asks again."""
         case_no = state.pending["duplicate"]
         choice = pick_number(reply, 2)
         if choice is None and DUPLICATE_NEW.search(reply):
@@ -77,7 +80,14 @@ class RegistrationMixin:
         if choice == 1:
             set_pending(state, "duplicate", None)
             set_pending(state, "duplicate_checked", True)
+            if state.requested_slot is not None:  # offered mid-form: the form goes on
+                return [text("duplicate_new_goes_on") + self._question(state.requested_slot,
+                                                                        state.slots)]
             return await self._register(session, state, state.openid)
+        parser = self.services.parser
+        if state.requested_slot is not None and not (parser and parser.is_question(reply)):
+            set_pending(state, "duplicate", None)  # "还有一件事": read by the form
+            return None
         existing = await self._open_case_of(session, state.openid, state.slots.get("category"))
         status = status_label(existing.status) if existing is not None else ""
         return [text("choose_number") + "\n"
@@ -179,6 +189,8 @@ class RegistrationMixin:
         if not known:
             return replies
         set_pending(state, "related", case.case_no)
+        if state.pending.get("duplicate"):
+            return replies  # a case of the same category is open: its offer is the question
         values = "，".join(self._value(f, state.slots) for f in known)
         note = text("related_note", case_no=case.case_no, values=values)
         return [note + "\n" + replies[0], *replies[1:]]
