@@ -12,15 +12,14 @@ import zlib
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
 
-from bot.store.models import Case, OutboxItem, Payer, utcnow
-from routing.scheduler import Scheduler
+from bot.store.models import OutboxItem, Payer, utcnow
 from tests.conftest import make_platform
 from tests.test_dialogue import ANSWERS, CASE_NO, fetch, finish_form, say
 from tests.test_dialogue_robustness import slots_of, to_question, to_summary
 from tests.test_followup import TAX, act, file_case, resolved_case, waiting_for_payslip
 from tests.test_gaps_fresh4 import NOT_UNDERSTOOD, SUMMARY, form_of
+from tests.test_gaps_fresh4 import archive_by_scheduler as archive
 from tests.test_open_case_requests import case_of, supplements
 from tests.test_progress_fresh2 import wait_texts
 
@@ -125,20 +124,6 @@ async def test_a_long_unit_name_in_the_first_message_is_kept_whole(platform, con
 
 
 # --- 3. the archive notice fits what became of the case ---------------------------------------
-
-
-async def archive(bot_server, case_no: str) -> None:
-    sessionmaker = bot_server.app["services"].sessionmaker
-    async with sessionmaker() as session:
-        [case] = (await session.execute(
-            Case.__table__.select().where(Case.case_no == case_no))).all()
-        await session.execute(update(Case).where(Case.case_no == case_no).values(
-            resolved_at=case.resolved_at - timedelta(days=15)))
-        await session.commit()
-    scheduler = Scheduler(sessionmaker, bot_server.app["config"])
-    for _ in range(2):
-        await scheduler.run_once(utcnow())
-    bot_server.app["outbox"].notify()
 
 
 @pytest.mark.parametrize("message", ["不想投诉了", "撤了吧 不弄了", "老板私下给我补了 这事就算了吧"])
