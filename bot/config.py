@@ -36,6 +36,7 @@ KEYS = {
                "timestamp_tolerance_seconds", "body_timeout_seconds"},
     "database": {"url"},
     "wecom": {"webhook_base", "rate_limit_per_minute"},
+    "console": {"sign_in_limit"},
 }
 """The keys of the sections read here: any other is a typo whose value would be ignored."""
 
@@ -47,6 +48,10 @@ COUNTS = (("wecom", "rate_limit_per_minute", 1), ("cases", "draft_idle_minutes",
           ("cases", "draft_max_age_days", 0), ("deadlines", "simple", 0),
           ("deadlines", "general", 0), ("deadlines", "major", 0))
 """Whole numbers other modules turn into ``int`` when they first need them, mid-message."""
+
+SIGN_IN_LIMIT = {"max_failures": 5, "window_minutes": 15, "lock_minutes": 15,
+                 "trust_forwarded_for": False}
+"""``console.sign_in_limit`` and its defaults (bot/console/throttle.py)."""
 
 
 class ConfigError(ValueError):
@@ -128,6 +133,26 @@ def _check_keys(raw: dict) -> None:
         _section(raw, section)
     for section, key, least in COUNTS:
         _number(_section(raw, section), key, least, int, section, least)
+    sign_in_limit(raw)
+
+
+def sign_in_limit(raw: dict) -> dict[str, Any]:
+    """``console.sign_in_limit`` with its defaults, checked: wrong console sign-ins per
+    address allowed within the window before sign-in is refused for ``lock_minutes``."""
+    value = _section(raw, "console").get("sign_in_limit") or {}
+    name = "console.sign_in_limit"
+    if not isinstance(value, dict):
+        raise ConfigError(f"config: {name} must be a mapping of keys (key: value lines)")
+    for key in value:
+        if key not in SIGN_IN_LIMIT:
+            raise ConfigError(f"config: unknown key {name}.{key} "
+                              f"(known: {', '.join(SIGN_IN_LIMIT)})")
+    out = {k: _number(value, k, d, int, name, 1) for k, d in SIGN_IN_LIMIT.items()
+           if k != "trust_forwarded_for"}
+    trust = value.get("trust_forwarded_for", False)
+    if not isinstance(trust, bool):
+        raise ConfigError(f"config: {name}.trust_forwarded_for must be true or false")
+    return {**out, "trust_forwarded_for": trust}
 
 
 def _require(raw: dict, section: str, key: str) -> Any:

@@ -10,6 +10,7 @@ a change to the case, so it stays out of the case's history.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -18,7 +19,7 @@ from aiohttp import web
 
 from bot.console import present
 from bot.console.core import PREFIX, Console, redirect
-from bot.console.listing import Filters, list_page
+from bot.console.listing import Filters, is_contact, list_page
 from bot.console.render import render, texts
 from bot.console.session import Session
 from bot.periods import period_text
@@ -36,10 +37,29 @@ def case_url(case_no: str, **query: str) -> str:
     return f"{base}?{urlencode(query)}" if query else base
 
 
+def _list_url(filters: Filters) -> str:
+    query = filters.query()
+    return f"{PREFIX}/cases?{urlencode(query)}" if query else f"{PREFIX}/cases"
+
+
+def _sealed_search(console: Console, session: Session, filters: Filters,
+                   token: str | None) -> Filters:
+    """``filters`` searching for the phone or ID number sealed in ``token`` (if it is one)."""
+    text = console.codec.unseal(session, token)
+    if text and is_contact(text):
+        return dataclasses.replace(filters, q=text, sealed=token)
+    return filters
+
+
 async def case_list(request: web.Request, console: Console,
                     session: Session) -> web.StreamResponse:
     choices = console.choices()
     filters = Filters.from_query(request.query, choices)
+    if is_contact(filters.q):  # an old link or a typed URL: take the number out of it
+        raise redirect(_list_url(dataclasses.replace(
+            filters, sealed=console.codec.seal(session, filters.q))))
+    if not filters.q and request.query.get("qs"):
+        filters = _sealed_search(console, session, filters, request.query.get("qs"))
     now = utcnow()
     async with console.sessionmaker() as db:
         found = await list_page(db, session.agency, filters, now)
@@ -47,6 +67,19 @@ async def case_list(request: web.Request, console: Console,
     return render("cases.html", **console.context(
         session, page=found, rows=rows, filters=filters, choices=choices,
         link=lambda **changes: f"{PREFIX}/cases?" + urlencode(filters.query(**changes))))
+
+
+async def search(request: web.Request, console: Console,
+                 session: Session) -> web.StreamResponse:
+    """The filter form, posted so a phone or ID number typed into it never becomes part of
+    a URL: redirects to the list with the number sealed (other searches stay plain links)."""
+    form = await request.post()
+    filters = Filters.from_query(form, console.choices())
+    if is_contact(filters.q):
+        filters = dataclasses.replace(filters, sealed=console.codec.seal(session, filters.q))
+    elif not filters.q and form.get("qs"):  # the filters changed beside a sealed search
+        filters = _sealed_search(console, session, filters, str(form.get("qs")))
+    raise redirect(_list_url(dataclasses.replace(filters, page=1)))
 
 
 async def case_page(request: web.Request, console: Console, session: Session, *,

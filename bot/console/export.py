@@ -122,8 +122,13 @@ def handling(events: Iterable[CaseEvent]) -> dict[int, dict[str, str]]:
 
 def to_csv(rows: Sequence[Sequence[str]]) -> str:
     """The file's text: BOM, header, rows; CRLF line ends as Excel writes them."""
+    return csv_text(COLUMNS, rows)
+
+
+def csv_text(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Any table in the export's format (BOM, CRLF, no formulas)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     writer.writerows([_safe(cell) for cell in r] for r in rows)
     return BOM + out.getvalue()

@@ -42,6 +42,7 @@ class Filters:
     overdue: str = ""  # "1" overdue only, "0" not overdue, "" all
     sort: str = "deadline"  # "deadline" (earliest first) or "-deadline"
     page: int = 1
+    sealed: str = ""  # ``q`` sealed for links when it is a phone or ID number
 
     @classmethod
     def from_query(cls, query: Mapping[str, str], choices: Mapping[str, Any]) -> Filters:
@@ -63,6 +64,8 @@ class Filters:
     def query(self, **changes: Any) -> dict[str, str]:
         """These filters as query parameters (for links to other pages or orders)."""
         values = {name: getattr(self, name) for name in FILTERS}
+        if self.sealed:
+            values.update(q="", qs=self.sealed)
         values.update(sort=self.sort, page=str(self.page))
         values.update({k: str(v) for k, v in changes.items()})
         return {k: v for k, v in values.items() if v and not (k == "page" and v == "1")}
@@ -95,6 +98,11 @@ def contact_filter(text: str):
     if _ID.fullmatch(plain):
         return func.upper(Case.id_number) == plain
     return None
+
+
+def is_contact(text: str) -> bool:
+    """Whether a search text is a phone or ID number (kept out of URLs)."""
+    return contact_filter(text) is not None
 
 
 def _where(agency: str, f: Filters, now: datetime) -> list:

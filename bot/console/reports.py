@@ -1,4 +1,5 @@
-"""综合分析 (statistics with SVG bar charts) and the CSV export for 案卷归档.
+"""综合分析 (statistics with SVG bar charts, also as a CSV of counts with the page's filters)
+and the CSV export for 案卷归档.
 
 Both read only the cases the signed-in agency may see; the leadership office sees all.
 A full (unmasked) export is for the leadership office only and writes the audit event
@@ -6,9 +7,10 @@ A full (unmasked) export is for the leadership office only and writes the audit 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from aiohttp import web
 from sqlalchemy import select
@@ -16,12 +18,12 @@ from sqlalchemy import select
 from bot.console import stats as figures
 from bot.console.charts import bar_chart
 from bot.console.core import Console
-from bot.console.export import BadPeriod, handling, parse_period, row, to_csv
+from bot.console.export import BadPeriod, csv_text, handling, parse_period, row, to_csv
 from bot.console.render import SECURITY_HEADERS, labels, render, texts
 from bot.console.session import Session
 from bot.store.models import Case, CaseEvent, utcnow
 from routing import actions
-from routing.cases import add_event
+from routing.cases import CLOSED_STATUSES, add_event
 from routing.notices import load_notices
 
 DIMENSION_TITLES = {"category": "按问题类别", "lead_agency": "按牵头单位",
@@ -76,14 +78,24 @@ def _table(dim: str, title: str, part: figures.Breakdown,
             "table": part.table}
 
 
-async def stats_page(request: web.Request, console: Console,
-                     session: Session) -> web.StreamResponse:
+@dataclass
+class _StatsQuery:
+    """The statistics page's filters and the cases they select (shared with its CSV)."""
+
+    by: str
+    lead: str
+    leads: dict[str, str]
+    period: dict[str, str]
+    now: datetime
+    cases: list[Case]
+    result: figures.Stats
+
+
+async def _stats_query(request: web.Request, console: Console,
+                       session: Session) -> _StatsQuery:
     q = request.query
     by = q.get("by") if q.get("by") in figures.PERIODS else "week"
-    try:
-        start, end = parse_period(q.get("from"), q.get("to"))
-    except BadPeriod:
-        return console.error_page(session, 400, "bad_date")
+    start, end = parse_period(q.get("from"), q.get("to"))  # BadPeriod: the caller's 400
     leads = console.choices()["lead"]
     lead = q.get("lead") if q.get("lead") in leads else ""
     now = utcnow()
@@ -92,7 +104,24 @@ async def stats_page(request: web.Request, console: Console,
         late_before = await _late_before(db, console, cases, session.agency, start, end)
     if lead:  # narrows what the agency may see; never widens it
         cases = [c for c in cases if c.lead_agency == lead]
-    result = figures.compute(cases, now, by, late_before)
+    return _StatsQuery(by=by, lead=lead, leads=leads, now=now, cases=cases,
+                       period={"from": q.get("from") or "", "to": q.get("to") or ""},
+                       result=figures.compute(cases, now, by, late_before))
+
+
+def _csv_link(query: _StatsQuery) -> str:
+    params = {"from": query.period["from"], "to": query.period["to"], "by": query.by,
+              "lead": query.lead}
+    return "/console/stats.csv?" + urlencode({k: v for k, v in params.items() if v})
+
+
+async def stats_page(request: web.Request, console: Console,
+                     session: Session) -> web.StreamResponse:
+    try:
+        query = await _stats_query(request, console, session)
+    except BadPeriod:
+        return console.error_page(session, 400, "bad_date")
+    result, by = query.result, query.by
     names = _dimension_names(console)
     unit = texts()["stats"]["units"][by]
     charts = [bar_chart(f"每{unit}登记案件数", result.periods)]
@@ -109,8 +138,69 @@ async def stats_page(request: web.Request, console: Console,
                          result.breakdowns["status"], statuses))
     return render("stats.html", **console.context(
         session, stats=result, charts=charts, tables=tables, late=late, by=by,
-        lead_choices=leads, lead=lead, unit=unit,
-        period={"from": q.get("from") or "", "to": q.get("to") or ""}))
+        lead_choices=query.leads, lead=query.lead, unit=unit, period=query.period,
+        csv_link=_csv_link(query)))
+
+
+async def stats_csv(request: web.Request, console: Console,
+                    session: Session) -> web.StreamResponse:
+    """The statistics page as a CSV: counts only (labels, periods, figures), never a case
+    or a payer, so it can be passed on like the page itself."""
+    try:
+        query = await _stats_query(request, console, session)
+    except BadPeriod:
+        return console.error_page(session, 400, "bad_date")
+    cfg = texts()["stats_csv"]
+    names = _dimension_names(console)
+    names["status"] = load_notices().get("statuses") or {}
+    keys = {dim: (lambda c, d=dim: figures.dimension_value(c, d))
+            for dim in (*figures.DIMENSIONS, "status")}
+    keys["period"] = lambda c: figures.period_key(c.created_at, query.by)
+    names["period"] = {}
+    rows = [[cfg["total"], cfg["all"], *_counts(query.cases, query.now)]]
+    for dim, title in cfg["groups"].items():
+        rows += [[title, names[dim].get(value, value), *_counts(group, query.now)]
+                 for value, group in _grouped(query.cases, keys[dim], dim == "period",
+                                              query.by)]
+    result = query.result
+    for name, value in (("overdue_rate", result.overdue_rate),
+                        ("on_time_rate", result.on_time_rate),
+                        ("solved", result.solved_share)):
+        rows.append([cfg["figures"], cfg[name], "—" if value is None else f"{value:.1%}", ""])
+    for name, value in (("first_median", result.first_action.median),
+                        ("resolve_median", result.resolution.median)):
+        rows.append([cfg["figures"], cfg[name], "—" if value is None else f"{value:.1f}", ""])
+    rating = result.rating_average
+    rows.append([cfg["figures"], cfg["rating"], "—" if rating is None else f"{rating:.2f}", ""])
+    agency = console.names.get(session.agency, session.agency)
+    rows += [[cfg["filters"], cfg["range"],
+              f"{query.period['from'] or '…'}~{query.period['to'] or '…'}", ""],
+             [cfg["filters"], cfg["by"], texts()["stats"]["units"][query.by], ""],
+             [cfg["filters"], cfg["lead"], console.names.get(query.lead, cfg["all"]), ""],
+             [cfg["filters"], cfg["seen_by"], agency, ""]]
+    body = csv_text(cfg["columns"], rows)
+    name = "征缴争议统计{}_{}_{}.csv".format(query.period["from"] or "起",
+                                         query.period["to"] or "今", session.agency)
+    headers = dict(SECURITY_HEADERS)
+    headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return web.Response(body=body.encode("utf-8"), headers=headers, content_type="text/csv",
+                        charset="utf-8")
+
+
+def _counts(cases: list[Case], now: datetime) -> list[int]:
+    """案件数, 逾期未办结 (the list's 逾期 filter), 未办结."""
+    open_ = [c for c in cases if c.status not in CLOSED_STATUSES]
+    return [len(cases), sum(c.deadline is not None and c.deadline <= now for c in open_),
+            len(open_)]
+
+
+def _grouped(cases: list[Case], key, periods: bool, by: str) -> list[tuple[str, list[Case]]]:
+    groups: dict[str, list[Case]] = {}
+    for case in cases:
+        groups.setdefault(key(case), []).append(case)
+    if periods:  # every period in the range, quiet ones as 0
+        return [(p, groups.get(p, [])) for p in figures.period_range(groups, by)]
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
 
 
 async def export_page(request: web.Request, console: Console,

@@ -10,6 +10,10 @@ rotating one agency's token ends that agency's sessions at once.
 A visitor who has not signed in gets an anonymous session (no agency) so that the sign-in
 form, too, carries a CSRF token. Signing in issues a new session id (no fixation).
 The CSRF token is HMAC(key, "csrf" + session id): per session, nothing stored.
+
+A search by phone or ID number travels in links as a sealed token (AES-GCM under a key
+derived from the same secrets, bound to the session id): the number never shows in a URL,
+an access log or the browser history, and a copied link is useless to another session.
 """
 from __future__ import annotations
 
@@ -21,6 +25,9 @@ import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 COOKIE = "disputebot_console"
 COOKIE_PATH = "/console"
@@ -124,6 +131,26 @@ class SessionCodec:
             if current is None or not hmac.compare_digest(current, session.fingerprint):
                 return None  # agency removed or its token rotated
         return session
+
+    # --- sealed search terms -----------------------------------------------------------
+
+    def _sealer(self) -> AESGCM:
+        return AESGCM(hmac.new(self._key, b"search", hashlib.sha256).digest())
+
+    def seal(self, session: Session, text: str) -> str:
+        nonce = secrets.token_bytes(12)
+        return _b64(nonce + self._sealer().encrypt(nonce, text.encode("utf-8"),
+                                                   session.sid.encode()))
+
+    def unseal(self, session: Session, token: str | None) -> str | None:
+        """The text sealed for this session, or None (forged, foreign or garbled)."""
+        try:
+            raw = _unb64(token or "")
+            if len(raw) <= 12:
+                return None
+            return self._sealer().decrypt(raw[:12], raw[12:], session.sid.encode()).decode()
+        except (ValueError, TypeError, InvalidTag, UnicodeDecodeError):
+            return None
 
     # --- CSRF -----------------------------------------------------------------------
 

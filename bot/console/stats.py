@@ -166,7 +166,7 @@ def late_by(cases: Sequence[Case], dimension: str, now: datetime,
     """:class:`LateRow` per value of ``dimension``, most late cases first."""
     groups: dict[str, list[Case]] = defaultdict(list)
     for case in cases:
-        groups[_value(case, dimension)].append(case)
+        groups[dimension_value(case, dimension)].append(case)
     rows = [LateRow(value=value, total=len(group),
                     open=sum(c.status not in CLOSED_STATUSES for c in group),
                     with_deadline=sum(c.deadline is not None for c in group),
@@ -210,7 +210,8 @@ class Stats:
         return self.solved / self.answered_solved if self.answered_solved else None
 
 
-def _value(case: Case, dimension: str) -> str:
+def dimension_value(case: Case, dimension: str) -> str:
+    """The value a case is counted under in a breakdown (辖区外 for no district)."""
     value = getattr(case, dimension, None)
     if dimension == "district" and not value:
         return OUTSIDE
@@ -220,10 +221,10 @@ def _value(case: Case, dimension: str) -> str:
 def breakdown(cases: Sequence[Case], dimension: str, by: str,
               key: Callable[[Case], str] | None = None) -> Breakdown:
     key = key or (lambda c: period_key(c.created_at, by))
-    totals = Counter(_value(c, dimension) for c in cases)
+    totals = Counter(dimension_value(c, dimension) for c in cases)
     table: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for case in cases:
-        table[key(case)][_value(case, dimension)] += 1
+        table[key(case)][dimension_value(case, dimension)] += 1
     periods = period_range(table, by)
     return Breakdown(dimension=dimension,
                      totals=sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])),

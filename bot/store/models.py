@@ -82,6 +82,17 @@ class CallbackNonce(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
 
+class SignInFailure(Base):
+    """A wrong token at the console's sign-in, shared by every worker: after too many from
+    one address sign-in is refused for a while (:mod:`bot.console.throttle`)."""
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    """SHA-256 (hex) of the client address: the count needs no readable IP address."""
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
 class AccessToken(Base):
     """The platform access token, shared by all workers; ``lease_until`` elects one refresher."""
 
