@@ -31,6 +31,7 @@ _MODAL = set("要能想会可该去来就还再都得")
 # jieba also glues a question word or a pronoun to the next verb (咋查, 我交, 俺交): split those
 # the same way, so 咋查 counts as 怎么 + 查询 and 我交了 as 缴费 like 交了 does
 _GLUED = _MODAL | set("咋啥我俺你他她")
+ANALYSES_KEPT = 512
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9a-z‰%]+")
 
 
@@ -192,9 +193,21 @@ class Lexicon:
         correction never contains its misspelling, so correcting twice changes nothing.
         A topic the payer sets aside ("不是问养老 是问…", "公积金我不管", "我没有工伤 就是想知道…")
         is cut out the same way (`dismissals`): every rule would otherwise read it as the topic.
+        Remembered per text (the last `ANALYSES_KEPT`): a question is corrected several times.
         """
         if not text or not (self.typos or self.variants or self.dismissals):
             return text
+        memo = self.__dict__.get("_corrected")
+        if memo is None or memo[0] != (self.typos, self.variants, self.dismissals):
+            memo = self.__dict__["_corrected"] = ((self.typos, self.variants, self.dismissals), {})
+        done = memo[1].get(text)
+        if done is None:
+            if len(memo[1]) >= ANALYSES_KEPT:
+                memo[1].clear()
+            done = memo[1][text] = self._correct(text)
+        return done
+
+    def _correct(self, text: str) -> str:
         text = unicodedata.normalize("NFKC", text).lower().translate(self.variants)
         for wrong, right in self.typos:
             if wrong in text:
@@ -219,6 +232,8 @@ class Tokenizer:
                 self._jieba.add_word(word, freq=200000)
         self._rewrites_of: tuple | None = None
         self._rewrite_index: tuple[dict[str, tuple[int, ...]], tuple[int, ...]] = ({}, ())
+        self._analyses: dict[str, tuple[tuple[str, ...], ...]] = {}
+        self._analyses_of: tuple = ()  # the lexicon and rewrites they were made with
 
     def _rewrites_for(self, flat: str) -> list[tuple[re.Pattern, str]]:
         """The rewrites that may match `flat`, in the lexicon's order: those with one of
@@ -263,7 +278,24 @@ class Tokenizer:
         return out
 
     def analyse(self, text: str) -> Analysis:
-        """Tokens, bigrams and topic bigrams of `text` from one jieba pass."""
+        """Tokens, bigrams and topic bigrams of `text` from one jieba pass.
+
+        Remembered per text (the last `ANALYSES_KEPT`): a policy question is analysed about
+        six times (the ranking, the follow-up readings, the clauses), mostly the same texts;
+        each call gets lists of its own."""
+        memo, lexicon = self._analyses, self.lexicon
+        of = self._analyses_of
+        if not of or of[0] is not lexicon or of[1] is not lexicon.rewrites:
+            memo.clear()
+            self._analyses_of = (lexicon, lexicon.rewrites)
+        kept = memo.get(text)
+        if kept is None:
+            if len(memo) >= ANALYSES_KEPT:
+                memo.clear()
+            kept = memo[text] = tuple(map(tuple, self._analyse(text)))
+        return Analysis(list(kept[0]), list(kept[1]), list(kept[2]))
+
+    def _analyse(self, text: str) -> Analysis:
         stop, weak = self.lexicon.stopwords, self.lexicon.weak
         text = self.lexicon.correct(text)
         kept = [t for t in self.canonical_tokens(text) if t not in stop]

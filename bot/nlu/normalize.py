@@ -61,6 +61,22 @@ def _fold_char(ch: str) -> str:
     return ch
 
 
+class _FoldTable(dict):
+    """``str.translate`` table of `_fold_char`, filled as characters turn up: folding a
+    message one character at a time in Python cost a call per character, several times a
+    message. Bounded, so a flood of distinct characters cannot grow it without end."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if len(self) < FOLD_TABLE_SIZE:
+            self[code] = folded
+        return folded
+
+
+FOLD_TABLE_SIZE = 50_000
+_FOLD = _FoldTable()
+
+
 def word_map(mapping: dict[str, str] | None):
     """A function replacing whole words of ``mapping`` (longest first) in a text, for code
     that reads a payer's words without the full normalisation: the form checks a name or an
@@ -123,8 +139,7 @@ class Normalizer:
         self._typo = words_regex(typos) if typos else None
 
     def __call__(self, raw: str) -> Normalized:
-        chars = [_fold_char(c) for c in raw.translate(self.variants)]
-        text, index = "".join(chars), list(range(len(raw)))
+        text, index = raw.translate(self.variants).translate(_FOLD), list(range(len(raw)))
         text, index = _sub(_WECHAT_FACE, lambda m: "", text, index)
         text, index = _sub(_EMOJI, lambda m: "", text, index)
         text, index = _sub(_PUNCT_RUN, lambda m: m.group(1), text, index)
