@@ -587,11 +587,39 @@ ADDRESS = re.compile(
     rf"阿[\u4e00-\u9fff]{{1,2}}|{SURNAME}(?:{alternatives('person_titles')}))$")
 
 
+RELATIVE_WORD = re.compile(alternatives("relative_words"))
+RELATIVE_ERRAND = re.compile(
+    rf"^(?:(?:{alternatives('relative_errand_leads')})?(?:{alternatives('relative_words')})"
+    rf"(?:{alternatives('relative_errand_tails')})?$|"
+    rf"(?:我是|我系|本人是)?(?:{alternatives('relative_words')})的?"
+    rf"(?:{alternatives('relative_roles')}))")
+
+
+def relative_name(value: str) -> str | None:
+    """"我老婆的事 她叫林小红" → 林小红, "是我爸 叫周建国" → 周建国, "我是他儿子周杰 我爸叫周建国"
+    → 周杰: filing for a relative, the reply is read clause by clause (spaces too) with the
+    errand said before the name dropped; the first clause that is a name is taken."""
+    if not RELATIVE_WORD.search(value):
+        return None
+    parts = [p for p in re.split(r"[\s，,。！!？?；;、]+", value) if p]
+    if len(parts) < 2 and not RELATIVE_ERRAND.match(value):
+        return None
+    for part in parts:
+        part = RELATIVE_ERRAND.sub("", part)
+        name = _one_name(part) if part else ""
+        if name and ADDRESS.match(name):
+            return name
+    return None
+
+
 def bare_name(value: str) -> str:
     """"我叫李 四吧" → "李四", "叫我小陈就行，麻烦你们了哈" → "小陈", "我姓陈，叫我陈姐就好"
     → "陈姐": lead words, polite tails, thanks and a spelt-out surname beside the name, and
     spaces typed inside a name dropped; of several names the fullest."""
     value = COURTESY_APART.sub("", MANDARIN(str(value)).strip()) or value  # "唔该 黄志明"
+    kin = relative_name(value)
+    if kin:
+        return kin
     clauses = [c for c in CLAUSE.split(value) if c.strip() and not is_acknowledgement(c)]
     if len(clauses) <= 1:
         return _one_name(clauses[0] if clauses else value)

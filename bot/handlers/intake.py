@@ -459,7 +459,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if self._worries_about_privacy(state, ctx):
             return [self._privacy_answer() + "\n\n" + text("resume_question")
                     + self._question(state.requested_slot, state.slots)]
-        correction = self._find_correction(state, ctx, act, act_confidence)
+        fixing = self._fields_said_right_dropped(ctx)
+        correction = self._find_correction(state, fixing, act, act_confidence)
         denied = self._employer_denied(state, ctx) if correction is None else None
         if denied:
             return denied
@@ -507,7 +508,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 picked = choices.index(named) if named in choices else None
             set_pending(state, "which", None)
             if correction is not None and correction[0]:  # "电话改成137…": the new value too
-                return await self._apply_correction(session, state, ctx, *correction)
+                return await self._apply_correction(session, state, fixing, *correction)
             if picked is not None:
                 return self._reask(state, choices[picked])
         if skipped:
@@ -540,9 +541,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 return [text("which_field", choices=numbered(names))]
             correction = None
         if correction is not None:
-            several = await self._several_fixes(session, state, ctx) if pending.get(
+            several = await self._several_fixes(session, state, fixing) if pending.get(
                 "confirm") else None
-            return several or await self._apply_correction(session, state, ctx, *correction)
+            return several or await self._apply_correction(session, state, fixing, *correction)
 
         if pending.get("confirm") and self._adds_at_summary(ctx):
             self._append_description(state, reply)

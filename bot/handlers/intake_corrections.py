@@ -64,6 +64,9 @@ PHONE_TAIL = re.compile(one_of(SPEC["phone_tail_words"]))
 PHONE_POSITION = re.compile(SPEC["phone_position"])
 DIGIT_WORDS = SPEC["phone_digit_words"]
 SAID_DIGITS = re.compile(rf"[0-9０-９{''.join(DIGIT_WORDS)}]+")
+FIELD_RIGHT = re.compile(rf"^\S{{1,6}}?(?:都|也|倒是|是)?(?<![不没非])"
+                         rf"(?:{one_of(SPEC['field_right_words'])})"
+                         rf"(?:{one_of(SPEC['field_right_tails'])})*$")
 NOT_DIGITS = re.compile(rf"(?:而?不是|并非|而非)\s*[0-9０-９{''.join(DIGIT_WORDS)}]+")
 
 
@@ -76,6 +79,19 @@ class CorrectionsMixin:
             return None
         return [SPEC["replies"]["employer_not_involved"] + "\n"
                 + self._question(state.requested_slot, state.slots)]
+
+    def _fields_said_right_dropped(self, ctx: Context) -> Context:
+        """"单位没错 是地址错了 应该是永宁": a clause saying a field is right names no field to
+        change (else 单位 is the field found first); it is dropped before corrections are read."""
+        parser = self.services.parser
+        if parser is None:
+            return ctx
+        parts = re.split(r"([，,。；;！!\s]+)", ctx.text or "")
+        kept = [p for p in parts if not (FIELD_RIGHT.match(p) and parser.correction_slot(p))]
+        said = "".join(kept).strip("，,。；;！! ")
+        if len(kept) == len(parts) or not said:
+            return ctx
+        return replace(ctx, text=said, nlu=parser.parse(said))
 
     def _find_correction(self, state, ctx: Context, act: str, confidence: float
                          ) -> tuple[str, Context | None] | None:
