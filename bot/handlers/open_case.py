@@ -23,6 +23,7 @@ from bot.handlers.progress import (
     folded,
     list_shown,
     loose_case_no,
+    not_found,
     number_tail,
     only_number,
     only_reference,
@@ -125,6 +126,8 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
         return "material_how"  # "我还有录音怎么发给你们"
     if MORE["handler"].search(message) and not (facts or MORE["handler_not"].search(message)):
         return "handler"  # "处理的人态度很差", "我要投诉处理的人": whoever handles the case
+    if MORE["contact_ask"].search(message):
+        return "urge"  # "把经办人微信推给我": not handed out, the case urged instead
     if MORE["who"].search(message):
         return "transfer"  # "负责的人是谁": the timeline names who handles it now
     if "new_contact" in found and contact_numbers(message):
@@ -261,6 +264,22 @@ async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]
     return ([named] if named is not None else cases), None
 
 
+async def _cases_named(ctx: Context, session, closed: bool = False
+                       ) -> tuple[list[Case], list[str] | None]:
+    """The cases the message names, else the payer's open ones (``_named_or_open``), the
+    closed ones dropped unless ``closed``; and the reply refusing a number that is not the
+    payer's (then no cases): not found, as a number that does not exist, with the payer's
+    own cases listed."""
+    cases, unknown = await _named_or_open(ctx, session)
+    if unknown is not None:
+        return [], await not_found(session, ctx, unknown)
+    return (cases if closed else _open(cases)), None
+
+
+def _open(cases: list[Case]) -> list[Case]:
+    return [c for c in cases if c.status not in CLOSED_STATUSES]
+
+
 def _by_employer(message: str, cases: list[Case]) -> Case | None:
     """"催一下宏达的": the one open case whose employer holds a run of the message's words
     (longest first; words every employer's name may hold, 公司 or 电子, name none)."""
@@ -298,10 +317,10 @@ async def _forward(ctx: Context, session, case: Case, note: str, words: str,
 async def _withdraw(ctx: Context, session, message: str) -> list[str]:
     """Forwarded to the liaison, who closes the case; a question about withdrawing is
     explained, several open cases are asked about, never guessed."""
-    cases, unknown = await _named_or_open(ctx, session)
-    if unknown is not None:
-        return [text("progress_not_found", case_no=unknown)]
-    open_cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    cases, refusal = await _cases_named(ctx, session, closed=True)
+    if refusal:
+        return refusal
+    open_cases = _open(cases)
     bare = without_case_no(message)
     settled = not (OPEN_CASE["withdraw"].search(bare) or MORE["withdraw"].search(bare))
     if not open_cases:
@@ -360,8 +379,8 @@ async def _choose(ctx: Context, session, choice: dict, message: str) -> list[str
     state = await load_state(session, ctx.inbound.openid)
     set_pending(state, CHOICE_KEY, None)
     touch(state)
-    cases = [c for c in [await case_for_payer(session, ctx.inbound.openid, n) for n in picked]
-             if c is not None and c.status not in CLOSED_STATUSES]
+    cases = _open([c for c in [await case_for_payer(session, ctx.inbound.openid, n)
+                               for n in picked] if c is not None])
     words, note = str(choice.get("words") or message), str(choice.get("note") or "withdraw_note")
     if not cases:
         await session.commit()
@@ -429,7 +448,7 @@ async def _which(ctx: Context, session, message: str) -> list[str]:
 async def _withdraw_maybe(ctx: Context, session, message: str) -> list[str] | None:
     """A bare "算了" or "取消" may mean the case: asked, not forwarded."""
     cases, _ = await _named_or_open(ctx, session)
-    open_cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    open_cases = _open(cases)
     if not open_cases:
         return None
     if len(open_cases) == 1:
@@ -462,10 +481,10 @@ async def _asked_for(session, case: Case) -> str:
 async def _urge(ctx: Context, session, message: str) -> list[str] | None:
     """催办: each open case's status and deadline; the urge goes to its liaison at most
     once a day, and not while the liaison waits for the payer."""
-    cases, unknown = await _named_or_open(ctx, session)
-    if unknown is not None:
-        return [text("progress_not_found", case_no=unknown)]
-    open_cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    cases, refusal = await _cases_named(ctx, session, closed=True)
+    if refusal:
+        return refusal
+    open_cases = _open(cases)
     if not open_cases:
         return await _urge_closed(ctx, session, cases, message)
     if len(open_cases) == 1 or MORE["urge_all"].search(folded(message)):
@@ -497,7 +516,7 @@ async def _urged(ctx: Context, session, cases: list[Case], message: str) -> list
     and not while the liaison waits for the payer. A call or a superior asked for is
     answered with who calls and what happens when the time limit passes."""
     lines, sent = [], False
-    if OPEN_CASE["contact_ask"].search(message):
+    if _asks_contact(message):
         lines.append(text("urge_no_phone"))
     for case in cases:
         values = {"case_no": case.case_no, "status": status_label(case.status),
@@ -517,12 +536,15 @@ async def _urged(ctx: Context, session, cases: list[Case], message: str) -> list
         wake_outbox(ctx.services)
     lines = _opening_once(lines)
     phone = cases[0].phone
-    if MORE["callback"].search(message) and phone and not OPEN_CASE["contact_ask"].search(
-            message):
+    if MORE["callback"].search(message) and phone and not _asks_contact(message):
         lines.append(text("urge_callback", phone=mask_phone(phone)))
     if MORE["leader"].search(message):
         lines.append(text("urge_leader"))
     return ["\n\n".join(lines)]
+
+
+def _asks_contact(message: str) -> bool:
+    return bool(OPEN_CASE["contact_ask"].search(message) or MORE["contact_ask"].search(message))
 
 
 def _opening_once(lines: list[str]) -> list[str]:
@@ -569,9 +591,9 @@ def _overdue(case: Case) -> bool:
 async def _transfer(ctx: Context, session, message: str) -> list[str] | None:
     """"怎么又转了", "谁在处理我的事": the timeline of the case that moved last (else the
     newest open one), which names who handles it now."""
-    cases, unknown = await _named_or_open(ctx, session)
-    if unknown is not None:
-        return [text("progress_not_found", case_no=unknown)]
+    cases, refusal = await _cases_named(ctx, session, closed=True)
+    if refusal:
+        return refusal
     cases = cases or await cases_of(session, ctx.inbound.openid)
     if not cases:
         return None
@@ -596,10 +618,9 @@ async def _status(ctx: Context, session, message: str) -> list[str]:
 async def _due(ctx: Context, session, message: str) -> list[str]:
     """"还要几天", "多少个工作日能办完": each open case's time limit in working days and the
     day it ends; with none open, the list (a closed case's result instead of a limit)."""
-    cases, unknown = await _named_or_open(ctx, session)
-    if unknown is not None:
-        return [text("progress_not_found", case_no=unknown)]
-    cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    cases, refusal = await _cases_named(ctx, session)
+    if refusal:
+        return refusal
     if not cases:
         return await progress(ctx, session)
     severities, raw = text("due_severity"), ctx.services.config.raw
@@ -615,7 +636,7 @@ async def _new_contact(ctx: Context, session, message: str) -> list[str] | None:
     """A new phone number goes to the liaison of every open case; announced without the
     number, the next message is awaited for the newest case."""
     cases, unknown = await _named_or_open(ctx, session)
-    cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    cases = _open(cases)
     if unknown is not None or not cases:
         return None
     if (ctx.nlu is None or ctx.nlu.entity("phone") is None) and not contact_numbers(message):
@@ -640,10 +661,9 @@ async def _supplement(ctx: Context, session, message: str) -> list[str] | None:
     while a liaison waits for information."""
     from bot.handlers.followup import attach_supplement  # it imports this module
 
-    cases, unknown = await _named_or_open(ctx, session)
-    if unknown is not None:
-        return [text("progress_not_found", case_no=unknown)]
-    cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    cases, refusal = await _cases_named(ctx, session)
+    if refusal:
+        return refusal
     if not cases or any(c.awaiting_info for c in cases):
         return None
     if len(cases) > 1:
@@ -694,10 +714,9 @@ def _objects(message: str) -> bool:
 
 async def _add_material(ctx: Context, session, message: str) -> list[str] | None:
     """"我想加一张图片": what comes next joins the case (several open cases: which one?)."""
-    cases, unknown = await _named_or_open(ctx, session)
-    if unknown is not None:
-        return [text("progress_not_found", case_no=unknown)]
-    cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    cases, refusal = await _cases_named(ctx, session)
+    if refusal:
+        return refusal
     if not cases:
         return await _material_closed(ctx, session)
     if len(cases) > 1:
@@ -731,9 +750,9 @@ async def _meaning(ctx: Context, session, message: str) -> list[str]:
 async def _result(ctx: Context, session, message: str) -> list[str]:
     """"结果是啥", "结案了吗": the history of the case named (else the one closed last),
     which ends with its result; with no case closed, the list with each time limit."""
-    cases, unknown = await _named_or_open(ctx, session)
-    if unknown is not None:
-        return [text("progress_not_found", case_no=unknown)]
+    cases, refusal = await _cases_named(ctx, session, closed=True)
+    if refusal:
+        return refusal
     named = len(cases) == 1 and (loose_case_no(ctx.text) or number_tail(ctx.text)
                                  or points(ctx.text))
     closed = [c for c in await cases_of(session, ctx.inbound.openid)
@@ -774,10 +793,9 @@ async def _open_window(ctx: Context, session, case: Case, count: int = 0,
 async def _material_how(ctx: Context, session, message: str) -> list[str] | None:
     """"我还有录音怎么发给你们": what can be sent here, and the window opens for it (several
     open cases: which one?). A case whose liaison waits takes what comes next anyway."""
-    cases, unknown = await _named_or_open(ctx, session)
-    if unknown is not None:
-        return [text("progress_not_found", case_no=unknown)]
-    cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    cases, refusal = await _cases_named(ctx, session)
+    if refusal:
+        return refusal
     cases = [c for c in cases if c.awaiting_info] or cases
     if not cases:
         return await _material_closed(ctx, session)
@@ -812,10 +830,9 @@ async def image_for_open_case(ctx: Context) -> list[str] | None:
 async def _handler(ctx: Context, session, message: str) -> list[str] | None:
     """"处理的人态度很差": recorded on the case for its lead to look into (several open
     cases: which one?)."""
-    cases, unknown = await _named_or_open(ctx, session)
-    if unknown is not None:
-        return [text("progress_not_found", case_no=unknown)]
-    cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    cases, refusal = await _cases_named(ctx, session)
+    if refusal:
+        return refusal
     if not cases:
         return None
     if len(cases) > 1:
@@ -847,8 +864,8 @@ async def _resume(ctx: Context, session, message: str) -> list[str] | None:
     """"我反悔了 还是继续办吧": the open cases the payer asked to withdraw (or said were
     settled) go on; their liaison hears so before closing them. Nothing withdrawn: None."""
     cases, _ = await _named_or_open(ctx, session)
-    withdrawn = [c for c in cases if c.status not in CLOSED_STATUSES
-                 and await _last_request(session, c) in ("withdraw", "settled")]
+    withdrawn = [c for c in _open(cases)
+                 if await _last_request(session, c) in ("withdraw", "settled")]
     if not withdrawn:
         return None
     for case in withdrawn:

@@ -95,6 +95,12 @@ def loose_case_no(message: str) -> str | None:
     return normalize_case_no(found.group(0)) if found else None
 
 
+def case_numbers(message: str) -> list[str]:
+    """Every case number in ``message``, once each in the order typed ("A和B进度")."""
+    found = (normalize_case_no(m.group(0)) for m in _LOOSE_CASE.finditer(folded(message)))
+    return list(dict.fromkeys(found))
+
+
 def looks_like_case_no(message: str) -> bool:
     """Letters and digits that were probably meant as a case number (a digit too few); a
     phone or ID number (能不能打我另一个号13987654321) is none."""
@@ -281,6 +287,12 @@ async def progress(ctx: Context, session=None) -> list[str]:
     unclear = case_no is None and looks_like_case_no(ctx.text)
     if case_no is None and ctx.snapshot is not None and not ctx.snapshot.cases:
         return [text("progress_none")]
+    numbers = case_numbers(ctx.text)
+    if len(numbers) > 1:
+        if session is None:
+            async with ctx.services.sessionmaker() as own:
+                return await _several(own, ctx, numbers)
+        return await _several(session, ctx, numbers)
     if session is not None:
         return await _answer(session, ctx, case_no, unclear)
     if case_no is None:  # the common 进度: the list, read in the group commit's batch
@@ -322,10 +334,35 @@ async def _answer(session, ctx: Context, case_no: str | None, unclear: bool) -> 
     if case_no is not None:
         case = await case_for_payer(session, ctx.inbound.openid, case_no)
         if case is None:
-            return [text("progress_not_found", case_no=case_no)]
+            return await not_found(session, ctx, case_no)
         return [await timeline(session, ctx, case)]
     return await _answer_from(session, ctx, await cases_of(session, ctx.inbound.openid),
                               unclear)
+
+
+async def _several(session, ctx: Context, numbers: list[str]) -> list[str]:
+    """"A和B进度": each own case's timeline; a number not the payer's gets one line that says
+    only that it was not found (as a number that does not exist)."""
+    parts = []
+    for case_no in numbers:
+        case = await case_for_payer(session, ctx.inbound.openid, case_no)
+        parts.append(await timeline(session, ctx, case) if case is not None
+                     else text("progress_not_found_one", case_no=case_no))
+    return ["\n\n".join(parts)]
+
+
+async def not_found(session, ctx: Context, case_no: str) -> list[str]:
+    """A number that is not the payer's (mistyped, or someone else's): said not found, with
+    the numbers of the payer's own cases so the right one is at hand (only the numbers: what
+    the cases are about could be taken for the other number's). The answer is the same for
+    another payer's number as for one that does not exist."""
+    cases = await cases_of(session, ctx.inbound.openid)
+    if not cases:
+        return [text("progress_not_found", case_no=case_no)]
+    line = (text("progress_not_found_one", case_no=case_no) if case_no[:1].isalpha()
+            else text("progress_tail_unknown", digits=case_no))
+    numbers = "、".join(c.case_no for c in cases[:10])
+    return [line + text("progress_own_numbers", numbers=numbers)]
 
 
 async def _answer_from(session, ctx: Context, cases: list, unclear: bool) -> list[str]:
