@@ -16,9 +16,11 @@ from bot.handlers.base import Context, Services
 from bot.handlers.recent import RecentHint
 from bot.inbound import Inbound
 from bot.metrics import observe_message
+from bot.store.case_reads import cases_of
 from bot.store.payers import touch_payer
 from bot.store.snapshot import payer_snapshot
 from bot.texts import text
+from routing.cases import CLOSED_STATUSES
 
 Handler = Callable[[Context], Awaitable[list[str]]]
 MIN_INTENT_CONFIDENCE = 0.4
@@ -107,8 +109,8 @@ class Dispatcher:
             return await media.media_for_case(ctx)
         # Read once for every handler: "跳過" skips, "gongsi没交shebao" is 公司没交社保.
         parser = self.services.parser
-        ctx.text = smalltalk.without_forward_header(
-            parser.simplified(inbound.text) if parser is not None else inbound.text)
+        ctx.text = smalltalk.without_repeats(smalltalk.without_forward_header(
+            parser.simplified(inbound.text) if parser is not None else inbound.text))
         ctx.nlu = self._without_courtesy(self.parse(ctx.text), ctx.text)
         ctx.snapshot = await payer_snapshot(self.services.batch, inbound.openid)
         if inbound.kind != "location":  # counted above, as media
@@ -116,7 +118,7 @@ class Dispatcher:
         risk = smalltalk.at_risk(ctx.text)
         replies = await self._answer(ctx, risk)
         if ctx.asked_kb and not (ctx.snapshot is not None and ctx.snapshot.in_form):
-            replies = smalltalk.office_told_beside(ctx, replies)
+            replies = smalltalk.outside_city_told(ctx, smalltalk.office_told_beside(ctx, replies))
         replies = await self._heed(ctx, risk, self._calm(ctx, replies))
         if not ctx.asked_kb:
             policy.forget(ctx)
@@ -164,6 +166,8 @@ class Dispatcher:
             replies = self._first_contact(ctx)
             if replies is not None:
                 return replies
+            if await self._open_matter_again(ctx):
+                return await self._by_intent(ctx, "file_dispute")
         for dialogue in self._dialogues if ctx.nlu is not None else ():
             replies = await dialogue(ctx)
             if replies is not None:
@@ -211,10 +215,27 @@ class Dispatcher:
             return [text("material_offer")]  # "我还有工资流水要补充": no case to add it to yet
         if ctx.nlu is not None and Dispatcher._follows_up(ctx):
             return None  # "要带什么材料" after "社保重复交了怎么退" is about refunds
+        if smalltalk.bare_salary_slip(ctx):
+            return [smalltalk.WORDS["replies"]["slip_pasted"]]  # its numbers filed as a case
         if smalltalk.asks_materials(ctx.text) and ctx.services.kb is not None:
             return [policy.materials_reply(ctx)]  # "需要准备什么资料" declined as out of scope
         key = smalltalk.about_material(ctx)
         return [text(key)] if key is not None else None
+
+    async def _open_matter_again(self, ctx: Context) -> bool:
+        """"公司又没交社保了。。怎么办" from a payer whose case of that category is open: the
+        same matter asked about again, which the form offers to add to that case (as it does
+        "还是那个社保没交的事"), not a policy question; the message is read as a filing."""
+        category, confidence = policy.matter_again(ctx)
+        if (category is None or ctx.nlu is None or ctx.snapshot.case_waiting
+                or ctx.nlu.intent == "check_progress"):
+            return False  # "之前反映的那个事 还是没解决 怎么搞" asks after the case: its progress
+        if not any(case.category == category and case.status not in CLOSED_STATUSES
+                   for case in await cases_of(self.services.batch, ctx.inbound.openid)):
+            return False
+        ctx.nlu = dataclasses.replace(ctx.nlu, intent="file_dispute", category=category,
+                                      category_confidence=confidence)
+        return True
 
     def _without_courtesy(self, nlu, message: str):
         """"进度，麻烦了", "进度，谢谢": thanks or a greeting beside a short request drowns it

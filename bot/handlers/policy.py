@@ -43,6 +43,13 @@ CASE_FACTS = {"employer", "name", "phone", "id_number", "district", "headcount"}
 HARM_FACTS = set(WORDS["harm_facts"])
 HARM_MORE = re.compile(WORDS["harm_more"])
 OWN_CASE = re.compile(WORDS["own_case"])
+MATTER_AGAIN = re.compile(WORDS["matter_again"])
+GREETING_LEAD = re.compile(WORDS["greeting_lead"], re.IGNORECASE)
+CHAT_LOG_LINE = re.compile(WORDS["chat_log_line"])
+COMPLAINED_ABOUT = re.compile(WORDS["complained_about"])
+COMPLAINED_NEXT = re.compile(WORDS["complained_about_next"])
+PRIVACY_QUESTION = re.compile(WORDS["privacy_question"])
+MATTER_AGAIN_PLEA = re.compile(WORDS["matter_again_plea"])
 ADDRESSEE_UNIT = re.compile(WORDS["addressee_unit"])
 RECORD_SHORTFALL = re.compile(WORDS["record_shortfall"])
 RECORD_SHORTFALL_NOT = re.compile(WORDS["record_shortfall_not"])
@@ -172,8 +179,9 @@ def _topic_of(question: str) -> str:
 
 def _filing_cues(question: str) -> bool:
     """Does the payer ask for action? A cue inside a question about filing ("能不能投诉",
-    "家属要求认定工伤，可以吗") or inside a procedure's name (社保登记) asks for nothing."""
-    rest = FILING_TERMS.sub("", question)
+    "家属要求认定工伤，可以吗"), inside a procedure's name (社保登记) or done to the one who
+    writes ("我们公司被员工投诉了") asks for nothing."""
+    rest = COMPLAINED_ABOUT.sub("，", FILING_TERMS.sub("", question))
     for pattern in (FILING_LEAVE, FILING_HOW, FILING_PROCESS, FILING_DISCLAIMED):
         rest = pattern.sub("，", rest)
     return bool(FILING_CUES.search(rest))
@@ -262,6 +270,8 @@ async def ask_policy(ctx: Context) -> list[str]:
     answer = (card or ask(ctx, question)) if topic is None or follows_up(ctx) else None
     if answer is None or answer.declined and topic is not None:
         return [text("ask_policy_topic", topic=topic)]
+    if answer.declined and PRIVACY_QUESTION.search(question):
+        return [_how_to_file(ctx.services.kb, question, [WORDS["privacy_entry"]])]
     reply = answer.reply_text()
     if _unanswered_grievance(ctx, answer, reply):
         return [reply + "\n" + text("policy_can_file")]
@@ -282,6 +292,18 @@ def names_harm(parser, message: str) -> bool:
     return parser.names_harm(message) or bool(HARM_MORE.search(message))
 
 
+def matter_again(ctx: Context) -> tuple[str | None, float]:
+    """The category (and the classifier's confidence in it) of a harm told again and asked about ("公司又没交社保了。。怎么办") by a
+    payer who has cases, which may be one of them: the caller offers it as a supplement when
+    a case of that category is open. (None, 0) for anything else."""
+    parser, snapshot, message = ctx.services.parser, ctx.snapshot, (ctx.text or "").strip()
+    if (parser is None or snapshot is None or not snapshot.cases or snapshot.in_form
+            or not MATTER_AGAIN.search(message) or not MATTER_AGAIN_PLEA.search(message)
+            or not names_harm(parser, message)):
+        return None, 0.0
+    return parser.category(message)
+
+
 def _case_facts(parser, question: str) -> set[str]:
     """The entity types that make a message the facts of a case: an employer's own staff are
     none; when and how much are only beside a harm done to the payer."""
@@ -297,6 +319,17 @@ def _no_case_fact(entity) -> bool:
     if entity.type == "employer":
         return bool(ADDRESSEE_UNIT.match(str(entity.value)))
     return entity.type == "period" and str(entity.value).startswith("P")
+
+
+def without_greeting(message: str) -> str:
+    """The message without the greeting before it ("在吗？？我们厂老板…" is "我们厂老板…")."""
+    rest = GREETING_LEAD.sub("", message or "", count=1)
+    return rest if rest.strip() else message or ""
+
+
+def pasted_chat_log(message: str) -> bool:
+    """Lines of who said what ("HR：社保先停一下\n我：那什么时候补？"): a pasted chat log."""
+    return len(CHAT_LOG_LINE.findall(message or "")) >= WORDS["chat_log_min_lines"]
 
 
 def reports_shortfall(question: str) -> bool:
@@ -329,8 +362,11 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
         return None  # an employer, a name, a phone, a headcount: the payer is filing
     if disclaims_filing(question):
         return _only_asking(ctx)
-    if not parser.is_question(question) or reports_shortfall(question):
-        return None
+    if (not parser.is_question(without_greeting(question)) or reports_shortfall(question)
+            or pasted_chat_log(question)):
+        return None  # a story, its 在吗 or the questions of a pasted chat log aside
+    if COMPLAINED_ABOUT.search(question) and COMPLAINED_NEXT.search(question):
+        return [_how_to_file(kb, question, WORDS["complained_about_entries"])]  # the employer
     if asks_about_filing(ctx):
         return filing_reply(ctx)
     answer = ask(ctx, question)

@@ -15,7 +15,14 @@ from bot.handlers.base import Context
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.media import LOOKED_AT_IMAGE
 from bot.handlers.open_case import PROGRESS, newest_open_case
-from bot.handlers.policy import WORDS, ask, asks_what_to_do, vague_topic
+from bot.handlers.policy import (
+    WORDS,
+    ask,
+    asks_about_filing,
+    asks_what_to_do,
+    names_harm,
+    vague_topic,
+)
 from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, progress
 from bot.texts import text
 from bot.word_patterns import one_of, words_regex
@@ -476,3 +483,51 @@ def _known_to_the_kb(ctx: Context) -> list[str] | None:
     if answer.declined and answer.hotline in (None, kb.scope.default_hotline):
         return None
     return [answer.reply_text()]
+
+
+REPEATED_WORD = re.compile(WORDS["repeated_word"])
+
+
+def without_repeats(message: str) -> str:
+    """"人工人工人工", "在吗 在吗 在吗": one word said again and again, read as said once; a run
+    of one character ("啊啊啊…") or a long one stays junk."""
+    found = REPEATED_WORD.match(message or "")
+    if found is None or len(set(found.group(1))) < 2 or len(message) > WORDS["repeated_max_chars"]:
+        return message
+    return found.group(1)
+
+
+SLIP_LABELS = words_regex(WORDS["slip_labels"])
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?")
+
+
+def bare_salary_slip(ctx: Context) -> bool:
+    """A salary slip pasted with nothing said about it: labels and amounts, no harm and no
+    question; what it is about is asked, never a case guessed from its numbers."""
+    message, parser = ctx.text or "", ctx.services.parser
+    labels = set(SLIP_LABELS.findall(message))
+    return (len(labels) >= WORDS["slip_min_labels"] and len(_AMOUNT.findall(message)) >= 2
+            and parser is not None and not names_harm(parser, message)
+            and not parser.is_question(message))
+
+
+OTHER_CITIES = [c for c in SPEC["outside_cities"] if c not in WORDS["home_cities"]]
+SOURCE_MARK = "（依据："
+
+
+def outside_city_told(ctx: Context, replies: list[str]) -> list[str]:
+    """A harm or a question about filing that names a city outside the area ("东莞的公司没交
+    社保 能在你们这投诉吗"): the answer, after what this account takes and that a case there is
+    still registered here and passed on (首问责任制); a policy question about it ("深圳的社保
+    基数是多少"), after saying the answer is the general rule and this area's."""
+    message, parser = ctx.text or "", ctx.services.parser
+    city = next((c for c in OTHER_CITIES if c in message), None)
+    if city is None or not replies or parser is None or any(city in r for r in replies):
+        return replies
+    key = ("outside_city" if names_harm(parser, message) or asks_about_filing(ctx)
+           else "outside_city_question")  # "深圳的社保基数是多少": answered for here
+    if key == "outside_city_question" and SOURCE_MARK not in replies[0]:
+        return replies  # a decline answers nothing for here either
+    area = "、".join(j.name for j in ctx.services.config.jurisdictions)
+    note = WORDS["replies"][key].format(area=area, city=city)
+    return [note + "\n" + replies[0], *replies[1:]]

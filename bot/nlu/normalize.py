@@ -12,8 +12,15 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from bot.word_patterns import words_regex
+
+PINYIN = {str(k).lower(): str(v) for k, v in (yaml.safe_load(
+    (Path(__file__).resolve().parent / "pinyin.yaml").read_text("utf-8")) or {}).items()}
+"""Pinyin spellings of key terms (linghuo jiuye, tuixiu) read beside rules.yml's words."""
 
 _WECHAT_FACE = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]")
 _EMOJI = re.compile(
@@ -95,7 +102,7 @@ def latin_map(replacements: dict[str, str] | None):
     Chinese ("gongsi没交shebao" is "公司没交社保", "SB停了" is "社保停了"), leaving the rest of
     the payer's words as typed: what the dispatcher hands every handler, so the form stores
     and the knowledge base reads the Chinese."""
-    table = {str(k).lower(): str(v) for k, v in (replacements or {}).items()}
+    table = {**PINYIN, **{str(k).lower(): str(v) for k, v in (replacements or {}).items()}}
     pattern = _latin_pattern(table, re.IGNORECASE)
     if pattern is None:
         return lambda text: text
@@ -132,7 +139,7 @@ class Normalizer:
     def __init__(self, replacements: dict[str, str] | None = None,
                  variants: dict[int, str] | None = None) -> None:
         self.variants = dict(variants or {})
-        table = {str(k).lower(): str(v) for k, v in (replacements or {}).items()}
+        table = {**PINYIN, **{str(k).lower(): str(v) for k, v in (replacements or {}).items()}}
         self._replacements = table
         self._latin = _latin_pattern(table)
         typos = [k for k in table if not _HAS_LATIN.search(k)]
