@@ -10,8 +10,11 @@ so a description cannot add headings, bold or quotes, and header fields are fold
 line, so a newline in the employer's name cannot end the quote block. Control, zero-width
 and bidi characters are dropped (they could hide or reorder what a liaison reads).
 
-A WeCom markdown message may not exceed 4096 bytes of UTF-8: only the description is cut
-(with "…", never inside a character), so the header fields and the footer always arrive.
+A WeCom markdown message may not exceed 4096 bytes of UTF-8. :func:`render_card` gives the
+card as one message with only the description cut (with "…", never inside a character), so
+the header fields and the footer always arrive; what is sent (:func:`messages_for`) is the
+card's ``parts`` instead: a description too long for one message continues in numbered
+cards ("(1/3)" …, at most :data:`MAX_PARTS`), so a liaison reads every fact the payer gave.
 
 Texts and labels added after labels.yaml live in ``notices.yaml`` under ``card``.
 """
@@ -22,7 +25,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import yaml
 
@@ -33,10 +36,13 @@ from routing.notices import load_notices, status_label
 from routing.rules import GroupTarget, Route
 from routing.webhook import (
     MARKDOWN_LIMIT,
+    PART_MARK,
+    PART_ROOM,
     TEXT_LIMIT,
     cut_utf8,
     markdown_payload,
     text_payload,
+    utf8_prefix,
 )
 
 LABELS_PATH = Path(__file__).resolve().parent / "labels.yaml"
@@ -68,6 +74,19 @@ _RULE_LINE = re.compile(r"^([-=_])\1{2,}$")
 _RULE_TWIN = str.maketrans({"-": "－", "=": "＝", "_": "＿"})
 # A resident ID number as the intake stores it; anything else is not shown on a card.
 _ID_NUMBER = re.compile(r"\d{15}|\d{17}[\dXx]")
+MAX_PARTS = 6  # cards for one description; past that the console has the rest
+
+
+class Card(str):
+    """A rendered card: the str is the card as one message (description cut), ``parts`` the
+    messages to send, in order (just the card when its description fits)."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, card: str, parts: tuple[str, ...] | None = None) -> Self:
+        made = super().__new__(cls, card)
+        made.parts = parts or (card,)
+        return made
 
 
 @lru_cache(maxsize=4)
@@ -252,13 +271,59 @@ def render_card(
     head = "\n".join(lines) + "\n\n**反映内容**\n"
     how = str(extra.get("how_to_act", "")).format(
         case_no=safe_group_text(case.get("case_no"), 40, single_line=True))
-    tail = (f"\n\n{how}" if how else "") + (
-        f"\n<font color=\"comment\">{texts.get('privacy_footer', '')}</font>")
+    footer = f"\n<font color=\"comment\">{texts.get('privacy_footer', '')}</font>"
+    tail = (f"\n\n{how}" if how else "") + footer
     names = (case.get("name"),) if case.get("name") else ()
     summary = safe_group_text(case.get("description"), names=names) or "（无）"
     budget = limit - len(head.encode("utf-8")) - len(tail.encode("utf-8"))
     card = head + cut_utf8(summary, max(budget, 0), texts.get("truncated", "…")) + tail
-    return cut_utf8(card, limit)  # last resort; header caps keep this a no-op
+    card = cut_utf8(card, limit)  # last resort; header caps keep this a no-op
+    if len(summary.encode("utf-8")) <= budget:
+        return Card(card)
+    brief = f"\n\n{act_link(case.get('case_no'))}{footer}"
+    return Card(card, _parts(head, tail, brief, summary, limit, extra, texts))
+
+
+def _parts(head: str, tail: str, brief: str, summary: str, limit: int,
+           extra: Mapping[str, Any], texts: Mapping[str, Any]) -> tuple[str, ...]:
+    """The card as numbered messages, each within ``limit`` bytes: the first with the whole
+    header, the others with the title only; every one ends with where to act and the
+    privacy note, the last with the full how-to."""
+    title, _, rest = head.partition("\n")
+    more = str(extra.get("continues", "…（接下条）"))
+    again = f"{title}\n\n**{extra.get('continued', '反映内容（续）')}**\n"
+
+    def room(top: str, end: str, last: bool) -> int:
+        used = (len(top.encode("utf-8")) + PART_ROOM + len(end.encode("utf-8"))
+                + (0 if last else len(more.encode("utf-8"))))
+        return limit - used
+
+    chunks: list[str] = []
+    text = summary
+    while text:
+        top = head if not chunks else again
+        if len(text.encode("utf-8")) <= room(top, tail, True):
+            chunks.append(text)
+            break
+        if len(chunks) == MAX_PARTS - 1:
+            chunks.append(cut_utf8(text, max(room(top, tail, True), 0),
+                                   texts.get("truncated", "…")))
+            break
+        piece = utf8_prefix(text, max(room(top, brief, False), 0))
+        if not piece:
+            break
+        chunks.append(piece)
+        text = text[len(piece):].lstrip("\n")
+    total = len(chunks)
+    out = []
+    for index, chunk in enumerate(chunks, 1):
+        mark = PART_MARK.format(index=index, total=total)
+        last = index == total
+        top = (title + mark + "\n" + rest) if index == 1 else again.replace(
+            title, title + mark, 1)
+        out.append(cut_utf8(top + chunk + ("" if last else more) + (tail if last else brief),
+                            limit))
+    return tuple(out)
 
 
 def _jurisdiction_line(case: Mapping[str, Any], route: Route, extra: Mapping[str, Any]) -> str:
@@ -293,7 +358,7 @@ def messages_for(target: GroupTarget, card: str, case: Mapping[str, Any]) -> lis
     """Payloads to send, in order, to one group: the markdown card, then — when the target
     must @all — a short text message with ``mentioned_list: ["@all"]`` (markdown can only
     mention single users with ``<@userid>``)."""
-    payloads = [markdown_payload(card)]
+    payloads = [markdown_payload(part) for part in getattr(card, "parts", (card,))]
     if target.mention_all:
         payloads.append(text_payload(render_mention(case), mention_all=True))
     return payloads

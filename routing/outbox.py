@@ -79,8 +79,11 @@ from routing.webhook import (
     WebhookClient,
     backoff_delay,
     content_bytes,
+    content_of,
     markdown_payload,
-    shortened,
+    part_payload,
+    split_text,
+    title_and_rest,
 )
 
 log = logging.getLogger("disputebot.outbox")
@@ -95,13 +98,16 @@ ALERT_AFTER_ATTEMPTS = 10
 NOTICE_MAX_ATTEMPTS = 20
 MAX_LANES = 16  # destinations served at once (bounds open connections and DB sessions)
 # WeChat errcodes no retry can fix: bad openid, bad template, unsubscribed, refused.
-PERMANENT_WECHAT = frozenset({40003, 40036, 40037, 43004, 43101, 47003})
-# Customer-service message refused (48 h window over, quota used): a template still works.
-CS_REFUSED = frozenset({45015, 45047})
+# 48001: the account may not use this API (not verified, permission withdrawn).
+PERMANENT_WECHAT = frozenset({40003, 40036, 40037, 43004, 43101, 47003, 48001})
+# Customer-service message refused (48 h window over, quota used, not allowed for the
+# account): a template may still work.
+CS_REFUSED = frozenset({45015, 45047, 48001})
 # A template refused for these reaches nobody later either; any other permanent refusal of
 # the template leaves the notice for the payer's next message.
 PAYER_GONE = frozenset({40003, 43004})
 WAITING = "waiting_since"  # payload key: when the notice found no way to the payer
+PIECES = "pieces"  # payload key: parts of a card the robot found too long, still to send
 OPEN_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, OSError)
 # The dispatcher never sets a wait longer than the backoff cap (600 s); a retry time or claim
 # further ahead than this was set before the clock stepped back (NTP, a restored VM snapshot)
@@ -593,22 +599,79 @@ class OutboxDispatcher:
 
     async def _send_webhook(self, row: OutboxItem, now: datetime) -> str:
         key = row.target
-        self.limiter.record(key, now.timestamp())
-        body = (row.payload or {}).get("body") or {}
-        result = await self.webhook.send(key, body)
-        shorter = body
-        while result.errcode in TOO_LONG_ERRCODES:
-            size = content_bytes(shorter)
-            shorter = shortened(shorter, max(SHORTEST, size // 2)) if size > SHORTEST else None
-            if shorter is None:
-                break
-            log.warning("outbox row %s: robot found the card too long, sending it shortened",
-                        row.id)
+        payload = dict(row.payload or {})
+        body = payload.get("body") or {}
+        pieces = payload.get(PIECES)
+        if not pieces:
             self.limiter.record(key, now.timestamp())
-            result = await self.webhook.send(key, shorter)
+            result = await self.webhook.send(key, body)
+            size, content = content_bytes(body), content_of(body)
+            if result.errcode not in TOO_LONG_ERRCODES or content is None:
+                return await self._webhook_result(row, now, result)
+            title, rest = title_and_rest(content)
+            chunks = split_text(title, rest, size // 2)
+            if not chunks:
+                return await self._webhook_result(row, now, result)
+            log.warning("outbox row %s: robot found the card too long, sending it in %d parts",
+                        row.id, len(chunks))
+            pieces = {"title": title, "left": chunks, "sent": 0}
+        return await self._send_pieces(row, now, payload, dict(pieces))
+
+    async def _send_pieces(self, row: OutboxItem, now: datetime, payload: dict[str, Any],
+                           pieces: dict[str, Any]) -> str:
+        """The parts of a card the robot found too long, in order, each within the robot's
+        minute budget; a part refused as too long again has what is left split smaller and
+        numbered on. What is left when one must wait is kept in the row (:data:`PIECES`),
+        so no part goes twice."""
+        key, body = row.target, payload.get("body") or {}
+        while pieces["left"]:
+            total = pieces["sent"] + len(pieces["left"])
+            part = part_payload(body, pieces["title"], pieces["left"][0], pieces["sent"] + 1,
+                                total)
+            wait = self.limiter.next_allowed(key, now.timestamp())
+            if wait > 0:
+                return await self._hold(row, now, {**payload, PIECES: pieces}, wait)
+            self.limiter.record(key, now.timestamp())
+            result = await self.webhook.send(key, part)
+            size = content_bytes(part)
+            if result.errcode in TOO_LONG_ERRCODES and size > SHORTEST:
+                finer = split_text(pieces["title"], "\n".join(pieces["left"]), size // 2)
+                if finer:
+                    pieces = {**pieces, "left": finer}
+                    continue
+            if not result.ok:
+                await self._keep(row, {"payload": {**payload, PIECES: pieces}})
+                return await self._webhook_result(row, now, result)
+            pieces = {**pieces, "left": pieces["left"][1:], "sent": pieces["sent"] + 1}
+            if pieces["left"]:
+                await self._keep(row, {"payload": {**payload, PIECES: pieces}})
+        return await self._sent(row, now, {**payload, PIECES: pieces})
+
+    async def _keep(self, row: OutboxItem, values: dict[str, Any]) -> bool:
+        """Record progress on a row still being sent (best effort: if it is lost, parts
+        already posted go again, as after a timeout)."""
+        try:
+            async with self._sm() as session:
+                await session.execute(
+                    update(OutboxItem).where(OutboxItem.id == row.id).values(**values)
+                    .execution_options(synchronize_session=False))
+                await session.commit()
+            return True
+        except Exception as exc:  # noqa: BLE001 - logged; the send goes on
+            log.warning("outbox row %s: recording its progress failed (%s)", row.id,
+                        exc.__class__.__name__)
+            return False
+
+    async def _hold(self, row: OutboxItem, now: datetime, payload: dict[str, Any],
+                    wait: float) -> str:
+        """Parts left for the robot's next minute: not a failure, no attempt counted."""
+        await self._keep(row, {"payload": payload, "claimed_until": None,
+                               "next_attempt_at": now + timedelta(seconds=max(wait, 1.0))})
+        return "retry"
+
+    async def _webhook_result(self, row: OutboxItem, now: datetime, result: Any) -> str:
+        key = row.target
         if result.ok:
-            if shorter is not body:
-                return await self._sent(row, now, {**(row.payload or {}), "body": shorter})
             return await self._sent(row, now)
         detail = result.detail or result.outcome
         if result.outcome == "retry":

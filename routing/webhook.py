@@ -13,8 +13,9 @@ a :class:`SendResult` whose ``outcome`` tells the outbox dispatcher what to do:
 * ``invalid_key`` — errcode 93000: the robot was removed or the key is wrong. Retrying cannot
   help; alert the admin group and fix ``liaison_groups``.
 * ``rejected`` — any other errcode (40008 bad msgtype, 40058 content too long, …) or another
-  HTTP 4xx. On 40058 the dispatcher sends the card again at once, its longest lines cut
-  (:func:`shortened`), since WeCom may count a card we cut to 4096 bytes as longer. HTTP
+  HTTP 4xx. On 40058 the dispatcher sends the card again at once in numbered parts of half
+  the size (:func:`split_text`), since WeCom may count a card we kept to 4096 bytes as
+  longer; cutting it would lose what the payer said. HTTP
   404 lands here, not in ``invalid_key``: the real API answers a bad key with HTTP 200 +
   93000, so a 404 means ``wecom.webhook_base`` points at the wrong place, which is
   a configuration error for every key, not this one.
@@ -45,7 +46,6 @@ TRANSIENT_ERRCODES = frozenset({-1, RATE_LIMITED, 45033})
 INVALID_KEY_ERRCODES = frozenset({93000})
 TOO_LONG_ERRCODES = frozenset({40058})  # "markdown.content exceed max length": WeCom's count
 SHORTEST = 256  # bytes: below this a card no longer says what it is about
-SHORT_LINE = 60  # bytes: a line this short is kept whole when a card is shortened
 TOO_MANY = 429
 RETRY_HTTP = frozenset({408, TOO_MANY})
 RATE_WINDOW = 60.0  # seconds: WeCom counts 20 messages a minute per robot
@@ -103,30 +103,62 @@ def content_bytes(payload: dict[str, Any]) -> int:
     return len(content.encode("utf-8")) if isinstance(content, str) else 0
 
 
-def shortened(payload: dict[str, Any], max_bytes: int) -> dict[str, Any] | None:
-    """``payload`` with its content cut to ``max_bytes`` by cutting its longest lines (the
-    payer's description), so the short ones (case number, where to act, the privacy note)
-    stay whole; None if it already fits."""
+PART_MARK = " ({index}/{total})"
+PART_ROOM = len(PART_MARK.format(index=99, total=99).encode("utf-8"))
+# Where a text is best split: after a line or a sentence, else anywhere.
+SPLIT_AFTER = ("\n", "。", "！", "？", "；", "!", "?", ";", "，", ",")
+
+
+def utf8_prefix(text: str, max_bytes: int) -> str:
+    """The longest start of ``text`` within ``max_bytes`` of UTF-8, ended after a line or a
+    sentence when one falls in its last third; never inside a character."""
+    piece = text.encode("utf-8")[:max(max_bytes, 0)].decode("utf-8", errors="ignore")
+    if len(piece) >= len(text):
+        return text
+    best = max(piece.rfind(mark) for mark in SPLIT_AFTER)
+    return piece[:best + 1] if best >= len(piece) * 2 // 3 else piece
+
+
+def content_of(payload: dict[str, Any]) -> str | None:
     kind = payload.get("msgtype")
     body = payload.get(kind) if isinstance(kind, str) else None
     content = body.get("content") if isinstance(body, dict) else None
-    if not isinstance(content, str) or len(content.encode("utf-8")) <= max_bytes:
+    return content if isinstance(content, str) else None
+
+
+def title_and_rest(content: str) -> tuple[str, str]:
+    """A card's first line (its title with the case number), repeated on every part, and
+    the rest, which is divided; no title for a one-line text or one whose first line is
+    most of it."""
+    title, newline, rest = content.partition("\n")
+    if not newline or len(title.encode("utf-8")) > len(content.encode("utf-8")) // 4:
+        return "", content
+    return title, rest
+
+
+def split_text(title: str, rest: str, max_bytes: int) -> list[str] | None:
+    """``rest`` in chunks that fit a part of ``max_bytes`` under ``title``; None when a
+    part that small could no longer carry anything."""
+    room = max_bytes - len(title.encode("utf-8")) - PART_ROOM - 1
+    if room < SHORTEST // 2:
         return None
-    lines = content.split("\n")
-    sizes = [len(line.encode("utf-8")) for line in lines]
-    over = sum(sizes) + len(lines) - 1 - max_bytes
-    while over > 0:
-        longest = max(range(len(lines)), key=sizes.__getitem__)
-        if sizes[longest] <= SHORT_LINE:
-            break
-        lines[longest] = cut_utf8(lines[longest], max(SHORT_LINE, sizes[longest] - over))
-        size = len(lines[longest].encode("utf-8"))
-        over -= sizes[longest] - size
-        sizes[longest] = size
-    cut = "\n".join(lines)
-    if len(cut.encode("utf-8")) > max_bytes:
-        cut = cut_utf8(content, max_bytes)
-    return {**payload, kind: {**body, "content": cut}}
+    chunks: list[str] = []
+    while rest:
+        piece = utf8_prefix(rest, room)
+        if not piece:
+            return None
+        chunks.append(piece)
+        rest = rest[len(piece):].lstrip("\n")
+    return chunks
+
+
+def part_payload(payload: dict[str, Any], title: str, chunk: str, index: int,
+                 total: int) -> dict[str, Any]:
+    """One numbered part of ``payload``: its title with "(index/total)", then ``chunk``."""
+    kind = payload["msgtype"]
+    mark = PART_MARK.format(index=index, total=total)
+    content = f"{title}{mark}\n{chunk}" if title else f"{mark.strip()}\n{chunk}"
+    return {**payload, kind: {**payload[kind], "content": content}}
 
 
 class WebhookClient:
