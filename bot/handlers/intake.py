@@ -64,6 +64,7 @@ from bot.handlers.answers import (
     pick_number,
     puzzled,
     said_of,
+    self_fixed,
     thanks_in,
     vague_count,
     without_spans,
@@ -80,12 +81,14 @@ from bot.handlers.intake_corrections import (
     CorrectionsMixin,
 )
 from bot.handlers.intake_form import (
+    NAME_OWN_WORDS,
     PLEA_END,
     RECALLED_NAME,
     ValidateDisputeForm,
     outside_place,
     owner_only_known,
     places_of,
+    requests_wish,
     run_form,
     tracker_for,
 )
@@ -470,6 +473,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 return await self._fill(session, state, fixed[1])
             if fixed is not None:
                 return await self._apply_correction(session, state, ctx, *fixed)
+            own = self_fixed(reply) if state.requested_slot in SPEC["self_fix_slots"] else None
+            if fixed is None and own is not None:  # "顺丰那个 不对 是韵达": 韵达
+                return await self._fill(session, state, replace(
+                    ctx, text=own, nlu=parser.parse(own) if parser else None))
         if pending.get("back") and correction is None and keeps_answer(reply):
             return self._back_kept(state)
         if correction is None and goes_back(reply):
@@ -585,6 +592,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return [self._meaning(asked) + "\n" + self._question(asked, state.slots)]
         if asked == "phone" and self._asks_about_the_phone(reply):
             return [self._why(asked) + "\n" + self._question(asked, state.slots)]
+        if asked == "name" and self._asks_about_the_phone(reply) and not NAME_OWN_WORDS.search(
+                reply):  # "手机号可以不给吗" before the phone is asked
+            return [SPEC["replies"]["phone_refused_at_name"] + "\n"
+                    + self._question(asked, state.slots)]
         if asked == "headcount" and self._who_counts(reply):
             return [SPEC["replies"]["headcount_who_counts"] + "\n"
                     + self._question(asked, state.slots)]
@@ -1237,6 +1248,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 RECALLED_NAME.search(MANDARIN(ctx.text)) or called(ctx.text)
                 or owner_only_known(ctx.text)):
             return None  # "叫啥来着 宏达 对 宏达电子", "叫什么速达配送": a name, it asks nobody
+        if state.requested_slot in SPEC["verb_wish_slots"] and requests_wish(ctx.text):
+            return None  # "能不能帮我们把社保补上 还有滞纳金也让厂里出": the wish, no query
         kinds = {e.type for e in nlu.entities}
         if state.requested_slot != "extras":
             kinds -= {"period", "money"}  # "仲裁时效1年从什么时候算起" names no headcount
@@ -1389,7 +1402,15 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 return await self._finish(session, state, ctx.inbound.openid)
             set_pending(state, "confirm", True)
             return ["\n".join(said + [self._summary(slots)])]  # what was noted, then the summary
+        if state.requested_slot == "jurisdiction":
+            self._list_places_once(before, slots)
         return ["\n".join(said + [self._question(state.requested_slot, slots)])]
+
+    def _list_places_once(self, before: dict, slots: dict) -> None:
+        """The numbered list of places is shown once ("要求按实际工资补足" at the place question
+        is kept and the places listed); asked again, the place question only recalls it."""
+        if before.get("jurisdiction_choices") == self.action.place_list():
+            slots["jurisdiction_listed"] = True
 
     def _pasted_category(self, message: dict, slots: dict) -> dict:
         """A labelled paste ("姓名：李红 电话：139… 单位：… 情况：厂里没给交社保"): the labels and
@@ -1479,6 +1500,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return text("ask_category", choices=numbered(list(SPEC["category_choices"].values())))
         if slot == "jurisdiction":
             choices = slots.get("jurisdiction_choices")
+            if choices and choices == self.action.place_list() and slots.get(
+                    "jurisdiction_listed"):
+                return text("ask_jurisdiction_list_again", area=self.action.area(),
+                            places="、".join(choices))
             if choices and choices == self.action.place_list():
                 return text("ask_jurisdiction_list", choices=numbered(choices),
                             area=self.action.area())

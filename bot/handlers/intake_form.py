@@ -51,6 +51,7 @@ from bot.handlers.answers import (
     ORG_TAIL,
     OUTCOME,
     OWN_NAME,
+    PHONE_WORDS,
     PLACE_FOLD,
     PLACE_NAME,
     PLACE_SUFFIX,
@@ -223,6 +224,14 @@ PERIOD_ANSWER_ASKS = re.compile(SPEC["period_answer_asks"])
 COUNT_OF_TIME = re.compile(SPEC["headcount_not_before"])
 COMPANY_REGION = re.compile(f"^(?:{one_of(SPEC['outside_cities'], SPEC['provinces'])})")
 OUTSIDE_SUFFIX = re.compile(r"(?:区|县|镇|街道|市)$")
+OUTSIDE_DISTRICT = re.compile(f"^(?:{one_of(SPEC['outside_areas'])})区")
+
+
+def place_only(reply: str, entities: list[dict]) -> bool:
+    """"宝安区西乡街道", "在新塘镇那边": where, and nothing else."""
+    trimmed = PLACE_VAGUE_TAIL.sub("", (reply or "").rstrip(" 。.!！~～"))
+    return bool(outside_place(reply)) or any(
+        e.get("entity") == "district" for e in entities) and facts_only(trimmed, entities)
 GENERIC_EMPLOYER = words_regex(SPEC["generic_employer_words"])
 
 
@@ -235,6 +244,9 @@ def outside_place(reply: str) -> str | None:
         return None
     city = OUTSIDE_CITY.match(value)
     rest = value[city.end():] if city else value
+    district = OUTSIDE_DISTRICT.match(rest)  # "宝安区西乡街道": a district, then its town
+    if district and OUTSIDE_SUFFIX.sub("", rest[district.end():]) in OUTSIDE_AREAS:
+        return value
     area = OUTSIDE_SUFFIX.sub("", rest)
     if city and (not rest or area in OUTSIDE_AREAS or OUTSIDE_SUFFIX.search(rest) and len(area) >= 2):
         return value
@@ -296,6 +308,8 @@ def asks_employer(slots: dict) -> bool:
             or unit_payer(category, slots.get("description")))
 
 
+NAME_OWN_WORDS = words_regex(SPEC["name_own_words"])
+OTHERS_TOO = re.compile(SPEC["others_too"])
 SELF_PAYER = words_regex(SPEC["self_payer_words"])
 EMPLOYER_MENTION = words_regex(SPEC["employer_mention_words"])
 
@@ -340,6 +354,36 @@ def verb_wish(reply: str) -> bool:
     return (plain_wish(reply) and bool(WISH_VERB.search(value))
             and not re.search(SPEC["verb_wish_not"], value)
             and len(value) <= SPEC["verb_wish_max_chars"])
+
+
+BRAND_KINDS = {kind: words_regex(words) for kind, words in SPEC["bare_brand_kinds"].items()}
+
+
+def with_story_kind(brand: str, description) -> str:
+    """"韵达" answered after "我在一家快递公司上班…": 韵达（快递）, so the liaison knows which
+    韵达; a brand with no kind in the story stays as said."""
+    story = MANDARIN(str(description or ""))
+    kind = next((k for k, words in BRAND_KINDS.items() if words.search(story)), None)
+    return SPEC["brand_with_kind"].format(brand=brand, kind=kind) if kind else brand
+
+
+PERIOD_LINKS = words_regex(SPEC["period_only_links"])
+
+
+def period_only(reply: str, entities: list[dict]) -> bool:
+    """"2024年1月到2024年12月", "从去年3月到现在": when, and nothing else."""
+    spans = [e for e in entities if e.get("entity") == "period"]
+    rest = PERIOD_LINKS.sub("", PUNCTUATION.sub("", without_spans(reply, spans)))
+    return bool(spans) and not LETTERS.search(rest)
+
+
+WISH_REQUEST = re.compile(SPEC["wish_request"])
+
+
+def requests_wish(reply: str) -> bool:
+    """"能不能帮我们把社保补上 还有滞纳金也让厂里出": what is to be done, asked as a favour."""
+    value = PUNCTUATION.sub("", MANDARIN(reply or ""))
+    return bool(WISH_REQUEST.search(value) and WISH_VERB.search(value)) and plain_wish(reply)
 
 
 def surname_call(reply: str, surname: str) -> str:
@@ -493,6 +537,11 @@ class ValidateDisputeForm(FormValidationAction):
                 "employer" in taken or owner_only_known(self._text(tracker)))
             return employer_hints(self._text(tracker), str(description)) if unnamed else None
         said = self._text(tracker)
+        if PUNCTUATION.sub("", str(answered.get("desired_outcome") or "")) == PUNCTUATION.sub(
+                "", said):
+            return None  # "能不能帮我们把社保补上 还有滞纳金也让厂里出": all of it is the wish
+        if period_only(said, tracker.latest_message.get("entities") or []):
+            return None  # "2024年1月到2024年12月" at the menu: the period, nothing beside it
         if "·" in str(answered.get("name") or ""):  # 买买提江.吐尔逊 stored as 买买提江·吐尔逊
             said = ETHNIC_NAME_DOTS.sub(lambda m: re.sub(r"\s*[.．・•]\s*", "·", m.group()), said)
         facts = facts_beside(said, tracker.latest_message.get("entities") or [],
@@ -544,6 +593,12 @@ class ValidateDisputeForm(FormValidationAction):
         return count_only(tracker.latest_message.get("text") or "")
 
     @staticmethod
+    def _others_too(tracker: Tracker) -> int | None:
+        """"还有二十几个老乡也没买": others in the same plight, counted where they are said."""
+        found = OTHERS_TOO.search(tracker.latest_message.get("text") or "")
+        return people_count(found.group(0)) if found else None
+
+    @staticmethod
     def _headcount_beside(tracker: Tracker) -> int | None:
         """"13812345678 就我一个": a count said on its own beside another value."""
         text_ = tracker.latest_message.get("text") or ""
@@ -579,6 +634,9 @@ class ValidateDisputeForm(FormValidationAction):
         kinds = {e.get("entity") for e in tracker.latest_message.get("entities") or []}
         if (kinds & CONTACT_ENTITIES or contact_numbers(reply) or is_filler(reply)
                 or only_wish(reply) or UNSURE.search(reply) or META.search(reply)
+                or asked in SPEC["verb_wish_slots"] and requests_wish(reply)
+                or asked in SPEC["verb_wish_slots"] + SPEC["verb_wish_listed_slots"]
+                and verb_wish(reply)
                 or self._headcount_only(tracker) is not None):
             return None
         intent = tracker.latest_message.get("intent") or {}
@@ -587,6 +645,8 @@ class ValidateDisputeForm(FormValidationAction):
         guess = tracker.latest_message.get("category") or {}
         classified = (guess.get("name") not in (None, "other")
                       and guess.get("confidence", 0) >= SPEC["category_min_confidence"])
+        if asked == "category" and period_only(reply, tracker.latest_message.get("entities") or []):
+            return None  # "2024年1月到2024年12月" at the menu: the period, not a new grievance
         if asked == "category":
             choice, rest = self._choice_and_rest(reply)
             if choice is not None:
@@ -651,11 +711,12 @@ class ValidateDisputeForm(FormValidationAction):
         if is_chatter(reply):
             part = answer_clause(reply, slot) if is_question(reply) else None
             return {slot: part} if part else {}  # "李四。这个会不会被公司知道": 李四
-        if slot != "headcount" and self._headcount_only(tracker) is not None and not (
+        if slot != "headcount" and (self._headcount_only(tracker) is not None
+                                    or self._others_too(tracker) is not None) and not (
                 slot == "employer" and NO_EMPLOYER.search(reply)):
             return {}
         if only_wish(reply) and slot != "jurisdiction" or slot in SPEC[
-                "verb_wish_slots"] and verb_wish(reply):
+                "verb_wish_slots"] and (verb_wish(reply) or requests_wish(reply)):
             return {}  # "要求补交" is kept as the wish; the place question lists the places
         if self._new_details(tracker):
             part = answer_clause(reply, slot)  # the grievance goes to the description
@@ -746,6 +807,7 @@ class ValidateDisputeForm(FormValidationAction):
             taken = {"description": f"{current.rstrip('。；;，, ')}；{details}"}
             return {**taken, **self._category_taken_back(dispatcher, tracker, details)}
         if self._headcount_only(tracker) is not None or facts_only(
+                self._text(tracker), tracker.latest_message.get("entities") or []) or place_only(
                 self._text(tracker), tracker.latest_message.get("entities") or []):
             return {}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
@@ -782,6 +844,7 @@ class ValidateDisputeForm(FormValidationAction):
         if is_acknowledgement(reply):
             return {}
         if self._headcount_only(tracker) is not None or facts_only(
+                reply, tracker.latest_message.get("entities") or []) or period_only(
                 reply, tracker.latest_message.get("entities") or []):
             return {}
         if self._employer_called(tracker) or outside_place(reply) or (
@@ -878,6 +941,10 @@ class ValidateDisputeForm(FormValidationAction):
             if len(towns) == 1:
                 return {"jurisdiction": towns.pop()}
         found = self._fill(tracker, "jurisdiction", "district")
+        outside = outside_place(self._text(tracker)) if self._asked(
+            tracker, "description") and tracker.get_slot("jurisdiction") is None else None
+        if not found and outside:
+            return {"jurisdiction": outside}  # "宝安区西乡街道" where the story is asked
         entities = [e for e in tracker.latest_message.get("entities") or []
                     if e.get("entity") == "district"]
         named = [e.get("value") for e in entities]
@@ -1006,6 +1073,11 @@ class ValidateDisputeForm(FormValidationAction):
             count = self._headcount_only(tracker)
             if count is None:
                 count = self._headcount_beside(tracker)
+            if count is None:
+                count = self._others_too(tracker)
+            if count is None and self_payer(tracker.get_slot("description")
+                                            or self._text(tracker)):
+                count = 1  # "我是个体户 自己交的灵活就业社保…": the payer alone
             return {} if count is None else {"headcount": count}
         return found
 
@@ -1022,7 +1094,9 @@ class ValidateDisputeForm(FormValidationAction):
             return {"desired_outcome": reply[:gap] if gap is not None else reply}
         asked = tracker.get_slot("requested_slot")
         if current is None and (asked == "employer" and plain_wish(self._text(tracker)) or (
-                asked in SPEC["verb_wish_slots"] and verb_wish(self._text(tracker)))):
+                asked in SPEC["verb_wish_slots"] and requests_wish(self._text(tracker))) or (
+                asked in SPEC["verb_wish_slots"] + SPEC["verb_wish_listed_slots"]
+                and verb_wish(self._text(tracker)))):
             return {"desired_outcome": self._text(tracker)}
         found = OUTCOME.search(self._text(tracker))
         if found is None:
@@ -1198,6 +1272,8 @@ class ValidateDisputeForm(FormValidationAction):
                 doubt = {"employer_doubt": bare} if person == "employer_person" else {}
                 return {"employer": None, **doubt}
         doubt = {"employer_doubt": None} if tracker.get_slot("employer_doubt") else {}
+        if not named and asked:
+            value = with_story_kind(value, tracker.get_slot("description"))
         return {"employer": _without_town(value, places)[:200], **doubt}
 
     def _coded_employer(self, code: str, rest: str, dispatcher, tracker, domain) -> dict:
@@ -1307,6 +1383,11 @@ class ValidateDisputeForm(FormValidationAction):
             return {"name": value, **kept}
         replies = SPEC["replies"]
         refused = NAME_REFUSAL.search(value)
+        said = self._text(tracker)
+        if (refused and self._asked(tracker, "name") and PHONE_WORDS.search(said)
+                and not NAME_OWN_WORDS.search(said)):
+            dispatcher.utter_message(text=replies["phone_refused_at_name"])  # "不想留电话"
+            return {"name": None}
         refusals = int(tracker.get_slot("name_refusals") or 0)
         if refused and self._asked(tracker, "name"):
             dispatcher.utter_message(text=replies["name_refused_again"] if refusals

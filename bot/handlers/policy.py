@@ -24,6 +24,8 @@ def _alternation(key: str) -> re.Pattern:
 
 TOPICS = _alternation("policy_topics")
 ASKING = _alternation("policy_ask_words")
+ANNOUNCE = re.compile(WORDS["announce_matter"])
+ANNOUNCE_FILLER = _alternation("announce_filler")
 FILING_CUES = _alternation("filing_cues")
 FILING_WORRIES = _alternation("filing_worries")
 FILING_TERMS = _alternation("filing_cue_terms")
@@ -138,9 +140,16 @@ def vague_topic(question: str) -> str | None:
     which the knowledge base can only decline; None for a concrete question."""
     bare = _NOISE.sub("", question or "")
     topics = TOPICS.findall(bare)
-    if not topics or ASKING.sub("", TOPICS.sub("", bare)):
-        return None
-    return topics[0]
+    if topics and not ASKING.sub("", TOPICS.sub("", bare)):
+        return topics[0]
+    if ANNOUNCE.search(bare) and not ASKING.sub("", ANNOUNCE_FILLER.sub("", TOPICS.sub("", bare))):
+        return topics[0] if topics else ""  # "问个事", "我想问下我们厂社保的事"
+    return None
+
+
+def topic_prompt(topic: str) -> str:
+    """The invitation to ask about ``topic``, or to tell the matter when none is named."""
+    return text("ask_policy_topic", topic=topic) if topic else text("ask_matter")
 
 
 def asks_about_filing(ctx: Context) -> bool:
@@ -269,7 +278,7 @@ async def ask_policy(ctx: Context) -> list[str]:
     topic = vague_topic(question)  # "医保呢" right after an answer is no bare topic
     answer = (card or ask(ctx, question)) if topic is None or follows_up(ctx) else None
     if answer is None or answer.declined and topic is not None:
-        return [text("ask_policy_topic", topic=topic)]
+        return [topic_prompt(topic)]
     if answer.declined and PRIVACY_QUESTION.search(question):
         return [_how_to_file(ctx.services.kb, question, [WORDS["privacy_entry"]])]
     reply = answer.reply_text()
@@ -355,7 +364,7 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
             return replies
     topic = vague_topic(question)
     if topic is not None:
-        return [text("ask_policy_topic", topic=topic)]  # "医保" names no grievance
+        return [topic_prompt(topic)]  # "医保" names no grievance
     if nlu is not None and (nlu.severity == "major"
                             or any(e.type in _case_facts(parser, question)
                                    and not _no_case_fact(e) for e in nlu.entities)):

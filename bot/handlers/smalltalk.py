@@ -21,6 +21,7 @@ from bot.handlers.policy import (
     asks_about_filing,
     asks_what_to_do,
     names_harm,
+    topic_prompt,
     vague_topic,
 )
 from bot.handlers.progress import REOPEN, loose_case_no, nothing_to_reopen, progress
@@ -320,6 +321,8 @@ def identity_reply() -> list[str]:
 
 
 OFFICE_MATTERS = {key: re.compile(pattern) for key, pattern in WORDS["office_matters"].items()}
+OFFICE_MATTERS_NOT = {key: re.compile(pattern)
+                      for key, pattern in WORDS["office_matters_not"].items()}
 CONTRIBUTIONS = words_regex(WORDS["contribution_words"], flags=re.IGNORECASE)
 OFFICE_OWN_TERMS = re.compile(WORDS["office_own_terms"])
 
@@ -365,8 +368,9 @@ def office_told_beside(ctx: Context, replies: list[str]) -> list[str]:
 
 def office_of(message: str) -> str | None:
     """The reply key of the first other office's matter ``message`` names, if any."""
-    return next((key for key, pattern in OFFICE_MATTERS.items() if pattern.search(message)),
-                None)
+    return next((key for key, pattern in OFFICE_MATTERS.items()
+                 if pattern.search(OFFICE_MATTERS_NOT[key].sub("", message)
+                                   if key in OFFICE_MATTERS_NOT else message)), None)
 
 
 def asks_own_record(message: str | None) -> bool:
@@ -431,7 +435,7 @@ async def fallback(ctx: Context) -> list[str]:
         return [text("help")]  # "？？？": what to send here
     topic = vague_topic(message)
     if topic is not None:
-        return [text("ask_policy_topic", topic=topic)]
+        return [topic_prompt(topic)]
     if _short_ask(IDENTITY, message):
         return identity_reply()
     if asks_if_bot(message):
