@@ -90,7 +90,7 @@ class Dispatcher:
             intent = events.menu_intent(inbound.event, inbound.event_key)
             observe_message(inbound.kind, intent or inbound.event)
             if intent is None:
-                replies = events.event_reply(inbound.event)
+                replies = await events.welcome_back(ctx, events.event_reply(inbound.event))
             else:
                 replies = await self._by_intent(ctx, intent)
             self._menu_shown(ctx, replies)

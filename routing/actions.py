@@ -939,10 +939,28 @@ async def _tell_office(session: AsyncSession, case: Case, raw: Mapping[str, Any]
                              case_no=case.case_no, now=now))
 
 
+def _tell_lead(session: AsyncSession, case: Case, raw: Mapping[str, Any], now: datetime,
+               text: str, actor: str, **values: Any) -> None:
+    """What the leadership office did in a case it oversees, to the lead's group, which
+    still answers for the case and would otherwise learn of it from the payer."""
+    if actor == case.lead_agency:
+        return
+    target = group_for(default_rules(), case.lead_agency or "", case.district, raw)
+    if target is None:
+        return
+    names = agency_names(raw)
+    note = group_text(text, case_no=case.case_no, agency=names.get(actor, actor),
+                      link=act_link(case.case_no), **values)
+    session.add(webhook_item(target.key, markdown_payload(note), kind=text,
+                             agency=case.lead_agency, district=case.district, case_id=case.id,
+                             case_no=case.case_no, now=now))
+
+
 def _tell_co_handlers(session: AsyncSession, case: Case, raw: Mapping[str, Any],
                       now: datetime, text: str, skip: set[str], **values: Any) -> None:
     """A change co-handlers must know to give their written opinion in time (各联办单位在
-    规定时限内向受理单位提供书面意见): a new lead to send it to, a new time limit. Groups
+    规定时限内向受理单位提供书面意见): a new lead to send it to, a new time limit; and the
+    result, so a co-handler does not keep working on a closed case. Groups
     in ``skip`` (told otherwise) and the leadership office are left out; outside the area
     there are no co-handler groups."""
     if case.district is None:
@@ -1037,6 +1055,11 @@ async def resolve(session: AsyncSession, agency: str, case_no: str, result_text:
     await _tell_office(session, case, raw, now, "resolved_major",
                        agency=names.get(agency, agency), result=shown)
     tell_trackers(session, case, raw, "tracked_resolved", now, result=shown)
+    _tell_lead(session, case, raw, now, "office_resolved", agency, result=shown)
+    lead_group = group_for(default_rules(), case.lead_agency or "", case.district, raw)
+    _tell_co_handlers(session, case, raw, now, "co_resolved",
+                      {lead_group.key} if lead_group else set(),
+                      agency=names.get(agency, agency), result=shown)
     await enqueue_notice(session, case, "resolved", result, config=config, now=now)
     await enqueue_notice(session, case, "feedback_request", config=config, now=now)
     return case

@@ -379,10 +379,14 @@ async def _answer_from(session, ctx: Context, cases: list, unclear: bool) -> lis
     lines.append(text("progress_list_header"))
     agencies = ctx.services.config.raw.get("agencies") or {}
     results = await _results(session, ctx, cases[:10])
+    wishes = await _wishes(session, ctx, cases[:10])
     for index, case in enumerate(cases[:10], 1):
+        due = due_text(case, agencies, results.get(case.id))
+        if case.id in wishes:
+            due += ROWS[wishes[case.id]]
         item = text("progress_item", case_no=case.case_no, category=case_about(case),
                     status=status_label(case.status), updated=_date(case.updated_at),
-                    due=due_text(case, agencies, results.get(case.id)))
+                    due=due)
         lines.append(text("progress_numbered", index=index, item=item)
                      if len(cases) > 1 else item)
     if len(cases) > 1:
@@ -406,6 +410,33 @@ async def _results(session, ctx: Context, cases: list) -> dict[int, str]:
         .order_by(CaseEvent.id))
     return {case_id: (detail or {})["result"] for case_id, detail in rows
             if (detail or {}).get("result")}
+
+
+WISHES = ("withdraw", "settled", "resume")
+"""What a payer said about going on with an open case; the last one stands."""
+
+
+async def _wishes(session, ctx: Context, cases: list) -> dict[int, str]:
+    """Open cases of ``cases`` whose payer last said to stop (withdraw) or that it is
+    settled, which the liaison has not yet closed: the list says so, or the payer who was
+    told "转告办理人员" reads an unchanged 办理中 and asks again."""
+    open_ids = [c.id for c in cases if c.status not in CLOSED_STATUSES]
+    if not open_ids:
+        return {}
+    if session is None:
+        async with ctx.services.sessionmaker() as own:
+            return await _wishes(own, ctx, cases)
+    rows = await session.execute(
+        select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.detail)
+        .where(CaseEvent.case_id.in_(open_ids),
+               CaseEvent.kind.in_(("supplement", "reopened")))
+        .order_by(CaseEvent.id))
+    last: dict[int, str] = {}
+    for case_id, kind, detail in rows:
+        wish = (detail or {}).get("request") if kind == "supplement" else "resume"
+        if wish in WISHES:
+            last[case_id] = wish
+    return {case_id: wish for case_id, wish in last.items() if wish != "resume"}
 
 
 async def _remember_list(session, ctx: Context, cases: list) -> None:
