@@ -212,13 +212,13 @@ class KnowledgeBase:
     def candidates(self, q: str) -> Candidates:
         """Everything the decision needs that does not depend on the thresholds."""
         text = self.tokenizer.lexicon.correct(q)  # every rule below reads 社保 for 社包
-        oos_hotline = self.scope.out_of_scope_hotline(text)
+        oos_hotline, mixed = self.scope.out_of_scope_reading(text)
         if oos_hotline:
             return Candidates(q, [], oos_hotline=oos_hotline, text=text)
         hits, tokens = self.retriever.search(text, k=1 + self.settings.also_max)
         fragment = len(text) <= FRAGMENT_CHARS and len(self.tokenizer.meaningful(tokens)) == 1
         return Candidates(q, hits, in_domain=self.scope.in_domain(text, tokens), fragment=fragment,
-                          mixed=self.scope.mentioned_out_of_scope(text),
+                          mixed=mixed,
                           dispute=self.scope.is_dispute_like(text),
                           unanswered=self.scope.unanswered_topics(text, tokens), text=text)
 

@@ -109,15 +109,21 @@ class Scope:
         offering material asks nothing: the default hotline, which callers leave to their own
         reply.
         """
+        return self.out_of_scope_reading(query)[0]
+
+    def out_of_scope_reading(self, query: str) -> tuple[str | None, str | None]:
+        """:meth:`out_of_scope_hotline` and, when that is None,
+        :meth:`mentioned_out_of_scope`, from one reading of the text (the knowledge base
+        wants both of every question)."""
         if self.offers_material(query):
-            return self.default_hotline
+            return self.default_hotline, None
         text = self._flat(query)
         for word, hotline in self._in_text("out_of_scope", text):
             if word in text:
                 if any(g and g in text.replace(word, "") for g in self.in_scope_guard):
-                    return None
-                return hotline
-        return None
+                    return None, hotline
+                return hotline, None
+        return None, None
 
     def in_domain(self, query: str, tokens: list[str] | tuple[str, ...] = ()) -> bool:
         """Whether the question names anything of social insurance or this dispute service.

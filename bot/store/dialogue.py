@@ -4,6 +4,7 @@ SQLite serialises writers itself)."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from operator import attrgetter
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -97,8 +98,9 @@ def detached_state(row: dict) -> DetachedState:
     return DetachedState(**row)
 
 
-def columns_of(state: DialogueState) -> tuple:
-    return tuple(getattr(state, column) for column in SAVED)
+columns_of = attrgetter(*SAVED)
+"""The saved columns of a state (ORM or detached), as a tuple: one C call, where a
+generator of ``getattr`` cost ~10 Python calls a state, two or three states a message."""
 
 
 _SAVE = (update(TABLE)
