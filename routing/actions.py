@@ -456,6 +456,8 @@ def summary(case: Case, now: datetime | None = None,
         "co_agencies": list(case.co_agencies or []),
         "trackers": list(case.trackers or []),
         "deadline": _iso(case.deadline),
+        # as cards and notices write it: a deadline at midnight is "…24:00" of the day before
+        "deadline_label": deadline_text(case.deadline, none="") or None,
         "overdue": is_overdue(case, now or utcnow()),
         "awaiting_info": bool(case.awaiting_info),
         "created_at": _iso(case.created_at),

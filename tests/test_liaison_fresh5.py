@@ -95,7 +95,7 @@ async def test_the_card_deadline_is_the_one_the_api_gives(server, rules, client,
     case = await new_case(server, rules, openid="o-f5-due")
     [card, *_] = await cards_for(fake_webhook, case.case_no)
     _, view = await client.call("GET", f"/api/cases/{case.case_no}", TAX)
-    day = view["deadline"][:10]
+    day = view["deadline_label"][:10]
     assert day in card, (day, card)
 
 

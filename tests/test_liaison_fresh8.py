@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from bot.store.models import utcnow
-from routing.deadlines import SHANGHAI, add_working_days
+from routing.deadlines import add_working_days, deadline_text
 from routing.scheduler import Scheduler
 from tests import test_cases as base
 from tests import test_console as console_tests
@@ -45,7 +45,9 @@ X_ID = "44018319900101123X"
 
 
 def beijing_day(iso: str) -> str:
-    return datetime.fromisoformat(iso).astimezone(SHANGHAI).strftime("%Y-%m-%d")
+    """The day cards and notices show for a deadline: one at midnight is "…24:00" of the day
+    before (a case received on a weekend is due at the end of a working day)."""
+    return deadline_text(datetime.fromisoformat(iso))[:10]
 
 
 def group_posts(fake_webhook, key: str) -> list[str]:

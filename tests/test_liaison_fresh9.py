@@ -19,7 +19,7 @@ import pytest
 
 from bot.store.db import make_engine, make_sessionmaker
 from bot.store.models import utcnow
-from routing.deadlines import SHANGHAI
+from routing.deadlines import SHANGHAI, deadline_text
 from routing.scheduler import Scheduler
 from tests import test_cases as base
 from tests import test_liaison_api as api
@@ -47,7 +47,9 @@ JOINERS = re.compile(r"[\s\-·~—_.]")
 
 
 def beijing_day(iso: str) -> str:
-    return datetime.fromisoformat(iso).astimezone(SHANGHAI).strftime("%Y-%m-%d")
+    """The day cards and notices show for a deadline: one at midnight is "…24:00" of the day
+    before (a case received on a weekend is due at the end of a working day)."""
+    return deadline_text(datetime.fromisoformat(iso))[:10]
 
 
 def unmasked(text: str, secret: str) -> bool:
