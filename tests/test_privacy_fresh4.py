@@ -6,6 +6,7 @@ group, and the logs and /metrics of a whole filing."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -123,6 +124,15 @@ async def _posts_until(fake_webhook, word: str, at_least: int) -> list:
     return posts
 
 
+CALLBACK_QUERY = re.compile(r"\b(signature|msg_signature|nonce|timestamp)=[0-9a-fA-F]+")
+
+
+def random_query_values_dropped(logged: str) -> str:
+    """The access log's callback query without its random values: a signature or nonce in
+    hex holds "501" or "1234" by chance (a flaky failure once), and is no payer's text."""
+    return CALLBACK_QUERY.sub(r"\1=…", logged)
+
+
 async def test_a_whole_filing_keeps_numbers_out_of_cards_logs_and_metrics(
         platform, bot_server, http, fake_webhook, capture):
     read, stream = capture
@@ -142,8 +152,9 @@ async def test_a_whole_filing_keeps_numbers_out_of_cards_logs_and_metrics(
     async with http.get(bot_server.make_url("/metrics")) as resp:
         metrics = await resp.text()
     pushed = json.dumps(posts, ensure_ascii=False)
-    logged = " ".join(str(v) for line in read() for k, v in line.items()
-                      if k != "ts" and not isinstance(v, (int, float)))
+    logged = random_query_values_dropped(" ".join(
+        str(v) for line in read() for k, v in line.items()
+        if k != "ts" and not isinstance(v, (int, float))))
     metrics = "\n".join(line.rsplit(" ", 1)[0] for line in metrics.splitlines()
                          if not line.startswith("#"))  # names and labels: values are counts, times
     assert case_no in pushed
@@ -319,7 +330,7 @@ async def test_a_refused_or_failing_group_push_logs_and_alerts_no_payer_text(
     case_no = CASE_NO.search(await say(platform, openid, "确认")).group()
     posts = await fake_webhook.posts.wait_for(1)
     pushed = json.dumps(posts, ensure_ascii=False)
-    logged = stream.getvalue()
+    logged = random_query_values_dropped(stream.getvalue())
     assert case_no in logged or case_no in pushed
     for secret in ("8765", "王小明", "501", "富鹏路", "没给我交"):
         assert secret not in logged, secret
