@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 
@@ -40,30 +39,6 @@ LATE_SEND_SECONDS = 300.0
 """How long a late reply that neither the outbox nor the API takes is tried again."""
 FLUSH_SECONDS = 10.0
 """How long shutdown waits for the outbox to send the replies drained into it."""
-SHUTDOWN_SECONDS = 5.0
-"""The whole teardown after the last request: another process holding SQLite's write lock
-(a backup, an operator's shell) must not hold a deploy for the 30 s busy timeout."""
-STORE_GRACE_SECONDS = 2.0
-"""How long a request in flight at shutdown may wait for its write before it is given up
-(answered 503, so the platform resends it to the next start)."""
-
-
-def shutdown_left(app: web.Application, floor: float = 0.1) -> float:
-    """Seconds left of :data:`SHUTDOWN_SECONDS` (all of it before shutdown began)."""
-    deadline = app["shutdown"].get("deadline")
-    if deadline is None:
-        return SHUTDOWN_SECONDS
-    return max(deadline - asyncio.get_running_loop().time(), floor)
-
-
-async def bounded(app: web.Application, awaitable, what: str) -> None:
-    """Await ``awaitable`` within the shutdown budget; past it, leave it (logged)."""
-    try:
-        await asyncio.wait_for(awaitable, shutdown_left(app))
-    except asyncio.TimeoutError:
-        log.warning("shutdown: %s did not finish in time, left behind", what)
-    except Exception as exc:  # noqa: BLE001 - shutting down anyway
-        log.warning("shutdown: %s failed (%s)", what, exc.__class__.__name__)
 
 
 @web.middleware
@@ -74,7 +49,6 @@ async def unreadable_body(request: web.Request, handler) -> web.StreamResponse:
         return await handler(request)
     except RequestPayloadError:
         return web.Response(status=400, text="bad request")
-
 
 def load_models(config: Config) -> tuple[object, object]:
     """The NLU parser and the knowledge base, loaded once per process."""
@@ -130,7 +104,6 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
     services = Services(config=config, sessionmaker=sessionmaker, batch=batch,
                         parser=parser, kb=kb)
     app["config"], app["engine"], app["services"] = config, engine, services
-    app["shutdown"] = {}  # "deadline": the loop time the teardown must be done by
 
     async def send_later(openid: str, texts: list[str]) -> None:
         """Through the outbox, so the texts survive a restart; straight to the API only when
@@ -210,55 +183,23 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         yield
         stop_purging.set()
         renewer.cancel()
-        await bounded(app, asyncio.shield(purger), "purging stale rows")
-        if not purger.done():
-            purger.cancel()
-        await gateway.drain(timeout=shutdown_left(app))
-        await batch.close(timeout=shutdown_left(app))
-        if "watch" in app["shutdown"]:
-            app["shutdown"]["watch"].cancel()
+        await purger
+        await gateway.drain()
+        await batch.close()
         await http.close()
-        await bounded(app, engine.dispose(), "closing the database")
-
-    async def begin_shutdown(app: web.Application) -> None:
-        """Start the shutdown clock, and give up the writes once one has been stuck on
-        another process's lock for :data:`STORE_GRACE_SECONDS` (a healthy database keeps
-        taking the late replies and the outbox's last pass)."""
-        app["shutdown"]["deadline"] = asyncio.get_running_loop().time() + SHUTDOWN_SECONDS
-        app["shutdown"]["watch"] = asyncio.create_task(watch_store())
-
-    async def watch_store() -> None:
-        while not batch.abandon_if_stuck(STORE_GRACE_SECONDS):
-            await asyncio.sleep(0.25)
-
-    async def drain_late_replies() -> None:
-        """Late replies get the gateway's own drain time on a healthy database; once the
-        store gave up on a lock held elsewhere, only what is left of the shutdown budget
-        (their writes cannot finish, and those that go straight to the API are quick)."""
-        draining = asyncio.ensure_future(gateway.drain())
-        while not draining.done():
-            if batch.abandoned and shutdown_left(app, floor=0.0) <= 0:
-                draining.cancel()
-                break
-            await asyncio.wait({draining}, timeout=0.25)
-        with contextlib.suppress(asyncio.CancelledError):
-            await draining
+        await engine.dispose()
 
     async def drain_before_routing_stops(app: web.Application):
         """Torn down first: late replies still being handled at a SIGTERM are queued and
         then sent while the outbox still runs, not left queued until the next start (its
         dispatcher stops without taking up what was queued in its last instant)."""
         yield
-        app["shutdown"].setdefault("deadline",
-                                   asyncio.get_running_loop().time() + SHUTDOWN_SECONDS)
-        await drain_late_replies()
+        await gateway.drain()
         try:
-            await asyncio.wait_for(app["outbox"].run_once(),
-                                   min(FLUSH_SECONDS, shutdown_left(app)))
+            await asyncio.wait_for(app["outbox"].run_once(), FLUSH_SECONDS)
         except Exception as exc:  # noqa: BLE001 - the rows stay queued for the next start
             log.warning("flushing the outbox at shutdown failed (%s)", exc.__class__.__name__)
 
-    app.on_shutdown.append(begin_shutdown)
     app.cleanup_ctx.append(lifecycle)
     app.cleanup_ctx.append(routing_context)
     app.cleanup_ctx.append(drain_before_routing_stops)

@@ -33,16 +33,6 @@ def outbox_notifier(app: web.Application) -> Callable[[], None]:
     return notify
 
 
-def stop_grace(app: web.Application) -> float:
-    """:data:`STOP_GRACE_SECONDS`, or less when the app's shutdown budget
-    (``app["shutdown"]["deadline"]``, a loop time) ends sooner."""
-    deadline = (app.get("shutdown") or {}).get("deadline")
-    if deadline is None:
-        return STOP_GRACE_SECONDS
-    left = deadline - asyncio.get_running_loop().time()
-    return min(STOP_GRACE_SECONDS, max(left, 0.5))
-
-
 async def routing_context(app: web.Application) -> AsyncIterator[None]:
     """Start the outbox dispatcher and the scheduler; stop them cleanly at shutdown."""
     services = app["services"]
@@ -60,7 +50,7 @@ async def routing_context(app: web.Application) -> AsyncIterator[None]:
     finally:
         dispatcher.stop()
         scheduler.stop()
-        _, pending = await asyncio.wait(tasks, timeout=stop_grace(app))
+        _, pending = await asyncio.wait(tasks, timeout=STOP_GRACE_SECONDS)
         for task in pending:
             task.cancel()
         for task in tasks:

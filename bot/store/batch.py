@@ -31,11 +31,6 @@ log = logging.getLogger("disputebot.store")
 MAX_BATCH = 200
 
 
-class ShuttingDown(ConnectionAbortedError):
-    """The write was given up at shutdown (another process held the lock past the grace):
-    its message is answered 503, so the platform resends it to the next start."""
-
-
 class BatchKind(Protocol):
     """One kind of read or write; ``run`` gets every queued item of this kind in a batch and
     returns one result per item, in order."""
@@ -52,10 +47,7 @@ class GroupCommit:
         self._thread = (ThreadPoolExecutor(1, thread_name_prefix="group-commit")
                         if self._thread_engine is not None else None)
         self._queue: list[tuple[BatchKind, Any, asyncio.Future]] = []
-        self._current: list[tuple[BatchKind, Any, asyncio.Future]] = []
-        self._current_since = 0.0
         self._writer: asyncio.Task | None = None
-        self._abandoned = False
 
     @property
     def sync_engine(self) -> Engine:
@@ -65,9 +57,6 @@ class GroupCommit:
     def submit(self, kind: BatchKind, item: Any) -> asyncio.Future:
         """Queue ``item``; the future resolves once its batch is committed."""
         future = asyncio.get_running_loop().create_future()
-        if self._abandoned:
-            future.set_exception(ShuttingDown("shutting down"))
-            return future
         self._queue.append((kind, item, future))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_all())
@@ -92,43 +81,10 @@ class GroupCommit:
         while self._writer is not None and not self._writer.done():
             await asyncio.shield(self._writer)
 
-    def abandon(self) -> None:
-        """Shutdown: fail every write still waiting, queued or stuck on a lock another
-        process holds, instead of holding the shutdown for SQLite's busy timeout. Nobody was
-        told ``success`` for them (their messages get 503 and are resent); a batch stuck on
-        the thread may still commit later, and the resend then finds its message handled."""
-        self._abandoned = True
-        waiting, self._queue = self._current + self._queue, []
-        for _, _, future in waiting:
-            if not future.done():
-                future.set_exception(ShuttingDown("shutting down"))
-
-    @property
-    def abandoned(self) -> bool:
-        return self._abandoned
-
-    def abandon_if_stuck(self, seconds: float) -> bool:
-        """:meth:`abandon` when the batch being written has waited over ``seconds`` (for a
-        lock another process holds); True if it did."""
-        if self._abandoned or not self._current:
-            return self._abandoned
-        if asyncio.get_running_loop().time() - self._current_since <= seconds:
-            return False
-        log.warning("shutdown: a write waited %.0f s for the database, giving up the "
-                    "writes still waiting", seconds)
-        self.abandon()
-        return True
-
-    async def close(self, timeout: float | None = None) -> None:
-        """Write what is queued; after ``timeout`` seconds give it up (:meth:`abandon`) and
-        leave a write stuck on the lock to its thread rather than wait for it."""
-        try:
-            await asyncio.wait_for(self.flush(), timeout)
-        except asyncio.TimeoutError:
-            log.warning("shutdown: writes still waiting for the database were given up")
-            self.abandon()
+    async def close(self) -> None:
+        await self.flush()
         if self._thread is not None:
-            self._thread.shutdown(wait=not self._abandoned)
+            self._thread.shutdown()
             self._thread_engine.dispose()
 
     async def _write_all(self) -> None:
@@ -136,8 +92,6 @@ class GroupCommit:
             await asyncio.sleep(0)  # let requests that are ready to run join this batch
             batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
             observe_batch(len(batch))
-            self._current = batch
-            self._current_since = asyncio.get_running_loop().time()
             try:
                 results = await self._write_retrying(batch)
             except Exception as exc:  # noqa: BLE001 - every waiter gets the failure
@@ -145,8 +99,6 @@ class GroupCommit:
                     if not future.done():
                         future.set_exception(exc)
                 continue
-            finally:
-                self._current = []
             for (_, _, future), result in zip(batch, results):
                 if not future.done():
                     future.set_result(result)
