@@ -97,27 +97,35 @@ def _patterns() -> dict[str, re.Pattern]:
     # like a space; up to two characters, so "\r\n" and a blank line still join.
     sp = re.escape(spec.get("spaces", " ") + _LINE_BREAKS)
     jn = re.escape(spec.get("joiners", "-"))
-    sep = f"(?:[{sp}]{{1,2}}|[{sp}]?[{jn}][{sp}]?)"
+    repeat = int(spec.get("joiner_repeat", 1))
+    sep = f"(?:[{sp}]{{1,2}}|[{sp}]?[{jn}]{{1,{repeat}}}[{sp}]?)"
+    id_jn = jn + re.escape(spec.get("id_joiners", ""))
+    id_sep = f"(?:[{sp}]{{1,2}}|[{sp}]?[{id_jn}]{{1,{repeat}}}[{sp}]?)"
     start = f"(?<!{arabic})(?<!{arabic}[.．])"
     end = f"(?!{arabic})"
 
-    def run(classes: list[str], splits=(), spaced: bool = False) -> str:
-        """Digits of ``classes`` in order: a separator allowed after the ``splits``-th,
-        and with ``spaced`` a run of spaces after any other."""
+    def run(classes: list[str], splits=(), spaced: bool = False, joint: str = sep) -> str:
+        """Digits of ``classes`` in order: a separator (``joint``) allowed after the
+        ``splits``-th, and with ``spaced`` a run of spaces after any other."""
         out = classes[0]
         for n, cls in enumerate(classes[1:], start=1):
-            gap = f"{sep}?" if n in splits else f"[{sp}]{{0,2}}" if spaced else ""
+            gap = f"{joint}?" if n in splits else f"[{sp}]{{0,2}}" if spaced else ""
             out += gap + cls
         return out
 
     first = [_class(d) for d in spec.get("id_first_digits", ["12345678"])]
     check = _class(_DIGITS + "X")
-    id18 = run(first + [any_digit] * (17 - len(first)) + [check], spec.get("id18_splits", ()))
-    id15 = run(first + [any_digit] * (15 - len(first)), spec.get("id15_splits", ()))
+    id18 = run(first + [any_digit] * (17 - len(first)) + [check], spec.get("id18_splits", ()),
+               joint=id_sep)
+    id15 = run(first + [any_digit] * (15 - len(first)), spec.get("id15_splits", ()),
+               joint=id_sep)
     card_first = _class(spec.get("split_card_first_digit", _DIGITS))
     cards = "|".join([f"{any_digit}{{16,19}}"] + [
-        run([card_first] + [any_digit] * (n - 1), spec.get("card_splits", ()))
+        run([card_first] + [any_digit] * (n - 1), spec.get("card_splits", ()), joint=id_sep)
         for n in range(19, 15, -1)])
+    single = re.escape(spec.get("spaces", " "))
+    one_by_one = (f"{any_digit}(?:[{single}]{any_digit}){{{int(spec.get('one_by_one_min_digits', 10)) - 1},}}"
+                  f"(?:[{single}]{check})?")
     prefixes = one_of(spec.get("country_prefixes"))
     mobile = run([_class("1"), _class("3456789")] + [any_digit] * 9,
                  spec.get("mobile_splits", ()), spaced=True)
@@ -138,6 +146,7 @@ def _patterns() -> dict[str, re.Pattern]:
     lo_piece, hi_piece = spec.get("bare_piece_digits", [9, 14])
     piece = f"{any_digit}{{{lo_piece},{hi_piece}}}"
     return {
+        "one_by_one": re.compile(f"{start}{one_by_one}{end}(?![{sp}]?{arabic}){not_amount}"),
         "id": re.compile(f"{start}(?:{id18}|{id15}){end}{not_amount}"),
         "card": re.compile(f"{start}(?:{cards}){end}{not_amount}"),
         "mobile": re.compile(f"{start}(?:(?:{prefixes}){sep}?)?{mobile}{end}"),
@@ -231,6 +240,15 @@ def _mask_account(value: str) -> str:
             or _exempt()["bare_figure"].fullmatch(_fold(value))):
         return value
     return _mask_positions(value, positions[: -4 if len(positions) >= 8 else -2])
+
+
+def _mask_one_by_one(value: str) -> str:
+    """A number typed a digit at a time: a phone when it starts with 0 or 1 and has at
+    most 12 digits, else an ID or card."""
+    digits = _positions(value)
+    if len(digits) <= 12 and _fold(value[digits[0]]) in "01":
+        return mask_phone(value)
+    return mask_id_number(value)
 
 
 def _mask_piece(value: str) -> str:
@@ -360,6 +378,7 @@ def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
     if (patterns["bare_local"].fullmatch(out) and not exempt["bare_figure"].fullmatch(_fold(out))
             and not _is_range(out)):
         return _mask_matches(patterns["bare_local"], out, mask_phone, group=1)
+    out = _mask_matches(patterns["one_by_one"], out, _mask_one_by_one, keep=keep)
     out = _mask_matches(patterns["id"], out, mask_id_number, keep=keep)
     out = _mask_matches(patterns["card"], out, mask_id_number, keep=keep)
     out = _mask_matches(patterns["mobile"], out, mask_phone, keep=keep)

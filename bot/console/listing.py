@@ -18,11 +18,12 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.privacy import plain_joiners, scrub
 from bot.store.models import Case
 from routing import actions
 from routing.cases import CLOSED_STATUSES
 
-_SEPARATORS = re.compile(r"[\s\-–—()（）.·]")
+_SEPARATORS = re.compile(r"[\s\-–—()（）.·/]")
 _MOBILE = re.compile(r"(?:\+?86)?(1\d{10})")
 _LANDLINE = re.compile(r"0\d{9,11}")
 _ID = re.compile(r"\d{17}[\dX]|\d{15}")
@@ -90,7 +91,7 @@ def contact_filter(text: str):
     """SQL filter for a phone or ID number typed into the search box in any shape (spaces,
     dashes, +86, full-width digits); None when ``text`` is not one. The list still shows
     the number masked: the search only finds the case."""
-    plain = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
+    plain = _SEPARATORS.sub("", plain_joiners(unicodedata.normalize("NFKC", text))).upper()
     if match := _MOBILE.fullmatch(plain):
         return Case.phone == match.group(1)
     if _LANDLINE.fullmatch(plain):
@@ -101,8 +102,9 @@ def contact_filter(text: str):
 
 
 def is_contact(text: str) -> bool:
-    """Whether a search text is a phone or ID number (kept out of URLs)."""
-    return contact_filter(text) is not None
+    """Whether a search text is a phone or ID number (kept out of URLs), or holds anything
+    the masking of logs and cards reads as personal: sealed even when no search can use it."""
+    return contact_filter(text) is not None or bool(text) and scrub(text) != text
 
 
 def _where(agency: str, f: Filters, now: datetime) -> list:
