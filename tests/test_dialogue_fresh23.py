@@ -705,9 +705,7 @@ async def test_h01_dictated_facts_glued_together_at_the_employer_question(platfo
 
 @pytest.mark.parametrize("said,stored", [
     ("新糖镇", "新塘镇"), ("增城新塘", "新塘镇"), ("荔城接道", "荔城街道"),
-    pytest.param("石潭镇", "石滩镇", marks=pytest.mark.xfail(strict=True, reason=(
-        "潭 and 滩 are in two place_homophones groups of bot/nlu/data/rules.yml, a file "
-        "outside this round"))),
+    ("石潭镇", "石滩镇"),
 ])
 async def test_h02_place_names_misheard_by_dictation(platform, config, said, stored):
     openid = f"f23-h02-{said}"

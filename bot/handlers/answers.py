@@ -3,6 +3,7 @@ names, places, headcounts, wishes, corrections, and whether a reply is only cour
 junk or a question; the word lists of intake.yaml built into regexes."""
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import unicodedata
@@ -17,6 +18,9 @@ from bot.word_patterns import one_of
 
 RULES = load_rules()
 PLACE_FOLD = homophone_table((RULES.get("entities") or {}).get("place_homophones") or [])
+NEAR_FOLD = {ord(ch): group[0] for group in SPEC["place_near_sounds"] for ch in group[1:]}
+PLACE_FOLD = {c: PLACE_FOLD.get(c, chr(c)).translate(NEAR_FOLD)
+              for c in {*PLACE_FOLD, *NEAR_FOLD}}
 MANDARIN = word_map(RULES.get("dialect"))
 # The steps of one message read its text again and again (is_question up to 4 times,
 # is_acknowledgement 5, at 3-70 µs each): the readings below depend on the text alone.
@@ -997,6 +1001,11 @@ def period_found(text_: str, entities: list[dict]) -> tuple[str, str | None] | N
         weight = _span_weight(text_ or "", start, end) if spanned else 0
         found.append((said, said, weight) if said and PERIOD_ROUGH.search(said)
                      else (value, said, weight))
+    festive = festival_period(text_ or "")
+    if festive:  # "去年国庆之后": the festival's month says more than 去年 alone
+        found = [f for f in found if not re.match(rf"{festive[:4]}(?:/\.\.)?$", str(f[0]))]
+    if festive and not any(period_clarity(f[0]) >= period_clarity(festive) for f in found):
+        found.append((festive, None, 0))
     if not found and (vague := _vague_years(text_ or "")):
         found.append((vague, vague, 0))
     best = max(found, key=lambda f: (period_clarity(f[0]), f[2]), default=None)
@@ -1066,6 +1075,27 @@ def _per_money(text_: str, said: str, end: int, entities: list[dict]) -> bool:
     return said in SPEC["amount_per_words"] and any(
         e.get("entity") == "money" and isinstance(e.get("start"), int)
         and end <= e["start"] < clause_end for e in entities)
+
+
+FESTIVAL = re.compile(
+    rf"(?P<from>[从自])?(?P<year>{one_of(SPEC['period_festival_years'])})?的?"
+    rf"(?P<day>{one_of(SPEC['period_festivals'])})节?(?:那会儿?|那时候?|的时候)?"
+    rf"(?P<open>{one_of(SPEC['period_festival_open'])})?")
+
+
+def festival_period(text_: str, today: datetime.date | None = None) -> str | None:
+    """"去年国庆之后" → 2025-10/..: the month a festival or season falls in, as a period."""
+    found = FESTIVAL.search(MANDARIN(text_ or ""))
+    if found is None:
+        return None
+    today = today or datetime.date.today()
+    month = SPEC["period_festivals"][found["day"]]
+    if found["year"]:
+        year = today.year - SPEC["period_festival_years"][found["year"]]
+    else:
+        year = today.year if month <= today.month else today.year - 1
+    code = f"{year}-{month:02d}"
+    return f"{code}/.." if found["open"] or found["from"] else code
 
 
 def period_clarity(code) -> int:

@@ -162,6 +162,7 @@ STORY = words_regex(SPEC["story_words"])
 SUPPLEMENT_CHOICE = re.compile(SPEC["supplement_choice"])
 WHERE = words_regex(SPEC["where_words"])
 LATER = words_regex(SPEC["later_words"])
+SUMMARY_ASKED_BACK = words_regex(SPEC["summary_question_words"])
 REQUIRED = words_regex(SPEC["required_words"])
 WHO_COUNTS = re.compile(SPEC["headcount_who_counts"])
 REQUIRED_HINT_LEAD = re.compile(rf"^(?:{alternatives('employer_hint_leads')})+")
@@ -558,6 +559,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             changed = self._recategorised(state, reply)
             return [text("details_added") + changed + "\n" + self._summary(state.slots)]
         if pending.get("confirm"):
+            retold = self._changed_in_retelling(state, ctx)
+            if retold:  # the whole story again with one fact changed: that fact is the fix
+                state.slots = {**state.slots, **{slot: None for slot in retold}}
+                return await self._apply_correction(session, state, ctx, retold[0], ctx)
             typed = self._values_at_summary(state, ctx)
             if typed:
                 state.slots = {**state.slots, **{slot: None for slot in typed}}
@@ -565,6 +570,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                                                     self._typed_value(ctx, typed))
             if LATER.search(PUNCTUATION.sub("", MANDARIN(reply))) or self._pauses(ctx):
                 return [SPEC["replies"]["later"].format(days=self.max_age.days)]
+            if not confirms(reply) and SUMMARY_ASKED_BACK.search(reply):
+                return [SPEC["replies"]["summary_asked_back"]]
             if act == "affirm" or confirms(reply):
                 set_pending(state, "confirm", None)
                 return await self._finish(session, state, ctx.inbound.openid)
@@ -886,6 +893,18 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         slots = {**state.slots, "headcount": max(larger)} if larger else dict(state.slots)
         IntakeDialogue._merge_severity(slots, ctx.nlu)
         state.slots = slots
+
+    @staticmethod
+    def _changed_in_retelling(state, ctx: Context) -> list[str]:
+        """The story sent again at the summary ("宏达电子厂没交社保 在石滩镇 我叫李四 电话…"): of
+        the retold_fact_slots it names, some as filled and some changed; the changed ones."""
+        if ctx.nlu is None:
+            return []
+        values = {ENTITY_SLOTS.get(e.type): str(e.value) for e in ctx.nlu.entities
+                  if ENTITY_SLOTS.get(e.type) in SPEC["retold_fact_slots"]}
+        filled = {slot: value for slot, value in values.items() if state.slots.get(slot)}
+        changed = [slot for slot, value in filled.items() if str(state.slots[slot]) != value]
+        return changed if changed and len(filled) - len(changed) >= SPEC["retold_same_min"] else []
 
     def _values_at_summary(self, state, ctx: Context) -> list[str]:
         """The fields a message at the summary is only new values of ("2023年1月到现在",

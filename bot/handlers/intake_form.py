@@ -80,6 +80,7 @@ from bot.handlers.answers import (
     employer_hints,
     facts_beside,
     facts_only,
+    festival_period,
     fullest_name,
     indefinite_unit,
     is_acknowledgement,
@@ -199,7 +200,7 @@ def spoken_amount(reply: str) -> tuple[float, str | None] | None:
             per="", about=SPEC["amount_about_mark"], said=rough["said"], unit="元")
     said = found["said"]
     figure = AMOUNT_VAGUE_LEAD_START.sub("", said) if AMOUNT_VAGUE.search(said) else said
-    value = to_number(re.sub(r"(?:多|来|余)?(?:块钱|块|元)?$", "", figure))
+    value = to_number(re.sub(r"(?:多|来|余)?(?:块钱|块|元|快钱|快|决|筷)?$", "", figure))
     if not value:
         return None
     tail = found["tail"] or ""
@@ -356,12 +357,21 @@ def verb_wish(reply: str) -> bool:
             and len(value) <= SPEC["verb_wish_max_chars"])
 
 
+PLACE_NEAR = re.compile(SPEC["place_near"])
+SIGN_LEAD = re.compile(SPEC["employer_sign_lead"])
+PLACE_VAGUE = words_regex(SPEC["place_vague_words"])
 BRAND_KINDS = {kind: words_regex(words) for kind, words in SPEC["bare_brand_kinds"].items()}
+KNOWN_BRAND = re.compile(rf"^(?:{one_of(SPEC['known_brands'])})")
+GENERIC_UNIT = re.compile(rf"^(?:{one_of(SPEC['generic_unit_leads'])})+"
+                          rf"(?:{one_of(SPEC['generic_employer_words'])})$")
+UNIT_LEAD_WORD = re.compile(rf"^(?:(?:{one_of(SPEC['employer_lead_words'])})[\s，,、]*)+")
 
 
 def with_story_kind(brand: str, description) -> str:
     """"韵达" answered after "我在一家快递公司上班…": 韵达（快递）, so the liaison knows which
     韵达; a brand with no kind in the story stays as said."""
+    if not KNOWN_BRAND.match(brand):
+        return brand
     story = MANDARIN(str(description or ""))
     kind = next((k for k, words in BRAND_KINDS.items() if words.search(story)), None)
     return SPEC["brand_with_kind"].format(brand=brand, kind=kind) if kind else brand
@@ -708,6 +718,8 @@ class ValidateDisputeForm(FormValidationAction):
             return {"employer": unit["name"]}  # "单位是新世纪商贸 在荔城 我叫刘小红"
         if not (self._asked(tracker, slot) and reply):
             return {}
+        if slot == "jurisdiction" and (PLACE_VAGUE.search(reply) or PLACE_NEAR.search(reply)):
+            return {slot: reply}  # "不知道是哪个镇 就在城里": validated into the list of places
         if is_chatter(reply):
             part = answer_clause(reply, slot) if is_question(reply) else None
             return {slot: part} if part else {}  # "李四。这个会不会被公司知道": 李四
@@ -1174,7 +1186,7 @@ class ValidateDisputeForm(FormValidationAction):
         if dated and (said is None or period_clarity(dated) > period_clarity(said[0])):
             return {"extras": reply, "period": dated}  # "2023.3-2024.5"
         has_value = (self._entity(tracker, "period") or self._entity(tracker, "money")
-                     or spoken_amount(reply) or extras_figure(reply))
+                     or spoken_amount(reply) or extras_figure(reply) or festival_period(reply))
         skipped = is_skip(reply)  # "没啥了" reads like a question (啥) and is none
         told = UNKNOWN_FACT.sub("，", reply)  # "具体多少钱不知道": not knowing asks nothing
         if not skipped and is_chatter(told) and not spoken_amount(reply) or not (
@@ -1213,6 +1225,13 @@ class ValidateDisputeForm(FormValidationAction):
                 dispatcher.utter_message(text=text("employer_material"))
             return {"employer": None}  # "这是工资条": what a picture is, not the unit's name
         value = SPOKEN_LEAD.sub("", mended_kind(MANDARIN(value))) or value
+        value = UNIT_LEAD_WORD.sub("", value) or value
+        signed = (SIGN_LEAD.sub("", value) if asked else value).strip("“”\"'「」‘’ ")
+        value = signed or value  # "门口写着“好又多超市”": the sign is the name
+        if GENERIC_UNIT.match(PUNCTUATION.sub("", value)):
+            if asked:
+                dispatcher.utter_message(text=text("employer_invalid"))
+            return {"employer": None}  # "快递公司", "私人老板": which unit is still to be asked
         if is_announcement(value) or own_business(value) or overlaps(
                 value, MANDARIN(self._text(tracker)), OUTCOME):
             return {"employer": None}  # "开小厂" is a trade; "希望公司把…补齐" a wish
@@ -1302,6 +1321,11 @@ class ValidateDisputeForm(FormValidationAction):
         workplace = WORKPLACE.search(value)
         if workplace:
             value = workplace.group("place")  # "我住在石滩但是厂在新塘": 新塘
+        if self._asked(tracker, "jurisdiction"):
+            said = re.sub(r"\s", "", MANDARIN(self._text(tracker)))
+            rest = PLACE_NEAR.sub("", said)
+            if (rest != said or PLACE_VAGUE.search(said)) and not self._names_place(rest):
+                return {"jurisdiction": None, "jurisdiction_choices": self.place_list()}
         choices = tracker.get_slot("jurisdiction_choices") or []
         if choices:
             picked = pick_number(value, len(choices))
@@ -1338,6 +1362,11 @@ class ValidateDisputeForm(FormValidationAction):
             dispatcher.utter_message(text=text("jurisdiction_unknown", value=value[:20],
                                                area=self.area(), example=self._example()))
         return {"jurisdiction": None}
+
+    def _names_place(self, said: str) -> bool:
+        """"离新塘很近 在石滩" still names 石滩: a place's first two characters, homophones folded."""
+        folded = said.translate(PLACE_FOLD)
+        return any(p.translate(PLACE_FOLD)[:2] in folded for p, _ in self.places)
 
     @staticmethod
     def _not_a_place(value: str, tracker: Tracker) -> bool:
