@@ -617,9 +617,6 @@ async def test_k20_silent_payer_template_then_answer_after_five_days(
 
 # --- 21. the payer rewrites the same matter while the case is open ---------------------------
 
-@pytest.mark.xfail(strict=True, reason="an angry repeat of the open matter (你们到底管不管) "
-                   "starts a new form instead of naming the open case (intake/open_case, "
-                   "other helpers' files)")
 async def test_k21_same_matter_twice_does_not_make_a_second_card(
         platform, http, bot_server, fake_api, fake_webhook, config):
     openid = "j3-21"

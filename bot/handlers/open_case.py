@@ -17,6 +17,7 @@ from bot.handlers.progress import (
     ROWS,
     by_tail,
     case_about,
+    case_numbers,
     clauses,
     due_text,
     extreme,
@@ -28,6 +29,7 @@ from bot.handlers.progress import (
     only_number,
     only_reference,
     ordinal,
+    place,
     points,
     progress,
     referenced,
@@ -69,6 +71,9 @@ PROGRESS_KEYWORD = _progress_regex(_MORE["progress_keywords"])
 """进度 or 查询 however mistyped: a progress check even in the middle of a form."""
 SUPPLEMENT = re.compile(_MORE["supplement"])
 SETTLED = re.compile(_MORE["settled"])
+REPEAT = re.compile(_MORE["repeat"])
+TRANSFER_AGAIN = re.compile(_MORE["transfer_again"])
+PAST_LIMIT = re.compile(_MORE["past_limit"])
 MATERIAL_HOW = re.compile(_MORE["material_how"])
 MATERIAL_WORDS = re.compile(_MORE["material_words"])
 RESULT_ASK = re.compile(_MORE["result_ask"])
@@ -103,6 +108,10 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
               if MORE[key].search(message)}
     if SETTLED.search(message):
         found.add("settled")
+    if PAST_LIMIT.search(message):
+        found.add("urge")
+    if "settled" in found and "withdraw" not in found and _verdict(message):
+        found.discard("settled")  # "单位根本没补，凭什么说已补缴": the result disputed
     if MORE["resume"].search(message) and not OPEN_CASE["withdraw"].search(
             MORE["resume"].sub("", message)):
         return "resume"  # "我反悔了 还是继续办吧": only acted on after a withdrawal
@@ -115,7 +124,7 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
         return "withdraw_maybe"
     if STATUS_MEANING.search(message):
         return "meaning"  # "受理了是啥意思": a word of a notice explained
-    if "transfer" in found:
+    if "transfer" in found or TRANSFER_AGAIN.search(message):
         return "transfer"
     if verdicts and _verdict(message) and not (ctx.snapshot and ctx.snapshot.case_waiting):
         return "closed_verdict"  # "我要复议" long after the result: the follow-up handler's
@@ -132,6 +141,8 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
         return "transfer"  # "负责的人是谁": the timeline names who handles it now
     if "new_contact" in found and contact_numbers(message):
         return "new_contact"  # "原来那个号不用了，打186…" is no new matter
+    if REPEAT.search(message) and "urge_not" not in found:
+        return "repeat"  # "宏达那个事 你们到底管不管": the open case, unless another employer's
     if facts or new_matter or "urge_not" in found:
         return None
     waits = "urge_wait" in found and ("urge_about" in found or nlu is None
@@ -163,7 +174,8 @@ async def about_open_case(ctx: Context) -> list[str] | None:
     choice = _open_choice((snapshot.state or {}).get("pending"))
     bare_number = only_number(message) and not _awaited(snapshot)
     request = "status" if bare_number else _request(ctx, without_case_no(message))
-    pointing = points(message) and (snapshot.cases > 1 or extreme(message, 1) is not None) \
+    pointing = points(message) and (snapshot.cases > 1 or extreme(message, 1) is not None
+                                    or (place(message) or 1) > 1) \
         and not (message.isdigit() and _expects_answer(snapshot))
     if choice is None and request is None and not pointing:
         return None
@@ -242,6 +254,11 @@ async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]
     the progress list's order: "第1个" after "要撤回哪一件？" means its row 1), and the
     number named if it is not the payer's."""
     nlu = ctx.nlu
+    several = case_numbers(ctx.text or "")
+    if len(several) > 1:
+        owned = [c for c in [await case_for_payer(session, ctx.inbound.openid, n)
+                             for n in several] if c is not None]
+        return (owned, None) if owned else ([], several[0])
     entity = nlu.entity("case_no") if nlu is not None else None
     case_no = entity.value if entity is not None else loose_case_no(ctx.text)
     if case_no is not None:
@@ -274,6 +291,12 @@ async def _cases_named(ctx: Context, session, closed: bool = False
     if unknown is not None:
         return [], await not_found(session, ctx, unknown)
     return (cases if closed else _open(cases)), None
+
+
+def _each_named(ctx: Context) -> bool:
+    """"催一下A和B", "A、B都撤了": the message names several case numbers, so each of the
+    payer's own among them is acted on, none asked about."""
+    return len(case_numbers(ctx.text or "")) > 1
 
 
 def _open(cases: list[Case]) -> list[Case]:
@@ -331,7 +354,7 @@ async def _withdraw(ctx: Context, session, message: str) -> list[str]:
     if parser is not None and parser.is_question(message):
         return [text("withdraw_how", example=open_cases[0].case_no)]
     note = "settled_note" if settled else "withdraw_note"
-    if len(open_cases) > 1 and not MORE["every"].search(bare):
+    if len(open_cases) > 1 and not (MORE["every"].search(bare) or _each_named(ctx)):
         await _ask_choice(ctx, session, open_cases, message, note)
         return [text("withdraw_which", count=len(open_cases), cases=_choice_lines(open_cases))]
     return await _withdrawn(ctx, session, open_cases, message, note)
@@ -487,7 +510,7 @@ async def _urge(ctx: Context, session, message: str) -> list[str] | None:
     open_cases = _open(cases)
     if not open_cases:
         return await _urge_closed(ctx, session, cases, message)
-    if len(open_cases) == 1 or MORE["urge_all"].search(folded(message)):
+    if len(open_cases) == 1 or MORE["urge_all"].search(folded(message)) or _each_named(ctx):
         return await _urged(ctx, session, open_cases, message)
     latest = max(open_cases, key=lambda c: (_aware(c.updated_at), c.id))
     [reply] = await _urged(ctx, session, [latest], message)
@@ -588,6 +611,20 @@ def _overdue(case: Case) -> bool:
     return deadline < utcnow()
 
 
+async def _repeat(ctx: Context, session, message: str) -> list[str] | None:
+    """The matter said again, angrily ("金利鞋厂没交社保的事 你们到底管不管"): urged like
+    催办, naming its case with status and deadline; an employer none of the open cases has
+    is another matter, left to the form."""
+    cases = _open(await cases_of(session, ctx.inbound.openid))
+    if not cases:
+        return None
+    employer = ctx.nlu.entity("employer") if ctx.nlu is not None else None
+    if employer is not None and _by_employer(employer.value, cases) is None \
+            and _by_employer(message, cases) is None:
+        return None
+    return await _urge(ctx, session, message)
+
+
 async def _transfer(ctx: Context, session, message: str) -> list[str] | None:
     """"怎么又转了", "谁在处理我的事": the timeline of the case that moved last (else the
     newest open one), which names who handles it now."""
@@ -605,8 +642,9 @@ async def _transfer(ctx: Context, session, message: str) -> list[str] | None:
     history = await timeline(session, ctx, case)
     if case.status in CLOSED_STATUSES:
         return [history]
+    again = "\n" + text("transfer_nothing_again") if TRANSFER_AGAIN.search(message) else ""
     return [text("transfer_header", case_no=case.case_no, lead=_lead(ctx, case)) + "\n"
-            + history]
+            + history + again]
 
 
 async def _status(ctx: Context, session, message: str) -> list[str]:
@@ -626,6 +664,7 @@ async def _due(ctx: Context, session, message: str) -> list[str]:
     severities, raw = text("due_severity"), ctx.services.config.raw
     return ["\n".join(text("due_rule", case_no=c.case_no, about=case_about(c),
                            severity=severities.get(c.severity, severities["general"]),
+                           lead=_lead(ctx, c),
                            days=working_days_for(c.severity, raw),
                            deadline=local_deadline(c.deadline),
                            overdue=ROWS["overdue"] if _overdue(c) else "")
@@ -666,6 +705,8 @@ async def _supplement(ctx: Context, session, message: str) -> list[str] | None:
         return refusal
     if not cases or any(c.awaiting_info for c in cases):
         return None
+    if len(cases) > 1 and _each_named(ctx):
+        return await _supplemented(ctx, session, cases, without_case_no(ctx.text))
     if len(cases) > 1:
         await _ask_choice(ctx, session, cases, ctx.text, SUPPLEMENT_NOTE)
         return [text("supplement_which", count=len(cases), cases=_choice_lines(cases))]
@@ -886,6 +927,7 @@ async def _last_request(session, case: Case) -> str | None:
 
 
 _REQUESTS = {"withdraw": _withdraw, "withdraw_maybe": _withdraw_maybe, "urge": _urge,
+             "repeat": _repeat,
              "transfer": _transfer, "status": _status, "due": _due, "new_contact": _new_contact,
              "add_material": _add_material, "supplement": _supplement,
              "closed_verdict": _closed_verdict, "material_how": _material_how,

@@ -37,6 +37,9 @@ from routing.notices import local_deadline, status_label
 
 _DASHES = str.maketrans({c: "-" for c in "—–－‐‑‒―_﹣"})
 _LOOSE_CASE = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,4})-*(\d{8})-*(\d{4})(?!\d)")
+_JOINED = re.compile(f"{_LOOSE_CASE.pattern}(?:(?:和|跟|与|及|、|,|还有)+{_LOOSE_CASE.pattern})+")
+"""Several numbers joined ("A和B", "A、B"): removed with their joiners, so "给A跟B补充" reads
+like "给补充"."""
 _NUMBERISH = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,4}-*\d{4,}|\d{10,}")
 EXAMPLE = "ZY20261126-0001"
 FOLLOWUP_WORDS = yaml.safe_load(
@@ -191,7 +194,14 @@ def ordinal(message: str) -> int | None:
     found = _ORDINAL.fullmatch(message)
     if found is None:
         return None
-    return _CN_DIGITS.get(found.group(1)) or int(found.group(1))
+    digit = found.group(1) or found.group(3)
+    return _CN_DIGITS.get(digit) or int(digit)
+
+
+def place(message: str) -> int | None:
+    """The place "第二个 我补充下" or "2号那个帮我催一下" names anywhere in the message."""
+    found = _ORDINAL.search(folded(message))
+    return ordinal(found.group(0)) if found is not None else None
 
 
 def referenced(message: str, cases: list) -> tuple[object | None, str | None]:
@@ -219,7 +229,9 @@ def referenced(message: str, cases: list) -> tuple[object | None, str | None]:
 
 def without_reference(message: str, words: str | None) -> str:
     """The message without the words pointing at a case, so "撤回第二个" reads like "撤回"."""
-    return folded(clauses(message)).replace(words, "", 1) if words else message
+    if not words:
+        return message
+    return folded(clauses(message)).replace(words, "", 1).strip(",，、:： ")
 
 
 def only_reference(message: str, words: str | None) -> bool:
@@ -231,11 +243,13 @@ def _date(value, fmt: str = "%m-%d") -> str:
     return to_local(value).strftime(fmt) if value else "—"
 
 
-def due_text(case, agencies: dict | None = None, result: str | None = None) -> str:
+def due_text(case, agencies: dict | None = None, result: str | None = None,
+             name_lead: bool = False) -> str:
     """The time limit of a case in hand, and whether it passed (the scheduler reported it,
     so the payer reads here what the overdue notice said); for a closed one, when it was
     closed and with what result — its time limit no longer binds anyone. A case passed on
-    (it has trackers) names the agency that has it now."""
+    (it has trackers) names the agency that has it now; so does every case when
+    ``name_lead`` (a list whose open cases are at several agencies)."""
     if case.status in CLOSED_STATUSES:
         closed = text("progress_closed_at",
                       at=_date(case.resolved_at or case.updated_at, "%m-%d %H:%M"))
@@ -250,6 +264,8 @@ def due_text(case, agencies: dict | None = None, result: str | None = None) -> s
     lead = (agencies or {}).get(case.lead_agency or "") or {}
     if getattr(case, "trackers", None) and lead.get("name"):
         due += ROWS["lead"].format(agency=lead["name"])
+    elif name_lead and lead.get("name"):
+        due += ROWS["lead_own"].format(agency=lead["name"])
     return due
 
 
@@ -380,8 +396,9 @@ async def _answer_from(session, ctx: Context, cases: list, unclear: bool) -> lis
     agencies = ctx.services.config.raw.get("agencies") or {}
     results = await _results(session, ctx, cases[:10])
     wishes = await _wishes(session, ctx, cases[:10])
+    leads = {c.lead_agency for c in cases[:10] if c.status not in CLOSED_STATUSES}
     for index, case in enumerate(cases[:10], 1):
-        due = due_text(case, agencies, results.get(case.id))
+        due = due_text(case, agencies, results.get(case.id), name_lead=len(leads) > 1)
         if case.id in wishes:
             due += ROWS[wishes[case.id]]
         item = text("progress_item", case_no=case.case_no, category=case_about(case),
@@ -511,4 +528,5 @@ def _event_line(event, case, agencies: dict) -> str | None:
 def without_case_no(message: str) -> str:
     """The message without a case number or its last digits, so "撤回 ZY…" and "撤回0002"
     read like "撤回"."""
-    return _TAIL.sub("", _LOOSE_CASE.sub("", folded(clauses(message))), count=1)
+    return _TAIL.sub("", _LOOSE_CASE.sub("", _JOINED.sub("", folded(clauses(message)))),
+                     count=1)
