@@ -25,6 +25,7 @@ from bot.privacy import mask_id_number, mask_name, mask_phone, scrub
 from bot.store.models import Case, CaseEvent, utcnow
 from routing.cards import (
     EMOJI_JOINER,
+    NOTE_CAP,
     act_link,
     load_labels,
     payer_names,
@@ -34,6 +35,7 @@ from routing.cards import (
 from routing.cases import (
     CLOSED_STATUSES,
     add_event,
+    add_note_rows,
     case_no_in,
     default_rules,
     enqueue_cards,
@@ -51,9 +53,8 @@ from routing.notices import (
     load_notices,
     status_label,
 )
-from routing.outbox import enqueue_alert, group_text, webhook_item
+from routing.outbox import enqueue_alert, group_text
 from routing.rules import CATEGORIES, Route, Rules
-from routing.webhook import markdown_payload
 
 LEADERSHIP = "leadership_office"
 TEXT_CAP = 2000
@@ -817,11 +818,10 @@ async def add_note(session: AsyncSession, agency: str, case_no: str, text: Any, 
             own = payer_names(case)
             body = group_text("co_note", case_no=case.case_no,
                               agency=agency_names(raw).get(agency, agency),
-                              text=quoted(safe_group_text(note, 500, own)),
+                              text=quoted(safe_group_text(note, NOTE_CAP, own)),
                               link=act_link(case.case_no))
-            session.add(webhook_item(target.key, markdown_payload(body), kind="co_note",
-                                     agency=target.agency, district=case.district,
-                                     case_id=case.id, case_no=case.case_no, now=now))
+            add_note_rows(session, case, target.key, body, kind="co_note",
+                          agency=target.agency, now=now)
     await session.flush()
     return case
 
@@ -909,19 +909,18 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
         enqueue_cards(session, case, route, [target], raw, now)
         note = group_text("transferred_in", case_no=case.case_no,
                           from_agency=names.get(old or "", old or "—"),
-                          reason=safe_group_text(why, 200, payer_names(case), single_line=True))
-        session.add(webhook_item(target.key, markdown_payload(note), kind="transfer",
-                                 agency=to_agency, district=case.district, case_id=case.id,
-                                 case_no=case.case_no, now=now))
+                          reason=safe_group_text(why, NOTE_CAP, payer_names(case), single_line=True))
+        add_note_rows(session, case, target.key, note, kind="transfer",
+                  agency=to_agency, now=now)
     await _tell_office(session, case, raw, now, "transferred_major",
                        from_agency=names.get(old or "", old or "—"),
                        to_agency=names.get(to_agency, to_agency),
-                       reason=safe_group_text(why, 200, payer_names(case), single_line=True))
+                       reason=safe_group_text(why, NOTE_CAP, payer_names(case), single_line=True))
     _tell_co_handlers(session, case, raw, now, "co_transferred",
                       skip={target.key} if target else set(),
                       from_agency=names.get(old or "", old or "—"),
                       to_agency=names.get(to_agency, to_agency),
-                      reason=safe_group_text(why, 200, payer_names(case), single_line=True))
+                      reason=safe_group_text(why, NOTE_CAP, payer_names(case), single_line=True))
     await enqueue_notice(session, case, "transferred", why, config=config, now=now)
     return case
 
@@ -936,9 +935,8 @@ async def _tell_office(session: AsyncSession, case: Case, raw: Mapping[str, Any]
     if target is None:
         return
     note = group_text(text, case_no=case.case_no, link=act_link(case.case_no), **values)
-    session.add(webhook_item(target.key, markdown_payload(note), kind=text,
-                             agency=LEADERSHIP, district=case.district, case_id=case.id,
-                             case_no=case.case_no, now=now))
+    add_note_rows(session, case, target.key, note, kind=text,
+                  agency=LEADERSHIP, now=now)
 
 
 def _tell_lead(session: AsyncSession, case: Case, raw: Mapping[str, Any], now: datetime,
@@ -953,9 +951,8 @@ def _tell_lead(session: AsyncSession, case: Case, raw: Mapping[str, Any], now: d
     names = agency_names(raw)
     note = group_text(text, case_no=case.case_no, agency=names.get(actor, actor),
                       link=act_link(case.case_no), **values)
-    session.add(webhook_item(target.key, markdown_payload(note), kind=text,
-                             agency=case.lead_agency, district=case.district, case_id=case.id,
-                             case_no=case.case_no, now=now))
+    add_note_rows(session, case, target.key, note, kind=text,
+                  agency=case.lead_agency, now=now)
 
 
 def _tell_co_handlers(session: AsyncSession, case: Case, raw: Mapping[str, Any],
@@ -975,9 +972,8 @@ def _tell_co_handlers(session: AsyncSession, case: Case, raw: Mapping[str, Any],
         told.add(target.key)
         note = group_text(text, case_no=case.case_no, deadline=deadline_text(case.deadline),
                           link=act_link(case.case_no), **values)
-        session.add(webhook_item(target.key, markdown_payload(note), kind=text, agency=agency,
-                                 district=case.district, case_id=case.id,
-                                 case_no=case.case_no, now=now))
+        add_note_rows(session, case, target.key, note, kind=text,
+                  agency=agency, now=now)
 
 
 async def escalate(session: AsyncSession, agency: str, case_no: str, reason: Any, *,
@@ -1022,17 +1018,16 @@ async def escalate(session: AsyncSession, agency: str, case_no: str, reason: Any
     lead = group_for(rules, case.lead_agency or "", case.district, raw)
     note = group_text("raised_major", case_no=case.case_no,
                       agency=names.get(agency, agency), deadline=deadline_text(case.deadline),
-                      reason=safe_group_text(why, 200, payer_names(case), single_line=True))
+                      reason=safe_group_text(why, NOTE_CAP, payer_names(case), single_line=True))
     # The office's card says what the case is; the note after it says why it came to them.
     told = [t for t in (office, lead) if t is not None]
     for target in {t.key: t for t in told}.values():
-        session.add(webhook_item(target.key, markdown_payload(note), kind="raised_major",
-                                 agency=target.agency, district=case.district, case_id=case.id,
-                                 case_no=case.case_no, now=now))
+        add_note_rows(session, case, target.key, note, kind="raised_major",
+                  agency=target.agency, now=now)
     _tell_co_handlers(session, case, raw, now, "co_raised_major",
                       skip={t.key for t in (office, lead) if t is not None},
                       agency=names.get(agency, agency),
-                      reason=safe_group_text(why, 200, payer_names(case), single_line=True))
+                      reason=safe_group_text(why, NOTE_CAP, payer_names(case), single_line=True))
     await enqueue_notice(session, case, "raised_major", config=config, now=now)
     return case
 
@@ -1053,7 +1048,7 @@ async def resolve(session: AsyncSession, agency: str, case_no: str, result_text:
     _acted(session, case, agency, "resolved", {"result": result}, now)
     raw = getattr(config, "raw", None) or {}
     names = agency_names(raw)
-    shown = safe_group_text(result, 300, payer_names(case), single_line=True)
+    shown = safe_group_text(result, NOTE_CAP, payer_names(case), single_line=True)
     await _tell_office(session, case, raw, now, "resolved_major",
                        agency=names.get(agency, agency), result=shown)
     tell_trackers(session, case, raw, "tracked_resolved", now, result=shown)

@@ -41,6 +41,7 @@ from routing.webhook import (
     TEXT_LIMIT,
     cut_utf8,
     markdown_payload,
+    split_text,
     text_payload,
     utf8_prefix,
 )
@@ -75,6 +76,8 @@ _RULE_TWIN = str.maketrans({"-": "－", "=": "＝", "_": "＿"})
 # A resident ID number as the intake stores it; anything else is not shown on a card.
 _ID_NUMBER = re.compile(r"\d{15}|\d{17}[\dXx]")
 MAX_PARTS = 6  # cards for one description; past that the console has the rest
+NOTE_CAP = 2000  # characters of a note's free text (the API's own cap on what a liaison types)
+_TITLE_CAP = 300  # bytes: a longer first line is not repeated on each part of a note
 
 
 class Card(str):
@@ -290,8 +293,8 @@ def _parts(head: str, tail: str, brief: str, summary: str, limit: int,
     header, the others with the title only; every one ends with where to act and the
     privacy note, the last with the full how-to."""
     title, _, rest = head.partition("\n")
-    more = str(extra.get("continues", "…（接下条）"))
-    again = f"{title}\n\n**{extra.get('continued', '反映内容（续）')}**\n"
+    more = str(extra["continues"])
+    again = f"{title}\n\n**{extra['continued']}**\n"
 
     def room(top: str, end: str, last: bool) -> int:
         used = (len(top.encode("utf-8")) + PART_ROOM + len(end.encode("utf-8"))
@@ -405,8 +408,81 @@ def render_reminder(
     detail = str(extra.get("reminder_detail", "")).format(
         severity=(labels.get("severities") or {}).get(severity, severity),
         place=place or extra.get("unknown", "未说明"), status=status,
-        link=act_link(case.get("case_no")))
+        link=act_link(case.get("case_no")), payer=_masked_payer(case),
+        employer=safe_group_text(case.get("employer"), _FIELD_CAP["employer"],
+                                 single_line=True) or extra.get("unknown", "未说明"))
     return cut_utf8(f"{text}\n{detail}" if detail else text, MARKDOWN_LIMIT)
+
+
+def _get(case: Any) -> Any:
+    """``case.get`` for a mapping (:func:`routing.cases.case_dict`) or a Case row."""
+    if isinstance(case, Mapping):
+        return case.get
+    return lambda key: getattr(case, key, None)
+
+
+def _masked_payer(case: Any) -> str:
+    """"张*（138****5678）": enough to match the payer, never their full number."""
+    get = _get(case)
+    extra = card_texts()
+    payer = mask_name(safe_group_text(get("name"), _FIELD_CAP["name"], single_line=True,
+                                      masked=False)) or extra.get("unknown", "未说明")
+    phone = safe_group_text(get("phone"), _FIELD_CAP["phone"], single_line=True, masked=False)
+    return f"{payer}（{mask_phone(phone)}）" if phone else payer
+
+
+def case_context(case: Any) -> str:
+    """The line a note about ``case`` carries so its group can act on it without opening
+    the case: category, masked payer, employer, place (with the district) and deadline."""
+    get = _get(case)
+    labels, extra = load_labels(), card_texts()
+    unknown = extra.get("unknown", "未说明")
+    category = str(get("category") or "other")
+    place = safe_group_text(get("jurisdiction"), _FIELD_CAP["jurisdiction"], single_line=True)
+    district = safe_group_text(get("district"), 20, single_line=True)
+    if district and district != place:
+        place = f"{place}（{district}）" if place else district
+    return str(extra.get("context", "")).format(
+        category=(labels.get("categories") or {}).get(category, category),
+        payer=_masked_payer(case),
+        employer=safe_group_text(get("employer"), _FIELD_CAP["employer"],
+                                 single_line=True) or unknown,
+        place=place or unknown, deadline=_due(get("deadline")) if get("deadline") else unknown)
+
+
+def note_messages(case: Any, note: str, limit: int = MARKDOWN_LIMIT) -> list[str]:
+    """A group note about ``case`` as the markdown messages to send, in order: the note,
+    then the case's context (:func:`case_context`) and where to act. One too long for the
+    robot goes as numbered parts like a long card, each headed with the note's first line
+    (or ``card.note_title`` when that line is itself long) and each but the last ending
+    with "…（接下条）", the context and where to act; a quote cut mid-line stays a quote.
+    The context goes last, so the payer's quoted words stay one quote under the title."""
+    get = _get(case)
+    extra = card_texts()
+    case_no = safe_group_text(get("case_no"), 40, single_line=True)
+    link = act_link(case_no)
+    context = case_context(case)
+    linked = f"/console/cases/{case_no}" in note
+    content = "\n".join(filter(None, (note, context, "" if linked else link)))
+    if len(content.encode("utf-8")) <= limit:
+        return [content]
+    title, _, rest = content.partition("\n")
+    if len(title.encode("utf-8")) > _TITLE_CAP:
+        title, rest = str(extra.get("note_title", "{case_no}")).format(case_no=case_no), content
+    more = "\n".join(filter(None, (str(extra["continues"]), context, link)))
+    chunks = split_text(title, rest, limit - len(more.encode("utf-8")) - 5) or [
+        utf8_prefix(rest, limit - len(title.encode("utf-8")) - PART_ROOM - 1)]
+    out, at = [], 0
+    for index, chunk in enumerate(chunks, 1):
+        start = rest.find(chunk, at)
+        at = start + len(chunk)
+        line = rest.rfind("\n", 0, start) + 1
+        if start > line and rest.startswith("> ", line):  # cut inside a quoted line
+            chunk = "> " + chunk
+        mark = PART_MARK.format(index=index, total=len(chunks))
+        end = "" if index == len(chunks) else f"\n\n{more}"  # blank line: ends a quote
+        out.append(cut_utf8(f"{title}{mark}\n{chunk}{end}", limit))
+    return out
 
 
 def render_alert(text: str) -> str:

@@ -19,7 +19,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.models import Case, CaseCounter, CaseEvent, OutboxItem, utcnow
-from routing.cards import act_link, messages_for, payer_names, quoted, render_card, safe_group_text
+from routing.cards import (
+    NOTE_CAP,
+    act_link,
+    messages_for,
+    note_messages,
+    payer_names,
+    quoted,
+    render_card,
+    safe_group_text,
+)
 from routing.deadlines import deadline_for, deadline_text, to_local
 from routing.notices import agency_names, enqueue_notice, load_notices
 from routing.outbox import (
@@ -27,7 +36,6 @@ from routing.outbox import (
     enqueue_alert,
     group_text,
     insert_rows,
-    webhook_item,
     webhook_values,
 )
 from routing.rules import GroupTarget, Route, Rules, load_rules
@@ -121,6 +129,23 @@ def group_for(rules: Rules, agency: str, district: str | None,
     return rules._target(agency, district, district_keys, groups)  # one lookup rule for all
 
 
+def note_rows(case: Case, key: str, note: str, *, kind: str, agency: str | None,
+              now: datetime | None = None) -> list[dict[str, Any]]:
+    """The outbox rows of one group note about ``case``: its context added, and split into
+    numbered parts, in order, when too long for the robot (:func:`note_messages`)."""
+    return [webhook_values(key, markdown_payload(message), kind=kind, agency=agency,
+                           district=case.district, case_id=case.id, case_no=case.case_no,
+                           now=now)
+            for message in note_messages(case, note)]
+
+
+def add_note_rows(session: AsyncSession, case: Case, key: str, note: str, *, kind: str,
+                  agency: str | None, now: datetime | None = None) -> None:
+    """:func:`note_rows` added to ``session`` (flushed in the order added)."""
+    for values in note_rows(case, key, note, kind=kind, agency=agency, now=now):
+        session.add(OutboxItem(**values))
+
+
 def note_targets(case: Case, config_raw: Mapping[str, Any],
                  lead: str | None = None) -> list[GroupTarget]:
     """Groups told of a change in a case's course: the lead's, and for a major case the
@@ -160,9 +185,7 @@ def tell_trackers(session: AsyncSession, case: Case, config_raw: Mapping[str, An
         told.add(target.key)
         note = group_text(text, case_no=case.case_no, lead=names.get(lead, lead),
                           link=act_link(case.case_no), **values)
-        session.add(webhook_item(target.key, markdown_payload(note), kind=text,
-                                 agency=agency, district=case.district, case_id=case.id,
-                                 case_no=case.case_no, now=now))
+        add_note_rows(session, case, target.key, note, kind=text, agency=agency, now=now)
 
 
 def add_event(session: AsyncSession, case: Case, kind: str, actor: str,
@@ -347,45 +370,41 @@ async def tell_lead(session: AsyncSession, case: Case, text: str, request: str,
         return
     # Kept inside the quote line by line: a payer's newline must not end the quote and let
     # the rest render as free markdown.
-    shown = safe_group_text(text, 500, payer_names(case))
+    shown = safe_group_text(text, NOTE_CAP, payer_names(case))
     if media:
         shown = _with_media(shown, *media)
-    body = markdown_payload(group_text(
+    body = group_text(
         "supplement", case_no=case.case_no, text=quoted(shown or "（无）"),
-        link=act_link(case.case_no), **payer_request(request)))
+        link=act_link(case.case_no), **payer_request(request))
     leads = lead_targets(case, config_raw)
     if case.severity == "major" and request in (
             (load_notices().get("group") or {}).get("major_requests") or ()):
         leads += [t for t in note_targets(case, config_raw)
                   if t.key not in {lead.key for lead in leads}]
-    rows = [webhook_values(target.key, body, kind="supplement", agency=target.agency,
-                           district=case.district, case_id=case.id, case_no=case.case_no,
-                           now=now)
-            for target in leads]
-    oversight = _tell_oversight(case, config_raw, request, shown, {t.key for t in leads}, now)
-    if oversight is not None:
-        rows.append(oversight)
+    rows = [row for target in leads
+            for row in note_rows(case, target.key, body, kind="supplement",
+                                 agency=target.agency, now=now)]
+    rows += _tell_oversight(case, config_raw, request, shown, {t.key for t in leads}, now)
     await insert_rows(session, rows)
 
 
 def _tell_oversight(case: Case, config_raw: Mapping[str, Any], request: str, shown: str,
-                    told: set[str], now: datetime) -> dict[str, Any] | None:
+                    told: set[str], now: datetime) -> list[dict[str, Any]]:
     """A complaint about whoever handles the case also reaches the leadership office's
     group: the complained-about agency's own group must not be the only one to hear it. A
     group already told as the lead's is not told twice. The outbox row's columns, or None."""
     spec = ((load_notices().get("group") or {}).get("oversight_requests") or {}).get(request)
     target = group_for(default_rules(), OVERSIGHT_AGENCY, case.district, config_raw)
     if not spec or target is None or target.key in told:
-        return None
+        return []
     names = agency_names(config_raw)
     lead = case.lead_agency or ""
     todo = str(spec.get("todo") or "").format(lead=names.get(lead, lead))
-    body = markdown_payload(group_text(
+    body = group_text(
         "supplement", case_no=case.case_no, text=quoted(shown or "（无）"),
-        link=act_link(case.case_no), title=str(spec.get("title") or ""), todo=todo))
-    return webhook_values(target.key, body, kind="supplement", agency=target.agency,
-                          district=case.district, case_id=case.id, case_no=case.case_no,
-                          now=now)
+        link=act_link(case.case_no), title=str(spec.get("title") or ""), todo=todo)
+    return note_rows(case, target.key, body, kind="supplement", agency=target.agency,
+                     now=now)
 
 
 def payer_request(request: str) -> dict[str, str]:
@@ -444,14 +463,13 @@ async def reopen_case(
     case.updated_at = now
     add_event(session, case, "reopened", actor, {"reason": str(reason or ""),
                                                  "deadline": case.deadline.isoformat()}, now)
-    shown = safe_group_text(reason, 200, payer_names(case),
+    shown = safe_group_text(reason, NOTE_CAP, payer_names(case),
                             single_line=True) or "未说明"
     note = group_text("reopened", case_no=case.case_no, deadline=deadline_text(case.deadline),
                       reason=shown, link=act_link(case.case_no))
     for target in note_targets(case, config.raw):
-        session.add(webhook_item(target.key, markdown_payload(note), kind="reopened",
-                                 agency=target.agency, district=case.district,
-                                 case_id=case.id, case_no=case.case_no, now=now))
+        add_note_rows(session, case, target.key, note, kind="reopened", agency=target.agency,
+                      now=now)
     tell_trackers(session, case, config.raw, "tracked_reopened", now, reason=shown,
                   deadline=deadline_text(case.deadline))
     await enqueue_notice(session, case, "reopened", config=config, now=now)

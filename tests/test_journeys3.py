@@ -10,7 +10,6 @@ import logging
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import update
 
 from bot.simulator import event_xml, image_xml
@@ -405,8 +404,6 @@ async def test_k10_other_agency_cannot_see_or_act(
 
 # --- 11. co-handler reminded before the deadline; overdue escalation reaches leadership ----
 
-@pytest.mark.xfail(strict=True, reason="the overdue card names neither the employer nor the "
-                   "masked payer (routing/cards.py render_reminder, another helper's file)")
 async def test_k11_deadline_reminders_reach_lead_and_overdue_goes_up_once(
         platform, http, bot_server, fake_api, fake_webhook, config):
     openid = "j3-11"
