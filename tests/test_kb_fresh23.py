@@ -127,10 +127,12 @@ def kb():
     return load_kb(None)
 
 
-def score(kb) -> tuple[int, int, int, int]:
-    """(right answers, right declines, wrong answers, in-scope questions declined)."""
+def score(kb, rows=None) -> tuple[int, int, int, int]:
+    """(right answers, right declines, wrong answers, in-scope questions declined) over
+    ``rows`` of (question, expected entry or entries or None, hotline), this round's SET by
+    default."""
     right = declined = wrong = missed = 0
-    for question, expected, _ in SET:
+    for question, expected, _ in SET if rows is None else rows:
         answer = kb.ask(question)
         accepted = expected if isinstance(expected, tuple) else (expected,)
         if expected is None:

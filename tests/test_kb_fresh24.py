@@ -11,6 +11,7 @@ import pytest
 
 from knowledge import load_kb
 from knowledge.followup import ask_after
+from tests.test_kb_fresh23 import score as fresh23_score
 
 # (question, expected entry — a tuple when two entries settle it — or None to decline, hotline
 # the decline must give)
@@ -132,21 +133,7 @@ def kb():
 
 
 def score(kb) -> tuple[int, int, int, int]:
-    """(right answers, right declines, wrong answers, in-scope questions declined)."""
-    right = declined = wrong = missed = 0
-    for question, expected, _ in SET:
-        answer = kb.ask(question)
-        accepted = expected if isinstance(expected, tuple) else (expected,)
-        if expected is None:
-            declined += answer.declined
-            wrong += not answer.declined
-        elif answer.entry_id in accepted:
-            right += 1
-        elif answer.declined:
-            missed += 1
-        else:
-            wrong += 1
-    return right, declined, wrong, missed
+    return fresh23_score(kb, SET)
 
 
 def test_fresh24_set(kb):
