@@ -15,7 +15,6 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from xml.etree import ElementTree
 from xml.parsers.expat import ExpatError
 
 import aiohttp
@@ -24,9 +23,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from wechatpy import parse_message
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
-from wechatpy.events import EVENT_TYPES
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
-from wechatpy.messages import MESSAGE_TYPES, UnknownMessage
 from wechatpy.replies import TextReply
 
 from bot.config import Config
@@ -192,86 +189,6 @@ def _signature(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
 
 
-PLAIN_ENVELOPE = re.compile(
-    rb"<xml>[ \t\r\n]*<ToUserName><!\[CDATA\[([A-Za-z0-9_-]+)\]\]></ToUserName>[ \t\r\n]*"
-    rb"<Encrypt><!\[CDATA\[([A-Za-z0-9+/=]+)\]\]></Encrypt>[ \t\r\n]*</xml>[ \t\r\n]*")
-"""The envelope as the platform sends it: its two fields in CDATA, of characters that
-XML reads as themselves (an id, base64), only XML white space between. What it matches
-parses to exactly these two fields; anything else goes to :func:`flat_fields`."""
-
-
-def flat_fields(xml: str) -> dict[str, str | None] | None:
-    """The ``<xml>`` document's fields as xmltodict reads them (text stripped, empty ->
-    None), from the C ElementTree parser in one call: xmltodict's Python callbacks cost
-    ~90 calls a document, and every encrypted message is two documents. None for anything
-    but one level of plain, distinct fields (a DTD, comments, instructions, attributes,
-    namespaces, nesting, repeats, stray text, a parse error): xmltodict then reads it as
-    before, so what it refuses (entity declarations: XXE, billion laughs) and how it
-    fails stay its own."""
-    if "<!DOCTYPE" in xml or "<!--" in xml or "<?" in xml[2:]:
-        return None
-    try:
-        root = ElementTree.fromstring(xml)
-    except Exception:  # noqa: BLE001 - xmltodict says what is wrong with it
-        return None
-    if root.tag != "xml" or root.attrib or (root.text and not root.text.isspace()):
-        return None
-    fields: dict[str, str | None] = {}
-    for child in root:
-        tag = child.tag
-        if (tag in fields or len(child) or child.attrib or "{" in tag
-                or (child.tail and not child.tail.isspace())):
-            return None
-        text = child.text
-        fields[tag] = (text.strip() or None) if text else None
-    return fields or None
-
-
-def parse_callback(xml: str):
-    """wechatpy's ``parse_message`` (same message classes, same failures) with the
-    document read by :func:`flat_fields` when it can be."""
-    if not xml:
-        return None
-    message = flat_fields(xml)
-    if message is None:
-        return parse_message(xml)
-    message_type = message["MsgType"].lower()
-    event_type = None
-    if message_type == "event" or message_type.startswith("device_"):
-        if "Event" in message:
-            event_type = message["Event"].lower()
-        if event_type is None and message_type.startswith("device_"):
-            event_type = message_type
-        elif message_type.startswith("device_"):
-            event_type = f"device_{event_type}"
-        if event_type == "subscribe" and message.get("EventKey"):
-            event_key = message["EventKey"]
-            if event_key.startswith(("scanbarcode|", "scanimage|")):
-                event_type = "subscribe_scan_product"
-                message["Event"] = event_type
-            elif event_key.startswith("qrscene_"):
-                event_type = "subscribe_scan"
-                message["Event"] = event_type
-                message["EventKey"] = event_key[len("qrscene_"):]
-        message_class = EVENT_TYPES.get(event_type, UnknownMessage)
-    else:
-        message_class = MESSAGE_TYPES.get(message_type, UnknownMessage)
-    return message_class(message)
-
-
-def _envelope(body: bytes) -> dict | bytes:
-    """The encrypted envelope's fields for ``decrypt_message`` (which takes them as a
-    dict), or the body itself for wechatpy to parse and refuse as before."""
-    plain = PLAIN_ENVELOPE.fullmatch(body)
-    if plain is not None:
-        return {"ToUserName": plain[1].decode("ascii"), "Encrypt": plain[2].decode("ascii")}
-    try:
-        fields = flat_fields(body.decode("utf-8")) if body else None
-    except UnicodeDecodeError:
-        return body
-    return body if fields is None else fields
-
-
 class _QuickPrefixPrp(PrpCrypto):
     """The 16 random characters before each encrypted reply (the platform skips them) from
     one ``os.urandom`` call: wechatpy's ``random.sample`` of letters and digits took ~4 µs
@@ -403,13 +320,13 @@ class Gateway:
         try:
             if encrypted:
                 xml = self._crypto.decrypt_message(
-                    _envelope(body), q.get("msg_signature", ""), q["timestamp"], q["nonce"]
+                    body, q.get("msg_signature", ""), q["timestamp"], q["nonce"]
                 )
             else:
                 xml = decode_body(body)
             if HAS_NOT_XML.search(xml):
                 xml = xml.translate(NOT_XML)
-            message = parse_callback(xml)
+            message = parse_message(xml)
             if message is None:
                 raise ValueError("empty message")
             inbound = from_wechat(message)
