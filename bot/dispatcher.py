@@ -216,7 +216,7 @@ class Dispatcher:
         if ctx.nlu is not None and Dispatcher._follows_up(ctx):
             return None  # "要带什么材料" after "社保重复交了怎么退" is about refunds
         if smalltalk.bare_salary_slip(ctx):
-            return [smalltalk.WORDS["replies"]["slip_pasted"]]  # its numbers filed as a case
+            return [text("slip_pasted")]  # its numbers filed as a case
         if smalltalk.asks_materials(ctx.text) and ctx.services.kb is not None:
             return [policy.materials_reply(ctx)]  # "需要准备什么资料" declined as out of scope
         key = smalltalk.about_material(ctx)

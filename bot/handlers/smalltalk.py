@@ -533,5 +533,5 @@ def outside_city_told(ctx: Context, replies: list[str]) -> list[str]:
     if key == "outside_city_question" and SOURCE_MARK not in replies[0]:
         return replies  # a decline answers nothing for here either
     area = "、".join(j.name for j in ctx.services.config.jurisdictions)
-    note = WORDS["replies"][key].format(area=area, city=city)
+    note = text(key, area=area, city=city)
     return [note + "\n" + replies[0], *replies[1:]]
