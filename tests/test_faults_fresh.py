@@ -127,17 +127,20 @@ class FaultyAPI:
     async def _template(self, request):
         return await self._guarded(request, self.template_modes, self.templates)
 
+    async def serve(self, aiohttp_server):
+        """This fake as the WeChat API on 127.0.0.1 (token, customer-service, template)."""
+        app = web.Application()
+        app.router.add_get("/cgi-bin/token", self._token)
+        app.router.add_post("/cgi-bin/message/custom/send", self._custom)
+        app.router.add_post("/cgi-bin/message/template/send", self._template)
+        self.server = await aiohttp_server(app, host="127.0.0.1")
+        self.base = str(self.server.make_url("")).rstrip("/")
+        return self
+
 
 @pytest.fixture
 async def api(aiohttp_server):
-    fake = FaultyAPI()
-    app = web.Application()
-    app.router.add_get("/cgi-bin/token", fake._token)
-    app.router.add_post("/cgi-bin/message/custom/send", fake._custom)
-    app.router.add_post("/cgi-bin/message/template/send", fake._template)
-    fake.server = await aiohttp_server(app, host="127.0.0.1")
-    fake.base = str(fake.server.make_url("")).rstrip("/")
-    return fake
+    return await FaultyAPI().serve(aiohttp_server)
 
 
 def robot_dispatcher(sm, http, config, robot, api=None, **kw) -> OutboxDispatcher:

@@ -226,14 +226,7 @@ async def test_a_voice_without_recognition_asks_for_words_while_the_media_api_fa
 
 @pytest.fixture
 async def api(aiohttp_server):
-    fake = FaultyAPI()
-    app = web.Application()
-    app.router.add_get("/cgi-bin/token", fake._token)
-    app.router.add_post("/cgi-bin/message/custom/send", fake._custom)
-    app.router.add_post("/cgi-bin/message/template/send", fake._template)
-    fake.server = await aiohttp_server(app, host="127.0.0.1")
-    fake.base = str(fake.server.make_url("")).rstrip("/")
-    return fake
+    return await FaultyAPI().serve(aiohttp_server)
 
 
 async def test_five_sends_meeting_one_expired_token_renew_it_once(sm, config, http, api):

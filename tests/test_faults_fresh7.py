@@ -162,14 +162,7 @@ class NoticeAPI(FaultyAPI):
 
 @pytest.fixture
 async def notice_api(aiohttp_server):
-    fake = NoticeAPI()
-    app = web.Application()
-    app.router.add_get("/cgi-bin/token", fake._token)
-    app.router.add_post("/cgi-bin/message/custom/send", fake._custom)
-    app.router.add_post("/cgi-bin/message/template/send", fake._template)
-    fake.server = await aiohttp_server(app, host="127.0.0.1")
-    fake.base = str(fake.server.make_url("")).rstrip("/")
-    return fake
+    return await NoticeAPI().serve(aiohttp_server)
 
 
 async def delivered_once(sm, api, openid, case_no) -> None:
