@@ -14,6 +14,7 @@ from bot.handlers.base import Context
 from bot.handlers.contacts import contact_numbers
 from bot.handlers.intake_spec import SPEC
 from bot.privacy import plain_joiners
+from bot.store.case_reads import WISH_KINDS, wish_events_of
 from bot.store.case_reads import cases_of as batch_cases_of
 from bot.store.dialogue import (
     detached_state,
@@ -25,6 +26,7 @@ from bot.store.dialogue import (
 )
 from bot.store.models import Case, CaseEvent, utcnow
 from bot.texts import text
+from routing.actions import payer_wish
 from routing.cases import (
     CLOSED_STATUSES,
     case_for_payer,
@@ -429,31 +431,26 @@ async def _results(session, ctx: Context, cases: list) -> dict[int, str]:
             if (detail or {}).get("result")}
 
 
-WISHES = ("withdraw", "settled", "resume")
-"""What a payer said about going on with an open case; the last one stands."""
-
-
 async def _wishes(session, ctx: Context, cases: list) -> dict[int, str]:
     """Open cases of ``cases`` whose payer last said to stop (withdraw) or that it is
-    settled, which the liaison has not yet closed: the list says so, or the payer who was
-    told "转告办理人员" reads an unchanged 办理中 and asks again."""
-    open_ids = [c.id for c in cases if c.status not in CLOSED_STATUSES]
-    if not open_ids:
+    settled, which the liaison has not yet closed (:func:`routing.actions.payer_wish`, as
+    the liaison's list shows it): the list says so, or the payer who was told "转告办理人员"
+    reads an unchanged 办理中 and asks again. Without a session, read in the group commit's
+    batch like the cases themselves: the common 进度 opens no session for it."""
+    open_cases = [c for c in cases if c.status not in CLOSED_STATUSES]
+    if not open_cases:
         return {}
+    ids = tuple(c.id for c in open_cases)
     if session is None:
-        async with ctx.services.sessionmaker() as own:
-            return await _wishes(own, ctx, cases)
-    rows = await session.execute(
-        select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.detail)
-        .where(CaseEvent.case_id.in_(open_ids),
-               CaseEvent.kind.in_(("supplement", "reopened")))
-        .order_by(CaseEvent.id))
-    last: dict[int, str] = {}
-    for case_id, kind, detail in rows:
-        wish = (detail or {}).get("request") if kind == "supplement" else "resume"
-        if wish in WISHES:
-            last[case_id] = wish
-    return {case_id: wish for case_id, wish in last.items() if wish != "resume"}
+        events = await wish_events_of(ctx.services.batch, ids)
+    else:
+        events = {}
+        rows = await session.scalars(select(CaseEvent).where(
+            CaseEvent.case_id.in_(ids), CaseEvent.kind.in_(WISH_KINDS)).order_by(CaseEvent.id))
+        for event in rows:
+            events.setdefault(event.case_id, []).append(event)
+    wishes = {c.id: payer_wish(c, events.get(c.id, ())) for c in open_cases}
+    return {case_id: wish for case_id, wish in wishes.items() if wish}
 
 
 async def _remember_list(session, ctx: Context, cases: list) -> None:

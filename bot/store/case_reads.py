@@ -1,5 +1,6 @@
 """A payer's cases read in the group commit's batches (:mod:`bot.store.batch`), for the
-handlers that only look at them: the list behind 进度, the case a new complaint may continue.
+handlers that only look at them: the list behind 进度 (and what the payer last asked of each
+open case), the case a new complaint may continue.
 
 Through a session of its own each such read was a checkout, a transaction and an ORM load
 per message; in the batch it is one statement for every payer asking at the same moment.
@@ -10,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 
 from bot.store.batch import GroupCommit
-from bot.store.models import Case
+from bot.store.models import Case, CaseEvent
 
 TABLE = Case.__table__
 _OF_PAYERS = (select(TABLE).where(TABLE.c.openid.in_(bindparam("ids", expanding=True)))
@@ -33,3 +34,32 @@ CASES_OF = _CasesOf()
 async def cases_of(batch: GroupCommit, openid: str) -> list[Case]:
     """The payer's cases, newest first (as :func:`routing.cases.cases_of`)."""
     return await batch.run(CASES_OF, openid)
+
+
+EVENTS = CaseEvent.__table__
+WISH_KINDS = ("supplement", "resolved", "reopened")
+"""The events that start or end a payer's request to stop a case (routing.actions.payer_wish)."""
+_WISH_EVENTS = (select(EVENTS).where(EVENTS.c.case_id.in_(bindparam("ids", expanding=True)),
+                                     EVENTS.c.kind.in_(WISH_KINDS))
+                .order_by(EVENTS.c.id))
+
+
+class _WishEventsOf:
+    writes = False
+
+    def run(self, conn, id_lists):
+        ids = sorted({case_id for case_ids in id_lists for case_id in case_ids})
+        found: dict[int, list[CaseEvent]] = {}
+        for row in conn.execute(_WISH_EVENTS, {"ids": ids}).mappings():
+            found.setdefault(row["case_id"], []).append(CaseEvent(**row))
+        return [{case_id: found.get(case_id, []) for case_id in case_ids}
+                for case_ids in id_lists]
+
+
+WISH_EVENTS_OF = _WishEventsOf()
+
+
+async def wish_events_of(batch: GroupCommit, case_ids: tuple[int, ...]
+                         ) -> dict[int, list[CaseEvent]]:
+    """Each case's events of :data:`WISH_KINDS`, oldest first."""
+    return await batch.run(WISH_EVENTS_OF, case_ids)
