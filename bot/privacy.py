@@ -70,8 +70,21 @@ def _joiners_table() -> dict[int, str]:
     """Built once (it was built on every call, several times a message)."""
     spec = _spec()
     table = {ord(ch): "-" for ch in spec.get("joiners", "")}
+    for low, high in _joiner_ranges():
+        table.update({code: "-" for code in range(ord(low), ord(high) + 1)})
     table.update({ord(ch): " " for ch in spec.get("invisible", "")})
     return table
+
+
+def _joiner_ranges() -> list[tuple[str, str]]:
+    """The Unicode blocks of ``privacy.yaml`` ``joiner_ranges`` (emoji, arrows, shapes)."""
+    return [(r[0], r[-1]) for r in _spec().get("joiner_ranges") or ()]
+
+
+def _joiner_class_body() -> str:
+    """Inside a regex class: every joiner character and block."""
+    return re.escape(_spec().get("joiners", "-")) + "".join(
+        f"{re.escape(low)}-{re.escape(high)}" for low, high in _joiner_ranges())
 
 
 def _fold(text: str) -> str:
@@ -96,7 +109,7 @@ def _patterns() -> dict[str, re.Pattern]:
     # A line break inside a number (Enter pressed mid-number, "138\n1234 5678") splits it
     # like a space; up to two characters, so "\r\n" and a blank line still join.
     sp = re.escape(spec.get("spaces", " ") + _LINE_BREAKS)
-    jn = re.escape(spec.get("joiners", "-"))
+    jn = _joiner_class_body()
     repeat = int(spec.get("joiner_repeat", 1))
     sep = f"(?:[{sp}]{{1,2}}|[{sp}]?[{jn}]{{1,{repeat}}}[{sp}]?)"
     id_jn = jn + re.escape(spec.get("id_joiners", ""))
@@ -127,8 +140,12 @@ def _patterns() -> dict[str, re.Pattern]:
     one_by_one = (f"{any_digit}(?:[{single}]{any_digit}){{{int(spec.get('one_by_one_min_digits', 10)) - 1},}}"
                   f"(?:[{single}]{check})?")
     prefixes = one_of(spec.get("country_prefixes"))
-    mobile = run([_class("1"), _class("3456789")] + [any_digit] * 9,
-                 spec.get("mobile_splits", ()), spaced=True)
+    mobile_splits = spec.get("mobile_splits", ())
+    mobile = run([_class("1"), _class("3456789")] + [any_digit] * 9, mobile_splits, spaced=True)
+    # (139)8765-4321: the first three in brackets, the rest as usual.
+    mobile = (f"(?:[(（]{_class('1')}{_class('3456789')}{any_digit}[)）]{sep}?"
+              f"{run([any_digit] * 8, [n - 3 for n in mobile_splits if n > 3], spaced=True)}"
+              f"|{mobile})")
     zero = _class("0")
     area = f"(?:[(（]{zero}{any_digit}{{2,3}}[)）]|{zero}{any_digit}{{2,3}})"
     local = (f"(?:{any_digit}{{4}}{sep}?{any_digit}{{3,4}}"
@@ -145,6 +162,8 @@ def _patterns() -> dict[str, re.Pattern]:
     short = f"{any_digit}(?:{sep}?{any_digit}){{{lo - 1},{hi - 1}}}"
     lo_piece, hi_piece = spec.get("bare_piece_digits", [9, 14])
     piece = f"{any_digit}{{{lo_piece},{hi_piece}}}"
+    id_part = f"{first[0]}{first[-1]}(?:{id_sep}?{any_digit}){{10,15}}"
+    id_tail = f"{any_digit}(?:{id_sep}?{any_digit}){{3,16}}{id_sep}?{_only_check()}"
     return {
         "one_by_one": re.compile(f"{start}{one_by_one}{end}(?![{sp}]?{arabic}){not_amount}"),
         "id": re.compile(f"{start}(?:{id18}|{id15}){end}{not_amount}"),
@@ -157,7 +176,15 @@ def _patterns() -> dict[str, re.Pattern]:
         "cued_local": re.compile(f"((?i:{cues})[{fillers}]*)({short}){end}"),
         "bare_local": re.compile(f"[{sp}]*({short})[{sp}]*"),
         "bare_piece": re.compile(f"[{sp}]*({piece})[{sp}]*"),
+        "id_part": re.compile(f"{start}{id_part}{end}{not_amount}"),
+        "id_tail": re.compile(f"(?<![0-9A-Za-z０-９Ａ-Ｚａ-ｚ]){id_tail}(?![0-9A-Za-z０-９Ａ-Ｚａ-ｚ])"
+                              f"(?![{sp}]*{arabic}){not_amount}"),
     }
+
+
+def _only_check() -> str:
+    """Regex class of the ID check characters alone (X, x, ×…), no digit."""
+    return "[" + "".join(re.escape(ch) for ch in _spec().get("id_check", "X")) + "]"
 
 
 @lru_cache(maxsize=1)
@@ -249,6 +276,25 @@ def _mask_one_by_one(value: str) -> str:
     if len(digits) <= 12 and _fold(value[digits[0]]) in "01":
         return mask_phone(value)
     return mask_id_number(value)
+
+
+def _mask_id_part(value: str) -> str:
+    """The first digits of an ID told apart: all but the first 3 masked when a birth year
+    and month stand where an ID has them; any other number stays."""
+    positions = _positions(value)
+    digits = "".join(_fold(value)[i] for i in positions)
+    years = tuple(_spec().get("id_part_years", ["19", "20"]))
+    if not digits[6:10].startswith(years) or not "01" <= digits[10:12] <= "12":
+        return value
+    return _mask_positions(value, positions[3:])
+
+
+def _mask_id_tail(value: str) -> str:
+    """The rest of an ID ending in its check character: all but the last 4 masked."""
+    positions = _positions(value, _DIGITS + "X")
+    if len(positions) < int(_spec().get("id_tail_min_chars", 6)):
+        return value
+    return _mask_positions(value, positions[:-4])
 
 
 def _mask_piece(value: str) -> str:
@@ -363,7 +409,8 @@ def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
     Invisible characters beside a digit are dropped first (:func:`visible`). IDs go
     first: an 18-digit ID contains 11-digit runs that would look like mobiles. A
     text that is only a 7-8 digit number is the rest of a phone sent in pieces, one of 9-14
-    digits the rest of an ID or card; an employer's code after its name stays readable for
+    digits the rest of an ID or card; an ID told in parts (its first 12 digits, or a rest
+    ending in X) is masked as such; an employer's code after its name stays readable for
     the liaison.
     """
     if not text:
@@ -386,6 +433,8 @@ def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
     out = _mask_matches(patterns["abroad_landline"], out, mask_phone, keep=keep)
     out = _mask_matches(patterns["landline"], out, mask_phone, keep=keep)
     out = _mask_matches(patterns["cued_local"], out, mask_phone, group=2, keep=keep)
+    out = _mask_matches(patterns["id_part"], out, _mask_id_part, keep=keep)
+    out = _mask_matches(patterns["id_tail"], out, _mask_id_tail, keep=keep)
     out = _mask_personal(out, keep)
     if "*" not in out and patterns["bare_piece"].fullmatch(out) and not (
             exempt["bare_figure"].fullmatch(_fold(out))):
