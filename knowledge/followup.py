@@ -161,7 +161,7 @@ class Reread:
     other_than: str | None = None  # the last answer's entry: "那比例呢" asks something else
     own: frozenset[str] = frozenset()  # the new question's words, all of which it must know
     kinds: tuple[frozenset[str], ...] = ()  # "网上能办吗": one word of each it must know
-    swap: bool = False  # "那起诉呢": the last entry is no candidate at all
+    swap: bool = False  # "那起诉呢", "要是单位不给交呢": the last entry is no candidate at all
 
 
 def topic_words(kb: KnowledgeBase, previous: str) -> list[str]:
@@ -227,7 +227,18 @@ def rereadings(kb: KnowledgeBase, how: Reading, previous: str | None) -> list[Re
         return [Reread(" ".join([*topic, how.rest]), frozenset(topic), named, last)]
     if _spouse(kb, how.rest, named, last) or _overstep(kb, how.rest, last):  # 那我老婆呢, 超过了呢
         return [Reread(" ".join([*asked, how.rest]), frozenset(topic), frozenset())]
-    return [Reread(" ".join([*asked, how.rest]), frozenset(topic), named, last)]  # "那不满15年呢"
+    rereads = [Reread(" ".join([*asked, how.rest]), frozenset(topic), named, last)]  # 不满15年呢
+    if (RULES.employer.search(how.rest) and kb.scope.is_dispute_like(lexicon.correct(how.rest))
+            and kb.ask(how.rest).declined):
+        # "要是单位不给交呢": the employer refusing what the last answer says it must do asks
+        # what to do about it, in the last topic's terms (工伤保险: injury_without_insurance) or
+        # as any unpaid contribution (employee_remedies): an entry other than the last answer
+        # that knows the refusal (欠缴), as "那如果公司一直拖着不交呢" after 滞纳金 is its penalty
+        grievance = f"{how.rest} 怎么办"
+        refusal = frozenset(_meaningful(kb, how.rest) & kb.scope.domain_tokens)
+        rereads += [Reread(text, frozenset(), refusal, last, swap=True)
+                    for text in (" ".join([*topic, grievance]), f"{RULES.swap_domain} {grievance}")]
+    return rereads
 
 
 def _spouse(kb: KnowledgeBase, rest: str, named: frozenset[str], last: str | None) -> bool:
@@ -329,6 +340,16 @@ def _with_scheme(kb: KnowledgeBase, question: str, previous: str,
     return answer, asked
 
 
+def _drops_the_type(kb: KnowledgeBase, previous: str, alone: KbAnswer) -> bool:
+    """Does the last topic name an insurance type (工伤) that the answer to the new part read
+    alone knows nothing of, the part naming no type of its own ("那失业呢" moves the topic)?
+    Then that answer is about the part, not the payer's question."""
+    facets = kb.tokenizer.lexicon.facets_of
+    types = facets(topic_words(kb, previous))
+    return (bool(types) and not facets(kb.tokenizer.tokens(alone.question or ""))
+            and not types & facets(_known(kb, alone.entry_id)))
+
+
 def _known(kb: KnowledgeBase, entry_id: str) -> set[str]:
     return kb.retriever.entry_tokens[kb.entries.index(kb.by_id[entry_id])]
 
@@ -362,6 +383,11 @@ def ask_after(kb: KnowledgeBase, question: str, previous: str | None) -> FollowU
             # "一个月多少钱" keeps the topic; "那医保呢" moves it to 医保
             return FollowUp(answer, reread.text,
                             reread.text if how.kind == "contrast" else previous)
+    if not alone.declined and how.kind == "contrast" and _drops_the_type(kb, previous, alone):
+        # "那如果是灵活就业呢" after 哪些情况算工伤: how a flexible worker enrols answers nothing
+        # of work injury, and no entry knows both: declined with the last topic's office
+        return FollowUp(KbAnswer(question=question, hotline=kb.ask(previous).hotline), None,
+                        previous)
     if not alone.declined:
         return FollowUp(alone, None, question)
     # an elliptical question left unanswered keeps the topic; one with its own (公积金) ends it

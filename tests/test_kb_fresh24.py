@@ -161,9 +161,10 @@ def test_fresh24_followups(kb, first, second, expected):
     assert answer.declined == (expected is None)
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed in round 22: 老板说不算 makes it injury_excluded")
 def test_fresh24_what_counts_after_the_boss_says_no(kb):
-    """The payer asks which cases count; injury_excluded (its requires 不算) answers which do not."""
+    """The payer asks which cases count; injury_excluded (its requires 不算) answers which do not.
+    Fixed in round 25: the employer's denial followed by a question of what counts is story
+    (lexicon.yaml dismissals)."""
     assert kb.ask("在工地上干活从架子上摔下来了 老板说不算工伤 哪些情况能算工伤").entry_id == \
         "injury_what_counts"
 
