@@ -301,17 +301,20 @@ class Payer:
         return delivery.reply
 
     async def run(self, deadline: float) -> None:
-        kinds, weights = zip(*SESSION_WEIGHTS.items())
         while time.monotonic() < deadline:
-            kind = self.rng.choices(kinds, weights)[0]
-            if kind == "greeting":
-                await self.say(self.varied(GREETINGS), kind)
-            elif kind == "policy":
-                await self.say(self.varied(self.questions), kind)
-            elif kind == "progress":
-                await self.say(self.varied(PROGRESS), kind)
-            else:
-                await self.file(deadline)
+            await self.conversation(deadline)
+
+    async def conversation(self, deadline: float) -> None:
+        """One conversation of a kind drawn by :data:`SESSION_WEIGHTS`."""
+        kind = self.rng.choices(*zip(*SESSION_WEIGHTS.items()))[0]
+        if kind == "greeting":
+            await self.say(self.varied(GREETINGS), kind)
+        elif kind == "policy":
+            await self.say(self.varied(self.questions), kind)
+        elif kind == "progress":
+            await self.say(self.varied(PROGRESS), kind)
+        else:
+            await self.file(deadline)
 
     def varied(self, texts: list[str]) -> str:
         return self.rng.choice(texts) + self.rng.choice(ENDINGS)
@@ -508,11 +511,12 @@ def component_timings(cfg, repeat: int = 3) -> dict:
 # --- database statements per message (in-process) --------------------------------------
 
 async def count_statements(cfg, database_url: str | None, repeat: int = 5,
-                           cprofile: str | None = None) -> dict:
+                           cprofile: str | None = None, mix: int = 0) -> dict:
     """Statements and transactions the real app runs per message, by conversation step.
 
     Runs ``build_app`` in this process (fakes for the platform's servers) with SQLAlchemy
-    event hooks on its engine; each payer has one conversation of each kind.
+    event hooks on its engine; each payer has one conversation of each kind, or ``mix``
+    conversations drawn as a timed run draws them.
     """
     import dataclasses
 
@@ -552,40 +556,57 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     per_kind: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    calls: dict[str, int] = {}
+    profiled_messages: Counter = Counter()
     questions = [row["question"] for row in read_jsonl(DATA / "kb_heldout.jsonl")]
-    profiler = None
+    profilers: dict = {}
     if cprofile:
         import cProfile
+        import pstats
 
-        profiler = cProfile.Profile()
+        profilers = defaultdict(cProfile.Profile)
     try:
         async with aiohttp.ClientSession() as http:
             platform = Platform(http, f"http://127.0.0.1:{port}/wechat", cfg.token,
                                 cfg.aes_key, cfg.appid)
             stats = Stats()
-            if profiler:
-                profiler.enable()
             for i in range(repeat):
                 payer = Payer(i, "stmts", platform, stats, random.Random(i), questions, 0.0,
                               conversational=True)
                 original = payer.say
 
-                async def say(text, kind, _orig=original):
+                async def say(text, kind, _orig=original, payer_no=i):
                     await asyncio.sleep(0.05)  # let background work of the last one finish
                     before = dict(counts)
-                    reply = await _orig(text, kind)
+                    profiled = cprofile and payer_no > 0  # the first one builds lazy tables
+                    if profiled:
+                        profilers[kind].enable()
+                        profiled_messages[kind] += 1
+                    try:
+                        reply = await _orig(text, kind)
+                    finally:
+                        if profiled:
+                            profilers[kind].disable()
                     per_kind[kind].append(tuple(counts[k] - before.get(k, 0) for k in (
                         "statements", "commits", "session_statements")))
                     return reply
 
                 payer.say = say
+                if mix:  # as in a timed run: the payer's cases gather supplements
+                    for _ in range(mix):
+                        await payer.conversation(time.monotonic() + 30)
+                    continue
                 await payer.say(GREETINGS[0], "greeting")
                 await payer.say(questions[i], "policy")
                 await payer.file(time.monotonic() + 30)
                 await payer.say(PROGRESS[0], "progress")
-            if profiler:
-                profiler.disable()
-                profiler.dump_stats(cprofile)
+            if profilers:
+                merged = pstats.Stats(*profilers.values())
+                merged.dump_stats(cprofile)
+                for kind, profiler in profilers.items():
+                    profiler.dump_stats(f"{cprofile}.{kind}")
+                    calls[kind] = (sum(row[1] for row in profiler.stats.values())
+                                   / profiled_messages[kind])
     finally:
         await runner.cleanup()
         await api_runner.cleanup()
@@ -594,7 +615,8 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
     return {kind: {"messages": len(v),
                    "statements_per_msg": sum(s for s, _, _ in v) / len(v),
                    "commits_per_msg": sum(c for _, c, _ in v) / len(v),
-                   "session_statements_per_msg": sum(a for _, _, a in v) / len(v)}
+                   "session_statements_per_msg": sum(a for _, _, a in v) / len(v),
+                   **({"calls_per_msg": calls[kind]} if kind in calls else {})}
             for kind, v in sorted(per_kind.items())}
 
 
@@ -661,13 +683,14 @@ async def main_async(args) -> int:
     cfg = load_config(env={})
     if args.count_statements:
         counted = await count_statements(cfg, args.database_url, repeat=args.repeat,
-                                         cprofile=args.cprofile)
+                                         cprofile=args.cprofile, mix=args.mix)
         print("| conversation step | messages | SQL statements / msg | of them outside the "
-              "group commit | commits / msg |")
-        print("|---|---:|---:|---:|---:|")
+              "group commit | commits / msg | Python calls / msg |")
+        print("|---|---:|---:|---:|---:|---:|")
         for kind, v in counted.items():
             print(f"| {kind} | {v['messages']} | {v['statements_per_msg']:.1f} "
-                  f"| {v['session_statements_per_msg']:.1f} | {v['commits_per_msg']:.1f} |")
+                  f"| {v['session_statements_per_msg']:.1f} | {v['commits_per_msg']:.1f} "
+                  f"| {v.get('calls_per_msg', float('nan')):.0f} |")
         return 0
     load_before = os.getloadavg()
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]
@@ -786,7 +809,13 @@ def main() -> int:
                     help="only count SQL statements and commits per message (in-process)")
     ap.add_argument("--repeat", type=int, default=5,
                     help="--count-statements: payers, one conversation of each kind each")
-    ap.add_argument("--cprofile", help="--count-statements: write cProfile stats here")
+    ap.add_argument("--cprofile", help="--count-statements: write cProfile stats here and "
+                    "count Python calls per message by step (event-loop thread, client "
+                    "included)")
+    ap.add_argument("--mix", type=int, default=0,
+                    help="--count-statements: each payer holds this many conversations drawn "
+                    "as a timed run draws them (its case gathers supplements), instead of one "
+                    "of each kind")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (server logs)")
     ap.add_argument("--workers", type=int, default=1,
                     help="ours: disputebot serve --workers N (SO_REUSEPORT)")

@@ -13,10 +13,12 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.store.models import Case, CaseCounter, CaseEvent, OutboxItem, utcnow
 from routing.cards import (
@@ -256,7 +258,15 @@ async def register_case(
     message, an admin alert when an agency has no group for the district, and the payer's
     "accepted" notice. After committing, call ``app["outbox"].notify()``.
     """
-    now = now or utcnow()
+    if session.new:  # rows the caller queued keep their ids before the case's rows
+        await session.flush()
+    with session.no_autoflush:  # an object only changed is written at the commit
+        return await _register(session, openid, fields, config, rules, now or utcnow())
+
+
+async def _register(session: AsyncSession, openid: str, fields: Mapping[str, Any], config: Any,
+                    rules: Rules, now: datetime) -> Case:
+    """:func:`register_case`'s statements."""
     raw = config.raw
     prefix = str((raw.get("cases") or {}).get("number_prefix") or "ZY")
     category = str(fields.get("category") or "other")
@@ -265,39 +275,38 @@ async def register_case(
     text = "\n".join(str(fields.get(k) or "") for k in ("description", "desired_outcome"))
     route = rules.route(category, severity, reasons, fields.get("jurisdiction"), text=text,
                         groups_config=raw, needs_callback=bool(fields.get("needs_callback")))
-    case = Case(
-        case_no=await next_case_no(session, prefix, now),
-        openid=openid,
-        name=fields.get("name"),
-        phone=fields.get("phone"),
-        id_number=fields.get("id_number"),
-        jurisdiction=fields.get("jurisdiction"),
-        district=route.district,
-        category=category,
-        severity=severity,
-        severity_reasons=reasons,
-        employer=fields.get("employer"),
-        period=fields.get("period"),
-        amount=_float(fields.get("amount")),
-        headcount=_int(fields.get("headcount")),
-        description=str(fields.get("description") or ""),
-        desired_outcome=fields.get("desired_outcome"),
-        evidence=list(fields.get("evidence") or []),
-        channel=str(fields.get("channel") or "wechat"),
-        status="assigned",  # "registered" then "assigned" in one transaction
-        needs_callback=bool(fields.get("needs_callback")),
-        lead_agency=route.lead,
-        co_agencies=list(route.co),
-        deadline=deadline_for(severity, now, raw),
-        awaiting_info=False,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(case)
-    await session.flush()
-    # Everything pending is flushed, so these rows get their ids in the order add_event
-    # and enqueue_cards would have given them (one executemany each instead of one ORM
-    # INSERT per row); the ids are never read back.
+    values = {
+        "case_no": await next_case_no(session, prefix, now),
+        "openid": openid,
+        "name": fields.get("name"),
+        "phone": fields.get("phone"),
+        "id_number": fields.get("id_number"),
+        "jurisdiction": fields.get("jurisdiction"),
+        "district": route.district,
+        "category": category,
+        "severity": severity,
+        "severity_reasons": reasons,
+        "employer": fields.get("employer"),
+        "period": fields.get("period"),
+        "amount": _float(fields.get("amount")),
+        "headcount": _int(fields.get("headcount")),
+        "description": str(fields.get("description") or ""),
+        "desired_outcome": fields.get("desired_outcome"),
+        "evidence": list(fields.get("evidence") or []),
+        "channel": str(fields.get("channel") or "wechat"),
+        "status": "assigned",  # "registered" then "assigned" in one transaction
+        "needs_callback": bool(fields.get("needs_callback")),
+        "lead_agency": route.lead,
+        "co_agencies": list(route.co),
+        "deadline": deadline_for(severity, now, raw),
+        "awaiting_info": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+    case = await _insert_case(session, values)
+    # Rows the caller queued are flushed first, so these rows get their ids in the order
+    # add_event and enqueue_cards would have given them (one executemany each instead of
+    # one ORM INSERT per row); the ids are never read back.
     await session.execute(insert(CaseEvent.__table__), [
         _event_values(case, "registered", {"channel": case.channel, "category": category,
                                            "severity": severity}, now),
@@ -312,6 +321,22 @@ async def register_case(
             "alert_missing_group", case_no=case.case_no, district=route.district or "辖区外",
             agencies="、".join(names.get(a, a) for a in route.missing)),
             case_id=case.id, now=now)
+    return case
+
+
+_CASE_DEFAULTS = {"trackers": [], "rating": None, "solved": None, "first_action_at": None,
+                  "resolved_at": None}
+_INSERT_CASE = insert(Case.__table__).returning(Case.__table__.c.id)
+
+
+async def _insert_case(session: AsyncSession, values: dict[str, Any]) -> Case:
+    """The case row as one Core ``INSERT … RETURNING id``, and the case as a persistent
+    object of ``session`` holding those values (as a flush of ``session.add(Case(...))``
+    would leave it, without the unit of work)."""
+    values = {**_CASE_DEFAULTS, **values}
+    case = Case(id=(await session.execute(_INSERT_CASE, values)).scalar_one(), **values)
+    make_transient_to_detached(case)
+    session.add(case)
     return case
 
 
@@ -337,26 +362,43 @@ async def add_supplement(
     about whoever handles the case reaches the leadership office's group too
     (:func:`_tell_oversight`).
 
-    The case's changes are flushed first (as the unit of work ordered them), then the event
-    and the group messages are one Core insert each, in the order :func:`add_event` and
-    ``session.add`` gave them, on every payer message that adds to a case.
+    Rows the caller queued are flushed first (an object only changed waits for the commit),
+    then the case's changes are one Core update (the loaded case shows them as stored, so
+    the unit of work has nothing left to write for it), and the event and the group messages one Core insert each, in the order
+    :func:`add_event` and ``session.add`` gave them, on every payer message that adds to a
+    case.
     """
     now = now or utcnow()
     media = [str(m) for m in media_ids]
     detail: dict[str, Any] = {"text": str(text or "")}
     if request != "supplement":
         detail["request"] = request
+    changes: dict[str, Any] = {"awaiting_info": False, "updated_at": now}
     if media:
         detail["media_ids"] = media
-        case.evidence = [*(case.evidence or []), *media]
-    case.awaiting_info = False
-    case.updated_at = now
-    await session.flush()
-    await session.execute(insert(CaseEvent.__table__),
-                          [_event_values(case, "supplement", detail, now, actor)])
-    if config is not None:
-        await tell_lead(session, case, text, request, config.raw, now,
-                        media=(len(media), media_kind) if media else None)
+        changes["evidence"] = [*(case.evidence or []), *media]
+    if session.new:
+        await session.flush()
+    with session.no_autoflush:
+        await session.execute(_CASE_CHANGED[frozenset(changes)], {"case_id": case.id, **changes})
+        for column, value in changes.items():
+            set_committed_value(case, column, value)
+        await session.execute(insert(CaseEvent.__table__),
+                              [_event_values(case, "supplement", detail, now, actor)])
+        if config is not None:
+            await tell_lead(session, case, text, request, config.raw, now,
+                            media=(len(media), media_kind) if media else None)
+
+
+def _case_changed(columns: Iterable[str]) -> Any:
+    """``UPDATE cases SET <columns> WHERE id = :case_id``, for :func:`add_supplement`."""
+    table = Case.__table__
+    return (update(table).where(table.c.id == bindparam("case_id"))
+            .values({column: bindparam(column) for column in columns}))
+
+
+_CASE_CHANGED = {frozenset(columns): _case_changed(columns) for columns in (
+    ("awaiting_info", "updated_at"), ("awaiting_info", "updated_at", "evidence"))}
 
 
 async def tell_lead(session: AsyncSession, case: Case, text: str, request: str,

@@ -2,8 +2,9 @@
 rewrite and keyword indexes, the classifier's memo and plain-Python softmax, the memoised
 readings of a reply, the parser's text-only readings, the gateway's cipher and control check,
 its envelope reading and reply XML, the plain dialogue state and the remembered metric series;
-registration and supplements written with Core statements write the rows the ORM way wrote,
-and the selects built once find what selects built per call find."""
+registration and supplements written with Core statements write the rows the ORM way wrote
+(and leave the objects a flush left), the 进度 list's wish read skips only what cannot change
+its answer, and the selects built once find what selects built per call find."""
 from __future__ import annotations
 
 import json
@@ -690,3 +691,157 @@ async def test_a_duplicate_answer_runs_its_step_once(platform, config, monkeypat
     finally:
         await engine.dispose()
     assert kinds.count("supplement") == 1
+
+
+async def test_a_registered_case_is_a_clean_persistent_object(reg_sm, config):
+    """register_case writes the case with one Core INSERT and hands back the object a flush
+    would have left: in the session, nothing pending, every column loaded (reading one
+    needs no query), equal to the stored row; a change made after it is written at commit."""
+    from sqlalchemy import inspect, select
+
+    from bot.store.models import Case
+    from routing.cases import register_case
+    from routing.rules import load_rules
+    from tests.test_cases import T0, fields_for
+
+    rules = load_rules(config_raw=config.raw)
+    async with reg_sm() as session:
+        case = await register_case(session, openid="o-clean", fields=fields_for(),
+                                   config=config, rules=rules, now=T0)
+        state = inspect(case)
+        assert state.persistent and not state.expired_attributes
+        assert case not in session.new and case not in session.dirty
+        mine = {c.key: getattr(case, c.key) for c in Case.__table__.columns}
+        case.status = "resolved"
+        await session.commit()
+    async with reg_sm() as session:
+        stored = await session.scalar(select(Case).where(Case.id == case.id))
+        assert stored.status == "resolved"
+        assert {c.key: getattr(stored, c.key) for c in Case.__table__.columns} == {
+            **mine, "status": "resolved"}
+
+
+async def test_a_supplement_leaves_the_case_clean_and_showing_its_changes(reg_sm, config):
+    """add_supplement changes the case with a Core UPDATE: the loaded case shows the new
+    evidence and awaiting_info at once and has nothing left for the unit of work."""
+    from datetime import timedelta
+
+    from bot.store.models import Case
+    from routing.cases import add_supplement, register_case
+    from routing.rules import load_rules
+    from tests.test_cases import T0, fields_for
+
+    rules = load_rules(config_raw=config.raw)
+    async with reg_sm() as session:
+        case = await register_case(session, openid="o-sup-clean", fields=fields_for(),
+                                   config=config, rules=rules, now=T0)
+        await session.commit()
+    later = T0 + timedelta(hours=1)
+    async with reg_sm() as session:
+        stored = await session.get(Case, case.id)
+        await add_supplement(session, stored, "照片", "payer", media_ids=["m-1"], now=later)
+        assert not session.is_modified(stored) and stored not in session.dirty
+        assert (stored.evidence, stored.awaiting_info, stored.updated_at) == (
+            ["media-1", "m-1"], False, later)
+        await session.commit()
+    async with reg_sm() as session:
+        again = await session.get(Case, case.id)
+        assert (again.evidence, again.awaiting_info, again.updated_at) == (
+            ["media-1", "m-1"], False, later)
+
+
+async def test_a_registration_writes_the_dialogue_state_once(platform, config):
+    """The form's 确认 registers in one transaction: the reads of the payer's cases before it
+    do not flush the form's pending changes, so the dialogue state is updated once (it was
+    twice: the pending mark, then the cleared form)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from tests.test_dialogue import ANSWERS, CASE_NO, finish_form, say
+
+    openid = "o-state-once"
+    reply = await say(platform, openid, "我叫钱七，电话13512340000，新塘镇永盛五金厂欠我社保")
+    await finish_form(platform, openid, reply, ANSWERS)
+    written: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        if statement.startswith(("UPDATE dialogue_states", "INSERT INTO cases")):
+            written.append(statement.split()[0])
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        assert CASE_NO.search(await say(platform, openid, "确认"))
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert written == ["INSERT", "UPDATE"]
+
+
+@pytest.mark.parametrize("events, wish", [
+    ([("supplement", {})] * 5, None),
+    ([("supplement", {}), ("supplement", {"request": "withdraw"}), ("supplement", {})] * 3,
+     "withdraw"),
+    ([("supplement", {"request": "settled"}), ("supplement", {}), ("resolved", {})], None),
+    ([("supplement", {"request": "withdraw"}), ("supplement", {"request": "resume"}),
+      ("supplement", {}), ("reopened", {}), ("supplement", {"request": "settled"}),
+      ("supplement", {"request": "urge"}), ("supplement", {})], "settled"),
+])
+async def test_the_wish_read_skips_only_plain_supplements(reg_sm, config, events, wish):
+    """The 进度 list reads a case's events that can start or end a request to stop it, not
+    every supplement (a case gathers one on each message that adds to it): the batch read
+    and the session read return exactly those, and payer_wish decides as on all events."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from bot.store.batch import GroupCommit
+    from bot.store.case_reads import WISH_EVENT, wish_events_of
+    from bot.store.models import Case, CaseEvent
+    from routing.actions import payer_wish
+    from routing.cases import add_event, register_case
+    from routing.rules import load_rules
+    from tests.test_cases import T0, fields_for
+
+    rules = load_rules(config_raw=config.raw)
+    async with reg_sm() as session:
+        case = await register_case(session, openid="o-wish", fields=fields_for(),
+                                   config=config, rules=rules, now=T0)
+        for i, (kind, detail) in enumerate(events):
+            add_event(session, case, kind, "payer", {"text": "补充", **detail},
+                      T0 + timedelta(minutes=i + 1))
+        await session.commit()
+    async with reg_sm() as session:
+        stored = await session.get(Case, case.id)
+        every = list((await session.scalars(select(CaseEvent).where(
+            CaseEvent.case_id == case.id).order_by(CaseEvent.id))).all())
+        chosen = list((await session.scalars(select(CaseEvent).where(
+            CaseEvent.case_id == case.id, WISH_EVENT).order_by(CaseEvent.id))).all())
+    batch = GroupCommit(reg_sm.kw["bind"])
+    try:
+        batched = (await wish_events_of(batch, (case.id,)))[case.id]
+    finally:
+        await batch.close()
+    expected = [e.id for e in every if e.kind in ("resolved", "reopened")
+                or (e.kind == "supplement" and (e.detail or {}).get("request"))]
+    assert [e.id for e in chosen] == [e.id for e in batched] == expected
+    assert payer_wish(stored, batched) == payer_wish(stored, every) == wish
+
+
+def test_contact_numbers_are_remembered_per_text_and_handed_out_fresh():
+    from bot.handlers.contacts import _contact_spans, contact_numbers
+
+    text = "我叫李四 电话138 1234 5678，身份证440106199001011234"
+    first = contact_numbers(text)
+    first.append((0, 1))
+    hits = _contact_spans.cache_info().hits
+    assert contact_numbers(text) == list(_contact_spans.__wrapped__(text)) and len(
+        contact_numbers(text)) == 2
+    assert _contact_spans.cache_info().hits == hits + 2
+
+
+@pytest.mark.parametrize("said", ["单位没错", "名字对的", "电话是对的哈", "地址也没问题", "这个不用改"])
+def test_a_clause_saying_a_field_is_right_always_holds_a_right_word(said):
+    """The corrections' cheap check (no word of field_right_words, no clause to drop) never
+    skips a clause that FIELD_RIGHT reads as 'that field is right'."""
+    from bot.handlers.intake_corrections import FIELD_RIGHT, FIELD_RIGHT_WORD
+
+    assert FIELD_RIGHT.match(said) and FIELD_RIGHT_WORD.search(f"不是 {said} 是电话错了")

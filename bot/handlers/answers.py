@@ -236,9 +236,12 @@ RESTART = re.compile(rf"^(?:{alternatives('restart_leads')})*(?:{alternatives('r
 ROLE_ONLY = re.compile(rf"^(?:{alternatives('name_roles')})(?:{alternatives('name_role_marks')})?$")
 
 
+SPACES = re.compile(r"\s")
+
+
 def asks_restart(reply: str) -> bool:
     """"从头再来吧", "推倒重来", "全部重新填": the payer wants the form started over."""
-    return bool(RESTART.match(MANDARIN(re.sub(r"\s", "", reply or ""))))
+    return bool(RESTART.match(MANDARIN(SPACES.sub("", reply or ""))))
 
 
 PLACE_ONLY_REST = re.compile(alternatives("place_only_words"))
@@ -643,9 +646,10 @@ def _one_name(value: str) -> str:
     value = TYPED_TWICE.sub(r"\1", value.strip("。！!~～，,. "))
     value = ACK_TAIL.sub("", NAME_PREFIX.sub("", value)).strip("。！!~～，,. ") or value
     value = NAME_SUFFIX.sub("", CONTACT_LABEL.sub("", value)).strip("。！!~～，,. ")
-    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", value)
+    return SPACE_IN_NAME.sub("", value)
 
 
+SPACE_IN_NAME = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 COMPOUND_NAME = re.compile(rf"^(?:{alternatives('compound_surnames')})[\u4e00-\u9fff]{{1,3}}$")
 
 

@@ -4,6 +4,7 @@ a phone number is one. Joiners and invisible characters are those of privacy.yam
 read here is what the masking hides."""
 from __future__ import annotations
 
+import functools
 import re
 
 from bot.privacy import plain_joiners
@@ -19,23 +20,34 @@ DIGITS = str.maketrans("０１２３４５６７８９零〇一幺二两三四�
 ID_DIGITS = re.compile(r"^(?:\d{17}[\dX]|\d{15})$")
 
 
+RUN_JOINERS = re.compile(r"[\s\-－—+]")
+PHONE_JOINERS = re.compile(r"[\s\-－—()（）]")
+PHONE_DIGITS = str.maketrans("０１２３４５６７８９零〇一幺二两三四五六七八九", "01234567890011223456789")
+
+
 def contact_numbers(text: str) -> list[tuple[int, int]]:
     """Where a phone or ID number stands however it is typed ("1三8一二3四5六7八", "138 1234
     5678", "020-87654321"), read as the phone question reads one: such a number is never
     more of the story, even when the entity extractor missed it."""
+    return list(_contact_spans(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _contact_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`contact_numbers`, remembered: the steps of one form answer read it for the
+    same text four or five times."""
     spans = []
     for found in NUMBER_RUN.finditer(plain_joiners(text)):
-        digits = re.sub(r"[\s\-－—+]", "", found.group(0)).translate(DIGITS)
+        digits = RUN_JOINERS.sub("", found.group(0)).translate(DIGITS)
         if phone_problem(found.group(0))[0] or ID_DIGITS.match(digits):
             spans.append(found.span())
-    return spans
+    return tuple(spans)
 
 
 def phone_problem(raw: str) -> tuple[str | None, str | None]:
     """(normalised number, None) when valid, else (None, why) in words a payer understands."""
-    digits = re.sub(r"[\s\-－—()（）]", "", PHONE_CUE.sub("", plain_joiners(raw)))
-    digits = digits.translate(str.maketrans("０１２３４５６７８９零〇一幺二两三四五六七八九",
-                                            "01234567890011223456789"))
+    digits = PHONE_JOINERS.sub("", PHONE_CUE.sub("", plain_joiners(raw)))
+    digits = digits.translate(PHONE_DIGITS)
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("86") and len(digits) == 13:

@@ -163,6 +163,7 @@ SUPPLEMENT_CHOICE = re.compile(SPEC["supplement_choice"])
 WHERE = words_regex(SPEC["where_words"])
 LATER = words_regex(SPEC["later_words"])
 SUMMARY_ASKED_BACK = words_regex(SPEC["summary_question_words"])
+HUMAN_NOISE = re.compile(r"[\s，。！？,.!?~～…吧啊呀请]")
 REQUIRED = words_regex(SPEC["required_words"])
 WHO_COUNTS = re.compile(SPEC["headcount_who_counts"])
 REQUIRED_HINT_LEAD = re.compile(rf"^(?:{alternatives('employer_hint_leads')})+")
@@ -1161,8 +1162,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
     @staticmethod
     def _human_word(message: str) -> bool:
         """"人工", "找客服!": the whole message asks for a person."""
-        bare = re.sub(r"[\s，。！？,.!?~～…吧啊呀请]", "", message or "")
-        return bare in SPEC["human_words"]
+        return HUMAN_NOISE.sub("", message or "") in SPEC["human_words"]
 
     @staticmethod
     def _angry_story(reply: str) -> bool:

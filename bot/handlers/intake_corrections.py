@@ -67,6 +67,8 @@ SAID_DIGITS = re.compile(rf"[0-9０-９{''.join(DIGIT_WORDS)}]+")
 FIELD_RIGHT = re.compile(rf"^\S{{1,6}}?(?:都|也|倒是|是)?(?<![不没非])"
                          rf"(?:{one_of(SPEC['field_right_words'])})"
                          rf"(?:{one_of(SPEC['field_right_tails'])})*$")
+FIELD_RIGHT_WORD = re.compile(one_of(SPEC["field_right_words"]))
+CLAUSE_MARKS = re.compile(r"([，,。；;！!\s]+)")
 NOT_DIGITS = re.compile(rf"(?:而?不是|并非|而非)\s*[0-9０-９{''.join(DIGIT_WORDS)}]+")
 
 
@@ -84,9 +86,9 @@ class CorrectionsMixin:
         """"单位没错 是地址错了 应该是永宁": a clause saying a field is right names no field to
         change (else 单位 is the field found first); it is dropped before corrections are read."""
         parser = self.services.parser
-        if parser is None:
-            return ctx
-        parts = re.split(r"([，,。；;！!\s]+)", ctx.text or "")
+        if parser is None or not FIELD_RIGHT_WORD.search(ctx.text or ""):
+            return ctx  # no clause can say a field is right
+        parts = CLAUSE_MARKS.split(ctx.text or "")
         kept = [p for p in parts if not (FIELD_RIGHT.match(p) and parser.correction_slot(p))]
         said = "".join(kept).strip("，,。；;！! ")
         if len(kept) == len(parts) or not said:

@@ -55,7 +55,8 @@ class RegistrationMixin:
         """:func:`routing.cases.find_open_case`; on a step run on the snapshot (no session)
         read in the batch, so asking whether it is the same matter needs no session."""
         if isinstance(session, AsyncSession):
-            return await find_open_case(session, openid, category)
+            with session.no_autoflush:  # the form's pending changes wait for the commit
+                return await find_open_case(session, openid, category)
         return next((c for c in await cases_of(self.services.batch, openid)
                      if c.category == category and c.status not in CLOSED_STATUSES), None)
 
@@ -70,7 +71,9 @@ class RegistrationMixin:
         elif choice is None and (reply in YES_WORDS or DUPLICATE_SAME.search(reply)):
             choice = 0
         if choice == 0:
-            existing = await find_open_case(session, state.openid, state.slots.get("category"))
+            with session.no_autoflush:
+                existing = await find_open_case(session, state.openid,
+                                                state.slots.get("category"))
             if existing is not None and existing.case_no == case_no:
                 note = summary_for_case(state.slots)
                 await add_supplement(session, existing, note, actor="payer",
@@ -159,10 +162,12 @@ class RegistrationMixin:
             return None
         since = utcnow() - timedelta(minutes=int(SPEC["related_case_minutes"]))
         if isinstance(session, AsyncSession):
-            case = await session.scalar(
-                select(Case).where(Case.openid == ctx.inbound.openid, Case.created_at >= since,
-                                   Case.status.not_in(CLOSED_STATUSES))
-                .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
+            with session.no_autoflush:
+                case = await session.scalar(
+                    select(Case).where(Case.openid == ctx.inbound.openid,
+                                       Case.created_at >= since,
+                                       Case.status.not_in(CLOSED_STATUSES))
+                    .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
         else:  # a step on the snapshot, as in _open_case_of
             case = next((c for c in await cases_of(self.services.batch, ctx.inbound.openid)
                          if c.created_at >= since and c.status not in CLOSED_STATUSES), None)
@@ -198,8 +203,9 @@ class RegistrationMixin:
     async def _add_to_related(self, session, state, case_no: str) -> list[str] | None:
         """补充: the complaint joins the case just registered instead of becoming a new one;
         None if that case is gone or closed meanwhile (the form goes on)."""
-        case = await session.scalar(select(Case).where(
-            Case.openid == state.openid, Case.case_no == case_no))
+        with session.no_autoflush:
+            case = await session.scalar(select(Case).where(
+                Case.openid == state.openid, Case.case_no == case_no))
         set_pending(state, "related", None)
         if case is None or case.status in CLOSED_STATUSES:
             return None
@@ -225,10 +231,11 @@ async def recent_callback(session, openid: str) -> Case | None:
     """The payer's open call-back case from the last ``callback_repeat_minutes``: asking
     again must not give the liaison a second card for the same call."""
     since = utcnow() - timedelta(minutes=int(SPEC["callback_repeat_minutes"]))
-    return await session.scalar(
-        select(Case).where(Case.openid == openid, Case.needs_callback.is_(True),
-                           Case.created_at >= since, Case.status.not_in(CLOSED_STATUSES))
-        .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
+    with session.no_autoflush:  # the caller's pending changes wait for its commit
+        return await session.scalar(
+            select(Case).where(Case.openid == openid, Case.needs_callback.is_(True),
+                               Case.created_at >= since, Case.status.not_in(CLOSED_STATUSES))
+            .order_by(Case.created_at.desc(), Case.id.desc()).limit(1))
 
 
 def agency_name(config, agency: str | None) -> str:

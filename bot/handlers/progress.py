@@ -14,7 +14,7 @@ from bot.handlers.base import Context
 from bot.handlers.contacts import contact_numbers
 from bot.handlers.intake_spec import SPEC
 from bot.privacy import plain_joiners
-from bot.store.case_reads import WISH_KINDS, wish_events_of
+from bot.store.case_reads import WISH_EVENT, wish_events_of
 from bot.store.case_reads import cases_of as batch_cases_of
 from bot.store.dialogue import (
     detached_state,
@@ -446,7 +446,7 @@ async def _wishes(session, ctx: Context, cases: list) -> dict[int, str]:
     else:
         events = {}
         rows = await session.scalars(select(CaseEvent).where(
-            CaseEvent.case_id.in_(ids), CaseEvent.kind.in_(WISH_KINDS)).order_by(CaseEvent.id))
+            CaseEvent.case_id.in_(ids), WISH_EVENT).order_by(CaseEvent.id))
         for event in rows:
             events.setdefault(event.case_id, []).append(event)
     wishes = {c.id: payer_wish(c, events.get(c.id, ())) for c in open_cases}

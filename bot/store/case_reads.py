@@ -8,7 +8,7 @@ The cases come back as detached :class:`~bot.store.models.Case` objects, to read
 to change (changes go through a session, which loads the row again)."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from bot.store.batch import GroupCommit
 from bot.store.models import Case, CaseEvent
@@ -37,10 +37,14 @@ async def cases_of(batch: GroupCommit, openid: str) -> list[Case]:
 
 
 EVENTS = CaseEvent.__table__
-WISH_KINDS = ("supplement", "resolved", "reopened")
-"""The events that start or end a payer's request to stop a case (routing.actions.payer_wish)."""
+WISH_EVENT = or_(EVENTS.c.kind.in_(("resolved", "reopened")),
+                 and_(EVENTS.c.kind == "supplement",
+                      EVENTS.c.detail["request"].as_string().is_not(None)))
+"""The events that start or end a payer's request to stop a case (routing.actions.payer_wish):
+a result, a reopening, a supplement that asks something. A plain supplement changes nothing
+there, and a case gathers one on every message that adds to it."""
 _WISH_EVENTS = (select(EVENTS).where(EVENTS.c.case_id.in_(bindparam("ids", expanding=True)),
-                                     EVENTS.c.kind.in_(WISH_KINDS))
+                                     WISH_EVENT)
                 .order_by(EVENTS.c.id))
 
 
@@ -61,5 +65,5 @@ WISH_EVENTS_OF = _WishEventsOf()
 
 async def wish_events_of(batch: GroupCommit, case_ids: tuple[int, ...]
                          ) -> dict[int, list[CaseEvent]]:
-    """Each case's events of :data:`WISH_KINDS`, oldest first."""
+    """Each case's events of :data:`WISH_EVENT`, oldest first."""
     return await batch.run(WISH_EVENTS_OF, case_ids)
