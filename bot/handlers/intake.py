@@ -129,7 +129,6 @@ from bot.store.models import utcnow
 from bot.texts import text
 from bot.word_patterns import one_of, words_regex
 from knowledge.followup import reading
-from routing.notices import status_label
 
 CANCEL_CUE = words_regex(SPEC["cancel_cues"])
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
@@ -700,8 +699,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 employer[i:i + 2] in existing.employer for i in range(len(employer) - 1)):
             return None  # "宏达厂" is 广州宏达电子厂; "华新建材厂" another employer
         set_pending(state, "duplicate", existing.case_no)
-        return [text("duplicate_question", case_no=existing.case_no,
-                     status=status_label(existing.status))]
+        return [self._duplicate_question(existing)]
 
     def _sent_again(self, state, reply: str) -> str | None:
         """"李四" sent twice (pasted again, or the first send seemed lost): the second is the

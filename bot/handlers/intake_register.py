@@ -24,7 +24,13 @@ from bot.store.dialogue import clear_form, set_pending
 from bot.store.models import Case, utcnow
 from bot.texts import text
 from bot.word_patterns import words_regex
-from routing.cases import CLOSED_STATUSES, add_supplement, find_open_case, register_case
+from routing.cases import (
+    CLOSED_STATUSES,
+    add_supplement,
+    case_for_payer,
+    find_open_case,
+    register_case,
+)
 from routing.notices import agency_names, local_deadline, status_label
 
 YES_WORDS = {"是", "是的", "确定", "对", "嗯", "好", "好的", "确认", "取消吧", "1"}
@@ -47,9 +53,25 @@ class RegistrationMixin:
             existing = await self._open_case_of(session, openid, slots["category"])
             if existing is not None:
                 set_pending(state, "duplicate", existing.case_no)
-                status = status_label(existing.status)
-                return [text("duplicate_question", case_no=existing.case_no, status=status)]
+                return [self._duplicate_question(existing)]
         return await self._register(session, state, openid)
+
+    def _duplicate_question(self, case: Case) -> str:
+        """"Is it the same matter?" with the open case's status and the agency that has it
+        now (a case moved since the payer filed it is still theirs to add to)."""
+        lead = agency_name(self.services.config, case.lead_agency)
+        return text("duplicate_question", case_no=case.case_no, status=status_label(case.status),
+                    where=text("duplicate_where", lead=lead) if lead else "")
+
+    async def _offered_case(self, session, openid: str, case_no: str) -> Case | None:
+        """The open case the duplicate question offered, by its number: not the newest open
+        case of the form's category, which a changed category or a case closed meanwhile
+        would miss (the question came back with an empty status, and "1" asked it again)."""
+        if isinstance(session, AsyncSession):
+            with session.no_autoflush:  # the form's pending changes wait for the commit
+                return await case_for_payer(session, openid, case_no)
+        return next((c for c in await cases_of(self.services.batch, openid)
+                     if c.case_no == case_no), None)
 
     async def _open_case_of(self, session, openid: str, category: str | None) -> Case | None:
         """:func:`routing.cases.find_open_case`; on a step run on the snapshot (no session)
@@ -70,31 +92,30 @@ class RegistrationMixin:
             choice = 1
         elif choice is None and (reply in YES_WORDS or DUPLICATE_SAME.search(reply)):
             choice = 0
+        offered = await self._offered_case(session, state.openid, case_no)
+        gone = ""
+        if offered is None or offered.status in CLOSED_STATUSES:
+            choice = 1  # closed meanwhile: nothing open to add to
+            gone = text("duplicate_gone", case_no=case_no, status=status_label(
+                offered.status if offered is not None else "resolved")) + "\n"
         if choice == 0:
-            with session.no_autoflush:
-                existing = await find_open_case(session, state.openid,
-                                                state.slots.get("category"))
-            if existing is not None and existing.case_no == case_no:
-                note = summary_for_case(state.slots)
-                await add_supplement(session, existing, note, actor="payer",
-                                     config=self.services.config)
-                clear_form(state)
-                return [text("supplement_added", case_no=case_no)]
+            await add_supplement(session, offered, summary_for_case(state.slots), actor="payer",
+                                 config=self.services.config)
+            clear_form(state)
+            return [text("supplement_added", case_no=case_no)]
         if choice == 1:
             set_pending(state, "duplicate", None)
             set_pending(state, "duplicate_checked", True)
             if state.requested_slot is not None:  # offered mid-form: the form goes on
-                return [text("duplicate_new_goes_on") + self._question(state.requested_slot,
-                                                                        state.slots)]
-            return await self._register(session, state, state.openid)
+                return [gone + text("duplicate_new_goes_on")
+                        + self._question(state.requested_slot, state.slots)]
+            replies = await self._register(session, state, state.openid)
+            return [gone + replies[0], *replies[1:]] if gone and replies else replies
         parser = self.services.parser
         if state.requested_slot is not None and not (parser and parser.is_question(reply)):
             set_pending(state, "duplicate", None)  # "还有一件事": read by the form
             return None
-        existing = await self._open_case_of(session, state.openid, state.slots.get("category"))
-        status = status_label(existing.status) if existing is not None else ""
-        return [text("choose_number") + "\n"
-                + text("duplicate_question", case_no=case_no, status=status)]
+        return [text("choose_number") + "\n" + self._duplicate_question(offered)]
 
     async def _callback_again(self, session, case: Case, words: str) -> list[str]:
         """The repeated request joins the first case as a supplement its group reads."""

@@ -22,6 +22,7 @@ from bot.handlers.progress import (
     due_text,
     extreme,
     folded,
+    in_filing_order,
     list_shown,
     loose_case_no,
     not_found,
@@ -93,6 +94,8 @@ ACTS = {"withdraw", "withdraw_maybe", "urge", "new_contact", "add_material", "su
 """Requests that act on one case: pointed past the list or at several, which one is asked."""
 CASE_FACTS = {"employer", "money", "headcount", "name", "id_number", "district"}
 """A message naming these tells a new matter's facts, not a wish about the case."""
+MATERIAL_FACTS = {"money"}
+"""...unless it names material and only what the material shows (an amount)."""
 
 
 def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
@@ -104,8 +107,8 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
     facts = nlu is not None and any(e.type in CASE_FACTS for e in nlu.entities)
     new_matter = parser is not None and parser.opens_new_matter(message)
     found = {key for key, pattern in OPEN_CASE.items() if pattern.search(message)}
-    found |= {key for key in ("withdraw", "settled", "urge", "new_contact", "add_material")
-              if MORE[key].search(message)}
+    found |= {key for key in ("withdraw", "settled", "urge", "new_contact", "add_material",
+                              "has_material") if MORE[key].search(message)}
     if SETTLED.search(message):
         found.add("settled")
     if PAST_LIMIT.search(message):
@@ -143,6 +146,9 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
         return "new_contact"  # "原来那个号不用了，打186…" is no new matter
     if REPEAT.search(message) and "urge_not" not in found:
         return "repeat"  # "宏达那个事 你们到底管不管": the open case, unless another employer's
+    if found & {"add_material", "has_material"} and facts and {
+            e.type for e in nlu.entities} & CASE_FACTS <= MATERIAL_FACTS:
+        return "supplement"  # "我这还有劳动合同，上面写的工资是六千": what it shows, for the case
     if facts or new_matter or "urge_not" in found:
         return None
     waits = "urge_wait" in found and ("urge_about" in found or nlu is None
@@ -153,9 +159,9 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
         return "result"  # "结果是啥", "结案了吗"
     if "deadline" in found:
         return "due"
-    for key in ("new_contact", "add_material"):
+    for key in ("new_contact", "add_material", "has_material"):
         if key in found:
-            return key
+            return "add_material" if key == "has_material" else key
     if PROGRESS.match(message.strip()):
         return "status"  # "进读", "差询", "进度？", "在办吗"
     return None
@@ -198,7 +204,8 @@ async def _pointed(ctx: Context, session, message: str, request: str | None
     """"撤回第二个", "催一下宏图那个", "第二个呢": the request read without the words that
     point at a case (the handlers pick that case again from ``ctx.text``); nothing but the
     pointer asks how that case stands."""
-    picked, words = referenced(message, await cases_of(session, ctx.inbound.openid))
+    picked, words = referenced(message, await cases_of(session, ctx.inbound.openid),
+                               in_filing_order(ctx))
     if words is None:
         return message, request
     bare = without_reference(message, words)
@@ -269,7 +276,8 @@ async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]
     if owned is not None or digits is not None:
         return ([owned], None) if owned is not None else ([], digits)
     if points(ctx.text):
-        picked, _ = referenced(ctx.text, await cases_of(session, ctx.inbound.openid))
+        picked, _ = referenced(ctx.text, await cases_of(session, ctx.inbound.openid),
+                               in_filing_order(ctx))
         if picked is not None:
             return [picked], None
     rows = await session.execute(
@@ -463,7 +471,7 @@ async def _supplemented(ctx: Context, session, cases: list[Case], words: str) ->
 async def _which(ctx: Context, session, message: str) -> list[str]:
     """"催一下第五个" with two cases: the list, and how to name one of it."""
     cases = await cases_of(session, ctx.inbound.openid)
-    _, words = referenced(ctx.text, cases)
+    _, words = referenced(ctx.text, cases, in_filing_order(ctx))
     return [text("case_which", count=len(cases), cases=_choice_lines(cases), words=words,
                  example=f"{message}第1个")]
 

@@ -27,6 +27,7 @@ from bot.store.dialogue import (
 from bot.store.models import Case, CaseEvent, utcnow
 from bot.texts import text
 from routing.actions import payer_wish
+from routing.cards import load_labels
 from routing.cases import (
     CLOSED_STATUSES,
     case_for_payer,
@@ -63,8 +64,12 @@ _BARE_ROW = re.compile(r"[1-9]")
 _GENERIC = set(_CASE_WORDS["about_generic"])
 _NEWEST = re.compile(_CASE_WORDS["newest"])
 _OLDEST = re.compile(_CASE_WORDS["oldest"])
+_LAST = re.compile(_CASE_WORDS["last"])
+_FILED_WORD = re.compile(_CASE_WORDS["filed_word"])
 _TAIL = re.compile(_CASE_WORDS["number_tail"])
 _NUMBER_ONLY = re.compile(_CASE_WORDS["number_only"])
+AGENCY_WORDS = load_labels().get("agency_aliases") or {}
+"""The short names payers use for the agency that has a case ("税务那个", "人社局那个")."""
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
 LIST_KEY = "progress_list"
 """Key in the dialogue state's ``pending`` after a numbered list was shown: {cases, until}.
@@ -118,7 +123,8 @@ def looks_like_case_no(message: str) -> bool:
 
 def _searchable(case) -> str:
     return " ".join(filter(None, (case.employer, case.description, category_label(case),
-                                  case.district, case.jurisdiction)))
+                                  case.district, case.jurisdiction,
+                                  *AGENCY_WORDS.get(case.lead_agency or "", ()))))
 
 
 def _by_about(words: str, cases: list) -> tuple[list, str]:
@@ -143,14 +149,22 @@ def points(message: str) -> bool:
             or _ABOUT.search(message) is not None or _extreme(message) is not None)
 
 
-def _extreme(message: str) -> tuple[int, str] | None:
+def _extreme(message: str, filed: bool = False) -> tuple[int, str] | None:
     """(1, words) for the newest case ("刚登记的那个"), (-1, words) for the oldest ("最早那个"):
-    rows of the progress list, which shows the newest first."""
-    for row, pattern in ((1, _NEWEST), (-1, _OLDEST)):
+    rows of the progress list, which shows the newest first. "最后那个" is the list's last
+    row; with ``filed`` (no list on screen) "最后一个投诉" is the case filed last."""
+    for row, pattern in ((1, _NEWEST), (-1, _OLDEST), (-1, _LAST)):
         found = pattern.search(message)
         if found is not None:
+            if pattern is _LAST and _said_as_filed(message, found, filed):
+                row = 1
             return row, found.group(0)
     return None
+
+
+def _said_as_filed(message: str, found, filed: bool) -> bool:
+    """A place said with a filing word after it and no list on screen ("我第一个投诉")."""
+    return filed and _FILED_WORD.match(message[found.end():]) is not None
 
 
 def extreme(message: str, count: int) -> int | None:
@@ -206,17 +220,20 @@ def place(message: str) -> int | None:
     return ordinal(found.group(0)) if found is not None else None
 
 
-def referenced(message: str, cases: list) -> tuple[object | None, str | None]:
+def referenced(message: str, cases: list, filed: bool = False
+               ) -> tuple[object | None, str | None]:
     """The one case of ``cases`` (in the progress list's order) that ``message`` points at
     by its place ("第二个") or by what it is about ("宏图那个"), and the words that point;
     (None, words) when they point past the list or at several; (None, None) when nothing
-    points."""
+    points. ``filed`` (:func:`in_filing_order`): no list is on screen, so a place said with
+    a filing word counts the cases as filed ("我第一个投诉" is the oldest)."""
     message = folded(message)
     found = _BARE_ROW.fullmatch(message) or _ORDINAL.search(message)
     if found is not None:
         index = ordinal(found.group(0))
-        return (cases[index - 1] if index <= len(cases) else None), found.group(0)
-    end = _extreme(message)
+        rows = cases[::-1] if _said_as_filed(message, found, filed) else cases
+        return (rows[index - 1] if index <= len(rows) else None), found.group(0)
+    end = _extreme(message, filed)
     if end is not None and cases:
         return cases[0 if end[0] == 1 else -1], end[1]
     found = _ABOUT.search(message)
@@ -389,7 +406,7 @@ async def _answer_from(session, ctx: Context, cases: list, unclear: bool) -> lis
         return [text("progress_none")]
     owned, digits = by_tail(ctx.text, cases)
     if owned is None and len(cases) > 1 and not unclear:
-        owned, _ = referenced(ctx.text, cases)
+        owned, _ = referenced(ctx.text, cases, in_filing_order(ctx))
     if owned is not None:
         return [await timeline(session, ctx, owned)]
     lines = [text("progress_tail_unknown", digits=digits)] if digits else (
@@ -481,6 +498,13 @@ async def _remember_list(session, ctx: Context, cases: list) -> None:
 def list_shown(pending) -> bool:
     """Was a numbered progress list shown in the last minutes?"""
     return open_marker(pending, LIST_KEY, "cases") is not None
+
+
+def in_filing_order(ctx: Context) -> bool:
+    """No numbered list on screen: "我第一个投诉", "最后一个投诉" count the cases as the payer
+    filed them, not as rows of a list they have not seen."""
+    snapshot = ctx.snapshot
+    return snapshot is not None and not list_shown((snapshot.state or {}).get("pending"))
 
 
 async def timeline(session, ctx: Context, case) -> str:
