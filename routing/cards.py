@@ -41,7 +41,6 @@ from routing.webhook import (
     TEXT_LIMIT,
     cut_utf8,
     markdown_payload,
-    split_text,
     text_payload,
     utf8_prefix,
 )
@@ -77,6 +76,9 @@ _RULE_TWIN = str.maketrans({"-": "－", "=": "＝", "_": "＿"})
 _ID_NUMBER = re.compile(r"\d{15}|\d{17}[\dXx]")
 MAX_PARTS = 6  # cards for one description; past that the console has the rest
 NOTE_CAP = 2000  # characters of a note's free text (the API's own cap on what a liaison types)
+# Characters of what a payer wrote, shown whole in numbered parts; past it (more than
+# MAX_PARTS messages) the last part says the rest is in the console.
+PAYER_TEXT_CAP = 6000
 _TITLE_CAP = 300  # bytes: a longer first line is not repeated on each part of a note
 
 
@@ -289,44 +291,55 @@ def render_card(
 
 def _parts(head: str, tail: str, brief: str, summary: str, limit: int,
            extra: Mapping[str, Any], texts: Mapping[str, Any]) -> tuple[str, ...]:
-    """The card as numbered messages, each within ``limit`` bytes: the first with the whole
+    """The card as numbered messages (:func:`numbered_parts`): the first with the whole
     header, the others with the title only; every one ends with where to act and the
     privacy note, the last with the full how-to."""
     title, _, rest = head.partition("\n")
-    more = str(extra["continues"])
-    again = f"{title}\n\n**{extra['continued']}**\n"
+    return tuple(numbered_parts(
+        title, summary, limit, first=rest, again=f"\n**{extra['continued']}**\n",
+        more=str(extra["continues"]) + brief, last=tail,
+        truncated=texts.get("truncated", "…")))
 
-    def room(top: str, end: str, last: bool) -> int:
-        used = (len(top.encode("utf-8")) + PART_ROOM + len(end.encode("utf-8"))
-                + (0 if last else len(more.encode("utf-8"))))
-        return limit - used
 
-    chunks: list[str] = []
-    text = summary
-    while text:
-        top = head if not chunks else again
-        if len(text.encode("utf-8")) <= room(top, tail, True):
-            chunks.append(text)
+def numbered_parts(title: str, body: str, limit: int, *, more: str, first: str = "",
+                   again: str = "", last: str = "", truncated: str = "…") -> list[str]:
+    """``body`` as messages of at most ``limit`` bytes, each headed ``title (i/n)``: the
+    first part then opens with ``first``, the others with ``again``; every part but the last
+    ends with ``more``, the last with ``last``. Cards and notes are both split here, so a
+    liaison reads one numbering. A part that starts inside a quoted line ("> …") stays a
+    quote; past :data:`MAX_PARTS` the last part is cut with ``truncated``."""
+
+    def room(top: str, end: str) -> int:  # 2: the "> " a continued quote gets
+        return limit - len(f"{title}\n{top}{end}".encode()) - PART_ROOM - 2
+
+    spans: list[tuple[int, str]] = []
+    at = 0
+    while at < len(body):
+        top = again if spans else first
+        text = body[at:]
+        if len(text.encode("utf-8")) <= room(top, last):
+            spans.append((at, text))
             break
-        if len(chunks) == MAX_PARTS - 1:
-            chunks.append(cut_utf8(text, max(room(top, tail, True), 0),
-                                   texts.get("truncated", "…")))
+        if len(spans) == MAX_PARTS - 1:
+            spans.append((at, cut_utf8(text, max(room(top, last), 0), truncated)))
             break
-        piece = utf8_prefix(text, max(room(top, brief, False), 0))
+        piece = utf8_prefix(text, room(top, more))
         if not piece:
             break
-        chunks.append(piece)
-        text = text[len(piece):].lstrip("\n")
-    total = len(chunks)
+        spans.append((at, piece))
+        at += len(piece)
+        while body.startswith("\n", at):
+            at += 1
     out = []
-    for index, chunk in enumerate(chunks, 1):
-        mark = PART_MARK.format(index=index, total=total)
-        last = index == total
-        top = (title + mark + "\n" + rest) if index == 1 else again.replace(
-            title, title + mark, 1)
-        out.append(cut_utf8(top + chunk + ("" if last else more) + (tail if last else brief),
-                            limit))
-    return tuple(out)
+    for index, (start, chunk) in enumerate(spans, 1):
+        line = body.rfind("\n", 0, start) + 1
+        if start > line and body.startswith("> ", line):
+            chunk = "> " + chunk
+        mark = PART_MARK.format(index=index, total=len(spans))
+        top = first if index == 1 else again
+        end = last if index == len(spans) else more
+        out.append(cut_utf8(f"{title}{mark}\n{top}{chunk}{end}", limit))
+    return out
 
 
 def _jurisdiction_line(case: Mapping[str, Any], route: Route, extra: Mapping[str, Any]) -> str:
@@ -433,20 +446,25 @@ def _masked_payer(case: Any) -> str:
 
 def case_context(case: Any) -> str:
     """The line a note about ``case`` carries so its group can act on it without opening
-    the case: category, masked payer, employer, place (with the district) and deadline."""
+    the case: category, severity, masked payer, employer, what the payer wants, place (with
+    the district) and deadline."""
     get = _get(case)
     labels, extra = load_labels(), card_texts()
     unknown = extra.get("unknown", "未说明")
     category = str(get("category") or "other")
+    severity = str(get("severity") or "general")
     place = safe_group_text(get("jurisdiction"), _FIELD_CAP["jurisdiction"], single_line=True)
     district = safe_group_text(get("district"), 20, single_line=True)
     if district and district != place:
         place = f"{place}（{district}）" if place else district
     return str(extra.get("context", "")).format(
         category=(labels.get("categories") or {}).get(category, category),
+        severity=(labels.get("severities") or {}).get(severity, severity),
         payer=_masked_payer(case),
         employer=safe_group_text(get("employer"), _FIELD_CAP["employer"],
                                  single_line=True) or unknown,
+        wish=safe_group_text(get("desired_outcome"), _FIELD_CAP["desired_outcome"],
+                             single_line=True) or unknown,
         place=place or unknown, deadline=_due(get("deadline")) if get("deadline") else unknown)
 
 
@@ -463,26 +481,18 @@ def note_messages(case: Any, note: str, limit: int = MARKDOWN_LIMIT) -> list[str
     link = act_link(case_no)
     context = case_context(case)
     linked = f"/console/cases/{case_no}" in note
-    content = "\n".join(filter(None, (note, context, "" if linked else link)))
+    tail = "\n".join(filter(None, (context, "" if linked else link)))
+    content = "\n".join(filter(None, (note, tail)))
     if len(content.encode("utf-8")) <= limit:
         return [content]
-    title, _, rest = content.partition("\n")
-    if len(title.encode("utf-8")) > _TITLE_CAP:
-        title, rest = str(extra.get("note_title", "{case_no}")).format(case_no=case_no), content
+    title, _, rest = note.partition("\n")
+    if len(title.encode("utf-8")) > _TITLE_CAP or not rest:
+        title, rest = str(extra.get("note_title", "{case_no}")).format(case_no=case_no), note
     more = "\n".join(filter(None, (str(extra["continues"]), context, link)))
-    chunks = split_text(title, rest, limit - len(more.encode("utf-8")) - 5) or [
-        utf8_prefix(rest, limit - len(title.encode("utf-8")) - PART_ROOM - 1)]
-    out, at = [], 0
-    for index, chunk in enumerate(chunks, 1):
-        start = rest.find(chunk, at)
-        at = start + len(chunk)
-        line = rest.rfind("\n", 0, start) + 1
-        if start > line and rest.startswith("> ", line):  # cut inside a quoted line
-            chunk = "> " + chunk
-        mark = PART_MARK.format(index=index, total=len(chunks))
-        end = "" if index == len(chunks) else f"\n\n{more}"  # blank line: ends a quote
-        out.append(cut_utf8(f"{title}{mark}\n{chunk}{end}", limit))
-    return out
+    # A blank line before the context: it ends the quote the payer's words are in. The
+    # context and link close the last part too, however much of a long note is cut.
+    return numbered_parts(title, rest, limit, more=f"\n\n{more}", last=f"\n{tail}",
+                          truncated=(load_labels().get("texts") or {}).get("truncated", "…"))
 
 
 def render_alert(text: str) -> str:

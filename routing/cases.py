@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.store.models import Case, CaseCounter, CaseEvent, OutboxItem, utcnow
 from routing.cards import (
-    NOTE_CAP,
+    PAYER_TEXT_CAP,
     act_link,
     messages_for,
     note_messages,
@@ -412,7 +412,7 @@ async def tell_lead(session: AsyncSession, case: Case, text: str, request: str,
         return
     # Kept inside the quote line by line: a payer's newline must not end the quote and let
     # the rest render as free markdown.
-    shown = safe_group_text(text, NOTE_CAP, payer_names(case))
+    shown = safe_group_text(text, PAYER_TEXT_CAP, payer_names(case))
     if media:
         shown = _with_media(shown, *media)
     body = group_text(
@@ -505,7 +505,7 @@ async def reopen_case(
     case.updated_at = now
     add_event(session, case, "reopened", actor, {"reason": str(reason or ""),
                                                  "deadline": case.deadline.isoformat()}, now)
-    shown = safe_group_text(reason, NOTE_CAP, payer_names(case),
+    shown = safe_group_text(reason, PAYER_TEXT_CAP, payer_names(case),
                             single_line=True) or "未说明"
     note = group_text("reopened", case_no=case.case_no, deadline=deadline_text(case.deadline),
                       reason=shown, link=act_link(case.case_no))

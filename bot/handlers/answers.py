@@ -419,10 +419,13 @@ def asks_why(value: str) -> bool:
 
 
 def is_junk(value: str) -> bool:
-    """A long run of a few characters over and over ("aaaa…"): no message at all."""
+    """A long run of a few characters over and over ("aaaa…", "哈哈哈…"): no message at all.
+    A long message of few distinct characters that still uses enough different Chinese
+    characters to say something (a payslip listed month by month) is no junk."""
     letters = LETTERS.findall(FACES.sub("", value or "").lower())
     return (len(letters) >= SPEC["junk_min_chars"]
-            and len(set(letters)) <= len(letters) * SPEC["junk_max_distinct_share"])
+            and len(set(letters)) <= len(letters) * SPEC["junk_max_distinct_share"]
+            and len(set(CJK.findall(value or ""))) < SPEC["junk_min_distinct_hanzi"])
 
 
 @_memo

@@ -138,6 +138,9 @@ class CorrectionsMixin:
         if named is not None and named == state.requested_slot and state.slots.get(
                 named) is None and all(CHANGE_ONLY.fullmatch(reply[s:e]) for s, e in cues):
             return None  # "…叫永兴纺织厂老板换了好几个" at the employer question: its answer
+        if named is not None and state.slots.get(named) is None and len(
+                LETTERS.findall(reply)) > SPEC["correction_max_story_chars"]:
+            return None  # "…人事那边换了好几个人…" in a long story: nothing there to correct
         if named is None:
             if MODIFY.search(reply) and len(reply) <= 12:
                 return "", None
