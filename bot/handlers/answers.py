@@ -864,6 +864,16 @@ def employer_by_job(value: str) -> str | None:
         home) else None
 
 
+WORK_AT = (re.compile(SPEC["work_at_unit"]), re.compile(SPEC["unit_with_job"]))
+
+
+def unit_at_work(value: str) -> str | None:
+    """"在海底捞上班", "给顺丰跑件", "饿了么骑手": the unit, without the work or job around it."""
+    plain = PUNCTUATION.sub("", value or "")
+    found = next((m for m in (p.match(plain) for p in WORK_AT) if m), None)
+    return found["unit"] if found else None
+
+
 DEFUNCT = re.compile(alternatives("defunct_words"))
 DEFUNCT_FILLER = re.compile(alternatives("defunct_fillers"))
 
@@ -1086,13 +1096,19 @@ def _per_money(text_: str, said: str, end: int, entities: list[dict]) -> bool:
 
 FESTIVAL = re.compile(
     rf"(?P<from>[从自])?(?P<year>{one_of(SPEC['period_festival_years'])})?的?"
-    rf"(?P<day>{one_of(SPEC['period_festivals'])})节?(?:那会儿?|那时候?|的时候)?"
+    rf"(?<!{SPEC['period_festival_not_before']})(?P<day>{one_of(SPEC['period_festivals'])})"
+    rf"(?!{SPEC['period_festival_not_after']})节?(?:那会儿?|那时候?|的时候)?"
     rf"(?P<open>{one_of(SPEC['period_festival_open'])})?")
+
+
+FESTIVAL_FIGURES = frozenset(SPEC["period_festival_figures"])
 
 
 def festival_period(text_: str, today: datetime.date | None = None) -> str | None:
     """"去年国庆之后" → 2025-10/..: the month a festival or season falls in, as a period."""
-    found = FESTIVAL.search(MANDARIN(text_ or ""))
+    said = MANDARIN(text_ or "").rstrip(" ，,。.！!？?~～")
+    found = next((m for m in FESTIVAL.finditer(said) if m["day"] not in FESTIVAL_FIGURES
+                  or m.end("day") < len(said)), None)
     if found is None:
         return None
     today = today or datetime.date.today()

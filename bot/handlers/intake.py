@@ -135,6 +135,7 @@ CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "�
 SUMMARY_VALUES = set(SPEC["summary_value_slots"])
 HEADCOUNT_LEADS = words_regex(SPEC["headcount_total_words"])
 RETOLD_CLAUSE = re.compile(r"[，,。！!？?；;\s]+")
+PLACE_END = re.compile(f"(?:{one_of(SPEC['place_name_ends'])})$")
 HUMAN = re.compile(alternatives("human_request_words"))
 HUMAN_MAX_CHARS = 15
 PRIVACY_WORRY = re.compile(SPEC["privacy_worry"])
@@ -561,11 +562,11 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if pending.get("confirm"):
             retold = self._changed_in_retelling(state, ctx)
             if retold:  # the whole story again with one fact changed: that fact is the fix
-                state.slots = {**state.slots, **{slot: None for slot in retold}}
+                self._clear(state, retold)
                 return await self._apply_correction(session, state, ctx, retold[0], ctx)
             typed = self._values_at_summary(state, ctx)
             if typed:
-                state.slots = {**state.slots, **{slot: None for slot in typed}}
+                self._clear(state, typed)
                 return await self._apply_correction(session, state, ctx, typed[0],
                                                     self._typed_value(ctx, typed))
             if LATER.search(PUNCTUATION.sub("", MANDARIN(reply))) or self._pauses(ctx):
@@ -662,7 +663,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return [again + "\n" + self._question(asked, state.slots)]
         before = dict(state.slots)
         restated = self._restated(state, ctx)
-        state.slots = {**state.slots, **{slot: None for slot in restated}}
+        self._clear(state, restated)
         replies = await self._fill(session, state, ctx)
         kept = {slot: before[slot] for slot in restated if state.slots.get(slot) is None}
         state.slots = {**state.slots, **kept}  # a new value the form rejects loses no old one
@@ -903,7 +904,15 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                   if ENTITY_SLOTS.get(e.type) in SPEC["retold_fact_slots"]}
         filled = {slot: value for slot, value in values.items() if state.slots.get(slot)}
         changed = [slot for slot, value in filled.items() if str(state.slots[slot]) != value]
-        return changed if changed and len(filled) - len(changed) >= SPEC["retold_same_min"] else []
+        if not changed:
+            return []
+        if len(filled) - len(changed) >= SPEC["retold_same_min"]:
+            return changed
+        description = PUNCTUATION.sub("", str(state.slots.get("description") or ""))
+        plain = PUNCTUATION.sub("", ctx.text)  # "我在石滩镇宏达电子厂上班…": the story itself again
+        shared = SequenceMatcher(None, description, plain).find_longest_match(
+            0, len(description), 0, len(plain)).size
+        return changed if description and shared >= SPEC["retold_min_shared"] else []
 
     def _values_at_summary(self, state, ctx: Context) -> list[str]:
         """The fields a message at the summary is only new values of ("2023年1月到现在",
@@ -1378,8 +1387,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
     def _reask(self, state, slot: str) -> list[str]:
         """Clear ``slot`` and ask for it again; the optional fields (period, amount, ID number)
         are asked for together, by the optional question."""
+        self._clear(state, [slot])
         slots = dict(state.slots)
-        slots[slot] = None
         if slot in SPEC["optional_slots"]:
             slots["extras"], slot = None, "extras"
         if slot == "jurisdiction":
@@ -1389,6 +1398,43 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         set_pending(state, "duplicate", None)
         state.slots, state.requested_slot = slots, slot
         return [self._question(slot, slots)]
+
+    @staticmethod
+    def _clear(state, names: list[str]) -> None:
+        """Empty ``names`` to be filled anew, remembering the old unit and place so that the
+        new ones can replace them in the description (_told_anew)."""
+        old = {slot: state.slots[slot] for slot in names
+               if slot in SPEC["description_follows"] and state.slots.get(slot)}
+        if old:
+            set_pending(state, "replaced", {**((state.pending or {}).get("replaced") or {}),
+                                            **old})
+        state.slots = {**state.slots, **{slot: None for slot in names}}
+
+    @staticmethod
+    def _told_anew(state, slots: dict) -> None:
+        """"不对 是石滩镇": a unit or place replaced is replaced where the payer's story and
+        the unit's name said it too ("我在新塘镇宏达电子厂上班" → "我在石滩镇宏达电子厂上班")."""
+        replaced = dict((state.pending or {}).get("replaced") or {})
+        told_anew = False
+        for slot in [s for s in replaced if slots.get(s) is not None]:
+            old, new = str(replaced.pop(slot)), str(slots[slot])
+            if old == new:
+                continue
+            told_anew = True
+            said_old, said_new = old, new
+            if slot == "jurisdiction":
+                said_old, said_new = PLACE_END.sub("", old) or old, PLACE_END.sub("", new) or new
+            for field in ("description", "employer"):
+                value = slots.get(field)
+                if not isinstance(value, str) or field == slot:
+                    continue
+                if old in value:
+                    slots[field] = value.replace(old, new)
+                elif said_old != old and said_old in value:
+                    slots[field] = value.replace(said_old, said_new)
+        if told_anew and isinstance(slots.get("description"), str):  # not said twice
+            slots["description"] = "；".join(dict.fromkeys(slots["description"].split("；")))
+        set_pending(state, "replaced", replaced or None)
 
     async def _fill(self, session, state, ctx: Context) -> list[str]:
         slots = dict(state.slots)
@@ -1400,6 +1446,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             answered = slots.get(asked) is not None and slots[asked] != before.get(asked)
             set_pending(state, "answered", asked if answered else None)
         self._merge_severity(slots, ctx.nlu)
+        self._told_anew(state, slots)
         state.slots, state.requested_slot = slots, slots.get("requested_slot")
         back = (state.pending or {}).get("back")
         if back and slots.get(back["slot"]) is not None:

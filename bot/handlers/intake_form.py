@@ -104,6 +104,7 @@ from bot.handlers.answers import (
     period_found,
     pick_number,
     rough_count,
+    unit_at_work,
     unit_name_end,
     unknown_employer,
     unnegated,
@@ -364,6 +365,8 @@ BRAND_KINDS = {kind: words_regex(words) for kind, words in SPEC["bare_brand_kind
 KNOWN_BRAND = re.compile(rf"^(?:{one_of(SPEC['known_brands'])})")
 GENERIC_UNIT = re.compile(rf"^(?:{one_of(SPEC['generic_unit_leads'])})+"
                           rf"(?:{one_of(SPEC['generic_employer_words'])})$")
+# Voice input has no commas: "金盛五金厂的嗯在石滩那边" is split where the payer hesitated.
+UNIT_CLAUSE = re.compile(rf"{CLAUSE.pattern}|{one_of(SPEC['spoken_breaks'])}")
 UNIT_LEAD_WORD = re.compile(rf"^(?:(?:{one_of(SPEC['employer_lead_words'])})[\s，,、]*)+")
 
 
@@ -1228,6 +1231,8 @@ class ValidateDisputeForm(FormValidationAction):
         value = UNIT_LEAD_WORD.sub("", value) or value
         signed = (SIGN_LEAD.sub("", value) if asked else value).strip("“”\"'「」‘’ ")
         value = signed or value  # "门口写着“好又多超市”": the sign is the name
+        if asked and not employer_by_job(value):
+            value = unit_at_work(value) or value  # "在海底捞上班": 海底捞
         if GENERIC_UNIT.match(PUNCTUATION.sub("", value)):
             if asked:
                 dispatcher.utter_message(text=text("employer_invalid"))
@@ -1264,7 +1269,7 @@ class ValidateDisputeForm(FormValidationAction):
                     or works_at_place(value, places) or bool(outside_place(value)))
         # A name either ends with its kind (…电子厂, …有限公司, … Co. Ltd) or is a short bare
         # name (宏达); a sentence that merely mentions 公司 is not one.
-        clauses = [ORG_TAIL.sub("", c).strip() for c in CLAUSE.split(value)]
+        clauses = [ORG_TAIL.sub("", c).strip() for c in UNIT_CLAUSE.split(value)]
         named = [c for c in clauses if unit_name_end(c) and 2 <= len(c) <= EMPLOYER_MAX]
         if named:
             value = EMPLOYER_LEAD.sub("", named[0]) or named[0]

@@ -46,7 +46,7 @@ _MONEY_CN = re.compile(
     r"(?:(?P<approx>多|余|来)(?P<big>[万亿])?)?(?P<unit>元|块钱|块(?![儿去来走])|圆)?"
 )
 _NOT_MONEY_AFTER = "年月日号个人名天岁%位次期小周点分秒楼栋层户家条张套斤米公里岁级"
-_YEAR = r"(?:(?:19|20)\d{2}|\d{2}|[今去前明]|[二〇零一三四五六七八九]{4})年"
+_YEAR = r"(?:(?:19|20)\d{2}|\d{2}|大前|[今去前明]|[二〇零一三四五六七八九]{4})年"
 _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?"
 _POINT = re.compile(
     rf"(?P<y>{_YEAR})(?:(?P<h>[上下])半年|(?P<m>{_MONTH})|(?P<e>年?(?:[底末]|初(?![中级心步次]))))?|(?P<m2>{_MONTH})|(?P<rel>上个?月|这个月|本月|上上个月)"
@@ -92,6 +92,8 @@ class EntityExtractor:
         branches = lexicon.get("employer_branch_suffixes")
         self._emp_branch = re.compile(f"(?:{one_of(branches)})$") if branches else None
         self._emp_branch_gap = int(lexicon.get("employer_branch_gap") or 0)
+        brands = lexicon.get("employer_brands")
+        self._emp_brand = re.compile(one_of(brands)) if brands else None
         nouns = lexicon.get("headcount_nouns") or ["人"]
         noun_alt = one_of(nouns)
         all_alt = one_of(lexicon.get("headcount_all_nouns") or nouns)
@@ -236,7 +238,7 @@ class EntityExtractor:
             else:
                 value = f"P{value}M"
             if kind == "dur" or "/" in value or ":" in value or len(value) >= 4:
-                claim(start, end, "period", value)
+                claim(start, end, "period", _dated(value, today) if kind == "point" else value)
             i += 1
 
     def _years_counted(self, text: str, m: re.Match) -> int:
@@ -406,6 +408,8 @@ class EntityExtractor:
                            and self._emp_branch.search(text[:e])), None)
             if branch is None:  # "百佳超市新塘店": the branch's name holds the chain's
                 claim(start, end, "employer", text[start:end])
+        for m in self._emp_brand.finditer(text) if self._emp_brand else ():
+            claim(m.start(), m.end(), "employer", m.group(0))  # "我在海底捞上班": a brand alone
 
     def _inside_name(self, text: str, i: int) -> bool:
         """Is the stop character at ``i`` part of the name ("永和豆浆店", "华能新能源", "可达电器厂")?
@@ -564,8 +568,8 @@ def _point_value(m: re.Match, today: date) -> str | None:
     year = None
     if m["y"]:
         raw = m["y"][:-1]
-        if raw in "今去前明" and len(raw) == 1:
-            year = today.year + {"今": 0, "去": -1, "前": -2, "明": 1}[raw]
+        if raw in ("今", "去", "前", "明", "大前"):
+            year = today.year + {"今": 0, "去": -1, "前": -2, "明": 1, "大前": -3}[raw]
         elif raw.isdigit():
             year = int(raw) if len(raw) == 4 else 2000 + int(raw)
             if len(raw) == 2 and year > today.year + 1:
@@ -591,6 +595,21 @@ def _point_value(m: re.Match, today: date) -> str | None:
     if year:
         return f"{year:04d}"
     return f"--{month:02d}" if month else None
+
+
+def _dated(value: str, today: date) -> str:
+    """"十一月开始没交", "11月到3月": months said without their year are the last such ones up
+    to today (a range ending in that month, its start in the year before when later)."""
+    first, _, last = value.partition("/")
+    if not first.startswith("--"):
+        return value
+    start = int(first[2:])
+    if last.startswith("--"):
+        end = int(last[2:])
+        year = today.year - (end > today.month)
+        return f"{year - (start > end)}{first[1:]}/{year}{last[1:]}"
+    first = f"{today.year - (start > today.month)}{first[1:]}"
+    return f"{first}/{last}" if last else first
 
 
 def _inherit_year(first: str, second: str) -> str:

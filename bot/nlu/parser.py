@@ -47,6 +47,7 @@ class NluParser:
         self._lawfulness = re.compile(rules.get("lawfulness_question") or "$^")
         self._lawfulness_filing = re.compile(rules.get("lawfulness_filing") or "$^")
         self._drops_filing = re.compile(rules.get("drops_filing") or "$^")
+        self._own_contribution = re.compile(rules.get("own_contribution") or "$^")
         self._new_matter = re.compile(rules.get("new_matter") or "$^")
         self._slots = sorted(
             ((kw, slot) for slot, kws in (rules.get("correction_slots") or {}).items()
@@ -98,6 +99,9 @@ class NluParser:
         if intent == "ask_policy" and self._statement_grievance(head, entities):
             return "file_dispute", confidence
         if intent == "file_dispute" and self._general_lawfulness(head):
+            return "ask_policy", confidence
+        if (intent == "file_dispute" and self._own_contribution.search(head)
+                and not self._harm.search(head)):
             return "ask_policy", confidence
         if intent == "file_dispute" and self._drops_filing.search(head):
             return "cancel", confidence
