@@ -47,6 +47,7 @@ from bot.handlers.answers import (
     facts_only,
     filing_process,
     goes_back,
+    goes_in_person,
     goes_on,
     is_acknowledgement,
     is_announcement,
@@ -492,7 +493,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         skipped = (correction is None and state.requested_slot == "extras" and is_skip(reply))
         if correction is None and not skipped and (reply in CANCEL_WORDS or (
                 CANCEL_CUE.search(reply) and (intent == "cancel" or len(reply) <= 10)
-                and act != "correct" and not self._sighs_beside_an_answer(reply))):
+                and act != "correct" and not self._sighs_beside_an_answer(reply))
+                or goes_in_person(reply)):
             set_pending(state, "cancel", True)
             return [text("cancel_confirm")]
         if correction is None and self._only_asks(reply):

@@ -284,6 +284,8 @@ def unit_payer(category: str | None, description: str | None) -> bool:
 
 
 UNIT_CODE = re.compile(SPEC["unit_code"])
+UNIT_PLACE_LEAD = one_of(SPEC["unit_place_leads"])
+UNIT_PLACE_TAIL = one_of(SPEC["unit_place_tails"])
 RECALLED_NAME = re.compile(SPEC["recalled_name"])
 UNIT_CODE_LABEL = words_regex(SPEC["unit_code_labels"])
 
@@ -432,6 +434,19 @@ def _without_town(value: str, places) -> str:
         if rest and COMPANY_REGION.match(rest) and ORG_END.search(rest):
             return rest
     return value
+
+
+@lru_cache(maxsize=8)
+def _place_after(places: frozenset) -> re.Pattern:
+    return re.compile(rf"[\s，,]*(?:{UNIT_PLACE_LEAD})(?:{one_of(places)})(?:{UNIT_PLACE_TAIL})*"
+                      rf"[。.!！]*$")
+
+
+def _without_place_after(value: str, places: frozenset) -> str:
+    """"鑫诚装饰 在永宁街道", "宏达电子厂，在新塘镇那边": a configured place after the name, with a
+    word that says where, is cut off (the place question takes it); a place inside a name stays."""
+    found = _place_after(places).search(value)
+    return value[:found.start()].strip() if found and found.start() >= 2 else value
 
 
 def _lead_only(lead: str) -> bool:
@@ -740,8 +755,9 @@ class ValidateDisputeForm(FormValidationAction):
         other = {e.get("entity") for e in entities}
         if slot == "name" and other:
             rest = without_spans(reply, entities)
-            if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", rest):
-                return {"name": rest}
+            if re.fullmatch(r"[\u4e00-\u9fff·]{2,5}", rest) and rest in re.sub(
+                    r"[\s，。,.!！?？:：;；、]", "", reply):
+                return {"name": rest}  # never the words left around a value ("具体是去年三月开始停的")
             part = answer_clause(reply, "name")  # "李四，今年45岁": the age is no part of it
             return {"name": part} if part else {}
         if slot == "employer" and other <= {"district", "money", "period"} and (
@@ -1228,6 +1244,7 @@ class ValidateDisputeForm(FormValidationAction):
                 dispatcher.utter_message(text=text("employer_material"))
             return {"employer": None}  # "这是工资条": what a picture is, not the unit's name
         value = SPOKEN_LEAD.sub("", mended_kind(MANDARIN(value))) or value
+        value = _without_place_after(value, frozenset(p for p, _ in self.places))
         value = UNIT_LEAD_WORD.sub("", value) or value
         signed = (SIGN_LEAD.sub("", value) if asked else value).strip("“”\"'「」‘’ ")
         value = signed or value  # "门口写着“好又多超市”": the sign is the name
