@@ -155,3 +155,25 @@ def test_asking_for_a_number_to_call_gets_the_hotlines(question):
     answer = json.loads(out.splitlines()[0])
     assert answer.get("entry_id") == "hotlines", answer
     assert "12366" in answer["answer"] and "12333" in answer["answer"], answer
+
+
+# --- 6. a policy question while "is it the same matter?" waits -----------------------------------
+
+@pytest.mark.parametrize("question,answered", [
+    ("滞纳金怎么算", "万分之五"),
+    ("社保断了几个月可以补交吗", "依据"),
+])
+async def test_a_question_while_the_same_matter_offer_waits_is_answered(platform, config,
+                                                                         question, answered):
+    from tests.test_dialogue import ANSWERS, CASE_NO, finish_form
+
+    openid = oid("dup-ask", question)
+    reply = await say(platform, openid, "我叫赵六，电话13512345678，新塘镇宏达电子厂欠我社保")
+    await finish_form(platform, openid, reply, ANSWERS)
+    case_no = CASE_NO.search(await say(platform, openid, "确认")).group()
+    offer = await say(platform, openid, "宏达电子厂还是没给我交社保，已经八个月了")
+    assert case_no in offer and "同一件事" in offer, offer
+    reply = await say(platform, openid, question)
+    assert answered in reply, reply
+    assert "同一件事" in reply and case_no in reply, reply
+    assert case_no in await say(platform, openid, "1")

@@ -112,10 +112,15 @@ class RegistrationMixin:
             replies = await self._register(session, state, state.openid)
             return [gone + replies[0], *replies[1:]] if gone and replies else replies
         parser = self.services.parser
-        if state.requested_slot is not None and not (parser and parser.is_question(reply)):
+        asks = bool(parser and parser.is_question(reply))
+        if state.requested_slot is not None and not asks:
             set_pending(state, "duplicate", None)  # "还有一件事": read by the form
             return None
-        return [text("choose_number") + "\n" + self._duplicate_question(offered)]
+        # "滞纳金怎么算" while the offer waits: answered, then the offer again (a bare
+        # "请回复数字" left a policy question unanswered however often it was asked)
+        answer = self._kb_answer(reply, SPEC["details_min_chars"]) if asks else None
+        lead = answer + "\n\n" if answer else text("choose_number") + "\n"
+        return [lead + self._duplicate_question(offered)]
 
     async def _callback_again(self, session, case: Case, words: str) -> list[str]:
         """The repeated request joins the first case as a supplement its group reads."""
