@@ -364,9 +364,9 @@ async def add_supplement(
 
     Rows the caller queued are flushed first (an object only changed waits for the commit),
     then the case's changes are one Core update (the loaded case shows them as stored, so
-    the unit of work has nothing left to write for it), and the event and the group messages one Core insert each, in the order
-    :func:`add_event` and ``session.add`` gave them, on every payer message that adds to a
-    case.
+    the unit of work has nothing left to write for it), and the event and the group messages
+    one Core insert each, in the order :func:`add_event` and ``session.add`` gave them, on
+    every payer message that adds to a case.
     """
     now = now or utcnow()
     media = [str(m) for m in media_ids]

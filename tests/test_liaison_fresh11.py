@@ -311,21 +311,32 @@ def long_text(name: str) -> str:
     return out
 
 
-@pytest.mark.parametrize("name", list(FILLERS))
-async def test_a_long_supplement_reaches_the_lead_whole_in_numbered_parts(
-        sm, config, rules, http, aiohttp_server, name):
+async def robot_got_supplement(sm, config, rules, http, aiohttp_server, openid: str,
+                                text: str, description: str | None = None,
+                                at=T0 + timedelta(hours=1)) -> tuple:
+    """A case registered, ``text`` added by the payer at ``at``, the outbox drained for five
+    minutes into a strict robot: the case and the robot."""
     robot = StrictRobot(LIMIT)
     base_url = await robot_server(aiohttp_server, robot.send)
-    case = await register(sm, config, rules, openid=f"o-f11-long-{name}")
-    text = long_text(name)
+    extra = {"description": description} if description else {}
+    case = await register(sm, config, rules, openid=openid, **extra)
     async with sm() as session:
         row = await session.get(Case, case.id)
         await add_supplement(session, row, text, actor="payer", media_ids=[], config=config,
-                             now=T0 + timedelta(hours=1))
+                             now=at)
         await session.commit()
     dispatcher = dispatcher_for(sm, http, config, webhook_base=base_url)
-    for minutes in (60, 61, 62, 65):
-        await drain(dispatcher, T0 + timedelta(minutes=minutes), rounds=40)
+    for minutes in (0, 1, 2, 5):
+        await drain(dispatcher, at + timedelta(minutes=minutes), rounds=40)
+    return case, robot
+
+
+@pytest.mark.parametrize("name", list(FILLERS))
+async def test_a_long_supplement_reaches_the_lead_whole_in_numbered_parts(
+        sm, config, rules, http, aiohttp_server, name):
+    text = long_text(name)
+    case, robot = await robot_got_supplement(sm, config, rules, http, aiohttp_server,
+                                             f"o-f11-long-{name}", text)
     parts = parts_about(contents(robot, GROUP["tax"]), case.case_no, "〔001〕")
     delivered_whole(parts, text, case.case_no, phones=text.count(PHONE))
     assert robot.refused == 0, "a message over 4096 bytes was sent"
@@ -401,17 +412,9 @@ async def test_card_and_note_parts_are_numbered_the_same_way(sm, config, rules, 
                                                             aiohttp_server):
     """One way to number parts: the case card and a supplement, both long, open each part
     with the same "(i/n)" heading shape and close each with the console link."""
-    robot = StrictRobot(LIMIT)
-    base_url = await robot_server(aiohttp_server, robot.send)
-    case = await register(sm, config, rules, openid="o-f11-same", description=story(2600))
-    async with sm() as session:
-        row = await session.get(Case, case.id)
-        await add_supplement(session, row, long_text("chinese-2500"), actor="payer",
-                             media_ids=[], config=config, now=T0)
-        await session.commit()
-    dispatcher = dispatcher_for(sm, http, config, webhook_base=base_url)
-    for minutes in (0, 1, 2, 5):
-        await drain(dispatcher, T0 + timedelta(minutes=minutes), rounds=40)
+    case, robot = await robot_got_supplement(
+        sm, config, rules, http, aiohttp_server, "o-f11-same", long_text("chinese-2500"),
+        description=story(2600), at=T0)
     messages = contents(robot, GROUP["tax"])
     card = parts_about(messages, case.case_no, SENTENCES[0][:10])
     note = parts_about(messages, case.case_no, "〔001〕")
@@ -491,18 +494,9 @@ async def test_a_supplement_too_long_for_the_group_ends_with_where_to_read_it(
         sm, config, rules, http, aiohttp_server):
     """Past what a group should get in one go, the last part still names the case, its
     context and the console where the whole text is (added after reading the code)."""
-    robot = StrictRobot(LIMIT)
-    base_url = await robot_server(aiohttp_server, robot.send)
-    case = await register(sm, config, rules, openid="o-f11-huge")
     text = "".join(f"〔{i:04d}〕😡厂里拖了第{i}次不交" for i in range(1, 700))
-    async with sm() as session:
-        row = await session.get(Case, case.id)
-        await add_supplement(session, row, text, actor="payer", media_ids=[], config=config,
-                             now=T0 + timedelta(hours=1))
-        await session.commit()
-    dispatcher = dispatcher_for(sm, http, config, webhook_base=base_url)
-    for minutes in (60, 61, 62, 65):
-        await drain(dispatcher, T0 + timedelta(minutes=minutes), rounds=40)
+    case, robot = await robot_got_supplement(sm, config, rules, http, aiohttp_server,
+                                             "o-f11-huge", text)
     parts = parts_about(contents(robot, GROUP["tax"]), case.case_no, "〔0001〕")
     assert 2 <= len(parts) <= 10, len(parts)
     for part in parts:
