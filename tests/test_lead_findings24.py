@@ -177,3 +177,25 @@ async def test_a_question_while_the_same_matter_offer_waits_is_answered(platform
     assert answered in reply, reply
     assert "同一件事" in reply and case_no in reply, reply
     assert case_no in await say(platform, openid, "1")
+
+
+# --- 7. how long another procedure takes, asked by a payer with a case ---------------------------
+
+@pytest.mark.parametrize("question,kind", [
+    ("工伤认定的申请时限是多长", "工伤认定"),
+    ("仲裁要多久", "仲裁"),
+    ("还要几天", "due"),
+])
+async def test_how_long_another_procedure_takes_is_no_question_about_the_case(
+        platform, config, question, kind):
+    from tests.test_dialogue import ANSWERS, CASE_NO, finish_form
+
+    openid = oid("other-process", question)
+    reply = await say(platform, openid, "我叫赵六，电话13512345678，新塘镇宏达电子厂欠我社保")
+    await finish_form(platform, openid, reply, ANSWERS)
+    case_no = CASE_NO.search(await say(platform, openid, "确认")).group()
+    reply = await say(platform, openid, question)
+    if kind == "due":  # the payer's own case: its time limit
+        assert case_no in reply and "工作日" in reply, reply
+    else:
+        assert "工作日（周末和节假日不计）" not in reply and kind in reply, reply

@@ -157,7 +157,7 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
         return "urge"
     if RESULT_ASK.search(message):
         return "result"  # "结果是啥", "结案了吗"
-    if "deadline" in found:
+    if "deadline" in found and "other_process" not in found:
         return "due"
     for key in ("new_contact", "add_material", "has_material"):
         if key in found:
