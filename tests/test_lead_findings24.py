@@ -199,3 +199,28 @@ async def test_how_long_another_procedure_takes_is_no_question_about_the_case(
         assert case_no in reply and "工作日" in reply, reply
     else:
         assert "工作日（周末和节假日不计）" not in reply and kind in reply, reply
+
+
+# --- 8. whose number it is ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("message,phone", [
+    ("我叫陈红 公司欠我半年社保 单位电话020-87654321 我手机(139)8765-4321", "13987654321"),
+    ("我叫陈红 厂里拖了半年社保 老板手机13811112222 我的电话13987654321", "13987654321"),
+    ("我叫陈红 公司欠我半年社保 我手机（139）8765 4321", "13987654321"),
+])
+async def test_the_units_number_is_not_the_payers_contact(platform, config, message, phone):
+    openid = oid("whose", message)
+    reply = await say(platform, openid, message)
+    slots = await slots_of(config, openid)
+    assert slots.get("phone") == phone, (slots, reply)
+    assert "备用电话" not in reply, reply
+
+
+@pytest.mark.parametrize("message", ["老板电话是13811112222 我的是13987654321",
+                                     "人事的手机13811112222，我自己的13987654321"])
+async def test_at_the_phone_question_the_payers_own_number_is_taken(platform, config, message):
+    openid = oid("whose-q", message)
+    await to_question(platform, openid, "电话")
+    reply = await say(platform, openid, message)
+    slots = await slots_of(config, openid)
+    assert slots.get("phone") == "13987654321", (slots, reply)

@@ -15,12 +15,12 @@ PHONE_CUE = re.compile(r"(我的|联系方式|联系电话|电话号码|手机�
                        r"打这个|打|就是|是|为|[:：,，。.!！]+$|[:：])")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 NUMERALS = "0-9０-９零〇一幺二两三四五六七八九"
-NUMBER_RUN = re.compile(rf"\+?[{NUMERALS}](?:[\s\-－—]*[{NUMERALS}]){{6,}}[XxＸ]?")
+NUMBER_RUN = re.compile(rf"\+?[(（]?[{NUMERALS}](?:[\s\-－—()（）]*[{NUMERALS}]){{6,}}[XxＸ]?")
 DIGITS = str.maketrans("０１２３４５６７８９零〇一幺二两三四五六七八九Ｘx", "01234567890011223456789XX")
 ID_DIGITS = re.compile(r"^(?:\d{17}[\dX]|\d{15})$")
 
 
-RUN_JOINERS = re.compile(r"[\s\-－—+]")
+RUN_JOINERS = re.compile(r"[\s\-－—+()（）]")
 PHONE_JOINERS = re.compile(r"[\s\-－—()（）]")
 PHONE_DIGITS = str.maketrans("０１２３４５６７８９零〇一幺二两三四五六七八九", "01234567890011223456789")
 

@@ -285,6 +285,7 @@ def unit_payer(category: str | None, description: str | None) -> bool:
 
 UNIT_CODE = re.compile(SPEC["unit_code"])
 UNIT_PLACE_LEAD = one_of(SPEC["unit_place_leads"])
+OTHERS_PHONE = re.compile(SPEC["others_phone"].format(labels=one_of(SPEC["others_phone_labels"])))
 UNIT_PLACE_TAIL = one_of(SPEC["unit_place_tails"])
 RECALLED_NAME = re.compile(SPEC["recalled_name"])
 UNIT_CODE_LABEL = words_regex(SPEC["unit_code_labels"])
@@ -442,6 +443,13 @@ def _place_after(places: frozenset) -> re.Pattern:
                       rf"[。.!！]*$")
 
 
+def others_phone(text: str, entity: dict) -> bool:
+    """"单位电话020-87654321", "老板手机是139…": a number labelled as someone else's (the unit,
+    its boss, its HR), never the payer's contact nor their second number."""
+    start = entity.get("start")
+    return isinstance(start, int) and bool(OTHERS_PHONE.search(text[max(0, start - 12):start]))
+
+
 def _without_place_after(value: str, places: frozenset) -> str:
     """"鑫诚装饰 在永宁街道", "宏达电子厂，在新塘镇那边": a configured place after the name, with a
     word that says where, is cut off (the place question takes it); a place inside a name stays."""
@@ -536,8 +544,9 @@ class ValidateDisputeForm(FormValidationAction):
         for the liaison instead of dropped; said back even when this message went into the
         description whole, unless an earlier one held it."""
         numbers = []
+        text_ = tracker.latest_message.get("text") or ""
         for entity in tracker.latest_message.get("entities") or []:
-            if entity.get("entity") == "phone":
+            if entity.get("entity") == "phone" and not others_phone(text_, entity):
                 phone, _ = phone_problem(str(entity.get("value")))
                 if phone and phone not in numbers:
                     numbers.append(phone)
@@ -603,6 +612,8 @@ class ValidateDisputeForm(FormValidationAction):
             end = entity.get("end")
             if kind == "headcount" and isinstance(end, int) and COUNT_OF_TIME.match(text_[end:]):
                 continue  # "拖了我俩月工资": two months, not two people
+            if kind == "phone" and others_phone(text_, entity):
+                continue
             return entity.get("value")
         return None
 
