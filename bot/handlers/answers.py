@@ -386,15 +386,19 @@ IN_PERSON = re.compile(
     rf"(?:{alternatives('cancel_sighs', 'in_person_leads')})*(?:{alternatives('in_person_goes')})"
     rf"(?:一趟)?(?:{alternatives('in_person_places')})?(?:现场)?(?:{alternatives('in_person_acts')})?"
     rf"(?:{alternatives('in_person_tails')})*")
+IN_PERSON_WHERE = re.compile(rf"{alternatives('in_person_places')}|一趟")
+IN_PERSON_GO = re.compile(alternatives("in_person_goes"))
 
 
 def goes_in_person(value: str) -> bool:
     """"算了 我自己去窗口问吧", "还是我自己跑一趟吧": the payer will see a service window instead of
     filing here; every clause but sighs says so, and names a place or a trip."""
-    clauses = [c for c in CLAUSE.split(re.sub(r"\s+", "，", MANDARIN(value or ""))) if c]
+    if not IN_PERSON_GO.search(value or ""):
+        return False  # most form answers: no clause to read
+    clauses = [c for c in CLAUSE.split(re.sub(r"\s+", "，", MANDARIN(value))) if c]
     trips = [c for c in clauses if not is_sigh(c)]
-    return bool(trips) and all(IN_PERSON.fullmatch(c) and (
-        re.search(alternatives("in_person_places"), c) or "一趟" in c) for c in trips)
+    return bool(trips) and all(IN_PERSON.fullmatch(c) and IN_PERSON_WHERE.search(c)
+                               for c in trips)
 
 
 def ask_only_rest(value: str) -> str:
