@@ -347,6 +347,21 @@ def is_sigh(value: str) -> bool:
     return bool(plain) and not SIGH.sub("", plain)
 
 
+GIVE_UP = re.compile(alternatives("cancel_cues"))
+GIVE_UP_LEAD = re.compile(rf"^(?:{alternatives('cancel_sighs', 'cancel_lead_fillers')})*$")
+GIVE_UP_REASON = re.compile(rf"^[了吧啊呀哈]*(?:{alternatives('cancel_reasons')})")
+
+
+def gives_up_for_a_reason(value: str) -> bool:
+    """"算了 还是不投诉了 怕影响我拿离职证明", "不想弄了，太麻烦": a cancel cue leading the message
+    and a reason for it after, however long the reason; a story that only mentions not wanting
+    to complain ("本来不想投诉的 但是公司太过分了") goes on with no reason word after the cue."""
+    plain = PUNCTUATION.sub("", MANDARIN(value or ""))
+    cue = next((m for m in GIVE_UP.finditer(plain) if not is_sigh(m.group())), None)
+    return (cue is not None and bool(GIVE_UP_LEAD.match(plain[:cue.start()]))
+            and bool(GIVE_UP_REASON.match(plain[cue.end():])))
+
+
 CONFIRM = _only("confirm_words")
 SKIN_TONES = re.compile("[\U0001F3FB-\U0001F3FF\uFE0F]")
 

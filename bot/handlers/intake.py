@@ -46,6 +46,7 @@ from bot.handlers.answers import (
     facts_beside,
     facts_only,
     filing_process,
+    gives_up_for_a_reason,
     goes_back,
     goes_in_person,
     goes_on,
@@ -494,7 +495,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if correction is None and not skipped and (reply in CANCEL_WORDS or (
                 CANCEL_CUE.search(reply) and (intent == "cancel" or len(reply) <= 10)
                 and act != "correct" and not self._sighs_beside_an_answer(reply))
-                or goes_in_person(reply)):
+                or goes_in_person(reply) or gives_up_for_a_reason(reply)):
             set_pending(state, "cancel", True)
             return [text("cancel_confirm")]
         if correction is None and self._only_asks(reply):
@@ -1303,6 +1304,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if not self.services.kb or chat or (story and not surely_policy):
             return None
         answer = self.services.kb.ask(ctx.text)
+        if answer.declined and answer.out_of_scope and reading(
+                self.services.kb, ctx.text).kind != "alone":
+            # "能退吗", "那我以后自己怎么交": about the matter being filed, not beyond the bot's scope
+            return [SPEC["replies"]["asks_about_the_matter"] + "\n\n" + again]
         return [answer.reply_text() + "\n\n" + again]
 
     def _worries_about_privacy(self, state, ctx: Context) -> bool:

@@ -368,6 +368,8 @@ BRAND_KINDS = {kind: words_regex(words) for kind, words in SPEC["bare_brand_kind
 KNOWN_BRAND = re.compile(rf"^(?:{one_of(SPEC['known_brands'])})")
 GENERIC_UNIT = re.compile(rf"^(?:{one_of(SPEC['generic_unit_leads'])})+"
                           rf"(?:{one_of(SPEC['generic_employer_words'])})$")
+INSURANCE_PART = re.compile(rf"^(?:就是|就|是|只是|主要是)?(?:{one_of(SPEC['insurance_part_words'])})"
+                            rf"(?:{one_of(SPEC['insurance_part_tails'])})?(?:吧|啊|呀|哈)?$")
 # Voice input has no commas: "金盛五金厂的嗯在石滩那边" is split where the payer hesitated.
 UNIT_CLAUSE = re.compile(rf"{CLAUSE.pattern}|{one_of(SPEC['spoken_breaks'])}")
 UNIT_LEAD_WORD = re.compile(rf"^(?:(?:{one_of(SPEC['employer_lead_words'])})[\s，,、]*)+")
@@ -1261,10 +1263,11 @@ class ValidateDisputeForm(FormValidationAction):
         value = signed or value  # "门口写着“好又多超市”": the sign is the name
         if asked and not employer_by_job(value):
             value = unit_at_work(value) or value  # "在海底捞上班": 海底捞
-        if GENERIC_UNIT.match(PUNCTUATION.sub("", value)):
+        bare_value = PUNCTUATION.sub("", value)
+        if GENERIC_UNIT.match(bare_value) or INSURANCE_PART.match(bare_value):
             if asked:
                 dispatcher.utter_message(text=text("employer_invalid"))
-            return {"employer": None}  # "快递公司", "私人老板": which unit is still to be asked
+            return {"employer": None}  # "快递公司", "社保那块": which unit is still to be asked
         if is_announcement(value) or own_business(value) or overlaps(
                 value, MANDARIN(self._text(tracker)), OUTCOME):
             return {"employer": None}  # "开小厂" is a trade; "希望公司把…补齐" a wish
