@@ -247,9 +247,11 @@ def liaison_routes(
         # A trailing slash on a route the method does take ("GET /api/cases/N/") is no
         # endpoint: "GET not allowed, use GET" would make no sense.
         if allowed and request.method not in allowed:
+            # PATCH/PUT on a case: a status is changed only by its actions, so name them.
+            wording = "case_method_not_allowed" if _matches(case, path) else None
             return _plain(405, f"{request.method} not allowed", "method_not_allowed",
-                          headers={"Allow": ", ".join(allowed)}, method=request.method,
-                          allowed="、".join(allowed))
+                          wording=wording, headers={"Allow": ", ".join(allowed)},
+                          method=request.method, allowed="、".join(allowed))
         hint = _guessed_action(path)
         if hint:
             return _plain(404, "no such API endpoint", "no_endpoint",

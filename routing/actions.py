@@ -327,7 +327,10 @@ async def _steer(session: AsyncSession, agency: str, case_no: str, config: Any =
                         wording="tracker_forbidden", case_no=case.case_no,
                         lead=agency_names(getattr(config, "raw", None)).get(lead, lead))
     if not can_steer(case, agency):
-        raise Forbidden("only the lead agency or the leadership office may do this", "forbidden")
+        lead = case.lead_agency or ""
+        raise Forbidden("only the lead agency or the leadership office may do this", "forbidden",
+                        wording="co_forbidden", case_no=case.case_no,
+                        lead=agency_names(getattr(config, "raw", None)).get(lead, lead))
     if case.status in CLOSED_STATUSES:
         raise Conflict(f"case {case.case_no} is {case.status}", "closed",
                        case_no=case.case_no, status=status_label(case.status))
@@ -379,11 +382,17 @@ def _text(value: Any, name: str, cap: int = TEXT_CAP) -> str:
     return value
 
 
+def _has_words(text: str) -> bool:
+    """Letters or digits somewhere: "。", "..." or "😀👍" (filled only to get past the
+    check) say nothing a reader could act on."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
 def _reason(value: Any) -> str:
-    """Why a case is transferred or escalated: the next group acts on it, so "。" or "..."
-    (a field filled only to get past the check) is refused like an empty one."""
+    """Why a case is transferred or escalated: the next group acts on it, so a reason
+    without words is refused like an empty one."""
     why = _text(value, "reason")
-    if not any(unicodedata.category(ch)[0] in "LN" for ch in why):
+    if not _has_words(why):
         raise BadRequest("`reason` must say why", "text_required", wording="reason_words",
                          field=field_name("reason"))
     return why
@@ -391,8 +400,12 @@ def _reason(value: Any) -> str:
 
 def _payer_text(value: Any, name: str) -> str:
     """Free text the payer receives word for word (a request, a result): capped at what one
-    notice carries (notices.DETAIL_CAP), so nothing is cut off unseen on the payer's phone."""
+    notice carries (notices.DETAIL_CAP), so nothing is cut off unseen on the payer's phone,
+    and with words in it (a result of "。。。" would close the case telling the payer nothing)."""
     text = _text(value, name)
+    if not _has_words(text):
+        raise BadRequest(f"`{name}` must say something", "text_required",
+                         wording="payer_text_words", field=field_name(name))
     if len(text) > DETAIL_CAP:
         raise BadRequest(f"`{name}` is longer than {DETAIL_CAP} characters (sent to the payer)",
                          "payer_text_too_long", field=field_name(name), length=len(text),
@@ -921,6 +934,9 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
                       from_agency=names.get(old or "", old or "—"),
                       to_agency=names.get(to_agency, to_agency),
                       reason=safe_group_text(why, NOTE_CAP, payer_names(case), single_line=True))
+    tell_trackers(session, case, raw, "tracked_transferred", now,
+                  from_agency=names.get(old or "", old or "—"),
+                  reason=safe_group_text(why, NOTE_CAP, payer_names(case), single_line=True))
     await enqueue_notice(session, case, "transferred", why, config=config, now=now)
     return case
 

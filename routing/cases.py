@@ -6,6 +6,7 @@ all of it commits or none of it does (the transactional outbox; see routing/outb
 """
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -24,6 +25,7 @@ from bot.store.models import Case, CaseCounter, CaseEvent, OutboxItem, utcnow
 from routing.cards import (
     PAYER_TEXT_CAP,
     act_link,
+    load_labels,
     messages_for,
     note_messages,
     payer_names,
@@ -174,9 +176,9 @@ def tracking_agencies(case: Case) -> list[str]:
 
 def tell_trackers(session: AsyncSession, case: Case, config_raw: Mapping[str, Any],
                   text: str, now: datetime | None = None, **values: Any) -> None:
-    """How the case ends (or starts again), to the groups of the agencies that transferred
-    it away, so they can 跟踪、反馈 without asking; a group already told through
-    :func:`note_targets` or the lead's own group is not told twice."""
+    """Where the case goes next and how it ends (or starts again), to the groups of the
+    agencies that transferred it away, so they can 跟踪、反馈 without asking; a group
+    already told through :func:`note_targets` or the lead's own group is not told twice."""
     told = {t.key for t in note_targets(case, config_raw)}
     names = agency_names(config_raw)
     lead = case.lead_agency or ""
@@ -229,11 +231,40 @@ def card_values(case: Case, route: Route, targets: Iterable[GroupTarget],
             for target in targets for body in messages_for(target, card, data)]
 
 
-def _float(value: Any) -> float | None:
-    try:
-        return float(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _amount_of(value: Any) -> tuple[float | None, str | None]:
+    """(the figure to store, the words to keep) of an amount as a channel passed it: a number
+    or a plain figure in text ("4600元", "￥12000", "1,280.50") is stored; a rough figure
+    ("约5000元") is stored and kept as said; words with no figure ("五千多", "每月约五六百元")
+    are kept as said only, never dropped."""
+    if value is None or isinstance(value, bool):
+        return None, None
+    if isinstance(value, (int, float)):
+        return float(value), None
+    said = unicodedata.normalize("NFKC", str(value)).strip()
+    if not said:
+        return None, None
+    spec = load_labels().get("amount_text") or {}
+    bare = said
+    for mark in spec.get("strip") or ():
+        bare = bare.replace(unicodedata.normalize("NFKC", mark), "")
+    if _FIGURE.fullmatch(bare) and math.isfinite(float(bare)):
+        return float(bare), None
+    for word in sorted(spec.get("rough") or (), key=len, reverse=True):
+        figure = bare[len(word):]
+        if bare.startswith(word) and _FIGURE.fullmatch(figure) and math.isfinite(float(figure)):
+            return float(figure), said
+    return None, said
+
+
+def _with_amount_said(description: str, said: str | None) -> str:
+    """The description with the amount's words appended, unless the payer's text has them."""
+    if not said or said in description:
+        return description
+    line = str((load_labels().get("amount_text") or {}).get("said_line") or "{said}")
+    return description + line.format(said=said)
 
 
 def _int(value: Any, default: int = 1) -> int:
@@ -273,6 +304,7 @@ async def _register(session: AsyncSession, openid: str, fields: Mapping[str, Any
     severity = str(fields.get("severity") or "general")
     reasons = [str(r) for r in fields.get("severity_reasons") or ()]
     text = "\n".join(str(fields.get(k) or "") for k in ("description", "desired_outcome"))
+    amount, amount_said = _amount_of(fields.get("amount"))
     route = rules.route(category, severity, reasons, fields.get("jurisdiction"), text=text,
                         groups_config=raw, needs_callback=bool(fields.get("needs_callback")))
     values = {
@@ -288,9 +320,9 @@ async def _register(session: AsyncSession, openid: str, fields: Mapping[str, Any
         "severity_reasons": reasons,
         "employer": fields.get("employer"),
         "period": fields.get("period"),
-        "amount": _float(fields.get("amount")),
+        "amount": amount,
         "headcount": _int(fields.get("headcount")),
-        "description": str(fields.get("description") or ""),
+        "description": _with_amount_said(str(fields.get("description") or ""), amount_said),
         "desired_outcome": fields.get("desired_outcome"),
         "evidence": list(fields.get("evidence") or []),
         "channel": str(fields.get("channel") or "wechat"),

@@ -120,7 +120,8 @@ async def test_transfer_moves_the_case_to_the_new_lead_group_and_tells_the_payer
     status, body = await client.call("POST", f"/api/cases/{case.case_no}/transfer", TAX,
                                      json={"agency": "hrss", "reason": "属于基数核定，应由人社局牵头"})
     assert status == 200 and body["lead_agency"] == "hrss" and body["status"] == "assigned"
-    await fake_webhook.posts.wait_for(3)
+    # the tax card, the hrss card and note, and tax's own group told where its case went
+    await fake_webhook.posts.wait_for(4)
     hrss = [str(b) for b in fake_webhook.to_key("dev-key-zc-hrss")]
     assert case.case_no in hrss[0] and "区人力资源和社会保障局" in hrss[0]
     assert "由区税务局转来" in hrss[1]

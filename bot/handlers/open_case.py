@@ -711,7 +711,9 @@ async def _supplement(ctx: Context, session, message: str) -> list[str] | None:
     cases, refusal = await _cases_named(ctx, session)
     if refusal:
         return refusal
-    if not cases or any(c.awaiting_info for c in cases):
+    if not cases:
+        return await _supplement_after_result(ctx, session)
+    if any(c.awaiting_info for c in cases):
         return None
     if len(cases) > 1 and _each_named(ctx):
         return await _supplemented(ctx, session, cases, without_case_no(ctx.text))
@@ -719,6 +721,24 @@ async def _supplement(ctx: Context, session, message: str) -> list[str] | None:
         await _ask_choice(ctx, session, cases, ctx.text, SUPPLEMENT_NOTE)
         return [text("supplement_which", count=len(cases), cases=_choice_lines(cases))]
     return await attach_supplement(ctx, session, cases[0], ctx.text)
+
+
+async def _supplement_after_result(ctx: Context, session) -> list[str] | None:
+    """Facts for a case its liaison already resolved (within the 14 days of 重新办理): they
+    reach the lead's group marked as coming after the result (跟踪回访), and the payer is
+    told they were passed on and how to have the case handled again. An archived case
+    takes none; a new form is the way then."""
+    named, _ = await _cases_named(ctx, session, closed=True)
+    done = [c for c in named or await cases_of(session, ctx.inbound.openid)
+            if c.status == "resolved" and not _archived(c)]
+    if not done:
+        return None
+    case = max(done, key=lambda c: (_aware(c.resolved_at or c.updated_at), c.id))
+    await add_supplement(session, case, ctx.text or "", actor="payer",
+                         request="after_result", config=ctx.services.config)
+    await session.commit()
+    wake_outbox(ctx.services)
+    return [text("supplement_after_result", case_no=case.case_no, lead=_lead(ctx, case))]
 
 
 def _verdict(message: str) -> bool:
