@@ -10,6 +10,9 @@ statuses. Visibility and every rule live in :mod:`routing.actions`, shared with 
   (a "due" date, ?sevrity=) → 400 and nothing changed; never a 500 for bad input.
 * ``GET /api/cases`` filters by status, category, severity, overdue and ``q`` (a case
   number or its tail, an employer or a town).
+* ``GET /api/stats?from=&to=|period=&agency=`` gives the figures of the cases the agency
+  sees (the office: all), registered in the period, of one lead agency if given
+  (:mod:`bot.console.stats_json`).
 * Every error body is ``{"error": <English detail, as before>, "code": <stable key>,
   "message": <Chinese sentence for the liaison>}``; unknown paths, wrong methods,
   oversized bodies and over-long query strings (414) answer the same way (not aiohttp's
@@ -29,6 +32,9 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from bot.console.scope import late_before, read_scope, visible_cases
+from bot.console.stats_json import dimension_names, summary
+from bot.store.models import utcnow
 from routing import actions
 from routing.notices import agency_names, load_notices
 
@@ -105,6 +111,7 @@ def _int(value: str | None, name: str, default: int) -> int:
 LIST_PARAMS = ("status", "category", "severity", "overdue", "q", "agency", "sort", "limit",
                "offset")
 SHOW_PARAMS = ("contact",)
+STATS_PARAMS = ("from", "to", "period", "agency")
 
 
 async def _body(request: web.Request, allowed: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -204,6 +211,15 @@ def liaison_routes(
         return await actions.get_case(session, agency, request.match_info["case_no"],
                                       reveal_contact=reveal, config=config)
 
+    async def stats_view(request, session, agency):
+        _known(list(request.query), STATS_PARAMS, "unknown_param")
+        now = utcnow()
+        scope = read_scope(request.query, names, now)
+        cases = await visible_cases(session, agency, scope)
+        late = await late_before(session, cases, agency, scope, config.raw)
+        return summary(cases, now, scope, agency=agency, names=dimension_names(names),
+                       late_before=late)
+
     def acting(run: Callable[..., Awaitable[Any]], name: str) -> Handler:
         fields = action_fields(name)
 
@@ -259,12 +275,13 @@ def liaison_routes(
         return _plain(404, "no such API endpoint", "no_endpoint")
 
     case = "/api/cases/{case_no}"
-    routes = [("GET", "/api/cases"), ("GET", case)] + [
+    routes = [("GET", "/api/cases"), ("GET", case), ("GET", "/api/stats")] + [
         ("POST", f"{case}/{name}")
         for name in ("accept", "note", "request-info", "transfer", "escalate", "resolve")]
     return [
         web.get("/api/cases", endpoint(list_view)),
         web.get(case, endpoint(show_view, write=False)),
+        web.get("/api/stats", endpoint(stats_view)),
         web.post(case + "/accept", endpoint(acting(do_accept, "accept"), write=True)),
         web.post(case + "/note", endpoint(acting(do_note, "note"), write=True)),
         web.post(case + "/request-info", endpoint(acting(do_request_info, "request-info"), write=True)),

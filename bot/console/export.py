@@ -33,7 +33,12 @@ MIN_YEAR, MAX_YEAR = 1900, 2999
 
 
 class BadPeriod(ValueError):
-    """``from``/``to`` are not YYYY-MM-DD, or ``from`` is after ``to``."""
+    """``from``/``to`` are not YYYY-MM-DD, or ``from`` is after ``to``: ``code`` and
+    ``values`` name which (notices.yaml ``errors``)."""
+
+    def __init__(self, detail: str, code: str = "bad_date", **values: str) -> None:
+        super().__init__(detail)
+        self.code, self.values = code, values
 
 
 def parse_period(start: str | None, end: str | None) -> tuple[datetime | None, datetime | None]:
@@ -44,14 +49,16 @@ def parse_period(start: str | None, end: str | None) -> tuple[datetime | None, d
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            raise BadPeriod(value) from None
+            raise BadPeriod(value, value=value.strip()[:40]) from None
 
     first, last = day(start), day(end)
-    if first and last and first > last:
-        raise BadPeriod(f"{first} > {last}")
     for value in (first, last):  # 0001-01-01 / 9999-12-31 overflow once shifted to UTC
         if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
-            raise BadPeriod(str(value))
+            raise BadPeriod(str(value), "date_out_of_range", value=str(value),
+                            low=str(MIN_YEAR), high=str(MAX_YEAR))
+    if first and last and first > last:
+        raise BadPeriod(f"{first} > {last}", "end_before_start", start=str(first),
+                        end=str(last))
     lower = datetime.combine(first, time(), SHANGHAI) if first else None
     upper = datetime.combine(last + timedelta(days=1), time(), SHANGHAI) if last else None
     return lower, upper

@@ -18,9 +18,11 @@ from sqlalchemy import select
 from bot.console import stats as figures
 from bot.console.charts import bar_chart
 from bot.console.core import Console
-from bot.console.export import BadPeriod, csv_text, handling, parse_period, row, to_csv
+from bot.console.export import csv_text, handling, row, to_csv
 from bot.console.render import SECURITY_HEADERS, labels, render, texts
+from bot.console.scope import Scope, late_before, read_scope, visible_cases, where
 from bot.console.session import Session
+from bot.console.stats_json import dimension_names, overdue_cases, settled_on_the_day
 from bot.store.models import Case, CaseEvent, utcnow
 from routing import actions
 from routing.cases import CLOSED_STATUSES, add_event
@@ -28,46 +30,19 @@ from routing.notices import load_notices
 
 DIMENSION_TITLES = {"category": "按问题类别", "lead_agency": "按牵头单位",
                     "district": "按辖区", "severity": "按事项等级"}
-EXPORT_LIMIT = 50_000
+OVERDUE_SHOWN = 200  # the page lists this many; the case list's 逾期 filter has them all
 
 
-def _where(agency: str, start: datetime | None, end: datetime | None) -> list:
-    where = [actions.visible_filter(agency)]
-    if start is not None:
-        where.append(Case.created_at >= start)
-    if end is not None:
-        where.append(Case.created_at < end)
-    return where
-
-
-async def _cases(db, agency: str, start: datetime | None, end: datetime | None) -> list[Case]:
-    query = select(Case).where(*_where(agency, start, end))
-    rows = await db.execute(query.order_by(Case.created_at, Case.id).limit(EXPORT_LIMIT))
-    return [c for c in rows.scalars() if actions.can_see(c, agency)]
-
-
-async def _late_before(db, console: Console, cases: list[Case], agency: str,
-                       start: datetime | None, end: datetime | None) -> set[int]:
-    """Cases resolved late and reopened since (their lateness is no longer on the row)."""
-    ids = select(Case.id).where(*_where(agency, start, end))
-    rows = await db.execute(select(CaseEvent).where(
-        CaseEvent.kind.in_(("resolved", "reopened")), CaseEvent.case_id.in_(ids)))
-    return figures.resolved_late_before(cases, rows.scalars(), console.config.raw)
-
-
-async def _handling(db, agency: str, start: datetime | None,
-                    end: datetime | None) -> dict[int, dict[str, str]]:
+async def _handling(db, agency: str, scope: Scope) -> dict[int, dict[str, str]]:
     """受理人 and 办理结果 of the exported cases, from their history."""
-    ids = select(Case.id).where(*_where(agency, start, end))
+    ids = select(Case.id).where(*where(agency, scope.start, scope.end))
     rows = await db.execute(select(CaseEvent).where(
         CaseEvent.kind.in_(("accepted", "resolved", "reopened")), CaseEvent.case_id.in_(ids)))
     return handling(rows.scalars())
 
 
 def _dimension_names(console: Console) -> dict[str, dict[str, str]]:
-    lab = labels()
-    return {"category": lab["categories"], "lead_agency": console.names,
-            "district": {}, "severity": lab["severities"]}
+    return dimension_names(console.names)
 
 
 def _table(dim: str, title: str, part: figures.Breakdown,
@@ -93,20 +68,17 @@ class _StatsQuery:
 
 async def _stats_query(request: web.Request, console: Console,
                        session: Session) -> _StatsQuery:
+    """The page's filters (a bad one raises the ActionError shown as a 400 page)."""
     q = request.query
     by = q.get("by") if q.get("by") in figures.PERIODS else "week"
-    start, end = parse_period(q.get("from"), q.get("to"))  # BadPeriod: the caller's 400
-    leads = console.choices()["lead"]
-    lead = q.get("lead") if q.get("lead") in leads else ""
     now = utcnow()
+    scope = read_scope(q, console.names, now)  # an agency narrows what one sees, never widens
     async with console.sessionmaker() as db:
-        cases = await _cases(db, session.agency, start, end)
-        late_before = await _late_before(db, console, cases, session.agency, start, end)
-    if lead:  # narrows what the agency may see; never widens it
-        cases = [c for c in cases if c.lead_agency == lead]
-    return _StatsQuery(by=by, lead=lead, leads=leads, now=now, cases=cases,
-                       period={"from": q.get("from") or "", "to": q.get("to") or ""},
-                       result=figures.compute(cases, now, by, late_before))
+        cases = await visible_cases(db, session.agency, scope)
+        late = await late_before(db, cases, session.agency, scope, console.config.raw)
+    return _StatsQuery(by=by, lead=scope.lead or "", leads=console.choices()["lead"], now=now,
+                       cases=cases, period={"from": scope.first, "to": scope.last},
+                       result=figures.compute(cases, now, by, late))
 
 
 def _csv_link(query: _StatsQuery) -> str:
@@ -117,10 +89,7 @@ def _csv_link(query: _StatsQuery) -> str:
 
 async def stats_page(request: web.Request, console: Console,
                      session: Session) -> web.StreamResponse:
-    try:
-        query = await _stats_query(request, console, session)
-    except BadPeriod:
-        return console.error_page(session, 400, "bad_date")
+    query = await _stats_query(request, console, session)
     result, by = query.result, query.by
     names = _dimension_names(console)
     unit = texts()["stats"]["units"][by]
@@ -136,8 +105,12 @@ async def stats_page(request: web.Request, console: Console,
     statuses = load_notices().get("statuses") or {}
     tables.append(_table("status", f"{texts()['stats']['by_status']}（每{unit}）",
                          result.breakdowns["status"], statuses))
+    overdue = overdue_cases(query.cases, query.now)
     return render("stats.html", **console.context(
         session, stats=result, charts=charts, tables=tables, late=late, by=by,
+        overdue=overdue[:OVERDUE_SHOWN], overdue_count=len(overdue), names=names,
+        stats_now=query.now,
+        on_the_day=sum(settled_on_the_day(c) for c in query.cases),
         lead_choices=query.leads, lead=query.lead, unit=unit, period=query.period,
         csv_link=_csv_link(query)))
 
@@ -146,10 +119,7 @@ async def stats_csv(request: web.Request, console: Console,
                     session: Session) -> web.StreamResponse:
     """The statistics page as a CSV: counts only (labels, periods, figures), never a case
     or a payer, so it can be passed on like the page itself."""
-    try:
-        query = await _stats_query(request, console, session)
-    except BadPeriod:
-        return console.error_page(session, 400, "bad_date")
+    query = await _stats_query(request, console, session)
     cfg = texts()["stats_csv"]
     names = _dimension_names(console)
     names["status"] = load_notices().get("statuses") or {}
@@ -170,6 +140,8 @@ async def stats_csv(request: web.Request, console: Console,
     for name, value in (("first_median", result.first_action.median),
                         ("resolve_median", result.resolution.median)):
         rows.append([cfg["figures"], cfg[name], "—" if value is None else f"{value:.1f}", ""])
+    rows.append([cfg["figures"], cfg["on_the_day"],
+                 cfg["cases"].format(n=sum(settled_on_the_day(c) for c in query.cases)), ""])
     rating = result.rating_average
     rows.append([cfg["figures"], cfg["rating"], "—" if rating is None else f"{rating:.2f}", ""])
     agency = console.names.get(session.agency, session.agency)
@@ -214,25 +186,22 @@ async def export_csv(request: web.Request, console: Console,
     full = q.get("full") == "1"
     if full and session.agency != actions.LEADERSHIP:
         return console.error_page(session, 403, "full_export_forbidden")
-    try:
-        start, end = parse_period(q.get("from"), q.get("to"))
-    except BadPeriod:
-        return console.error_page(session, 400, "bad_date")
     now = utcnow()
-    period = f"{q.get('from') or '…'}~{q.get('to') or '…'}"
+    scope = read_scope(q, console.names, now)  # a bad date or agency: a 400 page
+    period = scope.label
     async with console.sessionmaker() as db:
-        cases = await _cases(db, session.agency, start, end)
-        late_before = await _late_before(db, console, cases, session.agency, start, end)
-        handled = await _handling(db, session.agency, start, end)
-        rows = [row(c, full, console.names, labels(), figures.is_late(c, now, late_before),
+        cases = await visible_cases(db, session.agency, scope)
+        late = await late_before(db, cases, session.agency, scope, console.config.raw)
+        handled = await _handling(db, session.agency, scope)
+        rows = [row(c, full, console.names, labels(), figures.is_late(c, now, late),
                     handled.get(c.id)) for c in cases]
         if full:
             for case in cases:
                 add_event(db, case, "contact_exported", session.agency,
                           {"agency": session.agency, "period": period}, now)
             await db.commit()
-    name = "征缴争议案件{}_{}_{}{}.csv".format(q.get("from") or "起", q.get("to") or "今",
-                                          session.agency, "_完整" if full else "")
+    name = "征缴争议案件{}_{}_{}{}.csv".format(scope.first or "起", scope.last or "今",
+                                          scope.lead or session.agency, "_完整" if full else "")
     headers = dict(SECURITY_HEADERS)
     headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return web.Response(body=to_csv(rows).encode("utf-8"), headers=headers,
