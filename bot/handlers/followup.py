@@ -45,6 +45,7 @@ OBJECTS = _any(WORDS["feedback"]["objects"])
 ASKS = re.compile(WORDS["feedback"]["asks"])
 CHALLENGES = _any(WORDS["feedback"]["challenges"])
 TOLD_STILL = re.compile(WORDS["feedback"]["told_still"])
+NOT_QUESTION = re.compile(WORDS["feedback"]["not_question"])
 REOPEN_ASK = re.compile(f"(?:{_any(WORDS['feedback']['reopen_ask']).pattern})"
                         + WORDS["feedback"]["reopen_ask_tail"])
 ANSWERS = WORDS["case_answers"]
@@ -120,7 +121,7 @@ def read_feedback(reply: str) -> Feedback:
     """The rating (1–5) and solved/not solved a payer's reply carries, if any."""
     challenged = bool(CHALLENGES.search(reply))
     told_still = bool(TOLD_STILL.search(reply))
-    if QUESTION.search(reply) and not (challenged or told_still):
+    if QUESTION.search(reply) and not (challenged or told_still or NOT_QUESTION.search(reply)):
         return Feedback()
     still = challenged or told_still or bool(STILL_UNSOLVED.search(reply)) or bool(
         OBJECTS.search(reply) and not ASKS.search(reply))

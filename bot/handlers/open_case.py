@@ -23,6 +23,7 @@ from bot.handlers.progress import (
     extreme,
     folded,
     in_filing_order,
+    last_shown,
     list_shown,
     loose_case_no,
     not_found,
@@ -63,7 +64,10 @@ _MORE = FOLLOWUP_WORDS["open_case"]
 
 
 def _progress_regex(patterns: list[str]) -> re.Pattern:
-    return re.compile("(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
+    """Each whole-message pattern may be typed inside brackets or quotes ("【进度】")."""
+    head = "^" + _MORE["progress_head"]
+    anchored = (head + p.removeprefix("^") if p.startswith("^") else p for p in patterns)
+    return re.compile("(?:" + "|".join(f"(?:{p})" for p in anchored) + ")"
                       + _MORE["progress_tail"].lstrip("^"), re.IGNORECASE)
 
 
@@ -205,7 +209,7 @@ async def _pointed(ctx: Context, session, message: str, request: str | None
     point at a case (the handlers pick that case again from ``ctx.text``); nothing but the
     pointer asks how that case stands."""
     picked, words = referenced(message, await cases_of(session, ctx.inbound.openid),
-                               in_filing_order(ctx))
+                               in_filing_order(ctx), last_shown(ctx))
     if words is None:
         return message, request
     bare = without_reference(message, words)
@@ -277,7 +281,7 @@ async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]
         return ([owned], None) if owned is not None else ([], digits)
     if points(ctx.text):
         picked, _ = referenced(ctx.text, await cases_of(session, ctx.inbound.openid),
-                               in_filing_order(ctx))
+                               in_filing_order(ctx), last_shown(ctx))
         if picked is not None:
             return [picked], None
     rows = await session.execute(
@@ -471,7 +475,7 @@ async def _supplemented(ctx: Context, session, cases: list[Case], words: str) ->
 async def _which(ctx: Context, session, message: str) -> list[str]:
     """"催一下第五个" with two cases: the list, and how to name one of it."""
     cases = await cases_of(session, ctx.inbound.openid)
-    _, words = referenced(ctx.text, cases, in_filing_order(ctx))
+    _, words = referenced(ctx.text, cases, in_filing_order(ctx), last_shown(ctx))
     return [text("case_which", count=len(cases), cases=_choice_lines(cases), words=words,
                  example=f"{message}第1个")]
 

@@ -65,6 +65,7 @@ _GENERIC = set(_CASE_WORDS["about_generic"])
 _NEWEST = re.compile(_CASE_WORDS["newest"])
 _OLDEST = re.compile(_CASE_WORDS["oldest"])
 _LAST = re.compile(_CASE_WORDS["last"])
+_OTHER = re.compile(_CASE_WORDS["other"])
 _FILED_WORD = re.compile(_CASE_WORDS["filed_word"])
 _TAIL = re.compile(_CASE_WORDS["number_tail"])
 _NUMBER_ONLY = re.compile(_CASE_WORDS["number_only"])
@@ -75,6 +76,9 @@ LIST_KEY = "progress_list"
 """Key in the dialogue state's ``pending`` after a numbered list was shown: {cases, until}.
 A bare "2" points at its second row only while it is open."""
 LIST_WINDOW = timedelta(minutes=10)
+SHOWN_KEY = "progress_shown"
+"""Key in ``pending`` after one of several cases was shown alone: {case_no, until}. "那另一个呢"
+then means the payer's other case."""
 REOPEN = re.compile(r"^(我要|我想|我|请|麻烦|申请|要求|帮我)*(重新办理|重新处理|重办|再办|重新受理|"
                     r"重新打开|重新办)")
 """重新办理 and its polite forms. The NLU files them under progress checks (they are about a
@@ -146,7 +150,8 @@ def points(message: str) -> bool:
     Cheap: only then are the payer's cases read to see which."""
     message = folded(message)
     return (_BARE_ROW.fullmatch(message) is not None or _ORDINAL.search(message) is not None
-            or _ABOUT.search(message) is not None or _extreme(message) is not None)
+            or _ABOUT.search(message) is not None or _extreme(message) is not None
+            or _OTHER.search(message) is not None)
 
 
 def _extreme(message: str, filed: bool = False) -> tuple[int, str] | None:
@@ -220,19 +225,25 @@ def place(message: str) -> int | None:
     return ordinal(found.group(0)) if found is not None else None
 
 
-def referenced(message: str, cases: list, filed: bool = False
-               ) -> tuple[object | None, str | None]:
+def referenced(message: str, cases: list, filed: bool = False,
+               shown: str | None = None) -> tuple[object | None, str | None]:
     """The one case of ``cases`` (in the progress list's order) that ``message`` points at
-    by its place ("第二个") or by what it is about ("宏图那个"), and the words that point;
-    (None, words) when they point past the list or at several; (None, None) when nothing
-    points. ``filed`` (:func:`in_filing_order`): no list is on screen, so a place said with
-    a filing word counts the cases as filed ("我第一个投诉" is the oldest)."""
+    by its place ("第二个"), by what it is about ("宏图那个") or as the other one than the
+    case just ``shown`` ("那另一个呢"), and the words that point; (None, words) when they
+    point past the list or at several; (None, None) when nothing points. ``filed``
+    (:func:`in_filing_order`): no list is on screen, so a place said with a filing word
+    counts the cases as filed ("我第一个投诉" is the oldest)."""
     message = folded(message)
     found = _BARE_ROW.fullmatch(message) or _ORDINAL.search(message)
     if found is not None:
         index = ordinal(found.group(0))
         rows = cases[::-1] if _said_as_filed(message, found, filed) else cases
         return (rows[index - 1] if index <= len(rows) else None), found.group(0)
+    other = _OTHER.search(message)
+    if other is not None:
+        rest = [c for c in cases if c.case_no != shown]
+        known = shown is not None and len(rest) < len(cases)
+        return (rest[0] if known and len(rest) == 1 else None), other.group(0)
     end = _extreme(message, filed)
     if end is not None and cases:
         return cases[0 if end[0] == 1 else -1], end[1]
@@ -370,6 +381,8 @@ async def _answer(session, ctx: Context, case_no: str | None, unclear: bool) -> 
         case = await case_for_payer(session, ctx.inbound.openid, case_no)
         if case is None:
             return await not_found(session, ctx, case_no)
+        if ctx.snapshot is not None and ctx.snapshot.cases > 1:
+            await _remember(session, ctx, SHOWN_KEY, {"case_no": case.case_no})
         return [await timeline(session, ctx, case)]
     return await _answer_from(session, ctx, await cases_of(session, ctx.inbound.openid),
                               unclear)
@@ -406,8 +419,10 @@ async def _answer_from(session, ctx: Context, cases: list, unclear: bool) -> lis
         return [text("progress_none")]
     owned, digits = by_tail(ctx.text, cases)
     if owned is None and len(cases) > 1 and not unclear:
-        owned, _ = referenced(ctx.text, cases, in_filing_order(ctx))
+        owned, _ = referenced(ctx.text, cases, in_filing_order(ctx), last_shown(ctx))
     if owned is not None:
+        if len(cases) > 1:
+            await _remember(session, ctx, SHOWN_KEY, {"case_no": owned.case_no})
         return [await timeline(session, ctx, owned)]
     lines = [text("progress_tail_unknown", digits=digits)] if digits else (
         [text("progress_number_unclear", example=cases[0].case_no)] if unclear else [])
@@ -426,7 +441,7 @@ async def _answer_from(session, ctx: Context, cases: list, unclear: bool) -> lis
         lines.append(text("progress_numbered", index=index, item=item)
                      if len(cases) > 1 else item)
     if len(cases) > 1:
-        await _remember_list(session, ctx, cases)
+        await _remember(session, ctx, LIST_KEY, {"cases": [c.case_no for c in cases[:10]]})
     lines.append(text("progress_footer"))
     return ["\n".join(lines)]
 
@@ -470,27 +485,27 @@ async def _wishes(session, ctx: Context, cases: list) -> dict[int, str]:
     return {case_id: wish for case_id, wish in wishes.items() if wish}
 
 
-async def _remember_list(session, ctx: Context, cases: list) -> None:
-    """Mark the numbered list as shown, outside a form (there a bare number answers the
+async def _remember(session, ctx: Context, key: str, value: dict) -> None:
+    """Mark what was shown (the numbered list, or one case of several) under ``key`` of
+    ``pending`` for the next minutes, outside a form (there a bare number answers the
     form's question). Without a session, on the state read with the snapshot and saved in
     the next batch; a payer with no state row yet, or a save that lost a race, in one."""
     if ctx.snapshot is not None and ctx.snapshot.in_form:
         return
-    shown = {"cases": [c.case_no for c in cases[:10]],
-             "until": (utcnow() + LIST_WINDOW).isoformat()}
+    shown = {**value, "until": (utcnow() + LIST_WINDOW).isoformat()}
     row = ctx.snapshot.state if ctx.snapshot is not None else None
     if session is None and row is not None:
         state = detached_state(row)
         read_version = state.version
-        set_pending(state, LIST_KEY, shown)
+        set_pending(state, key, shown)
         touch(state)
         if await save_state(ctx.services.batch, state, read_version):
             return
     if session is None:
         async with ctx.services.sessionmaker() as own:
-            return await _remember_list(own, ctx, cases)
+            return await _remember(own, ctx, key, value)
     state = await load_state(session, ctx.inbound.openid)
-    set_pending(state, LIST_KEY, shown)
+    set_pending(state, key, shown)
     touch(state)
     await session.commit()
 
@@ -498,6 +513,14 @@ async def _remember_list(session, ctx: Context, cases: list) -> None:
 def list_shown(pending) -> bool:
     """Was a numbered progress list shown in the last minutes?"""
     return open_marker(pending, LIST_KEY, "cases") is not None
+
+
+def last_shown(ctx: Context) -> str | None:
+    """The number of the one case of several shown alone in the last minutes, if any."""
+    snapshot = ctx.snapshot
+    marker = open_marker((snapshot.state or {}).get("pending") if snapshot else None,
+                         SHOWN_KEY, "case_no")
+    return str(marker["case_no"]) if marker is not None else None
 
 
 def in_filing_order(ctx: Context) -> bool:
