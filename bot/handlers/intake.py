@@ -614,6 +614,12 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return [SPEC["replies"]["headcount_estimate"] + "\n"
                     + self._question(asked, state.slots)]
         if asked == "employer" and self._unsure_of_employer(reply):
+            if pending.get("employer_unsure"):  # unsure again: no name to give, no loop
+                set_pending(state, "employer_unsure", None)
+                none = SPEC["employer_unsure_taken"]
+                return await self._fill(session, state, replace(
+                    ctx, text=none, nlu=parser.parse(none) if parser else None))
+            set_pending(state, "employer_unsure", True)
             return [SPEC["replies"]["employer_unsure"] + "\n" + self._question(asked, state.slots)]
         if asked == "desired_outcome" and self._unsure_of_wish(reply):
             if pending.get("wish_unsure"):  # unsure again: no particular wish, no loop
@@ -1061,9 +1067,11 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
 
     @staticmethod
     def _unsure_of_employer(reply: str) -> bool:
-        """"不知道全称", "忘了叫什么了": no name, and no 不清楚 that means "register without"."""
+        """"不知道全称", "忘了叫什么了", "不知道": no name, and no 不清楚 that means "register
+        without"."""
         plain = PUNCTUATION.sub("", MANDARIN(reply))
-        return (bool(UNSURE.search(plain)) and plain not in SPEC["none_words"] and not called(reply)
+        return (bool(UNSURE.search(plain)) and plain not in SPEC["employer_unsure_final"]
+                and not called(reply)
                 and len(plain) <= SPEC["employer_unsure_max_chars"]
                 and not ORG_SUFFIX.search(plain) and not NO_EMPLOYER.search(plain)
                 and not RECALLED_NAME.search(MANDARIN(reply)))  # "叫啥来着 宏达 对 宏达电子"

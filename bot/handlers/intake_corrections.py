@@ -27,6 +27,7 @@ from bot.handlers.intake_form import asks_employer, run_form, spoken_amount
 from bot.handlers.intake_message import tracker_message
 from bot.handlers.intake_spec import SPEC
 from bot.nlu.cnnum import as_int_if_whole, to_number
+from bot.periods import period_text
 from bot.texts import text
 from bot.word_patterns import one_of, words_regex
 
@@ -36,6 +37,8 @@ CORRECTION_CUE = re.compile(r"(不对|不是|不叫|不在|错了|写错|填错|
 # The new value after a correction: "…，是荔城", "…应该是900", "改成139…".
 NEW_VALUE = re.compile(r"(?:应该是|应为|改成|改为|换成|写成|更正为|是)[:：\s]*"
                        r"(?P<value>[^，,。！!？?；;\s][^，,。！!？?；;]*?)[。！!~～\s]*$")
+YEAR_ONLY = re.compile(r"\d{4}")
+YEAR_MONTH = re.compile(r"(\d{4})(?=-\d)")
 NEGATED = re.compile(r"(不是|不叫|不在|而非|并非)\s*$")
 WRONG_PART = re.compile(r"(?:不是|不叫)\s*(?P<old>[\u4e00-\u9fffA-Za-z0-9]+?)(?=[\s，,]|而是|是|$)")
 # "是李明不是李敏": the old value said after the new one is no part of it.
@@ -168,6 +171,8 @@ class CorrectionsMixin:
         if value is None:
             return named, None
         value = _patched(named, value, reply, state.slots.get(named))
+        if named == "period":
+            value = _year_moved(parser, value, reply, state.slots.get("period"))
         return named, replace(ctx, text=value, nlu=parser.parse(value))
 
     async def _several_fixes(self, session, state, ctx: Context) -> list[str] | None:
@@ -397,6 +402,19 @@ def _patched(slot: str, value: str, reply: str, old) -> str:
     if part == old or part not in old or value in old:
         return value
     return old.replace(part, value, 1)
+
+
+def _year_moved(parser, value: str, reply: str, old) -> str:
+    """"时间是前年不是去年" for 去年3月起: only the year was said wrong, so the months stay and
+    move to the year said (前年3月起), rather than the whole of that year replacing them."""
+    codes = [e.value for e in parser.parse(value).entities if e.type == "period"]
+    if len(codes) != 1 or not YEAR_ONLY.fullmatch(str(codes[0])) or not WRONG_PART.search(
+            reply) or not isinstance(old, str) or not (months := YEAR_MONTH.findall(old)):
+        return value
+    shift = int(codes[0]) - int(months[0])
+    if not shift:
+        return value
+    return period_text(YEAR_MONTH.sub(lambda m: str(int(m[1]) + shift), old))
 
 
 def _amount_as_said(value: str, reply: str) -> str:

@@ -616,6 +616,9 @@ class ValidateDisputeForm(FormValidationAction):
                 continue  # "拖了我俩月工资": two months, not two people
             if kind == "phone" and others_phone(text_, entity):
                 continue
+            if kind == "employer" and GENERIC_UNIT.match(PUNCTUATION.sub("", str(entity.get(
+                    "value")))):
+                continue  # "我们自己公司 恒达贸易有限公司": the pointer is no name, the name is
             return entity.get("value")
         return None
 
@@ -938,7 +941,8 @@ class ValidateDisputeForm(FormValidationAction):
         named = list(dict.fromkeys(
             SPOKEN_LEAD.sub("", str(e.get("value"))) for e in tracker.latest_message.get(
                 "entities") or [] if e.get("entity") == "employer"
-            and not overlaps(str(e.get("value")), reply, OUTCOME)))
+            and not overlaps(str(e.get("value")), reply, OUTCOME)
+            and not GENERIC_UNIT.match(PUNCTUATION.sub("", str(e.get("value"))))))
         if len(named) > 1 and SPOKEN_LEAD.sub("", str(found.get("employer") or "")) in named:
             return {"employer": EMPLOYER_JOIN.join(named)}
         coded = unit_code(reply) if UNIT_CODE_LABEL_ONLY.search(reply) else None
