@@ -322,6 +322,9 @@ class Dispatcher:
         nlu = ctx.nlu
         if nlu is not None and policy.asks_to_file(ctx.text):
             return "file_dispute"  # "能帮我登记一下吗", "你好 我想反映个问题"
+        if nlu is not None and policy.files_by_asking_how(ctx):
+            ctx.nlu = dataclasses.replace(nlu, intent="file_dispute")  # the form reads it
+            return "file_dispute"  # "老板不给交社保 怎么投诉": the payer means to complain
         if nlu is not None and policy.menu_word(ctx.text):
             return "ask_policy"  # "政策资询" read as a greeting
         if nlu is not None and Dispatcher._follows_up(ctx):

@@ -236,9 +236,7 @@ async def test_a_threat_of_petition_or_protest_is_taken_calmly(platform, config,
 
 @pytest.mark.parametrize("message", [
     "出售二手叉车 九成新 价格优惠 有意者联系",
-    pytest.param("兼职刷单 日结三百 加我微信", marks=pytest.mark.xfail(strict=True, reason=(
-        "round 8's advert training examples were withdrawn: the retrained model lost the "
-        "category of a story ending in 怎么办 (test_form_lead_probes2)"))),
+    "兼职刷单 日结三百 加我微信",  # rules.yml advert (round 9), not training examples
     "今天天气怎么样",
     "附近哪里有好吃的烧烤",
 ])

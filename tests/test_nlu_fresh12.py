@@ -18,10 +18,6 @@ def parser():
     return load_parser(districts=DISTRICTS)
 
 
-WITHDRAWN = pytest.mark.xfail(strict=True, reason="round 12's training examples (adverts as other, reproaches as arrears) were withdrawn: the retrained model lost the category of a story ending in 怎么办 (test_form_lead_probes2)")
-
-
-@WITHDRAWN
 def test_first_messages_of_every_kind_keep_their_floor(parser):
     """nlu_fresh12.jsonl: 73 first messages written before reading the training data: dialect
     (俺 木有 莫得 晓得 咋整 嘛), homophones and typos (社宝, 医宝, 公伤, 养老金交费, 设保鸡数,
@@ -35,7 +31,6 @@ def test_first_messages_of_every_kind_keep_their_floor(parser):
     assert_round_floors(ev, others=0.9)
 
 
-@WITHDRAWN
 def test_round12_filings_get_the_triage_of_the_seeds(parser):
     """Each filing of nlu_fresh12.jsonl labelled 简易 / 一般 / 重大 from the seeds."""
     rows = [row for row in read_labelled_jsonl(FRESH12_FILE) if "severity" in row]
@@ -57,12 +52,14 @@ def test_round12_a_blade_taken_to_someone_is_major_and_a_pay_cut_is_not(parser, 
 
 
 @pytest.mark.parametrize("text, intent", [
-    pytest.param("兼职刷单 日结三百 加我微信", "other", marks=WITHDRAWN),
+    ("兼职刷单 日结三百 加我微信", "other"),
     ("帮我砍一刀 谢谢啦", "other"),
-    pytest.param("咱厂里的社保咋一直莫得交嘛", "file_dispute", marks=WITHDRAWN),
+    ("咱厂里的社保咋一直莫得交嘛", "file_dispute"),
     ("你们单位为啥到现在还不给我交社保", "file_dispute"),
 ])
 def test_round12_adverts_and_reproaches(parser, text, intent):
     """Regression (nlu_fresh12): a spam advert was a complaint, and "why is it still not
-    paid" asked of one's own employer was a policy question."""
+    paid" asked of one's own employer was a policy question. Round 12's training examples
+    for them cost other readings and were withdrawn; rules.yml advert and reproach (round 13)
+    read them instead."""
     assert parser.parse(text).intent == intent

@@ -31,6 +31,7 @@ FILING_WORRIES = _alternation("filing_worries")
 FILING_TERMS = _alternation("filing_cue_terms")
 FILING_LEAVE = re.compile(WORDS["filing_leave"])
 FILING_HOW = re.compile(WORDS["filing_how"])
+FILING_HOW_NOT = re.compile(WORDS["filing_how_not"])
 FILING_PROCESS = re.compile(WORDS["filing_process"])
 FILING_HELP = re.compile(WORDS["filing_help"])
 FILING_REQUEST = re.compile(WORDS["filing_request"])
@@ -161,7 +162,18 @@ def asks_about_filing(ctx: Context) -> bool:
             or FILING_PROCESS.search(question)
             or FILING_HELP.search(question) and not _topic_of(question)):
         return False
+    if files_by_asking_how(ctx):
+        return False
     return parser is None or parser.is_question(question)
+
+
+def files_by_asking_how(ctx: Context) -> bool:
+    """"老板不给交社保 怎么投诉", "厂里欠了我半年社保 在哪反映": how to complain asked beside a harm
+    done to the payer is the wish to complain, so the form starts with the story."""
+    question, parser = (ctx.text or "").strip(), ctx.services.parser
+    return (parser is not None and bool(FILING_HOW.search(question))
+            and not FILING_LEAVE.search(question) and not FILING_HOW_NOT.search(question)
+            and names_harm(parser, question))
 
 
 def asks_to_file(message: str) -> bool:
@@ -355,8 +367,9 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     "交通事故对方全责，保险公司赔多少")."""
     kb, parser, nlu = ctx.services.kb, ctx.services.parser, ctx.nlu
     question = (ctx.text or "").strip()
-    if kb is None or parser is None or (_filing_cues(question)
-                                         and not FILING_WORRIES.search(question)):
+    if kb is None or parser is None or files_by_asking_how(ctx) or parser.reproaches(question):
+        return None  # "怎么投诉" beside a harm, "咋一直莫得交嘛": the payer complains
+    if _filing_cues(question) and not FILING_WORRIES.search(question):
         return None
     if card_matter(question):
         replies = card_reply(ask(ctx, question))  # "我的社保卡丢了" is no case to register

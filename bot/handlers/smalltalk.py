@@ -451,6 +451,8 @@ async def fallback(ctx: Context) -> list[str]:
         return [text("greet" if ENGLISH_GREETING.match(typed) else "english_only")]
     if is_acknowledgement(message) or _lexicon_ack(ctx):
         return [text("ack")]  # "收到", "好的 谢谢", "要得", "okk": nothing to answer
+    if ctx.services.parser is not None and ctx.services.parser.is_advert(message):
+        return [text("fallback")]  # "代办社保挂靠 包过 私聊VX": no question for the hotline
     return _known_to_the_kb(ctx) or [text("fallback")]
 
 

@@ -49,6 +49,10 @@ class NluParser:
         self._drops_filing = re.compile(rules.get("drops_filing") or "$^")
         self._own_contribution = re.compile(rules.get("own_contribution") or "$^")
         self._new_matter = re.compile(rules.get("new_matter") or "$^")
+        self._reproach = re.compile(rules.get("reproach") or "$^")
+        advert = rules.get("advert") or {}
+        self._advert_offer = re.compile(advert.get("offer") or "$^")
+        self._advert_contact = re.compile(advert.get("contact") or "$^")
         self._slots = sorted(
             ((kw, slot) for slot, kws in (rules.get("correction_slots") or {}).items()
              for kw in kws),
@@ -96,7 +100,10 @@ class NluParser:
         if case is not None and len(key) <= len(case.value) + 1:
             return "check_progress", 1.0
         intent, confidence = self._models["intent"].predict(self._features(head, entities))
-        if intent == "ask_policy" and self._statement_grievance(head, entities):
+        if self._advert(head):
+            return "other", confidence
+        if intent == "ask_policy" and (self._statement_grievance(head, entities)
+                                       or self._reproaches(head)):
             return "file_dispute", confidence
         if intent == "file_dispute" and self._general_lawfulness(head):
             return "ask_policy", confidence
@@ -120,6 +127,15 @@ class NluParser:
             return False
         harmed = any(e.type == "headcount" for e in entities) or self._first_person.search(head)
         return bool(harmed and self._harm.search(head))
+
+    def _advert(self, head: str) -> bool:
+        """"代缴社保 价格优惠 加微信": something offered and a way to reach the seller, no harm."""
+        return bool(self._advert_offer.search(head) and self._advert_contact.search(head)
+                    and not self._harm.search(head))
+
+    def _reproaches(self, head: str) -> bool:
+        """"咱厂里的社保咋一直莫得交嘛": why the payer's own contributions are still unpaid."""
+        return bool(self._reproach.search(head) and self._first_person.search(head))
 
     def _features(self, head: str, entities) -> list[str]:
         types = frozenset(e.type for e in entities if e.type in _ENTITY_FEATURES)
@@ -156,15 +172,27 @@ class NluParser:
 
     def _finds(self, pattern: re.Pattern, text: str) -> bool:
         """``pattern`` in the normalised message; False rather than an error."""
-        try:
-            norm = self._normalized((text or "")[:MAX_CLASSIFY_CHARS]).text
-        except Exception:  # noqa: BLE001
-            return False
-        return bool(pattern.search(norm))
+        return self._finds_with(lambda norm: bool(pattern.search(norm)), text)
 
     def names_harm(self, text: str) -> bool:
         """Does the message say something was done to the payer (没交, 欠, 断缴, 不给…)?"""
         return self._finds(self._harm, text)
+
+    def is_advert(self, text: str) -> bool:
+        """Is the message an advert ("代办社保挂靠 包过 有需要私聊VX")? Nothing to answer."""
+        return self._finds_with(self._advert, text)
+
+    def reproaches(self, text: str) -> bool:
+        """Is the message a reproach about the payer's own unpaid contributions ("咱厂里的社保咋
+        一直莫得交嘛")? It asks nothing the knowledge base could answer: it complains."""
+        return self._finds_with(self._reproaches, text)
+
+    def _finds_with(self, test, text: str) -> bool:
+        """``test`` of the normalised message; False rather than an error."""
+        try:
+            return test(self._normalized((text or "")[:MAX_CLASSIFY_CHARS]).text)
+        except Exception:  # noqa: BLE001
+            return False
 
     def is_question(self, text: str) -> bool:
         """Does the message ask something (吗, 怎么, 多少, ？…)? "要求补缴" does not."""
