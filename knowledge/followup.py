@@ -45,6 +45,7 @@ class Rules:
     short_forms: tuple[re.Pattern, str]  # "去哪办" → "去哪里办"
     type_ask: re.Pattern  # "那医保谁交": 谁交 after an insurance type
     spouses: frozenset[str]  # "那我老婆呢"
+    relatives: frozenset[str]  # "那我孩子呢": not another aspect of the last topic
     oversteps: tuple[tuple[str, ...], tuple[str, ...]]  # (asked, said): "要是超过了呢"
     what_to_do: re.Pattern  # "那怎么办呢" after a story
     topic_keeps: frozenset[str]  # "工伤认定结果不服": 争议 stays in the topic
@@ -62,6 +63,7 @@ class Rules:
                          for kind in raw["aspect_kinds"].values()), str(raw["swap_domain"]),
                    (re.compile(raw["short_forms"][0]), raw["short_forms"][1]),
                    re.compile(raw["type_ask"]), frozenset(raw["spouses"]),
+                   frozenset(raw["relatives"]),
                    (tuple(raw["oversteps"]["asked"]), tuple(raw["oversteps"]["said"])),
                    re.compile(raw["what_to_do"]), frozenset(raw.get("topic_keeps") or ()))
 
@@ -199,6 +201,8 @@ def rereadings(kb: KnowledgeBase, how: Reading, previous: str | None) -> list[Re
     lexicon = kb.tokenizer.lexicon
     types = lexicon.facets_of(part_tokens)
     asked = [t for t in kb.tokenizer.canonical_tokens(previous) if t not in lexicon.stopwords]
+    if types and types <= lexicon.facets_of(asked) and _answered_alone(kb, how.rest, previous):
+        return []
     if types:  # "那养老呢": 养老保险 in place of the last type, beside it, or with the last topic
         part = " ".join(_insurance(kb, lexicon.facets[t])
                         if t in lexicon.facets and t not in RULES.carried_schemes else t
@@ -227,7 +231,13 @@ def rereadings(kb: KnowledgeBase, how: Reading, previous: str | None) -> list[Re
         return [Reread(" ".join([*topic, how.rest]), frozenset(topic), named, last)]
     if _spouse(kb, how.rest, named, last) or _overstep(kb, how.rest, last):  # 那我老婆呢, 超过了呢
         return [Reread(" ".join([*asked, how.rest]), frozenset(topic), frozenset())]
-    rereads = [Reread(" ".join([*asked, how.rest]), frozenset(topic), named, last)]  # 不满15年呢
+    # "不满15年呢" in the last question; "那如果人去世了呢" after 个人账户里的钱能取出来吗 in place of
+    # what it asked (取出: the account's topic and 去世 is pension_survivor), when it names a word
+    # of its own ("那我自己呢" names none: who the last answer was about stays) and no relative
+    rereads = [Reread(" ".join([*asked, how.rest]), frozenset(topic), named, last)]
+    if (_meaningful(kb, how.rest)
+            and not any(w in how.rest for w in RULES.spouses | RULES.relatives)):
+        rereads.append(Reread(" ".join([*topic, how.rest]), frozenset(topic), named, last))
     if (RULES.employer.search(how.rest) and kb.scope.is_dispute_like(lexicon.correct(how.rest))
             and kb.ask(how.rest).declined):
         # "要是单位不给交呢": the employer refusing what the last answer says it must do asks
@@ -239,6 +249,18 @@ def rereadings(kb: KnowledgeBase, how: Reading, previous: str | None) -> list[Re
         rereads += [Reread(text, frozenset(), refusal, last, swap=True)
                     for text in (" ".join([*topic, grievance]), f"{RULES.swap_domain} {grievance}")]
     return rereads
+
+
+def _answered_alone(kb: KnowledgeBase, part: str, previous: str) -> bool:
+    """Does a part that keeps the last insurance type ("那如果单位没给交工伤保险呢" after 受了工伤
+    多久内要申请认定) say something the last answer knows nothing of (未参工伤) and another entry
+    knows all of? Then it is a situation of its own (injury_without_insurance), not the last
+    question asked again."""
+    alone, last = kb.ask(part), kb.ask(previous)
+    if alone.declined or last.declined or alone.entry_id == last.entry_id:
+        return False
+    words = _meaningful(kb, part)
+    return bool(words - _known(kb, last.entry_id)) and words <= _known(kb, alone.entry_id)
 
 
 def _spouse(kb: KnowledgeBase, rest: str, named: frozenset[str], last: str | None) -> bool:
@@ -303,16 +325,17 @@ def _answer(kb: KnowledgeBase, reread: Reread) -> KbAnswer | None:
 
 def _eligible(kb: KnowledgeBase, reread: Reread) -> Candidates:
     """The reread's candidates among the entries that name each aspect kind it asks ("能不能
-    网上办" after 灵活就业 is the entry on paying, which names 微信, not the one on enrolling)
-    and, for a swap, other than the last answer and naming the new word ("那起诉呢" is not
-    复议's time limit again, nor another time limit that names no 起诉)."""
+    网上办" after 灵活就业 is the entry on paying, which names 微信, not the one on enrolling),
+    other than the last answer when the payer asks what changes ("那如果人去世了呢" after
+    pension_account is pension_survivor, not the account again) and, for a swap, naming the new
+    word ("那起诉呢" is not 复议's time limit again, nor another time limit that names no 起诉)."""
     found = kb.candidates(reread.text)
     known = kb.retriever.entry_tokens
-    last = kb.by_id.get(reread.other_than) if reread.swap else None
+    last = kb.by_id.get(reread.other_than)
     return replace(found, hits=[h for h in found.hits
                                 if all(kind & known[h.index] for kind in reread.kinds)
-                                and (last is None or (kb.entries[h.index] is not last
-                                                      and reread.named & known[h.index]))])
+                                and kb.entries[h.index] is not last
+                                and (not reread.swap or reread.named & known[h.index])])
 
 
 def _with_scheme(kb: KnowledgeBase, question: str, previous: str,

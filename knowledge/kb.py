@@ -252,7 +252,7 @@ class KnowledgeBase:
         if not passing:
             return KbAnswer(question=q, score=best_score, dispute_like=c.dispute,
                             hotline=c.mixed or self.scope.hotline_for(text, aspects=c.unanswered))
-        top = passing[0]
+        top = self._naming_aspects(passing, c.unanswered, s.also_ratio)
         entry = self.entries[top.index]
         missing = [h for w, h in c.unanswered if w not in self.entry_text[top.index]]
         if missing:
@@ -270,6 +270,21 @@ class KnowledgeBase:
             dispute_like=c.dispute,
             hotline=entry.hotline or self.scope.hotline_for("", entry.tags),
         )
+
+    def _naming_aspects(self, passing: list[Hit], aspects: tuple[tuple[str, str], ...],
+                        ratio: float) -> Hit:
+        """The best passing hit, or a close runner-up (within `ratio`, covering as much of the
+        question) whose own texts name every aspect the question asks about when the best one
+        does not: "停工留薪期的工资是基金出还是厂里出" is injury_leave's (停工留薪) as much as
+        injury_fund_vs_employer's, and declining it for the aspect the leader lacks would leave
+        the payer with nothing. A runner-up that covers less ("外卖骑手被车撞了 算工伤吗": the
+        rider's 灵活就业 is not in injury_what_counts) leaves the decline."""
+        top = passing[0]
+        if all(w in self.entry_text[top.index] for w, _ in aspects):
+            return top
+        return next((h for h in passing[1:]
+                     if h.score >= ratio * top.score and h.coverage >= top.coverage
+                     and all(w in self.entry_text[h.index] for w, _ in aspects)), top)
 
 
 def load_lexicon() -> Lexicon:

@@ -47,9 +47,8 @@ STORIES = [
     ('家里急用钱 养老保险个人账户里的钱能不能一次性取出来啊', 'pension_account', '第十四条'),
     ('老板娘说社保是我们员工自己的事 跟公司没关系 她说的对吗', ('employer_duties', 'employee_remedies'),
      None),
-    pytest.param('想去劳动仲裁 但是我没钱请律师 仲裁要交钱吗', 'arbitration_how', '第五十三条',
-                 marks=pytest.mark.xfail(strict=True, reason="律师 told in the story is an unanswered "
-                                         "aspect (scope.yaml) wherever it stands: declined")),
+    # fixed in round 26: 律师 is an unanswered aspect only when asked about (lexicon 律师问题)
+    ('想去劳动仲裁 但是我没钱请律师 仲裁要交钱吗', 'arbitration_how', '第五十三条'),
     ('仲裁裁决下来了我赢了 公司说不服要去法院告 那我该咋办', 'arbitration_appeal', None),
     ('在工地被别人开车撞了 肇事的人不给医药费 工伤保险管不管', 'injury_third_party', '第四十二条'),
     ('受了工伤 单位不让去医院 说自己买点药就行 治疗费到底谁出', 'injury_medical', None),
@@ -64,9 +63,8 @@ STORIES = [
     ('俺是外地来打工的农村户口 公司说农民工不用交社保 是不是骗俺', 'migrant_workers', '第九十五条'),
     ('公司账上没钱 说社保先缓几个月再交 可以这样吗', 'no_deferral', None),
     ('被公司辞退了 交了三年社保 失业金要啥条件才能领噻', 'unemployment_benefit', '第四十五条'),
-    pytest.param('我是新开的小公司老板 招了人以后多久必须给他办社保', 'register_after_hiring', '第五十八条',
-                 marks=pytest.mark.xfail(strict=True, reason="新开的 (成立) outweighs 招了人: "
-                                         "employer_registration, the firm's own registration")),
+    # fixed in round 26: 招了人 reads as 招人 (lexicon rewrite), which outweighs 新开的 (成立)
+    ('我是新开的小公司老板 招了人以后多久必须给他办社保', 'register_after_hiring', '第五十八条'),
     ('对税务局核定的社保费有意见 觉得算多了 能申请复议吗', 'late_fee_objection', None),
     ('工伤认定下来了 但说不是工伤 我不服 能去复议或者起诉吗', 'injury_appeal', '第五十五条'),
     ('工伤认定申请交上去了 要等多久才有结果啊 都一个月了', 'injury_recognition_process', '第二十条'),
@@ -111,10 +109,9 @@ FOLLOWUPS = [
     ('行政复议怎么申请', '多久能办好', 'reconsideration_process'),
     ('养老保险跨省怎么转', '多久能办好', None),
     ('单位不交社保会怎么处罚', '那公积金呢', None),
-    pytest.param('灵活就业可以自己交社保吗', '那工伤保险呢', None,
-                 marks=pytest.mark.xfail(strict=True, reason="个体 is a synonym of 灵活就业, so "
-                                         "individual_business_employees (its employees' 工伤保险) "
-                                         "reads as about a flexible worker")),
+    # fixed in round 26: individual_business_employees requires hiring (雇, 请, 店…), no longer
+    # 个体, which a flexible worker's 灵活就业 stood for
+    ('灵活就业可以自己交社保吗', '那工伤保险呢', None),
 ]
 
 
