@@ -511,12 +511,14 @@ def component_timings(cfg, repeat: int = 3) -> dict:
 # --- database statements per message (in-process) --------------------------------------
 
 async def count_statements(cfg, database_url: str | None, repeat: int = 5,
-                           cprofile: str | None = None, mix: int = 0) -> dict:
+                           cprofile: str | None = None, mix: int = 0,
+                           replies: str | None = None) -> dict:
     """Statements and transactions the real app runs per message, by conversation step.
 
     Runs ``build_app`` in this process (fakes for the platform's servers) with SQLAlchemy
     event hooks on its engine; each payer has one conversation of each kind, or ``mix``
-    conversations drawn as a timed run draws them.
+    conversations drawn as a timed run draws them. ``replies`` writes each message and its
+    reply (JSON lines), to compare two codes' replies on the same workload.
     """
     import dataclasses
 
@@ -560,6 +562,7 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
     profiled_messages: Counter = Counter()
     questions = [row["question"] for row in read_jsonl(DATA / "kb_heldout.jsonl")]
     profilers: dict = {}
+    said: list[dict] = []
     if cprofile:
         import cProfile
         import pstats
@@ -589,6 +592,8 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
                             profilers[kind].disable()
                     per_kind[kind].append(tuple(counts[k] - before.get(k, 0) for k in (
                         "statements", "commits", "session_statements")))
+                    said.append({"payer": payer_no, "kind": kind, "text": text,
+                                 "reply": reply})
                     return reply
 
                 payer.say = say
@@ -612,6 +617,9 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
         await api_runner.cleanup()
         await hook_runner.cleanup()
         shutil.rmtree(workdir, ignore_errors=True)
+    if replies:
+        Path(replies).write_text("".join(json.dumps(row, ensure_ascii=False) + "\n"
+                                         for row in said), encoding="utf-8")
     return {kind: {"messages": len(v),
                    "statements_per_msg": sum(s for s, _, _ in v) / len(v),
                    "commits_per_msg": sum(c for _, c, _ in v) / len(v),
@@ -683,7 +691,8 @@ async def main_async(args) -> int:
     cfg = load_config(env={})
     if args.count_statements:
         counted = await count_statements(cfg, args.database_url, repeat=args.repeat,
-                                         cprofile=args.cprofile, mix=args.mix)
+                                         cprofile=args.cprofile, mix=args.mix,
+                                         replies=args.replies)
         print("| conversation step | messages | SQL statements / msg | of them outside the "
               "group commit | commits / msg | Python calls / msg |")
         print("|---|---:|---:|---:|---:|---:|")
@@ -816,6 +825,8 @@ def main() -> int:
                     help="--count-statements: each payer holds this many conversations drawn "
                     "as a timed run draws them (its case gathers supplements), instead of one "
                     "of each kind")
+    ap.add_argument("--replies", help="--count-statements: write each message and its reply "
+                    "here (JSON lines), to compare two codes' replies")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (server logs)")
     ap.add_argument("--workers", type=int, default=1,
                     help="ours: disputebot serve --workers N (SO_REUSEPORT)")

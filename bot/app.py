@@ -164,7 +164,7 @@ def build_app(config: Config, models: tuple[object, object] | None = None) -> we
         on_image=on_image,
     )
     gateway = Gateway(config, dispatcher.handle, gateway_dedup, send_later,
-                      notice=events.platform_notice)
+                      notice=events.platform_notice, prepare=dispatcher.prepare)
     app["dispatcher"], app["gateway"], app["intake"] = dispatcher, gateway, intake
     app.router.add_routes(gateway.routes())
     app.router.add_get("/healthz", healthz)

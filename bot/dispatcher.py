@@ -7,6 +7,7 @@ import dataclasses
 import functools
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
 from bot.handlers import events, media, open_case, policy, smalltalk
@@ -18,7 +19,7 @@ from bot.inbound import Inbound
 from bot.metrics import observe_message
 from bot.store.case_reads import cases_of
 from bot.store.payers import touch_payer
-from bot.store.snapshot import payer_snapshot
+from bot.store.snapshot import SNAPSHOTS, payer_snapshot
 from bot.texts import text
 from routing.cases import CLOSED_STATUSES
 
@@ -30,6 +31,8 @@ MENU = RecentHint("menu", 30)
 """A numbered menu (1 反映问题, 2 政策咨询, 3 进度) the payer was shown and has not answered
 otherwise: a bare "3" then picks its line."""
 MENU_TEXTS = ("fallback", "help", "welcome", "bare_number")
+AHEAD_KEPT = 1000
+"""Snapshots read beside claims and not yet taken, at most (:meth:`Dispatcher.prepare`)."""
 
 
 @functools.cache
@@ -37,6 +40,13 @@ def _menu_lines() -> tuple[str, ...]:
     """The line 3. of each numbered menu, by which a reply is known to show one."""
     return tuple(next(line.strip() for line in text(key, number="").splitlines()
                       if line.strip().startswith("3.")) for key in MENU_TEXTS)
+
+
+def _seen(future: asyncio.Future) -> None:
+    """A snapshot read nobody awaits (its message was a duplicate) must not log its failure
+    as never retrieved."""
+    if not future.cancelled():
+        future.exception()
 
 
 class PayerLocks:
@@ -47,6 +57,10 @@ class PayerLocks:
 
     def for_payer(self, openid: str) -> _Held:
         return _Held(self._locks, openid)
+
+    def busy(self, openid: str) -> bool:
+        """Someone holds or waits for this payer's lock."""
+        return openid in self._locks
 
 
 class _Held:
@@ -74,17 +88,41 @@ class Dispatcher:
         self._dialogues = list(dialogues)
         self._on_image = on_image
         self._locks = PayerLocks()
+        self._ahead: OrderedDict[str, tuple[str, asyncio.Future | None]] = OrderedDict()
 
     def parse(self, text: str):
         parser = self.services.parser
         return parser.parse(text) if parser is not None else None
 
+    def prepare(self, inbound: Inbound) -> None:
+        """Queue the payer's contact and, for a text, their snapshot beside the message's
+        claim (the gateway calls this just before it): the snapshot read was a batch of its
+        own, one of three a message. Read only when no message of the payer is being
+        handled here; :meth:`handle` takes it only if no other message of the payer took
+        the lock since (any other takes it away), so it holds their writes."""
+        batch = self.services.batch
+        touch_payer(batch, inbound)
+        snapshot = None
+        if inbound.kind in ("text", "voice") and inbound.text is not None \
+                and not self._locks.busy(inbound.openid):
+            snapshot = batch.submit(SNAPSHOTS, inbound.openid)
+            snapshot.add_done_callback(_seen)
+        self._ahead.pop(inbound.openid, None)
+        self._ahead[inbound.openid] = (inbound.dedup_key, snapshot)
+        while len(self._ahead) > AHEAD_KEPT:  # claims that found a duplicate never use theirs
+            self._ahead.popitem(last=False)
+
     async def handle(self, inbound: Inbound) -> list[str]:
         async with self._locks.for_payer(inbound.openid):
-            touch_payer(self.services.batch, inbound)
-            return await self._handle(inbound)
+            ahead = self._ahead.pop(inbound.openid, None)
+            if ahead is None or ahead[0] != inbound.dedup_key:
+                ahead = None
+                touch_payer(self.services.batch, inbound)
+            return await self._handle(inbound, ahead[1] if ahead is not None else None)
 
-    async def _handle(self, inbound: Inbound) -> list[str]:
+    async def _handle(self, inbound: Inbound, snapshot: asyncio.Future | None = None
+                      ) -> list[str]:
+        """``snapshot``: the payer's, read beside the claim (:meth:`prepare`)."""
         ctx = Context(inbound=inbound, services=self.services)
         if inbound.kind == "event":
             intent = events.menu_intent(inbound.event, inbound.event_key)
@@ -112,7 +150,8 @@ class Dispatcher:
         ctx.text = smalltalk.without_repeats(smalltalk.without_forward_header(
             parser.simplified(inbound.text) if parser is not None else inbound.text))
         ctx.nlu = self._without_courtesy(self.parse(ctx.text), ctx.text)
-        ctx.snapshot = await payer_snapshot(self.services.batch, inbound.openid)
+        ctx.snapshot = await (snapshot if snapshot is not None
+                              else payer_snapshot(self.services.batch, inbound.openid))
         if inbound.kind != "location":  # counted above, as media
             observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
         risk = smalltalk.at_risk(ctx.text)

@@ -21,7 +21,6 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from wechatpy import parse_message
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
@@ -32,6 +31,7 @@ from bot.metrics import observe_handler_error, observe_late_reply, observe_messa
 from bot.privacy import hash_openid
 from bot.reply_split import split_reply
 from bot.store.dedup import RENEW_SECONDS, DedupStore
+from bot.wechat_xml import flat_fields, read_message
 
 log = logging.getLogger("disputebot.gateway")
 
@@ -224,11 +224,14 @@ class Gateway:
         dedup: DedupStore,
         send_later: SendLater,
         notice: Callable[[Inbound], bool] = lambda _inbound: False,
+        prepare: Callable[[Inbound], None] = lambda _inbound: None,
     ):
         """``notice``: what the platform only reports (no payer's turn): answered
-        ``success`` at once, without a claim or the handler."""
+        ``success`` at once, without a claim or the handler. ``prepare``: called just
+        before a message is claimed, to queue the handler's first reads beside the claim."""
         self._config = config
         self._notice = notice
+        self._prepare = prepare
         self._handle = handle
         self._dedup = dedup
         self._send_later = send_later
@@ -319,14 +322,16 @@ class Gateway:
             return web.Response(status=403, text="nonce reused")
         try:
             if encrypted:
+                envelope = flat_fields(body)
                 xml = self._crypto.decrypt_message(
-                    body, q.get("msg_signature", ""), q["timestamp"], q["nonce"]
+                    body if envelope is None else envelope, q.get("msg_signature", ""),
+                    q["timestamp"], q["nonce"]
                 )
             else:
                 xml = decode_body(body)
             if HAS_NOT_XML.search(xml):
                 xml = xml.translate(NOT_XML)
-            message = parse_message(xml)
+            message = read_message(xml)
             if message is None:
                 raise ValueError("empty message")
             inbound = from_wechat(message)
@@ -374,24 +379,30 @@ class Gateway:
                 return await asyncio.wait_for(asyncio.shield(running), budget)
             except Exception:  # noqa: BLE001 - timeout or failure: the first copy answers
                 return None
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        self._prepare(inbound)
         try:
             seen = await self._claim(key)
             if seen is not None and seen.state == "processing":
                 seen = await self._dedup.wait_done(key, budget)
                 if seen is None or seen.abandoned:  # released, or its worker died: ours now?
+                    self._prepare(inbound)  # what was read beside the first claim is old
                     seen = await self._claim(key)
         except Exception as exc:
             raise StoreUnavailable from exc
         if seen is not None:
             return seen.reply if seen.state == "replied" else None
 
-        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        future: asyncio.Future = loop.create_future()
         self._inflight[key] = future
         task = asyncio.create_task(self._run(inbound))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
         try:
             texts = await asyncio.wait_for(asyncio.shield(task), budget)
+            if loop.time() - started > budget:  # the claim and the handler took longer
+                raise asyncio.TimeoutError
         except StoreUnavailable:
             self._settle(key, future, None)
             self._spawn(self._dedup.release(key))

@@ -845,3 +845,228 @@ def test_a_clause_saying_a_field_is_right_always_holds_a_right_word(said):
     from bot.handlers.intake_corrections import FIELD_RIGHT, FIELD_RIGHT_WORD
 
     assert FIELD_RIGHT.match(said) and FIELD_RIGHT_WORD.search(f"不是 {said} 是电话错了")
+
+
+# --- perf round 4: the platform's XML read in C, the snapshot read beside the claim ---------
+
+FLAT_XML = [
+    ("<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o-1]]></FromUserName>"
+    "<CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+    "<Content><![CDATA[  单位不给交社保 \n 怎么办  ]]></Content><MsgId>123</MsgId></xml>"),
+    ("<xml>\n  <MsgType>text</MsgType>\n  <Content></Content>\n  <FromUserName>o</FromUserName>"
+    "\n</xml>"),
+    "<xml><MsgType>TEXT</MsgType><Content>1&amp;2 &lt;3&gt; &#x4E2D;</Content></xml>",
+    "<xml><MsgType>text</MsgType><Content><![CDATA[]]></Content><MsgId>  </MsgId></xml>",
+    ("<xml><MsgType><![CDATA[voice]]></MsgType><MediaId>m</MediaId><Format>amr</Format>"
+    "<Recognition><![CDATA[我要投诉]]></Recognition><MsgId>5</MsgId></xml>"),
+    "<xml><MsgType>image</MsgType><PicUrl>http://x/y.jpg</PicUrl><MediaId>m1</MediaId></xml>",
+    ("<xml><MsgType>location</MsgType><Location_X>23.1</Location_X><Location_Y>113.2</Location_Y>"
+    "<Scale>15</Scale><Label><![CDATA[新塘镇]]></Label></xml>"),
+    "<xml><MsgType>link</MsgType><Title>t</Title><Url>http://x</Url></xml>",
+    "<xml><MsgType>miniprogrampage</MsgType><Title>t</Title></xml>",
+    "<xml><MsgType>something_new</MsgType><Content>x</Content></xml>",
+    "<?xml version=\"1.0\" encoding=\"GBK\"?><xml><MsgType>text</MsgType><Content>中</Content></xml>",
+    # left to wechatpy: events, nesting, attributes, repeats, comments, text beside the fields
+    "<xml><MsgType>event</MsgType><Event>subscribe</Event><EventKey>qrscene_7</EventKey></xml>",
+    "<xml><MsgType>event</MsgType><Event>CLICK</Event><EventKey>progress</EventKey></xml>",
+    "<xml><MsgType>device_text</MsgType><Content>x</Content></xml>",
+    ("<xml><MsgType>event</MsgType><Event>location_select</Event><SendLocationInfo>"
+    "<Location_X>23</Location_X><Label>x</Label></SendLocationInfo></xml>"),
+    "<xml><MsgType>text</MsgType><Content lang=\"zh\">你好</Content></xml>",
+    "<xml a=\"1\"><MsgType>text</MsgType><Content>你好</Content></xml>",
+    "<xml><MsgType>text</MsgType><Content>一</Content><Content>二</Content></xml>",
+    "<xml><MsgType>text</MsgType><!-- note --><Content>你好</Content></xml>",
+    "<xml>loose<MsgType>text</MsgType><Content>你好</Content></xml>",
+    "<xml><MsgType>text</MsgType>tail<Content>你好</Content></xml>",
+    "<xml><MsgType>text</MsgType><a:Content>你好</a:Content></xml>",
+]
+BROKEN_XML = [
+    "<xml><MsgType>text</MsgType><Content>你好</xml>",
+    "<notxml><MsgType>text</MsgType></notxml>",
+    "<xml><Content>no type</Content></xml>",
+    "<xml><MsgType></MsgType></xml>",
+    ("<!DOCTYPE xml [<!ENTITY e \"boom\">]><xml><MsgType>text</MsgType><Content>&e;</Content>"
+    "</xml>"),
+    "<xml><MsgType>text</MsgType><Content>&undefined;</Content></xml>",
+    "just text",
+]
+
+
+def _read_by(read, xml: str):
+    try:
+        message = read(xml)
+    except Exception as exc:  # noqa: BLE001 - the kind of failure is what is compared
+        return ("raised", type(exc))
+    return (type(message), getattr(message, "_data", None))
+
+
+@pytest.mark.parametrize("xml", FLAT_XML + BROKEN_XML)
+def test_the_flat_message_reading_is_wechatpys(xml):
+    """A message read with ElementTree is the message wechatpy's xmltodict reading makes
+    (class and fields, stripped text, empty fields as None), and what it cannot read the
+    same way fails as wechatpy fails."""
+    from wechatpy import parse_message
+
+    from bot.wechat_xml import read_message
+
+    assert _read_by(read_message, xml) == _read_by(parse_message, xml)
+
+
+@pytest.mark.parametrize("xml", FLAT_XML + BROKEN_XML)
+def test_flat_fields_are_xmltodicts_or_nothing(xml):
+    """The envelope's fields equal xmltodict's wherever the flat reading answers; nested,
+    attributed, repeated, commented or broken XML gets no answer (wechatpy reads it)."""
+    import xmltodict
+
+    from bot.wechat_xml import flat_fields
+
+    fields = flat_fields(xml)
+    if fields is not None:
+        assert fields == dict(xmltodict.parse(xml)["xml"])
+        assert fields == flat_fields(xml.encode("utf-8"))
+    if any(mark in xml for mark in ("lang=", "a=", "<!--", "<SendLocationInfo>", "loose",
+                                    "tail", "<Content>二", "<!DOCTYPE", "<a:")):
+        assert fields is None
+    assert flat_fields(b"\xff<xml/>") is None
+
+
+def test_an_envelope_read_flat_decrypts_as_the_xml_does():
+    """The gateway hands wechatpy the envelope's fields: the same plaintext comes out, and a
+    wrong signature is refused as before."""
+    import xmltodict
+    from wechatpy.exceptions import InvalidSignatureException
+
+    from bot.gateway import _OneCipherCrypto
+    from bot.wechat_xml import flat_fields
+
+    crypto = _OneCipherCrypto("token", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+                              "wx1234567890")
+    sealed = crypto.encrypt_message(FLAT_XML[0], "n1", "1700000000")
+    envelope = flat_fields(sealed.encode("utf-8"))
+    signature = xmltodict.parse(sealed)["xml"]["MsgSignature"]
+    assert crypto.decrypt_message(envelope, signature, "1700000000", "n1") == FLAT_XML[0]
+    with pytest.raises(InvalidSignatureException):
+        crypto.decrypt_message(envelope, "0" * 40, "1700000000", "n1")
+
+
+async def test_a_text_reads_its_snapshot_in_its_claims_batch(platform, config):
+    """The payer's contact and snapshot are read in the transaction that claims the message:
+    a greeting commits twice (claim with reads, outcome), not three times."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from tests.test_dialogue import say
+
+    await say(platform, "o-ahead", "你好")  # the first message builds lazy tables
+    seen: list[str] = []
+
+    def statement(_conn, _cursor, sql, *_args):
+        seen.append(sql.split()[0] + " " + sql.split()[2 if sql.startswith("INSERT") else 1])
+
+    def commit(_conn):
+        seen.append("COMMIT")
+
+    event.listen(Engine, "before_cursor_execute", statement)
+    event.listen(Engine, "commit", commit)
+    try:
+        await say(platform, "o-ahead", "你好呀")
+    finally:
+        event.remove(Engine, "before_cursor_execute", statement)
+        event.remove(Engine, "commit", commit)
+    claim = seen.index("INSERT processed_messages")
+    first_commit = seen.index("COMMIT", claim)
+    start = max((i for i, s in enumerate(seen[:claim]) if s == "COMMIT"), default=-1) + 1
+    between = seen[start:first_commit]
+    assert "INSERT payers" in between
+    assert any(s.startswith("SELECT dialogue_states") for s in between), seen
+    assert not any(s.startswith("SELECT dialogue_states") for s in seen[first_commit:]), seen
+
+
+async def test_a_snapshot_read_before_another_message_of_the_payer_is_not_used(
+        platform, bot_server):
+    """A snapshot read beside a claim is taken only if no other message of the payer was
+    handled in between: the message then answers as on a fresh read (here: the form that
+    the other message started repeats its question), not as on the old one (a welcome)."""
+    from bot.inbound import Inbound
+    from tests.test_dialogue import say
+
+    dispatcher = bot_server.app["dispatcher"]
+
+    def text(openid, words, msg_id):
+        return Inbound(openid=openid, kind="text", text=words, msg_id=msg_id)
+
+    fresh = await say(platform, "o-ahead-never", "在吗")
+    for openid in ("o-ahead-stale", "o-ahead-plain"):
+        await say(platform, openid, "你好")
+    hello, filing = text("o-ahead-stale", "在吗", 901), text("o-ahead-stale", "我要投诉单位不交社保", 902)
+    dispatcher.prepare(hello)  # read now: no form yet
+    await dispatcher.handle(filing)
+    stale_side = await dispatcher.handle(hello)
+    await dispatcher.handle(text("o-ahead-plain", "我要投诉单位不交社保", 903))
+    plain = await dispatcher.handle(text("o-ahead-plain", "在吗", 904))
+    assert stale_side == plain
+    assert "\n".join(plain) != fresh
+
+
+async def test_a_batch_on_sqlite_holds_the_pools_connection_while_it_writes(reg_sm):
+    """The group commit holds the process's pooled connection (now without an
+    AsyncConnection around it) while its thread writes, and gives it back after, also when
+    the batch fails: a session cannot start writing beside it."""
+    from sqlalchemy import text
+
+    from bot.store.batch import GroupCommit
+
+    engine = reg_sm.kw["bind"]
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the hold is SQLite's")
+    pool = engine.sync_engine.pool
+
+    class Peek:
+        writes = False
+
+        def run(self, conn, items):
+            if items[0] == "fail":
+                raise RuntimeError("kind failed")
+            return [pool.checkedout() for _ in items]
+
+    batch = GroupCommit(engine)
+    try:
+        assert await batch.run(Peek(), "look") == 1
+        with pytest.raises(RuntimeError):
+            await batch.run(Peek(), "fail")
+        assert pool.checkedout() == 0
+        async with reg_sm() as session:  # the connection is usable after
+            assert (await session.execute(text("SELECT 1"))).scalar() == 1
+    finally:
+        await batch.close()
+
+
+async def test_the_progress_list_read_is_the_two_reads(reg_sm, config):
+    """The cases and the wish events of the first ones, read in one batch, are what the
+    two reads one after the other returned."""
+    from bot.store.batch import GroupCommit
+    from bot.store.case_reads import case_list, cases_of, wish_events_of
+    from routing.cases import add_event, register_case
+    from routing.rules import load_rules
+    from tests.test_cases import T0, fields_for
+
+    rules = load_rules(config_raw=config.raw)
+    async with reg_sm() as session:
+        for i in range(3):
+            case = await register_case(session, openid="o-list", fields=fields_for(),
+                                       config=config, rules=rules, now=T0)
+            add_event(session, case, "supplement", "payer", {"text": "停", "request": "withdraw"}
+                      if i != 1 else {"text": "补充"}, T0)
+        await session.commit()
+    batch = GroupCommit(reg_sm.kw["bind"])
+    try:
+        cases = await cases_of(batch, "o-list")
+        for shown in (1, 2, 10):
+            both = await case_list(batch, "o-list", shown)
+            events = await wish_events_of(batch, tuple(c.id for c in cases[:shown]))
+            assert [c.id for c in both[0]] == [c.id for c in cases]
+            assert {k: [e.id for e in v] for k, v in both[1].items()} == \
+                {k: [e.id for e in v] for k, v in events.items()}
+        assert await case_list(batch, "o-nobody", 10) == ([], {})
+    finally:
+        await batch.close()

@@ -14,8 +14,7 @@ from bot.handlers.base import Context
 from bot.handlers.contacts import contact_numbers
 from bot.handlers.intake_spec import SPEC
 from bot.privacy import plain_joiners
-from bot.store.case_reads import WISH_EVENT, wish_events_of
-from bot.store.case_reads import cases_of as batch_cases_of
+from bot.store.case_reads import WISH_EVENT, case_list
 from bot.store.dialogue import (
     detached_state,
     load_state,
@@ -51,6 +50,7 @@ FOLLOWUP_WORDS = yaml.safe_load(
 _CASE_WORDS = FOLLOWUP_WORDS["open_case"]
 EVENT_NAMES = FOLLOWUP_WORDS["timeline"]
 ROWS = EVENT_NAMES["rows"]
+LISTED = 10  # cases in the 进度 list
 RESULT_CAP = 40  # characters of a closed case's result in the progress list
 _ORDINAL = re.compile(_CASE_WORDS["ordinal"])
 AFTER_FILING = text("after_filing_words")
@@ -342,8 +342,8 @@ async def progress(ctx: Context, session=None) -> list[str]:
     if session is not None:
         return await _answer(session, ctx, case_no, unclear)
     if case_no is None:  # the common 进度: the list, read in the group commit's batch
-        return await _answer_from(None, ctx, await batch_cases_of(ctx.services.batch,
-                                                                  ctx.inbound.openid), unclear)
+        cases, events = await case_list(ctx.services.batch, ctx.inbound.openid, LISTED)
+        return await _answer_from(None, ctx, cases, unclear, events)
     async with ctx.services.sessionmaker() as own:
         return await _answer(own, ctx, case_no, unclear)
 
@@ -413,8 +413,10 @@ async def not_found(session, ctx: Context, case_no: str) -> list[str]:
     return [line + text("progress_own_numbers", numbers=numbers)]
 
 
-async def _answer_from(session, ctx: Context, cases: list, unclear: bool) -> list[str]:
-    """The answer about ``cases``; ``session`` None: one is opened only for a timeline."""
+async def _answer_from(session, ctx: Context, cases: list, unclear: bool,
+                       wish_events: dict | None = None) -> list[str]:
+    """The answer about ``cases``; ``session`` None: one is opened only for a timeline.
+    ``wish_events``: those of the listed cases, read with them (:func:`case_list`)."""
     if not cases:
         return [text("progress_none")]
     owned, digits = by_tail(ctx.text, cases)
@@ -428,10 +430,10 @@ async def _answer_from(session, ctx: Context, cases: list, unclear: bool) -> lis
         [text("progress_number_unclear", example=cases[0].case_no)] if unclear else [])
     lines.append(text("progress_list_header"))
     agencies = ctx.services.config.raw.get("agencies") or {}
-    results = await _results(session, ctx, cases[:10])
-    wishes = await _wishes(session, ctx, cases[:10])
-    leads = {c.lead_agency for c in cases[:10] if c.status not in CLOSED_STATUSES}
-    for index, case in enumerate(cases[:10], 1):
+    results = await _results(session, ctx, cases[:LISTED])
+    wishes = await _wishes(session, ctx, cases[:LISTED], wish_events)
+    leads = {c.lead_agency for c in cases[:LISTED] if c.status not in CLOSED_STATUSES}
+    for index, case in enumerate(cases[:LISTED], 1):
         due = due_text(case, agencies, results.get(case.id), name_lead=len(leads) > 1)
         if case.id in wishes:
             due += ROWS[wishes[case.id]]
@@ -441,7 +443,7 @@ async def _answer_from(session, ctx: Context, cases: list, unclear: bool) -> lis
         lines.append(text("progress_numbered", index=index, item=item)
                      if len(cases) > 1 else item)
     if len(cases) > 1:
-        await _remember(session, ctx, LIST_KEY, {"cases": [c.case_no for c in cases[:10]]})
+        await _remember(session, ctx, LIST_KEY, {"cases": [c.case_no for c in cases[:LISTED]]})
     lines.append(text("progress_footer"))
     return ["\n".join(lines)]
 
@@ -463,19 +465,19 @@ async def _results(session, ctx: Context, cases: list) -> dict[int, str]:
             if (detail or {}).get("result")}
 
 
-async def _wishes(session, ctx: Context, cases: list) -> dict[int, str]:
+async def _wishes(session, ctx: Context, cases: list, events: dict | None = None
+                  ) -> dict[int, str]:
     """Open cases of ``cases`` whose payer last said to stop (withdraw) or that it is
     settled, which the liaison has not yet closed (:func:`routing.actions.payer_wish`, as
     the liaison's list shows it): the list says so, or the payer who was told "转告办理人员"
-    reads an unchanged 办理中 and asks again. Without a session, read in the group commit's
-    batch like the cases themselves: the common 进度 opens no session for it."""
+    reads an unchanged 办理中 and asks again. ``events``: read with the cases in the group
+    commit's batch (:func:`case_list`, the common 进度 opens no session); else in
+    ``session``."""
     open_cases = [c for c in cases if c.status not in CLOSED_STATUSES]
     if not open_cases:
         return {}
     ids = tuple(c.id for c in open_cases)
-    if session is None:
-        events = await wish_events_of(ctx.services.batch, ids)
-    else:
+    if events is None:
         events = {}
         rows = await session.scalars(select(CaseEvent).where(
             CaseEvent.case_id.in_(ids), WISH_EVENT).order_by(CaseEvent.id))

@@ -67,3 +67,24 @@ async def wish_events_of(batch: GroupCommit, case_ids: tuple[int, ...]
                          ) -> dict[int, list[CaseEvent]]:
     """Each case's events of :data:`WISH_EVENT`, oldest first."""
     return await batch.run(WISH_EVENTS_OF, case_ids)
+
+
+class _CaseList:
+    """The cases and the wish events of the first ``shown`` of them in one batch: the 进度
+    list read them in two, one after the other."""
+    writes = False
+
+    def run(self, conn, items):
+        cases = CASES_OF.run(conn, [openid for openid, _ in items])
+        events = WISH_EVENTS_OF.run(conn, [tuple(c.id for c in found[:shown])
+                                           for found, (_, shown) in zip(cases, items)])
+        return list(zip(cases, events))
+
+
+CASE_LIST = _CaseList()
+
+
+async def case_list(batch: GroupCommit, openid: str, shown: int
+                    ) -> tuple[list[Case], dict[int, list[CaseEvent]]]:
+    """:func:`cases_of`, and :func:`wish_events_of` the first ``shown`` of them."""
+    return await batch.run(CASE_LIST, (openid, shown))
