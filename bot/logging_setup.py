@@ -30,6 +30,7 @@ import re
 import sys
 from datetime import datetime, timezone
 from typing import Any, TextIO
+from urllib.parse import unquote
 
 from bot.privacy import hash_openid, scrub
 
@@ -69,7 +70,7 @@ class PrivacyFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a bad format string must not lose the event
             message = str(record.msg)
-        record.msg, record.args = scrub(message), None
+        record.msg, record.args = scrub(_url_decoded(message)), None
         openid = record.__dict__.pop("openid", None)
         if openid is not None and not getattr(record, "payer", None):
             record.payer = hash_openid(openid)
@@ -87,6 +88,12 @@ class PrivacyFilter(logging.Filter):
         record.exc_info = None if record.exc_text else record.exc_info
         record._disputebot_clean = True
         return True
+
+
+def _url_decoded(text: str) -> str:
+    """An access line's path and query as typed: a number in a URL is percent-encoded
+    (139%208765%204321, %E4%B8%80… for 一…), which the masking would not read."""
+    return unquote(text) if "%" in text else text
 
 
 def redact_exception(text: str) -> str:

@@ -390,6 +390,18 @@ def id_numbers_in(text: str) -> list[tuple[int, int, str]]:
             for m in _patterns()["id"].finditer(text or "")]
 
 
+def has_digits(text: str | None) -> bool:
+    """Does ``text`` hold a digit however typed (8, ８, 八, 幺, ⑧)?"""
+    return any(ch in _DIGITS for ch in _fold(text or ""))
+
+
+def holds_personal_data(text: str | None) -> bool:
+    """Does ``text`` carry something :func:`scrub` hides (a number, an account, an e-mail)?
+    Such words are facts for a case, never a mere announcement of them."""
+    shown = visible(str(text or ""))
+    return scrub(shown) != shown
+
+
 def mask_name(name: str | None) -> str:
     """Keep the first character, one star per remaining one: 张三 → 张*, 欧阳小明 → 欧***."""
     if not name:

@@ -435,9 +435,12 @@ async def _more_information(ctx: Context, session, case: Case, window: dict, int
         return [text("info_window_ack", case_no=case.case_no, count=max(_count(window), 1))]
     if _asks_instead(ctx, intent, asked):
         return None
-    number = one_phone(reply) if window.get("for") == "contact" else None
-    if number:
-        return await _new_number(ctx, session, case, reply, number)
+    if window.get("for") == "contact":
+        joined = str(window.get("held") or "") + reply  # "我另一个手机139·8765" + "4321，…"
+        told = joined if one_phone(joined) else reply
+        number = one_phone(told)
+        if number:
+            return await _new_number(ctx, session, case, told, number)
     count = await _attach(ctx, session, case, reply)
     return [text("info_added", case_no=case.case_no, count=count, minutes=_minutes())]
 

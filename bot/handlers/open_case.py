@@ -39,7 +39,7 @@ from bot.handlers.progress import (
     without_case_no,
     without_reference,
 )
-from bot.privacy import mask_phone
+from bot.privacy import has_digits, holds_personal_data, mask_phone
 from bot.store.dialogue import load_state, open_marker, set_pending, touch
 from bot.store.models import Case, CaseEvent, utcnow
 from bot.texts import text
@@ -136,8 +136,10 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
     if verdicts and _verdict(message) and not (ctx.snapshot and ctx.snapshot.case_waiting):
         return "closed_verdict"  # "我要复议" long after the result: the follow-up handler's
         # rating window is over
-    if SUPPLEMENT.match(folded(message)) and "add_material" not in found and not new_matter:
-        return "supplement"  # "我补充一下，公司还欠我去年的": facts for the case
+    if SUPPLEMENT.match(folded(message)) and not new_matter and (
+            "add_material" not in found
+            or "new_contact" not in found and holds_personal_data(message)):
+        return "supplement"  # "我补充一下，公司还欠我去年的", "补充：我微信czq…，加我发截图"
     if MATERIAL_HOW.search(message) and MATERIAL_WORDS.search(message):
         return "material_how"  # "我还有录音怎么发给你们"
     if MORE["handler"].search(message) and not (facts or MORE["handler_not"].search(message)):
@@ -181,6 +183,8 @@ async def about_open_case(ctx: Context) -> list[str] | None:
     message = _without_kept(ctx, (ctx.text or "").strip())
     if not snapshot.cases:
         return [text("progress_none")] if _asks_after_a_case(message) else None
+    if _rest_of_number(snapshot, message):
+        return None  # "4321，晚上回电" after "我另一个手机139·8765": the number, not a case
     choice = _open_choice((snapshot.state or {}).get("pending"))
     bare_number = only_number(message) and not _awaited(snapshot)
     request = "status" if bare_number else _request(ctx, without_case_no(message))
@@ -254,6 +258,18 @@ def _awaited(snapshot) -> bool:
 
     window = open_marker((snapshot.state or {}).get("pending"), WINDOW_KEY, "case_no")
     return bool(snapshot.case_waiting) or window is not None
+
+
+def _rest_of_number(snapshot, message: str) -> bool:
+    """Digits sent while the rest of a number begun in the message before is awaited
+    ("我另一个手机139·8765"), naming no case and asking no progress: the number's rest for
+    the follow-up handler, never a case number's tail."""
+    from bot.handlers.followup import WINDOW_KEY  # it imports this module
+
+    window = open_marker((snapshot.state or {}).get("pending"), WINDOW_KEY, "case_no")
+    return (window is not None and window.get("for") == "contact" and bool(window.get("held"))
+            and has_digits(message) and not loose_case_no(message)
+            and not PROGRESS_KEYWORD.search(message))
 
 
 def _open_choice(pending) -> dict | None:
@@ -691,8 +707,9 @@ async def _new_contact(ctx: Context, session, message: str) -> list[str] | None:
     if unknown is not None or not cases:
         return None
     if (ctx.nlu is None or ctx.nlu.entity("phone") is None) and not contact_numbers(message):
+        held = message if has_digits(message) else None  # "我另一个手机139·8765": its start
         return await _await_material(ctx, session, cases[0], "contact_ask_number",
-                                     purpose="contact")
+                                     purpose="contact", held=held)
     number = one_phone(message)
     for case in cases:
         await _forward(ctx, session, case, "contact_note", message, "contact")
@@ -838,15 +855,17 @@ async def _result(ctx: Context, session, message: str) -> list[str]:
 
 
 async def _await_material(ctx: Context, session, case: Case, reply: str,
-                          count: int = 0, purpose: str | None = None) -> list[str]:
+                          count: int = 0, purpose: str | None = None,
+                          held: str | None = None) -> list[str]:
     """Opens the supplement window for ``case`` and says so with the texts.yaml ``reply``;
-    ``purpose`` "contact": the number sent next becomes the case's phone."""
-    minutes = await _open_window(ctx, session, case, count, purpose)
+    ``purpose`` "contact": the number sent next becomes the case's phone, read after
+    ``held`` (the words that began it)."""
+    minutes = await _open_window(ctx, session, case, count, purpose, held)
     return [text(reply, case_no=case.case_no, minutes=minutes)]
 
 
 async def _open_window(ctx: Context, session, case: Case, count: int = 0,
-                       purpose: str | None = None) -> int:
+                       purpose: str | None = None, held: str | None = None) -> int:
     """Opens the follow-up handler's supplement window for ``case`` (``count`` messages in it
     so far): the text or photo the payer sends next joins it there, as after a liaison's
     request. Returns its length in minutes."""
@@ -857,6 +876,8 @@ async def _open_window(ctx: Context, session, case: Case, count: int = 0,
               "until": (utcnow() + SUPPLEMENT_WINDOW).isoformat()}
     if purpose:
         marker["for"] = purpose
+    if held:
+        marker["held"] = held
     set_pending(state, WINDOW_KEY, marker)
     touch(state)
     await session.commit()
