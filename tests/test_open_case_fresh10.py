@@ -14,18 +14,16 @@ import zlib
 import pytest
 
 from bot.app import build_app
-from bot.store.models import Case
 from routing.notices import local_deadline
 from tests.conftest import make_platform
 from tests.test_console import sign_in
-from tests.test_dialogue import CASE_NO, fetch, say
+from tests.test_dialogue import CASE_NO, say
 from tests.test_followup import act, file_case, resolved_case
 from tests.test_journeys2 import wait_heard
+from tests.test_open_case_fresh9 import cases_of, ok, requests
 from tests.test_open_case_requests import case_of, second_case, supplements
 from tests.test_progress_fresh2 import overdue
 
-NOT_UNDERSTOOD = "没太明白"
-NEW_FORM = "请选一下问题类型"
 TAX_NAME = "区税务局"
 HRSS_NAME = "区人力资源和社会保障局"
 EMPTY_FIELD = re.compile(r"[（(][，,、：:]|[，,、：:][）)]|[（(][）)]|None|null")
@@ -33,18 +31,6 @@ EMPTY_FIELD = re.compile(r"[（(][，,、：:]|[，,、：:][）)]|[（(][）)]|
 
 def oid(prefix: str, message: str) -> str:
     return f"o-f10-{prefix}-{zlib.crc32(message.encode())}"
-
-
-def ok(reply: str) -> bool:
-    return bool(reply) and NOT_UNDERSTOOD not in reply and NEW_FORM not in reply
-
-
-def requests(events) -> list[str]:
-    return [e.detail.get("request") for e in events]
-
-
-async def cases_of(config, openid: str) -> list[Case]:
-    return await fetch(config.database_url, Case, openid=openid)
 
 
 # --- (a) progress in words and typos not tried before ------------------------------------------

@@ -25,8 +25,8 @@ from tests.test_privacy_fresh4 import random_query_values_dropped
 capture = logging_tests.capture
 signed_in = console_tests.signed_in
 
-DIGITS = str.maketrans("〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖０１２３４５６７８９",
-                       "00" + "123456789" + "1" + "123456789" + "0123456789")
+DIGITS = str.maketrans("〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖０１２３４５６７８９⓪①②③④⑤⑥⑦⑧⑨",
+                       "00" + "123456789" + "1" + "123456789" + "0123456789" + "0123456789")
 LETTERS = re.compile(r"[^\W\d_]+")
 
 

@@ -23,24 +23,10 @@ from bot.store.models import Case, CaseEvent
 from routing.cards import safe_group_text
 from tests.test_dialogue import ANSWERS, CASE_NO, fetch, finish_form, say
 from tests.test_privacy_fresh4 import random_query_values_dropped
+from tests.test_privacy_fresh6 import shows
 
 capture = logging_tests.capture
 signed_in = console_tests.signed_in
-
-DIGITS = str.maketrans("〇零一二三四五六七八九幺壹贰叁肆伍陆柒捌玖０１２３４５６７８９⓪①②③④⑤⑥⑦⑧⑨",
-                       "00" + "123456789" + "1" + "123456789" + "0123456789" + "0123456789")
-LETTERS = re.compile(r"[^\W\d_]+")
-
-
-def digit_runs(text: str) -> list[str]:
-    """The digits a reader joins: across separators, emoji and marks, not across words."""
-    return [re.sub(r"\D", "", piece) for piece in LETTERS.split(text.translate(DIGITS))]
-
-
-def shows(secret: str, text: str) -> bool:
-    """``secret`` readable in ``text``: as typed, or its digits across any separators."""
-    return secret in text or secret.isdigit() and any(secret in run for run in digit_runs(text))
-
 
 # (typed, what must not be readable). Own mobile 139 8765 4321, ID 440113 19850612 260X.
 TYPED = [
