@@ -4,7 +4,8 @@ the unit's name; a payer giving up with a reason ("算了 还是不投诉了 怕
 for the unit again; a question about the matter being filed ("能退吗" after a double payment) was
 declined as beyond the bot's scope; the liaison's card showed a severity reason as its code
 (employer_gone); after filing, "我还有住院发票 怎么给你们" was declined as beyond scope and "那个编号多少来着"
-was not understood."""
+was not understood; a story ending in a yes-or-no question ("…这个月的不给交 合理吗") started the form
+with the question unanswered."""
 from __future__ import annotations
 
 import zlib
@@ -154,3 +155,28 @@ async def test_asking_for_the_case_number_lists_the_cases(platform, message):
     case_no = await filed(platform, openid)
     reply = await say(platform, openid, message)
     assert case_no in reply, reply
+
+
+# --- 6. a story ending in a yes-or-no question gets its answer before the form ----------------------
+
+@pytest.mark.parametrize("message", [
+    "我想问一下 我辞职了 公司说社保只交到上个月 这个月的不给交 合理吗",
+    "你好 我是跑滴滴的 自己交的灵活就业养老 这个月扣款失败了 会不会断缴",
+])
+async def test_a_story_ending_in_a_question_is_answered_then_filed(platform, config, message):
+    openid = oid("storyq", message)
+    reply = await say(platform, openid, message)
+    assert "依据：" in reply and "我先帮您把这件事登记下来" in reply, reply
+    assert reply.index("依据：") < reply.index("登记下来"), reply
+    assert "涉及的单位" in reply or "问题类型" in reply, reply
+    assert message[-6:] in str((await slots_of(config, openid)).get("description")), reply
+
+
+@pytest.mark.parametrize("message", [
+    "公司三年没给我交社保 现在怎么办",
+    "厂里欠了我半年社保 你们管不管",
+    "老板一直不给我交社保 我想投诉他",
+])
+async def test_a_story_asking_for_help_goes_straight_to_the_form(platform, message):
+    reply = await say(platform, oid("storyhelp", message), message)
+    assert "我先帮您把这件事登记下来" not in reply, reply

@@ -139,6 +139,8 @@ HEADCOUNT_LEADS = words_regex(SPEC["headcount_total_words"])
 RETOLD_CLAUSE = re.compile(r"[，,。！!？?；;\s]+")
 PLACE_END = re.compile(f"(?:{one_of(SPEC['place_name_ends'])})$")
 HUMAN = re.compile(alternatives("human_request_words"))
+STORY_QUESTION = re.compile(SPEC["story_question"])
+STORY_QUESTION_NOT = re.compile(SPEC["story_question_not"])
 HUMAN_MAX_CHARS = 15
 PRIVACY_WORRY = re.compile(SPEC["privacy_worry"])
 CONTACT_ONLY = re.compile(alternatives("human_contact_words", "human_words")
@@ -288,6 +290,22 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             wake_outbox(self.services)
         return replies
 
+    def _question_answered_first(self, ctx: Context, replies: list[str]) -> list[str]:
+        """"公司说这个月的不给交 合理吗", "扣款失败了 会不会断缴": a story ending in a question
+        the knowledge base answers gets the answer before the filing goes on; the filing is
+        what the payer came for, the question should not go unanswered."""
+        kb = self.services.kb
+        last = next((c for c in reversed(RETOLD_CLAUSE.split(ctx.text.strip())) if c), "")
+        if (not replies or kb is None or not STORY_QUESTION.search(last)
+                or STORY_QUESTION_NOT.search(last)):
+            return replies
+        answer = kb.ask(ctx.text.strip())
+        if answer.declined or not answer.answer:
+            return replies
+        source = f"（依据：{answer.source}）" if answer.source else ""
+        return [f"{answer.answer}{source}\n\n{SPEC['replies']['story_question_first']}"
+                + replies[0], *replies[1:]]
+
     @staticmethod
     def _other_office_told(state, ctx: Context, replies: list[str]) -> list[str]:
         """"被辞退了 补偿金没给 社保也欠了半年": the contributions are filed, and the payer is
@@ -431,7 +449,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 story = self._recent_story(ctx)
                 if story is not None:
                     return await self._with_story(session, state, story, ctx)
-            return self._other_office_told(state, ctx, await self._fill(session, state, ctx))
+            replies = self._other_office_told(state, ctx, await self._fill(session, state, ctx))
+            return replies if OFFICES_TOLD in (state.pending or {}) else (
+                self._question_answered_first(ctx, replies))
 
         pending = dict(state.pending or {})
         reply = ctx.text.strip()
