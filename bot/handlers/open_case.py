@@ -726,7 +726,8 @@ async def _new_contact(ctx: Context, session, message: str) -> list[str] | None:
 async def _supplement(ctx: Context, session, message: str) -> list[str] | None:
     """补充 with its facts: they join the only open case at once (and what follows in the
     next minutes too); with several, which one is asked. Left to the follow-up handler
-    while a liaison waits for information."""
+    while a liaison waits for information, unless the request came after the payer's
+    snapshot was read (the follow-up handler did not see it)."""
     from bot.handlers.followup import attach_supplement  # it imports this module
 
     cases, refusal = await _cases_named(ctx, session)
@@ -734,8 +735,11 @@ async def _supplement(ctx: Context, session, message: str) -> list[str] | None:
         return refusal
     if not cases:
         return await _supplement_after_result(ctx, session)
-    if any(c.awaiting_info for c in cases):
+    awaiting = [c for c in cases if c.awaiting_info]
+    if awaiting and ctx.snapshot is not None and ctx.snapshot.case_waiting:
         return None
+    if awaiting:  # the liaison asked after the snapshot was read: the facts are for that case
+        return await attach_supplement(ctx, session, awaiting[0], ctx.text)
     if len(cases) > 1 and _each_named(ctx):
         return await _supplemented(ctx, session, cases, without_case_no(ctx.text))
     if len(cases) > 1:
