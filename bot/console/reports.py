@@ -26,7 +26,6 @@ from bot.console.stats_json import dimension_names, overdue_cases, settled_on_th
 from bot.store.models import Case, CaseEvent, utcnow
 from routing import actions
 from routing.cases import CLOSED_STATUSES, add_event
-from routing.notices import load_notices
 
 DIMENSION_TITLES = {"category": "按问题类别", "lead_agency": "按牵头单位",
                     "district": "按辖区", "severity": "按事项等级"}
@@ -39,10 +38,6 @@ async def _handling(db, agency: str, scope: Scope) -> dict[int, dict[str, str]]:
     rows = await db.execute(select(CaseEvent).where(
         CaseEvent.kind.in_(("accepted", "resolved", "reopened")), CaseEvent.case_id.in_(ids)))
     return handling(rows.scalars())
-
-
-def _dimension_names(console: Console) -> dict[str, dict[str, str]]:
-    return dimension_names(console.names)
 
 
 def _table(dim: str, title: str, part: figures.Breakdown,
@@ -91,7 +86,7 @@ async def stats_page(request: web.Request, console: Console,
                      session: Session) -> web.StreamResponse:
     query = await _stats_query(request, console, session)
     result, by = query.result, query.by
-    names = _dimension_names(console)
+    names = dimension_names(console.names)
     unit = texts()["stats"]["units"][by]
     charts = [bar_chart(f"每{unit}登记案件数", result.periods)]
     tables, late = [], []
@@ -102,9 +97,8 @@ async def stats_page(request: web.Request, console: Console,
         part = result.breakdowns[dim]
         charts.append(bar_chart(title, figures.label_totals(part, names[dim])))
         tables.append(_table(dim, f"{title}（每{unit}）", part, names[dim]))
-    statuses = load_notices().get("statuses") or {}
     tables.append(_table("status", f"{texts()['stats']['by_status']}（每{unit}）",
-                         result.breakdowns["status"], statuses))
+                         result.breakdowns["status"], names["status"]))
     overdue = overdue_cases(query.cases, query.now)
     return render("stats.html", **console.context(
         session, stats=result, charts=charts, tables=tables, late=late, by=by,
@@ -121,8 +115,7 @@ async def stats_csv(request: web.Request, console: Console,
     or a payer, so it can be passed on like the page itself."""
     query = await _stats_query(request, console, session)
     cfg = texts()["stats_csv"]
-    names = _dimension_names(console)
-    names["status"] = load_notices().get("statuses") or {}
+    names = dimension_names(console.names)
     keys = {dim: (lambda c, d=dim: figures.dimension_value(c, d))
             for dim in (*figures.DIMENSIONS, "status")}
     keys["period"] = lambda c: figures.period_key(c.created_at, query.by)

@@ -347,7 +347,7 @@ def is_sigh(value: str) -> bool:
     return bool(plain) and not SIGH.sub("", plain)
 
 
-GIVE_UP = re.compile(alternatives("cancel_cues"))
+CANCEL_CUE = re.compile(alternatives("cancel_cues"))
 GIVE_UP_LEAD = re.compile(rf"^(?:{alternatives('cancel_sighs', 'cancel_lead_fillers')})*$")
 GIVE_UP_REASON = re.compile(rf"^[了吧啊呀哈]*(?:{alternatives('cancel_reasons')})")
 
@@ -357,7 +357,7 @@ def gives_up_for_a_reason(value: str) -> bool:
     and a reason for it after, however long the reason; a story that only mentions not wanting
     to complain ("本来不想投诉的 但是公司太过分了") goes on with no reason word after the cue."""
     plain = PUNCTUATION.sub("", MANDARIN(value or ""))
-    cue = next((m for m in GIVE_UP.finditer(plain) if not is_sigh(m.group())), None)
+    cue = next((m for m in CANCEL_CUE.finditer(plain) if not is_sigh(m.group())), None)
     return (cue is not None and bool(GIVE_UP_LEAD.match(plain[:cue.start()]))
             and bool(GIVE_UP_REASON.match(plain[cue.end():])))
 

@@ -19,6 +19,7 @@ from bot.handlers.answers import (
     AMOUNT_ABOUT,
     AMOUNT_MORE,
     AMOUNT_VAGUE,
+    CANCEL_CUE,
     LETTERS,
     MANDARIN,
     META,
@@ -132,7 +133,6 @@ from bot.texts import text
 from bot.word_patterns import one_of, words_regex
 from knowledge.followup import reading
 
-CANCEL_CUE = words_regex(SPEC["cancel_cues"])
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
 SUMMARY_VALUES = set(SPEC["summary_value_slots"])
 HEADCOUNT_LEADS = words_regex(SPEC["headcount_total_words"])
