@@ -14,7 +14,7 @@ from bot.nlu.cnnum import CN_NUM_CHARS, as_int_if_whole, to_number
 from bot.nlu.dataset import load_rules
 from bot.nlu.entities import homophone_table
 from bot.nlu.normalize import word_map
-from bot.word_patterns import one_of
+from bot.word_patterns import one_of, words_regex
 
 RULES = load_rules()
 PLACE_FOLD = homophone_table((RULES.get("entities") or {}).get("place_homophones") or [])
@@ -104,6 +104,7 @@ PERIOD_NUMERIC = re.compile(SPEC["period_numeric"])
 PERIOD_YEARS = re.compile(SPEC["period_years"])
 FILING_COST = re.compile(alternatives("filing_cost_words"))
 FILING_PROCESS_FILLER = re.compile(alternatives("filing_process_filler"))
+HURRY = re.compile(alternatives("hurry_words"))
 HOW_LONG = re.compile(alternatives("how_long_words"))
 WHO_HANDLES = re.compile(alternatives("who_handles_words"))
 PUZZLED = re.compile(rf"[{SPEC['puzzled_marks']}]")
@@ -852,6 +853,15 @@ def _recalled(clauses: list[str], values: list[str]) -> list[str]:
     return pieces
 
 
+STORY_CUE = words_regex(SPEC["story_cues"])
+
+
+def tells_story(reply: str) -> bool:
+    """"老板说试用期不交": what was said or done to the payer, not a name."""
+    return len(LETTERS.findall(reply or "")) >= SPEC["story_cue_min_chars"] and bool(
+        STORY_CUE.search(reply or ""))
+
+
 HINT_LEAD = re.compile(rf"^(?:{alternatives('employer_hint_leads')})+")
 
 
@@ -937,11 +947,13 @@ def indefinite_unit(value: str, reply: str) -> bool:
     value = (value or "").strip()
     lead = INDEFINITE_UNIT.match(value)
     core = value[lead.end():] if lead else value
-    if not ORG_END.search(core) or not 0 < len(ORG_END.sub("", core)) <= SPEC[
-            "indefinite_unit_core_max"]:
+    rest = ORG_END.sub("", core)
+    if not ORG_END.search(core) or len(rest) > SPEC["indefinite_unit_core_max"]:
         return False
     if lead:
-        return True
+        return True  # "一家餐馆": the kind alone
+    if not rest:
+        return False
     start = (reply or "").find(core)
     return start > 0 and bool(INDEFINITE_UNIT_BEFORE.search(reply[:start].rstrip()))
 
@@ -976,17 +988,20 @@ def numeric_period(reply: str) -> str | None:
 
 
 def filing_process(value: str) -> str | None:
-    """"这个要多久啊？" → "how_long", "这个收费吗" → "cost", "那我要投诉谁" → "who": a question
-    about the filing itself, nothing else said; None for anything with a topic of its own
-    ("失业金能领多久")."""
+    """"这个要多久啊？" → "how_long", "这个收费吗" → "cost", "那我要投诉谁" → "who", "能不能快点"
+    → "hurry": about the filing itself, nothing else said; None for anything with a topic of
+    its own ("失业金能领多久")."""
     plain = PUNCTUATION.sub("", value or "")
     if not plain or len(plain) > SPEC["filing_process_max_chars"]:
         return None  # short by nature: a longer message is never read for it
     plain = MANDARIN(plain)
-    kind = next((name for name, words in (("how_long", HOW_LONG), ("cost", FILING_COST),
-                                          ("who", WHO_HANDLES)) if words.search(plain)), None)
-    rest = FILING_PROCESS_FILLER.sub("", WHO_HANDLES.sub("", FILING_COST.sub("", HOW_LONG.sub(
-        "", plain))))
+    kinds = (("how_long", HOW_LONG), ("cost", FILING_COST), ("who", WHO_HANDLES),
+             ("hurry", HURRY))
+    kind = next((name for name, words in kinds if words.search(plain)), None)
+    rest = plain
+    for _, words in kinds:
+        rest = words.sub("", rest)
+    rest = FILING_PROCESS_FILLER.sub("", rest)
     return kind if kind and not rest else None
 
 

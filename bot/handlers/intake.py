@@ -68,6 +68,7 @@ from bot.handlers.answers import (
     puzzled,
     said_of,
     self_fixed,
+    tells_story,
     thanks_in,
     vague_count,
     without_spans,
@@ -514,7 +515,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         skipped = (correction is None and state.requested_slot == "extras" and is_skip(reply))
         if correction is None and not skipped and (reply in CANCEL_WORDS or (
                 CANCEL_CUE.search(reply) and (intent == "cancel" or len(reply) <= 10)
-                and act != "correct" and not self._sighs_beside_an_answer(reply))
+                and not (act == "correct" and act_confidence >= SPEC["cancel_correct_confidence"])
+                and not self._sighs_beside_an_answer(reply))
                 or goes_in_person(reply) or gives_up_for_a_reason(reply)):
             set_pending(state, "cancel", True)
             return [text("cancel_confirm")]
@@ -680,10 +682,12 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return [text("more_to_say")]
         if is_wait(reply) and asked is not None:
             return [SPEC["replies"]["wait"]]
-        if is_acknowledgement(reply) and not pending.get("confirm"):
+        surname_will_do = (asked == "name" and bool(state.slots.get("name_surname"))
+                           and PUNCTUATION.sub("", reply) in SPEC["confirm_words"])
+        if is_acknowledgement(reply) and not pending.get("confirm") and not surname_will_do:
             polite = SPEC["replies"]["ack_thanks" if thanks_in(reply) else "ack"]
             return [polite + text("resume_question") + self._question(asked, state.slots)]
-        if self._not_an_answer(ctx, act):
+        if self._not_an_answer(ctx, act) and not surname_will_do:  # "确认" takes the surname
             return [text("resume_question") + self._question(asked, state.slots)]
         if self._english_unread(ctx, asked):
             return [SPEC["english_reask"] + "\n" + self._question(asked, state.slots)]
@@ -710,6 +714,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return [text("confirm_hint")]
         if self._story_unheard(state, ctx, act, asked, before, replies):
             return self._add_details(state, reply)
+        noted = self._said_again(state, reply, asked, replies)
+        if noted:
+            return [noted + "\n" + replies[0], *replies[1:]]
         beside = self._answer_beside(state, ctx, asked)
         return [beside + "\n" + replies[0], *replies[1:]] if beside and replies else replies
 
@@ -751,8 +758,24 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         return (asked not in (None, "description", "extras")
                 and all(state.slots.get(k) == before.get(k) for k in fields)
                 and replies == [self._question(asked, state.slots)]
-                and len(LETTERS.findall(ctx.text)) >= SPEC["story_beside_min_chars"]
-                and bool(STORY.search(MANDARIN(ctx.text))) and self._tells_more(ctx, act))
+                and (len(LETTERS.findall(ctx.text)) >= SPEC["story_beside_min_chars"]
+                     and bool(STORY.search(MANDARIN(ctx.text))) or tells_story(ctx.text)
+                     and ctx.text.strip() not in str(state.slots.get("description") or ""))
+                and self._tells_more(ctx, act))
+
+    def _said_again(self, state, reply: str, asked: str | None, replies: list[str]) -> str:
+        """"兴旺五金厂" where the name is asked, the unit already being 兴旺五金厂: the form took
+        nothing new and would only ask again, so it says where that answer already is."""
+        if asked in (None, "description", "extras") or replies != [self._question(
+                asked, state.slots)]:
+            return ""
+        plain = PUNCTUATION.sub("", reply)
+        slot = next((k for k in SPEC["restate_slots"] if k != asked and plain
+                     and PUNCTUATION.sub("", str(state.slots.get(k) or "")) == plain), None)
+        if slot is None:
+            return ""
+        return SPEC["replies"]["said_again"].format(value=reply.strip()[:30],
+                                                    field=SPEC["field_names"][slot])
 
     def _cancel_answer(self, state, ctx: Context) -> list[str] | None:
         """The reply to "确定要取消这次登记吗？": a clear yes cancels (with the answer to a
@@ -846,8 +869,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         the routing rules give the category so far. What filing costs: no fact here says, so
         the question is noted for the liaison to answer."""
         replies = SPEC["replies"]
-        if kind == "how_long":
-            return replies["how_long"]
+        if kind in ("how_long", "hurry"):
+            return replies[kind]
         if kind == "who":
             return self._who_handles(state.slots)
         question = PUNCTUATION.sub("", reply)
@@ -1166,6 +1189,14 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             ctx.text, tracker_message(ctx)["entities"])
 
     @staticmethod
+    def _workplace_only(ctx: Context) -> bool:
+        """"在一家餐馆当服务员", "我在厂里做普工": where or as what the payer works, naming no
+        unit, place or time."""
+        workplace = STORY_WORKPLACE.match(PUNCTUATION.sub("", ctx.text))
+        return bool(workplace and (workplace.group("where") or workplace.group("job"))
+                    and not tracker_message(ctx)["entities"])
+
+    @staticmethod
     def _follows_story(ctx: Context) -> bool:
         """"东莞长安镇", "做了两年多了" just after a story answered as a question ("我们老板不给
         我们买社保 咋整"): where and how long of that story, so the form starts with it."""
@@ -1176,9 +1207,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         entities = tracker_message(ctx)["entities"]
         kinds = {e["entity"] for e in entities}
         rest = words_beside(ctx.text, entities)
-        if kinds and kinds <= {"district", "period", "employer"} and STORY_WORKPLACE.match(
-                PUNCTUATION.sub("", without_spans(ctx.text, entities))):
-            return True  # "他是在石滩镇的一个砖厂": where that story happened
+        workplace = STORY_WORKPLACE.match(PUNCTUATION.sub("", without_spans(ctx.text, entities)))
+        if workplace and kinds <= {"district", "period", "employer"} and (
+                kinds or workplace.group("where") or workplace.group("job")):
+            return True  # "他是在石滩镇的一个砖厂", "在一家餐馆当服务员": where that story happened
         return (bool(kinds) and kinds <= {"district", "period"} and not STORY.search(rest)
                 and len(LETTERS.findall(rest)) <= SPEC["story_fact_rest_chars"])
 
@@ -1580,7 +1612,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         state.slots = {"requested_slot": "description"}
         replies = await self._fill(session, state, story)
         if ctx is not None and state.requested_slot is not None:
-            replies = await self._fill(session, state, ctx)
+            if self._workplace_only(ctx):  # "在一家餐馆当服务员": no answer to the next question
+                self._append_description(state, ctx.text.strip())
+            else:
+                replies = await self._fill(session, state, ctx)
         told = story.text if len(story.text) <= 60 else story.text[:60] + "…"
         note = SPEC["recent_story_note"].format(story=told)
         return [note + "\n" + replies[0], *replies[1:]]

@@ -104,6 +104,7 @@ from bot.handlers.answers import (
     period_found,
     pick_number,
     rough_count,
+    tells_story,
     unit_at_work,
     unit_name_end,
     unknown_employer,
@@ -254,6 +255,22 @@ def outside_place(reply: str) -> str | None:
         return value
     return value if area in OUTSIDE_AREAS else None
 
+
+
+STREET_ADDRESS = re.compile(SPEC["street_address"])
+ADDRESS_LEAD = re.compile(SPEC["address_lead"])
+PLACE_BEFORE_STREET = re.compile(r"^.*(?:区|县|镇|街道|市|乡)")
+
+
+def address_place(reply: str) -> str | None:
+    """"朝阳区建国路88号": a street address, and the place written before its street ("朝阳区";
+    "" when none is); None when the reply holds no street address."""
+    value = re.sub(r"\s", "", reply or "")
+    street = STREET_ADDRESS.search(value)
+    if street is None:
+        return None
+    place = PLACE_BEFORE_STREET.match(ADDRESS_LEAD.sub("", value[:street.start()]))
+    return place.group(0) if place else ""
 
 WORKED_AT = re.compile(rf"(?:[我俺](?:现在|实际上?|其实|人)?)在(?P<org>[^，,。；;！!？?\s在]{{2,24}}?)"
                        rf"(?:{one_of(SPEC['work_at_verbs'])})")
@@ -989,8 +1006,12 @@ class ValidateDisputeForm(FormValidationAction):
             if len(towns) == 1:
                 return {"jurisdiction": towns.pop()}
         found = self._fill(tracker, "jurisdiction", "district")
-        outside = outside_place(self._text(tracker)) if self._asked(
-            tracker, "description") and tracker.get_slot("jurisdiction") is None else None
+        outside = None
+        if tracker.get_slot("jurisdiction") is None and self._asked(tracker, "description"):
+            outside = outside_place(self._text(tracker))
+        elif tracker.get_slot("jurisdiction") is None and self._asked(tracker, "employer"):
+            place = address_place(self._text(tracker)) or ""  # "地址是朝阳区建国路88号": 朝阳区
+            outside = outside_place(place) or (place if len(place) >= 3 else None)
         if not found and outside:
             return {"jurisdiction": outside}  # "宝安区西乡街道" where the story is asked
         entities = [e for e in tracker.latest_message.get("entities") or []
@@ -1260,6 +1281,11 @@ class ValidateDisputeForm(FormValidationAction):
             if asked:
                 dispatcher.utter_message(text=text("employer_material"))
             return {"employer": None}  # "这是工资条": what a picture is, not the unit's name
+        if asked and self._story_goes_on(value, tracker) and not unit_name_end(value):
+            return {"employer": None}  # "老板说试用期不交" joins the description
+        if asked and address_place(value) is not None and not unit_name_end(value):
+            dispatcher.utter_message(text=text("employer_is_address"))
+            return {"employer": None}  # "地址是朝阳区建国路88号": where the unit is
         value = SPOKEN_LEAD.sub("", mended_kind(MANDARIN(value))) or value
         value = _without_place_after(value, frozenset(p for p, _ in self.places))
         value = UNIT_LEAD_WORD.sub("", value) or value
@@ -1358,6 +1384,7 @@ class ValidateDisputeForm(FormValidationAction):
 
     def validate_jurisdiction(self, value, dispatcher, tracker, domain) -> dict:
         value = re.sub(r"\s", "", str(value))
+        value = address_place(value) or value  # "朝阳区建国路88号": 朝阳区
         workplace = WORKPLACE.search(value)
         if workplace:
             value = workplace.group("place")  # "我住在石滩但是厂在新塘": 新塘
@@ -1392,6 +1419,8 @@ class ValidateDisputeForm(FormValidationAction):
             return {"jurisdiction": outside_place(value)[:64], "jurisdiction_choices": None}
         if self._asked(tracker, "jurisdiction") and self._not_a_place(value, tracker):
             return {"jurisdiction": None, "jurisdiction_choices": self.place_list()}
+        if self._asked(tracker, "jurisdiction") and self._story_goes_on(value, tracker):
+            return {"jurisdiction": None}  # "老板说试用期不交" joins the description
         if PLACE_SUFFIX.search(value) and len(value) >= 2:
             return {"jurisdiction": value[:64], "jurisdiction_choices": None}
         outside = PLACE_VAGUE_TAIL.sub("", value)
@@ -1402,6 +1431,12 @@ class ValidateDisputeForm(FormValidationAction):
             dispatcher.utter_message(text=text("jurisdiction_unknown", value=value[:20],
                                                area=self.area(), example=self._example()))
         return {"jurisdiction": None}
+
+    @staticmethod
+    def _story_goes_on(value: str, tracker: Tracker) -> bool:
+        """"老板说试用期不交" where a unit or a place is asked: more of the story, not yet in the
+        description, for the form to add to it."""
+        return tells_story(value) and value not in str(tracker.get_slot("description") or "")
 
     def _names_place(self, said: str) -> bool:
         """"离新塘很近 在石滩" still names 石滩: a place's first two characters, homophones folded."""
@@ -1453,6 +1488,12 @@ class ValidateDisputeForm(FormValidationAction):
         replies = SPEC["replies"]
         refused = NAME_REFUSAL.search(value)
         said = self._text(tracker)
+        surname = tracker.get_slot("name_surname")
+        if surname and self._asked(tracker, "name") and (
+                refused or PUNCTUATION.sub("", said) in SPEC["confirm_words"]):
+            dispatcher.utter_message(text=replies["name_surname_taken"].format(surname=surname))
+            return {"name": SPEC["surname_only_name"].format(surname=surname),
+                    "name_surname": None}  # "确认" where the full name is asked: the surname will do
         if (refused and self._asked(tracker, "name") and PHONE_WORDS.search(said)
                 and not NAME_OWN_WORDS.search(said)):
             dispatcher.utter_message(text=replies["phone_refused_at_name"])  # "不想留电话"
