@@ -19,6 +19,7 @@ from .answer import KbAnswer
 from .entries import load_yaml
 from .kb import DATA_DIR, Candidates, KnowledgeBase
 from .retrieval import ASKS
+from .textnorm import clean
 
 _NOISE = re.compile(r"[\s，。！？,.!?~～…、:：;；\"'“”]+")
 
@@ -328,14 +329,31 @@ def _eligible(kb: KnowledgeBase, reread: Reread) -> Candidates:
     网上办" after 灵活就业 is the entry on paying, which names 微信, not the one on enrolling),
     other than the last answer when the payer asks what changes ("那如果人去世了呢" after
     pension_account is pension_survivor, not the account again) and, for a swap, naming the new
-    word ("那起诉呢" is not 复议's time limit again, nor another time limit that names no 起诉)."""
+    word ("那起诉呢" is not 复议's time limit again, nor another time limit that names no 起诉)
+    and, for a swap, not a special case whose `requires` the reread never names ("那如果是灵活
+    就业呢" after an uninsured injury is no 个体户 hiring a clerk: individual_business_employees
+    knows 灵活就业 through 个体户, but only for an employer who 雇/请 someone). The words are read
+    on the surface: their synonyms are too wide (店 → 单位 would let any 公司 meet it). Nor
+    is a swap answered by an entry that knows none of the insurance types the reread names
+    (flexible_enrol says nothing of 工伤)."""
     found = kb.candidates(reread.text)
     known = kb.retriever.entry_tokens
     last = kb.by_id.get(reread.other_than)
+    text = clean(found.text).replace(" ", "")
+    requires = [r.words for r in kb.retriever.entry_requires]
+    facets = kb.tokenizer.lexicon.facets_of
+    types = facets(kb.tokenizer.tokens(found.text))
     return replace(found, hits=[h for h in found.hits
                                 if all(kind & known[h.index] for kind in reread.kinds)
                                 and kb.entries[h.index] is not last
-                                and (not reread.swap or reread.named & known[h.index])])
+                                and (not reread.swap or reread.named & known[h.index]
+                                     and _names_any(text, requires[h.index])
+                                     and (not types or types & facets(known[h.index])))])
+
+
+def _names_any(text: str, words: tuple[str, ...]) -> bool:
+    """Does `text` name one of an entry's `requires` words (or has it none)?"""
+    return not words or any(w in text for w in words)
 
 
 def _with_scheme(kb: KnowledgeBase, question: str, previous: str,

@@ -169,8 +169,8 @@ def test_fresh24_what_counts_after_the_boss_says_no(kb):
         "injury_what_counts"
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed in round 22: read alone as flexible_enrol")
 def test_fresh24_flexible_worker_after_an_uninsured_injury(kb):
-    """No statute here insures a flexible worker against work injury: must be declined."""
+    """No statute here insures a flexible worker against work injury: must be declined. Fixed in
+    round 27: a swap skips individual_business_employees (no 雇/请) and flexible_enrol (no 工伤)."""
     topic = ask_after(kb, "单位没给员工交工伤保险 员工受伤了怎么办", None).topic
     assert ask_after(kb, "那如果是灵活就业呢", topic).answer.declined
