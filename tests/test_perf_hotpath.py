@@ -1070,3 +1070,123 @@ async def test_the_progress_list_read_is_the_two_reads(reg_sm, config):
         assert await case_list(batch, "o-nobody", 10) == ([], {})
     finally:
         await batch.close()
+
+
+# --- perf round 5: a payer's first state row and the registration, each step run once -------
+
+
+def _steps_counted(monkeypatch) -> list[str]:
+    """The kind of session each form step of a message ran with, in order."""
+    from bot.handlers.intake import IntakeDialogue
+
+    steps: list[str] = []
+    step = IntakeDialogue._step
+
+    async def counted(self, session, *args, **kwargs):
+        steps.append(type(session).__name__)
+        return await step(self, session, *args, **kwargs)
+
+    monkeypatch.setattr(IntakeDialogue, "_step", counted)
+    return steps
+
+
+async def _state_and_cases(bot_server, openid):
+    from sqlalchemy import select
+
+    from bot.store.models import Case, DialogueState
+
+    async with bot_server.app["services"].sessionmaker() as session:
+        state = await session.get(DialogueState, openid)
+        cases = (await session.execute(select(Case).where(Case.openid == openid))
+                 ).scalars().all()
+        return state, cases
+
+
+async def test_a_first_filing_starts_its_form_on_the_snapshot(platform, bot_server, monkeypatch):
+    """A payer without a state row starts the form in one step on the snapshot, the new row
+    inserted in the batch (it was read again in a session of its own); the form then goes
+    on from that row."""
+    from tests.test_dialogue import say
+
+    steps = _steps_counted(monkeypatch)
+    openid = "o-first-row"
+    assert "？" in await say(platform, openid, "我要投诉单位不交社保")  # the form's question
+    assert steps == ["SessionOnUse"]
+    state, _ = await _state_and_cases(bot_server, openid)
+    assert state.form and state.version == 1 and state.updated_at is not None
+    asked = state.requested_slot
+    await say(platform, openid, "新塘镇宏达电子厂")
+    state, _ = await _state_and_cases(bot_server, openid)
+    assert state.version == 2 and state.requested_slot != asked
+
+
+async def test_a_first_row_another_writer_inserted_meanwhile_is_kept(
+        platform, bot_server, monkeypatch):
+    """The snapshot found no row, then another writer (the scheduler's feedback mark, a
+    second worker) inserted one: the insert writes nothing and the step runs again on the
+    locked row, so the saved state follows the other writer's (its version counts on)."""
+    from bot.inbound import Inbound
+    from bot.store.models import DialogueState
+
+    services = bot_server.app["services"]
+    dispatcher = bot_server.app["dispatcher"]
+    openid = "o-first-row-race"
+    filing = Inbound(openid=openid, kind="text", text="我要投诉单位不交社保", msg_id=911)
+    dispatcher.prepare(filing)
+    await services.batch.flush()  # the snapshot is read: no row
+    async with services.sessionmaker() as session:
+        session.add(DialogueState(openid=openid, slots={}, pending={"feedback": {"case": "X"}},
+                                  version=5))
+        await session.commit()
+    steps = _steps_counted(monkeypatch)
+    assert await dispatcher.handle(filing)
+    assert steps == ["SessionOnUse", "AsyncSession"]
+    state, _ = await _state_and_cases(bot_server, openid)
+    assert state.form and state.version == 6
+
+
+async def test_a_registration_runs_its_step_once(platform, bot_server, monkeypatch):
+    """确认 registers in the step run on the snapshot, which opens its session at the case:
+    one step, one case, the form cleared in the same commit (it was run up to the case,
+    then again from the start in a session)."""
+    from tests.test_dialogue import ANSWERS, CASE_NO, finish_form, say
+
+    openid = "o-register-once"
+    reply = await say(platform, openid, "我叫孙八，电话13512349999，新塘镇宏达电子厂欠我社保")
+    await finish_form(platform, openid, reply, ANSWERS)
+    steps = _steps_counted(monkeypatch)
+    case_no = CASE_NO.search(await say(platform, openid, "确认")).group()
+    assert steps == ["SessionOnUse"]
+    state, cases = await _state_and_cases(bot_server, openid)
+    assert [c.case_no for c in cases] == [case_no] and not state.form
+
+
+async def test_a_registration_on_a_state_changed_since_the_snapshot_commits_nothing_of_it(
+        platform, bot_server, monkeypatch):
+    """Another writer changed the state after the snapshot was read (another worker, the
+    console): the registration's transaction is rolled back whole, the step runs again on
+    the locked row, and the payer has one case, not two."""
+    from sqlalchemy import update
+
+    from bot.inbound import Inbound
+    from bot.store.models import DialogueState
+    from tests.test_dialogue import ANSWERS, CASE_NO, finish_form, say
+
+    services = bot_server.app["services"]
+    dispatcher = bot_server.app["dispatcher"]
+    openid = "o-register-race"
+    reply = await say(platform, openid, "我叫周九，电话13512348888，新塘镇宏达电子厂欠我社保")
+    await finish_form(platform, openid, reply, ANSWERS)
+    confirm = Inbound(openid=openid, kind="text", text="确认", msg_id=912)
+    dispatcher.prepare(confirm)
+    await services.batch.flush()
+    async with services.sessionmaker() as session:
+        await session.execute(update(DialogueState).where(DialogueState.openid == openid)
+                              .values(version=DialogueState.version + 1))
+        await session.commit()
+    steps = _steps_counted(monkeypatch)
+    replies = await dispatcher.handle(confirm)
+    assert steps == ["SessionOnUse", "AsyncSession"]
+    state, cases = await _state_and_cases(bot_server, openid)
+    assert [c.case_no for c in cases] == [CASE_NO.search("\n".join(replies)).group()]
+    assert not state.form

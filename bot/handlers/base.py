@@ -4,8 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.inbound import Inbound
-from bot.store.models import OutboxItem
+from bot.store.models import DialogueState, OutboxItem
 from bot.store.snapshot import PayerSnapshot
 from routing.outbox import QUEUED
 
@@ -54,3 +57,39 @@ class Context:
     asked_kb: bool = False
     """The knowledge base answered this message; otherwise the payer's last policy topic is
     forgotten (a follow-up must follow an answer, not a form step or a greeting)."""
+
+
+_LOCK_STATE = (select(DialogueState.__table__.c.version)
+               .where(DialogueState.__table__.c.openid == bindparam("openid")).with_for_update())
+
+
+class SessionOnUse:
+    """The session of a form step run on the payer's snapshot, opened only if the step
+    comes to read or write through it (the registration, a call-back's earlier case): the
+    step then goes on in it instead of being run again from the start in a session of its
+    own, and the caller saves the state in its transaction (``IntakeDialogue``)."""
+
+    def __init__(self, sessionmaker, openid: str):
+        self._sessionmaker, self._openid = sessionmaker, openid
+        self.session: AsyncSession | None = None
+
+    def __getattr__(self, name):
+        if self.session is None:
+            self.session = self._sessionmaker()
+            event.listen(self.session.sync_session, "after_begin", self._lock_state)
+        return getattr(self.session, name)
+
+    def _lock_state(self, _session, _transaction, connection) -> None:
+        """On PostgreSQL the payer's state row is locked first, as the session's way
+        (``load_state``) does: the registration's case-number row locked before it, by one
+        worker, and after it, by another, could deadlock the two."""
+        if connection.dialect.name == "postgresql":
+            connection.execute(_LOCK_STATE, {"openid": self._openid})
+
+
+def in_session(session) -> bool:
+    """Do reads go through ``session``? Yes for a session and for a step's session once
+    opened: a read in the group commit would then wait for the connection the session
+    holds (SQLite's only one) while the session waits for the read."""
+    return isinstance(session, AsyncSession) or (
+        isinstance(session, SessionOnUse) and session.session is not None)

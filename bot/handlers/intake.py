@@ -74,7 +74,14 @@ from bot.handlers.answers import (
     without_spans,
     words_beside,
 )
-from bot.handlers.base import Context, Services, queued_messages, wake_outbox
+from bot.handlers.base import (
+    Context,
+    Services,
+    SessionOnUse,
+    in_session,
+    queued_messages,
+    wake_outbox,
+)
 from bot.handlers.contacts import contact_numbers
 from bot.handlers.intake_corrections import (
     ENTITY_SLOTS,
@@ -125,6 +132,7 @@ from bot.store.dialogue import (
     detached_state,
     load_state,
     save_state,
+    save_state_in,
     set_pending,
     start_form,
     touch,
@@ -213,17 +221,12 @@ def wrong_id_spans(message: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-class NeedsSession(Exception):
-    """The step reads or writes cases, so it runs inside a database session."""
-
-
-class _NoSession:
-    def __getattr__(self, name):
-        raise NeedsSession(name)
-
-
-NO_SESSION = _NoSession()
 RETRY_LOCKED = object()
+
+
+def _first_row(ctx: Context) -> dict:
+    """The state a payer without a row starts from: what :func:`load_state` would add."""
+    return {"openid": ctx.inbound.openid, "slots": {}, "pending": {}, "version": 0}
 
 
 def _answers_duplicate(row: dict) -> bool:
@@ -264,8 +267,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 if answered is not None:
                     self._remember_story(ctx)
                     return answered
-            if snapshot.state is not None and not _answers_duplicate(snapshot.state):
-                replies = await self._step_on_snapshot(ctx, snapshot.state, start)
+            row = snapshot.state if snapshot.state is not None else _first_row(ctx)
+            if not _answers_duplicate(row):
+                replies = await self._step_on_snapshot(ctx, row, start)
                 if replies is not RETRY_LOCKED:
                     return replies
         for attempt in range(2):
@@ -341,25 +345,64 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         return [text("voice_unrecognised") + "\n" + text("resume_question") + question]
 
     async def _step_on_snapshot(self, ctx: Context, row: dict, start: bool):
-        """The common step, which only changes the form: run on the state already read with
-        the snapshot and saved in the next batch, with no session of its own. Steps that
-        touch cases, and saves that lose a race with another worker, return RETRY_LOCKED."""
+        """The common step, run on the state already read with the snapshot. One that only
+        changes the form is saved in the next batch; one that comes to use a session (the
+        registration) goes on in it, and the state is saved in its transaction. A save that
+        loses a race with another writer returns RETRY_LOCKED: the step runs again on the
+        locked row."""
         state = detached_state(row)
+        first = ctx.snapshot.state is None  # no row yet: saved by an insert, if still none
         # Changes always assign fresh dicts (JSON columns only notice those), so comparing
         # the column values before and after tells whether anything is left to save.
         read_version, before = state.version, columns_of(state)
+        on_use = SessionOnUse(self.services.sessionmaker, ctx.inbound.openid)
         try:
-            replies = await self._step(NO_SESSION, state, ctx, start)
-        except NeedsSession:
-            return RETRY_LOCKED
+            try:
+                replies = await self._step(on_use, state, ctx, start)
+            except IntegrityError:
+                if on_use.session is None:
+                    raise
+                return RETRY_LOCKED  # a row another writer inserted first: on the locked row
+            # As the session's way: a new row without a reply, or no change, is not kept.
+            unchanged = replies is None and (first or columns_of(state) == before)
+            if on_use.session is not None:
+                return await self._save_in_session(on_use.session, state, replies, unchanged,
+                                                   None if first else read_version)
+        finally:
+            if on_use.session is not None:
+                await on_use.session.close()  # rolls back what was not committed
+        if unchanged:
+            return None
         if replies is not None:
             touch(state)
-        elif columns_of(state) == before:
-            return None
         else:
             state.version = (read_version or 0) + 1
-        if not await save_state(self.services.batch, state, read_version):
+        if not await save_state(self.services.batch, state, None if first else read_version):
             return RETRY_LOCKED
+        return replies
+
+    async def _save_in_session(self, session, state, replies, unchanged, read_version):
+        """Commit what the step wrote in its session with the state's compare-and-set; if
+        the state changed since the snapshot (or a row was inserted meanwhile), nothing is
+        committed and the step runs again on the locked row (RETRY_LOCKED)."""
+        if unchanged:
+            await session.rollback()  # as the session's way: nothing to keep, no commit
+            return None
+        if replies is not None:
+            touch(state)
+        else:
+            state.version = (read_version or 0) + 1
+        try:
+            if not await save_state_in(session, state, read_version):
+                await session.rollback()
+                return RETRY_LOCKED
+            queued = queued_messages(session)
+            await session.commit()
+        except IntegrityError:
+            await session.rollback()
+            return RETRY_LOCKED
+        if queued:
+            wake_outbox(self.services)
         return replies
 
     async def on_image(self, ctx: Context) -> list[str] | None:
@@ -1331,7 +1374,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             PROGRESS_KEYWORD.match((ctx.text or "").strip()))  # "近度", "进读": 进度 mistyped
         if progress_check and all(e.type == "case_no" for e in nlu.entities):
             again = text("resume_question") + self._question(state.requested_slot, state.slots)
-            answer = await progress(ctx, None if session is NO_SESSION else session)
+            answer = await progress(ctx, session if in_session(session) else None)
             return ["\n\n".join(answer + [again])]
         if state.requested_slot == "employer" and (
                 RECALLED_NAME.search(MANDARIN(ctx.text)) or called(ctx.text)

@@ -11,10 +11,9 @@ import re
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.handlers.answers import MANDARIN, pick_number, said_of
-from bot.handlers.base import Context
+from bot.handlers.base import Context, in_session
 from bot.handlers.intake_spec import SPEC
 from bot.metrics import observe_case
 from bot.periods import period_text
@@ -67,7 +66,7 @@ class RegistrationMixin:
         """The open case the duplicate question offered, by its number: not the newest open
         case of the form's category, which a changed category or a case closed meanwhile
         would miss (the question came back with an empty status, and "1" asked it again)."""
-        if isinstance(session, AsyncSession):
+        if in_session(session):
             with session.no_autoflush:  # the form's pending changes wait for the commit
                 return await case_for_payer(session, openid, case_no)
         return next((c for c in await cases_of(self.services.batch, openid)
@@ -76,7 +75,7 @@ class RegistrationMixin:
     async def _open_case_of(self, session, openid: str, category: str | None) -> Case | None:
         """:func:`routing.cases.find_open_case`; on a step run on the snapshot (no session)
         read in the batch, so asking whether it is the same matter needs no session."""
-        if isinstance(session, AsyncSession):
+        if in_session(session):
             with session.no_autoflush:  # the form's pending changes wait for the commit
                 return await find_open_case(session, openid, category)
         return next((c for c in await cases_of(self.services.batch, openid)
@@ -187,7 +186,7 @@ class RegistrationMixin:
                 MANDARIN(ctx.text)) or any(e.type == "employer" for e in nlu.entities):
             return None
         since = utcnow() - timedelta(minutes=int(SPEC["related_case_minutes"]))
-        if isinstance(session, AsyncSession):
+        if in_session(session):
             with session.no_autoflush:
                 case = await session.scalar(
                     select(Case).where(Case.openid == ctx.inbound.openid,

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from operator import attrgetter
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.batch import GroupCommit
@@ -126,6 +127,43 @@ class _Saves:
 SAVES = _Saves()
 
 
-async def save_state(batch: GroupCommit, state: DialogueState, read_version: int) -> bool:
+# A payer's first state row: inserted only if there is still none. The snapshot said there
+# was none; if another worker, the console or the scheduler wrote one since, nothing is
+# written and the step runs again on the locked row, as a lost compare-and-set does.
+_FIRST = {name: dialect.insert(TABLE).on_conflict_do_nothing(index_elements=["openid"])
+          for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))}
+
+
+class _FirstSaves:
+    writes = True
+
+    def run(self, conn, items):
+        insert = _FIRST[conn.dialect.name]
+        return [conn.execute(insert, {"openid": openid, **values}).rowcount == 1
+                for openid, _, values in items]
+
+
+FIRST_SAVES = _FirstSaves()
+
+
+async def save_state(batch: GroupCommit, state: DialogueState, read_version: int | None
+                     ) -> bool:
+    """Write a state read in a batch if nobody changed it since: a compare-and-set on its
+    version, or, for a payer who had no row (``read_version`` None), an insert that only
+    happens if there is still none. False when another writer came first."""
     values = dict(zip(SAVED, columns_of(state)))
-    return await batch.run(SAVES, (state.openid, read_version, values))
+    return await batch.run(SAVES if read_version is not None else FIRST_SAVES,
+                           (state.openid, read_version, values))
+
+
+async def save_state_in(session: AsyncSession, state, read_version: int | None) -> bool:
+    """:func:`save_state` inside ``session``'s transaction (a step that also wrote cases)."""
+    values = dict(zip(SAVED, columns_of(state)))
+    conn = await session.connection()
+    if read_version is None:
+        result = await conn.execute(_FIRST[conn.dialect.name], {"openid": state.openid,
+                                                                **values})
+    else:
+        result = await conn.execute(_SAVE, {"key": state.openid, "read": read_version, **{
+            f"new_{column}": value for column, value in values.items()}})
+    return result.rowcount == 1
