@@ -75,6 +75,7 @@ PROGRESS = _progress_regex(_MORE["progress_keywords"] + _MORE["progress"])
 PROGRESS_KEYWORD = _progress_regex(_MORE["progress_keywords"])
 """进度 or 查询 however mistyped: a progress check even in the middle of a form."""
 SUPPLEMENT = re.compile(_MORE["supplement"])
+NAMED_MORE = re.compile(_MORE["named_more"])
 SETTLED = re.compile(_MORE["settled"])
 REPEAT = re.compile(_MORE["repeat"])
 TRANSFER_AGAIN = re.compile(_MORE["transfer_again"])
@@ -188,6 +189,8 @@ async def about_open_case(ctx: Context) -> list[str] | None:
     choice = _open_choice((snapshot.state or {}).get("pending"))
     bare_number = only_number(message) and not _awaited(snapshot)
     request = "status" if bare_number else _request(ctx, without_case_no(message))
+    if request is None and _more_about_named(message):
+        request = "supplement"  # "ZY… 还有个情况，会计说…": about that case, not a new form
     pointing = points(message) and (snapshot.cases > 1 or extreme(message, 1) is not None
                                     or (place(message) or 1) > 1) \
         and not (message.isdigit() and _expects_answer(snapshot))
@@ -223,6 +226,12 @@ async def _pointed(ctx: Context, session, message: str, request: str | None
     if picked is None and request in ACTS:
         return bare, "which"  # "催一下第五个" with two cases: never both
     return bare, request
+
+
+def _more_about_named(message: str) -> bool:
+    """"ZY… 还有个情况，…", "关于ZY…再说一下，…": a case number and more said about it
+    (whose it is, and whether still open, the supplement handler sees)."""
+    return bool(case_numbers(message)) and NAMED_MORE.match(without_case_no(message)) is not None
 
 
 def _without_kept(ctx: Context, message: str) -> str:
@@ -276,10 +285,12 @@ def _open_choice(pending) -> dict | None:
     return open_marker(pending, CHOICE_KEY, "cases")
 
 
-async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]:
+async def _named_or_open(ctx: Context, session, stray_tail: bool = False
+                         ) -> tuple[list[Case], str | None]:
     """The case the message names (else the payer's open cases, newest registered first,
     the progress list's order: "第1个" after "要撤回哪一件？" means its row 1), and the
-    number named if it is not the payer's."""
+    number named if it is not the payer's. ``stray_tail``: four digits that end none of the
+    payer's cases are facts, not a number ("工牌号是A1027", "按基数3100交的" in a supplement)."""
     nlu = ctx.nlu
     several = case_numbers(ctx.text or "")
     if len(several) > 1:
@@ -293,7 +304,7 @@ async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]
         return ([case], None) if case is not None else ([], case_no)
     owned, digits = (by_tail(ctx.text, await cases_of(session, ctx.inbound.openid))
                      if number_tail(ctx.text) else (None, None))
-    if owned is not None or digits is not None:
+    if owned is not None or digits is not None and not stray_tail:
         return ([owned], None) if owned is not None else ([], digits)
     if points(ctx.text):
         picked, _ = referenced(ctx.text, await cases_of(session, ctx.inbound.openid),
@@ -309,13 +320,13 @@ async def _named_or_open(ctx: Context, session) -> tuple[list[Case], str | None]
     return ([named] if named is not None else cases), None
 
 
-async def _cases_named(ctx: Context, session, closed: bool = False
+async def _cases_named(ctx: Context, session, closed: bool = False, stray_tail: bool = False
                        ) -> tuple[list[Case], list[str] | None]:
     """The cases the message names, else the payer's open ones (``_named_or_open``), the
     closed ones dropped unless ``closed``; and the reply refusing a number that is not the
     payer's (then no cases): not found, as a number that does not exist, with the payer's
     own cases listed."""
-    cases, unknown = await _named_or_open(ctx, session)
+    cases, unknown = await _named_or_open(ctx, session, stray_tail)
     if unknown is not None:
         return [], await not_found(session, ctx, unknown)
     return (cases if closed else _open(cases)), None
@@ -730,7 +741,7 @@ async def _supplement(ctx: Context, session, message: str) -> list[str] | None:
     snapshot was read (the follow-up handler did not see it)."""
     from bot.handlers.followup import attach_supplement  # it imports this module
 
-    cases, refusal = await _cases_named(ctx, session)
+    cases, refusal = await _cases_named(ctx, session, stray_tail=True)
     if refusal:
         return refusal
     if not cases:
