@@ -337,6 +337,17 @@ async def _steer(session: AsyncSession, agency: str, case_no: str, config: Any =
     return case
 
 
+async def _not_stopped(session: AsyncSession, case: Case) -> None:
+    """The payer asked to stop (撤回, 问题已解决) and the lead has yet to close the case:
+    taking it up again (受理, 提级) or asking the payer for more would start work the payer
+    no longer wants; the liaison is told to verify and close it (notes still go in)."""
+    wish = payer_wish(case, await events_of(session, case))
+    if wish:
+        raise Conflict(f"the payer asked to stop case {case.case_no} ({wish}); resolve it",
+                       "payer_stopped", wording=f"payer_{'withdrew' if wish == 'withdraw' else wish}",
+                       case_no=case.case_no)
+
+
 def _optional_text(value: Any, name: str, cap: int = TEXT_CAP) -> str | None:
     """An optional field of the 报送单: absent or blank is None, anything else as
     :func:`_text` (a number or a list is refused, not stored as its repr)."""
@@ -802,6 +813,7 @@ async def accept(session: AsyncSession, agency: str, case_no: str, *,
               "acceptor_phone": _staff_phone(acceptor_phone),
               "opinion": _optional_text(opinion, "opinion")}
     case = await _steer(session, agency, case_no, config)
+    await _not_stopped(session, case)
     if case.status == "accepted":
         raise Conflict(f"case {case.case_no} is already accepted", "already_accepted",
                        case_no=case.case_no)
@@ -821,6 +833,9 @@ async def add_note(session: AsyncSession, agency: str, case_no: str, text: Any, 
     to the lead's group too, so the lead does not have to look for it."""
     now = now or utcnow()
     note = _text(text, "text")
+    if not _has_words(note):  # "。。" tells the next reader nothing, like a bare result
+        raise BadRequest("`text` must say something", "text_required", wording="note_words",
+                         field=field_name("text"))
     case = await _load(session, agency, case_no)
     _archived(case)
     _acted(session, case, agency, "note", {"text": note}, now)
@@ -851,6 +866,7 @@ async def request_info(session: AsyncSession, agency: str, case_no: str, text: A
     now = now or utcnow()
     question = _payer_text(text, "text")
     case = await _steer(session, agency, case_no, config)
+    await _not_stopped(session, case)
     if case.awaiting_info and await _last_request(session, case) == question:
         # A double click or a client retry would send the payer the same request twice.
         raise Conflict(f"the payer was already asked this for case {case.case_no}",
@@ -1006,6 +1022,7 @@ async def escalate(session: AsyncSession, agency: str, case_no: str, reason: Any
     raw = config.raw
     why = _reason(reason)
     case = await _steer(session, agency, case_no, config)
+    await _not_stopped(session, case)
     if case.severity == "major":
         raise Conflict(f"case {case.case_no} is already major", "already_major",
                        case_no=case.case_no)
