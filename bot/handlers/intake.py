@@ -112,7 +112,7 @@ from bot.handlers.intake_register import (
 )
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.open_case import PROGRESS_KEYWORD
-from bot.handlers.policy import answer_instead_of_filing
+from bot.handlers.policy import answer_instead_of_filing, lean_on
 from bot.handlers.progress import progress
 from bot.handlers.recent import RecentHint
 from bot.handlers.smalltalk import (
@@ -201,6 +201,7 @@ PASTED_VALUES = {"name", "employer", "district", "phone", "id_number", "period",
 # means the description is asked for, as before).
 STORIES = RecentHint("story", SPEC["recent_story_minutes"])
 CANCELLED = RecentHint("cancelled", SPEC["cancelled_minutes"])  # a marker only, no slots
+LEFT_JOB = words_regex(SPEC["cancelled_left_job_words"])
 STORY_WORKPLACE = re.compile(SPEC["story_workplace"])
 MAJOR_HEADCOUNT = 30
 SURE_CHAT = 0.5
@@ -828,6 +829,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         reply = ctx.text.strip()
         answer = cancel_answer(reply)
         if answer == "yes" or only_asks(reply) and answer is None:
+            if LEFT_JOB.search(MANDARIN(str(state.slots.get("description") or ""))):
+                lean_on(ctx, SPEC["cancelled_left_job_topic"])  # then "那我以后自己怎么交"
             clear_form(state)
             CANCELLED.put(ctx, "1")
             rest = ask_only_rest(reply) if only_asks(reply) else ""
@@ -1352,8 +1355,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         A name at the name question and a company with its kind are answers; the story, a wish
         or a change at the summary are read through the English word list when it finds one."""
         raw = ctx.inbound.text or ""
-        if not english_only(raw):
-            return False
+        if not english_only(raw) or not re.search(r"[A-Za-z]", ctx.text or ""):
+            return False  # "xintang": read whole as Chinese (pinyin), so it is an answer
         if asked == "name" and english_name(raw) or asked == "employer" and ORG_SUFFIX.search(raw):
             return False
         if asked == "desired_outcome":

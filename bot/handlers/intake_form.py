@@ -155,6 +155,18 @@ RELATIVE = words_regex(SPEC["relative_words"])
 ROLE = words_regex(SPEC["name_roles"])
 
 
+def run_on_cut(name: str, said: str) -> str:
+    """"王芳芳然" from "我叫王芳芳然后电话是…" → "王芳芳": a name ends before a run-on word,
+    also where the word's first characters were taken into the name."""
+    for word in SPEC["name_voice_joins"]:
+        if word in name:
+            return name[:name.index(word)] or name
+        for cut in range(1, len(word)):
+            if len(name) > cut + 1 and name.endswith(word[:cut]) and name[:-cut] + word in said:
+                return name[:-cut]
+    return name
+
+
 def full_name_beside(reply: str) -> str | None:
     """The full name in a reply that also says how the payer is called ("大家都叫我陈姨，全名
     陈秀英", "我是老陈，陈秀英", "老陈 陈水生"): the name the agency can find the payer by; None otherwise."""
@@ -381,6 +393,9 @@ def verb_wish(reply: str) -> bool:
 PLACE_NEAR = re.compile(SPEC["place_near"])
 SIGN_LEAD = re.compile(SPEC["employer_sign_lead"])
 PLACE_VAGUE = words_regex(SPEC["place_vague_words"])
+PLACE_AGENCY = words_regex(SPEC["place_agency_words"])
+PLACE_RELATIVE_ERRAND = re.compile(SPEC["place_relative_errand"].format(
+    roles=one_of(SPEC["relative_roles"]), relatives=one_of(SPEC["relative_words"])))
 BRAND_KINDS = {kind: words_regex(words) for kind, words in SPEC["bare_brand_kinds"].items()}
 KNOWN_BRAND = re.compile(rf"^(?:{one_of(SPEC['known_brands'])})")
 GENERIC_UNIT = re.compile(rf"^(?:{one_of(SPEC['generic_unit_leads'])})+"
@@ -1417,7 +1432,12 @@ class ValidateDisputeForm(FormValidationAction):
             return {"jurisdiction": None, "jurisdiction_choices": matches}
         if outside_place(value):
             return {"jurisdiction": outside_place(value)[:64], "jurisdiction_choices": None}
-        if self._asked(tracker, "jurisdiction") and self._not_a_place(value, tracker):
+        if self._asked(tracker, "jurisdiction") and PLACE_RELATIVE_ERRAND.search(value):
+            dispatcher.utter_message(text=text("jurisdiction_for_relative"))
+            return {"jurisdiction": None}  # "我是她儿子 帮她弄的": the place is asked again
+        if self._asked(tracker, "jurisdiction") and (
+                self._not_a_place(value, tracker)
+                or PLACE_AGENCY.search(value) and not PLACE_SUFFIX.search(value)):
             return {"jurisdiction": None, "jurisdiction_choices": self.place_list()}
         if self._asked(tracker, "jurisdiction") and self._story_goes_on(value, tracker):
             return {"jurisdiction": None}  # "老板说试用期不交" joins the description
@@ -1469,6 +1489,7 @@ class ValidateDisputeForm(FormValidationAction):
     def validate_name(self, value, dispatcher, tracker, domain) -> dict:
         said = without_emoji(str(value))
         value = unvoiced(bare_name(unvoiced(said)))  # "嗯我叫那个李四": 李四
+        value = run_on_cut(value, self._text(tracker))
         if ETHNIC_NAME_DOTS.fullmatch(value):
             value = re.sub(r"\s*[.．・•]\s*", "·", value)  # 买买提江.吐尔逊 typed on a phone
         if value in SURNAMES and tracker.get_slot("name_surname") != value:

@@ -115,10 +115,18 @@ def forget_office(ctx: Context) -> None:
         OFFICE.put(ctx, None)
 
 
+def lean_on(ctx: Context, question: str) -> None:
+    """The payer's next short question is read after ``question`` (a cancelled form's story
+    told what it is about), as if that question had just been answered."""
+    RECENT.put(ctx, question)
+
+
 def forget(ctx: Context) -> None:
     """The payer's message went to another handler ("公积金怎么交" read as chit-chat, a form,
-    a progress check): the next short question is no longer about the last answer."""
-    RECENT.put(ctx, None)
+    a progress check): the next short question is no longer about the last answer, unless
+    this message set what it leans on (:func:`lean_on`)."""
+    if RECENT.kind not in ctx.hints_said:
+        RECENT.put(ctx, None)
 
 
 def ask(ctx: Context, question: str) -> KbAnswer:
