@@ -316,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--mode", choices=["aes", "compat", "plain"], default="aes")
     chat.set_defaults(func=_chat)
 
+    from bot.console.stats_cli import register as register_stats
     from bot.nlu.cli import register as register_nlu
     from knowledge.cli import register as register_kb
     from routing.cli import register as register_case_cli
@@ -323,6 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_nlu(sub)
     register_kb(sub)
     register_case_cli(sub)
+    register_stats(sub)
     return parser
 
 

@@ -20,7 +20,7 @@ from bot.console.charts import bar_chart
 from bot.console.core import Console
 from bot.console.export import csv_text, handling, row, to_csv
 from bot.console.render import SECURITY_HEADERS, labels, render, texts
-from bot.console.scope import Scope, late_before, read_scope, visible_cases, where
+from bot.console.scope import Scope, cap_note, late_before, read_scope, visible_cases, where
 from bot.console.session import Session
 from bot.console.stats_json import dimension_names, overdue_cases, settled_on_the_day
 from bot.store.models import Case, CaseEvent, utcnow
@@ -103,7 +103,7 @@ async def stats_page(request: web.Request, console: Console,
     return render("stats.html", **console.context(
         session, stats=result, charts=charts, tables=tables, late=late, by=by,
         overdue=overdue[:OVERDUE_SHOWN], overdue_count=len(overdue), names=names,
-        stats_now=query.now,
+        stats_now=query.now, cap_note=cap_note() if query.cases.truncated else "",
         on_the_day=sum(settled_on_the_day(c) for c in query.cases),
         lead_choices=query.leads, lead=query.lead, unit=unit, period=query.period,
         csv_link=_csv_link(query)))
@@ -143,6 +143,8 @@ async def stats_csv(request: web.Request, console: Console,
              [cfg["filters"], cfg["by"], texts()["stats"]["units"][query.by], ""],
              [cfg["filters"], cfg["lead"], console.names.get(query.lead, cfg["all"]), ""],
              [cfg["filters"], cfg["seen_by"], agency, ""]]
+    if query.cases.truncated:
+        rows.append([cfg["figures"], cfg["capped"], cap_note(), ""])
     body = csv_text(cfg["columns"], rows)
     name = "征缴争议统计{}_{}_{}.csv".format(query.period["from"] or "起",
                                          query.period["to"] or "今", session.agency)

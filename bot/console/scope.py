@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from bot.console import stats as figures
 from bot.console.export import BadPeriod, parse_period
+from bot.console.render import texts
 from bot.store.models import Case, CaseEvent
 from routing import actions
 from routing.deadlines import to_local
@@ -93,12 +94,28 @@ def where(agency: str, start: datetime | None, end: datetime | None) -> list:
     return found
 
 
-async def visible_cases(db, agency: str, scope: Scope) -> list[Case]:
-    """The cases ``agency`` may see registered in the scope, of its lead if one is given."""
+class Cases(list):
+    """The cases of a scope; ``truncated`` when more than EXPORT_LIMIT matched, so a reader
+    can be told the figures stop at the cap instead of reading a silently short count."""
+
+    truncated: bool = False
+
+
+async def visible_cases(db, agency: str, scope: Scope) -> Cases:
+    """The cases ``agency`` may see registered in the scope, of its lead if one is given
+    (the first EXPORT_LIMIT of them by registration time)."""
     query = select(Case).where(*where(agency, scope.start, scope.end))
-    rows = await db.execute(query.order_by(Case.created_at, Case.id).limit(EXPORT_LIMIT))
-    return [c for c in rows.scalars() if actions.can_see(c, agency)
-            and (scope.lead is None or c.lead_agency == scope.lead)]
+    rows = list((await db.execute(
+        query.order_by(Case.created_at, Case.id).limit(EXPORT_LIMIT + 1))).scalars())
+    found = Cases(c for c in rows[:EXPORT_LIMIT] if actions.can_see(c, agency)
+                  and (scope.lead is None or c.lead_agency == scope.lead))
+    found.truncated = len(rows) > EXPORT_LIMIT
+    return found
+
+
+def cap_note() -> str:
+    """What the JSON, the page and the command say when the figures stop at the cap."""
+    return texts()["stats"]["capped"].format(limit=f"{EXPORT_LIMIT:,}")
 
 
 async def late_before(db, cases: list[Case], agency: str, scope: Scope,

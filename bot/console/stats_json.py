@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.console import stats as figures
 from bot.console.render import labels
-from bot.console.scope import Scope
+from bot.console.scope import Scope, cap_note
 from bot.store.models import Case
 from routing.cases import CLOSED_STATUSES
 from routing.deadlines import deadline_text, to_local
@@ -43,7 +43,9 @@ def _rate(value: float | None) -> float | None:
 def summary(cases: Sequence[Case], now: datetime, scope: Scope, *, agency: str,
             names: Mapping[str, Mapping[str, str]],
             late_before: Container[int] = frozenset()) -> dict[str, Any]:
-    """``names``: display names per dimension (category, lead_agency, severity, status)."""
+    """``names``: display names per dimension (category, lead_agency, severity, status).
+    Cases from :func:`bot.console.scope.visible_cases` carry ``truncated``: then ``note``
+    says the figures stop at the cap."""
     result = figures.compute(cases, now, "month", late_before)
     open_late = overdue_cases(cases, now)
     late_ids = {c.id for c in open_late}
@@ -67,6 +69,7 @@ def summary(cases: Sequence[Case], now: datetime, scope: Scope, *, agency: str,
                 "days_overdue": (now - case.deadline).days}
 
     answered = result.answered_solved
+    truncated = bool(getattr(cases, "truncated", False))
     return {
         "seen_by": agency,
         "agency": scope.lead,
@@ -88,4 +91,6 @@ def summary(cases: Sequence[Case], now: datetime, scope: Scope, *, agency: str,
                      "average": None if result.rating_average is None
                      else round(result.rating_average, 2),
                      "solved": result.solved, "not_solved": answered - result.solved},
+        "truncated": truncated,
+        "note": cap_note() if truncated else None,
     }
