@@ -53,6 +53,9 @@ class NluParser:
         advert = rules.get("advert") or {}
         self._advert_offer = re.compile(advert.get("offer") or "$^")
         self._advert_contact = re.compile(advert.get("contact") or "$^")
+        errand = rules.get("errand_progress") or {}
+        self._errand = re.compile(errand.get("errand") or "$^")
+        self._errand_ours = re.compile(errand.get("ours") or "$^")
         self._slots = sorted(
             ((kw, slot) for slot, kws in (rules.get("correction_slots") or {}).items()
              for kw in kws),
@@ -102,6 +105,8 @@ class NluParser:
         intent, confidence = self._models["intent"].predict(self._features(head, entities))
         if self._advert(head):
             return "other", confidence
+        if intent == "check_progress" and self._errand_progress(head):
+            return "other", confidence
         if intent == "ask_policy" and (self._statement_grievance(head, entities)
                                        or self._reproaches(head)):
             return "file_dispute", confidence
@@ -132,6 +137,11 @@ class NluParser:
         """"代缴社保 价格优惠 加微信": something offered and a way to reach the seller, no harm."""
         return bool(self._advert_offer.search(head) and self._advert_contact.search(head)
                     and not self._harm.search(head))
+
+    def _errand_progress(self, head: str) -> bool:
+        """"帮我查一下快递到哪了": where a parcel, an order or a passport has got to, with no word
+        of social insurance or a filing, is no case of this account's."""
+        return bool(self._errand.search(head) and not self._errand_ours.search(head))
 
     def _reproaches(self, head: str) -> bool:
         """"咱厂里的社保咋一直莫得交嘛": why the payer's own contributions are still unpaid."""
