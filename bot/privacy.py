@@ -201,6 +201,8 @@ def _exempt() -> dict[str, re.Pattern]:
         "bare_figure": re.compile(r"\s*(?:(?:19|20)\d\d\D?(?:0?[1-9]|1[0-2])\D?"
                                   r"(?:0?[1-9]|[12]\d|3[01])|\S*[.．]\d{1,2})\s*"),
         "employer_code": re.compile(f"(?:{cues})[{fillers}]*({char}(?:[{sp}-]?{char}){{14,19}})"),
+        "reference": re.compile(f"(?:{one_of(spec.get('reference_cues'))})[{fillers}]*"
+                                f"({char}(?:[{sp}-]?{char}){{5,24}})(?!{char})"),
         "range": re.compile(rf"\s*([0-9]+)[{sp}]*[{re.escape(spec.get('range_joiners', '-~'))}]"
                             rf"[{sp}]*([0-9]+)\s*"),
     }
@@ -433,7 +435,8 @@ def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
             out = out.replace(str(name).strip(), mask_name(name))
     patterns = _patterns()
     exempt = _exempt()
-    keep = [m.span(1) for m in exempt["employer_code"].finditer(out)]
+    keep = [m.span(1) for m in exempt["employer_code"].finditer(out)] + [
+        m.span(1) for m in exempt["reference"].finditer(out) if not _personal_shape(m.group(1))]
     if (patterns["bare_local"].fullmatch(out) and not exempt["bare_figure"].fullmatch(_fold(out))
             and not _is_range(out)):
         return _mask_matches(patterns["bare_local"], out, mask_phone, group=1)
@@ -452,6 +455,24 @@ def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
             exempt["bare_figure"].fullmatch(_fold(out))):
         return _mask_matches(patterns["bare_piece"], out, _mask_piece, group=1)
     return out
+
+
+def _personal_shape(value: str) -> bool:
+    """Is ``value`` (a number after a reference word) an ID or a mobile all the same?"""
+    patterns = _patterns()
+    return any(patterns[kind].search(value) for kind in ("id", "mobile", "one_by_one"))
+
+
+def mobile_lists_in(text: str) -> list[tuple[int, int]]:
+    """Where a mobile read out in 3-4-4 groups with the same comma or slash between them
+    stands (我电话138，1234，5678; 一三九，八七六五，四三二一): ``privacy.yaml``
+    ``mobile_list_joiners``, the shape the masking hides."""
+    return [m.span() for m in _patterns()["mobile_list"].finditer(text or "")]
+
+
+def mobile_list_joiners() -> str:
+    """The characters between the groups of such a mobile (``mobile_list_joiners``)."""
+    return str(_spec().get("mobile_list_joiners", ","))
 
 
 def _mask_matches(pattern: re.Pattern, text: str, mask, group: int = 0,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import re
 
-from bot.privacy import plain_joiners
+from bot.privacy import mobile_list_joiners, mobile_lists_in, plain_joiners
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # Words around a number typed as an answer: "座机020 8765 4321", "手机号是138…", "电话：…".
@@ -37,16 +37,25 @@ def _contact_spans(text: str) -> tuple[tuple[int, int], ...]:
     """:func:`contact_numbers`, remembered: the steps of one form answer read it for the
     same text four or five times."""
     spans = []
-    for found in NUMBER_RUN.finditer(plain_joiners(text)):
+    plain = plain_joiners(text)
+    for found in NUMBER_RUN.finditer(plain):
         digits = RUN_JOINERS.sub("", found.group(0)).translate(DIGITS)
         if phone_problem(found.group(0))[0] or ID_DIGITS.match(digits):
             spans.append(found.span())
-    return tuple(spans)
+    # Read out in groups with commas (我电话换了，一三九，八七六五，四三二一): the masking's
+    # 3-4-4 shape, so what a group never reads is what the case keeps.
+    for start, end in mobile_lists_in(plain):
+        if not any(a < end and start < b for a, b in spans) and phone_problem(plain[start:end])[0]:
+            spans.append((start, end))
+    return tuple(sorted(spans))
 
 
 def phone_problem(raw: str) -> tuple[str | None, str | None]:
     """(normalised number, None) when valid, else (None, why) in words a payer understands."""
-    digits = PHONE_JOINERS.sub("", PHONE_CUE.sub("", plain_joiners(raw)))
+    plain = plain_joiners(raw)
+    if any((a, b) == (0, len(plain)) for a, b in mobile_lists_in(plain)):
+        plain = plain.translate({ord(ch): None for ch in mobile_list_joiners()})
+    digits = PHONE_JOINERS.sub("", PHONE_CUE.sub("", plain))
     digits = digits.translate(PHONE_DIGITS)
     if digits.startswith("+86"):
         digits = digits[3:]
