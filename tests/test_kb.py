@@ -773,7 +773,8 @@ def test_fresh12_set_accuracy(kb):
     (自由职业怎么交社保 in kb_dev); and the two mediation-agreement questions (调解协议有法律效力吗, 司法确认)
     are mediation_agreement, the entry round 9 added (《劳动争议调解仲裁法》第十四条至第十六条). Baseline
     with the final labels: 52/67, 20/23, 11 wrong. After round 9 (knowledge/README.md): 67/67,
-    23/23, 0 wrong; it is no longer blind. Floors: the after-result."""
+    23/23, 0 wrong; it is no longer blind. Floors: the after-result. At stop 26 the
+    临时工不用交 question moved to temporary_workers, the entry added then for that claim."""
     right, declined, wrong = _score(kb, "kb_fresh12.jsonl", 90)
     assert right >= 1.0 and declined >= 1.0 and wrong == 0, (right, declined, wrong)
 
@@ -804,7 +805,8 @@ def test_fresh12_set_accuracy(kb):
      "injury_recognition_process"),
     # a kind of staff the employer leaves uninsured (临时工…不用交 → 欠缴) with 说 / 同一个 as weak
     # words; was declined, and medical_after_retirement (不用交) with the weak words alone
-    ("我跟我弟在同一个公司 我有社保他没有 老板说他是临时工不用交 这样合法吗", "employer_duties"),
+    # (since stop 26 the entry for that very claim, temporary_workers, added then)
+    ("我跟我弟在同一个公司 我有社保他没有 老板说他是临时工不用交 这样合法吗", "temporary_workers"),
     # 还有人管 / 前 / 很 are weak: the closed factory's arrears (company_closed); was pension_15_years
     ("我爸退休前那家厂子破产了，欠了他三年社保，现在养老金很低，这欠的社保还有人管吗", "company_closed"),
     # an insult at the offices is cut out and 没人管 about the employer's arrears is no 推诿; was

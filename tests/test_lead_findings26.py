@@ -8,13 +8,15 @@ filed as a double charge to be refunded; a payer who gave only a surname and the
 asked for the full name again and again; "我要撤销" at a question was taken as no answer (the act
 classifier reads its 我要 as a correction, unsure); "能不能快点 我急着用" was declined as beyond the
 bot's scope; "好的 我要投诉" after policy answers was stored as the story; the unit's name sent again
-where the name is asked got the bare question again."""
+where the name is asked got the bare question again; "老板说临时工不用交社保 是不是真的" was answered with
+the medical insurance after retirement."""
 from __future__ import annotations
 
 import zlib
 
 import pytest
 
+from knowledge import load_kb
 from tests.test_dialogue import say
 from tests.test_dialogue_robustness import slots_of, to_question
 
@@ -178,3 +180,19 @@ async def test_the_units_name_again_where_the_name_is_asked_says_it_is_noted(pla
     assert "怎么称呼" in reply, reply
     reply = await say(platform, openid, "兴旺五金厂")
     assert "已经记在涉及单位里" in reply and "怎么称呼" in reply, reply
+
+
+# --- 8. temporary workers ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", ["临时工要交社保吗", "老板说临时工不用交社保 是不是真的",
+                                      "他们说我们这些临时工不用交社保 我就想问问是不是真的",
+                                      "公司说我们是临时的不用交社保 合法吗"])
+def test_a_temporary_workers_question_gets_the_registration_duty(question):
+    answer = load_kb(None).ask(question)
+    assert not answer.declined and "第五十八条" in answer.source, (answer.entry_id, answer.answer)
+    assert "临时工" in answer.answer
+
+
+@pytest.mark.parametrize("question", ["小时工要不要交社保", "兼职送快递的 公司说兼职的不用交社保 真的吗"])
+def test_hourly_and_part_time_work_still_goes_to_the_hotline(question):
+    assert load_kb(None).ask(question).declined
