@@ -7,40 +7,33 @@ characters, and after-form questions (那我以后自己怎么交, 那怎么补)
 handlers; each conversation goes through the real encrypted gateway."""
 from __future__ import annotations
 
-import datetime
 import zlib
 
 import pytest
 
-from bot.store.models import Case, DialogueState
-from tests.test_dialogue import ANSWERS, CASE_NO, fetch, finish_form, say
+from tests.test_dialogue import ANSWERS, CASE_NO, finish_form, say
 from tests.test_dialogue_fresh18 import last_line
+from tests.test_dialogue_fresh26 import (
+    COUNT_Q,
+    EMPLOYER_Q,
+    EXTRAS_Q,
+    FORM_CUES,
+    NAME_Q,
+    PHONE_Q,
+    PLACE_Q,
+    SUMMARY,
+    THIS_YEAR,
+    WISH_Q,
+    cases_of,
+    form_of,
+)
 from tests.test_dialogue_robustness import ask_until, slots_of, to_question, to_summary
 
-THIS_YEAR = datetime.date.today().year
-SUMMARY = "请核对登记内容"
-EMPLOYER_Q = "涉及的单位"
-PLACE_Q = "哪个区"
-NAME_Q = "称呼"
-PHONE_Q = "电话"
-COUNT_Q = "几个人"
-EXTRAS_Q = "时间段或金额"
-WISH_Q = "希望怎么处理"
 FALLBACK = "没太明白"
-FORM_CUES = ("我来帮您登记", EMPLOYER_Q, PLACE_Q, NAME_Q, "问题类型", SUMMARY, COUNT_Q, WISH_Q)
 
 
 def oid(prefix: str, message: str) -> str:
     return f"f27-{prefix}-{zlib.crc32(message.encode())}"
-
-
-async def cases_of(config, openid: str) -> list[Case]:
-    return await fetch(config.database_url, Case, openid=openid)
-
-
-async def form_of(config, openid: str) -> str | None:
-    states = await fetch(config.database_url, DialogueState, openid=openid)
-    return states[0].form if states else None
 
 
 def kept(slots: dict) -> dict:

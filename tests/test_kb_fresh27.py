@@ -19,17 +19,13 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import re
-from pathlib import Path
 
 import pytest
 
-from knowledge import load_kb
+import tests.test_kb_fresh26 as fresh26
 from knowledge.cli import register
 from knowledge.followup import ask_after
 from tests.test_dialogue import say
-
-POLICY = Path("/work/shared/policy")
 
 # (question, expected entry — a tuple when two entries settle it — and an article its source
 # must cite, or None)
@@ -111,30 +107,9 @@ FOLLOWUPS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def kb():
-    return load_kb(None)
-
-
-def accepted(expected) -> tuple:
-    return expected if isinstance(expected, tuple) else (expected,)
-
-
-def _statute_text(name: str) -> str:
-    files = sorted(POLICY.glob(f"{name}*.md"))
-    assert files, name
-    return "\n".join(f.read_text(encoding="utf-8") for f in files)
-
-
-def missing_articles(source: str) -> list[str]:
-    """Every 《statute》第…条 a source cites that no policy text of that statute holds."""
-    missing = []
-    for name, articles in re.findall(r"《([^》]+)》((?:第[一二三四五六七八九十百零]+条、?)+)", source):
-        text = _statute_text(name)
-        for article in re.findall(r"第[一二三四五六七八九十百零]+条", articles):
-            if not re.search(rf"^{article}\s", text, re.MULTILINE):
-                missing.append(f"《{name}》{article}")
-    return missing
+kb = fresh26.kb
+accepted = fresh26.accepted
+missing_articles = fresh26.missing_articles
 
 
 @pytest.mark.parametrize("question,expected,article", STORIES)
