@@ -9,7 +9,8 @@ asked for the full name again and again; "我要撤销" at a question was taken 
 classifier reads its 我要 as a correction, unsure); "能不能快点 我急着用" was declined as beyond the
 bot's scope; "好的 我要投诉" after policy answers was stored as the story; the unit's name sent again
 where the name is asked got the bare question again; "老板说临时工不用交社保 是不是真的" was answered with
-the medical insurance after retirement."""
+the medical insurance after retirement, and its question, not the story's last clause, went
+unanswered."""
 from __future__ import annotations
 
 import zlib
@@ -196,3 +197,19 @@ def test_a_temporary_workers_question_gets_the_registration_duty(question):
 @pytest.mark.parametrize("question", ["小时工要不要交社保", "兼职送快递的 公司说兼职的不用交社保 真的吗"])
 def test_hourly_and_part_time_work_still_goes_to_the_hotline(question):
     assert load_kb(None).ask(question).declined
+
+
+@pytest.mark.parametrize("message", [
+    "我在兴旺五金厂做了三年了 他们说我们这些临时工不用交社保 我就想问问是不是真的 我都五十多岁了",
+    "喂 我是永宁那边的 在兴旺五金厂做了三年了 厂里说我们临时工不用交社保 是不是真的 我都五十多了",
+])
+async def test_a_question_before_a_short_last_remark_is_answered_first(platform, config, message):
+    openid = oid("tail", message)
+    reply = await say(platform, openid, message)
+    assert "第五十八条" in reply and "我先帮您把这件事登记下来" in reply, reply
+    assert reply.index("第五十八条") < reply.index("登记下来"), reply
+
+
+async def test_a_question_then_a_request_to_file_goes_to_the_form(platform):
+    reply = await say(platform, oid("tail", "投诉"), "老板说临时工不用交社保 是不是违法 我要投诉")
+    assert "我先帮您把这件事登记下来" not in reply, reply

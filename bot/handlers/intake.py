@@ -301,9 +301,13 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         the knowledge base answers gets the answer before the filing goes on; the filing is
         what the payer came for, the question should not go unanswered."""
         kb = self.services.kb
-        last = next((c for c in reversed(RETOLD_CLAUSE.split(ctx.text.strip())) if c), "")
-        if (not replies or kb is None or not STORY_QUESTION.search(last)
-                or STORY_QUESTION_NOT.search(last)):
+        clauses = [c for c in RETOLD_CLAUSE.split(ctx.text.strip()) if c]
+        asked = clauses[-1:]
+        if len(clauses) > 1 and not STORY_QUESTION.search(clauses[-1]) and len(
+                LETTERS.findall(clauses[-1])) <= SPEC["story_question_tail_chars"]:
+            asked = clauses[-2:]  # "…是不是真的 我都五十多岁了": the question, then a remark
+        if (not replies or kb is None or not STORY_QUESTION.search(asked[0] if asked else "")
+                or any(STORY_QUESTION_NOT.search(c) for c in asked)):
             return replies
         answer = kb.ask(ctx.text.strip())
         if answer.declined or not answer.answer:
