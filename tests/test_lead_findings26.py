@@ -10,7 +10,7 @@ classifier reads its 我要 as a correction, unsure); "能不能快点 我急着
 bot's scope; "好的 我要投诉" after policy answers was stored as the story; the unit's name sent again
 where the name is asked got the bare question again; "老板说临时工不用交社保 是不是真的" was answered with
 the medical insurance after retirement, and its question, not the story's last clause, went
-unanswered."""
+unanswered; "那我现在补交还来得及吗" got the arbitration time limit."""
 from __future__ import annotations
 
 import zlib
@@ -213,3 +213,12 @@ async def test_a_question_before_a_short_last_remark_is_answered_first(platform,
 async def test_a_question_then_a_request_to_file_goes_to_the_form(platform):
     reply = await say(platform, oid("tail", "投诉"), "老板说临时工不用交社保 是不是违法 我要投诉")
     assert "我先帮您把这件事登记下来" not in reply, reply
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("那我现在补交还来得及吗", "back_payment"),
+    ("断交三个月了 现在补交还来得及吗", "back_payment"),
+    ("被辞退一年多了 现在去仲裁还来得及吗", "arbitration_limit"),
+])
+def test_too_late_to_pay_back_is_about_back_payment_not_arbitration(question, entry):
+    assert load_kb(None).ask(question).entry_id == entry
