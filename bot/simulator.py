@@ -143,8 +143,9 @@ class Recorder:
         self.requests.append(item)
         self.event.set()
 
-    async def wait_for(self, count: int, timeout: float = 5.0) -> list:
-        """Wait until at least ``count`` requests arrived."""
+    async def wait_for(self, count: int, timeout: float = 15.0) -> list:
+        """Wait until at least ``count`` requests arrived; the ceiling is generous because a
+        loaded CI machine on PostgreSQL once took over 5 s for eleven cards."""
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
         while len(self.requests) < count:

@@ -195,8 +195,8 @@ async def test_the_leadership_office_follows_a_major_case_through_transfer_resul
         await session.commit()
     server.app["outbox"].notify()
     # 3 at registration; hrss card, hrss note, office note; office result; hrss + office;
-    # tax, which passed the case on and tracks it: result, reopen
-    await fake_webhook.posts.wait_for(11)
+    # tax, which passed the case on and tracks it: transfer, result, reopen
+    await fake_webhook.posts.wait_for(12)
     office = card_texts(fake_webhook, "dev-key-leadership")
     assert len(office) == 5
     assert any("转办" in t and "区人力资源和社会保障局" in t for t in office)
