@@ -149,12 +149,15 @@ def test_fresh25_followup_in_context(kb, first, second, expected):
 
 
 def test_fresh25_followups_chain(kb):
-    """Three turns: each follow-up read with the topic the one before left."""
+    """Three turns: each follow-up read with the topic the one before left. The unit refusing
+    to pay is read in 医保's terms: since stop 27 an entry says what a unit that does not pay
+    the medical insurance owes and where the payer turns (unpaid_medical_costs), as
+    injury_without_insurance does for 工伤; before it, the general employee_remedies."""
     topic = ask_after(kb, "养老保险谁交", None).topic
     second = ask_after(kb, "那医保呢", topic)
     assert second.answer.entry_id == "medical_who_pays"
     third = ask_after(kb, "要是单位不给交呢", second.topic)
-    assert third.answer.entry_id == "employee_remedies"
+    assert third.answer.entry_id == "unpaid_medical_costs"
 
 
 def _ask_cli(lines: list[str]) -> list[dict]:

@@ -259,7 +259,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             start = start or (not snapshot.in_form and (
                 bool(TRIGGERS.match(reply) or asks_restart(reply))
                 or self._opens_with_facts(ctx) or self._refiles(ctx)
-                or self._follows_story(ctx)))
+                or self._follows_story(ctx) or self._adds_to_story(ctx)))
             wants_human = self._wants_human(ctx)
             if not (start or snapshot.in_form or filing or wants_human):
                 return None
@@ -494,7 +494,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             related = await self._related_case(session, ctx)
             if related is not None:
                 return await self._offer_related(session, state, ctx, related)
-            if facts_only(ctx.text, tracker_message(ctx)["entities"]) or self._follows_story(ctx):
+            if (facts_only(ctx.text, tracker_message(ctx)["entities"])
+                    or self._follows_story(ctx) or self._adds_to_story(ctx)):
                 story = self._recent_story(ctx)
                 if story is not None:
                     return await self._with_story(session, state, story, ctx)
@@ -1265,6 +1266,20 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 and len(LETTERS.findall(rest)) <= SPEC["story_fact_rest_chars"])
 
     @staticmethod
+    def _adds_to_story(ctx: Context) -> bool:
+        """"没有单位 我自己交的" just after a story answered as a question ("灵活就业的社保 银行卡
+        扣了钱 系统里显示没缴费 怎么回事"): a short remark with no dispute of its own is more of
+        that story, not a new description that forgets it."""
+        parser = ctx.services.parser
+        if (STORIES.get(ctx) is None or parser is None or ctx.nlu is None
+                or ctx.nlu.intent not in ("file_dispute", "other")
+                or not STORY.search(ctx.text) or parser.is_question(ctx.text)):
+            return False
+        if len(LETTERS.findall(ctx.text)) > SPEC["story_addition_max_chars"]:
+            return False
+        return parser.category(ctx.text)[1] < SPEC["details_story_category_confidence"]
+
+    @staticmethod
     def _answers_pending(ctx: Context, slot: str | None) -> bool:
         """"李四" at the name question, a number at the phone question, the first message
         after a long pause: plainly the answer, taken as going on instead of asking whether
@@ -1662,7 +1677,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         state.slots = {"requested_slot": "description"}
         replies = await self._fill(session, state, story)
         if ctx is not None and state.requested_slot is not None:
-            if self._workplace_only(ctx):  # "在一家餐馆当服务员": no answer to the next question
+            remark = not tracker_message(ctx)["entities"] and state.requested_slot != "employer"
+            if remark or self._workplace_only(ctx):  # "在一家餐馆当服务员", "我自己交的"
                 self._append_description(state, ctx.text.strip())
             else:
                 replies = await self._fill(session, state, ctx)
