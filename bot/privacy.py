@@ -457,6 +457,29 @@ def scrub(text: str | None, names: tuple[str, ...] = ()) -> str:
     return out
 
 
+def mask_for_payer(text: str | None, own_phones: tuple[str | None, ...] = ()) -> str:
+    """What a liaison wrote to the payer (a request, a result) as the notice carries it:
+    every ID number and the payer's own phone numbers masked, since the message is stored
+    on the platform and shown on a lock screen, and the payer knows them anyway. Any other
+    number stays readable: an office line or 12366 is there for the payer to call."""
+    if not text:
+        return ""
+    out = visible(str(text))
+    patterns = _patterns()
+    out = _mask_matches(patterns["id"], out, mask_id_number)
+    mine = {_plain_digits(p)[-11:] for p in own_phones if p and len(_plain_digits(p)) >= 7}
+    if mine:
+        def own(value: str) -> str:
+            return mask_phone(value) if _plain_digits(value)[-11:] in mine else value
+        for name in ("mobile", "mobile_list", "abroad_landline", "landline"):
+            out = _mask_matches(patterns[name], out, own)
+    return out
+
+
+def _plain_digits(text: str) -> str:
+    return "".join(ch for ch in _fold(str(text)) if ch in _DIGITS)
+
+
 def _personal_shape(value: str) -> bool:
     """Is ``value`` (a number after a reference word) an ID or a mobile all the same?"""
     patterns = _patterns()

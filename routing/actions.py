@@ -339,8 +339,9 @@ async def _steer(session: AsyncSession, agency: str, case_no: str, config: Any =
 
 async def _not_stopped(session: AsyncSession, case: Case) -> None:
     """The payer asked to stop (撤回, 问题已解决) and the lead has yet to close the case:
-    taking it up again (受理, 提级) or asking the payer for more would start work the payer
-    no longer wants; the liaison is told to verify and close it (notes still go in)."""
+    taking it up again (受理, 提级), passing it on (转办: another agency would start the work
+    the payer no longer wants) or asking the payer for more is refused; the liaison is told
+    to verify and close it (notes still go in)."""
     wish = payer_wish(case, await events_of(session, case))
     if wish:
         raise Conflict(f"the payer asked to stop case {case.case_no} ({wish}); resolve it",
@@ -446,6 +447,7 @@ def is_overdue(case: Case, now: datetime) -> bool:
 
 _WISH_EVENTS = ("supplement", "resolved", "reopened")
 _WISHES = ("withdraw", "settled")
+_AFTER_WISH = ("note", "resolve")  # what :func:`_not_stopped` lets through
 
 
 def payer_wish(case: Case, events: Sequence[Any]) -> str | None:
@@ -758,7 +760,8 @@ def next_steps(case: Case, agency: str, names: Mapping[str, str],
                  else "accepted" if case.status == "accepted" else "new")
         steps = [texts[state].format(deadline=deadline)]
         wish = payer_wish(case, events)
-        if wish:
+        if wish:  # only closing it (or a note) is left: the other steps are refused
+            allowed = [a for a in allowed if a in _AFTER_WISH]
             steps.insert(0, texts[f"payer_{wish}"])
         if is_overdue(case, now):
             steps.insert(0, texts["overdue"].format(deadline=deadline))
@@ -908,6 +911,7 @@ async def transfer(session: AsyncSession, agency: str, case_no: str, to_agency: 
                          value=shown_value(to_agency), choices=choices)
     to_agency = found
     case = await _steer(session, agency, case_no, config)
+    await _not_stopped(session, case)
     if to_agency == case.lead_agency:
         raise Conflict(f"{to_agency} already leads case {case.case_no}", "already_leads",
                        agency=names.get(to_agency, to_agency), case_no=case.case_no)

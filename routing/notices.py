@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.privacy import mask_for_payer
 from bot.store.models import Case, OutboxItem, utcnow
 from routing.deadlines import to_local
 
@@ -103,7 +104,8 @@ def render_notice(case: Case, kind: str, detail: str = "",
         "lead": lead,
         "deadline": local_deadline(case.deadline),
         "due": short_deadline(case.deadline),
-        "detail": _cap(detail, DETAIL_CAP),
+        # A liaison may paste the payer's ID or phone into a request or result.
+        "detail": _cap(mask_for_payer(detail, (getattr(case, "phone", None),)), DETAIL_CAP),
     }
     moment = to_local(now or utcnow())
     return {

@@ -82,10 +82,19 @@ async def search(request: web.Request, console: Console,
     raise redirect(_list_url(dataclasses.replace(filters, page=1)))
 
 
+# The free-text field of each action form, given back after a refusal.
+TYPED_FIELDS = {"accept": "opinion", "note": "text", "request-info": "text",
+                "transfer": "reason", "escalate": "reason", "resolve": "result"}
+
+
 async def case_page(request: web.Request, console: Console, session: Session, *,
-                    reveal: bool = False, error: str | None = None,
-                    status: int = 200) -> web.StreamResponse:
-    """Render one case (``reveal``: with full contact data, logged as an audit event)."""
+                    reveal: bool = False, error: str | None = None, status: int = 200,
+                    typed: tuple[str, str] | None = None) -> web.StreamResponse:
+    """Render one case (``reveal``: with full contact data, logged as an audit event).
+
+    ``typed`` is (action, text) of a refused form: the text goes back into that form, or
+    beside the error when the form is no longer offered, so a refusal never throws away
+    what the liaison wrote."""
     case_no = request.match_info["case_no"]
     async with console.sessionmaker() as db:
         detail = await actions.get_case(db, session.agency, case_no, reveal_contact=reveal,
@@ -110,8 +119,11 @@ async def case_page(request: web.Request, console: Console, session: Session, *,
         if e.get("kind") == "transferred"}
     targets = {k: v for k, v in console.names.items()
                if k != detail.get("lead_agency") and k != actions.LEADERSHIP and k not in passed}
+    offered = {a["action"] for a in detail["actions"]}
     return render("case.html", status=status, **console.context(
-        session, case=detail, timeline=present.timeline(detail["events"], console.names),
+        session, case=detail, offered=offered,
+        typed={typed[0]: typed[1]} if typed else {},
+        kept=typed[1] if typed and typed[0] not in offered else None, timeline=present.timeline(detail["events"], console.names),
         reasons=[reason_label(r, load_labels().get("reasons") or {})
                  for r in detail.get("severity_reasons") or []],
         can_steer=steer and open_case, open_case=open_case, done=done, error=error,
@@ -168,7 +180,9 @@ async def act(request: web.Request, console: Console, session: Session) -> web.S
             await db.commit()
     except (actions.BadRequest, actions.Forbidden, actions.Conflict) as exc:
         # The action's own reason (a transfer back, a closed case, which field is empty).
+        field = TYPED_FIELDS.get(action)
+        text = str(form.get(field) or "") if field else ""
         return await case_page(request, console, session, error=exc.message,
-                               status=exc.status)
+                               status=exc.status, typed=(action, text) if text.strip() else None)
     console.notify()
     raise redirect(case_url(case_no, done=action))
