@@ -50,6 +50,7 @@ class Rules:
     oversteps: tuple[tuple[str, ...], tuple[str, ...]]  # (asked, said): "要是超过了呢"
     what_to_do: re.Pattern  # "那怎么办呢" after a story
     topic_keeps: frozenset[str]  # "工伤认定结果不服": 争议 stays in the topic
+    left_job: tuple[re.Pattern, re.Pattern, str, frozenset[str]]  # (told, asks, situation, named)
 
     @classmethod
     def load(cls) -> Rules:
@@ -66,7 +67,10 @@ class Rules:
                    re.compile(raw["type_ask"]), frozenset(raw["spouses"]),
                    frozenset(raw["relatives"]),
                    (tuple(raw["oversteps"]["asked"]), tuple(raw["oversteps"]["said"])),
-                   re.compile(raw["what_to_do"]), frozenset(raw.get("topic_keeps") or ()))
+                   re.compile(raw["what_to_do"]), frozenset(raw.get("topic_keeps") or ()),
+                   (re.compile(_words(raw["left_job"], "told")),
+                    re.compile(raw["left_job"]["asks"]), str(raw["left_job"]["situation"]),
+                    frozenset(raw["left_job"]["named"])))
 
 
 RULES = Rules.load()
@@ -252,6 +256,19 @@ def rereadings(kb: KnowledgeBase, how: Reading, previous: str | None) -> list[Re
     return rereads
 
 
+def after_leaving(kb: KnowledgeBase, how: Reading, previous: str | None) -> list[Reread]:
+    """"那社保怎么办", "那我以后自己怎么交呢" after the payer told of leaving a job: how to keep
+    paying with no employer, asked as someone with no job; only an entry on flexible employment
+    may answer (followups.yaml `left_job`). Tried after `rereadings`, so "那医保怎么办" after
+    领失业金 stays the fund paying it (unemployment_medical). Empty for any other question."""
+    told, asks, situation, named = RULES.left_job
+    rest = RULES.openers.sub("", how.rest)
+    if (not previous or not told.search(kb.tokenizer.lexicon.correct(previous))
+            or not asks.search(rest) or kb.scope.mentioned_out_of_scope(rest)):
+        return []
+    return [Reread(f"{situation} {rest}", frozenset(), named)]
+
+
 def _answered_alone(kb: KnowledgeBase, part: str, previous: str) -> bool:
     """Does a part that keeps the last insurance type ("那如果单位没给交工伤保险呢" after 受了工伤
     多久内要申请认定) say something the last answer knows nothing of (未参工伤) and another entry
@@ -417,7 +434,7 @@ def ask_after(kb: KnowledgeBase, question: str, previous: str | None) -> FollowU
         return FollowUp(carried[0], carried[1], previous)
     if not alone.declined and how.kind != "contrast":
         return FollowUp(alone, None, question)
-    for reread in rereadings(kb, how, previous):
+    for reread in [*rereadings(kb, how, previous), *after_leaving(kb, how, previous)]:
         answer = _answer(kb, reread)
         if answer is not None:
             answer.question = question
