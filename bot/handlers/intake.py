@@ -112,7 +112,7 @@ from bot.handlers.intake_register import (
 )
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.open_case import PROGRESS_KEYWORD
-from bot.handlers.policy import answer_instead_of_filing, lean_on
+from bot.handlers.policy import RECENT, answer_instead_of_filing, lean_on
 from bot.handlers.progress import progress
 from bot.handlers.recent import RecentHint
 from bot.handlers.smalltalk import (
@@ -140,7 +140,7 @@ from bot.store.dialogue import (
 from bot.store.models import utcnow
 from bot.texts import text
 from bot.word_patterns import one_of, words_regex
-from knowledge.followup import reading
+from knowledge.followup import ask_after, reading
 
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
 SUMMARY_VALUES = set(SPEC["summary_value_slots"])
@@ -203,6 +203,8 @@ STORIES = RecentHint("story", SPEC["recent_story_minutes"])
 CANCELLED = RecentHint("cancelled", SPEC["cancelled_minutes"])  # a marker only, no slots
 LEFT_JOB = words_regex(SPEC["cancelled_left_job_words"])
 STORY_WORKPLACE = re.compile(SPEC["story_workplace"])
+MATTER_HELP = re.compile(SPEC["matter_help"])
+OWNER_SAID = re.compile(f"(?:{SPEC['owner_clue']})[\u4e00-\u9fff]{{0,2}}")
 MAJOR_HEADCOUNT = 30
 SURE_CHAT = 0.5
 MOBILE_RUN = re.compile(r"1[3-9]\d{9}")
@@ -259,7 +261,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             start = start or (not snapshot.in_form and (
                 bool(TRIGGERS.match(reply) or asks_restart(reply))
                 or self._opens_with_facts(ctx) or self._refiles(ctx)
-                or self._follows_story(ctx) or self._adds_to_story(ctx)))
+                or self._follows_story(ctx) or self._adds_to_story(ctx)
+                or self._asks_what_next(ctx)))
             wants_human = self._wants_human(ctx)
             if not (start or snapshot.in_form or filing or wants_human):
                 return None
@@ -494,6 +497,12 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             related = await self._related_case(session, ctx)
             if related is not None:
                 return await self._offer_related(session, state, ctx, related)
+            if self._asks_what_next(ctx):
+                story = self._recent_story(ctx)
+                if story is not None:
+                    replies = await self._with_story(session, state, story, None)
+                    return [SPEC["replies"]["what_next_after_story"] + "\n" + replies[0],
+                            *replies[1:]]
             if (facts_only(ctx.text, tracker_message(ctx)["entities"])
                     or self._follows_story(ctx) or self._adds_to_story(ctx)):
                 story = self._recent_story(ctx)
@@ -1258,12 +1267,25 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         entities = tracker_message(ctx)["entities"]
         kinds = {e["entity"] for e in entities}
         rest = words_beside(ctx.text, entities)
-        workplace = STORY_WORKPLACE.match(PUNCTUATION.sub("", without_spans(ctx.text, entities)))
+        workplace = STORY_WORKPLACE.match(OWNER_SAID.sub("", PUNCTUATION.sub(
+            "", without_spans(ctx.text, entities))))  # "他在城南建筑工地 老板姓刘"
         if workplace and kinds <= {"district", "period", "employer"} and (
                 kinds or workplace.group("where") or workplace.group("job")):
             return True  # "他是在石滩镇的一个砖厂", "在一家餐馆当服务员": where that story happened
         return (bool(kinds) and kinds <= {"district", "period"} and not STORY.search(rest)
                 and len(LETTERS.findall(rest)) <= SPEC["story_fact_rest_chars"])
+
+    @staticmethod
+    def _asks_what_next(ctx: Context) -> bool:
+        """"那我要怎么弄" just after a story answered as a question, when reading it with that
+        story gives the answer the story already got: the payer has the rule and asks what to
+        do next, which is having the matter handled, not the same answer again."""
+        kb, story = ctx.services.kb, STORIES.get(ctx)
+        if kb is None or story is None or reading(kb, ctx.text.strip()).kind != "what_to_do":
+            return False
+        again = ask_after(kb, ctx.text.strip(), RECENT.get(ctx)).answer
+        told = ask_after(kb, story, None).answer
+        return not again.declined and again.entry_id == told.entry_id
 
     @staticmethod
     def _adds_to_story(ctx: Context) -> bool:
@@ -1396,6 +1418,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             PROGRESS_KEYWORD.match((ctx.text or "").strip()))  # "近度", "进读": 进度 mistyped
         if progress_check and all(e.type == "case_no" for e in nlu.entities):
             again = text("resume_question") + self._question(state.requested_slot, state.slots)
+            if ctx.snapshot is not None and not ctx.snapshot.cases and not nlu.entities:
+                key = "help_with_matter" if MATTER_HELP.search(ctx.text) else "progress_in_form"
+                return [SPEC["replies"][key] + "\n\n" + again]  # "你们能帮我处理吗": none filed yet
             answer = await progress(ctx, session if in_session(session) else None)
             return ["\n\n".join(answer + [again])]
         if state.requested_slot == "employer" and (
@@ -1429,6 +1454,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if not self.services.kb or chat or (story and not surely_policy):
             return None
         answer = self.services.kb.ask(ctx.text)
+        if answer.declined and MATTER_HELP.search(ctx.text):
+            return [SPEC["replies"]["help_with_matter"] + "\n\n" + again]  # "那能帮我查一下吗"
         if answer.declined and answer.out_of_scope and reading(
                 self.services.kb, ctx.text).kind != "alone":
             # "能退吗", "那我以后自己怎么交": about the matter being filed, not beyond the bot's scope

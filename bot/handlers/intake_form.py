@@ -240,6 +240,7 @@ COUNT_OF_TIME = re.compile(SPEC["headcount_not_before"])
 COMPANY_REGION = re.compile(f"^(?:{one_of(SPEC['outside_cities'], SPEC['provinces'])})")
 OUTSIDE_SUFFIX = re.compile(r"(?:区|县|镇|街道|市)$")
 OUTSIDE_DISTRICT = re.compile(f"^(?:{one_of(SPEC['outside_areas'])})区")
+DISTRICT_SHAPE = re.compile(SPEC["outside_district_shape"])
 
 
 def place_only(reply: str, entities: list[dict]) -> bool:
@@ -248,6 +249,12 @@ def place_only(reply: str, entities: list[dict]) -> bool:
     return bool(outside_place(reply)) or any(
         e.get("entity") == "district" for e in entities) and facts_only(trimmed, entities)
 GENERIC_EMPLOYER = words_regex(SPEC["generic_employer_words"])
+
+
+def _one_typo(typed: str, name: str) -> bool:
+    """"增成区" for 增城区: one character typed wrong in its place. "城南区" is as close to
+    增城区 by ratio but is another district's name."""
+    return len(typed) == len(name) and sum(a != b for a, b in zip(typed, name)) <= 1
 
 
 def outside_place(reply: str) -> str | None:
@@ -265,7 +272,7 @@ def outside_place(reply: str) -> str | None:
     area = OUTSIDE_SUFFIX.sub("", rest)
     if city and (not rest or area in OUTSIDE_AREAS or OUTSIDE_SUFFIX.search(rest) and len(area) >= 2):
         return value
-    return value if area in OUTSIDE_AREAS else None
+    return value if area in OUTSIDE_AREAS or DISTRICT_SHAPE.match(value) else None
 
 
 
@@ -1422,7 +1429,8 @@ class ValidateDisputeForm(FormValidationAction):
             matches = [p for p in names
                        if folded in p.translate(PLACE_FOLD) or p.translate(PLACE_FOLD) in folded]
         if not matches:
-            matches = difflib.get_close_matches(value, names, n=3, cutoff=0.6)
+            matches = [m for m in difflib.get_close_matches(value, names, n=3, cutoff=0.6)
+                       if not DISTRICT_SHAPE.match(value) or _one_typo(value, m)]
         towns = [m for m in matches if m not in {d for _, d in self.places if _ == d}]
         if len(matches) > 1 and len(towns) == 1 and towns[0] in value:
             matches = towns
