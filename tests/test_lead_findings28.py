@@ -154,3 +154,25 @@ async def test_progress_mid_form_with_a_case_still_lists_it(platform, config):
     await say(platform, openid, "还有一件事 我的医保扣了两次钱")
     reply = await say(platform, openid, "进度")
     assert "ZY" in reply and "还没有提交" not in reply, reply
+
+
+# --- 5. withdrawing before anything is filed ------------------------------------------------------
+
+@pytest.mark.parametrize("said", ["撤回", "我想撤回", "退出"])
+async def test_withdraw_words_mid_form_ask_to_cancel_it(platform, config, said):
+    openid = oid("withdraw", said)
+    await to_question(platform, openid, PLACE_Q)
+    before = await slots_of(config, openid)
+    reply = await say(platform, openid, said)
+    assert "确定要取消这次登记吗" in reply and "没找到" not in reply, reply
+    assert await slots_of(config, openid) == before
+    reply = await say(platform, openid, "否")
+    assert PLACE_Q in reply or "镇" in reply.splitlines()[-1], reply
+    assert (await slots_of(config, openid)).get("employer") == before.get("employer")
+
+
+async def test_withdrawing_the_last_step_still_goes_back(platform, config):
+    openid = "lead28-withdraw-step"
+    await to_question(platform, openid, PLACE_Q)
+    reply = await say(platform, openid, "撤回上一步")
+    assert "回到上一项" in reply and "确定要取消" not in reply, reply
