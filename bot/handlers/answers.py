@@ -734,6 +734,26 @@ def unusual_name(value: str) -> bool:
             and not ADDRESS.match(plain))
 
 
+KEY_ROWS = SPEC["keyboard_rows"]
+
+
+def keyboard_mash(value: str) -> bool:
+    """"asdf", "qwer", "ddd", "sdfg" where the name is asked: letters typed by accident, not
+    an English name (Tony, Amy, Ng): at least keyboard_min letters along one keyboard row, one
+    letter repeated, or without a vowel."""
+    words = re.findall(r"[A-Za-z]+", value or "")
+    if not words or re.search(r"[^A-Za-z\s.]", value or ""):
+        return False
+    least = SPEC["keyboard_min"]
+
+    def mashed(word: str) -> bool:
+        word = word.lower()
+        return len(word) >= least and (
+            len(set(word)) == 1 or not set(word) & set(SPEC["latin_vowels"])
+            or any(word in row or word in row[::-1] for row in KEY_ROWS))
+    return all(mashed(word) for word in words)
+
+
 def names_no_employer(value: str) -> bool:
     """"头诉公司", "举报这家公司", "我想投诉单位": a filing verb (or a typo of one) before a
     generic word names nobody."""

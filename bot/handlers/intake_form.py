@@ -91,6 +91,7 @@ from bot.handlers.answers import (
     is_sigh,
     is_skip,
     is_wish,
+    keyboard_mash,
     mended_kind,
     name_run_on,
     names_no_employer,
@@ -227,6 +228,15 @@ def spoken_amount(reply: str) -> tuple[float, str | None] | None:
     unit = "" if MONEY_UNIT.search(said) or tail in SPEC["bare_amount_no_unit_tails"] else "元"
     return float(value), SPEC["amount_said_format"].format(
         per="", about=SPEC["amount_about_mark"] if about else "", said=shown, unit=unit)
+
+
+def told_amount(reply: str) -> tuple[float, str | None] | None:
+    """spoken_amount of the reply, or of it without a clause saying the exact sum is not known
+    ("好几千吧 具体多少不清楚": the rough sum is still what was said)."""
+    found = spoken_amount(reply)
+    if found is None and UNKNOWN_FACT.search(reply or ""):
+        found = spoken_amount(UNKNOWN_FACT.sub("", reply).strip(" ，,。"))
+    return found
 
 
 PROVINCE = words_regex(SPEC["provinces"])
@@ -1219,7 +1229,7 @@ class ValidateDisputeForm(FormValidationAction):
         asked = tracker.get_slot("requested_slot")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         return (asked not in (None, "description") and intent != "file_dispute"
-                and is_chatter(self._text(tracker)) and not spoken_amount(self._text(tracker)))
+                and is_chatter(self._text(tracker)) and not told_amount(self._text(tracker)))
 
     async def extract_period(self, dispatcher, tracker, domain) -> dict:
         if self._asks_only(tracker):
@@ -1246,7 +1256,7 @@ class ValidateDisputeForm(FormValidationAction):
         """"五六百" alone is an amount unless a count, a phone or a choice is asked."""
         if tracker.get_slot("requested_slot") in SPEC["bare_amount_skip_slots"]:
             return None
-        found = spoken_amount(self._text(tracker))
+        found = told_amount(self._text(tracker))
         if found is None and self._asked(tracker, "extras"):
             return extras_figure(self._text(tracker))
         return found[0] if found else None
@@ -1506,7 +1516,8 @@ class ValidateDisputeForm(FormValidationAction):
         place = (bool(PLACE_NAME.search(value)) and not ADDRESS.match(value)
                  or bool(outside_place(value)))
         unusual = unusual_name(value) or place
-        if (1 <= len(value) <= 20 and not re.search(r"\d", value) and not is_filler(value)
+        mash = keyboard_mash(value)
+        if (1 <= len(value) <= 20 and not mash and not re.search(r"\d", value) and not is_filler(value)
                 and not NOT_A_NAME.search(value) and not CLAUSE.search(value)
                 and not PRONOUN.search(value) and not is_acknowledgement(value)
                 and not NOT_NAME_WORDS.search(value) and not NAME_REFUSAL.search(value)
@@ -1534,7 +1545,8 @@ class ValidateDisputeForm(FormValidationAction):
             return {"name": None, "name_refusals": refusals + 1}
         if self._asked(tracker, "name"):
             dispatcher.utter_message(
-                text=replies["name_is_org"].format(value=value) if company
+                text=replies["name_mash"] if mash
+                else replies["name_is_org"].format(value=value) if company
                 else replies["name_is_place"].format(value=value[:20]) if place
                 else replies["name_unusual"].format(value=value[:20])
                 if unusual and not CLAUSE.search(value) else text("name_invalid"))
@@ -1628,7 +1640,7 @@ class ValidateDisputeForm(FormValidationAction):
             return {"amount": None}
         said = amount_said(self._text(tracker), tracker.latest_message.get("entities") or [],
                            value)
-        bare = spoken_amount(self._text(tracker))
+        bare = told_amount(self._text(tracker))
         if said is None and bare and bare[0] == amount:
             said = bare[1]
         return {"amount": amount, "amount_said": [amount, said] if said else None}
