@@ -149,6 +149,8 @@ def _serve(args, config: Config) -> int:
         return 1
     import gc
 
+    if args.workers > 1:
+        _pool_metrics()
     from bot.app import load_models
 
     # Loaded before serving (and before forking: workers share the dictionaries and model
@@ -165,9 +167,27 @@ def _serve(args, config: Config) -> int:
                       args.workers).run()
 
 
+def _pool_metrics() -> None:
+    """Counters in files shared by the workers (a fresh folder per run, removed at exit), so
+    a scrape of the shared port counts the whole pool. Must precede prometheus_client's
+    import: it picks file-backed values then."""
+    import atexit
+    import shutil
+    import tempfile
+
+    if "prometheus_client" in sys.modules:
+        raise RuntimeError("prometheus_client imported before the pool's metrics folder")
+    directory = tempfile.mkdtemp(prefix="disputebot-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    parent = os.getpid()
+    atexit.register(lambda: os.getpid() == parent and shutil.rmtree(directory, True))
+
+
 def _database_ready(config: Config) -> bool:
     """Embedded SQLite is brought to the newest schema; PostgreSQL must be reachable and
     migrated. Otherwise one line says what is wrong and the command stops."""
+    from alembic.util import CommandError
+
     from bot.store.migrate import upgrade
 
     try:
@@ -176,6 +196,12 @@ def _database_ready(config: Config) -> bool:
             check_sqlite_writable(config.database_url)
             return True
         problem = asyncio.run(_schema_problem(config.database_url))
+    except CommandError as exc:
+        # A revision this release does not know: a newer release migrated the database.
+        print(f"disputebot: the database schema is at a revision this version does not know "
+              f"({' '.join(str(exc).split())[:200]}); a newer release made it: run that "
+              f"release, or a database of this one", file=sys.stderr)
+        return False
     except (SQLAlchemyError, OSError, sqlite3.Error) as exc:
         _no_database(config, exc)
         return False

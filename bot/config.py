@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -174,8 +175,18 @@ def _check_aes_key(key: str) -> None:
 
 
 def _check_url(name: str, url: str) -> None:
-    if not str(url).startswith(("http://", "https://")):
-        raise ConfigError(f"config: {name} must be an http(s) URL, got {url!r}")
+    """An http(s) URL with a host and, if any, a numeric port: ``https://host:abc`` would
+    otherwise only fail at the first message sent."""
+    bad = not str(url).startswith(("http://", "https://"))
+    if not bad:
+        try:
+            parts = urlsplit(url)
+            bad = not parts.hostname or (parts.port is None and parts.netloc.endswith(":"))
+        except ValueError:
+            bad = True
+    if bad:
+        raise ConfigError(f"config: {name} must be an http(s) URL with a host "
+                          f"(and a numeric port, if any), got {url!r}")
 
 
 DRIVERS = {"sqlite": "sqlite+aiosqlite", "sqlite+aiosqlite": "sqlite+aiosqlite",
@@ -219,7 +230,7 @@ def _check_database_url(url: str) -> None:
 def _read(path: Path) -> dict:
     """The YAML mapping at ``path``; every way it can be unreadable is one line."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}
     except FileNotFoundError:
         raise ConfigError(f"config: file {path} not found (give --config PATH or "
                           f"DISPUTEBOT_CONFIG)") from None
@@ -229,6 +240,9 @@ def _read(path: Path) -> dict:
         raise ConfigError(f"config: {path} is not UTF-8 text (save it as UTF-8)") from None
     except OSError as exc:
         raise ConfigError(f"config: cannot read {path} ({exc.strerror or exc})") from None
+    except _DuplicateKey as exc:
+        raise ConfigError(f"config: {path}: {exc} (YAML would keep only the last one; merge "
+                          f"them)") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"config: {path} is not valid YAML ({_yaml_problem(exc)})") from None
     if not isinstance(raw, dict):
@@ -237,13 +251,41 @@ def _read(path: Path) -> dict:
     return raw
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Safe YAML that refuses a key written twice in one mapping: plain YAML keeps the
+    last, so a second ``server:`` block silently dropped the first one's settings."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                first = seen.setdefault(key, key_node.start_mark.line + 1)
+            except TypeError:
+                continue
+            if first != key_node.start_mark.line + 1:
+                raise _DuplicateKey(f"{key} is written twice, at line {first} and line "
+                                    f"{key_node.start_mark.line + 1}")
+        return super().construct_mapping(node, deep=deep)
+
+
 def _yaml_problem(exc: yaml.YAMLError) -> str:
-    """Where the file stops being YAML, as an editor counts (line 1, column 1)."""
+    """Where the file stops being YAML, as an editor counts (line 1, column 1). An unclosed
+    quote or bracket is reported where the scanner gave up (often the end of the file), so
+    where it was opened is said first."""
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or exc.__class__.__name__
     if mark is None:
         return problem
-    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    where = f"line {mark.line + 1}, column {mark.column + 1}: {problem}"
+    start, context = getattr(exc, "context_mark", None), getattr(exc, "context", None)
+    if start is not None and context and start.line != mark.line:
+        return f"line {start.line + 1}, column {start.column + 1}: {context}; {where}"
+    return where
 
 
 def _check_token(token: str) -> None:
@@ -271,7 +313,26 @@ def load_config(path: str | os.PathLike | None = None, env: dict | None = None) 
     env = os.environ if env is None else env
     path = Path(path or env.get("DISPUTEBOT_CONFIG") or DEFAULT_PATH)
     raw = _read(path)
+    try:
+        return _validated(raw, env)
+    except ConfigError as exc:
+        # The file is named unless the value came from an environment variable it names.
+        if str(path) in str(exc) or any(env.get(var) and var in str(exc)
+                                        for var in ENV_OVERRIDES):
+            raise
+        raise ConfigError(f"{exc} (in {path})") from None
+
+
+NEEDED_MAPPINGS = ("agencies", "liaison_groups")
+"""Without them no case reaches any agency: refused at start, not found out per case."""
+
+
+def _validated(raw: dict, env) -> Config:
     _check_keys(raw)
+    for name in NEEDED_MAPPINGS:
+        if not raw.get(name):
+            raise ConfigError(f"config: section {name} is missing or empty (copy it from the "
+                              f"shipped config.yaml)")
     for var, (section, key) in ENV_OVERRIDES.items():
         if env.get(var):
             raw[section] = {**_section(raw, section), key: env[var]}

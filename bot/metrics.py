@@ -1,8 +1,10 @@
 """Prometheus metrics: what operators watch on a running bot.
 
-Counters and histograms live in this process (one ``disputebot serve`` per port, so each
-worker is scraped on its own port); the delivery backlog is read from the shared database at
-scrape time, so every worker reports the same, true figure.
+Counters and histograms live in this process. Under ``serve --workers N`` the workers share
+one port and a scrape reaches whichever the kernel picks, so the parent sets
+``PROMETHEUS_MULTIPROC_DIR`` before this module is imported and every scrape adds up all
+workers' files (the pool's total, not one worker's share). The delivery backlog is read from
+the shared database at scrape time, so every worker reports the same, true figure.
 
 The gateway and dispatcher call the small ``observe_*`` functions; ``latency_middleware``
 times every HTTP request; ``metrics_route()`` serves ``GET /metrics``. Labels carry only
@@ -12,6 +14,7 @@ never an openid, a case number or any text a payer typed.
 from __future__ import annotations
 
 import hmac
+import os
 import re
 import time
 from collections.abc import Callable
@@ -28,6 +31,7 @@ from prometheus_client import (
 )
 
 REGISTRY = CollectorRegistry(auto_describe=True)
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 # WeChat's passive reply must leave within 5 s; the buckets resolve that range finely.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 10.0)
@@ -56,11 +60,12 @@ REQUEST_SECONDS = Histogram(
 DELIVERIES = Gauge(
     "disputebot_outbox_items", "Outbox items (group cards, payer notices) by status, read "
     "from the database at scrape time.", ["status"], registry=REGISTRY,
+    multiprocess_mode="mostrecent",
 )
 OLDEST_PENDING = Gauge(
     "disputebot_outbox_oldest_pending_seconds",
     "Age of the oldest pending outbox item (0 when none), read at scrape time.",
-    registry=REGISTRY,
+    registry=REGISTRY, multiprocess_mode="mostrecent",
 )
 DB_BATCHES = Histogram(
     "disputebot_db_batch_items", "Message reads and writes done together in one group-commit "
@@ -186,6 +191,18 @@ async def refresh_delivery_gauges(engine) -> None:
     OLDEST_PENDING.set(max(0.0, (utcnow() - oldest).total_seconds()) if oldest else 0.0)
 
 
+def _exposed() -> CollectorRegistry:
+    """This process's registry, or under ``--workers N`` every worker's files summed."""
+    directory = os.environ.get(MULTIPROC_ENV)
+    if not directory:
+        return REGISTRY
+    from prometheus_client import multiprocess
+
+    pooled = CollectorRegistry()
+    multiprocess.MultiProcessCollector(pooled, path=directory)
+    return pooled
+
+
 def metrics_route(
     get_engine: Callable[[web.Application], object] | None = None,
     token: str | None = None,
@@ -210,7 +227,7 @@ def metrics_route(
                 await refresh_delivery_gauges(engine)
             except Exception:  # noqa: BLE001 - the in-process figures still go out
                 SCRAPE_ERRORS.inc()
-        return web.Response(body=generate_latest(REGISTRY),
+        return web.Response(body=generate_latest(_exposed()),
                             headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     return web.get(path, metrics)

@@ -552,6 +552,10 @@ class OutboxDispatcher:
                      retry_after: float | None = None, alert: str | None = None) -> str:
         delay = max(backoff_delay(row.attempts, rng=self.rng), retry_after or 0.0,
                     MIN_RETRY_SECONDS)
+        # Said at every retry, not only when it gives up hours later: the operator sees a
+        # group robot that is down while it is down.
+        log.warning("outbox row %s not sent, retrying in %.0f s: %s", row.id, delay,
+                    redact_exception(error))
         await self._finish(row, {"next_attempt_at": now + timedelta(seconds=delay),
                                  "last_error": error[:500]},
                            (alert, f"stuck:{row.id}") if alert else None, now)

@@ -1,6 +1,7 @@
 """Engine and session factory; SQLite gets WAL and a busy timeout so workers can share it."""
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -18,7 +19,25 @@ def ensure_sqlite_dir(url: str) -> None:
     """Create the folder of a file-based SQLite database (``data/`` on a fresh clone)."""
     parsed = make_url(url)
     if is_sqlite(url) and parsed.database and parsed.database != ":memory:":
+        if Path(parsed.database).is_dir():
+            # Refused before the driver opens it: aiosqlite's failing connect thread then
+            # printed a traceback after the one-line error.
+            raise IsADirectoryError(errno.EISDIR, "a folder, not a SQLite file",
+                                    parsed.database)
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        _opens(parsed.database)
+
+
+def _opens(path: str) -> None:
+    """Open (or create) the file with the plain driver first: a file aiosqlite cannot open
+    left its connect thread calling into a closed event loop, a traceback after the
+    one-line error."""
+    import sqlite3
+
+    try:
+        sqlite3.connect(path).close()
+    except sqlite3.Error as exc:
+        raise OSError(f"cannot open or create the SQLite file {path} ({exc})") from None
 
 
 def check_sqlite_writable(url: str) -> None:
