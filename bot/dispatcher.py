@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import logging
 import re
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
-from bot.handlers import events, media, open_case, policy, smalltalk
+from bot.handlers import errands, events, media, open_case, policy, progress, smalltalk
 from bot.handlers import risk as risk_alerts
 from bot.handlers.answers import is_courtesy
 from bot.handlers.base import Context, Services
@@ -40,6 +41,17 @@ def _menu_lines() -> tuple[str, ...]:
     """The line 3. of each numbered menu, by which a reply is known to show one."""
     return tuple(next(line.strip() for line in text(key, number="").splitlines()
                       if line.strip().startswith("3.")) for key in MENU_TEXTS)
+
+
+log = logging.getLogger("disputebot.messages")
+
+
+def _counted(inbound: Inbound, intent: str | None = None) -> None:
+    """Count the message and log it as one line (payer hashed by the log formatter, no
+    text): the operator can follow a payer's messages without reading what they wrote."""
+    observe_message(inbound.kind, intent)
+    log.info("message", extra={"openid": inbound.openid, "kind": inbound.kind,
+                               "intent": intent or "none"})
 
 
 def _seen(future: asyncio.Future) -> None:
@@ -126,7 +138,7 @@ class Dispatcher:
         ctx = Context(inbound=inbound, services=self.services)
         if inbound.kind == "event":
             intent = events.menu_intent(inbound.event, inbound.event_key)
-            observe_message(inbound.kind, intent or inbound.event)
+            _counted(inbound, intent or inbound.event)
             if intent is None:
                 replies = await events.welcome_back(ctx, events.event_reply(inbound.event))
             else:
@@ -134,7 +146,7 @@ class Dispatcher:
             self._menu_shown(ctx, replies)
             return await self._form_goes_on(ctx, replies) if intent != "file_dispute" else replies
         if inbound.kind not in ("text", "voice") or inbound.text is None:
-            observe_message(inbound.kind)
+            _counted(inbound)
         if inbound.kind == "image":
             replies = await self._on_image(ctx) if self._on_image is not None else None
             if replies is None:
@@ -153,7 +165,7 @@ class Dispatcher:
         ctx.snapshot = await (snapshot if snapshot is not None
                               else payer_snapshot(self.services.batch, inbound.openid))
         if inbound.kind != "location":  # counted above, as media
-            observe_message(inbound.kind, ctx.nlu.intent if ctx.nlu else None)
+            _counted(inbound, ctx.nlu.intent if ctx.nlu else None)
         risk = smalltalk.at_risk(ctx.text)
         replies = await self._answer(ctx, risk)
         if ctx.asked_kb and not (ctx.snapshot is not None and ctx.snapshot.in_form):
@@ -188,6 +200,14 @@ class Dispatcher:
             return [step]  # "那怎么办呢" after "老板拖欠工资三个月了": who handles it
         if not in_form and smalltalk.sad(ctx):
             return await smalltalk.comfort(ctx)  # "😭", "呜呜呜" are no information for a case
+        if not in_form and ctx.services.kb is not None:
+            found = errands.errand(ctx.text)
+            if found is not None:  # "帮我打印一份缴费证明" was filed beside the open case
+                reply = [errands.errand_reply(ctx, found)]
+                has_cases = ctx.snapshot is not None and ctx.snapshot.cases
+                if errands.asks_progress_too(ctx.text) and has_cases:
+                    return await progress.progress(ctx) + reply
+                return reply
         replies = await open_case.about_open_case(ctx)  # before a liaison's request takes it
         if replies is not None:
             return replies
@@ -385,9 +405,19 @@ class Dispatcher:
         kb = ctx.services.kb
         if (nlu.intent == "check_progress" and nlu.intent_confidence < SURE
                 and not nlu.entity("case_no") and kb is not None
-                and not kb.ask(ctx.text).declined):
+                and Dispatcher._kb_answers_instead(ctx, kb.ask(ctx.text))):
             return "ask_policy"  # "工伤保险能给家里赔啥啊" asks about benefits, not a case
         return nlu.intent
+
+    @staticmethod
+    def _kb_answers_instead(ctx: Context, answer) -> bool:
+        """The knowledge base answers a doubtful progress reading, unless its answer is "回复
+        进度即可查看" to a payer who has cases ("查一下进度 我身份证后四位是0001"): the
+        cases themselves answer that."""
+        if answer.declined:
+            return False
+        has_cases = ctx.snapshot is not None and ctx.snapshot.cases
+        return not (has_cases and answer.entry_id in policy.WORDS["progress_entries"])
 
     @staticmethod
     def _asks_about_filing(ctx: Context) -> bool:

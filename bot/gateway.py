@@ -113,6 +113,14 @@ def cdata_safe(content: str) -> str:
     return content.replace("]]>", "]]]]><![CDATA[>")
 
 
+def _addressed_elsewhere(envelope: dict | None, message) -> bool:
+    """The envelope names one account and the signed message inside another: a message
+    copied from another account's traffic, not one the platform sent us."""
+    outer = (envelope or {}).get("ToUserName")
+    inner = getattr(message, "target", None)
+    return bool(outer and inner and outer != inner)
+
+
 def decode_body(body: bytes) -> str:
     """UTF-8, as the platform sends it; a relay that re-encodes the body (GBK) says so in
     the XML declaration, or does not: a body that is no UTF-8 and declares nothing is tried
@@ -334,6 +342,9 @@ class Gateway:
             message = read_message(xml)
             if message is None:
                 raise ValueError("empty message")
+            if encrypted and _addressed_elsewhere(envelope, message):
+                log.warning("rejected callback: encrypted message for another account")
+                return web.Response(status=400, text="wrong recipient")
             inbound = from_wechat(message)
         except InvalidSignatureException:
             log.warning("rejected callback: bad msg_signature")

@@ -124,6 +124,8 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
             MORE["resume"].sub("", message)):
         return "resume"  # "我反悔了 还是继续办吧": only acted on after a withdrawal
     asks = parser is not None and parser.is_question(message)
+    if MORE["own_phone"].search(message) and not contact_numbers(message):
+        return "own_phone"  # "我登记的电话是多少": the payer's own number, shown to them
     if "withdraw" in found or "settled" in found and not ({"still_missing"} & found or asks):
         return "withdraw"
     if "settled" in found and asks:
@@ -583,6 +585,7 @@ async def _urged(ctx: Context, session, cases: list[Case], message: str) -> list
     for case in cases:
         values = {"case_no": case.case_no, "status": status_label(case.status),
                   "lead": _lead(ctx, case), "deadline": local_deadline(case.deadline),
+                  **_level(ctx, case),
                   "overdue": ROWS["overdue"] if _overdue(case) else ""}
         if case.awaiting_info:
             lines.append(text("urge_awaiting", question=await _asked_for(session, case),
@@ -692,6 +695,13 @@ async def _status(ctx: Context, session, message: str) -> list[str]:
     return await progress(ctx, session)
 
 
+def _level(ctx: Context, case: Case) -> dict[str, object]:
+    """The case's triage level in the seeds' words and the working days it is given."""
+    severities = text("due_severity")
+    return {"severity": severities.get(case.severity, severities["general"]),
+            "days": working_days_for(case.severity, ctx.services.config.raw)}
+
+
 async def _due(ctx: Context, session, message: str) -> list[str]:
     """"还要几天", "多少个工作日能办完": each open case's time limit in working days and the
     day it ends; with none open, the list (a closed case's result instead of a limit)."""
@@ -734,11 +744,27 @@ async def _new_contact(ctx: Context, session, message: str) -> list[str] | None:
     return [text("contact_forwarded", cases=cases_no)]
 
 
+async def _own_phone(ctx: Context, session, message: str) -> list[str] | None:
+    """The phone registered on the case named (else the newest open one), whole: the payer
+    asked for their own number in their own chat, and a masked one hides a wrong digit."""
+    cases, unknown = await _named_or_open(ctx, session)
+    if unknown is not None:
+        return await not_found(session, ctx, unknown)
+    cases = cases or await cases_of(session, ctx.inbound.openid)
+    if not cases:
+        return None
+    case = cases[0]
+    if not case.phone:
+        return [text("own_phone_none", case_no=case.case_no)]
+    return [text("own_phone", case_no=case.case_no, phone=case.phone)]
+
+
 async def _supplement(ctx: Context, session, message: str) -> list[str] | None:
     """补充 with its facts: they join the only open case at once (and what follows in the
     next minutes too); with several, which one is asked. Left to the follow-up handler
     while a liaison waits for information, unless the request came after the payer's
-    snapshot was read (the follow-up handler did not see it)."""
+    snapshot was read (the follow-up handler did not see it) or the payer named the case
+    ("ZY… 补充：…", which the follow-up handler leaves to this one)."""
     from bot.handlers.followup import attach_supplement  # it imports this module
 
     cases, refusal = await _cases_named(ctx, session, stray_tail=True)
@@ -747,8 +773,9 @@ async def _supplement(ctx: Context, session, message: str) -> list[str] | None:
     if not cases:
         return await _supplement_after_result(ctx, session)
     awaiting = [c for c in cases if c.awaiting_info]
-    if awaiting and ctx.snapshot is not None and ctx.snapshot.case_waiting:
-        return None
+    if awaiting and ctx.snapshot is not None and ctx.snapshot.case_waiting and not case_numbers(
+            ctx.text):
+        return None  # the follow-up handler passes over a message naming an open case
     if awaiting:  # the liaison asked after the snapshot was read: the facts are for that case
         return await attach_supplement(ctx, session, awaiting[0], ctx.text)
     if len(cases) > 1 and _each_named(ctx):
@@ -1000,7 +1027,8 @@ _REQUESTS = {"withdraw": _withdraw, "withdraw_maybe": _withdraw_maybe, "urge": _
              "add_material": _add_material, "supplement": _supplement,
              "closed_verdict": _closed_verdict, "material_how": _material_how,
              "result": _result, "meaning": _meaning,
-             "which": _which, "handler": _handler, "resume": _resume}
+             "which": _which, "handler": _handler, "resume": _resume,
+             "own_phone": _own_phone}
 
 
 async def newest_open_case(ctx: Context) -> Case | None:

@@ -279,6 +279,11 @@ def own_record_reply(ctx: Context) -> str:
     return text("own_record") + "\n" + answer + "\n" + text("own_record_offer")
 
 
+def entry_answer(ctx: Context, entry: str) -> str:
+    """One knowledge-base entry's answer with its source, for the question just asked."""
+    return _how_to_file(ctx.services.kb, (ctx.text or "").strip(), [entry])
+
+
 def materials_reply(ctx: Context) -> str:
     """What is registered and what material helps, for "需要准备什么资料" asked before filing."""
     return _how_to_file(ctx.services.kb, (ctx.text or "").strip(), [WORDS["materials_entry"]])

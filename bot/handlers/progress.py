@@ -69,6 +69,10 @@ _OTHER = re.compile(_CASE_WORDS["other"])
 _FILED_WORD = re.compile(_CASE_WORDS["filed_word"])
 _TAIL = re.compile(_CASE_WORDS["number_tail"])
 _NUMBER_ONLY = re.compile(_CASE_WORDS["number_only"])
+_TAIL_NOT = re.compile(_CASE_WORDS["number_tail_not"])
+_SPOKEN = _CASE_WORDS["spoken_digits"]
+_DIGIT_CHARS = "".join(c for c, v in _SPOKEN.items() if v.isdigit())
+_SPOKEN_RUN = re.compile(f"[{_DIGIT_CHARS}](?:杠?[{_DIGIT_CHARS}]){{3,}}")
 AGENCY_WORDS = load_labels().get("agency_aliases") or {}
 """The short names payers use for the agency that has a case ("税务那个", "人社局那个")."""
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
@@ -96,10 +100,16 @@ def clauses(message: str) -> str:
     return _CLAUSE_SPACE.sub("，", message or "")
 
 
+def spoken_figures(message: str) -> str:
+    """"zy二零二六一一二六杠零零零一" → "zy20261126-0001": a number read out to voice-to-text."""
+    return _SPOKEN_RUN.sub(lambda m: "".join(_SPOKEN[c] for c in m.group()), message)
+
+
 def folded(message: str) -> str:
-    """Full-width folded, every dash "-", spaces removed: "ＺＹ 2026 1126—0001" reads as a
-    number once the payer's spacing and input method are taken out."""
-    folded = unicodedata.normalize("NFKC", message or "").translate(_DASHES)
+    """Full-width folded, every dash "-", spaces removed, spoken digits as figures:
+    "ＺＹ 2026 1126—0001" reads as a number once the payer's spacing and input method are
+    taken out."""
+    folded = spoken_figures(unicodedata.normalize("NFKC", message or "")).translate(_DASHES)
     return "".join(folded.split())
 
 
@@ -181,10 +191,11 @@ def extreme(message: str, count: int) -> int | None:
 def number_tail(message: str) -> str | None:
     """The last digits of a case number typed without the rest ("查一下0002" → "-0002",
     "202611260002" → "20261126-0002"): what the payer's own case number ends with."""
-    found = _TAIL.search(folded(message))
-    if found is None:
-        return None
-    return f"{found.group(1) or ''}-{found.group(2)}"
+    message = folded(message)
+    for found in _TAIL.finditer(message):
+        if not _TAIL_NOT.search(message[:found.start()]):  # 工号1027, 电话尾号1027
+            return f"{found.group(1) or ''}-{found.group(2)}"
+    return None
 
 
 def only_number(message: str) -> bool:
