@@ -30,6 +30,7 @@ from tests.test_dialogue_fresh26 import (
     cases_of,
     form_of,
 )
+from tests.test_dialogue_fresh27 import kept
 from tests.test_dialogue_robustness import slots_of, to_question, to_summary
 
 FALLBACK = "没太明白"
@@ -37,11 +38,6 @@ FALLBACK = "没太明白"
 
 def oid(prefix: str, message: str) -> str:
     return f"f28-{prefix}-{zlib.crc32(message.encode())}"
-
-
-def kept(slots: dict) -> dict:
-    """The answers held: the question being asked and slots merely cleared to None aside."""
-    return {k: v for k, v in slots.items() if k != "requested_slot" and v is not None}
 
 
 def last_months(count: int) -> str:

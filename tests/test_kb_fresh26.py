@@ -138,6 +138,30 @@ def accepted(expected) -> tuple:
     return expected if isinstance(expected, tuple) else (expected,)
 
 
+def check_declined(kb, question: str, hotline: str | None) -> None:
+    """Declined with no citation, naming a hotline (``hotline`` itself when given): the checks
+    every later blind round makes of its out-of-scope questions."""
+    answer = kb.ask(question)
+    assert answer.declined, answer.entry_id
+    assert not answer.source, answer.source
+    assert answer.hotline
+    if hotline:
+        assert answer.hotline == hotline
+
+
+def check_followup(kb, first: str, second: str, expected) -> None:
+    """``second`` asked right after ``first`` reaches ``expected`` (None: declined) and cites
+    only articles the policy texts hold."""
+    topic = ask_after(kb, first, None).topic
+    answer = ask_after(kb, second, topic).answer
+    assert answer.entry_id in accepted(expected), answer.entry_id
+    assert answer.declined == (expected is None)
+    if expected is None:
+        assert not answer.source, answer.source
+    else:
+        assert not missing_articles(answer.source), answer.source
+
+
 def _statute_text(name: str) -> str:
     files = sorted(POLICY.glob(f"{name}*.md"))
     assert files, name

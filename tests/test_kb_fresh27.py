@@ -148,13 +148,9 @@ def _ask_cli(lines: list[str]) -> list[dict]:
     return [json.loads(line) for line in args.stdout.getvalue().splitlines()]
 
 
-def test_fresh27_cli_one_json_per_line_with_the_settling_article():
-    """A blank line and a decline in the middle must not shift the later answers."""
-    cases = [
-        ('试用期三个月 公司说转正了才给交社保 对不对', 'probation_period', '《社会保险法》第五十八条'),
-        ('我是劳务派遣过来的 社保该派遣公司交还是用工单位交', None, None),
-        ('单位晚交了三个月社保 滞纳金咋算的 一天多少', 'late_fee', '《社会保险法》第八十六条'),
-    ]
+def check_cli(cases: list[tuple[str, str | None, str | None]]) -> None:
+    """(question, entry or None, cited article) through `kb ask`: one JSON line each, in order;
+    a declined line carries no answer and no source."""
     records = _ask_cli([q for q, _, _ in cases])
     assert len(records) == len(cases)
     for (question, entry, article), record in zip(cases, records, strict=True):
@@ -163,6 +159,16 @@ def test_fresh27_cli_one_json_per_line_with_the_settling_article():
             assert article in record["source"] and record["answer"], question
         else:
             assert record["answer"] is None and record["source"] is None, question
+
+
+def test_fresh27_cli_one_json_per_line_with_the_settling_article():
+    """A blank line and a decline in the middle must not shift the later answers."""
+    cases = [
+        ('试用期三个月 公司说转正了才给交社保 对不对', 'probation_period', '《社会保险法》第五十八条'),
+        ('我是劳务派遣过来的 社保该派遣公司交还是用工单位交', None, None),
+        ('单位晚交了三个月社保 滞纳金咋算的 一天多少', 'late_fee', '《社会保险法》第八十六条'),
+    ]
+    check_cli(cases)
 
 
 async def test_fresh27_chat_cites_the_article(platform):

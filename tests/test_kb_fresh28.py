@@ -24,7 +24,6 @@ import pytest
 
 import tests.test_kb_fresh26 as fresh26
 import tests.test_kb_fresh27 as fresh27
-from knowledge.followup import ask_after
 from tests.test_dialogue import say
 
 # label widened after the first run: flexible_stop's answer also says a payer who left a job
@@ -125,24 +124,12 @@ def test_fresh28_question_gets_its_entry_and_a_real_article(kb, question, expect
 
 @pytest.mark.parametrize("question,hotline", DECLINED)
 def test_fresh28_out_of_scope_is_declined_without_a_citation(kb, question, hotline):
-    answer = kb.ask(question)
-    assert answer.declined, answer.entry_id
-    assert not answer.source, answer.source
-    assert answer.hotline
-    if hotline:
-        assert answer.hotline == hotline
+    fresh26.check_declined(kb, question, hotline)
 
 
 @pytest.mark.parametrize("first,second,expected", FOLLOWUPS)
 def test_fresh28_followup_in_context(kb, first, second, expected):
-    topic = ask_after(kb, first, None).topic
-    answer = ask_after(kb, second, topic).answer
-    assert answer.entry_id in accepted(expected), answer.entry_id
-    assert answer.declined == (expected is None)
-    if expected is None:
-        assert not answer.source, answer.source
-    else:
-        assert not missing_articles(answer.source), answer.source
+    fresh26.check_followup(kb, first, second, expected)
 
 
 def test_fresh28_cli_answers_and_declines_in_order():
@@ -152,14 +139,7 @@ def test_fresh28_cli_answers_and_declines_in_order():
         ('个税app里的专项附加扣除咋填', None, None),
         ('被公司裁员了 失业金怎么领 要啥条件', 'unemployment_benefit', '《社会保险法》第四十五条'),
     ]
-    records = fresh27._ask_cli([q for q, _, _ in cases])
-    assert len(records) == len(cases)
-    for (question, entry, article), record in zip(cases, records, strict=True):
-        assert record["entry_id"] == entry, question
-        if entry:
-            assert article in record["source"] and record["answer"], question
-        else:
-            assert record["answer"] is None and record["source"] is None, question
+    fresh27.check_cli(cases)
 
 
 async def test_fresh28_chat_after_resigning_answers_how_to_keep_paying(platform):

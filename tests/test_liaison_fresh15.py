@@ -27,12 +27,12 @@ from tests.test_console import stored
 from tests.test_dialogue import say
 from tests.test_followup import file_case
 from tests.test_liaison_api import COURT, HRSS, LEADERSHIP, TAX
-from tests.test_liaison_fresh10 import GROUP, MASKED_PHONE, arrived, texts, unmasked
+from tests.test_liaison_fresh10 import GROUP, MASKED_PHONE, arrived, texts
+from tests.test_liaison_fresh14 import HEALTHCARE, act, chinese, private
 
 rules, client, engine, sm = base.rules, api.client, base.engine, base.sm
 signed_in = console_tests.signed_in
 
-HEALTHCARE = {"Authorization": "Bearer dev-token-healthcare"}
 TOKENS = {"tax": TAX, "hrss": HRSS, "healthcare": HEALTHCARE, "court": COURT,
           "leadership": LEADERSHIP}
 FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)
@@ -41,21 +41,6 @@ JARGON = re.compile(r"\b(accepted|info_requested|resolved|escalat\w*|severity|ma
                     r"lead_agency|hrss|tax|status|case_no|None|null)\b", re.IGNORECASE)
 XSS = '<script>alert("x")</script>'
 IMG = '<img src=x onerror=alert(1)>'
-
-
-def chinese(text) -> bool:
-    message = text.get("message", "") if isinstance(text, dict) else str(text)
-    return any("\u4e00" <= ch <= "\u9fff" for ch in message)
-
-
-def private(text: str, *secrets: str) -> None:
-    for secret in (PHONE, ID_NUMBER, *secrets):
-        assert not unmasked(text, secret), (secret, text)
-
-
-async def act(client, case_no: str, action: str, headers, body=None):
-    return await client.call("POST", f"/api/cases/{case_no}/{action}", headers,
-                             json=body if body is not None else {})
 
 
 async def raw(http, server, case_no: str, action: str, data, content_type="application/json"):
