@@ -400,7 +400,7 @@ class Dispatcher:
         if (nlu is not None and nlu.intent == "check_progress" and smalltalk.nudges(ctx.text)
                 and not (ctx.snapshot is not None and ctx.snapshot.cases)):
             return "other"  # "怎么不回我" with no case to chase is said to this chat
-        if nlu is None or nlu.intent_confidence < MIN_INTENT_CONFIDENCE:
+        if nlu is None or nlu.intent_confidence < MIN_INTENT_CONFIDENCE or policy.no_grievance(ctx):
             return "other"
         kb = ctx.services.kb
         if (nlu.intent == "check_progress" and nlu.intent_confidence < SURE

@@ -342,13 +342,31 @@ def cancel_answer(value: str) -> str | None:
     return None
 
 
+def no_then_rest(value: str) -> str | None:
+    """"不对 还是要弄 单位叫丰华物流" at the cancel question: a "no" in its first clauses, and
+    what the payer went on to say; None when the reply is a plain yes or no, or not a "no"
+    followed by more. The caller decides whether the rest answers the form's question."""
+    if cancel_answer(value) is not None:
+        return None
+    clauses = [c for c in SPOKEN_CLAUSE.split(value or "") if c.strip()]
+    for cut in range(len(clauses) - 1, 0, -1):
+        if cancel_answer(" ".join(clauses[:cut])) == "no":
+            rest = " ".join(clauses[cut:])
+            return None if cancel_answer(rest) is not None or is_filler(rest) else rest
+    return None
+
+
 def is_sigh(value: str) -> bool:
     """"算了", "唉": a sigh, beside an answer no part of it ("算了，补缴就行")."""
     plain = PUNCTUATION.sub("", MANDARIN(value or ""))
     return bool(plain) and not SIGH.sub("", plain)
 
 
-CANCEL_CUE = re.compile(alternatives("cancel_cues"))
+CANCEL_CUE = re.compile(
+    f"(?<![{''.join(SPEC['cancel_cue_not_after'])}])"
+    f"(?:(?:{one_of(c for c in SPEC['cancel_cues'] if c.endswith('了'))})"
+    f"(?!{one_of(SPEC['cancel_cue_not_before'])})"
+    f"|{one_of(c for c in SPEC['cancel_cues'] if not c.endswith('了'))})")
 GIVE_UP_LEAD = re.compile(rf"^(?:{alternatives('cancel_sighs', 'cancel_lead_fillers')})*$")
 GIVE_UP_REASON = re.compile(rf"^[了吧啊呀哈]*(?:{alternatives('cancel_reasons')})")
 

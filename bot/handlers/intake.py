@@ -61,6 +61,7 @@ from bot.handlers.answers import (
     is_wait,
     is_wish,
     keeps_answer,
+    no_then_rest,
     numbered,
     only_asks,
     people_count,
@@ -112,7 +113,7 @@ from bot.handlers.intake_register import (
 )
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.open_case import PROGRESS_KEYWORD
-from bot.handlers.policy import RECENT, answer_instead_of_filing, lean_on
+from bot.handlers.policy import RECENT, answer_instead_of_filing, lean_on, no_grievance
 from bot.handlers.progress import progress
 from bot.handlers.recent import RecentHint
 from bot.handlers.smalltalk import (
@@ -256,7 +257,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if ctx.inbound.kind == "voice" and not ctx.text:
             return self._unheard(snapshot)
         if snapshot is not None:
-            filing = ctx.nlu is not None and ctx.nlu.intent == "file_dispute"
+            filing = (ctx.nlu is not None and ctx.nlu.intent == "file_dispute"
+                      and not no_grievance(ctx))
             reply = ctx.text.strip()
             start = start or (not snapshot.in_form and (
                 bool(TRIGGERS.match(reply) or asks_restart(reply))
@@ -536,7 +538,11 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             set_pending(state, "cancel", None)
             field = {**SPEC["field_names"], **SPEC["pause_field_names"]}[state.requested_slot]
             return [SPEC["replies"]["paused"].format(days=self.max_age.days, field=field)]
-        if pending.get("cancel"):
+        kept = self._kept_with_answer(state, ctx) if pending.get("cancel") else None
+        if kept is not None:  # "不对 还是要弄 单位叫丰华物流": going on, the rest answers
+            set_pending(state, "cancel", None)
+            ctx, reply = kept, kept.text
+        elif pending.get("cancel"):
             answered = self._cancel_answer(state, ctx)
             if answered is not None:
                 return answered
@@ -834,6 +840,19 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return ""
         return SPEC["replies"]["said_again"].format(value=reply.strip()[:30],
                                                     field=SPEC["field_names"][slot])
+
+    def _kept_with_answer(self, state, ctx: Context) -> Context | None:
+        """The message after "不对 还是要弄" at the cancel question, when it names what the
+        form's question asks (a value the parser finds, a unit called by its name); None at
+        the summary, whose answers are no values, and for anything else."""
+        rest = no_then_rest(ctx.text.strip())
+        parser = self.services.parser
+        if not rest or parser is None or state.requested_slot is None:
+            return None
+        nlu = parser.parse(rest)
+        if any(e.type in ENTITY_SLOTS for e in nlu.entities) or called(rest):
+            return replace(ctx, text=rest, nlu=nlu)
+        return None
 
     def _cancel_answer(self, state, ctx: Context) -> list[str] | None:
         """The reply to "确定要取消这次登记吗？": a clear yes cancels (with the answer to a

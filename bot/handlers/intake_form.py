@@ -259,6 +259,7 @@ def place_only(reply: str, entities: list[dict]) -> bool:
     return bool(outside_place(reply)) or any(
         e.get("entity") == "district" for e in entities) and facts_only(trimmed, entities)
 GENERIC_EMPLOYER = words_regex(SPEC["generic_employer_words"])
+PERIOD_KIND = words_regex(SPEC["period_kind_words"])
 
 
 def _one_typo(typed: str, name: str) -> bool:
@@ -284,6 +285,33 @@ def outside_place(reply: str) -> str | None:
         return value
     return value if area in OUTSIDE_AREAS or DISTRICT_SHAPE.match(value) else None
 
+
+
+OUTSIDE_WITHIN = re.compile(
+    f"(?:{one_of(SPEC['outside_cities'])})市?(?:(?:{one_of(SPEC['outside_areas'])})"
+    f"(?:区|县|镇|街道)?)?|(?:{one_of(SPEC['outside_areas'])})(?:区|县|镇|街道)")
+OUTSIDE_APART = re.compile(
+    f"(?:^(?:在|位于)?(?P<lead>{OUTSIDE_WITHIN.pattern})(?:{one_of(SPEC['place_vague_tails'])})?"
+    f"(?:的|[，,\\s])+|(?:[，,\\s]+(?:在|位于)?|在|位于)(?P<tail>{OUTSIDE_WITHIN.pattern})"
+    f"(?:{one_of(SPEC['place_vague_tails'])})?[。！!]?$)")
+
+
+def outside_place_apart(reply: str) -> tuple[str, str] | None:
+    """"叫鸿发五金 在东莞市长安镇", "在深圳宝安的宏达电子厂": a place outside the area said
+    before or after the unit, apart from its name, and the rest; None when the place runs into
+    the name ("深圳市鸿发五金制品有限公司" is a registered name) or no such place is said."""
+    found = OUTSIDE_APART.search(reply or "")
+    if found is None:
+        return None
+    rest = (reply[:found.start()] + reply[found.end():]).strip(" ，,")
+    return (found["lead"] or found["tail"], rest) if len(LETTERS.findall(rest)) >= 2 else None
+
+
+def place_beside_unit(reply: str) -> str | None:
+    """The outside place of :func:`outside_place_apart` when the rest names a unit ("湖南长沙"
+    is one place, not 长沙 beside 湖南)."""
+    apart = outside_place_apart(reply)
+    return apart[0] if apart and (ORG_SUFFIX.search(apart[1]) or called(apart[1])) else None
 
 
 STREET_ADDRESS = re.compile(SPEC["street_address"])
@@ -559,6 +587,10 @@ class ValidateDisputeForm(FormValidationAction):
         period = taken.get("period")
         if period is not None and self._period_instead(tracker):
             facts = None  # "去年5月开始" where the place is asked: the period, said as noted
+            if PERIOD_KIND.search(self._text(tracker)) and self._text(tracker) not in str(
+                    before.get("description")):  # "试用期半年": what the span was, kept too
+                current = str(before.get("description") or "").rstrip("。；;，, ")
+                events.append(SlotSet("description", f"{current}；{self._text(tracker)}"))
             said = (taken.get("period_said") or [None, None])[1]
             item = (f"{SPEC['period_duration_label']}：{said}" if said
                     else f"{SPEC['field_names']['period']}：{period_text(period)}")
@@ -1037,6 +1069,11 @@ class ValidateDisputeForm(FormValidationAction):
                      if e.get("entity") == "district"} - districts
             if len(towns) == 1:
                 return {"jurisdiction": towns.pop()}
+        beside = place_beside_unit(self._text(tracker)) if self._asked(
+            tracker, "jurisdiction") else None
+        if beside and not any(e.get("entity") == "district"
+                              for e in tracker.latest_message.get("entities") or []):
+            return {"jurisdiction": beside}  # "东莞市长安镇的一个五金厂 叫鸿发五金"
         found = self._fill(tracker, "jurisdiction", "district")
         outside = None
         if tracker.get_slot("jurisdiction") is None and self._asked(tracker, "description"):
@@ -1044,6 +1081,7 @@ class ValidateDisputeForm(FormValidationAction):
         elif tracker.get_slot("jurisdiction") is None and self._asked(tracker, "employer"):
             place = address_place(self._text(tracker)) or ""  # "地址是朝阳区建国路88号": 朝阳区
             outside = outside_place(place) or (place if len(place) >= 3 else None)
+            outside = outside or place_beside_unit(self._text(tracker))  # "叫鸿发五金 在东莞长安"
         if not found and outside:
             return {"jurisdiction": outside}  # "宝安区西乡街道" where the story is asked
         entities = [e for e in tracker.latest_message.get("entities") or []
@@ -1057,6 +1095,13 @@ class ValidateDisputeForm(FormValidationAction):
             return {"jurisdiction": at_work[0]}  # "我住在石滩但是厂在新塘": 新塘
         if found.get("jurisdiction") in districts and towns:
             return {"jurisdiction": towns[0]}
+        units = [(e["start"], e["end"]) for e in tracker.latest_message.get("entities") or []
+                 if e.get("entity") == "employer" and isinstance(e.get("start"), int)
+                 and isinstance(e.get("end"), int)]
+        free = [e.get("value") for e in entities if e.get("value") not in districts
+                and not any(s <= (e.get("start") or -1) < t for s, t in units)]
+        if self._asked(tracker, "jurisdiction") and free and found.get("jurisdiction") not in named:
+            return {"jurisdiction": free[0]}  # "是荔湖街道的 叫广州市增城区恒达…公司": 荔湖街道
         return found
 
     def _district_in_unit_name(self, tracker: Tracker, districts: set[str]) -> bool:
@@ -1111,8 +1156,8 @@ class ValidateDisputeForm(FormValidationAction):
         """"2023年3月到现在", "去年5月开始": only a period (or an amount) and no place."""
         entities = [e for e in tracker.latest_message.get("entities") or []
                     if e.get("entity") in ("period", "money")]
-        return bool(entities) and len(LETTERS.findall(
-            words_beside(self._text(tracker), entities))) <= SPEC["moved_period_rest_chars"]
+        return bool(entities) and len(LETTERS.findall(PERIOD_KIND.sub("", words_beside(
+            self._text(tracker), entities)))) <= SPEC["moved_period_rest_chars"]
 
     async def extract_name(self, dispatcher, tracker, domain) -> dict:
         """"我姓李，木子李，叫李大明": the whole name, not the surname the parser found first;
@@ -1320,6 +1365,8 @@ class ValidateDisputeForm(FormValidationAction):
             return {"employer": None}  # "地址是朝阳区建国路88号": where the unit is
         value = SPOKEN_LEAD.sub("", mended_kind(MANDARIN(value))) or value
         value = _without_place_after(value, frozenset(p for p, _ in self.places))
+        apart = outside_place_apart(value) if asked else None
+        value = apart[1] if apart else value  # "在深圳宝安的宏达电子厂": the place is taken apart
         value = UNIT_LEAD_WORD.sub("", value) or value
         signed = (SIGN_LEAD.sub("", value) if asked else value).strip("“”\"'「」‘’ ")
         value = signed or value  # "门口写着“好又多超市”": the sign is the name

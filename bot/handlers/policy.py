@@ -320,6 +320,22 @@ def _unanswered_grievance(ctx: Context, answer: KbAnswer, reply: str) -> bool:
             and parser is not None and names_harm(parser, answer.question))
 
 
+UNSURE_FILING_MATTER = words_regex(WORDS["unsure_filing_matter_words"])
+
+
+def no_grievance(ctx: Context) -> bool:
+    """"我是在广州退休的 现在住增城": a filing the classifier hardly believes, of no category,
+    that names nothing done to the payer and no fact but where or when, is no matter to
+    register (the form's menu of categories would answer nothing the payer said)."""
+    nlu, parser = ctx.nlu, ctx.services.parser
+    return (nlu is not None and parser is not None and nlu.intent == "file_dispute"
+            and nlu.intent_confidence < WORDS["unsure_filing_confidence"]
+            and nlu.category in (None, "other")
+            and all(e.type in WORDS["unsure_filing_entities"] for e in nlu.entities)
+            and not UNSURE_FILING_MATTER.search(ctx.text or "")
+            and not names_harm(parser, ctx.text) and not parser.reproaches(ctx.text))
+
+
 def names_harm(parser, message: str) -> bool:
     """Does the message say something was done to the payer, in the classifier's grievance
     words or the colloquial ones it misses (没有给我们交, 按最低基数给我交的, 查不到缴费记录)?"""

@@ -310,6 +310,9 @@ class EntityExtractor:
         for m in _MONEY_ARABIC.finditer(text):
             if not m["num"]:
                 continue
+            before = text[m.start("num") - 1 : m.start("num")]
+            if not m["cur"] and before.isascii() and before.isalpha():
+                continue  # "MA59XXXX1K", "A1027": a code's letters and digits, no sum
             after = text[m.end() : m.end() + 1]
             explicit = m["cur"] or m["unit"] or m["mag"] or m["big"]
             if not explicit:
