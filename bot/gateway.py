@@ -17,10 +17,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from xml.parsers.expat import ExpatError
 
-import aiohttp
 from aiohttp import web
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
@@ -31,6 +28,7 @@ from bot.metrics import observe_handler_error, observe_late_reply, observe_messa
 from bot.privacy import hash_openid
 from bot.reply_split import split_reply
 from bot.store.dedup import RENEW_SECONDS, DedupStore
+from bot.store.outage import database_down
 from bot.wechat_xml import flat_fields, read_message
 
 log = logging.getLogger("disputebot.gateway")
@@ -76,21 +74,6 @@ async def _answer_and_hang_up(request: web.Request, response: web.Response) -> w
 class StoreUnavailable(Exception):
     """The database cannot record or handle the message: answer 503 so the platform
     resends it."""
-
-
-def database_down(exc: BaseException) -> bool:
-    """A lost or refused database connection (a restart, a network cut), as opposed to a
-    bug: the message is worth handling again when the platform resends it."""
-    if isinstance(exc, aiohttp.ClientError):
-        return False
-    if isinstance(exc, OperationalError | InterfaceError | PoolTimeout | OSError):
-        return True
-    if not isinstance(exc, DBAPIError):
-        return False
-    # PostgreSQL's connection exceptions (08…), shutdown and start-up (57P0…) and too many
-    # connections (53…): "the database system is shutting down" while it restarts.
-    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
-    return exc.connection_invalidated or sqlstate.startswith(("08", "57P", "53"))
 
 
 def waiting_in(task: asyncio.Task) -> str:

@@ -69,6 +69,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.logging_setup import redact_exception
 from bot.store.models import OutboxItem, Payer, utcnow
+from bot.store.outage import database_down
 from bot.wechat_api import WeChatAPIError
 from routing.cards import render_alert
 from routing.notices import agency_names, load_notices
@@ -363,6 +364,7 @@ class OutboxDispatcher:
         self._wake = asyncio.Event()
         self._stopping = False
         self._lanes = asyncio.Semaphore(max_lanes)
+        self._db_down = False  # the last pass could not read the queue (logged once)
 
     # -- loop ------------------------------------------------------------------------
 
@@ -383,8 +385,13 @@ class OutboxDispatcher:
                 await self.run_once()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # a bad pass (database down) must not end the loop
-                log.exception("outbox pass failed")
+            except Exception as exc:  # a bad pass (database down) must not end the loop
+                if not database_down(exc):
+                    log.exception("outbox pass failed")
+                elif not self._db_down:
+                    log.warning("outbox pass failed, database unavailable: %s",
+                                exc.__class__.__name__)
+                    self._db_down = True
             if self._stopping:
                 break
             try:
@@ -402,8 +409,22 @@ class OutboxDispatcher:
         attempted: set[int] = set()
         total = 0
         while not self._stopping:
-            heads = await self._heads()
-            woken = await self._woken(heads)
+            try:
+                heads = await self._heads()
+                woken = await self._woken(heads)
+            except Exception as exc:
+                if not database_down(exc):
+                    raise
+                # Nothing was claimed: every row stays for the next pass. One line per
+                # outage, not a traceback every poll.
+                if not self._db_down:
+                    log.warning("outbox pass skipped, database unavailable: %s",
+                                exc.__class__.__name__)
+                self._db_down = True
+                return total
+            if self._db_down:
+                log.info("outbox database reachable again")
+                self._db_down = False
             heads = [row for row in heads if self._ready(row, now, woken)
                      and row.id not in attempted]
             if not heads:

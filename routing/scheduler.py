@@ -33,6 +33,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.store.models import Case, CaseEvent, utcnow
+from bot.store.outage import database_down
 from bot.store.snapshot import FEEDBACK_WINDOW
 from routing.cards import render_reminder
 from routing.cases import CLOSED_STATUSES, add_event, case_dict, default_rules, group_for
@@ -80,6 +81,7 @@ class Scheduler:
         self.rules = rules or default_rules()
         self.names = agency_names(self.raw)
         self._stop = asyncio.Event()
+        self._db_down = False  # the last pass failed for an unreachable database
 
     def stop(self) -> None:
         self._stop.set()
@@ -90,8 +92,15 @@ class Scheduler:
                 await self.run_once()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # keep reminding after a database hiccup
-                log.exception("scheduler pass failed")
+            except Exception as exc:  # keep reminding after a database hiccup
+                if not database_down(exc):
+                    log.exception("scheduler pass failed")
+                elif not self._db_down:  # one line per outage, no traceback each pass
+                    log.warning("scheduler pass skipped, database unavailable: %s",
+                                exc.__class__.__name__)
+                self._db_down = database_down(exc)
+            else:
+                self._db_down = False
             try:
                 await asyncio.wait_for(self._stop.wait(), self.interval)
             except asyncio.TimeoutError:
