@@ -510,6 +510,15 @@ def component_timings(cfg, repeat: int = 3) -> dict:
 
 # --- database statements per message (in-process) --------------------------------------
 
+def serve_logging() -> None:
+    """Logging as ``disputebot serve`` sets it up (INFO, JSON, the privacy filter), written to
+    ``os.devnull``: ``--count-statements`` counts the line each message logs."""
+    from bot.logging_setup import setup_logging
+
+    sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as we do
+    setup_logging(level="INFO", fmt="json", stream=sink)
+
+
 async def count_statements(cfg, database_url: str | None, repeat: int = 5,
                            cprofile: str | None = None, mix: int = 0,
                            replies: str | None = None) -> dict:
@@ -518,7 +527,9 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
     Runs ``build_app`` in this process (fakes for the platform's servers) with SQLAlchemy
     event hooks on its engine; each payer has one conversation of each kind, or ``mix``
     conversations drawn as a timed run draws them. ``replies`` writes each message and its
-    reply (JSON lines), to compare two codes' replies on the same workload.
+    reply (JSON lines), to compare two codes' replies on the same workload. Logging is set
+    up as ``disputebot serve`` sets it up (INFO, JSON, the privacy filter), written to
+    ``os.devnull``: the line each message logs is part of its cost.
     """
     import dataclasses
 
@@ -526,6 +537,7 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
 
     from bot.app import build_app
 
+    serve_logging()
     workdir = Path(tempfile.mkdtemp(prefix="disputebot-stmts-"))
     url = database_url or f"sqlite+aiosqlite:///{workdir}/stmts.db"
     fake_api, fake_hook = TimedWeChatAPI(), FakeWebhook()

@@ -281,6 +281,10 @@ class Gateway:
         limit = self._config.max_body_bytes
         if request.content_length is not None and request.content_length > limit:
             return None
+        content = request.content
+        if content.is_eof():  # all of it came with the headers: nothing to wait for
+            body = content.read_nowait()
+            return None if len(body) > limit else body
         body = bytearray()
         async with asyncio.timeout(self._config.body_timeout):
             async for chunk in request.content.iter_chunked(8192):

@@ -599,10 +599,15 @@ def case_no_in(text: Any) -> str | None:
     return f"{parts[1]}{parts[2]}-{parts[3]}" if parts else None
 
 
+_CASE_FOR_PAYER = select(Case).where(Case.case_no == bindparam("case_no"),
+                                     Case.openid == bindparam("openid"))
+"""Built once: :func:`case_for_payer` runs on every answer to "is it the same matter?"."""
+
+
 async def case_for_payer(session: AsyncSession, openid: str, case_no: str) -> Case | None:
     """The case numbered ``case_no`` if it belongs to ``openid``; None for anyone else's."""
-    return await session.scalar(
-        select(Case).where(Case.case_no == normalize_case_no(case_no), Case.openid == openid))
+    return await session.scalar(_CASE_FOR_PAYER, {"case_no": normalize_case_no(case_no),
+                                                  "openid": openid})
 
 
 async def events_of(session: AsyncSession, case: Case) -> list[CaseEvent]:

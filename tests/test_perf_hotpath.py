@@ -445,16 +445,23 @@ async def test_case_numbers_count_on_across_days_and_rollbacks(reg_sm, config):
 
 
 async def test_prebuilt_reads_find_what_selects_built_per_call_find(reg_sm, config):
-    """find_open_case, load_state and the outbox's lane reads run statements built once with
-    bound parameters; they return the rows the selects built per call return (the newest
-    open case of the category, none for a closed or other category, None as IS NULL)."""
+    """find_open_case, case_for_payer, load_state and the outbox's lane reads run statements
+    built once with bound parameters; they return the rows the selects built per call return
+    (the newest open case of the category, none for a closed or other category, None as IS
+    NULL; a case by its number only for its own payer)."""
     from datetime import timedelta
 
     from sqlalchemy import func, select
 
     from bot.store.dialogue import load_state
     from bot.store.models import Case, DialogueState, OutboxItem
-    from routing.cases import CLOSED_STATUSES, find_open_case, register_case
+    from routing.cases import (
+        CLOSED_STATUSES,
+        case_for_payer,
+        find_open_case,
+        normalize_case_no,
+        register_case,
+    )
     from routing.outbox import _HEAD_OF, _HEADS, _SENT_RECENTLY, RATE_WINDOW
     from routing.rules import load_rules
     from tests.test_cases import T0, fields_for
@@ -486,6 +493,13 @@ async def test_prebuilt_reads_find_what_selects_built_per_call_find(reg_sm, conf
                 expected = await session.scalar(built_per_call(openid, category))
                 assert found is expected, (openid, category)
         assert (await find_open_case(session, "o-a", "late_fee")).id == cases[1].id
+        for openid in ("o-a", "o-b", "o-c"):
+            for case in cases:
+                for number in (case.case_no, case.case_no.lower(), case.case_no + "x"):
+                    expected = await session.scalar(select(Case).where(
+                        Case.case_no == normalize_case_no(number), Case.openid == openid))
+                    assert await case_for_payer(session, openid, number) is expected
+        assert (await case_for_payer(session, "o-b", cases[3].case_no)).id == cases[3].id
         session.add(DialogueState(openid="o-a", form="dispute", slots={"name": "张三"},
                                   pending={}, version=4))
         await session.flush()
@@ -655,10 +669,12 @@ async def test_heads_read_in_the_batch_are_the_sessions_heads(reg_sm, config):
 
 
 async def test_a_duplicate_answer_runs_its_step_once(platform, config, monkeypatch):
-    """The answer to "is it the same matter?" (1: add to the open case) needs a session
-    for the case: its step runs there once, not first on the snapshot up to the case and
-    then again; the case gets the supplement as before."""
-    from sqlalchemy import select
+    """The answer to "is it the same matter?" (1: add to the open case) runs once, on the
+    snapshot, and opens its session at the offered case: no locked re-read of the state in
+    that session (its version is compared when it is saved), one commit, and the case gets
+    the supplement as before (round 22 ran it in a session from the start)."""
+    from sqlalchemy import event, select
+    from sqlalchemy.engine import Engine
 
     from bot.handlers.intake import IntakeDialogue
     from bot.store.db import make_engine, make_sessionmaker
@@ -679,9 +695,29 @@ async def test_a_duplicate_answer_runs_its_step_once(platform, config, monkeypat
         return await step(self, session, *args, **kwargs)
 
     monkeypatch.setattr(IntakeDialogue, "_step", counted)
-    added = await say(platform, openid, "1")
+    seen: list[str] = []
+
+    def statement(_conn, _cursor, sql, *_args):
+        seen.append(" ".join(sql.split()[:4]))
+
+    event.listen(Engine, "before_cursor_execute", statement)
+    try:
+        added = await say(platform, openid, "1")
+    finally:
+        event.remove(Engine, "before_cursor_execute", statement)
     assert case_no in added and "补充" in added
-    assert steps == ["AsyncSession"]
+    assert steps == ["SessionOnUse"]
+    # the state is read once, with the snapshot (beside the claim), and written once, by
+    # its compare-and-set after the case's changes; no ORM re-read of its row (on
+    # PostgreSQL the session only locks it: SELECT dialogue_states.version … FOR UPDATE)
+    def first(prefix: str) -> int:
+        return next(i for i, s in enumerate(seen) if s.startswith(prefix))
+
+    reads = [i for i, s in enumerate(seen) if s.startswith("SELECT dialogue_states")
+             and not s.startswith("SELECT dialogue_states.version FROM")]
+    writes = [i for i, s in enumerate(seen) if s.startswith("UPDATE dialogue_states")]
+    assert len(reads) == 1 and reads[0] > first("INSERT INTO processed_messages"), seen
+    assert len(writes) == 1 and writes[0] > first("UPDATE cases SET awaiting_info"), seen
     engine = make_engine(config.database_url)
     try:
         async with make_sessionmaker(engine)() as session:
@@ -1190,3 +1226,143 @@ async def test_a_registration_on_a_state_changed_since_the_snapshot_commits_noth
     state, cases = await _state_and_cases(bot_server, openid)
     assert [c.case_no for c in cases] == [CASE_NO.search("\n".join(replies)).group()]
     assert not state.form
+
+
+async def test_a_duplicate_answer_on_a_state_changed_since_the_snapshot_adds_once(
+        platform, bot_server, monkeypatch):
+    """"1" to "is it the same matter?" while another writer changed the state after the
+    snapshot was read: the supplement's transaction is rolled back whole, the step runs
+    again on the locked row, and the case gets one supplement and one group message."""
+    from sqlalchemy import select, update
+
+    from bot.inbound import Inbound
+    from bot.store.models import CaseEvent, DialogueState, OutboxItem
+    from tests.test_dialogue import ANSWERS, CASE_NO, finish_form, say
+
+    services = bot_server.app["services"]
+    dispatcher = bot_server.app["dispatcher"]
+
+    async def group_rows():
+        async with services.sessionmaker() as session:
+            return [json.dumps(p, ensure_ascii=False, sort_keys=True) for p in (
+                await session.execute(select(OutboxItem.payload).where(
+                    OutboxItem.channel == "webhook").order_by(OutboxItem.id))).scalars()]
+
+    openid = "o-duplicate-race"
+    reply = await say(platform, openid, "我叫吴十，电话13512347777，新塘镇宏达电子厂欠我社保")
+    await finish_form(platform, openid, reply, ANSWERS)
+    case_no = CASE_NO.search(await say(platform, openid, "确认")).group()
+    assert "同一件事" in await say(platform, openid, "宏达电子厂还是没给我交社保，已经八个月了")
+    answer = Inbound(openid=openid, kind="text", text="1", msg_id=913)
+    dispatcher.prepare(answer)
+    await services.batch.flush()
+    async with services.sessionmaker() as session:
+        await session.execute(update(DialogueState).where(DialogueState.openid == openid)
+                              .values(version=DialogueState.version + 1))
+        await session.commit()
+    before = await group_rows()
+    steps = _steps_counted(monkeypatch)
+    replies = await dispatcher.handle(answer)
+    assert steps == ["SessionOnUse", "AsyncSession"]
+    added = (await group_rows())[len(before):]
+    assert added and len(set(added)) == len(added)  # one message a group, none twice
+    assert case_no in "\n".join(replies) and "补充" in "\n".join(replies)
+    state, [case] = await _state_and_cases(bot_server, openid)
+    assert not state.form and not (state.pending or {}).get("duplicate")
+    async with services.sessionmaker() as session:
+        kinds = (await session.execute(select(CaseEvent.kind).where(
+            CaseEvent.case_id == case.id))).scalars().all()
+    assert kinds.count("supplement") == 1
+
+
+@pytest.mark.parametrize("value", [
+    "message", "text", "greet", "file_dispute", "none", "3f9a0c1d2e4b",
+    "reply late for 3f9a0c1d2e4b (waiting in batch), sending via customer-service API",
+    "电话13812345678", "138 1234 5678", "身份证440101199001011234", "12345678",
+    "GET /wechat?q=%31%33%38%31%32%33%34%35%36%37%38", "我老婆叫陈美丽", "a@b.cn",
+    "x" * 300 + "13812345678",
+])
+def test_a_logged_text_is_scrubbed_as_scrub_does_every_time(value):
+    """The filter remembers the scrubbed short texts of its lines: the first and every
+    later line carry what :func:`scrub` gives (the URL-decoded text for the event)."""
+    import logging
+    from urllib.parse import unquote
+
+    from bot.logging_setup import PrivacyFilter
+    from bot.privacy import scrub
+
+    def logged():
+        record = logging.LogRecord("disputebot.t", logging.INFO, __file__, 1, value, (), None)
+        record.kind = value
+        PrivacyFilter().filter(record)
+        return record.msg, record.kind
+
+    expected = (scrub(unquote(value) if "%" in value else value), scrub(value))
+    assert logged() == expected
+    assert logged() == expected
+
+
+def test_a_payers_hash_is_logged_unstarred_and_the_same_each_time():
+    """The pseudonym the filter writes is its own hex digest, never scrubbed: one made of
+    digits only was starred as a phone or ID piece, so the payer could not be followed."""
+    import logging
+
+    from bot.logging_setup import PrivacyFilter
+    from bot.privacy import hash_openid, scrub
+
+    openid = next(f"o-{i}" for i in range(100_000) if hash_openid(f"o-{i}").isdigit())
+    assert scrub(hash_openid(openid)) != hash_openid(openid)  # what the old filter wrote
+
+    def logged(**extra):
+        record = logging.LogRecord("disputebot.t", logging.INFO, __file__, 1, "message", (),
+                                   None)
+        record.__dict__.update(extra)
+        PrivacyFilter().filter(record)
+        return record
+
+    for _ in range(2):
+        record = logged(openid=openid)
+        assert record.payer == hash_openid(openid) and "openid" not in record.__dict__
+    assert logged(openid=openid, payer="13812345678").payer == scrub("13812345678")
+    assert logged(openid=12345).payer == hash_openid(12345)
+
+
+async def test_a_body_that_came_with_its_headers_is_read_at_once(aiohttp_client):
+    """The gateway takes a body already received whole without a read loop or a timer; a
+    body too large is still refused, and one still arriving is read as before."""
+    import asyncio
+
+    from aiohttp import web
+
+    from bot.gateway import Gateway
+
+    class _Config:
+        max_body_bytes = 64
+        body_timeout = 2.0
+
+    gateway = Gateway.__new__(Gateway)
+    gateway._config = _Config()
+
+    async def echo(request):
+        body = await gateway._read_body(request)
+        return web.Response(text="none" if body is None else f"{len(body)}:{body.decode()}")
+
+    app = web.Application()
+    app.router.add_post("/", echo)
+    client = await aiohttp_client(app)
+    assert await (await client.post("/", data=b"<xml>hi</xml>")).text() == "13:<xml>hi</xml>"
+    assert await (await client.post("/", data=b"x" * 65)).text() == "none"
+
+    async def trickle():
+        for part in (b"<xml>", b"slow", b"</xml>"):
+            yield part
+            await asyncio.sleep(0.02)
+
+    assert await (await client.post("/", data=trickle())).text() == "15:<xml>slow</xml>"
+
+    async def too_much():
+        for _ in range(5):
+            yield b"y" * 20
+            await asyncio.sleep(0.01)
+
+    assert await (await client.post("/", data=too_much())).text() == "none"

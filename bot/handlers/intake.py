@@ -233,13 +233,6 @@ def _first_row(ctx: Context) -> dict:
     return {"openid": ctx.inbound.openid, "slots": {}, "pending": {}, "version": 0}
 
 
-def _answers_duplicate(row: dict) -> bool:
-    """The form waits for "is it the same matter?": its answer adds to the open case or
-    registers a new one, both in a session, so the step goes there at once instead of
-    running on the snapshot up to the case and then again in the session."""
-    return bool(row.get("form") and (row.get("pending") or {}).get("duplicate"))
-
-
 class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
     def __init__(self, services: Services, rules):
         self.services = services
@@ -274,10 +267,11 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                     self._remember_story(ctx)
                     return answered
             row = snapshot.state if snapshot.state is not None else _first_row(ctx)
-            if not _answers_duplicate(row):
-                replies = await self._step_on_snapshot(ctx, row, start)
-                if replies is not RETRY_LOCKED:
-                    return replies
+            # The answer to "is it the same matter?" too: its step opens its session at the
+            # offered case (``_offered_case``) and the state is saved in that transaction.
+            replies = await self._step_on_snapshot(ctx, row, start)
+            if replies is not RETRY_LOCKED:
+                return replies
         for attempt in range(2):
             try:
                 async with self.services.sessionmaker() as session:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.handlers.answers import MANDARIN, pick_number, said_of
-from bot.handlers.base import Context, in_session
+from bot.handlers.base import Context, SessionOnUse, in_session
 from bot.handlers.intake_spec import SPEC
 from bot.metrics import observe_case
 from bot.periods import period_text
@@ -65,8 +65,10 @@ class RegistrationMixin:
     async def _offered_case(self, session, openid: str, case_no: str) -> Case | None:
         """The open case the duplicate question offered, by its number: not the newest open
         case of the form's category, which a changed category or a case closed meanwhile
-        would miss (the question came back with an empty status, and "1" asked it again)."""
-        if in_session(session):
+        would miss (the question came back with an empty status, and "1" asked it again).
+        A step on the snapshot opens its session here: the answer adds to this case or
+        registers a new one in it, on the case as read under the session's lock."""
+        if in_session(session) or isinstance(session, SessionOnUse):
             with session.no_autoflush:  # the form's pending changes wait for the commit
                 return await case_for_payer(session, openid, case_no)
         return next((c for c in await cases_of(self.services.batch, openid)
