@@ -274,6 +274,8 @@ class Dispatcher:
             return [text("material_offer")]  # "我还有工资流水要补充": no case to add it to yet
         if ctx.nlu is not None and Dispatcher._follows_up(ctx):
             return None  # "要带什么材料" after "社保重复交了怎么退" is about refunds
+        if ctx.snapshot is not None and open_case.awaited(ctx.snapshot):
+            return None  # "工资条" a liaison asked for: the answer, not words about a picture
         if smalltalk.bare_salary_slip(ctx):
             return [text("slip_pasted")]  # its numbers filed as a case
         if smalltalk.asks_materials(ctx.text) and ctx.services.kb is not None:

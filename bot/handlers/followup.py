@@ -164,6 +164,9 @@ def _filler(ctx: Context, reply: str, intent: str, asked: str) -> bool:
     core = _NOISE.sub("", reply).lower()
     if not core or core in FILLERS:
         return True
+    parts = [_NOISE.sub("", part).lower() for part in CLAUSES.split(reply)]
+    if all(not part or part in FILLERS for part in parts):
+        return True  # "就这些 谢谢", "好的，辛苦了": closing words, clause by clause
     parser = ctx.services.parser
     if parser is not None and parser.exact_intent(reply) in ("greet", "other"):
         return True

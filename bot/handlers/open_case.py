@@ -189,7 +189,7 @@ async def about_open_case(ctx: Context) -> list[str] | None:
     if _rest_of_number(snapshot, message):
         return None  # "4321，晚上回电" after "我另一个手机139·8765": the number, not a case
     choice = _open_choice((snapshot.state or {}).get("pending"))
-    bare_number = only_number(message) and not _awaited(snapshot)
+    bare_number = only_number(message) and not awaited(snapshot)
     request = "status" if bare_number else _request(ctx, without_case_no(message))
     if request is None and _more_about_named(message):
         request = "supplement"  # "ZY… 还有个情况，会计说…": about that case, not a new form
@@ -259,10 +259,10 @@ def _asks_after_a_case(message: str) -> bool:
 def _expects_answer(snapshot) -> bool:
     """A bare "2" points at a row of the progress list only just after it was shown and when
     nothing else waits for an answer (a rating, a liaison's request, a supplement window)."""
-    return _awaited(snapshot) or not list_shown((snapshot.state or {}).get("pending"))
+    return awaited(snapshot) or not list_shown((snapshot.state or {}).get("pending"))
 
 
-def _awaited(snapshot) -> bool:
+def awaited(snapshot) -> bool:
     """Does a rating, a liaison's request or a supplement window wait for what comes next
     ("4200" there is an answer, not a case number)?"""
     from bot.handlers.followup import WINDOW_KEY  # it imports this module
@@ -1003,7 +1003,11 @@ async def _resume(ctx: Context, session, message: str) -> list[str] | None:
     withdrawn = [c for c in _open(cases)
                  if await _last_request(session, c) in ("withdraw", "settled")]
     if not withdrawn:
-        return None
+        if not _open(cases):
+            return None
+        # "还是继续办吧" with nothing withdrawn: the case goes on anyway, and how it stands.
+        return [text("resume_nothing_withdrawn") + "\n\n" + "\n".join(
+            await progress(ctx, session))]
     for case in withdrawn:
         await _forward(ctx, session, case, "resume_note", ctx.text, "resume")
     await session.commit()
