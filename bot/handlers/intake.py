@@ -637,6 +637,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 "confirm") else None
             return several or await self._apply_correction(session, state, fixing, *correction)
 
+        if pending.get("confirm") and self._looks_up(reply):
+            return [SPEC["replies"]["wait_summary"]]  # "等一下 我问问我老公": no detail, no yes
         if pending.get("confirm") and self._adds_at_summary(ctx):
             self._append_description(state, reply)
             self._more_people(state, ctx)

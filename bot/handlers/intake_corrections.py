@@ -15,6 +15,8 @@ from bot.handlers.answers import (
     LETTERS,
     PUNCTUATION,
     bare_fix,
+    category_said,
+    changed_category,
     facts_beside,
     is_acknowledgement,
     is_filler,
@@ -138,6 +140,9 @@ class CorrectionsMixin:
         if named is None and len(fresh) == 1:
             named = next(iter(fresh))
         by_old = named is None and (named := _slot_of_old_value(state.slots, reply)) is not None
+        if named not in (None, "category") and named not in fresh and _category_retold(
+                parser, reply, state.slots.get("category")):
+            return None  # "搞错了 不是没交 是单位把我基数报低了": the problem type, not the unit
         if named == "employer" and not asks_employer(state.slots):
             return None  # "不是单位的问题，是窗口": a service complaint names no employer
         if named is not None and named == state.requested_slot and state.slots.get(
@@ -496,3 +501,12 @@ def _says_digits(part: str) -> bool:
     """"电话最后一位是9": a clause of a phone digit correction, no answer beside it (一位 is
     no headcount)."""
     return bool(PHONE_TAIL.search(part) or PHONE_POSITION.search(part))
+
+
+def _category_retold(parser, reply: str, current: str | None) -> bool:
+    """Does the message take back the kind of problem (see
+    :func:`bot.handlers.answers.changed_category`)? Then a field word in it (单位把我基数报低了)
+    is part of the new story, not a field to correct."""
+    said = category_said(reply)
+    name, confidence = (said, 1.0) if said else parser.category(reply)
+    return changed_category(reply, {"name": name, "confidence": confidence}, current) is not None

@@ -389,6 +389,7 @@ def asks_employer(slots: dict) -> bool:
 
 NAME_OWN_WORDS = words_regex(SPEC["name_own_words"])
 OTHERS_TOO = re.compile(SPEC["others_too"])
+HEADCOUNT_TOTAL = re.compile(SPEC["headcount_total_said"])
 SELF_PAYER = words_regex(SPEC["self_payer_words"])
 EMPLOYER_MENTION = words_regex(SPEC["employer_mention_words"])
 
@@ -418,6 +419,7 @@ def plain_wish(reply: str) -> bool:
 
 
 OWNER_CLUE = re.compile(SPEC["owner_clue"])
+OWNER_ASIDE = re.compile(SPEC["employer_owner_aside"])
 
 
 def owner_only_known(reply: str) -> bool:
@@ -1225,7 +1227,17 @@ class ValidateDisputeForm(FormValidationAction):
                                             or self._text(tracker)):
                 count = 1  # "我是个体户 自己交的灵活就业社保…": the payer alone
             return {} if count is None else {"headcount": count}
+        if not found and self._total_said(tracker):
+            count = self._entity(tracker, "headcount")
+            if isinstance(count, int) and count > 0 and count != tracker.get_slot("headcount"):
+                return {"headcount": count}
         return found
+
+    def _total_said(self, tracker: Tracker) -> bool:
+        """"我们一共三个人都没交" while another question is asked: the count said again."""
+        asked = tracker.get_slot("requested_slot")
+        return (asked not in (None, "headcount") and tracker.get_slot("headcount") is not None
+                and bool(HEADCOUNT_TOTAL.search(self._text(tracker))))
 
     async def extract_desired_outcome(self, dispatcher, tracker, domain) -> dict:
         """The answer to the wish question, or a wish said along the way ("要求补交" where the
@@ -1354,6 +1366,7 @@ class ValidateDisputeForm(FormValidationAction):
         if coded:
             return self._coded_employer(*coded, dispatcher, tracker, domain)
         value = without_emoji(str(value).strip())
+        value = OWNER_ASIDE.sub(lambda m: f"，{m['inner']}", value).strip("， ")
         if MATERIAL.match(value):
             if asked:
                 dispatcher.utter_message(text=text("employer_material"))

@@ -47,7 +47,10 @@ _MONEY_CN = re.compile(
 )
 _NOT_MONEY_AFTER = "年月日号个人名天岁%位次期小周点分秒楼栋层户家条张套斤米公里岁级"
 _YEAR = r"(?:(?:19|20)\d{2}|\d{2}|大前|[今去前明]|[二〇零一三四五六七八九]{4})年"
-_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?"
+_MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?|正月|冬月|腊月"
+# The months people name the old way ("去年腊月"); the said year's month of that number: the
+# record shows the year and month as said, not a converted lunar date.
+_NAMED_MONTHS = {"正月": 1, "冬月": 11, "腊月": 12}
 _POINT = re.compile(
     rf"(?P<y>{_YEAR})(?:(?P<h>[上下])半年|(?P<m>{_MONTH})|(?P<e>年?(?:[底末]|初(?![中级心步次]))))?|(?P<m2>{_MONTH})|(?P<rel>上个?月|这个月|本月|上上个月)"
 )
@@ -588,7 +591,8 @@ def _point_value(m: re.Match, today: date) -> str | None:
         first, last = (1, 6) if m["h"] == "上" else (7, 12)
         return f"{year:04d}-{first:02d}/{year:04d}-{last:02d}"
     month_raw = m["m"] or m["m2"]
-    month = _cn_or_int(re.sub(r"月份?$", "", month_raw)) if month_raw else None
+    month = _NAMED_MONTHS.get(month_raw) or (
+        _cn_or_int(re.sub(r"月份?$", "", month_raw)) if month_raw else None)
     if year and m["e"]:  # 去年底: December of last year; 前年初: January
         month = 1 if m["e"].endswith("初") else 12
     if month is not None and not 1 <= month <= 12:
