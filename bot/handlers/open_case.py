@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from bot.handlers.base import Context, wake_outbox
+from bot.handlers.closings import polite_close
 from bot.handlers.contacts import contact_numbers, one_phone
 from bot.handlers.policy import WORDS
 from bot.handlers.progress import (
@@ -109,6 +110,8 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
     with its facts), how it stands (as typed on a phone: 进读, 在办吗), or objecting to a
     result (``verdicts``; the handler sees whether every case is closed)."""
     nlu, parser = ctx.nlu, ctx.services.parser
+    if polite_close(message):
+        return None  # "谢谢你们 希望尽快解决", "OK 知道了 等你们电话": a close, not a chase
     facts = nlu is not None and any(e.type in CASE_FACTS for e in nlu.entities)
     new_matter = parser is not None and parser.opens_new_matter(message)
     found = {key for key, pattern in OPEN_CASE.items() if pattern.search(message)}

@@ -12,6 +12,7 @@ from bot.handlers.answers import (
     is_junk,
 )
 from bot.handlers.base import Context
+from bot.handlers.closings import polite_close, thanked
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.media import LOOKED_AT_IMAGE
 from bot.handlers.open_case import PROGRESS, newest_open_case
@@ -444,6 +445,8 @@ async def fallback(ctx: Context) -> list[str]:
         return [text("help")]
     if _closing(message):
         return [text("ack")]
+    if polite_close(message):
+        return [text("thanks" if thanked(message) else "ack")]
     if only_faces(message):
         return [text("face_ack")]
     typed = (ctx.inbound.text or "").strip()  # as typed: the reading turns "is" into 是
