@@ -140,7 +140,7 @@ class CorrectionsMixin:
         if named is None and len(fresh) == 1:
             named = next(iter(fresh))
         by_old = named is None and (named := _slot_of_old_value(state.slots, reply)) is not None
-        if named not in (None, "category") and named not in fresh and _category_retold(
+        if named == "employer" and named not in fresh and _category_retold(
                 parser, reply, state.slots.get("category")):
             return None  # "搞错了 不是没交 是单位把我基数报低了": the problem type, not the unit
         if named == "employer" and not asks_employer(state.slots):
