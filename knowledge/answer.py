@@ -21,6 +21,7 @@ class KbAnswer:
     dispute_like: bool = False
     hotline: str | None = None
     out_of_scope: bool = False
+    note: str | None = None  # why it is declined, when not the usual reason (followups.yaml)
 
     def reply_text(self) -> str:
         """Answer, offer, "您是不是还想问", then the source line last; or a polite decline."""
@@ -37,7 +38,9 @@ class KbAnswer:
 
     def _decline_text(self) -> str:
         hotline = HOTLINE_LABELS.get(self.hotline or "12345", self.hotline or "12345")
-        if self.out_of_scope:
+        if self.note:
+            lead = f"{DECLINE_LEAD}：{self.note}"
+        elif self.out_of_scope:
             lead = f"{DECLINE_LEAD}：我只解答社会保险费缴纳方面的问题。"
         else:
             lead = f"{DECLINE_LEAD}，以免说错。"

@@ -51,6 +51,8 @@ class Rules:
     what_to_do: re.Pattern  # "那怎么办呢" after a story
     topic_keeps: frozenset[str]  # "工伤认定结果不服": 争议 stays in the topic
     left_job: tuple[re.Pattern, re.Pattern, str, frozenset[str]]  # (told, asks, situation, named)
+    unsettled: str  # "网上能办吗" that the last answer's statutes say nothing of
+    bare_chars: frozenset[str]  # "手机上能弄不": what names nothing beside an aspect
 
     @classmethod
     def load(cls) -> Rules:
@@ -70,7 +72,8 @@ class Rules:
                    re.compile(raw["what_to_do"]), frozenset(raw.get("topic_keeps") or ()),
                    (re.compile(_words(raw["left_job"], "told")),
                     re.compile(raw["left_job"]["asks"]), str(raw["left_job"]["situation"]),
-                    frozenset(raw["left_job"]["named"])))
+                    frozenset(raw["left_job"]["named"])), str(raw["unsettled"]),
+                   frozenset(raw["bare_chars"]))
 
 
 RULES = Rules.load()
@@ -429,6 +432,64 @@ def ask_after(kb: KnowledgeBase, question: str, previous: str | None) -> FollowU
     if not previous:  # nothing to lean on: no need to read how the question is put
         return FollowUp(alone, None, None if alone.declined else question)
     how = reading(kb, question)
+    return _not_again(kb, question, how, previous, _ask_after(kb, question, how, previous, alone))
+
+
+def _not_again(kb: KnowledgeBase, question: str, how: Reading, previous: str,
+               found: FollowUp) -> FollowUp:
+    """"那在哪里补", "网上能办吗" after back_payment: the last answer word for word again, or
+    the citizens' line because the question names no social-insurance word, tells the payer
+    nothing. Another entry that names what is asked (where, online, cost) about the last topic
+    answers; else a decline that says the statutes leave it open, with the last topic's office
+    (12366 for paying), not 12345."""
+    kinds = _kinds(_NOISE.sub("", question))
+    if not kinds or how.kind == "contrast" or not _bare_aspect(kb, question):
+        return found  # a question of its own ("投诉需要交钱吗") keeps its decision
+    last = kb.ask(previous)
+    answer = found.answer
+    if last.declined:
+        return found
+    again = (not answer.declined and answer.entry_id == last.entry_id
+             and not all(kind & _known(kb, last.entry_id) for kind in kinds))
+    lost = answer.declined and (answer.out_of_scope or answer.hotline == kb.scope.default_hotline)
+    if not (again or lost):
+        return found
+    rest = RULES.openers.sub("", _NOISE.sub("", question))
+    # the last topic as far as its answer knows it ("税务局" told in the question is no word an
+    # entry on reconsideration must name)
+    topic = [t for t in topic_words(kb, previous) if t in _known(kb, last.entry_id)]
+    # then the procedure the last question named alone (行政复议 of 对税务局的决定不服 行政复议
+    # 怎么申请): "多久能出结果" is about the procedure, not the office it was against
+    procedure = [t for t in topic if any(t in group for group in RULES.swap_groups)]
+    other_than = last.entry_id if again else None
+    rereads = [Reread(" ".join([*topic, rest]), frozenset(topic), kinds=kinds,
+                      other_than=other_than)] if topic else []
+    if procedure:
+        rereads.append(Reread(" ".join([*procedure, rest]), frozenset(procedure), kinds=kinds,
+                              other_than=other_than))
+    for reread in rereads:
+        other = _answer(kb, reread)
+        if other is not None:
+            other.question = question
+            return FollowUp(other, reread.text, previous)
+    return FollowUp(KbAnswer(question=question, hotline=last.hotline, note=RULES.unsettled),
+                    None, previous)
+
+
+def _bare_aspect(kb: KnowledgeBase, question: str) -> bool:
+    """Does `question` ask an aspect (where, online, cost, how long) and name nothing else but
+    paying ("那在哪里补", "手机上能弄不", "多久能出结果")? "手机坏了去哪修" and "投诉需要交钱吗"
+    name things of their own."""
+    text = RULES.openers.sub("", _NOISE.sub("", question))
+    for word in sorted((w for asked, _ in RULES.aspect_kinds for w in asked), key=len,
+                       reverse=True):
+        text = text.replace(word, "")
+    return (not set(ASKS.sub("", text)) - RULES.bare_chars
+            and not kb.scope.mentioned_out_of_scope(question))
+
+
+def _ask_after(kb: KnowledgeBase, question: str, how: Reading, previous: str,
+               alone: KbAnswer) -> FollowUp:
     carried = _with_scheme(kb, question, previous, alone) if how.kind == "paying" else None
     if carried is not None:
         return FollowUp(carried[0], carried[1], previous)

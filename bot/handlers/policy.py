@@ -12,6 +12,7 @@ from bot.texts import text
 from bot.word_patterns import words_regex
 from knowledge.answer import KbAnswer
 from knowledge.followup import ask_after, reading
+from knowledge.multi import ask_each, joint_reply
 from knowledge.scope import HOTLINE_LABELS
 
 MENU_WORDS = {"政策咨询", "咨询", "政策", "我要咨询", "问问题"}
@@ -306,6 +307,9 @@ async def ask_policy(ctx: Context) -> list[str]:
         return [topic_prompt(topic)]
     if answer.declined and PRIVACY_QUESTION.search(question):
         return [_how_to_file(ctx.services.kb, question, [WORDS["privacy_entry"]])]
+    each = ask_each(ctx.services.kb, question)
+    if each:
+        return [joint_reply(each)]  # "滞纳金怎么算 另外不办登记怎么罚": both answered
     reply = answer.reply_text()
     if _unanswered_grievance(ctx, answer, reply):
         return [reply + "\n" + text("policy_can_file")]
@@ -426,6 +430,9 @@ def answer_instead_of_filing(ctx: Context) -> list[str] | None:
     harmless = not names_harm(parser, question)
     if answer.declined and not (office and (unsure or harmless) or unsure and harmless):
         return None
+    each = ask_each(kb, question)
+    if each:
+        return [joint_reply(each) + "\n" + text("policy_can_file")]
     reply = answer.reply_text()
     if answer.declined or "反映问题" in reply:
         return [reply]  # an office to call is the whole answer to "退休手续去哪办"
