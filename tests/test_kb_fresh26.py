@@ -138,6 +138,22 @@ def accepted(expected) -> tuple:
     return expected if isinstance(expected, tuple) else (expected,)
 
 
+def check_answered(kb, question: str, expected, article: str | None,
+                   statute: bool = True) -> None:
+    """Answered by an ``expected`` entry, citing ``article`` when given and only articles the
+    policy texts hold; with ``statute``, a source naming a law (the local mechanism's entries
+    cite the mechanism): the checks every later blind round makes of its questions."""
+    answer = kb.ask(question)
+    assert not answer.declined and answer.entry_id in accepted(expected), answer.entry_id
+    if statute:
+        assert answer.source, answer.source
+        if not answer.entry_id.startswith("mechanism_"):
+            assert "《" in answer.source, answer.source
+    if article:
+        assert article in answer.source, answer.source
+    assert not missing_articles(answer.source), answer.source
+
+
 def check_declined(kb, question: str, hotline: str | None) -> None:
     """Declined with no citation, naming a hotline (``hotline`` itself when given): the checks
     every later blind round makes of its out-of-scope questions."""

@@ -108,18 +108,11 @@ FOLLOWUPS = [
 
 
 kb = fresh26.kb
-accepted = fresh26.accepted
-missing_articles = fresh26.missing_articles
 
 
 @pytest.mark.parametrize("question,expected,article", STORIES)
 def test_fresh28_question_gets_its_entry_and_a_real_article(kb, question, expected, article):
-    answer = kb.ask(question)
-    assert not answer.declined and answer.entry_id in accepted(expected), answer.entry_id
-    assert answer.source and "《" in answer.source, answer.source
-    if article:
-        assert article in answer.source, answer.source
-    assert not missing_articles(answer.source), answer.source
+    fresh26.check_answered(kb, question, expected, article)
 
 
 @pytest.mark.parametrize("question,hotline", DECLINED)
