@@ -265,3 +265,50 @@ async def test_only_our_company_at_the_headcount_is_the_units_own_matter(platfor
     reply = await say(platform, openid, said)
     slots = await slots_of(config, openid)
     assert slots.get("headcount") == 1, (slots, reply)
+
+
+# --- 7. who did it, said after a story answered as a question ---------------------------------
+
+MEDICAL_STORY = "医保断交了三个月 现在看病不能报销了 怎么办"
+
+
+@pytest.mark.parametrize("remark", ["是单位没交的", "公司没给交", "单位欠着没交"])
+async def test_the_unit_named_as_the_cause_goes_on_with_the_story(platform, config, remark):
+    openid = oid("cause", remark)
+    first = await say(platform, openid, MEDICAL_STORY)
+    assert "第二十三条" in first, first
+    reply = await say(platform, openid, remark)
+    assert "没太明白" not in reply and EMPLOYER_Q in reply, reply
+    slots = await slots_of(config, openid)
+    assert slots.get("description", "").startswith(MEDICAL_STORY[:8]), slots
+    assert remark in slots.get("description", ""), slots
+    assert slots.get("category") == "employer_arrears", slots
+
+
+async def test_a_new_dispute_of_another_kind_after_the_story_is_its_own(platform, config):
+    openid = "lead29-cause-other"
+    await say(platform, openid, MEDICAL_STORY)
+    await say(platform, openid, "另外单位少报了我的缴费基数 我要投诉")
+    slots = await slots_of(config, openid)
+    assert "断交" not in str(slots.get("description")), slots
+
+
+@pytest.mark.parametrize("said", ["公司没给交", "老板不给办", "单位说不交"])
+async def test_what_the_unit_did_at_the_unit_question_is_no_name(platform, config, said):
+    openid = oid("didnot", said)
+    await say(platform, openid, "我要投诉")
+    await say(platform, openid, "公司没给交社保")
+    reply = await say(platform, openid, said)
+    slots = await slots_of(config, openid)
+    assert slots.get("employer") is None and slots.get("requested_slot") == "employer", (
+        slots, reply)
+
+
+@pytest.mark.parametrize("unit", ["说唱文化传媒有限公司", "讲堂教育培训中心"])
+async def test_a_unit_whose_name_holds_a_story_word_is_kept(platform, config, unit):
+    openid = oid("storyname", unit)
+    await say(platform, openid, "我要投诉")
+    await say(platform, openid, "公司没给交社保")
+    reply = await say(platform, openid, unit)
+    slots = await slots_of(config, openid)
+    assert slots.get("employer") == unit, (slots, reply)

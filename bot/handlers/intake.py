@@ -113,7 +113,7 @@ from bot.handlers.intake_register import (
 )
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.open_case import PROGRESS_KEYWORD
-from bot.handlers.policy import RECENT, answer_instead_of_filing, lean_on, no_grievance
+from bot.handlers.policy import RECENT, answer_instead_of_filing, lean_on, names_harm, no_grievance
 from bot.handlers.progress import progress
 from bot.handlers.recent import RecentHint
 from bot.handlers.smalltalk import (
@@ -1314,7 +1314,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return False
         if len(LETTERS.findall(ctx.text)) > SPEC["story_addition_max_chars"]:
             return False
-        return parser.category(ctx.text)[1] < SPEC["details_story_category_confidence"]
+        category, confidence = parser.category(ctx.text)
+        return (confidence < SPEC["details_story_category_confidence"]
+                or category == parser.category(STORIES.get(ctx))[0])  # "是单位没交的": the same
 
     @staticmethod
     def _answers_pending(ctx: Context, slot: str | None) -> bool:
@@ -1719,7 +1721,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         state.slots = {"requested_slot": "description"}
         replies = await self._fill(session, state, story)
         if ctx is not None and state.requested_slot is not None:
-            remark = not tracker_message(ctx)["entities"] and state.requested_slot != "employer"
+            remark = not tracker_message(ctx)["entities"] and (
+                state.requested_slot != "employer"
+                or names_harm(self.services.parser, ctx.text))  # "是单位没交的", "公司没给交"
             if remark or self._workplace_only(ctx):  # "在一家餐馆当服务员", "我自己交的"
                 self._append_description(state, ctx.text.strip())
             else:

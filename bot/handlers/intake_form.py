@@ -60,6 +60,7 @@ from bot.handlers.answers import (
     PUNCTUATION,
     ROLE_ONLY,
     SELF_ONLY,
+    STORY_CUE,
     STORY_WORDS,
     TITLED_PERSON,
     UNSURE,
@@ -1373,6 +1374,9 @@ class ValidateDisputeForm(FormValidationAction):
             return {"employer": None}  # "这是工资条": what a picture is, not the unit's name
         if asked and self._story_goes_on(value, tracker) and not unit_name_end(value):
             return {"employer": None}  # "老板说试用期不交" joins the description
+        if asked and STORY_CUE.search(value) and not unit_name_end(value):
+            dispatcher.utter_message(text=text("employer_invalid"))
+            return {"employer": None}  # "公司没给交": what the unit did, not its name
         if asked and address_place(value) is not None and not unit_name_end(value):
             dispatcher.utter_message(text=text("employer_is_address"))
             return {"employer": None}  # "地址是朝阳区建国路88号": where the unit is
