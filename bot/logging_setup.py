@@ -76,13 +76,13 @@ class PrivacyFilter(logging.Filter):
         openid = fields.pop("openid", None)
         payer = None
         if openid is not None and not getattr(record, "payer", None):
-            payer = _hashed(openid) if isinstance(openid, str) else hash_openid(openid)
+            payer = _hashed(openid) if isinstance(openid, str) else scrub(hash_openid(openid))
         for key in fields.keys() - _RESERVED:
             if key in FORBIDDEN_FIELDS:
                 del fields[key]
             elif isinstance(fields[key], str):
                 fields[key] = _scrubbed(fields[key], decode=False)
-        if payer is not None:  # our own hex digest: scrubbing could only star its digits
+        if payer is not None:
             record.payer = payer
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
@@ -115,8 +115,9 @@ def _short_scrubbed(text: str, decode: bool) -> str:
 
 @lru_cache(maxsize=4096)
 def _hashed(openid: str) -> str:
-    """:func:`hash_openid`, remembered for the payers writing now."""
-    return hash_openid(openid)
+    """:func:`hash_openid`, scrubbed like every field (a digest's digits may match a phone
+    number's piece), remembered for the payers writing now."""
+    return scrub(hash_openid(openid))
 
 
 def _url_decoded(text: str) -> str:

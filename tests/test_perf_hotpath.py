@@ -1302,31 +1302,6 @@ def test_a_logged_text_is_scrubbed_as_scrub_does_every_time(value):
     assert logged() == expected
 
 
-def test_a_payers_hash_is_logged_unstarred_and_the_same_each_time():
-    """The pseudonym the filter writes is its own hex digest, never scrubbed: one made of
-    digits only was starred as a phone or ID piece, so the payer could not be followed."""
-    import logging
-
-    from bot.logging_setup import PrivacyFilter
-    from bot.privacy import hash_openid, scrub
-
-    openid = next(f"o-{i}" for i in range(100_000) if hash_openid(f"o-{i}").isdigit())
-    assert scrub(hash_openid(openid)) != hash_openid(openid)  # what the old filter wrote
-
-    def logged(**extra):
-        record = logging.LogRecord("disputebot.t", logging.INFO, __file__, 1, "message", (),
-                                   None)
-        record.__dict__.update(extra)
-        PrivacyFilter().filter(record)
-        return record
-
-    for _ in range(2):
-        record = logged(openid=openid)
-        assert record.payer == hash_openid(openid) and "openid" not in record.__dict__
-    assert logged(openid=openid, payer="13812345678").payer == scrub("13812345678")
-    assert logged(openid=12345).payer == hash_openid(12345)
-
-
 async def test_a_body_that_came_with_its_headers_is_read_at_once(aiohttp_client):
     """The gateway takes a body already received whole without a read loop or a timer; a
     body too large is still refused, and one still arriving is read as before."""
