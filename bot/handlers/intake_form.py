@@ -308,6 +308,12 @@ def outside_place_apart(reply: str) -> tuple[str, str] | None:
     return (found["lead"] or found["tail"], rest) if len(LETTERS.findall(rest)) >= 2 else None
 
 
+def unit_spans(entities: list[dict]) -> list[tuple[int, int]]:
+    """Where the employers the parser found stand in the message."""
+    return [(e["start"], e["end"]) for e in entities if e.get("entity") == "employer"
+            and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+
+
 def place_beside_unit(reply: str) -> str | None:
     """The outside place of :func:`outside_place_apart` when the rest names a unit ("湖南长沙"
     is one place, not 长沙 beside 湖南)."""
@@ -1098,9 +1104,7 @@ class ValidateDisputeForm(FormValidationAction):
             return {"jurisdiction": at_work[0]}  # "我住在石滩但是厂在新塘": 新塘
         if found.get("jurisdiction") in districts and towns:
             return {"jurisdiction": towns[0]}
-        units = [(e["start"], e["end"]) for e in tracker.latest_message.get("entities") or []
-                 if e.get("entity") == "employer" and isinstance(e.get("start"), int)
-                 and isinstance(e.get("end"), int)]
+        units = unit_spans(tracker.latest_message.get("entities") or [])
         free = [e.get("value") for e in entities if e.get("value") not in districts
                 and not any(s <= (e.get("start") or -1) < t for s, t in units)]
         if self._asked(tracker, "jurisdiction") and free and found.get("jurisdiction") not in named:
@@ -1113,8 +1117,7 @@ class ValidateDisputeForm(FormValidationAction):
         if self._asked(tracker, "jurisdiction"):
             return False
         entities = tracker.latest_message.get("entities") or []
-        units = [(e["start"], e["end"]) for e in entities if e.get("entity") == "employer"
-                 and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)]
+        units = unit_spans(entities)
         places = [e for e in entities if e.get("entity") == "district"]
         return bool(places) and all(
             e.get("value") in districts and isinstance(e.get("start"), int)
