@@ -30,6 +30,7 @@ import re
 import sys
 from datetime import datetime, timezone
 from functools import lru_cache
+from hashlib import blake2b
 from typing import Any, TextIO
 from urllib.parse import unquote
 
@@ -95,6 +96,10 @@ class PrivacyFilter(logging.Filter):
 
 KEPT_TEXT = 200
 """Texts up to this length are scrubbed once and remembered (:func:`_scrubbed`)."""
+KEPT_COUNT = 4096
+_KEPT: dict[tuple[bytes, bool], str] = {}
+"""Scrubbed short texts by the digest of the raw text: the raw text itself (a payer's
+phone number in a short field) is never held."""
 
 
 def _scrubbed(text: str, decode: bool = True) -> str:
@@ -105,12 +110,13 @@ def _scrubbed(text: str, decode: bool = True) -> str:
     same as a new one. Long texts (exceptions, access lines with a query) are not kept."""
     if len(text) > KEPT_TEXT:
         return scrub(_url_decoded(text) if decode else text)
-    return _short_scrubbed(text, decode)
-
-
-@lru_cache(maxsize=4096)
-def _short_scrubbed(text: str, decode: bool) -> str:
-    return scrub(_url_decoded(text) if decode else text)
+    key = (blake2b(text.encode(), digest_size=16).digest(), decode)
+    kept = _KEPT.get(key)
+    if kept is None:
+        if len(_KEPT) >= KEPT_COUNT:
+            _KEPT.clear()
+        kept = _KEPT[key] = scrub(_url_decoded(text) if decode else text)
+    return kept
 
 
 @lru_cache(maxsize=4096)

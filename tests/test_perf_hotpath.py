@@ -1302,6 +1302,20 @@ def test_a_logged_text_is_scrubbed_as_scrub_does_every_time(value):
     assert logged() == expected
 
 
+def test_the_remembered_log_texts_never_hold_a_raw_phone_number():
+    """A short field is remembered by its digest: the process keeps only scrubbed text."""
+    import logging
+
+    from bot import logging_setup
+
+    record = logging.LogRecord("disputebot.t", logging.INFO, __file__, 1, "电话13812345678",
+                               (), None)
+    record.kind = "138 1234 5678"
+    logging_setup.PrivacyFilter().filter(record)
+    held = [str(part) for key, value in logging_setup._KEPT.items() for part in (*key, value)]
+    assert held and not any("13812345678" in h or "1234 5678" in h for h in held)
+
+
 async def test_a_body_that_came_with_its_headers_is_read_at_once(aiohttp_client):
     """The gateway takes a body already received whole without a read loop or a timer; a
     body too large is still refused, and one still arriving is read as before."""

@@ -57,6 +57,9 @@ class Context:
     asked_kb: bool = False
     """The knowledge base answered this message; otherwise the payer's last policy topic is
     forgotten (a follow-up must follow an answer, not a form step or a greeting)."""
+    no_grievance_read: tuple | None = None
+    """(the NLU result, the text, whether it is no grievance): the form and the dispatcher
+    both ask (``policy.no_grievance``); a text or reading changed since is read again."""
 
 
 _LOCK_STATE = (select(DialogueState.__table__.c.version)

@@ -332,12 +332,17 @@ def no_grievance(ctx: Context) -> bool:
     that names nothing done to the payer and no fact but where or when, is no matter to
     register (the form's menu of categories would answer nothing the payer said)."""
     nlu, parser = ctx.nlu, ctx.services.parser
-    return (nlu is not None and parser is not None and nlu.intent == "file_dispute"
+    read = ctx.no_grievance_read
+    if read is not None and read[0] is nlu and read[1] == ctx.text:
+        return read[2]
+    found = (nlu is not None and parser is not None and nlu.intent == "file_dispute"
             and nlu.intent_confidence < WORDS["unsure_filing_confidence"]
             and nlu.category in (None, "other")
             and all(e.type in WORDS["unsure_filing_entities"] for e in nlu.entities)
             and not UNSURE_FILING_MATTER.search(ctx.text or "")
             and not names_harm(parser, ctx.text) and not parser.reproaches(ctx.text))
+    ctx.no_grievance_read = (nlu, ctx.text, found)
+    return found
 
 
 def names_harm(parser, message: str) -> bool:
