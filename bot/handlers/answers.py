@@ -539,7 +539,8 @@ def whole_unit_name(reply: str, piece: str | None) -> str | None:
 def called(reply: str) -> str | None:
     """What the thing asked about is called: "就是那个做衣服的厂，名字叫永发制衣" → 永发制衣,
     "大家都叫它宏达" → 宏达; None when a person owns the name ("我叫李四", "老板叫张伟")."""
-    for clause in reversed([c.strip() for c in CLAUSE.split(reply or "") if c.strip()]):
+    clauses = [c.strip() for c in CLAUSE.split(reply or "") if c.strip()]
+    for clause in reversed([piece for c in clauses for piece in _spoken_tails(c)]):
         found = CALLED.search(clause)
         if found is None or CALLED_OWNER.search(clause[:found.start()]):
             continue
@@ -553,6 +554,12 @@ def called(reply: str) -> str | None:
                 and not is_question(value) and not UNSURE.search(value)):
             return value  # "忘了叫什么了" calls it nothing
     return None
+
+
+def _spoken_tails(clause: str) -> list[str]:
+    """A clause, then what follows each space in it, the last first tried by the caller
+    reversed: "叫什么名字我不太记得了 好像是叫永利制衣" names it in its tail."""
+    return [clause[m.end():] for m in reversed(list(re.finditer(r"\s+", clause)))] + [clause]
 
 
 @_memo
@@ -648,6 +655,20 @@ PERSON_NAME = re.compile(rf"^{SURNAME}[\u4e00-\u9fff]{{1,2}}$")
 ADDRESS = re.compile(
     rf"^(?:{SURNAME}[\u4e00-\u9fff]{{1,2}}|(?:{alternatives('person_prefixes')}){SURNAME}|"
     rf"阿[\u4e00-\u9fff]{{1,2}}|{SURNAME}(?:{alternatives('person_titles')}))$")
+
+FORM_OF_ADDRESS = re.compile(
+    rf"^(?:{alternatives('person_prefixes')})(?P<prefixed>{SURNAME})$"
+    rf"|^(?P<titled>{SURNAME})(?:{alternatives('person_titles')})$")
+
+
+def full_name_after_address(stored, reply: str) -> str | None:
+    """"黄志强" typed after the name "黄师傅" (or "王丽" after "小王") was taken: the full name of
+    the same surname, which replaces the form of address; None otherwise."""
+    address = FORM_OF_ADDRESS.match(stored) if isinstance(stored, str) else None
+    value = PUNCTUATION.sub("", reply or "").strip()
+    if address is None or not PERSON_NAME.match(value) or FORM_OF_ADDRESS.match(value):
+        return None
+    return value if value.startswith(address["prefixed"] or address["titled"]) else None
 
 
 RELATIVE_WORD = re.compile(alternatives("relative_words"))

@@ -42,6 +42,7 @@ from bot.handlers.answers import (
     category_said,
     changed_category,
     confirms,
+    count_only,
     english_name,
     english_only,
     facts_beside,
@@ -170,7 +171,7 @@ def _file_request() -> re.Pattern:
 
 TRIGGERS = _file_request()
 CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff０-９Ａ-Ｚａ-ｚ]")
-NOTED_BESIDE = NOTED + ("id_number",)  # an ID number typed anywhere is said as noted
+NOTED_BESIDE = NOTED + ("id_number", "period", "amount")  # said as noted wherever typed
 SEVERITY_RANK = {"simple": 0, "general": 1, "major": 2}
 STORY = words_regex(SPEC["story_words"])
 SUPPLEMENT_CHOICE = re.compile(SPEC["supplement_choice"])
@@ -1185,13 +1186,14 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
 
     @staticmethod
     def _unsure_of_employer(reply: str) -> bool:
-        """"不知道全称", "忘了叫什么了", "不知道": no name, and no 不清楚 that means "register
-        without"."""
+        """"不知道全称", "忘了叫什么了", "不知道": no name, no count of people, and no 不清楚 that
+        means "register without"."""
         plain = PUNCTUATION.sub("", MANDARIN(reply))
         return (bool(UNSURE.search(plain)) and plain not in SPEC["employer_unsure_final"]
                 and not called(reply)
                 and len(plain) <= SPEC["employer_unsure_max_chars"]
                 and not ORG_SUFFIX.search(plain) and not NO_EMPLOYER.search(plain)
+                and count_only(reply) is None  # "就我一个吧 其他人不知道" counts the people
                 and not RECALLED_NAME.search(MANDARIN(reply)))  # "叫啥来着 宏达 对 宏达电子"
 
     def _what_to_do(self, reply: str) -> bool:

@@ -42,6 +42,7 @@ from bot.handlers.answers import (
     MONEY_UNIT,
     NAME_LEAD,
     NAME_REFUSAL,
+    NAME_STORY,
     NO_EMPLOYER,
     NOT_A_NAME,
     NOT_A_PLACE,
@@ -82,6 +83,7 @@ from bot.handlers.answers import (
     facts_beside,
     facts_only,
     festival_period,
+    full_name_after_address,
     fullest_name,
     indefinite_unit,
     is_acknowledgement,
@@ -481,6 +483,13 @@ def period_only(reply: str, entities: list[dict]) -> bool:
     return bool(spans) and not LETTERS.search(rest)
 
 
+def unit_only(reply: str) -> bool:
+    """"广州市增城区顺景贸易有限公司": a unit's name and nothing else (no clause of the story)."""
+    value = PUNCTUATION.sub("", reply or "").strip()
+    return (unit_name_end(value) and len(value) <= EMPLOYER_MAX
+            and not NAME_STORY.search(MANDARIN(value)) and not CLAUSE.search(value))
+
+
 WISH_REQUEST = re.compile(SPEC["wish_request"])
 
 
@@ -527,7 +536,10 @@ def _without_town(value: str, places) -> str:
 
 @lru_cache(maxsize=8)
 def _place_after(places: frozenset) -> re.Pattern:
-    return re.compile(rf"[\s，,]*(?:{UNIT_PLACE_LEAD})(?:{one_of(places)})(?:{UNIT_PLACE_TAIL})*"
+    """A configured place after the unit, by its whole name or without its 镇/街道 ("在石滩")."""
+    short = {PLACE_SUFFIX.sub("", p) for p in places}
+    names = places | {p for p in short if len(p) >= 2}
+    return re.compile(rf"[\s，,]*(?:{UNIT_PLACE_LEAD})(?:{one_of(names)})(?:{UNIT_PLACE_TAIL})*"
                       rf"[。.!！]*$")
 
 
@@ -779,8 +791,9 @@ class ValidateDisputeForm(FormValidationAction):
         guess = tracker.latest_message.get("category") or {}
         classified = (guess.get("name") not in (None, "other")
                       and guess.get("confidence", 0) >= SPEC["category_min_confidence"])
-        if asked == "category" and period_only(reply, tracker.latest_message.get("entities") or []):
-            return None  # "2024年1月到2024年12月" at the menu: the period, not a new grievance
+        if asked == "category" and (period_only(reply, tracker.latest_message.get("entities") or [])
+                                    or unit_only(reply)):
+            return None  # "2024年1月到2024年12月", a unit's name at the menu: no new grievance
         if asked == "category":
             choice, rest = self._choice_and_rest(reply)
             if choice is not None:
@@ -871,6 +884,9 @@ class ValidateDisputeForm(FormValidationAction):
             return {"employer": reply}  # "荔城好又多超市": the place is part of the name
         beside = self._name_by_place(reply, entities) if slot == "employer" and other <= {
             "district", "money", "period"} else None
+        if slot == "employer" and not beside and other <= {"district", "money", "period"}:
+            head = _without_place_after(reply, frozenset(p for p, _ in self.places))
+            beside = head if head != reply and _bare_name(head) else None  # "鑫诚装饰 在永宁那边"
         if beside:
             return {"employer": beside}
         if other - {"money", "period"} and slot != "headcount":
@@ -1169,6 +1185,11 @@ class ValidateDisputeForm(FormValidationAction):
         """"我姓李，木子李，叫李大明": the whole name, not the surname the parser found first;
         "名字叫永发制衣" where the employer or place is asked names that, not the payer."""
         reply = self._text(tracker)
+        fuller = (None if self._asked(tracker, "name")
+                  else full_name_after_address(tracker.get_slot("name"), reply))
+        if fuller:
+            dispatcher.utter_message(text=text("corrected", items=f"{SPEC['field_names']['name']}：{fuller}"))
+            return {"name": fuller}  # "黄志强" after "黄师傅", wherever it is typed
         person = (self._person_at_place(tracker) if tracker.get_slot("requested_slot")
                   in SPEC["moved_name_slots"] else None)
         if person:
@@ -1636,8 +1657,9 @@ class ValidateDisputeForm(FormValidationAction):
             phone = phone_problem(str(value)[start:end])[0]
             if phone:
                 return {"phone": phone}
-        if not self._asked(tracker, "phone"):
-            return {"phone": None}
+        if not self._asked(tracker, "phone") or PUNCTUATION.sub("", str(value)).strip() == (
+                tracker.get_slot("name")):
+            return {"phone": None}  # the name ("黄志强" after "黄师傅") is no refused phone
         reply = PUNCTUATION.sub("", str(value))
         if re.search(r"\d|[零〇一幺二两三四五六七八九]{3}", reply):
             dispatcher.utter_message(text=text("phone_invalid", why=why))
