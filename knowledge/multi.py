@@ -4,10 +4,13 @@ one entry for the whole message, so the other question went unanswered."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .answer import KbAnswer
-from .kb import KnowledgeBase
+from .entries import load_yaml
+from .kb import DATA_DIR, KnowledgeBase
 from .retrieval import ASKS
+from .scope import HOTLINE_LABELS
 
 _QUESTION_END = re.compile(r"[？?]+")
 MIN_PART_CHARS = 4  # "真的吗？" asks nothing the knowledge base could answer
@@ -49,8 +52,28 @@ def joint_reply(answers: list[KbAnswer]) -> str:
     lines = []
     for number, answer in enumerate(answers, 1):
         if answer.declined:
-            body = answer.reply_text().split("\n")[0]
+            body = declined_part(answer)
         else:
             body = f"{answer.answer}（依据：{answer.source}）" if answer.source else answer.answer
         lines.append(f"{number}. {body}")
     return "\n".join(lines)
+
+
+@lru_cache(maxsize=1)
+def _wording() -> dict:
+    return load_yaml((DATA_DIR / "multi.yaml").read_text(encoding="utf-8")) or {}
+
+
+def declined_part(answer: KbAnswer) -> str:
+    """A declined part as item N of the reply: which question it is about, why, and whom to
+    call (data/multi.yaml), not the stock decline read alone ("我只解答社会保险费…")."""
+    wording = _wording()
+    asked = (answer.question or "").strip().rstrip("？?。！!，, ")
+    limit = int(wording["quote_chars"])
+    if len(asked) > limit:
+        asked = asked[:limit] + "…"
+    hotline = HOTLINE_LABELS.get(answer.hotline or "12345", answer.hotline or "12345")
+    if answer.note:
+        return wording["with_note"].format(asked=asked, note=answer.note, hotline=hotline)
+    kind = "out_of_scope" if answer.out_of_scope else "unsettled"
+    return wording[kind].format(asked=asked, hotline=hotline)

@@ -84,6 +84,9 @@ class Postings:
         return total
 
 
+_YES_NO = re.compile(r"(\w)不\1")  # 算不算 → 算: an A-not-A question, no negation
+
+
 @dataclass(frozen=True)
 class Requirement:
     """An entry's `requires` words: surface substrings, and their canonical tokens so that a
@@ -98,10 +101,13 @@ class Requirement:
         return cls(frozenset(synonyms.get(w, w) for w in surface), surface)
 
     def met(self, tokens: list[str] | set[str], text: str) -> bool:
-        """Whether a question (its ranking tokens, its cleaned text) names one of the words."""
+        """Whether a question (its ranking tokens, its cleaned text) names one of the words.
+        A yes-no question (算不算, 能不能, 交不交) names no negation: 实习期间受伤了算不算工伤
+        met injury_excluded's 不算 and got the exclusions."""
         if not self.words:
             return True
-        return any(t in self.tokens for t in tokens) or any(w in text for w in self.words)
+        asked = _YES_NO.sub(r"\1", text)
+        return any(t in self.tokens for t in tokens) or any(w in asked for w in self.words)
 
 
 @dataclass(frozen=True)
@@ -227,7 +233,7 @@ class Retriever:
         """Durations, amounts, counts and places ("公司干了四年一分钱社保都没交", "招了三个人",
         "在深圳交了五年 回湖南老家"): how long, how much and where are the payer's story, not the
         topic, so they are left out of the coverage like story clauses. A count that is a lexicon
-        key (十五年, 一年) and a place an entry names (浙江) stay topic words; a count an entry's
+        key (十五年, 一年) and a place an entry names stay topic words; a count an entry's
         wording happens to contain (入职三个月 → 三个) does not."""
         lexicon = self.tok.lexicon
         places = {t for t in tokens - self.vocabulary

@@ -295,7 +295,6 @@ def test_swaps_and_aspects_reach_the_entry_they_ask_for(kb, previous, question, 
 
 @pytest.mark.parametrize("previous,question,not_entry", [
     ("劳动仲裁去哪里申请", "能网上申请吗", "arbitration_limit"),
-    ("领失业金要什么条件", "去哪里领", "unemployment_stop"),
 ])
 def test_an_aspect_no_entry_of_the_topic_names_is_declined(kb, previous, question, not_entry):
     """"能网上申请吗" after arbitration got its time limit: online, where and cost are asked in
@@ -303,6 +302,15 @@ def test_an_aspect_no_entry_of_the_topic_names_is_declined(kb, previous, questio
     (followups.yaml aspect_kinds); no arbitration entry says anything of applying online."""
     answer = ask_after(kb, question, previous).answer
     assert answer.declined and answer.entry_id != not_entry
+
+
+def test_where_to_claim_unemployment_benefit_is_answered_with_article_50(kb):
+    """"去哪里领" after 失业金's conditions was declined (no entry named where) and must not get
+    unemployment_stop; since kb_fresh31 unemployment_benefit says where (公共就业服务机构, then
+    社会保险经办机构: 《社会保险法》第五十条), kb_followups3's label for this exchange."""
+    answer = ask_after(kb, "去哪里领", "领失业金要什么条件").answer
+    assert not answer.declined and answer.entry_id == "unemployment_benefit", answer.entry_id
+    assert "第五十条" in answer.source and "公共就业服务机构" in answer.answer
 
 
 def test_a_swap_is_not_answered_with_the_last_entry_again(kb):
