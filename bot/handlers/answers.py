@@ -548,6 +548,8 @@ def called(reply: str) -> str | None:
         head, _, rest = value.partition(" ")
         if rest and UNSURE.search(rest) and not UNSURE.search(head):
             value = CALLED_TAIL.sub("", head)  # "叫什么速达配送 我也不知道全称": 速达配送
+        elif rest and ORG_END.search(head) and STORY_WORDS.search(rest):
+            value = head  # "厂的名字叫宏达电子厂 现在我要走了才发现…": the story goes on apart
         at_place = PLACE_AFTER_ORG.match(value)  # "红星机械厂在石滩镇": the place is asked apart
         value = at_place["name"] if at_place else value
         if (LETTERS.search(value) and not is_filler(value) and len(value) <= 40

@@ -375,16 +375,28 @@ UNIT_CODE_LABEL = words_regex(SPEC["unit_code_labels"])
 
 
 UNIT_CODE_LABEL_ONLY = words_regex(SPEC["unit_code_named_by"])
+UNIT_CODE_LEAD = re.compile(SPEC["unit_code_lead"])
+
+
+def id_like(code: str) -> bool:
+    """Eighteen characters that may as well be an ID number (17 digits, then a digit or X)."""
+    return code[:17].isdigit()
 
 
 def unit_code(reply: str) -> tuple[str, str] | None:
     """The unit's code in a reply ("税号91440101MA5C…") and the rest of the reply; None without
-    one. An all-digit number needs a label: it may be an ID number."""
+    one. A number shaped like an ID (17 digits, then a digit or X) needs a label."""
     found = UNIT_CODE.search(reply or "")
-    if found is None or found.group(0).isdigit() and not UNIT_CODE_LABEL.search(reply):
+    if found is None or id_like(found.group(0)) and not UNIT_CODE_LABEL.search(reply):
         return None
     rest = UNIT_CODE_LABEL.sub("", reply[:found.start()] + reply[found.end():])
     return found.group(0).upper(), PUNCTUATION.sub("", rest).strip()
+
+
+def unsure_only(reply: str) -> bool:
+    """"不知道", "记不得了": a reply that says only that the payer is unsure."""
+    return bool(UNSURE.search(reply or "")) and not UNSURE.sub(
+        "", PUNCTUATION.sub("", reply)).strip(SPEC["unsure_tail"])
 
 
 def asks_employer(slots: dict) -> bool:
@@ -600,9 +612,16 @@ class ValidateDisputeForm(FormValidationAction):
     async def run(self, dispatcher, tracker, domain):
         """The form as rasa-sdk runs it; then what the payer told beside an answer joins the
         description ("宏达公司，而且离职时还不给开证明"): nothing said is lost."""
+        coded = self._unit_code_apart(tracker)
+        if coded:
+            tracker, employer = coded
+            dispatcher.utter_message(text=SPEC["replies"]["unit_code_joined"].format(
+                employer=employer))
         before = dict(tracker.slots)
         again = self._employer_again(tracker)
         events = await super().run(dispatcher, tracker, domain)
+        if coded and not any(e.get("name") == "employer" for e in events):
+            events.append(SlotSet("employer", employer))
         taken = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
         facts = self._told_beside(tracker, before, taken)
         period = taken.get("period")
@@ -641,6 +660,39 @@ class ValidateDisputeForm(FormValidationAction):
                 current = description.rstrip("。；;，, ")
                 events.append(SlotSet("description", f"{current}；{line}" if current else line))
         return events
+
+    @staticmethod
+    def _unit_code_apart(tracker: Tracker) -> tuple[Tracker, str] | None:
+        """"91440183MA59XXXX1K" at a later question once the unit is named: the code joins the
+        stored unit (never "不像是姓名"), and a tracker without it answers the question asked."""
+        current = tracker.get_slot("employer")
+        message = tracker.latest_message or {}
+        said = message.get("text") or ""
+        found = UNIT_CODE.search(said)
+        if (not current or current == "无" or tracker.get_slot("requested_slot") in (None, "employer")
+                or found is None
+                or id_like(found.group(0)) and not UNIT_CODE_LABEL_ONLY.search(said)):
+            return None
+        code = found.group(0).upper()
+        start, end = UNIT_CODE_LEAD.search(said[:found.start()]).start(), found.end()
+        joined = said[:start] + said[end:]
+        shift = len(joined) - len(joined.lstrip())
+        entities = []
+        for entity in message.get("entities") or []:
+            first, last = entity.get("start"), entity.get("end")
+            if not (isinstance(first, int) and isinstance(last, int)):
+                entities.append(entity)
+            elif last <= start:
+                entities.append({**entity, "start": first - shift, "end": last - shift})
+            elif first >= end:
+                moved = end - start + shift
+                entities.append({**entity, "start": first - moved, "end": last - moved})
+        rest = joined.strip() if PUNCTUATION.sub("", joined).strip() else ""
+        employer = (UNIT_CODE.sub(code, current, count=1) if UNIT_CODE.search(current)
+                    else SPEC["unit_code_beside"].format(name=current, code=code))[:200]
+        stripped = tracker_for(tracker.sender_id, tracker.slots,
+                               {**message, "text": rest, "entities": entities})
+        return stripped, employer
 
     @staticmethod
     def _alternate_phone(tracker: Tracker, slots: dict, before: dict) -> str | None:
@@ -1598,6 +1650,10 @@ class ValidateDisputeForm(FormValidationAction):
         value = run_on_cut(value, self._text(tracker))
         if ETHNIC_NAME_DOTS.fullmatch(value):
             value = re.sub(r"\s*[.．・•]\s*", "·", value)  # 买买提江.吐尔逊 typed on a phone
+        if unsure_only(self._text(tracker)):
+            if self._asked(tracker, "name"):
+                dispatcher.utter_message(text=SPEC["replies"]["name_unsure"])
+            return {"name": None}  # "不知道" is not the surname 不
         if value in SURNAMES and tracker.get_slot("name_surname") != value:
             return self._surname_only(value, f"{said} {self._text(tracker)}")
         company = organisation(value)
