@@ -1001,8 +1001,8 @@ class ValidateDisputeForm(FormValidationAction):
             and re.match(r"几(?![十百千万])", reply[e["start"]:e["end"]]))]
 
     async def extract_description(self, dispatcher, tracker, domain) -> dict:
-        if is_acknowledgement(self._text(tracker)):
-            return {}
+        if is_acknowledgement(self._text(tracker)) or is_announcement(self._text(tracker)):
+            return {}  # "我还有另外一个事要反映": the matter itself is still to be told
         current = tracker.get_slot("description")
         if current is not None:
             details = PLEA_END.sub("", self._new_details(tracker) or "")

@@ -38,7 +38,7 @@ _LANDLINE = re.compile(r"(?<![0-9])(?<![0-9][- ])(?:\((0\d{2,3})\)|(0\d{2,3})[- 
                        r"(\d{7,8}|\d{3,4} \d{4})(?![0-9])")
 _CN = "[" + CN_NUM_CHARS + "]"
 _MONEY_ARABIC = re.compile(
-    r"(?P<cur>[¥￥$]|rmb|人民币)?\s*(?P<num>\d+(?:\.\d+)?)(?P<mag>[kw千万](?:\d(?![\d.]))?)?"
+    r"(?P<cur>[¥￥$]|rmb|人民币)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?![\d,])(?:\.\d+)?|\d+(?:\.\d+)?)(?P<mag>[kw千万](?:\d(?![\d.]))?)?"
     r"(?:(?P<approx>多|余|来)(?P<big>[万亿])?)?\s*(?P<unit>元|块钱|块|圆|rmb)?"
 )
 _MONEY_CN = re.compile(
@@ -68,9 +68,10 @@ _JOINED_TILL_NOW = re.compile(
     r"\s*(?:入职|进厂|进的厂|进公司|进的公司|来上班|开始上班|上班|参加工作)(?:的|了)?[\s，,]*"
     r"(?:从|自)?(?:入职|进厂|进来|那时候?|那会儿?)?(?:一直)?(?:到现在|到今天|到目前|至今|以来)")
 # "今年1到5月", "去年3-9月": a year, then a span of months with 月 said only at its end.
+# "前年七八月", "7、8月份": two months in a row said as a pair, the year optional.
 _MONTH_SPAN = re.compile(
-    r"(?P<y>(?:(?:19|20)\d{2}|\d{2}|[今去前]|[二〇零一三四五六七八九]{4})年)\s*"
-    r"(?P<a>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*(?:到|至|-|~|—|–)\s*"
+    r"(?P<y>(?:(?:19|20)\d{2}|\d{2}|[今去前]|[二〇零一三四五六七八九]{4})年)?\s*"
+    r"(?P<a>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])\s*(?P<sep>到|至|-|~|—|–|、)?\s*"
     r"(?P<b>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?")
 _YEAR_JOIN = re.compile(r"\s*(?:有|的|共|一共|总共|内|里)?\s*$")
 
@@ -193,8 +194,17 @@ class EntityExtractor:
     def _periods(self, text: str, claim, today: date) -> None:
         items: list[list[Any]] = []
         for m in _MONTH_SPAN.finditer(text):
-            year = _point_value(_POINT.fullmatch(m["y"]), today)
             first, last = _cn_or_int(m["a"]), _cn_or_int(m["b"])
+            pair = m["sep"] in (None, "、")
+            if pair and (last != (first or 0) + 1 or not m["sep"] and (
+                    m["a"].isdigit() or m["b"].isdigit() or m.start("a") > 0
+                    and text[m.start("a") - 1] in CN_NUM_CHARS)):
+                continue  # "12月" is December; "十七八月" no pair; a pair is two months in a row
+            if not m["y"]:
+                if pair and first and last:
+                    items.append([m.start(), m.end(), "point", f"--{first:02d}/--{last:02d}"])
+                continue
+            year = _point_value(_POINT.fullmatch(m["y"]), today)
             if year and first and last and 1 <= first < last <= 12:
                 items.append([m.start(), m.end(), "point",
                               f"{year}-{first:02d}/{year}-{last:02d}"])
@@ -316,16 +326,17 @@ class EntityExtractor:
             before = text[m.start("num") - 1 : m.start("num")]
             if not m["cur"] and before.isascii() and before.isalpha():
                 continue  # "MA59XXXX1K", "A1027": a code's letters and digits, no sum
+            digits = m["num"].replace(",", "")  # a bank slip's 1,280 is 1280
             after = text[m.end() : m.end() + 1]
             explicit = m["cur"] or m["unit"] or m["mag"] or m["big"]
             if not explicit:
-                if after and after in _NOT_MONEY_AFTER or len(m["num"]) > 8:
+                if after and after in _NOT_MONEY_AFTER or len(digits) > 8:
                     continue
-                if float(m["num"]) < 100 or not self._has_money_context(text, m.start()):
+                if float(digits) < 100 or not self._has_money_context(text, m.start()):
                     continue
             elif not m["cur"] and not m["unit"] and after and after in _NOT_MONEY_AFTER:
                 continue
-            number = m["num"] + (m["mag"] or "")
+            number = digits + (m["mag"] or "")
             value = _times_big(to_number(number), m["big"])
             if value is not None and value > 0:
                 end = m.end()
