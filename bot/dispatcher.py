@@ -11,7 +11,16 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 
-from bot.handlers import errands, events, media, open_case, policy, progress, smalltalk
+from bot.handlers import (
+    errands,
+    events,
+    media,
+    open_case,
+    policy,
+    progress,
+    relatives,
+    smalltalk,
+)
 from bot.handlers import risk as risk_alerts
 from bot.handlers.answers import is_courtesy
 from bot.handlers.base import Context, Services
@@ -208,6 +217,10 @@ class Dispatcher:
                 if errands.asks_progress_too(ctx.text) and has_cases:
                     return await progress.progress(ctx) + reply
                 return reply
+        if not in_form and not (ctx.snapshot is not None and open_case.awaited(ctx.snapshot)):
+            replies = await relatives.relative_progress(ctx)  # "帮我妈查一下进度": never whose
+            if replies is not None:
+                return replies
         replies = await open_case.about_open_case(ctx)  # before a liaison's request takes it
         if replies is not None:
             return replies
