@@ -315,9 +315,11 @@ class Dispatcher:
         """"进度，麻烦了", "进度，谢谢": thanks or a greeting beside a short request drowns it
         for the classifier (a progress check at 0.58 answered like a policy question); the
         request without them decides the intent when it is sure of it."""
+        if nlu is None or nlu.intent_confidence >= SURE:
+            return nlu  # sure already: the clauses need not be read
         clauses = [c for c in CLAUSES.split(message or "") if c]
         kept = [c for c in clauses if not is_courtesy(c)]
-        if nlu is None or not kept or len(kept) == len(clauses) or nlu.intent_confidence >= SURE:
+        if not kept or len(kept) == len(clauses):
             return nlu
         bare = self.parse("，".join(kept))
         if bare is None or bare.intent_confidence < SURE:

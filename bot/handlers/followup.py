@@ -119,12 +119,9 @@ class Feedback:
 
 def read_feedback(reply: str) -> Feedback:
     """The rating (1–5) and solved/not solved a payer's reply carries, if any."""
-    challenged = bool(CHALLENGES.search(reply))
-    told_still = bool(TOLD_STILL.search(reply))
-    if QUESTION.search(reply) and not (challenged or told_still or NOT_QUESTION.search(reply)):
+    still = _still(reply)
+    if still is None:
         return Feedback()
-    still = challenged or told_still or bool(STILL_UNSOLVED.search(reply)) or bool(
-        OBJECTS.search(reply) and not ASKS.search(reply))
     solved = (False if still or NOT_SOLVED.search(reply)
               else True if SOLVED.search(reply) else None)
     rating = None
@@ -146,6 +143,23 @@ def read_feedback(reply: str) -> Feedback:
     middling = rating is None and solved is None and bool(MIDDLING.match(reply.strip()))
     led = explicit is not None and explicit.start() <= LED_SCORE_OFFSET
     return Feedback(rating, solved, out_of_range, middling, still, led)
+
+
+def still_unsolved(reply: str) -> bool:
+    """:attr:`Feedback.still` of :func:`read_feedback` without reading a rating: the open
+    case's handler asks it of every message from a payer with a case."""
+    return bool(_still(reply))
+
+
+def _still(reply: str) -> bool | None:
+    """Whether the reply says the matter is still there; None for a question that reads
+    nothing of a result (no feedback at all)."""
+    challenged = bool(CHALLENGES.search(reply))
+    told_still = bool(TOLD_STILL.search(reply))
+    if QUESTION.search(reply) and not (challenged or told_still or NOT_QUESTION.search(reply)):
+        return None
+    return challenged or told_still or bool(STILL_UNSOLVED.search(reply)) or bool(
+        OBJECTS.search(reply) and not ASKS.search(reply))
 
 
 def _named_rating(reply: str, solved: bool | None) -> int | None:

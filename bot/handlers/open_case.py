@@ -113,7 +113,8 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
     if polite_close(message):
         return None  # "谢谢你们 希望尽快解决", "OK 知道了 等你们电话": a close, not a chase
     facts = nlu is not None and any(e.type in CASE_FACTS for e in nlu.entities)
-    new_matter = parser is not None and parser.opens_new_matter(message)
+    # Read only where a branch needs them: most messages return before either is asked.
+    new_matter = lambda: parser is not None and parser.opens_new_matter(message)
     found = {key for key, pattern in OPEN_CASE.items() if pattern.search(message)}
     found |= {key for key in ("withdraw", "settled", "urge", "new_contact", "add_material",
                               "has_material") if MORE[key].search(message)}
@@ -126,12 +127,12 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
     if MORE["resume"].search(message) and not OPEN_CASE["withdraw"].search(
             MORE["resume"].sub("", message)):
         return "resume"  # "我反悔了 还是继续办吧": only acted on after a withdrawal
-    asks = parser is not None and parser.is_question(message)
+    asks = lambda: parser is not None and parser.is_question(message)
     if MORE["own_phone"].search(message) and not contact_numbers(message):
         return "own_phone"  # "我登记的电话是多少": the payer's own number, shown to them
-    if "withdraw" in found or "settled" in found and not ({"still_missing"} & found or asks):
+    if "withdraw" in found or "settled" in found and not ({"still_missing"} & found or asks()):
         return "withdraw"
-    if "settled" in found and asks:
+    if "settled" in found and asks():
         return "status"  # "他们已经给我补缴了吗" asks how the case stands
     if "withdraw_maybe" in found:
         return "withdraw_maybe"
@@ -142,7 +143,7 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
     if verdicts and _verdict(message) and not (ctx.snapshot and ctx.snapshot.case_waiting):
         return "closed_verdict"  # "我要复议" long after the result: the follow-up handler's
         # rating window is over
-    if SUPPLEMENT.match(folded(message)) and not new_matter and (
+    if SUPPLEMENT.match(folded(message)) and not new_matter() and (
             "add_material" not in found
             or "new_contact" not in found and holds_personal_data(message)):
         return "supplement"  # "我补充一下，公司还欠我去年的", "补充：我微信czq…，加我发截图"
@@ -161,7 +162,7 @@ def _request(ctx: Context, message: str, verdicts: bool = True) -> str | None:
     if found & {"add_material", "has_material"} and facts and {
             e.type for e in nlu.entities} & CASE_FACTS <= MATERIAL_FACTS:
         return "supplement"  # "我这还有劳动合同，上面写的工资是六千": what it shows, for the case
-    if facts or new_matter or "urge_not" in found:
+    if facts or new_matter() or "urge_not" in found:
         return None
     waits = "urge_wait" in found and ("urge_about" in found or nlu is None
                                       or nlu.intent != "file_dispute")
@@ -809,9 +810,9 @@ async def _supplement_after_result(ctx: Context, session) -> list[str] | None:
 
 def _verdict(message: str) -> bool:
     """"我要复议", "这什么破结果", "单位还是没给我交": unhappy with a result."""
-    from bot.handlers.followup import read_feedback  # it imports this module
+    from bot.handlers.followup import still_unsolved  # it imports this module
 
-    return read_feedback(message).still
+    return still_unsolved(message)
 
 
 async def _closed_verdict(ctx: Context, session, message: str) -> list[str] | None:

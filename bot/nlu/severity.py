@@ -7,6 +7,7 @@ Every decision carries its reasons so a caseworker can see why a case was escala
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -55,8 +56,12 @@ class SeverityRules:
         for sig in self.signals:
             if any_intent_only and not sig.any_intent or headcount < sig.min_headcount:
                 continue
+            matches = sig.pattern.finditer(text)
+            first = next(matches, None)
+            if first is None:
+                continue  # most messages name no signal: their vetoes are not looked for
             vetoes = [m.span() for m in sig.unless.finditer(text)] if sig.unless else []
-            for m in sig.pattern.finditer(text):
+            for m in itertools.chain((first,), matches):
                 if not any(m.start() < e and s < m.end() for s, e in vetoes):
                     found.append(sig.name)
                     break
