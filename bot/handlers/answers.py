@@ -94,6 +94,8 @@ CALLED = re.compile(
 OWN_NAME = re.compile(alternatives("own_name_leads"))
 CALLED_OWNER = re.compile(rf"(?:{alternatives('called_owners')})的?(?:名字|姓名)?$")
 CALLED_TAIL = re.compile(rf"(?:{alternatives('called_tails')}|[。！!~～\s])+$")
+CALLED_DEAL = re.compile(rf"(?P<kind>公司|厂|单位)(?:{alternatives('called_deal_tails')})$")
+CALLED_KIND_OF = re.compile(r"(?P<name>[\u4e00-\u9fff]{2,})的(?P<kind>公司|厂)$")
 PLACE_AFTER_ORG = re.compile(
     rf"^(?P<name>.*?{ORG_SUFFIX.pattern})[，,\s]*(?:{alternatives('place_after_leads')}).+$",
     re.IGNORECASE)
@@ -545,6 +547,7 @@ def called(reply: str) -> str | None:
         if found is None or CALLED_OWNER.search(clause[:found.start()]):
             continue
         value = CALLED_TAIL.sub("", found.group("value")).strip()
+        value = CALLED_KIND_OF.sub(r"\g<name>\g<kind>", CALLED_DEAL.sub(r"\g<kind>", value))
         head, _, rest = value.partition(" ")
         if rest and UNSURE.search(rest) and not UNSURE.search(head):
             value = CALLED_TAIL.sub("", head)  # "叫什么速达配送 我也不知道全称": 速达配送
@@ -967,6 +970,15 @@ def employer_by_job(value: str) -> str | None:
     home = found["home"] if found else None
     return home if home and home not in SPEC["household_unnamed"] and not PRONOUN.search(
         home) else None
+
+
+HOUSEHOLD_BY_SURNAME = re.compile(SPEC["household_by_surname"])
+
+
+def household_by_surname(value: str) -> str | None:
+    """"没有单位 就是雇主家 姓陈": a domestic helper's family, known by its surname only."""
+    found = HOUSEHOLD_BY_SURNAME.search(PUNCTUATION.sub(" ", value or ""))
+    return SPEC["household_by_surname_value"].format(surname=found["surname"]) if found else None
 
 
 WORK_AT = (re.compile(SPEC["work_at_unit"]), re.compile(SPEC["unit_with_job"]))

@@ -154,6 +154,7 @@ STORY_QUESTION = re.compile(SPEC["story_question"])
 STORY_QUESTION_NOT = re.compile(SPEC["story_question_not"])
 HUMAN_MAX_CHARS = 15
 PRIVACY_WORRY = re.compile(SPEC["privacy_worry"])
+HUMAN_ASIDE = re.compile(alternatives("human_asides"))
 CONTACT_ONLY = re.compile(alternatives("human_contact_words", "human_words")
                           + r"|[\s，。！？,.!?:：~～、]")
 def _file_request() -> re.Pattern:
@@ -163,10 +164,13 @@ def _file_request() -> re.Pattern:
     def part(key: str) -> str:
         return f"(?:{one_of(parts[key])})"
 
+    greeting = rf"(?:{part('greetings')}[，,。！!\s]*)?"
     return re.compile(
-        rf"^(?:{part('greetings')}[，,。！!\s]*)?{part('leads')}?{part('wants')}?"
+        rf"^{greeting}(?:{part('leads')}?{part('wants')}?"
         rf"(?:还是)?{part('verbs')}{part('softeners')}?{part('counts')}?"
-        rf"{part('objects')}?{part('tails')}?[!！。.~～]*$", re.IGNORECASE)
+        rf"{part('objects')}?|{part('haves')}{part('counts')}?{part('objects')}"
+        rf"{part('object_wants')}?{part('verbs')}{part('softeners')}?)"
+        rf"{part('tails')}?[!！。.~～]*$", re.IGNORECASE)
 
 
 TRIGGERS = _file_request()
@@ -1234,8 +1238,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return True
         found = HUMAN.search(message)
         if found is not None and IntakeDialogue._phone_given(ctx):
-            rest = HUMAN.sub("", IntakeDialogue._without_phones(ctx))
-            return not CONTACT_ONLY.sub("", rest)
+            rest = HUMAN.sub("", IntakeDialogue._without_phones(ctx, ("phone", "district")))
+            return not CONTACT_ONLY.sub("", HUMAN_ASIDE.sub("", rest))
         if found is None or len(message) > HUMAN_MAX_CHARS:
             return False
         return not (found.group() == "真人" and BOT_QUESTION.search(message))  # 你是真人吗
@@ -1245,10 +1249,11 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         return ctx.nlu is not None and ctx.nlu.entity("phone") is not None
 
     @staticmethod
-    def _without_phones(ctx: Context) -> str:
-        """The message with its phone numbers cut out (positions are in ``ctx.text``)."""
+    def _without_phones(ctx: Context, kinds: tuple[str, ...] = ("phone",)) -> str:
+        """The message with its phone numbers (or other ``kinds`` of entity: "新塘镇的" beside
+        the number says where to call about) cut out (positions are in ``ctx.text``)."""
         message = ctx.text or ""
-        for phone in sorted((e for e in ctx.nlu.entities if e.type == "phone"),
+        for phone in sorted((e for e in ctx.nlu.entities if e.type in kinds),
                             key=lambda e: -e.start):
             message = message[:phone.start] + message[phone.end:]
         return message.strip()

@@ -85,6 +85,7 @@ from bot.handlers.answers import (
     festival_period,
     full_name_after_address,
     fullest_name,
+    household_by_surname,
     indefinite_unit,
     is_acknowledgement,
     is_announcement,
@@ -1088,6 +1089,9 @@ class ValidateDisputeForm(FormValidationAction):
             return {"employer": again}
         if self._period_instead(tracker):
             return {}
+        household = household_by_surname(self._text(tracker))
+        if household and self._asked(tracker, "employer"):
+            return {"employer": household}  # "没有单位 就是雇主家 姓陈"
         recalled = RECALLED_NAME.search(MANDARIN(self._text(tracker)))
         if recalled and self._asked(tracker, "employer"):
             return {"employer": recalled.group("name")}  # "叫啥来着 宏达 对 宏达电子"
@@ -1248,6 +1252,8 @@ class ValidateDisputeForm(FormValidationAction):
             return {"name": person}
         if self._period_instead(tracker):
             return {}
+        if household_by_surname(reply) and not OWN_NAME.search(reply):
+            return {}  # "就是雇主家 姓陈": the family's surname, not the payer's
         name_of = called(reply)
         if name_of and not OWN_NAME.search(reply) and (
                 tracker.get_slot("requested_slot") in ("employer", "jurisdiction")
@@ -1448,6 +1454,9 @@ class ValidateDisputeForm(FormValidationAction):
             if asked:
                 dispatcher.utter_message(text=text("employer_material"))
             return {"employer": None}  # "这是工资条": what a picture is, not the unit's name
+        household = household_by_surname(value) if asked else None
+        if household:
+            return {"employer": household}
         if asked and self._story_goes_on(value, tracker) and not unit_name_end(value):
             return {"employer": None}  # "老板说试用期不交" joins the description
         if asked and STORY_CUE.search(value) and not unit_name_end(value):

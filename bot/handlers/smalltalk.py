@@ -61,6 +61,7 @@ OFFICE = re.compile(WORDS["office_question"])
 OTHER_OFFICES = re.compile(WORDS["other_offices"])
 NOTICE = re.compile(WORDS["notice_marks"])
 NOTICE_STAFF = re.compile(WORDS["notice_staff"])
+NOTICE_ASKS = re.compile(WORDS["notice_asks"])
 CLOSING = re.compile(_words("closing_words"), re.IGNORECASE)
 COURTESY_WORDS = re.compile(_words("thanks_words", "thanks_vocatives"), re.IGNORECASE)
 FACE_CODES = re.compile(WORDS["face_codes"])
@@ -145,7 +146,7 @@ def pasted_notice(message: str) -> bool:
     the payer is asked what they want to know rather than a form started with it."""
     message = (message or "").strip()
     return (len(message) >= WORDS["notice_min_chars"] and bool(NOTICE.search(message))
-            and not NOTICE_STAFF.search(message))
+            and not NOTICE_STAFF.search(NOTICE_ASKS.sub("", message)))
 
 
 def _closing(message: str) -> bool:
@@ -249,6 +250,7 @@ def asks_for_person(message: str, nlu=None) -> bool:
 
 
 CHASE = re.compile(WORDS["chase_without_case"])
+OBJECTION_WITHOUT_CASE = re.compile(WORDS["objection_without_case"])
 BARE_QUESTION_MARKS = re.compile(WORDS["bare_question_marks"])
 FORWARD_HEADER = re.compile(WORDS["forward_header"])
 
@@ -261,11 +263,13 @@ def without_forward_header(message: str) -> str:
 
 
 def chases_without_case(ctx: Context) -> bool:
-    """"工作人员一直没联系我" from a payer with no case here: nothing to chase or file yet."""
+    """"工作人员一直没联系我", "结果我不服" from a payer with no case here: nothing to chase,
+    object to or file yet."""
     snapshot = ctx.snapshot
     return (not (snapshot is not None and snapshot.cases)
-            and _short_without_facts(ctx.text, ctx.nlu, CHASE,
-                                     WORDS["chase_without_case_max_chars"]))
+            and (_short_without_facts(ctx.text, ctx.nlu, CHASE,
+                                      WORDS["chase_without_case_max_chars"])
+                 or bool(OBJECTION_WITHOUT_CASE.match((ctx.text or "").strip()))))
 
 
 MENU_NUMBERS = {key: tuple(value) for key, value in WORDS["menu_numbers"].items()}
