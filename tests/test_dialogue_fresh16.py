@@ -117,6 +117,10 @@ async def test_h01_units_own_assessment_asks_for_the_unit(platform, config, firs
     openid = f"f16-h01-{len(first)}"
     reply = await say(platform, openid, first)
     slots = await slots_of(config, openid)
+    if slots.get("category") is None:  # the classifier unsure (0.59 at stop 30): the menu asks
+        assert "3. 对核定的应缴费额" in reply, reply
+        reply = await say(platform, openid, "3")
+        slots = await slots_of(config, openid)
     assert slots.get("category") == "assessed_amount" and "单位" in slots["description"], slots
     assert "全称" in reply, reply
     await say(platform, openid, "我们单位就是广州顺发物流有限公司")

@@ -1184,8 +1184,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
 
     @staticmethod
     def _vague_count(reply: str) -> bool:
-        """"好几个吧", "不止我一个，还有好多": people without a number, and nothing else said."""
-        return (vague_count(reply) and people_count(reply) is None and not STORY.search(reply)
+        """"好几个吧", "不止我一个，还有好多", "就他一个吧 好像还有几个老乡也是": people without a
+        number (beside the payer alone), and nothing else said."""
+        return (vague_count(reply) and people_count(reply) in (None, 1) and not STORY.search(reply)
                 and len(LETTERS.findall(reply)) <= SPEC["where_max_chars"])
 
     @staticmethod
@@ -1638,6 +1639,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                  if k != asked and slots.get(k) is not None and (
                      before.get(k) is None
                      or k in ("desired_outcome", "jurisdiction") and before[k] != slots[k])]
+        noted = [n for n in noted if not any(n in line for line in said)]  # said by the step
         if noted and state.requested_slot is not None and (
                 before.get("description") or not slots.get("description")):
             said = [text("noted", items="；".join(noted))] + self._unrepeated(said, before, slots)

@@ -67,6 +67,8 @@ _FROM = re.compile(r"(?:从|自)\s*$")
 _JOINED_TILL_NOW = re.compile(
     r"\s*(?:入职|进厂|进的厂|进公司|进的公司|来上班|开始上班|上班|参加工作)(?:的|了)?[\s，,]*"
     r"(?:从|自)?(?:入职|进厂|进来|那时候?|那会儿?)?(?:一直)?(?:到现在|到今天|到目前|至今|以来)")
+# "今年3月入职的" with no other date said: the period runs from joining, not that month alone.
+_JOINED = re.compile(r"\s*(?:入职|进厂|进的厂|进公司|进的公司|来上班|开始上班|参加工作)")
 # "今年1到5月", "去年3-9月": a year, then a span of months with 月 said only at its end.
 # "前年七八月", "7、8月份": two months in a row said as a pair, the year optional.
 _MONTH_SPAN = re.compile(
@@ -246,7 +248,8 @@ class EntityExtractor:
                 tail = _OPEN_END.match(text, end) or _JOINED_TILL_NOW.match(text, end)
                 if tail:
                     value, end = f"{value}/..", tail.end()
-                elif _FROM.search(text[max(0, start - 2) : start]):
+                elif _FROM.search(text[max(0, start - 2) : start]) or (
+                        nxt is None and len(items) == 1 and _JOINED.match(text, end)):
                     value = f"{value}/.."
             else:
                 value = f"P{value}M"
