@@ -124,9 +124,9 @@ async def test_entities_inside_the_encrypted_part_are_refused_quickly(platform, 
            f"<FromUserName><![CDATA[o-f6-xxe]]></FromUserName>"
            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
            f"<Content>{content}</Content><MsgId>6600007</MsgId></xml>")
-    started = time.monotonic()
-    delivery = await platform.post(xml)
-    assert time.monotonic() - started < 3
+    # Expanded, these entities would take minutes and gigabytes: the guard only catches that
+    # (a speed target belongs in bench/, and a 3 s bound failed once under CI's load).
+    delivery = await asyncio.wait_for(platform.post(xml), 60)
     assert delivery.status == 400, delivery
     assert "root:" not in delivery.body
     assert await processed_count(config.database_url) == 0
