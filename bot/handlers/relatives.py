@@ -12,8 +12,8 @@ import yaml
 
 from bot.handlers.base import Context
 from bot.handlers.progress import case_numbers, folded, progress
+from bot.store.case_reads import cases_of
 from bot.texts import text
-from routing.cases import cases_of
 
 _WORDS = yaml.safe_load((Path(__file__).resolve().parent / "relatives.yaml").read_text("utf-8"))
 _FILL = {"others": "|".join(sorted(_WORDS["others"], key=len, reverse=True)),
@@ -39,8 +39,7 @@ async def relative_progress(ctx: Context) -> list[str] | None:
     """The answer to a relative's check, or None when the message is no such check."""
     if not for_other(ctx.text):
         return None
-    async with ctx.services.sessionmaker() as session:
-        own = await cases_of(session, ctx.inbound.openid)
+    own = await cases_of(ctx.services.batch, ctx.inbound.openid)
     numbers = case_numbers(ctx.text)
     own_numbers = {c.case_no for c in own}
     if numbers and all(n in own_numbers for n in numbers):
