@@ -27,18 +27,20 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.nlu import cli, load_parser
+from bot.nlu import cli
+from tests import test_nlu_fresh15 as round15
 
-DISTRICTS = ["增城区", "荔城街道", "新塘镇", "石滩镇"]
-
-
-@pytest.fixture(scope="module")
-def parser():
-    return load_parser(districts=DISTRICTS)
+DISTRICTS, parser, triple = round15.DISTRICTS, round15.parser, round15.triple  # the fixture too
 
 
-def triple(result):
-    return (result.intent, result.category, result.severity)
+def nlu_parse_cli(monkeypatch, capsys, lines: list[str]) -> list[dict]:
+    """``disputebot nlu parse`` over ``lines``: the JSON object of each line."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    args = argparse.ArgumentParser(prog="disputebot")
+    cli.register(args.add_subparsers(dest="command", required=True))
+    ns = args.parse_args(["nlu", "parse"])
+    assert ns.func(ns, SimpleNamespace(district_names=DISTRICTS)) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
 
 @pytest.mark.parametrize("text, category, severity", [
@@ -285,12 +287,7 @@ def test_round16_nlu_parse_cli_gives_the_triage(monkeypatch, capsys):
     reasons for a dialect filing, an off-topic question and a repeated petition."""
     lines = ["俺们老板咋整都不给俺上社保", "公积金断缴了咋整",
              "这事我已经去信访局反映过三回了 公司还是不给交社保"]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
-    args = argparse.ArgumentParser(prog="disputebot")
-    cli.register(args.add_subparsers(dest="command", required=True))
-    ns = args.parse_args(["nlu", "parse"])
-    assert ns.func(ns, SimpleNamespace(district_names=DISTRICTS)) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    rows = nlu_parse_cli(monkeypatch, capsys, lines)
     assert [(r["intent"], r["category"], r["severity"]) for r in rows[::2]] == [
         ("file_dispute", "employer_arrears", "general"),
         ("file_dispute", "employer_arrears", "major")]

@@ -10,27 +10,13 @@ Written blind; the code with round 16 landed failed 3 of 39: "前年七八月" r
 August alone (entities.py: two months in a row said as a pair are a range, "7、8月" too);
 "跳楼价清仓" read as a threat to jump (rules.yml life_risk unless); an overpayment to get back
 told with the runaround it met read as a service complaint (categories.yml refund)."""
-import argparse
-import io
-import json
-import sys
-from types import SimpleNamespace
 
 import pytest
 
-from bot.nlu import cli, load_parser
+from tests import test_nlu_fresh15 as round15
+from tests.test_nlu_fresh16 import nlu_parse_cli
 
-DISTRICTS = ["增城区", "荔城街道", "新塘镇", "石滩镇"]
-
-
-@pytest.fixture(scope="module")
-def parser():
-    return load_parser(districts=DISTRICTS)
-
-
-def triple(result):
-    return (result.intent, result.category, result.severity)
-
+parser, triple = round15.parser, round15.triple  # the fixture too
 
 # --- amounts -----------------------------------------------------------------------------------
 
@@ -171,12 +157,7 @@ def test_round17_near_misses_are_not_major(parser, text):
 def test_round17_nlu_parse_cli(monkeypatch, capsys):
     """``disputebot nlu parse``: a typo filing, a threat and a money figure with commas."""
     lines = ["老板不给交社bao 我要投诉", "再不给我交社保我就去跳楼", "补缴要交12,600元 太多了吧"]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
-    args = argparse.ArgumentParser(prog="disputebot")
-    cli.register(args.add_subparsers(dest="command", required=True))
-    ns = args.parse_args(["nlu", "parse"])
-    assert ns.func(ns, SimpleNamespace(district_names=DISTRICTS)) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    rows = nlu_parse_cli(monkeypatch, capsys, lines)
     assert (rows[0]["intent"], rows[0]["category"]) == ("file_dispute", "employer_arrears")
     assert rows[1]["severity"] == "major"
     assert [e["value"] for e in rows[2]["entities"] if e["type"] == "money"] == [12600]
