@@ -11,7 +11,8 @@ class InputLines:
     """The lines of a JSONL command's input, without their line ends. Read as bytes when the
     stream has them: bytes that are not UTF-8 become U+FFFD (the locale's decoder would stop
     with a traceback, or pass them through and make the output invalid UTF-8). The first
-    such line is reported on stderr, and ``status`` becomes 1."""
+    such line is reported on stderr, and ``status`` becomes 1. A byte-order mark opening the
+    input is dropped, so the first question reads like the others."""
 
     def __init__(self, stream: Any, command: str) -> None:
         self.stream, self.command, self.status = stream, command, 0
@@ -21,6 +22,8 @@ class InputLines:
         for number, line in enumerate(binary if binary is not None else self.stream, 1):
             if isinstance(line, bytes):
                 line = self._decode(line, number)
+            if number == 1:  # a file saved on Windows starts with a byte-order mark: not text
+                line = line.removeprefix("\ufeff")
             yield line.rstrip("\r\n")
 
     def _decode(self, line: bytes, number: int) -> str:
