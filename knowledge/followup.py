@@ -91,8 +91,35 @@ class Reading:
     rest: str
 
 
+READINGS_KEPT = 256
+
+
 def reading(kb: KnowledgeBase, question: str) -> Reading:
-    """Whether `question` leans on the previous one, from its own words only."""
+    """Whether `question` leans on the previous one, from its own words only.
+
+    Remembered per knowledge base and text (the last `READINGS_KEPT`): a form answer or a
+    first message is read up to four times (what to do? a follow-up? what next? another
+    office's next step), each time correcting, tokenising and scoping it again. The memo is
+    dropped when the rules, the tokenizer, its lexicon (or the lexicon's typos, variants,
+    dismissals), the scope or the retriever the reading uses is another object."""
+    lexicon = kb.tokenizer.lexicon
+    inputs = (RULES, kb.tokenizer, lexicon, lexicon.typos, lexicon.variants, lexicon.dismissals,
+              kb.scope, kb.retriever)
+    memo = kb.__dict__.get("_readings")
+    if memo is None or len(memo[0]) != len(inputs) or any(
+            a is not b for a, b in zip(memo[0], inputs)):
+        memo = kb.__dict__["_readings"] = (inputs, {})
+    done = memo[1].get(question)
+    if done is None:
+        done = _reading(kb, question)
+        if len(memo[1]) >= READINGS_KEPT:
+            memo[1].clear()
+        memo[1][question] = done
+    return done
+
+
+def _reading(kb: KnowledgeBase, question: str) -> Reading:
+    """:func:`reading` of a text not read before."""
     text = _spelled_out(kb.tokenizer.lexicon.correct(question or ""))
     bare = _NOISE.sub("", text)
     rest = RULES.openers.sub("", bare)

@@ -35,10 +35,23 @@ ANALYSES_KEPT = 512
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9a-z‰%]+")
 
 
+_CLEANED: dict[str, str] = {}
+
+
 def clean(text: str) -> str:
-    """NFKC, lower case, collapse everything that is not CJK/letter/digit to one space."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    return " ".join(_KEEP.findall(text))
+    """NFKC, lower case, collapse everything that is not CJK/letter/digit to one space.
+
+    Remembered per text (the last `ANALYSES_KEPT`): one question is cleaned again by each
+    rule that reads it (scope's six, the follow-up reading, retrieval), ~8 times a policy
+    question; the result depends on the text alone."""
+    done = _CLEANED.get(text)
+    if done is None:
+        done = " ".join(_KEEP.findall(unicodedata.normalize("NFKC", text or "").lower()))
+        if isinstance(text, str):
+            if len(_CLEANED) >= ANALYSES_KEPT:
+                _CLEANED.clear()
+            _CLEANED[text] = done
+    return done
 
 
 def _bigrams(s: str) -> list[str]:

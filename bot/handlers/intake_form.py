@@ -1117,11 +1117,13 @@ class ValidateDisputeForm(FormValidationAction):
         """"腾飞科技有限公司" alone where the place is asked, with another employer stored: the
         name the payer means now (the stored one is said in the reply), never dropped."""
         current = tracker.get_slot("employer")
+        if current is None or not self._asked(tracker, "jurisdiction"):
+            return None  # decided before the reply is trimmed (two regex passes a message)
         reply = ORG_TAIL.sub("", PUNCTUATION.sub("", self._text(tracker)))
         named = [str(e.get("value")) for e in tracker.latest_message.get("entities") or []
                  if e.get("entity") == "employer"]
-        if (current is None or not self._asked(tracker, "jurisdiction") or named != [reply]
-                or not ORG_END.search(reply) or reply == current or reply in str(current)):
+        if (named != [reply] or not ORG_END.search(reply) or reply == current
+                or reply in str(current)):
             return None
         return reply
 

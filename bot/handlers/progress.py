@@ -105,12 +105,24 @@ def spoken_figures(message: str) -> str:
     return _SPOKEN_RUN.sub(lambda m: "".join(_SPOKEN[c] for c in m.group()), message)
 
 
+FOLDED_KEPT = 256
+_FOLDED: dict[str, str] = {}
+
+
 def folded(message: str) -> str:
     """Full-width folded, every dash "-", spaces removed, spoken digits as figures:
     "ＺＹ 2026 1126—0001" reads as a number once the payer's spacing and input method are
-    taken out."""
-    folded = spoken_figures(unicodedata.normalize("NFKC", message or "")).translate(_DASHES)
-    return "".join(folded.split())
+    taken out. Remembered per text (the last `FOLDED_KEPT`): a message is searched for case
+    numbers three to four times on its way (the open case, progress, the form)."""
+    done = _FOLDED.get(message)
+    if done is None:
+        done = "".join(spoken_figures(unicodedata.normalize("NFKC", message or ""))
+                       .translate(_DASHES).split())
+        if isinstance(message, str):
+            if len(_FOLDED) >= FOLDED_KEPT:
+                _FOLDED.clear()
+            _FOLDED[message] = done
+    return done
 
 
 def loose_case_no(message: str) -> str | None:
