@@ -307,8 +307,13 @@ def disputed_amounts(text_: str, entities: list[dict]) -> list:
             lead = CLAUSE.split((text_ or "")[max(0, start - SPEC["salary_window"]):start])[-1]
             if SALARY_BEFORE.search(lead):
                 continue
-        found.append(_ungrouped(text_ or "", entity))
-    return found
+        total = isinstance(start, int) and AMOUNT_TOTAL.search(
+            (text_ or "")[max(0, start - SPEC["amount_total_window"]):start])
+        found.append((not total, len(found), _ungrouped(text_ or "", entity)))
+    return [value for *_, value in sorted(found)]  # "每月扣四百二 一共少缴两千五百二": the total
+
+
+AMOUNT_TOTAL = re.compile(alternatives("amount_total_leads"))
 
 
 def _ungrouped(text_: str, entity: dict):
@@ -1185,15 +1190,22 @@ def _vague_years(text_: str) -> str | None:
 PAID_TOTAL_LEAD = re.compile(SPEC["paid_total_lead"])
 PAID_TOTAL_UNIT = re.compile(SPEC["paid_total_unit"])
 PAID_TOTAL_NOT = re.compile(SPEC["paid_total_not"])
+PAID_SHORT_LEAD = re.compile(SPEC["paid_short_lead"])
+PAID_SHORT_UNIT = re.compile(SPEC["paid_short_unit"])
 
 
 def _paid_total(text_: str, start: int, end) -> bool:
     """"交了15年了", "系统显示只有12年": how many years were paid, not when the matter was;
-    "没给我交3年" is what was not paid, a period."""
+    "没给我交3年" is what was not paid, a period. "没交够一年", "才交了不到半年": how long was
+    paid falls short of a length, no period either."""
     clause = re.split(r"[，,。；;!！?？\s]", text_[:start])[-1]
+    said = text_[start:end] if isinstance(end, int) else text_[start:]
+    short = PAID_SHORT_LEAD.search(text_[:start])
+    if short and PAID_SHORT_UNIT.match(said) and not PAID_TOTAL_NOT.search(
+            re.split(r"[，,。；;!！?？\s]", text_[:short.start()])[-1]):
+        return True
     return bool(PAID_TOTAL_LEAD.search(text_[:start]) and not PAID_TOTAL_NOT.search(clause)
-                and PAID_TOTAL_UNIT.match(text_[start:end] if isinstance(end, int) else
-                                          text_[start:]))
+                and PAID_TOTAL_UNIT.match(said))
 
 
 def _rough_said(text_: str, said: str, end: int) -> str:

@@ -97,6 +97,7 @@ from bot.handlers.intake_form import (
     NAME_OWN_WORDS,
     PLEA_END,
     RECALLED_NAME,
+    UNIT_CODE_LABEL_ONLY,
     ValidateDisputeForm,
     outside_place,
     owner_only_known,
@@ -125,6 +126,7 @@ from bot.handlers.smalltalk import (
     office_of,
     only_anger,
 )
+from bot.handlers.unit_codes import UNIT_CODE, code_joined, codes_joined, id_like, misshaped_code
 from bot.nlu.entities import id_checksum_ok
 from bot.periods import period_text
 from bot.privacy import id_numbers_in, mask_id_number, mask_phone, scrub
@@ -513,6 +515,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return replies if OFFICES_TOLD in (state.pending or {}) else (
                 self._question_answered_first(ctx, replies))
 
+        joined = codes_joined(ctx.text)
+        if joined is not None:  # "9144 0183 MA5C XXXX 1X": the unit's code, read as one
+            parser = self.services.parser
+            ctx = replace(ctx, text=joined, nlu=parser.parse(joined) if parser else ctx.nlu)
         pending = dict(state.pending or {})
         reply = ctx.text.strip()
         if state.updated_at and now - state.updated_at > self.idle and "idle" not in pending:
@@ -624,6 +630,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 state.requested_slot = "phone"
                 return [text("handoff_need_phone")]
             return await self._finish(session, state, ctx.inbound.openid)
+        coded = self._code_at_summary(state, reply) if pending.get("confirm") else None
+        if coded is not None:
+            return coded
         if pending.get("confirm") and (correction is None or not correction[0]):
             changed = self._recategorised(state, reply)  # "其实是交少了 按最低档交的": no "yes"
             if changed:
@@ -784,6 +793,23 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return [noted + "\n" + replies[0], *replies[1:]]
         beside = self._answer_beside(state, ctx, asked)
         return [beside + "\n" + replies[0], *replies[1:]] if beside and replies else replies
+
+    def _code_at_summary(self, state, reply: str) -> list[str] | None:
+        """"信用代码9144 0183 MA5C XXXX 1X" at the summary: the code joins the unit (or is the
+        unit when none was named) and the summary is shown again; a labelled code of another
+        length than 18 is sent back to be checked, the unit unchanged."""
+        found = UNIT_CODE.search(reply)
+        if found is not None and not (id_like(found.group(0))
+                                      and not UNIT_CODE_LABEL_ONLY.search(reply)):
+            employer = code_joined(state.slots.get("employer"), found.group(0).upper())
+            state.slots = {**state.slots, "employer": employer}
+            return [SPEC["replies"]["unit_code_joined"].format(employer=employer) + "\n"
+                    + self._summary(state.slots)]
+        misshaped = misshaped_code(reply) if found is None else None
+        if misshaped:
+            return [SPEC["replies"]["unit_code_misshaped"].format(length=len(misshaped))
+                    + "\n" + self._summary(state.slots)]  # never echoed: it may be an ID
+        return None
 
     async def _duplicate_offer(self, session, state, ctx: Context,
                                before: dict) -> list[str] | None:
@@ -1199,7 +1225,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 and len(plain) <= SPEC["employer_unsure_max_chars"]
                 and not ORG_SUFFIX.search(plain) and not NO_EMPLOYER.search(plain)
                 and count_only(reply) is None  # "就我一个吧 其他人不知道" counts the people
-                and not RECALLED_NAME.search(MANDARIN(reply)))  # "叫啥来着 宏达 对 宏达电子"
+                and not RECALLED_NAME.search(MANDARIN(reply))  # "叫啥来着 宏达 对 宏达电子"
+                and not UNIT_CODE.search(reply))  # "名字记不清了 只有信用代码…": the code will do
 
     def _what_to_do(self, reply: str) -> bool:
         """"那怎么办呢", "咋整" mid-form: what to do next is this registration, not a policy

@@ -125,6 +125,7 @@ from bot.handlers.answers import (
 from bot.handlers.contacts import contact_numbers, phone_problem
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.smalltalk import MATERIAL, office_of
+from bot.handlers.unit_codes import UNIT_CODE, code_joined, id_like
 from bot.nlu.cnnum import to_number
 from bot.periods import period_text
 from bot.privacy import mask_phone
@@ -367,7 +368,6 @@ def unit_payer(category: str | None, description: str | None) -> bool:
             and bool(UNIT_PAYER.search(MANDARIN(description or "").lower())))
 
 
-UNIT_CODE = re.compile(SPEC["unit_code"])
 UNIT_PLACE_LEAD = one_of(SPEC["unit_place_leads"])
 OTHERS_PHONE = re.compile(SPEC["others_phone"].format(labels=one_of(SPEC["others_phone_labels"])))
 UNIT_PLACE_TAIL = one_of(SPEC["unit_place_tails"])
@@ -377,11 +377,6 @@ UNIT_CODE_LABEL = words_regex(SPEC["unit_code_labels"])
 
 UNIT_CODE_LABEL_ONLY = words_regex(SPEC["unit_code_named_by"])
 UNIT_CODE_LEAD = re.compile(SPEC["unit_code_lead"])
-
-
-def id_like(code: str) -> bool:
-    """Eighteen characters that may as well be an ID number (17 digits, then a digit or X)."""
-    return code[:17].isdigit()
 
 
 def unit_code(reply: str) -> tuple[str, str] | None:
@@ -422,9 +417,14 @@ def self_payer(description) -> bool:
     return bool(SELF_PAYER.search(plain)) and not EMPLOYER_MENTION.search(plain)
 
 
+EXTRAS_FIGURE_LEAD = re.compile(rf"^(?:{one_of(SPEC['extras_figure_leads'])})")
+
+
 def extras_figure(reply: str) -> float | None:
-    """"4800" alone where the period or amount is asked: an amount; a year ("2023") is not."""
-    plain = PUNCTUATION.sub("", reply or "")
+    """"4800" alone where the period or amount is asked: an amount; a year ("2023") is not.
+    "一笔1184.5", "总共4800": a word for a sum before it changes nothing."""
+    point = re.sub(r"(?<=\d)[.．](?=\d)", "\0", reply or "")  # "1184.5": the point is kept
+    plain = EXTRAS_FIGURE_LEAD.sub("", PUNCTUATION.sub("", point)).replace("\0", ".")
     if not re.fullmatch(r"\d{3,8}(?:\.\d{1,2})?", plain) or re.fullmatch(r"(?:19|20)\d{2}", plain):
         return None
     return float(plain)
@@ -689,8 +689,7 @@ class ValidateDisputeForm(FormValidationAction):
                 moved = end - start + shift
                 entities.append({**entity, "start": first - moved, "end": last - moved})
         rest = joined.strip() if PUNCTUATION.sub("", joined).strip() else ""
-        employer = (UNIT_CODE.sub(code, current, count=1) if UNIT_CODE.search(current)
-                    else SPEC["unit_code_beside"].format(name=current, code=code))[:200]
+        employer = code_joined(current, code)
         stripped = tracker_for(tracker.sender_id, tracker.slots,
                                {**message, "text": rest, "entities": entities})
         return stripped, employer
@@ -1545,8 +1544,9 @@ class ValidateDisputeForm(FormValidationAction):
         return {"employer": _without_town(value, places)[:200], **doubt}
 
     def _coded_employer(self, code: str, rest: str, dispatcher, tracker, domain) -> dict:
-        """"信用代码91440101MA5C…" alone, or beside the unit's name."""
-        if not rest:
+        """"信用代码91440101MA5C…" alone, or beside the unit's name; "名字记不清了 只有信用代码…"
+        names none, so the code is the unit."""
+        if not rest or UNSURE.search(rest):
             return {"employer": SPEC["unit_code_alone"].format(code=code)}
         named = self.validate_employer(rest, CollectingDispatcher(), tracker_for(
             tracker.sender_id, {}, {"text": rest}), domain).get("employer")

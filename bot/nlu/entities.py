@@ -46,6 +46,8 @@ _MONEY_CN = re.compile(
     r"(?:(?P<approx>多|余|来)(?P<big>[万亿])?)?(?P<unit>元|块钱|块(?![儿去来走])|圆)?"
 )
 _NOT_MONEY_AFTER = "年月日号个人名天岁%位次期小周点分秒楼栋层户家条张套斤米公里岁级"
+# "四百二一共", "三千一起": a 一 that begins a word after a figure (一共, 一起, 一直, 一下) is no digit.
+_ONE_BEGINS_WORD = "共起直下些般定样旦同"
 _YEAR = r"(?:(?:19|20)\d{2}|\d{2}|大前|[今去前明]|[二〇零一三四五六七八九]{4})年"
 _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?|正月|冬月|腊月"
 # The months people name the old way ("去年腊月"); the said year's month of that number: the
@@ -348,8 +350,11 @@ class EntityExtractor:
                 start = m.start("cur") if m["cur"] else m.start("num")
                 claim(start, end, "money", as_int_if_whole(value))
         for m in _MONEY_CN.finditer(text.translate(self._capitals)):
-            raw = m["num"]
-            after = text[m.end() : m.end() + 1]
+            raw, end = m["num"], m.end()
+            if (len(raw) > 1 and raw.endswith("一") and not m["approx"] and not m["unit"]
+                    and text[end : end + 1] in _ONE_BEGINS_WORD):
+                raw, end = raw[:-1], end - 1  # "四百二一共…": 一 begins 一共, no digit of 四百二
+            after = text[end : end + 1]
             if not m["unit"]:
                 if "千" not in raw and "万" not in raw and not m["big"] and not (
                     "百" in raw and self._has_money_context(text, m.start())
@@ -359,7 +364,7 @@ class EntityExtractor:
                     continue
             value = _times_big(to_number(raw), m["big"])
             if value and value >= 1:
-                claim(m.start(), m.end(), "money", as_int_if_whole(value))
+                claim(m.start(), end, "money", as_int_if_whole(value))
 
     def _has_money_context(self, text: str, pos: int) -> bool:
         if self._money_context is None:
