@@ -264,6 +264,12 @@ def place_only(reply: str, entities: list[dict]) -> bool:
     return bool(outside_place(reply)) or any(
         e.get("entity") == "district" for e in entities) and facts_only(trimmed, entities)
 GENERIC_EMPLOYER = words_regex(SPEC["generic_employer_words"])
+UNIT_AFTER_DEMONSTRATIVE = re.compile(SPEC["unit_after_demonstrative"])
+CONTRACTOR_EMPLOYER = re.compile(SPEC["contractor_employer"])
+ERRAND_KIN = re.compile(SPEC["errand_kin"])
+BARE_TRADE_UNIT = re.compile(rf"^(?:{one_of(SPEC['bare_trade_unit_leads'])})?"
+                             rf"(?:{one_of(SPEC['org_trades'])})"
+                             rf"(?:{one_of(SPEC['bare_trade_unit_kinds'])})$")
 PERIOD_KIND = words_regex(SPEC["period_kind_words"])
 
 
@@ -898,6 +904,11 @@ class ValidateDisputeForm(FormValidationAction):
         if slot == "headcount" and unnegated(reply) != "，".join(CLAUSE.split(reply)):
             value = None  # "不是我一个人，有5个": the 1 the parser found is what it is not
         if slot == "employer" and self._asked(tracker, slot):
+            shown = UNIT_AFTER_DEMONSTRATIVE.search(ORG_TAIL.sub("", reply.strip()))
+            named = shown["name"] if shown else ""
+            if (len(named) >= 3 and ORG_END.search(named) and not CLAUSE.search(named)
+                    and not BARE_TRADE_UNIT.match(named)):
+                return {slot: named}  # "系新塘嗰间宏发五金厂": 宏发五金厂; never "那个厂": 厂
             value = whole_unit_name(reply, value) or value
         if value is not None and not (slot == "headcount" and self._asked_count(tracker)):
             return {slot: value}  # a name or number in a question is kept; "几个人" is no count
@@ -1083,6 +1094,13 @@ class ValidateDisputeForm(FormValidationAction):
     async def extract_employer(self, dispatcher, tracker, domain) -> dict:
         """The employer; two named in one message ("宏达电子厂和永发制衣厂", "先在宏达干了两年，
         后来去了永发制衣厂") are both kept, never the second one dropped."""
+        found = await self._employer_found(tracker)
+        if (not self._asked(tracker, "employer") and tracker.get_slot("employer") is None
+                and BARE_TRADE_UNIT.match(str(found.get("employer") or ""))):
+            return {}  # "新塘镇的制衣厂", "开五金店的": a kind of unit, its name is asked
+        return found
+
+    async def _employer_found(self, tracker: Tracker) -> dict:
         again = self._employer_again(tracker)
         if again:
             return {"employer": again}
@@ -1091,6 +1109,9 @@ class ValidateDisputeForm(FormValidationAction):
         household = household_by_surname(self._text(tracker))
         if household and self._asked(tracker, "employer"):
             return {"employer": household}  # "没有单位 就是雇主家 姓陈"
+        contractor = CONTRACTOR_EMPLOYER.search(MANDARIN(self._text(tracker)))
+        if contractor and self._asked(tracker, "employer"):
+            return {"employer": contractor["boss"]}  # "没有公司 就是跟着包工头陈老板干的"
         recalled = RECALLED_NAME.search(MANDARIN(self._text(tracker)))
         if recalled and self._asked(tracker, "employer"):
             return {"employer": recalled.group("name")}  # "叫啥来着 宏达 对 宏达电子"
@@ -1265,6 +1286,9 @@ class ValidateDisputeForm(FormValidationAction):
             return {"name": worried}
         found = self._fill(tracker, "name") or self._name_beside_number(tracker)
         name = found.get("name")
+        if isinstance(name, str) and any(name.startswith(m["kin"])
+                                         for m in ERRAND_KIN.finditer(reply)):
+            return {}  # "我叫孙子帮我一查": the grandson was asked to help, no one is named
         full = full_name_beside(reply) if isinstance(name, str) else None
         if full:
             return {"name": full}  # "叫我陈姨就行，我叫陈秀英": 陈秀英
@@ -1272,7 +1296,10 @@ class ValidateDisputeForm(FormValidationAction):
         if isinstance(name, str) and clause and name not in clause:
             return {"name": clause}  # "李四，你们会不会把我的名字告诉老板啊": not 告诉老板
         if isinstance(name, str) and len(name) == 1:
-            return {"name": fullest_name(reply, name) or name}
+            whole = next((str(e.get("value")) for e in tracker.latest_message.get("entities") or []
+                          if e.get("entity") == "name" and len(str(e.get("value"))) > 1
+                          and str(e.get("value")).startswith(name)), None)
+            return {"name": whole or fullest_name(reply, name) or name}  # "我姓刘啊叫刘德福"
         if isinstance(name, str):
             return {"name": name_run_on(reply, name)}  # 刘强东北人… → 刘强
         return found
