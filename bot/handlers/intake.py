@@ -114,10 +114,11 @@ from bot.handlers.intake_register import (
     recent_callback,
 )
 from bot.handlers.intake_spec import SPEC
-from bot.handlers.open_case import PROGRESS_KEYWORD
+from bot.handlers.open_case import PROGRESS, PROGRESS_KEYWORD
 from bot.handlers.policy import RECENT, answer_instead_of_filing, lean_on, names_harm, no_grievance
 from bot.handlers.progress import progress
 from bot.handlers.recent import RecentHint
+from bot.handlers.relatives import for_other, relative_progress
 from bot.handlers.smalltalk import (
     ANGER,
     BOT_QUESTION,
@@ -556,6 +557,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         if self._worries_about_privacy(state, ctx):
             return [self._privacy_answer() + "\n\n" + text("resume_question")
                     + self._question(state.requested_slot, state.slots)]
+        if for_other(ctx.text):  # "帮我妈查一下进度", "我同事让我问问他的事": never a value
+            answer = await relative_progress(ctx, session, in_form=True)
+            return ["\n\n".join(answer + [text("resume_question")
+                                            + self._question(state.requested_slot, state.slots)])]
         fixing = self._fields_said_right_dropped(ctx)
         correction = self._find_correction(state, fixing, act, act_confidence)
         denied = self._employer_denied(state, ctx) if correction is None else None
@@ -1467,7 +1472,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 self._asks_in_a_sentence(ctx, confidence)):
             return None
         progress_check = nlu.intent == "check_progress" and nlu.intent_confidence >= 0.9 or (
-            PROGRESS_KEYWORD.match((ctx.text or "").strip()))  # "近度", "进读": 进度 mistyped
+            PROGRESS_KEYWORD.match((ctx.text or "").strip())) or (  # "近度", "进读": 进度 mistyped
+            state.requested_slot in SPEC["progress_asked_slots"]
+            and PROGRESS.match((ctx.text or "").strip()))  # "有人管没" is never a name or phone
         if progress_check and all(e.type == "case_no" for e in nlu.entities):
             again = text("resume_question") + self._question(state.requested_slot, state.slots)
             if ctx.snapshot is not None and not ctx.snapshot.cases and not nlu.entities:

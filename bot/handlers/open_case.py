@@ -587,7 +587,8 @@ async def _urged(ctx: Context, session, cases: list[Case], message: str) -> list
     if _asks_contact(message):
         lines.append(text("urge_no_phone"))
     for case in cases:
-        values = {"case_no": case.case_no, "status": status_label(case.status),
+        values = {"case_no": case.case_no, "about": case_about(case),
+                  "status": status_label(case.status),
                   "lead": _lead(ctx, case), "deadline": local_deadline(case.deadline),
                   **_level(ctx, case),
                   "overdue": ROWS["overdue"] if _overdue(case) else ""}
