@@ -613,7 +613,9 @@ def people_count(reply: str, entities: list[dict] | None = None) -> int | None:
                 end, int):
             text[start:end] = [" "] * (end - start)
     plain = PUNCTUATION.sub("", unnegated("".join(text)))
-    found = BARE_COUNT.match(plain) or PEOPLE.search(plain)
+    # "还有几个同事 大概五六个": the number said after the vague one
+    found = BARE_COUNT.match(plain) or next(
+        (m for m in PEOPLE.finditer(plain) if m.group("count") != "几"), None)
     if found is None or found.group("count") == "几":
         return None  # "好几个吧": no number; an estimate is asked for, not 3 guessed
     count = to_number(found.group("count"))
@@ -1105,6 +1107,7 @@ PERIOD_ROUGH_TAIL = re.compile(SPEC["period_rough_tail"])
 NAME_RUN_ON = re.compile(rf"(?:{alternatives('name_run_on_regions')})人|"
                          rf"{alternatives('name_run_on_words')}")
 CATEGORY_CHANGE = re.compile(alternatives("category_change_cues"))
+VALUE_CORRECTION = re.compile(alternatives("value_correction_cues"))
 CATEGORY_WORDS = [(key, re.compile("|".join(patterns)))
                   for key, patterns in SPEC["category_words"].items()]
 LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")

@@ -102,6 +102,7 @@ from bot.handlers.intake_form import (
     outside_place,
     owner_only_known,
     places_of,
+    refuses_name,
     requests_wish,
     run_form,
     tracker_for,
@@ -1178,6 +1179,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                      if parser.is_question(ROUGH_NUMBER.sub("三", PLEA_END.sub("", c)))
                      and not UNSURE.search(c) and not RECALL.search(MANDARIN(c))
                      and not answer_clause(c, asked)
+                     and not (asked == "name" and refuses_name(c))
                      and len(LETTERS.findall(c)) >= SPEC["question_beside_min_chars"]]
         return questions[-1] if questions else None
 
@@ -1488,6 +1490,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             return None  # "叫啥来着 宏达 对 宏达电子", "叫什么速达配送": a name, it asks nobody
         if state.requested_slot in SPEC["verb_wish_slots"] and requests_wish(ctx.text):
             return None  # "能不能帮我们把社保补上 还有滞纳金也让厂里出": the wish, no query
+        if state.requested_slot == "name" and refuses_name(ctx.text):
+            return None  # "名字能不能不说": the form says why a name and takes a 称呼
         kinds = {e.type for e in nlu.entities}
         if state.requested_slot != "extras":
             kinds -= {"period", "money"}  # "仲裁时效1年从什么时候算起" names no headcount

@@ -127,16 +127,18 @@ class CorrectionsMixin:
             near = any(s - end <= NEAR and start - e <= NEAR for s, e in cues)
             if slot in SPEC["field_names"] and near:
                 named = slot
-        fresh = {}
+        fresh, fresh_end = {}, {}
         for entity in ctx.nlu.entities:
             slot = ENTITY_SLOTS.get(entity.type)
-            if slot is None or slot in fresh or any(
+            later = slot in fresh and any(fresh_end[slot] <= s and e <= entity.start
+                                          for s, e in cues)  # "在新塘那边 哦不对 是永宁街道"
+            if slot is None or slot in fresh and not later or any(
                     entity.start < e and s < entity.end for s, e in cues):
                 continue
             if NEGATED.search(reply[max(0, entity.start - 4):entity.start]):
                 continue  # "不是新塘": the old value
-            if state.slots.get(slot) not in (None, entity.value) or slot == named:
-                fresh[slot] = reply[entity.start:entity.end]
+            if state.slots.get(slot) not in (None, entity.value) or slot == named or later:
+                fresh[slot], fresh_end[slot] = reply[entity.start:entity.end], entity.end
         if named is None and len(fresh) == 1:
             named = next(iter(fresh))
         by_old = named is None and (named := _slot_of_old_value(state.slots, reply)) is not None

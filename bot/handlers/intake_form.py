@@ -65,6 +65,7 @@ from bot.handlers.answers import (
     STORY_WORDS,
     TITLED_PERSON,
     UNSURE,
+    VALUE_CORRECTION,
     WISH_TOPIC,
     WISH_VERB,
     WORKPLACE,
@@ -411,6 +412,13 @@ def asks_employer(slots: dict) -> bool:
 
 
 NAME_OWN_WORDS = words_regex(SPEC["name_own_words"])
+
+
+def refuses_name(reply: str) -> bool:
+    """"我不想说名字可以吗", "名字能不能不说": the name refused in words that name it (not "我不想
+    找人社局", which refuses an office)."""
+    plain = MANDARIN(reply or "")
+    return bool(NAME_REFUSAL.search(plain)) and bool(NAME_OWN_WORDS.search(plain))
 OTHERS_TOO = re.compile(SPEC["others_too"])
 HEADCOUNT_TOTAL = re.compile(SPEC["headcount_total_said"])
 SELF_PAYER = words_regex(SPEC["self_payer_words"])
@@ -767,7 +775,9 @@ class ValidateDisputeForm(FormValidationAction):
 
     @staticmethod
     def _entity(tracker: Tracker, kind: str):
+        """The first value of ``kind``, or a later one that corrects it ("在新塘那边 哦不对 是永宁街道")."""
         text_ = tracker.latest_message.get("text") or ""
+        found = None
         for entity in tracker.latest_message.get("entities") or []:
             if entity.get("entity") != kind:
                 continue
@@ -779,8 +789,10 @@ class ValidateDisputeForm(FormValidationAction):
             if kind == "employer" and GENERIC_UNIT.match(PUNCTUATION.sub("", str(entity.get(
                     "value")))):
                 continue  # "我们自己公司 恒达贸易有限公司": the pointer is no name, the name is
-            return entity.get("value")
-        return None
+            if found is None or (entity.get("value") != found.get("value") and isinstance(found.get("end"), int)
+                  and VALUE_CORRECTION.search(text_, found["end"], entity.get("start") or 0)):
+                found = entity
+        return found.get("value") if found else None
 
     @staticmethod
     def _asked(tracker: Tracker, slot: str) -> bool:
@@ -1289,6 +1301,12 @@ class ValidateDisputeForm(FormValidationAction):
         if isinstance(name, str) and any(name.startswith(m["kin"])
                                          for m in ERRAND_KIN.finditer(reply)):
             return {}  # "我叫孙子帮我一查": the grandson was asked to help, no one is named
+        if (self._asked(tracker, "name") and refuses_name(reply)
+                and not (isinstance(name, str) and (name[:1] in SURNAMES or ADDRESS.match(name)))):
+            called_by = [bare_name(part) for part in MANDARIN(reply).split()[1:]]
+            called_by = [n for n in called_by if ADDRESS.match(n) and len(n) <= 4]
+            # "不想说名字 叫我小李吧": the 称呼 offered; "我不想说名字可以吗": refused, never 可以
+            return {"name": called_by[0] if called_by else reply}
         full = full_name_beside(reply) if isinstance(name, str) else None
         if full:
             return {"name": full}  # "叫我陈姨就行，我叫陈秀英": 陈秀英
@@ -1328,6 +1346,9 @@ class ValidateDisputeForm(FormValidationAction):
 
     async def extract_headcount(self, dispatcher, tracker, domain) -> dict:
         found = self._fill(tracker, "headcount")
+        if found and self._told_when_or_how_much(tracker) and self._count(
+                found["headcount"], tracker) is None:
+            return {}  # "从2022年开始一直这样": the period is noted, no count refused
         if not found and tracker.get_slot("headcount") is None:
             count = self._headcount_only(tracker)
             if count is None:
@@ -1343,6 +1364,11 @@ class ValidateDisputeForm(FormValidationAction):
             if isinstance(count, int) and count > 0 and count != tracker.get_slot("headcount"):
                 return {"headcount": count}
         return found
+
+    @staticmethod
+    def _told_when_or_how_much(tracker: Tracker) -> bool:
+        return any(e.get("entity") in ("period", "money")
+                   for e in tracker.latest_message.get("entities") or [])
 
     def _total_said(self, tracker: Tracker) -> bool:
         """"我们一共三个人都没交" while another question is asked: the count said again."""

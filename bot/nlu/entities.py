@@ -46,8 +46,6 @@ _MONEY_CN = re.compile(
     r"(?:(?P<approx>多|余|来)(?P<big>[万亿])?)?(?P<unit>元|块钱|块(?![儿去来走])|圆)?"
 )
 _NOT_MONEY_AFTER = "年月日号个人名天岁%位次期小周点分秒楼栋层户家条张套斤米公里岁级"
-# "四百二一共", "三千一起": a 一 that begins a word after a figure (一共, 一起, 一直, 一下) is no digit.
-_ONE_BEGINS_WORD = "共起直下些般定样旦同"
 _YEAR = r"(?:(?:19|20)\d{2}|\d{2}|大前|[今去前明]|[二〇零一三四五六七八九]{4})年"
 _MONTH = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?|正月|冬月|腊月"
 # The months people name the old way ("去年腊月"); the said year's month of that number: the
@@ -97,6 +95,7 @@ class EntityExtractor:
         suffixes = lexicon.get("employer_suffixes")
         self._emp_suffix = words_regex(suffixes) if suffixes else None
         self._emp_suffix_words = tuple(suffixes or ())
+        self._emp_registered = tuple(lexicon.get("employer_registered_suffixes") or ())
         branches = lexicon.get("employer_branch_suffixes")
         self._emp_branch = re.compile(f"(?:{one_of(branches)})$") if branches else None
         self._emp_branch_gap = int(lexicon.get("employer_branch_gap") or 0)
@@ -127,6 +126,7 @@ class EntityExtractor:
             r"(?P<num>\d+|[一二两三四五六七八九十百千几][零一二两三四五六七八九十百千万几]*)(?:多|来|余)?"
             rf"[个名位](?=$|[，,。!！?？；;\s]|{tails})"
         )
+        self._one_begins_word = lexicon.get("money_one_begins_word") or ""
         context = lexicon.get("money_context")
         self._per_month = re.compile(lexicon.get("per_month_after_sum") or "$^")
         self._capitals = str.maketrans(lexicon.get("capital_numerals") or {})
@@ -352,7 +352,7 @@ class EntityExtractor:
         for m in _MONEY_CN.finditer(text.translate(self._capitals)):
             raw, end = m["num"], m.end()
             if (len(raw) > 1 and raw.endswith("一") and not m["approx"] and not m["unit"]
-                    and text[end : end + 1] in _ONE_BEGINS_WORD):
+                    and self._one_begins_word and text[end : end + 1] in self._one_begins_word):
                 raw, end = raw[:-1], end - 1  # "四百二一共…": 一 begins 一共, no digit of 四百二
             after = text[end : end + 1]
             if not m["unit"]:
@@ -431,7 +431,10 @@ class EntityExtractor:
                            if s <= start and 0 < e - len(tail) - end <= self._emp_branch_gap
                            and self._emp_branch is not None
                            and self._emp_branch.search(text[:e])), None)
-            if branch is None:  # "百佳超市新塘店": the branch's name holds the chain's
+            registered = any(s <= start and tail in self._emp_registered
+                             and 0 <= e - len(tail) - end <= self._emp_branch_gap
+                             for s, e, tail in found[i + 1:])
+            if branch is None and not registered:  # "百佳超市新塘店": the branch's name holds the chain's
                 claim(start, end, "employer", text[start:end])
         for m in self._emp_brand.finditer(text) if self._emp_brand else ():
             claim(m.start(), m.end(), "employer", m.group(0))  # "我在海底捞上班": a brand alone
