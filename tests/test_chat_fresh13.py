@@ -31,35 +31,27 @@ import pytest
 from bot.simulator import image_xml, voice_xml
 from bot.store.models import Case
 from tests.test_chat_fresh import draft_of, reply_kind
-from tests.test_chat_fresh7 import OFFER, understood
-from tests.test_dialogue import ANSWERS, CASE_NO, fetch, finish_form, say
+from tests.test_chat_fresh7 import OFFER
+from tests.test_chat_fresh12 import (
+    CATEGORY_Q,
+    MASKED,
+    PHONE,
+    SAME,
+    SUMMARY,
+    cases_of,
+    helpful,
+    post,
+)
+from tests.test_dialogue import ANSWERS, CASE_NO, finish_form, say
 from tests.test_dialogue_fresh27 import kept
 from tests.test_dialogue_robustness import ask_until, slots_of
 from tests.test_journeys2 import LEADERSHIP_GROUP, clean, the_case, wait_group
 from tests.test_journeys3 import CHINESE, group
 
-PHONE = "13912345678"
-MASKED = "139****5678"
 ID_NO = "440183197605123317"
-CATEGORY_Q = "问题类型"
-SUMMARY = "请核对登记内容"
-SAME = "同一件事"
 INVENTED = ("不属于劳动关系", "不是劳动关系", "属于劳动关系", "不需要交社保", "不用交社保",
             "不用给保姆交", "保姆不用交")
 OLD_RATE = ("千分之二", "2‰")
-
-
-async def post(platform, xml: str) -> str:
-    delivery = await platform.post(xml)
-    assert delivery.status == 200, delivery.body
-    return delivery.reply or ""
-
-
-def helpful(reply: str) -> None:
-    """Understood, in Chinese, with no internal word or placeholder showing."""
-    understood(reply)
-    assert CHINESE.search(reply), reply
-    clean(reply)
 
 
 def honest(reply: str) -> None:
@@ -97,10 +89,6 @@ async def file_from(platform, openid: str, reply: str, answers: dict | None = No
     summary = await finish_form(platform, openid, reply, {**ANSWERS, **(answers or {})})
     helpful(summary)
     return await confirm(platform, openid)
-
-
-async def cases_of(config, openid: str) -> list[Case]:
-    return await fetch(config.database_url, Case, openid=openid)
 
 
 async def card_of(fake_webhook, case: Case, key: str | None = None) -> str:
