@@ -13,7 +13,7 @@ import zlib
 import pytest
 
 from bot.handlers.answers import category_said, people_count
-from tests.test_dialogue import say
+from tests.test_dialogue import CASE_NO, say
 from tests.test_dialogue_robustness import slots_of
 
 EMPLOYER_Q = "涉及的单位"
@@ -83,6 +83,16 @@ async def test_how_long_it_went_on_is_no_unit_name(platform, config, said):
     ("大概五六个", 6),
 ])
 def test_the_number_after_a_vague_count_is_the_count(said, count):
+    assert people_count(said) == count
+
+
+@pytest.mark.parametrize("said,count", [
+    ("三个 加上我四个", 4),
+    ("我们店三个员工 加上我是四个", 4),
+    ("算上我4个人", 4),
+    ("5个人 一共", 5),
+])
+def test_the_count_said_as_the_total_is_the_count(said, count):
     assert people_count(said) == count
 
 
@@ -209,3 +219,21 @@ async def test_not_wanting_to_give_a_name_is_told_a_form_of_address_will_do(plat
     assert slots.get("name") is None and slots.get("requested_slot") == "name", slots
     assert "称呼也可以" in reply and "您问的" not in reply, reply
     assert said not in str(slots.get("description")), slots
+
+
+# --- 9. cancelling for fear of the boss, then filing after all ---------------------------------
+
+async def test_a_payer_afraid_of_the_boss_is_told_it_is_secret_and_can_file_after_all(
+        platform, config):
+    openid = "lead31-afraid"
+    for said in ("公司拖欠我们社保快一年了", "永发制衣厂", "新塘", "赵敏", "13711112222", "二十来个"):
+        reply = await say(platform, openid, said)
+    reply = await say(platform, openid, "补缴")
+    assert "请核对登记内容" in reply, reply
+    reply = await say(platform, openid, "算了 还是不登记了 怕老板知道")
+    assert "保密" in reply and "确定要取消" in reply, reply
+    reply = await say(platform, openid, "那还是登记吧 你们保密就行")
+    assert "继续登记" in reply and "12345" not in reply, reply
+    assert (await slots_of(config, openid)).get("employer") == "永发制衣厂"
+    done = await say(platform, openid, "确认")
+    assert CASE_NO.search(done), done

@@ -594,6 +594,8 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
                 and not self._sighs_beside_an_answer(reply))
                 or goes_in_person(reply) or gives_up_for_a_reason(reply)):
             set_pending(state, "cancel", True)
+            if PRIVACY_WORRY.search(MANDARIN(reply)):  # "算了 不登记了 怕老板知道": say it is kept secret
+                return [self._privacy_answer() + "\n\n" + text("cancel_confirm")]
             return [text("cancel_confirm")]
         if correction is None and self._only_asks(reply):
             set_pending(state, "cancel", True)
@@ -902,6 +904,11 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             rest = ask_only_rest(reply) if only_asks(reply) else ""
             told = self._kb_answer(rest) if rest else None
             return [text("cancelled") + ("\n\n" + told if told else "")]
+        rest = no_then_rest(reply) if answer is None else None
+        if rest and PRIVACY_WORRY.search(MANDARIN(rest)):  # "那还是登记吧 你们保密就行"
+            set_pending(state, "cancel", None)
+            return [self._privacy_answer() + "\n\n" + text("cancel_kept") + "\n"
+                    + self._question(state.requested_slot, state.slots)]
         if answer == "no" or ctx.nlu is not None and any(
                 e.type in ENTITY_SLOTS for e in ctx.nlu.entities):
             set_pending(state, "cancel", None)
