@@ -41,10 +41,8 @@ class Parser(argparse.ArgumentParser):
 
 def _bounded(low: int, high: int) -> Callable[[str], int]:
     def number(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            value = low - 1
+        stripped = text.strip()
+        value = int(stripped) if stripped.isascii() and stripped.isdigit() else low - 1
         if not low <= value <= high:
             raise argparse.ArgumentTypeError(f"must be a number {low}-{high}, not {text!r}")
         return value
@@ -315,6 +313,19 @@ def _chat(args, config: Config) -> int:
     return asyncio.run(run_chat(config, args.openid, args.mode))
 
 
+SERVE_HELP = """Run the WeChat callback server (/wechat, /healthz, /metrics, /api, /console).
+
+Settings come from config.yaml; these environment variables replace its values:
+  WECHAT_TOKEN        token set in the WeChat admin page
+  WECHAT_AES_KEY      43-character message encryption key
+  WECHAT_APPID        app ID (wx followed by 16 letters or digits)
+  WECHAT_API_BASE     WeChat API address (http:// or https://)
+  WECOM_WEBHOOK_BASE  WeCom group robot address (http:// or https://)
+  DATABASE_URL        sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER:PW@HOST/DB
+  PORT                port to listen on (0-65535)
+A wrong value stops the server with one line naming the variable."""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="disputebot", description=(
         "disputebot: the WeChat bot for social-insurance contribution disputes. Start with "
@@ -322,8 +333,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="path to config.yaml")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="run the WeChat callback server")
-    serve.add_argument("--port", type=_bounded(0, 65535))
+    serve = sub.add_parser(
+        "serve", help="run the WeChat callback server",
+        formatter_class=argparse.RawDescriptionHelpFormatter, description=SERVE_HELP)
+    serve.add_argument("--port", type=_bounded(0, 65535),
+                       help="port to listen on (default: PORT, else server.port)")
     serve.add_argument("--workers", type=_bounded(1, MAX_WORKERS), default=1,
                        help="processes sharing the port and the database (default 1)")
     serve.set_defaults(func=_serve)

@@ -348,12 +348,7 @@ def _validated(raw: dict, env) -> Config:
     webhook_base = str(_require(raw, "wecom", "webhook_base")).rstrip("/")
     _check_url("wecom.webhook_base (WECOM_WEBHOOK_BASE)", webhook_base)
     db_url = _database_url(str(_require(raw, "database", "url")))
-    try:
-        port = int(_require(raw, "server", "port"))
-        if not 0 <= port <= 65535:
-            raise ValueError
-    except (TypeError, ValueError):
-        raise ConfigError("config: server.port (PORT) must be a number 0-65535") from None
+    port = _port(_require(raw, "server", "port"))
     server = _section(raw, "server")
     if not isinstance(server.get("host") or "", str):
         raise ConfigError("config: server.host (HOST) must be one address, e.g. 127.0.0.1 "
@@ -409,3 +404,11 @@ def _number(values: dict, key: str, default: float, kind: type,
         whole = "whole " if kind is int else ""
         raise ConfigError(f"config: {section}.{key} must be a {whole}number, {least} or more")
     return value
+
+
+def _port(value: Any) -> int:
+    """ASCII digits only: int() would also take '８０８０', '8_080' or a YAML ``true``."""
+    text = str(value).strip() if not isinstance(value, bool) else ""
+    if not (text.isascii() and text.isdigit()) or not 0 <= int(text) <= 65535:
+        raise ConfigError("config: server.port (PORT) must be a number 0-65535")
+    return int(text)
