@@ -42,6 +42,8 @@ def test_contributions_withheld_and_not_paid_in_are_arrears(said):
 
 @pytest.mark.parametrize("said,category", [
     ("我自己交的 查不到缴费记录", "payment_record"),
+    ("孩子的城乡居民医保 学校说交了 但是医保局那边查不到 看病报销不了", "payment_record"),
+    ("公司说交了 但是社保局查不到", "payment_record"),
     ("扣款扣了两次", "refund"),
     ("按最低档交的", "contribution_base"),
 ])
@@ -237,3 +239,17 @@ async def test_a_payer_afraid_of_the_boss_is_told_it_is_secret_and_can_file_afte
     assert (await slots_of(config, openid)).get("employer") == "永发制衣厂"
     done = await say(platform, openid, "确认")
     assert CASE_NO.search(done), done
+
+
+# --- 10. a parent filing for a child's resident medical insurance ------------------------------
+
+async def test_a_parent_names_herself_with_her_role_at_the_category_question(platform, config):
+    openid = "lead31-parent"
+    reply = await say(platform, openid, "孩子的城乡居民医保 学校说交了 但是医保局那边查不到 看病报销不了")
+    assert MENU not in reply, reply
+    for said in ("没有单位 是学校代收的", "荔城"):
+        await say(platform, openid, said)
+    reply = await say(platform, openid, "家长 陈美玲")
+    slots = await slots_of(config, openid)
+    assert slots.get("category") == "payment_record" and slots.get("name") == "陈美玲", slots
+    assert slots.get("employer") in (None, "无"), slots
