@@ -135,7 +135,7 @@ NUMBER = rf"(?:\d+|[{CN_NUM_CHARS}]+)"
 PEOPLE = re.compile(
     rf"(?P<count>{NUMBER})(?:多|来|余)?(?!{alternatives('not_headcount_units')})"
     rf"(?:{alternatives('headcount_units')})(?!{alternatives('not_headcount_units')})")
-HEADCOUNT_TOTAL = re.compile(rf"(?:{alternatives('headcount_total_leads')})(?:是|有)?$")
+TOTAL_LEAD = re.compile(rf"(?:{alternatives('headcount_total_leads')})(?:是|有)?$")
 BARE_COUNT = re.compile(
     rf"^(?:{alternatives('headcount_leads')})*(?P<count>{NUMBER})(?:多|来|余)?"
     rf"(?:{alternatives('headcount_tails')})*$")
@@ -616,7 +616,7 @@ def people_count(reply: str, entities: list[dict] | None = None) -> int | None:
     plain = PUNCTUATION.sub("", unnegated("".join(text)))
     # "还有几个同事 大概五六个": the number said after the vague one; "三个 加上我四个": the total
     counted = [m for m in PEOPLE.finditer(plain) if m.group("count") != "几"]
-    total = next((m for m in counted if HEADCOUNT_TOTAL.search(plain, 0, m.start())), None)
+    total = next((m for m in counted if TOTAL_LEAD.search(plain, 0, m.start())), None)
     found = BARE_COUNT.match(plain) or total or (counted[0] if counted else None)
     if found is None or found.group("count") == "几":
         return None  # "好几个吧": no number; an estimate is asked for, not 3 guessed

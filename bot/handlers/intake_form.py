@@ -419,8 +419,11 @@ def refuses_name(reply: str) -> bool:
     找人社局", which refuses an office)."""
     plain = MANDARIN(reply or "")
     return bool(NAME_REFUSAL.search(plain)) and bool(NAME_OWN_WORDS.search(plain))
+
+
 OTHERS_TOO = re.compile(SPEC["others_too"])
-HEADCOUNT_TOTAL = re.compile(SPEC["headcount_total_said"])
+HEADCOUNT_TOTAL = re.compile(SPEC["headcount_total_said"].replace(
+    "{leads}", one_of(SPEC["headcount_total_leads"])))
 SELF_PAYER = words_regex(SPEC["self_payer_words"])
 EMPLOYER_MENTION = words_regex(SPEC["employer_mention_words"])
 
@@ -789,8 +792,10 @@ class ValidateDisputeForm(FormValidationAction):
             if kind == "employer" and GENERIC_UNIT.match(PUNCTUATION.sub("", str(entity.get(
                     "value")))):
                 continue  # "我们自己公司 恒达贸易有限公司": the pointer is no name, the name is
-            if found is None or (entity.get("value") != found.get("value") and isinstance(found.get("end"), int)
-                  and VALUE_CORRECTION.search(text_, found["end"], entity.get("start") or 0)):
+            corrects = found is not None and entity.get("value") != found.get("value") and (
+                isinstance(found.get("end"), int)
+                and VALUE_CORRECTION.search(text_, found["end"], entity.get("start") or 0))
+            if found is None or corrects:
                 found = entity
         return found.get("value") if found else None
 
