@@ -19,11 +19,11 @@ import pytest
 from routing.deadlines import SHANGHAI
 from tests import test_cases as base
 from tests import test_liaison_api as api
-from tests.test_cases import ID_NUMBER, PHONE, events, new_case, set_last_message
+from tests.test_cases import ID_NUMBER, PHONE, new_case, set_last_message
 from tests.test_liaison_api import COURT, HRSS, LEADERSHIP, TAX
-from tests.test_liaison_fresh10 import GROUP, MASKED_PHONE, arrived, texts, unmasked
+from tests.test_liaison_fresh10 import GROUP, MASKED_PHONE, unmasked
 from tests.test_liaison_fresh14 import HEALTHCARE, act, chinese, private
-from tests.test_liaison_fresh15 import JARGON, notices
+from tests.test_liaison_fresh15 import JARGON, card_of, kinds, notices
 
 rules, client, engine, sm = base.rules, api.client, base.engine, base.sm
 
@@ -39,16 +39,6 @@ async def listed(client, headers) -> str:
     status, body = await client.call("GET", "/api/cases", headers)
     assert status == 200, body
     return json.dumps(body, ensure_ascii=False)
-
-
-async def kinds(sm, case) -> list[str]:
-    return [e.kind for e in await events(sm, case)]
-
-
-async def card_of(fake_webhook, key: str, case_no: str) -> str:
-    cards = await arrived(fake_webhook, key, case_no)
-    assert cards, texts(fake_webhook, key)[-3:]
-    return cards[0]
 
 
 async def fresh_payer(sm, openid: str) -> None:

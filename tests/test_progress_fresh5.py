@@ -22,7 +22,7 @@ from routing.notices import local_deadline
 from tests.test_dialogue import ANSWERS, CASE_NO, finish_form, say
 from tests.test_followup import act, file_case
 from tests.test_open_case_requests import case_of, second_case, supplements
-from tests.test_progress_fresh2 import wait_texts
+from tests.test_progress_fresh2 import start_second_filing, wait_texts
 from tests.test_progress_fresh4 import (
     invented_numbers,
     missing_like,
@@ -172,16 +172,7 @@ async def test_a_list_never_holds_another_payers_case(platform):
 
 async def start_filing(platform, openid: str) -> str:
     """A new filing answered until the form asks for the payer's name."""
-    reply = await say(platform, openid, "我在荔城街道的宏图公司，他们多扣了我的医保费，要求退还")
-    for _ in range(5):
-        if "称呼" in reply:
-            return reply
-        for cue, answer in ANSWERS.items():
-            if cue in reply:
-                reply = await say(platform, openid, answer)
-                break
-        else:
-            break
+    reply = await start_second_filing(platform, openid)
     assert "称呼" in reply, reply
     return reply
 
