@@ -297,16 +297,18 @@ def asks_meaning(value: str) -> bool:
 
 
 def disputed_amounts(text_: str, entities: list[dict]) -> list:
-    """The money entities that may be the amount in dispute: not a salary or a base
-    ("我工资八千，基数才三千多", "工资5000但是按2000交的"), which only describe the matter."""
-    found = []
+    """The money entities that may be the amount in dispute: not a salary, a pension or a base
+    ("我工资八千，基数才三千多", "工资5000但是按2000交的"), nor what one should be ("养老金才两千
+    …应该有三千多"), which only describe the matter."""
+    found, salary = [], False
     for entity in entities:
         if entity.get("entity") != "money":
             continue
         start = entity.get("start")
         if isinstance(start, int):
             lead = CLAUSE.split((text_ or "")[max(0, start - SPEC["salary_window"]):start])[-1]
-            if SALARY_BEFORE.search(lead):
+            if SALARY_BEFORE.search(lead) or salary and EXPECTED_VALUE.search(lead):
+                salary = True
                 continue
         total = isinstance(start, int) and AMOUNT_TOTAL.search(
             (text_ or "")[max(0, start - SPEC["amount_total_window"]):start])
@@ -315,6 +317,7 @@ def disputed_amounts(text_: str, entities: list[dict]) -> list:
 
 
 AMOUNT_TOTAL = re.compile(alternatives("amount_total_leads"))
+EXPECTED_VALUE = re.compile(f"(?:{alternatives('expected_value_leads')})$")
 
 
 def _ungrouped(text_: str, entity: dict):

@@ -118,7 +118,7 @@ from bot.handlers.intake_spec import SPEC
 from bot.handlers.open_case import PROGRESS, PROGRESS_KEYWORD
 from bot.handlers.policy import RECENT, answer_instead_of_filing, lean_on, names_harm, no_grievance
 from bot.handlers.progress import progress
-from bot.handlers.recent import RecentHint
+from bot.handlers.recent import STORIES, RecentHint, remember_story
 from bot.handlers.relatives import for_other, relative_progress
 from bot.handlers.smalltalk import (
     ANGER,
@@ -209,11 +209,11 @@ PASTED_VALUES = {"name", "employer", "district", "phone", "id_number", "period",
 # The last story each payer told that was answered instead of starting a form: a soft hint
 # kept in this process only, like the policy follow-ups (a restart or another worker only
 # means the description is asked for, as before).
-STORIES = RecentHint("story", SPEC["recent_story_minutes"])
 CANCELLED = RecentHint("cancelled", SPEC["cancelled_minutes"])  # a marker only, no slots
 LEFT_JOB = words_regex(SPEC["cancelled_left_job_words"])
 STORY_WORKPLACE = re.compile(SPEC["story_workplace"])
 MATTER_HELP = re.compile(SPEC["matter_help"])
+FILING_ASK_ALONE = re.compile(SPEC["filing_ask_alone"])
 OWNER_SAID = re.compile(f"(?:{SPEC['owner_clue']})[\u4e00-\u9fff]{{0,2}}")
 MAJOR_HEADCOUNT = 30
 SURE_CHAT = 0.5
@@ -273,7 +273,7 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             if filing and not (start or snapshot.in_form or wants_human):
                 answered = answer_instead_of_filing(ctx)
                 if answered is not None:
-                    self._remember_story(ctx)
+                    remember_story(ctx)
                     return answered
             row = snapshot.state if snapshot.state is not None else _first_row(ctx)
             # The answer to "is it the same matter?" too: its step opens its session at the
@@ -1477,6 +1477,9 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         """A policy or progress question in the middle of the form: answer it, then ask
         again."""
         nlu = ctx.nlu
+        if nlu is not None and FILING_ASK_ALONE.match(ctx.text.strip()):
+            return [SPEC["replies"]["help_with_matter"] + "\n\n" + text("resume_question")
+                    + self._question(state.requested_slot, state.slots)]  # "这个能投诉吗"
         if nlu is None or act in ("affirm", "deny", "correct") and confidence >= 0.8 and not (
                 self._asks_in_a_sentence(ctx, confidence)):
             return None
@@ -1526,11 +1529,19 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         answer = self.services.kb.ask(ctx.text)
         if answer.declined and MATTER_HELP.search(ctx.text):
             return [SPEC["replies"]["help_with_matter"] + "\n\n" + again]  # "那能帮我查一下吗"
+        if answer.declined and self._names_the_matter(state, ctx.text):
+            return [SPEC["replies"]["asks_about_the_matter"] + "\n\n" + again]  # "滞纳金能免吗"
         if answer.declined and answer.out_of_scope and reading(
                 self.services.kb, ctx.text).kind != "alone":
             # "能退吗", "那我以后自己怎么交": about the matter being filed, not beyond the bot's scope
             return [SPEC["replies"]["asks_about_the_matter"] + "\n\n" + again]
         return [answer.reply_text() + "\n\n" + again]
+
+    @staticmethod
+    def _names_the_matter(state, question: str) -> bool:
+        """Does ``question`` name the matter being filed ("滞纳金能免吗" in a late-fee case)?"""
+        terms = SPEC["matter_terms"].get(state.slots.get("category") or "", [])
+        return any(term in question for term in terms)
 
     def _worries_about_privacy(self, state, ctx: Context) -> bool:
         """"会不会告诉我老板" asked at a question after the story (or at the summary), with no
@@ -1749,13 +1760,6 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
         slots["severity"], slots["severity_reasons"] = severity, reasons
 
     # --- a story told just before the form started -------------------------------------
-
-    def _remember_story(self, ctx: Context) -> None:
-        """A complaint answered as a question ("…一直没给我交社保，这种情况怎么办") is kept a
-        few minutes, so the form it may lead to does not ask for it again."""
-        told = ctx.text.strip()
-        if len(LETTERS.findall(told)) >= SPEC["recent_story_min_chars"] and STORY.search(told):
-            STORIES.put(ctx, told)
 
     @staticmethod
     def _recent_story(ctx: Context) -> Context | None:

@@ -155,6 +155,7 @@ SPOKEN_LEAD = re.compile(
     rf"(?:{one_of(SPEC['employer_spoken_particles'])})+")
 EMPLOYER_JOIN = SPEC["employer_join"]
 WISH_STOP = words_regex(SPEC["wish_stops"])
+WISH_ADDED_LEAD = re.compile(SPEC["wish_added_lead"])
 WISH_END_ENTITIES = {"employer", "district", "name", "phone", "id_number"}
 WISH_END_CLAUSE_ENTITIES = {"period", "money"}
 WISH_CLAUSE_GAP = re.compile(r"[\s，,。；;！!]+")
@@ -1420,7 +1421,8 @@ class ValidateDisputeForm(FormValidationAction):
                                 found.start() + 2, found.end())
         stop = WISH_STOP.search(found.string, found.start() + 2, found.end())
         end = min(ends + ([stop.start()] if stop else []) + ([gap] if gap is not None else []))
-        return found.string[found.start():end]
+        wish = found.string[found.start():end]
+        return WISH_ADDED_LEAD.sub("", wish) or wish
 
     def _asks_only(self, tracker: Tracker) -> bool:
         """A question or greeting outside the story question: its numbers ("失业金能领几个月")

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from bot.handlers.base import Context
-from bot.handlers.recent import RecentHint
+from bot.handlers.recent import RecentHint, remember_story
 from bot.texts import text
 from bot.word_patterns import words_regex
 from knowledge.answer import KbAnswer
@@ -311,6 +311,9 @@ async def ask_policy(ctx: Context) -> list[str]:
     if each:
         return [joint_reply(each)]  # "滞纳金怎么算 另外不办登记怎么罚": both answered
     reply = answer.reply_text()
+    parser = ctx.services.parser
+    if parser is not None and names_harm(parser, question):
+        remember_story(ctx)  # "老板说我们是临时工不用交社保 是真的吗" may lead to "那我要告他"
     if _unanswered_grievance(ctx, answer, reply):
         return [reply + "\n" + text("policy_can_file")]
     return [reply]

@@ -7,10 +7,13 @@ already needs and written without holding up the reply, so the next message read
 whichever worker it reaches (serve --workers N) and after a restart."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from bot.handlers.base import Context
+from bot.handlers.intake_spec import SPEC
 from bot.store import hints
+from bot.word_patterns import words_regex
 
 
 class RecentHint:
@@ -31,3 +34,17 @@ class RecentHint:
             return
         ctx.hints_said[self.kind] = value
         hints.keep(ctx.services.batch, ctx.inbound.openid, self.kind, value, self.lasts)
+
+
+STORIES = RecentHint("story", SPEC["recent_story_minutes"])
+_STORY = words_regex(SPEC["story_words"])
+_LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff０-９Ａ-Ｚａ-ｚ]")
+
+
+def remember_story(ctx: Context) -> None:
+    """A complaint answered as a question ("…一直没给我交社保，这种情况怎么办", "老板说我们是临时工
+    不用交社保 是真的吗") is kept a few minutes, so the form it may lead to does not ask for it
+    again."""
+    told = (ctx.text or "").strip()
+    if len(_LETTERS.findall(told)) >= SPEC["recent_story_min_chars"] and _STORY.search(told):
+        STORIES.put(ctx, told)

@@ -24,6 +24,8 @@ _FILL = {"others": "|".join(sorted(_WORDS["others"], key=len, reverse=True)),
 _FOR_OTHER = re.compile("|".join(
     "(?:" + p.replace("{others}", _FILL["others"]).replace("{roles}", _FILL["roles"]) + ")"
     for p in _WORDS["for_other"]))
+_FILED_BY_OTHER = re.compile("|".join(
+    "(?:" + p.replace("{others}", _FILL["others"]) + ")" for p in _WORDS["filed_by_other"]))
 _ASKS = re.compile(_WORDS["asks_progress"])
 _NOT = re.compile(_WORDS["not"])
 _BARE_REST = re.compile(_WORDS["bare_rest"])
@@ -36,6 +38,8 @@ OWN_LISTED = 5
 def for_other(message: str | None) -> bool:
     """Does the message ask after the progress of someone else's case?"""
     message = folded(message or "")
+    if _FILED_BY_OTHER.search(message):
+        return True
     found = _FOR_OTHER.search(message)
     if not found or _NOT.search(message):
         return False
