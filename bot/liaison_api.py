@@ -32,7 +32,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
-from bot.console.scope import late_before, read_scope, visible_cases
+from bot.console.scope import late_before, one_value, read_scope, visible_cases
 from bot.console.stats_json import dimension_names, summary
 from bot.store.models import utcnow
 from routing import actions
@@ -191,6 +191,11 @@ def liaison_routes(
     async def list_view(request, session, agency):
         q = request.query
         _known(list(q), LIST_PARAMS, "unknown_param")
+        for key in LIST_PARAMS:  # only status takes several values
+            if key == "agency":
+                one_value(q, (key,), lambda v: actions.lead_of(v, names))
+            elif key != "status":
+                one_value(q, (key,), lambda v: v.strip().lower())
         page = await actions.list_cases(session, agency, status=q.getall("status", []),
                                         overdue=_flag(q.get("overdue"), "overdue"),
                                         category=q.get("category") or None,

@@ -61,11 +61,33 @@ class _StatsQuery:
     result: figures.Stats
 
 
+def _breakdown(query) -> str:
+    """``by``: week (when absent), month or quarter, as a code or its unit (月, 按月). Any
+    other value is refused instead of being shown silently by week."""
+    values = [v for v in query.getall("by", []) if v.strip()]
+    units = texts()["stats"]["units"]
+    found = set()
+    for value in values:
+        wanted = "".join(value.split()).lower()
+        code = next((c for c in figures.PERIODS if wanted in (c, units[c], f"按{units[c]}")),
+                    None)
+        if code is None:
+            raise actions.BadRequest(
+                f"unknown breakdown {value[:40]!r}", "unknown_breakdown",
+                value=actions.shown_value(value),
+                choices="、".join(f"{c}（{units[c]}）" for c in figures.PERIODS))
+        found.add(code)
+    if len(found) > 1:
+        raise actions.BadRequest("two values for by", "repeated_setting", name="by",
+                                 values="、".join(f"“{actions.shown_value(v)}”" for v in values))
+    return found.pop() if found else "week"
+
+
 async def _stats_query(request: web.Request, console: Console,
                        session: Session) -> _StatsQuery:
     """The page's filters (a bad one raises the ActionError shown as a 400 page)."""
     q = request.query
-    by = q.get("by") if q.get("by") in figures.PERIODS else "week"
+    by = _breakdown(q)
     now = utcnow()
     scope = read_scope(q, console.names, now)  # an agency narrows what one sees, never widens
     async with console.sessionmaker() as db:

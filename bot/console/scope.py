@@ -68,14 +68,33 @@ class Scope:
         return f"{self.first or '…'}~{self.last or '…'}"
 
 
+def one_value(query: Mapping[str, str], keys: tuple[str, ...], same=lambda v: v) -> None:
+    """A setting given twice with different values (``agency=tax&agency=hrss``, or both
+    ``agency`` and ``lead``) is refused: answering with the first of them would hand the
+    office figures for something else than it asked for."""
+    getall = getattr(query, "getall", None)
+    typed = [v for key in keys for v in (getall(key, []) if getall else
+                                         [query[key]] if key in query else [])]
+    typed = [v for v in typed if isinstance(v, str) and v.strip()]
+    if len({same(v) for v in typed}) > 1:
+        raise actions.BadRequest(f"two values for {keys[0]}", "repeated_setting",
+                                 name=keys[0], values="、".join(
+                                     f"“{actions.shown_value(v)}”" for v in typed))
+
+
 def read_scope(query: Mapping[str, str], names: Mapping[str, str], now: datetime) -> Scope:
     """``from``/``to`` or ``period``, and ``agency`` (or the console's ``lead``)."""
+    today = to_local(now).date()
+    one_value(query, ("from",), str.strip)
+    one_value(query, ("to",), str.strip)
+    one_value(query, ("period",), lambda v: period_span(v, today))
+    one_value(query, ("agency", "lead"), lambda v: actions.lead_of(v, names))
     period = (query.get("period") or "").strip()
     first, last = (query.get("from") or "").strip(), (query.get("to") or "").strip()
     if period and (first or last):
         raise actions.BadRequest("give period or from/to, not both", "period_with_range")
     if period:
-        first, last = (d.isoformat() for d in period_span(period, to_local(now).date()))
+        first, last = (d.isoformat() for d in period_span(period, today))
     try:
         start, end = parse_period(first, last)
     except BadPeriod as exc:

@@ -64,7 +64,7 @@ def summary(cases: Sequence[Case], now: datetime, scope: Scope, *, agency: str,
                 "severity": names["severity"].get(case.severity, case.severity),
                 "lead": names["lead_agency"].get(case.lead_agency or "", case.lead_agency),
                 "status": names["status"].get(case.status, case.status),
-                "deadline": case.deadline.isoformat(),
+                "deadline": to_local(case.deadline).isoformat(),  # as the case list
                 "deadline_label": deadline_text(case.deadline),
                 "days_overdue": (now - case.deadline).days}
 
