@@ -565,6 +565,18 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
     for engine in {sessions_engine, batch_engine}:
         event.listen(engine, "before_cursor_execute", on_execute)
         event.listen(engine, "commit", on_commit)
+    # Hand-offs to aiosqlite's thread (SQLite sessions: statements, commits, rollbacks; the
+    # outbox's passes that land in a message's window too): each is a queue put, a thread
+    # wake-up and an event-loop wake-up, whatever the statement.
+    import aiosqlite
+
+    handed_off = aiosqlite.Connection._execute
+
+    async def counted_handoff(connection, fn, *args, **kwargs):
+        counts["handoffs"] += 1
+        return await handed_off(connection, fn, *args, **kwargs)
+
+    aiosqlite.Connection._execute = counted_handoff
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     port = free_port()
@@ -603,7 +615,7 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
                         if profiled:
                             profilers[kind].disable()
                     per_kind[kind].append(tuple(counts[k] - before.get(k, 0) for k in (
-                        "statements", "commits", "session_statements")))
+                        "statements", "commits", "session_statements", "handoffs")))
                     said.append({"payer": payer_no, "kind": kind, "text": text,
                                  "reply": reply})
                     return reply
@@ -625,6 +637,7 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
                     calls[kind] = (sum(row[1] for row in profiler.stats.values())
                                    / profiled_messages[kind])
     finally:
+        aiosqlite.Connection._execute = handed_off
         await runner.cleanup()
         await api_runner.cleanup()
         await hook_runner.cleanup()
@@ -633,9 +646,10 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
         Path(replies).write_text("".join(json.dumps(row, ensure_ascii=False) + "\n"
                                          for row in said), encoding="utf-8")
     return {kind: {"messages": len(v),
-                   "statements_per_msg": sum(s for s, _, _ in v) / len(v),
-                   "commits_per_msg": sum(c for _, c, _ in v) / len(v),
-                   "session_statements_per_msg": sum(a for _, _, a in v) / len(v),
+                   "statements_per_msg": sum(row[0] for row in v) / len(v),
+                   "commits_per_msg": sum(row[1] for row in v) / len(v),
+                   "session_statements_per_msg": sum(row[2] for row in v) / len(v),
+                   "handoffs_per_msg": sum(row[3] for row in v) / len(v),
                    **({"calls_per_msg": calls[kind]} if kind in calls else {})}
             for kind, v in sorted(per_kind.items())}
 
@@ -706,11 +720,12 @@ async def main_async(args) -> int:
                                          cprofile=args.cprofile, mix=args.mix,
                                          replies=args.replies)
         print("| conversation step | messages | SQL statements / msg | of them outside the "
-              "group commit | commits / msg | Python calls / msg |")
-        print("|---|---:|---:|---:|---:|---:|")
+              "group commit | commits / msg | aiosqlite hand-offs / msg | Python calls / msg |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         for kind, v in counted.items():
             print(f"| {kind} | {v['messages']} | {v['statements_per_msg']:.1f} "
                   f"| {v['session_statements_per_msg']:.1f} | {v['commits_per_msg']:.1f} "
+                  f"| {v['handoffs_per_msg']:.2f} "
                   f"| {v.get('calls_per_msg', float('nan')):.0f} |")
         return 0
     load_before = os.getloadavg()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 import sys
@@ -138,25 +139,52 @@ def redact_exception(text: str) -> str:
     return scrub(_CHINESE_RUN.sub("…", text))
 
 
+_WRITTEN_FIELDS = ALLOWED_FIELDS - FORBIDDEN_FIELDS
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""``json.dumps(doc, ensure_ascii=False, separators=(",", ":"))`` without building an
+encoder for every line."""
+
+
+def _utc_second(second: int, _kept: dict[int, str] = {}) -> str:  # noqa: B006 - the memo
+    """``2026-11-29T18:00:05`` for a whole second since the epoch, remembered for the last
+    second: every line of that second shares it."""
+    text = _kept.get(second)
+    if text is None:
+        _kept.clear()
+        text = _kept[second] = datetime.fromtimestamp(second, timezone.utc).isoformat()[:-6]
+    return text
+
+
+def utc_millis(created: float) -> str:
+    """``datetime.fromtimestamp(created, timezone.utc).isoformat(timespec="milliseconds")``
+    with ``Z`` for ``+00:00``: the microseconds rounded half to even as ``datetime`` rounds
+    them (a carry moves to the next second), then cut to milliseconds, the date and time
+    formatted once a second instead of on every line."""
+    second = math.floor(created)
+    micros = round((created - second) * 1e6)
+    if micros >= 1_000_000:
+        second, micros = second + 1, micros - 1_000_000
+    return f"{_utc_second(second)}.{micros // 1000:03d}Z"
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: ts, level, logger, event, then the allowed fields."""
 
     def format(self, record: logging.LogRecord) -> str:
         doc: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc)
-            .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "ts": utc_millis(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "event": record.getMessage(),
         }
         for key, value in record.__dict__.items():
-            if key in ALLOWED_FIELDS and key not in FORBIDDEN_FIELDS and value is not None:
+            if key in _WRITTEN_FIELDS and value is not None:
                 doc[key] = value if isinstance(value, (int, float, bool)) else str(value)
         if record.exc_text:
             doc["exc"] = record.exc_text
         elif record.exc_info:
             doc["exc"] = redact_exception(self.formatException(record.exc_info))
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+        return _ENCODE(doc)
 
 
 class TextFormatter(logging.Formatter):

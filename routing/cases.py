@@ -22,6 +22,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.store.models import Case, CaseCounter, CaseEvent, OutboxItem, utcnow
+from bot.store.sqlite_cursor import writes_together
 from routing.cards import (
     PAYER_TEXT_CAP,
     act_link,
@@ -338,15 +339,17 @@ async def _register(session: AsyncSession, openid: str, fields: Mapping[str, Any
     case = await _insert_case(session, values)
     # Rows the caller queued are flushed first, so these rows get their ids in the order
     # add_event and enqueue_cards would have given them (one executemany each instead of
-    # one ORM INSERT per row); the ids are never read back.
-    await session.execute(insert(CaseEvent.__table__), [
-        _event_values(case, "registered", {"channel": case.channel, "category": category,
-                                           "severity": severity}, now),
-        _event_values(case, "assigned", {
-            "lead": route.lead, "co": list(route.co), "district": route.district,
-            "in_area": route.in_area, "groups": [t.agency for t in route.groups],
-            "missing": list(route.missing)}, now)])
-    await insert_rows(session, card_values(case, route, route.groups, raw, now))
+    # one ORM INSERT per row); the ids are never read back, so both go to SQLite with the
+    # session's next statement (writes_together).
+    with writes_together():
+        await session.execute(insert(CaseEvent.__table__), [
+            _event_values(case, "registered", {"channel": case.channel, "category": category,
+                                               "severity": severity}, now),
+            _event_values(case, "assigned", {
+                "lead": route.lead, "co": list(route.co), "district": route.district,
+                "in_area": route.in_area, "groups": [t.agency for t in route.groups],
+                "missing": list(route.missing)}, now)])
+        await insert_rows(session, card_values(case, route, route.groups, raw, now))
     if route.missing:
         names = agency_names(raw)
         await enqueue_alert(session, raw, group_text(
@@ -411,7 +414,7 @@ async def add_supplement(
         changes["evidence"] = [*(case.evidence or []), *media]
     if session.new:
         await session.flush()
-    with session.no_autoflush:
+    with session.no_autoflush, writes_together():  # they go to SQLite with the next statement
         await session.execute(_CASE_CHANGED[frozenset(changes)], {"case_id": case.id, **changes})
         for column, value in changes.items():
             set_committed_value(case, column, value)

@@ -7,17 +7,59 @@ session that reads one row cost 1.2 ms of CPU this way, more than the rest of a 
 Here the cursor does all four on aiosqlite's thread in one hand-off (through aiosqlite's
 own queue, so statements stay in order with everything else on that connection) and keeps
 what SQLAlchemy reads afterwards (rows, description, rowcount, lastrowid).
+
+Inside :func:`writes_together`, a write whose result nobody reads (an ``INSERT``, ``UPDATE``
+or ``DELETE`` without ``RETURNING``) is not handed off on its own: it waits on the connection
+and runs on aiosqlite's thread just before the connection's next statement, or just before
+its commit, in that one hand-off. A supplement's three writes (the case, its event, the
+group's card) ride with the state's compare-and-set; a registration's events and cards with
+it too. Same statements, same order, same transaction; a rollback drops them unrun, as it
+would have undone them. Nothing changes on PostgreSQL (asyncpg makes no thread hops).
 """
 from __future__ import annotations
 
 import collections
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
 )
-from sqlalchemy.util import EMPTY_DICT
+from sqlalchemy.util import EMPTY_DICT, await_
+
+_TOGETHER: ContextVar[bool] = ContextVar("disputebot_writes_together", default=False)
+_PENDING = "_disputebot_pending"
+"""The waiting writes, an attribute of the aiosqlite connection they are for."""
+_WRITE_ONLY: dict[str, bool] = {}
+
+
+@contextmanager
+def writes_together() -> Iterator[None]:
+    """Writes whose results the caller never reads wait for the session's next statement
+    or its commit and go to SQLite with it, in one hand-off (see the module's docstring).
+    Only for writes that the caller does not read back and that need no check of their
+    own: an error of theirs is raised by the statement or the commit they run with, which
+    rolls back the same transaction."""
+    token = _TOGETHER.set(True)
+    try:
+        yield
+    finally:
+        _TOGETHER.reset(token)
+
+
+def _write_only(operation: str) -> bool:
+    """An INSERT, UPDATE or DELETE without RETURNING: nothing of its result is read."""
+    known = _WRITE_ONLY.get(operation)
+    if known is None:
+        head = operation.lstrip()[:6].upper()
+        known = head in ("INSERT", "UPDATE", "DELETE") and "RETURNING" not in operation.upper()
+        if len(_WRITE_ONLY) >= 256:
+            _WRITE_ONLY.clear()
+        _WRITE_ONLY[operation] = known
+    return known
 
 
 def _run(raw, operation: str, parameters, many: bool) -> tuple:
@@ -34,6 +76,27 @@ def _run(raw, operation: str, parameters, many: bool) -> tuple:
         return description, rows, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+
+
+def _run_after(raw, pending: list, operation: str, parameters, many: bool) -> tuple:
+    """The waiting writes, then the statement, on aiosqlite's thread in one hand-off."""
+    for waiting in pending:
+        _run(raw, *waiting)
+    return _run(raw, operation, parameters, many)
+
+
+def _run_and_commit(raw, pending: list) -> None:
+    """The waiting writes and the commit. If any fails, the transaction is rolled back here:
+    SQLAlchemy counts a commit that raised as the end of the transaction and returns the
+    connection to the pool without the rollback a failed statement would have had."""
+    try:
+        for waiting in pending:
+            _run(raw, *waiting)
+        raw.commit()
+    except BaseException:
+        if raw.in_transaction:
+            raw.rollback()
+        raise
 
 
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
@@ -71,11 +134,22 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         self._arraysize = value
 
     async def _hop(self, operation: str, parameters, many: bool) -> None:
+        connection = self._connection
+        if _TOGETHER.get() and _write_only(operation):
+            connection.__dict__.setdefault(_PENDING, []).append((operation, parameters, many))
+            self._description, self._rowcount, self._lastrowid = None, -1, None
+            self._rows = collections.deque()
+            return
+        pending = connection.__dict__.pop(_PENDING, None)
         async with self._adapt_connection._execute_mutex:
-            connection = self._connection
-            (self._description, rows, self._rowcount,
-             self._lastrowid) = await connection._execute(
-                _run, connection._conn, operation, parameters, many)
+            if pending:
+                (self._description, rows, self._rowcount,
+                 self._lastrowid) = await connection._execute(
+                    _run_after, connection._conn, pending, operation, parameters, many)
+            else:
+                (self._description, rows, self._rowcount,
+                 self._lastrowid) = await connection._execute(
+                    _run, connection._conn, operation, parameters, many)
         self._rows = collections.deque(rows)
 
     async def _execute_async(self, operation: Any, parameters: Any) -> None:
@@ -105,13 +179,29 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         raw = self._connection._connection
         return raw is not None and not raw.in_transaction
 
+    def _take_pending(self) -> list | None:
+        return self._connection.__dict__.pop(_PENDING, None)
+
     def rollback(self) -> None:
+        self._take_pending()  # never run: the rollback would have undone them
         if not self._idle():
             super().rollback()
 
     def commit(self) -> None:
+        pending = self._take_pending()
+        if pending:  # the waiting writes and the commit in one hand-off
+            try:
+                await_(self._connection._execute(
+                    _run_and_commit, self._connection._conn, pending))
+            except Exception as error:  # noqa: BLE001 - translated as the adapter's commit
+                self._handle_exception(error)
+            return
         if not self._idle():
             super().commit()
+
+    def close(self) -> None:
+        self._take_pending()
+        super().close()
 
 
 def use_one_hop_cursors(dbapi_connection, _record) -> None:
