@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 MAX_CLASSIFY_CHARS = 1000
 MAX_EXTRACT_CHARS = 20000
 _STRIP = re.compile(r"[\s,.!?;:，。！？；：、~…\"'“”‘’()（）\[\]【】-]+")
+_WORDLESS = re.compile(r"[\W_]+")  # punctuation, spaces, emoji: what is left once words go
 _ENTITY_FEATURES = ("case_no", "phone", "id_number", "money", "headcount", "period", "employer",
                     "name")
 
@@ -50,6 +51,12 @@ class NluParser:
         self._own_contribution = re.compile(rules.get("own_contribution") or "$^")
         self._new_matter = re.compile(rules.get("new_matter") or "$^")
         self._reproach = re.compile(rules.get("reproach") or "$^")
+        wish = rules.get("wishes_filing") or {}
+        self._wish = re.compile(wish.get("wish") or "$^")
+        self._wish_unless = re.compile(wish.get("unless") or "$^")
+        evidence = rules.get("category_evidence") or {}
+        self._category_floor = float(evidence.get("floor", 0.0))
+        self._no_evidence = re.compile(evidence.get("no_evidence") or "$^")
         advert = rules.get("advert") or {}
         self._advert_offer = re.compile(advert.get("offer") or "$^")
         self._advert_contact = re.compile(advert.get("contact") or "$^")
@@ -89,7 +96,7 @@ class NluParser:
         intent, confidence = self._intent(head, entities, norm)
         category, cat_conf = None, 0.0
         if intent == "file_dispute":
-            category, cat_conf = self._models["category"].predict(self._features(head, entities))
+            category, cat_conf = self._named_category(head, entities)
         severity, reasons = self._severity.assess(norm.text, intent, category, entities)
         return NluResult(text, intent, confidence, category, cat_conf, severity, reasons, entities)
 
@@ -117,7 +124,18 @@ class NluParser:
             return "ask_policy", confidence
         if intent == "file_dispute" and self._drops_filing.search(head):
             return "cancel", confidence
+        if (intent == "cancel" and self._wish.search(head)
+                and not self._wish_unless.search(head)):
+            return "file_dispute", confidence
         return intent, confidence
+
+    def _named_category(self, head: str, entities: list[Entity]) -> tuple[str | None, float]:
+        """The category the message names, or (None, 0.0): "我要投诉" names none, and the form
+        asks rather than taking the model's guess among nine (rules.yml category_evidence)."""
+        if not _WORDLESS.sub("", self._no_evidence.sub("", head)):
+            return None, 0.0
+        category, confidence = self._models["category"].predict(self._features(head, entities))
+        return (category, confidence) if confidence >= self._category_floor else (None, 0.0)
 
     def _general_lawfulness(self, head: str) -> bool:
         """"公司不给员工交社保属于违法吗": whether something is lawful, asked by no one it
