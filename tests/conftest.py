@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import os
 
 import aiohttp
@@ -130,7 +131,78 @@ def base_config():
 def models(base_config):
     from bot.app import load_models
 
-    return load_models(base_config)
+    loaded = load_models(base_config)
+    _freeze_long_lived()
+    return loaded
+
+
+# --- Routing rules parsed once per run, not once per bot. ---
+#
+# build_app reads and checks rules.yaml for every bot a test starts (pure-Python YAML: most
+# of what starting a bot cost). A Rules object is never changed after it is built, and a
+# server shares one between all its messages, so bots built from the same file (same path,
+# size and mtime) and the same config share one too. A changed file, another path or
+# another config is read afresh; errors are raised each time, never cached.
+
+_rules_cache: dict[tuple, object] = {}
+
+
+def _cached_load_rules(path=None, config_raw=None):
+    import json
+    from pathlib import Path
+
+    import routing.rules as rules_module
+
+    where = Path(path or rules_module.DEFAULT_PATH)
+    try:
+        stat = where.stat()
+        raw = json.dumps(config_raw, sort_keys=True, default=repr)
+    except (OSError, TypeError, ValueError):
+        return rules_module.load_rules(path, config_raw=config_raw)
+    key = (str(where.resolve()), stat.st_mtime_ns, stat.st_size, raw)
+    if key not in _rules_cache:
+        _rules_cache[key] = rules_module.load_rules(path, config_raw=config_raw)
+    return _rules_cache[key]
+
+
+def _share_rules_between_bots() -> None:
+    import bot.app
+    import routing.rules
+
+    if bot.app.load_rules is routing.rules.load_rules:
+        bot.app.load_rules = _cached_load_rules
+
+
+_share_rules_between_bots()
+
+
+# --- Garbage collection: the run's long-lived heap out of every full collection. ---
+#
+# The NLU model, the knowledge base, jieba's dictionary and the imported test modules live
+# until the run ends, yet every full (generation 2) collection walked them again, and a
+# run makes a few of those every ten tests. Frozen after collection and after the models
+# load, they are left alone; what each test creates is still collected as before.
+
+
+def _freeze_long_lived() -> None:
+    gc.collect()
+    gc.freeze()
+
+
+def pytest_collection_finish(session):
+    _freeze_long_lived()
+
+
+def pytest_runtest_logfinish(nodeid, location):
+    """aiohttp keeps the last 1,024 (handler, apps) pairs in a module-level lru_cache, so
+    every test's whole bot (engine, rules, NLU wiring) stayed reachable for a thousand
+    tests more, and every full collection walked them. Emptied after each test: apps are
+    never shared between tests."""
+    from aiohttp import web_app
+
+    clear = getattr(getattr(web_app, "_cached_build_middleware", None), "cache_clear", None)
+    if clear is not None:
+        clear()
 
 
 @pytest.fixture
@@ -173,6 +245,104 @@ def db_url(request, tmp_path):
     return url
 
 
+# --- A migrated schema made once per run, not once per test. ---
+#
+# Every database test used to run Alembic (its env.py, every revision module, one DDL
+# statement at a time) on its own new database. Each test still gets a new, empty database
+# at the newest revision: on SQLite a copy of a file migrated once by Alembic itself, on
+# PostgreSQL the statements Alembic writes for the same upgrade (its offline "--sql" mode),
+# sent in one round trip. A database that already has content (a test that wrote to it
+# before ``config``) still goes through Alembic.
+
+_schema_cache: dict[str, object] = {}
+
+
+def _sqlite_path(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).database
+
+
+def _sqlite_template() -> str:
+    """A SQLite file Alembic brought to head, in a folder of its own for this run."""
+    if "sqlite" not in _schema_cache:
+        import shutil
+        import sqlite3
+        import tempfile
+
+        folder = tempfile.mkdtemp(prefix="disputebot-schema-")
+        path = os.path.join(folder, "template.db")
+        upgrade(f"sqlite+aiosqlite:///{path}")
+        conn = sqlite3.connect(path)  # fold a WAL left behind into the file itself
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(path + suffix) and os.path.getsize(path + suffix):
+                raise RuntimeError(f"SQLite template {path} kept a non-empty {suffix}")
+        import atexit
+
+        atexit.register(shutil.rmtree, folder, True)
+        _schema_cache["sqlite"] = path
+    return _schema_cache["sqlite"]
+
+
+def _pg_upgrade_sql(url: str) -> str:
+    """What ``alembic upgrade head --sql`` writes for PostgreSQL: the DDL and the
+    alembic_version row, in one transaction."""
+    if "postgresql" not in _schema_cache:
+        import io
+
+        from alembic import command
+
+        from bot.store.migrate import alembic_config
+
+        cfg = alembic_config(url)
+        cfg.output_buffer = io.StringIO()
+        command.upgrade(cfg, "head", sql=True)
+        _schema_cache["postgresql"] = cfg.output_buffer.getvalue()
+    return _schema_cache["postgresql"]
+
+
+async def _pg_empty(conn) -> bool:
+    return not await conn.fetchval(
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'S')")
+
+
+async def _pg_migrate(url: str, script: str) -> bool:
+    """Run the upgrade script on an empty schema; False (nothing done) if it is not empty."""
+    import asyncpg
+
+    conn = await asyncpg.connect(_asyncpg_dsn(url), timeout=10)
+    try:
+        if not await _pg_empty(conn):
+            return False
+        await conn.execute(script)
+        return True
+    finally:
+        await conn.close()
+
+
+def migrate_test_database(url: str) -> None:
+    """Bring a test database to head: a copy of the run's template when the database is
+    new and empty, Alembic itself otherwise. Blocking: call it outside a running loop."""
+    from bot.store.db import is_sqlite
+
+    if is_sqlite(url):
+        import shutil
+
+        path = _sqlite_path(url)
+        if path and path != ":memory:" and not os.path.exists(path):
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+            shutil.copyfile(_sqlite_template(), path)
+            return
+    elif url == PG_URL and asyncio.run(_pg_migrate(url, _pg_upgrade_sql(url))):
+        return
+    upgrade(url)
+
+
 @pytest.fixture
 async def config(base_config, db_url, fake_api, fake_webhook):
     cfg = dataclasses.replace(
@@ -186,7 +356,7 @@ async def config(base_config, db_url, fake_api, fake_webhook):
         api_base=str(fake_api.server.make_url("")).rstrip("/"),
         webhook_base=str(fake_webhook.server.make_url("")).rstrip("/"),
     )
-    await asyncio.to_thread(upgrade, db_url)
+    await asyncio.to_thread(migrate_test_database, db_url)
     return cfg
 
 
