@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .entries import Entry, load_entries
 from .kb import load_lexicon
-from .retrieval import Requirement
+from .retrieval import PayerGroup, Requirement
 from .statutes import StatuteIndex, parse_citations
 from .textnorm import Tokenizer, clean
 
@@ -87,9 +87,44 @@ def check_requires(entries: list[Entry]) -> list[str]:
     return problems
 
 
+def check_payer_groups(entries: list[Entry]) -> list[str]:
+    """An entry's `excludes` and `only_for` name payer groups that lexicon.yaml `payer_groups`
+    defines (a misspelt group would silently exclude nothing, or everything), none of its own
+    texts is about a group it excludes, and each is about a group it is only for: otherwise the
+    rule would drop the very phrasings the entry was written for."""
+    if not any(e.excludes or e.only_for for e in entries):
+        return []
+    tokenizer = _tokenizer()
+    lexicon = tokenizer.lexicon
+    groups = {name: PayerGroup.of(names, unless, lexicon.synonyms)
+              for name, (names, unless) in lexicon.payer_groups.items()}
+    problems = []
+    for e in entries:
+        about = []
+        for text in e.texts:
+            corrected = lexicon.correct(text)
+            tokens, flat = tokenizer.analyse(corrected)[0], clean(corrected).replace(" ", "")
+            about.append((text, {n for n, g in groups.items() if g.named(tokens, flat)}))
+        for key, names in (("excludes", e.excludes), ("only_for", e.only_for)):
+            for name in names:
+                group = groups.get(name)
+                if group is None or not group.names.words:
+                    problems.append(f"{e.file}:{e.id}: {key} unknown payer group '{name}' "
+                                    f"(lexicon.yaml payer_groups: {sorted(groups)})")
+        for text, named in about:
+            if named & set(e.excludes):
+                problems.append(f"{e.file}:{e.id}: '{text}' is about excluded payer group "
+                                f"{sorted(named & set(e.excludes))}")
+            if e.only_for and not named & set(e.only_for) and set(e.only_for) <= set(groups):
+                problems.append(f"{e.file}:{e.id}: '{text}' is about none of only_for "
+                                f"{list(e.only_for)}")
+    return problems
+
+
 @lru_cache(maxsize=1)
 def _tokenizer() -> Tokenizer:
-    """jieba is loaded once per process, and only when some entry has `requires`."""
+    """jieba is loaded once per process, and only when some entry has `requires`,
+    `excludes` or `only_for`."""
     return Tokenizer(load_lexicon())
 
 
@@ -107,4 +142,5 @@ def run_check(entries_dir: Path | str | None = None, statutes_dir: Path | str | 
         problems += check_sources(loaded.entries, statutes)
     problems += check_duplicates(loaded.entries)
     problems += check_requires(loaded.entries)
+    problems += check_payer_groups(loaded.entries)
     return problems

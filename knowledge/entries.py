@@ -40,6 +40,12 @@ class Entry:
     # optional: words of which the question must contain one, or the entry ranks lower; for an
     # entry that is a special case of a sibling (不办登记 vs 不缴费, 不满15年 vs 满15年)
     requires: tuple[str, ...] = ()
+    # optional: kinds of payer (lexicon.yaml `payer_groups`, e.g. 居民) the entry never answers:
+    # an employer's duty is no answer for a child's 城乡居民医保 however many words they share
+    excludes: tuple[str, ...] = ()
+    # optional: the entry answers only questions about one of these payer groups (居民: a
+    # resident's scheme has its own entry on a lapse, which no employee's question should get)
+    only_for: tuple[str, ...] = ()
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -126,6 +132,11 @@ def validate_raw(item: Any, where: str, values: dict[str, str]) -> list[str]:
     if requires is not None and (not isinstance(requires, list)
                                  or any(not isinstance(w, str) or not w.strip() for w in requires)):
         problems.append(f"{where}: requires must be a list of words")
+    for key in ("excludes", "only_for"):
+        groups = item.get(key)
+        if groups is not None and (not isinstance(groups, list) or not groups
+                                   or any(not isinstance(w, str) or not w.strip() for w in groups)):
+            problems.append(f"{where}: {key} must be a list of payer group names")
     tags = item.get("tags")
     if tags is not None and (not isinstance(tags, list) or not tags):
         problems.append(f"{where}: tags must be a non-empty list")
@@ -180,5 +191,7 @@ def load_entries(directory: Path | str | None = None, raw_config: dict | None = 
                 file=path.name,
                 hotline=str(item["hotline"]) if item.get("hotline") else None,
                 requires=tuple(str(w) for w in item.get("requires") or ()),
+                excludes=tuple(str(w).strip() for w in item.get("excludes") or ()),
+                only_for=tuple(str(w).strip() for w in item.get("only_for") or ()),
             ))
     return result

@@ -164,9 +164,10 @@ class KnowledgeBase:
         does not sink the rest."""
         lexicon = self.tokenizer.lexicon
         clause = _question_clauses(q, lexicon)
+        payers = self.payers(q)  # "孩子的居民医保…报销不了": the clause asked is about the child's
         for asked in dict.fromkeys([clause, clause and _asking_run(q, lexicon), self._asked_after(q)]):
             if asked:
-                found = self.candidates(asked)
+                found = self.candidates(asked, payers)
                 a = self.decide(found)
                 if not a.declined:
                     return replace(self._story_settles(q, found, a), question=q)
@@ -209,13 +210,19 @@ class KnowledgeBase:
             return None  # "…，咨询应向哪个部门反映" asks about the story itself
         return asked
 
-    def candidates(self, q: str) -> Candidates:
-        """Everything the decision needs that does not depend on the thresholds."""
+    def payers(self, q: str) -> frozenset[str]:
+        """The payer groups (lexicon.yaml `payer_groups`: 居民) a whole message is about."""
+        text = self.tokenizer.lexicon.correct(q)
+        return self.retriever.payers(self.tokenizer.analyse(text)[0], clean(text).replace(" ", ""))
+
+    def candidates(self, q: str, payers: frozenset[str] = frozenset()) -> Candidates:
+        """Everything the decision needs that does not depend on the thresholds; `payers` are
+        the groups the message around `q` is about (entries excluding them are left out)."""
         text = self.tokenizer.lexicon.correct(q)  # every rule below reads 社保 for 社包
         oos_hotline, mixed = self.scope.out_of_scope_reading(text)
         if oos_hotline:
             return Candidates(q, [], oos_hotline=oos_hotline, text=text)
-        hits, tokens = self.retriever.search(text, k=1 + self.settings.also_max)
+        hits, tokens = self.retriever.search(text, k=1 + self.settings.also_max, payers=payers)
         fragment = len(text) <= FRAGMENT_CHARS and len(self.tokenizer.meaningful(tokens)) == 1
         return Candidates(q, hits, in_domain=self.scope.in_domain(text, tokens), fragment=fragment,
                           mixed=mixed,

@@ -117,6 +117,27 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class PayerGroup:
+    """A kind of payer an entry may exclude (lexicon.yaml `payer_groups`): a question belongs to
+    it when it names one of `names` and none of `unless`. A child's 城乡居民医保 has no employer,
+    so an employer's duty (unpaid_medical_costs, 第二十三条) answers it wrongly however many words
+    (医保, 查不到, 报销不了) they share; 公司让我自己交居民医保 names an employer and stays his."""
+
+    names: Requirement
+    unless: Requirement
+
+    @classmethod
+    def of(cls, names: tuple[str, ...], unless: tuple[str, ...],
+           synonyms: dict[str, str]) -> PayerGroup:
+        return cls(Requirement.of(names, synonyms), Requirement.of(unless, synonyms))
+
+    def named(self, tokens: list[str] | set[str], text: str) -> bool:
+        """Whether a question (its ranking tokens, its cleaned text) is about this payer."""
+        return (bool(self.names.words) and self.names.met(tokens, text)
+                and not (self.unless.words and self.unless.met(tokens, text)))
+
+
+@dataclass(frozen=True)
 class Hit:
     index: int  # position in the entry list
     score: float  # combined ranking score
@@ -142,6 +163,10 @@ class Retriever:
         self.requires_penalty = requires_penalty
         self.entry_requires = [Requirement.of(e.requires, tokenizer.lexicon.synonyms)
                                for e in entries]
+        self.groups = {name: PayerGroup.of(names, unless, tokenizer.lexicon.synonyms)
+                       for name, (names, unless) in tokenizer.lexicon.payer_groups.items()}
+        self.entry_excludes = [frozenset(e.excludes) for e in entries]
+        self.entry_only_for = [frozenset(e.only_for) for e in entries]
         self.entry_tokens: list[set[str]] = []
         self.entry_bigrams: list[set[str]] = []
         per_text: list[tuple[int, list[str], list[str]]] = []
@@ -248,8 +273,14 @@ class Retriever:
             return places
         return places | {t for t in tokens - self.canonical if lexicon.counts.fullmatch(t)}
 
-    def search(self, query: str, k: int = 3) -> tuple[list[Hit], list[str]]:
-        """Top-k entries for `query` and the query's ranking tokens (after synonyms/rewrites)."""
+    def payers(self, tokens: list[str] | set[str], text: str) -> frozenset[str]:
+        """The payer groups (lexicon.yaml `payer_groups`) a question is about."""
+        return frozenset(name for name, group in self.groups.items() if group.named(tokens, text))
+
+    def search(self, query: str, k: int = 3,
+               payers: frozenset[str] = frozenset()) -> tuple[list[Hit], list[str]]:
+        """Top-k entries for `query` and the query's ranking tokens (after synonyms/rewrites);
+        `payers`: groups the story around the query named (its last clause may not)."""
         toks, bis, topic_bis = self.tok.analyse(query)
         toks, bis = list(dict.fromkeys(toks)), list(dict.fromkeys(bis))  # repeats add no meaning
         topic_bis = list(dict.fromkeys(topic_bis))
@@ -264,10 +295,16 @@ class Retriever:
         # re-rank the BM25 shortlist by how much of the query's topic words each entry covers:
         # "医保单位和个人都要交吗" must prefer the entry that mentions 医保 over one that only
         # matches the generic 单位/个人/交
-        shortlist = [int(i) for i in np.argsort(-scores)[: max(8, k)] if scores[i] > 0]
+        text = clean(query).replace(" ", "")
+        # an entry that excludes the payer the question is about, or is only for another
+        # payer, is no candidate at all
+        payers = payers | self.payers(toks, text)
+        shortlist = [int(i) for i in np.argsort(-scores) if scores[i] > 0
+                     and not self.entry_excludes[i] & payers
+                     and (not self.entry_only_for[i] or self.entry_only_for[i] & payers)
+                     ][: max(8, k)]
         total = self._weight(meaningful)
         facets = self.tok.lexicon.facets_of(toks)
-        text = clean(query).replace(" ", "")
         hits = []
         for i in shortlist:
             found = meaningful & self.entry_tokens[i]

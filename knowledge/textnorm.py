@@ -153,6 +153,8 @@ class Lexicon:
     pleas: re.Pattern = NEVER  # 真不知道怎么办 / 求求你们帮帮忙: a whole clause that asks nothing
     self_described: re.Pattern = NEVER  # 像我这样(自己做小生意的): says who, points back at nothing
     another_question: re.Pattern = NEVER  # 另外 / 顺便问一下 at a clause's start, one group
+    # kinds of payer an entry may exclude (`excludes`): name → (words naming it, words unless)
+    payer_groups: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, raw: dict) -> Lexicon:
@@ -194,6 +196,9 @@ class Lexicon:
                                           r"(?:^|[\s，。！？；,.!?;])({})"),
             variants={**variant_table(load_rules().get("traditional")),
                       **variant_table(raw.get("traditional"))},
+            payer_groups={str(name): (tuple(str(w) for w in (group or {}).get("names") or ()),
+                                      tuple(str(w) for w in (group or {}).get("unless") or ()))
+                          for name, group in (raw.get("payer_groups") or {}).items()},
         )
 
     def correct(self, text: str) -> str:
