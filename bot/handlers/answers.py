@@ -103,6 +103,9 @@ INDEFINITE = re.compile(rf"{alternatives('indefinite_words')}|{alternatives('uns
 OWN_BUSINESS = re.compile(rf"^(?:{alternatives('own_business_leads')})"
                           rf"(?:{alternatives('own_business_kinds')})的?$")
 PERIOD_NUMERIC = re.compile(SPEC["period_numeric"])
+PERIOD_NUMERIC_DAY = re.compile(SPEC["period_numeric_day"])
+PERIOD_NUMERIC_OPEN = re.compile(SPEC["period_numeric_open"])
+PERIOD_NUMERIC_MONEY = re.compile(SPEC["period_numeric_money"])
 PERIOD_YEARS = re.compile(SPEC["period_years"])
 FILING_COST = re.compile(alternatives("filing_cost_words"))
 FILING_PROCESS_FILLER = re.compile(alternatives("filing_process_filler"))
@@ -1068,8 +1071,40 @@ def numeric_period(reply: str) -> str | None:
     if not all(1 <= m <= 12 for m in months):
         return None
     if not found["y2"]:
-        return (reply or "").strip()[:100]
+        if PERIOD_NUMERIC_DAY.match(reply, found.end()):
+            return (reply or "").strip()[:100]  # "2023.05.01": a day, kept as typed
+        code = f"{found['y1']}-{months[0]:02d}"  # "2023.5", "2023.5到现在"
+        return code + "/.." if PERIOD_NUMERIC_OPEN.match(reply, found.end()) else code
     return f"{found['y1']}-{months[0]:02d}/{found['y2']}-{months[1]:02d}"
+
+
+def dates_spelled(reply: str) -> str | None:
+    """"时间是2023.5到现在" → "时间是2023年5月到现在", so a date typed with dots or slashes is
+    read like one in words where no question asks for it (at the summary); None when the
+    message holds no such date (a sum in yuan, "2023.05.01", stays as typed)."""
+    changed = False
+
+    def spell(found: re.Match) -> str:
+        nonlocal changed
+        months = [int(found[k]) for k in ("m1", "m2") if found[k]]
+        after = found.string[found.end():]
+        if (not all(1 <= m <= 12 for m in months) or PERIOD_NUMERIC_DAY.match(after)
+                or PERIOD_NUMERIC_MONEY.match(after)):
+            return found.group(0)
+        changed = True
+        said = f"{found['y1']}年{months[0]}月"
+        return said + (f"到{found['y2']}年{months[1]}月" if found["y2"] else "")
+
+    spelled = PERIOD_NUMERIC.sub(spell, reply or "")
+    return spelled if changed else None
+
+
+def without_numeric_period(reply: str) -> str:
+    """The message without its dotted or slashed dates ("2023.5到现在"), so their figures are
+    never read as an amount."""
+    code = numeric_period(reply) or ""
+    dated = code[:4].isdigit() and code[4:5] == "-"  # not "2023.05.01" kept as typed
+    return PERIOD_NUMERIC.sub(" ", reply or "") if dated else (reply or "")
 
 
 def filing_process(value: str) -> str | None:

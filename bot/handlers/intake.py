@@ -43,6 +43,7 @@ from bot.handlers.answers import (
     changed_category,
     confirms,
     count_only,
+    dates_spelled,
     english_name,
     english_only,
     facts_beside,
@@ -107,6 +108,7 @@ from bot.handlers.intake_form import (
     run_form,
     tracker_for,
 )
+from bot.handlers.intake_late_facts import LateFactsMixin
 from bot.handlers.intake_message import tracker_message
 from bot.handlers.intake_register import (
     OTHER_EMPLOYER,
@@ -242,7 +244,7 @@ def _first_row(ctx: Context) -> dict:
     return {"openid": ctx.inbound.openid, "slots": {}, "pending": {}, "version": 0}
 
 
-class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
+class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
     def __init__(self, services: Services, rules):
         self.services = services
         self.rules = rules
@@ -522,6 +524,10 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             parser = self.services.parser
             ctx = replace(ctx, text=joined, nlu=parser.parse(joined) if parser else ctx.nlu)
         pending = dict(state.pending or {})
+        spelled = dates_spelled(ctx.text) if pending.get("confirm") else None
+        if spelled is not None and state.requested_slot is None:  # "时间是2023.5到现在"
+            parser = self.services.parser
+            ctx = replace(ctx, text=spelled, nlu=parser.parse(spelled) if parser else ctx.nlu)
         reply = ctx.text.strip()
         if state.updated_at and now - state.updated_at > self.idle and "idle" not in pending:
             if self._goes_on(reply):  # back next day with "继续吧"
@@ -562,6 +568,16 @@ class IntakeDialogue(CorrectionsMixin, RegistrationMixin):
             answer = await relative_progress(ctx, session, in_form=True)
             return ["\n\n".join(answer + [text("resume_question")
                                             + self._question(state.requested_slot, state.slots)])]
+        explained = self._code_explained(state, reply)
+        if explained is not None:  # "什么叫统一社会信用代码?"
+            return explained
+        total = self._late_total(state, reply) if not pending.get("which") else None
+        if total is not None:  # "三个 加上我四个" after the count was taken: the new count
+            return await self._take_total(session, state, ctx, *total, start)
+        if pending.get("confirm"):
+            coded = await self._code_beside_change(session, state, ctx, start)
+            if coded is not None:  # "信用代码9144… 单位名称改成…": both
+                return coded
         fixing = self._fields_said_right_dropped(ctx)
         correction = self._find_correction(state, fixing, act, act_confidence)
         denied = self._employer_denied(state, ctx) if correction is None else None

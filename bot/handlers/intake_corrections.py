@@ -313,6 +313,8 @@ class CorrectionsMixin:
         if not taken:
             state.slots, state.requested_slot, state.pending = kept
             return filled
+        if slot == "employer":
+            filled = self._code_kept(before, state, filled)  # a name fixed keeps its code
         changed = [s for s in taken if state.slots.get(s) != before.get(s)] or taken
         items = "；".join(self._changed_line(s, state.slots) for s in changed)
         beside = await self._answer_beside_fix(session, state, ctx, value.text, was)

@@ -119,6 +119,7 @@ from bot.handlers.answers import (
     unvoiced,
     whole_unit_name,
     without_emoji,
+    without_numeric_period,
     without_spans,
     words_beside,
     works_at_place,
@@ -1457,9 +1458,10 @@ class ValidateDisputeForm(FormValidationAction):
         """"五六百" alone is an amount unless a count, a phone or a choice is asked."""
         if tracker.get_slot("requested_slot") in SPEC["bare_amount_skip_slots"]:
             return None
-        found = told_amount(self._text(tracker))
+        told = without_numeric_period(self._text(tracker))  # "2023.5" is a month
+        found = told_amount(told)
         if found is None and self._asked(tracker, "extras"):
-            return extras_figure(self._text(tracker))
+            return extras_figure(told)
         return found[0] if found else None
 
     async def extract_id_number(self, dispatcher, tracker, domain) -> dict:
