@@ -48,6 +48,7 @@ from bot.handlers.answers import (
     english_only,
     facts_beside,
     facts_only,
+    festival_period,
     filing_process,
     gives_up_for_a_reason,
     goes_back,
@@ -1499,7 +1500,8 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
         if nlu is None or act in ("affirm", "deny", "correct") and confidence >= 0.8 and not (
                 self._asks_in_a_sentence(ctx, confidence)):
             return None
-        progress_check = nlu.intent == "check_progress" and nlu.intent_confidence >= 0.9 or (
+        progress_check = (nlu.intent == "check_progress" and nlu.intent_confidence >= 0.9
+                          and not festival_period(ctx.text)) or (  # "过完年到现在": when
             PROGRESS_KEYWORD.match((ctx.text or "").strip())) or (  # "近度", "进读": 进度 mistyped
             state.requested_slot in SPEC["progress_asked_slots"]
             and PROGRESS.match((ctx.text or "").strip()))  # "有人管没" is never a name or phone
@@ -1701,7 +1703,7 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
         if asked:  # what "不对 是…" at the next question fixes: only the answer just given
             answered = slots.get(asked) is not None and slots[asked] != before.get(asked)
             set_pending(state, "answered", asked if answered else None)
-        self._merge_severity(slots, ctx.nlu)
+        self._merge_severity(slots, ctx.nlu, asked)
         self._told_anew(state, slots)
         state.slots, state.requested_slot = slots, slots.get("requested_slot")
         back = (state.pending or {}).get("back")
@@ -1758,13 +1760,18 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
         return [again if line == text("employer_is_place") else line for line in said]
 
     @staticmethod
-    def _merge_severity(slots: dict, nlu) -> None:
+    def _merge_severity(slots: dict, nlu, asked: str | None = None) -> None:
+        """The message's severity and reasons join the case's. The answer to a question that
+        asks no category ("才交了不到半年" for when and how much, or at the summary) adds no
+        category reason but the case's own."""
         severity = slots.get("severity") or "simple"
         reasons = list(slots.get("severity_reasons") or [])
         if nlu is not None and nlu.intent in ("file_dispute", "other", "ask_policy"):
             if SEVERITY_RANK.get(nlu.severity, 0) > SEVERITY_RANK[severity]:
                 severity = nlu.severity
-            reasons += [r for r in nlu.severity_reasons if r not in reasons]
+            told = asked in ("description", "category")
+            reasons += [r for r in nlu.severity_reasons if r not in reasons and (
+                told or not r.startswith("category:") or r == f"category:{slots.get('category')}")]
         headcount = slots.get("headcount")
         if isinstance(headcount, int) and headcount >= MAJOR_HEADCOUNT:
             severity = "major"
