@@ -834,22 +834,6 @@ def previous_fix(reply: str) -> tuple[str, bool] | None:
     return value, bool(turned or found["lead"] or VALUE_LEAD_END.search(found["leads"]))
 
 
-CLAUSE_BREAK = re.compile(r"[\s，,。；;!！?？]")
-SELF_FIX = re.compile(rf"[\s，,。.、!！~～]+(?:{alternatives('self_fix_interjections')})*"
-                      rf"(?=(?:{alternatives('previous_fix_leads')}))")
-
-
-def self_fixed(reply: str) -> str | None:
-    """"顺丰那个 不对 是韵达", "中通吧 哦不对 是圆通": an answer corrected in the same message;
-    the value after the correction, led by 是 or the like (not "宏达 不是本地的")."""
-    reply = (reply or "").strip()
-    found = SELF_FIX.search(reply)
-    if not found or not found.start() or FIX_LEAD.search(reply[:found.start()]):
-        return None  # "我刚才说错了 不是没交 是少交": the story corrected, not this answer
-    fixed = previous_fix(reply[found.end():])
-    return fixed[0] if fixed and fixed[1] and not CLAUSE_BREAK.search(fixed[0]) else None
-
-
 def bare_fix(reply: str) -> bool:
     """"不对", "不是这个", "错了吧": the answer just given is wrong, and nothing more."""
     plain = PUNCTUATION.sub("", reply or "")
@@ -1147,7 +1131,6 @@ PERIOD_ROUGH_TAIL = re.compile(SPEC["period_rough_tail"])
 NAME_RUN_ON = re.compile(rf"(?:{alternatives('name_run_on_regions')})人|"
                          rf"{alternatives('name_run_on_words')}")
 CATEGORY_CHANGE = re.compile(alternatives("category_change_cues"))
-VALUE_CORRECTION = re.compile(alternatives("value_correction_cues"))
 CATEGORY_WORDS = [(key, re.compile("|".join(patterns)))
                   for key, patterns in SPEC["category_words"].items()]
 LATIN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")

@@ -71,7 +71,6 @@ from bot.handlers.answers import (
     pick_number,
     puzzled,
     said_of,
-    self_fixed,
     tells_story,
     thanks_in,
     vague_count,
@@ -123,6 +122,7 @@ from bot.handlers.policy import RECENT, answer_instead_of_filing, lean_on, names
 from bot.handlers.progress import progress
 from bot.handlers.recent import STORIES, RecentHint, remember_story
 from bot.handlers.relatives import for_other, relative_progress
+from bot.handlers.self_fix import self_corrected
 from bot.handlers.smalltalk import (
     ANGER,
     BOT_QUESTION,
@@ -472,6 +472,7 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
         now = utcnow()
         if state.form and state.started_at and now - state.started_at > self.max_age:
             clear_form(state)
+        ctx = self._self_corrected(state, ctx)
         intent = ctx.nlu.intent if ctx.nlu else "other"
         if not state.form:
             if self._wants_human(ctx):
@@ -590,10 +591,6 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
                 return await self._fill(session, state, fixed[1])
             if fixed is not None:
                 return await self._apply_correction(session, state, ctx, *fixed)
-            own = self_fixed(reply) if state.requested_slot in SPEC["self_fix_slots"] else None
-            if fixed is None and own is not None:  # "顺丰那个 不对 是韵达": 韵达
-                return await self._fill(session, state, replace(
-                    ctx, text=own, nlu=parser.parse(own) if parser else None))
         if pending.get("back") and correction is None and keeps_answer(reply):
             return self._back_kept(state)
         if correction is None and goes_back(reply):
@@ -1693,6 +1690,15 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
         if told_anew and isinstance(slots.get("description"), str):  # not said twice
             slots["description"] = "；".join(dict.fromkeys(slots["description"].split("；")))
         set_pending(state, "replaced", replaced or None)
+
+    def _self_corrected(self, state, ctx: Context) -> Context:
+        """"新塘 不对不对 石滩": the message read with the value taken back cut out."""
+        parser = self.services.parser
+        if parser is None or ctx.nlu is None:
+            return ctx
+        said = self_corrected(ctx.text, ctx.nlu.entities, state.requested_slot if state.form
+                              else None)
+        return ctx if said is None else replace(ctx, text=said, nlu=parser.parse(said))
 
     async def _fill(self, session, state, ctx: Context) -> list[str]:
         slots = dict(state.slots)

@@ -28,6 +28,7 @@ from bot.handlers.base import Context
 from bot.handlers.intake_form import asks_employer, run_form, spoken_amount
 from bot.handlers.intake_message import tracker_message
 from bot.handlers.intake_spec import SPEC
+from bot.handlers.self_fix import masked
 from bot.nlu.cnnum import as_int_if_whole, to_number
 from bot.periods import period_text
 from bot.texts import text
@@ -114,7 +115,7 @@ class CorrectionsMixin:
         digits = _phone_digits_fixed(state.slots.get("phone"), reply, parser)
         if digits is not None:
             return "phone", replace(ctx, text=digits, nlu=parser.parse(digits))
-        cues = [m.span() for m in CORRECTION_CUE.finditer(reply)] + [
+        cues = [m.span() for m in CORRECTION_CUE.finditer(masked(reply))] + [
             m.span() for m in SUMMARY_CHANGE.finditer(reply) if at_summary] + [
             m.span() for m in SUMMARY_BUT.finditer(reply) if at_summary]
         if parser is None or ctx.nlu is None or not cues:
@@ -127,18 +128,16 @@ class CorrectionsMixin:
             near = any(s - end <= NEAR and start - e <= NEAR for s, e in cues)
             if slot in SPEC["field_names"] and near:
                 named = slot
-        fresh, fresh_end = {}, {}
+        fresh = {}
         for entity in ctx.nlu.entities:
             slot = ENTITY_SLOTS.get(entity.type)
-            later = slot in fresh and any(fresh_end[slot] <= s and e <= entity.start
-                                          for s, e in cues)  # "在新塘那边 哦不对 是永宁街道"
-            if slot is None or slot in fresh and not later or any(
+            if slot is None or slot in fresh or any(
                     entity.start < e and s < entity.end for s, e in cues):
                 continue
             if NEGATED.search(reply[max(0, entity.start - 4):entity.start]):
                 continue  # "不是新塘": the old value
-            if state.slots.get(slot) not in (None, entity.value) or slot == named or later:
-                fresh[slot], fresh_end[slot] = reply[entity.start:entity.end], entity.end
+            if state.slots.get(slot) not in (None, entity.value) or slot == named:
+                fresh[slot] = reply[entity.start:entity.end]
         if named is None and len(fresh) == 1:
             named = next(iter(fresh))
         by_old = named is None and (named := _slot_of_old_value(state.slots, reply)) is not None

@@ -65,7 +65,6 @@ from bot.handlers.answers import (
     STORY_WORDS,
     TITLED_PERSON,
     UNSURE,
-    VALUE_CORRECTION,
     WISH_TOPIC,
     WISH_VERB,
     WORKPLACE,
@@ -780,9 +779,9 @@ class ValidateDisputeForm(FormValidationAction):
 
     @staticmethod
     def _entity(tracker: Tracker, kind: str):
-        """The first value of ``kind``, or a later one that corrects it ("在新塘那边 哦不对 是永宁街道")."""
+        """The first value of ``kind`` (one taken back in the same message is already cut out,
+        bot/handlers/self_fix.py)."""
         text_ = tracker.latest_message.get("text") or ""
-        found = None
         for entity in tracker.latest_message.get("entities") or []:
             if entity.get("entity") != kind:
                 continue
@@ -794,12 +793,8 @@ class ValidateDisputeForm(FormValidationAction):
             if kind == "employer" and GENERIC_UNIT.match(PUNCTUATION.sub("", str(entity.get(
                     "value")))):
                 continue  # "我们自己公司 恒达贸易有限公司": the pointer is no name, the name is
-            corrects = found is not None and entity.get("value") != found.get("value") and (
-                isinstance(found.get("end"), int)
-                and VALUE_CORRECTION.search(text_, found["end"], entity.get("start") or 0))
-            if found is None or corrects:
-                found = entity
-        return found.get("value") if found else None
+            return entity.get("value")
+        return None
 
     @staticmethod
     def _asked(tracker: Tracker, slot: str) -> bool:
