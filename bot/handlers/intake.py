@@ -1767,17 +1767,20 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
 
     @staticmethod
     def _merge_severity(slots: dict, nlu, asked: str | None = None) -> None:
-        """The message's severity and reasons join the case's. The answer to a question that
-        asks no category ("才交了不到半年" for when and how much, or at the summary) adds no
-        category reason but the case's own."""
+        """The message's severity and reasons join the case's. A category the case is not of
+        makes it no more than it is ("要求单位补缴" answering the wish reads as a 补缴 dispute:
+        a late fee stays 简易), and only the story and category questions add its reason
+        ("才交了不到半年" for when and how much, or at the summary, adds none)."""
         severity = slots.get("severity") or "simple"
         reasons = list(slots.get("severity_reasons") or [])
         if nlu is not None and nlu.intent in ("file_dispute", "other", "ask_policy"):
-            if SEVERITY_RANK.get(nlu.severity, 0) > SEVERITY_RANK[severity]:
+            own = [r for r in nlu.severity_reasons if not r.startswith("category:")
+                   or r == f"category:{slots.get('category')}"]
+            if (own or nlu.severity == "major") and \
+                    SEVERITY_RANK.get(nlu.severity, 0) > SEVERITY_RANK[severity]:
                 severity = nlu.severity
-            told = asked in ("description", "category")
-            reasons += [r for r in nlu.severity_reasons if r not in reasons and (
-                told or not r.startswith("category:") or r == f"category:{slots.get('category')}")]
+            told = nlu.severity_reasons if asked in ("description", "category") else own
+            reasons += [r for r in told if r not in reasons]
         headcount = slots.get("headcount")
         if isinstance(headcount, int) and headcount >= MAJOR_HEADCOUNT:
             severity = "major"

@@ -156,6 +156,7 @@ SPOKEN_LEAD = re.compile(
 EMPLOYER_JOIN = SPEC["employer_join"]
 WISH_STOP = words_regex(SPEC["wish_stops"])
 WISH_ADDED_LEAD = re.compile(SPEC["wish_added_lead"])
+STORY_FIX = words_regex(SPEC["story_fix_words"])
 WISH_END_ENTITIES = {"employer", "district", "name", "phone", "id_number"}
 WISH_END_CLAUSE_ENTITIES = {"period", "money"}
 WISH_CLAUSE_GAP = re.compile(r"[\s，,。；;！!]+")
@@ -403,13 +404,23 @@ def unsure_only(reply: str) -> bool:
         "", PUNCTUATION.sub("", reply)).strip(SPEC["unsure_tail"])
 
 
+EMPLOYER_DEDUCTION = words_regex(SPEC["employer_deduction_words"])
+
+
+def deducted_by_employer(category: str | None, description: str | None) -> bool:
+    """"工资条上扣了社保 查不到记录": a record dispute over what the employer deducted."""
+    return (category in SPEC["employer_deduction_categories"]
+            and bool(EMPLOYER_DEDUCTION.search(MANDARIN(description or ""))))
+
+
 def asks_employer(slots: dict) -> bool:
     """The form asks for a unit: a dispute with an employer, or a unit's own dispute; never
     for a complaint about a service window ("窗口态度差" has no employer)."""
     category = slots.get("category")
     return (category is None or category in SPEC["employer_categories"]
             and not self_payer(slots.get("description"))
-            or unit_payer(category, slots.get("description")))
+            or unit_payer(category, slots.get("description"))
+            or deducted_by_employer(category, slots.get("description")))
 
 
 NAME_OWN_WORDS = words_regex(SPEC["name_own_words"])
@@ -454,6 +465,8 @@ def plain_wish(reply: str) -> bool:
     value = PUNCTUATION.sub("", MANDARIN(reply or ""))
     if not value or ORG_END.search(value) or value in SPEC["none_words"] or is_skip(value):
         return False
+    if STORY_FIX.search(value):
+        return False  # "说错了 不是没交 是…给我交的": the story put right, not a wish
     found = [m.group(0) for m in (*WISH_VERB.finditer(value), *WISH_TOPIC.finditer(value))]
     return is_wish(value) and any(w not in SPEC["vague_wish_words"] for w in found)
 

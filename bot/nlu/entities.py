@@ -117,6 +117,8 @@ class EntityExtractor:
             r"我们(?P<num>[两三四五六七八九十几\d]{1,2})个(?!月|小时|星期|礼拜|工作日|多月|年)"
             r"|(?P<two>我们俩|我俩|夫妻俩|两口子)"
         )
+        years = lexicon.get("headcount_school_years")
+        self._school_year = re.compile(rf"(?:{one_of(years)})$") if years else None
         plus = lexicon.get("headcount_self_plus")
         self._headcount_plus = re.compile(rf"(?:{plus})$") if plus else None
         self._negation = _negation_pattern(lexicon.get("negation_leads") or [],
@@ -243,6 +245,7 @@ class EntityExtractor:
                 value, end = f"{value}/{_inherit_year(value, nxt[3])}", nxt[1]
                 i += 1
             elif (kind == "point" and nxt and nxt[2] == "dur" and len(value) == 4
+                  and value.isdigit()  # a year ("2020年干了两年"), not "--04" ("四月两个月")
                   and _YEAR_JOIN.match(between) and len(between) <= 3):
                 value, end = f"{value}:P{nxt[3]}M", nxt[1]
                 i += 1
@@ -290,6 +293,10 @@ class EntityExtractor:
                 continue
             if raw.isdigit() and text[m.start() - 1 : m.start()] in (".", "-"):
                 continue
+            if (self._school_year and value < 10 and m["noun"] == "学生" and not m["approx"]
+                    and m.group().replace(" ", "") == raw + m["noun"]
+                    and self._school_year.search(text, 0, m.start())):
+                continue  # "大三学生": the third year, not three students
             if self._headcount_plus and self._headcount_plus.search(text, 0, m.start()):
                 value += 1  # "我和另外两个同事", "除了我还有三个": the payer is one more
             claim(m.start(), m.end(), "headcount", int(value))
