@@ -171,3 +171,28 @@ async def test_a_plain_policy_question_leaves_no_story(platform, config):
     reply = await say(platform, openid, "那我要投诉")
     slots = await slots_of(config, openid)
     assert "灵活就业" not in slots.get("description", ""), (slots, reply)
+
+
+# --- 8. the unit named again ---------------------------------------------------------------
+
+async def test_a_unit_denied_in_the_same_breath_is_not_kept(platform, config):
+    openid = "lead32-denied"
+    await say(platform, openid, BASE_STORY)
+    reply = await say(platform, openid, "顺丰那个不是 是一家叫广州捷运通物流有限公司的")
+    slots = await slots_of(config, openid)
+    assert slots.get("employer") == "广州捷运通物流有限公司", (slots, reply)
+
+
+@pytest.mark.parametrize("said", [
+    "哦 其实是通过家政公司介绍的 合同是跟家政公司签的 叫好帮手家政服务有限公司",
+    "其实有单位 是好帮手家政服务有限公司",
+])
+async def test_a_unit_named_after_no_unit_replaces_it(platform, config, said):
+    openid = oid("unit", said)
+    await say(platform, openid, HELPER_STORY)
+    await say(platform, openid, "雇主是个人 没有单位")
+    reply = await say(platform, openid, said)
+    slots = await slots_of(config, openid)
+    assert slots.get("employer") == "好帮手家政服务有限公司", (slots, reply)
+    assert slots.get("requested_slot") == "jurisdiction" and "镇（街道）" in reply, reply
+    assert slots.get("jurisdiction") is None, slots

@@ -1161,14 +1161,20 @@ class ValidateDisputeForm(FormValidationAction):
         return found
 
     def _employer_again(self, tracker: Tracker) -> str | None:
-        """"腾飞科技有限公司" alone where the place is asked, with another employer stored: the
-        name the payer means now (the stored one is said in the reply), never dropped."""
+        """"腾飞科技有限公司" alone where the place is asked, with another employer stored, or a
+        unit named at a later question after "没有单位": the name the payer means now (the
+        stored one is said in the reply), never dropped."""
         current = tracker.get_slot("employer")
+        named = [str(e.get("value")) for e in tracker.latest_message.get("entities") or []
+                 if e.get("entity") == "employer"]
+        asked = tracker.get_slot("requested_slot")
+        if current == "无" and asked not in (None, "employer"):
+            units = [n for n in named if ORG_END.search(n)]
+            if units:
+                return units[-1]  # "没有单位", then "其实…合同是跟…签的 叫好帮手家政服务有限公司"
         if current is None or not self._asked(tracker, "jurisdiction"):
             return None  # decided before the reply is trimmed (two regex passes a message)
         reply = ORG_TAIL.sub("", PUNCTUATION.sub("", self._text(tracker)))
-        named = [str(e.get("value")) for e in tracker.latest_message.get("entities") or []
-                 if e.get("entity") == "employer"]
         if (named != [reply] or not ORG_END.search(reply) or reply == current
                 or reply in str(current)):
             return None
