@@ -209,9 +209,6 @@ OFFICES_TOLD = "offices"
 """Key in ``pending`` of the other offices' matters already said during this form."""
 PASTE_LABELS = words_regex(SPEC["paste_labels"])
 PASTED_VALUES = {"name", "employer", "district", "phone", "id_number", "period", "money"}
-# The last story each payer told that was answered instead of starting a form: a soft hint
-# kept in this process only, like the policy follow-ups (a restart or another worker only
-# means the description is asked for, as before).
 CANCELLED = RecentHint("cancelled", SPEC["cancelled_minutes"])  # a marker only, no slots
 LEFT_JOB = words_regex(SPEC["cancelled_left_job_words"])
 STORY_WORKPLACE = re.compile(SPEC["story_workplace"])
