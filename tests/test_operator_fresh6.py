@@ -24,6 +24,7 @@ import stat
 import subprocess
 import sys
 import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -459,7 +460,17 @@ def test_serve_writes_only_json_lines_on_stderr(tmp_path, env):
                             env={**os.environ, **env, "PYTHONUNBUFFERED": "1"},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(6)
+        # Until it answers /healthz (a loaded machine may take longer than a fixed sleep, and a
+        # SIGTERM before the handlers are set kills it with -15), then a moment of serving.
+        url = f"http://127.0.0.1:{env['PORT']}/healthz"
+        for _ in range(120):
+            assert proc.poll() is None, proc.communicate()[1]
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        time.sleep(1)
         assert proc.poll() is None, proc.communicate()[1]
     finally:
         proc.send_signal(15)

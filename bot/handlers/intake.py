@@ -118,7 +118,14 @@ from bot.handlers.intake_register import (
 )
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.open_case import PROGRESS, PROGRESS_KEYWORD
-from bot.handlers.policy import RECENT, answer_instead_of_filing, lean_on, names_harm, no_grievance
+from bot.handlers.policy import (
+    RECENT,
+    answer_instead_of_filing,
+    asks_to_file,
+    lean_on,
+    names_harm,
+    no_grievance,
+)
 from bot.handlers.progress import progress
 from bot.handlers.recent import STORIES, RecentHint, remember_story
 from bot.handlers.relatives import for_other, relative_progress
@@ -493,7 +500,7 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
                 state.slots = {"requested_slot": "description"}
                 return [SPEC["replies"]["refile_after_cancel"]]
             if (TRIGGERS.match(ctx.text.strip()) or asks_restart(ctx.text)
-                    or not ctx.text.strip()):
+                    or not ctx.text.strip() or self._bare_request(ctx)):
                 state.requested_slot = "description"
                 state.slots = {"requested_slot": "description"}
                 story = None if asks_restart(ctx.text) else self._recent_story(ctx)
@@ -1548,6 +1555,14 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
             # "能退吗", "那我以后自己怎么交": about the matter being filed, not beyond the bot's scope
             return [SPEC["replies"]["asks_about_the_matter"] + "\n\n" + again]
         return [answer.reply_text() + "\n\n" + again]
+
+    def _bare_request(self, ctx: Context) -> bool:
+        """"能帮我登记一下吗", "我想登记一下可以吗": asking to file and telling nothing yet (no
+        category, no fact, no harm), so the story is asked for, not taken from these words."""
+        nlu, parser = ctx.nlu, self.services.parser
+        return (nlu is not None and parser is not None and asks_to_file(ctx.text)
+                and nlu.category is None and not nlu.entities
+                and not names_harm(parser, ctx.text))
 
     @staticmethod
     def _names_the_matter(state, question: str) -> bool:
