@@ -127,7 +127,7 @@ from bot.handlers.policy import (
     no_grievance,
 )
 from bot.handlers.progress import progress
-from bot.handlers.recent import STORIES, RecentHint, remember_story
+from bot.handlers.recent import STORIES, STORY, RecentHint, remember_story
 from bot.handlers.relatives import for_other, relative_progress
 from bot.handlers.self_fix import self_corrected
 from bot.handlers.smalltalk import (
@@ -191,7 +191,6 @@ TRIGGERS = _file_request()
 CONTENT = re.compile(r"[0-9A-Za-z\u4e00-\u9fff０-９Ａ-Ｚａ-ｚ]")
 NOTED_BESIDE = NOTED + ("id_number", "period", "amount")  # said as noted wherever typed
 SEVERITY_RANK = {"simple": 0, "general": 1, "major": 2}
-STORY = words_regex(SPEC["story_words"])
 SUPPLEMENT_CHOICE = re.compile(SPEC["supplement_choice"])
 WHERE = words_regex(SPEC["where_words"])
 LATER = words_regex(SPEC["later_words"])

@@ -7,9 +7,9 @@ already needs and written without holding up the reply, so the next message read
 whichever worker it reaches (serve --workers N) and after a restart."""
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
+from bot.handlers.answers import LETTERS
 from bot.handlers.base import Context
 from bot.handlers.intake_spec import SPEC
 from bot.store import hints
@@ -37,8 +37,7 @@ class RecentHint:
 
 
 STORIES = RecentHint("story", SPEC["recent_story_minutes"])
-_STORY = words_regex(SPEC["story_words"])
-_LETTERS = re.compile(r"[0-9A-Za-z\u4e00-\u9fff０-９Ａ-Ｚａ-ｚ]")
+STORY = words_regex(SPEC["story_words"])
 
 
 def remember_story(ctx: Context) -> None:
@@ -46,5 +45,5 @@ def remember_story(ctx: Context) -> None:
     不用交社保 是真的吗") is kept a few minutes, so the form it may lead to does not ask for it
     again."""
     told = (ctx.text or "").strip()
-    if len(_LETTERS.findall(told)) >= SPEC["recent_story_min_chars"] and _STORY.search(told):
+    if len(LETTERS.findall(told)) >= SPEC["recent_story_min_chars"] and STORY.search(told):
         STORIES.put(ctx, told)

@@ -21,11 +21,17 @@ from routing.cases import cases_of as cases_in_session
 _WORDS = yaml.safe_load((Path(__file__).resolve().parent / "relatives.yaml").read_text("utf-8"))
 _FILL = {"others": "|".join(sorted(_WORDS["others"], key=len, reverse=True)),
          "roles": "|".join(sorted(_WORDS["roles"], key=len, reverse=True))}
-_FOR_OTHER = re.compile("|".join(
-    "(?:" + p.replace("{others}", _FILL["others"]).replace("{roles}", _FILL["roles"]) + ")"
-    for p in _WORDS["for_other"]))
-_FILED_BY_OTHER = re.compile("|".join(
-    "(?:" + p.replace("{others}", _FILL["others"]) + ")" for p in _WORDS["filed_by_other"]))
+
+
+def _patterns(key: str) -> re.Pattern:
+    """relatives.yaml's ``key`` patterns, {others} and {roles} filled in, as one regex."""
+    return re.compile("|".join(
+        "(?:" + p.replace("{others}", _FILL["others"]).replace("{roles}", _FILL["roles"]) + ")"
+        for p in _WORDS[key]))
+
+
+_FOR_OTHER = _patterns("for_other")
+_FILED_BY_OTHER = _patterns("filed_by_other")
 _ASKS = re.compile(_WORDS["asks_progress"])
 _NOT = re.compile(_WORDS["not"])
 _BARE_REST = re.compile(_WORDS["bare_rest"])
