@@ -388,7 +388,13 @@ def _main(argv: list[str] | None) -> int:
 
 def interrupted() -> int:
     """Ctrl-C ends a command as a shell expects (status 130), without a traceback; what was
-    written before it stays written."""
+    written before it stays written. Ctrl-C can land while asyncio is still building its
+    loop: the half-built loop and its unstarted coroutine then complain when collected at
+    exit, so what is collected after Ctrl-C stays quiet."""
+    import warnings
+
+    sys.unraisablehook = lambda unraisable: None
+    warnings.simplefilter("ignore")
     try:
         sys.stdout.flush()
     except (BrokenPipeError, ValueError):
