@@ -16,7 +16,21 @@ from bot.store.migrate import upgrade
 
 # --- Database selection: SQLite always, PostgreSQL when TEST_DATABASE_URL names a server. ---
 
-PG_URL = os.environ.get("TEST_DATABASE_URL")
+def _per_worker(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets a database of its own (NAME_gw0, NAME_gw1, …),
+    made on first use by :func:`_create_worker_database`: every test empties its database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(
+        hide_password=False)
+
+
+SHARED_PG_URL = os.environ.get("TEST_DATABASE_URL")
+PG_URL = _per_worker(SHARED_PG_URL)
 
 
 def require_pg() -> bool:
@@ -62,15 +76,21 @@ async def _reset_pg(url: str) -> None:
         await conn.close()
 
 
+def _run_blocking(coro):
+    """Run ``coro`` to its end on a private loop in a thread (the caller may sit in a loop)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def reset_pg_database(url: str) -> None:
     """Blocking: run :func:`_reset_pg` on a private loop (fixtures may sit inside a loop)."""
     import time
     import warnings
-    from concurrent.futures import ThreadPoolExecutor
 
     started = time.monotonic()
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, _reset_pg(url)).result()
+    _run_blocking(_reset_pg(url))
     took = time.monotonic() - started
     if took > 3:
         warnings.warn(f"emptying the PostgreSQL test schema took {took:.1f} s", stacklevel=2)
@@ -219,10 +239,28 @@ async def fake_webhook(aiohttp_server):
     return fake
 
 
+async def _create_worker_database(shared: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(_asyncpg_dsn(shared), timeout=10)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            try:
+                await conn.execute('CREATE DATABASE "' + name.replace('"', '""') + '"')
+            except asyncpg.DuplicateDatabaseError:
+                pass
+    finally:
+        await conn.close()
+
+
 @pytest.fixture(scope="session")
 def _pg_session():
     """One PostgreSQL test run at a time per database on this machine (a file lock)."""
     with exclusive_database(PG_URL):
+        if PG_URL != SHARED_PG_URL:
+            from sqlalchemy.engine import make_url
+
+            _run_blocking(_create_worker_database(SHARED_PG_URL, make_url(PG_URL).database))
         yield PG_URL
 
 
