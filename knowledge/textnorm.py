@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from bot.nlu.dataset import load_rules
-from bot.nlu.normalize import variant_table
+from bot.nlu.normalize import latin_map, variant_table
 from bot.nlu.segment import private_tokenizer
 from bot.word_patterns import one_of
 
@@ -144,6 +144,8 @@ class Lexicon:
     facets: dict[str, str] = field(default_factory=dict)  # canonical token → insurance type
     typos: tuple[tuple[str, str], ...] = ()  # (misspelling, correction) on the raw text
     variants: dict[int, str] = field(default_factory=dict)  # traditional → simplified
+    # pinyin and English words (居民yibao, shebao) read as the dispatcher reads them for the chat
+    latin: Callable[[str], str] = str
     counts: re.Pattern | None = None  # a duration or amount token (四年, 一分钱)
     places: frozenset[str] = frozenset()  # provinces and cities (深圳, 湖南): where, not what
     dismissals: tuple[re.Pattern, ...] = ()  # a topic the payer says is not the question
@@ -194,6 +196,7 @@ class Lexicon:
             # the one group is the marker, so split(text)[::2] gives the questions
             another_question=_alternation(raw.get("another_question"),
                                           r"(?:^|[\s，。！？；,.!?;])({})"),
+            latin=latin_map(load_rules().get("replacements")),
             variants={**variant_table(load_rules().get("traditional")),
                       **variant_table(raw.get("traditional"))},
             payer_groups={str(name): (tuple(str(w) for w in (group or {}).get("names") or ()),
@@ -203,7 +206,10 @@ class Lexicon:
 
     def correct(self, text: str) -> str:
         """`text` in simplified characters (醫 → 医: the NLU's table and lexicon.yaml's
-        `traditional`) with the known misspellings of domain words fixed (社包 → 社保, 公伤 → 工伤).
+        `traditional`) with the known misspellings of domain words fixed (社包 → 社保, 公伤 → 工伤)
+        and pinyin and English words read as Chinese as the dispatcher reads them for the chat
+        (居民yibao → 居民医保: rules.yml `replacements`, bot/nlu/pinyin.yaml), so `kb ask` and the
+        chat read a question alike.
 
         Done on the surface, before anything reads the question, so that the rewrites, the
         domain gate, the out-of-scope and unanswered words all see the word a synonym alone
@@ -226,7 +232,7 @@ class Lexicon:
         return done
 
     def _correct(self, text: str) -> str:
-        text = unicodedata.normalize("NFKC", text).lower().translate(self.variants)
+        text = self.latin(unicodedata.normalize("NFKC", text).lower().translate(self.variants))
         for wrong, right in self.typos:
             if wrong in text:
                 text = text.replace(wrong, right)
