@@ -1333,9 +1333,12 @@ def changed_category(reply: str, guess: dict, current: str | None) -> str | None
     """"其实不是没交 是少交了 按最低基数交的" once the category is set: the payer takes back the
     kind of problem. Said with a change cue and read as another category with
     category_change_min_confidence, that category; more of the same story ("而且还扣了押金不
-    退") or a guess below it, None."""
+    退") or a guess below it, None. A case still of the catch-all category needs no cue:
+    "公司少交了好几个月 入职半年以后才开始交的" after "失业金领不了 说我交的不够一年" says
+    what the matter is."""
     name = (guess or {}).get("name")
-    if (current is None or not CATEGORY_CHANGE.search(reply or "") or name == current
+    cue_needed = current != SPEC["category_catch_all"]
+    if (current is None or cue_needed and not CATEGORY_CHANGE.search(reply or "") or name == current
             or name not in SPEC["category_choices"]
             or (guess or {}).get("confidence", 0) < SPEC["category_change_min_confidence"]):
         return None

@@ -257,8 +257,15 @@ PERIOD_ANSWER_ASKS = re.compile(SPEC["period_answer_asks"])
 COUNT_OF_TIME = re.compile(SPEC["headcount_not_before"])
 COMPANY_REGION = re.compile(f"^(?:{one_of(SPEC['outside_cities'], SPEC['provinces'])})")
 OUTSIDE_SUFFIX = re.compile(r"(?:区|县|镇|街道|市)$")
-OUTSIDE_DISTRICT = re.compile(f"^(?:{one_of(SPEC['outside_areas'])})区")
+OUTSIDE_DISTRICT = re.compile(f"^(?:{one_of(SPEC['outside_areas'])})区?")
 DISTRICT_SHAPE = re.compile(SPEC["outside_district_shape"])
+PLACE_LEAD = re.compile(f"^(?:{one_of(SPEC['place_leads'])})")
+NOT_A_TOWN = re.compile(one_of(SPEC["not_town_tails"]))
+
+
+def _town_tail(tail: str) -> bool:
+    """"大石" after 番禺区: a town or street of a known district we do not list, taken as said."""
+    return 1 <= len(tail) <= 3 and not NOT_A_PLACE.search(tail) and not NOT_A_TOWN.search(tail)
 
 
 def place_only(reply: str, entities: list[dict]) -> bool:
@@ -285,15 +292,18 @@ def _one_typo(typed: str, name: str) -> bool:
 def outside_place(reply: str) -> str | None:
     """"深圳南山", "东莞长安镇", "黄埔区": a place outside the configured area (a city, or a
     city's district or town) and nothing else, as typed; None otherwise."""
-    value = PLACE_VAGUE_TAIL.sub("", PUNCTUATION.sub("", reply or ""))
+    value = PLACE_LEAD.sub("", PLACE_VAGUE_TAIL.sub("", PUNCTUATION.sub("", reply or "")))
     if not 2 <= len(value) <= 12 or not CJK.fullmatch(value[0]) or len(CJK.findall(value)) != len(
             value) or ORG_SUFFIX.search(value) or NOT_A_PLACE.search(value):
         return None
     city = OUTSIDE_CITY.match(value)
     rest = value[city.end():] if city else value
     district = OUTSIDE_DISTRICT.match(rest)  # "宝安区西乡街道": a district, then its town
-    if district and OUTSIDE_SUFFIX.sub("", rest[district.end():]) in OUTSIDE_AREAS:
+    town = OUTSIDE_SUFFIX.sub("", rest[district.end():]) if district else None
+    if town and (town in OUTSIDE_AREAS or _town_tail(town)):
         return value
+    if town and NOT_A_TOWN.match(town):
+        return value[:len(value) - len(rest) + district.end()]  # "在番禺上班": 番禺
     area = OUTSIDE_SUFFIX.sub("", rest)
     if city and (not rest or area in OUTSIDE_AREAS or OUTSIDE_SUFFIX.search(rest) and len(area) >= 2):
         return value

@@ -1,0 +1,80 @@
+"""Faults the lead engineer met filing as a payer at stop 33: a decorator's worker whose boss
+never paid in, in 番禺 (outside the district), and a dismissed property-company worker whose
+unemployment benefit was refused because the company paid in half a year late.
+
+"在番禺区大石" at the place question got "没找到…" although the reply itself says a place
+outside the district may be given; "公司少交了好几个月 入职半年以后才开始交的" after a
+first message read as the catch-all category left the case as 其他 on the card."""
+from __future__ import annotations
+
+import zlib
+
+import pytest
+
+from tests.test_dialogue import say
+from tests.test_dialogue_robustness import ask_until, slots_of
+
+PLACE_Q = "哪个区、镇（街道）"
+STORY = "老板一直没给我交社保"
+UNIT = "鑫源装饰有限公司"
+
+
+def oid(prefix: str, message: str) -> str:
+    return f"lead33-{prefix}-{zlib.crc32(message.encode())}"
+
+
+async def _at_place_question(platform, openid: str) -> None:
+    reply = await say(platform, openid, STORY)
+    reply = await ask_until(platform, openid, reply, PLACE_Q)
+    assert PLACE_Q in reply, reply
+
+
+# --- 1. a town of a district outside the area ------------------------------------------
+
+@pytest.mark.parametrize(("said", "stored"), [
+    ("在番禺区大石", "番禺区大石"),
+    ("番禺大石", "番禺大石"),
+    ("就在白云区太和", "白云区太和"),
+    ("在番禺上班", "番禺"),
+])
+async def test_a_place_outside_the_area_is_taken_as_said(platform, config, said, stored):
+    openid = oid("outside", said)
+    await _at_place_question(platform, openid)
+    reply = await say(platform, openid, said)
+    slots = await slots_of(config, openid)
+    assert "没找到" not in reply, reply
+    assert slots.get("jurisdiction") == stored, slots
+    assert PLACE_Q not in reply, reply
+
+
+async def test_a_unit_at_the_place_question_is_still_no_place(platform, config):
+    openid = "lead33-not-a-place"
+    await _at_place_question(platform, openid)
+    await say(platform, openid, "番禺那个厂")
+    slots = await slots_of(config, openid)
+    assert slots.get("jurisdiction") is None, slots
+
+
+# --- 2. the catch-all category made clear later ------------------------------------------
+
+BENEFIT_STORY = "我被公司辞退了 想领失业金 但是说我失业保险交的不够一年"
+
+
+async def test_a_later_clear_story_replaces_the_catch_all_category(platform, config):
+    openid = "lead33-benefit"
+    await say(platform, openid, BENEFIT_STORY)
+    assert (await slots_of(config, openid)).get("category") == "other"
+    reply = await say(platform, openid, "公司少交了好几个月 入职半年以后才开始交的")
+    slots = await slots_of(config, openid)
+    assert slots.get("category") == "employer_arrears", slots
+    assert "问题类型已改为" in reply, reply
+    assert "入职半年以后才开始交" in slots.get("description", ""), slots
+
+
+async def test_a_set_category_still_needs_a_change_cue(platform, config):
+    openid = "lead33-set"
+    await say(platform, openid, "公司一直没给我交社保")
+    assert (await slots_of(config, openid)).get("category") == "employer_arrears"
+    reply = await say(platform, openid, "而且社保卡上的个人信息也登记错了")
+    assert (await slots_of(config, openid)).get("category") == "employer_arrears", reply
+    assert "问题类型已改为" not in reply, reply
