@@ -78,3 +78,20 @@ async def test_a_set_category_still_needs_a_change_cue(platform, config):
     reply = await say(platform, openid, "而且社保卡上的个人信息也登记错了")
     assert (await slots_of(config, openid)).get("category") == "employer_arrears", reply
     assert "问题类型已改为" not in reply, reply
+
+
+# --- 3. a benefit word run into 厂里 is no unit -------------------------------------------
+
+RUN_ON = ("你好我想问一下我爸爸今年六十了在厂里干了十几年厂里说他社保只交了八年不够十五年"
+          "退休拿不到养老金厂里以前一直没给他交这个怎么办")
+
+
+async def test_a_benefit_run_into_the_factory_is_not_stored_as_the_unit(platform, config):
+    openid = "lead33-run-on"
+    reply = await say(platform, openid, RUN_ON)
+    slots = await slots_of(config, openid)
+    assert slots.get("employer") is None, slots
+    assert "涉及的单位" in reply, reply
+    await say(platform, openid, "厂名叫增城市新塘镇宏利牛仔服装厂")
+    slots = await slots_of(config, openid)
+    assert slots.get("employer") == "增城市新塘镇宏利牛仔服装厂", slots
