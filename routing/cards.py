@@ -225,10 +225,10 @@ def render_card(
     jurisdiction = _jurisdiction_line(case, route, extra)
     fields = extra.get("fields") or {}
     payer = mask_name(safe_group_text(case.get("name"), _FIELD_CAP["name"], single_line=True,
-                                      masked=False)) or "未留姓名"
+                                      masked=False)) or str(extra.get("no_name", "未留姓名"))
     phone = safe_group_text(case.get("phone"), _FIELD_CAP["phone"], single_line=True,
                             masked=False)
-    contact = [mask_phone(phone)] if phone else []
+    contact = [mask_phone(phone) if phone else str(extra.get("no_phone", "未留电话"))]
     if _ID_NUMBER.fullmatch(str(case.get("id_number") or "")):
         # Masked, enough to match the payer in an agency's own system.
         contact.append(f"{fields.get('id_number', '证件号')} "
@@ -244,8 +244,10 @@ def render_card(
     period_label, shown["period"] = _period_field(shown["period"], extra)
     title = texts.get("card_title", "社保费征缴争议事项")
     # In the order of the seeds' 报送单 (002 附件): 报送编号, 联系人信息, 反映内容摘要, 受理
-    # (登记时间, who handles it), and the day the handling is reported back (办理时限).
-    lines = [f"## {marker}{title} {safe_group_text(case.get('case_no'), 40, single_line=True)}",
+    # (登记时间, who handles it), the day the handling is reported back (办理时限), and
+    # whether the lead has yet filled in 受理人/受理时间/报送意见.
+    case_no = safe_group_text(case.get("case_no"), 40, single_line=True)
+    lines = [f"## {marker}{title} {fields.get('case_no', '报送编号')} {case_no}",
              f"> 缴费人：{payer}"]
     if case.get("needs_callback"):
         lines.append(f"> {fields.get('reply', '回复方式')}："
@@ -272,10 +274,10 @@ def render_card(
         f"> 协办单位：{co}",
         # To the minute: the deadline keeps the time of day and escalation fires then.
         f"> 办理时限：{_due(case.get('deadline'))}",
+        f"> {fields.get('acceptance', '受理')}：{_acceptance(case, extra)}",
     ]
     head = "\n".join(lines) + "\n\n**反映内容**\n"
-    how = str(extra.get("how_to_act", "")).format(
-        case_no=safe_group_text(case.get("case_no"), 40, single_line=True))
+    how = str(extra.get("how_to_act", "")).format(case_no=case_no)
     footer = f"\n<font color=\"comment\">{texts.get('privacy_footer', '')}</font>"
     tail = (f"\n\n{how}" if how else "") + footer
     names = (case.get("name"),) if case.get("name") else ()
@@ -352,6 +354,14 @@ def _jurisdiction_line(case: Mapping[str, Any], route: Route, extra: Mapping[str
     if route.district and route.district != said:
         said += f"（{route.district}）"
     return said if route.in_area else said + str(extra.get("outside_area", ""))
+
+
+def _acceptance(case: Mapping[str, Any], extra: Mapping[str, Any]) -> str:
+    """The 报送单's 受理人/受理时间/报送意见: a case no lead has taken up yet says they are still
+    to be filled, not left out (the form itself is in the API and the console)."""
+    said = extra.get("acceptance") or {}
+    pending = str(case.get("status") or "registered") in ("registered", "assigned")
+    return str(said.get("pending" if pending else "done", ""))
 
 
 def _period_field(period: str | None, extra: Mapping[str, Any]) -> tuple[str, str | None]:
@@ -435,13 +445,14 @@ def _get(case: Any) -> Any:
 
 
 def _masked_payer(case: Any) -> str:
-    """"张*（138****5678）": enough to match the payer, never their full number."""
+    """"张*（138****5678）": enough to match the payer, never their full number; a name or
+    phone the payer did not leave is said, as on the card."""
     get = _get(case)
     extra = card_texts()
     payer = mask_name(safe_group_text(get("name"), _FIELD_CAP["name"], single_line=True,
-                                      masked=False)) or extra.get("unknown", "未说明")
+                                      masked=False)) or str(extra.get("no_name", "未留姓名"))
     phone = safe_group_text(get("phone"), _FIELD_CAP["phone"], single_line=True, masked=False)
-    return f"{payer}（{mask_phone(phone)}）" if phone else payer
+    return f"{payer}（{mask_phone(phone) if phone else extra.get('no_phone', '未留电话')}）"
 
 
 def case_context(case: Any) -> str:
