@@ -11,8 +11,11 @@ import zlib
 
 import pytest
 
+from tests import test_nlu_fresh15 as round15
 from tests.test_dialogue import say
 from tests.test_dialogue_robustness import ask_until, slots_of
+
+parser = round15.parser  # the module's parser fixture
 
 PLACE_Q = "哪个区、镇（街道）"
 STORY = "老板一直没给我交社保"
@@ -95,3 +98,32 @@ async def test_a_benefit_run_into_the_factory_is_not_stored_as_the_unit(platform
     await say(platform, openid, "厂名叫增城市新塘镇宏利牛仔服装厂")
     slots = await slots_of(config, openid)
     assert slots.get("employer") == "增城市新塘镇宏利牛仔服装厂", slots
+
+
+# --- 4. a count after its noun, and what is left of it at the name question ---------------
+
+@pytest.mark.parametrize(("said", "count"), [
+    ("涉及员工12个", 12), ("员工12个", 12), ("工人有五十多个", 50), ("人数12", 12),
+    ("员工是20个", 20), ("员工们有三十多人", 30),
+])
+def test_a_count_after_its_noun_is_a_headcount(parser, said, count):
+    found = [e.value for e in parser.parse(said).entities if e.type == "headcount"]
+    assert found == [count], found
+
+
+@pytest.mark.parametrize("said", ["员工3个月没发工资", "工人两千多块", "职工5号发工资",
+                                  "同事2023年就走了"])
+def test_time_or_money_after_a_noun_is_no_headcount(parser, said):
+    assert not [e for e in parser.parse(said).entities if e.type == "headcount"], said
+
+
+async def test_a_count_at_the_name_question_is_taken_and_no_name_is_made_of_the_rest(
+        platform, config):
+    openid = "lead33-count-at-name"
+    reply = await say(platform, openid, "公司一直没给我交社保")
+    reply = await ask_until(platform, openid, reply, "怎么称呼")
+    reply = await say(platform, openid, "涉及员工12个")
+    slots = await slots_of(config, openid)
+    assert slots.get("headcount") == 12, slots
+    assert slots.get("name") is None, slots
+    assert "怎么称呼" in reply, reply

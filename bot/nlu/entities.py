@@ -113,6 +113,12 @@ class EntityExtractor:
             rf"|(?:全厂|全公司|全店|全院|全校|全场)(?:的)?(?:{noun_alt}|(?=(?:社保|医保|养老保险|工资)?都|上下))"
             rf"|(?:所有|全部|整个厂的|整个公司的|厂里所有|公司所有)(?:的)?(?:{all_alt})"
         )
+        leads = one_of(lexicon.get("headcount_count_leads") or ["有"])
+        self._headcount_after = re.compile(
+            rf"(?:{all_alt}|人数)(?:{leads})?[ ]?"
+            rf"(?P<num>\d+|[一二两三四五六七八九十百千几][零一二两三四五六七八九十百千万几]*)"
+            rf"(?:多|余|来)?(?:个|名|位|人)?(?![\d个名位人月年天日号点块元万千百多余来小星礼周岁])"
+        )
         self._headcount_few = re.compile(
             r"我们(?P<num>[两三四五六七八九十几\d]{1,2})个(?!月|小时|星期|礼拜|工作日|多月|年)"
             r"|(?P<two>我们俩|我俩|夫妻俩|两口子)"
@@ -300,6 +306,10 @@ class EntityExtractor:
             if self._headcount_plus and self._headcount_plus.search(text, 0, m.start()):
                 value += 1  # "我和另外两个同事", "除了我还有三个": the payer is one more
             claim(m.start(), m.end(), "headcount", int(value))
+        for m in self._headcount_after.finditer(text):  # "涉及员工12个", "工人有五十多个"
+            value = to_number(m["num"])
+            if value and value <= 1_000_000:
+                claim(m.start(), m.end(), "headcount", int(value))
         self._counts_after_negation(text, claim)
 
     def _negated_spans(self, text: str) -> list[tuple[int, int]]:
