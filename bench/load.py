@@ -529,7 +529,10 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
     conversations drawn as a timed run draws them. ``replies`` writes each message and its
     reply (JSON lines), to compare two codes' replies on the same workload. Logging is set
     up as ``disputebot serve`` sets it up (INFO, JSON, the privacy filter), written to
-    ``os.devnull``: the line each message logs is part of its cost.
+    ``os.devnull``: the line each message logs is part of its cost. CPU per message is this
+    process's CPU time (all its threads, the load generator's client included: the same for
+    any server code) from a message's send to its reply, background work that lands in that
+    window too; ``cprofile`` inflates it.
     """
     import dataclasses
 
@@ -605,6 +608,7 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
                 async def say(text, kind, _orig=original, payer_no=i):
                     await asyncio.sleep(0.05)  # let background work of the last one finish
                     before = dict(counts)
+                    cpu_at = time.process_time()
                     profiled = cprofile and payer_no > 0  # the first one builds lazy tables
                     if profiled:
                         profilers[kind].enable()
@@ -614,8 +618,9 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
                     finally:
                         if profiled:
                             profilers[kind].disable()
-                    per_kind[kind].append(tuple(counts[k] - before.get(k, 0) for k in (
-                        "statements", "commits", "session_statements", "handoffs")))
+                    per_kind[kind].append((*(counts[k] - before.get(k, 0) for k in (
+                        "statements", "commits", "session_statements", "handoffs")),
+                        time.process_time() - cpu_at))
                     said.append({"payer": payer_no, "kind": kind, "text": text,
                                  "reply": reply})
                     return reply
@@ -650,6 +655,7 @@ async def count_statements(cfg, database_url: str | None, repeat: int = 5,
                    "commits_per_msg": sum(row[1] for row in v) / len(v),
                    "session_statements_per_msg": sum(row[2] for row in v) / len(v),
                    "handoffs_per_msg": sum(row[3] for row in v) / len(v),
+                   "cpu_ms_per_msg": 1000 * sum(row[4] for row in v) / len(v),
                    **({"calls_per_msg": calls[kind]} if kind in calls else {})}
             for kind, v in sorted(per_kind.items())}
 
@@ -720,13 +726,15 @@ async def main_async(args) -> int:
                                          cprofile=args.cprofile, mix=args.mix,
                                          replies=args.replies)
         print("| conversation step | messages | SQL statements / msg | of them outside the "
-              "group commit | commits / msg | aiosqlite hand-offs / msg | Python calls / msg |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+              "group commit | commits / msg | aiosqlite hand-offs / msg | Python calls / msg "
+              "| CPU ms / msg |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for kind, v in counted.items():
             print(f"| {kind} | {v['messages']} | {v['statements_per_msg']:.1f} "
                   f"| {v['session_statements_per_msg']:.1f} | {v['commits_per_msg']:.1f} "
                   f"| {v['handoffs_per_msg']:.2f} "
-                  f"| {v.get('calls_per_msg', float('nan')):.0f} |")
+                  f"| {v.get('calls_per_msg', float('nan')):.0f} "
+                  f"| {v['cpu_ms_per_msg']:.2f} |")
         return 0
     load_before = os.getloadavg()
     targets = [t.strip() for t in args.targets.split(",") if t.strip()]

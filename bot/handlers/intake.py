@@ -412,7 +412,7 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
         else:
             state.version = (read_version or 0) + 1
         try:
-            if not await save_state_in(session, state, read_version):
+            if not await save_state_in(session, state, read_version, commit=True):
                 await session.rollback()
                 return RETRY_LOCKED
             queued = queued_messages(session)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.batch import GroupCommit
 from bot.store.models import DialogueState, utcnow
+from bot.store.sqlite_cursor import commit_if_one_row
 
 TABLE = DialogueState.__table__
 SAVED = ("form", "requested_slot", "slots", "pending", "version", "started_at", "updated_at")
@@ -156,14 +157,20 @@ async def save_state(batch: GroupCommit, state: DialogueState, read_version: int
                            (state.openid, read_version, values))
 
 
-async def save_state_in(session: AsyncSession, state, read_version: int | None) -> bool:
-    """:func:`save_state` inside ``session``'s transaction (a step that also wrote cases)."""
+async def save_state_in(session: AsyncSession, state, read_version: int | None,
+                        commit: bool = False) -> bool:
+    """:func:`save_state` inside ``session``'s transaction (a step that also wrote cases).
+    ``commit``: the caller commits next if the state was saved; on SQLite a save that wins
+    commits in the same hand-off to aiosqlite's thread, unless the session still has ORM
+    changes to flush (:func:`bot.store.sqlite_cursor.commit_if_one_row`)."""
     values = dict(zip(SAVED, columns_of(state)))
     conn = await session.connection()
-    if read_version is None:
-        result = await conn.execute(_FIRST[conn.dialect.name], {"openid": state.openid,
-                                                                **values})
-    else:
-        result = await conn.execute(_SAVE, {"key": state.openid, "read": read_version, **{
-            f"new_{column}": value for column, value in values.items()}})
+    last = commit and not (session.new or session.dirty or session.deleted)
+    with commit_if_one_row(last):
+        if read_version is None:
+            result = await conn.execute(_FIRST[conn.dialect.name], {"openid": state.openid,
+                                                                    **values})
+        else:
+            result = await conn.execute(_SAVE, {"key": state.openid, "read": read_version, **{
+                f"new_{column}": value for column, value in values.items()}})
     return result.rowcount == 1

@@ -14,7 +14,14 @@ and runs on aiosqlite's thread just before the connection's next statement, or j
 its commit, in that one hand-off. A supplement's three writes (the case, its event, the
 group's card) ride with the state's compare-and-set; a registration's events and cards with
 it too. Same statements, same order, same transaction; a rollback drops them unrun, as it
-would have undone them. Nothing changes on PostgreSQL (asyncpg makes no thread hops).
+would have undone them.
+
+Inside :func:`commit_if_one_row`, the next statement handed off commits the transaction on
+aiosqlite's thread in the same hand-off when it changed exactly one row: the state's
+compare-and-set that won is the last statement of a form step's session, and its commit was
+a hand-off of its own. The session's own commit then finds no transaction open and makes
+none (:class:`OneHopConnection`). A compare-and-set that lost commits nothing; its caller
+rolls back as before. Nothing changes on PostgreSQL (asyncpg makes no thread hops).
 """
 from __future__ import annotations
 
@@ -31,6 +38,9 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 from sqlalchemy.util import EMPTY_DICT, await_
 
 _TOGETHER: ContextVar[bool] = ContextVar("disputebot_writes_together", default=False)
+_COMMIT_NEXT: ContextVar[list | None] = ContextVar("disputebot_commit_next", default=None)
+"""Set by :func:`commit_if_one_row`: a one-element list, emptied by the statement that
+takes the commit along, so that no later statement does."""
 _PENDING = "_disputebot_pending"
 """The waiting writes, an attribute of the aiosqlite connection they are for."""
 _WRITE_ONLY: dict[str, bool] = {}
@@ -48,6 +58,20 @@ def writes_together() -> Iterator[None]:
         yield
     finally:
         _TOGETHER.reset(token)
+
+
+@contextmanager
+def commit_if_one_row(when: bool = True) -> Iterator[None]:
+    """The next statement goes to SQLite with the commit, which runs only if the statement
+    changed exactly one row (see the module's docstring). ``when`` False: nothing changes.
+    Only around a transaction's last statement, with nothing left for the session to flush:
+    whatever followed it before the session's commit would run in a transaction of its
+    own."""
+    token = _COMMIT_NEXT.set([True] if when else None)
+    try:
+        yield
+    finally:
+        _COMMIT_NEXT.reset(token)
 
 
 def _write_only(operation: str) -> bool:
@@ -78,11 +102,22 @@ def _run(raw, operation: str, parameters, many: bool) -> tuple:
         cursor.close()
 
 
-def _run_after(raw, pending: list, operation: str, parameters, many: bool) -> tuple:
-    """The waiting writes, then the statement, on aiosqlite's thread in one hand-off."""
+def _run_after(raw, pending: list, operation: str, parameters, many: bool,
+               commit_one: bool = False) -> tuple:
+    """The waiting writes, then the statement, on aiosqlite's thread in one hand-off; with
+    ``commit_one``, the commit too if the statement changed exactly one row (a commit that
+    fails is rolled back here, as in :func:`_run_and_commit`)."""
     for waiting in pending:
         _run(raw, *waiting)
-    return _run(raw, operation, parameters, many)
+    result = _run(raw, operation, parameters, many)
+    if commit_one and result[2] == 1:
+        try:
+            raw.commit()
+        except BaseException:
+            if raw.in_transaction:
+                raw.rollback()
+            raise
+    return result
 
 
 def _run_and_commit(raw, pending: list) -> None:
@@ -135,17 +170,22 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _hop(self, operation: str, parameters, many: bool) -> None:
         connection = self._connection
-        if _TOGETHER.get() and _write_only(operation):
+        commit_next = _COMMIT_NEXT.get()
+        commit = bool(commit_next)
+        if commit:
+            commit_next.clear()  # this statement takes the commit along, no later one
+        elif _TOGETHER.get() and _write_only(operation):
             connection.__dict__.setdefault(_PENDING, []).append((operation, parameters, many))
             self._description, self._rowcount, self._lastrowid = None, -1, None
             self._rows = collections.deque()
             return
         pending = connection.__dict__.pop(_PENDING, None)
         async with self._adapt_connection._execute_mutex:
-            if pending:
+            if pending or commit:
                 (self._description, rows, self._rowcount,
                  self._lastrowid) = await connection._execute(
-                    _run_after, connection._conn, pending, operation, parameters, many)
+                    _run_after, connection._conn, pending or [], operation, parameters, many,
+                    commit_one=commit)
             else:
                 (self._description, rows, self._rowcount,
                  self._lastrowid) = await connection._execute(
