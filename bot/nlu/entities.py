@@ -92,6 +92,7 @@ class EntityExtractor:
         self._emp_strip = sorted(lexicon.get("employer_strip_prefix") or [], key=len, reverse=True)
         self._emp_cut = list(lexicon.get("employer_cut") or [])
         self._emp_topic = list(lexicon.get("employer_topic_leads") or [])
+        self._emp_kinds = set(lexicon.get("employer_kinds_after_place") or ())
         suffixes = lexicon.get("employer_suffixes")
         self._emp_suffix = words_regex(suffixes) if suffixes else None
         self._emp_suffix_words = tuple(suffixes or ())
@@ -433,7 +434,7 @@ class EntityExtractor:
                         break
             if len(prefix) < 2 or prefix in self._emp_generic or prefix.isdigit() or any(
                     prefix.startswith(t) and prefix[len(t):] in self._emp_generic
-                    for t in self._emp_topic):
+                    for t in self._emp_topic) or self._place_and_kind(prefix, m.group(0)):
                 continue
             end = m.end()
             if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
@@ -471,6 +472,12 @@ class EntityExtractor:
             return False
         return j == 0 or text[j - 1] in self._emp_lead or not (
             text[j - 1].isalnum() or "\u4e00" <= text[j - 1] <= "\u9fff")
+
+    def _place_and_kind(self, prefix: str, suffix: str) -> bool:
+        """Is ``prefix`` + ``suffix`` only a place and a kind of workplace ("朱村街道工地",
+        "新塘镇的工厂"), which says where the payer works but names no one?"""
+        return (suffix in self._emp_kinds and self._districts is not None
+                and self._districts[0].fullmatch(prefix.removesuffix("的")) is not None)
 
     def _place_there_is(self, prefix: str) -> int:
         """Where the name starts in ``prefix``: after the last known place followed by 有
