@@ -127,3 +127,22 @@ async def test_a_count_at_the_name_question_is_taken_and_no_name_is_made_of_the_
     assert slots.get("headcount") == 12, slots
     assert slots.get("name") is None, slots
     assert "怎么称呼" in reply, reply
+
+
+# --- 5. a payment counted by 笔 ----------------------------------------------------------
+
+@pytest.mark.parametrize(("said", "amount"), [("每笔1200多", 1200), ("一笔1380", 1380),
+                                              ("两笔各1200", 1200)])
+def test_a_figure_after_a_payment_counted_by_bi_is_money(parser, said, amount):
+    found = [e.value for e in parser.parse(said).entities if e.type == "money"]
+    assert found == [amount], found
+
+
+async def test_an_amount_per_payment_at_the_name_question_is_noted(platform, config):
+    openid = "lead33-per-payment"
+    reply = await say(platform, openid, "我是灵活就业的 这个月社保扣了两次钱 银行卡被扣了两笔")
+    reply = await ask_until(platform, openid, reply, "怎么称呼")
+    reply = await say(platform, openid, "每笔1200多")
+    slots = await slots_of(config, openid)
+    assert slots.get("amount") == 1200, slots
+    assert slots.get("name") is None and "怎么称呼" in reply, reply
