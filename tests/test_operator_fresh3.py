@@ -11,7 +11,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -219,7 +218,7 @@ def _interrupted(words: list[str], env: dict, first_line: str | None) -> subproc
         proc.stdin.flush()
         assert proc.stdout.readline(), "no answer before Ctrl-C"
     else:
-        time.sleep(3)
+        assert proc.stdout.readline(), "no banner before Ctrl-C"  # waiting for input now
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
