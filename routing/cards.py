@@ -253,7 +253,7 @@ def render_card(
         lines.append(f"> {fields.get('reply', '回复方式')}："
                      f"<font color=\"warning\">{extra.get('callback', '')}</font>")
     lines += [f"> 类别：**{category_names.get(category, category)}**",
-              f"> 用人单位：{one_line('employer') or unknown}"]
+              f"> 用人单位：{_employer_shown(case.get('employer'), extra)}"]
     for label, key in ((period_label, "period"), (fields.get("amount", "涉及金额"), "amount")):
         if shown.get(key):
             lines.append(f"> {label}：{one_line(key)}")
@@ -432,9 +432,17 @@ def render_reminder(
         severity=(labels.get("severities") or {}).get(severity, severity),
         place=place or extra.get("unknown", "未说明"), status=status,
         link=act_link(case.get("case_no")), payer=_masked_payer(case),
-        employer=safe_group_text(case.get("employer"), _FIELD_CAP["employer"],
-                                 single_line=True) or extra.get("unknown", "未说明"))
+        employer=_employer_shown(case.get("employer"), extra))
     return cut_utf8(f"{text}\n{detail}" if detail else text, MARKDOWN_LIMIT)
+
+
+def _employer_shown(value: Any, extra: Mapping[str, Any]) -> str:
+    """The employer as a group reads it: its name, the payer's own "no unit" said so (not
+    missing: nobody need call to ask), or 未说明."""
+    if str(value or "").strip() == extra.get("no_employer"):
+        return str(extra.get("no_employer_shown") or value)
+    return safe_group_text(value, _FIELD_CAP["employer"], single_line=True) or str(
+        extra.get("unknown", "未说明"))
 
 
 def _get(case: Any) -> Any:
@@ -472,8 +480,7 @@ def case_context(case: Any) -> str:
         category=(labels.get("categories") or {}).get(category, category),
         severity=(labels.get("severities") or {}).get(severity, severity),
         payer=_masked_payer(case),
-        employer=safe_group_text(get("employer"), _FIELD_CAP["employer"],
-                                 single_line=True) or unknown,
+        employer=_employer_shown(get("employer"), extra),
         wish=safe_group_text(get("desired_outcome"), _FIELD_CAP["desired_outcome"],
                              single_line=True) or unknown,
         place=place or unknown, deadline=_due(get("deadline")) if get("deadline") else unknown)

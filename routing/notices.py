@@ -79,10 +79,17 @@ def _cap(text: str, limit: int) -> str:
 EMPLOYER_CAP = 20  # characters of the employer's name beside the case number
 
 
+def named_employer(value: Any) -> str:
+    """The employer's name on one line, or "" when none was given or the payer said there
+    is none ("无", kept on the case so the liaison's card can say so)."""
+    employer = " ".join(str(value or "").split())
+    return "" if employer == (load_notices().get("card") or {}).get("no_employer") else employer
+
+
 def _about(case: Case) -> str:
     """"（宏达电子厂）" after the case number, so a payer with several cases knows which one
     the notice is about; nothing when no employer was given."""
-    employer = " ".join(str(getattr(case, "employer", None) or "").split())
+    employer = named_employer(getattr(case, "employer", None))
     if not employer:
         return ""
     if len(employer) > EMPLOYER_CAP:

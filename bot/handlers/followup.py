@@ -28,7 +28,7 @@ from bot.store.snapshot import FEEDBACK_WINDOW
 from bot.texts import text
 from bot.word_patterns import one_of, words_regex
 from routing.cases import add_supplement, case_for_payer, reopen_case, tell_lead
-from routing.notices import local_deadline
+from routing.notices import local_deadline, named_employer
 
 WORDS = FOLLOWUP_WORDS
 
@@ -333,7 +333,7 @@ async def _result(session, case: Case) -> str:
 
 
 def _about(case: Case) -> str:
-    if case.employer:
+    if named_employer(case.employer):
         return ANSWERS["about"].format(category=category_label(case), employer=case.employer)
     return ANSWERS["about_no_employer"].format(category=category_label(case))
 

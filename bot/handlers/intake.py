@@ -91,6 +91,7 @@ from bot.handlers.intake_corrections import (
     NEAR,
     NOTED,
     SLOT_ALIASES,
+    SUMMARY_FIELD_IS,
     UNSURE,
     CorrectionsMixin,
 )
@@ -157,6 +158,7 @@ from bot.store.models import utcnow
 from bot.texts import text
 from bot.word_patterns import one_of, words_regex
 from knowledge.followup import ask_after, reading
+from routing.notices import named_employer
 
 CANCEL_WORDS = {"取消", "不办了", "不登记了", "算了", "不弄了", "取消登记"}
 SUMMARY_VALUES = set(SPEC["summary_value_slots"])
@@ -564,6 +566,9 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
             answered = self._cancel_answer(state, ctx)
             if answered is not None:
                 return answered
+        unit_chosen = self._unit_replaced_answer(state, reply)
+        if unit_chosen is not None:  # "还是原来那个" just after "单位已改为…"
+            return unit_chosen
         parser = self.services.parser
         act, act_confidence = parser.dialogue_act(reply) if parser else ("other", 0.0)
         if self._worries_about_privacy(state, ctx):
@@ -847,9 +852,10 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
                 or state.slots.get("needs_callback") or OTHER_EMPLOYER.search(ctx.text)):
             return None
         existing = await self._open_case_of(session, state.openid, category)
-        employer = state.slots.get("employer")
-        if existing is None or employer and existing.employer and not any(
-                employer[i:i + 2] in existing.employer for i in range(len(employer) - 1)):
+        employer, known = state.slots.get("employer"), named_employer(
+            existing.employer if existing is not None else None)
+        if existing is None or employer and known and not any(
+                employer[i:i + 2] in known for i in range(len(employer) - 1)):
             return None  # "宏达厂" is 广州宏达电子厂; "华新建材厂" another employer
         set_pending(state, "duplicate", existing.case_no)
         return [self._duplicate_question(existing)]
@@ -1060,8 +1066,8 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
         "yes" (对了) nor a field's new value. When and how much stay in the words."""
         reply = ctx.text.strip()
         cue = SUMMARY_ADDITION.search(reply)
-        if cue is None:
-            return False
+        if cue is None or SUMMARY_FIELD_IS.match(reply):
+            return False  # "还有人数是两个": a field's new value
         rest = reply[cue.end():]
         kinds = {e.type for e in ctx.nlu.entities} if ctx.nlu is not None else set()
         return (len(LETTERS.findall(rest)) >= SPEC["details_min_chars"]
@@ -1722,6 +1728,7 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
             set_pending(state, "answered", asked if answered else None)
         self._merge_severity(slots, ctx.nlu, asked)
         self._told_anew(state, slots)
+        self._note_unit_replaced(state, before, slots, said)
         state.slots, state.requested_slot = slots, slots.get("requested_slot")
         back = (state.pending or {}).get("back")
         if back and slots.get(back["slot"]) is not None:

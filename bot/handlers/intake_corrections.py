@@ -52,6 +52,7 @@ CORRECTION_VERB = re.compile(r"(写错|填错|打错|选错|搞错|弄错|改成
 CHANGE_ONLY = re.compile(CHANGE_CUES)
 SUMMARY_CHANGE = words_regex(SPEC["summary_change_cues"])
 SUMMARY_BUT = re.compile(SPEC["summary_but_cue"])
+SUMMARY_FIELD_IS = re.compile(SPEC["summary_field_is"])
 MODIFY = re.compile(r"(修改|改一下|改下|更正|要改|改改|改个)")
 NEAR = 6  # at most this many characters between the field word and 写错/不对
 ENTITY_SLOTS = {"district": "jurisdiction", "phone": "phone", "name": "name",
@@ -117,7 +118,8 @@ class CorrectionsMixin:
             return "phone", replace(ctx, text=digits, nlu=parser.parse(digits))
         cues = [m.span() for m in CORRECTION_CUE.finditer(masked(reply))] + [
             m.span() for m in SUMMARY_CHANGE.finditer(reply) if at_summary] + [
-            m.span() for m in SUMMARY_BUT.finditer(reply) if at_summary]
+            m.span() for m in SUMMARY_BUT.finditer(reply) if at_summary] + [
+            m.span() for m in SUMMARY_FIELD_IS.finditer(reply) if at_summary]
         if parser is None or ctx.nlu is None or not cues:
             return None
         span = parser.correction_span(reply)
@@ -160,7 +162,8 @@ class CorrectionsMixin:
                 len(reply) > 40 or act not in ("correct", "deny")
                 and not CORRECTION_VERB.search(reply)
                 and not (at_summary and (SUMMARY_CHANGE.search(reply)
-                                         or SUMMARY_BUT.search(reply)))):
+                                         or SUMMARY_BUT.search(reply)
+                                         or SUMMARY_FIELD_IS.match(reply)))):
             return None
         value = fresh.get(named)
         if value is None:

@@ -53,6 +53,7 @@ from bot.handlers.answers import (
     OUTCOME,
     OWN_NAME,
     PHONE_WORDS,
+    PLACE_AFTER_ORG,
     PLACE_FOLD,
     PLACE_NAME,
     PLACE_SUFFIX,
@@ -1182,13 +1183,31 @@ class ValidateDisputeForm(FormValidationAction):
             units = [n for n in named if ORG_END.search(n)]
             if units:
                 return units[-1]  # "没有单位", then "其实…合同是跟…签的 叫好帮手家政服务有限公司"
-        if current is None or not self._asked(tracker, "jurisdiction"):
+        if current is None:
+            return None
+        renamed = self._unit_renamed(tracker) if asked in SPEC["unit_renamed_slots"] else None
+        if renamed and renamed != current and renamed not in str(current):
+            return renamed  # "单位叫好帮手家政服务有限公司" at the place or name question
+        if not self._asked(tracker, "jurisdiction"):
             return None  # decided before the reply is trimmed (two regex passes a message)
         reply = ORG_TAIL.sub("", PUNCTUATION.sub("", self._text(tracker)))
         if (named != [reply] or not ORG_END.search(reply) or reply == current
                 or reply in str(current)):
             return None
         return reply
+
+    def _unit_renamed(self, tracker: Tracker) -> str | None:
+        """"单位叫…", "公司名字是…" opening a reply at a later question: a unit named with its
+        label, whatever follows it ("… 在新塘镇" still answers the place question)."""
+        unit = UNIT_IS.match(self._text(tracker))
+        if unit is None:
+            return None
+        at_place = PLACE_AFTER_ORG.match(unit["name"])  # "…有限公司在新塘镇": the place apart
+        name = at_place["name"] if at_place else unit["name"]
+        if (not ORG_END.search(name) or STORY_WORDS.search(ORG_END.sub("", name))
+                or UNSURE.search(name) or is_question(name)):
+            return None
+        return name
 
     def _employer_called(self, tracker: Tracker) -> str | None:
         """"厂里叫 鑫达五金", "公司名字叫腾飞" at another question (the category's list): the

@@ -8,15 +8,21 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from bot.handlers.answers import MANDARIN, PUNCTUATION
 from bot.handlers.base import Context
 from bot.handlers.headcount_total import total_said
+from bot.handlers.intake_form import EMPLOYER_JOIN
 from bot.handlers.intake_spec import SPEC
 from bot.handlers.unit_codes import NO_UNIT, UNIT_CODE, code_joined
+from bot.store.dialogue import set_pending
 from bot.texts import text
+from bot.word_patterns import words_regex
 
 CODE_LABEL = re.compile(SPEC["unit_code_label_before"])
 CODE_ASKED = re.compile(SPEC["unit_code_asked"])
 GAP = re.compile(r"^[\s，,。；;、]+|[\s，,。；;、]+$")
+UNIT_KEPT = words_regex(SPEC["unit_kept_words"])
+UNIT_BOTH = words_regex(SPEC["unit_both_words"])
 
 
 class LateFactsMixin:
@@ -29,6 +35,40 @@ class LateFactsMixin:
         if state.requested_slot is None:
             return [said + "\n" + text("confirm_hint")]
         return [said + "\n" + self._question(state.requested_slot, state.slots)]
+
+    @staticmethod
+    def _note_unit_replaced(state, before: dict, slots: dict, said: list[str]) -> None:
+        """A unit named at a later question replaced the one stored, and the reply says so
+        ("单位已改为…（原来记的是…）"): the earlier one is remembered for one message, so the
+        payer may keep it."""
+        old, new, asked = before.get("employer"), slots.get("employer"), before.get(
+            "requested_slot")
+        replaced = (asked not in (None, "employer") and old not in (None, "无") and new
+                    and str(old) not in str(new) and any(str(old) in line for line in said))
+        set_pending(state, "unit_replaced", old if replaced else None)
+
+    def _unit_replaced_answer(self, state, reply: str) -> list[str] | None:
+        """Just after a unit was replaced: "还是原来那个" puts the earlier one back, "两个都是"
+        keeps both; any other reply goes on as usual."""
+        old = (state.pending or {}).get("unit_replaced")
+        if old is None:
+            return None
+        set_pending(state, "unit_replaced", None)
+        said = PUNCTUATION.sub("", MANDARIN(reply))
+        if len(said) > SPEC["unit_choice_max_chars"]:
+            return None  # "按之前的工资基数补": an answer, not the choice
+        current = state.slots.get("employer")
+        if UNIT_BOTH.search(said):
+            key, employer = "unit_both_kept", f"{old}{EMPLOYER_JOIN}{current}"
+        elif UNIT_KEPT.search(said):
+            key, employer = "unit_earlier_kept", old
+        else:
+            return None
+        state.slots = {**state.slots, "employer": employer}
+        said_back = SPEC["replies"][key].format(employer=employer)
+        if state.requested_slot is None:
+            return [said_back + "\n" + self._summary(state.slots)]
+        return [said_back + "\n" + self._question(state.requested_slot, state.slots)]
 
     def _late_total(self, state, reply: str) -> tuple[int, str] | None:
         """(total, rest) when ``reply`` gives a total headcount after the count was taken and

@@ -146,8 +146,6 @@ class RegistrationMixin:
             channel="wechat",
             needs_callback=bool(slots.get("needs_callback")),
         )
-        if fields["employer"] == "无":
-            fields["employer"] = None
         if slots.get("headcount_said") and slots.get("headcount"):
             fields["description"] = str(fields["description"] or "") + SPEC["replies"][
                 "headcount_about_line"].format(count=slots["headcount_said"])

@@ -35,7 +35,7 @@ from routing.cases import (
     normalize_case_no,
 )
 from routing.deadlines import is_overdue, to_local
-from routing.notices import local_deadline, status_label
+from routing.notices import local_deadline, named_employer, status_label
 
 _DASHES = str.maketrans({c: "-" for c in "—–－‐‑‒―_﹣"})
 _LOOSE_CASE = re.compile(r"(?<![A-Za-z])([A-Za-z]{2,4})-*(\d{8})-*(\d{4})(?!\d)")
@@ -333,7 +333,7 @@ EMPLOYER_CAP = 20
 def case_about(case) -> str:
     """"单位欠缴（宏达电子厂）": the category with the employer, so a payer with several
     cases of one kind knows which is which."""
-    employer = " ".join(str(getattr(case, "employer", None) or "").split())
+    employer = named_employer(getattr(case, "employer", None))
     if not employer:
         return category_label(case)
     if len(employer) > EMPLOYER_CAP:
