@@ -213,6 +213,29 @@ def pytest_collection_finish(session):
     _freeze_long_lived()
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """A SQLite connection a test left open keeps aiosqlite's worker thread alive, and that
+    thread is not a daemon: the interpreter would wait for it at exit, so a run that had
+    finished its tests would never end (stop 32's CI reached 100 % and then timed out).
+    Such threads are told to stop here, and counted on stderr so the leak gets found."""
+    import sys
+    import threading
+
+    from aiosqlite import core
+
+    worker = getattr(core, "_connection_worker_thread", None)
+    stopped = 0
+    for thread in threading.enumerate():
+        queue = (getattr(thread, "_args", None) or (None,))[0]
+        if (thread.is_alive() and not thread.daemon and worker is not None
+                and getattr(thread, "_target", None) is worker and hasattr(queue, "put_nowait")):
+            queue.put_nowait((None, lambda: core._STOP_RUNNING_SENTINEL))
+            stopped += 1
+    if stopped:
+        print(f"\nconftest: stopped {stopped} aiosqlite thread(s) of connections left open",
+              file=sys.__stderr__)
+
+
 def pytest_runtest_logfinish(nodeid, location):
     """aiohttp keeps the last 1,024 (handler, apps) pairs in a module-level lru_cache, so
     every test's whole bot (engine, rules, NLU wiring) stayed reachable for a thousand
