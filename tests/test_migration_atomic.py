@@ -36,3 +36,19 @@ def test_a_failing_revision_leaves_the_file_as_it_was_and_a_later_upgrade_works(
     conn.close()
     upgrade(f"sqlite+aiosqlite:///{path}")
     assert {"cases", "outbox", "callback_nonces", "alembic_version"} <= _tables(path)
+
+
+def test_an_upgrade_at_head_needs_no_write_slot(tmp_path):
+    """A second worker starting while another holds SQLite's write lock finds the file at
+    head without waiting for the lock (it waited out the busy timeout, then failed)."""
+    path = tmp_path / "bot.db"
+    upgrade(f"sqlite+aiosqlite:///{path}")
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("DELETE FROM processed_messages")
+        upgrade(f"sqlite+aiosqlite:///{path}")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert "alembic_version" in _tables(path)
