@@ -28,6 +28,7 @@ from tests.test_dialogue_fresh26 import (
     cases_of,
 )
 from tests.test_dialogue_fresh27 import kept
+from tests.test_dialogue_fresh32 import chinese, survived
 from tests.test_dialogue_robustness import slots_of, to_question, to_summary
 
 FALLBACK = "没太明白"
@@ -44,19 +45,6 @@ def oid(prefix: str, message: str) -> str:
     return f"f33-{prefix}-{zlib.crc32(message.encode())}"
 
 
-def survived(before: dict, after: dict, *changed: str) -> None:
-    """Every answer held before is still held, bar the fields the message meant to change;
-    the description may grow with what is told beside an answer."""
-    lost = {k: v for k, v in kept(before).items()
-            if k not in changed and k != "extras" and after.get(k) != v}
-    if "description" in lost and str(after.get("description") or "").startswith(
-            lost["description"]):
-        del lost["description"]
-    assert not lost, (lost, after)
-
-
-def chinese(reply: str) -> bool:
-    return sum("\u4e00" <= c <= "\u9fff" for c in reply) >= 6
 
 
 # --- A. another unit name at the place question (known gap) --------------------------------------
