@@ -170,6 +170,8 @@ STORY_QUESTION = re.compile(SPEC["story_question"])
 STORY_QUESTION_NOT = re.compile(SPEC["story_question_not"])
 HUMAN_MAX_CHARS = 15
 PRIVACY_WORRY = re.compile(SPEC["privacy_worry"])
+PRIVACY_WORRY_SAID = re.compile(SPEC["privacy_worry_said"])
+OWN_NAME_REFUSAL = re.compile(SPEC["own_name_refusal"])
 HUMAN_ASIDE = re.compile(alternatives("human_asides"))
 CONTACT_ONLY = re.compile(alternatives("human_contact_words", "human_words")
                           + r"|[\s，。！？,.!?:：~～、]")
@@ -572,7 +574,14 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
         parser = self.services.parser
         act, act_confidence = parser.dialogue_act(reply) if parser else ("other", 0.0)
         if self._worries_about_privacy(state, ctx):
+            if CANCEL_CUE.search(MANDARIN(reply)):  # "算了 我怕被老板知道": the choice to go on
+                set_pending(state, "cancel", True)
+                return [self._privacy_answer() + "\n\n" + text("cancel_confirm")]
             return [self._privacy_answer() + "\n\n" + text("resume_question")
+                    + self._question(state.requested_slot, state.slots)]
+        if (state.requested_slot not in (None, "description", "name") and not state.slots.get("name")
+                and OWN_NAME_REFUSAL.search(MANDARIN(reply))):  # "那我不留名字可以吗" at the unit
+            return [SPEC["replies"]["name_refused_before"] + "\n\n" + text("resume_question")
                     + self._question(state.requested_slot, state.slots)]
         if for_other(ctx.text):  # "帮我妈查一下进度", "我同事让我问问他的事": never a value
             answer = await relative_progress(ctx, session, in_form=True)
@@ -1579,11 +1588,20 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
         """"会不会告诉我老板" asked at a question after the story (or at the summary), with no
         value beside it: the worry is answered before anything else is read into it."""
         reply = ctx.text.strip()
-        kinds = {e.type for e in ctx.nlu.entities} if ctx.nlu is not None else set()
+        plain = MANDARIN(reply)
+        kinds = {e.type for e in ctx.nlu.entities  # "名字会告诉公司吗" read as a unit is the worry
+                 if not self._worry_words(ctx.text[e.start:e.end])} if ctx.nlu is not None else set()
         return (state.requested_slot != "description" and self.services.parser is not None
                 and not kinds - {"period", "money"} and not contact_numbers(reply)
-                and bool(PRIVACY_WORRY.search(MANDARIN(reply))) and self._asks(reply)
+                and bool(PRIVACY_WORRY.search(plain))
+                and (self._asks(reply) or bool(PRIVACY_WORRY_SAID.search(plain)))
                 and not self._answers_too(reply, state.requested_slot))  # "李四。会被公司知道吗"
+
+    @staticmethod
+    def _worry_words(said: str) -> bool:
+        """Does ``said`` fear the employer learning who filed, asked or said?"""
+        plain = MANDARIN(said)
+        return bool(PRIVACY_WORRY.search(plain) or PRIVACY_WORRY_SAID.search(plain))
 
     def _privacy_answer(self) -> str:
         """The knowledge base's answer on confidentiality, with its source."""
@@ -1603,7 +1621,9 @@ class IntakeDialogue(CorrectionsMixin, LateFactsMixin, RegistrationMixin):
         unsure = (UNSURE.search(MANDARIN(reply)) and not STORY.search(reply)
                   and len(LETTERS.findall(reply)) <= SPEC["employer_unsure_max_chars"])
         vague = asked == "headcount" and vague_count(reply) and not STORY.search(reply)
-        return bool(unsure or vague or answer_clause(reply, asked))  # "不知道社保断了咋办" still asks
+        clause = answer_clause(reply, asked)  # "…会不会把我的电话给公司" ends like a unit's name
+        answered = clause is not None and not PRIVACY_WORRY.search(MANDARIN(clause))
+        return bool(unsure or vague or answered)  # "不知道社保断了咋办" still asks
 
     def _asks(self, message: str) -> bool:
         """Does a clause of the message ask something? Not one that only says the payer is
