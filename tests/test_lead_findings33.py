@@ -146,3 +146,15 @@ async def test_an_amount_per_payment_at_the_name_question_is_noted(platform, con
     slots = await slots_of(config, openid)
     assert slots.get("amount") == 1200, slots
     assert slots.get("name") is None and "怎么称呼" in reply, reply
+
+
+# --- 6. found by this stop's own suite runs ---------------------------------------------
+
+def test_a_rough_number_in_digits_asks_nothing(parser):
+    """"10几年" is a rough span (as 十几年 was), not 几 asking how many: the story starts the
+    form instead of getting the knowledge base's answer."""
+    assert parser.parse("老板10几年都没给我买社保").intent == "file_dispute"
+    from bot.handlers.answers import is_question
+
+    assert not is_question("老板10几年都没给我买社保")
+    assert is_question("交了几年了")

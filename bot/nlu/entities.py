@@ -434,7 +434,8 @@ class EntityExtractor:
                         break
             if len(prefix) < 2 or prefix in self._emp_generic or prefix.isdigit() or any(
                     prefix.startswith(t) and prefix[len(t):] in self._emp_generic
-                    for t in self._emp_topic) or self._place_and_kind(prefix, m.group(0)):
+                    for t in self._emp_topic) or (
+                    text[start - 1 : start] != "(" and self._place_and_kind(prefix, m.group(0))):
                 continue
             end = m.end()
             if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
