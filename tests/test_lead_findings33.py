@@ -157,4 +157,4 @@ def test_a_rough_number_in_digits_asks_nothing(parser):
     from bot.handlers.answers import is_question
 
     assert not is_question("老板10几年都没给我买社保")
-    assert is_question("交了几年了")
+    assert is_question("要交几年才能领")
