@@ -116,7 +116,7 @@ class EntityExtractor:
         )
         leads = one_of(lexicon.get("headcount_count_leads") or ["有"])
         self._headcount_after = re.compile(
-            rf"(?:{all_alt}|人数)(?:{leads})?[ ]?"
+            rf"(?:{all_alt})(?:{leads})?[ ]?"
             rf"(?P<num>\d+|[一二两三四五六七八九十百千几][零一二两三四五六七八九十百千万几]*)"
             rf"(?:多|余|来)?(?:个|名|位|人)?(?![\d个名位人月年天日号点块元万千百多余来小星礼周岁])"
         )
