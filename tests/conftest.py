@@ -321,14 +321,11 @@ _pg_at_head: set[str] = set()
 
 def _pg_expected_tables() -> tuple[frozenset[str], str]:
     if "pg_tables" not in _schema_cache:
-        from alembic.script import ScriptDirectory
-
-        from bot.store.migrate import alembic_config
+        from bot.store.migrate import head_revision
         from bot.store.models import Base
 
-        head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
         _schema_cache["pg_tables"] = (frozenset(Base.metadata.tables) | {"alembic_version"},
-                                      head)
+                                      head_revision())
     return _schema_cache["pg_tables"]
 
 

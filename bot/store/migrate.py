@@ -18,6 +18,13 @@ def alembic_config(url: str) -> AlembicConfig:
     return cfg
 
 
+def head_revision() -> str:
+    """The newest revision in migrations/versions."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
 def upgrade(url: str, revision: str = "head") -> None:
     """Bring the schema to ``revision``. Blocking: call it outside a running event loop."""
     ensure_sqlite_dir(url)
@@ -33,12 +40,11 @@ def _sqlite_at_head(url: str) -> bool:
     timeout) only to find nothing to do."""
     import sqlite3
 
-    from alembic.script import ScriptDirectory
     from sqlalchemy.engine import make_url
 
     if not is_sqlite(url) or make_url(url).database in (None, "", ":memory:"):
         return False
-    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    head = head_revision()
     try:
         conn = sqlite3.connect(make_url(url).database, timeout=30)
         try:
